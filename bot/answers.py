@@ -1,0 +1,150 @@
+"""Compose answers: verbatim quotes from the best passages, or an honest abstention."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from index import Hit, Passage, PassageIndex, analyze, query_terms, sentence_spans
+
+__all__ = ["MAX_QUESTION_CHARS", "Answer", "Answerer", "Outcome", "Quote"]
+
+MAX_QUESTION_CHARS = 1000
+
+# Question-framing words: when the essays never use them they say nothing about whether
+# the essays cover the question ("What does the author say about ...?"). Stemmed forms.
+_FRAMING = frozenset(
+    analyze(
+        "essay essays author writer article text say says think mention "
+        "describe explain argue tell according discuss opinion view"
+    )
+)
+
+
+class Outcome(Enum):
+    """Why an answer came out as it did."""
+
+    ANSWERED = "answered"
+    NOT_COVERED = "not_covered"
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim run of sentences from one passage, with that passage's score."""
+
+    text: str
+    passage: Passage
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The result of asking: quotes when answered, always the ranked hits."""
+
+    question: str
+    outcome: Outcome
+    quotes: tuple[Quote, ...]
+    hits: tuple[Hit, ...]
+    confidence: float
+
+    @property
+    def answered(self) -> bool:
+        """Whether the essays answer the question (quotes are given)."""
+        return self.outcome is Outcome.ANSWERED
+
+
+class Answerer:
+    """Turns a question into an Answer; all thresholds are parameters.
+
+    - `min_coverage`: share of the question's idf mass the best passage must match.
+    - `close_ratio`: further passages are quoted when they score at least this share of the best.
+    - `sentence_ratio`: sentences quoted score at least this share of the passage's best sentence.
+    """
+
+    def __init__(
+        self,
+        index: PassageIndex,
+        *,
+        top_k: int = 5,
+        min_coverage: float = 0.5,
+        close_ratio: float = 0.75,
+        sentence_ratio: float = 0.5,
+        max_passages: int = 3,
+        max_sentences: int = 3,
+    ) -> None:
+        self.index = index
+        self.top_k = top_k
+        self.min_coverage = min_coverage
+        self.close_ratio = close_ratio
+        self.sentence_ratio = sentence_ratio
+        self.max_passages = max_passages
+        self.max_sentences = max_sentences
+
+    def ask(self, question: str, k: int | None = None) -> Answer:
+        """Answer `question` from the essays, or say they do not cover it."""
+        question = question.strip()
+        if not question:
+            return Answer(question, Outcome.EMPTY, (), (), 0.0)
+        if len(question) > MAX_QUESTION_CHARS:
+            return Answer(question, Outcome.TOO_LONG, (), (), 0.0)
+        hits = tuple(self.index.search(question, k or self.top_k))
+        confidence = self.coverage(question, hits[0].passage) if hits else 0.0
+        if confidence < self.min_coverage:
+            return Answer(question, Outcome.NOT_COVERED, (), hits, confidence)
+        return Answer(question, Outcome.ANSWERED, self._quotes(question, hits), hits, confidence)
+
+    def coverage(self, question: str, passage: Passage) -> float:
+        """Share of the question's idf mass that `passage` matches (unknown words at max idf)."""
+        terms = [t for t in query_terms(question) if t not in _FRAMING or self.index.knows(t)]
+        total = sum(self.index.idf(t) for t in terms)
+        present = set(analyze(passage.text))
+        matched = sum(self.index.idf(t) for t in terms if t in present)
+        return matched / total if total else 0.0
+
+    def _quotes(self, question: str, hits: tuple[Hit, ...]) -> tuple[Quote, ...]:
+        terms = set(query_terms(question))
+        best = hits[0].score
+        chosen: dict[str, set[tuple[int, int]]] = {}  # passage id -> sentence spans, rank order
+        homes: dict[str, Passage] = {}
+        for hit in hits[: self.max_passages]:
+            if hit.score < self.close_ratio * best:
+                break
+            for start, end in self._best_sentences(hit.passage.text, terms):
+                # A repeated sentence maps to one place, so the set quotes it once.
+                home, start, end = self.index.home(hit.passage, start, end)
+                homes[home.id] = home
+                chosen.setdefault(home.id, set()).add((start, end))
+        scores = {hit.passage.id: hit.score for hit in hits}
+        quotes: list[Quote] = []
+        for passage_id, spans in chosen.items():
+            passage = homes[passage_id]
+            score = scores.get(passage_id)
+            if score is None:
+                score = self.index.score(question, passage)
+            quotes.extend(Quote(text, passage, score) for text in _runs(passage.text, spans))
+        return tuple(quotes)
+
+    def _best_sentences(self, text: str, terms: set[str]) -> list[tuple[int, int]]:
+        """Spans of the (up to) `max_sentences` sentences of `text` that best match `terms`."""
+        scored = [
+            (sum(self.index.idf(t) for t in terms & set(analyze(text[start:end]))), start, end)
+            for start, end in sentence_spans(text)
+        ]
+        top = max((weight for weight, _, _ in scored), default=0.0)
+        ranked = sorted(s for s in scored if s[0] > 0 and s[0] >= self.sentence_ratio * top)
+        ranked.sort(key=lambda s: -s[0])  # stable: equal weights stay in text order
+        return [(start, end) for _, start, end in ranked[: self.max_sentences]]
+
+
+def _runs(text: str, spans: set[tuple[int, int]]) -> list[str]:
+    """Merge chosen sentence spans that are adjacent in `text` into verbatim runs."""
+    ordered = sorted(spans)
+    runs: list[list[int]] = []
+    for start, end in ordered:
+        if runs and not text[runs[-1][1] : start].strip():
+            runs[-1][1] = end
+        else:
+            runs.append([start, end])
+    return [text[start:end] for start, end in runs]

@@ -1,0 +1,185 @@
+"""The `essaybot` command: ask, repl, sections, eval. Errors become one line and exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from bot.answers import Answerer
+from bot.evaluation import EvalError, evaluate, load_questions
+from bot.render import answer_to_dict, render_answer, render_hits, render_sections
+from bot.settings import Settings, SettingsError, load_settings
+from index import CorpusError, PassageIndex, load_documents
+
+__all__ = ["main"]
+
+log = logging.getLogger(__name__)
+
+EXAMPLE = 'essaybot ask "Why is the current format of Russia-Belarus relations a dead end?"'
+
+
+class UsageError(Exception):
+    """The command line is wrong; the message says how to write it."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _top_k(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 50:
+        raise argparse.ArgumentTypeError(f"-k takes a whole number from 1 to 50, not {text!r}")
+    return int(text)
+
+
+def _answerer(args: argparse.Namespace, settings: Settings) -> Answerer:
+    seeds: Path = args.seeds or settings.seeds_dir
+    index = PassageIndex(load_documents(seeds))
+    return Answerer(index, top_k=getattr(args, "k", None) or settings.top_k)
+
+
+def _questions(args: argparse.Namespace) -> Iterable[str]:
+    if args.question is not None:
+        if not args.question.strip():
+            raise UsageError(f"the question is empty; ask something, e.g. {EXAMPLE}")
+        return [args.question]
+    if sys.stdin.isatty():
+        raise UsageError(f"give a question, e.g. {EXAMPLE}, or pipe one question per line")
+    return (line for line in sys.stdin if line.strip())
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    questions = _questions(args)
+    answerer = _answerer(args, settings)
+    several = len(answerer.index.documents) > 1
+    single = args.question is not None
+    for question in questions:
+        answer = answerer.ask(question)
+        if args.json:
+            print(json.dumps(answer_to_dict(answer), ensure_ascii=False), flush=True)
+        elif single:
+            print(render_answer(answer, with_document=several))
+        else:
+            print(
+                f"Q: {question.strip()}\n{render_answer(answer, with_document=several)}\n",
+                flush=True,
+            )
+    return 0
+
+
+def _repl(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.repl import Repl, line_editing
+
+    repl = Repl(_answerer(args, settings), sys.stdout)
+    with line_editing(repl):
+        return repl.run()
+
+
+def _sections(args: argparse.Namespace, settings: Settings) -> int:
+    seeds: Path = args.seeds or settings.seeds_dir
+    print(render_sections(load_documents(seeds)))
+    return 0
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    questions = load_questions(args.file)
+    metrics = evaluate(_answerer(args, settings), questions)
+    if args.json:
+        figures = {name: getattr(metrics, name) for name in _METRICS}
+        misses = [
+            {
+                "question": r.question.question,
+                "first_relevant": r.first_relevant,
+                "top": r.hits[0].passage.id if r.hits else None,
+            }
+            for r in metrics.misses
+        ]
+        print(json.dumps({**figures, "questions": len(questions), "misses": misses}))
+        return 0
+    answerable = len(metrics.answerable)
+    print(f"{len(questions)} questions ({answerable} answerable) from {args.file}")
+    for name, label in _METRICS.items():
+        print(f"  {label:<28} {getattr(metrics, name):.3f}")
+    for result in metrics.misses:
+        where = f"rank {result.first_relevant}" if result.first_relevant else "not in top 10"
+        print(f"\nmiss ({where}): {result.question.question}\n{render_hits(result.hits[:1])}")
+    return 0
+
+
+_METRICS = {
+    "success_at_1": "Success@1",
+    "success_at_3": "Success@3",
+    "success_at_5": "Success@5",
+    "mrr": "MRR@10",
+    "ndcg": "nDCG@10",
+    "answer_rate": "answered (answerable)",
+    "abstention_rate": "declined (unanswerable)",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="essaybot", description="Answers questions about essays with cited quotes."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    seeds = _Parser(add_help=False)
+    seeds.add_argument(
+        "--seeds",
+        type=Path,
+        metavar="DIR",
+        help="folder of .txt/.md essays (default: $ESSAYBOT_SEEDS_DIR or seeds)",
+    )
+
+    ask = commands.add_parser(
+        "ask", parents=[seeds], help="answer a question (or one per stdin line)"
+    )
+    ask.add_argument(
+        "question", nargs="?", help="the question; omit it to read one per line from stdin"
+    )
+    ask.add_argument(
+        "-k", type=_top_k, metavar="N", help="passages to rank (default: $ESSAYBOT_TOP_K or 5)"
+    )
+    ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines for stdin)")
+    ask.set_defaults(run=_ask)
+
+    repl = commands.add_parser("repl", parents=[seeds], help="interactive session")
+    repl.set_defaults(run=_repl)
+
+    sections = commands.add_parser("sections", parents=[seeds], help="table of contents")
+    sections.set_defaults(run=_sections)
+
+    evaluate_ = commands.add_parser(
+        "eval", parents=[seeds], help="retrieval metrics on a question file"
+    )
+    evaluate_.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        default=Path("tests/golden.jsonl"),
+        help="JSON Lines of {question, relevant} (default: tests/golden.jsonl)",
+    )
+    evaluate_.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    evaluate_.set_defaults(run=_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 ok, 2 usage/configuration/corpus error)."""
+    logging.basicConfig(level=logging.WARNING, format="essaybot: %(message)s", stream=sys.stderr)
+    try:
+        args = _parser().parse_args(argv)
+        return int(args.run(args, load_settings()))
+    except (UsageError, SettingsError, CorpusError, EvalError) as error:
+        print(f"essaybot: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `essaybot ask ... | head`: the reader left; so do we
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,133 @@
+"""Retrieval evaluation on a JSON Lines question file (format in DESIGN.md)."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answers import Answerer
+from index import Hit, Passage, normalize
+
+__all__ = ["EvalError", "EvalQuestion", "Metrics", "Result", "evaluate", "load_questions"]
+
+DEPTH = 10
+
+
+class EvalError(Exception):
+    """The evaluation file is missing or malformed; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    """A question and excerpts of the passages that answer it (none: unanswerable)."""
+
+    question: str
+    relevant: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Result:
+    """How one question fared: the rank of the first relevant hit (0: none in the top 10)."""
+
+    question: EvalQuestion
+    hits: tuple[Hit, ...]
+    first_relevant: int
+    answered: bool
+    ndcg: float
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Aggregate retrieval and answering metrics over an evaluation set."""
+
+    results: tuple[Result, ...]
+    success_at_1: float
+    success_at_3: float
+    success_at_5: float
+    mrr: float
+    ndcg: float
+    answer_rate: float
+    abstention_rate: float
+
+    @property
+    def answerable(self) -> list[Result]:
+        """Results of the questions the essays answer."""
+        return [r for r in self.results if r.question.relevant]
+
+    @property
+    def misses(self) -> list[Result]:
+        """Answerable questions whose first hit is not relevant."""
+        return [r for r in self.answerable if r.first_relevant != 1]
+
+
+def _squash(text: str) -> str:
+    return " ".join(normalize(text).split())
+
+
+def load_questions(path: Path) -> list[EvalQuestion]:
+    """Read an evaluation file, or raise EvalError naming the file, line and fix."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise EvalError(f"{path}: cannot be read as UTF-8 text ({error})") from error
+    questions = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            question, relevant = row["question"], row["relevant"]
+            if not isinstance(question, str) or not all(isinstance(r, str) for r in relevant):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            raise EvalError(
+                f'{path}:{number}: expected {{"question": "...", "relevant": ["excerpt", ...]}}'
+            ) from None
+        questions.append(EvalQuestion(question, tuple(relevant)))
+    if not questions:
+        raise EvalError(f"{path}: no questions; add one JSON object per line")
+    return questions
+
+
+def _is_relevant(passage: Passage, excerpts: Sequence[str]) -> bool:
+    text = _squash(passage.text)
+    return any(_squash(excerpt) in text for excerpt in excerpts)
+
+
+def _ndcg(relevance: Sequence[bool], total_relevant: int) -> float:
+    dcg = sum(1 / math.log2(rank + 1) for rank, rel in enumerate(relevance, 1) if rel)
+    ideal = sum(1 / math.log2(rank + 1) for rank in range(1, min(total_relevant, DEPTH) + 1))
+    return dcg / ideal if ideal else 0.0
+
+
+def evaluate(answerer: Answerer, questions: Sequence[EvalQuestion]) -> Metrics:
+    """Rank the top 10 passages for every question and score them against the excerpts."""
+    results = []
+    passages = answerer.index.passages
+    for q in questions:
+        answer = answerer.ask(q.question, k=DEPTH)
+        relevance = [_is_relevant(h.passage, q.relevant) for h in answer.hits]
+        first = relevance.index(True) + 1 if any(relevance) else 0
+        total = sum(_is_relevant(p, q.relevant) for p in passages) if q.relevant else 0
+        if q.relevant and not total:
+            raise EvalError(f"no passage contains the excerpts of {q.question!r}; check them")
+        results.append(Result(q, answer.hits, first, answer.answered, _ndcg(relevance, total)))
+    answerable = [r for r in results if r.question.relevant]
+    unanswerable = [r for r in results if not r.question.relevant]
+
+    def mean(values: Sequence[float]) -> float:
+        return sum(values) / len(values) if values else 0.0
+
+    return Metrics(
+        results=tuple(results),
+        success_at_1=mean([0 < r.first_relevant <= 1 for r in answerable]),
+        success_at_3=mean([0 < r.first_relevant <= 3 for r in answerable]),
+        success_at_5=mean([0 < r.first_relevant <= 5 for r in answerable]),
+        mrr=mean([1 / r.first_relevant if r.first_relevant else 0.0 for r in answerable]),
+        ndcg=mean([r.ndcg for r in answerable]),
+        answer_rate=mean([r.answered for r in answerable]),
+        abstention_rate=mean([not r.answered for r in unanswerable]),
+    )

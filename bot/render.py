@@ -1,0 +1,131 @@
+"""Render answers for people (plain text) and for programs (JSON)."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+from bot.answers import MAX_QUESTION_CHARS, Answer, Outcome, Quote
+from index import Document, Hit, Passage
+
+__all__ = [
+    "answer_to_dict",
+    "citation",
+    "nearest_sections",
+    "render_answer",
+    "render_hits",
+    "render_section",
+    "render_sections",
+]
+
+_WIDTH = 88
+
+
+def citation(passage: Passage, *, with_document: bool) -> str:
+    """`"The source of grievances", ¶2`, led by the document title when there are several."""
+    cited = f'"{passage.section}", ¶{passage.paragraph}'
+    return f"{passage.document}, {cited}" if with_document else cited
+
+
+def nearest_sections(hits: Sequence[Hit], *, with_document: bool, most: int = 3) -> list[str]:
+    """Distinct sections of the best hits, best first, as people would name them."""
+    names = [
+        f'{h.passage.document}, "{h.passage.section}"'
+        if with_document
+        else f'"{h.passage.section}"'
+        for h in hits
+    ]
+    return list(dict.fromkeys(names))[:most]
+
+
+def group_quotes(quotes: Sequence[Quote]) -> list[tuple[Passage, str]]:
+    """Quotes of the same passage joined in text order with "…" for skipped sentences."""
+    groups: dict[str, tuple[Passage, list[str]]] = {}
+    for quote in quotes:
+        groups.setdefault(quote.passage.id, (quote.passage, []))[1].append(quote.text)
+    return [(passage, " … ".join(texts)) for passage, texts in groups.values()]
+
+
+def abstention(answer: Answer, *, with_document: bool) -> str:
+    """The sentence said when there are no quotes, by outcome."""
+    if answer.outcome is Outcome.EMPTY:
+        return "Please ask a question about the essays."
+    if answer.outcome is Outcome.TOO_LONG:
+        return (
+            f"That question is {len(answer.question):,} characters long; "
+            f"please ask in at most {MAX_QUESTION_CHARS:,}."
+        )
+    nearest = nearest_sections(answer.hits, with_document=with_document)
+    text = "The essays don't cover this."
+    if nearest:
+        text += " The nearest sections are " + ", ".join(nearest) + "."
+    return text
+
+
+def render_answer(answer: Answer, *, with_document: bool) -> str:
+    """Plain text: each quote wrapped and indented, then its citation."""
+    if not answer.answered:
+        return textwrap.fill(abstention(answer, with_document=with_document), _WIDTH)
+    blocks = []
+    for passage, text in group_quotes(answer.quotes):
+        quoted = textwrap.fill(
+            text, _WIDTH, initial_indent="  “", subsequent_indent="   ", break_on_hyphens=False
+        )
+        blocks.append(f"{quoted}”\n     — {citation(passage, with_document=with_document)}")
+    return "\n\n".join(blocks)
+
+
+def render_hits(hits: Sequence[Hit]) -> str:
+    """The ranked passages with scores, one line each (for debugging retrieval)."""
+    if not hits:
+        return "  (no passage shares a word with the question)"
+    return "\n".join(
+        f"  {h.rank:>2}. {h.score:7.3f}  {h.passage.id}  {textwrap.shorten(h.passage.text, 60)}"
+        for h in hits
+    )
+
+
+def render_sections(documents: Sequence[Document]) -> str:
+    """Table of contents: each document's sections with paragraph counts."""
+    lines = []
+    for document in documents:
+        lines.append(f"{document.title} ({document.paragraph_count} paragraphs)")
+        width = max(len(s.heading) for s in document.sections)
+        for number, section in enumerate(document.sections, start=1):
+            count = len(section.paragraphs)
+            lines.append(f"  {number}. {section.heading:<{width}}  {count:>3} ¶")
+    return "\n".join(lines)
+
+
+def render_section(document: Document, heading: str, paragraphs: Sequence[str]) -> str:
+    """A whole section: its heading, then numbered paragraphs."""
+    body = "\n\n".join(
+        textwrap.fill(text, _WIDTH, initial_indent=f"¶{n}  ", subsequent_indent="    ")
+        for n, text in enumerate(paragraphs, start=1)
+    )
+    return f"{document.title}: {heading}\n\n{body}"
+
+
+def _location(passage: Passage) -> dict[str, Any]:
+    return {
+        "document": passage.document,
+        "section": passage.section,
+        "paragraph": passage.paragraph,
+        "passage_id": passage.id,
+    }
+
+
+def answer_to_dict(answer: Answer) -> dict[str, Any]:
+    """The JSON shape of DESIGN.md: question, answered, quotes, hits."""
+    return {
+        "question": answer.question,
+        "answered": answer.answered,
+        "quotes": [
+            {"text": q.text, **_location(q.passage), "score": q.score} for q in answer.quotes
+        ],
+        "hits": [
+            {"rank": h.rank, **_location(h.passage), "score": h.score, "text": h.passage.text}
+            for h in answer.hits
+        ],
+    }

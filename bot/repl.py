@@ -1,0 +1,160 @@
+"""The interactive session: ask questions, browse sections, inspect the ranking."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from bot.answers import Answerer
+from bot.render import render_answer, render_hits, render_section, render_sections
+from index import find_sections
+
+__all__ = ["Repl"]
+
+PROMPT = "essaybot> "
+HELP = """\
+Type a question and press Enter; answers are quotes from the essays with their citations.
+  :sections        table of contents
+  :section NAME    print a whole section (a unique prefix of its heading is enough)
+  :k N             rank N passages per question (now {k})
+  :debug           show or hide the ranked passages and their scores (now {debug})
+  :help            this help
+  :quit            leave (Ctrl-D works too; Ctrl-C clears the line)"""
+_COMMANDS = (":sections", ":section ", ":k ", ":debug", ":help", ":quit")
+_HISTORY = Path(os.environ.get("ESSAYBOT_HISTORY", "~/.essaybot_history")).expanduser()
+
+
+class Repl:
+    """A read-answer loop over `read` (input() by default) writing to `out`."""
+
+    def __init__(self, answerer: Answerer, out: TextIO, read: Callable[[str], str] = input) -> None:
+        self.answerer = answerer
+        self.out = out
+        self.read = read
+        self.k = answerer.top_k
+        self.debug = False
+        self.documents = answerer.index.documents
+
+    def say(self, text: str) -> None:
+        """Write one block of output."""
+        print(text, file=self.out, flush=True)
+
+    def run(self) -> int:
+        """Loop until :quit or end of input; return the exit status."""
+        passages = len(self.answerer.index.passages)
+        self.say(
+            f"essaybot: {len(self.documents)} essay(s), {passages} passages. "
+            "Ask a question, or :help."
+        )
+        while True:
+            try:
+                line = self.read(PROMPT)
+            except EOFError:
+                self.say("")
+                return 0
+            except KeyboardInterrupt:  # Ctrl-C drops the line, not the session
+                self.say("^C")
+                continue
+            try:
+                if not self.handle(line.strip()):
+                    return 0
+            except KeyboardInterrupt:
+                self.say("^C")
+
+    def handle(self, line: str) -> bool:
+        """Act on one line; False means leave."""
+        if not line:
+            return True
+        if not line.startswith(":"):
+            answer = self.answerer.ask(line, k=self.k)
+            several = len(self.documents) > 1
+            self.say(render_answer(answer, with_document=several))
+            if self.debug:
+                self.say(
+                    f"\nconfidence {answer.confidence:.2f}; ranked passages:\n"
+                    + render_hits(answer.hits)
+                )
+            return True
+        command, _, argument = line.partition(" ")
+        argument = argument.strip()
+        if command in (":quit", ":q", ":exit"):
+            return False
+        if command == ":help":
+            self.say(HELP.format(k=self.k, debug="on" if self.debug else "off"))
+        elif command == ":sections":
+            self.say(render_sections(self.documents))
+        elif command == ":section":
+            self._section(argument)
+        elif command == ":k":
+            self._set_k(argument)
+        elif command == ":debug":
+            self.debug = not self.debug
+            self.say(f"debug {'on' if self.debug else 'off'}")
+        else:
+            self.say(f"Unknown command {command}; :help lists the commands.")
+        return True
+
+    def _section(self, name: str) -> None:
+        if not name:
+            self.say("Usage: :section NAME (see :sections for the names)")
+            return
+        found = find_sections(self.documents, name)
+        if len(found) == 1:
+            document, section = found[0]
+            self.say(render_section(document, section.heading, section.paragraphs))
+        elif not found:
+            self.say(f"No section is called {name!r}; :sections lists them.")
+        else:
+            names = ", ".join(f'"{s.heading}"' for _, s in found)
+            self.say(f"{name!r} could be any of {names}; type more of the name.")
+
+    def _set_k(self, argument: str) -> None:
+        if argument.isdigit() and 1 <= int(argument) <= 50:
+            self.k = int(argument)
+            self.say(f"k = {self.k}")
+        else:
+            self.say("Usage: :k N, with N from 1 to 50")
+
+    def complete(self, text: str, state: int) -> str | None:
+        """readline completer: commands, then section headings after ':section '."""
+        import readline
+
+        line = readline.get_line_buffer()
+        if line.startswith(":section "):
+            prefix = line[len(":section ") :].casefold()
+            options = [
+                s.heading
+                for d in self.documents
+                for s in d.sections
+                if s.heading.casefold().startswith(prefix)
+            ]
+            # readline replaces only the last word; offer the rest of that word onward.
+            start = len(line) - len(text) - len(":section ")
+            options = [o[start:] for o in options]
+        else:
+            options = [c for c in _COMMANDS if c.startswith(text)]
+        return options[state] if state < len(options) else None
+
+
+@contextlib.contextmanager
+def line_editing(repl: Repl) -> Iterator[None]:
+    """Turn on readline editing, history in ~/.essaybot_history and tab completion."""
+    try:
+        import readline
+    except ImportError:  # not every platform has it; the loop works without
+        yield None
+        return
+    with contextlib.suppress(OSError):
+        readline.read_history_file(_HISTORY)
+    readline.set_history_length(1000)
+    readline.set_completer(repl.complete)
+    readline.set_completer_delims(" ")
+    readline.parse_and_bind("tab: complete")
+    try:
+        yield None
+    finally:
+        with contextlib.suppress(OSError):
+            readline.write_history_file(_HISTORY)

@@ -1,0 +1,33 @@
+"""essaybot's retrieval library: essays -> sections -> passages -> BM25 -> ranked hits.
+
+Pure: it reads files only in `loader`, never prints, never reads settings or the environment.
+"""
+
+from index.analyzer import analyze, normalize, query_terms
+from index.documents import Document, Section, find_sections
+from index.errors import CorpusError, EmptyCorpusError, SeedFileError, SeedsNotFoundError
+from index.loader import load_documents
+from index.parsing import parse_document
+from index.passages import Passage
+from index.search import Hit, PassageIndex
+from index.sentences import sentence_spans, split_sentences
+
+__all__ = [
+    "CorpusError",
+    "Document",
+    "EmptyCorpusError",
+    "Hit",
+    "Passage",
+    "PassageIndex",
+    "Section",
+    "SeedFileError",
+    "SeedsNotFoundError",
+    "analyze",
+    "find_sections",
+    "load_documents",
+    "normalize",
+    "parse_document",
+    "query_terms",
+    "sentence_spans",
+    "split_sentences",
+]

@@ -1,0 +1,82 @@
+"""Read a folder of essays (.txt, .md) into Documents: the only place that touches files."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from pathlib import Path
+
+from index.documents import Document
+from index.errors import EmptyCorpusError, SeedFileError, SeedsNotFoundError
+from index.parsing import parse_document
+
+__all__ = ["ESSAY_SUFFIXES", "load_documents"]
+
+log = logging.getLogger(__name__)
+
+ESSAY_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+_MARKDOWN = frozenset({".md", ".markdown"})
+
+
+def _essay_files(folder: Path) -> list[Path]:
+    """Essay files below `folder`, sorted, skipping hidden files and folders."""
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.suffix.lower() in ESSAY_SUFFIXES
+        and path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, or a SeedFileError naming the file and the fix."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise SeedFileError(
+            f"{path}: cannot be read ({error.strerror}); check its permissions"
+        ) from error
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SeedFileError(
+            f"{path}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); "
+            "re-save it as UTF-8"
+        ) from error
+    if "\x00" in text:
+        raise SeedFileError(f"{path}: contains NUL bytes, so it is not a text essay; remove it")
+    return text
+
+
+def load_documents(folder: Path) -> list[Document]:
+    """Load every essay below `folder`; empty files are skipped with a warning."""
+    if not folder.is_dir():
+        raise SeedsNotFoundError(
+            f"seeds folder '{folder}' does not exist; create it with .txt or .md essays, "
+            "or pass --seeds DIR (or set ESSAYBOT_SEEDS_DIR)"
+        )
+    paths = _essay_files(folder)
+    if not paths:
+        raise EmptyCorpusError(
+            f"seeds folder '{folder}' has no .txt or .md essays; add at least one"
+        )
+    stems = [str(path.relative_to(folder).with_suffix("")) for path in paths]
+    taken = Counter(stems)
+    documents: list[Document] = []
+    for path, stem in zip(paths, stems, strict=True):
+        if taken[stem] > 1:  # "notes.txt" beside "notes.md": keep both, distinctly named
+            stem = f"{stem}-{path.suffix.lstrip('.')}"
+        document = parse_document(
+            _read_text(path),
+            stem=stem.replace("/", "-"),
+            markdown=path.suffix.lower() in _MARKDOWN,
+            source=str(path),
+        )
+        if document.paragraph_count == 0:
+            log.warning("%s: empty essay, skipped", path)
+            continue
+        documents.append(document)
+    if not documents:
+        raise EmptyCorpusError(f"every essay in '{folder}' is empty; add some text to one")
+    return documents

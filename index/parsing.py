@@ -1,0 +1,175 @@
+"""Turn the text of one essay (plain text or Markdown) into a Document of sections."""
+
+from __future__ import annotations
+
+import re
+
+from index.documents import Document, Section
+from index.errors import SeedFileError
+
+__all__ = ["INTRODUCTION", "parse_document", "readable_title", "slugify"]
+
+INTRODUCTION = "Introduction"
+
+_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_SETEXT_RULE = re.compile(r"^(=+|-+)[ \t]*$")
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+_THEMATIC_BREAK = re.compile(r"^([-*_])([ \t]*\1){2,}[ \t]*$")
+_TERMINAL = tuple(".!?:;,…\"'”’)]-–—")
+_MAX_HEADING_WORDS = 10
+_MAX_HEADING_CHARS = 80
+# A line longer than this is a whole paragraph, not a hard-wrapped piece of one.
+_UNWRAPPED_LINE = 120
+
+
+def slugify(text: str) -> str:
+    """Lowercase words joined by hyphens, as used in passage ids."""
+    words = re.findall(r"\w+", text.lower())
+    return "-".join(words) or "untitled"
+
+
+def readable_title(stem: str) -> str:
+    """A file name made readable: "000_russia-belarus" -> "Russia-Belarus"."""
+    words = re.sub(r"^\d+[_\-\s]+", "", stem).replace("_", " ").split()
+    if not words:
+        return stem
+    return " ".join("-".join(part[:1].upper() + part[1:] for part in w.split("-")) for w in words)
+
+
+def _is_heading_line(line: str) -> bool:
+    """A short line with no terminal punctuation that starts like a title."""
+    line = line.strip()
+    return (
+        0 < len(line) <= _MAX_HEADING_CHARS
+        and len(line.split()) <= _MAX_HEADING_WORDS
+        and not line.endswith(_TERMINAL)
+        and (line[0].isupper() or line[0].isdigit())
+    )
+
+
+def _front_matter(lines: list[str], source: str) -> tuple[dict[str, str], list[str]]:
+    """Split a leading `---` block of `key: value` lines from the body."""
+    if not lines or lines[0].strip() != "---":
+        return {}, lines
+    for end in range(1, len(lines)):
+        if lines[end].strip() in ("---", "..."):
+            fields: dict[str, str] = {}
+            for line in lines[1:end]:
+                key, sep, value = line.partition(":")
+                if sep:
+                    fields[key.strip().lower()] = value.strip().strip("\"'")
+            return fields, lines[end + 1 :]
+    raise SeedFileError(
+        f"{source}: front matter opened with '---' is never closed; add a '---' line"
+    )
+
+
+def _blocks(lines: list[str]) -> list[list[str]]:
+    """Runs of non-blank lines, stripped."""
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            blocks[-1].append(line.strip())
+        elif blocks[-1]:
+            blocks.append([])
+    return [block for block in blocks if block]
+
+
+class _Builder:
+    """Collects headings and paragraphs into sections; a heading with no paragraph stays text."""
+
+    def __init__(self) -> None:
+        self.sections: list[tuple[str, list[str]]] = [(INTRODUCTION, [])]
+
+    def heading(self, text: str) -> None:
+        self._settle()
+        self.sections.append((text, []))
+
+    def paragraph(self, text: str) -> None:
+        self.sections[-1][1].append(text)
+
+    def _settle(self) -> None:
+        heading, paragraphs = self.sections[-1]
+        if not paragraphs and len(self.sections) > 1:
+            self.sections.pop()
+            self.sections[-1][1].append(heading)
+
+    def build(self) -> tuple[Section, ...]:
+        self._settle()
+        return tuple(Section(h, tuple(p)) for h, p in self.sections if p)
+
+
+def _parse_plain(lines: list[str], builder: _Builder) -> None:
+    for block in _blocks(lines):
+        if any(len(line) > _UNWRAPPED_LINE for line in block[:-1]) or len(block) == 1:
+            for line in block:
+                (builder.heading if _is_heading_line(line) else builder.paragraph)(line)
+            continue
+        rest = block[1:]
+        if _is_heading_line(block[0]) and len(block[0]) < 0.75 * max(map(len, rest)):
+            builder.heading(block[0])
+            block = rest
+        builder.paragraph(" ".join(block))
+
+
+def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> str | None:
+    """Feed Markdown lines to `builder`; return the title found in a leading `# Title`."""
+    paragraph: list[str] = []
+    fenced = False
+    seen_text = False
+
+    def flush() -> None:
+        nonlocal seen_text
+        if paragraph:
+            builder.paragraph(("\n" if fenced else " ").join(paragraph))
+            paragraph.clear()
+            seen_text = True
+
+    for raw in lines:
+        line = raw.rstrip()
+        if _FENCE.match(line):
+            paragraph.append(line)
+            if fenced:
+                flush()
+            fenced = not fenced
+            continue
+        if fenced:
+            paragraph.append(line)
+            continue
+        heading = _MD_HEADING.match(line.strip())
+        if heading is None and len(paragraph) == 1 and _SETEXT_RULE.match(line.strip()):
+            level = "#" if line.strip().startswith("=") else "##"
+            heading = _MD_HEADING.match(f"{level} {paragraph.pop()}")
+        if heading is None and not paragraph and _THEMATIC_BREAK.match(line.strip()):
+            continue
+        if heading:
+            flush()
+            text = heading.group(2).strip()
+            if not seen_text and len(heading.group(1)) == 1 and title is None and text:
+                title = text
+            elif text:
+                builder.heading(text)
+            seen_text = True
+        elif line.strip():
+            paragraph.append(line.strip())
+        else:
+            flush()
+    flush()
+    return title
+
+
+def parse_document(text: str, *, stem: str, markdown: bool, source: str) -> Document:
+    """Parse one essay. `stem` gives the slug and fallback title; `source` names it in errors."""
+    lines = text.lstrip("\ufeff").splitlines()
+    fields, body = _front_matter(lines, source)
+    title = fields.get("title") or None
+    builder = _Builder()
+    if markdown:
+        title = _parse_markdown(body, builder, title)
+    else:
+        _parse_plain(body, builder)
+    return Document(
+        title=title or readable_title(stem),
+        slug=slugify(stem),
+        sections=builder.build(),
+    )

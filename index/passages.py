@@ -1,0 +1,69 @@
+"""Passages: the units that are ranked and quoted, one per paragraph (long ones split)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from index.documents import Document
+from index.parsing import slugify
+from index.sentences import sentence_spans
+
+__all__ = ["MAX_PASSAGE_WORDS", "Passage", "split_passages"]
+
+MAX_PASSAGE_WORDS = 250
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A paragraph (or a part of a very long one) with a stable id and its citation parts."""
+
+    id: str
+    document: str
+    section: str
+    paragraph: int
+    text: str
+
+
+def _parts(text: str, max_words: int) -> list[str]:
+    """Split a long paragraph at sentence boundaries into parts of at most ~max_words words."""
+    if len(text.split()) <= max_words:
+        return [text]
+    parts: list[str] = []
+    start = words = 0
+    for begin, end in sentence_spans(text):
+        count = len(text[begin:end].split())
+        if words and words + count > max_words:
+            parts.append(text[start:begin].strip())
+            start, words = begin, 0
+        words += count
+    parts.append(text[start:].strip())
+    return parts
+
+
+def _document_passages(document: Document, max_words: int) -> Iterator[Passage]:
+    seen: Counter[str] = Counter()
+    for section in document.sections:
+        slug = slugify(section.heading)
+        seen[slug] += 1
+        if seen[slug] > 1:  # two sections with the same heading keep distinct ids
+            slug = f"{slug}-{seen[slug]}"
+        for number, paragraph in enumerate(section.paragraphs, start=1):
+            parts = _parts(paragraph, max_words)
+            for part_number, text in enumerate(parts, start=1):
+                suffix = f".{part_number}" if len(parts) > 1 else ""
+                yield Passage(
+                    id=f"{document.slug}/{slug}/{number}{suffix}",
+                    document=document.title,
+                    section=section.heading,
+                    paragraph=number,
+                    text=text,
+                )
+
+
+def split_passages(
+    documents: Sequence[Document], max_words: int = MAX_PASSAGE_WORDS
+) -> list[Passage]:
+    """All passages of `documents`, in corpus order."""
+    return [p for document in documents for p in _document_passages(document, max_words)]

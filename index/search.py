@@ -1,0 +1,100 @@
+"""PassageIndex: documents -> passages -> BM25 -> ranked hits, and the statistics answers need."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import groupby
+
+from index.analyzer import analyze, normalize, query_terms
+from index.bm25 import BM25
+from index.documents import Document
+from index.passages import MAX_PASSAGE_WORDS, Passage, split_passages
+from index.sentences import sentence_spans
+
+__all__ = ["Hit", "PassageIndex"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage ranked for a question: rank 1 is best."""
+
+    passage: Passage
+    score: float
+    rank: int
+
+
+# A sentence found inside a longer one counts as a copy only if it is at least this long.
+_MIN_CONTAINED_WORDS = 5
+
+
+@lru_cache(maxsize=8192)
+def _sentence_key(text: str) -> str:
+    return " ".join(normalize(text).split())
+
+
+class PassageIndex:
+    """A read-only BM25 index over the passages of some documents."""
+
+    def __init__(
+        self,
+        documents: Sequence[Document],
+        *,
+        max_passage_words: int = MAX_PASSAGE_WORDS,
+        k1: float = 1.5,
+        b: float = 0.75,
+    ) -> None:
+        self.documents = tuple(documents)
+        self.passages = tuple(split_passages(self.documents, max_passage_words))
+        self._bm25 = BM25([analyze(p.text) for p in self.passages], k1=k1, b=b)
+        self._position = {p.id: i for i, p in enumerate(self.passages)}
+        # Passages are grouped by document; ids start with the document's unique slug.
+        self._document_of: list[range] = []
+        for _, group in groupby(range(len(self.passages)), key=self._document_slug):
+            positions = list(group)
+            self._document_of += [range(positions[0], positions[-1] + 1)] * len(positions)
+
+    def _document_slug(self, position: int) -> str:
+        return self.passages[position].id.partition("/")[0]
+
+    def search(self, question: str, k: int) -> list[Hit]:
+        """The best `k` passages that share a term with `question`, best first."""
+        ranked = self._bm25.top(query_terms(question), k)
+        return [Hit(self.passages[i], score, rank) for rank, (i, score) in enumerate(ranked, 1)]
+
+    def score(self, question: str, passage: Passage) -> float:
+        """The BM25 score of one passage for `question`."""
+        return self._bm25.score(query_terms(question), self._position[passage.id])
+
+    def idf(self, term: str) -> float:
+        """Always-positive (Lucene) idf of an analysed term; an unknown term gets the maximum."""
+        n, df = self._bm25.size, self._bm25.document_frequency(term)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def knows(self, term: str) -> bool:
+        """Whether an analysed term occurs anywhere in the corpus."""
+        return self._bm25.document_frequency(term) > 0
+
+    def home(self, passage: Passage, start: int, end: int) -> tuple[Passage, int, int]:
+        """Where the sentence at `start:end` of `passage` is best cited from: (passage, start, end).
+
+        A sentence repeated in its essay, alone or inside a longer sentence (a standfirst
+        repeating the body), is credited to its last copy: summaries precede what they sum up.
+        """
+        key = _sentence_key(passage.text[start:end]).rstrip(".!?…")
+        position = self._position[passage.id]
+        for i in reversed(self._document_of[position]):
+            if i == position:
+                break
+            other = self.passages[i]
+            if key not in _sentence_key(other.text):
+                continue
+            for other_start, other_end in sentence_spans(other.text):
+                candidate = _sentence_key(other.text[other_start:other_end])
+                if candidate.rstrip(".!?…") == key or (
+                    len(key.split()) >= _MIN_CONTAINED_WORDS and key in candidate
+                ):
+                    return other, other_start, other_end
+        return passage, start, end

@@ -1,0 +1,49 @@
+"""Sentence boundaries as character spans, so that quotes stay verbatim substrings."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["sentence_spans", "split_sentences"]
+
+# End punctuation, any closing quotes or brackets, then white space.
+_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
+# What may open the next sentence: a capital, a digit or an opening quote or bracket.
+_STARTS_SENTENCE = re.compile(r"[\"'“‘(\[]?[A-Z0-9\u0400-\u042F]")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st sr jr vs etc e.g i.e cf fig no vol pp ed eds gen col lt sgt jan feb "
+    "mar apr jun jul aug sep sept oct nov dec inc ltd co corp dept univ approx".split()
+)
+
+
+def _is_abbreviation(text: str, end: int) -> bool:
+    """Whether the word ending at `end` (just before a full stop) is an abbreviation or initial."""
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    word = text[start:end].strip("\"'“‘(").lower()
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) spans of the sentences of `text`, outer white space excluded."""
+    spans: list[tuple[int, int]] = []
+    start = len(text) - len(text.lstrip())
+    for match in _END.finditer(text):
+        if not _STARTS_SENTENCE.match(text, match.end()):
+            continue
+        if text[match.start()] == "." and _is_abbreviation(text, match.start()):
+            continue
+        end = match.end() - (len(match.group()) - len(match.group().rstrip()))
+        if end > start:
+            spans.append((start, end))
+        start = match.end()
+    end = len(text.rstrip())
+    if end > start:
+        spans.append((start, end))
+    return spans
+
+
+def split_sentences(text: str) -> list[str]:
+    """Return the sentences of `text` as verbatim substrings."""
+    return [text[start:end] for start, end in sentence_spans(text)]
