@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from index import Hit, Passage, PassageIndex, analyze, query_terms, sentence_spans
+from index import Hit, Passage, PassageIndex, analyze, sentence_spans
 
 __all__ = ["MAX_QUESTION_CHARS", "Answer", "Answerer", "Outcome", "Quote"]
 
@@ -97,14 +97,14 @@ class Answerer:
 
     def coverage(self, question: str, passage: Passage) -> float:
         """Share of the question's idf mass that `passage` matches (unknown words at max idf)."""
-        terms = [t for t in query_terms(question) if t not in _FRAMING or self.index.knows(t)]
+        terms = [t for t in self.index.query(question) if t not in _FRAMING or t in self.index]
         total = sum(self.index.idf(t) for t in terms)
-        present = set(analyze(passage.text))
+        present = self.index.indexed_terms(passage)
         matched = sum(self.index.idf(t) for t in terms if t in present)
         return matched / total if total else 0.0
 
     def _quotes(self, question: str, hits: tuple[Hit, ...]) -> tuple[Quote, ...]:
-        terms = set(query_terms(question))
+        terms = set(self.index.query(question))
         best = hits[0].score
         chosen: dict[str, set[tuple[int, int]]] = {}  # passage id -> sentence spans, rank order
         homes: dict[str, Passage] = {}
@@ -129,7 +129,11 @@ class Answerer:
     def _best_sentences(self, text: str, terms: set[str]) -> list[tuple[int, int]]:
         """Spans of the (up to) `max_sentences` sentences of `text` that best match `terms`."""
         scored = [
-            (sum(self.index.idf(t) for t in terms & set(analyze(text[start:end]))), start, end)
+            (
+                sum(self.index.idf(t) for t in terms & set(self.index.terms(text[start:end]))),
+                start,
+                end,
+            )
             for start, end in sentence_spans(text)
         ]
         top = max((weight for weight, _, _ in scored), default=0.0)

@@ -29,6 +29,8 @@ STOPWORDS = frozenset(
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"'})
 _WORD = re.compile(r"[^\W_]+")
+# "(re)integration" means both "reintegration" and "integration".
+_PAREN_PREFIX = re.compile(r"\(([^\W_]+)\)([^\W_]+)")
 _stemmer = Stemmer.Stemmer("english")
 
 
@@ -37,14 +39,24 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
 
 
+# British spellings folded to American so that "neighbours" finds "neighboring" and
+# "criticise" finds "criticize"; applied to passages and questions alike.
+_ISE = re.compile(r"is(e|es|ed|ing|ation|ations)$")
+_OUR_KEPT = frozenset({"contour", "detour", "devour", "paramour", "troubadour", "velour"})
+
+
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return str(_stemmer.stemWord(word))
+    stem = str(_stemmer.stemWord(_ISE.sub(r"iz\1", word)))
+    if stem.endswith("our") and len(stem) > 5 and stem not in _OUR_KEPT:
+        stem = stem[:-3] + "or"
+    return stem
 
 
 def analyze(text: str) -> list[str]:
     """Index terms of `text`, in order, repeats kept (for passages)."""
-    return [_stem(word) for word in _WORD.findall(normalize(text)) if word not in STOPWORDS]
+    text = _PAREN_PREFIX.sub(r"\1\2 \2", normalize(text))
+    return [_stem(word) for word in _WORD.findall(text) if word not in STOPWORDS]
 
 
 def query_terms(text: str) -> list[str]:

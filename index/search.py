@@ -13,6 +13,7 @@ from index.bm25 import BM25
 from index.documents import Document
 from index.passages import MAX_PASSAGE_WORDS, Passage, split_passages
 from index.sentences import sentence_spans
+from index.variants import fold_demonyms, resolve_unknown
 
 __all__ = ["Hit", "PassageIndex"]
 
@@ -48,7 +49,9 @@ class PassageIndex:
     ) -> None:
         self.documents = tuple(documents)
         self.passages = tuple(split_passages(self.documents, max_passage_words))
-        self._bm25 = BM25([analyze(p.text) for p in self.passages], k1=k1, b=b)
+        analyzed = [analyze(f"{p.section}\n{p.text}") for p in self.passages]
+        self._folds = fold_demonyms({term for terms in analyzed for term in terms})
+        self._bm25 = BM25([self._fold(terms) for terms in analyzed], k1=k1, b=b)
         self._position = {p.id: i for i, p in enumerate(self.passages)}
         # Passages are grouped by document; ids start with the document's unique slug.
         self._document_of: list[range] = []
@@ -59,23 +62,43 @@ class PassageIndex:
     def _document_slug(self, position: int) -> str:
         return self.passages[position].id.partition("/")[0]
 
+    def _fold(self, terms: list[str]) -> list[str]:
+        return [self._folds.get(term, term) for term in terms]
+
+    def terms(self, text: str) -> list[str]:
+        """Index terms of any text (a passage, a sentence), as the index counts them."""
+        return self._fold(analyze(text))
+
+    def indexed_terms(self, passage: Passage) -> set[str]:
+        """The terms a passage is indexed under: its section heading's and its own."""
+        return set(self.terms(f"{passage.section}\n{passage.text}"))
+
+    def query(self, question: str) -> list[str]:
+        """A question's terms, each once; an unknown word may match a known variant."""
+        terms = (resolve_unknown(t, self) for t in self._fold(query_terms(question)))
+        return list(dict.fromkeys(terms))
+
+    def __contains__(self, term: object) -> bool:
+        """Whether an index term occurs anywhere in the corpus."""
+        return isinstance(term, str) and self._bm25.document_frequency(term) > 0
+
     def search(self, question: str, k: int) -> list[Hit]:
-        """The best `k` passages that share a term with `question`, best first."""
-        ranked = self._bm25.top(query_terms(question), k)
+        """The best `k` passages that share a term with `question`, best first.
+
+        Each passage is indexed under its section heading too, so "alternative" finds the
+        paragraphs of "In search of an alternative".
+        """
+        ranked = self._bm25.top(self.query(question), k)
         return [Hit(self.passages[i], score, rank) for rank, (i, score) in enumerate(ranked, 1)]
 
     def score(self, question: str, passage: Passage) -> float:
         """The BM25 score of one passage for `question`."""
-        return self._bm25.score(query_terms(question), self._position[passage.id])
+        return self._bm25.score(self.query(question), self._position[passage.id])
 
     def idf(self, term: str) -> float:
         """Always-positive (Lucene) idf of an analysed term; an unknown term gets the maximum."""
         n, df = self._bm25.size, self._bm25.document_frequency(term)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
-
-    def knows(self, term: str) -> bool:
-        """Whether an analysed term occurs anywhere in the corpus."""
-        return self._bm25.document_frequency(term) > 0
 
     def home(self, passage: Passage, start: int, end: int) -> tuple[Passage, int, int]:
         """Where the sentence at `start:end` of `passage` is best cited from: (passage, start, end).
