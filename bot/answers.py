@@ -10,6 +10,7 @@ from index import Hit, Passage, PassageIndex, analyze, sentence_spans
 __all__ = ["MAX_QUESTION_CHARS", "Answer", "Answerer", "Outcome", "Quote"]
 
 MAX_QUESTION_CHARS = 1000
+_POINTERS = 4
 
 # Question-framing words: when the essays never use them they say nothing about whether
 # the essays cover the question ("What does the author say about ...?"). Stemmed forms.
@@ -48,6 +49,9 @@ class Answer:
     quotes: tuple[Quote, ...]
     hits: tuple[Hit, ...]
     confidence: float
+    # (document, section) pairs to point to when abstaining: the sections of the best hits,
+    # or, when no passage shares a word with the question, the first sections of the essays.
+    sections: tuple[tuple[str, str], ...] = ()
 
     @property
     def answered(self) -> bool:
@@ -91,9 +95,18 @@ class Answerer:
             return Answer(question, Outcome.TOO_LONG, (), (), 0.0)
         hits = tuple(self.index.search(question, k or self.top_k))
         confidence = self.coverage(question, hits[0].passage) if hits else 0.0
-        if confidence < self.min_coverage:
-            return Answer(question, Outcome.NOT_COVERED, (), hits, confidence)
-        return Answer(question, Outcome.ANSWERED, self._quotes(question, hits), hits, confidence)
+        quotes = self._quotes(question, hits) if confidence >= self.min_coverage else ()
+        if quotes:
+            return Answer(question, Outcome.ANSWERED, quotes, hits, confidence)
+        # Weak evidence, or only a section heading matched (nothing to quote).
+        return Answer(question, Outcome.NOT_COVERED, (), hits, confidence, self._pointers(hits))
+
+    def _pointers(self, hits: tuple[Hit, ...]) -> tuple[tuple[str, str], ...]:
+        if hits:
+            pairs = [(h.passage.document, h.passage.section) for h in hits]
+        else:
+            pairs = [(d.title, s.heading) for d in self.index.documents for s in d.sections]
+        return tuple(dict.fromkeys(pairs))[:_POINTERS]
 
     def coverage(self, question: str, passage: Passage) -> float:
         """Share of the question's idf mass that `passage` matches (unknown words at max idf)."""

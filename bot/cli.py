@@ -161,8 +161,8 @@ def _parser() -> argparse.ArgumentParser:
         "file",
         nargs="?",
         type=Path,
-        default=Path("tests/golden.jsonl"),
-        help="JSON Lines of {question, relevant} (default: tests/golden.jsonl)",
+        default=Path("tests/eval/heldout.jsonl"),
+        help="JSON Lines of {question, relevant} (default: tests/eval/heldout.jsonl)",
     )
     evaluate_.add_argument("--json", action="store_true", help="print the metrics as JSON")
     evaluate_.set_defaults(run=_eval)

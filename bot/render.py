@@ -12,11 +12,11 @@ from index import Document, Hit, Passage
 __all__ = [
     "answer_to_dict",
     "citation",
-    "nearest_sections",
     "render_answer",
     "render_hits",
     "render_section",
     "render_sections",
+    "section_names",
 ]
 
 _WIDTH = 88
@@ -28,15 +28,9 @@ def citation(passage: Passage, *, with_document: bool) -> str:
     return f"{passage.document}, {cited}" if with_document else cited
 
 
-def nearest_sections(hits: Sequence[Hit], *, with_document: bool, most: int = 3) -> list[str]:
-    """Distinct sections of the best hits, best first, as people would name them."""
-    names = [
-        f'{h.passage.document}, "{h.passage.section}"'
-        if with_document
-        else f'"{h.passage.section}"'
-        for h in hits
-    ]
-    return list(dict.fromkeys(names))[:most]
+def section_names(answer: Answer, *, with_document: bool) -> list[str]:
+    """The sections an abstention points to, as people would name them."""
+    return [f'{d}, "{s}"' if with_document else f'"{s}"' for d, s in answer.sections]
 
 
 def group_quotes(quotes: Sequence[Quote]) -> list[tuple[Passage, str]]:
@@ -56,11 +50,12 @@ def abstention(answer: Answer, *, with_document: bool) -> str:
             f"That question is {len(answer.question):,} characters long; "
             f"please ask in at most {MAX_QUESTION_CHARS:,}."
         )
-    nearest = nearest_sections(answer.hits, with_document=with_document)
-    text = "The essays don't cover this."
-    if nearest:
-        text += " The nearest sections are " + ", ".join(nearest) + "."
-    return text
+    names = ", ".join(section_names(answer, with_document=with_document))
+    if not names:
+        return "The essays don't cover this."
+    if answer.hits:
+        return f"The essays don't cover this. The nearest sections are {names}."
+    return f"The essays don't cover this. Their sections include {names}."
 
 
 def render_answer(answer: Answer, *, with_document: bool) -> str:
@@ -116,6 +111,18 @@ def _location(passage: Passage) -> dict[str, Any]:
     }
 
 
+def _hit(hit: Hit) -> dict[str, Any]:
+    return {
+        "rank": hit.rank,
+        "passage_id": hit.passage.id,
+        "document": hit.passage.document,
+        "section": hit.passage.section,
+        "paragraph": hit.passage.paragraph,
+        "score": hit.score,
+        "text": hit.passage.text,
+    }
+
+
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
     """The JSON shape of DESIGN.md: question, answered, quotes, hits."""
     return {
@@ -124,8 +131,5 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         "quotes": [
             {"text": q.text, **_location(q.passage), "score": q.score} for q in answer.quotes
         ],
-        "hits": [
-            {"rank": h.rank, **_location(h.passage), "score": h.score, "text": h.passage.text}
-            for h in answer.hits
-        ],
+        "hits": [_hit(h) for h in answer.hits],
     }

@@ -16,6 +16,7 @@ _SETEXT_RULE = re.compile(r"^(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _THEMATIC_BREAK = re.compile(r"^([-*_])([ \t]*\1){2,}[ \t]*$")
 _TERMINAL = tuple(".!?:;,…\"'”’)]-–—")
+_SENTENCE_END = tuple(".!?…\"'”’)")
 _MAX_HEADING_WORDS = 10
 _MAX_HEADING_CHARS = 80
 # A line longer than this is a whole paragraph, not a hard-wrapped piece of one.
@@ -101,7 +102,12 @@ class _Builder:
 
 def _parse_plain(lines: list[str], builder: _Builder) -> None:
     for block in _blocks(lines):
-        if any(len(line) > _UNWRAPPED_LINE for line in block[:-1]) or len(block) == 1:
+        # One paragraph per line when lines are too long to be hard-wrapped, or when each
+        # one ends a sentence; otherwise the block is one wrapped paragraph.
+        texts = [line for line in block if not _is_heading_line(line)]
+        if any(len(line) > _UNWRAPPED_LINE for line in block[:-1]) or all(
+            line.endswith(_SENTENCE_END) for line in texts
+        ):
             for line in block:
                 (builder.heading if _is_heading_line(line) else builder.paragraph)(line)
             continue

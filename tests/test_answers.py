@@ -1,0 +1,140 @@
+"""Composing answers: verbatim cited quotes, no repeats, honest abstention, any input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.answers import MAX_QUESTION_CHARS, Answer, Answerer, Outcome
+from bot.render import answer_to_dict, render_answer
+from index import PassageIndex, load_documents, normalize, split_sentences
+
+ANSWERABLE = [
+    "Why is the current format of Russia-Belarus relations a dead end?",
+    "What is the civilizational divorce?",
+    "Why would Minsk and Moscow both want Belarus to drift away?",
+    "Which organization holds the most economic promise?",
+    "Is it time to discard the term post-Soviet?",
+]
+UNANSWERABLE = [
+    "What is the capital of Australia?",
+    "hello",
+    "asdfghjkl",
+    "How do I bake bread?",
+    "Сколько лет Лукашенко?",
+    "😀😀😀",
+]
+
+
+def _sentences(answer: Answer) -> list[str]:
+    return [" ".join(normalize(s).split()) for q in answer.quotes for s in split_sentences(q.text)]
+
+
+@pytest.mark.parametrize("question", ANSWERABLE)
+def test_answerable_questions_get_verbatim_quotes(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    assert answer.answered
+    assert len(answer.quotes) >= 1
+    terms = set(answerer.index.query(question))
+    for quote in answer.quotes:
+        assert quote.text in quote.passage.text
+        assert terms & set(answerer.index.terms(quote.text))
+    sentences = _sentences(answer)
+    assert len(sentences) == len(set(sentences))
+
+
+@pytest.mark.parametrize("question", UNANSWERABLE)
+def test_unanswerable_questions_abstain(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    assert answer.outcome is Outcome.NOT_COVERED
+    assert answer.quotes == ()
+    text = render_answer(answer, with_document=False)
+    assert text.startswith("The essays don't cover this.")
+    assert answer.sections and f'"{answer.sections[0][1]}"' in text
+
+
+def test_abstention_names_the_nearest_sections(answerer: Answerer) -> None:
+    answer = answerer.ask("What is the weather like in Minsk today?")
+    assert not answer.answered
+    text = render_answer(answer, with_document=False)
+    assert answer.hits
+    assert f'"{answer.hits[0].passage.section}"' in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "civilizational divorce semi-divorce",
+        "Minsk Moscow interest Belarus drift mother country",
+        "accustomed format dead end",
+    ],
+)
+def test_standfirst_repeats_are_quoted_once_from_the_body(
+    answerer: Answerer, question: str
+) -> None:
+    answer = answerer.ask(question)
+    assert answer.answered
+    assert all(q.passage.section != "Introduction" for q in answer.quotes)
+    sentences = _sentences(answer)
+    assert len(sentences) == len(set(sentences))
+
+
+def test_quote_scores_are_their_passages_bm25_scores(answerer: Answerer) -> None:
+    answer = answerer.ask("What does Russia expect for its aid to Belarus?")
+    for quote in answer.quotes:
+        assert quote.score == pytest.approx(answerer.index.score(answer.question, quote.passage))
+
+
+def test_empty_and_too_long_questions(answerer: Answerer) -> None:
+    assert answerer.ask("   \n").outcome is Outcome.EMPTY
+    long = answerer.ask("Belarus " * 2000)
+    assert long.outcome is Outcome.TOO_LONG
+    assert f"at most {MAX_QUESTION_CHARS:,}" in render_answer(long, with_document=False)
+    assert answerer.ask("Lukashenko? " + "x" * (MAX_QUESTION_CHARS - 20)).outcome is not (
+        Outcome.TOO_LONG
+    )
+
+
+def test_several_documents_cite_the_document(essays: Path) -> None:
+    answerer = Answerer(PassageIndex(load_documents(essays)))
+    answer = answerer.ask("When should apple trees be pruned?")
+    assert answer.answered
+    assert answer.quotes[0].passage.document == "Keeping an Orchard"
+    assert 'Keeping an Orchard, "Pruning", ¶1' in render_answer(answer, with_document=True)
+
+
+def _check_schema(payload: dict[str, object], question: str) -> None:
+    assert set(payload) == {"question", "answered", "quotes", "hits"}
+    assert isinstance(payload["answered"], bool)
+    assert isinstance(payload["quotes"], list) and isinstance(payload["hits"], list)
+    for quote in payload["quotes"]:
+        assert set(quote) == {"text", "document", "section", "paragraph", "passage_id", "score"}
+        assert isinstance(quote["paragraph"], int) and isinstance(quote["score"], float)
+    for rank, hit in enumerate(payload["hits"], start=1):
+        assert set(hit) == {
+            "rank",
+            "passage_id",
+            "document",
+            "section",
+            "paragraph",
+            "score",
+            "text",
+        }
+        assert hit["rank"] == rank and isinstance(hit["score"], float)
+    assert payload["question"] == question.strip()
+    assert payload["answered"] == bool(payload["quotes"])
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(question=st.text(max_size=300) | st.sampled_from(ANSWERABLE + UNANSWERABLE))
+def test_any_string_gives_an_answer_with_the_json_schema(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    payload = json.loads(json.dumps(answer_to_dict(answer)))
+    _check_schema(payload, question)
+    assert render_answer(answer, with_document=False)

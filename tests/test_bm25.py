@@ -1,0 +1,51 @@
+"""The BM25 wrapper gives rank-bm25's exact scores and owns its edge cases."""
+
+from __future__ import annotations
+
+import pytest
+from rank_bm25 import BM25Okapi
+
+from index.bm25 import BM25
+
+CORPUS = [
+    ["appl", "tree", "sun", "soil"],
+    ["pear", "tree", "fruit"],
+    ["bee", "hive", "roof", "bee"],
+    ["river", "flood", "levee", "town"],
+    ["appl", "pie", "recip"],
+]
+
+
+@pytest.mark.parametrize("query", [["appl"], ["tree", "bee"], ["flood", "appl", "roof"], ["none"]])
+def test_scores_equal_rank_bm25(query: list[str]) -> None:
+    expected = BM25Okapi(CORPUS).get_scores(query)
+    assert BM25(CORPUS).scores(query).tolist() == pytest.approx(list(expected), rel=1e-12)
+
+
+def test_top_orders_by_score_then_corpus_order_and_returns_floats() -> None:
+    corpus = [["x", "a"], ["y", "a"], ["x", "a"], ["z"], ["w"]]
+    top = BM25(corpus).top(["x"], 10)
+    assert [i for i, _ in top] == [0, 2]  # equal scores: corpus order; zero scores left out
+    assert all(type(score) is float for _, score in top)
+
+
+def test_k_larger_than_corpus_and_k_zero() -> None:
+    bm25 = BM25(CORPUS)
+    assert len(bm25.top(["tree"], 100)) == 2
+    assert bm25.top(["tree"], 0) == []
+
+
+def test_empty_corpus_scores_nothing() -> None:
+    bm25 = BM25([])
+    assert bm25.top(["anything"], 5) == []
+    assert bm25.scores(["anything"]).size == 0
+
+
+def test_single_passage_score_matches_full_scores() -> None:
+    bm25 = BM25(CORPUS)
+    assert bm25.score(["appl", "pie"], 4) == pytest.approx(bm25.scores(["appl", "pie"])[4])
+
+
+def test_document_frequency() -> None:
+    assert BM25(CORPUS).document_frequency("bee") == 1
+    assert BM25(CORPUS).document_frequency("tree") == 2

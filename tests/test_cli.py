@@ -1,0 +1,154 @@
+"""The essaybot command line: output, JSON contract, batch mode, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import ROOT, SEEDS
+
+QUESTION = "Why is the current format of Russia-Belarus relations a dead end?"
+
+
+class _Stdin(io.StringIO):
+    def isatty(self) -> bool:
+        return False
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ask_prints_quotes_and_citations(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "ask", QUESTION, "--seeds", str(SEEDS))
+    assert code == 0, err
+    assert "accustomed format of Russia-Belarus relations represents a dead end" in " ".join(
+        out.split()
+    )
+    assert '— "Choosing between bad and bad", ¶4' in out
+
+
+def test_ask_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", QUESTION, "--json", "-k", "4", "--seeds", str(SEEDS))
+    payload = json.loads(out)
+    assert code == 0
+    assert payload["answered"] is True
+    assert len(payload["hits"]) == 4
+    assert payload["quotes"][0]["passage_id"] == "russia-belarus/choosing-between-bad-and-bad/4"
+    assert payload["quotes"][0]["paragraph"] == 4
+
+
+def test_batch_reads_one_question_per_line_as_json_lines(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", _Stdin(f"{QUESTION}\n\nWhat is the capital of Australia?\n"))
+    code, out, _ = run(capsys, "ask", "--json", "--seeds", str(SEEDS))
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    assert [r["answered"] for r in rows] == [True, False]
+
+
+def test_batch_plain_text_labels_each_question(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", _Stdin("Lukashenko\nhello\n"))
+    code, out, _ = run(capsys, "ask", "--seeds", str(SEEDS))
+    assert code == 0
+    assert out.count("Q: ") == 2
+    assert "The essays don't cover this." in out
+
+
+def test_sections_lists_the_table_of_contents(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "sections", "--seeds", str(SEEDS))
+    assert code == 0
+    assert "Russia-Belarus (18 paragraphs)" in out
+    assert "4. In search of an alternative" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["ask", "   "], "the question is empty"),
+        (["ask", "x", "-k", "0"], "-k takes a whole number from 1 to 50"),
+        (["frobnicate"], "invalid choice"),
+        (["ask", "x", "--seeds", "/no/such/folder"], "'/no/such/folder' does not exist"),
+        (["eval", "/no/such/file.jsonl"], "file.jsonl: cannot be read"),
+    ],
+)
+def test_errors_are_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_bad_setting_names_the_variable(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ESSAYBOT_TOP_K", "lots")
+    code, _, err = run(capsys, "ask", QUESTION)
+    assert code == 2
+    assert err.startswith("essaybot: ESSAYBOT_TOP_K:")
+
+
+def test_seeds_from_the_environment(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, essays: Path
+) -> None:
+    monkeypatch.setenv("ESSAYBOT_SEEDS_DIR", str(essays))
+    code, out, _ = run(capsys, "ask", "When should apple trees be pruned?")
+    assert code == 0
+    assert 'Keeping an Orchard, "Pruning", ¶1' in out
+
+
+def test_not_utf8_seed_is_one_line(capsys: pytest.CaptureFixture[str], essays: Path) -> None:
+    (essays / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
+    code, _, err = run(capsys, "sections", "--seeds", str(essays))
+    assert code == 2
+    assert "bad.txt: not UTF-8" in err
+
+
+def test_eval_prints_metrics(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "eval", str(ROOT / "tests/eval/heldout.jsonl"), "--seeds", str(SEEDS)
+    )
+    assert code == 0
+    assert "Success@1" in out and "MRR@10" in out
+
+
+def test_python_dash_m_bot_is_the_same_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "Lukashenko", "--json", "--seeds", str(SEEDS)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["quotes"][0]["section"] == "Choosing between bad and bad"
+
+
+def test_ask_does_not_import_discord() -> None:
+    code = (
+        "import sys; from bot.cli import main; main(['ask', 'Lukashenko', '--seeds', sys.argv[1]]);"
+        "print('discord' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(SEEDS)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    assert result.stdout.strip().endswith("False")

@@ -1,0 +1,66 @@
+"""Loading a folder of essays, and the one-line errors for bad seeds."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from index import EmptyCorpusError, SeedFileError, SeedsNotFoundError, load_documents
+
+
+def test_three_essays_load_with_titles(essays: Path) -> None:
+    titles = [d.title for d in load_documents(essays)]
+    assert titles == ["Bees in the City", "Keeping an Orchard", "Rivers"]
+
+
+def test_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(SeedsNotFoundError, match=r"'.*nowhere' does not exist.*--seeds"):
+        load_documents(tmp_path / "nowhere")
+
+
+def test_folder_without_essays(tmp_path: Path) -> None:
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    with pytest.raises(EmptyCorpusError, match=r"no \.txt or \.md essays"):
+        load_documents(tmp_path)
+
+
+def test_file_that_is_not_utf8_is_named(essays: Path) -> None:
+    (essays / "latin1.txt").write_bytes("Caf\xe9 society.".encode("latin-1"))
+    with pytest.raises(SeedFileError, match=r"latin1\.txt: not UTF-8 .*offset 3.*UTF-8"):
+        load_documents(essays)
+
+
+def test_binary_file_is_named(essays: Path) -> None:
+    (essays / "image.md").write_bytes(b"\x00\x01\x02")
+    with pytest.raises(SeedFileError, match=r"image\.md: contains NUL bytes"):
+        load_documents(essays)
+
+
+def test_empty_file_is_skipped_with_a_warning(
+    essays: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (essays / "empty.txt").write_text("  \n\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        documents = load_documents(essays)
+    assert len(documents) == 3
+    assert "empty.txt: empty essay, skipped" in caplog.text
+
+
+def test_only_empty_files_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("", encoding="utf-8")
+    with pytest.raises(EmptyCorpusError, match=r"every essay .* is empty"):
+        load_documents(tmp_path)
+
+
+def test_same_stem_in_two_formats_keeps_both(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("Plain notes.\n", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("Markdown notes.\n", encoding="utf-8")
+    slugs = sorted(d.slug for d in load_documents(tmp_path))
+    assert slugs == ["notes-md", "notes-txt"]
+
+
+def test_hidden_files_are_ignored(essays: Path) -> None:
+    (essays / ".draft.md").write_bytes(b"\xff\xfe")
+    assert len(load_documents(essays)) == 3

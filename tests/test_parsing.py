@@ -1,0 +1,88 @@
+"""Parsing essays into titled documents, sections and paragraphs."""
+
+from __future__ import annotations
+
+import pytest
+
+from index import SeedFileError, load_documents, parse_document
+from index.parsing import readable_title
+from tests.conftest import SEEDS
+
+
+def test_seed_essay_has_four_sections_and_eighteen_paragraphs() -> None:
+    (document,) = load_documents(SEEDS)
+    assert [(s.heading, len(s.paragraphs)) for s in document.sections] == [
+        ("Introduction", 3),
+        ("The source of grievances", 5),
+        ("Choosing between bad and bad", 5),
+        ("In search of an alternative", 5),
+    ]
+    assert document.paragraph_count == 18
+    assert document.slug == "russia-belarus"
+
+
+def test_markdown_front_matter_title_and_headings() -> None:
+    text = "---\ntitle: 'Orchards'\nauthor: me\n---\n# Planting\n\nSun.\n\n## Pruning\n\nWinter.\n"
+    document = parse_document(text, stem="x", markdown=True, source="x.md")
+    assert document.title == "Orchards"
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        ("Planting", ("Sun.",)),
+        ("Pruning", ("Winter.",)),
+    ]
+
+
+def test_markdown_leading_heading_is_the_title_and_lines_join() -> None:
+    text = "# Bees\n\nIntro line one\nand line two.\n\n## Swarms\n\nA swarm.\n"
+    document = parse_document(text, stem="bees", markdown=True, source="bees.md")
+    assert document.title == "Bees"
+    assert document.sections[0].heading == "Introduction"
+    assert document.sections[0].paragraphs == ("Intro line one and line two.",)
+    assert document.sections[1].heading == "Swarms"
+
+
+def test_markdown_code_fences_and_rules_are_not_headings() -> None:
+    text = "# T\n\nText.\n\n---\n\n```\n# not a heading\n```\n\nSetext\n------\n\nBody.\n"
+    document = parse_document(text, stem="t", markdown=True, source="t.md")
+    headings = [s.heading for s in document.sections]
+    assert headings == ["Introduction", "Setext"]
+    assert "```\n# not a heading\n```" in document.sections[0].paragraphs
+
+
+def test_plain_text_wrapped_paragraphs_and_headings() -> None:
+    text = (
+        "Why rivers flood\n"
+        "Rivers flood when rain falls faster than soil can absorb it, and the water\n"
+        "has nowhere else to go.\n\n"
+        "Levees\n\n"
+        "Levees protect towns.\n"
+    )
+    document = parse_document(text, stem="rivers", markdown=False, source="rivers.txt")
+    assert [s.heading for s in document.sections] == ["Why rivers flood", "Levees"]
+    assert document.sections[0].paragraphs == (
+        "Rivers flood when rain falls faster than soil can absorb it, and the water has "
+        "nowhere else to go.",
+    )
+
+
+def test_trailing_heading_like_line_is_kept_as_text() -> None:
+    document = parse_document(
+        "A paragraph.\nThanks for reading\n", stem="a", markdown=False, source="a.txt"
+    )
+    assert document.sections[0].paragraphs == ("A paragraph.", "Thanks for reading")
+
+
+def test_unclosed_front_matter_names_the_file() -> None:
+    with pytest.raises(SeedFileError, match=r"broken\.md: front matter .* never closed"):
+        parse_document("---\ntitle: x\n\nText.\n", stem="b", markdown=True, source="broken.md")
+
+
+@pytest.mark.parametrize(
+    ("stem", "title"),
+    [
+        ("russia-belarus", "Russia-Belarus"),
+        ("000_the_cold_war", "The Cold War"),
+        ("notes", "Notes"),
+    ],
+)
+def test_title_from_file_name(stem: str, title: str) -> None:
+    assert readable_title(stem) == title

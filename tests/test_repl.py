@@ -1,0 +1,114 @@
+"""The REPL: a transcript fed through its loop, and one session in a real terminal (pty)."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from bot.answers import Answerer
+from bot.repl import PROMPT, Repl
+from tests.conftest import ROOT, SEEDS
+
+
+def transcript(answerer: Answerer, *lines: str | type[BaseException]) -> str:
+    """Run the REPL over `lines` (an exception class is raised at that point); return output."""
+    feed: Iterator[str | type[BaseException]] = iter(lines)
+    out = io.StringIO()
+
+    def read(prompt: str) -> str:
+        out.write(prompt)
+        item = next(feed, EOFError)
+        if isinstance(item, type):
+            raise item
+        out.write(item + "\n")
+        return item
+
+    assert Repl(answerer, out, read).run() == 0
+    return out.getvalue()
+
+
+def test_question_gets_the_same_answer_as_ask(answerer: Answerer) -> None:
+    from bot.render import render_answer
+
+    question = "What did Lukashenko's news conference show?"
+    out = transcript(answerer, question)
+    assert render_answer(answerer.ask(question), with_document=False) in out
+
+
+def test_commands(answerer: Answerer) -> None:
+    out = transcript(
+        answerer,
+        ":help",
+        ":sections",
+        ":section choosing",
+        ":section in",
+        ":section zzz",
+        ":k 2",
+        ":debug",
+        "Lukashenko",
+        ":k 99",
+        ":nope",
+        ":quit",
+        "never read",
+    )
+    assert ":section NAME" in out
+    assert "3. Choosing between bad and bad" in out
+    assert "Russia-Belarus: Choosing between bad and bad" in out and "¶5  The problem" in out
+    assert "No section is called 'zzz'" in out
+    assert "k = 2" in out and "debug on" in out
+    assert "ranked passages:" in out and "russia-belarus/choosing-between-bad-and-bad/2" in out
+    assert "Usage: :k N" in out
+    assert "Unknown command :nope" in out
+    assert "never read" not in out
+
+
+def test_ambiguous_prefix_lists_the_candidates(tmp_path: Path) -> None:
+    from index import PassageIndex, parse_document
+
+    text = "# Fruit\n\n# Apples\n\nRed.\n\n# Apricots\n\nOrange.\n\n# Bananas\n\nYellow.\n"
+    document = parse_document(text, stem="fruit", markdown=True, source="fruit.md")
+    out = transcript(Answerer(PassageIndex([document])), ":section ap", ":section apr")
+    assert 'could be any of "Apples", "Apricots"' in out
+    assert "Orange." in out
+
+
+def test_ctrl_c_clears_the_line_and_ctrl_d_leaves(answerer: Answerer) -> None:
+    out = transcript(answerer, KeyboardInterrupt, "Lukashenko")
+    assert "^C" in out
+    assert "Lukashenko’s news conference" in out
+    assert out.rstrip().endswith(PROMPT.rstrip())
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
+def test_real_terminal_session(tmp_path: Path) -> None:
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "bot", "repl", "--seeds", str(SEEDS)],
+        cwd=str(ROOT),
+        env={"ESSAYBOT_HISTORY": str(tmp_path / "history"), "TERM": "xterm", "PATH": "/usr/bin"},
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 200),
+    )
+    child.expect_exact(PROMPT)
+    child.sendline("Who welcomes Chinese investment?")
+    child.expect_exact('"In search of an alternative", ¶2')
+    child.expect_exact(PROMPT)
+    child.send("half a line")
+    child.sendintr()  # Ctrl-C: the line is dropped, the session goes on
+    child.expect_exact("^C")
+    child.expect_exact(PROMPT)
+    child.send("\x1b[A")  # up arrow: readline history brings the question back
+    child.sendline("")
+    child.expect_exact('"In search of an alternative", ¶2')
+    child.expect_exact(PROMPT)
+    child.sendeof()  # Ctrl-D leaves
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Who welcomes Chinese investment?" in (tmp_path / "history").read_text()
