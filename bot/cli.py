@@ -81,6 +81,18 @@ def _repl(args: argparse.Namespace, settings: Settings) -> int:
         return repl.run()
 
 
+def _discord(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import discord_bot
+
+    if settings.discord_token is None:  # before loading the essays: fail fast
+        raise SettingsError(discord_bot.NO_TOKEN)
+    logging.getLogger().setLevel(logging.INFO)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    discord_bot.run(settings, _answerer(args, settings), sync=args.sync)
+    return 0
+
+
 def _sections(args: argparse.Namespace, settings: Settings) -> int:
     seeds: Path = args.seeds or settings.seeds_dir
     print(render_sections(load_documents(seeds)))
@@ -166,6 +178,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate_.add_argument("--json", action="store_true", help="print the metrics as JSON")
     evaluate_.set_defaults(run=_eval)
+    discord = commands.add_parser("discord", parents=[seeds], help="run the Discord bot")
+    discord.add_argument(
+        "--sync",
+        action="store_true",
+        help="sync slash commands globally (after adding or changing commands)",
+    )
+    discord.set_defaults(run=_discord)
     return parser
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["Settings", "SettingsError", "load_settings"]
+
+IntList = Annotated[tuple[int, ...], NoDecode]
 
 
 class SettingsError(Exception):
@@ -19,10 +22,31 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="ESSAYBOT_", env_file=".env", extra="ignore")
 
-    discord_token: SecretStr | None = Field(None, description="Discord bot token")
     seeds_dir: Path = Field(Path("seeds"), description="folder of .txt/.md essays")
     top_k: int = Field(5, ge=1, le=50, description="passages ranked per question")
+    discord_token: SecretStr | None = Field(None, description="Discord bot token")
     guild_id: int | None = Field(None, description="guild for instant command sync")
+    cooldown_rate: int = Field(3, ge=1, description="questions a user may ask per period")
+    cooldown_seconds: float = Field(30.0, gt=0, description="the cooldown period")
+    allowed_channels: IntList = Field((), description="channel ids to answer in (empty: all)")
+    shard_count: int | None = Field(None, ge=1, description="total gateway shards")
+    shard_ids: IntList = Field((), description="shards this process runs (empty: all)")
+
+    @field_validator("allowed_channels", "shard_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Accept "1,2 3" as well as a list."""
+        if isinstance(value, str):
+            return tuple(part for part in value.replace(",", " ").split())
+        return value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        if self.shard_ids and self.shard_count is None:
+            raise ValueError("ESSAYBOT_SHARD_IDS needs ESSAYBOT_SHARD_COUNT")
+        if self.shard_count is not None and any(i >= self.shard_count for i in self.shard_ids):
+            raise ValueError("every ESSAYBOT_SHARD_IDS entry must be below ESSAYBOT_SHARD_COUNT")
+        return self
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -31,5 +55,7 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         first = error.errors()[0]
-        name = "ESSAYBOT_" + "_".join(str(part) for part in first["loc"]).upper()
+        if not first["loc"]:  # a check across several settings names them itself
+            raise SettingsError(f"{first['msg'].removeprefix('Value error, ')}") from None
+        name = f"ESSAYBOT_{str(first['loc'][0]).upper()}"
         raise SettingsError(f"{name}: {first['msg']}; fix it in the environment or .env") from None

@@ -1,0 +1,272 @@
+"""The Discord front end: /ask, /sections, /section, /help and mentions. The only discord import."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+
+import discord
+from discord import app_commands
+
+from bot.answers import Answerer
+from bot.embeds import (
+    CONTENT_CHARS,
+    EmbedSpec,
+    answer_message,
+    clip,
+    help_message,
+    section_choices,
+    section_messages,
+    sections_messages,
+)
+from bot.settings import Settings, SettingsError
+from index import Document, Section, find_sections
+
+__all__ = ["MAX_QUESTION", "EssayBot", "run"]
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION = 300  # /ask's option limit; Discord enforces it in the client
+NO_MENTIONS = discord.AllowedMentions.none()
+COLOUR = discord.Colour.dark_teal()
+NO_TOKEN = (
+    "ESSAYBOT_DISCORD_TOKEN is not set; create a bot at https://discord.com/developers/"
+    "applications (Bot → Reset Token) and put the token in the environment or .env"
+)
+BAD_TOKEN = (
+    "Discord rejected ESSAYBOT_DISCORD_TOKEN; copy the bot's token again from "
+    "https://discord.com/developers/applications (Bot → Reset Token)"
+)
+APOLOGY = "Sorry, something went wrong while answering. It has been logged; please try again."
+_MENTION = re.compile(r"<@!?(\d+)>")
+
+
+def to_embeds(specs: list[EmbedSpec]) -> list[discord.Embed]:
+    """discord.Embed objects for specs that already respect every limit."""
+    embeds = []
+    for spec in specs:
+        embed = discord.Embed(title=spec.title, description=spec.description or None, colour=COLOUR)
+        if spec.footer:
+            embed.set_footer(text=spec.footer)
+        embeds.append(embed)
+    return embeds
+
+
+class UserCooldowns:
+    """At most `rate` questions per user in any `per` seconds, shared by /ask and mentions."""
+
+    def __init__(self, rate: int, per: float) -> None:
+        self.rate, self.per = rate, per
+        self._buckets: dict[int, app_commands.Cooldown] = {}
+
+    def retry_after(self, user_id: int) -> float | None:
+        """Seconds until the user may ask again, or None (and the question is counted)."""
+        now = time.monotonic()
+        if len(self._buckets) > 10_000:  # forget users whose window has passed
+            self._buckets = {k: c for k, c in self._buckets.items() if now - c._window < self.per}
+        bucket = self._buckets.setdefault(user_id, app_commands.Cooldown(self.rate, self.per))
+        return bucket.update_rate_limit(now)
+
+
+class EssayBot(discord.AutoShardedClient):
+    """Answers slash commands and mentions from one Answerer; asks for no privileged intent."""
+
+    def __init__(self, answerer: Answerer, settings: Settings, *, sync: bool = False) -> None:
+        super().__init__(
+            intents=discord.Intents.default(),
+            allowed_mentions=NO_MENTIONS,
+            shard_count=settings.shard_count,
+            # None (the library's default) means every shard; its stub types only lists.
+            shard_ids=list(settings.shard_ids) or None,  # type: ignore[arg-type]
+        )
+        self.answerer = answerer
+        self.settings = settings
+        self.sync_globally = sync
+        self.cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
+        self.tree = app_commands.CommandTree(self)
+        self.tree.on_error = self.on_command_error  # type: ignore[method-assign]
+        _add_commands(self)
+
+    @property
+    def documents(self) -> tuple[Document, ...]:
+        """The essays answered from."""
+        return self.answerer.index.documents
+
+    async def setup_hook(self) -> None:
+        """Sync commands only when asked: to the development guild, or globally with --sync."""
+        if self.settings.guild_id is not None:
+            guild = discord.Object(id=self.settings.guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to guild %s", len(synced), guild.id)
+        if self.sync_globally:
+            synced = await self.tree.sync()
+            log.info("synced %d commands globally (may take up to an hour to appear)", len(synced))
+
+    async def on_ready(self) -> None:
+        """Log who we are once connected."""
+        log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
+
+    def refusal(self, user_id: int, channel_id: int | None) -> str | None:
+        """Why this user may not ask here now, or None."""
+        allowed = self.settings.allowed_channels
+        if allowed and channel_id not in allowed:
+            return "I only answer in these channels: " + ", ".join(f"<#{c}>" for c in allowed)
+        wait = self.cooldowns.retry_after(user_id)
+        if wait is not None:
+            return f"You're asking quickly; please try again in {wait:.0f} s."
+        return None
+
+    async def answer(self, question: str) -> list[discord.Embed]:
+        """The answer as embeds, computed off the event loop so heartbeats keep going."""
+        answer = await asyncio.to_thread(self.answerer.ask, question)
+        return to_embeds(answer_message(answer, with_document=len(self.documents) > 1))
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Answer a message that mentions the bot (or a direct message) as a reply."""
+        if message.author.bot or self.user is None:
+            return
+        direct = message.guild is None
+        if not direct and self.user not in message.mentions:
+            return
+        allowed = self.settings.allowed_channels
+        if allowed and message.channel.id not in allowed:
+            return
+        question = _MENTION.sub(
+            lambda m: "" if int(m.group(1)) == self.user.id else m.group(0),  # type: ignore[union-attr]
+            message.content,
+        ).strip()
+        try:
+            if not question:
+                hint = "Ask me a question after the mention, or use /ask. /help explains more."
+                await message.reply(hint, allowed_mentions=NO_MENTIONS)
+                return
+            wait = self.cooldowns.retry_after(message.author.id)
+            if wait is not None:
+                text = f"You're asking quickly; please try again in {wait:.0f} s."
+                await message.reply(text, allowed_mentions=NO_MENTIONS)
+                return
+            embeds = await self.answer(question)
+            await message.reply(embeds=embeds, allowed_mentions=NO_MENTIONS)
+        except Exception:
+            log.exception("answering a mention failed")
+            await _try(message.reply(APOLOGY, allowed_mentions=NO_MENTIONS))
+
+    async def on_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """One place for command failures: log the traceback, apologise privately."""
+        original = getattr(error, "original", error)
+        log.error(
+            "command %s failed", interaction.command and interaction.command.name, exc_info=original
+        )
+        await _reply(interaction, APOLOGY)
+
+
+async def _try(coroutine: object) -> None:
+    """Await a best-effort send; a failure to apologise is only logged."""
+    try:
+        await coroutine  # type: ignore[misc]
+    except discord.HTTPException:
+        log.warning("could not send the apology", exc_info=True)
+
+
+async def _reply(interaction: discord.Interaction, text: str) -> None:
+    """An ephemeral text reply, whether or not the interaction was answered already."""
+    text = clip(text, CONTENT_CHARS)
+    if interaction.response.is_done():
+        await _try(interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS))
+    else:
+        await _try(
+            interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        )
+
+
+async def _send_messages(interaction: discord.Interaction, messages: list[list[EmbedSpec]]) -> None:
+    """Answer with the first message, then follow up with the rest."""
+    first, *rest = messages
+    await interaction.response.send_message(embeds=to_embeds(first), allowed_mentions=NO_MENTIONS)
+    for message in rest:
+        await interaction.followup.send(embeds=to_embeds(message), allowed_mentions=NO_MENTIONS)
+
+
+def _resolve_section(documents: tuple[Document, ...], value: str) -> list[tuple[Document, Section]]:
+    """An autocomplete value ("#d.s") or a typed name (a unique prefix is enough)."""
+    match = re.fullmatch(r"#(\d+)\.(\d+)", value.strip())
+    if match:
+        d, s = int(match.group(1)), int(match.group(2))
+        if d < len(documents) and s < len(documents[d].sections):
+            return [(documents[d], documents[d].sections[s])]
+    return find_sections(documents, value)
+
+
+def _add_commands(bot: EssayBot) -> None:
+    tree = bot.tree
+
+    @tree.command(
+        name="ask", description="Ask a question; get verbatim, cited quotes from the essays"
+    )
+    @app_commands.describe(question=f"Your question, in up to {MAX_QUESTION} characters")
+    async def ask(
+        interaction: discord.Interaction, question: app_commands.Range[str, 1, MAX_QUESTION]
+    ) -> None:
+        refusal = bot.refusal(interaction.user.id, interaction.channel_id)
+        if refusal:
+            await _reply(interaction, refusal)
+            return
+        await interaction.response.defer(thinking=True)
+        embeds = await bot.answer(question)
+        await interaction.followup.send(embeds=embeds, allowed_mentions=NO_MENTIONS)
+
+    @tree.command(name="sections", description="The essays' table of contents")
+    async def sections(interaction: discord.Interaction) -> None:
+        await _send_messages(interaction, sections_messages(bot.documents))
+
+    @tree.command(name="section", description="Read a whole section of the essays")
+    @app_commands.describe(name="The section's heading (start typing to pick one)")
+    async def section(interaction: discord.Interaction, name: str) -> None:
+        found = _resolve_section(bot.documents, name)
+        if len(found) != 1:
+            headings = ", ".join(f'"{s.heading}"' for _, s in found[:10])
+            text = (
+                f"{name!r} could be any of {headings}; pick one from the list."
+                if found
+                else f"No section is called {name!r}; /sections lists them."
+            )
+            await _reply(interaction, text)
+            return
+        await _send_messages(interaction, section_messages(*found[0]))
+
+    @section.autocomplete("name")
+    async def section_autocomplete(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=n, value=v) for n, v in section_choices(bot.documents, current)
+        ]
+
+    @tree.command(name="help", description="What essaybot does and how to ask it")
+    async def help_(interaction: discord.Interaction) -> None:
+        embeds = to_embeds(help_message(bot.documents, MAX_QUESTION))
+        await interaction.response.send_message(
+            embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+
+async def serve(bot: EssayBot, token: str) -> None:
+    """Log in and run until the bot is closed."""
+    async with bot:
+        await bot.start(token)
+
+
+def run(settings: Settings, answerer: Answerer, *, sync: bool) -> None:
+    """Run the bot until interrupted; SettingsError for a missing or rejected token."""
+    if settings.discord_token is None:
+        raise SettingsError(NO_TOKEN)
+    bot = EssayBot(answerer, settings, sync=sync)
+    try:
+        asyncio.run(serve(bot, settings.discord_token.get_secret_value()))
+    except discord.LoginFailure:
+        raise SettingsError(BAD_TOKEN) from None

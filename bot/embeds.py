@@ -1,0 +1,207 @@
+"""Discord messages as plain data: embeds that always fit Discord's limits.
+
+Pure (no discord import), so the limits can be property-tested; the Discord module turns
+each EmbedSpec into a discord.Embed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.answers import Answer
+from bot.render import abstention, citation, group_quotes
+from index import Document, Section, split_sentences
+
+__all__ = [
+    "CHOICE_CHARS",
+    "CONTENT_CHARS",
+    "DESCRIPTION_CHARS",
+    "EMBEDS_PER_MESSAGE",
+    "FOOTER_CHARS",
+    "MESSAGE_CHARS",
+    "TITLE_CHARS",
+    "EmbedSpec",
+    "answer_message",
+    "clip",
+    "escape",
+    "help_message",
+    "pack",
+    "section_choices",
+    "section_messages",
+    "sections_messages",
+]
+
+# Discord's limits (API v10); a message over any of them is rejected with 400.
+CONTENT_CHARS = 2000
+TITLE_CHARS = 256
+DESCRIPTION_CHARS = 4096
+FOOTER_CHARS = 2048
+EMBEDS_PER_MESSAGE = 10
+MESSAGE_CHARS = 6000  # all embeds of one message together
+CHOICE_CHARS = 100  # autocomplete choice name and value
+MAX_CHOICES = 25
+_CITATION_CHARS = 300
+
+FOOTER = "Verbatim quotes from the essays · ¶ = paragraph within its section"
+
+# discord.utils.escape_markdown's rules (discord.py, MIT), and mentions made inert.
+_MARKDOWN_SUB = "|".join(rf"\{c}(?=([\s\S]*((?<!\{c})\{c})))" for c in "*`_~|")
+_MARKDOWN = re.compile(
+    rf"(?P<markdown>{_MARKDOWN_SUB}|^>(?:>>)?\s|\[.+\]\(.+\)|^#{{1,3}}|^\s*-)", re.MULTILINE
+)
+_MENTION = re.compile(r"@(everyone|here)|<(@[!&]?|#)(\d+)>")
+
+
+@dataclass(frozen=True)
+class EmbedSpec:
+    """What one embed shows; each part already within its limit."""
+
+    title: str
+    description: str = ""
+    footer: str = ""
+
+    def __len__(self) -> int:
+        """Characters counted towards a message's 6,000 (as discord.Embed's len does)."""
+        return len(self.title) + len(self.description) + len(self.footer)
+
+
+def escape(text: str) -> str:
+    """Text shown as typed: markdown escaped, mentions broken with a zero-width space."""
+    text = _MARKDOWN.sub(r"\\\1", text.replace("\\", "\\\\"))
+    return _MENTION.sub(lambda m: m.group(0).replace("@", "@\u200b", 1), text)
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, at a word boundary when one is near, with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.8:
+        cut = cut[:space]
+    return cut.rstrip("\\") + "…"  # never leave a dangling escape
+
+
+def _pieces(block: str, limit: int) -> list[str]:
+    """A block split into pieces of at most `limit` characters, at sentences where possible."""
+    if len(block) <= limit:
+        return [block]
+    pieces: list[str] = []
+    current = ""
+    for sentence in split_sentences(block) or [block]:
+        while len(sentence) > limit:  # one enormous sentence: hard cut at spaces
+            head = clip(sentence, limit)[:-1]
+            pieces.extend([current] if current else [])
+            pieces.append(head)
+            current, sentence = "", sentence[len(head) :].lstrip()
+        joined = f"{current} {sentence}" if current else sentence
+        if len(joined) <= limit:
+            current = joined
+        else:
+            pieces.append(current)
+            current = sentence
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def pack(title: str, blocks: Sequence[str], footer: str = FOOTER) -> list[list[EmbedSpec]]:
+    """Blocks laid out in embeds and messages so that every Discord limit holds."""
+    title = clip(title, TITLE_CHARS)
+    footer = clip(footer, FOOTER_CHARS)
+    later_title = clip(f"{title} (continued)", TITLE_CHARS)
+    # Leave room so that a message always fits one full embed plus its title and footer.
+    limit = min(DESCRIPTION_CHARS, MESSAGE_CHARS - TITLE_CHARS - len(footer))
+    descriptions: list[str] = []
+    for block in blocks:
+        for piece in _pieces(block, limit):
+            if descriptions and len(descriptions[-1]) + 2 + len(piece) <= limit:
+                descriptions[-1] += "\n\n" + piece
+            else:
+                descriptions.append(piece)
+    messages: list[list[EmbedSpec]] = [[]]
+    for number, description in enumerate(descriptions or [""]):
+        embed = EmbedSpec(title if number == 0 else later_title, description, footer)
+        current = messages[-1]
+        if (
+            len(current) == EMBEDS_PER_MESSAGE
+            or sum(map(len, current)) + len(embed) > MESSAGE_CHARS
+        ):
+            messages.append(current := [])
+        current.append(embed)
+    return messages
+
+
+def answer_message(answer: Answer, *, with_document: bool) -> list[EmbedSpec]:
+    """One message: the question as title, each quote as a block quote and its citation."""
+    title = clip(escape(" ".join(answer.question.split())) or "(empty question)", TITLE_CHARS)
+    if not answer.answered:
+        text = abstention(answer, with_document=with_document)
+        return [EmbedSpec(title, clip(escape(text), DESCRIPTION_CHARS), FOOTER)]
+    groups = group_quotes(answer.quotes)
+    cites = [
+        f"— *{clip(escape(citation(p, with_document=with_document)), _CITATION_CHARS)}*"
+        for p, _ in groups
+    ]
+    room = DESCRIPTION_CHARS - sum(len(c) + 5 for c in cites)  # "> ", "\n", "\n\n"
+    budget = max(room // len(groups), 40)
+    parts = [
+        f"> {clip(escape(' '.join(text.split())), budget)}\n{cite}"
+        for (_, text), cite in zip(groups, cites, strict=True)
+    ]
+    return [EmbedSpec(title, clip("\n\n".join(parts), DESCRIPTION_CHARS), FOOTER)]
+
+
+def sections_messages(documents: Sequence[Document]) -> list[list[EmbedSpec]]:
+    """The table of contents, one block per document."""
+    blocks = []
+    for document in documents:
+        lines = [f"**{escape(document.title)}** ({document.paragraph_count} paragraphs)"]
+        lines += [
+            f"{n}. {escape(s.heading)} — {len(s.paragraphs)} ¶"
+            for n, s in enumerate(document.sections, start=1)
+        ]
+        blocks.append("\n".join(lines))
+    return pack("Table of contents", blocks, "Use /section to read one · /ask to ask")
+
+
+def section_messages(document: Document, section: Section) -> list[list[EmbedSpec]]:
+    """A whole section, split across embeds and messages as needed."""
+    blocks = [f"**¶{n}** {escape(text)}" for n, text in enumerate(section.paragraphs, start=1)]
+    return pack(f"{document.title}: {section.heading}", blocks, f"{document.title} · essaybot")
+
+
+def help_message(documents: Sequence[Document], max_question: int) -> list[EmbedSpec]:
+    """What the bot does, how to ask, where answers come from."""
+    titles = ", ".join(escape(d.title) for d in documents[:5])
+    if len(documents) > 5:
+        titles += f" and {len(documents) - 5} more"
+    text = (
+        "I answer questions about a set of essays with **verbatim quotes**, each cited by "
+        "section and paragraph (¶), so you can check every answer against its source. "
+        "I never make anything up: when the essays don't cover a question, I say so.\n\n"
+        f"**/ask** `question` — ask anything (up to {max_question} characters), or mention "
+        "me with your question.\n"
+        "**/sections** — the table of contents.\n"
+        "**/section** `name` — read a whole section.\n\n"
+        f"**Essays:** {titles}.\n"
+        "Answers are found with BM25 keyword search over paragraphs: use the essays' words."
+    )
+    return [EmbedSpec("About essaybot", clip(text, DESCRIPTION_CHARS), FOOTER)]
+
+
+def section_choices(documents: Sequence[Document], typed: str) -> list[tuple[str, str]]:
+    """Autocomplete (name, value) pairs for section headings matching what was typed."""
+    wanted = typed.casefold().strip()
+    several = len(documents) > 1
+    choices: list[tuple[str, str]] = []
+    for d, document in enumerate(documents):
+        for s, section in enumerate(document.sections):
+            name = f"{document.title}: {section.heading}" if several else section.heading
+            if wanted in name.casefold():
+                choices.append((clip(name, CHOICE_CHARS), f"#{d}.{s}"))
+    prefix = [c for c in choices if c[0].casefold().startswith(wanted)]
+    rest = [c for c in choices if c not in prefix]
+    return (prefix + rest)[:MAX_CHOICES]
