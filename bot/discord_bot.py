@@ -74,6 +74,8 @@ class EssayBot(discord.AutoShardedClient):
     """Answers slash commands and mentions from one Answerer; asks for no privileged intent."""
 
     def __init__(self, answerer: Answerer, settings: Settings, *, sync: bool = False) -> None:
+        # The bot has no voice: don't warn at start that voice libraries are missing.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             intents=discord.Intents.default(),
             allowed_mentions=NO_MENTIONS,

@@ -46,12 +46,13 @@ _CITATION_CHARS = 300
 
 FOOTER = "Verbatim quotes from the essays · ¶ = paragraph within its section"
 
-# discord.utils.escape_markdown's rules (discord.py, MIT), and mentions made inert.
-_MARKDOWN_SUB = "|".join(rf"\{c}(?=([\s\S]*((?<!\{c})\{c})))" for c in "*`_~|")
+# discord.utils.escape_markdown's rules (discord.py, MIT): links are left alone.
 _MARKDOWN = re.compile(
-    rf"(?P<markdown>{_MARKDOWN_SUB}|^>(?:>>)?\s|\[.+\]\(.+\)|^#{{1,3}}|^\s*-)", re.MULTILINE
+    r"(?:(?P<url><[^: >]+:\/[^ >]+>|(?:https?|steam):\/\/[^\s<]+[^<.,:;\"\'\]\s])"
+    r"|(?P<markdown>[_\\~|\*`]|^>(?:>>)?\s|\[.+\]\(.+\)|^#{1,3}|^\s*-))",
+    re.MULTILINE,
 )
-_MENTION = re.compile(r"@(everyone|here)|<(@[!&]?|#)(\d+)>")
+_MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>")
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class EmbedSpec:
 
 def escape(text: str) -> str:
     """Text shown as typed: markdown escaped, mentions broken with a zero-width space."""
-    text = _MARKDOWN.sub(r"\\\1", text.replace("\\", "\\\\"))
+    text = _MARKDOWN.sub(lambda m: m.group("url") or "\\" + m.group("markdown"), text)
     return _MENTION.sub(lambda m: m.group(0).replace("@", "@\u200b", 1), text)
 
 

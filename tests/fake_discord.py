@@ -1,0 +1,422 @@
+"""A small fake Discord on 127.0.0.1: REST under /api/v10 and a zlib-stream gateway.
+
+Enough of Discord for discord.py 2.x to log in, connect, resume, receive interactions
+and messages, and send its replies, which are recorded for tests to assert on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import time
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+TOKEN = "fake-token.Zm9vYmFyLnNlY3JldA.do-not-leak"
+BOT_ID = "100000000000000001"
+APP_ID = BOT_ID
+GUILD_ID = "200000000000000002"
+CHANNEL_ID = "300000000000000003"
+OTHER_CHANNEL_ID = "300000000000000004"
+TIMESTAMP = "2026-11-28T12:00:00.000000+00:00"
+
+_ids = itertools.count(500000000000000000)
+
+
+def snowflake() -> str:
+    """A fresh, unique id."""
+    return str(next(_ids))
+
+
+def user(user_id: str, name: str, *, bot: bool = False) -> dict[str, Any]:
+    """A user object."""
+    return {
+        "id": user_id,
+        "username": name,
+        "discriminator": "0",
+        "global_name": name,
+        "avatar": None,
+        "bot": bot,
+        "public_flags": 0,
+        "flags": 0,
+    }
+
+
+BOT_USER = user(BOT_ID, "essaybot", bot=True)
+
+
+@dataclass
+class Request:
+    """One REST call the bot made."""
+
+    method: str
+    path: str
+    body: Any
+    at: float
+
+
+@dataclass
+class _Connection:
+    ws: web.WebSocketResponse
+    compressor: Any = field(default_factory=zlib.compressobj)
+
+
+class FakeDiscord:
+    """Start with `await fake.start()`; point discord.py at `fake.api` and `fake.gateway`."""
+
+    def __init__(self) -> None:
+        self.requests: list[Request] = []
+        self.identifies = 0
+        self.identified: list[dict[str, Any]] = []  # IDENTIFY payloads, token removed
+        self.resumes = 0
+        self.reject_token = False
+        self._connection: _Connection | None = None
+        self._connected = asyncio.Event()
+        self._sequence = 0
+        self._session = ""
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    @property
+    def api(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._connection is not None:
+            await self._connection.ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # REST -----------------------------------------------------------------
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = request.match_info["path"]
+        body = await request.json() if request.body_exists else None
+        # Interaction callbacks and webhooks are authorised by their token in the path.
+        by_path = path.startswith(("interactions/", "webhooks/"))
+        if not by_path and (
+            request.headers.get("Authorization") != f"Bot {TOKEN}" or self.reject_token
+        ):
+            return _json({"message": "401: Unauthorized", "code": 0}, status=401)
+        self.requests.append(Request(request.method, path, body, time.monotonic()))
+        async with self._changed:
+            self._changed.notify_all()
+        return _json(self._reply(request.method, path, body))
+
+    def _reply(self, method: str, path: str, body: Any) -> Any:
+        if path == "users/@me":
+            return BOT_USER
+        if path == "oauth2/applications/@me":
+            return {
+                "id": APP_ID,
+                "name": "essaybot",
+                "description": "",
+                "icon": None,
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "owner": BOT_USER,
+                "verify_key": "0",
+                "flags": 0,
+                "rpc_origins": [],
+            }
+        if path == "gateway/bot":
+            return {
+                "url": self.gateway,
+                "shards": 1,
+                "session_start_limit": {
+                    "total": 1000,
+                    "remaining": 999,
+                    "reset_after": 0,
+                    "max_concurrency": 1,
+                },
+            }
+        if re.fullmatch(r"applications/\d+/(guilds/\d+/)?commands", path) and method == "PUT":
+            return [
+                {**command, "id": snowflake(), "application_id": APP_ID, "version": "1"}
+                for command in body
+            ]
+        if re.fullmatch(r"interactions/\d+/[^/]+/callback", path):
+            interaction_id = path.split("/")[1]
+            return {
+                "interaction": {"id": interaction_id, "type": 2},
+                "resource": {"type": body["type"]},
+            }
+        if path.startswith(("webhooks/", "channels/")):
+            return self.message(body or {})
+        return {}
+
+    def message(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The message object Discord would return for a sent message."""
+        return {
+            "id": snowflake(),
+            "channel_id": CHANNEL_ID,
+            "author": BOT_USER,
+            "content": body.get("content") or "",
+            "timestamp": TIMESTAMP,
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": body.get("embeds") or [],
+            "pinned": False,
+            "type": 0,
+            "flags": 0,
+        }
+
+    async def wait_for(self, predicate: Any, count: int = 1, timeout: float = 10) -> list[Request]:
+        """Wait until `count` recorded requests satisfy `predicate`; return them."""
+
+        async def enough() -> list[Request]:
+            async with self._changed:
+                while len(found := [r for r in self.requests if predicate(r)]) < count:
+                    await self._changed.wait()
+                return found
+
+        return await asyncio.wait_for(enough(), timeout)
+
+    # Gateway --------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        connection = _Connection(ws)
+        self._connection = connection
+        await self._send(connection, {"op": 10, "d": {"heartbeat_interval": 45000}})
+        async for frame in ws:
+            if frame.type != WSMsgType.TEXT:
+                continue
+            payload = json.loads(frame.data)
+            if payload["op"] == 1:
+                await self._send(connection, {"op": 11})
+            elif payload["op"] == 2:
+                await self._identify(connection, payload["d"])
+            elif payload["op"] == 6:
+                await self._resume(connection, payload["d"])
+        if self._connection is connection:
+            self._connection = None
+            self._connected.clear()
+        return ws
+
+    async def _send(self, connection: _Connection, payload: dict[str, Any]) -> None:
+        data = connection.compressor.compress(json.dumps(payload).encode())
+        await connection.ws.send_bytes(data + connection.compressor.flush(zlib.Z_SYNC_FLUSH))
+
+    async def _event(self, connection: _Connection, name: str, data: dict[str, Any]) -> None:
+        self._sequence += 1
+        await self._send(connection, {"op": 0, "t": name, "s": self._sequence, "d": data})
+
+    async def _identify(self, connection: _Connection, data: dict[str, Any]) -> None:
+        assert data["token"] == TOKEN
+        self.identifies += 1
+        self.identified.append({k: v for k, v in data.items() if k != "token"})
+        self._session = snowflake()
+        shard = data.get("shard", [0, 1])
+        await self._event(
+            connection,
+            "READY",
+            {
+                "v": 10,
+                "user": BOT_USER,
+                "guilds": [{"id": GUILD_ID, "unavailable": True}],
+                "session_id": self._session,
+                "resume_gateway_url": self.gateway,
+                "shard": shard,
+                "application": {"id": APP_ID, "flags": 0},
+            },
+        )
+        await self._event(connection, "GUILD_CREATE", guild())
+        self._connected.set()
+
+    async def _resume(self, connection: _Connection, data: dict[str, Any]) -> None:
+        if data["session_id"] != self._session:
+            await self._send(connection, {"op": 9, "d": False})
+            return
+        self.resumes += 1
+        await self._event(connection, "RESUMED", {})
+        self._connected.set()
+
+    async def dispatch(self, name: str, data: dict[str, Any], timeout: float = 15) -> None:
+        """Send an event, waiting for the bot to be (re)connected first, as Discord replays."""
+        await asyncio.wait_for(self._connected.wait(), timeout)
+        assert self._connection is not None
+        await self._event(self._connection, name, data)
+
+    async def drop(self) -> None:
+        """Cut the gateway connection without a close frame, as a network failure would."""
+        assert self._connection is not None
+        self._connected.clear()
+        transport = self._connection.ws._req.transport  # type: ignore[union-attr]
+        assert transport is not None
+        transport.abort()
+
+
+def _json(payload: Any, status: int = 200) -> web.Response:
+    # discord.py parses a body as JSON only for exactly this Content-Type (no charset).
+    return web.Response(
+        body=json.dumps(payload).encode(),
+        status=status,
+        headers={"Content-Type": "application/json"},
+    )
+
+
+def guild() -> dict[str, Any]:
+    """A guild with two text channels."""
+
+    def channel(channel_id: str, name: str) -> dict[str, Any]:
+        return {
+            "id": channel_id,
+            "type": 0,
+            "name": name,
+            "position": 0,
+            "guild_id": GUILD_ID,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+        }
+
+    return {
+        "id": GUILD_ID,
+        "name": "Readers",
+        "icon": None,
+        "owner_id": "1",
+        "unavailable": False,
+        "member_count": 2,
+        "large": False,
+        "features": [],
+        "emojis": [],
+        "stickers": [],
+        "roles": [
+            {
+                "id": GUILD_ID,
+                "name": "@everyone",
+                "permissions": "2147483647",
+                "position": 0,
+                "color": 0,
+                "hoist": False,
+                "managed": False,
+                "mentionable": False,
+                "flags": 0,
+            }
+        ],
+        "channels": [channel(CHANNEL_ID, "general"), channel(OTHER_CHANNEL_ID, "random")],
+        "members": [],
+        "threads": [],
+        "voice_states": [],
+        "presences": [],
+        "stage_instances": [],
+        "guild_scheduled_events": [],
+        "premium_tier": 0,
+        "preferred_locale": "en-US",
+        "verification_level": 0,
+        "mfa_level": 0,
+        "explicit_content_filter": 0,
+        "default_message_notifications": 0,
+        "system_channel_id": None,
+        "afk_channel_id": None,
+        "afk_timeout": 300,
+        "nsfw_level": 0,
+        "premium_progress_bar_enabled": False,
+        "joined_at": TIMESTAMP,
+    }
+
+
+def _member(user_id: str) -> dict[str, Any]:
+    return {
+        "user": user(user_id, f"reader{user_id[-3:]}"),
+        "roles": [],
+        "joined_at": TIMESTAMP,
+        "deaf": False,
+        "mute": False,
+        "permissions": "2147483647",
+        "flags": 0,
+    }
+
+
+def interaction(
+    name: str,
+    options: list[dict[str, Any]],
+    *,
+    user_id: str = "400000000000000001",
+    channel_id: str = CHANNEL_ID,
+    autocomplete: bool = False,
+) -> dict[str, Any]:
+    """An INTERACTION_CREATE payload for a slash command (or its autocomplete)."""
+    return {
+        "id": snowflake(),
+        "application_id": APP_ID,
+        "type": 4 if autocomplete else 2,
+        "token": f"itoken-{snowflake()}",
+        "version": 1,
+        "guild_id": GUILD_ID,
+        "channel_id": channel_id,
+        "channel": {
+            "id": channel_id,
+            "type": 0,
+            "guild_id": GUILD_ID,
+            "name": "general",
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+        },
+        "member": _member(user_id),
+        "data": {"id": snowflake(), "name": name, "type": 1, "options": options},
+        "app_permissions": "2147483647",
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "entitlements": [],
+        "authorizing_integration_owners": {"0": GUILD_ID},
+        "context": 0,
+        "attachment_size_limit": 8388608,
+    }
+
+
+def message(
+    content: str,
+    *,
+    author_id: str = "400000000000000001",
+    bot: bool = False,
+    mentions_bot: bool = True,
+) -> dict[str, Any]:
+    """A MESSAGE_CREATE payload in the guild's main channel."""
+    author = user(author_id, f"reader{author_id[-3:]}", bot=bot)
+    return {
+        "id": snowflake(),
+        "channel_id": CHANNEL_ID,
+        "guild_id": GUILD_ID,
+        "author": author,
+        "member": {k: v for k, v in _member(author_id).items() if k != "user"},
+        "content": content,
+        "timestamp": TIMESTAMP,
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [BOT_USER] if mentions_bot else [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "pinned": False,
+        "type": 0,
+        "flags": 0,
+    }

@@ -1,0 +1,433 @@
+"""The real discord.py client against a fake Discord on 127.0.0.1 (tests/fake_discord.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+import yarl
+
+from bot.answers import Answerer
+from bot.cli import main
+from bot.discord_bot import APOLOGY, BAD_TOKEN, MAX_QUESTION, EssayBot, serve
+from bot.settings import Settings
+from index import PassageIndex, load_documents
+from tests import fake_discord as fake
+from tests.conftest import SEEDS
+
+DEAD_END = "Why is the current format of Russia-Belarus relations a dead end?"
+NONE = {"parse": []}
+
+
+@pytest.fixture
+def point_at(monkeypatch: pytest.MonkeyPatch) -> Callable[[fake.FakeDiscord], None]:
+    """Point discord.py's REST base and gateway at a fake."""
+
+    def point(server: fake.FakeDiscord) -> None:
+        monkeypatch.setattr(discord.http.Route, "BASE", server.api)
+        monkeypatch.setattr(
+            discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(server.gateway)
+        )
+
+    return point
+
+
+@contextlib.asynccontextmanager
+async def running(
+    point: Callable[[fake.FakeDiscord], None],
+    answerer: Answerer,
+    *,
+    sync: bool = False,
+    **settings: Any,
+) -> AsyncIterator[tuple[fake.FakeDiscord, EssayBot]]:
+    """A fake Discord and the bot connected to it, both stopped at the end."""
+    server = fake.FakeDiscord()
+    await server.start()
+    point(server)
+    bot = EssayBot(
+        answerer, Settings(_env_file=None, discord_token=fake.TOKEN, **settings), sync=sync
+    )
+    bot._connection.guild_ready_timeout = 0.05  # no need to wait 2 s for more guilds
+    task = asyncio.create_task(serve(bot, fake.TOKEN))
+    try:
+        await asyncio.wait_for(bot.wait_until_ready(), 15)
+        yield server, bot
+    finally:
+        await bot.close()
+        await asyncio.wait_for(task, 15)
+        await server.stop()
+
+
+def run(coroutine: Awaitable[None]) -> None:
+    """Run one async test body, bounded in time."""
+
+    async def bounded() -> None:
+        await asyncio.wait_for(coroutine, 120)
+
+    asyncio.run(bounded())
+
+
+def callbacks(server: fake.FakeDiscord, interaction: dict[str, Any]) -> Callable[[Any], bool]:
+    return lambda r: r.path.startswith(f"interactions/{interaction['id']}/")
+
+
+def followups(interaction: dict[str, Any]) -> Callable[[Any], bool]:
+    return lambda r: (
+        r.method == "POST" and r.path == f"webhooks/{fake.APP_ID}/{interaction['token']}"
+    )
+
+
+def ask(question: str, **kwargs: Any) -> dict[str, Any]:
+    return fake.interaction("ask", [{"name": "question", "type": 3, "value": question}], **kwargs)
+
+
+async def ask_and_wait(server: fake.FakeDiscord, question: str, **kwargs: Any) -> dict[str, Any]:
+    """Dispatch /ask; return the follow-up's body after checking the defer came first."""
+    interaction = ask(question, **kwargs)
+    await server.dispatch("INTERACTION_CREATE", interaction)
+    (callback,) = await server.wait_for(callbacks(server, interaction))
+    assert callback.body["type"] == 5  # deferred: "essaybot is thinking…"
+    (followup,) = await server.wait_for(followups(interaction))
+    assert followup.at >= callback.at
+    return followup.body  # type: ignore[no-any-return]
+
+
+def test_login_ready_and_no_command_sync_by_default(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            assert bot.user is not None and bot.user.id == int(fake.BOT_ID)
+            assert [g.id for g in bot.guilds] == [int(fake.GUILD_ID)]
+            paths = [r.path for r in server.requests]
+            assert "users/@me" in paths and "gateway/bot" in paths
+            assert not [r for r in server.requests if r.method == "PUT"]
+            assert server.identifies == 1
+            (identify,) = server.identified
+            privileged = 1 << 1 | 1 << 8 | 1 << 15  # members, presences, message content
+            assert identify["intents"] & privileged == 0
+            assert identify["shard"] == [0, 1]
+
+    run(body())
+
+
+def test_shard_settings_reach_the_gateway(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer, shard_count=4, shard_ids=(2,)) as (server, bot):
+            assert [i["shard"] for i in server.identified] == [[2, 4]]
+            assert bot.shard_count == 4
+            assert "gateway/bot" not in [r.path for r in server.requests]  # count was given
+
+    run(body())
+
+
+def test_guild_sync_payload(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer, guild_id=int(fake.GUILD_ID)) as (server, _):
+            (put,) = [r for r in server.requests if r.method == "PUT"]
+            assert put.path == f"applications/{fake.APP_ID}/guilds/{fake.GUILD_ID}/commands"
+            commands = {c["name"]: c for c in put.body}
+            assert set(commands) == {"ask", "sections", "section", "help"}
+            assert all(c["description"] for c in put.body)
+            (question,) = commands["ask"]["options"]
+            assert question["description"] and question["max_length"] == MAX_QUESTION
+            assert question["required"] is True
+            (name,) = commands["section"]["options"]
+            assert name["autocomplete"] is True and name["description"]
+
+    run(body())
+
+
+def test_global_sync_only_with_the_flag(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer, sync=True) as (server, _):
+            (put,) = [r for r in server.requests if r.method == "PUT"]
+            assert put.path == f"applications/{fake.APP_ID}/commands"
+            assert len(put.body) == 4
+
+    run(body())
+
+
+def test_ask_defers_then_answers_with_an_embed(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            reply = await ask_and_wait(server, DEAD_END)
+            (embed,) = reply["embeds"]
+            assert embed["title"] == DEAD_END
+            assert embed["description"].startswith("> With that in mind")
+            assert '— *"Choosing between bad and bad", ¶4*' in embed["description"]
+            assert embed["footer"]["text"]
+            assert reply["allowed_mentions"] == NONE
+
+    run(body())
+
+
+def test_ask_abstains_plainly(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            reply = await ask_and_wait(server, "How do I bake bread?")
+            assert reply["embeds"][0]["description"].startswith("The essays don't cover this.")
+
+    run(body())
+
+
+def test_mention_gets_a_reply_and_bots_are_ignored(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            sent = lambda r: r.method == "POST" and r.path == f"channels/{fake.CHANNEL_ID}/messages"  # noqa: E731
+            from_bot = fake.message(f"<@{fake.BOT_ID}> Lukashenko", author_id="900", bot=True)
+            await server.dispatch("MESSAGE_CREATE", from_bot)
+            human = fake.message(f"<@{fake.BOT_ID}> Who would welcome Chinese investment?")
+            await server.dispatch("MESSAGE_CREATE", human)
+            (reply,) = await server.wait_for(sent)
+            assert str(reply.body["message_reference"]["message_id"]) == human["id"]
+            assert "¶2" in reply.body["embeds"][0]["description"]
+            assert reply.body["allowed_mentions"] == NONE
+            await server.dispatch("MESSAGE_CREATE", fake.message("no mention", mentions_bot=False))
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}>"))
+            hint = (await server.wait_for(sent, count=2))[1]
+            assert "Ask me a question" in hint.body["content"]
+            assert len([r for r in server.requests if sent(r)]) == 2  # no reply to the others
+
+    run(body())
+
+
+def test_section_autocomplete_and_whole_section(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            typed = fake.interaction(
+                "section",
+                [{"name": "name", "type": 3, "value": "cho", "focused": True}],
+                autocomplete=True,
+            )
+            await server.dispatch("INTERACTION_CREATE", typed)
+            (choice,) = await server.wait_for(callbacks(server, typed))
+            assert choice.body["type"] == 8
+            names = [c["name"] for c in choice.body["data"]["choices"]]
+            assert names == ["Choosing between bad and bad"]
+            value = choice.body["data"]["choices"][0]["value"]
+            picked = fake.interaction("section", [{"name": "name", "type": 3, "value": value}])
+            await server.dispatch("INTERACTION_CREATE", picked)
+            (shown,) = await server.wait_for(callbacks(server, picked))
+            embed = shown.body["data"]["embeds"][0]
+            assert embed["title"] == "Russia-Belarus: Choosing between bad and bad"
+            assert "**¶5** The problem with this option" in embed["description"]
+
+    run(body())
+
+
+def test_sections_and_help(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            toc, help_ = fake.interaction("sections", []), fake.interaction("help", [])
+            await server.dispatch("INTERACTION_CREATE", toc)
+            await server.dispatch("INTERACTION_CREATE", help_)
+            (shown,) = await server.wait_for(callbacks(server, toc))
+            assert (
+                "4. In search of an alternative — 5 ¶"
+                in shown.body["data"]["embeds"][0]["description"]
+            )
+            (helped,) = await server.wait_for(callbacks(server, help_))
+            assert helped.body["data"]["flags"] == 64  # ephemeral
+            assert "/ask" in helped.body["data"]["embeds"][0]["description"]
+
+    run(body())
+
+
+def test_cooldown_refusal_is_ephemeral(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=1, cooldown_seconds=60) as (server, _):
+            await ask_and_wait(server, "Lukashenko")
+            again = ask("Lukashenko")
+            await server.dispatch("INTERACTION_CREATE", again)
+            (refusal,) = await server.wait_for(callbacks(server, again))
+            assert refusal.body["type"] == 4 and refusal.body["data"]["flags"] == 64
+            assert "try again in 60 s" in refusal.body["data"]["content"]
+            await ask_and_wait(server, "Lukashenko", user_id="400000000000000999")  # others may
+            mention = fake.message(f"<@{fake.BOT_ID}> Lukashenko")  # the same user, by mention
+            await server.dispatch("MESSAGE_CREATE", mention)
+            (reply,) = await server.wait_for(lambda r: r.path.startswith("channels/"))
+            assert "try again in" in reply.body["content"]
+
+    run(body())
+
+
+def test_channel_allowlist(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        allowed = (int(fake.CHANNEL_ID),)
+        async with running(point_at, answerer, allowed_channels=allowed) as (server, _):
+            elsewhere = ask("Lukashenko", channel_id=fake.OTHER_CHANNEL_ID)
+            await server.dispatch("INTERACTION_CREATE", elsewhere)
+            (refusal,) = await server.wait_for(callbacks(server, elsewhere))
+            assert refusal.body["data"]["flags"] == 64
+            assert f"<#{fake.CHANNEL_ID}>" in refusal.body["data"]["content"]
+            await ask_and_wait(server, "Lukashenko")
+
+    run(body())
+
+
+def test_an_exception_gets_an_apology_and_the_bot_goes_on(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    class Broken(Answerer):
+        def ask(self, question: str, k: int | None = None) -> Any:
+            if "boom" in question:
+                raise RuntimeError("boom in the index")
+            return super().ask(question, k)
+
+    async def body() -> None:
+        broken = Broken(answerer.index)
+        async with running(point_at, broken) as (server, _):
+            interaction = ask("boom")
+            await server.dispatch("INTERACTION_CREATE", interaction)
+            (apology,) = await server.wait_for(followups(interaction))
+            assert apology.body["content"] == APOLOGY
+            mention = fake.message(f"<@{fake.BOT_ID}> boom")
+            await server.dispatch("MESSAGE_CREATE", mention)
+            await server.wait_for(
+                lambda r: r.path.startswith("channels/") and r.body.get("content") == APOLOGY
+            )
+            await ask_and_wait(server, "Lukashenko")  # still answering
+
+    with caplog.at_level(logging.ERROR):
+        run(body())
+    assert caplog.text.count("RuntimeError: boom in the index") == 2
+
+
+def test_nothing_can_ping(point_at: Any, tmp_path: Path) -> None:
+    pings = "@everyone @here <@&123> <@456>"
+    (tmp_path / "pings.txt").write_text(
+        f"Mentions\nA paragraph that says {pings} to everybody.\n", encoding="utf-8"
+    )
+    (tmp_path / "other.txt").write_text("Other\nNothing to see.\n", encoding="utf-8")
+    (tmp_path / "third.txt").write_text("Third\nStill nothing.\n", encoding="utf-8")
+    answerer = Answerer(PassageIndex(load_documents(tmp_path)))
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            reply = await ask_and_wait(server, f"{pings} paragraph says everybody")
+            mention = fake.message(f"<@{fake.BOT_ID}> {pings} paragraph says everybody")
+            await server.dispatch("MESSAGE_CREATE", mention)
+            await server.wait_for(lambda r: r.path.startswith("channels/"))
+            sent = [
+                r.body
+                for r in server.requests
+                if r.method in ("POST", "PATCH")
+                and r.body
+                and ("embeds" in r.body or "content" in r.body)
+            ]
+            assert len(sent) == 2
+            for payload in sent:
+                assert payload["allowed_mentions"] == NONE
+            text = json.dumps(reply, ensure_ascii=False)
+            assert "A paragraph that says" in text  # the seed paragraph is quoted
+            assert "@everyone" not in text and "@here" not in text
+            assert "<@&123>" not in text and "<@456>" not in text
+            assert "@\u200beveryone" in text  # shown, but inert
+
+    run(body())
+
+
+def test_token_never_appears_in_logs_or_output(
+    point_at: Any,
+    answerer: Answerer,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            await ask_and_wait(server, DEAD_END)
+
+    with caplog.at_level(logging.DEBUG):
+        run(body())
+    out, err = capsys.readouterr()
+    assert caplog.records  # the session did log
+    for text in (caplog.text, out, err):
+        assert fake.TOKEN not in text
+        assert fake.TOKEN.split(".")[0] not in text
+
+
+def test_reconnects_after_the_gateway_drops(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            await ask_and_wait(server, "Lukashenko")
+            await server.drop()
+            reply = await ask_and_wait(server, DEAD_END)  # waits for the bot to come back
+            assert "¶4" in reply["embeds"][0]["description"]
+            assert server.resumes + server.identifies >= 2
+
+    run(body())
+
+
+def test_load_200_asks_from_50_users(point_at: Any, answerer: Answerer) -> None:
+    users, per_user = 50, 4
+    questions = [DEAD_END, "Lukashenko", "Who would welcome Chinese investment?", "hello"]
+
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=3, cooldown_seconds=60) as (server, _):
+            burst = [
+                ask(questions[i % 4], user_id=f"4100000000000{u:05d}")
+                for i in range(per_user)
+                for u in range(users)
+            ]
+            sent_at = {}
+            for interaction in burst:
+                sent_at[interaction["id"]] = time.monotonic()
+                await server.dispatch("INTERACTION_CREATE", interaction)
+            first = await server.wait_for(
+                lambda r: r.path.startswith("interactions/"), count=len(burst), timeout=60
+            )
+            by_id = {r.path.split("/")[1]: r for r in first}
+            assert set(by_id) == set(sent_at)  # every interaction got its initial response
+            deferred = [i for i in burst if by_id[i["id"]].body["type"] == 5]
+            refused = [i for i in burst if by_id[i["id"]].body["type"] == 4]
+            assert len(deferred) == users * 3 and len(refused) == users  # the rule: 3 a minute
+            for interaction in refused:
+                assert by_id[interaction["id"]].body["data"]["flags"] == 64
+            answered = await server.wait_for(
+                lambda r: r.path.startswith("webhooks/"), count=len(deferred), timeout=60
+            )
+            assert {r.path.split("/")[2] for r in answered} == {i["token"] for i in deferred}
+            slowest = max(by_id[i].at - sent_at[i] for i in sent_at)
+            print(
+                f"\nload: {len(burst)} interactions, slowest first response {slowest * 1000:.0f} ms"
+            )
+
+    run(body())
+
+
+def test_main_with_a_rejected_token_is_one_line(
+    point_at: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def body() -> None:
+        server = fake.FakeDiscord()
+        server.reject_token = True
+        await server.start()
+        point_at(server)
+        try:
+            monkeypatch.setenv("ESSAYBOT_DISCORD_TOKEN", fake.TOKEN)
+            code = await asyncio.to_thread(main, ["discord", "--seeds", str(SEEDS)])
+        finally:
+            await server.stop()
+        assert code == 2
+
+    run(body())
+    out, err = capsys.readouterr()
+    assert err.strip().splitlines()[-1] == f"essaybot: {BAD_TOKEN}"
+    assert fake.TOKEN not in out + err
+
+
+def test_main_without_a_token(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("ESSAYBOT_DISCORD_TOKEN", raising=False)
+    monkeypatch.chdir(SEEDS.parent / "tests")  # no .env here
+    assert main(["discord", "--seeds", str(SEEDS)]) == 2
+    err = capsys.readouterr().err
+    assert "ESSAYBOT_DISCORD_TOKEN is not set" in err and "developers/applications" in err

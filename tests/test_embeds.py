@@ -1,0 +1,139 @@
+"""Every Discord message essaybot builds fits Discord's limits, whatever the input."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.answers import Answerer
+from bot.discord_bot import to_embeds
+from bot.embeds import (
+    CHOICE_CHARS,
+    CONTENT_CHARS,
+    DESCRIPTION_CHARS,
+    EMBEDS_PER_MESSAGE,
+    FOOTER_CHARS,
+    MESSAGE_CHARS,
+    TITLE_CHARS,
+    EmbedSpec,
+    answer_message,
+    clip,
+    escape,
+    help_message,
+    section_choices,
+    section_messages,
+    sections_messages,
+)
+from index import Document, PassageIndex, Section
+
+WORDS = [
+    "Belarus",
+    "integration",
+    "post-Soviet",
+    "@everyone",
+    "<@&123>",
+    "**bold**",
+    "_x_",
+    "`code`",
+    "> quote",
+    "# head",
+    "a",
+    "the",
+    "Ukraine.",
+    "dialogue!",
+    "x" * 300,
+    "|| ||",
+]
+
+
+def check(message: list[EmbedSpec]) -> None:
+    """The limits of one message, checked on what discord.py would send."""
+    embeds = to_embeds(message)
+    assert 1 <= len(embeds) <= EMBEDS_PER_MESSAGE
+    assert sum(len(e) for e in embeds) <= MESSAGE_CHARS
+    for embed in embeds:
+        data = embed.to_dict()
+        assert len(data.get("title", "")) <= TITLE_CHARS
+        assert len(data.get("description", "")) <= DESCRIPTION_CHARS
+        assert len(data.get("footer", {}).get("text", "")) <= FOOTER_CHARS
+        assert len(data.get("fields", [])) <= 25
+
+
+@st.composite
+def paragraphs(draw: st.DrawFn) -> str:
+    words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=40))
+    return " ".join(words) * draw(st.integers(1, 60))
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> list[Document]:
+    docs = []
+    for number in range(3):  # three documents: rank-bm25's idf needs more than two
+        sections = tuple(
+            Section(
+                draw(paragraphs()).replace("\n", " ")[: draw(st.integers(1, 400))],
+                tuple(draw(st.lists(paragraphs(), min_size=1, max_size=4))),
+            )
+            for _ in range(draw(st.integers(1, 3)))
+        )
+        docs.append(Document(draw(paragraphs())[:300], f"doc{number}", sections))
+    return docs
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(corpus=documents(), question=st.text(max_size=1200) | paragraphs())
+def test_every_message_fits(corpus: list[Document], question: str) -> None:
+    answerer = Answerer(PassageIndex(corpus))
+    for q in (question, corpus[0].sections[0].paragraphs[0][:300]):
+        check(answer_message(answerer.ask(q), with_document=True))
+    for message in sections_messages(corpus):
+        check(message)
+    for document in corpus:
+        for section in document.sections:
+            for message in section_messages(document, section):
+                check(message)
+    check(help_message(corpus, 300))
+    choices = section_choices(corpus, question[:20])
+    assert len(choices) <= 25
+    assert all(len(name) <= CHOICE_CHARS and len(value) <= CHOICE_CHARS for name, value in choices)
+
+
+def test_a_long_section_is_split_and_nothing_is_lost() -> None:
+    paragraphs_ = tuple(f"Paragraph {n} says something. " * 200 for n in range(12))
+    document = Document("Long", "long", (Section("Everything", paragraphs_),))
+    messages = section_messages(document, document.sections[0])
+    assert len(messages) > 1
+    for message in messages:
+        check(message)
+    shown = " ".join(e.description for m in messages for e in m)
+    for n in range(12):
+        assert shown.count(f"Paragraph {n} says something.") == 200
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="@<"), max_size=200))
+def test_escape_matches_discord_escape_markdown(text: str) -> None:
+    assert escape(text) == discord.utils.escape_markdown(text)
+
+
+@pytest.mark.parametrize("mention", ["@everyone", "@here", "<@&123>", "<@456>", "<@!456>"])
+def test_escape_makes_mentions_inert(mention: str) -> None:
+    escaped = escape(f"hi {mention}!")
+    assert mention not in escaped
+    assert escaped.replace("\u200b", "") == f"hi {mention}!"
+
+
+@given(st.text(max_size=3000), st.integers(2, 2500))
+def test_clip_respects_the_limit(text: str, limit: int) -> None:
+    clipped = clip(text, limit)
+    assert len(clipped) <= limit
+    assert clipped == text or clipped.endswith("…")
+
+
+def test_refusal_texts_fit_in_content() -> None:
+    assert len(clip("x" * 5000, CONTENT_CHARS)) == CONTENT_CHARS
