@@ -1,0 +1,179 @@
+"""`essaybot bench`: rank-bm25 vs essaybot's index (vs bm25s if installed) on synthetic corpora."""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from index.bm25 import BM25, reference_model
+
+__all__ = [
+    "Row",
+    "render_table",
+    "rows_as_dicts",
+    "run_benchmark",
+    "synthetic_corpus",
+    "synthetic_queries",
+]
+
+VOCABULARY = 50_000
+SEED = 20261128
+TOP = 10
+
+Tokens = list[list[str]]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One system on one corpus size."""
+
+    system: str
+    passages: int
+    build_s: float
+    p50_ms: float
+    p99_ms: float
+    peak_mb: float
+    exact: bool | None  # essaybot's top 10 equals rank-bm25's (None: not checked)
+
+
+def _zipf_ids(rng: np.random.Generator, count: int) -> np.ndarray:
+    ranks = np.arange(1, VOCABULARY + 1, dtype=np.float64)
+    cdf = np.cumsum(1 / ranks)
+    return np.searchsorted(cdf / cdf[-1], rng.random(count))
+
+
+def synthetic_corpus(passages: int, seed: int = SEED) -> Tokens:
+    """Passages of 40-120 (about 80) tokens drawn from a Zipf vocabulary of 50,000 words."""
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(40, 121, size=passages)
+    words = np.array([f"w{i}" for i in range(VOCABULARY)], dtype=object)
+    tokens = words[_zipf_ids(rng, int(lengths.sum()))].tolist()
+    bounds = np.concatenate(([0], np.cumsum(lengths))).tolist()
+    return [tokens[bounds[i] : bounds[i + 1]] for i in range(passages)]
+
+
+def synthetic_queries(count: int, seed: int = SEED + 1) -> Tokens:
+    """Queries of 2-8 distinct terms drawn from the same Zipf distribution as the text."""
+    rng = np.random.default_rng(seed)
+    queries = []
+    for _ in range(count):
+        ids = dict.fromkeys(_zipf_ids(rng, int(rng.integers(2, 9))).tolist())
+        queries.append([f"w{i}" for i in ids])
+    return queries
+
+
+def reference_top(scores: np.ndarray) -> list[tuple[int, float]]:
+    """The best 10 passages with a positive score, ties in corpus order (the exact contract)."""
+    matched = np.flatnonzero(scores > 0)
+    order = matched[np.lexsort((matched, -scores[matched]))][:TOP]
+    return [(int(i), float(scores[i])) for i in order]
+
+
+def same_ranking(ours: Sequence[tuple[int, float]], theirs: Sequence[tuple[int, float]]) -> bool:
+    """Same passage ids in the same order, scores within 1e-9 relative."""
+    return [i for i, _ in ours] == [i for i, _ in theirs] and all(
+        abs(a - b) <= 1e-9 * max(abs(a), abs(b)) for (_, a), (_, b) in zip(ours, theirs, strict=True)
+    )
+
+
+def _peak_mb(build: Callable[[], object]) -> float:
+    gc.collect()
+    tracemalloc.start()
+    model = build()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    del model
+    return peak / 2**20
+
+
+def _latencies(search: Callable[[list[str]], object], queries: Tokens) -> list[float]:
+    times = []
+    for query in queries:
+        start = time.perf_counter()
+        search(query)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def _row(name: str, corpus: Tokens, queries: Tokens, build: Callable[[], Any],
+         search: Callable[[Any, list[str]], object], exact: bool | None = None) -> Row:
+    start = time.perf_counter()
+    model = build()
+    build_s = time.perf_counter() - start
+    times = _latencies(lambda q: search(model, q), queries)
+    del model
+    peak = _peak_mb(build)
+    p99 = float(np.percentile(times, 99))
+    return Row(name, len(corpus), build_s, statistics.median(times), p99, peak, exact)
+
+
+def _bm25s_row(corpus: Tokens, queries: Tokens) -> Row | None:
+    try:
+        import bm25s
+    except ImportError:
+        return None
+
+    def build() -> Any:
+        retriever = bm25s.BM25(method="robertson")  # rank-bm25's Okapi family
+        retriever.index(corpus, show_progress=False)
+        return retriever
+
+    def search(retriever: Any, query: list[str]) -> object:
+        return retriever.retrieve([query], k=TOP, show_progress=False, n_threads=1)
+
+    return _row("bm25s", corpus, queries, build, search)
+
+
+def run_benchmark(sizes: Sequence[int], queries: int = 200,
+                  progress: Callable[[str], None] = lambda _: None) -> list[Row]:
+    """Build and query each system on each size; check essaybot against rank-bm25."""
+    query_tokens = synthetic_queries(queries)
+    rows: list[Row] = []
+    for size in sizes:
+        progress(f"generating {size:,} passages")
+        corpus = synthetic_corpus(size)
+        progress(f"rank-bm25 on {size:,} passages")
+        okapi = reference_model(corpus)
+        expected = [reference_top(okapi.get_scores(q)) for q in query_tokens]
+        del okapi
+        rows.append(_row("rank-bm25", corpus, query_tokens, lambda: reference_model(corpus),
+                         lambda m, q: np.argsort(m.get_scores(q))[::-1][:TOP]))
+        progress(f"essaybot on {size:,} passages")
+        ours = BM25(corpus)
+        exact = all(same_ranking(ours.top(q, TOP), e)
+                    for q, e in zip(query_tokens, expected, strict=True))
+        del ours
+        rows.append(_row("essaybot", corpus, query_tokens, lambda: BM25(corpus),
+                         lambda m, q: m.top(q, TOP), exact))
+        progress(f"bm25s on {size:,} passages")
+        bm25s_row = _bm25s_row(corpus, query_tokens)
+        if bm25s_row:
+            rows.append(bm25s_row)
+    return rows
+
+
+def rows_as_dicts(rows: Sequence[Row]) -> list[dict[str, Any]]:
+    """Rows for JSON output."""
+    return [asdict(row) for row in rows]
+
+
+def render_table(rows: Sequence[Row]) -> str:
+    """A plain-text table, with essaybot's figures as ratios of rank-bm25's."""
+    lines = [f"{'system':<10} {'passages':>9} {'build s':>8} {'p50 ms':>9} {'p99 ms':>9} "
+             f"{'peak MB':>8}  vs rank-bm25 (p50 speed-up, build, memory)  exact"]
+    baseline = {r.passages: r for r in rows if r.system == "rank-bm25"}
+    for r in rows:
+        base = baseline[r.passages]
+        ratios = (f"{base.p50_ms / r.p50_ms:7.0f}x  {r.build_s / base.build_s:5.2f}x  "
+                  f"{r.peak_mb / base.peak_mb:5.2f}x") if r is not base else ""
+        exact = "" if r.exact is None else ("yes" if r.exact else "NO")
+        lines.append(f"{r.system:<10} {r.passages:>9,} {r.build_s:8.2f} {r.p50_ms:9.3f} "
+                     f"{r.p99_ms:9.3f} {r.peak_mb:8.1f}  {ratios:<42} {exact}")
+    return "\n".join(lines)
