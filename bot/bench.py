@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import gc
+import itertools
+import logging
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,12 +22,16 @@ import numpy as np
 from index.bm25 import BM25, reference_model
 
 __all__ = [
+    "LoadTimes",
     "Row",
     "render_table",
     "rows_as_dicts",
     "run_benchmark",
     "synthetic_corpus",
     "synthetic_queries",
+    "time_loading",
+    "time_shipped_essay",
+    "write_essays",
 ]
 
 VOCABULARY = 50_000
@@ -79,7 +90,8 @@ def reference_top(scores: np.ndarray) -> list[tuple[int, float]]:
 def same_ranking(ours: Sequence[tuple[int, float]], theirs: Sequence[tuple[int, float]]) -> bool:
     """Same passage ids in the same order, scores within 1e-9 relative."""
     return [i for i, _ in ours] == [i for i, _ in theirs] and all(
-        abs(a - b) <= 1e-9 * max(abs(a), abs(b)) for (_, a), (_, b) in zip(ours, theirs, strict=True)
+        abs(a - b) <= 1e-9 * max(abs(a), abs(b))
+        for (_, a), (_, b) in zip(ours, theirs, strict=True)
     )
 
 
@@ -102,16 +114,31 @@ def _latencies(search: Callable[[list[str]], object], queries: Tokens) -> list[f
     return times
 
 
-def _row(name: str, corpus: Tokens, queries: Tokens, build: Callable[[], Any],
-         search: Callable[[Any, list[str]], object], exact: bool | None = None) -> Row:
+def _row(
+    name: str,
+    corpus: Tokens,
+    queries: Tokens,
+    build: Callable[[], Any],
+    search: Callable[[Any, list[str]], object],
+    exact: bool | None = None,
+) -> Row:
     start = time.perf_counter()
     model = build()
     build_s = time.perf_counter() - start
-    times = _latencies(lambda q: search(model, q), queries)
+    times = _latencies(partial(search, model), queries)
     del model
     peak = _peak_mb(build)
     p99 = float(np.percentile(times, 99))
     return Row(name, len(corpus), build_s, statistics.median(times), p99, peak, exact)
+
+
+def _rank_bm25_search(model: Any, query: list[str]) -> object:
+    """Scores then a sort, the way rank-bm25's README (get_top_n) ranks."""
+    return np.argsort(model.get_scores(query))[::-1][:TOP]
+
+
+def _essaybot_search(model: BM25, query: list[str]) -> object:
+    return model.top(query, TOP)
 
 
 def _bm25s_row(corpus: Tokens, queries: Tokens) -> Row | None:
@@ -119,6 +146,7 @@ def _bm25s_row(corpus: Tokens, queries: Tokens) -> Row | None:
         import bm25s
     except ImportError:
         return None
+    logging.getLogger("bm25s").setLevel(logging.ERROR)  # it logs every index build
 
     def build() -> Any:
         retriever = bm25s.BM25(method="robertson")  # rank-bm25's Okapi family
@@ -131,8 +159,9 @@ def _bm25s_row(corpus: Tokens, queries: Tokens) -> Row | None:
     return _row("bm25s", corpus, queries, build, search)
 
 
-def run_benchmark(sizes: Sequence[int], queries: int = 200,
-                  progress: Callable[[str], None] = lambda _: None) -> list[Row]:
+def run_benchmark(
+    sizes: Sequence[int], queries: int = 200, progress: Callable[[str], None] = lambda _: None
+) -> list[Row]:
     """Build and query each system on each size; check essaybot against rank-bm25."""
     query_tokens = synthetic_queries(queries)
     rows: list[Row] = []
@@ -143,15 +172,31 @@ def run_benchmark(sizes: Sequence[int], queries: int = 200,
         okapi = reference_model(corpus)
         expected = [reference_top(okapi.get_scores(q)) for q in query_tokens]
         del okapi
-        rows.append(_row("rank-bm25", corpus, query_tokens, lambda: reference_model(corpus),
-                         lambda m, q: np.argsort(m.get_scores(q))[::-1][:TOP]))
+        rows.append(
+            _row(
+                "rank-bm25",
+                corpus,
+                query_tokens,
+                partial(reference_model, corpus),
+                _rank_bm25_search,
+            )
+        )
         progress(f"essaybot on {size:,} passages")
         ours = BM25(corpus)
-        exact = all(same_ranking(ours.top(q, TOP), e)
-                    for q, e in zip(query_tokens, expected, strict=True))
+        exact = all(
+            same_ranking(ours.top(q, TOP), e) for q, e in zip(query_tokens, expected, strict=True)
+        )
         del ours
-        rows.append(_row("essaybot", corpus, query_tokens, lambda: BM25(corpus),
-                         lambda m, q: m.top(q, TOP), exact))
+        rows.append(
+            _row(
+                "essaybot",
+                corpus,
+                query_tokens,
+                partial(BM25, corpus),
+                _essaybot_search,
+                exact,
+            )
+        )
         progress(f"bm25s on {size:,} passages")
         bm25s_row = _bm25s_row(corpus, query_tokens)
         if bm25s_row:
@@ -166,14 +211,122 @@ def rows_as_dicts(rows: Sequence[Row]) -> list[dict[str, Any]]:
 
 def render_table(rows: Sequence[Row]) -> str:
     """A plain-text table, with essaybot's figures as ratios of rank-bm25's."""
-    lines = [f"{'system':<10} {'passages':>9} {'build s':>8} {'p50 ms':>9} {'p99 ms':>9} "
-             f"{'peak MB':>8}  vs rank-bm25 (p50 speed-up, build, memory)  exact"]
+    lines = [
+        f"{'system':<10} {'passages':>9} {'build s':>8} {'p50 ms':>9} {'p99 ms':>9} "
+        f"{'peak MB':>8}  vs rank-bm25 (p50 speed-up, build, memory)  exact"
+    ]
     baseline = {r.passages: r for r in rows if r.system == "rank-bm25"}
     for r in rows:
         base = baseline[r.passages]
-        ratios = (f"{base.p50_ms / r.p50_ms:7.0f}x  {r.build_s / base.build_s:5.2f}x  "
-                  f"{r.peak_mb / base.peak_mb:5.2f}x") if r is not base else ""
+        ratios = (
+            (
+                f"{base.p50_ms / r.p50_ms:7.0f}x  {r.build_s / base.build_s:5.2f}x  "
+                f"{r.peak_mb / base.peak_mb:5.2f}x"
+            )
+            if r is not base
+            else ""
+        )
         exact = "" if r.exact is None else ("yes" if r.exact else "NO")
-        lines.append(f"{r.system:<10} {r.passages:>9,} {r.build_s:8.2f} {r.p50_ms:9.3f} "
-                     f"{r.p99_ms:9.3f} {r.peak_mb:8.1f}  {ratios:<42} {exact}")
+        lines.append(
+            f"{r.system:<10} {r.passages:>9,} {r.build_s:8.2f} {r.p50_ms:9.3f} "
+            f"{r.p99_ms:9.3f} {r.peak_mb:8.1f}  {ratios:<42} {exact}"
+        )
     return "\n".join(lines)
+
+
+_SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "so",
+    "tu",
+    "ra",
+    "vi",
+    "de",
+    "po",
+    "sha",
+    "gri",
+    "bel",
+    "rus",
+    "mon",
+    "tar",
+    "len",
+    "dor",
+    "fi",
+    "qua",
+]
+
+
+def write_essays(folder: Path, count: int = 1000, paragraphs: int = 100, seed: int = SEED) -> None:
+    """A folder of `count` Markdown essays of `paragraphs` ~80-word paragraphs (~100k passages)."""
+    rng = np.random.default_rng(seed)
+    words = ["".join(s) for s in itertools.product(_SYLLABLES, repeat=3)][:VOCABULARY]
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        ids = _zipf_ids(rng, paragraphs * 80)
+        lines = [f"# Essay {number}"]
+        for p in range(paragraphs):
+            if p % 20 == 0:
+                lines.append(f"## Part {p // 20 + 1}")
+            chunk = [words[i % len(words)] for i in ids[p * 80 : (p + 1) * 80]]
+            sentences = [" ".join(chunk[i : i + 16]).capitalize() + "." for i in range(0, 80, 16)]
+            lines.append(" ".join(sentences))
+        (folder / f"essay-{number:04d}.md").write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class LoadTimes:
+    """Seconds from a seeds folder to the first answer, without and with the disk cache."""
+
+    passages: int
+    build_s: float
+    cached_build_s: float
+    cache_hit_s: float
+    first_answer_ms: float
+
+
+def time_loading(seeds: Path, question: str = "What does the essay say?") -> LoadTimes:
+    """Time loading a big seeds folder: plain build, build that writes the cache, cache hit."""
+    from bot.answers import Answerer
+    from bot.index_cache import load_index
+
+    with tempfile.TemporaryDirectory() as cache:
+        timings = []
+        for cache_dir in (None, Path(cache), Path(cache)):
+            start = time.perf_counter()
+            built = load_index(seeds, cache_dir)
+            timings.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        Answerer(built).ask(question)
+        first = (time.perf_counter() - start) * 1000
+    plain, writing, hit = timings
+    return LoadTimes(len(built.passages), plain, writing, hit, first)
+
+
+def time_shipped_essay(seeds: Path, questions: Sequence[str], runs: int = 10) -> dict[str, float]:
+    """Median cold `essaybot ask` wall time, and in-process answer latency (the Discord path)."""
+    from bot.answers import Answerer
+    from index import PassageIndex, load_documents
+
+    walls = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "bot", "ask", questions[0], "--seeds", str(seeds)],
+            check=True,
+            capture_output=True,
+        )
+        walls.append(time.perf_counter() - start)
+    answerer = Answerer(PassageIndex(load_documents(seeds)))
+    times = []
+    for question in list(questions) * 5:
+        start = time.perf_counter()
+        answerer.ask(question)
+        times.append((time.perf_counter() - start) * 1000)
+    return {
+        "cold_ask_median_s": statistics.median(walls),
+        "answer_p50_ms": statistics.median(times),
+        "answer_p99_ms": float(np.percentile(times, 99)),
+        "questions": len(times),
+    }

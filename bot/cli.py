@@ -8,13 +8,15 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 from bot.answers import Answerer
 from bot.evaluation import EvalError, evaluate, load_questions
+from bot.index_cache import load_index, terminal_progress
 from bot.render import answer_to_dict, render_answer, render_hits, render_sections
 from bot.settings import Settings, SettingsError, load_settings
-from index import CorpusError, PassageIndex, load_documents
+from index import CorpusError, load_documents
 
 __all__ = ["main"]
 
@@ -40,7 +42,7 @@ def _top_k(text: str) -> int:
 
 def _answerer(args: argparse.Namespace, settings: Settings) -> Answerer:
     seeds: Path = args.seeds or settings.seeds_dir
-    index = PassageIndex(load_documents(seeds))
+    index = load_index(seeds, settings.cache_dir, terminal_progress())
     return Answerer(index, top_k=getattr(args, "k", None) or settings.top_k)
 
 
@@ -91,6 +93,58 @@ def _discord(args: argparse.Namespace, settings: Settings) -> int:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     discord_bot.run(settings, _answerer(args, settings), sync=args.sync)
     return 0
+
+
+def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import bench
+
+    def say(text: str) -> None:  # progress, only on a terminal
+        if sys.stderr.isatty():
+            print(text, file=sys.stderr)
+
+    rows = bench.run_benchmark(args.sizes, args.queries, say)
+    report: dict[str, object] = {"rows": bench.rows_as_dicts(rows)}
+    if args.essays:
+        if not args.essays.exists():
+            say(f"writing 1,000 essays to {args.essays}")
+            bench.write_essays(args.essays)
+        report["big_seeds"] = asdict(bench.time_loading(args.essays))
+    questions = [q.question for q in load_questions(Path("tests/eval/heldout.jsonl"))]
+    seeds: Path = args.seeds or settings.seeds_dir
+    report["shipped_essay"] = bench.time_shipped_essay(seeds, questions)
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    print(bench.render_table(rows))
+    for name in ("big_seeds", "shipped_essay"):
+        figures = report.get(name)
+        if isinstance(figures, dict):
+            print(
+                f"\n{name}: "
+                + ", ".join(
+                    f"{k} {v:,.3f}" if isinstance(v, float) else f"{k} {v:,}"
+                    for k, v in figures.items()
+                )
+            )
+    return 0
+
+
+def _queries(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"--queries takes a positive whole number, not {text!r}")
+    return int(text)
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        sizes = []
+    if not sizes or min(sizes) < 3:
+        raise argparse.ArgumentTypeError(
+            f"--sizes takes numbers of passages (3 or more) like 1000,10000, not {text!r}"
+        )
+    return sizes
 
 
 def _sections(args: argparse.Namespace, settings: Settings) -> int:
@@ -178,6 +232,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate_.add_argument("--json", action="store_true", help="print the metrics as JSON")
     evaluate_.set_defaults(run=_eval)
+    bench = commands.add_parser("bench", parents=[seeds], help="retrieval speed and memory")
+    bench.add_argument(
+        "--sizes",
+        type=_sizes,
+        default=[1000, 10000, 100000],
+        help="passages per synthetic corpus (default: 1000,10000,100000)",
+    )
+    bench.add_argument(
+        "--queries",
+        type=_queries,
+        default=200,
+        metavar="N",
+        help="queries per corpus (default 200)",
+    )
+    bench.add_argument(
+        "--essays",
+        type=Path,
+        metavar="DIR",
+        help="also time loading a folder of 1,000 essays (written there if missing)",
+    )
+    bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+    bench.set_defaults(run=_bench)
+
     discord = commands.add_parser("discord", parents=[seeds], help="run the Discord bot")
     discord.add_argument(
         "--sync",

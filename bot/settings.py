@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -24,6 +25,12 @@ class Settings(BaseSettings):
 
     seeds_dir: Path = Field(Path("seeds"), description="folder of .txt/.md essays")
     top_k: int = Field(5, ge=1, le=50, description="passages ranked per question")
+    cache_dir: Path | None = Field(
+        default_factory=lambda: (
+            Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "essaybot"
+        ),
+        description="where big indexes are cached ('off' disables)",
+    )
     discord_token: SecretStr | None = Field(None, description="Discord bot token")
     guild_id: int | None = Field(None, description="guild for instant command sync")
     cooldown_rate: int = Field(3, ge=1, description="questions a user may ask per period")
@@ -31,6 +38,11 @@ class Settings(BaseSettings):
     allowed_channels: IntList = Field((), description="channel ids to answer in (empty: all)")
     shard_count: int | None = Field(None, ge=1, description="total gateway shards")
     shard_ids: IntList = Field((), description="shards this process runs (empty: all)")
+
+    @field_validator("cache_dir", mode="before")
+    @classmethod
+    def _cache_off(cls, value: object) -> object:
+        return None if isinstance(value, str) and value.strip().lower() in ("", "off") else value
 
     @field_validator("allowed_channels", "shard_ids", mode="before")
     @classmethod

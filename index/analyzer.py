@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 import Stemmer
 
@@ -45,7 +44,6 @@ _ISE = re.compile(r"is(e|es|ed|ing|ation|ations)$")
 _OUR_KEPT = frozenset({"contour", "detour", "devour", "paramour", "troubadour", "velour"})
 
 
-@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     stem = str(_stemmer.stemWord(_ISE.sub(r"iz\1", word)))
     if stem.endswith("our") and len(stem) > 5 and stem not in _OUR_KEPT:
@@ -53,10 +51,23 @@ def _stem(word: str) -> str:
     return stem
 
 
+class _Terms(dict[str, str]):
+    """Word -> index term ("" for a stopword), computed once per distinct word."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) > 1_000_000:  # questions can bring endless new words; stay bounded
+            self.clear()
+        self[word] = term = "" if word in STOPWORDS else _stem(word)
+        return term
+
+
+_terms = _Terms()
+
+
 def analyze(text: str) -> list[str]:
     """Index terms of `text`, in order, repeats kept (for passages)."""
     text = _PAREN_PREFIX.sub(r"\1\2 \2", normalize(text))
-    return [_stem(word) for word in _WORD.findall(text) if word not in STOPWORDS]
+    return [term for term in map(_terms.__getitem__, _WORD.findall(text)) if term]
 
 
 def query_terms(text: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import Counter
 from pathlib import Path
@@ -10,7 +11,7 @@ from index.documents import Document
 from index.errors import EmptyCorpusError, SeedFileError, SeedsNotFoundError
 from index.parsing import parse_document
 
-__all__ = ["ESSAY_SUFFIXES", "load_documents"]
+__all__ = ["ESSAY_SUFFIXES", "fingerprint", "load_documents"]
 
 log = logging.getLogger(__name__)
 
@@ -29,14 +30,18 @@ def _essay_files(folder: Path) -> list[Path]:
     )
 
 
-def _read_text(path: Path) -> str:
-    """The file's text, or a SeedFileError naming the file and the fix."""
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise SeedFileError(
             f"{path}: cannot be read ({error.strerror}); check its permissions"
         ) from error
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, or a SeedFileError naming the file and the fix."""
+    data = _read_bytes(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -49,8 +54,8 @@ def _read_text(path: Path) -> str:
     return text
 
 
-def load_documents(folder: Path) -> list[Document]:
-    """Load every essay below `folder`; empty files are skipped with a warning."""
+def _checked_files(folder: Path) -> list[Path]:
+    """The essay files below `folder`, or an error saying why there are none."""
     if not folder.is_dir():
         raise SeedsNotFoundError(
             f"seeds folder '{folder}' does not exist; create it with .txt or .md essays, "
@@ -61,6 +66,24 @@ def load_documents(folder: Path) -> list[Document]:
         raise EmptyCorpusError(
             f"seeds folder '{folder}' has no .txt or .md essays; add at least one"
         )
+    return paths
+
+
+def fingerprint(folder: Path) -> tuple[str, int]:
+    """A digest of every essay's name and bytes, and their total size: changes with any edit."""
+    digest = hashlib.sha256()
+    size = 0
+    for path in _checked_files(folder):
+        data = _read_bytes(path)
+        size += len(data)
+        digest.update(f"{path.relative_to(folder).as_posix()}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest(), size
+
+
+def load_documents(folder: Path) -> list[Document]:
+    """Load every essay below `folder`; empty files are skipped with a warning."""
+    paths = _checked_files(folder)
     stems = [str(path.relative_to(folder).with_suffix("")) for path in paths]
     taken = Counter(stems)
     documents: list[Document] = []

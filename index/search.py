@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import groupby
+from itertools import chain, groupby
 
 from index.analyzer import analyze, normalize, query_terms
 from index.bm25 import BM25
@@ -27,6 +27,7 @@ class Hit:
     rank: int
 
 
+_PROGRESS_EVERY = 10_000
 # A sentence found inside a longer one counts as a copy only if it is at least this long.
 _MIN_CONTAINED_WORDS = 5
 
@@ -46,12 +47,21 @@ class PassageIndex:
         max_passage_words: int = MAX_PASSAGE_WORDS,
         k1: float = 1.5,
         b: float = 0.75,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
+        """Index `documents`; `progress(done, total)` hears about long builds now and then."""
         self.documents = tuple(documents)
         self.passages = tuple(split_passages(self.documents, max_passage_words))
-        analyzed = [analyze(f"{p.section}\n{p.text}") for p in self.passages]
-        self._folds = fold_demonyms({term for terms in analyzed for term in terms})
+        total = len(self.passages)
+        analyzed = []
+        for done, passage in enumerate(self.passages, start=1):
+            analyzed.append(analyze(f"{passage.section}\n{passage.text}"))
+            if progress and done % _PROGRESS_EVERY == 0:
+                progress(done, total)
+        self._folds = fold_demonyms(set(chain.from_iterable(analyzed)))
         self._bm25 = BM25([self._fold(terms) for terms in analyzed], k1=k1, b=b)
+        if progress:
+            progress(total, total)
         self._position = {p.id: i for i, p in enumerate(self.passages)}
         # Passages are grouped by document; ids start with the document's unique slug.
         self._document_of: list[range] = []
@@ -63,7 +73,7 @@ class PassageIndex:
         return self.passages[position].id.partition("/")[0]
 
     def _fold(self, terms: list[str]) -> list[str]:
-        return [self._folds.get(term, term) for term in terms]
+        return list(map(self._folds.get, terms, terms)) if self._folds else terms
 
     def terms(self, text: str) -> list[str]:
         """Index terms of any text (a passage, a sentence), as the index counts them."""

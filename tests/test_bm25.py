@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
-from index.bm25 import BM25
+from bot.bench import reference_top, same_ranking, synthetic_corpus, synthetic_queries
+from index.bm25 import BM25, reference_model
 
 CORPUS = [
     ["appl", "tree", "sun", "soil"],
@@ -49,3 +53,31 @@ def test_single_passage_score_matches_full_scores() -> None:
 def test_document_frequency() -> None:
     assert BM25(CORPUS).document_frequency("bee") == 1
     assert BM25(CORPUS).document_frequency("tree") == 2
+
+
+def test_every_score_equals_rank_bm25_on_2000_passages() -> None:
+    corpus, queries = synthetic_corpus(2000), synthetic_queries(200)
+    ours, okapi = BM25(corpus), reference_model(corpus)
+    for query in queries:
+        expected = okapi.get_scores(query)
+        assert np.array_equal(ours.scores(query), expected)  # the same floats, bit for bit
+        assert same_ranking(ours.top(query, 10), reference_top(expected))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    corpus=st.lists(st.lists(st.sampled_from("abcdefgh"), max_size=12), min_size=1, max_size=12),
+    query=st.lists(st.sampled_from("abcdefghz"), max_size=6),  # repeats and an unknown term
+    k=st.integers(1, 15),
+)
+def test_small_corpora_match_rank_bm25(corpus: list[list[str]], query: list[str], k: int) -> None:
+    """Tiny corpora exercise negative idf, the epsilon floor and empty passages."""
+    ours = BM25(corpus)
+    if not any(corpus):  # rank-bm25 divides by zero when every passage is empty
+        assert ours.top(query, k) == []
+        return
+    expected = reference_model(corpus).get_scores(query)
+    assert np.array_equal(ours.scores(query), expected)
+    assert ours.top(query, k) == reference_top(expected)[:k]
+    for passage in range(len(corpus)):
+        assert ours.score(query, passage) == pytest.approx(expected[passage], rel=1e-12, abs=1e-12)
