@@ -72,7 +72,7 @@ class Answerer:
         index: PassageIndex,
         *,
         top_k: int = 5,
-        min_coverage: float = 0.5,
+        min_coverage: float = 0.49,
         close_ratio: float = 0.75,
         sentence_ratio: float = 0.5,
         max_passages: int = 3,

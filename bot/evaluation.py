@@ -11,7 +11,16 @@ from pathlib import Path
 from bot.answers import Answerer
 from index import Hit, Passage, normalize
 
-__all__ = ["EvalError", "EvalQuestion", "Metrics", "Result", "evaluate", "load_questions"]
+__all__ = [
+    "EvalError",
+    "EvalQuestion",
+    "Metrics",
+    "Result",
+    "evaluate",
+    "judge",
+    "load_questions",
+    "relevant_passages",
+]
 
 DEPTH = 10
 
@@ -105,16 +114,31 @@ def _ndcg(relevance: Sequence[bool], total_relevant: int) -> float:
 
 def evaluate(answerer: Answerer, questions: Sequence[EvalQuestion]) -> Metrics:
     """Rank the top 10 passages for every question and score them against the excerpts."""
+    answers = [answerer.ask(q.question, k=DEPTH) for q in questions]
+    return judge(
+        answerer.index.passages,
+        questions,
+        [a.hits for a in answers],
+        [a.answered for a in answers],
+    )
+
+
+def judge(
+    passages: Sequence[Passage],
+    questions: Sequence[EvalQuestion],
+    rankings: Sequence[Sequence[Hit]],
+    answered: Sequence[bool],
+) -> Metrics:
+    """Metrics for given rankings (best first) and answer decisions, one per question."""
     results = []
-    passages = answerer.index.passages
-    for q in questions:
-        answer = answerer.ask(q.question, k=DEPTH)
-        relevance = [_is_relevant(h.passage, q.relevant) for h in answer.hits]
+    for q, hits, said in zip(questions, rankings, answered, strict=True):
+        hits = tuple(hits[:DEPTH])
+        relevance = [_is_relevant(h.passage, q.relevant) for h in hits]
         first = relevance.index(True) + 1 if any(relevance) else 0
-        total = sum(_is_relevant(p, q.relevant) for p in passages) if q.relevant else 0
+        total = len(relevant_passages(passages, q)) if q.relevant else 0
         if q.relevant and not total:
             raise EvalError(f"no passage contains the excerpts of {q.question!r}; check them")
-        results.append(Result(q, answer.hits, first, answer.answered, _ndcg(relevance, total)))
+        results.append(Result(q, hits, first, said, _ndcg(relevance, total)))
     answerable = [r for r in results if r.question.relevant]
     unanswerable = [r for r in results if not r.question.relevant]
 
@@ -131,3 +155,8 @@ def evaluate(answerer: Answerer, questions: Sequence[EvalQuestion]) -> Metrics:
         answer_rate=mean([r.answered for r in answerable]),
         abstention_rate=mean([not r.answered for r in unanswerable]),
     )
+
+
+def relevant_passages(passages: Sequence[Passage], question: EvalQuestion) -> list[Passage]:
+    """The passages that contain one of the question's excerpts."""
+    return [p for p in passages if _is_relevant(p, question.relevant)]

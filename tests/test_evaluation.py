@@ -1,0 +1,100 @@
+"""`essaybot eval` metrics: cross-checked with ir-measures; answer checks on every gold question."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ir_measures
+import pytest
+from ir_measures import RR, Qrel, ScoredDoc, Success, nDCG
+
+from bot.answers import Answerer
+from bot.evaluation import EvalError, evaluate, load_questions, relevant_passages
+from index import normalize, split_sentences
+
+EVAL = Path(__file__).parent / "eval"
+QUESTIONS = load_questions(EVAL / "tuning.jsonl") + load_questions(EVAL / "heldout.jsonl")
+
+
+@pytest.mark.parametrize("half", ["tuning", "heldout"])
+def test_metrics_agree_with_ir_measures(answerer: Answerer, half: str) -> None:
+    questions = load_questions(EVAL / f"{half}.jsonl")
+    metrics = evaluate(answerer, questions)
+    answerable = [r for r in metrics.results if r.question.relevant]
+    qrels = [
+        Qrel(str(n), p.id, 1)
+        for n, r in enumerate(answerable)
+        for p in relevant_passages(answerer.index.passages, r.question)
+    ]
+    # Scores by rank, so that ir-measures sees exactly essaybot's order.
+    run = [
+        ScoredDoc(str(n), h.passage.id, 1 / h.rank)
+        for n, r in enumerate(answerable)
+        for h in r.hits
+    ]
+    measures = {
+        "success_at_1": Success @ 1,
+        "success_at_3": Success @ 3,
+        "success_at_5": Success @ 5,
+        "mrr": RR @ 10,
+        "ndcg": nDCG @ 10,
+    }
+    per_query: dict[object, dict[str, float]] = {m: {} for m in measures.values()}
+    for value in ir_measures.iter_calc(list(measures.values()), qrels, run):
+        per_query[value.measure][value.query_id] = value.value
+    for name, measure in measures.items():
+        # A question with no hit at all is not in the run: it scores 0.
+        expected = sum(per_query[measure].values()) / len(answerable)
+        assert getattr(metrics, name) == pytest.approx(expected, abs=1e-9), name
+
+
+@pytest.mark.parametrize("question", [q.question for q in QUESTIONS])
+def test_answer_checks(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    terms = set(answerer.index.query(question))
+    sentences = []
+    for quote in answer.quotes:
+        assert quote.text in quote.passage.text  # verbatim
+        assert terms & set(answerer.index.terms(quote.text))  # about the question
+        sentences += [" ".join(normalize(s).split()) for s in split_sentences(quote.text)]
+    assert len(sentences) == len(set(sentences))  # no sentence twice
+
+
+# The issue's held-out targets are S@1 0.90, S@3 0.97, MRR 0.93, 95% answered and 90%
+# declined. The last three are not met yet (docs/retrieval.md); these floors are what is
+# measured now, so that no change makes them worse unnoticed.
+HELD_OUT_FLOORS = {
+    "success_at_1": 0.90,
+    "success_at_3": 0.95,
+    "mrr": 0.93,
+    "answer_rate": 0.79,
+    "abstention_rate": 0.85,
+}
+
+
+def test_held_out_floors(answerer: Answerer) -> None:
+    metrics = evaluate(answerer, load_questions(EVAL / "heldout.jsonl"))
+    for name, floor in HELD_OUT_FLOORS.items():
+        assert getattr(metrics, name) >= floor, name
+
+
+def test_gold_set_shape() -> None:
+    answerable = [q for q in QUESTIONS if q.relevant]
+    unanswerable = [q for q in QUESTIONS if not q.relevant]
+    assert len(answerable) >= 80 and len(unanswerable) >= 25
+    assert len({q.question for q in QUESTIONS}) == len(QUESTIONS)
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("not json", ":1: expected"),
+        ('{"question": "q"}', ":1: expected"),
+        ('{"question": 3, "relevant": []}', ":1: expected"),
+    ],
+)
+def test_malformed_eval_file_names_the_line(tmp_path: Path, line: str, problem: str) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(EvalError, match=rf"bad\.jsonl{problem}"):
+        load_questions(path)
