@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -95,18 +96,26 @@ def test_real_terminal_session(tmp_path: Path) -> None:
         timeout=20,
         dimensions=(40, 200),
     )
-    child.expect_exact(PROMPT)
+
+    def prompt() -> None:
+        child.expect_exact(PROMPT)
+        # Type as a person would, not within milliseconds of the prompt: keys sent while
+        # readline is still setting the terminal up are sometimes held until Enter.
+        time.sleep(0.3)
+
+    prompt()
     child.sendline("Who welcomes Chinese investment?")
     child.expect_exact('"In search of an alternative", ¶2')
-    child.expect_exact(PROMPT)
+    prompt()
     child.send("half a line")
+    child.expect_exact("half a line")  # echoed by readline
     child.sendintr()  # Ctrl-C: the line is dropped, the session goes on
     child.expect_exact("^C")
-    child.expect_exact(PROMPT)
+    prompt()
     child.send("\x1b[A")  # up arrow: readline history brings the question back
     child.sendline("")
     child.expect_exact('"In search of an alternative", ¶2')
-    child.expect_exact(PROMPT)
+    prompt()
     child.sendeof()  # Ctrl-D leaves
     child.expect(pexpect.EOF)
     child.close()
