@@ -22,7 +22,8 @@ __all__ = ["main"]
 
 log = logging.getLogger(__name__)
 
-EXAMPLE = 'essaybot ask "Why is the current format of Russia-Belarus relations a dead end?"'
+EXAMPLE_QUESTION = "Why is the current format of Russia-Belarus relations a dead end?"
+EXAMPLE = f'essaybot ask "{EXAMPLE_QUESTION}"'
 
 
 class UsageError(Exception):
@@ -109,7 +110,8 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
             say(f"writing 1,000 essays to {args.essays}")
             bench.write_essays(args.essays)
         report["big_seeds"] = asdict(bench.time_loading(args.essays))
-    questions = [q.question for q in load_questions(Path("tests/eval/heldout.jsonl"))]
+    gold = Path(__file__).resolve().parent.parent / "tests/eval/heldout.jsonl"
+    questions = [q.question for q in load_questions(gold)] if gold.exists() else [EXAMPLE_QUESTION]
     seeds: Path = args.seeds or settings.seeds_dir
     report["shipped_essay"] = bench.time_shipped_essay(seeds, questions)
     if args.json:

@@ -69,3 +69,28 @@ def test_progress_reports_the_end_and_stays_quiet_off_a_terminal(essays: Path) -
     index = load_index(essays, None, lambda done, total: seen.append((done, total)))
     assert seen[-1] == (len(index.passages), len(index.passages))
     assert terminal_progress() is None  # pytest captures stderr: not a terminal
+
+
+def test_a_big_build_shows_progress_only_on_a_terminal(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    import pexpect
+
+    from bot.bench import write_essays
+    from tests.conftest import ROOT
+
+    write_essays(tmp_path / "essays", count=120, paragraphs=100)  # 12,000 passages
+    argv = ["-m", "bot", "ask", "Part one?", "--seeds", str(tmp_path / "essays")]
+    env = {"ESSAYBOT_CACHE_DIR": "off", "PATH": "/usr/bin", "TERM": "xterm"}
+    child = pexpect.spawn(
+        sys.executable, argv, cwd=str(ROOT), env=env, encoding="utf-8", timeout=60
+    )
+    child.expect_exact("indexing 10,000/12,000 passages")
+    child.expect_exact("indexing 12,000/12,000 passages")
+    child.expect(pexpect.EOF)
+    piped = subprocess.run(
+        [sys.executable, *argv], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert "indexing" not in piped.stderr
+    assert piped.stdout
