@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import itertools
 import logging
 import statistics
 import subprocess
@@ -19,26 +18,22 @@ from typing import Any
 
 import numpy as np
 
+from bot.synthetic import Tokens, synthetic_corpus, synthetic_queries, write_essays
 from index.bm25 import BM25, reference_model
 
 __all__ = [
     "LoadTimes",
     "Row",
+    "render_report",
     "render_table",
+    "report",
     "rows_as_dicts",
     "run_benchmark",
-    "synthetic_corpus",
-    "synthetic_queries",
     "time_loading",
     "time_shipped_essay",
-    "write_essays",
 ]
 
-VOCABULARY = 50_000
-SEED = 20261128
 TOP = 10
-
-Tokens = list[list[str]]
 
 
 @dataclass(frozen=True)
@@ -52,32 +47,6 @@ class Row:
     p99_ms: float
     peak_mb: float
     exact: bool | None  # essaybot's top 10 equals rank-bm25's (None: not checked)
-
-
-def _zipf_ids(rng: np.random.Generator, count: int) -> np.ndarray:
-    ranks = np.arange(1, VOCABULARY + 1, dtype=np.float64)
-    cdf = np.cumsum(1 / ranks)
-    return np.searchsorted(cdf / cdf[-1], rng.random(count))
-
-
-def synthetic_corpus(passages: int, seed: int = SEED) -> Tokens:
-    """Passages of 40-120 (about 80) tokens drawn from a Zipf vocabulary of 50,000 words."""
-    rng = np.random.default_rng(seed)
-    lengths = rng.integers(40, 121, size=passages)
-    words = np.array([f"w{i}" for i in range(VOCABULARY)], dtype=object)
-    tokens = words[_zipf_ids(rng, int(lengths.sum()))].tolist()
-    bounds = np.concatenate(([0], np.cumsum(lengths))).tolist()
-    return [tokens[bounds[i] : bounds[i + 1]] for i in range(passages)]
-
-
-def synthetic_queries(count: int, seed: int = SEED + 1) -> Tokens:
-    """Queries of 2-8 distinct terms drawn from the same Zipf distribution as the text."""
-    rng = np.random.default_rng(seed)
-    queries = []
-    for _ in range(count):
-        ids = dict.fromkeys(_zipf_ids(rng, int(rng.integers(2, 9))).tolist())
-        queries.append([f"w{i}" for i in ids])
-    return queries
 
 
 def reference_top(scores: np.ndarray) -> list[tuple[int, float]]:
@@ -234,47 +203,6 @@ def render_table(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
-_SYLLABLES = [
-    "ka",
-    "lo",
-    "mi",
-    "ne",
-    "so",
-    "tu",
-    "ra",
-    "vi",
-    "de",
-    "po",
-    "sha",
-    "gri",
-    "bel",
-    "rus",
-    "mon",
-    "tar",
-    "len",
-    "dor",
-    "fi",
-    "qua",
-]
-
-
-def write_essays(folder: Path, count: int = 1000, paragraphs: int = 100, seed: int = SEED) -> None:
-    """A folder of `count` Markdown essays of `paragraphs` ~80-word paragraphs (~100k passages)."""
-    rng = np.random.default_rng(seed)
-    words = ["".join(s) for s in itertools.product(_SYLLABLES, repeat=3)][:VOCABULARY]
-    folder.mkdir(parents=True, exist_ok=True)
-    for number in range(count):
-        ids = _zipf_ids(rng, paragraphs * 80)
-        lines = [f"# Essay {number}"]
-        for p in range(paragraphs):
-            if p % 20 == 0:
-                lines.append(f"## Part {p // 20 + 1}")
-            chunk = [words[i % len(words)] for i in ids[p * 80 : (p + 1) * 80]]
-            sentences = [" ".join(chunk[i : i + 16]).capitalize() + "." for i in range(0, 80, 16)]
-            lines.append(" ".join(sentences))
-        (folder / f"essay-{number:04d}.md").write_text("\n\n".join(lines) + "\n", encoding="utf-8")
-
-
 @dataclass(frozen=True)
 class LoadTimes:
     """Seconds from a seeds folder to the first answer, without and with the disk cache."""
@@ -330,3 +258,37 @@ def time_shipped_essay(seeds: Path, questions: Sequence[str], runs: int = 10) ->
         "answer_p99_ms": float(np.percentile(times, 99)),
         "questions": len(times),
     }
+
+
+def report(
+    sizes: Sequence[int],
+    queries: int,
+    seeds: Path,
+    questions: Sequence[str],
+    essays: Path | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> dict[str, Any]:
+    """Every figure of `essaybot bench`: the systems table, big seeds, the shipped essay."""
+    figures: dict[str, Any] = {
+        "rows": rows_as_dicts(run_benchmark(sizes, queries, progress)),
+    }
+    if essays is not None:
+        if not essays.exists():
+            progress(f"writing 1,000 essays to {essays}")
+            write_essays(essays)
+        figures["big_seeds"] = asdict(time_loading(essays))
+    figures["shipped_essay"] = time_shipped_essay(seeds, questions)
+    return figures
+
+
+def render_report(figures: dict[str, Any]) -> str:
+    """The table, then the big-seeds and shipped-essay figures, one line each."""
+    lines = [render_table([Row(**row) for row in figures["rows"]])]
+    for name in ("big_seeds", "shipped_essay"):
+        if name in figures:
+            values = ", ".join(
+                f"{k} {v:,.3f}" if isinstance(v, float) else f"{k} {v:,}"
+                for k, v in figures[name].items()
+            )
+            lines.append(f"\n{name}: {values}")
+    return "\n".join(lines)

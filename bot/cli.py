@@ -8,7 +8,6 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
 from pathlib import Path
 
 from bot.answers import Answerer
@@ -103,31 +102,11 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         if sys.stderr.isatty():
             print(text, file=sys.stderr)
 
-    rows = bench.run_benchmark(args.sizes, args.queries, say)
-    report: dict[str, object] = {"rows": bench.rows_as_dicts(rows)}
-    if args.essays:
-        if not args.essays.exists():
-            say(f"writing 1,000 essays to {args.essays}")
-            bench.write_essays(args.essays)
-        report["big_seeds"] = asdict(bench.time_loading(args.essays))
     gold = Path(__file__).resolve().parent.parent / "tests/eval/heldout.jsonl"
     questions = [q.question for q in load_questions(gold)] if gold.exists() else [EXAMPLE_QUESTION]
     seeds: Path = args.seeds or settings.seeds_dir
-    report["shipped_essay"] = bench.time_shipped_essay(seeds, questions)
-    if args.json:
-        print(json.dumps(report))
-        return 0
-    print(bench.render_table(rows))
-    for name in ("big_seeds", "shipped_essay"):
-        figures = report.get(name)
-        if isinstance(figures, dict):
-            print(
-                f"\n{name}: "
-                + ", ".join(
-                    f"{k} {v:,.3f}" if isinstance(v, float) else f"{k} {v:,}"
-                    for k, v in figures.items()
-                )
-            )
+    figures = bench.report(args.sizes, args.queries, seeds, questions, args.essays, say)
+    print(json.dumps(figures) if args.json else bench.render_report(figures))
     return 0
 
 

@@ -152,3 +152,21 @@ def test_ask_does_not_import_discord() -> None:
         cwd=ROOT,
     )
     assert result.stdout.strip().endswith("False")
+
+
+def test_bench_json_reports_every_system_and_exactness(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "bench", "--sizes", "300", "--queries", "5", "--json", "--seeds", str(SEEDS)
+    )
+    figures = json.loads(out)
+    assert code == 0
+    systems = {row["system"]: row for row in figures["rows"]}
+    assert {"rank-bm25", "essaybot"} <= set(systems)
+    assert systems["essaybot"]["exact"] is True
+    assert all(row["p50_ms"] > 0 and row["peak_mb"] > 0 for row in figures["rows"])
+    assert figures["shipped_essay"]["questions"] > 0
+
+
+def test_bench_rejects_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "bench", "--sizes", "10,x")
+    assert code == 2 and "--sizes takes numbers of passages" in err

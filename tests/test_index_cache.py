@@ -77,7 +77,7 @@ def test_a_big_build_shows_progress_only_on_a_terminal(tmp_path: Path) -> None:
 
     import pexpect
 
-    from bot.bench import write_essays
+    from bot.synthetic import write_essays
     from tests.conftest import ROOT
 
     write_essays(tmp_path / "essays", count=120, paragraphs=100)  # 12,000 passages
