@@ -178,6 +178,10 @@ async def _try(coroutine: object) -> None:
 async def _reply(interaction: discord.Interaction, text: str) -> None:
     """An ephemeral text reply, whether or not the interaction was answered already."""
     text = clip(text, CONTENT_CHARS)
+    if interaction.response.type is discord.InteractionResponseType.deferred_channel_message:
+        # A public "thinking…" is still showing, and the first follow-up would take its
+        # place publicly: remove it, so that the apology can be seen by the asker alone.
+        await _try(interaction.delete_original_response())
     if interaction.response.is_done():
         await _try(interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS))
     else:

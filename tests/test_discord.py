@@ -288,6 +288,10 @@ def test_an_exception_gets_an_apology_and_the_bot_goes_on(
             await server.dispatch("INTERACTION_CREATE", interaction)
             (apology,) = await server.wait_for(followups(interaction))
             assert apology.body["content"] == APOLOGY
+            assert apology.body["flags"] == 64  # ephemeral
+            thinking = f"webhooks/{fake.APP_ID}/{interaction['token']}/messages/@original"
+            deleted = [r for r in server.requests if r.method == "DELETE" and r.path == thinking]
+            assert deleted and deleted[0].at <= apology.at  # the public "thinking…" is gone
             mention = fake.message(f"<@{fake.BOT_ID}> boom")
             await server.dispatch("MESSAGE_CREATE", mention)
             await server.wait_for(
