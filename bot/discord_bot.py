@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
+import signal
 import time
 
 import discord
@@ -267,12 +269,36 @@ async def serve(bot: EssayBot, token: str) -> None:
         await bot.start(token)
 
 
+async def _serve_until_stopped(bot: EssayBot, token: str) -> None:
+    """Serve; on SIGINT or SIGTERM close the connection cleanly instead of dying mid-reply."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # not on Windows
+            loop.add_signal_handler(signum, _close, bot, signum)
+    await serve(bot, token)
+
+
+_closing: set[asyncio.Task[None]] = set()  # the loop holds tasks weakly
+
+
+def _close(bot: EssayBot, signum: int) -> None:
+    log.info("%s received: closing", signal.Signals(signum).name)
+    task = asyncio.get_running_loop().create_task(bot.close())
+    _closing.add(task)
+    task.add_done_callback(_closing.discard)
+
+
 def run(settings: Settings, answerer: Answerer, *, sync: bool) -> None:
-    """Run the bot until interrupted; SettingsError for a missing or rejected token."""
+    """Run the bot until stopped; SettingsError for a missing or rejected token."""
     if settings.discord_token is None:
         raise SettingsError(NO_TOKEN)
     bot = EssayBot(answerer, settings, sync=sync)
     try:
-        asyncio.run(serve(bot, settings.discord_token.get_secret_value()))
+        asyncio.run(_serve_until_stopped(bot, settings.discord_token.get_secret_value()))
     except discord.LoginFailure:
         raise SettingsError(BAD_TOKEN) from None
+    except discord.ConnectionClosed as error:
+        if error.code == 4004:  # the gateway's "authentication failed"
+            raise SettingsError(BAD_TOKEN) from None
+        raise
+    log.info("closed")

@@ -6,6 +6,9 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
+import signal
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -435,3 +438,53 @@ def test_main_without_a_token(
     assert main(["discord", "--seeds", str(SEEDS)]) == 2
     err = capsys.readouterr().err
     assert "ESSAYBOT_DISCORD_TOKEN is not set" in err and "developers/applications" in err
+
+
+def test_essaybot_discord_in_its_own_process(point_at: Any) -> None:
+    """`essaybot discord` itself: logs in, syncs to the guild, answers, stops on SIGTERM."""
+
+    async def body() -> None:
+        server = fake.FakeDiscord()
+        await server.start()
+        launch = (
+            "import sys, discord, yarl; from bot.cli import main; "
+            "discord.http.Route.BASE = sys.argv[1]; "
+            "discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(sys.argv[2]); "
+            "raise SystemExit(main(['discord', '--seeds', sys.argv[3]]))"
+        )
+        env = {
+            **os.environ,
+            "ESSAYBOT_DISCORD_TOKEN": fake.TOKEN,
+            "ESSAYBOT_GUILD_ID": fake.GUILD_ID,
+            "ESSAYBOT_CACHE_DIR": "off",
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            launch,
+            server.api,
+            server.gateway,
+            str(SEEDS),
+            env=env,
+            cwd=str(SEEDS.parent),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            (put,) = await server.wait_for(lambda r: r.method == "PUT", timeout=30)
+            assert put.path.endswith(f"guilds/{fake.GUILD_ID}/commands")
+            reply = await ask_and_wait(server, DEAD_END)
+            assert "¶4" in reply["embeds"][0]["description"]
+            process.send_signal(signal.SIGTERM)
+            out, err = await asyncio.wait_for(process.communicate(), 30)
+        finally:
+            if process.returncode is None:
+                process.kill()
+            await server.stop()
+        logs = err.decode()
+        assert process.returncode == 0, logs
+        assert "SIGTERM received: closing" in logs and "synced 4 commands to guild" in logs
+        assert fake.TOKEN not in logs + out.decode()
+        assert fake.TOKEN.split(".")[0] not in logs
+
+    run(body())
