@@ -273,7 +273,8 @@ async def _serve_until_stopped(bot: EssayBot, token: str) -> None:
     """Serve; on SIGINT or SIGTERM close the connection cleanly instead of dying mid-reply."""
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):  # not on Windows
+        # Not on Windows, nor outside the main thread: there the default handling stays.
+        with contextlib.suppress(NotImplementedError, ValueError, RuntimeError):
             loop.add_signal_handler(signum, _close, bot, signum)
     await serve(bot, token)
 
