@@ -13,7 +13,13 @@ from pathlib import Path
 from bot.answers import Answerer
 from bot.evaluation import EvalError, evaluate, load_questions
 from bot.index_cache import load_index, terminal_progress
-from bot.render import answer_to_dict, render_answer, render_hits, render_sections
+from bot.render import (
+    answer_to_dict,
+    printable,
+    render_answer,
+    render_hits,
+    render_sections,
+)
 from bot.settings import Settings, SettingsError, load_settings
 from index import CorpusError, load_documents
 
@@ -69,7 +75,8 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
             print(render_answer(answer, with_document=several))
         else:
             print(
-                f"Q: {question.strip()}\n{render_answer(answer, with_document=several)}\n",
+                f"Q: {printable(question.strip())}\n"
+                f"{render_answer(answer, with_document=several)}\n",
                 flush=True,
             )
     return 0

@@ -12,6 +12,7 @@ from index import Document, Hit, Passage
 __all__ = [
     "answer_to_dict",
     "citation",
+    "printable",
     "render_answer",
     "render_hits",
     "render_section",
@@ -20,6 +21,11 @@ __all__ = [
 ]
 
 _WIDTH = 88
+
+
+def printable(text: str) -> str:
+    """User text made safe to echo on a terminal: control characters become "\ufffd"."""
+    return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
 
 
 def citation(passage: Passage, *, with_document: bool) -> str:

@@ -9,7 +9,13 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.answers import Answerer
-from bot.render import render_answer, render_hits, render_section, render_sections
+from bot.render import (
+    printable,
+    render_answer,
+    render_hits,
+    render_section,
+    render_sections,
+)
 from index import find_sections
 
 __all__ = ["Repl"]
@@ -94,7 +100,7 @@ class Repl:
             self.debug = not self.debug
             self.say(f"debug {'on' if self.debug else 'off'}")
         else:
-            self.say(f"Unknown command {command}; :help lists the commands.")
+            self.say(f"Unknown command {printable(command)}; :help lists the commands.")
         return True
 
     def _section(self, name: str) -> None:

@@ -170,3 +170,13 @@ def test_bench_json_reports_every_system_and_exactness(capsys: pytest.CaptureFix
 def test_bench_rejects_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "bench", "--sizes", "10,x")
     assert code == 2 and "--sizes takes numbers of passages" in err
+
+
+def test_batch_never_echoes_control_characters(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", _Stdin("Lukashenko\x1b[2J\x07?\n\x00\x01\n😀 Лукашенко\n"))
+    code, out, _ = run(capsys, "ask", "--seeds", str(SEEDS))
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out and "\x00" not in out
+    assert out.count("Q: ") == 3 and "Q: 😀 Лукашенко" in out
