@@ -16,6 +16,7 @@ _SETEXT_RULE = re.compile(r"^(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _THEMATIC_BREAK = re.compile(r"^([-*_])([ \t]*\1){2,}[ \t]*$")
 _TERMINAL = tuple(".!?:;,…\"'”’)]-–—")
+_INNER_SENTENCE_END = re.compile(r"[a-z][.!?…]\s")  # "done. Next" inside a line
 _SENTENCE_END = tuple(".!?…\"'”’)")
 _MAX_HEADING_WORDS = 10
 _MAX_HEADING_CHARS = 80
@@ -45,6 +46,7 @@ def _is_heading_line(line: str) -> bool:
         and len(line.split()) <= _MAX_HEADING_WORDS
         and not line.endswith(_TERMINAL)
         and (line[0].isupper() or line[0].isdigit())
+        and not _INNER_SENTENCE_END.search(line)
     )
 
 
@@ -103,10 +105,10 @@ class _Builder:
 def _parse_plain(lines: list[str], builder: _Builder) -> None:
     for block in _blocks(lines):
         # One paragraph per line when lines are too long to be hard-wrapped, or when each
-        # one ends a sentence; otherwise the block is one wrapped paragraph.
-        texts = [line for line in block if not _is_heading_line(line)]
-        if any(len(line) > _UNWRAPPED_LINE for line in block[:-1]) or all(
-            line.endswith(_SENTENCE_END) for line in texts
+        # one ends a sentence (wrapping breaks lines mid-sentence); else one wrapped paragraph.
+        inner = [line for line in block[:-1] if not _is_heading_line(line)]
+        if any(len(line) > _UNWRAPPED_LINE for line in inner) or all(
+            line.endswith(_SENTENCE_END) for line in inner
         ):
             for line in block:
                 (builder.heading if _is_heading_line(line) else builder.paragraph)(line)

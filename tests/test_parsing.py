@@ -86,3 +86,19 @@ def test_unclosed_front_matter_names_the_file() -> None:
 )
 def test_title_from_file_name(stem: str, title: str) -> None:
     assert readable_title(stem) == title
+
+
+def test_wrapped_line_with_a_full_stop_inside_is_not_a_heading() -> None:
+    text = (
+        "1. Why towns matter\n\n"
+        "Small towns were once the backbone of the country. They provided\n"
+        "markets and schools.\n\n"
+        "Yet the decline is not inevitable. Several towns have reinvented\n"
+        "themselves around tourism, remote work and local food.\n"
+    )
+    document = parse_document(text, stem="towns", markdown=False, source="towns.txt")
+    assert [s.heading for s in document.sections] == ["1. Why towns matter"]
+    assert document.sections[0].paragraphs[1] == (
+        "Yet the decline is not inevitable. Several towns have reinvented themselves around "
+        "tourism, remote work and local food."
+    )
