@@ -16,7 +16,7 @@ _MIN_REST = 4
 
 
 def fold_demonyms(vocabulary: Set[str]) -> dict[str, str]:
-    """Map each "-ian"/"-n" stem whose base form is also in `vocabulary` to that base."""
+    """Map each "-ian" stem to its base ("-ian" or the final "n" dropped) when that is known."""
     folds = {}
     for term in vocabulary:
         if term.endswith("ian") and term[:-3] in vocabulary and len(term) - 3 >= _MIN_REST:
