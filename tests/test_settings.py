@@ -61,3 +61,9 @@ def test_bad_values_name_the_variable(
     with pytest.raises(SettingsError) as error:
         load_settings()
     assert str(error.value).startswith(message)
+
+
+def test_dotenv_never_lands_in_the_repository() -> None:
+    from tests.conftest import ROOT
+
+    assert ".env" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
