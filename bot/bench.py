@@ -49,10 +49,10 @@ class Row:
     exact: bool | None  # essaybot's top 10 equals rank-bm25's (None: not checked)
 
 
-def reference_top(scores: np.ndarray) -> list[tuple[int, float]]:
-    """The best 10 passages with a positive score, ties in corpus order (the exact contract)."""
+def reference_top(scores: np.ndarray, k: int = TOP) -> list[tuple[int, float]]:
+    """The best k passages with a positive score, ties in corpus order (the exact contract)."""
     matched = np.flatnonzero(scores > 0)
-    order = matched[np.lexsort((matched, -scores[matched]))][:TOP]
+    order = matched[np.lexsort((matched, -scores[matched]))][:k]
     return [(int(i), float(scores[i])) for i in order]
 
 

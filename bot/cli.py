@@ -19,6 +19,7 @@ from bot.render import (
     render_answer,
     render_hits,
     render_sections,
+    text_width,
 )
 from bot.settings import Settings, SettingsError, load_settings
 from index import CorpusError, load_documents
@@ -72,11 +73,11 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         if args.json:
             print(json.dumps(answer_to_dict(answer), ensure_ascii=False), flush=True)
         elif single:
-            print(render_answer(answer, with_document=several))
+            print(render_answer(answer, with_document=several, width=text_width()))
         else:
             print(
                 f"Q: {printable(question.strip())}\n"
-                f"{render_answer(answer, with_document=several)}\n",
+                f"{render_answer(answer, with_document=several, width=text_width())}\n",
                 flush=True,
             )
     return 0

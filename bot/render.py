@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from collections.abc import Sequence
 from typing import Any
@@ -18,9 +19,15 @@ __all__ = [
     "render_section",
     "render_sections",
     "section_names",
+    "text_width",
 ]
 
 _WIDTH = 88
+
+
+def text_width() -> int:
+    """Columns to wrap to: 88, or less on a narrower terminal."""
+    return max(40, min(_WIDTH, shutil.get_terminal_size((_WIDTH, 24)).columns - 1))
 
 
 def printable(text: str) -> str:
@@ -64,14 +71,14 @@ def abstention(answer: Answer, *, with_document: bool) -> str:
     return f"The essays don't cover this. Their sections include {names}."
 
 
-def render_answer(answer: Answer, *, with_document: bool) -> str:
+def render_answer(answer: Answer, *, with_document: bool, width: int = _WIDTH) -> str:
     """Plain text: each quote wrapped and indented, then its citation."""
     if not answer.answered:
-        return textwrap.fill(abstention(answer, with_document=with_document), _WIDTH)
+        return textwrap.fill(abstention(answer, with_document=with_document), width)
     blocks = []
     for passage, text in group_quotes(answer.quotes):
         quoted = textwrap.fill(
-            text, _WIDTH, initial_indent="  “", subsequent_indent="   ", break_on_hyphens=False
+            text, width, initial_indent="  “", subsequent_indent="   ", break_on_hyphens=False
         )
         blocks.append(f"{quoted}”\n     — {citation(passage, with_document=with_document)}")
     return "\n\n".join(blocks)
@@ -99,10 +106,12 @@ def render_sections(documents: Sequence[Document]) -> str:
     return "\n".join(lines)
 
 
-def render_section(document: Document, heading: str, paragraphs: Sequence[str]) -> str:
+def render_section(
+    document: Document, heading: str, paragraphs: Sequence[str], width: int = _WIDTH
+) -> str:
     """A whole section: its heading, then numbered paragraphs."""
     body = "\n\n".join(
-        textwrap.fill(text, _WIDTH, initial_indent=f"¶{n}  ", subsequent_indent="    ")
+        textwrap.fill(text, width, initial_indent=f"¶{n}  ", subsequent_indent="    ")
         for n, text in enumerate(paragraphs, start=1)
     )
     return f"{document.title}: {heading}\n\n{body}"

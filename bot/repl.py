@@ -15,6 +15,7 @@ from bot.render import (
     render_hits,
     render_section,
     render_sections,
+    text_width,
 )
 from index import find_sections
 
@@ -77,7 +78,7 @@ class Repl:
         if not line.startswith(":"):
             answer = self.answerer.ask(line, k=self.k)
             several = len(self.documents) > 1
-            self.say(render_answer(answer, with_document=several))
+            self.say(render_answer(answer, with_document=several, width=text_width()))
             if self.debug:
                 self.say(
                     f"\nconfidence {answer.confidence:.2f}; ranked passages:\n"
@@ -110,7 +111,7 @@ class Repl:
         found = find_sections(self.documents, name)
         if len(found) == 1:
             document, section = found[0]
-            self.say(render_section(document, section.heading, section.paragraphs))
+            self.say(render_section(document, section.heading, section.paragraphs, text_width()))
         elif not found:
             self.say(f"No section is called {name!r}; :sections lists them.")
         else:
