@@ -119,20 +119,18 @@ class Answerer:
     def _quotes(self, question: str, hits: tuple[Hit, ...]) -> tuple[Quote, ...]:
         terms = set(self.index.query(question))
         best = hits[0].score
-        chosen: dict[str, set[tuple[int, int]]] = {}  # passage id -> sentence spans, rank order
-        homes: dict[str, Passage] = {}
+        # passage id -> (passage, sentence spans), in rank order
+        chosen: dict[str, tuple[Passage, set[tuple[int, int]]]] = {}
         for hit in hits[: self.max_passages]:
             if hit.score < self.close_ratio * best:
                 break
             for start, end in self._best_sentences(hit.passage.text, terms):
                 # A repeated sentence maps to one place, so the set quotes it once.
                 home, start, end = self.index.home(hit.passage, start, end)
-                homes[home.id] = home
-                chosen.setdefault(home.id, set()).add((start, end))
+                chosen.setdefault(home.id, (home, set()))[1].add((start, end))
         scores = {hit.passage.id: hit.score for hit in hits}
         quotes: list[Quote] = []
-        for passage_id, spans in chosen.items():
-            passage = homes[passage_id]
+        for passage_id, (passage, spans) in chosen.items():
             score = scores.get(passage_id)
             if score is None:
                 score = self.index.score(question, passage)

@@ -26,8 +26,6 @@ from index import CorpusError, load_documents
 
 __all__ = ["main"]
 
-log = logging.getLogger(__name__)
-
 EXAMPLE_QUESTION = "Why is the current format of Russia-Belarus relations a dead end?"
 EXAMPLE = f'essaybot ask "{EXAMPLE_QUESTION}"'
 

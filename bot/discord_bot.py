@@ -147,10 +147,9 @@ class EssayBot(discord.AutoShardedClient):
                 hint = "Ask me a question after the mention, or use /ask. /help explains more."
                 await message.reply(hint, allowed_mentions=NO_MENTIONS)
                 return
-            wait = self.cooldowns.retry_after(message.author.id)
-            if wait is not None:
-                text = f"You're asking quickly; please try again in {wait:.0f} s."
-                await message.reply(text, allowed_mentions=NO_MENTIONS)
+            refusal = self.refusal(message.author.id, message.channel.id)
+            if refusal:
+                await message.reply(refusal, allowed_mentions=NO_MENTIONS)
                 return
             embeds = await self.answer(question)
             await message.reply(embeds=embeds, allowed_mentions=NO_MENTIONS)
