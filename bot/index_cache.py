@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import index as index_package
-from index import PassageIndex, fingerprint, load_documents
+from index import PassageIndex, essay_bytes, fingerprint, load_documents
 
 __all__ = ["CACHE_MIN_BYTES", "load_index", "terminal_progress"]
 
@@ -54,12 +54,10 @@ def load_index(
     min_bytes: int = CACHE_MIN_BYTES,
 ) -> PassageIndex:
     """The index of `seeds`, from `cache_dir` when an up-to-date copy is there."""
-    if cache_dir is None:
+    # Small seeds build faster than they hash: only big ones are read for a fingerprint.
+    if cache_dir is None or essay_bytes(seeds) < min_bytes:
         return PassageIndex(load_documents(seeds), progress=progress)
-    digest, size = fingerprint(seeds)
-    if size < min_bytes:
-        return PassageIndex(load_documents(seeds), progress=progress)
-    path = cache_dir / f"index-{digest[:32]}-{_code_version()}.pickle"
+    path = cache_dir / f"index-{fingerprint(seeds)[:32]}-{_code_version()}.pickle"
     try:
         with path.open("rb") as file:
             cached = pickle.load(file)

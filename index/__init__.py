@@ -6,7 +6,7 @@ Pure: it reads files only in `loader`, never prints, never reads settings or the
 from index.analyzer import analyze, normalize, query_terms
 from index.documents import Document, Section, find_sections
 from index.errors import CorpusError, EmptyCorpusError, SeedFileError, SeedsNotFoundError
-from index.loader import fingerprint, load_documents
+from index.loader import essay_bytes, fingerprint, load_documents
 from index.parsing import parse_document
 from index.passages import Passage
 from index.search import Hit, PassageIndex
@@ -23,6 +23,7 @@ __all__ = [
     "SeedFileError",
     "SeedsNotFoundError",
     "analyze",
+    "essay_bytes",
     "find_sections",
     "fingerprint",
     "load_documents",
