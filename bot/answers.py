@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from bot.similarity import best_similarity, load_model
 from index import Hit, Passage, PassageIndex, analyze, sentence_spans
 
 __all__ = ["MAX_QUESTION_CHARS", "Answer", "Answerer", "Outcome", "Quote"]
@@ -62,7 +64,7 @@ class Answer:
 class Answerer:
     """Turns a question into an Answer; all thresholds are parameters.
 
-    - `min_coverage`: share of the question's idf mass the best passage must match.
+    - `min_confidence`: the least `confidence()` at which the essays count as answering.
     - `close_ratio`: further passages are quoted when they score at least this share of the best.
     - `sentence_ratio`: sentences quoted score at least this share of the passage's best sentence.
     """
@@ -72,7 +74,7 @@ class Answerer:
         index: PassageIndex,
         *,
         top_k: int = 5,
-        min_coverage: float = 0.49,
+        min_confidence: float = 0.47,
         close_ratio: float = 0.75,
         sentence_ratio: float = 0.5,
         max_passages: int = 3,
@@ -80,11 +82,12 @@ class Answerer:
     ) -> None:
         self.index = index
         self.top_k = top_k
-        self.min_coverage = min_coverage
+        self.min_confidence = min_confidence
         self.close_ratio = close_ratio
         self.sentence_ratio = sentence_ratio
         self.max_passages = max_passages
         self.max_sentences = max_sentences
+        load_model()
 
     def ask(self, question: str, k: int | None = None) -> Answer:
         """Answer `question` from the essays, or say they do not cover it."""
@@ -94,8 +97,8 @@ class Answerer:
         if len(question) > MAX_QUESTION_CHARS:
             return Answer(question, Outcome.TOO_LONG, (), (), 0.0)
         hits = tuple(self.index.search(question, k or self.top_k))
-        confidence = self.coverage(question, hits[0].passage) if hits else 0.0
-        quotes = self._quotes(question, hits) if confidence >= self.min_coverage else ()
+        confidence = self.confidence(question, hits)
+        quotes = self._quotes(question, hits) if confidence >= self.min_confidence else ()
         if quotes:
             return Answer(question, Outcome.ANSWERED, quotes, hits, confidence)
         # Weak evidence, or only a section heading matched (nothing to quote).
@@ -107,6 +110,26 @@ class Answerer:
         else:
             pairs = [(d.title, s.heading) for d in self.index.documents for s in d.sections]
         return tuple(dict.fromkeys(pairs))[:_POINTERS]
+
+    def confidence(self, question: str, hits: Sequence[Hit]) -> float:
+        """How surely the best hits answer `question`, from 0 to 1.
+
+        The mean of two views that fail differently: `coverage` (the words of the question
+        the best passage uses) and `similarity` (how close in meaning the nearest sentence is,
+        which forgives a paraphrase such as "complaining" for "grievances").
+        """
+        if not hits:
+            return 0.0
+        return (self.coverage(question, hits[0].passage) + self.similarity(question, hits)) / 2
+
+    def similarity(self, question: str, hits: Sequence[Hit]) -> float:
+        """The closest meaning of any sentence of the best `max_passages` hits to `question`."""
+        sentences = [
+            hit.passage.text[start:end]
+            for hit in hits[: self.max_passages]
+            for start, end in sentence_spans(hit.passage.text)
+        ]
+        return best_similarity(question, sentences)
 
     def coverage(self, question: str, passage: Passage) -> float:
         """Share of the question's idf mass that `passage` matches (unknown words at max idf)."""

@@ -22,6 +22,7 @@ from bot.render import (
     text_width,
 )
 from bot.settings import Settings, SettingsError, load_settings
+from bot.similarity import ModelMissingError
 from index import CorpusError, load_documents
 
 __all__ = ["main"]
@@ -258,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         return int(args.run(args, load_settings()))
-    except (UsageError, SettingsError, CorpusError, EvalError) as error:
+    except (UsageError, SettingsError, CorpusError, EvalError, ModelMissingError) as error:
         print(f"essaybot: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `essaybot ask ... | head`: the reader left; so do we

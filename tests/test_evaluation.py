@@ -61,14 +61,14 @@ def test_answer_checks(answerer: Answerer, question: str) -> None:
 
 
 # The held-out targets are S@1 0.90, S@3 0.97, MRR 0.93, 95% answered and 90%
-# declined. The last three are not met yet (docs/retrieval.md); these floors are what is
-# measured now, so that no change makes them worse unnoticed.
+# declined. S@3 and the answer rate are not met yet (docs/retrieval.md); these floors are
+# what is measured now, so that no change makes them worse unnoticed.
 HELD_OUT_FLOORS = {
     "success_at_1": 0.90,
     "success_at_3": 0.95,
     "mrr": 0.93,
-    "answer_rate": 0.79,
-    "abstention_rate": 0.85,
+    "answer_rate": 0.83,
+    "abstention_rate": 0.90,
 }
 
 
