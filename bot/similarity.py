@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +22,8 @@ __all__ = ["ModelMissingError", "best_similarity", "embed", "load_model"]
 
 _WEIGHTS = "weights/l2_supercat_256.safetensors"
 _TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
+# Sentences of the passages questions keep landing on; 1 KB each, so at most about 32 MB.
+_CACHED_SENTENCES = 32_768
 
 
 class ModelMissingError(RuntimeError):
@@ -67,5 +69,11 @@ def best_similarity(question: str, texts: Sequence[str]) -> float:
     """The highest cosine similarity between `question` and any of `texts` (0.0 for none)."""
     if not texts:
         return 0.0
-    vectors = embed([question, *texts])
-    return max(0.0, float((vectors[1:] @ vectors[0]).max()))
+    candidates = np.stack([_vector(text) for text in texts])
+    return max(0.0, float((candidates @ embed([question])[0]).max()))
+
+
+@lru_cache(maxsize=_CACHED_SENTENCES)
+def _vector(text: str) -> NDArray[np.float32]:
+    vector: NDArray[np.float32] = embed([text])[0]
+    return vector
