@@ -154,7 +154,14 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
             }
             for r in metrics.misses
         ]
-        print(json.dumps({**figures, "questions": len(questions), "misses": misses}))
+        wrong = {
+            kind: [
+                {"question": r.question.question, "confidence": r.confidence}
+                for r in getattr(metrics, kind)
+            ]
+            for kind in ("wrongly_declined", "wrongly_answered")
+        }
+        print(json.dumps({**figures, "questions": len(questions), "misses": misses, **wrong}))
         return 0
     answerable = len(metrics.answerable)
     print(f"{len(questions)} questions ({answerable} answerable) from {args.file}")
@@ -163,6 +170,15 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     for result in metrics.misses:
         where = f"rank {result.first_relevant}" if result.first_relevant else "not in top 10"
         print(f"\nmiss ({where}): {result.question.question}\n{render_hits(result.hits[:1])}")
+    for kind, label in (
+        ("wrongly_declined", "declined, though answerable"),
+        ("wrongly_answered", "answered, though unanswerable"),
+    ):
+        results = getattr(metrics, kind)
+        if results:
+            print(f"\n{label} ({len(results)}), with confidence:")
+            for result in results:
+                print(f"  {result.confidence:.2f}  {result.question.question}")
     return 0
 
 

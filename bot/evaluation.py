@@ -46,6 +46,7 @@ class Result:
     first_relevant: int
     answered: bool
     ndcg: float
+    confidence: float
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,16 @@ class Metrics:
     def misses(self) -> list[Result]:
         """Answerable questions whose first hit is not relevant."""
         return [r for r in self.answerable if r.first_relevant != 1]
+
+    @property
+    def wrongly_declined(self) -> list[Result]:
+        """Answerable questions the bot declined."""
+        return [r for r in self.answerable if not r.answered]
+
+    @property
+    def wrongly_answered(self) -> list[Result]:
+        """Unanswerable questions the bot answered."""
+        return [r for r in self.results if not r.question.relevant and r.answered]
 
 
 def _squash(text: str) -> str:
@@ -120,6 +131,7 @@ def evaluate(answerer: Answerer, questions: Sequence[EvalQuestion]) -> Metrics:
         questions,
         [a.hits for a in answers],
         [a.answered for a in answers],
+        [a.confidence for a in answers],
     )
 
 
@@ -128,17 +140,19 @@ def judge(
     questions: Sequence[EvalQuestion],
     rankings: Sequence[Sequence[Hit]],
     answered: Sequence[bool],
+    confidences: Sequence[float] | None = None,
 ) -> Metrics:
     """Metrics for given rankings (best first) and answer decisions, one per question."""
     results = []
-    for q, hits, said in zip(questions, rankings, answered, strict=True):
+    confidences = confidences or [0.0] * len(questions)
+    for q, hits, said, confidence in zip(questions, rankings, answered, confidences, strict=True):
         hits = tuple(hits[:DEPTH])
         relevance = [_is_relevant(h.passage, q.relevant) for h in hits]
         first = relevance.index(True) + 1 if any(relevance) else 0
         total = len(relevant_passages(passages, q)) if q.relevant else 0
         if q.relevant and not total:
             raise EvalError(f"no passage contains the excerpts of {q.question!r}; check them")
-        results.append(Result(q, hits, first, said, _ndcg(relevance, total)))
+        results.append(Result(q, hits, first, said, _ndcg(relevance, total), confidence))
     answerable = [r for r in results if r.question.relevant]
     unanswerable = [r for r in results if not r.question.relevant]
 

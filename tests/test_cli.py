@@ -127,6 +127,28 @@ def test_eval_prints_metrics(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Success@1" in out and "MRR@10" in out
 
 
+def test_eval_lists_wrong_abstentions_with_their_confidence(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Labels the bot must disagree with: an answered question marked unanswerable, and an
+    # off-topic question marked as answered by the first paragraph.
+    lines = [
+        {"question": "Lukashenko", "relevant": []},
+        {"question": "How do I bake bread?", "relevant": ["Belarusian president criticizing"]},
+        {"question": "Are Moscow and Minsk formally allies?", "relevant": ["formally allies"]},
+    ]
+    file = tmp_path / "labels.jsonl"
+    file.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    code, out, _ = run(capsys, "eval", str(file), "--seeds", str(SEEDS), "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert [r["question"] for r in report["wrongly_answered"]] == ["Lukashenko"]
+    assert [r["question"] for r in report["wrongly_declined"]] == ["How do I bake bread?"]
+    assert report["wrongly_answered"][0]["confidence"] > report["wrongly_declined"][0]["confidence"]
+    code, out, _ = run(capsys, "eval", str(file), "--seeds", str(SEEDS))
+    assert "declined, though answerable (1)" in out and "answered, though unanswerable (1)" in out
+
+
 def test_python_dash_m_bot_is_the_same_command() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "Lukashenko", "--json", "--seeds", str(SEEDS)],
