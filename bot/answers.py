@@ -19,7 +19,8 @@ _POINTERS = 4
 _FRAMING = frozenset(
     analyze(
         "essay essays author writer article text say says think mention "
-        "describe explain argue tell according discuss opinion view"
+        "describe explain argue tell according discuss opinion view "
+        "propose suggest claim believe conclude recommend write wrote note point"
     )
 )
 
