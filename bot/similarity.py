@@ -55,7 +55,10 @@ def embed(texts: Sequence[str]) -> NDArray[np.float32]:
     """Unit vectors for `texts`, one row each; a text with no tokens gets a zero row."""
     tokenizer, weights = _model()
     rows = np.zeros((len(texts), weights.shape[1]), dtype=np.float32)
-    encodings = tokenizer.encode_batch(list(texts), add_special_tokens=False)
+    # The tokenizer takes only valid Unicode; a lone surrogate (undecodable bytes in argv)
+    # would make it raise, so such characters become "?".
+    valid = [text.encode("utf-8", "replace").decode("utf-8") for text in texts]
+    encodings = tokenizer.encode_batch(valid, add_special_tokens=False)
     for row, encoding in zip(rows, encodings, strict=True):
         if encoding.ids:
             vector = weights[encoding.ids].astype(np.float32).mean(axis=0)

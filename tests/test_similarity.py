@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import numpy as np
@@ -11,7 +13,7 @@ import pytest
 from bot import similarity
 from bot.cli import main
 from bot.similarity import ModelMissingError, best_similarity, embed
-from tests.conftest import SEEDS
+from tests.conftest import ROOT, SEEDS
 
 
 def test_vectors_are_unit_length_or_zero_for_text_without_tokens() -> None:
@@ -49,6 +51,24 @@ def test_a_text_is_most_similar_to_itself() -> None:
 def test_meaning_counts_without_shared_words(question: str, related: str, unrelated: str) -> None:
     assert best_similarity(question, [related]) > best_similarity(question, [unrelated])
     assert best_similarity(question, [unrelated, related]) == best_similarity(question, [related])
+
+
+@pytest.mark.parametrize(
+    "text", ["\ud800 Belarus", "\udcff", "a\x00b", "\U0001d56d" * 3, "🙂" * 500]
+)
+def test_any_string_embeds(text: str) -> None:
+    assert 0.0 <= best_similarity(text, [text, "Belarus and Russia"]) <= 1.0 + 1e-6
+
+
+def test_undecodable_bytes_on_the_command_line_are_answered() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", b"Lukashenko \xff", "--seeds", str(SEEDS)],
+        capture_output=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert b"Lukashenko" in result.stdout
 
 
 def test_nothing_to_compare_is_zero() -> None:
