@@ -129,10 +129,20 @@ def _check_schema(payload: dict[str, object], question: str) -> None:
     assert payload["answered"] == bool(payload["quotes"])
 
 
+# Any character, lone surrogates included (undecodable bytes on a command line arrive as
+# them), alone or after a real question, so that strange text reaches every stage.
+_ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=300)
+_ODD_TEXT = st.text(st.characters(categories=["Cs", "Cc", "Cf", "Mn", "So"]), min_size=1)
+
+
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(question=st.text(max_size=300) | st.sampled_from(ANSWERABLE + UNANSWERABLE))
+@given(
+    question=_ANY_TEXT
+    | st.sampled_from(ANSWERABLE + UNANSWERABLE)
+    | st.builds("{} {}".format, st.sampled_from(ANSWERABLE), _ANY_TEXT | _ODD_TEXT)
+)
 def test_any_string_gives_an_answer_with_the_json_schema(answerer: Answerer, question: str) -> None:
     answer = answerer.ask(question)
     payload = json.loads(json.dumps(answer_to_dict(answer)))
