@@ -49,7 +49,11 @@ def _top_k(text: str) -> int:
 def _answerer(args: argparse.Namespace, settings: Settings) -> Answerer:
     seeds: Path = args.seeds or settings.seeds_dir
     index = load_index(seeds, settings.cache_dir, terminal_progress())
-    return Answerer(index, top_k=getattr(args, "k", None) or settings.top_k)
+    return Answerer(
+        index,
+        top_k=getattr(args, "k", None) or settings.top_k,
+        min_confidence=settings.min_confidence,
+    )
 
 
 def _questions(args: argparse.Namespace) -> Iterable[str]:

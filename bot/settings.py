@@ -9,6 +9,8 @@ from typing import Annotated
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.answers import MIN_CONFIDENCE
+
 __all__ = ["Settings", "SettingsError", "load_settings"]
 
 IntList = Annotated[tuple[int, ...], NoDecode]
@@ -25,6 +27,9 @@ class Settings(BaseSettings):
 
     seeds_dir: Path = Field(Path("seeds"), description="folder of .txt/.md essays")
     top_k: int = Field(5, ge=1, le=50, description="passages ranked per question")
+    min_confidence: float = Field(
+        MIN_CONFIDENCE, ge=0, le=1, description="least confidence to answer rather than abstain"
+    )
     cache_dir: Path | None = Field(
         default_factory=lambda: (
             Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "essaybot"

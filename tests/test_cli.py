@@ -149,6 +149,26 @@ def test_eval_lists_wrong_abstentions_with_their_confidence(
     assert "declined, though answerable (1)" in out and "answered, though unanswerable (1)" in out
 
 
+@pytest.mark.parametrize(("threshold", "answered"), [("0", True), ("0.47", False), ("1", False)])
+def test_min_confidence_setting_decides_when_to_abstain(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    threshold: str,
+    answered: bool,
+) -> None:
+    # A near miss: it names the essay's countries but asks what the essay never says.
+    monkeypatch.setenv("ESSAYBOT_MIN_CONFIDENCE", threshold)
+    code, out, _ = run(
+        capsys,
+        "ask",
+        "How long is the border between Russia and Belarus?",
+        "--json",
+        "--seeds",
+        str(SEEDS),
+    )
+    assert code == 0 and json.loads(out)["answered"] is answered
+
+
 def test_python_dash_m_bot_is_the_same_command() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "Lukashenko", "--json", "--seeds", str(SEEDS)],
