@@ -79,9 +79,15 @@ class Repl:
             answer = self.answerer.ask(line, k=self.k)
             several = len(self.documents) > 1
             self.say(render_answer(answer, with_document=several, width=text_width()))
-            if self.debug:
+            if self.debug and not answer.hits:
+                self.say("\nconfidence 0.00: no passage shares a word with the question")
+            elif self.debug:
+                coverage = self.answerer.coverage(line, answer.hits[0].passage)
+                similarity = self.answerer.similarity(line, answer.hits)
                 self.say(
-                    f"\nconfidence {answer.confidence:.2f}; ranked passages:\n"
+                    f"\nconfidence {answer.confidence:.2f} (coverage {coverage:.2f}, "
+                    f"similarity {similarity:.2f}; answers from "
+                    f"{self.answerer.min_confidence:.2f}); ranked passages:\n"
                     + render_hits(answer.hits)
                 )
             return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -66,6 +67,18 @@ def test_commands(answerer: Answerer) -> None:
     assert "Usage: :k N" in out
     assert "Unknown command :nope" in out
     assert "never read" not in out
+
+
+def test_debug_shows_how_the_confidence_is_made(answerer: Answerer) -> None:
+    out = transcript(answerer, ":debug", "Why does Russia give aid to Belarus?", "asdfghjkl")
+    match = re.search(
+        r"confidence (\S+) \(coverage (\S+), similarity (\S+); answers from (\S+)\)", out
+    )
+    assert match, out
+    confidence, coverage, similarity, threshold = (float(g) for g in match.groups())
+    assert abs(confidence - (coverage + similarity) / 2) <= 0.01
+    assert threshold == answerer.min_confidence and confidence >= threshold
+    assert "no passage shares a word with the question" in out
 
 
 def test_ambiguous_prefix_lists_the_candidates(tmp_path: Path) -> None:
