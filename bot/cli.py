@@ -146,7 +146,10 @@ def _sections(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
-    questions = load_questions(args.file)
+    files: list[Path] = args.files or sorted(Path("tests/eval").glob("heldout*.jsonl"))
+    if not files:
+        raise EvalError("no question file given, and no tests/eval/heldout*.jsonl here")
+    questions = [q for path in files for q in load_questions(path)]
     metrics = evaluate(_answerer(args, settings), questions)
     if args.json:
         figures = {name: getattr(metrics, name) for name in _METRICS}
@@ -168,7 +171,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps({**figures, "questions": len(questions), "misses": misses, **wrong}))
         return 0
     answerable = len(metrics.answerable)
-    print(f"{len(questions)} questions ({answerable} answerable) from {args.file}")
+    names = ", ".join(str(path) for path in files)
+    print(f"{len(questions)} questions ({answerable} answerable) from {names}")
     for name, label in _METRICS.items():
         print(f"  {label:<28} {getattr(metrics, name):.3f}")
     for result in metrics.misses:
@@ -229,14 +233,15 @@ def _parser() -> argparse.ArgumentParser:
     sections.set_defaults(run=_sections)
 
     evaluate_ = commands.add_parser(
-        "eval", parents=[seeds], help="retrieval metrics on a question file"
+        "eval", parents=[seeds], help="retrieval metrics on question files"
     )
     evaluate_.add_argument(
-        "file",
-        nargs="?",
+        "files",
+        nargs="*",
         type=Path,
-        default=Path("tests/eval/heldout.jsonl"),
-        help="JSON Lines of {question, relevant} (default: tests/eval/heldout.jsonl)",
+        metavar="FILE",
+        help="JSON Lines of {question, relevant}, taken together "
+        "(default: the held-out half, tests/eval/heldout*.jsonl)",
     )
     evaluate_.add_argument("--json", action="store_true", help="print the metrics as JSON")
     evaluate_.set_defaults(run=_eval)

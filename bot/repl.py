@@ -83,7 +83,7 @@ class Repl:
                 self.say("\nconfidence 0.00: no passage shares a word with the question")
             elif self.debug:
                 coverage = self.answerer.coverage(line, answer.hits[0].passage)
-                similarity = self.answerer.similarity(line, answer.hits)
+                similarity = self.answerer.similarity(line, answer.hits[0].passage)
                 self.say(
                     f"\nconfidence {answer.confidence:.2f} (coverage {coverage:.2f}, "
                     f"similarity {similarity:.2f}; answers from "

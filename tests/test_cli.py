@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.answers import MIN_CONFIDENCE
 from bot.cli import main
 from tests.conftest import ROOT, SEEDS
 
@@ -125,6 +126,21 @@ def test_eval_prints_metrics(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert code == 0
     assert "Success@1" in out and "MRR@10" in out
+    assert out.startswith("63 questions (49 answerable) from ")
+
+
+def test_eval_takes_several_files_and_defaults_to_the_held_out_half(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    halves = sorted(Path("tests/eval").glob("heldout*.jsonl"))
+    assert len(halves) > 1
+    code, out, _ = run(capsys, "eval", *map(str, halves), "--seeds", str(SEEDS), "--json")
+    assert code == 0
+    total = sum(len(path.read_text(encoding="utf-8").splitlines()) for path in halves)
+    assert json.loads(out)["questions"] == total
+    code, default, _ = run(capsys, "eval", "--seeds", str(SEEDS), "--json")
+    assert code == 0 and json.loads(default) == json.loads(out)
 
 
 def test_eval_lists_wrong_abstentions_with_their_confidence(
@@ -149,7 +165,9 @@ def test_eval_lists_wrong_abstentions_with_their_confidence(
     assert "declined, though answerable (1)" in out and "answered, though unanswerable (1)" in out
 
 
-@pytest.mark.parametrize(("threshold", "answered"), [("0", True), ("0.47", False), ("1", False)])
+@pytest.mark.parametrize(
+    ("threshold", "answered"), [("0", True), (str(MIN_CONFIDENCE), False), ("1", False)]
+)
 def test_min_confidence_setting_decides_when_to_abstain(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -182,11 +200,12 @@ def test_python_dash_m_bot_is_the_same_command() -> None:
 
 
 def test_ask_imports_neither_discord_nor_a_network_client() -> None:
-    # Start-up time: discord.py and the wordllama package (which imports requests) are slow
-    # to import, and `ask` needs neither; the model's files are read without them.
+    # Start-up time: discord.py is slow to import and `ask` does not need it; the similarity
+    # model's files are read directly, with no deep-learning framework or hub client.
     code = (
         "import sys; from bot.cli import main; main(['ask', 'Lukashenko', '--seeds', sys.argv[1]]);"
-        "print({'discord', 'wordllama', 'requests'} & set(sys.modules))"
+        "print({'discord', 'requests', 'torch', 'huggingface_hub', 'transformers'}"
+        " & set(sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code, str(SEEDS)],

@@ -1,7 +1,8 @@
 """Golden retrieval test: the right paragraph ranks first (and in the top 3) often enough.
 
-The golden file is the tuning half of the gold questions, the one retrieval choices were
-made on; the held-out half has its own floors in test_evaluation.py.
+The golden file is the first batch of the tuning half of the gold questions, fixed since
+retrieval choices were first made on it; the whole held-out half has its own floors in
+test_evaluation.py.
 """
 
 from __future__ import annotations

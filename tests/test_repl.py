@@ -12,7 +12,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from bot.answers import Answerer
+from bot.answers import COVERAGE_WEIGHT, Answerer
 from bot.repl import PROMPT, Repl
 from tests.conftest import ROOT, SEEDS
 
@@ -76,7 +76,8 @@ def test_debug_shows_how_the_confidence_is_made(answerer: Answerer) -> None:
     )
     assert match, out
     confidence, coverage, similarity, threshold = (float(g) for g in match.groups())
-    assert abs(confidence - (coverage + similarity) / 2) <= 0.01
+    mean = COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * similarity
+    assert abs(confidence - mean) <= 0.01
     assert threshold == answerer.min_confidence and confidence >= threshold
     assert "no passage shares a word with the question" in out
 

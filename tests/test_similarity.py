@@ -1,7 +1,8 @@
-"""The similarity model: real weights from the wordllama wheel, no network, clear failures."""
+"""The similarity model: all-MiniLM-L6-v2 run in numpy, checked against sentence-transformers."""
 
 from __future__ import annotations
 
+import hashlib
 import math
 import subprocess
 import sys
@@ -12,15 +13,56 @@ import pytest
 
 from bot import similarity
 from bot.cli import main
-from bot.similarity import ModelMissingError, best_similarity, embed
+from bot.similarity import ModelMissingError, best_similarity, embed, model_files
 from tests.conftest import ROOT, SEEDS
 
+# The published model.safetensors of sentence-transformers/all-MiniLM-L6-v2 (Hugging Face).
+WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 
-def test_vectors_are_unit_length_or_zero_for_text_without_tokens() -> None:
+# Written by sentence-transformers 6.2.0 on torch 2.13.0 (CPU) from the same files:
+# model.encode(TEXTS, normalize_embeddings=True), the first six numbers of each vector.
+TEXTS = [
+    "Why does Belarus keep complaining about Russia?",
+    "In a narrow sense, it is about the old, mostly economic, grievances of one state against "
+    "another.",
+    "What's the weather in Minsk today?",
+    "Почему Беларусь критикует Россию?",
+    "🙂 a\x00b",
+    "The union state of Russia and Belarus " * 60,  # over 256 tokens: truncated
+]
+REFERENCE = [
+    [0.075356, 0.036341, 0.017459, 0.070154, 0.049106, -0.003203],
+    [0.016466, 0.048829, -0.034387, -0.007382, 0.006974, 0.026522],
+    [0.022118, 0.071523, 0.056453, 0.103585, 0.009344, 0.020733],
+    [0.035231, -0.00122, -0.064596, 0.007074, -0.066645, 0.040771],
+    [-0.036112, 0.022926, 0.01486, 0.032564, -0.059023, 0.028702],
+    [-0.006494, -0.034618, 0.005611, 0.0422, -0.011775, 0.054711],
+]
+# Their cosine similarities, from the same run: question and grievances, question and weather.
+REFERENCE_COSINES = {(0, 1): 0.275093, (0, 2): 0.391196, (1, 2): 0.120633, (0, 3): 0.345612}
+
+
+def test_the_weights_are_the_published_ones() -> None:
+    weights, _ = model_files()
+    assert hashlib.sha256(weights.read_bytes()).hexdigest() == WEIGHTS_SHA256
+
+
+def test_vectors_match_sentence_transformers() -> None:
+    vectors = embed(TEXTS)
+    assert np.allclose(vectors[:, :6], REFERENCE, atol=2e-6)
+    for (a, b), cosine in REFERENCE_COSINES.items():
+        assert float(vectors[a] @ vectors[b]) == pytest.approx(cosine, abs=2e-6)
+
+
+def test_vectors_are_unit_length_for_any_text() -> None:
     vectors = embed(["Belarus and Russia", "", "   ", "\x00\u200b"])
-    assert math.isclose(float(np.linalg.norm(vectors[0])), 1.0, rel_tol=1e-5)
-    assert not vectors[1].any()
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert np.isfinite(vectors).all()
+
+
+def test_a_text_has_one_vector_whatever_it_is_embedded_with() -> None:
+    alone = embed([TEXTS[1]])[0]
+    assert (embed([TEXTS[0], TEXTS[1], TEXTS[5]])[1] == alone).all()
 
 
 def test_a_text_is_most_similar_to_itself() -> None:
@@ -78,7 +120,7 @@ def test_nothing_to_compare_is_zero() -> None:
 
 @pytest.fixture
 def missing_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(similarity, "_WEIGHTS", "weights/not-there.safetensors")
+    monkeypatch.setattr(similarity, "_WEIGHTS", "model_files/not-there.safetensors")
     similarity._model.cache_clear()
     yield
     monkeypatch.undo()
