@@ -110,7 +110,7 @@ class Answerer:
             return Answer(question, Outcome.TOO_LONG, (), (), 0.0)
         hits = tuple(self.index.search(question, k or self.top_k))
         confidence = self.confidence(question, hits)
-        quotes = self._quotes(question, hits) if confidence >= self.min_confidence else ()
+        quotes = self._quotes(question, hits) if hits and confidence >= self.min_confidence else ()
         if quotes:
             return Answer(question, Outcome.ANSWERED, quotes, hits, confidence)
         # Weak evidence, or only a section heading matched (nothing to quote).

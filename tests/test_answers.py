@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.answers import MAX_QUESTION_CHARS, Answer, Answerer, Outcome
@@ -99,6 +99,13 @@ def test_empty_and_too_long_questions(answerer: Answerer) -> None:
     )
 
 
+def test_with_no_threshold_a_question_matching_nothing_still_abstains(
+    seed_index: PassageIndex,
+) -> None:
+    answer = Answerer(seed_index, min_confidence=0.0).ask("asdfghjkl")
+    assert answer.outcome is Outcome.NOT_COVERED and answer.sections
+
+
 def test_several_documents_cite_the_document(essays: Path) -> None:
     answerer = Answerer(PassageIndex(load_documents(essays)))
     answer = answerer.ask("When should apple trees be pruned?")
@@ -125,7 +132,9 @@ def _check_schema(payload: dict[str, object], question: str) -> None:
             "text",
         }
         assert hit["rank"] == rank and isinstance(hit["score"], float)
-    assert payload["question"] == question.strip()
+    # Through JSON, as a reader sees it: escaped surrogate halves that form a pair come
+    # back joined ("\\ud800\\udc00" is U+10000).
+    assert payload["question"] == json.loads(json.dumps(question.strip()))
     assert payload["answered"] == bool(payload["quotes"])
 
 
@@ -143,6 +152,7 @@ _ODD_TEXT = st.text(st.characters(categories=["Cs", "Cc", "Cf", "Mn", "So"]), mi
     | st.sampled_from(ANSWERABLE + UNANSWERABLE)
     | st.builds("{} {}".format, st.sampled_from(ANSWERABLE), _ANY_TEXT | _ODD_TEXT)
 )
+@example(question="\ud800\udc00")  # two surrogate halves: JSON joins them into one character
 def test_any_string_gives_an_answer_with_the_json_schema(answerer: Answerer, question: str) -> None:
     answer = answerer.ask(question)
     payload = json.loads(json.dumps(answer_to_dict(answer)))
