@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -33,6 +34,23 @@ _FRAMING = frozenset(
         "describe explain argue tell according discuss opinion view "
         "propose suggest claim believe conclude recommend write wrote note point"
     )
+)
+
+
+# A question asking when or how many is answered only by quotes holding a time or amount
+# ("When was the union founded?" is not answered by a sentence about the union). "How much"
+# and "how big" are left out: they as often ask for a degree ("How much does it matter?").
+_WHEN_OR_HOW_MANY = re.compile(
+    r"\W*(when|(in )?(what|which) year|how (old|many|long|far|often))\b", re.IGNORECASE
+)
+_TIME_OR_NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozens?|half|several|"
+    r"few|number|once|twice|years?|decades?|century|centuries|months?|weeks?|days?|hours?|"
+    r"minutes?|january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|spring|summer|autumn|fall|winter|season|morning|afternoon|evening|night|ago|"
+    r"since|until|after|before|during|now|today|yesterday|tomorrow)\b",
+    re.IGNORECASE,
 )
 
 
@@ -79,6 +97,7 @@ class Answerer:
     - `min_confidence`: the least `confidence()` at which the essays count as answering.
     - `close_ratio`: further passages are quoted when they score at least this share of the best.
     - `sentence_ratio`: sentences quoted score at least this share of the passage's best sentence.
+    - `answer_types`: a question asking when or how many needs a time or amount in the quotes.
     """
 
     def __init__(
@@ -91,6 +110,7 @@ class Answerer:
         sentence_ratio: float = 0.5,
         max_passages: int = 3,
         max_sentences: int = 3,
+        answer_types: bool = True,
     ) -> None:
         self.index = index
         self.top_k = top_k
@@ -99,6 +119,7 @@ class Answerer:
         self.sentence_ratio = sentence_ratio
         self.max_passages = max_passages
         self.max_sentences = max_sentences
+        self.answer_types = answer_types
         load_model()
 
     def ask(self, question: str, k: int | None = None) -> Answer:
@@ -111,9 +132,12 @@ class Answerer:
         hits = tuple(self.index.search(question, k or self.top_k))
         confidence = self.confidence(question, hits)
         quotes = self._quotes(question, hits) if hits and confidence >= self.min_confidence else ()
+        if quotes and self.answer_types and not _answers_the_kind_asked(question, quotes):
+            quotes = ()  # on topic, but with no date or amount it cannot say when or how many
         if quotes:
             return Answer(question, Outcome.ANSWERED, quotes, hits, confidence)
-        # Weak evidence, or only a section heading matched (nothing to quote).
+        # Weak evidence, only a section heading matched (nothing to quote), or no answer of
+        # the kind asked for.
         return Answer(question, Outcome.NOT_COVERED, (), hits, confidence, self._pointers(hits))
 
     def _pointers(self, hits: tuple[Hit, ...]) -> tuple[tuple[str, str], ...]:
@@ -185,6 +209,12 @@ class Answerer:
         ranked = sorted(s for s in scored if s[0] > 0 and s[0] >= self.sentence_ratio * top)
         ranked.sort(key=lambda s: -s[0])  # stable: equal weights stay in text order
         return [(start, end) for _, start, end in ranked[: self.max_sentences]]
+
+
+def _answers_the_kind_asked(question: str, quotes: Sequence[Quote]) -> bool:
+    if not _WHEN_OR_HOW_MANY.match(question):
+        return True
+    return any(_TIME_OR_NUMBER.search(quote.text) for quote in quotes)
 
 
 def _runs(text: str, spans: set[tuple[int, int]]) -> list[str]:

@@ -114,6 +114,38 @@ def test_several_documents_cite_the_document(essays: Path) -> None:
     assert 'Keeping an Orchard, "Pruning", ¶1' in render_answer(answer, with_document=True)
 
 
+def test_when_and_how_many_need_a_time_or_amount_in_the_quotes(tmp_path: Path) -> None:
+    (tmp_path / "harbour.md").write_text(
+        "# The Harbour\n\nThe harbour was dredged in 1998, and the old pier was rebuilt.\n\n"
+        "The harbour master keeps the fishing fleet and the ferry schedule in good order.\n\n"
+        "# The Town\n\nThe town has a market square with a fountain.\n\n"
+        "Gulls nest on the church roof.\n\nThe bakery sells rye bread.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    answerer = Answerer(index, min_confidence=0.0)
+    dated = answerer.ask("When was the harbour dredged?")
+    assert dated.answered and "1998" in dated.quotes[0].text
+    # On topic, but nothing in the passage says when or how many.
+    for question in ("When did the harbour master start?", "How many ferries does the fleet have?"):
+        assert not answerer.ask(question).answered
+        assert Answerer(index, min_confidence=0.0, answer_types=False).ask(question).answered
+    assert answerer.ask("Who keeps the ferry schedule?").answered  # not a when/how-many question
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("When was the Eurasian Economic Union founded?", False),
+        ("How old is Alexander Lukashenko?", False),
+        ("How many years after the collapse of the USSR was this written?", True),
+        ("How long has the Russia-Belarus model been unsatisfactory?", True),
+    ],
+)
+def test_when_questions_on_the_essay(answerer: Answerer, question: str, answered: bool) -> None:
+    assert answerer.ask(question).answered is answered
+
+
 def _check_schema(payload: dict[str, object], question: str) -> None:
     assert set(payload) == {"question", "answered", "quotes", "hits"}
     assert isinstance(payload["answered"], bool)
