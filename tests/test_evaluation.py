@@ -103,11 +103,15 @@ def test_second_essay_floors() -> None:
         assert getattr(metrics, name) >= floor, name
 
 
-def test_gold_set_shape() -> None:
+def test_gold_set_shape(answerer: Answerer) -> None:
     answerable = [q for q in QUESTIONS if q.relevant]
     unanswerable = [q for q in QUESTIONS if not q.relevant]
     assert len(answerable) >= 80 and len(unanswerable) >= 25
     assert len({q.question for q in QUESTIONS}) == len(QUESTIONS)
+    # Near misses: unanswerable, yet sharing a word with the essay ("When was Putin born?").
+    index = answerer.index
+    near = [q for q in unanswerable if any(t in index for t in index.query(q.question))]
+    assert len(near) >= len(unanswerable) / 3
 
 
 def test_every_excerpt_is_in_a_passage(answerer: Answerer) -> None:
