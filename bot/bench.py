@@ -14,12 +14,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from bot.synthetic import Tokens, synthetic_corpus, synthetic_queries, write_essays
 from index.bm25 import BM25, reference_model
+
+if TYPE_CHECKING:
+    from bot.answers import Answerer
 
 __all__ = [
     "LoadTimes",
@@ -253,17 +256,27 @@ def time_shipped_essay(seeds: Path, questions: Sequence[str], runs: int = 10) ->
         )
         walls.append(time.perf_counter() - start)
     answerer = Answerer(PassageIndex(load_documents(seeds)))
+    # First pass: every question new (its vector, and the best passages' sentence vectors
+    # the first time, are computed); then the same questions again, from the caches.
+    first = _answer_times(answerer, questions)
+    again = _answer_times(answerer, list(questions) * 4)
+    return {
+        "cold_ask_median_s": statistics.median(walls),
+        "new_question_p50_ms": statistics.median(first),
+        "new_question_p99_ms": float(np.percentile(first, 99)),
+        "repeated_question_p50_ms": statistics.median(again),
+        "repeated_question_p99_ms": float(np.percentile(again, 99)),
+        "questions": len(first),
+    }
+
+
+def _answer_times(answerer: Answerer, questions: Sequence[str]) -> list[float]:
     times = []
-    for question in list(questions) * 5:
+    for question in questions:
         start = time.perf_counter()
         answerer.ask(question)
         times.append((time.perf_counter() - start) * 1000)
-    return {
-        "cold_ask_median_s": statistics.median(walls),
-        "answer_p50_ms": statistics.median(times),
-        "answer_p99_ms": float(np.percentile(times, 99)),
-        "questions": len(times),
-    }
+    return times
 
 
 def report(

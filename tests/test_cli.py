@@ -227,7 +227,9 @@ def test_bench_json_reports_every_system_and_exactness(capsys: pytest.CaptureFix
     assert {"rank-bm25", "essaybot"} <= set(systems)
     assert systems["essaybot"]["exact"] is True
     assert all(row["p50_ms"] > 0 and row["peak_mb"] > 0 for row in figures["rows"])
-    assert figures["shipped_essay"]["questions"] > 0
+    shipped = figures["shipped_essay"]
+    assert shipped["questions"] > 0
+    assert 0 < shipped["repeated_question_p50_ms"] and 0 < shipped["new_question_p50_ms"]
 
 
 def test_bench_rejects_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
