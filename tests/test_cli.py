@@ -229,7 +229,7 @@ def test_bench_json_reports_every_system_and_exactness(capsys: pytest.CaptureFix
     assert all(row["p50_ms"] > 0 and row["peak_mb"] > 0 for row in figures["rows"])
     shipped = figures["shipped_essay"]
     assert shipped["questions"] > 0
-    assert 0 < shipped["repeated_question_p50_ms"] and 0 < shipped["new_question_p50_ms"]
+    assert shipped["repeated_question_p50_ms"] > 0 and shipped["new_question_p50_ms"] > 0
 
 
 def test_bench_rejects_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
