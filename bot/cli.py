@@ -148,7 +148,11 @@ def _sections(args: argparse.Namespace, settings: Settings) -> int:
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     files: list[Path] = args.files or sorted(Path("tests/eval").glob("heldout*.jsonl"))
     if not files:
-        raise EvalError("no question file given, and no tests/eval/heldout*.jsonl here")
+        raise EvalError(
+            "no question file: pass one or more JSON Lines files of "
+            '{"question": ..., "relevant": [...]}, or run from the repository root, '
+            "where tests/eval/heldout*.jsonl are the default"
+        )
     questions = [q for path in files for q in load_questions(path)]
     metrics = evaluate(_answerer(args, settings), questions)
     if args.json:

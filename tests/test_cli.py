@@ -143,6 +143,15 @@ def test_eval_takes_several_files_and_defaults_to_the_held_out_half(
     assert code == 0 and json.loads(default) == json.loads(out)
 
 
+def test_eval_without_files_away_from_the_repository_says_what_to_pass(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "eval", "--seeds", str(SEEDS))
+    assert code == 2 and not out
+    assert err.count("\n") == 1 and "pass one or more JSON Lines files" in err
+
+
 def test_eval_lists_wrong_abstentions_with_their_confidence(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
