@@ -18,6 +18,7 @@ __all__ = [
     "Answerer",
     "Outcome",
     "Quote",
+    "asks_for_time_or_amount",
 ]
 
 MAX_QUESTION_CHARS = 1000
@@ -211,8 +212,13 @@ class Answerer:
         return [(start, end) for _, start, end in ranked[: self.max_sentences]]
 
 
+def asks_for_time_or_amount(question: str) -> bool:
+    """Whether `question` asks when or how many, so that its answer needs a time or amount."""
+    return bool(_WHEN_OR_HOW_MANY.match(question))
+
+
 def _answers_the_kind_asked(question: str, quotes: Sequence[Quote]) -> bool:
-    if not _WHEN_OR_HOW_MANY.match(question):
+    if not asks_for_time_or_amount(question):
         return True
     return any(_TIME_OR_NUMBER.search(quote.text) for quote in quotes)
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from bot.answers import Answerer
+from bot.answers import Answer, Answerer, asks_for_time_or_amount
 from bot.render import (
     printable,
     render_answer,
@@ -71,6 +71,14 @@ class Repl:
             except KeyboardInterrupt:
                 self.say("^C")
 
+    def _why_declined(self, answer: Answer) -> str:
+        """Why a question confident enough was still declined, for :debug."""
+        if answer.answered or answer.confidence < self.answerer.min_confidence:
+            return ""
+        if asks_for_time_or_amount(answer.question):
+            return ", but it asks when or how many and no quote holds a time or amount"
+        return ", but only a section heading matched"
+
     def handle(self, line: str) -> bool:
         """Act on one line; False means leave."""
         if not line:
@@ -87,8 +95,8 @@ class Repl:
                 self.say(
                     f"\nconfidence {answer.confidence:.2f} (coverage {coverage:.2f}, "
                     f"similarity {similarity:.2f}; answers from "
-                    f"{self.answerer.min_confidence:.2f}); ranked passages:\n"
-                    + render_hits(answer.hits)
+                    f"{self.answerer.min_confidence:.2f}){self._why_declined(answer)}; "
+                    "ranked passages:\n" + render_hits(answer.hits)
                 )
             return True
         command, _, argument = line.partition(" ")
