@@ -75,7 +75,7 @@ class Repl:
         """Why a question confident enough was still declined, for :debug."""
         if answer.answered or answer.confidence < self.answerer.min_confidence:
             return ""
-        if asks_for_time_or_amount(answer.question):
+        if self.answerer.answer_types and asks_for_time_or_amount(answer.question):
             return ", but it asks when or how many and no quote holds a time or amount"
         return ", but only a section heading matched"
 
