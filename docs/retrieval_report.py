@@ -245,12 +245,17 @@ def auc(points: Sequence[tuple[float, bool]]) -> float:
     return wins / (len(answerable) * len(unanswerable))
 
 
+def middle_of_best(score: Callable[[float], float]) -> float:
+    """The middle of the run of thresholds (0.05 to 0.95) with the highest score."""
+    grid = [t / 100 for t in range(5, 96)]
+    scores = {t: score(t) for t in grid}
+    plateau = [t for t in grid if scores[t] == max(scores.values())]
+    return plateau[len(plateau) // 2]
+
+
 def best_threshold(tuning: Sequence[tuple[float, bool]]) -> float:
     """The middle of the run of thresholds that maximise answered + declined on tuning."""
-    grid = [t / 100 for t in range(5, 96)]
-    top = max(sum(rates(tuning, t)) for t in grid)
-    plateau = [t for t in grid if sum(rates(tuning, t)) == top]
-    return plateau[len(plateau) // 2]
+    return middle_of_best(lambda t: sum(rates(tuning, t)))
 
 
 def signal_table() -> list[str]:
@@ -326,15 +331,16 @@ def plot(
 
 def end_to_end_threshold() -> float:
     """best_threshold's rule, applied to what the bot does rather than to the confidence."""
-    grid = [t / 100 for t in range(5, 96)]
-    rates_at = {}
-    for t in grid:
-        answerer = Answerer(INDEX, min_confidence=t)
-        outcomes = [(answerer.ask(q.question).answered, bool(q.relevant)) for q in HALVES["tuning"]]
-        rates_at[t] = sum(rates([(float(a), r) for a, r in outcomes], 0.5))
-    top = max(rates_at.values())
-    plateau = [t for t in grid if rates_at[t] == top]
-    return plateau[len(plateau) // 2]
+
+    def answered_plus_declined(threshold: float) -> float:
+        answerer = Answerer(INDEX, min_confidence=threshold)
+        # Answered as a 1.0 confidence, declined as 0.0: rates() at 0.5 then counts outcomes.
+        outcomes = [
+            (float(answerer.ask(q.question).answered), bool(q.relevant)) for q in HALVES["tuning"]
+        ]
+        return sum(rates(outcomes, 0.5))
+
+    return middle_of_best(answered_plus_declined)
 
 
 def answer_type_table(threshold: float) -> list[str]:
