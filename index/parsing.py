@@ -6,6 +6,7 @@ import re
 
 from index.documents import Document, Section
 from index.errors import SeedFileError
+from index.markdown import block_line, inline_text, is_table_rule
 
 __all__ = ["INTRODUCTION", "parse_document", "readable_title", "slugify"]
 
@@ -79,10 +80,15 @@ def _blocks(lines: list[str]) -> list[list[str]]:
 
 
 class _Builder:
-    """Collects headings and paragraphs into sections; a heading with no paragraph stays text."""
+    """Collects headings and paragraphs into sections.
 
-    def __init__(self) -> None:
+    A guessed heading (plain text) with no paragraph stays text; a Markdown heading with no
+    paragraph of its own is dropped.
+    """
+
+    def __init__(self, *, certain_headings: bool = False) -> None:
         self.sections: list[tuple[str, list[str]]] = [(INTRODUCTION, [])]
+        self.certain_headings = certain_headings
 
     def heading(self, text: str) -> None:
         self._settle()
@@ -95,7 +101,8 @@ class _Builder:
         heading, paragraphs = self.sections[-1]
         if not paragraphs and len(self.sections) > 1:
             self.sections.pop()
-            self.sections[-1][1].append(heading)
+            if not self.certain_headings:
+                self.sections[-1][1].append(heading)
 
     def build(self) -> tuple[Section, ...]:
         self._settle()
@@ -121,46 +128,56 @@ def _parse_plain(lines: list[str], builder: _Builder) -> None:
 
 
 def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> str | None:
-    """Feed Markdown lines to `builder`; return the title found in a leading `# Title`."""
+    """Feed Markdown lines to `builder`; return the title found in a leading `# Title`.
+
+    Markup is taken off (index.markdown); fenced code is not prose and is not indexed.
+    """
     paragraph: list[str] = []
-    fenced = False
-    seen_text = False
+    fenced = in_item = seen_text = False
 
     def flush() -> None:
-        nonlocal seen_text
-        if paragraph:
-            builder.paragraph(("\n" if fenced else " ").join(paragraph))
-            paragraph.clear()
+        nonlocal seen_text, in_item
+        text = inline_text(" ".join(paragraph))
+        if text:
+            builder.paragraph(text)
             seen_text = True
+        paragraph.clear()
+        in_item = False
 
     for raw in lines:
-        line = raw.rstrip()
+        line = raw.strip()
         if _FENCE.match(line):
-            paragraph.append(line)
-            if fenced:
-                flush()
+            flush()
             fenced = not fenced
             continue
         if fenced:
-            paragraph.append(line)
             continue
-        heading = _MD_HEADING.match(line.strip())
-        if heading is None and len(paragraph) == 1 and _SETEXT_RULE.match(line.strip()):
-            level = "#" if line.strip().startswith("=") else "##"
+        heading = _MD_HEADING.match(line)
+        if heading is None and len(paragraph) == 1 and not in_item and _SETEXT_RULE.match(line):
+            level = "#" if line.startswith("=") else "##"
             heading = _MD_HEADING.match(f"{level} {paragraph.pop()}")
-        if heading is None and not paragraph and _THEMATIC_BREAK.match(line.strip()):
+        if heading is None and not paragraph and _THEMATIC_BREAK.match(line):
             continue
         if heading:
             flush()
-            text = heading.group(2).strip()
+            text = inline_text(heading.group(2))
             if not seen_text and len(heading.group(1)) == 1 and title is None and text:
                 title = text
             elif text:
                 builder.heading(text)
             seen_text = True
-        elif line.strip():
-            paragraph.append(line.strip())
-        else:
+            continue
+        if not line or is_table_rule(line):
+            if not line:
+                flush()
+            continue
+        text, kind = block_line(line, in_paragraph=bool(paragraph) and not in_item)
+        if kind != "text":
+            flush()
+        if text:
+            paragraph.append(text)
+        in_item = kind == "item" or (in_item and kind == "text")
+        if kind == "row":
             flush()
     flush()
     return title
@@ -171,7 +188,7 @@ def parse_document(text: str, *, stem: str, markdown: bool, source: str) -> Docu
     lines = text.lstrip("\ufeff").splitlines()
     fields, body = _front_matter(lines, source)
     title = fields.get("title") or None
-    builder = _Builder()
+    builder = _Builder(certain_headings=markdown)
     if markdown:
         title = _parse_markdown(body, builder, title)
     else:

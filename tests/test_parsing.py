@@ -45,7 +45,51 @@ def test_markdown_code_fences_and_rules_are_not_headings() -> None:
     document = parse_document(text, stem="t", markdown=True, source="t.md")
     headings = [s.heading for s in document.sections]
     assert headings == ["Introduction", "Setext"]
-    assert "```\n# not a heading\n```" in document.sections[0].paragraphs
+    # Code is not prose: it is neither a paragraph nor quoted.
+    assert document.sections[0].paragraphs == ("Text.",)
+
+
+def test_markdown_markup_is_taken_off_the_words() -> None:
+    text = (
+        "# Bees\n\n"
+        "Bees make **honey**, *wax* and _propolis_; see [the guide](https://x.org/g) "
+        "or ![a hive](hive.png). Use `smoke_gun*2*` &amp; <b>care</b>: 5 \\* 3 \\_bees\\_.\n\n"
+        "> Quoted line one\n> and two.\n\n"
+        "[guide]: https://x.org/g\n"
+    )
+    (section,) = parse_document(text, stem="b", markdown=True, source="b.md").sections
+    assert section.paragraphs == (
+        "Bees make honey, wax and propolis; see the guide or a hive. "
+        "Use smoke_gun*2* & care: 5 * 3 _bees_.",
+        "Quoted line one and two.",
+    )
+
+
+def test_markdown_list_items_and_table_rows_are_paragraphs() -> None:
+    text = (
+        "## Steps\n\n"
+        "Before you start in\n1990. Then read on.\n"
+        "- Dig a hole\n  30 cm deep.\n* Water it.\n\n"
+        "1. First.\n2) Second.\n\n"
+        "| Crop | Days |\n| --- | ---: |\n| Radish | 25 |\n"
+    )
+    (section,) = parse_document(text, stem="s", markdown=True, source="s.md").sections
+    assert section.heading == "Steps"
+    assert section.paragraphs == (
+        "Before you start in 1990. Then read on.",
+        "Dig a hole 30 cm deep.",
+        "Water it.",
+        "First.",
+        "Second.",
+        "Crop | Days",
+        "Radish | 25",
+    )
+
+
+def test_markdown_heading_with_no_text_of_its_own_is_dropped() -> None:
+    text = "---\ntitle: Orchards\n---\n# Orchards, a primer\n\n## Pruning\n\n- Winter.\n"
+    document = parse_document(text, stem="o", markdown=True, source="o.md")
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [("Pruning", ("Winter.",))]
 
 
 def test_plain_text_wrapped_paragraphs_and_headings() -> None:

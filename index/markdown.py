@@ -1,0 +1,85 @@
+"""Markdown's markup taken off the words, so passages read (and are quoted) as prose.
+
+Block level, for the parser: list items, blockquote markers, table rows, link definitions.
+Inline: emphasis, code spans, links and images (their text kept), HTML tags and entities,
+backslash escapes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+__all__ = ["block_line", "inline_text", "is_table_rule"]
+
+# A list item's marker: "- ", "* ", "+ ", "1. ", "1) ".
+_LIST_ITEM = re.compile(r"^(?:[-*+]|(\d{1,9})[.)])[ \t]+(?=\S)")
+_BLOCKQUOTE = re.compile(r"^(?:>[ \t]?)+")
+_TABLE_RULE = re.compile(r"^\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?$")
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]^]+\]:[ \t]*\S+.*$")
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:[ \t]*")
+
+# Kept verbatim, out of reach of the rules below: escaped characters and code spans.
+_LITERAL = re.compile(r"\\([!-/:-@\[-`{-~])|(`+)(.+?)\2", re.DOTALL)
+_PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+_TAGS = "|".join(
+    "a abbr b big blockquote br center cite code dd del details dfn div dl dt em figcaption "
+    "figure font h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp section small "
+    "span strike strong sub summary sup table tbody td tfoot th thead tr tt u ul var".split()
+)
+_INLINE = [
+    (re.compile(r"<!--.*?-->", re.DOTALL), ""),
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"\[\^[^\]]+\]"), ""),
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),
+    (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),
+    (re.compile(rf"</?(?:{_TAGS})\b[^<>]*>", re.IGNORECASE), ""),
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"\*(?=[^\s*])(.+?)(?<=[^\s*])\*"), r"\1"),
+    (re.compile(r"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)"), r"\1"),
+    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),
+]
+
+
+def block_line(line: str, *, in_paragraph: bool) -> tuple[str, str]:
+    """A line without its block markers, and its kind: "text", "item", "row", "note" or "skip".
+
+    An item (of a list) or a note (a footnote's text) starts a paragraph; a table row is a
+    paragraph of its own, without its outer pipes; a link definition is skipped. Inside a
+    paragraph, as in CommonMark, only "1." starts an ordered list: "1990. Then" is text.
+    """
+    line = _BLOCKQUOTE.sub("", line.strip()).strip()
+    if _LINK_DEFINITION.match(line):
+        return "", "skip"
+    item = _LIST_ITEM.match(line)
+    if item and not (in_paragraph and item.group(1) not in (None, "1")):
+        return line[item.end() :], "item"
+    footnote = _FOOTNOTE_DEFINITION.match(line)
+    if footnote:
+        return line[footnote.end() :], "note"
+    if line.startswith("|") and line.endswith("|") and len(line) > 1:
+        return line[1:-1].strip(), "row"
+    return line, "text"
+
+
+def is_table_rule(line: str) -> bool:
+    """Whether `line` is a table's alignment row ("| --- | :-: |")."""
+    line = line.strip()
+    return "|" in line and bool(_TABLE_RULE.match(line))
+
+
+def inline_text(text: str) -> str:
+    """`text` with inline Markdown and HTML taken off; escaped characters kept literally."""
+    literals: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        literals.append(match.group(1) or match.group(3).strip())
+        return f"\ue000{len(literals) - 1}\ue001"
+
+    text = _LITERAL.sub(hide, text)
+    for pattern, replacement in _INLINE:
+        text = pattern.sub(replacement, text)
+    text = html.unescape(text)
+    text = _PLACEHOLDER.sub(lambda m: literals[int(m.group(1))], text)
+    return " ".join(text.split())
