@@ -188,7 +188,7 @@ def test_min_confidence_setting_decides_when_to_abstain(
     code, out, _ = run(
         capsys,
         "ask",
-        "How long is the border between Russia and Belarus?",
+        "What is the weather in Minsk today?",
         "--json",
         "--seeds",
         str(SEEDS),
