@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index import SeedFileError, load_documents, parse_document
 from index.parsing import readable_title
@@ -90,6 +92,56 @@ def test_markdown_heading_with_no_text_of_its_own_is_dropped() -> None:
     text = "---\ntitle: Orchards\n---\n# Orchards, a primer\n\n## Pruning\n\n- Winter.\n"
     document = parse_document(text, stem="o", markdown=True, source="o.md")
     assert [(s.heading, s.paragraphs) for s in document.sections] == [("Pruning", ("Winter.",))]
+
+
+_MARKDOWN_PIECES = st.sampled_from(
+    [
+        "# ",
+        "## ",
+        "- ",
+        "* ",
+        "1. ",
+        "2) ",
+        "> ",
+        "| ",
+        " |",
+        "---",
+        "===",
+        "```",
+        "`",
+        "**",
+        "*",
+        "_",
+        "~~",
+        "[",
+        "](",
+        ")",
+        "![",
+        "<b>",
+        "</div>",
+        "<!--",
+        "-->",
+        "&amp;",
+        "\\",
+        "[^1]: ",
+        "\n",
+        "\n\n",
+        "word",
+        "Word.",
+        " ",
+        "\t",
+    ]
+)
+
+
+@given(st.lists(_MARKDOWN_PIECES | st.text(max_size=8), max_size=60).map("".join))
+def test_any_markdown_parses_into_clean_paragraphs(text: str) -> None:
+    # (Text first: a leading "---" would open front matter, which has its own test.)
+    document = parse_document("Text.\n" + text, stem="any", markdown=True, source="any.md")
+    for section in document.sections:
+        assert section.heading and section.heading == " ".join(section.heading.split())
+        for paragraph in section.paragraphs:
+            assert paragraph and paragraph == " ".join(paragraph.split())
 
 
 def test_plain_text_wrapped_paragraphs_and_headings() -> None:
