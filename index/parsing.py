@@ -156,7 +156,8 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
         if heading is None and len(paragraph) == 1 and not in_item and _SETEXT_RULE.match(line):
             level = "#" if line.startswith("=") else "##"
             heading = _MD_HEADING.match(f"{level} {paragraph.pop()}")
-        if heading is None and not paragraph and _THEMATIC_BREAK.match(line):
+        if heading is None and _THEMATIC_BREAK.match(line):
+            flush()
             continue
         if heading:
             flush()

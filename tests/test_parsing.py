@@ -72,7 +72,7 @@ def test_markdown_list_items_and_table_rows_are_paragraphs() -> None:
         "## Steps\n\n"
         "Before you start in\n1990. Then read on.\n"
         "- Dig a hole\n  30 cm deep.\n* Water it.\n\n"
-        "1. First.\n2) Second.\n\n"
+        "1. First.\n2) Second.\n* * *\n"
         "| Crop | Days |\n| --- | ---: |\n| Radish | 25 |\n"
     )
     (section,) = parse_document(text, stem="s", markdown=True, source="s.md").sections
