@@ -395,10 +395,9 @@ def end_to_end_threshold() -> float:
 
 
 def answer_type_table(threshold: float) -> list[str]:
-    second = PassageIndex(load_documents(ROOT / "tests/eval/second-essay"))
     sets = {
         **{h: (INDEX, qs) for h, qs in HALVES.items()},
-        "second essay": (second, load_questions(ROOT / "tests/eval/second-essay.jsonl")),
+        "second essay": (SECOND, SECOND_QUESTIONS),
     }
     lines = [
         "| answer-type check | " + " | ".join(f"{s} answered | {s} declined" for s in sets) + " |",
@@ -519,10 +518,7 @@ def main() -> None:
             f"| {half} | {m.success_at_1:.3f} | {m.success_at_3:.3f} | {m.success_at_5:.3f} | "
             f"{m.mrr:.3f} | {m.ndcg:.3f} | {m.answer_rate:.3f} | {m.abstention_rate:.3f} |"
         )
-    second = evaluate(
-        Answerer(PassageIndex(load_documents(ROOT / "tests/eval/second-essay"))),
-        load_questions(ROOT / "tests/eval/second-essay.jsonl"),
-    )
+    second = evaluate(Answerer(SECOND), SECOND_QUESTIONS)
     lines += [
         "",
         "## A second essay, never tuned on",
