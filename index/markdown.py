@@ -12,6 +12,7 @@ import re
 
 __all__ = ["block_line", "inline_text", "is_table_rule"]
 
+_BLOCK_STARTS = frozenset("-*+>|[0123456789")  # a line starting otherwise is plain text
 # A list item's marker: "- ", "* ", "+ ", "1. ", "1) ".
 _LIST_ITEM = re.compile(r"^(?:[-*+]|(\d{1,9})[.)])[ \t]+(?=\S)")
 _BLOCKQUOTE = re.compile(r"^(?:>[ \t]?)+")
@@ -22,6 +23,7 @@ _FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:[ \t]*")
 # Kept verbatim, out of reach of the rules below: escaped characters and code spans.
 _LITERAL = re.compile(r"\\([!-/:-@\[-`{-~])|(`+)(.+?)\2", re.DOTALL)
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+_MARKUP = "*_`[<&\\~"  # a text with none of these has no markup to take off
 _TAGS = "|".join(
     "a abbr b big blockquote br center cite code dd del details dfn div dl dt em figcaption "
     "figure font h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp section small "
@@ -43,13 +45,17 @@ _INLINE = [
 
 
 def block_line(line: str, *, in_paragraph: bool) -> tuple[str, str]:
-    """A line without its block markers, and its kind: "text", "item", "row", "note" or "skip".
+    """A stripped line without its block markers, and its kind.
+
+    Kinds: "text", "item", "row", "note" or "skip".
 
     An item (of a list) or a note (a footnote's text) starts a paragraph; a table row is a
     paragraph of its own, without its outer pipes; a link definition is skipped. Inside a
     paragraph, as in CommonMark, only "1." starts an ordered list: "1990. Then" is text.
     """
-    line = _BLOCKQUOTE.sub("", line.strip()).strip()
+    if line[:1] not in _BLOCK_STARTS:
+        return line, "text"
+    line = _BLOCKQUOTE.sub("", line).strip()
     if _LINK_DEFINITION.match(line):
         return "", "skip"
     item = _LIST_ITEM.match(line)
@@ -71,6 +77,8 @@ def is_table_rule(line: str) -> bool:
 
 def inline_text(text: str) -> str:
     """`text` with inline Markdown and HTML taken off; escaped characters kept literally."""
+    if not any(c in text for c in _MARKUP):
+        return text.strip()
     literals: list[str] = []
 
     def hide(match: re.Match[str]) -> str:

@@ -146,17 +146,17 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
 
     for raw in lines:
         line = raw.strip()
-        if _FENCE.match(line):
+        if line[:1] in "`~" and _FENCE.match(line):
             flush()
             fenced = not fenced
             continue
         if fenced:
             continue
-        heading = _MD_HEADING.match(line)
+        heading = _MD_HEADING.match(line) if line[:1] == "#" else None
         if heading is None and len(paragraph) == 1 and not in_item and _SETEXT_RULE.match(line):
             level = "#" if line.startswith("=") else "##"
             heading = _MD_HEADING.match(f"{level} {paragraph.pop()}")
-        if heading is None and _THEMATIC_BREAK.match(line):
+        if heading is None and line[:1] in "-*_" and _THEMATIC_BREAK.match(line):
             flush()
             continue
         if heading:
