@@ -215,7 +215,7 @@ def _parser() -> argparse.ArgumentParser:
         "--seeds",
         type=Path,
         metavar="DIR",
-        help="folder of .txt/.md essays (default: $ESSAYBOT_SEEDS_DIR or seeds)",
+        help="folder of .txt/.md essays, or one essay (default: $ESSAYBOT_SEEDS_DIR or seeds)",
     )
 
     ask = commands.add_parser(

@@ -1,4 +1,4 @@
-"""Read a folder of essays (.txt, .md) into Documents: the only place that touches files."""
+"""Read a folder of essays (.txt, .md), or one essay, into Documents: the only file reader."""
 
 from __future__ import annotations
 
@@ -54,8 +54,19 @@ def _read_text(path: Path) -> str:
     return text
 
 
+def _base(folder: Path) -> Path:
+    """What essay names are relative to: the folder, or the folder holding a single essay."""
+    return folder.parent if folder.is_file() else folder
+
+
 def _checked_files(folder: Path) -> list[Path]:
-    """The essay files below `folder`, or an error saying why there are none."""
+    """The essay files below `folder` (or `folder` itself, one essay), or why there are none."""
+    if folder.is_file():
+        if folder.suffix.lower() not in ESSAY_SUFFIXES:
+            raise SeedFileError(
+                f"{folder}: not a .txt or .md essay; save it as text, or pass its folder"
+            )
+        return [folder]
     if not folder.is_dir():
         raise SeedsNotFoundError(
             f"seeds folder '{folder}' does not exist; create it with .txt or .md essays, "
@@ -79,15 +90,15 @@ def fingerprint(folder: Path) -> str:
     digest = hashlib.sha256()
     for path in _checked_files(folder):
         data = _read_bytes(path)
-        digest.update(f"{path.relative_to(folder).as_posix()}\0{len(data)}\0".encode())
+        digest.update(f"{path.relative_to(_base(folder)).as_posix()}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
 
 
 def load_documents(folder: Path) -> list[Document]:
-    """Load every essay below `folder`; empty files are skipped with a warning."""
+    """Load every essay below `folder` (or the one essay it names); empty ones are skipped."""
     paths = _checked_files(folder)
-    stems = [str(path.relative_to(folder).with_suffix("")) for path in paths]
+    stems = [str(path.relative_to(_base(folder)).with_suffix("")) for path in paths]
     taken = Counter(stems)
     documents: list[Document] = []
     for path, stem in zip(paths, stems, strict=True):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index import EmptyCorpusError, SeedFileError, SeedsNotFoundError, load_documents
+from index import EmptyCorpusError, SeedFileError, SeedsNotFoundError, fingerprint, load_documents
 
 
 def test_three_essays_load_with_titles(essays: Path) -> None:
@@ -64,3 +64,15 @@ def test_same_stem_in_two_formats_keeps_both(tmp_path: Path) -> None:
 def test_hidden_files_are_ignored(essays: Path) -> None:
     (essays / ".draft.md").write_bytes(b"\xff\xfe")
     assert len(load_documents(essays)) == 3
+
+
+def test_one_essay_file_is_a_corpus_of_one(essays: Path) -> None:
+    (document,) = load_documents(essays / "rivers.txt")
+    assert (document.title, document.slug) == ("Rivers", "rivers")
+    assert fingerprint(essays / "rivers.txt") != fingerprint(essays / "bees.md")
+
+
+def test_a_file_that_is_not_an_essay_is_named(tmp_path: Path) -> None:
+    (tmp_path / "essay.pdf").write_bytes(b"%PDF")
+    with pytest.raises(SeedFileError, match=r"essay\.pdf: not a \.txt or \.md essay"):
+        load_documents(tmp_path / "essay.pdf")
