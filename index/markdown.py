@@ -20,8 +20,11 @@ _TABLE_RULE = re.compile(r"^\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?$")
 _LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]^]+\]:[ \t]*\S+.*$")
 _FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:[ \t]*")
 
+# Spans are bounded (_SPAN characters) so that a paragraph full of unclosed openers ("**a **a")
+# costs linear time, not quadratic; a longer span keeps its markup.
+_SPAN = 500
 # Kept verbatim, out of reach of the rules below: escaped characters and code spans.
-_LITERAL = re.compile(r"\\([!-/:-@\[-`{-~])|(`+)(.+?)\2", re.DOTALL)
+_LITERAL = re.compile(rf"\\([!-/:-@\[-`{{-~])|(`+)(.{{1,{_SPAN}}}?)\2", re.DOTALL)
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 _MARKUP = "*_`[<&\\~"  # a text with none of these has no markup to take off
 _TAGS = "|".join(
@@ -30,17 +33,16 @@ _TAGS = "|".join(
     "span strike strong sub summary sup table tbody td tfoot th thead tr tt u ul var".split()
 )
 _INLINE = [
-    (re.compile(r"<!--.*?-->", re.DOTALL), ""),
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"\[\^[^\]]+\]"), ""),
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),
+    (re.compile(rf"!\[([^\]]{{0,{_SPAN}}})\]\([^)]{{0,{_SPAN}}}\)"), r"\1"),
+    (re.compile(rf"\[([^\]]{{1,{_SPAN}}})\]\([^)]{{0,{_SPAN}}}\)"), r"\1"),
+    (re.compile(rf"\[\^[^\]]{{1,{_SPAN}}}\]"), ""),
+    (re.compile(rf"\[([^\]]{{1,{_SPAN}}})\]\[[^\]]{{0,{_SPAN}}}\]"), r"\1"),
     (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),
     (re.compile(rf"</?(?:{_TAGS})\b[^<>]*>", re.IGNORECASE), ""),
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
-    (re.compile(r"\*(?=[^\s*])(.+?)(?<=[^\s*])\*"), r"\1"),
-    (re.compile(r"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)"), r"\1"),
-    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),
+    (re.compile(rf"(\*\*|__)(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)\1"), r"\2"),
+    (re.compile(rf"\*(?=[^\s*])(.{{1,{_SPAN}}}?)(?<=[^\s*])\*"), r"\1"),
+    (re.compile(rf"(?<!\w)_(?=[^\s_])(.{{1,{_SPAN}}}?)(?<=[^\s_])_(?!\w)"), r"\1"),
+    (re.compile(rf"~~(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)~~"), r"\1"),
 ]
 
 
@@ -75,6 +77,18 @@ def is_table_rule(line: str) -> bool:
     return "|" in line and bool(_TABLE_RULE.match(line))
 
 
+def _without_comments(text: str) -> str:
+    """`text` with its closed HTML comments removed (in linear time)."""
+    kept, position = [], 0
+    while (start := text.find("<!--", position)) != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            break
+        kept.append(text[position:start])
+        position = end + 3
+    return "".join(kept) + text[position:]
+
+
 def inline_text(text: str) -> str:
     """`text` with inline Markdown and HTML taken off; escaped characters kept literally."""
     if not any(c in text for c in _MARKUP):
@@ -85,7 +99,7 @@ def inline_text(text: str) -> str:
         literals.append(match.group(1) or match.group(3).strip())
         return f"\ue000{len(literals) - 1}\ue001"
 
-    text = _LITERAL.sub(hide, text)
+    text = _LITERAL.sub(hide, _without_comments(text))
     for pattern, replacement in _INLINE:
         text = pattern.sub(replacement, text)
     text = html.unescape(text)

@@ -130,10 +130,10 @@ def _parse_plain(lines: list[str], builder: _Builder) -> None:
 def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> str | None:
     """Feed Markdown lines to `builder`; return the title found in a leading `# Title`.
 
-    Markup is taken off (index.markdown); fenced code is not prose and is not indexed.
+    Markup is taken off (index.markdown); fenced code and HTML comments are not indexed.
     """
     paragraph: list[str] = []
-    fenced = in_item = seen_text = False
+    fenced = in_item = in_comment = seen_text = False
 
     def flush() -> None:
         nonlocal seen_text, in_item
@@ -151,6 +151,10 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
             fenced = not fenced
             continue
         if fenced:
+            continue
+        if in_comment or (line.startswith("<!--") and "-->" not in line):
+            in_comment = "-->" not in line  # an HTML comment over several lines is skipped
+            flush()
             continue
         heading = _MD_HEADING.match(line) if line[:1] == "#" else None
         if heading is None and len(paragraph) == 1 and not in_item and _SETEXT_RULE.match(line):

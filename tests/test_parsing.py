@@ -57,13 +57,16 @@ def test_markdown_markup_is_taken_off_the_words() -> None:
         "Bees make **honey**, *wax* and _propolis_; see [the guide](https://x.org/g) "
         "or ![a hive](hive.png). Use `smoke_gun*2*` &amp; <b>care</b>: 5 \\* 3 \\_bees\\_.\n\n"
         "> Quoted line one\n> and two.\n\n"
-        "[guide]: https://x.org/g\n"
+        "[guide]: https://x.org/g\n\n"
+        "<!-- a draft\n\nover lines -->\n"
+        "Kept <!-- dropped --> too.\n"
     )
     (section,) = parse_document(text, stem="b", markdown=True, source="b.md").sections
     assert section.paragraphs == (
         "Bees make honey, wax and propolis; see the guide or a hive. "
         "Use smoke_gun*2* & care: 5 * 3 _bees_.",
         "Quoted line one and two.",
+        "Kept too.",
     )
 
 
