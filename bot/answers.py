@@ -42,7 +42,11 @@ _FRAMING = frozenset(
 # ("When was the union founded?" is not answered by a sentence about the union). "How much"
 # and "how big" are left out: they as often ask for a degree ("How much does it matter?").
 _WHEN_OR_HOW_MANY = re.compile(
-    r"\W*(when|(in )?(what|which) year|how (old|many|long|far|often))\b", re.IGNORECASE
+    r"\W*(when|(in )?(what|which) year|how (old|many|long|far|often)|"
+    # "What is the population of ...?": a measured quantity, not a figure of speech ("cost")
+    r"(what|which)\b[^?.!]{0,24}?\b(population|gdp|percentage|share|rate|age|date|distance|"
+    r"speed|temperature|salary|income|length|height|width|depth|weight|budget|number))\b",
+    re.IGNORECASE,
 )
 _TIME_OR_NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"

@@ -127,10 +127,15 @@ def test_when_and_how_many_need_a_time_or_amount_in_the_quotes(tmp_path: Path) -
     dated = answerer.ask("When was the harbour dredged?")
     assert dated.answered and "1998" in dated.quotes[0].text
     # On topic, but nothing in the passage says when or how many.
-    for question in ("When did the harbour master start?", "How many ferries does the fleet have?"):
+    for question in (
+        "When did the harbour master start?",
+        "How many ferries does the fleet have?",
+        "What is the population of the town?",
+    ):
         assert not answerer.ask(question).answered
         assert Answerer(index, min_confidence=0.0, answer_types=False).ask(question).answered
     assert answerer.ask("Who keeps the ferry schedule?").answered  # not a when/how-many question
+    assert answerer.ask("What is the cost of the old pier's rebuild?").answered  # "cost": not asked
 
 
 @pytest.mark.parametrize(
