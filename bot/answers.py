@@ -217,7 +217,7 @@ class Answerer:
 
 
 def asks_for_time_or_amount(question: str) -> bool:
-    """Whether `question` asks when or how many, so that its answer needs a time or amount."""
+    """Whether `question` asks when, how many or how much of a quantity: its answer needs one."""
     return bool(_WHEN_OR_HOW_MANY.match(question))
 
 

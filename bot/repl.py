@@ -76,7 +76,7 @@ class Repl:
         if answer.answered or answer.confidence < self.answerer.min_confidence:
             return ""
         if self.answerer.answer_types and asks_for_time_or_amount(answer.question):
-            return ", but it asks when or how many and no quote holds a time or amount"
+            return ", but it asks for a time or amount and no quote holds one"
         return ", but only a section heading matched"
 
     def handle(self, line: str) -> bool:

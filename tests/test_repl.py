@@ -85,7 +85,7 @@ def test_debug_shows_how_the_confidence_is_made(answerer: Answerer) -> None:
 def test_debug_says_why_a_confident_question_was_declined(answerer: Answerer) -> None:
     out = transcript(answerer, ":debug", "When was the Eurasian Economic Union founded?")
     assert "The essays don't cover this." in out
-    assert "but it asks when or how many and no quote holds a time or amount" in out
+    assert "but it asks for a time or amount and no quote holds one" in out
 
 
 def test_ambiguous_prefix_lists_the_candidates(tmp_path: Path) -> None:
