@@ -2,7 +2,9 @@
 
 - Demonyms onto their country: "belarusian" -> "belarus", "russian" -> "russia" (only when
   both forms occur in the corpus, so "german" never becomes "germ" unless "germ" is there).
-- A question word the corpus lacks, tried without a prefix: "uncomfortable" -> "comfort".
+- A question word the corpus lacks, tried without a prefix ("uncomfortable" -> "comfort"),
+  then as the other of a place and its people ("Europe" -> "european" when the corpus says
+  only "European"; "Koreans" -> "korea" when it says only "Korea").
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Container, Set
 __all__ = ["fold_demonyms", "resolve_unknown"]
 
 _PREFIXES = ("un", "non", "dis", "mis", "re")
+_DEMONYM_ENDINGS = ("ian", "ean", "an", "n")  # checked by _place_and_people
 _MIN_REST = 4
 
 
@@ -27,11 +30,25 @@ def fold_demonyms(vocabulary: Set[str]) -> dict[str, str]:
 
 
 def resolve_unknown(term: str, vocabulary: Container[str]) -> str:
-    """`term` itself if known, else its known un-prefixed form, else `term` unchanged."""
+    """`term` itself if known, else a known un-prefixed or place/people form, else `term`."""
     if term in vocabulary:
         return term
     for prefix in _PREFIXES:
         rest = term[len(prefix) :]
         if term.startswith(prefix) and len(rest) >= _MIN_REST and rest in vocabulary:
             return rest
+    for ending in _DEMONYM_ENDINGS:
+        base, longer = term.removesuffix(ending), term + ending
+        if _place_and_people(base, ending) and base != term and base in vocabulary:
+            return base  # "korean" -> "korea"
+        if _place_and_people(term, ending) and longer in vocabulary:
+            return longer  # "europ" -> "european"
     return term
+
+
+def _place_and_people(base: str, ending: str) -> bool:
+    """Whether `base` + `ending` may be a place's people: "europ" + "ean", "korea" + "n".
+
+    A bare "n" or "an" follows a vowel only, so that "began" is not taken for "beg" + "an".
+    """
+    return len(base) >= _MIN_REST and (len(ending) == 3 or base[-1] in "aeiouy")

@@ -7,6 +7,7 @@ from pathlib import Path
 from index import PassageIndex, load_documents
 from index.parsing import parse_document
 from index.passages import split_passages
+from index.variants import resolve_unknown
 
 
 def test_passage_ids_are_readable_and_stable(seed_index: PassageIndex) -> None:
@@ -36,6 +37,14 @@ def test_demonyms_match_their_country(seed_index: PassageIndex) -> None:
 
 def test_unknown_prefixed_word_falls_back_to_known_stem(seed_index: PassageIndex) -> None:
     assert seed_index.query("uncomfortable") == seed_index.query("comfortable")
+
+
+def test_a_place_finds_its_people_and_back(seed_index: PassageIndex) -> None:
+    # The essay says "European" but never "Europe"; "Koreans" would find an essay's "Korea".
+    assert seed_index.query("Europe") == seed_index.query("European") == ["european"]
+    assert resolve_unknown("korean", {"korea"}) == "korea"
+    assert resolve_unknown("cuba", {"cuban"}) == "cuban"
+    assert resolve_unknown("began", {"beg"}) == "began"  # a bare "an" only after a vowel
 
 
 def test_no_shared_word_no_hits(seed_index: PassageIndex) -> None:
