@@ -19,6 +19,7 @@ __all__ = [
     "Outcome",
     "Quote",
     "asks_for_time_or_amount",
+    "unknown_names",
 ]
 
 MAX_QUESTION_CHARS = 1000
@@ -48,6 +49,8 @@ _WHEN_OR_HOW_MANY = re.compile(
     r"speed|temperature|salary|income|length|height|width|depth|weight|budget|number))\b",
     re.IGNORECASE,
 )
+_LETTERS = re.compile(r"[^\W\d_][\w'’-]*")
+_OPENS_SENTENCE = tuple(".!?:;\"'“‘(")
 _TIME_OR_NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
     r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozens?|half|several|"
@@ -103,6 +106,7 @@ class Answerer:
     - `close_ratio`: further passages are quoted when they score at least this share of the best.
     - `sentence_ratio`: sentences quoted score at least this share of the passage's best sentence.
     - `answer_types`: a question asking when or how many needs a time or amount in the quotes.
+    - `known_names`: a question naming something the essays never mention is declined.
     """
 
     def __init__(
@@ -116,6 +120,7 @@ class Answerer:
         max_passages: int = 3,
         max_sentences: int = 3,
         answer_types: bool = True,
+        known_names: bool = True,
     ) -> None:
         self.index = index
         self.top_k = top_k
@@ -125,6 +130,7 @@ class Answerer:
         self.max_passages = max_passages
         self.max_sentences = max_sentences
         self.answer_types = answer_types
+        self.known_names = known_names
         load_model()
 
     def ask(self, question: str, k: int | None = None) -> Answer:
@@ -139,10 +145,12 @@ class Answerer:
         quotes = self._quotes(question, hits) if hits and confidence >= self.min_confidence else ()
         if quotes and self.answer_types and not _answers_the_kind_asked(question, quotes):
             quotes = ()  # on topic, but with no date or amount it cannot say when or how many
+        if quotes and self.known_names and unknown_names(question, self.index):
+            quotes = ()  # on topic, but about someone or something the essays never name
         if quotes:
             return Answer(question, Outcome.ANSWERED, quotes, hits, confidence)
-        # Weak evidence, only a section heading matched (nothing to quote), or no answer of
-        # the kind asked for.
+        # Weak evidence, only a section heading matched (nothing to quote), no answer of the
+        # kind asked for, or a name the essays never use.
         return Answer(question, Outcome.NOT_COVERED, (), hits, confidence, self._pointers(hits))
 
     def _pointers(self, hits: tuple[Hit, ...]) -> tuple[tuple[str, str], ...]:
@@ -219,6 +227,27 @@ class Answerer:
 def asks_for_time_or_amount(question: str) -> bool:
     """Whether `question` asks when, how many or how much of a quantity: its answer needs one."""
     return bool(_WHEN_OR_HOW_MANY.match(question))
+
+
+def unknown_names(question: str, index: PassageIndex) -> list[str]:
+    """Names in `question` that the essays never use: "Putin" in "What did Putin say?".
+
+    A name is a capitalised word that does not open a sentence; in a question mostly in
+    capitals (Title Case, or CAPS LOCK) capitals say nothing, so none is a name.
+    """
+    words = list(_LETTERS.finditer(question))
+    capitalised = [word for word in words if word.group()[0].isupper()]
+    if 2 * len(capitalised) > len(words):
+        return []
+    names = []
+    for word in capitalised:
+        before = question[: word.start()].rstrip()
+        if not before or before[-1] in _OPENS_SENTENCE:
+            continue
+        terms = index.query(word.group())
+        if terms and not any(term in index for term in terms):
+            names.append(word.group())
+    return names
 
 
 def _answers_the_kind_asked(question: str, quotes: Sequence[Quote]) -> bool:

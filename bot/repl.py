@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from bot.answers import Answer, Answerer, asks_for_time_or_amount
+from bot.answers import Answer, Answerer, asks_for_time_or_amount, unknown_names
 from bot.render import (
     printable,
     render_answer,
@@ -77,6 +77,9 @@ class Repl:
             return ""
         if self.answerer.answer_types and asks_for_time_or_amount(answer.question):
             return ", but it asks for a time or amount and no quote holds one"
+        names = unknown_names(answer.question, self.answerer.index)
+        if self.answerer.known_names and names:
+            return f", but it names {', '.join(names)}, which the essays never use"
         return ", but only a section heading matched"
 
     def handle(self, line: str) -> bool:

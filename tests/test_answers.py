@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.answers import MAX_QUESTION_CHARS, Answer, Answerer, Outcome
+from bot.answers import MAX_QUESTION_CHARS, Answer, Answerer, Outcome, unknown_names
 from bot.render import answer_to_dict, render_answer
 from index import PassageIndex, load_documents, normalize, split_sentences
 
@@ -136,6 +136,32 @@ def test_when_and_how_many_need_a_time_or_amount_in_the_quotes(tmp_path: Path) -
         assert Answerer(index, min_confidence=0.0, answer_types=False).ask(question).answered
     assert answerer.ask("Who keeps the ferry schedule?").answered  # not a when/how-many question
     assert answerer.ask("What is the cost of the old pier's rebuild?").answered  # "cost": not asked
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("What did Putin say about Lukashenko?", ["Putin"]),
+        ("Is visa-free travel to Japan possible for Russians?", ["Japan"]),
+        ("Putin said what about Lukashenko?", []),  # opens the question: any word would
+        ("Lukashenko spoke. Putin replied?", []),  # opens a sentence
+        ("WHAT DID PUTIN SAY ABOUT LUKASHENKO?", []),  # capitals say nothing here
+        ("What Did Putin Say About Lukashenko?", []),
+        ("What does the essay say about Ukraine and the EU?", []),  # the essay names both
+        ("Does Europe matter to Ukraine?", []),  # found as "European"
+        ("what did putin say", []),  # no capitals, no names
+    ],
+)
+def test_unknown_names(seed_index: PassageIndex, question: str, names: list[str]) -> None:
+    assert unknown_names(question, seed_index) == names
+
+
+def test_a_question_naming_what_the_essays_never_name_is_declined(
+    seed_index: PassageIndex,
+) -> None:
+    question = "What did Putin say about Lukashenko?"
+    assert not Answerer(seed_index, min_confidence=0.0).ask(question).answered
+    assert Answerer(seed_index, min_confidence=0.0, known_names=False).ask(question).answered
 
 
 @pytest.mark.parametrize(

@@ -86,6 +86,8 @@ def test_debug_says_why_a_confident_question_was_declined(answerer: Answerer) ->
     out = transcript(answerer, ":debug", "When was the Eurasian Economic Union founded?")
     assert "The essays don't cover this." in out
     assert "but it asks for a time or amount and no quote holds one" in out
+    out = transcript(answerer, ":debug", "What did Putin say about Lukashenko?")
+    assert "but it names Putin, which the essays never use" in out
 
 
 def test_ambiguous_prefix_lists_the_candidates(tmp_path: Path) -> None:
