@@ -105,7 +105,8 @@ class Answerer:
     - `min_confidence`: the least `confidence()` at which the essays count as answering.
     - `close_ratio`: further passages are quoted when they score at least this share of the best.
     - `sentence_ratio`: sentences quoted score at least this share of the passage's best sentence.
-    - `answer_types`: a question asking when or how many needs a time or amount in the quotes.
+    - `answer_types`: a question asking when, how many or for a quantity needs a time or
+      amount in the quotes.
     - `known_names`: a question naming something the essays never mention is declined.
     """
 
@@ -235,18 +236,19 @@ def unknown_names(question: str, index: PassageIndex) -> list[str]:
     A name is a capitalised word that does not open a sentence; in a question mostly in
     capitals (Title Case, or CAPS LOCK) capitals say nothing, so none is a name.
     """
-    words = list(_LETTERS.finditer(question))
-    capitalised = [word for word in words if word.group()[0].isupper()]
-    if 2 * len(capitalised) > len(words):
+    inner = [  # words that do not open a sentence, where a capital means something
+        word.group()
+        for word in _LETTERS.finditer(question)
+        if (before := question[: word.start()].rstrip()) and before[-1] not in _OPENS_SENTENCE
+    ]
+    capitalised = [word for word in inner if word[0].isupper()]
+    if 2 * len(capitalised) > len(inner):
         return []
     names = []
     for word in capitalised:
-        before = question[: word.start()].rstrip()
-        if not before or before[-1] in _OPENS_SENTENCE:
-            continue
-        terms = index.query(word.group())
+        terms = index.query(word)
         if terms and not any(term in index for term in terms):
-            names.append(word.group())
+            names.append(word)
     return names
 
 

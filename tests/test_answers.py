@@ -143,6 +143,7 @@ def test_when_and_how_many_need_a_time_or_amount_in_the_quotes(tmp_path: Path) -
     [
         ("What did Putin say about Lukashenko?", ["Putin"]),
         ("Is visa-free travel to Japan possible for Russians?", ["Japan"]),
+        ("Who is Putin?", ["Putin"]),
         ("Putin said what about Lukashenko?", []),  # opens the question: any word would
         ("Lukashenko spoke. Putin replied?", []),  # opens a sentence
         ("WHAT DID PUTIN SAY ABOUT LUKASHENKO?", []),  # capitals say nothing here
