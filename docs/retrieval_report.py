@@ -537,7 +537,7 @@ def main() -> None:
     second = evaluate(Answerer(SECOND), SECOND_QUESTIONS)
     lines += [
         "",
-        "## A second essay, never tuned on",
+        "## A second essay, not tuned on",
         "",
         "`tests/eval/second-essay/` is a short essay on cycling infrastructure with",
         f"{sum(1 for r in second.results if r.question.relevant)} answerable and "
@@ -545,7 +545,7 @@ def main() -> None:
         "written in session 2 after the choices of then were fixed, to see whether they carry",
         "over to another topic and writing style (`essaybot eval tests/eval/second-essay.jsonl",
         "--seeds tests/eval/second-essay`). Nothing has been tuned on it since; in session 4 it",
-        "was read once more, as a second opinion on re-ranking (above), which was not adopted:",
+        "was read as a second opinion on re-ranking (not adopted) and on the names check:",
         "",
         "| essay | S@1 | S@3 | S@5 | MRR@10 | nDCG@10 | answered | declined |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
