@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bot.similarity import best_similarity, load_model
+from bot.spelling import respell
 from index import Hit, Passage, PassageIndex, analyze, sentence_spans
 
 __all__ = [
@@ -108,6 +109,7 @@ class Answerer:
     - `answer_types`: a question asking when, how many or for a quantity needs a time or
       amount in the quotes.
     - `known_names`: a question naming something the essays never mention is declined.
+    - `spelling`: misspelt question words are put right from the essays' own words.
     """
 
     def __init__(
@@ -122,6 +124,7 @@ class Answerer:
         max_sentences: int = 3,
         answer_types: bool = True,
         known_names: bool = True,
+        spelling: bool = True,
     ) -> None:
         self.index = index
         self.top_k = top_k
@@ -132,6 +135,7 @@ class Answerer:
         self.max_sentences = max_sentences
         self.answer_types = answer_types
         self.known_names = known_names
+        self.spelling = spelling
         load_model()
 
     def ask(self, question: str, k: int | None = None) -> Answer:
@@ -141,18 +145,23 @@ class Answerer:
             return Answer(question, Outcome.EMPTY, (), (), 0.0)
         if len(question) > MAX_QUESTION_CHARS:
             return Answer(question, Outcome.TOO_LONG, (), (), 0.0)
-        hits = tuple(self.index.search(question, k or self.top_k))
-        confidence = self.confidence(question, hits)
-        quotes = self._quotes(question, hits) if hits and confidence >= self.min_confidence else ()
-        if quotes and self.answer_types and not _answers_the_kind_asked(question, quotes):
+        read = self.read(question)
+        hits = tuple(self.index.search(read, k or self.top_k))
+        confidence = self.confidence(read, hits)
+        quotes = self._quotes(read, hits) if hits and confidence >= self.min_confidence else ()
+        if quotes and self.answer_types and not _answers_the_kind_asked(read, quotes):
             quotes = ()  # on topic, but with no date or amount it cannot say when or how many
-        if quotes and self.known_names and unknown_names(question, self.index):
+        if quotes and self.known_names and unknown_names(read, self.index):
             quotes = ()  # on topic, but about someone or something the essays never name
         if quotes:
             return Answer(question, Outcome.ANSWERED, quotes, hits, confidence)
         # Weak evidence, only a section heading matched (nothing to quote), no answer of the
         # kind asked for, or a name the essays never use.
         return Answer(question, Outcome.NOT_COVERED, (), hits, confidence, self._pointers(hits))
+
+    def read(self, question: str) -> str:
+        """`question` as it is looked up: with `spelling`, misspelt words put right."""
+        return respell(question, self.index) if self.spelling else question
 
     def _pointers(self, hits: tuple[Hit, ...]) -> tuple[tuple[str, str], ...]:
         if hits:

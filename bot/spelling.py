@@ -1,0 +1,78 @@
+"""Misspelt question words put right from the essays' own words ("goverment" -> "government").
+
+A word is respelt only when it is long enough (one edit from a short word is often another
+word), the essays never use it, and it is no English word: the similarity model's vocabulary
+serves as the word list, compared by stem, so "junctions" counts as known through "junction".
+It becomes the word one edit away whose term the essays use most, among English words and
+names ("government", not "governent", which stems the same).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from bot.similarity import model_words
+from index import PassageIndex, analyze, normalize
+
+__all__ = ["MIN_LETTERS", "neighbours", "respell"]
+
+MIN_LETTERS = 6
+_WORD = re.compile(rf"[^\W\d_]{{{MIN_LETTERS},}}")
+
+
+@cache
+def _english_stems() -> frozenset[str]:
+    return frozenset(analyze(" ".join(sorted(model_words()))))  # about 0.2 s, once
+
+
+def respell(question: str, index: PassageIndex) -> str:
+    """`question` with each misspelt word replaced by the essays' nearest spelling."""
+
+    def mend(match: re.Match[str]) -> str:
+        word = match.group()
+        terms = index.query(word)
+        if not terms or any(t in index or t in _english_stems() for t in terms):
+            return word
+        nearest = _nearest(normalize(word), index)
+        return word if nearest is None else _cased_like(word, nearest)
+
+    return _WORD.sub(mend, question)
+
+
+def _cased_like(word: str, other: str) -> str:
+    """`other` in the case of `word`: "LUKASHNKO" -> "LUKASHENKO", "Goverment" -> "Government"."""
+    if word.isupper():
+        return other.upper()
+    return other[:1].upper() + other[1:] if word[:1].isupper() else other
+
+
+def _nearest(word: str, index: PassageIndex) -> str | None:
+    """The neighbour of `word` whose term the essays use most, among words that are words:
+    English, or their own term as names are ("lukashenko"), not "elition" (term "elit")."""
+    ranked = []
+    for neighbour in neighbours(word):
+        terms = index.terms(neighbour)
+        is_word = neighbour in model_words() or terms == [neighbour]
+        if len(terms) == 1 and terms[0] in index and is_word:
+            ranked.append((index.idf(terms[0]), neighbour))
+    return min(ranked)[1] if ranked else None
+
+
+def neighbours(word: str) -> Iterator[str]:
+    """Every word one edit from `word`: a letter dropped, swapped with the next, changed or added.
+
+    Letters come from a-z and `word` itself, so "lukashenka" may become "lukashenko".
+    """
+    letters = sorted(set("abcdefghijklmnopqrstuvwxyz") | set(word))
+    for i in range(len(word) + 1):
+        left, right = word[:i], word[i:]
+        if right:
+            yield left + right[1:]
+        if len(right) > 1:
+            yield left + right[1] + right[0] + right[2:]
+        for letter in letters:
+            if right and letter != right[0]:
+                yield left + letter + right[1:]
+            yield left + letter + right

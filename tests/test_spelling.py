@@ -1,0 +1,54 @@
+"""Misspelt question words put right from the essays' own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answers import Answerer
+from bot.spelling import neighbours, respell
+from index import PassageIndex
+
+
+@pytest.mark.parametrize(
+    ("question", "read"),
+    [
+        ("What about the goverment?", "What about the government?"),
+        ("Why did Lukashnko complain?", "Why did Lukashenko complain?"),  # a name, case kept
+        ("Is KAZAKSTAN protected?", "Is KAZAKHSTAN protected?"),
+        ("And soveriegnty?", "And sovereignty?"),  # two letters swapped
+        ("Why did the intergration fail?", "Why did the integration fail?"),
+    ],
+)
+def test_misspelt_words_are_put_right(seed_index: PassageIndex, question: str, read: str) -> None:
+    assert respell(question, seed_index) == read
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Can you book me a flight to Minsk?",  # English words the essay never uses
+        "Who invented the bicycle?",
+        "Where are the junctions?",  # English through its stem ("junction")
+        "What about Moscw?",  # too short to tell a slip from another word
+        "What is photosynthesis?",  # nothing in the essay is one edit away
+        "When is the next elction?",  # "elition" stems to "elit" but is no word
+    ],
+)
+def test_words_that_may_be_meant_are_left_alone(seed_index: PassageIndex, question: str) -> None:
+    assert respell(question, seed_index) == question
+
+
+def test_neighbours_are_the_words_one_edit_away() -> None:
+    found = set(neighbours("kazakstan"))
+    assert {"azakstan", "akzakstan", "kazakhstan", "kazakstam"} <= found
+    assert "kazakstan" not in found
+    assert all(abs(len(word) - len("kazakstan")) <= 1 for word in found)
+
+
+def test_a_misspelt_question_is_answered_as_the_right_one(seed_index: PassageIndex) -> None:
+    right = Answerer(seed_index).ask("What did Lukashenko say about the government?")
+    slip = Answerer(seed_index).ask("What did Lukashnko say about the goverment?")
+    assert slip.answered and slip.quotes == right.quotes
+    assert slip.question == "What did Lukashnko say about the goverment?"  # as asked
+    # Without respelling, "Lukashnko" is a name the essays never use.
+    assert not Answerer(seed_index, spelling=False).ask(slip.question).answered
