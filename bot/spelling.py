@@ -10,8 +10,9 @@ names ("government", not "governent", which stems the same).
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.similarity import model_words
 from index import PassageIndex, analyze, normalize
@@ -23,8 +24,17 @@ _WORD = re.compile(rf"[^\W\d_]{{{MIN_LETTERS},}}")
 
 
 @cache
-def _english_stems() -> frozenset[str]:
-    return frozenset(analyze(" ".join(sorted(model_words()))))  # about 0.2 s, once
+def _english_by_start() -> dict[str, list[str]]:
+    """The model's words by their first three letters, which stemming leaves alone."""
+    words: dict[str, list[str]] = defaultdict(list)
+    for word in sorted(model_words()):
+        words[word[:3]].append(word)
+    return words
+
+
+@lru_cache(maxsize=4096)
+def _english_stems(start: str) -> frozenset[str]:
+    return frozenset(analyze(" ".join(_english_by_start().get(start, []))))
 
 
 def respell(question: str, index: PassageIndex) -> str:
@@ -32,13 +42,20 @@ def respell(question: str, index: PassageIndex) -> str:
 
     def mend(match: re.Match[str]) -> str:
         word = match.group()
-        terms = index.query(word)
-        if not terms or any(t in index or t in _english_stems() for t in terms):
-            return word
-        nearest = _nearest(normalize(word), index)
+        nearest = _respelt(normalize(word), index)
         return word if nearest is None else _cased_like(word, nearest)
 
     return _WORD.sub(mend, question)
+
+
+@lru_cache(maxsize=16_384)
+def _respelt(word: str, index: PassageIndex) -> str | None:
+    """The essays' spelling of `word`, if it is misspelt (None: leave it as it is)."""
+    terms = index.query(word)
+    english = _english_stems(word[:3])
+    if not terms or any(term in index or term in english for term in terms):
+        return None
+    return _nearest(word, index)
 
 
 def _cased_like(word: str, other: str) -> str:
