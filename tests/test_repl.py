@@ -90,6 +90,12 @@ def test_debug_says_why_a_confident_question_was_declined(answerer: Answerer) ->
     assert "but it names Putin, which the essays never use" in out
 
 
+def test_debug_shows_a_misspelt_question_as_read(answerer: Answerer) -> None:
+    out = transcript(answerer, ":debug", "What did Lukashnko say about the goverment?")
+    assert "read as: What did Lukashenko say about the government?" in out
+    assert "read as" not in transcript(answerer, ":debug", "What did Lukashenko say?")
+
+
 def test_ambiguous_prefix_lists_the_candidates(tmp_path: Path) -> None:
     from index import PassageIndex, parse_document
 
