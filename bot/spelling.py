@@ -3,8 +3,7 @@
 A word is respelt only when it is long enough (one edit from a short word is often another
 word), the essays never use it, and it is no English word: the similarity model's vocabulary
 serves as the word list, compared by stem, so "junctions" counts as known through "junction".
-It becomes the word one edit away whose term the essays use most, among English words and
-names ("government", not "governent", which stems the same).
+It becomes the word one edit away, theirs or English, whose term the essays use most.
 """
 
 from __future__ import annotations
@@ -66,14 +65,16 @@ def _cased_like(word: str, other: str) -> str:
 
 
 def _nearest(word: str, index: PassageIndex) -> str | None:
-    """The neighbour of `word` whose term the essays use most, among words that are words:
-    English, or their own term as names are ("lukashenko"), not "elition" (term "elit")."""
-    ranked = []
-    for neighbour in neighbours(word):
-        terms = index.terms(neighbour)
-        is_word = neighbour in model_words() or terms == [neighbour]
-        if len(terms) == 1 and terms[0] in index and is_word:
-            ranked.append((index.idf(terms[0]), neighbour))
+    """The word one edit from `word` whose term the essays use most: one of their words, or
+    an English word ("drifting" where they say "drift"), not any string that stems alike
+    ("elition", stem "elit", is not taken for "elite")."""
+    ranked = [
+        (index.idf(terms[0]), neighbour)
+        for neighbour in neighbours(word)
+        if (neighbour in index.words or neighbour in model_words())
+        and len(terms := index.terms(neighbour)) == 1
+        and terms[0] in index
+    ]
     return min(ranked)[1] if ranked else None
 
 

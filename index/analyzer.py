@@ -7,7 +7,7 @@ import unicodedata
 
 import Stemmer
 
-__all__ = ["STOPWORDS", "analyze", "normalize", "query_terms"]
+__all__ = ["STOPWORDS", "analyze", "normalize", "query_terms", "words"]
 
 # NLTK's English stopword list, which is what most BM25 setups use.
 STOPWORDS = frozenset(
@@ -73,3 +73,8 @@ def analyze(text: str) -> list[str]:
 def query_terms(text: str) -> list[str]:
     """Index terms of a question, each once (rank-bm25 would count a repeat twice)."""
     return list(dict.fromkeys(analyze(text)))
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, normalised but neither stemmed nor filtered."""
+    return _WORD.findall(normalize(text))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import chain, groupby
 
-from index.analyzer import analyze, normalize, query_terms
+from index.analyzer import analyze, normalize, query_terms, words
 from index.bm25 import BM25
 from index.documents import Document
 from index.passages import MAX_PASSAGE_WORDS, Passage, split_passages
@@ -87,6 +87,12 @@ class PassageIndex:
         """A question's terms, each once; an unknown word may match a known variant."""
         terms = (resolve_unknown(t, self) for t in self._fold(query_terms(question)))
         return list(dict.fromkeys(terms))
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Every word the essays use, normalised: what a misspelt question word may mean."""
+        texts = {p.section for p in self.passages} | {p.text for p in self.passages}
+        return frozenset(chain.from_iterable(map(words, texts)))
 
     def __contains__(self, term: object) -> bool:
         """Whether an index term occurs anywhere in the corpus."""

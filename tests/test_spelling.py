@@ -17,6 +17,8 @@ from index import PassageIndex
         ("Is KAZAKSTAN protected?", "Is KAZAKHSTAN protected?"),
         ("And soveriegnty?", "And sovereignty?"),  # two letters swapped
         ("Why did the intergration fail?", "Why did the integration fail?"),
+        ("What grievences?", "What grievances?"),  # the essay's word
+        ("Why is Belarus dvifting away?", "Why is Belarus drifting away?"),  # English; "drift"
     ],
 )
 def test_misspelt_words_are_put_right(seed_index: PassageIndex, question: str, read: str) -> None:
