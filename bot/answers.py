@@ -19,7 +19,6 @@ __all__ = [
     "Answerer",
     "Outcome",
     "Quote",
-    "asks_for_time_or_amount",
     "unknown_names",
 ]
 
@@ -93,6 +92,8 @@ class Answer:
     # (document, section) pairs to point to when abstaining: the sections of the best hits,
     # or, when no passage shares a word with the question, the first sections of the essays.
     sections: tuple[tuple[str, str], ...] = ()
+    # Why a question confident enough was still declined ("" otherwise), for :debug.
+    declined_because: str = ""
 
     @property
     def answered(self) -> bool:
@@ -148,16 +149,24 @@ class Answerer:
         read = self.read(question)
         hits = tuple(self.index.search(read, k or self.top_k))
         confidence = self.confidence(read, hits)
-        quotes = self._quotes(read, hits) if hits and confidence >= self.min_confidence else ()
-        if quotes and self.answer_types and not _answers_the_kind_asked(read, quotes):
-            quotes = ()  # on topic, but with no date or amount it cannot say when or how many
-        if quotes and self.known_names and unknown_names(read, self.index):
-            quotes = ()  # on topic, but about someone or something the essays never name
-        if quotes:
-            return Answer(question, Outcome.ANSWERED, quotes, hits, confidence)
-        # Weak evidence, only a section heading matched (nothing to quote), no answer of the
-        # kind asked for, or a name the essays never use.
-        return Answer(question, Outcome.NOT_COVERED, (), hits, confidence, self._pointers(hits))
+        if not hits or confidence < self.min_confidence:
+            return self._declined(question, hits, confidence)  # weak evidence
+        quotes = self._quotes(read, hits)
+        if not quotes:
+            return self._declined(question, hits, confidence, "only a section heading matched")
+        if self.answer_types and not _answers_the_kind_asked(read, quotes):
+            because = "it asks for a time or amount and no quote holds one"
+            return self._declined(question, hits, confidence, because)
+        if self.known_names and (names := unknown_names(read, self.index)):
+            because = f"it names {', '.join(names)}, which the essays never use"
+            return self._declined(question, hits, confidence, because)
+        return Answer(question, Outcome.ANSWERED, quotes, hits, confidence)
+
+    def _declined(
+        self, question: str, hits: tuple[Hit, ...], confidence: float, because: str = ""
+    ) -> Answer:
+        pointers = self._pointers(hits)
+        return Answer(question, Outcome.NOT_COVERED, (), hits, confidence, pointers, because)
 
     def read(self, question: str) -> str:
         """`question` as it is looked up: with `spelling`, misspelt words put right."""
@@ -234,7 +243,7 @@ class Answerer:
         return [(start, end) for _, start, end in ranked[: self.max_sentences]]
 
 
-def asks_for_time_or_amount(question: str) -> bool:
+def _asks_for_time_or_amount(question: str) -> bool:
     """Whether `question` asks when, how many or how much of a quantity: its answer needs one."""
     return bool(_WHEN_OR_HOW_MANY.match(question))
 
@@ -262,7 +271,7 @@ def unknown_names(question: str, index: PassageIndex) -> list[str]:
 
 
 def _answers_the_kind_asked(question: str, quotes: Sequence[Quote]) -> bool:
-    if not asks_for_time_or_amount(question):
+    if not _asks_for_time_or_amount(question):
         return True
     return any(_TIME_OR_NUMBER.search(quote.text) for quote in quotes)
 

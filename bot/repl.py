@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from bot.answers import Answer, Answerer, asks_for_time_or_amount, unknown_names
+from bot.answers import Answerer
 from bot.render import (
     printable,
     render_answer,
@@ -71,18 +71,6 @@ class Repl:
             except KeyboardInterrupt:
                 self.say("^C")
 
-    def _why_declined(self, answer: Answer) -> str:
-        """Why a question confident enough was still declined, for :debug."""
-        if answer.answered or answer.confidence < self.answerer.min_confidence:
-            return ""
-        read = self.answerer.read(answer.question)
-        if self.answerer.answer_types and asks_for_time_or_amount(read):
-            return ", but it asks for a time or amount and no quote holds one"
-        names = unknown_names(read, self.answerer.index)
-        if self.answerer.known_names and names:
-            return f", but it names {', '.join(names)}, which the essays never use"
-        return ", but only a section heading matched"
-
     def handle(self, line: str) -> bool:
         """Act on one line; False means leave."""
         if not line:
@@ -99,10 +87,11 @@ class Repl:
             elif self.debug:
                 coverage = self.answerer.coverage(read, answer.hits[0].passage)
                 similarity = self.answerer.similarity(read, answer.hits[0].passage)
+                but = f", but {answer.declined_because}" if answer.declined_because else ""
                 self.say(
                     f"\nconfidence {answer.confidence:.2f} (coverage {coverage:.2f}, "
                     f"similarity {similarity:.2f}; answers from "
-                    f"{self.answerer.min_confidence:.2f}){self._why_declined(answer)}; "
+                    f"{self.answerer.min_confidence:.2f}){but}; "
                     "ranked passages:\n" + render_hits(answer.hits)
                 )
             return True
