@@ -47,8 +47,9 @@ def resolve_unknown(term: str, vocabulary: Container[str]) -> str:
 
 
 def _place_and_people(base: str, ending: str) -> bool:
-    """Whether `base` + `ending` may be a place's people: "europ" + "ean", "korea" + "n".
-
-    A bare "n" or "an" follows a vowel only, so that "began" is not taken for "beg" + "an".
-    """
-    return len(base) >= _MIN_REST and (len(ending) == 3 or base[-1] in "aeiouy")
+    """Whether `base` + `ending` may be a place's people: "europ" + "ean", "korea" + "n",
+    "chile" + "an". A bare "n" follows "a" and "an" follows "e" or "i" only, so that "given"
+    is not taken for "give" + "n", nor "began" for "beg" + "an"."""
+    if len(base) < _MIN_REST:
+        return False
+    return len(ending) == 3 or base[-1] in {"n": "a", "an": "ei"}[ending]

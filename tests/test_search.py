@@ -44,7 +44,9 @@ def test_a_place_finds_its_people_and_back(seed_index: PassageIndex) -> None:
     assert seed_index.query("Europe") == seed_index.query("European") == ["european"]
     assert resolve_unknown("korean", {"korea"}) == "korea"
     assert resolve_unknown("cuba", {"cuban"}) == "cuban"
-    assert resolve_unknown("began", {"beg"}) == "began"  # a bare "an" only after a vowel
+    assert resolve_unknown("chilean", {"chile"}) == "chile"
+    assert resolve_unknown("began", {"beg"}) == "began"  # "an" only after "e" or "i"
+    assert resolve_unknown("give", {"given"}) == "give"  # "n" only after "a"
 
 
 def test_no_shared_word_no_hits(seed_index: PassageIndex) -> None:
