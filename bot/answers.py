@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 from bot.similarity import best_similarity, load_model
 from bot.spelling import respell
@@ -252,7 +253,8 @@ def unknown_names(question: str, index: PassageIndex) -> list[str]:
     """Names in `question` that the essays never use: "Putin" in "What did Putin say?".
 
     A name is a capitalised word that does not open a sentence; in a question mostly in
-    capitals (Title Case, or CAPS LOCK) capitals say nothing, so none is a name.
+    capitals (Title Case, or CAPS LOCK) capitals say nothing, so none is a name. Words of
+    the essays' titles count as used.
     """
     inner = [  # words that do not open a sentence, where a capital means something
         word.group()
@@ -262,12 +264,18 @@ def unknown_names(question: str, index: PassageIndex) -> list[str]:
     capitalised = [word for word in inner if word[0].isupper()]
     if 2 * len(capitalised) > len(inner):
         return []
+    titles = _title_terms(index)  # "the Manifesto" may name an essay by its title
     names = []
     for word in capitalised:
         terms = index.query(word)
-        if terms and not any(term in index for term in terms):
+        if terms and not any(term in index or term in titles for term in terms):
             names.append(word)
     return names
+
+
+@lru_cache(maxsize=8)
+def _title_terms(index: PassageIndex) -> frozenset[str]:
+    return frozenset(analyze(" ".join(document.title for document in index.documents)))
 
 
 def _answers_the_kind_asked(question: str, quotes: Sequence[Quote]) -> bool:

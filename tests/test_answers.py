@@ -157,6 +157,12 @@ def test_unknown_names(seed_index: PassageIndex, question: str, names: list[str]
     assert unknown_names(question, seed_index) == names
 
 
+def test_a_word_of_an_essays_title_is_no_unknown_name(essays: Path) -> None:
+    index = PassageIndex(load_documents(essays))  # "Keeping an Orchard": no "orchard" in its text
+    assert unknown_names("When does the Orchard essay say to prune?", index) == []
+    assert unknown_names("When does the Vineyard essay say to prune?", index) == ["Vineyard"]
+
+
 def test_a_question_naming_what_the_essays_never_name_is_declined(
     seed_index: PassageIndex,
 ) -> None:
