@@ -170,6 +170,11 @@ def model_table() -> list[str]:
 
 SECOND = PassageIndex(load_documents(ROOT / "tests/eval/second-essay"))
 SECOND_QUESTIONS = load_questions(ROOT / "tests/eval/second-essay.jsonl")
+# Where the answer checks and respelling are measured: (index, questions) by name.
+ESSAY_SETS = {
+    **{h: (INDEX, qs) for h, qs in HALVES.items()},
+    "second essay": (SECOND, SECOND_QUESTIONS),
+}
 
 
 FUSION_K = 60  # reciprocal rank fusion's constant, from its paper (Cormack et al., 2009)
@@ -402,10 +407,7 @@ def end_to_end_threshold() -> float:
 
 
 def answer_type_table(threshold: float) -> list[str]:
-    sets = {
-        **{h: (INDEX, qs) for h, qs in HALVES.items()},
-        "second essay": (SECOND, SECOND_QUESTIONS),
-    }
+    sets = ESSAY_SETS
     lines = [
         "| checks | " + " | ".join(f"{s} answered | {s} declined" for s in sets) + " |",
         "| --- |" + " ---: | ---: |" * len(sets),
@@ -429,10 +431,7 @@ def answer_type_table(threshold: float) -> list[str]:
 
 def typo_table(threshold: float) -> list[str]:
     """S@1, answered and declined with one slip per question, respelling off and on."""
-    sets = {
-        **{h: (INDEX, qs) for h, qs in HALVES.items()},
-        "second essay": (SECOND, SECOND_QUESTIONS),
-    }
+    sets = ESSAY_SETS
     lines = [
         "| questions | respelling | "
         + " | ".join(f"{s} S@1 | {s} answered | {s} declined" for s in sets)
