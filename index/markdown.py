@@ -1,8 +1,8 @@
 """Markdown's markup taken off the words, so passages read (and are quoted) as prose.
 
 Block level, for the parser: list items, blockquote markers, table rows, link definitions.
-Inline: emphasis, code spans, links and images (their text kept), HTML tags and entities,
-backslash escapes.
+Inline: emphasis, code spans, links and images (their text kept), HTML tags, entities and
+comments, backslash escapes.
 """
 
 from __future__ import annotations
