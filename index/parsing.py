@@ -110,7 +110,12 @@ class _Builder:
 
 
 def _parse_plain(lines: list[str], builder: _Builder) -> None:
-    for block in _blocks(lines):
+    for number, block in enumerate(_blocks(lines)):
+        if number == 0 and len(block) > 1 and all(map(_is_heading_line, block)):
+            # Short lines opening the file (title, byline, date) are its front, not headings.
+            for line in block:
+                builder.paragraph(line)
+            continue
         # One paragraph per line when lines are too long to be hard-wrapped, or when each
         # one ends a sentence (wrapping breaks lines mid-sentence); else one wrapped paragraph.
         inner = [line for line in block[:-1] if not _is_heading_line(line)]

@@ -163,6 +163,19 @@ def test_plain_text_wrapped_paragraphs_and_headings() -> None:
     )
 
 
+def test_plain_text_title_byline_and_date_are_text_not_headings() -> None:
+    text = "THE QUIET REVOLUTION IN TEA\nBy Jane Doe\nMarch 3, 2021\n\nTea is popular.\n\n"
+    text += "Origins\n\nLegend says an emperor found it.\n"
+    document = parse_document(text, stem="tea", markdown=False, source="tea.txt")
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        (
+            "Introduction",
+            ("THE QUIET REVOLUTION IN TEA", "By Jane Doe", "March 3, 2021", "Tea is popular."),
+        ),
+        ("Origins", ("Legend says an emperor found it.",)),
+    ]
+
+
 def test_trailing_heading_like_line_is_kept_as_text() -> None:
     document = parse_document(
         "A paragraph.\nThanks for reading\n", stem="a", markdown=False, source="a.txt"
