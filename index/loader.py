@@ -88,9 +88,10 @@ def essay_bytes(folder: Path) -> int:
 def fingerprint(folder: Path) -> str:
     """A digest of every essay's name and bytes: it changes with any edit."""
     digest = hashlib.sha256()
+    base = _base(folder)
     for path in _checked_files(folder):
         data = _read_bytes(path)
-        digest.update(f"{path.relative_to(_base(folder)).as_posix()}\0{len(data)}\0".encode())
+        digest.update(f"{path.relative_to(base).as_posix()}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
 
@@ -98,7 +99,8 @@ def fingerprint(folder: Path) -> str:
 def load_documents(folder: Path) -> list[Document]:
     """Load every essay below `folder` (or the one essay it names); empty ones are skipped."""
     paths = _checked_files(folder)
-    stems = [str(path.relative_to(_base(folder)).with_suffix("")) for path in paths]
+    base = _base(folder)
+    stems = [str(path.relative_to(base).with_suffix("")) for path in paths]
     taken = Counter(stems)
     documents: list[Document] = []
     for path, stem in zip(paths, stems, strict=True):

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import chain, groupby
 
-from index.analyzer import analyze, normalize, query_terms, words
+from index.analyzer import analyze, normalize, query_terms
+from index.analyzer import words as words_of
 from index.bm25 import BM25
 from index.documents import Document
 from index.passages import MAX_PASSAGE_WORDS, Passage, split_passages
@@ -92,7 +93,7 @@ class PassageIndex:
     def words(self) -> frozenset[str]:
         """Every word the essays use, normalised: what a misspelt question word may mean."""
         texts = {p.section for p in self.passages} | {p.text for p in self.passages}
-        return frozenset(chain.from_iterable(map(words, texts)))
+        return frozenset(chain.from_iterable(map(words_of, texts)))
 
     def __contains__(self, term: object) -> bool:
         """Whether an index term occurs anywhere in the corpus."""
