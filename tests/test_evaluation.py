@@ -101,9 +101,18 @@ SECOND_ESSAY_FLOORS = {"success_at_3": 0.95, "answer_rate": 0.90, "abstention_ra
 THIRD_ESSAY_FLOORS = {"success_at_3": 0.95, "answer_rate": 0.95, "abstention_rate": 0.80}
 
 
+# The fourth essay (night trains, session 5, questions in other words than the essay's):
+# floors at its first reading, which are low: BM25 cannot match "obstacle" to "bottleneck".
+FOURTH_ESSAY_FLOORS = {"success_at_3": 0.70, "answer_rate": 0.70, "abstention_rate": 0.90}
+
+
 @pytest.mark.parametrize(
     ("essay", "floors"),
-    [("second-essay", SECOND_ESSAY_FLOORS), ("third-essay", THIRD_ESSAY_FLOORS)],
+    [
+        ("second-essay", SECOND_ESSAY_FLOORS),
+        ("third-essay", THIRD_ESSAY_FLOORS),
+        ("fourth-essay", FOURTH_ESSAY_FLOORS),
+    ],
 )
 def test_other_essay_floors(essay: str, floors: dict[str, float]) -> None:
     answerer = Answerer(PassageIndex(load_documents(EVAL / essay)))
