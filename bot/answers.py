@@ -50,6 +50,14 @@ _WHEN_OR_HOW_MANY = re.compile(
     r"speed|temperature|salary|income|length|height|width|depth|weight|budget|number))\b",
     re.IGNORECASE,
 )
+# A sentence opening with a pronoun ("It bought the rolling stock") is quoted with the
+# sentence before it, which says what the pronoun stands for ("The Austrian railway ÖBB ...").
+# "It seems" and "it appears" stand for nothing.
+_NEEDS_ANTECEDENT = re.compile(
+    r"[\"'“‘(]*((but|and|yet|so),? )?(it|its|they|their|them|this|these|those|he|his|she|her|"
+    r"such)\b(?! (would )?(seems?|appears?)\b)",
+    re.IGNORECASE,
+)
 _LETTERS = re.compile(r"[^\W\d_][\w'’-]*")
 _OPENS_SENTENCE = tuple(".!?:;\"'“‘(")
 _TIME_OR_NUMBER = re.compile(
@@ -218,7 +226,12 @@ class Answerer:
             for start, end in self._best_sentences(hit.passage.text, terms):
                 # A repeated sentence maps to one place, so the set quotes it once.
                 home, start, end = self.index.home(hit.passage, start, end)
-                chosen.setdefault(home.id, (home, set()))[1].add((start, end))
+                spans = chosen.setdefault(home.id, (home, set()))[1]
+                spans.add((start, end))
+                # ... and so is the sentence a pronoun needs, unless its copy lives elsewhere
+                before = _antecedent(home.text, start)
+                if before and self.index.home(home, *before) == (home, *before):
+                    spans.add(before)
         scores = {hit.passage.id: hit.score for hit in hits}
         quotes: list[Quote] = []
         for passage_id, (passage, spans) in chosen.items():
@@ -229,7 +242,9 @@ class Answerer:
         return tuple(quotes)
 
     def _best_sentences(self, text: str, terms: set[str]) -> list[tuple[int, int]]:
-        """Spans of the (up to) `max_sentences` sentences of `text` that best match `terms`."""
+        """Spans of the sentences of `text` that best match `terms`: the best, then more while
+        they and the sentences before those opening with a pronoun (quoted too) number at
+        most `max_sentences`."""
         scored = [
             (
                 sum(self.index.idf(t) for t in terms & set(self.index.terms(text[start:end]))),
@@ -241,7 +256,25 @@ class Answerer:
         top = max((weight for weight, _, _ in scored), default=0.0)
         ranked = sorted(s for s in scored if s[0] > 0 and s[0] >= self.sentence_ratio * top)
         ranked.sort(key=lambda s: -s[0])  # stable: equal weights stay in text order
-        return [(start, end) for _, start, end in ranked[: self.max_sentences]]
+        best: list[tuple[int, int]] = []
+        quoted = 0  # sentences, counting the ones before those that open with a pronoun
+        for _, start, end in ranked:
+            before = _antecedent(text, start)
+            cost = 1 + (before is not None and before not in best)
+            if not best or quoted + cost <= self.max_sentences:  # the best, whatever it costs
+                best.append((start, end))
+                quoted += cost
+        return best
+
+
+def _antecedent(text: str, start: int) -> tuple[int, int] | None:
+    """The span of the sentence before the one at `start` of `text`, if that one opens with a
+    pronoun and is not the first."""
+    if not _NEEDS_ANTECEDENT.match(text, start):
+        return None
+    spans = sentence_spans(text)
+    i = next((i for i, (s, _) in enumerate(spans) if s == start), 0)
+    return spans[i - 1] if i else None
 
 
 def _asks_for_time_or_amount(question: str) -> bool:

@@ -138,6 +138,35 @@ def test_when_and_how_many_need_a_time_or_amount_in_the_quotes(tmp_path: Path) -
     assert answerer.ask("What is the cost of the old pier's rebuild?").answered  # "cost": not asked
 
 
+def test_a_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(tmp_path: Path) -> None:
+    (tmp_path / "rail.md").write_text(
+        "# Rail\n\nThe Austrian railway took the opposite view. It bought the sleeping cars "
+        "and relaunched the routes under the Nightjet brand. Fares rose in 2020.\n\n"
+        "Ferries stayed as they were. It seems the Nightjet idea spread.\n\n"
+        "They sold well. The buses ran empty.\n",
+        encoding="utf-8",
+    )
+    answerer = Answerer(PassageIndex(load_documents(tmp_path)), min_confidence=0.0)
+    quotes = [q.text for q in answerer.ask("Who relaunched the Nightjet brand?").quotes]
+    # The antecedent joins the quote; the fares sentence, matching nothing, stays out.
+    assert quotes[0] == (
+        "The Austrian railway took the opposite view. It bought the sleeping cars and "
+        "relaunched the routes under the Nightjet brand."
+    )
+    # "It seems" stands for nothing; a passage's first sentence has nothing before it.
+    spread = answerer.ask("Did the idea spread?").quotes
+    assert [q.text for q in spread] == ["It seems the Nightjet idea spread."]
+    sold = answerer.ask("What sold well?").quotes
+    assert [q.text for q in sold] == ["They sold well."]
+    # The sentence before counts against max_sentences, but the best sentence is always quoted.
+    two = Answerer(answerer.index, min_confidence=0.0, max_sentences=2)
+    assert [q.text for q in two.ask("Which brand relaunched the routes in 2020?").quotes] == [
+        quotes[0]
+    ]
+    one = Answerer(answerer.index, min_confidence=0.0, max_sentences=1)
+    assert one.ask("Who relaunched the Nightjet brand?").quotes[0].text == quotes[0]
+
+
 @pytest.mark.parametrize(
     ("question", "names"),
     [
