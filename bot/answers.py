@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
 
@@ -103,6 +103,8 @@ class Answer:
     sections: tuple[tuple[str, str], ...] = ()
     # Why a question confident enough was still declined ("" otherwise), for :debug.
     declined_because: str = ""
+    # The question as it was looked up, when respelling changed it ("" otherwise).
+    read_as: str = ""
 
     @property
     def answered(self) -> bool:
@@ -158,24 +160,20 @@ class Answerer:
         read = self.read(question)
         hits = tuple(self.index.search(read, k or self.top_k))
         confidence = self.confidence(read, hits)
+        declined = Answer(question, Outcome.NOT_COVERED, (), hits, confidence, self._pointers(hits))
+        declined = replace(declined, read_as="" if read == question else read)
         if not hits or confidence < self.min_confidence:
-            return self._declined(question, hits, confidence)  # weak evidence
+            return declined  # weak evidence
         quotes = self._quotes(read, hits)
         if not quotes:
-            return self._declined(question, hits, confidence, "only a section heading matched")
+            return replace(declined, declined_because="only a section heading matched")
         if self.answer_types and not _answers_the_kind_asked(read, quotes):
             because = "it asks for a time or amount and no quote holds one"
-            return self._declined(question, hits, confidence, because)
+            return replace(declined, declined_because=because)
         if self.known_names and (names := unknown_names(read, self.index)):
             because = f"it names {', '.join(names)}, which the essays never use"
-            return self._declined(question, hits, confidence, because)
-        return Answer(question, Outcome.ANSWERED, quotes, hits, confidence)
-
-    def _declined(
-        self, question: str, hits: tuple[Hit, ...], confidence: float, because: str = ""
-    ) -> Answer:
-        pointers = self._pointers(hits)
-        return Answer(question, Outcome.NOT_COVERED, (), hits, confidence, pointers, because)
+            return replace(declined, declined_because=because)
+        return replace(declined, outcome=Outcome.ANSWERED, quotes=quotes, sections=())
 
     def read(self, question: str) -> str:
         """`question` as it is looked up: with `spelling`, misspelt words put right."""

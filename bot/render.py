@@ -139,9 +139,11 @@ def _hit(hit: Hit) -> dict[str, Any]:
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
-    """The JSON shape of DESIGN.md: question, answered, quotes, hits."""
+    """The JSON shape of DESIGN.md: question, answered, quotes, hits; and `read_as`, the
+    question as it was looked up, when misspelt words were put right."""
     return {
         "question": answer.question,
+        **({"read_as": answer.read_as} if answer.read_as else {}),
         "answered": answer.answered,
         "quotes": [
             {"text": q.text, **_location(q.passage), "score": q.score} for q in answer.quotes

@@ -79,8 +79,8 @@ class Repl:
             answer = self.answerer.ask(line, k=self.k)
             several = len(self.documents) > 1
             self.say(render_answer(answer, with_document=several, width=text_width()))
-            read = self.answerer.read(line.strip()) if self.debug else line.strip()
-            if read != line.strip():  # only in :debug, where respelling is shown
+            read = answer.read_as or answer.question
+            if self.debug and answer.read_as:  # respelling is shown in :debug only
                 self.say(f"\nread as: {printable(read)}")
             if self.debug and not answer.hits:
                 self.say("\nconfidence 0.00: no passage shares a word with the question")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answers import Answerer
+from bot.render import answer_to_dict
 from bot.spelling import neighbours, respell
 from index import PassageIndex
 
@@ -52,5 +53,8 @@ def test_a_misspelt_question_is_answered_as_the_right_one(seed_index: PassageInd
     slip = Answerer(seed_index).ask("What did Lukashnko say about the goverment?")
     assert slip.answered and slip.quotes == right.quotes
     assert slip.question == "What did Lukashnko say about the goverment?"  # as asked
+    assert slip.read_as == "What did Lukashenko say about the government?" and not right.read_as
+    assert answer_to_dict(slip)["read_as"] == slip.read_as  # JSON says how it was read
+    assert "read_as" not in answer_to_dict(right)
     # Without respelling, "Lukashnko" is a name the essays never use.
     assert not Answerer(seed_index, spelling=False).ask(slip.question).answered
