@@ -158,22 +158,30 @@ class Answerer:
         if len(question) > MAX_QUESTION_CHARS:
             return Answer(question, Outcome.TOO_LONG, (), (), 0.0)
         read = self.read(question)
-        hits = tuple(self.index.search(read, k or self.top_k))
+        answer = self._answer(question, read, k or self.top_k)
+        return replace(answer, read_as=read) if read != question else answer
+
+    def _answer(self, question: str, read: str, k: int) -> Answer:
+        hits = tuple(self.index.search(read, k))
         confidence = self.confidence(read, hits)
-        declined = Answer(question, Outcome.NOT_COVERED, (), hits, confidence, self._pointers(hits))
-        declined = replace(declined, read_as="" if read == question else read)
         if not hits or confidence < self.min_confidence:
-            return declined  # weak evidence
+            return self._declined(question, hits, confidence)  # weak evidence
         quotes = self._quotes(read, hits)
         if not quotes:
-            return replace(declined, declined_because="only a section heading matched")
+            return self._declined(question, hits, confidence, "only a section heading matched")
         if self.answer_types and not _answers_the_kind_asked(read, quotes):
             because = "it asks for a time or amount and no quote holds one"
-            return replace(declined, declined_because=because)
+            return self._declined(question, hits, confidence, because)
         if self.known_names and (names := unknown_names(read, self.index)):
             because = f"it names {', '.join(names)}, which the essays never use"
-            return replace(declined, declined_because=because)
-        return replace(declined, outcome=Outcome.ANSWERED, quotes=quotes, sections=())
+            return self._declined(question, hits, confidence, because)
+        return Answer(question, Outcome.ANSWERED, quotes, hits, confidence)
+
+    def _declined(
+        self, question: str, hits: tuple[Hit, ...], confidence: float, because: str = ""
+    ) -> Answer:
+        pointers = self._pointers(hits)
+        return Answer(question, Outcome.NOT_COVERED, (), hits, confidence, pointers, because)
 
     def read(self, question: str) -> str:
         """`question` as it is looked up: with `spelling`, misspelt words put right."""
