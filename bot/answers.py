@@ -13,6 +13,7 @@ from bot.spelling import respell
 from index import Hit, Passage, PassageIndex, analyze, sentence_spans
 
 __all__ = [
+    "CLOSER_IN_MEANING",
     "COVERAGE_WEIGHT",
     "MAX_QUESTION_CHARS",
     "MIN_CONFIDENCE",
@@ -24,9 +25,10 @@ __all__ = [
 ]
 
 MAX_QUESTION_CHARS = 1000
-# Both chosen on the tuning half of the gold questions (docs/retrieval.md).
+# Chosen on the tuning half of the gold questions (docs/retrieval.md).
 MIN_CONFIDENCE = 0.42
 COVERAGE_WEIGHT = 0.30
+CLOSER_IN_MEANING = 0.05
 _POINTERS = 4
 
 # Question-framing words: when the essays never use them they say nothing about whether
@@ -116,7 +118,9 @@ class Answerer:
     """Turns a question into an Answer; all thresholds are parameters.
 
     - `min_confidence`: the least `confidence()` at which the essays count as answering.
-    - `close_ratio`: further passages are quoted when they score at least this share of the best.
+    - `close_ratio`: further passages are quoted when they score at least this share of the best,
+    - `closer_in_meaning`: or when their nearest sentence is closer in meaning to the question,
+      by at least this much, than the best passage's.
     - `sentence_ratio`: sentences quoted score at least this share of the passage's best sentence.
     - `answer_types`: a question asking when, how many or for a quantity needs a time or
       amount in the quotes.
@@ -131,6 +135,7 @@ class Answerer:
         top_k: int = 5,
         min_confidence: float = MIN_CONFIDENCE,
         close_ratio: float = 0.75,
+        closer_in_meaning: float = CLOSER_IN_MEANING,
         sentence_ratio: float = 0.5,
         max_passages: int = 3,
         max_sentences: int = 3,
@@ -142,6 +147,7 @@ class Answerer:
         self.top_k = top_k
         self.min_confidence = min_confidence
         self.close_ratio = close_ratio
+        self.closer_in_meaning = closer_in_meaning
         self.sentence_ratio = sentence_ratio
         self.max_passages = max_passages
         self.max_sentences = max_sentences
@@ -224,11 +230,13 @@ class Answerer:
     def _quotes(self, question: str, hits: tuple[Hit, ...]) -> tuple[Quote, ...]:
         terms = set(self.index.query(question))
         best = hits[0].score
+        nearest = self.similarity(question, hits[0].passage) + self.closer_in_meaning
         # passage id -> (passage, sentence spans), in rank order
         chosen: dict[str, tuple[Passage, set[tuple[int, int]]]] = {}
         for hit in hits[: self.max_passages]:
-            if hit.score < self.close_ratio * best:
-                break
+            close = hit.score >= self.close_ratio * best
+            if not close and self.similarity(question, hit.passage) < nearest:
+                continue
             for start, end in self._best_sentences(hit.passage.text, terms):
                 # A repeated sentence maps to one place, so the set quotes it once.
                 home, start, end = self.index.home(hit.passage, start, end)

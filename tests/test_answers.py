@@ -167,6 +167,24 @@ def test_a_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(tmp_pat
     assert one.ask("Who relaunched the Nightjet brand?").quotes[0].text == quotes[0]
 
 
+def test_a_passage_closer_in_meaning_than_the_best_is_quoted_too(tmp_path: Path) -> None:
+    (tmp_path / "rail.md").write_text(
+        "# Rail\n\nThe railway station has night trains and day trains on every platform, "
+        "and the trains are painted blue.\n\n"
+        "The railway ended its sleeper services because they lost money every year.\n\n"
+        "Buses leave from the square.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    question = "Why did the railway abandon its night trains?"
+    # BM25 puts the platform paragraph first, far ahead (it shares "night" and "trains").
+    by_words = Answerer(index, min_confidence=0.0, closer_in_meaning=1.0).ask(question)
+    assert [q.passage.paragraph for q in by_words.quotes] == [1]
+    answer = Answerer(index, min_confidence=0.0).ask(question)
+    assert [q.passage.paragraph for q in answer.quotes] == [1, 2]
+    assert answer.hits == by_words.hits  # the ranking is BM25's either way
+
+
 @pytest.mark.parametrize(
     ("question", "names"),
     [
