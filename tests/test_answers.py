@@ -114,15 +114,20 @@ def test_several_documents_cite_the_document(essays: Path) -> None:
     assert 'Keeping an Orchard, "Pruning", ¶1' in render_answer(answer, with_document=True)
 
 
+def _index_of(folder: Path, essay: str) -> PassageIndex:
+    """The index of a folder holding one Markdown essay with the text `essay`."""
+    (folder / "essay.md").write_text(essay, encoding="utf-8")
+    return PassageIndex(load_documents(folder))
+
+
 def test_when_and_how_many_need_a_time_or_amount_in_the_quotes(tmp_path: Path) -> None:
-    (tmp_path / "harbour.md").write_text(
+    index = _index_of(
+        tmp_path,
         "# The Harbour\n\nThe harbour was dredged in 1998, and the old pier was rebuilt.\n\n"
         "The harbour master keeps the fishing fleet and the ferry schedule in good order.\n\n"
         "# The Town\n\nThe town has a market square with a fountain.\n\n"
         "Gulls nest on the church roof.\n\nThe bakery sells rye bread.\n",
-        encoding="utf-8",
     )
-    index = PassageIndex(load_documents(tmp_path))
     answerer = Answerer(index, min_confidence=0.0)
     dated = answerer.ask("When was the harbour dredged?")
     assert dated.answered and "1998" in dated.quotes[0].text
@@ -139,14 +144,14 @@ def test_when_and_how_many_need_a_time_or_amount_in_the_quotes(tmp_path: Path) -
 
 
 def test_a_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(tmp_path: Path) -> None:
-    (tmp_path / "rail.md").write_text(
+    index = _index_of(
+        tmp_path,
         "# Rail\n\nThe Austrian railway took the opposite view. It bought the sleeping cars "
         "and relaunched the routes under the Nightjet brand. Fares rose in 2020.\n\n"
         "Ferries stayed as they were. It seems the Nightjet idea spread.\n\n"
         "They sold well. The buses ran empty.\n",
-        encoding="utf-8",
     )
-    answerer = Answerer(PassageIndex(load_documents(tmp_path)), min_confidence=0.0)
+    answerer = Answerer(index, min_confidence=0.0)
     quotes = [q.text for q in answerer.ask("Who relaunched the Nightjet brand?").quotes]
     # The antecedent joins the quote; the fares sentence, matching nothing, stays out.
     assert quotes[0] == (
@@ -159,23 +164,22 @@ def test_a_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(tmp_pat
     sold = answerer.ask("What sold well?").quotes
     assert [q.text for q in sold] == ["They sold well."]
     # The sentence before counts against max_sentences, but the best sentence is always quoted.
-    two = Answerer(answerer.index, min_confidence=0.0, max_sentences=2)
+    two = Answerer(index, min_confidence=0.0, max_sentences=2)
     assert [q.text for q in two.ask("Which brand relaunched the routes in 2020?").quotes] == [
         quotes[0]
     ]
-    one = Answerer(answerer.index, min_confidence=0.0, max_sentences=1)
+    one = Answerer(index, min_confidence=0.0, max_sentences=1)
     assert one.ask("Who relaunched the Nightjet brand?").quotes[0].text == quotes[0]
 
 
 def test_a_passage_closer_in_meaning_than_the_best_is_quoted_too(tmp_path: Path) -> None:
-    (tmp_path / "rail.md").write_text(
+    index = _index_of(
+        tmp_path,
         "# Rail\n\nThe railway station has night trains and day trains on every platform, "
         "and the trains are painted blue.\n\n"
         "The railway ended its sleeper services because they lost money every year.\n\n"
         "Buses leave from the square.\n",
-        encoding="utf-8",
     )
-    index = PassageIndex(load_documents(tmp_path))
     question = "Why did the railway abandon its night trains?"
     # BM25 puts the platform paragraph first, far ahead (it shares "night" and "trains").
     by_words = Answerer(index, min_confidence=0.0, closer_in_meaning=1.0).ask(question)
