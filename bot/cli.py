@@ -172,6 +172,10 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
             ]
             for kind in ("wrongly_declined", "wrongly_answered")
         }
+        wrong["wrongly_quoted"] = [
+            {"question": r.question.question, "quoted": [p.id for p in r.quoted]}
+            for r in metrics.wrongly_quoted
+        ]
         print(json.dumps({**figures, "questions": len(questions), "misses": misses, **wrong}))
         return 0
     answerable = len(metrics.answerable)
@@ -191,6 +195,10 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
             print(f"\n{label} ({len(results)}), with confidence:")
             for result in results:
                 print(f"  {result.confidence:.2f}  {result.question.question}")
+    if wrongly_quoted := metrics.wrongly_quoted:
+        print(f"\nanswered from passages without the answer ({len(wrongly_quoted)}), quoting:")
+        for result in wrongly_quoted:
+            print(f"  {result.question.question}\n    {', '.join(p.id for p in result.quoted)}")
     return 0
 
 
@@ -202,6 +210,7 @@ _METRICS = {
     "ndcg": "nDCG@10",
     "answer_rate": "answered (answerable)",
     "abstention_rate": "declined (unanswerable)",
+    "quoted_relevant": "answers quoting a relevant ¶",
 }
 
 

@@ -51,6 +51,9 @@ class Result:
     answered: bool
     ndcg: float
     confidence: float
+    # The passages the answer quotes, and whether one of them is relevant.
+    quoted: tuple[Passage, ...] = ()
+    quoted_relevant: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ class Metrics:
     ndcg: float
     answer_rate: float
     abstention_rate: float
+    # Of the answerable questions answered, the share whose quotes include a relevant passage.
+    quoted_relevant: float = 0.0
 
     @property
     def answerable(self) -> list[Result]:
@@ -80,6 +85,11 @@ class Metrics:
     def wrongly_declined(self) -> list[Result]:
         """Answerable questions the bot declined."""
         return [r for r in self.answerable if not r.answered]
+
+    @property
+    def wrongly_quoted(self) -> list[Result]:
+        """Answerable questions answered, but with quotes from no relevant passage."""
+        return [r for r in self.answerable if r.answered and not r.quoted_relevant]
 
     @property
     def wrongly_answered(self) -> list[Result]:
@@ -136,6 +146,7 @@ def evaluate(answerer: Answerer, questions: Sequence[EvalQuestion]) -> Metrics:
         [a.hits for a in answers],
         [a.answered for a in answers],
         [a.confidence for a in answers],
+        [tuple(dict.fromkeys(quote.passage for quote in a.quotes)) for a in answers],
     )
 
 
@@ -145,19 +156,25 @@ def judge(
     rankings: Sequence[Sequence[Hit]],
     answered: Sequence[bool],
     confidences: Sequence[float] | None = None,
+    quoted: Sequence[tuple[Passage, ...]] | None = None,
 ) -> Metrics:
-    """Metrics for given rankings (best first) and answer decisions, one per question."""
+    """Metrics for given rankings (best first), answer decisions and quoted passages."""
     results = []
     confidences = confidences or [0.0] * len(questions)
-    for q, hits, said, confidence in zip(questions, rankings, answered, confidences, strict=True):
+    quoted = quoted or [()] * len(questions)
+    rows = zip(questions, rankings, answered, confidences, quoted, strict=True)
+    for q, hits, said, confidence, cited in rows:
         hits = tuple(hits[:DEPTH])
         relevance = [_is_relevant(h.passage, q.relevant) for h in hits]
         first = relevance.index(True) + 1 if any(relevance) else 0
         total = len(relevant_passages(passages, q)) if q.relevant else 0
         if q.relevant and not total:
             raise EvalError(f"no passage contains the excerpts of {q.question!r}; check them")
-        results.append(Result(q, hits, first, said, _ndcg(relevance, total), confidence))
+        right = any(_is_relevant(p, q.relevant) for p in cited) if q.relevant else False
+        ndcg = _ndcg(relevance, total)
+        results.append(Result(q, hits, first, said, ndcg, confidence, cited, right))
     answerable = [r for r in results if r.question.relevant]
+    answered_answerable = [r for r in answerable if r.answered]
     unanswerable = [r for r in results if not r.question.relevant]
 
     def mean(values: Sequence[float]) -> float:
@@ -172,6 +189,7 @@ def judge(
         ndcg=mean([r.ndcg for r in answerable]),
         answer_rate=mean([r.answered for r in answerable]),
         abstention_rate=mean([not r.answered for r in unanswerable]),
+        quoted_relevant=mean([r.quoted_relevant for r in answered_answerable]),
     )
 
 

@@ -33,7 +33,6 @@ from bot.evaluation import (  # noqa: E402
     evaluate,
     judge,
     load_questions,
-    relevant_passages,
     with_typos,
 )
 from index import Hit, PassageIndex, load_documents  # noqa: E402
@@ -505,18 +504,15 @@ def quoting_table() -> list[str]:
     for name, margin in variants.items():
         cells = []
         for group in groups.values():
-            right = passages = answered = 0
-            for index, questions in group:
-                answerer = Answerer(index, closer_in_meaning=margin)
-                for q in questions:
-                    answer = answerer.ask(q.question)
-                    if not (q.relevant and answer.answered):
-                        continue
-                    quoted = {quote.passage.id for quote in answer.quotes}
-                    relevant = {p.id for p in relevant_passages(index.passages, q)}
-                    answered, right = answered + 1, right + bool(quoted & relevant)
-                    passages += len(quoted)
-            cells += [f"{right / answered:.3f}", f"{passages / answered:.2f}"]
+            answered = [
+                result
+                for index, questions in group
+                for result in evaluate(Answerer(index, closer_in_meaning=margin), questions).results
+                if result.question.relevant and result.answered
+            ]
+            right = sum(r.quoted_relevant for r in answered) / len(answered)
+            passages = sum(len(r.quoted) for r in answered) / len(answered)
+            cells += [f"{right:.3f}", f"{passages:.2f}"]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return lines
 
@@ -564,6 +560,21 @@ def threshold_transfer_table(shipped: float) -> list[str]:
         name = f"{threshold:.2f}" + (" (**shipped**)" if threshold == shipped else "")
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {mean:.3f} |")
     return lines
+
+
+END_TO_END_HEADER = (
+    "| {} | S@1 | S@3 | S@5 | MRR@10 | nDCG@10 | answered | declined | right quotes |\n"
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+)
+
+
+def end_to_end_row(name: str, m: Metrics) -> str:
+    """One row of what `essaybot eval` prints."""
+    figures = (
+        m.success_at_1, m.success_at_3, m.success_at_5, m.mrr, m.ndcg,
+        m.answer_rate, m.abstention_rate, m.quoted_relevant,
+    )  # fmt: skip
+    return f"| {name} | " + " | ".join(f"{f:.3f}" for f in figures) + " |"
 
 
 def main() -> None:
@@ -705,17 +716,15 @@ def main() -> None:
         "",
         "## Shipped configuration, end to end (`essaybot eval`)",
         "",
-        "| half | S@1 | S@3 | S@5 | MRR@10 | nDCG@10 | answered | declined |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "*Right quotes*: of the answerable questions answered, the share quoting a relevant",
+        "passage.",
+        "",
+        END_TO_END_HEADER.format("half"),
     ]
     final["held-out, first batch only"] = evaluate(
         answerer, load_questions(ROOT / "tests/eval/heldout.jsonl")
     )
-    for half, m in final.items():
-        lines.append(
-            f"| {half} | {m.success_at_1:.3f} | {m.success_at_3:.3f} | {m.success_at_5:.3f} | "
-            f"{m.mrr:.3f} | {m.ndcg:.3f} | {m.answer_rate:.3f} | {m.abstention_rate:.3f} |"
-        )
+    lines += [end_to_end_row(half, m) for half, m in final.items()]
     other_essays = {name: evaluate(Answerer(i), qs) for name, (i, qs) in OTHER_ESSAYS.items()}
     lines += [
         "",
@@ -734,13 +743,8 @@ def main() -> None:
         "tests/eval/fourth-essay.jsonl --seeds tests/eval/fourth-essay` (likewise for the",
         "others).",
         "",
-        "| essay | S@1 | S@3 | S@5 | MRR@10 | nDCG@10 | answered | declined |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-        *(
-            f"| {name} | {m.success_at_1:.3f} | {m.success_at_3:.3f} | {m.success_at_5:.3f} | "
-            f"{m.mrr:.3f} | {m.ndcg:.3f} | {m.answer_rate:.3f} | {m.abstention_rate:.3f} |"
-            for name, m in other_essays.items()
-        ),
+        END_TO_END_HEADER.format("essay"),
+        *(end_to_end_row(name, m) for name, m in other_essays.items()),
         "",
         "Does the threshold carry over? Answered / declined on each of these essays, and the",
         "mean of answered + declined over the three, at thresholds around the shipped one:",

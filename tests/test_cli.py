@@ -152,7 +152,7 @@ def test_eval_without_files_away_from_the_repository_says_what_to_pass(
     assert err.count("\n") == 1 and "pass one or more JSON Lines files" in err
 
 
-def test_eval_lists_wrong_abstentions_with_their_confidence(
+def test_eval_lists_wrong_abstentions_and_wrong_quotes(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     # Labels the bot must disagree with: an answered question marked unanswerable, and an
@@ -161,6 +161,8 @@ def test_eval_lists_wrong_abstentions_with_their_confidence(
         {"question": "Lukashenko", "relevant": []},
         {"question": "How do I bake bread?", "relevant": ["Belarusian president criticizing"]},
         {"question": "Are Moscow and Minsk formally allies?", "relevant": ["formally allies"]},
+        # answered, from a passage other than the labelled one
+        {"question": "Who is Lukashenko?", "relevant": ["formally allies"]},
     ]
     file = tmp_path / "labels.jsonl"
     file.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
@@ -170,8 +172,12 @@ def test_eval_lists_wrong_abstentions_with_their_confidence(
     assert [r["question"] for r in report["wrongly_answered"]] == ["Lukashenko"]
     assert [r["question"] for r in report["wrongly_declined"]] == ["How do I bake bread?"]
     assert report["wrongly_answered"][0]["confidence"] > report["wrongly_declined"][0]["confidence"]
+    quoted = ["russia-belarus/choosing-between-bad-and-bad/2"]
+    assert report["wrongly_quoted"] == [{"question": "Who is Lukashenko?", "quoted": quoted}]
+    assert report["quoted_relevant"] == 0.5  # "formally allies" is answered from its passage
     code, out, _ = run(capsys, "eval", str(file), "--seeds", str(SEEDS))
     assert "declined, though answerable (1)" in out and "answered, though unanswerable (1)" in out
+    assert "answered from passages without the answer (1)" in out
 
 
 @pytest.mark.parametrize(

@@ -13,11 +13,12 @@ from bot.evaluation import (
     EvalError,
     EvalQuestion,
     evaluate,
+    judge,
     load_questions,
     relevant_passages,
     with_typos,
 )
-from index import PassageIndex, load_documents, normalize, split_sentences
+from index import Hit, PassageIndex, load_documents, normalize, split_sentences
 
 EVAL = Path(__file__).parent / "eval"
 
@@ -62,6 +63,29 @@ def test_metrics_agree_with_ir_measures(answerer: Answerer, name: str) -> None:
         assert getattr(metrics, name) == pytest.approx(expected, abs=1e-9), name
 
 
+def test_answers_quoting_a_relevant_passage(seed_index: PassageIndex) -> None:
+    first, second, third = seed_index.passages[:3]
+    questions = [
+        EvalQuestion("answered from the right passage", (first.text[:40],)),
+        EvalQuestion("answered from another passage", (second.text[:40],)),
+        EvalQuestion("declined", (third.text[:40],)),
+        EvalQuestion("not answerable", ()),
+    ]
+    hits = [Hit(first, 1.0, 1)]
+    metrics = judge(
+        seed_index.passages,
+        questions,
+        [hits] * 4,
+        [True, True, False, True],
+        quoted=[(third, first), (third,), (), (first,)],
+    )
+    assert [r.quoted_relevant for r in metrics.results] == [True, False, False, False]
+    assert metrics.quoted_relevant == 0.5  # of the two answerable questions answered
+    assert [r.question.question for r in metrics.wrongly_quoted] == [
+        "answered from another passage"
+    ]
+
+
 @pytest.mark.parametrize("question", [q.question for q in QUESTIONS])
 def test_answer_checks(answerer: Answerer, question: str) -> None:
     answer = answerer.ask(question)
@@ -84,6 +108,7 @@ HELD_OUT_FLOORS = {
     "mrr": 0.92,
     "answer_rate": 0.95,
     "abstention_rate": 0.90,
+    "quoted_relevant": 0.93,  # of the answers given, those quoting a relevant passage
 }
 
 
