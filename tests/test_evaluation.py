@@ -131,12 +131,17 @@ THIRD_ESSAY_FLOORS = {"success_at_3": 0.95, "answer_rate": 0.95, "abstention_rat
 FOURTH_ESSAY_FLOORS = {"success_at_3": 0.70, "answer_rate": 0.70, "abstention_rate": 0.90}
 
 
+# The fifth essay (remote work, session 5, written after the quoting changes): at first reading.
+FIFTH_ESSAY_FLOORS = {"success_at_3": 0.85, "answer_rate": 0.75, "abstention_rate": 1.00}
+
+
 @pytest.mark.parametrize(
     ("essay", "floors"),
     [
         ("second-essay", SECOND_ESSAY_FLOORS),
         ("third-essay", THIRD_ESSAY_FLOORS),
         ("fourth-essay", FOURTH_ESSAY_FLOORS),
+        ("fifth-essay", FIFTH_ESSAY_FLOORS),
     ],
 )
 def test_other_essay_floors(essay: str, floors: dict[str, float]) -> None:
