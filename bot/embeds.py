@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.answers import Answer
-from bot.render import abstention, citation, group_quotes
+from bot.render import abstention, citation, group_quotes, paragraphs_of
 from index import Document, Section, split_sentences
 
 __all__ = [
@@ -159,7 +159,7 @@ def sections_messages(documents: Sequence[Document]) -> list[list[EmbedSpec]]:
     """The table of contents, one block per document."""
     blocks = []
     for document in documents:
-        lines = [f"**{escape(document.title)}** ({document.paragraph_count} paragraphs)"]
+        lines = [f"**{escape(document.title)}** ({paragraphs_of(document)})"]
         lines += [
             f"{n}. {escape(s.heading)} — {len(s.paragraphs)} ¶"
             for n, s in enumerate(document.sections, start=1)

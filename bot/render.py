@@ -13,6 +13,7 @@ from index import Document, Hit, Passage
 __all__ = [
     "answer_to_dict",
     "citation",
+    "paragraphs_of",
     "printable",
     "render_answer",
     "render_hits",
@@ -94,11 +95,17 @@ def render_hits(hits: Sequence[Hit]) -> str:
     )
 
 
+def paragraphs_of(document: Document) -> str:
+    """How many paragraphs `document` has, in words: "1 paragraph", "18 paragraphs"."""
+    n = document.paragraph_count
+    return f"{n} paragraph" + ("" if n == 1 else "s")
+
+
 def render_sections(documents: Sequence[Document]) -> str:
     """Table of contents: each document's sections with paragraph counts."""
     lines = []
     for document in documents:
-        lines.append(f"{document.title} ({document.paragraph_count} paragraphs)")
+        lines.append(f"{document.title} ({paragraphs_of(document)})")
         width = max(len(s.heading) for s in document.sections)
         for number, section in enumerate(document.sections, start=1):
             count = len(section.paragraphs)

@@ -74,6 +74,12 @@ def test_sections_lists_the_table_of_contents(capsys: pytest.CaptureFixture[str]
     assert "4. In search of an alternative" in out
 
 
+def test_one_paragraph_is_no_paragraphs(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "note.txt").write_text("A single paragraph about whales.\n", encoding="utf-8")
+    code, out, _ = run(capsys, "sections", "--seeds", str(tmp_path))
+    assert code == 0 and out.startswith("Note (1 paragraph)\n")
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
