@@ -170,7 +170,7 @@ def judge(
         total = len(relevant_passages(passages, q)) if q.relevant else 0
         if q.relevant and not total:
             raise EvalError(f"no passage contains the excerpts of {q.question!r}; check them")
-        right = any(_is_relevant(p, q.relevant) for p in cited) if q.relevant else False
+        right = any(_is_relevant(p, q.relevant) for p in cited)  # never, if unanswerable
         ndcg = _ndcg(relevance, total)
         results.append(Result(q, hits, first, said, ndcg, confidence, cited, right))
     answerable = [r for r in results if r.question.relevant]
