@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from bot.answers import Answerer
+from bot.answers import CONFIDENCE_PASSAGES, Answerer
 from bot.render import (
     printable,
     render_answer,
@@ -85,12 +85,16 @@ class Repl:
             if self.debug and not answer.hits:
                 self.say("\nconfidence 0.00: no passage shares a word with the question")
             elif self.debug:
-                coverage = self.answerer.coverage(read, answer.hits[0].passage)
-                similarity = self.answerer.similarity(read, answer.hits[0].passage)
+                sure = max(  # the hit the confidence comes from
+                    answer.hits[:CONFIDENCE_PASSAGES],
+                    key=lambda h: self.answerer.passage_confidence(read, h.passage),
+                )
+                coverage = self.answerer.coverage(read, sure.passage)
+                similarity = self.answerer.similarity(read, sure.passage)
                 but = f", but {answer.declined_because}" if answer.declined_because else ""
                 self.say(
-                    f"\nconfidence {answer.confidence:.2f} (coverage {coverage:.2f}, "
-                    f"similarity {similarity:.2f}; answers from "
+                    f"\nconfidence {answer.confidence:.2f} (passage {sure.rank}: coverage "
+                    f"{coverage:.2f}, similarity {similarity:.2f}; answers from "
                     f"{self.answerer.min_confidence:.2f}){but}; "
                     "ranked passages:\n" + render_hits(answer.hits)
                 )

@@ -63,6 +63,8 @@ def test_every_score_equals_rank_bm25_on_2000_passages() -> None:
         expected = okapi.get_scores(query)
         assert np.array_equal(ours.scores(query), expected)  # the same floats, bit for bit
         assert same_ranking(ours.top(query, 10), reference_top(expected))
+        some = np.array([1999, 0, 7, 7, 1000], dtype=np.int64)
+        assert np.array_equal(ours.scores_of(query, some), expected[some])
 
 
 @settings(max_examples=200, deadline=None)
@@ -80,5 +82,7 @@ def test_small_corpora_match_rank_bm25(corpus: list[list[str]], query: list[str]
     expected = reference_model(corpus).get_scores(query)
     assert np.array_equal(ours.scores(query), expected)
     assert ours.top(query, k) == reference_top(expected, k)
+    some = np.arange(len(corpus), dtype=np.int64)[::-2]  # any passages, in any order
+    assert np.array_equal(ours.scores_of(query, some), expected[some])
     for passage in range(len(corpus)):
         assert ours.score(query, passage) == pytest.approx(expected[passage], rel=1e-12, abs=1e-12)

@@ -98,17 +98,16 @@ def test_answer_checks(answerer: Answerer, question: str) -> None:
     assert len(sentences) == len(set(sentences))  # no sentence twice
 
 
-# The issue's held-out targets are S@1 0.90, S@3 0.97, MRR 0.93, 95% answered and 90%
-# declined. The ranking targets are not met (docs/retrieval.md); these floors are what is
-# measured now on both batches of the held-out half, so that no change makes them worse
-# unnoticed. (The second batch lowered the ranking figures: its questions are harder.)
+# The targets of issue #4 on both batches of the held-out half (docs/retrieval.md): S@1 0.90,
+# S@3 0.97, MRR 0.93, 95% answered, 90% declined; and, measured now, the answers given that
+# quote a relevant passage.
 HELD_OUT_FLOORS = {
-    "success_at_1": 0.88,
-    "success_at_3": 0.95,
-    "mrr": 0.92,
+    "success_at_1": 0.90,
+    "success_at_3": 0.97,
+    "mrr": 0.93,
     "answer_rate": 0.95,
     "abstention_rate": 0.90,
-    "quoted_relevant": 0.93,  # of the answers given, those quoting a relevant passage
+    "quoted_relevant": 0.98,
 }
 
 
@@ -119,7 +118,7 @@ def test_held_out_floors(answerer: Answerer) -> None:
 
 
 # The second essay (another topic, never tuned on): floors at what is measured now.
-SECOND_ESSAY_FLOORS = {"success_at_3": 0.95, "answer_rate": 0.90, "abstention_rate": 0.90}
+SECOND_ESSAY_FLOORS = {"success_at_3": 0.95, "answer_rate": 0.90, "abstention_rate": 1.00}
 
 
 # The third essay (libraries, session 4, read once after every choice): floors at that reading.
@@ -127,12 +126,12 @@ THIRD_ESSAY_FLOORS = {"success_at_3": 0.95, "answer_rate": 0.95, "abstention_rat
 
 
 # The fourth essay (night trains, session 5, questions in other words than the essay's):
-# floors at its first reading, which are low: BM25 cannot match "obstacle" to "bottleneck".
-FOURTH_ESSAY_FLOORS = {"success_at_3": 0.70, "answer_rate": 0.70, "abstention_rate": 0.90}
+# floors at what is measured now, which are low: BM25 cannot match "obstacle" to "bottleneck".
+FOURTH_ESSAY_FLOORS = {"success_at_3": 0.70, "answer_rate": 0.80, "abstention_rate": 0.90}
 
 
-# The fifth essay (remote work, session 5, written after the quoting changes): at first reading.
-FIFTH_ESSAY_FLOORS = {"success_at_3": 0.85, "answer_rate": 0.75, "abstention_rate": 1.00}
+# The fifth essay (remote work, session 5, written after the quoting changes): measured now.
+FIFTH_ESSAY_FLOORS = {"success_at_3": 0.85, "answer_rate": 0.80, "abstention_rate": 1.00}
 
 
 @pytest.mark.parametrize(
@@ -152,12 +151,12 @@ def test_other_essay_floors(essay: str, floors: dict[str, float]) -> None:
 
 
 # The held-out half with one slip of the keys in each question (bot.evaluation.with_typos):
-# floors at what is measured now (without respelling: S@1 0.77, 56% answered).
+# floors at what is measured now (without respelling, session 4: S@1 0.77, 56% answered).
 TYPO_FLOORS = {
-    "success_at_1": 0.85,
-    "success_at_3": 0.93,
-    "answer_rate": 0.86,
-    "abstention_rate": 0.90,
+    "success_at_1": 0.88,
+    "success_at_3": 0.98,
+    "answer_rate": 0.90,
+    "abstention_rate": 0.87,
 }
 
 

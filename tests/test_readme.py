@@ -14,8 +14,8 @@ from tests.test_repl import transcript
 
 _SESSION = (ROOT / "README.md").read_text(encoding="utf-8").split("## Example session")[1]
 _CONSOLE = _SESSION.split("```console\n")[1].split("```")[0]
-# Each `$ essaybot ask "..."` line, and the lines it prints up to the next blank line.
-_EXAMPLES = re.findall(r"^\$ (essaybot ask .+)\n((?:.+\n)+)", _CONSOLE, re.MULTILINE)
+# Each `$ essaybot ask "..."` line, and what it prints up to the blank line before the next `$`.
+_EXAMPLES = re.findall(r"^\$ (essaybot ask .+)\n((?:.*\n)+?)\n(?=\$ )", _CONSOLE, re.MULTILINE)
 
 
 def test_the_readme_shows_ask_examples() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from bot.answers import COVERAGE_WEIGHT, Answerer
+from bot.answers import CONFIDENCE_PASSAGES, COVERAGE_WEIGHT, Answerer
 from bot.repl import PROMPT, Repl
 from tests.conftest import ROOT, SEEDS
 
@@ -72,12 +72,15 @@ def test_commands(answerer: Answerer) -> None:
 def test_debug_shows_how_the_confidence_is_made(answerer: Answerer) -> None:
     out = transcript(answerer, ":debug", "Why does Russia give aid to Belarus?", "asdfghjkl")
     match = re.search(
-        r"confidence (\S+) \(coverage (\S+), similarity (\S+); answers from (\S+)\)", out
+        r"confidence (\S+) \(passage (\d): coverage (\S+), similarity (\S+); "
+        r"answers from (\S+)\)",
+        out,
     )
     assert match, out
-    confidence, coverage, similarity, threshold = (float(g) for g in match.groups())
+    confidence, rank, coverage, similarity, threshold = (float(g) for g in match.groups())
     mean = COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * similarity
     assert abs(confidence - mean) <= 0.01
+    assert 1 <= rank <= CONFIDENCE_PASSAGES
     assert threshold == answerer.min_confidence and confidence >= threshold
     assert "no passage shares a word with the question" in out
 

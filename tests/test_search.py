@@ -26,6 +26,46 @@ def test_search_ranks_from_one_with_positive_scores(seed_index: PassageIndex) ->
     assert hits[0].score > 0
 
 
+def test_a_passage_saying_it_in_one_sentence_ranks_first(tmp_path: Path) -> None:
+    filler = "\n\n".join(
+        f"Paragraph {word} is about {word} and nothing else."
+        for word in ("boats", "rain", "bread", "stones", "birds", "roads")
+    )
+    (tmp_path / "fruit.md").write_text(
+        "# Fruit\n\nApples grow on the hill, and apples are picked in autumn. Pears grow by "
+        "the river, and pears ripen late. Much fruit is sold in town.\n\n"
+        f"The market sells apples and pears.\n\n{filler}\n",
+        encoding="utf-8",
+    )
+    documents = load_documents(tmp_path)
+    question = "Where are apples and pears sold?"
+    by_passage = PassageIndex(documents, sentence_weight=0).search(question, 2)
+    hits = PassageIndex(documents).search(question, 2)
+    # BM25 over whole passages prefers the paragraph repeating the words in three sentences;
+    # its best sentence holds one of them, the market's holds all three.
+    assert [h.passage.paragraph for h in by_passage] == [1, 2]
+    assert [(h.passage.paragraph, h.rank) for h in hits] == [(2, 1), (1, 2)]
+    assert hits[0].score < hits[1].score  # a hit's score stays its passage's BM25 score
+    assert {h.passage.id: h.score for h in hits} == {h.passage.id: h.score for h in by_passage}
+
+
+def test_only_bm25s_best_passages_are_weighed_by_their_best_sentence(tmp_path: Path) -> None:
+    # 150 paragraphs share "apples"; the one saying "apples and pears are sold" in one
+    # sentence but padded long, so BM25 alone ranks it below the 100 best, is not found.
+    padding = "Then " + " ".join(f"word{i}" for i in range(100))  # a sentence of its own
+    paragraphs = [f"Apples {i} grow here." for i in range(150)]
+    paragraphs.append(f"Apples and pears are sold at the market. {padding}.")
+    (tmp_path / "many.md").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    index = PassageIndex(load_documents(tmp_path))
+    by_passage = PassageIndex(index.documents, sentence_weight=0)
+    question = "apples and pears sold"
+    market = index.passages[-1].id
+    assert market in [h.passage.id for h in by_passage.search(question, 200)][100:]
+    assert market not in [h.passage.id for h in index.search(question, 100)]
+    # Asked for more than 100, the candidates grow with k.
+    assert index.search(question, 200)[0].passage.id == market
+
+
 def test_section_heading_words_find_its_paragraphs(seed_index: PassageIndex) -> None:
     hits = seed_index.search("search", 10)
     assert {h.passage.section for h in hits} == {"In search of an alternative"}
