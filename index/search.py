@@ -129,10 +129,9 @@ class PassageIndex:
         Of BM25's best passages (`_CANDIDATES`, at least k), a passage ranks by its BM25 score
         plus `sentence_weight` times the BM25 score of its best sentence, each divided by the
         best of its kind, so that a passage saying it in one sentence beats one that scatters
-        the same words; ties keep BM25's order. A hit's
-        `score` is the passage's own BM25 score (rank-bm25's). Each passage and sentence is
-        indexed under its section heading too, so "alternative" finds the paragraphs of "In
-        search of an alternative".
+        the same words; ties keep BM25's order. A hit's `score` is the passage's own BM25
+        score (rank-bm25's). Each passage and sentence is indexed under its section heading
+        too, so "alternative" finds the paragraphs of "In search of an alternative".
         """
         terms = self.query(question)
         top = self._bm25.top(terms, max(k, _CANDIDATES)) if k > 0 else []
