@@ -51,9 +51,12 @@ class Result:
     answered: bool
     ndcg: float
     confidence: float
-    # The passages the answer quotes, and whether one of them is relevant.
-    quoted: tuple[Passage, ...] = ()
-    quoted_relevant: bool = False
+    quoted: tuple[Passage, ...] = ()  # the passages the answer quotes
+
+    @property
+    def quoted_relevant(self) -> bool:
+        """Whether the answer quotes a relevant passage (never, for an unanswerable question)."""
+        return any(_is_relevant(p, self.question.relevant) for p in self.quoted)
 
 
 @dataclass(frozen=True)
@@ -170,9 +173,8 @@ def judge(
         total = len(relevant_passages(passages, q)) if q.relevant else 0
         if q.relevant and not total:
             raise EvalError(f"no passage contains the excerpts of {q.question!r}; check them")
-        right = any(_is_relevant(p, q.relevant) for p in cited)  # never, if unanswerable
         ndcg = _ndcg(relevance, total)
-        results.append(Result(q, hits, first, said, ndcg, confidence, cited, right))
+        results.append(Result(q, hits, first, said, ndcg, confidence, cited))
     answerable = [r for r in results if r.question.relevant]
     answered_answerable = [r for r in answerable if r.answered]
     unanswerable = [r for r in results if not r.question.relevant]
