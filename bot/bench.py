@@ -22,7 +22,7 @@ from bot.synthetic import Tokens, synthetic_corpus, synthetic_queries, write_ess
 from index.bm25 import BM25, reference_model
 
 if TYPE_CHECKING:
-    from bot.answers import Answerer
+    from bot.answering import Answerer
 
 __all__ = [
     "LoadTimes",
@@ -225,8 +225,9 @@ class LoadTimes:
 
 def time_loading(seeds: Path, question: str = "What does the essay say?") -> LoadTimes:
     """Time loading a big seeds folder: plain build, build that writes the cache, cache hit."""
-    from bot.answers import Answerer
+    from bot.answering import DEFAULT_POLICY, Answerer
     from bot.index_cache import load_index
+    from bot.similarity import best_similarity
 
     with tempfile.TemporaryDirectory() as cache:
         timings = []
@@ -235,7 +236,7 @@ def time_loading(seeds: Path, question: str = "What does the essay say?") -> Loa
             built = load_index(seeds, cache_dir)
             timings.append(time.perf_counter() - start)
         start = time.perf_counter()
-        Answerer(built).ask(question)
+        Answerer(built, DEFAULT_POLICY, best_similarity).ask(question)  # loads the model too
         first = (time.perf_counter() - start) * 1000
     plain, writing, hit = timings
     return LoadTimes(len(built.passages), plain, writing, hit, first)
@@ -243,7 +244,8 @@ def time_loading(seeds: Path, question: str = "What does the essay say?") -> Loa
 
 def time_shipped_essay(seeds: Path, questions: Sequence[str], runs: int = 10) -> dict[str, float]:
     """Median cold `essaybot ask` wall time, and in-process answer latency (the Discord path)."""
-    from bot.answers import Answerer
+    from bot.answering import DEFAULT_POLICY, Answerer
+    from bot.similarity import best_similarity, load_model
     from index import PassageIndex, load_documents
 
     walls = []
@@ -255,7 +257,8 @@ def time_shipped_essay(seeds: Path, questions: Sequence[str], runs: int = 10) ->
             capture_output=True,
         )
         walls.append(time.perf_counter() - start)
-    answerer = Answerer(PassageIndex(load_documents(seeds)))
+    load_model()
+    answerer = Answerer(PassageIndex(load_documents(seeds)), DEFAULT_POLICY, best_similarity)
     # First pass: every question new (its vector, and the best passages' sentence vectors
     # the first time, are computed); then the same questions again, from the caches.
     first = _answer_times(answerer, questions)

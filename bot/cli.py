@@ -8,9 +8,11 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from bot.answers import Answerer
+from bot.answering import DEFAULT_POLICY, Answerer, Policy
+from bot.errors import EssaybotError
 from bot.evaluation import EvalError, evaluate, load_questions
 from bot.index_cache import load_index, terminal_progress
 from bot.render import (
@@ -22,7 +24,7 @@ from bot.render import (
     text_width,
 )
 from bot.settings import Settings, SettingsError, load_settings
-from bot.similarity import ModelMissingError
+from bot.similarity import best_similarity, load_model
 from index import CorpusError, load_documents
 
 __all__ = ["main"]
@@ -31,7 +33,7 @@ EXAMPLE_QUESTION = "Why is the current format of Russia-Belarus relations a dead
 EXAMPLE = f'essaybot ask "{EXAMPLE_QUESTION}"'
 
 
-class UsageError(Exception):
+class UsageError(EssaybotError):
     """The command line is wrong; the message says how to write it."""
 
 
@@ -46,14 +48,21 @@ def _top_k(text: str) -> int:
     return int(text)
 
 
+def _policy(args: argparse.Namespace, settings: Settings) -> Policy:
+    """The default policy, with what the command line and settings change."""
+    policy = DEFAULT_POLICY
+    if top_k := getattr(args, "k", None) or settings.top_k:
+        policy = replace(policy, top_k=top_k)
+    if settings.min_confidence is not None:
+        policy = replace(policy, min_confidence=settings.min_confidence)
+    return policy
+
+
 def _answerer(args: argparse.Namespace, settings: Settings) -> Answerer:
     seeds: Path = args.seeds or settings.seeds_dir
     index = load_index(seeds, settings.cache_dir, terminal_progress())
-    return Answerer(
-        index,
-        top_k=getattr(args, "k", None) or settings.top_k,
-        min_confidence=settings.min_confidence,
-    )
+    load_model()  # once, here, so that a missing model is reported before any question
+    return Answerer(index, _policy(args, settings), best_similarity)
 
 
 def _questions(args: argparse.Namespace) -> Iterable[str]:
@@ -297,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         return int(args.run(args, load_settings()))
-    except (UsageError, SettingsError, CorpusError, EvalError, ModelMissingError) as error:
+    except (EssaybotError, CorpusError) as error:
         print(f"essaybot: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `essaybot ask ... | head`: the reader left; so do we

@@ -12,7 +12,7 @@ import time
 import discord
 from discord import app_commands
 
-from bot.answers import Answerer
+from bot.answering import Answerer
 from bot.embeds import (
     CONTENT_CHARS,
     EmbedSpec,

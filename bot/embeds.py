@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.answers import Answer
+from bot.answering import Answer
 from bot.render import abstention, citation, group_quotes, paragraphs_of
 from index import Document, Section, split_sentences
 

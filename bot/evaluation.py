@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answers import Answerer
+from bot.answering import Answerer
+from bot.errors import EssaybotError
 from index import Hit, Passage, normalize
 
 __all__ = [
@@ -29,7 +30,7 @@ __all__ = [
 DEPTH = 10
 
 
-class EvalError(Exception):
+class EvalError(EssaybotError):
     """The evaluation file is missing or malformed; the message names the file and line."""
 
 

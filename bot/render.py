@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from bot.answers import MAX_QUESTION_CHARS, Answer, Outcome, Quote
+from bot.answering import MAX_QUESTION_CHARS, Answer, Outcome, Quote
 from index import Document, Hit, Passage
 
 __all__ = [

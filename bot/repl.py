@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from bot.answers import CONFIDENCE_PASSAGES, Answerer
+from bot.answering import Answer, Answerer
 from bot.render import (
     printable,
     render_answer,
@@ -41,7 +41,7 @@ class Repl:
         self.answerer = answerer
         self.out = out
         self.read = read
-        self.k = answerer.top_k
+        self.k = answerer.policy.top_k
         self.debug = False
         self.documents = answerer.index.documents
 
@@ -82,22 +82,8 @@ class Repl:
             read = answer.read_as or answer.question
             if self.debug and answer.read_as:  # respelling is shown in :debug only
                 self.say(f"\nread as: {printable(read)}")
-            if self.debug and not answer.hits:
-                self.say("\nconfidence 0.00: no passage shares a word with the question")
-            elif self.debug:
-                sure = max(  # the hit the confidence comes from
-                    answer.hits[:CONFIDENCE_PASSAGES],
-                    key=lambda h: self.answerer.passage_confidence(read, h.passage),
-                )
-                coverage = self.answerer.coverage(read, sure.passage)
-                similarity = self.answerer.similarity(read, sure.passage)
-                but = f", but {answer.declined_because}" if answer.declined_because else ""
-                self.say(
-                    f"\nconfidence {answer.confidence:.2f} (passage {sure.rank}: coverage "
-                    f"{coverage:.2f}, similarity {similarity:.2f}; answers from "
-                    f"{self.answerer.min_confidence:.2f}){but}; "
-                    "ranked passages:\n" + render_hits(answer.hits)
-                )
+            if self.debug:
+                self.say(self._evidence(answer))
             return True
         command, _, argument = line.partition(" ")
         argument = argument.strip()
@@ -117,6 +103,19 @@ class Repl:
         else:
             self.say(f"Unknown command {printable(command)}; :help lists the commands.")
         return True
+
+    def _evidence(self, answer: Answer) -> str:
+        """The confidence, from the evidence the answer carries, and the ranked passages."""
+        sure = answer.surest
+        if not answer.hits or sure is None:
+            return "\nconfidence 0.00: no passage shares a word with the question"
+        but = f", but {answer.declined_because}" if answer.declined_because else ""
+        return (
+            f"\nconfidence {answer.confidence:.2f} (passage {sure.rank}: coverage "
+            f"{sure.coverage:.2f}, similarity {sure.similarity:.2f}; answers from "
+            f"{self.answerer.policy.min_confidence:.2f}){but}; "
+            "ranked passages:\n" + render_hits(answer.hits)
+        )
 
     def _section(self, name: str) -> None:
         if not name:

@@ -9,14 +9,14 @@ from typing import Annotated
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.answers import MIN_CONFIDENCE
+from bot.errors import EssaybotError
 
 __all__ = ["Settings", "SettingsError", "load_settings"]
 
 IntList = Annotated[tuple[int, ...], NoDecode]
 
 
-class SettingsError(Exception):
+class SettingsError(EssaybotError):
     """A setting is invalid; the message names the variable and the fix."""
 
 
@@ -26,9 +26,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ESSAYBOT_", env_file=".env", extra="ignore")
 
     seeds_dir: Path = Field(Path("seeds"), description="folder of .txt/.md essays")
-    top_k: int = Field(5, ge=1, le=50, description="passages ranked per question")
-    min_confidence: float = Field(
-        MIN_CONFIDENCE, ge=0, le=1, description="least confidence to answer rather than abstain"
+    # Unset, these two are the answering policy's (bot.answering.DEFAULT_POLICY: 5 and 0.45),
+    # so the tuned numbers live in one place and settings need not import answering.
+    top_k: int | None = Field(None, ge=1, le=50, description="passages ranked per question")
+    min_confidence: float | None = Field(
+        None, ge=0, le=1, description="least confidence to answer rather than abstain"
     )
     cache_dir: Path | None = Field(
         default_factory=lambda: (

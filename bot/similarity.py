@@ -22,6 +22,8 @@ from numpy.typing import NDArray
 from safetensors.numpy import load_file
 from tokenizers import Tokenizer
 
+from bot.errors import EssaybotError
+
 __all__ = [
     "ModelMissingError",
     "best_similarity",
@@ -42,7 +44,7 @@ _CACHED_SENTENCES = 16_384
 Vectors = NDArray[np.float32]
 
 
-class ModelMissingError(RuntimeError):
+class ModelMissingError(EssaybotError):
     """The package that carries the model's files is not installed."""
 
 

@@ -28,6 +28,7 @@ from bot.answers import (  # noqa: E402
     MIN_CONFIDENCE,
     Answerer,
 )
+
 from bot.evaluation import (  # noqa: E402
     EvalQuestion,
     Metrics,

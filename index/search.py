@@ -6,16 +6,17 @@ import math
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from itertools import chain, groupby
 
 import numpy as np
 from numpy.typing import NDArray
 
-from index.analyzer import analyze, normalize, query_terms
+from index.analyzer import analyze, query_terms
 from index.analyzer import words as words_of
 from index.bm25 import BM25
 from index.documents import Document
+from index.homes import Span, find_homes
 from index.passages import MAX_PASSAGE_WORDS, Passage, split_passages
 from index.sentences import sentence_spans
 from index.variants import fold_demonyms, resolve_unknown
@@ -42,13 +43,6 @@ class Hit:
 
 
 _PROGRESS_EVERY = 10_000
-# A sentence found inside a longer one counts as a copy only if it is at least this long.
-_MIN_CONTAINED_WORDS = 5
-
-
-@lru_cache(maxsize=8192)
-def _sentence_key(text: str) -> str:
-    return " ".join(normalize(text).split())
 
 
 class PassageIndex:
@@ -72,10 +66,13 @@ class PassageIndex:
         analyzed: list[list[str]] = []
         sentences: list[list[str]] = []
         first_sentence = array("q")
+        self._spans: list[tuple[Span, ...]] = []
         for done, passage in enumerate(self.passages, start=1):
             # Each sentence is indexed with its section heading, as its passage is.
             heading = analyze(passage.section)
-            parts = [analyze(passage.text[a:b]) for a, b in sentence_spans(passage.text)]
+            spans = tuple(sentence_spans(passage.text))
+            self._spans.append(spans)
+            parts = [analyze(passage.text[a:b]) for a, b in spans]
             first_sentence.append(len(sentences))
             sentences += [heading + part for part in parts or [[]]]
             analyzed.append(heading + list(chain.from_iterable(parts)))
@@ -93,6 +90,7 @@ class PassageIndex:
         for _, group in groupby(range(len(self.passages)), key=self._document_slug):
             positions = list(group)
             self._document_of += [range(positions[0], positions[-1] + 1)] * len(positions)
+        self._homes = find_homes(self.passages, self._spans, self._document_of)
 
     def _document_slug(self, position: int) -> str:
         return self.passages[position].id.partition("/")[0]
@@ -133,7 +131,10 @@ class PassageIndex:
         score (rank-bm25's). Each passage and sentence is indexed under its section heading
         too, so "alternative" finds the paragraphs of "In search of an alternative".
         """
-        terms = self.query(question)
+        return self.search_terms(self.query(question), k)
+
+    def search_terms(self, terms: Sequence[str], k: int) -> list[Hit]:
+        """`search` for a question already analysed by `query`."""
         top = self._bm25.top(terms, max(k, _CANDIDATES)) if k > 0 else []
         if not top:
             return []
@@ -149,7 +150,7 @@ class PassageIndex:
             for rank, j in enumerate(order, start=1)
         ]
 
-    def _best_sentence_scores(self, terms: list[str], passages: NDArray[np.int64]) -> Scores:
+    def _best_sentence_scores(self, terms: Sequence[str], passages: NDArray[np.int64]) -> Scores:
         """The BM25 score of each of `passages`' best sentence for `terms` (at least 0)."""
         starts, ends = self._first_sentence[passages], self._first_sentence[passages + 1]
         lengths = ends - starts  # every passage has a sentence
@@ -160,7 +161,15 @@ class PassageIndex:
 
     def score(self, question: str, passage: Passage) -> float:
         """The BM25 score of one passage for `question`."""
-        return self._bm25.score(self.query(question), self._position[passage.id])
+        return self.score_terms(self.query(question), passage)
+
+    def score_terms(self, terms: Sequence[str], passage: Passage) -> float:
+        """`score` for a question already analysed by `query`."""
+        return self._bm25.score(terms, self._position[passage.id])
+
+    def spans(self, passage: Passage) -> tuple[Span, ...]:
+        """The (start, end) spans of the sentences of `passage`'s text, as split at build."""
+        return self._spans[self._position[passage.id]]
 
     def idf(self, term: str) -> float:
         """Always-positive (Lucene) idf of an analysed term; an unknown term gets the maximum."""
@@ -172,19 +181,10 @@ class PassageIndex:
 
         A sentence repeated in its essay, alone or inside a longer sentence (a standfirst
         repeating the body), is credited to its last copy: summaries precede what they sum up.
+        Found at build (`find_homes`), for every sentence.
         """
-        key = _sentence_key(passage.text[start:end]).rstrip(".!?…")
-        position = self._position[passage.id]
-        for i in reversed(self._document_of[position]):
-            if i == position:
-                break
-            other = self.passages[i]
-            if key not in _sentence_key(other.text):
-                continue
-            for other_start, other_end in sentence_spans(other.text):
-                candidate = _sentence_key(other.text[other_start:other_end])
-                if candidate.rstrip(".!?…") == key or (
-                    len(key.split()) >= _MIN_CONTAINED_WORDS and key in candidate
-                ):
-                    return other, other_start, other_end
-        return passage, start, end
+        found = self._homes.get((self._position[passage.id], start))
+        if found is None:
+            return passage, start, end
+        position, home_start, home_end = found
+        return self.passages[position], home_start, home_end

@@ -9,9 +9,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.answers import MAX_QUESTION_CHARS, Answer, Answerer, Outcome, unknown_names
+from bot.answering import MAX_QUESTION_CHARS, Answer, Answerer, Outcome, unknown_names
 from bot.render import answer_to_dict, render_answer
 from index import PassageIndex, load_documents, normalize, split_sentences
+from tests.helpers import answerer_for
 
 ANSWERABLE = [
     "Why is the current format of Russia-Belarus relations a dead end?",
@@ -102,12 +103,12 @@ def test_empty_and_too_long_questions(answerer: Answerer) -> None:
 def test_with_no_threshold_a_question_matching_nothing_still_abstains(
     seed_index: PassageIndex,
 ) -> None:
-    answer = Answerer(seed_index, min_confidence=0.0).ask("asdfghjkl")
+    answer = answerer_for(seed_index, min_confidence=0.0).ask("asdfghjkl")
     assert answer.outcome is Outcome.NOT_COVERED and answer.sections
 
 
 def test_several_documents_cite_the_document(essays: Path) -> None:
-    answerer = Answerer(PassageIndex(load_documents(essays)))
+    answerer = answerer_for(PassageIndex(load_documents(essays)))
     answer = answerer.ask("When should apple trees be pruned?")
     assert answer.answered
     assert answer.quotes[0].passage.document == "Keeping an Orchard"
@@ -128,7 +129,7 @@ def test_when_and_how_many_need_a_time_or_amount_in_the_quotes(tmp_path: Path) -
         "# The Town\n\nThe town has a market square with a fountain.\n\n"
         "Gulls nest on the church roof.\n\nThe bakery sells rye bread.\n",
     )
-    answerer = Answerer(index, min_confidence=0.0)
+    answerer = answerer_for(index, min_confidence=0.0)
     dated = answerer.ask("When was the harbour dredged?")
     assert dated.answered and "1998" in dated.quotes[0].text
     # On topic, but nothing in the passage says when or how many.
@@ -138,7 +139,7 @@ def test_when_and_how_many_need_a_time_or_amount_in_the_quotes(tmp_path: Path) -
         "What is the population of the town?",
     ):
         assert not answerer.ask(question).answered
-        assert Answerer(index, min_confidence=0.0, answer_types=False).ask(question).answered
+        assert answerer_for(index, min_confidence=0.0, answer_types=False).ask(question).answered
     assert answerer.ask("Who keeps the ferry schedule?").answered  # not a when/how-many question
     assert answerer.ask("What is the cost of the old pier's rebuild?").answered  # "cost": not asked
 
@@ -151,7 +152,7 @@ def test_a_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(tmp_pat
         "Ferries stayed as they were. It seems the Nightjet idea spread.\n\n"
         "They sold well. The buses ran empty.\n",
     )
-    answerer = Answerer(index, min_confidence=0.0)
+    answerer = answerer_for(index, min_confidence=0.0)
     quotes = [q.text for q in answerer.ask("Who relaunched the Nightjet brand?").quotes]
     # The antecedent joins the quote; the fares sentence, matching nothing, stays out.
     assert quotes[0] == (
@@ -164,11 +165,11 @@ def test_a_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(tmp_pat
     sold = answerer.ask("What sold well?").quotes
     assert [q.text for q in sold] == ["They sold well."]
     # The sentence before counts against max_sentences, but the best sentence is always quoted.
-    two = Answerer(index, min_confidence=0.0, max_sentences=2)
+    two = answerer_for(index, min_confidence=0.0, max_sentences=2)
     assert [q.text for q in two.ask("Which brand relaunched the routes in 2020?").quotes] == [
         quotes[0]
     ]
-    one = Answerer(index, min_confidence=0.0, max_sentences=1)
+    one = answerer_for(index, min_confidence=0.0, max_sentences=1)
     assert one.ask("Who relaunched the Nightjet brand?").quotes[0].text == quotes[0]
 
 
@@ -183,15 +184,15 @@ def test_a_passage_closer_in_meaning_than_the_best_is_quoted_too(tmp_path: Path)
     question = "Why did the railway abandon its night trains?"
     # BM25 puts the platform paragraph first, far ahead (it shares "night" and "trains"); the
     # sleeper paragraph's nearest sentence is closer in meaning to the question, by 0.15.
-    answerer = Answerer(index, min_confidence=0.0, closer_in_meaning=0.1)
+    answerer = answerer_for(index, min_confidence=0.0, closer_in_meaning=0.1)
     answer = answerer.ask(question)
     assert [q.passage.paragraph for q in answer.quotes] == [1, 2]
-    gap = answerer.similarity(question, answer.quotes[1].passage) - answerer.similarity(
-        question, answer.quotes[0].passage
-    )
+    first, second = answer.evidence  # the quoted passages are the two ranked first
+    assert [h.passage for h in answer.hits[:2]] == [q.passage for q in answer.quotes]
+    gap = second.similarity - first.similarity
     assert 0.1 <= gap < 0.2
     for margin in (0.2, 1.0):  # a margin wider than the gap: by BM25 score alone
-        by_words = Answerer(index, min_confidence=0.0, closer_in_meaning=margin).ask(question)
+        by_words = answerer_for(index, min_confidence=0.0, closer_in_meaning=margin).ask(question)
         assert [q.passage.paragraph for q in by_words.quotes] == [1]
         assert by_words.hits == answer.hits  # the ranking is the same either way
 
@@ -225,8 +226,8 @@ def test_a_question_naming_what_the_essays_never_name_is_declined(
     seed_index: PassageIndex,
 ) -> None:
     question = "What did Putin say about Lukashenko?"
-    assert not Answerer(seed_index, min_confidence=0.0).ask(question).answered
-    assert Answerer(seed_index, min_confidence=0.0, known_names=False).ask(question).answered
+    assert not answerer_for(seed_index, min_confidence=0.0).ask(question).answered
+    assert answerer_for(seed_index, min_confidence=0.0, known_names=False).ask(question).answered
 
 
 @pytest.mark.parametrize(

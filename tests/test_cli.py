@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import MIN_CONFIDENCE
+from bot.answering import DEFAULT_POLICY
 from bot.cli import main
-from tests.conftest import ROOT, SEEDS
+from tests.helpers import ROOT, SEEDS
 
 QUESTION = "Why is the current format of Russia-Belarus relations a dead end?"
 
@@ -126,6 +126,7 @@ def test_not_utf8_seed_is_one_line(capsys: pytest.CaptureFixture[str], essays: P
     assert "bad.txt: not UTF-8" in err
 
 
+@pytest.mark.slow
 def test_eval_prints_metrics(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
         capsys, "eval", str(ROOT / "tests/eval/heldout.jsonl"), "--seeds", str(SEEDS)
@@ -135,6 +136,7 @@ def test_eval_prints_metrics(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.startswith("63 questions (49 answerable) from ")
 
 
+@pytest.mark.slow
 def test_eval_takes_several_files_and_defaults_to_the_held_out_half(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -187,7 +189,8 @@ def test_eval_lists_wrong_abstentions_and_wrong_quotes(
 
 
 @pytest.mark.parametrize(
-    ("threshold", "answered"), [("0", True), (str(MIN_CONFIDENCE), False), ("1", False)]
+    ("threshold", "answered"),
+    [("0", True), (str(DEFAULT_POLICY.min_confidence), False), ("1", False)],
 )
 def test_min_confidence_setting_decides_when_to_abstain(
     capsys: pytest.CaptureFixture[str],
@@ -208,6 +211,7 @@ def test_min_confidence_setting_decides_when_to_abstain(
     assert code == 0 and json.loads(out)["answered"] is answered
 
 
+@pytest.mark.slow
 def test_python_dash_m_bot_is_the_same_command() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "Lukashenko", "--json", "--seeds", str(SEEDS)],
@@ -220,6 +224,7 @@ def test_python_dash_m_bot_is_the_same_command() -> None:
     assert json.loads(result.stdout)["quotes"][0]["section"] == "Choosing between bad and bad"
 
 
+@pytest.mark.slow
 def test_ask_imports_neither_discord_nor_a_network_client() -> None:
     # Start-up time: discord.py is slow to import and `ask` does not need it; the similarity
     # model's files are read directly, with no deep-learning framework or hub client.
@@ -238,6 +243,7 @@ def test_ask_imports_neither_discord_nor_a_network_client() -> None:
     assert result.stdout.strip().endswith("set()")
 
 
+@pytest.mark.slow
 def test_bench_json_reports_every_system_and_exactness(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
         capsys, "bench", "--sizes", "300", "--queries", "5", "--json", "--seeds", str(SEEDS)

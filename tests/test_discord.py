@@ -18,13 +18,13 @@ import discord
 import pytest
 import yarl
 
-from bot.answers import Answerer
+from bot.answering import Answerer
 from bot.cli import main
 from bot.discord_bot import APOLOGY, BAD_TOKEN, MAX_QUESTION, EssayBot, serve
 from bot.settings import Settings
 from index import PassageIndex, load_documents
 from tests import fake_discord as fake
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS, answerer_for
 
 DEAD_END = "Why is the current format of Russia-Belarus relations a dead end?"
 NONE = {"parse": []}
@@ -285,7 +285,7 @@ def test_an_exception_gets_an_apology_and_the_bot_goes_on(
             return super().ask(question, k)
 
     async def body() -> None:
-        broken = Broken(answerer.index)
+        broken = Broken(answerer.index, answerer.policy, answerer.similarity)
         async with running(point_at, broken) as (server, _):
             interaction = ask("boom")
             await server.dispatch("INTERACTION_CREATE", interaction)
@@ -314,7 +314,7 @@ def test_nothing_can_ping(point_at: Any, tmp_path: Path) -> None:
     )
     (tmp_path / "other.txt").write_text("Other\nNothing to see.\n", encoding="utf-8")
     (tmp_path / "third.txt").write_text("Third\nStill nothing.\n", encoding="utf-8")
-    answerer = Answerer(PassageIndex(load_documents(tmp_path)))
+    answerer = answerer_for(PassageIndex(load_documents(tmp_path)))
 
     async def body() -> None:
         async with running(point_at, answerer) as (server, _):
@@ -372,6 +372,7 @@ def test_reconnects_after_the_gateway_drops(point_at: Any, answerer: Answerer) -
     run(body())
 
 
+@pytest.mark.slow
 def test_load_200_asks_from_50_users(point_at: Any, answerer: Answerer) -> None:
     users, per_user = 50, 4
     questions = [DEAD_END, "Lukashenko", "Who would welcome Chinese investment?", "hello"]
@@ -440,6 +441,7 @@ def test_main_without_a_token(
     assert "ESSAYBOT_DISCORD_TOKEN is not set" in err and "developers/applications" in err
 
 
+@pytest.mark.slow
 def test_essaybot_discord_in_its_own_process(point_at: Any) -> None:
     """`essaybot discord` itself: logs in, syncs to the guild, answers, stops on SIGTERM."""
 

@@ -8,7 +8,7 @@ import ir_measures
 import pytest
 from ir_measures import RR, Qrel, ScoredDoc, Success, nDCG
 
-from bot.answers import Answerer
+from bot.answering import Answerer
 from bot.evaluation import (
     EvalError,
     EvalQuestion,
@@ -19,6 +19,7 @@ from bot.evaluation import (
     with_typos,
 )
 from index import Hit, PassageIndex, load_documents, normalize, split_sentences
+from tests.helpers import answerer_for
 
 EVAL = Path(__file__).parent / "eval"
 
@@ -32,6 +33,7 @@ QUESTIONS = half("tuning") + half("heldout")
 
 
 @pytest.mark.parametrize("name", ["tuning", "heldout"])
+@pytest.mark.slow
 def test_metrics_agree_with_ir_measures(answerer: Answerer, name: str) -> None:
     questions = half(name)
     metrics = evaluate(answerer, questions)
@@ -111,6 +113,7 @@ HELD_OUT_FLOORS = {
 }
 
 
+@pytest.mark.slow
 def test_held_out_floors(answerer: Answerer) -> None:
     metrics = evaluate(answerer, half("heldout"))
     for name, floor in HELD_OUT_FLOORS.items():
@@ -143,8 +146,9 @@ FIFTH_ESSAY_FLOORS = {"success_at_3": 0.85, "answer_rate": 0.80, "abstention_rat
         ("fifth-essay", FIFTH_ESSAY_FLOORS),
     ],
 )
+@pytest.mark.slow
 def test_other_essay_floors(essay: str, floors: dict[str, float]) -> None:
-    answerer = Answerer(PassageIndex(load_documents(EVAL / essay)))
+    answerer = answerer_for(PassageIndex(load_documents(EVAL / essay)))
     metrics = evaluate(answerer, load_questions(EVAL / f"{essay}.jsonl"))
     for name, floor in floors.items():
         assert getattr(metrics, name) >= floor, name
@@ -160,6 +164,7 @@ TYPO_FLOORS = {
 }
 
 
+@pytest.mark.slow
 def test_typing_slips_cost_little(answerer: Answerer) -> None:
     metrics = evaluate(answerer, with_typos(half("heldout")))
     for name, floor in TYPO_FLOORS.items():

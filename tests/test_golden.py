@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.answers import Answerer
+from bot.answering import Answerer
 from bot.evaluation import evaluate, load_questions
 
 GOLDEN = Path(__file__).parent / "eval" / "tuning.jsonl"

@@ -71,6 +71,7 @@ def test_progress_reports_the_end_and_stays_quiet_off_a_terminal(essays: Path) -
     assert terminal_progress() is None  # pytest captures stderr: not a terminal
 
 
+@pytest.mark.slow
 def test_a_big_build_shows_progress_only_on_a_terminal(tmp_path: Path) -> None:
     import subprocess
     import sys
@@ -78,7 +79,7 @@ def test_a_big_build_shows_progress_only_on_a_terminal(tmp_path: Path) -> None:
     import pexpect
 
     from bot.synthetic import write_essays
-    from tests.conftest import ROOT
+    from tests.helpers import ROOT
 
     write_essays(tmp_path / "essays", count=120, paragraphs=100)  # 12,000 passages
     argv = ["-m", "bot", "ask", "Part one?", "--seeds", str(tmp_path / "essays")]

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from index import SeedFileError, load_documents, parse_document
 from index.parsing import readable_title
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS
 
 
 def test_seed_essay_has_four_sections_and_eighteen_paragraphs() -> None:

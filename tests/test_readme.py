@@ -7,9 +7,9 @@ import shlex
 
 import pytest
 
-from bot.answers import Answerer
+from bot.answering import Answerer
 from bot.cli import main
-from tests.conftest import ROOT, SEEDS
+from tests.helpers import ROOT, SEEDS
 from tests.test_repl import transcript
 
 _SESSION = (ROOT / "README.md").read_text(encoding="utf-8").split("## Example session")[1]

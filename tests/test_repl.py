@@ -7,14 +7,15 @@ import re
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pexpect
 import pytest
 
-from bot.answers import CONFIDENCE_PASSAGES, COVERAGE_WEIGHT, Answerer
+from bot.answering import Answer, Answerer, Evidence
 from bot.repl import PROMPT, Repl
-from tests.conftest import ROOT, SEEDS
+from tests.helpers import ROOT, SEEDS, answerer_for
 
 
 def transcript(answerer: Answerer, *lines: str | type[BaseException]) -> str:
@@ -78,11 +79,25 @@ def test_debug_shows_how_the_confidence_is_made(answerer: Answerer) -> None:
     )
     assert match, out
     confidence, rank, coverage, similarity, threshold = (float(g) for g in match.groups())
-    mean = COVERAGE_WEIGHT * coverage + (1 - COVERAGE_WEIGHT) * similarity
-    assert abs(confidence - mean) <= 0.01
-    assert 1 <= rank <= CONFIDENCE_PASSAGES
-    assert threshold == answerer.min_confidence and confidence >= threshold
+    weight = answerer.policy.coverage_weight
+    assert abs(confidence - (weight * coverage + (1 - weight) * similarity)) <= 0.01
+    assert 1 <= rank <= answerer.policy.confidence_passages
+    assert threshold == answerer.policy.min_confidence and confidence >= threshold
     assert "no passage shares a word with the question" in out
+    assert "no passage shares a word with the question" in out
+
+
+def test_debug_shows_the_evidence_the_answer_carries(answerer: Answerer) -> None:
+    """:debug renders the answer's evidence as it is, with nothing recomputed."""
+    made_up = (Evidence(1, 0.125, 0.5, 0.4), Evidence(2, 0.875, 0.25, 0.6))
+
+    class Told(Answerer):
+        def ask(self, question: str, k: int | None = None) -> Answer:
+            return replace(super().ask(question, k), confidence=0.6, evidence=made_up)
+
+    told = Told(answerer.index, answerer.policy, answerer.similarity)
+    out = transcript(told, ":debug", "Why does Russia give aid to Belarus?")
+    assert "confidence 0.60 (passage 2: coverage 0.88, similarity 0.25;" in out
 
 
 def test_debug_says_why_a_confident_question_was_declined(answerer: Answerer) -> None:
@@ -104,7 +119,7 @@ def test_ambiguous_prefix_lists_the_candidates(tmp_path: Path) -> None:
 
     text = "# Fruit\n\n# Apples\n\nRed.\n\n# Apricots\n\nOrange.\n\n# Bananas\n\nYellow.\n"
     document = parse_document(text, stem="fruit", markdown=True, source="fruit.md")
-    out = transcript(Answerer(PassageIndex([document])), ":section ap", ":section apr")
+    out = transcript(answerer_for(PassageIndex([document])), ":section ap", ":section apr")
     assert 'could be any of "Apples", "Apricots"' in out
     assert "Orange." in out
 
@@ -117,6 +132,7 @@ def test_ctrl_c_clears_the_line_and_ctrl_d_leaves(answerer: Answerer) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
+@pytest.mark.slow
 def test_real_terminal_session(tmp_path: Path) -> None:
     child = pexpect.spawn(
         sys.executable,

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index import PassageIndex, load_documents
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from index import (
+    Document,
+    Passage,
+    PassageIndex,
+    Section,
+    load_documents,
+    normalize,
+    sentence_spans,
+)
 from index.parsing import parse_document
 from index.passages import split_passages
 from index.variants import resolve_unknown
@@ -126,3 +137,67 @@ def test_several_documents(essays: Path) -> None:
     (hit,) = index.search("swarm colony", 3)
     assert hit.passage.id == "bees/swarms/1"
     assert hit.passage.document == "Bees in the City"
+
+
+def _home_by_scanning(
+    index: PassageIndex, passage: Passage, start: int, end: int
+) -> tuple[Passage, int, int]:
+    """The home of a sentence as the index once found it at question time, by scanning every
+    later passage of the essay: the reference the homes found at build must agree with."""
+
+    def key(text: str) -> str:
+        return " ".join(normalize(text).split())
+
+    wanted = key(passage.text[start:end]).rstrip(".!?…")
+    same = [p for p in index.passages if p.id.split("/")[0] == passage.id.split("/")[0]]
+    for other in reversed(same[same.index(passage) + 1 :]):
+        for other_start, other_end in sentence_spans(other.text):
+            candidate = key(other.text[other_start:other_end])
+            if candidate.rstrip(".!?…") == wanted or (
+                len(wanted.split()) >= 5 and wanted in candidate
+            ):
+                return other, other_start, other_end
+    return passage, start, end
+
+
+_REPEATS = st.lists(
+    st.sampled_from(
+        [
+            "The union failed.",
+            "The union failed!",
+            "Minsk and Moscow both want the same thing.",
+            "In short, Minsk and Moscow both want the same thing, and say so.",
+            "Prices rose.",
+            "Nothing else happened that year.",
+        ]
+    ),
+    min_size=1,
+    max_size=4,
+).map(" ".join)
+
+
+# Two more essays, so that the repeats' essay is one of several and BM25 has a corpus.
+_FILLER = [
+    Document("Filler", "filler", (Section("One", ("Union prices rose. Minsk failed.",)),)),
+    Document("More", "more", (Section("Two", ("The same thing happened.",)),)),
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_REPEATS, min_size=1, max_size=8))
+def test_homes_found_at_build_are_those_found_by_scanning(paragraphs: list[str]) -> None:
+    document = Document("Repeats", "repeats", (Section("Only", tuple(paragraphs)),))
+    index = PassageIndex([document, *_FILLER])
+    for passage in index.passages:
+        for start, end in index.spans(passage):
+            assert index.home(passage, start, end) == _home_by_scanning(index, passage, start, end)
+
+
+def test_homes_in_the_shipped_essay_are_those_found_by_scanning(seed_index: PassageIndex) -> None:
+    moved = 0
+    for passage in seed_index.passages:
+        for start, end in seed_index.spans(passage):
+            home = seed_index.home(passage, start, end)
+            assert home == _home_by_scanning(seed_index, passage, start, end)
+            moved += home[0] != passage
+    assert moved >= 2  # the standfirst's sentences live in the body

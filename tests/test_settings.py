@@ -17,7 +17,7 @@ def _no_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", "/var/cache/me")
     settings = load_settings()
-    assert settings.seeds_dir == Path("seeds") and settings.top_k == 5
+    assert settings.seeds_dir == Path("seeds") and settings.top_k is None  # the policy's
     assert settings.discord_token is None and settings.allowed_channels == ()
     assert settings.cache_dir == Path("/var/cache/me/essaybot")
 
@@ -65,6 +65,6 @@ def test_bad_values_name_the_variable(
 
 
 def test_dotenv_never_lands_in_the_repository() -> None:
-    from tests.conftest import ROOT
+    from tests.helpers import ROOT
 
     assert ".env" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()

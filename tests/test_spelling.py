@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answers import Answerer
 from bot.render import answer_to_dict
 from bot.spelling import neighbours, respell
 from index import PassageIndex
+from tests.helpers import answerer_for
 
 
 @pytest.mark.parametrize(
@@ -49,12 +49,12 @@ def test_neighbours_are_the_words_one_edit_away() -> None:
 
 
 def test_a_misspelt_question_is_answered_as_the_right_one(seed_index: PassageIndex) -> None:
-    right = Answerer(seed_index).ask("What did Lukashenko say about the government?")
-    slip = Answerer(seed_index).ask("What did Lukashnko say about the goverment?")
+    right = answerer_for(seed_index).ask("What did Lukashenko say about the government?")
+    slip = answerer_for(seed_index).ask("What did Lukashnko say about the goverment?")
     assert slip.answered and slip.quotes == right.quotes
     assert slip.question == "What did Lukashnko say about the goverment?"  # as asked
     assert slip.read_as == "What did Lukashenko say about the government?" and not right.read_as
     assert answer_to_dict(slip)["read_as"] == slip.read_as  # JSON says how it was read
     assert "read_as" not in answer_to_dict(right)
     # Without respelling, "Lukashnko" is a name the essays never use.
-    assert not Answerer(seed_index, spelling=False).ask(slip.question).answered
+    assert not answerer_for(seed_index, spelling=False).ask(slip.question).answered

@@ -1,0 +1,23 @@
+"""Answering: a question -> ranked hits -> confidence -> verbatim quotes, or an abstention.
+
+`Answerer(index, policy, similarity)` orchestrates; `Policy` holds every threshold and
+switch; an `Answer` carries the `Evidence` it was decided on.
+"""
+
+from bot.answering._answerer import Answerer, Similarity
+from bot.answering._checks import unknown_names
+from bot.answering._policy import DEFAULT_POLICY, MAX_QUESTION_CHARS, Policy
+from bot.answering._values import Answer, Evidence, Outcome, Quote
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "MAX_QUESTION_CHARS",
+    "Answer",
+    "Answerer",
+    "Evidence",
+    "Outcome",
+    "Policy",
+    "Quote",
+    "Similarity",
+    "unknown_names",
+]

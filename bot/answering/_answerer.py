@@ -1,0 +1,117 @@
+"""The Answerer: a question -> ranked hits -> confidence -> quotes, or an honest abstention."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from bot.answering._checks import lacks_time_or_amount, names_unknown
+from bot.answering._policy import MAX_QUESTION_CHARS, Policy
+from bot.answering._quotes import select_quotes
+from bot.answering._values import Answer, Evidence, Outcome, Quote
+from bot.spelling import respell
+from index import Hit, Passage, PassageIndex, analyze
+
+__all__ = ["Answerer", "Similarity"]
+
+# How close in meaning a question is to the nearest of some sentences, from 0 to 1
+# (bot.similarity.best_similarity, once the front end has loaded the model).
+Similarity = Callable[[str, Sequence[str]], float]
+
+# Question-framing words: when the essays never use them they say nothing about whether
+# the essays cover the question ("What does the author say about ...?"). Stemmed forms.
+_FRAMING = frozenset(
+    analyze(
+        "essay essays author writer article text say says think mention "
+        "describe explain argue tell according discuss opinion view "
+        "propose suggest claim believe conclude recommend write wrote note point"
+    )
+)
+
+
+class Answerer:
+    """Turns a question into an Answer from `index`, as `policy` says, judging meaning by
+    `similarity`."""
+
+    def __init__(self, index: PassageIndex, policy: Policy, similarity: Similarity) -> None:
+        self.index = index
+        self.policy = policy
+        self.similarity = similarity
+
+    def ask(self, question: str, k: int | None = None) -> Answer:
+        """Answer `question` from the essays, or say they do not cover it."""
+        question = question.strip()
+        if not question:
+            return Answer(question, Outcome.EMPTY, (), (), 0.0)
+        if len(question) > MAX_QUESTION_CHARS:
+            return Answer(question, Outcome.TOO_LONG, (), (), 0.0)
+        read = self.read(question)
+        answer = self._answer(question, read, k or self.policy.top_k)
+        return replace(answer, read_as=read) if read != question else answer
+
+    def read(self, question: str) -> str:
+        """`question` as it is looked up: with `spelling`, misspelt words put right."""
+        return respell(question, self.index) if self.policy.spelling else question
+
+    def _answer(self, question: str, read: str, k: int) -> Answer:
+        terms = self.index.query(read)  # the question's one analysis, passed down
+        hits = tuple(self.index.search_terms(terms, k))
+        similarities: dict[str, float] = {}
+
+        def similarity_of(passage: Passage) -> float:
+            if passage.id not in similarities:
+                sentences = [passage.text[a:b] for a, b in self.index.spans(passage)]
+                similarities[passage.id] = self.similarity(read, sentences)
+            return similarities[passage.id]
+
+        evidence = self._weigh(terms, hits, similarity_of)
+        confidence = max((e.confidence for e in evidence), default=0.0)
+        declined = replace(self._declined(question, hits, confidence), evidence=evidence)
+        if not hits or confidence < self.policy.min_confidence:
+            return declined  # weak evidence
+        quotes = select_quotes(self.index, self.policy, terms, hits, similarity_of)
+        if because := self._doubt(read, quotes):
+            return replace(declined, declined_because=because)
+        return Answer(question, Outcome.ANSWERED, quotes, hits, confidence, evidence=evidence)
+
+    def _doubt(self, read: str, quotes: tuple[Quote, ...]) -> str | None:
+        """Why quotes from a confident ranking still do not answer, if they do not."""
+        if not quotes:
+            return "only a section heading matched"
+        if self.policy.answer_types and (because := lacks_time_or_amount(read, quotes)):
+            return because
+        if self.policy.known_names:
+            return names_unknown(read, self.index)
+        return None
+
+    def _declined(self, question: str, hits: tuple[Hit, ...], confidence: float) -> Answer:
+        if hits:
+            pairs = [(h.passage.document, h.passage.section) for h in hits]
+        else:
+            pairs = [(d.title, s.heading) for d in self.index.documents for s in d.sections]
+        pointers = tuple(dict.fromkeys(pairs))[: self.policy.pointers]
+        return Answer(question, Outcome.NOT_COVERED, (), hits, confidence, pointers)
+
+    def _weigh(
+        self, terms: list[str], hits: tuple[Hit, ...], similarity_of: Callable[[Passage], float]
+    ) -> tuple[Evidence, ...]:
+        """The evidence of the best `confidence_passages` hits.
+
+        Confidence is a weighted mean of two views that fail differently: coverage (the
+        words of the question a passage uses) and similarity (how close in meaning its
+        nearest sentence is, which forgives a paraphrase such as "complaining" for
+        "grievances").
+        """
+        weight = self.policy.coverage_weight
+        counted = [t for t in terms if t not in _FRAMING or t in self.index]
+        idf = {t: self.index.idf(t) for t in counted}
+        total = sum(idf[t] for t in counted)
+        evidence = []
+        for hit in hits[: self.policy.confidence_passages]:
+            present = self.index.indexed_terms(hit.passage)
+            matched = sum(idf[t] for t in counted if t in present)
+            coverage = matched / total if total else 0.0
+            similarity = similarity_of(hit.passage)
+            confidence = weight * coverage + (1 - weight) * similarity
+            evidence.append(Evidence(hit.rank, coverage, similarity, confidence))
+        return tuple(evidence)

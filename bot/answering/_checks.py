@@ -1,0 +1,83 @@
+"""The checks that decline a confident answer: each returns the reason, or None to let it be."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from bot.answering._values import Quote
+from index import PassageIndex, analyze
+
+__all__ = ["asks_for_time_or_amount", "lacks_time_or_amount", "names_unknown", "unknown_names"]
+
+# A question asking when or how many is answered only by quotes holding a time or amount
+# ("When was the union founded?" is not answered by a sentence about the union). "How much"
+# and "how big" are left out: they as often ask for a degree ("How much does it matter?").
+_WHEN_OR_HOW_MANY = re.compile(
+    r"\W*(when|(in )?(what|which) year|how (old|many|long|far|often)|"
+    # "What is the population of ...?": a measured quantity, not a figure of speech ("cost")
+    r"(what|which)\b[^?.!]{0,24}?\b(population|gdp|percentage|share|rate|age|date|distance|"
+    r"speed|temperature|salary|income|length|height|width|depth|weight|budget|number))\b",
+    re.IGNORECASE,
+)
+_TIME_OR_NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozens?|half|several|"
+    r"few|number|once|twice|years?|decades?|century|centuries|months?|weeks?|days?|hours?|"
+    r"minutes?|january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|spring|summer|autumn|fall|winter|season|morning|afternoon|evening|night|ago|"
+    r"since|until|after|before|during|now|today|yesterday|tomorrow)\b",
+    re.IGNORECASE,
+)
+_LETTERS = re.compile(r"[^\W\d_][\w'’-]*")
+_OPENS_SENTENCE = tuple(".!?:;\"'“‘(")
+
+
+def asks_for_time_or_amount(question: str) -> bool:
+    """Whether `question` asks when, how many or how much of a quantity: its answer needs one."""
+    return bool(_WHEN_OR_HOW_MANY.match(question))
+
+
+def lacks_time_or_amount(question: str, quotes: Sequence[Quote]) -> str | None:
+    """Declines a question asking for a time or amount when no quote holds one."""
+    if not asks_for_time_or_amount(question):
+        return None
+    if any(_TIME_OR_NUMBER.search(quote.text) for quote in quotes):
+        return None
+    return "it asks for a time or amount and no quote holds one"
+
+
+def names_unknown(question: str, index: PassageIndex) -> str | None:
+    """Declines a question naming something the essays never use."""
+    names = unknown_names(question, index)
+    return f"it names {', '.join(names)}, which the essays never use" if names else None
+
+
+def unknown_names(question: str, index: PassageIndex) -> list[str]:
+    """Names in `question` that the essays never use: "Putin" in "What did Putin say?".
+
+    A name is a capitalised word that does not open a sentence; in a question mostly in
+    capitals (Title Case, or CAPS LOCK) capitals say nothing, so none is a name. Words of
+    the essays' titles count as used.
+    """
+    inner = [  # words that do not open a sentence, where a capital means something
+        word.group()
+        for word in _LETTERS.finditer(question)
+        if (before := question[: word.start()].rstrip()) and before[-1] not in _OPENS_SENTENCE
+    ]
+    capitalised = [word for word in inner if word[0].isupper()]
+    if 2 * len(capitalised) > len(inner):
+        return []
+    titles = _title_terms(index)  # "the Manifesto" may name an essay by its title
+    names = []
+    for word in capitalised:
+        terms = index.query(word)
+        if terms and not any(term in index or term in titles for term in terms):
+            names.append(word)
+    return names
+
+
+@lru_cache(maxsize=8)
+def _title_terms(index: PassageIndex) -> frozenset[str]:
+    return frozenset(analyze(" ".join(document.title for document in index.documents)))

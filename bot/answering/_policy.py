@@ -1,0 +1,51 @@
+"""Every threshold and switch of answering in one frozen value, with where each was chosen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["DEFAULT_POLICY", "MAX_QUESTION_CHARS", "Policy"]
+
+# Longer text is no question (a pasted essay); it is refused before any work is done.
+MAX_QUESTION_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How answers are decided and quoted. Change one field with `dataclasses.replace`.
+
+    Fields chosen on the tuning half of the gold questions are marked so; their tables
+    are in docs/retrieval.md (`python docs/retrieval_report.py` checks they still win).
+    """
+
+    # Passages ranked per question (the front ends' `-k`, ESSAYBOT_TOP_K).
+    top_k: int = 5
+    # The least confidence at which the essays count as answering. Tuned: the threshold
+    # sweep ("Abstention" in docs/retrieval.md).
+    min_confidence: float = 0.45
+    # Confidence is this share of idf coverage plus the rest of sentence similarity. Tuned:
+    # the blend grid ("Abstention").
+    coverage_weight: float = 0.20
+    # Confidence is the most sure of this many best hits. Tuned with `coverage_weight`.
+    confidence_passages: int = 2
+    # Further passages are quoted when they score at least this share of the best ...
+    close_ratio: float = 0.75
+    # ... or when their nearest sentence is closer in meaning to the question, by at least
+    # this much, than the best passage's. Tuned: "Passages quoted".
+    closer_in_meaning: float = 0.2
+    # Sentences quoted score at least this share of their passage's best sentence.
+    sentence_ratio: float = 0.5
+    # At most this many passages are quoted, and this many sentences from each.
+    max_passages: int = 3
+    max_sentences: int = 3
+    # Sections an abstention points to.
+    pointers: int = 4
+    # A question asking when, how many or for a quantity needs a time or amount in the quotes.
+    answer_types: bool = True
+    # A question naming something the essays never mention is declined.
+    known_names: bool = True
+    # Misspelt question words are put right from the essays' own words.
+    spelling: bool = True
+
+
+DEFAULT_POLICY = Policy()

@@ -1,0 +1,108 @@
+"""Quote selection: which sentences of which ranked passages are quoted, verbatim."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from bot.answering._policy import Policy
+from bot.answering._values import Quote
+from index import Hit, Passage, PassageIndex
+
+__all__ = ["select_quotes"]
+
+Span = tuple[int, int]
+
+# A sentence opening with a pronoun ("It bought the rolling stock") is quoted with the
+# sentence before it, which says what the pronoun stands for ("The Austrian railway ÖBB ...").
+# "It seems" and "it appears" stand for nothing.
+_NEEDS_ANTECEDENT = re.compile(
+    r"[\"'“‘(]*((but|and|yet|so),? )?(it|its|they|their|them|this|these|those|he|his|she|her|"
+    r"such)\b(?! (would )?(seems?|appears?)\b)",
+    re.IGNORECASE,
+)
+
+
+def select_quotes(
+    index: PassageIndex,
+    policy: Policy,
+    terms: Sequence[str],
+    hits: Sequence[Hit],
+    similarity_of: Callable[[Passage], float],
+) -> tuple[Quote, ...]:
+    """Quotes from the best of `hits` for a question of `terms`, each sentence quoted once.
+
+    Further passages than the best are quoted when close to it by score or closer in meaning
+    (`similarity_of`); a repeated sentence is quoted from its home (`PassageIndex.home`).
+    """
+    wanted = set(terms)
+    best = hits[0].score
+    nearest = similarity_of(hits[0].passage) + policy.closer_in_meaning
+    # passage id -> (passage, sentence spans), in rank order
+    chosen: dict[str, tuple[Passage, set[Span]]] = {}
+    for hit in hits[: policy.max_passages]:
+        close = hit.score >= policy.close_ratio * best
+        if not close and similarity_of(hit.passage) < nearest:
+            continue
+        for start, end in _best_sentences(index, policy, hit.passage, wanted):
+            # A repeated sentence maps to one place, so the set quotes it once.
+            home, start, end = index.home(hit.passage, start, end)
+            spans = chosen.setdefault(home.id, (home, set()))[1]
+            spans.add((start, end))
+            # ... and so is the sentence a pronoun needs, unless its copy lives elsewhere
+            before = _antecedent(home.text, index.spans(home), start)
+            if before and index.home(home, *before) == (home, *before):
+                spans.add(before)
+    scores = {hit.passage.id: hit.score for hit in hits}
+    quotes: list[Quote] = []
+    for passage_id, (passage, spans) in chosen.items():
+        score = scores.get(passage_id)
+        if score is None:
+            score = index.score_terms(terms, passage)
+        quotes.extend(Quote(text, passage, score) for text in _runs(passage.text, spans))
+    return tuple(quotes)
+
+
+def _best_sentences(
+    index: PassageIndex, policy: Policy, passage: Passage, terms: set[str]
+) -> list[Span]:
+    """Spans of the sentences of `passage` that best match `terms`: the best, then more while
+    they and the sentences before those opening with a pronoun (quoted too) number at most
+    `max_sentences`."""
+    text, spans = passage.text, index.spans(passage)
+    scored = [
+        (sum(index.idf(t) for t in terms & set(index.terms(text[start:end]))), start, end)
+        for start, end in spans
+    ]
+    top = max((weight for weight, _, _ in scored), default=0.0)
+    ranked = sorted(s for s in scored if s[0] > 0 and s[0] >= policy.sentence_ratio * top)
+    ranked.sort(key=lambda s: -s[0])  # stable: equal weights stay in text order
+    best: list[Span] = []
+    quoted = 0  # sentences, counting the ones before those that open with a pronoun
+    for _, start, end in ranked:
+        before = _antecedent(text, spans, start)
+        cost = 1 + (before is not None and before not in best)
+        if not best or quoted + cost <= policy.max_sentences:  # the best, whatever it costs
+            best.append((start, end))
+            quoted += cost
+    return best
+
+
+def _antecedent(text: str, spans: Sequence[Span], start: int) -> Span | None:
+    """The span of the sentence before the one at `start` of `text` (split into `spans`), if
+    that one opens with a pronoun and is not the first."""
+    if not _NEEDS_ANTECEDENT.match(text, start):
+        return None
+    i = next((i for i, (s, _) in enumerate(spans) if s == start), 0)
+    return spans[i - 1] if i else None
+
+
+def _runs(text: str, spans: set[Span]) -> list[str]:
+    """Merge chosen sentence spans that are adjacent in `text` into verbatim runs."""
+    runs: list[list[int]] = []
+    for start, end in sorted(spans):
+        if runs and not text[runs[-1][1] : start].strip():
+            runs[-1][1] = end
+        else:
+            runs.append([start, end])
+    return [text[start:end] for start, end in runs]
