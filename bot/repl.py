@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.answers import CONFIDENCE_PASSAGES, Answerer
+from bot.question_log import QuestionLog
 from bot.render import (
     printable,
     render_answer,
@@ -37,8 +38,16 @@ _HISTORY = Path(os.environ.get("ESSAYBOT_HISTORY", "~/.essaybot_history")).expan
 class Repl:
     """A read-answer loop over `read` (input() by default) writing to `out`."""
 
-    def __init__(self, answerer: Answerer, out: TextIO, read: Callable[[str], str] = input) -> None:
+    def __init__(
+        self,
+        answerer: Answerer,
+        out: TextIO,
+        read: Callable[[str], str] = input,
+        *,
+        log: QuestionLog | None = None,
+    ) -> None:
         self.answerer = answerer
+        self.log = log
         self.out = out
         self.read = read
         self.k = answerer.top_k
@@ -77,6 +86,8 @@ class Repl:
             return True
         if not line.startswith(":"):
             answer = self.answerer.ask(line, k=self.k)
+            if self.log:
+                self.log.record_answer(answer, self.answerer.index, source="terminal")
             several = len(self.documents) > 1
             self.say(render_answer(answer, with_document=several, width=text_width()))
             read = answer.read_as or answer.question
