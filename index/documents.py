@@ -18,11 +18,13 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
-    """One essay: its title, a stable slug (from the file name) and its sections."""
+    """One essay: its title, a stable slug (from the file name), its sections, and where it is
+    published (`url:` in its front matter; "" when not given)."""
 
     title: str
     slug: str
     sections: tuple[Section, ...]
+    url: str = ""
 
     @property
     def paragraph_count(self) -> int:

@@ -51,6 +51,10 @@ def _is_heading_line(line: str) -> bool:
     )
 
 
+_WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
+_MAX_URL_CHARS = 512
+
+
 def _front_matter(lines: list[str], source: str) -> tuple[dict[str, str], list[str]]:
     """Split a leading `---` block of `key: value` lines from the body."""
     if not lines or lines[0].strip() != "---":
@@ -207,4 +211,15 @@ def parse_document(text: str, *, stem: str, markdown: bool, source: str) -> Docu
         title=title or readable_title(stem),
         slug=slugify(stem),
         sections=builder.build(),
+        url=_url(fields.get("url", ""), source),
     )
+
+
+def _url(value: str, source: str) -> str:
+    """The essay's published address from its front matter, checked to be a web address."""
+    if value and (not _WEB_ADDRESS.fullmatch(value) or len(value) > _MAX_URL_CHARS):
+        raise SeedFileError(
+            f"{source}: url {value[:80]!r} is not a web address; write it as "
+            "'url: https://…' (at most 512 characters) or remove the line"
+        )
+    return value
