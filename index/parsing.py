@@ -197,8 +197,11 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
     return title
 
 
-def parse_document(text: str, *, stem: str, markdown: bool, source: str) -> Document:
-    """Parse one essay. `stem` gives the slug and fallback title; `source` names it in errors."""
+def parse_document(
+    text: str, *, stem: str, markdown: bool, source: str, name: str | None = None
+) -> Document:
+    """Parse one essay. `stem` gives the slug, `name` (default: `stem`) the fallback title, the
+    file's own name without the folders it is in; `source` names it in errors."""
     lines = text.lstrip("\ufeff").splitlines()
     fields, body = _front_matter(lines, source)
     title = fields.get("title") or None
@@ -208,7 +211,7 @@ def parse_document(text: str, *, stem: str, markdown: bool, source: str) -> Docu
     else:
         _parse_plain(body, builder)
     return Document(
-        title=title or readable_title(stem),
+        title=title or readable_title(name or stem),
         slug=slugify(stem),
         sections=builder.build(),
         url=_url(fields.get("url", ""), source),
