@@ -19,7 +19,9 @@ def test_a_verbatim_quotation_is_found_whatever_its_case_and_quotes(
 
 
 def test_a_misquotation_is_near_and_shows_what_the_essay_says(seed_index: PassageIndex) -> None:
-    misquoted = "We must acknowledge that the usual format of Russia-Belarus ties is a dead end"
+    misquoted = (
+        "We must acknowledge that the usual format of Russia-Belarus relations is a dead end"
+    )
     source = find_source(seed_index, misquoted)
     assert source.match is Match.NEAR
     assert source.passage is not None
