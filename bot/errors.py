@@ -4,7 +4,8 @@
     ├── UsageError          the command line is wrong (bot.cli)
     ├── SettingsError       a setting is invalid (bot.settings)
     ├── EvalError           a gold question file is unusable (bot.evaluation)
-    └── ModelMissingError   the similarity model's files are not installed (bot.similarity)
+    ├── ModelMissingError   the similarity model's files are not installed (bot.similarity)
+    └── LogError            the question log cannot be opened or written (bot.question_log)
 
 Each message names the file, setting or argument at fault and the fix.
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -181,10 +182,16 @@ class PassageIndex:
 
         A sentence repeated in its essay, alone or inside a longer sentence (a standfirst
         repeating the body), is credited to its last copy: summaries precede what they sum up.
-        Found at build (`find_homes`), for every sentence.
+        Homes are found at build (`find_homes`); a span inside one sentence is cited from
+        that sentence's home, a span over several sentences from where it is.
         """
-        found = self._homes.get((self._position[passage.id], start))
+        position = self._position[passage.id]
+        spans = self._spans[position]
+        i = bisect_right(spans, (start, len(passage.text) + 1)) - 1
+        if i < 0 or end > spans[i][1]:
+            return passage, start, end
+        found = self._homes.get((position, spans[i][0]))
         if found is None:
             return passage, start, end
-        position, home_start, home_end = found
-        return self.passages[position], home_start, home_end
+        home, home_start, home_end = found
+        return self.passages[home], home_start, home_end

@@ -1,0 +1,50 @@
+"""Find the source: exact and near-exact quotations, and words the essays never wrote."""
+
+from __future__ import annotations
+
+from bot.sources import Match, find_source
+from index import PassageIndex
+
+DEAD_END = "the accustomed format of Russia-Belarus relations represents a dead end"
+
+
+def test_a_verbatim_quotation_is_found_whatever_its_case_and_quotes(
+    seed_index: PassageIndex,
+) -> None:
+    source = find_source(seed_index, f"“{DEAD_END.upper()}”")
+    assert source.match is Match.EXACT
+    assert source.passage is not None
+    assert source.passage.id == "russia-belarus/choosing-between-bad-and-bad/4"
+    assert source.text == DEAD_END  # the essay's own words, as it writes them
+
+
+def test_a_misquotation_is_near_and_shows_what_the_essay_says(seed_index: PassageIndex) -> None:
+    misquoted = (
+        "We must acknowledge that the usual format of Russia-Belarus relations is a dead end"
+    )
+    source = find_source(seed_index, misquoted)
+    assert source.match is Match.NEAR
+    assert source.passage is not None
+    assert source.passage.id == "russia-belarus/choosing-between-bad-and-bad/4"
+    assert DEAD_END in source.text
+    assert source.text in source.passage.text
+
+
+def test_a_paraphrase_is_no_quotation_but_names_the_nearest_passage(
+    seed_index: PassageIndex,
+) -> None:
+    source = find_source(seed_index, "Relations between Russia and Belarus have hit a wall.")
+    assert source.match is Match.NONE
+    assert source.passage is not None
+
+
+def test_words_the_essays_never_wrote_have_no_source(seed_index: PassageIndex) -> None:
+    source = find_source(seed_index, "Belarus will join the European Union next year.")
+    assert source.match is Match.NONE
+    assert find_source(seed_index, "  ?!  ").match is Match.NONE
+    assert find_source(seed_index, "format dead").match is Match.NONE  # words, not a quote
+
+
+def test_a_word_inside_another_word_is_no_quotation(seed_index: PassageIndex) -> None:
+    # "end relations" is in no passage as words, though "...dead end. Relations" might be
+    assert find_source(seed_index, "ate of Russia").match is not Match.EXACT
