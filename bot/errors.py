@@ -3,7 +3,7 @@
     EssaybotError
     ├── UsageError          the command line is wrong (bot.cli)
     ├── SettingsError       a setting is invalid (bot.settings)
-    ├── EvalError           a gold question file is unusable (bot.evaluation)
+    ├── EvalError           a gold question file is unusable (bot.measure.evaluation)
     ├── ModelMissingError   the similarity model's files are not installed (bot.similarity)
     └── LogError            the question log cannot be opened or written (bot.question_log)
 

@@ -11,6 +11,7 @@ from index.parsing import parse_document
 from index.passages import Passage
 from index.search import Hit, PassageIndex
 from index.sentences import sentence_spans, split_sentences
+from index.spelling import respell
 
 __all__ = [
     "CorpusError",
@@ -30,6 +31,7 @@ __all__ = [
     "normalize",
     "parse_document",
     "query_terms",
+    "respell",
     "sentence_spans",
     "split_sentences",
 ]

@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 from rank_bm25 import BM25Okapi
 
-__all__ = ["BM25", "reference_model"]
+__all__ = ["BM25", "reference_model", "reference_top"]
 
 Scores = NDArray[np.float64]
 # A term in at least this share of passages is also kept as a dense column: adding a
@@ -42,6 +42,13 @@ def reference_model(
     """rank-bm25's own BM25Okapi over `corpus`, for comparisons (benchmarks and tests)."""
     # No `tokenizer=`: rank-bm25 would start a process pool for it.
     return BM25Okapi(corpus, k1=k1, b=b, epsilon=epsilon)
+
+
+def reference_top(scores: Scores, k: int = 10) -> list[tuple[int, float]]:
+    """The best k passages with a positive score, ties in corpus order (the exact contract)."""
+    matched = np.flatnonzero(scores > 0)
+    order = matched[np.lexsort((matched, -scores[matched]))][:k]
+    return [(int(i), float(scores[i])) for i in order]
 
 
 class _Vocabulary(dict[str, int]):

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.answering import DEFAULT_POLICY, Answerer
-from bot.similarity import best_similarity
+from bot.similarity import best_similarity, model_words
 from index import PassageIndex, load_documents
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +51,8 @@ Levees protect towns but push the flood downstream. Engineers now prefer to give
 
 def answerer_for(index: PassageIndex, **changes: Any) -> Answerer:
     """An Answerer over `index` with the real model and the default policy, as `changes` say."""
-    return Answerer(index, replace(DEFAULT_POLICY, **changes), best_similarity)
+    policy = replace(DEFAULT_POLICY, **changes)
+    return Answerer(index, policy, best_similarity, english=model_words())
 
 
 def index_of(folder: Path) -> PassageIndex:

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
-from bot.bench import reference_top, same_ranking
-from bot.synthetic import synthetic_corpus, synthetic_queries
-from index.bm25 import BM25, reference_model
+from bot.measure.bench import same_ranking
+from bot.measure.synthetic import synthetic_corpus, synthetic_queries
+from index.bm25 import BM25, reference_model, reference_top
 
 CORPUS = [
     ["appl", "tree", "sun", "soil"],

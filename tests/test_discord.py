@@ -285,7 +285,9 @@ def test_an_exception_gets_an_apology_and_the_bot_goes_on(
             return super().ask(question, k)
 
     async def body() -> None:
-        broken = Broken(answerer.index, answerer.policy, answerer.similarity)
+        broken = Broken(
+            answerer.index, answerer.policy, answerer.similarity, english=answerer.english
+        )
         async with running(point_at, broken) as (server, _):
             interaction = ask("boom")
             await server.dispatch("INTERACTION_CREATE", interaction)

@@ -9,7 +9,7 @@ import pytest
 from ir_measures import RR, Qrel, ScoredDoc, Success, nDCG
 
 from bot.answering import Answerer
-from bot.evaluation import (
+from bot.measure.evaluation import (
     EvalError,
     EvalQuestion,
     evaluate,

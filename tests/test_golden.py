@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.answering import Answerer
-from bot.evaluation import evaluate, load_questions
+from bot.measure.evaluation import evaluate, load_questions
 
 GOLDEN = Path(__file__).parent / "eval" / "tuning.jsonl"
 MIN_SUCCESS_AT_1 = 0.90

@@ -78,7 +78,7 @@ def test_a_big_build_shows_progress_only_on_a_terminal(tmp_path: Path) -> None:
 
     import pexpect
 
-    from bot.synthetic import write_essays
+    from bot.measure.synthetic import write_essays
     from tests.helpers import ROOT
 
     write_essays(tmp_path / "essays", count=120, paragraphs=100)  # 12,000 passages

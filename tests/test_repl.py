@@ -95,7 +95,7 @@ def test_debug_shows_the_evidence_the_answer_carries(answerer: Answerer) -> None
         def ask(self, question: str, k: int | None = None) -> Answer:
             return replace(super().ask(question, k), confidence=0.6, evidence=made_up)
 
-    told = Told(answerer.index, answerer.policy, answerer.similarity)
+    told = Told(answerer.index, answerer.policy, answerer.similarity, english=answerer.english)
     out = transcript(told, ":debug", "Why does Russia give aid to Belarus?")
     assert "confidence 0.60 (passage 2: coverage 0.88, similarity 0.25;" in out
 

@@ -1,6 +1,6 @@
 """Answering: a question -> ranked hits -> confidence -> verbatim quotes, or an abstention.
 
-`Answerer(index, policy, similarity)` orchestrates; `Policy` holds every threshold and
+`Answerer(index, policy, similarity, english=...)` orchestrates; `Policy` holds every threshold and
 switch; an `Answer` carries the `Evidence` it was decided on.
 """
 

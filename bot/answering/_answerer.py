@@ -9,8 +9,7 @@ from bot.answering._checks import lacks_time_or_amount, names_unknown
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
 from bot.answering._quotes import select_quotes
 from bot.answering._values import Answer, Evidence, Outcome, Quote
-from bot.spelling import respell
-from index import Hit, Passage, PassageIndex, analyze
+from index import Hit, Passage, PassageIndex, analyze, respell
 
 __all__ = ["Answerer", "Similarity"]
 
@@ -31,12 +30,20 @@ _FRAMING = frozenset(
 
 class Answerer:
     """Turns a question into an Answer from `index`, as `policy` says, judging meaning by
-    `similarity`."""
+    `similarity`; `english` (bot.similarity.model_words) are words never respelt."""
 
-    def __init__(self, index: PassageIndex, policy: Policy, similarity: Similarity) -> None:
+    def __init__(
+        self,
+        index: PassageIndex,
+        policy: Policy,
+        similarity: Similarity,
+        *,
+        english: frozenset[str],
+    ) -> None:
         self.index = index
         self.policy = policy
         self.similarity = similarity
+        self.english = english
 
     def ask(self, question: str, k: int | None = None) -> Answer:
         """Answer `question` from the essays, or say they do not cover it."""
@@ -51,7 +58,7 @@ class Answerer:
 
     def read(self, question: str) -> str:
         """`question` as it is looked up: with `spelling`, misspelt words put right."""
-        return respell(question, self.index) if self.policy.spelling else question
+        return respell(question, self.index, self.english) if self.policy.spelling else question
 
     def _answer(self, question: str, read: str, k: int) -> Answer:
         terms = self.index.query(read)  # the question's one analysis, passed down

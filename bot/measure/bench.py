@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from bot.synthetic import Tokens, synthetic_corpus, synthetic_queries, write_essays
-from index.bm25 import BM25, reference_model
+from bot.measure.synthetic import Tokens, synthetic_corpus, synthetic_queries, write_essays
+from index.bm25 import BM25, reference_model, reference_top
 
 if TYPE_CHECKING:
     from bot.answering import Answerer
@@ -51,13 +51,6 @@ class Row:
     p99_ms: float
     peak_mb: float
     exact: bool | None  # essaybot's top 10 equals rank-bm25's (None: not checked)
-
-
-def reference_top(scores: np.ndarray, k: int = TOP) -> list[tuple[int, float]]:
-    """The best k passages with a positive score, ties in corpus order (the exact contract)."""
-    matched = np.flatnonzero(scores > 0)
-    order = matched[np.lexsort((matched, -scores[matched]))][:k]
-    return [(int(i), float(scores[i])) for i in order]
 
 
 def same_ranking(ours: Sequence[tuple[int, float]], theirs: Sequence[tuple[int, float]]) -> bool:
@@ -227,7 +220,7 @@ def time_loading(seeds: Path, question: str = "What does the essay say?") -> Loa
     """Time loading a big seeds folder: plain build, build that writes the cache, cache hit."""
     from bot.answering import DEFAULT_POLICY, Answerer
     from bot.index_cache import load_index
-    from bot.similarity import best_similarity
+    from bot.similarity import best_similarity, model_words
 
     with tempfile.TemporaryDirectory() as cache:
         timings = []
@@ -236,7 +229,7 @@ def time_loading(seeds: Path, question: str = "What does the essay say?") -> Loa
             built = load_index(seeds, cache_dir)
             timings.append(time.perf_counter() - start)
         start = time.perf_counter()
-        Answerer(built, DEFAULT_POLICY, best_similarity).ask(question)  # loads the model too
+        Answerer(built, DEFAULT_POLICY, best_similarity, english=model_words()).ask(question)
         first = (time.perf_counter() - start) * 1000
     plain, writing, hit = timings
     return LoadTimes(len(built.passages), plain, writing, hit, first)
@@ -245,7 +238,7 @@ def time_loading(seeds: Path, question: str = "What does the essay say?") -> Loa
 def time_shipped_essay(seeds: Path, questions: Sequence[str], runs: int = 10) -> dict[str, float]:
     """Median cold `essaybot ask` wall time, and in-process answer latency (the Discord path)."""
     from bot.answering import DEFAULT_POLICY, Answerer
-    from bot.similarity import best_similarity, load_model
+    from bot.similarity import best_similarity, load_model, model_words
     from index import PassageIndex, load_documents
 
     walls = []
@@ -258,7 +251,8 @@ def time_shipped_essay(seeds: Path, questions: Sequence[str], runs: int = 10) ->
         )
         walls.append(time.perf_counter() - start)
     load_model()
-    answerer = Answerer(PassageIndex(load_documents(seeds)), DEFAULT_POLICY, best_similarity)
+    index = PassageIndex(load_documents(seeds))
+    answerer = Answerer(index, DEFAULT_POLICY, best_similarity, english=model_words())
     # First pass: every question new (its vector, and the best passages' sentence vectors
     # the first time, are computed); then the same questions again, from the caches.
     first = _answer_times(answerer, questions)
