@@ -12,24 +12,17 @@ import math
 import re
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import rank_bm25
 import Stemmer
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bot.answers import (  # noqa: E402
-    CLOSER_IN_MEANING,
-    CONFIDENCE_PASSAGES,
-    COVERAGE_WEIGHT,
-    MIN_CONFIDENCE,
-    Answerer,
-)
-
-from bot.evaluation import (  # noqa: E402
+from bot.answering import DEFAULT_POLICY, Answerer, Policy
+from bot.measure.evaluation import (
     EvalQuestion,
     Metrics,
     evaluate,
@@ -37,18 +30,46 @@ from bot.evaluation import (  # noqa: E402
     load_questions,
     with_typos,
 )
-from index import Hit, PassageIndex, load_documents  # noqa: E402
-from index.analyzer import STOPWORDS  # noqa: E402
-from index.search import SENTENCE_WEIGHT  # noqa: E402
+from bot.similarity import best_similarity, model_words
+from index import Hit, PassageIndex, load_documents
+from index.analyzer import STOPWORDS
+from index.search import SENTENCE_WEIGHT
 
-BATCHES = {
-    name: sorted((ROOT / "tests/eval").glob(f"{name}*.jsonl")) for name in ("tuning", "heldout")
-}
-HALVES = {
-    name: [q for path in paths for q in load_questions(path)] for name, paths in BATCHES.items()
-}
-INDEX = PassageIndex(load_documents(ROOT / "seeds"))
-PASSAGES = INDEX.passages
+ROOT = Path(__file__).resolve().parent.parent
+
+COVERAGE_WEIGHT = DEFAULT_POLICY.coverage_weight
+CONFIDENCE_PASSAGES = DEFAULT_POLICY.confidence_passages
+MIN_CONFIDENCE = DEFAULT_POLICY.min_confidence
+CLOSER_IN_MEANING = DEFAULT_POLICY.closer_in_meaning
+
+
+def answerer_with(index: PassageIndex, **changes: Any) -> Answerer:
+    """An Answerer over `index` with the shipped policy, changed as `changes` say."""
+    policy = replace(DEFAULT_POLICY, **changes)
+    return Answerer(index, policy, best_similarity, english=model_words())
+
+
+def batches() -> dict[str, list[Path]]:
+    """The gold question files of each half."""
+    return {
+        name: sorted((ROOT / "tests/eval").glob(f"{name}*.jsonl")) for name in ("tuning", "heldout")
+    }
+
+
+@cache
+def halves() -> dict[str, list[EvalQuestion]]:
+    """The gold questions of each half."""
+    return {
+        name: [q for p in paths for q in load_questions(p)] for name, paths in batches().items()
+    }
+
+
+@cache
+def seed_index() -> PassageIndex:
+    """The index of the shipped essay (built on first use: nothing runs at import)."""
+    return PassageIndex(load_documents(ROOT / "seeds"))
+
+
 Tokenizer = Callable[[str], list[str]]
 _stemmer = Stemmer.Stemmer("english")
 
@@ -78,7 +99,7 @@ def stemmed(text: str) -> list[str]:
 
 
 def shipped(text: str) -> list[str]:
-    return INDEX.terms(text)
+    return seed_index().terms(text)
 
 
 def rank(model: rank_bm25.BM25, query: list[str]) -> list[Hit]:
@@ -86,7 +107,9 @@ def rank(model: rank_bm25.BM25, query: list[str]) -> list[Hit]:
     scores = np.asarray(model.get_scores(query))
     matched = np.flatnonzero(scores > 0)
     order = matched[np.lexsort((matched, -scores[matched]))][:10]
-    return [Hit(PASSAGES[i], float(scores[i]), r) for r, i in enumerate(order, start=1)]
+    return [
+        Hit(seed_index().passages[i], float(scores[i]), r) for r, i in enumerate(order, start=1)
+    ]
 
 
 def measure(
@@ -98,15 +121,17 @@ def measure(
     query_terms: Callable[[str], list[str]] | None = None,
     params: dict[str, float] | None = None,
 ) -> dict[str, Metrics]:
-    corpus = [tokenize(f"{p.section}\n{p.text}" if headings else p.text) for p in PASSAGES]
+    corpus = [
+        tokenize(f"{p.section}\n{p.text}" if headings else p.text) for p in seed_index().passages
+    ]
     bm25 = model(corpus, **(params or {}))
     results = {}
-    for half, questions in HALVES.items():
+    for half, questions in halves().items():
         rankings = []
         for q in questions:
             terms = query_terms(q.question) if query_terms else tokenize(q.question)
             rankings.append(rank(bm25, list(dict.fromkeys(terms)) if dedupe else terms))
-        results[half] = judge(PASSAGES, questions, rankings, [False] * len(questions))
+        results[half] = judge(seed_index().passages, questions, rankings, [False] * len(questions))
     return results
 
 
@@ -114,7 +139,7 @@ METRICS = ("success_at_1", "success_at_3", "mrr")
 
 
 def row(name: str, metrics: dict[str, Metrics]) -> str:
-    cells = [f"{getattr(metrics[h], m):.3f}" for h in HALVES for m in METRICS]
+    cells = [f"{getattr(metrics[h], m):.3f}" for h in halves() for m in METRICS]
     return f"| {name} | " + " | ".join(cells) + " |"
 
 
@@ -136,9 +161,12 @@ def analyzer_table() -> list[str]:
         row("+ Snowball stemming", measure(stemmed, headings=False)),
         row(
             "+ British/American, demonym and (re)- folding",
-            measure(shipped, headings=False, query_terms=INDEX.query),
+            measure(shipped, headings=False, query_terms=seed_index().query),
         ),
-        row("+ section headings indexed (**shipped**)", measure(shipped, query_terms=INDEX.query)),
+        row(
+            "+ section headings indexed (**shipped**)",
+            measure(shipped, query_terms=seed_index().query),
+        ),
     ]
 
 
@@ -157,10 +185,10 @@ def model_table() -> list[str]:
         for k1, b in ((0.9, 0.4), (1.2, 0.75), (2.0, 0.75), (1.5, 0.3), (1.5, 1.0))
     ]
     for name, model, params in variants:
-        measured[name] = measure(shipped, model, query_terms=INDEX.query, params=params)
+        measured[name] = measure(shipped, model, query_terms=seed_index().query, params=params)
         lines.append(row(name, measured[name]))
     base, *others = measured.values()
-    one_question = 1 / sum(1 for q in HALVES["tuning"] if q.relevant)
+    one_question = 1 / sum(1 for q in halves()["tuning"] if q.relevant)
     gains = {
         m: max(getattr(o["tuning"], m) - getattr(base["tuning"], m) for o in others)
         for m in METRICS
@@ -182,18 +210,23 @@ def essay(name: str) -> tuple[PassageIndex, list[EvalQuestion]]:
     return PassageIndex(load_documents(folder)), load_questions(folder.with_suffix(".jsonl"))
 
 
-OTHER_ESSAYS = {
-    "cycling (second essay)": essay("second-essay"),
-    "libraries (third essay)": essay("third-essay"),
-    "night trains (fourth essay)": essay("fourth-essay"),
-    "remote work (fifth essay)": essay("fifth-essay"),
-}
-SECOND, SECOND_QUESTIONS = OTHER_ESSAYS["cycling (second essay)"]
-# Where the answer checks and respelling are measured: (index, questions) by name.
-ESSAY_SETS = {
-    **{h: (INDEX, qs) for h, qs in HALVES.items()},
-    "second essay": (SECOND, SECOND_QUESTIONS),
-}
+@cache
+def other_essays() -> dict[str, tuple[PassageIndex, list[EvalQuestion]]]:
+    """The other essays of tests/eval by name: (index, questions)."""
+    return {
+        "cycling (second essay)": essay("second-essay"),
+        "libraries (third essay)": essay("third-essay"),
+        "night trains (fourth essay)": essay("fourth-essay"),
+        "remote work (fifth essay)": essay("fifth-essay"),
+    }
+
+
+def essay_sets() -> dict[str, tuple[PassageIndex, list[EvalQuestion]]]:
+    """Where the answer checks and respelling are measured: (index, questions) by name."""
+    return {
+        **{h: (seed_index(), qs) for h, qs in halves().items()},
+        "second essay": other_essays()["cycling (second essay)"],
+    }
 
 
 FUSION_K = 60  # reciprocal rank fusion's constant, from its paper (Cormack et al., 2009)
@@ -209,14 +242,18 @@ def reorder(index: PassageIndex, question: str, variant: Variant) -> list[Hit]:
     ties in BM25's order. Blend: score / best score + weight x similarity.
     """
     kind, depth, value = variant
-    answerer = Answerer(index)
     hits = index.search(question, depth or len(index.passages))
     if not depth:  # passages sharing no word with the question come last in BM25's order
         found = {h.passage.id for h in hits}
         rest = [p for p in index.passages if p.id not in found]
         hits += [Hit(p, 0.0, r) for r, p in enumerate(rest, start=len(hits) + 1)]
     head = hits[: depth or len(hits)]
-    near = {h.passage.id: answerer.similarity(question, h.passage) for h in head}
+    near = {
+        h.passage.id: best_similarity(
+            question, [h.passage.text[a:b] for a, b in index.spans(h.passage)]
+        )
+        for h in head
+    }
     if kind == "fusion":
         by_meaning = {
             h.passage.id: r
@@ -256,16 +293,16 @@ def by_sentence(
 
 def sentence_table() -> list[str]:
     """The weight of the best sentence: chosen on the tuning half, then reported everywhere."""
-    tuning = {w: by_sentence(w, [[(INDEX, HALVES["tuning"])]])[0] for w in SENTENCE_GRID}
+    tuning = {w: by_sentence(w, [[(seed_index(), halves()["tuning"])]])[0] for w in SENTENCE_GRID}
     best = max((mrr, s1) for s1, _, mrr in tuning.values())
     plateau = [w for w in SENTENCE_GRID if (tuning[w][2], tuning[w][0]) == best]
     chosen = plateau[len(plateau) // 2]
     if chosen != SENTENCE_WEIGHT:
         sys.exit(f"tuning now chooses {chosen}: set SENTENCE_WEIGHT in index/search.py to it")
     groups = [
-        [(INDEX, HALVES["tuning"])],
-        [(INDEX, HALVES["heldout"])],
-        list(OTHER_ESSAYS.values()),
+        [(seed_index(), halves()["tuning"])],
+        [(seed_index(), halves()["heldout"])],
+        list(other_essays().values()),
     ]
     sets = ("tuning", "held-out", "other essays")
     lines = [
@@ -311,9 +348,9 @@ def pooled(parts: Sequence[Metrics]) -> tuple[float, float, float]:
 def reranked(variant: Variant, tuning_only: bool = False) -> list[list[Metrics]]:
     """One variant's metrics on the tuning half, the held-out half and the other essays."""
     groups = [
-        [(INDEX, HALVES["tuning"])],
-        [(INDEX, HALVES["heldout"])],
-        list(OTHER_ESSAYS.values()),
+        [(seed_index(), halves()["tuning"])],
+        [(seed_index(), halves()["heldout"])],
+        list(other_essays().values()),
     ]
     groups = groups[:1] if tuning_only else groups
     results = []
@@ -364,31 +401,17 @@ def rerank_table() -> list[str]:
     ]
 
 
-Signal = Callable[[Answerer, str, Sequence[Hit]], float]
+# A confidence signal is the Answerer's confidence under a policy: coverage alone is weight 1
+# on the best passage, similarity alone weight 0, blends in between (no formula copied here).
+# Respelling is off, so each signal weighs the question as written.
+Signal = Policy
 
 
-def coverage(a: Answerer, q: str, hits: Sequence[Hit]) -> float:
-    return a.coverage(q, hits[0].passage) if hits else 0.0
-
-
-def similarity(passages: int) -> Signal:
-    """Similarity of the closest sentence among the best `passages` hits."""
-    return lambda a, q, hits: max((a.similarity(q, h.passage) for h in hits[:passages]), default=0)
-
-
-def blend(weight: float, passages: int = 1) -> Signal:
-    """The weighted mean of coverage and similarity, the best over the best `passages` hits."""
-
-    def signal(a: Answerer, q: str, hits: Sequence[Hit]) -> float:
-        return max(
-            (
-                weight * a.coverage(q, h.passage) + (1 - weight) * a.similarity(q, h.passage)
-                for h in hits[:passages]
-            ),
-            default=0.0,
-        )
-
-    return signal
+def signal_of(weight: float, passages: int) -> Signal:
+    """The confidence `weight` x coverage + (1 - weight) x similarity, best of `passages`."""
+    return replace(
+        DEFAULT_POLICY, coverage_weight=weight, confidence_passages=passages, spelling=False
+    )
 
 
 def blend_name(weight: float, passages: int) -> str:
@@ -400,20 +423,17 @@ BLENDS = [(w, n) for n in (1, 2, 3) for w in (0.1, 0.2, 0.3, 0.4, 0.5)]
 SHIPPED_BLEND = (COVERAGE_WEIGHT, CONFIDENCE_PASSAGES)
 SHIPPED = blend_name(*SHIPPED_BLEND) + " (**shipped**)"
 SIGNALS: dict[str, Signal] = {
-    "coverage: share of the question's idf mass in the best passage": coverage,
-    "similarity: closest sentence of the best passage, by meaning": similarity(1),
-    "similarity: closest sentence of the best 3 passages": similarity(3),
-    **{blend_name(w, n): blend(w, n) for w, n in BLENDS if (w, n) != SHIPPED_BLEND},
-    SHIPPED: lambda a, q, hits: a.confidence(q, hits),
+    "coverage: share of the question's idf mass in the best passage": signal_of(1.0, 1),
+    "similarity: closest sentence of the best passage, by meaning": signal_of(0.0, 1),
+    "similarity: closest sentence of the best 3 passages": signal_of(0.0, 3),
+    **{blend_name(w, n): signal_of(w, n) for w, n in BLENDS if (w, n) != SHIPPED_BLEND},
+    SHIPPED: replace(DEFAULT_POLICY, spelling=False),
 }
 
 
 def confidences(questions: Sequence[EvalQuestion], signal: Signal) -> list[tuple[float, bool]]:
-    answerer = Answerer(INDEX)
-    return [
-        (signal(answerer, q.question, INDEX.search(q.question, answerer.top_k)), bool(q.relevant))
-        for q in questions
-    ]
+    answerer = Answerer(seed_index(), signal, best_similarity, english=model_words())
+    return [(answerer.ask(q.question).confidence, bool(q.relevant)) for q in questions]
 
 
 def rates(points: Sequence[tuple[float, bool]], threshold: float) -> tuple[float, float]:
@@ -454,23 +474,25 @@ def signal_table() -> list[str]:
     ]
     tuning_auc = {}
     for name, signal in SIGNALS.items():
-        tuning = confidences(HALVES["tuning"], signal)
-        heldout = confidences(HALVES["heldout"], signal)
+        tuning = confidences(halves()["tuning"], signal)
+        heldout = confidences(halves()["heldout"], signal)
         t = best_threshold(tuning)
         tuning_auc[name] = auc(tuning)
         cells = [auc(tuning), *rates(tuning, t), auc(heldout), *rates(heldout, t)]
         lines.append(f"| {name} | {t:.2f} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
     best = max(tuning_auc, key=tuning_auc.__getitem__)
     if tuning_auc[best] > tuning_auc[SHIPPED]:
-        sys.exit(f"tuning now chooses {best!r}: set the confidence in bot/answers.py to it")
+        sys.exit(
+            f"tuning now chooses {best!r}: set the confidence in bot/answering/_policy.py to it"
+        )
     return lines
 
 
 def calibrate(best: float) -> list[str]:
     """The shipped confidence's rates at the chosen threshold and its neighbours; the plot."""
     shipped = SIGNALS[SHIPPED]
-    tuning = confidences(HALVES["tuning"], shipped)
-    heldout = confidences(HALVES["heldout"], shipped)
+    tuning = confidences(halves()["tuning"], shipped)
+    heldout = confidences(halves()["heldout"], shipped)
     lines = [
         "| threshold | tuning answered | tuning declined | held-out answered | held-out declined |",
         "| ---: | ---: | ---: | ---: | ---: |",
@@ -526,10 +548,10 @@ def end_to_end_threshold() -> float:
     """best_threshold's rule, applied to what the bot does rather than to the confidence."""
 
     def answered_plus_declined(threshold: float) -> float:
-        answerer = Answerer(INDEX, min_confidence=threshold)
+        answerer = answerer_with(seed_index(), min_confidence=threshold)
         # Answered as a 1.0 confidence, declined as 0.0: rates() at 0.5 then counts outcomes.
         outcomes = [
-            (float(answerer.ask(q.question).answered), bool(q.relevant)) for q in HALVES["tuning"]
+            (float(answerer.ask(q.question).answered), bool(q.relevant)) for q in halves()["tuning"]
         ]
         return sum(rates(outcomes, 0.5))
 
@@ -537,7 +559,7 @@ def end_to_end_threshold() -> float:
 
 
 def answer_type_table(threshold: float) -> list[str]:
-    sets = ESSAY_SETS
+    sets = essay_sets()
     lines = [
         "| checks | " + " | ".join(f"{s} answered | {s} declined" for s in sets) + " |",
         "| --- |" + " ---: | ---: |" * len(sets),
@@ -550,7 +572,7 @@ def answer_type_table(threshold: float) -> list[str]:
     for name, (types, names) in checks.items():
         cells = []
         for index, questions in sets.values():
-            answerer = Answerer(
+            answerer = answerer_with(
                 index, min_confidence=threshold, answer_types=types, known_names=names
             )
             m = evaluate(answerer, questions)
@@ -571,7 +593,7 @@ def quoted(
     answered = [
         result
         for index, questions in group
-        for result in evaluate(Answerer(index, closer_in_meaning=margin), questions).results
+        for result in evaluate(answerer_with(index, closer_in_meaning=margin), questions).results
         if result.question.relevant and result.answered
     ]
     right = sum(r.quoted_relevant for r in answered) / len(answered)
@@ -581,16 +603,18 @@ def quoted(
 def quoting_table() -> list[str]:
     """The margin for passages closer in meaning: chosen on the tuning half (most right
     answers, then fewest passages, the middle of ties), then reported everywhere."""
-    tuning = {m: quoted(m, [(INDEX, HALVES["tuning"])]) for m in MARGINS}
+    tuning = {m: quoted(m, [(seed_index(), halves()["tuning"])]) for m in MARGINS}
     best = max((right, -passages) for right, passages in tuning.values())
     tied = [m for m in MARGINS if (tuning[m][0], -tuning[m][1]) == best]
     chosen = tied[len(tied) // 2]
     if chosen != CLOSER_IN_MEANING:
-        sys.exit(f"tuning now chooses {chosen}: set CLOSER_IN_MEANING in bot/answers.py to it")
+        sys.exit(
+            f"tuning now chooses {chosen}: set CLOSER_IN_MEANING in bot/answering/_policy.py to it"
+        )
     groups = {
-        "tuning": [(INDEX, HALVES["tuning"])],
-        "held-out": [(INDEX, HALVES["heldout"])],
-        "other essays": list(OTHER_ESSAYS.values()),
+        "tuning": [(seed_index(), halves()["tuning"])],
+        "held-out": [(seed_index(), halves()["heldout"])],
+        "other essays": list(other_essays().values()),
     }
     lines = [
         "| further passages quoted | "
@@ -617,7 +641,7 @@ def quoting_table() -> list[str]:
 
 def typo_table(threshold: float) -> list[str]:
     """S@1, answered and declined with one slip per question, respelling off and on."""
-    sets = ESSAY_SETS
+    sets = essay_sets()
     lines = [
         "| questions | respelling | "
         + " | ".join(f"{s} S@1 | {s} answered | {s} declined" for s in sets)
@@ -629,7 +653,7 @@ def typo_table(threshold: float) -> list[str]:
             cells = []
             for index, questions in sets.values():
                 asked = with_typos(questions) if slips else questions
-                answerer = Answerer(index, min_confidence=threshold, spelling=spelling)
+                answerer = answerer_with(index, min_confidence=threshold, spelling=spelling)
                 m = evaluate(answerer, asked)
                 cells += [
                     f"{m.success_at_1:.3f}",
@@ -645,13 +669,13 @@ def typo_table(threshold: float) -> list[str]:
 def threshold_transfer_table(shipped: float) -> list[str]:
     """Answered / declined on the other essays at thresholds from 0.36 to 0.50."""
     lines = [
-        "| threshold | " + " | ".join(OTHER_ESSAYS) + " | mean answered + declined |",
-        "| ---: |" + " ---: |" * (len(OTHER_ESSAYS) + 1),
+        "| threshold | " + " | ".join(other_essays()) + " | mean answered + declined |",
+        "| ---: |" + " ---: |" * (len(other_essays()) + 1),
     ]
     for threshold in sorted({t / 100 for t in range(36, 51, 2)} | {shipped}):
         metrics = [
-            evaluate(Answerer(index, min_confidence=threshold), questions)
-            for index, questions in OTHER_ESSAYS.values()
+            evaluate(answerer_with(index, min_confidence=threshold), questions)
+            for index, questions in other_essays().values()
         ]
         cells = [f"{m.answer_rate:.2f} / {m.abstention_rate:.2f}" for m in metrics]
         mean = sum(m.answer_rate + m.abstention_rate for m in metrics) / len(metrics)
@@ -678,16 +702,18 @@ def end_to_end_row(name: str, m: Metrics) -> str:
 def main() -> None:
     threshold = end_to_end_threshold()
     if threshold != MIN_CONFIDENCE:
-        sys.exit(f"tuning now chooses {threshold:.2f}: set MIN_CONFIDENCE in bot/answers.py to it")
+        sys.exit(
+            f"tuning now chooses {threshold:.2f}: set MIN_CONFIDENCE in bot/answering/_policy.py to it"
+        )
     calibration = calibrate(threshold)
-    answerer = Answerer(INDEX, min_confidence=threshold)
-    final = {h: evaluate(answerer, q) for h, q in HALVES.items()}
+    answerer = answerer_with(seed_index(), min_confidence=threshold)
+    final = {h: evaluate(answerer, q) for h, q in halves().items()}
     counts = {
         h: (sum(1 for q in qs if q.relevant), sum(1 for q in qs if not q.relevant))
-        for h, qs in HALVES.items()
+        for h, qs in halves().items()
     }
-    batches = {
-        h: ", ".join(f"`{p.relative_to(ROOT)}`" for p in paths) for h, paths in BATCHES.items()
+    files = {
+        h: ", ".join(f"`{p.relative_to(ROOT)}`" for p in paths) for h, paths in batches().items()
     }
     lines = [
         "# Retrieval: what was measured",
@@ -701,9 +727,9 @@ def main() -> None:
         "dropping those too close in wording to an existing one (word overlap of 0.5 or more),",
         "so it leans to paraphrases.",
         "",
-        f"- tuning half, for choosing: {batches['tuning']} ({counts['tuning'][0]} answerable, "
+        f"- tuning half, for choosing: {files['tuning']} ({counts['tuning'][0]} answerable, "
         f"{counts['tuning'][1]} unanswerable)",
-        f"- held-out half, for reporting: {batches['heldout']} ({counts['heldout'][0]} + "
+        f"- held-out half, for reporting: {files['heldout']} ({counts['heldout'][0]} + "
         f"{counts['heldout'][1]})",
         "",
         "A hit is relevant when its text contains one of the question's excerpts. S@k: the share of",
@@ -794,14 +820,14 @@ def main() -> None:
         "*how many*, *how long*, *how far* or *how often*, or asks what the population, GDP,",
         "rate, share, age, distance, ... of something is) is answered only when the quotes hold",
         "a time or an amount: a digit, a number word, a unit of time, a month or season, or a",
-        "word such as *since* or *ago* (`bot/answers.py`). The quotes of an essay that names the",
+        "word such as *since* or *ago* (`bot/answering/`). The quotes of an essay that names the",
         "Eurasian Economic Union do not say when it was founded. The quantities were added in",
         "session 4 (tuning declined 0.891 → 0.913, nothing else changed); words used as often",
         "figuratively (*cost*, *price*, *size*, *area*) are left out.",
         "",
         "A question that names something the essays never use (a capitalised word that does",
         'not open a sentence: "What did *Putin* say about Lukashenko?") is declined too, unless',
-        "the question is mostly in capitals (`unknown_names` in `bot/answers.py`). Added in",
+        "the question is mostly in capitals (`unknown_names` in `bot/answering/`). Added in",
         "session 4 on the tuning half, where every question with such a name is unanswerable.",
         "At the same threshold:",
         "",
@@ -812,7 +838,7 @@ def main() -> None:
         "An answer quotes the best passage and, of the next two, those scoring at least 0.75",
         "of its BM25 score or, since session 5, those whose nearest sentence is closer in",
         "meaning to the question than the best passage's by a margin (`closer_in_meaning` in",
-        "`bot/answers.py`), chosen on the tuning half: the most right answers, then the fewest",
+        "`bot/answering/`), chosen on the tuning half: the most right answers, then the fewest",
         "passages, the middle of ties. (Over BM25's order by passage alone it was 0.05.) The",
         "ranking of hits does not change. *Right*: the share of answered answerable questions",
         "with a quote from a relevant passage; *passages*: passages quoted per answer.",
@@ -823,9 +849,9 @@ def main() -> None:
         "",
         "People type fast in chat. Each question below has one slip of the keys in one of its",
         "words of six letters or more (a letter dropped, swapped, changed or added, never the",
-        "first or last; `with_typos` in `bot/evaluation.py`, seed 0). A misspelt word makes",
+        "first or last; `with_typos` in `bot/measure/evaluation.py`, seed 0). A misspelt word makes",
         "BM25 miss it, counts against coverage, and a misspelt name fails the names check.",
-        "Respelling (`bot/spelling.py`) replaces a question word of six letters or more that",
+        "Respelling (`index/spelling.py`) replaces a question word of six letters or more that",
         "the essays never use and that is no English word (by stem, against the similarity",
         "model's vocabulary) with the word one edit away (one of the essays' own, or an English",
         "word) whose term the essays use most.",
@@ -848,7 +874,7 @@ def main() -> None:
         answerer, load_questions(ROOT / "tests/eval/heldout.jsonl")
     )
     lines += [end_to_end_row(half, m) for half, m in final.items()]
-    other_essays = {name: evaluate(Answerer(i), qs) for name, (i, qs) in OTHER_ESSAYS.items()}
+    others = {name: evaluate(answerer_with(i), qs) for name, (i, qs) in other_essays().items()}
     lines += [
         "",
         "## Other essays, not tuned on",
@@ -869,7 +895,7 @@ def main() -> None:
         "for the others).",
         "",
         END_TO_END_HEADER.format("essay"),
-        *(end_to_end_row(name, m) for name, m in other_essays.items()),
+        *(end_to_end_row(name, m) for name, m in others.items()),
         "",
         "Does the threshold carry over? Answered / declined on each of these essays, and the",
         "mean of answered + declined over the four, at thresholds around the shipped one:",
