@@ -1,14 +1,15 @@
-"""Retrieval evaluation on a JSON Lines question file (format in DESIGN.md)."""
+"""Retrieval evaluation on JSON Lines question files (format in the README, "Evaluation files")."""
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import random
 import re
 import string
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.answers import Answerer
@@ -39,6 +40,7 @@ class EvalQuestion:
 
     question: str
     relevant: tuple[str, ...]
+    where: str = field(default="", compare=False)  # "file:line", for messages
 
 
 @dataclass(frozen=True)
@@ -107,26 +109,77 @@ def _squash(text: str) -> str:
 def load_questions(path: Path) -> list[EvalQuestion]:
     """Read an evaluation file, or raise EvalError naming the file, line and fix."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise EvalError(f"{path}: cannot be read as UTF-8 text ({error})") from error
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise EvalError(f"{path}: cannot be read ({error.strerror})") from None
+    except UnicodeDecodeError as error:
+        raise EvalError(
+            f"{path}: not UTF-8 text (byte offset {error.start}); save it as UTF-8"
+        ) from None
+    lines = text.split("\n")  # not splitlines(): JSON strings may hold U+2028 and the like
     questions = []
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            question, relevant = row["question"], row["relevant"]
-            if not isinstance(question, str) or not all(isinstance(r, str) for r in relevant):
-                raise TypeError
-        except (ValueError, KeyError, TypeError):
-            raise EvalError(
-                f'{path}:{number}: expected {{"question": "...", "relevant": ["excerpt", ...]}}'
-            ) from None
-        questions.append(EvalQuestion(question, tuple(relevant)))
+        if line.strip():
+            where = f"{path}:{number}"
+            try:
+                questions.append(_question(line, where))
+            except ValueError as error:
+                raise EvalError(f"{where}: {error}") from None
     if not questions:
         raise EvalError(f"{path}: no questions; add one JSON object per line")
     return questions
+
+
+_KEYS = ("question", "relevant", "answer")  # "answer" is for people reading the file
+
+
+def _question(line: str, where: str) -> EvalQuestion:
+    """One line of an evaluation file, or a ValueError saying what is wrong with it."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not JSON ({error.msg} at column {error.colno})") from None
+    if not isinstance(row, dict):
+        raise ValueError(
+            f'expected an object {{"question": ..., "relevant": [...]}}, not {_kind(row)}'
+        )
+    for key in row:
+        if key not in _KEYS:
+            near = difflib.get_close_matches(key, _KEYS, n=1)
+            hint = f'; did you mean "{near[0]}"?' if near else ""
+            raise ValueError(f"unknown key {json.dumps(key, ensure_ascii=False)}{hint}")
+    for key in ("question", "relevant"):
+        if key not in row:
+            raise ValueError(f'"{key}" is missing' + _RELEVANT_HINT * (key == "relevant"))
+    question, relevant = row["question"], row["relevant"]
+    if not isinstance(question, str) or not question.strip():
+        raise ValueError(f'"question" must be a non-empty string, not {_kind(question)}')
+    if not isinstance(relevant, list):
+        raise ValueError(f'"relevant" must be a list of strings, not {_kind(relevant)}')
+    for item, excerpt in enumerate(relevant, start=1):
+        if not isinstance(excerpt, str) or not excerpt.strip():  # "" is in every passage
+            raise ValueError(
+                f'"relevant" must be a list of excerpts, but item {item} is {_kind(excerpt)}'
+            )
+    if not isinstance(row.get("answer", ""), str):
+        raise ValueError(f'"answer" must be a string, not {_kind(row["answer"])}')
+    return EvalQuestion(question, tuple(relevant), where)
+
+
+_RELEVANT_HINT = " (use [] for a question the essays cannot answer)"
+
+
+def _kind(value: object) -> str:
+    """What a JSON value is, in words: "a string", "a number", "an empty string"."""
+    if isinstance(value, str):
+        return "a string" if value.strip() else "an empty string"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    return "an object" if isinstance(value, dict) else "null"
 
 
 def _is_relevant(passage: Passage, excerpts: Sequence[str]) -> bool:
@@ -172,7 +225,10 @@ def judge(
         first = relevance.index(True) + 1 if any(relevance) else 0
         total = len(relevant_passages(passages, q)) if q.relevant else 0
         if q.relevant and not total:
-            raise EvalError(f"no passage contains the excerpts of {q.question!r}; check them")
+            where = f"{q.where}: " if q.where else ""
+            raise EvalError(
+                f"{where}no passage contains the excerpts of {q.question!r}; check them"
+            )
         ndcg = _ndcg(relevance, total)
         results.append(Result(q, hits, first, said, ndcg, confidence, cited))
     answerable = [r for r in results if r.question.relevant]
@@ -219,7 +275,7 @@ def with_typos(questions: Sequence[EvalQuestion], seed: int = 0) -> list[EvalQue
                 word[:i] + letter + word[i:],  # added
             )
             text = text[: found.start()] + rng.choice(slips) + text[found.end() :]
-        slipped.append(EvalQuestion(text, question.relevant))
+        slipped.append(replace(question, question=text))
     return slipped
 
 
