@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -40,6 +42,14 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
+def _seeds(text: str) -> Path:
+    if not text.strip():  # Path("") is ".": it would index the working directory
+        raise argparse.ArgumentTypeError(
+            "give a folder of essays or one essay file, not an empty name"
+        )
+    return Path(text)
+
+
 def _top_k(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 50:
         raise argparse.ArgumentTypeError(f"-k takes a whole number from 1 to 50, not {text!r}")
@@ -47,8 +57,7 @@ def _top_k(text: str) -> int:
 
 
 def _answerer(args: argparse.Namespace, settings: Settings) -> Answerer:
-    seeds: Path = args.seeds or settings.seeds_dir
-    index = load_index(seeds, settings.cache_dir, terminal_progress())
+    index = load_index(settings.seeds_dir, settings.cache_dir, terminal_progress())
     return Answerer(
         index,
         top_k=getattr(args, "k", None) or settings.top_k,
@@ -56,14 +65,23 @@ def _answerer(args: argparse.Namespace, settings: Settings) -> Answerer:
     )
 
 
+_UNDECODED = re.compile("[\ud800-\udfff]")
+
+
+def _valid(text: str) -> str:
+    """`text` with the bytes that were not UTF-8 (lone surrogates, from argv) as U+FFFD, so
+    that output, JSON included, stays valid UTF-8."""
+    return _UNDECODED.sub("\ufffd", text)
+
+
 def _questions(args: argparse.Namespace) -> Iterable[str]:
     if args.question is not None:
         if not args.question.strip():
             raise UsageError(f"the question is empty; ask something, e.g. {EXAMPLE}")
-        return [args.question]
-    if sys.stdin.isatty():
+        return [_valid(args.question)]
+    if sys.stdin is None or sys.stdin.isatty():  # None: stdin was closed
         raise UsageError(f"give a question, e.g. {EXAMPLE}, or pipe one question per line")
-    return (line for line in sys.stdin if line.strip())
+    return (_valid(line) for line in sys.stdin if line.strip())
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -115,8 +133,9 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
 
     gold = Path(__file__).resolve().parent.parent / "tests/eval/heldout.jsonl"
     questions = [q.question for q in load_questions(gold)] if gold.exists() else [EXAMPLE_QUESTION]
-    seeds: Path = args.seeds or settings.seeds_dir
-    figures = bench.report(args.sizes, args.queries, seeds, questions, args.essays, say)
+    figures = bench.report(
+        args.sizes, args.queries, settings.seeds_dir, questions, args.essays, say
+    )
     print(json.dumps(figures) if args.json else bench.render_report(figures))
     return 0
 
@@ -140,8 +159,7 @@ def _sizes(text: str) -> list[int]:
 
 
 def _sections(args: argparse.Namespace, settings: Settings) -> int:
-    seeds: Path = args.seeds or settings.seeds_dir
-    print(render_sections(load_documents(seeds)))
+    print(render_sections(load_documents(settings.seeds_dir)))
     return 0
 
 
@@ -179,13 +197,14 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps({**figures, "questions": len(questions), "misses": misses, **wrong}))
         return 0
     answerable = len(metrics.answerable)
-    names = ", ".join(str(path) for path in files)
+    names = printable(", ".join(str(path) for path in files))
     print(f"{len(questions)} questions ({answerable} answerable) from {names}")
     for name, label in _METRICS.items():
         print(f"  {label:<28} {getattr(metrics, name):.3f}")
     for result in metrics.misses:
         where = f"rank {result.first_relevant}" if result.first_relevant else "not in top 10"
-        print(f"\nmiss ({where}): {result.question.question}\n{render_hits(result.hits[:1])}")
+        question = printable(result.question.question)
+        print(f"\nmiss ({where}): {question}\n{render_hits(result.hits[:1])}")
     for kind, label in (
         ("wrongly_declined", "declined, though answerable"),
         ("wrongly_answered", "answered, though unanswerable"),
@@ -194,11 +213,12 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         if results:
             print(f"\n{label} ({len(results)}), with confidence:")
             for result in results:
-                print(f"  {result.confidence:.2f}  {result.question.question}")
+                print(f"  {result.confidence:.2f}  {printable(result.question.question)}")
     if wrongly_quoted := metrics.wrongly_quoted:
         print(f"\nanswered from passages without the answer ({len(wrongly_quoted)}), quoting:")
         for result in wrongly_quoted:
-            print(f"  {result.question.question}\n    {', '.join(p.id for p in result.quoted)}")
+            quoted = ", ".join(p.id for p in result.quoted)
+            print(f"  {printable(result.question.question)}\n    {printable(quoted)}")
     return 0
 
 
@@ -222,7 +242,7 @@ def _parser() -> argparse.ArgumentParser:
     seeds = _Parser(add_help=False)
     seeds.add_argument(
         "--seeds",
-        type=Path,
+        type=_seeds,
         metavar="DIR",
         help="folder of .txt/.md essays, or one essay (default: $ESSAYBOT_SEEDS_DIR or seeds)",
     )
@@ -294,9 +314,12 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 2 usage/configuration/corpus error)."""
     logging.basicConfig(level=logging.WARNING, format="essaybot: %(message)s", stream=sys.stderr)
+    if isinstance(sys.stdin, io.TextIOWrapper):  # bytes that are not UTF-8 become U+FFFD
+        sys.stdin.reconfigure(errors="replace")
     try:
         args = _parser().parse_args(argv)
-        return int(args.run(args, load_settings()))
+        overrides = {"seeds_dir": args.seeds} if args.seeds else {}
+        return int(args.run(args, load_settings(**overrides)))
     except (UsageError, SettingsError, CorpusError, EvalError, ModelMissingError) as error:
         print(f"essaybot: {error}", file=sys.stderr)
         return 2

@@ -31,7 +31,8 @@ Type a question and press Enter; answers are quotes from the essays with their c
   :help            this help
   :quit            leave (Ctrl-D works too; Ctrl-C clears the line)"""
 _COMMANDS = (":sections", ":section ", ":k ", ":debug", ":help", ":quit")
-_HISTORY = Path(os.environ.get("ESSAYBOT_HISTORY", "~/.essaybot_history")).expanduser()
+# An empty ESSAYBOT_HISTORY counts as unset, as an empty setting does.
+_HISTORY = Path(os.environ.get("ESSAYBOT_HISTORY") or "~/.essaybot_history").expanduser()
 
 
 class Repl:
@@ -129,7 +130,7 @@ class Repl:
         elif not found:
             self.say(f"No section is called {name!r}; :sections lists them.")
         else:
-            names = ", ".join(f'"{s.heading}"' for _, s in found)
+            names = printable(", ".join(f'"{s.heading}"' for _, s in found))
             self.say(f"{name!r} could be any of {names}; type more of the name.")
 
     def _set_k(self, argument: str) -> None:

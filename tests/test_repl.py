@@ -152,3 +152,16 @@ def test_real_terminal_session(tmp_path: Path) -> None:
     child.close()
     assert child.exitstatus == 0
     assert "Who welcomes Chinese investment?" in (tmp_path / "history").read_text()
+
+
+def test_terminal_escapes_in_essays_are_not_printed_raw(tmp_path: Path) -> None:
+    from index import PassageIndex, load_documents
+    from tests.test_cli import ESCAPES
+
+    (tmp_path / "escapes.txt").write_text(ESCAPES, encoding="utf-8")
+    answerer = Answerer(PassageIndex(load_documents(tmp_path)))
+    question = "Which colour sets a window title and clears the screen?"
+    out = transcript(answerer, ":section colour", ":debug", question)
+    assert "sets a window title" in out and "1.  " in out  # the section, and the debug hits
+    assert not any(c in out for c in "\x1b\x07\x9b")
+    assert out.count("\ufffd") > 6
