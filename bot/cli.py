@@ -13,13 +13,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from bot.answers import Answerer
+from bot.eval_report import metrics_to_dict, render_metrics
 from bot.evaluation import EvalError, evaluate, load_questions
 from bot.index_cache import load_index, terminal_progress
 from bot.render import (
     answer_to_dict,
     printable,
     render_answer,
-    render_hits,
     render_sections,
     text_width,
 )
@@ -174,64 +174,10 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     questions = [q for path in files for q in load_questions(path)]
     metrics = evaluate(_answerer(args, settings), questions)
     if args.json:
-        figures = {name: getattr(metrics, name) for name in _METRICS}
-        misses = [
-            {
-                "question": r.question.question,
-                "first_relevant": r.first_relevant,
-                "top": r.hits[0].passage.id if r.hits else None,
-            }
-            for r in metrics.misses
-        ]
-        wrong = {
-            kind: [
-                {"question": r.question.question, "confidence": r.confidence}
-                for r in getattr(metrics, kind)
-            ]
-            for kind in ("wrongly_declined", "wrongly_answered")
-        }
-        wrong["wrongly_quoted"] = [
-            {"question": r.question.question, "quoted": [p.id for p in r.quoted]}
-            for r in metrics.wrongly_quoted
-        ]
-        print(json.dumps({**figures, "questions": len(questions), "misses": misses, **wrong}))
-        return 0
-    answerable = len(metrics.answerable)
-    names = printable(", ".join(str(path) for path in files))
-    print(f"{len(questions)} questions ({answerable} answerable) from {names}")
-    for name, label in _METRICS.items():
-        print(f"  {label:<28} {getattr(metrics, name):.3f}")
-    for result in metrics.misses:
-        where = f"rank {result.first_relevant}" if result.first_relevant else "not in top 10"
-        question = printable(result.question.question)
-        print(f"\nmiss ({where}): {question}\n{render_hits(result.hits[:1])}")
-    for kind, label in (
-        ("wrongly_declined", "declined, though answerable"),
-        ("wrongly_answered", "answered, though unanswerable"),
-    ):
-        results = getattr(metrics, kind)
-        if results:
-            print(f"\n{label} ({len(results)}), with confidence:")
-            for result in results:
-                print(f"  {result.confidence:.2f}  {printable(result.question.question)}")
-    if wrongly_quoted := metrics.wrongly_quoted:
-        print(f"\nanswered from passages without the answer ({len(wrongly_quoted)}), quoting:")
-        for result in wrongly_quoted:
-            quoted = ", ".join(p.id for p in result.quoted)
-            print(f"  {printable(result.question.question)}\n    {printable(quoted)}")
+        print(json.dumps(metrics_to_dict(metrics)))
+    else:
+        print(render_metrics(metrics, ", ".join(str(path) for path in files)))
     return 0
-
-
-_METRICS = {
-    "success_at_1": "Success@1",
-    "success_at_3": "Success@3",
-    "success_at_5": "Success@5",
-    "mrr": "MRR@10",
-    "ndcg": "nDCG@10",
-    "answer_rate": "answered (answerable)",
-    "abstention_rate": "declined (unanswerable)",
-    "quoted_relevant": "answers quoting a relevant ¶",
-}
 
 
 def _parser() -> argparse.ArgumentParser:
