@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from bot.answers import Answerer
+from bot.eval_report import metrics_to_dict, render_metrics
 from bot.evaluation import EvalError, evaluate, load_questions
 from bot.index_cache import load_index, terminal_progress
 from bot.question_log import LogError, QuestionLog, group_gaps
@@ -19,7 +22,6 @@ from bot.render import (
     answer_to_dict,
     printable,
     render_answer,
-    render_hits,
     render_sections,
     text_width,
 )
@@ -42,6 +44,14 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
+def _seeds(text: str) -> Path:
+    if not text.strip():  # Path("") is ".": it would index the working directory
+        raise argparse.ArgumentTypeError(
+            "give a folder of essays or one essay file, not an empty name"
+        )
+    return Path(text)
+
+
 def _top_k(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 50:
         raise argparse.ArgumentTypeError(f"-k takes a whole number from 1 to 50, not {text!r}")
@@ -49,8 +59,7 @@ def _top_k(text: str) -> int:
 
 
 def _answerer(args: argparse.Namespace, settings: Settings) -> Answerer:
-    seeds: Path = args.seeds or settings.seeds_dir
-    index = load_index(seeds, settings.cache_dir, terminal_progress())
+    index = load_index(settings.seeds_dir, settings.cache_dir, terminal_progress())
     return Answerer(
         index,
         top_k=getattr(args, "k", None) or settings.top_k,
@@ -58,14 +67,23 @@ def _answerer(args: argparse.Namespace, settings: Settings) -> Answerer:
     )
 
 
+_UNDECODED = re.compile("[\ud800-\udfff]")
+
+
+def _valid(text: str) -> str:
+    """`text` with the bytes that were not UTF-8 (lone surrogates, from argv) as U+FFFD, so
+    that output, JSON included, stays valid UTF-8."""
+    return _UNDECODED.sub("\ufffd", text)
+
+
 def _questions(args: argparse.Namespace) -> Iterable[str]:
     if args.question is not None:
         if not args.question.strip():
             raise UsageError(f"the question is empty; ask something, e.g. {EXAMPLE}")
-        return [args.question]
-    if sys.stdin.isatty():
+        return [_valid(args.question)]
+    if sys.stdin is None or sys.stdin.isatty():  # None: stdin was closed
         raise UsageError(f"give a question, e.g. {EXAMPLE}, or pipe one question per line")
-    return (line for line in sys.stdin if line.strip())
+    return (_valid(line) for line in sys.stdin if line.strip())
 
 
 def _log(args: argparse.Namespace, settings: Settings) -> QuestionLog | None:
@@ -129,8 +147,9 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
 
     gold = Path(__file__).resolve().parent.parent / "tests/eval/heldout.jsonl"
     questions = [q.question for q in load_questions(gold)] if gold.exists() else [EXAMPLE_QUESTION]
-    seeds: Path = args.seeds or settings.seeds_dir
-    figures = bench.report(args.sizes, args.queries, seeds, questions, args.essays, say)
+    figures = bench.report(
+        args.sizes, args.queries, settings.seeds_dir, questions, args.essays, say
+    )
     print(json.dumps(figures) if args.json else bench.render_report(figures))
     return 0
 
@@ -199,8 +218,7 @@ def _sizes(text: str) -> list[int]:
 
 
 def _sections(args: argparse.Namespace, settings: Settings) -> int:
-    seeds: Path = args.seeds or settings.seeds_dir
-    print(render_sections(load_documents(seeds)))
+    print(render_sections(load_documents(settings.seeds_dir)))
     return 0
 
 
@@ -215,62 +233,10 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     questions = [q for path in files for q in load_questions(path)]
     metrics = evaluate(_answerer(args, settings), questions)
     if args.json:
-        figures = {name: getattr(metrics, name) for name in _METRICS}
-        misses = [
-            {
-                "question": r.question.question,
-                "first_relevant": r.first_relevant,
-                "top": r.hits[0].passage.id if r.hits else None,
-            }
-            for r in metrics.misses
-        ]
-        wrong = {
-            kind: [
-                {"question": r.question.question, "confidence": r.confidence}
-                for r in getattr(metrics, kind)
-            ]
-            for kind in ("wrongly_declined", "wrongly_answered")
-        }
-        wrong["wrongly_quoted"] = [
-            {"question": r.question.question, "quoted": [p.id for p in r.quoted]}
-            for r in metrics.wrongly_quoted
-        ]
-        print(json.dumps({**figures, "questions": len(questions), "misses": misses, **wrong}))
-        return 0
-    answerable = len(metrics.answerable)
-    names = ", ".join(str(path) for path in files)
-    print(f"{len(questions)} questions ({answerable} answerable) from {names}")
-    for name, label in _METRICS.items():
-        print(f"  {label:<28} {getattr(metrics, name):.3f}")
-    for result in metrics.misses:
-        where = f"rank {result.first_relevant}" if result.first_relevant else "not in top 10"
-        print(f"\nmiss ({where}): {result.question.question}\n{render_hits(result.hits[:1])}")
-    for kind, label in (
-        ("wrongly_declined", "declined, though answerable"),
-        ("wrongly_answered", "answered, though unanswerable"),
-    ):
-        results = getattr(metrics, kind)
-        if results:
-            print(f"\n{label} ({len(results)}), with confidence:")
-            for result in results:
-                print(f"  {result.confidence:.2f}  {result.question.question}")
-    if wrongly_quoted := metrics.wrongly_quoted:
-        print(f"\nanswered from passages without the answer ({len(wrongly_quoted)}), quoting:")
-        for result in wrongly_quoted:
-            print(f"  {result.question.question}\n    {', '.join(p.id for p in result.quoted)}")
+        print(json.dumps(metrics_to_dict(metrics)))
+    else:
+        print(render_metrics(metrics, ", ".join(str(path) for path in files)))
     return 0
-
-
-_METRICS = {
-    "success_at_1": "Success@1",
-    "success_at_3": "Success@3",
-    "success_at_5": "Success@5",
-    "mrr": "MRR@10",
-    "ndcg": "nDCG@10",
-    "answer_rate": "answered (answerable)",
-    "abstention_rate": "declined (unanswerable)",
-    "quoted_relevant": "answers quoting a relevant ¶",
-}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -281,7 +247,7 @@ def _parser() -> argparse.ArgumentParser:
     seeds = _Parser(add_help=False)
     seeds.add_argument(
         "--seeds",
-        type=Path,
+        type=_seeds,
         metavar="DIR",
         help="folder of .txt/.md essays, or one essay (default: $ESSAYBOT_SEEDS_DIR or seeds)",
     )
@@ -365,9 +331,13 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 2 usage/configuration/corpus error)."""
     logging.basicConfig(level=logging.WARNING, format="essaybot: %(message)s", stream=sys.stderr)
+    if isinstance(sys.stdin, io.TextIOWrapper):  # bytes that are not UTF-8 become U+FFFD
+        sys.stdin.reconfigure(errors="replace")
     try:
         args = _parser().parse_args(argv)
-        return int(args.run(args, load_settings()))
+        seeds = getattr(args, "seeds", None)  # `gaps` reads no essays
+        overrides = {"seeds_dir": seeds} if seeds else {}
+        return int(args.run(args, load_settings(**overrides)))
     except (
         UsageError,
         SettingsError,

@@ -4,6 +4,8 @@ A word is respelt only when it is long enough (one edit from a short word is oft
 word), the essays never use it, and it is no English word: the similarity model's vocabulary
 serves as the word list, compared by stem, so "junctions" counts as known through "junction".
 It becomes the word one edit away, theirs or English, whose term the essays use most.
+The work is bounded whatever the question (`SpellingLimits`): a 1,000-letter "word" of many
+scripts would otherwise make millions of candidate spellings.
 """
 
 from __future__ import annotations
@@ -11,15 +13,46 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from bot.similarity import model_words
 from index import PassageIndex, analyze, normalize
 
-__all__ = ["MIN_LETTERS", "neighbours", "respell"]
+__all__ = ["LIMITS", "MIN_LETTERS", "SpellingLimits", "neighbours", "respell"]
 
 MIN_LETTERS = 6
 _WORD = re.compile(rf"[^\W\d_]{{{MIN_LETTERS},}}")
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+@dataclass(frozen=True)
+class SpellingLimits:
+    """How much respelling one question may cost.
+
+    - `max_letters`: longer words are left as they are. The similarity model's longest
+      English word has 18 letters ("telecommunications"); a slip adds at most one.
+    - `max_words`: misspelt-looking words looked up per question; the rest are left as
+      typed. Together they bound the candidates: `max_words` x `candidates(max_letters)`.
+    """
+
+    max_letters: int = 24
+    max_words: int = 8
+
+    @property
+    def max_candidates(self) -> int:
+        """The most candidate spellings one question can make."""
+        return self.max_words * candidates(self.max_letters)
+
+
+LIMITS = SpellingLimits()
+
+
+def candidates(letters: int) -> int:
+    """The most words `neighbours` yields for a word of `letters` letters (all distinct and
+    none in a-z: the alphabet is then a-z plus them)."""
+    alphabet = 26 + letters
+    return letters + (letters - 1) + letters * (alphabet - 1) + (letters + 1) * alphabet
 
 
 @cache
@@ -36,25 +69,31 @@ def _english_stems(start: str) -> frozenset[str]:
     return frozenset(analyze(" ".join(_english_by_start().get(start, []))))
 
 
-def respell(question: str, index: PassageIndex) -> str:
+def respell(question: str, index: PassageIndex, limits: SpellingLimits = LIMITS) -> str:
     """`question` with each misspelt word replaced by the essays' nearest spelling."""
+    looked_up = 0
 
     def mend(match: re.Match[str]) -> str:
+        nonlocal looked_up
         word = match.group()
-        nearest = _respelt(normalize(word), index)
+        folded = normalize(word)
+        if looked_up >= limits.max_words or len(folded) > limits.max_letters:
+            return word
+        if not _misspelt(folded, index):
+            return word
+        looked_up += 1
+        nearest = _nearest(folded, index)
         return word if nearest is None else _cased_like(word, nearest)
 
     return _WORD.sub(mend, question)
 
 
 @lru_cache(maxsize=16_384)
-def _respelt(word: str, index: PassageIndex) -> str | None:
-    """The essays' spelling of `word`, if it is misspelt (None: leave it as it is)."""
+def _misspelt(word: str, index: PassageIndex) -> bool:
+    """Whether `word` may be misspelt: neither the essays nor English know it."""
     terms = index.query(word)
     english = _english_stems(word[:3])
-    if not terms or any(term in index or term in english for term in terms):
-        return None
-    return _nearest(word, index)
+    return bool(terms) and not any(term in index or term in english for term in terms)
 
 
 def _cased_like(word: str, other: str) -> str:
@@ -64,6 +103,7 @@ def _cased_like(word: str, other: str) -> str:
     return other[:1].upper() + other[1:] if word[:1].isupper() else other
 
 
+@lru_cache(maxsize=16_384)
 def _nearest(word: str, index: PassageIndex) -> str | None:
     """The word one edit from `word` whose term the essays use most: one of their words, or
     an English word ("drifting" where they say "drift"), not any string that stems alike

@@ -1,0 +1,76 @@
+"""The report of `essaybot eval`: metrics and what went wrong, as text or as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.evaluation import Metrics
+from bot.render import printable, render_hits
+
+__all__ = ["METRICS", "metrics_to_dict", "render_metrics"]
+
+METRICS = {
+    "success_at_1": "Success@1",
+    "success_at_3": "Success@3",
+    "success_at_5": "Success@5",
+    "mrr": "MRR@10",
+    "ndcg": "nDCG@10",
+    "answer_rate": "answered (answerable)",
+    "abstention_rate": "declined (unanswerable)",
+    "quoted_relevant": "answers quoting a relevant ¶",
+    "answer_in_quote": "answer in quote",
+    "adversarial_declined": "declined (adversarial)",
+}
+_WRONG = {
+    "wrongly_declined": "declined, though answerable",
+    "wrongly_answered": "answered, though unanswerable",
+}
+
+
+def metrics_to_dict(metrics: Metrics) -> dict[str, Any]:
+    """The figures, the misses (with what ranked first) and every wrong decision."""
+    figures = {name: getattr(metrics, name) for name in METRICS}
+    misses = [
+        {
+            "question": r.question.question,
+            "first_relevant": r.first_relevant,
+            "top": r.hits[0].passage.id if r.hits else None,
+        }
+        for r in metrics.misses
+    ]
+    wrong: dict[str, list[dict[str, Any]]] = {
+        kind: [
+            {"question": r.question.question, "confidence": r.confidence}
+            for r in getattr(metrics, kind)
+        ]
+        for kind in _WRONG
+    }
+    wrong["wrongly_quoted"] = [
+        {"question": r.question.question, "quoted": [p.id for p in r.quoted]}
+        for r in metrics.wrongly_quoted
+    ]
+    return {**figures, "questions": len(metrics.results), "misses": misses, **wrong}
+
+
+def render_metrics(metrics: Metrics, source: str) -> str:
+    """The figures, then each miss with its first hit, and each wrong decision."""
+    answerable = len(metrics.answerable)
+    lines = [f"{len(metrics.results)} questions ({answerable} answerable) from {printable(source)}"]
+    lines += [f"  {label:<28} {getattr(metrics, name):.3f}" for name, label in METRICS.items()]
+    for result in metrics.misses:
+        where = f"rank {result.first_relevant}" if result.first_relevant else "not in top 10"
+        question = printable(result.question.question)
+        lines += ["", f"miss ({where}): {question}", render_hits(result.hits[:1])]
+    for kind, label in _WRONG.items():
+        if results := getattr(metrics, kind):
+            lines += ["", f"{label} ({len(results)}), with confidence:"]
+            lines += [f"  {r.confidence:.2f}  {printable(r.question.question)}" for r in results]
+    if wrongly_quoted := metrics.wrongly_quoted:
+        lines += [
+            "",
+            f"answered from passages without the answer ({len(wrongly_quoted)}), quoting:",
+        ]
+        for result in wrongly_quoted:
+            quoted = ", ".join(p.id for p in result.quoted)
+            lines += [f"  {printable(result.question.question)}", f"    {printable(quoted)}"]
+    return "\n".join(lines)
