@@ -32,7 +32,7 @@ def test_second_load_comes_from_the_cache(
     assert len(builds) == 1
     assert [p.id for p in second.passages] == [p.id for p in first.passages]
     assert second.search("swarm colony", 3)[0].passage.id == "bees/swarms/1"
-    assert len(list((tmp_path / "cache").glob("index-*.pickle"))) == 1
+    assert len(list((tmp_path / "cache").glob("index-*.npys"))) == 1
 
 
 def test_any_edit_rebuilds(essays: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -49,7 +49,7 @@ def test_a_corrupt_cache_is_ignored_and_replaced(
     essays: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     load_index(essays, tmp_path / "cache", min_bytes=0)
-    (stored,) = (tmp_path / "cache").glob("index-*.pickle")
+    (stored,) = (tmp_path / "cache").glob("index-*.npys")
     stored.write_bytes(b"not a pickle")
     with caplog.at_level(logging.WARNING):
         index = load_index(essays, tmp_path / "cache", min_bytes=0)
