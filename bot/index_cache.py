@@ -5,12 +5,13 @@ takes a fraction of that. The key covers every essay's name and bytes and the in
 library's own source, so any edit to the essays or to the analyzer rebuilds it.
 
 The cache holds data only, so writing to the cache folder cannot make the bot run code.
-One `.npys` file is a run of `.npy` records (`np.save` called once per array, each read
-back by `np.load(..., allow_pickle=False)`): first a JSON document, as bytes, with the format
-version, the index's scalar values and each array's name and CRC-32; then the arrays of
-`PassageIndex.to_state`. One file is replaced atomically; reading the records straight into
-memory is 3-8x quicker than through an `.npz`'s zip. Anything unreadable, of another format
-version, damaged or not fitting (`StateError`) is ignored with one warning, then rebuilt.
+One `.npys` file is a run of `.npy` records (`np.save` once per array, each read back by
+`np.load(..., allow_pickle=False)`): a JSON document, as bytes, with the format version,
+the index's scalar values and each array's name and CRC-32; the document's own CRC-32;
+then the arrays of `PassageIndex.to_state`. One file is replaced atomically, and its
+records read straight into memory, quicker than an `.npz`'s members through its zip.
+Anything unreadable, of another format version, damaged or not fitting (`StateError`) is
+ignored with one warning, then rebuilt and overwritten.
 """
 
 from __future__ import annotations
@@ -103,10 +104,7 @@ def _read(path: Path) -> PassageIndex:
 
 def _read_records(path: Path) -> PassageIndex:
     with path.open("rb") as file:
-        meta = json.loads(_record(file).tobytes().decode("utf-8"))
-        if not isinstance(meta, dict) or meta.get("essaybot_index") != FORMAT:
-            found = meta.get("essaybot_index") if isinstance(meta, dict) else None
-            raise StateError(f"cache format {found!r}, not {FORMAT}")
+        meta = _document(file)
         values, listed = meta.get("values"), meta.get("arrays")
         if not isinstance(values, dict) or not isinstance(listed, list):
             raise StateError("no values or arrays listed")
@@ -122,9 +120,26 @@ def _read_records(path: Path) -> PassageIndex:
     return PassageIndex.from_state(State(arrays, values))
 
 
+def _document(file: IO[bytes]) -> dict[str, Any]:
+    """The JSON document that opens the file, checked against the CRC-32 that follows it."""
+    text, check = _record(file), _record(file)
+    if check.dtype != np.uint32 or check.shape != (1,) or int(check[0]) != _crc(text):
+        raise StateError("not an index cache, or its JSON document is damaged")
+    meta = json.loads(str(text.data, "utf-8"))
+    found = meta.get("essaybot_index") if isinstance(meta, dict) else None
+    if type(found) is not int or found != FORMAT:
+        raise StateError(f"cache format {found!r}, not {FORMAT}")
+    return meta  # type: ignore[no-any-return]
+
+
 def _record(file: IO[bytes]) -> NDArray[Any]:
     """The next `.npy` record of `file`; a pickle, or an array of objects, raises ValueError."""
-    array = np.load(file, allow_pickle=False)
+    try:
+        array = np.load(file, allow_pickle=False)
+    except ValueError as error:
+        if "pickle" not in str(error):
+            raise
+        raise StateError("not .npy data (a pickle, say: pickles are never loaded)") from None
     if not isinstance(array, np.ndarray):  # a zip of arrays (.npz) at this point
         raise StateError("not an index cache")
     return array
@@ -135,11 +150,12 @@ def _crc(array: NDArray[Any]) -> int:
 
 
 def _write(file: IO[bytes], state: State) -> None:
-    """The JSON document (as bytes), then each array, each one `.npy` record."""
+    """The JSON document (as bytes) and its CRC-32, then the arrays: one `.npy` record each."""
     listed = [[name, _crc(array)] for name, array in state.arrays.items()]
     meta = {"essaybot_index": FORMAT, "values": state.values, "arrays": listed}
-    np.save(file, np.frombuffer(json.dumps(meta).encode("utf-8"), np.uint8), allow_pickle=False)
-    for array in state.arrays.values():
+    text = np.frombuffer(json.dumps(meta).encode("utf-8"), np.uint8)
+    records: list[NDArray[Any]] = [text, np.array([_crc(text)], np.uint32)]
+    for array in [*records, *state.arrays.values()]:
         np.save(file, array, allow_pickle=False)
 
 

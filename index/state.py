@@ -60,8 +60,9 @@ class State:
         array = self.arrays.get(name)
         if array is None:
             raise StateError(f"no array {name!r}")
-        if array.dtype != np.dtype(dtype) or array.ndim != 1:
-            raise StateError(f"array {name!r} is {array.dtype} {array.shape}, not 1-D {dtype}")
+        want = np.dtype(dtype)
+        if array.dtype != want or array.ndim != 1:
+            raise StateError(f"array {name!r} is {array.dtype} {array.shape}, not 1-D {want}")
         require(length is None or len(array) == length, f"the {len(array)} entries of {name!r}")
         return array
 
@@ -74,7 +75,10 @@ class State:
 
     def strings(self, name: str, count: int | None = None) -> list[str]:
         """The strings stored by `strings_state(name, ...)` (as many as `count`)."""
-        text = str(self.array(name, np.uint8).data, "utf-8")
+        try:
+            text = str(self.array(name, np.uint8).data, "utf-8")
+        except UnicodeDecodeError as error:
+            raise StateError(f"the strings {name!r} are not UTF-8 ({error.reason})") from None
         require(not text or text.endswith("\0"), f"the strings {name!r}")
         strings = text.split("\0")[:-1]
         require(count is None or len(strings) == count, f"the {len(strings)} strings {name!r}")
