@@ -14,24 +14,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-import bot.index_cache as cache
 from bot.index_cache import load_index
 from index import PassageIndex, load_documents
+from tests.test_index_cache import _count_builds
 from tests.test_index_state import EDGE_ESSAYS, assert_same_index
 
 
 @pytest.fixture
 def builds(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The folders the cache had to build an index of, one entry per build."""
-    calls: list[Path] = []
-    real = cache.load_documents
-
-    def counting(folder: Path):  # type: ignore[no-untyped-def]
-        calls.append(folder)
-        return real(folder)
-
-    monkeypatch.setattr(cache, "load_documents", counting)
-    return calls
+    return _count_builds(monkeypatch)
 
 
 def _cached(essays: Path, cache_dir: Path) -> Path:
@@ -67,42 +59,27 @@ def test_the_planted_payload_would_run_if_unpickled(tmp_path: Path) -> None:
     assert (tmp_path / "proof").exists()  # so the tests below would notice it running
 
 
-def _raw_pickle(path: Path, sentinel: Path) -> None:
-    path.write_bytes(pickle.dumps(_Boom(sentinel)))
+def _sentinel(path: Path) -> Path:
+    """Where a pickle planted at the cache file `path` would leave its mark: the test's tmp_path."""
+    return path.parent.parent / "sentinel"
 
 
-def _object_array_first(path: Path, sentinel: Path) -> None:
+def _raw_pickle(path: Path) -> None:
+    path.write_bytes(pickle.dumps(_Boom(_sentinel(path))))
+
+
+def _object_array_first(path: Path) -> None:
     with path.open("wb") as file:
-        np.save(file, np.array([_Boom(sentinel)], dtype=object), allow_pickle=True)
+        np.save(file, np.array([_Boom(_sentinel(path))], dtype=object), allow_pickle=True)
 
 
-def _object_array_inside(path: Path, sentinel: Path) -> None:
+def _object_array_inside(path: Path) -> None:
     meta, arrays = _read_records(path)
-    arrays["bm25.weights"] = np.array([_Boom(sentinel)], dtype=object)
+    arrays["bm25.weights"] = np.array([_Boom(_sentinel(path))], dtype=object)
     _write_records(path, meta, arrays)
 
 
-@pytest.mark.parametrize("plant", [_raw_pickle, _object_array_first, _object_array_inside])
-def test_a_pickle_planted_in_the_cache_never_runs(
-    plant: Callable[[Path, Path], None],
-    essays: Path,
-    tmp_path: Path,
-    builds: list[Path],
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    path = _cached(essays, tmp_path / "cache")
-    plant(path, tmp_path / "sentinel")
-    with caplog.at_level(logging.WARNING):
-        index = load_index(essays, tmp_path / "cache", min_bytes=0)
-    assert not (tmp_path / "sentinel").exists()
-    assert len(builds) == 2
-    assert [r.getMessage() for r in caplog.records if str(path) in r.getMessage()]
-    assert index.search("swarm colony", 3)[0].passage.id == "bees/swarms/1"
-
-
-def test_old_pickled_caches_are_removed_unread(
-    essays: Path, tmp_path: Path, builds: list[Path]
-) -> None:
+def test_old_pickled_caches_are_removed_unread(essays: Path, tmp_path: Path) -> None:
     old = tmp_path / "cache" / "index-0123456789abcdef-0123456789abcdef.pickle"
     old.parent.mkdir()
     old.write_bytes(pickle.dumps(_Boom(tmp_path / "sentinel")))
@@ -205,11 +182,14 @@ BAD_FILES: dict[str, Callable[[Path], object]] = {
     ),
     "a foreign .npz": _foreign_npz,
     "a foreign .npy": _foreign_npy,
+    "a pickle that would run code": _raw_pickle,
+    "an array of objects, first": _object_array_first,
+    "an array of objects, inside": _object_array_inside,
 }
 
 
 @pytest.mark.parametrize("damage", BAD_FILES)
-def test_a_bad_cache_file_warns_once_and_is_rebuilt(
+def test_a_bad_cache_file_warns_once_and_is_rebuilt_and_no_pickle_runs(
     damage: str,
     essays: Path,
     tmp_path: Path,
@@ -220,6 +200,7 @@ def test_a_bad_cache_file_warns_once_and_is_rebuilt(
     BAD_FILES[damage](path)
     with caplog.at_level(logging.WARNING):
         index = load_index(essays, tmp_path / "cache", min_bytes=0)
+    assert not _sentinel(path).exists()  # no pickle ran
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(warnings) == 1
     assert f"ignoring the unreadable index cache {path}" in warnings[0]
