@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -13,6 +14,7 @@ from pathlib import Path
 from bot.answers import Answerer
 from bot.evaluation import EvalError, evaluate, load_questions
 from bot.index_cache import load_index, terminal_progress
+from bot.question_log import LogError, QuestionLog, group_gaps
 from bot.render import (
     answer_to_dict,
     printable,
@@ -66,13 +68,25 @@ def _questions(args: argparse.Namespace) -> Iterable[str]:
     return (line for line in sys.stdin if line.strip())
 
 
+def _log(args: argparse.Namespace, settings: Settings) -> QuestionLog | None:
+    """The question log when `--log` asks for it (the terminal does not log otherwise)."""
+    if not getattr(args, "log", False):
+        return None
+    if settings.question_log is None:
+        raise UsageError("--log needs the question log, but ESSAYBOT_QUESTION_LOG is 'off'")
+    return QuestionLog(settings.question_log, retention_days=settings.log_retention_days)
+
+
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     questions = _questions(args)
     answerer = _answerer(args, settings)
+    log = _log(args, settings)
     several = len(answerer.index.documents) > 1
     single = args.question is not None
     for question in questions:
         answer = answerer.ask(question)
+        if log:
+            log.record_answer(answer, answerer.index, source="terminal")
         if args.json:
             print(json.dumps(answer_to_dict(answer), ensure_ascii=False), flush=True)
         elif single:
@@ -89,7 +103,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 def _repl(args: argparse.Namespace, settings: Settings) -> int:
     from bot.repl import Repl, line_editing
 
-    repl = Repl(_answerer(args, settings), sys.stdout)
+    repl = Repl(_answerer(args, settings), sys.stdout, log=_log(args, settings))
     with line_editing(repl):
         return repl.run()
 
@@ -119,6 +133,51 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     figures = bench.report(args.sizes, args.queries, seeds, questions, args.essays, say)
     print(json.dumps(figures) if args.json else bench.render_report(figures))
     return 0
+
+
+def _gaps(args: argparse.Namespace, settings: Settings) -> int:
+    path = settings.question_log
+    if path is None:
+        raise UsageError("the question log is off (ESSAYBOT_QUESTION_LOG=off): nothing to list")
+    if not path.exists():
+        print(f"No questions have been logged yet (the log would be {path}).")
+        return 0
+    log = QuestionLog(path, retention_days=settings.log_retention_days)
+    logged = log.gaps(args.since)
+    gaps = group_gaps(logged)
+    log.close()
+    if args.export:
+        lines = [
+            json.dumps({"question": q, "relevant": []}, ensure_ascii=False)
+            for gap in gaps
+            for q in gap.questions
+        ]
+        try:
+            args.export.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"cannot write {args.export} ({error.strerror})") from None
+        print(f"Wrote {len(lines)} question(s) to {args.export}; fill in each 'relevant'.")
+    elif args.json:
+        print(json.dumps([dataclasses.asdict(gap) for gap in gaps], ensure_ascii=False))
+    elif not gaps:
+        print("Every logged question was answered, and no answer was voted down.")
+    else:
+        for gap in gaps:
+            down = f", {gap.down_votes} voted down" if gap.down_votes else ""
+            print(f"{gap.asked} asked, {gap.declined} not answered{down}: {', '.join(gap.terms)}")
+            for question in gap.questions:
+                print(f"    {printable(question)}")
+    return 0
+
+
+def _days(text: str) -> float:
+    try:
+        days = float(text)
+    except ValueError:
+        days = -1.0
+    if not days > 0:
+        raise argparse.ArgumentTypeError(f"--since takes a number of days above 0, not {text!r}")
+    return days
 
 
 def _queries(text: str) -> int:
@@ -237,9 +296,11 @@ def _parser() -> argparse.ArgumentParser:
         "-k", type=_top_k, metavar="N", help="passages to rank (default: $ESSAYBOT_TOP_K or 5)"
     )
     ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines for stdin)")
+    ask.add_argument("--log", action="store_true", help="append to the question log")
     ask.set_defaults(run=_ask)
 
     repl = commands.add_parser("repl", parents=[seeds], help="interactive session")
+    repl.add_argument("--log", action="store_true", help="append to the question log")
     repl.set_defaults(run=_repl)
 
     sections = commands.add_parser("sections", parents=[seeds], help="table of contents")
@@ -281,6 +342,16 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
     bench.set_defaults(run=_bench)
 
+    gaps = commands.add_parser(
+        "gaps", help="questions the essays did not answer, or whose answers were voted down"
+    )
+    gaps.add_argument("--since", type=_days, metavar="DAYS", help="only the last DAYS days")
+    gaps.add_argument("--json", action="store_true", help="print the groups as JSON")
+    gaps.add_argument(
+        "--export", type=Path, metavar="FILE", help="write them as evaluation-file lines"
+    )
+    gaps.set_defaults(run=_gaps)
+
     discord = commands.add_parser("discord", parents=[seeds], help="run the Discord bot")
     discord.add_argument(
         "--sync",
@@ -297,7 +368,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         return int(args.run(args, load_settings()))
-    except (UsageError, SettingsError, CorpusError, EvalError, ModelMissingError) as error:
+    except (
+        UsageError,
+        SettingsError,
+        CorpusError,
+        EvalError,
+        ModelMissingError,
+        LogError,
+    ) as error:
         print(f"essaybot: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `essaybot ask ... | head`: the reader left; so do we

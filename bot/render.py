@@ -102,14 +102,18 @@ def paragraphs_of(document: Document) -> str:
 
 
 def render_sections(documents: Sequence[Document]) -> str:
-    """Table of contents: each document's sections with paragraph counts."""
+    """Table of contents: each document's sections with paragraph counts (numbered "2.3" when
+    there are several documents)."""
     lines = []
-    for document in documents:
-        lines.append(f"{document.title} ({paragraphs_of(document)})")
+    several = len(documents) > 1
+    for d, document in enumerate(documents, start=1):
+        # With several essays each is numbered, so ":section 2.3" names one section.
+        lines.append(f"{f'{d}. ' if several else ''}{document.title} ({paragraphs_of(document)})")
         width = max(len(s.heading) for s in document.sections)
         for number, section in enumerate(document.sections, start=1):
             count = len(section.paragraphs)
-            lines.append(f"  {number}. {section.heading:<{width}}  {count:>3} ¶")
+            label = f"{d}.{number}" if several else f"{number}."
+            lines.append(f"  {label} {section.heading:<{width}}  {count:>3} ¶")
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.answers import CONFIDENCE_PASSAGES, Answerer
+from bot.question_log import QuestionLog
 from bot.render import (
     printable,
     render_answer,
@@ -17,7 +18,7 @@ from bot.render import (
     render_sections,
     text_width,
 )
-from index import find_sections
+from index import Document, Section, find_sections
 
 __all__ = ["Repl"]
 
@@ -25,7 +26,8 @@ PROMPT = "essaybot> "
 HELP = """\
 Type a question and press Enter; answers are quotes from the essays with their citations.
   :sections        table of contents
-  :section NAME    print a whole section (a unique prefix of its heading is enough)
+  :section NAME    print a whole section: a unique prefix of its heading, "Title: heading",
+                   or its number in :sections ("2.3")
   :k N             rank N passages per question (now {k})
   :debug           show or hide the ranked passages and their scores (now {debug})
   :help            this help
@@ -37,8 +39,16 @@ _HISTORY = Path(os.environ.get("ESSAYBOT_HISTORY", "~/.essaybot_history")).expan
 class Repl:
     """A read-answer loop over `read` (input() by default) writing to `out`."""
 
-    def __init__(self, answerer: Answerer, out: TextIO, read: Callable[[str], str] = input) -> None:
+    def __init__(
+        self,
+        answerer: Answerer,
+        out: TextIO,
+        read: Callable[[str], str] = input,
+        *,
+        log: QuestionLog | None = None,
+    ) -> None:
         self.answerer = answerer
+        self.log = log
         self.out = out
         self.read = read
         self.k = answerer.top_k
@@ -77,6 +87,8 @@ class Repl:
             return True
         if not line.startswith(":"):
             answer = self.answerer.ask(line, k=self.k)
+            if self.log:
+                self.log.record_answer(answer, self.answerer.index, source="terminal")
             several = len(self.documents) > 1
             self.say(render_answer(answer, with_document=several, width=text_width()))
             read = answer.read_as or answer.question
@@ -129,8 +141,19 @@ class Repl:
         elif not found:
             self.say(f"No section is called {name!r}; :sections lists them.")
         else:
-            names = ", ".join(f'"{s.heading}"' for _, s in found)
-            self.say(f"{name!r} could be any of {names}; type more of the name.")
+            options = self._numbered(found)
+            self.say(f"{name!r} could be any of {options}; type more of the name, or its number.")
+
+    def _numbered(self, found: list[tuple[Document, Section]]) -> str:
+        """Sections as `:section` takes them: "2.3" and "Title: heading" (the first ten)."""
+        if len(self.documents) == 1:
+            return ", ".join(f'"{s.heading}"' for _, s in found[:10])
+        labels = []
+        for document, section in found[:10]:
+            d = next(i for i, doc in enumerate(self.documents, 1) if doc is document)
+            n = next(i for i, s in enumerate(document.sections, 1) if s is section)
+            labels.append(f'{d}.{n} "{document.title}: {section.heading}"')
+        return ", ".join(labels)
 
     def _set_k(self, argument: str) -> None:
         if argument.isdigit() and 1 <= int(argument) <= 50:

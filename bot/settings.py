@@ -36,6 +36,14 @@ class Settings(BaseSettings):
         ),
         description="where big indexes are cached ('off' disables)",
     )
+    question_log: Path | None = Field(
+        default_factory=lambda: (
+            Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local/share")
+            / "essaybot/questions.sqlite3"
+        ),
+        description="SQLite file of the questions asked in Discord ('off' disables)",
+    )
+    log_retention_days: float = Field(90.0, gt=0, description="days a logged question is kept")
     discord_token: SecretStr | None = Field(None, description="Discord bot token")
     guild_id: int | None = Field(None, description="guild for instant command sync")
     cooldown_rate: int = Field(3, ge=1, description="questions a user may ask per period")
@@ -44,7 +52,7 @@ class Settings(BaseSettings):
     shard_count: int | None = Field(None, ge=1, description="total gateway shards")
     shard_ids: IntList = Field((), description="shards this process runs (empty: all)")
 
-    @field_validator("cache_dir", mode="before")
+    @field_validator("cache_dir", "question_log", mode="before")
     @classmethod
     def _cache_off(cls, value: object) -> object:
         return None if isinstance(value, str) and value.strip().lower() in ("", "off") else value

@@ -8,6 +8,12 @@ average idf, average passage length), and turned into a term -> (passage, weight
 where each weight is rank-bm25's own expression for that term's contribution to that
 passage's score. A query adds its terms' contributions in query order, as rank-bm25
 does, so the scores are the same floats; `reference_model` and the tests check it.
+
+One case is owned here rather than copied: a degenerate corpus, where the average idf is not
+positive, so that no term can score above zero and nothing is ever found. That is every corpus
+of one or two passages (a one-paragraph essay: idf log(0.5) - log(1.5) < 0 for each of its
+words) and some tiny ones. There every term gets Lucene's always-positive idf,
+`log(1 + (N - df + 0.5) / (df + 0.5))`, instead; every other corpus keeps rank-bm25's floats.
 """
 
 from __future__ import annotations
@@ -51,11 +57,20 @@ class _Vocabulary(dict[str, int]):
         return column
 
 
-def _okapi_idf(df: Sequence[int], size: int, epsilon: float) -> list[float]:
-    """BM25Okapi._calc_idf, step for step (math.log, summed in vocabulary order)."""
+def _average_idf(df: Sequence[int], size: int) -> float:
+    """rank-bm25's average idf, before its floor: not positive in a degenerate corpus."""
     idf = [math.log(size - n + 0.5) - math.log(n + 0.5) for n in df]
-    floor = epsilon * (sum(idf) / len(idf)) if idf else 0.0
-    return [floor if value < 0 else value for value in idf]
+    return sum(idf) / len(idf) if idf else 0.0
+
+
+def _okapi_idf(df: Sequence[int], size: int, epsilon: float) -> list[float]:
+    """BM25Okapi._calc_idf, step for step (math.log, summed in vocabulary order); Lucene's idf
+    in a degenerate corpus, where rank-bm25's would let nothing score above zero."""
+    idf = [math.log(size - n + 0.5) - math.log(n + 0.5) for n in df]
+    average = sum(idf) / len(idf) if idf else 0.0  # the sum in rank-bm25's order
+    if average <= 0:
+        return [math.log(1 + (size - n + 0.5) / (n + 0.5)) for n in df]
+    return [epsilon * average if value < 0 else value for value in idf]
 
 
 class BM25:
@@ -95,6 +110,8 @@ class BM25:
         tf = np.frombuffer(counts, dtype=np.int32)
         doc_len = np.frombuffer(lengths, dtype=np.int32).astype(np.float64)
         avgdl = float(doc_len.sum()) / self.size if self.size else 1.0
+        # Whether rank-bm25's idf is replaced by Lucene's (see the module text).
+        self.degenerate = self.size > 0 and _average_idf(df.tolist(), self.size) <= 0
         idf = np.repeat(_okapi_idf(df.tolist(), self.size, epsilon), df)  # per sorted posting
         self._weights = np.empty(len(order))
         for start in range(0, len(order), _CHUNK):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = ["Document", "Section", "find_sections"]
+
+_NUMBERED = re.compile(r"(\d{1,6})\.(\d{1,6})")
 
 
 @dataclass(frozen=True)
@@ -18,11 +21,13 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
-    """One essay: its title, a stable slug (from the file name) and its sections."""
+    """One essay: its title, a stable slug (from the file name), its sections, and where it is
+    published (`url:` in its front matter; "" when not given)."""
 
     title: str
     slug: str
     sections: tuple[Section, ...]
+    url: str = ""
 
     @property
     def paragraph_count(self) -> int:
@@ -31,8 +36,29 @@ class Document:
 
 
 def find_sections(documents: Sequence[Document], name: str) -> list[tuple[Document, Section]]:
-    """Sections named `name`: exact (case-insensitive) matches, else those it is a prefix of."""
+    """Sections named `name`, case-insensitively: "2.3" is the third section of the second
+    essay (as the table of contents numbers them); "Title: heading" looks only in the essays
+    whose title is (or starts with) "Title"; else exact headings, else those it is a prefix of.
+    """
     wanted = " ".join(name.casefold().split())
+    number = _NUMBERED.fullmatch(wanted)
+    if number:
+        d, s = int(number.group(1)) - 1, int(number.group(2)) - 1
+        if 0 <= d < len(documents) and 0 <= s < len(documents[d].sections):
+            return [(documents[d], documents[d].sections[s])]
+        return []
+    for colon in (i for i, c in enumerate(wanted) if c == ":"):
+        title, heading = wanted[:colon].strip(), wanted[colon + 1 :].strip()
+        named = [d for d in documents if d.title.casefold() == title] or [
+            d for d in documents if title and d.title.casefold().startswith(title)
+        ]
+        found = _by_heading(named, heading)
+        if found:
+            return found
+    return _by_heading(documents, wanted)
+
+
+def _by_heading(documents: Sequence[Document], wanted: str) -> list[tuple[Document, Section]]:
     sections = [(d, s) for d in documents for s in d.sections]
     exact = [(d, s) for d, s in sections if s.heading.casefold() == wanted]
     if exact or not wanted:

@@ -111,6 +111,7 @@ def load_documents(folder: Path) -> list[Document]:
             stem=stem.replace("/", "-"),
             markdown=path.suffix.lower() in _MARKDOWN,
             source=str(path),
+            name=path.stem,  # a title from the file name leaves out the folders it is in
         )
         if document.paragraph_count == 0:
             log.warning("%s: empty essay, skipped", path)

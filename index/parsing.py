@@ -51,6 +51,10 @@ def _is_heading_line(line: str) -> bool:
     )
 
 
+_WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
+_MAX_URL_CHARS = 512
+
+
 def _front_matter(lines: list[str], source: str) -> tuple[dict[str, str], list[str]]:
     """Split a leading `---` block of `key: value` lines from the body."""
     if not lines or lines[0].strip() != "---":
@@ -193,8 +197,11 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
     return title
 
 
-def parse_document(text: str, *, stem: str, markdown: bool, source: str) -> Document:
-    """Parse one essay. `stem` gives the slug and fallback title; `source` names it in errors."""
+def parse_document(
+    text: str, *, stem: str, markdown: bool, source: str, name: str | None = None
+) -> Document:
+    """Parse one essay. `stem` gives the slug, `name` (default: `stem`) the fallback title, the
+    file's own name without the folders it is in; `source` names it in errors."""
     lines = text.lstrip("\ufeff").splitlines()
     fields, body = _front_matter(lines, source)
     title = fields.get("title") or None
@@ -204,7 +211,18 @@ def parse_document(text: str, *, stem: str, markdown: bool, source: str) -> Docu
     else:
         _parse_plain(body, builder)
     return Document(
-        title=title or readable_title(stem),
+        title=title or readable_title(name or stem),
         slug=slugify(stem),
         sections=builder.build(),
+        url=_url(fields.get("url", ""), source),
     )
+
+
+def _url(value: str, source: str) -> str:
+    """The essay's published address from its front matter, checked to be a web address."""
+    if value and (not _WEB_ADDRESS.fullmatch(value) or len(value) > _MAX_URL_CHARS):
+        raise SeedFileError(
+            f"{source}: url {value[:80]!r} is not a web address; write it as "
+            "'url: https://…' (at most 512 characters) or remove the line"
+        )
+    return value

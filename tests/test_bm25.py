@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -67,6 +69,12 @@ def test_every_score_equals_rank_bm25_on_2000_passages() -> None:
         assert np.array_equal(ours.scores_of(query, some), expected[some])
 
 
+def _lucene_idf(corpus: list[list[str]], terms: dict[str, float]) -> dict[str, float]:
+    n = len(corpus)
+    df = {t: sum(t in p for p in corpus) for t in terms}
+    return {t: math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in terms}
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     corpus=st.lists(st.lists(st.sampled_from("abcdefgh"), max_size=12), min_size=1, max_size=12),
@@ -79,10 +87,40 @@ def test_small_corpora_match_rank_bm25(corpus: list[list[str]], query: list[str]
     if not any(corpus):  # rank-bm25 divides by zero when every passage is empty
         assert ours.top(query, k) == []
         return
-    expected = reference_model(corpus).get_scores(query)
+    okapi = reference_model(corpus)
+    if ours.degenerate:  # rank-bm25's own expression, with Lucene's idf for every term
+        okapi.idf = _lucene_idf(corpus, okapi.idf)
+    expected = okapi.get_scores(query)
     assert np.array_equal(ours.scores(query), expected)
     assert ours.top(query, k) == reference_top(expected, k)
     some = np.arange(len(corpus), dtype=np.int64)[::-2]  # any passages, in any order
     assert np.array_equal(ours.scores_of(query, some), expected[some])
     for passage in range(len(corpus)):
         assert ours.score(query, passage) == pytest.approx(expected[passage], rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "corpus",
+    [
+        [["whale", "sing"]],
+        [["whale", "sing"], ["ship", "sail"]],
+        [["whale", "sing"], ["whale", "sail"]],
+        [["whale", "sing"], ["whale", "sail"], ["whale", "sing", "sail"]],
+    ],
+)
+def test_degenerate_corpora_still_find_passages(corpus: list[list[str]]) -> None:
+    """One or two passages (or words in most of three): rank-bm25 scores every match <= 0."""
+    ours = BM25(corpus)
+    assert ours.degenerate
+    assert max(reference_model(corpus).get_scores(["sing"])) <= 0
+    top = ours.top(["sing"], 3)
+    assert top and [corpus[i] for i, _ in top] == [p for p in corpus if "sing" in p][: len(top)]
+    assert all(score > 0 for _, score in top)
+
+
+def test_a_corpus_of_three_distinct_passages_keeps_rank_bm25s_floats() -> None:
+    corpus = [["whale", "sing"], ["ship", "sail"], ["storm", "rain"]]
+    ours = BM25(corpus)
+    assert not ours.degenerate
+    expected = reference_model(corpus).get_scores(["sing", "rain"])
+    assert np.array_equal(ours.scores(["sing", "rain"]), expected)

@@ -266,3 +266,22 @@ def test_batch_never_echoes_control_characters(
     assert code == 0
     assert "\x1b" not in out and "\x07" not in out and "\x00" not in out
     assert out.count("Q: ") == 3 and "Q: 😀 Лукашенко" in out
+
+
+@pytest.mark.parametrize("paragraphs", [1, 2, 3])
+def test_an_essay_of_one_to_three_paragraphs_answers_what_it_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], paragraphs: int
+) -> None:
+    text = [
+        "Whales sing long songs that carry under the sea for many kilometres.",
+        "Ships are loud, and their engines drown the songs out in busy lanes.",
+        "Quiet zones for shipping have been proposed near breeding grounds.",
+    ][:paragraphs]
+    (tmp_path / "whales.txt").write_text("\n\n".join(text) + "\n", encoding="utf-8")
+    for number, paragraph in enumerate(text, start=1):
+        code, out, _ = run(capsys, "ask", paragraph, "--json", "--seeds", str(tmp_path))
+        answer = json.loads(out)
+        assert code == 0 and answer["answered"], paragraph
+        assert answer["quotes"][0]["paragraph"] == number
+    code, out, _ = run(capsys, "ask", "What is the capital of France?", "--seeds", str(tmp_path))
+    assert "don't cover" in out

@@ -200,3 +200,21 @@ def test_malformed_eval_file_names_the_line(tmp_path: Path, line: str, problem: 
     path.write_text(line + "\n", encoding="utf-8")
     with pytest.raises(EvalError, match=rf"bad\.jsonl{problem}"):
         load_questions(path)
+
+
+UNSEEN = sorted(path.stem for path in (EVAL / "unseen").glob("*.jsonl"))
+
+
+@pytest.mark.parametrize("essay", UNSEEN)
+def test_every_unseen_excerpt_is_in_one_passage(essay: str) -> None:
+    # The unseen essays were written blind: this checks that parsing keeps each excerpt
+    # inside one passage, not how well anything is answered.
+    passages = PassageIndex(load_documents(EVAL / "unseen" / essay)).passages
+    lost = []
+    for q in load_questions(EVAL / "unseen" / f"{essay}.jsonl"):
+        for excerpt in q.relevant:
+            found = relevant_passages(passages, EvalQuestion(q.question, (excerpt,)))
+            if len(found) != 1:
+                lost.append((q.question, excerpt, len(found)))
+    assert not lost
+    assert len(UNSEEN) >= 6

@@ -76,3 +76,12 @@ def test_a_file_that_is_not_an_essay_is_named(tmp_path: Path) -> None:
     (tmp_path / "essay.pdf").write_bytes(b"%PDF")
     with pytest.raises(SeedFileError, match=r"essay\.pdf: not a \.txt or \.md essay"):
         load_documents(tmp_path / "essay.pdf")
+
+
+def test_an_essay_in_a_subfolder_is_titled_by_its_file_name_not_its_path(tmp_path: Path) -> None:
+    (tmp_path / "history").mkdir()
+    (tmp_path / "history" / "002_the_roman_roads.txt").write_text("Roads ran straight.\n")
+    (tmp_path / "roads.txt").write_text("Roads ran crooked.\n")
+    documents = {d.slug: d for d in load_documents(tmp_path)}
+    assert documents["history-002_the_roman_roads"].title == "The Roman Roads"
+    assert documents["roads"].title == "Roads"

@@ -214,3 +214,18 @@ def test_wrapped_line_with_a_full_stop_inside_is_not_a_heading() -> None:
         "Yet the decline is not inevitable. Several towns have reinvented themselves around "
         "tourism, remote work and local food."
     )
+
+
+@pytest.mark.parametrize("markdown", [True, False])
+def test_front_matter_url_is_where_the_essay_is_published(markdown: bool) -> None:
+    text = "---\ntitle: Levees\nurl: https://example.org/levees?x=1#top\n---\nRivers flood.\n"
+    document = parse_document(text, stem="levees", markdown=markdown, source="levees")
+    assert document.url == "https://example.org/levees?x=1#top"
+    assert parse_document("Rivers flood.\n", stem="r", markdown=markdown, source="r").url == ""
+
+
+@pytest.mark.parametrize("value", ["javascript:alert(1)", "example.org", "https://", "ftp://x.org"])
+def test_a_url_that_is_no_web_address_names_the_file(value: str) -> None:
+    text = f"---\nurl: {value}\n---\nRivers flood.\n"
+    with pytest.raises(SeedFileError, match=r"levees\.md: url .* is not a web address"):
+        parse_document(text, stem="levees", markdown=True, source="levees.md")

@@ -152,3 +152,20 @@ def test_real_terminal_session(tmp_path: Path) -> None:
     child.close()
     assert child.exitstatus == 0
     assert "Who welcomes Chinese investment?" in (tmp_path / "history").read_text()
+
+
+def test_a_heading_several_essays_share_is_picked_by_number_or_title(essays: Path) -> None:
+    from index import PassageIndex, load_documents
+
+    (essays / "pears.md").write_text("# Pears\n\n# Pruning\n\nPears need little pruning.\n")
+    repl_answerer = Answerer(PassageIndex(load_documents(essays)))
+    out = transcript(repl_answerer, ":sections", ":section pruning")
+    assert "2.2 Pruning" in out  # the table of contents numbers essay 2's second section
+    assert '2.2 "Keeping an Orchard: Pruning"' in out
+    assert '3.1 "Pears: Pruning"' in out
+    by_number = transcript(repl_answerer, ":section 3.1")
+    assert "Pears need little pruning." in by_number
+    by_title = transcript(repl_answerer, ":section keeping: pruning")
+    assert "Prune apple trees in winter" in by_title
+    assert "Pears need little pruning" not in by_title
+    assert "No section is called '9.9'" in transcript(repl_answerer, ":section 9.9")
