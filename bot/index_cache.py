@@ -8,8 +8,8 @@ The cache holds data only, so writing to the cache folder cannot make the bot ru
 One `.npys` file is a run of `.npy` records (`np.save` once per array, each read back by
 `np.load(..., allow_pickle=False)`): a JSON document, as bytes, with the format version,
 the index's scalar values and each array's name and CRC-32; the document's own CRC-32;
-then the arrays of `PassageIndex.to_state`. One file is replaced atomically, and its
-records read straight into memory, quicker than an `.npz`'s members through its zip.
+then the arrays of `PassageIndex.to_state`. One file is replaced atomically; read in
+sequence, no zip parser is involved, and its records load a little quicker than an `.npz`'s.
 Anything unreadable, of another format version, damaged or not fitting (`StateError`) is
 ignored with one warning, then rebuilt and overwritten.
 """
@@ -136,10 +136,10 @@ def _record(file: IO[bytes]) -> NDArray[Any]:
     """The next `.npy` record of `file`; a pickle, or an array of objects, raises ValueError."""
     try:
         array = np.load(file, allow_pickle=False)
-    except ValueError as error:
-        if "pickle" not in str(error):
-            raise
-        raise StateError("not .npy data (a pickle, say: pickles are never loaded)") from None
+    except Exception as error:  # numpy parsing a damaged header raises SyntaxError too, etc.
+        if "pickle" in str(error):
+            raise StateError("not .npy data (a pickle, say: pickles are never loaded)") from None
+        raise StateError(f"a damaged .npy record ({type(error).__name__}: {error})") from None
     if not isinstance(array, np.ndarray):  # a zip of arrays (.npz) at this point
         raise StateError("not an index cache")
     return array

@@ -128,13 +128,14 @@ class BM25:
     def to_state(self) -> State:
         """The index as arrays and JSON values, for `from_state`."""
         arrays = save_arrays(self, _SAVED) | strings_state("terms", list(self._column))
-        return State(arrays, {"size": self.size})
+        return State(arrays, {"size": self.size, "degenerate": self.degenerate})
 
     @classmethod
     def from_state(cls, state: State) -> BM25:
         """The BM25 that `to_state` saved, checked so that no query reads outside its arrays."""
         bm25 = cls.__new__(cls)
         bm25.size = state.value("size", int)
+        bm25.degenerate = state.value("degenerate", bool)
         terms = state.strings("terms")
         bm25._column = _Vocabulary(zip(terms, range(len(terms)), strict=True))
         require(len(bm25._column) == len(terms), "repeated terms")

@@ -21,8 +21,8 @@ from index.passages import Passage
 
 __all__ = ["State", "StateError", "corpus_from_state", "corpus_state", "require"]
 
-Value = str | int | float
-T = TypeVar("T", str, int, float)
+Value = str | int | float | bool
+T = TypeVar("T", str, int, float, bool)
 
 
 class StateError(ValueError):
@@ -131,6 +131,7 @@ def corpus_state(documents: Sequence[Document], passages: Sequence[Passage]) -> 
     strings = {
         "titles": [d.title for d in documents],
         "slugs": [d.slug for d in documents],
+        "urls": [d.url for d in documents],
         "headings": [s.heading for s in sections],
         "paragraph_text": paragraphs,
         "passage_ids": [p.id for p in passages],
@@ -150,7 +151,7 @@ def _counts(state: State, name: str, total: int) -> list[int]:
 def corpus_from_state(state: State) -> tuple[tuple[Document, ...], tuple[Passage, ...]]:
     """The documents and passages `corpus_state` stored, checked."""
     titles = state.strings("titles")
-    slugs = state.strings("slugs", len(titles))
+    slugs, urls = state.strings("slugs", len(titles)), state.strings("urls", len(titles))
     headings = state.strings("headings")
     text = state.strings("paragraph_text")
     per_document = _counts(state, "sections", len(headings))
@@ -163,8 +164,10 @@ def corpus_from_state(state: State) -> tuple[tuple[Document, ...], tuple[Passage
     ]
     document_bounds = [0, *np.cumsum(per_document, dtype=np.int64).tolist()]
     documents = tuple(
-        Document(title, slug, tuple(sections[a:b]))
-        for title, slug, (a, b) in zip(titles, slugs, pairwise(document_bounds), strict=True)
+        Document(title, slug, tuple(sections[a:b]), url)
+        for title, slug, url, (a, b) in zip(
+            titles, slugs, urls, pairwise(document_bounds), strict=True
+        )
     )
     ids = state.strings("passage_ids")
     paragraph = state.array("passage_paragraph", np.int64, len(ids))

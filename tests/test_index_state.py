@@ -25,7 +25,8 @@ QUESTIONS = [
 
 EDGE_ESSAYS = {
     # Unicode throughout: accents, Cyrillic, Japanese, an emoji, curly quotes.
-    "unicode.md": "# Ünïcode — 日本語 🐝\n\n## Café\n\nNaïve café-goers drink “espresso” in "
+    "unicode.md": "---\nurl: https://example.org/ünïcode\n---\n"
+    "# Ünïcode — 日本語 🐝\n\n## Café\n\nNaïve café-goers drink “espresso” in "
     "Zürich. Вот русский текст. 東京は大きい。\n\n## Notes\n\nFirst notes.\n\n## Notes\n\n"
     "Second notes, under the same heading.\n",
     # A paragraph of stopwords and one of punctuation: sentences with no terms at all.
@@ -75,6 +76,11 @@ def assert_same_index(loaded: PassageIndex, built: PassageIndex) -> None:
         assert loaded.home(passage, 0, len(passage.text)) == built.home(
             passage, 0, len(passage.text)
         )
+    # Whatever a build sets, loading sets too (an attribute added later must be saved).
+    assert vars(loaded).keys() == vars(built).keys() - {"words"}
+    for part in ("_bm25", "_sentence_bm25"):
+        assert vars(getattr(loaded, part)).keys() == vars(getattr(built, part)).keys()
+        assert getattr(loaded, part).degenerate == getattr(built, part).degenerate
     saved, again = built.to_state(), loaded.to_state()
     assert saved.values == again.values
     assert saved.arrays.keys() == again.arrays.keys()
@@ -95,6 +101,7 @@ def test_the_edge_corpus_has_the_edge_cases(tmp_path: Path) -> None:
     assert "unicode/notes/1" in ids and "unicode/notes-2/1" in ids
     assert "long/introduction/1.2" in ids  # a paragraph split into parts
     assert any(p.text == "" for p in index.passages)
+    assert "https://example.org/ünïcode" in {d.url for d in index.documents}
     assert any(not index.terms(p.text) for p in index.passages if p.text)  # no terms at all
 
 
