@@ -142,7 +142,8 @@ class BM25:
         load_arrays(bm25, _SAVED, state)
         starts, passages, weights = bm25._starts, bm25._passages, bm25._weights
         require(len(starts) == len(terms) + 1 and starts[0] == 0, "term starts")
-        require(bool(np.all(np.diff(starts) >= 0)) and starts[-1] == len(passages), "term starts")
+        # Every term listed occurs somewhere (as in a build): no empty runs of postings.
+        require(bool(np.all(np.diff(starts) > 0)) and starts[-1] == len(passages), "term starts")
         require(len(weights) == len(passages) and bool(np.isfinite(weights).all()), "weights")
         in_range = not len(passages) or 0 <= passages.min() <= passages.max() < bm25.size
         require(bm25.size >= 0 and in_range, "postings")

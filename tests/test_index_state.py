@@ -135,6 +135,7 @@ HOSTILE: dict[str, Callable[[State], State]] = {
     "a negative posting": _changed("sentence_bm25.passages", _at(-1, -1)),
     "term starts past the postings": _changed("bm25.starts", _at(-1, 10**9)),
     "term starts going back": _changed("bm25.starts", _at(1, -5)),
+    "a term without postings": _changed("bm25.starts", _at(1, 0)),
     "a weight that is not a number": _changed("bm25.weights", lambda a: a * np.nan),
     "postings of another dtype": _changed("bm25.passages", lambda a: a.astype(np.int64)),
     "a 2-D array": _changed("bm25.weights", lambda a: a.reshape(1, -1)),
