@@ -22,7 +22,7 @@ from bot.render import (
     text_width,
 )
 from bot.settings import Settings, SettingsError, load_settings
-from bot.similarity import ModelMissingError
+from bot.similarity import ModelError, load_model
 from index import CorpusError, load_documents
 
 __all__ = ["main"]
@@ -48,6 +48,8 @@ def _top_k(text: str) -> int:
 
 def _answerer(args: argparse.Namespace, settings: Settings) -> Answerer:
     seeds: Path = args.seeds or settings.seeds_dir
+    # The model first: a damaged install should stop the bot before any indexing.
+    load_model(threads=settings.threads, cache_dir=settings.cache_dir)
     index = load_index(seeds, settings.cache_dir, terminal_progress())
     return Answerer(
         index,
@@ -297,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         return int(args.run(args, load_settings()))
-    except (UsageError, SettingsError, CorpusError, EvalError, ModelMissingError) as error:
+    except (UsageError, SettingsError, CorpusError, EvalError, ModelError) as error:
         print(f"essaybot: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `essaybot ask ... | head`: the reader left; so do we

@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.answers import MIN_CONFIDENCE
+from bot.similarity import DEFAULT_THREADS
 
 __all__ = ["Settings", "SettingsError", "load_settings"]
 
@@ -35,6 +36,12 @@ class Settings(BaseSettings):
             Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "essaybot"
         ),
         description="where big indexes are cached ('off' disables)",
+    )
+    threads: int = Field(
+        DEFAULT_THREADS,
+        ge=1,
+        le=os.cpu_count() or 1,
+        description="threads the similarity model may use per question (at most the cores)",
     )
     discord_token: SecretStr | None = Field(None, description="Discord bot token")
     guild_id: int | None = Field(None, description="guild for instant command sync")
