@@ -97,7 +97,7 @@ def _load(threads: int, cache_dir: Path | None, root: Path | None) -> _Model:
     tokenizer = Tokenizer.from_file(str(tokenizer_path))
     tokenizer.enable_truncation(_MAX_TOKENS)
     tokenizer.no_padding()
-    return _Model(tokenizer, Encoder(load_file(str(weights_path)), threads))
+    return _Model(tokenizer, Encoder(load_file(str(weights_path)), threads, cache_dir))
 
 
 def _model() -> _Model:

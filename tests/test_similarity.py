@@ -22,8 +22,9 @@ from threadpoolctl import threadpool_info
 from bot import model_files as files
 from bot import similarity
 from bot.cli import main
-from bot.encoder import Encoder
+from bot.encoder import GRAPH_SHA256, Encoder, graph_bytes, prepare
 from bot.model_files import DIGESTS, model_files, verify
+from bot.onnx_graph import build_graph
 from bot.similarity import (
     ModelMissingError,
     ModelTamperedError,
@@ -112,6 +113,23 @@ def test_a_padded_batch_gives_each_text_its_own_vector() -> None:
     assert mask.min() == 0  # some padding, so the mask is exercised
     batched = similarity._model().encoder.run(ids, mask)
     assert np.allclose(batched, embed(sentences), atol=1e-6)
+
+
+def test_the_graph_built_is_the_pinned_one() -> None:
+    """Pinned so that a start can trust the cached graph without building it (and importing
+    onnx); a change to bot/onnx_graph.py must update GRAPH_SHA256."""
+    prepared = prepare(load_file(str(model_files()[0])))
+    built = build_graph({name: (a.shape, a.dtype) for name, a in prepared.items()})
+    assert hashlib.sha256(built).hexdigest() == GRAPH_SHA256
+
+
+def test_the_graph_is_cached_and_a_damaged_copy_rebuilt(tmp_path: Path) -> None:
+    prepared = prepare(load_file(str(model_files()[0])))
+    built = graph_bytes(prepared, tmp_path)
+    (cached,) = tmp_path.glob("*.onnx")
+    assert cached.read_bytes() == built
+    cached.write_bytes(built.replace(b"Softmax", b"Sigmoid", 1))
+    assert graph_bytes(prepared, tmp_path) == built
 
 
 def test_a_text_has_one_vector_whatever_it_is_embedded_with() -> None:
