@@ -25,6 +25,7 @@ from bot.cli import main
 from bot.encoder import GRAPH_SHA256, Encoder, graph_bytes, prepare
 from bot.model_files import DIGESTS, model_files, verify
 from bot.onnx_graph import build_graph
+from bot.settings import SettingsError, load_settings
 from bot.similarity import (
     ModelMissingError,
     ModelTamperedError,
@@ -271,3 +272,12 @@ def test_the_thread_count_reaches_onnx_runtime_and_blas(model_copy: Path) -> Non
     load_model(threads=1, root=model_copy)
     blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
     assert blas and all(pool["num_threads"] == 1 for pool in blas)
+
+
+@pytest.mark.parametrize("threads", ["0", str((os.cpu_count() or 1) + 1), "two"])
+def test_a_thread_count_beyond_the_cores_is_refused(
+    threads: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ESSAYBOT_THREADS", threads)
+    with pytest.raises(SettingsError, match="ESSAYBOT_THREADS"):
+        load_settings()
