@@ -88,7 +88,8 @@ def verify(paths: tuple[Path, ...], cache_dir: Path | None) -> None:
             )
         record[key], changed = seen, True
     if changed and record_path is not None:
-        _write_record(record_path, record)
+        # Copies that are gone (an uninstalled version, a test's) are forgotten.
+        _write_record(record_path, {k: v for k, v in record.items() if Path(k).exists()})
 
 
 def sha256(path: Path) -> str:
