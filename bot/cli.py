@@ -26,7 +26,7 @@ from bot.render import (
     text_width,
 )
 from bot.settings import Settings, SettingsError, load_settings
-from bot.similarity import ModelMissingError
+from bot.similarity import ModelError, load_model
 from index import CorpusError, load_documents
 
 __all__ = ["main"]
@@ -59,6 +59,8 @@ def _top_k(text: str) -> int:
 
 
 def _answerer(args: argparse.Namespace, settings: Settings) -> Answerer:
+    # The model first: a damaged install should stop the bot before any indexing.
+    load_model(threads=settings.threads, cache_dir=settings.cache_dir)
     index = load_index(settings.seeds_dir, settings.cache_dir, terminal_progress())
     return Answerer(
         index,
@@ -343,7 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         SettingsError,
         CorpusError,
         EvalError,
-        ModelMissingError,
+        ModelError,
         LogError,
     ) as error:
         print(f"essaybot: {error}", file=sys.stderr)

@@ -14,6 +14,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.answers import MIN_CONFIDENCE
+from bot.similarity import DEFAULT_THREADS
 
 __all__ = ["Settings", "SettingsError", "load_settings"]
 
@@ -57,6 +58,12 @@ class Settings(BaseSettings):
         description="SQLite file of the questions asked in Discord ('off' disables)",
     )
     log_retention_days: float = Field(90.0, gt=0, description="days a logged question is kept")
+    threads: int = Field(
+        DEFAULT_THREADS,
+        ge=1,
+        le=os.cpu_count() or 1,
+        description="threads the similarity model may use per question (at most the cores)",
+    )
     discord_token: SecretStr | None = Field(None, description="Discord bot token")
     guild_id: int | None = Field(None, description="guild for instant command sync")
     cooldown_rate: int = Field(3, ge=1, description="questions a user may ask per period")
