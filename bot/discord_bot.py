@@ -16,10 +16,10 @@ from bot.answers import Answerer
 from bot.embeds import (
     CONTENT_CHARS,
     EmbedSpec,
+    SectionChoices,
     answer_message,
     clip,
     help_message,
-    section_choices,
     section_messages,
     sections_messages,
 )
@@ -89,6 +89,8 @@ class EssayBot(discord.AutoShardedClient):
         self.settings = settings
         self.sync_globally = sync
         self.cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
+        # Prepared once per index: a keystroke then costs next to nothing.
+        self.section_choices = SectionChoices(self.documents)
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_command_error  # type: ignore[method-assign]
         _add_commands(self)
@@ -251,7 +253,7 @@ def _add_commands(bot: EssayBot) -> None:
         interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return [
-            app_commands.Choice(name=n, value=v) for n, v in section_choices(bot.documents, current)
+            app_commands.Choice(name=n, value=v) for n, v in bot.section_choices.matching(current)
         ]
 
     @tree.command(name="help", description="What essaybot does and how to ask it")
