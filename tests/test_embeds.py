@@ -26,6 +26,7 @@ from bot.embeds import (
     sections_messages,
 )
 from index import Document, PassageIndex, Section
+from tests.work import work
 
 WORDS = [
     "Belarus",
@@ -124,3 +125,52 @@ def test_escape_makes_mentions_inert(mention: str) -> None:
 
 def test_refusal_texts_fit_in_content() -> None:
     assert len(clip("x" * 5000, CONTENT_CHARS)) == CONTENT_CHARS
+
+
+def scanned_choices(documents: list[Document], typed: str) -> list[tuple[str, str]]:
+    """The old way, scanning every heading per keystroke: the reference for SectionChoices."""
+    wanted = " ".join(typed.casefold().split())
+    several = len(documents) > 1
+    prefix, rest = [], []
+    for d, document in enumerate(documents):
+        for s, section in enumerate(document.sections):
+            name = f"{document.title}: {section.heading}" if several else section.heading
+            folded = " ".join(name.casefold().split())
+            if wanted in folded:
+                (prefix if folded.startswith(wanted) else rest).append(
+                    (clip(name, CHOICE_CHARS), f"#{d}.{s}")
+                )
+    return (prefix + rest)[:25]
+
+
+HEADINGS = st.text(alphabet="abAB ßx:\n", min_size=1, max_size=12)
+
+
+@given(
+    st.lists(st.tuples(HEADINGS, st.lists(HEADINGS, min_size=1, max_size=8)), max_size=8),
+    st.text(alphabet="abAB ßx:", max_size=4),
+)
+def test_section_choices_as_a_full_scan_finds_them(
+    layout: list[tuple[str, list[str]]], typed: str
+) -> None:
+    corpus = [
+        Document(title, f"d{n}", tuple(Section(h, ("text",)) for h in headings))
+        for n, (title, headings) in enumerate(layout)
+    ]
+    assert SectionChoices(corpus).matching(typed) == scanned_choices(corpus, typed)
+
+
+def corpus_of(essays: int) -> list[Document]:
+    """Essays of five sections each."""
+    return [
+        Document(f"Essay {d}", f"e{d}", tuple(Section(f"Part {s}", ("text",)) for s in range(5)))
+        for d in range(essays)
+    ]
+
+
+@pytest.mark.parametrize("typed", ["", "e", "essay 9", "part 3", "zzz", "x" * 500])
+def test_a_keystroke_costs_the_same_on_10_or_1000_essays(typed: str) -> None:
+    small, big = SectionChoices(corpus_of(10)), SectionChoices(corpus_of(1000))
+    assert work(big.matching, typed).steps <= max(work(small.matching, typed).steps, 50) + 450
+    assert work(big.matching, typed).steps <= 800  # 25 + 25 matches at most, whatever the corpus
+    assert len(big.matching(typed)) <= 25
