@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -26,7 +28,7 @@ from bot.render import (
     text_width,
 )
 from bot.settings import Settings, SettingsError, load_settings
-from bot.similarity import best_similarity, load_model, model_words
+from bot.similarity import DEFAULT_THREADS, best_similarity, load_model, model_words
 from index import CorpusError, load_documents
 
 __all__ = ["main"]
@@ -42,6 +44,14 @@ class UsageError(EssaybotError):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _seeds(text: str) -> Path:
+    if not text.strip():  # Path("") is ".": it would index the working directory
+        raise argparse.ArgumentTypeError(
+            "give a folder of essays or one essay file, not an empty name"
+        )
+    return Path(text)
 
 
 def _top_k(text: str) -> int:
@@ -61,20 +71,29 @@ def _policy(args: argparse.Namespace, settings: Settings) -> Policy:
 
 
 def _answerer(args: argparse.Namespace, settings: Settings) -> Answerer:
-    seeds: Path = args.seeds or settings.seeds_dir
-    index = load_index(seeds, settings.cache_dir, terminal_progress())
-    load_model()  # once, here, so that a missing model is reported before any question
+    # The model first (once, here): a damaged install should stop the bot before any indexing.
+    load_model(threads=settings.threads or DEFAULT_THREADS, cache_dir=settings.cache_dir)
+    index = load_index(settings.seeds_dir, settings.cache_dir, terminal_progress())
     return Answerer(index, _policy(args, settings), best_similarity, english=model_words())
+
+
+_UNDECODED = re.compile("[\ud800-\udfff]")
+
+
+def _valid(text: str) -> str:
+    """`text` with the bytes that were not UTF-8 (lone surrogates, from argv) as U+FFFD, so
+    that output, JSON included, stays valid UTF-8."""
+    return _UNDECODED.sub("\ufffd", text)
 
 
 def _questions(args: argparse.Namespace) -> Iterable[str]:
     if args.question is not None:
         if not args.question.strip():
             raise UsageError(f"the question is empty; ask something, e.g. {EXAMPLE}")
-        return [args.question]
-    if sys.stdin.isatty():
+        return [_valid(args.question)]
+    if sys.stdin is None or sys.stdin.isatty():  # None: stdin was closed
         raise UsageError(f"give a question, e.g. {EXAMPLE}, or pipe one question per line")
-    return (line for line in sys.stdin if line.strip())
+    return (_valid(line) for line in sys.stdin if line.strip())
 
 
 def _log(args: argparse.Namespace, settings: Settings) -> QuestionLog | None:
@@ -138,8 +157,9 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
 
     gold = Path(__file__).resolve().parent.parent / "tests/eval/heldout.jsonl"
     questions = [q.question for q in load_questions(gold)] if gold.exists() else [EXAMPLE_QUESTION]
-    seeds: Path = args.seeds or settings.seeds_dir
-    figures = bench.report(args.sizes, args.queries, seeds, questions, args.essays, say)
+    figures = bench.report(
+        args.sizes, args.queries, settings.seeds_dir, questions, args.essays, say
+    )
     print(json.dumps(figures) if args.json else bench.render_report(figures))
     return 0
 
@@ -208,8 +228,7 @@ def _sizes(text: str) -> list[int]:
 
 
 def _sections(args: argparse.Namespace, settings: Settings) -> int:
-    seeds: Path = args.seeds or settings.seeds_dir
-    print(render_sections(load_documents(seeds)))
+    print(render_sections(load_documents(settings.seeds_dir)))
     return 0
 
 
@@ -223,7 +242,10 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         )
     questions = [q for path in files for q in load_questions(path)]
     metrics = evaluate(_answerer(args, settings), questions)
-    print(json.dumps(metrics_to_dict(metrics)) if args.json else render_metrics(metrics, files))
+    if args.json:
+        print(json.dumps(metrics_to_dict(metrics)))
+    else:
+        print(render_metrics(metrics, ", ".join(str(path) for path in files)))
     return 0
 
 
@@ -235,7 +257,7 @@ def _parser() -> argparse.ArgumentParser:
     seeds = _Parser(add_help=False)
     seeds.add_argument(
         "--seeds",
-        type=Path,
+        type=_seeds,
         metavar="DIR",
         help="folder of .txt/.md essays, or one essay (default: $ESSAYBOT_SEEDS_DIR or seeds)",
     )
@@ -319,9 +341,13 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 2 usage/configuration/corpus error)."""
     logging.basicConfig(level=logging.WARNING, format="essaybot: %(message)s", stream=sys.stderr)
+    if isinstance(sys.stdin, io.TextIOWrapper):  # bytes that are not UTF-8 become U+FFFD
+        sys.stdin.reconfigure(errors="replace")
     try:
         args = _parser().parse_args(argv)
-        return int(args.run(args, load_settings()))
+        seeds = getattr(args, "seeds", None)  # `gaps` reads no essays
+        overrides = {"seeds_dir": seeds} if seeds else {}
+        return int(args.run(args, load_settings(**overrides)))
     except (EssaybotError, CorpusError) as error:
         print(f"essaybot: {error}", file=sys.stderr)
         return 2

@@ -6,11 +6,13 @@ each EmbedSpec into a discord.Embed.
 
 from __future__ import annotations
 
-import re
+import bisect
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.answering import Answer
+from bot.markup import clip, escape, fit
 from bot.render import abstention, citation, group_quotes, paragraphs_of
 from index import Document, Section, split_sentences
 
@@ -23,12 +25,13 @@ __all__ = [
     "MESSAGE_CHARS",
     "TITLE_CHARS",
     "EmbedSpec",
+    "SectionChoices",
     "answer_message",
     "clip",
     "escape",
+    "fit",
     "help_message",
     "pack",
-    "section_choices",
     "section_messages",
     "sections_messages",
 ]
@@ -46,14 +49,6 @@ _CITATION_CHARS = 300
 
 FOOTER = "Verbatim quotes from the essays · ¶ = paragraph within its section"
 
-# discord.utils.escape_markdown's rules (discord.py, MIT): links are left alone.
-_MARKDOWN = re.compile(
-    r"(?:(?P<url><[^: >]+:\/[^ >]+>|(?:https?|steam):\/\/[^\s<]+[^<.,:;\"\'\]\s])"
-    r"|(?P<markdown>[_\\~|\*`]|^>(?:>>)?\s|\[.+\]\(.+\)|^#{1,3}|^\s*-))",
-    re.MULTILINE,
-)
-_MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>")
-
 
 @dataclass(frozen=True)
 class EmbedSpec:
@@ -66,23 +61,6 @@ class EmbedSpec:
     def __len__(self) -> int:
         """Characters counted towards a message's 6,000 (as discord.Embed's len does)."""
         return len(self.title) + len(self.description) + len(self.footer)
-
-
-def escape(text: str) -> str:
-    """Text shown as typed: markdown escaped, mentions broken with a zero-width space."""
-    text = _MARKDOWN.sub(lambda m: m.group("url") or "\\" + m.group("markdown"), text)
-    return _MENTION.sub(lambda m: m.group(0).replace("@", "@\u200b", 1), text)
-
-
-def clip(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` characters, at a word boundary when one is near, with "…"."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit * 0.8:
-        cut = cut[:space]
-    return cut.rstrip("\\") + "…"  # never leave a dangling escape
 
 
 def _pieces(block: str, limit: int) -> list[str]:
@@ -137,19 +115,18 @@ def pack(title: str, blocks: Sequence[str], footer: str = FOOTER) -> list[list[E
 
 def answer_message(answer: Answer, *, with_document: bool) -> list[EmbedSpec]:
     """One message: the question as title, each quote as a block quote and its citation."""
-    title = clip(escape(" ".join(answer.question.split())) or "(empty question)", TITLE_CHARS)
+    title = fit(" ".join(answer.question.split()) or "(empty question)", TITLE_CHARS)
     if not answer.answered:
         text = abstention(answer, with_document=with_document)
-        return [EmbedSpec(title, clip(escape(text), DESCRIPTION_CHARS), FOOTER)]
+        return [EmbedSpec(title, fit(text, DESCRIPTION_CHARS), FOOTER)]
     groups = group_quotes(answer.quotes)
     cites = [
-        f"— *{clip(escape(citation(p, with_document=with_document)), _CITATION_CHARS)}*"
-        for p, _ in groups
+        f"— *{fit(citation(p, with_document=with_document), _CITATION_CHARS)}*" for p, _ in groups
     ]
     room = DESCRIPTION_CHARS - sum(len(c) + 5 for c in cites)  # "> ", "\n", "\n\n"
     budget = max(room // len(groups), 40)
     parts = [
-        f"> {clip(escape(' '.join(text.split())), budget)}\n{cite}"
+        f"> {fit(' '.join(text.split()), budget)}\n{cite}"
         for (_, text), cite in zip(groups, cites, strict=True)
     ]
     return [EmbedSpec(title, clip("\n\n".join(parts), DESCRIPTION_CHARS), FOOTER)]
@@ -193,16 +170,41 @@ def help_message(documents: Sequence[Document], max_question: int) -> list[Embed
     return [EmbedSpec("About essaybot", clip(text, DESCRIPTION_CHARS), FOOTER)]
 
 
-def section_choices(documents: Sequence[Document], typed: str) -> list[tuple[str, str]]:
-    """Autocomplete (name, value) pairs for section headings matching what was typed."""
-    wanted = typed.casefold().strip()
-    several = len(documents) > 1
-    choices: list[tuple[str, str]] = []
-    for d, document in enumerate(documents):
-        for s, section in enumerate(document.sections):
-            name = f"{document.title}: {section.heading}" if several else section.heading
-            if wanted in name.casefold():
-                choices.append((clip(name, CHOICE_CHARS), f"#{d}.{s}"))
-    prefix = [c for c in choices if c[0].casefold().startswith(wanted)]
-    rest = [c for c in choices if c not in prefix]
-    return (prefix + rest)[:MAX_CHOICES]
+class SectionChoices:
+    """Autocomplete for section headings, prepared once per index so a keystroke costs little.
+
+    The casefolded names are joined in one string, searched with `str.find` (C, linear): a
+    keystroke costs one pass over that string at most, and at most 50 matches are looked at.
+    """
+
+    def __init__(self, documents: Sequence[Document]) -> None:
+        several = len(documents) > 1
+        self._choices: list[tuple[str, str]] = []
+        folded: list[str] = []
+        for d, document in enumerate(documents):
+            for s, section in enumerate(document.sections):
+                name = f"{document.title}: {section.heading}" if several else section.heading
+                self._choices.append((clip(name, CHOICE_CHARS), f"#{d}.{s}"))
+                folded.append(" ".join(name.casefold().split()))
+        self._names = "\n" + "\n".join(folded) + "\n"  # each name between newlines
+        self._starts = list(itertools.accumulate((len(f) + 1 for f in folded), initial=1))
+
+    def matching(self, typed: str) -> list[tuple[str, str]]:
+        """(name, value) pairs for the headings containing what was typed, prefixes first."""
+        wanted = " ".join(typed[:CHOICE_CHARS].casefold().split())
+        found = self._find("\n" + wanted, 1)  # names that start with it
+        if len(found) < MAX_CHOICES:
+            found += [c for c in self._find(wanted, 0) if c not in found]
+        return [self._choices[c] for c in found[:MAX_CHOICES]]
+
+    def _find(self, needle: str, lead: int) -> list[int]:
+        """Numbers of the first MAX_CHOICES names holding `needle`, which starts `lead` before."""
+        found: list[int] = []
+        position = 1 - lead  # the first name starts at 1
+        while len(found) < MAX_CHOICES and (at := self._names.find(needle, position)) != -1:
+            number = bisect.bisect_right(self._starts, at + lead) - 1
+            if number >= len(self._choices):  # only the final newline matched
+                break
+            found.append(number)
+            position = self._starts[number + 1] - lead  # on to the next name
+        return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,8 +33,16 @@ def text_width() -> int:
 
 
 def printable(text: str) -> str:
-    """User text made safe to echo on a terminal: control characters become "\ufffd"."""
-    return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
+    """Text made safe to print on a terminal: tabs and line breaks become spaces, and other
+    control characters (ESC, which starts escape sequences; C1 controls; lone surrogates)
+    become "\ufffd". Format characters such as the zero-width joiner in emoji are kept."""
+    return "".join(
+        " " if ch in _BREAKS else "\ufffd" if unicodedata.category(ch) in ("Cc", "Cs") else ch
+        for ch in text
+    )
+
+
+_BREAKS = frozenset("\t\n\r\v\f\x85\u2028\u2029")
 
 
 def citation(passage: Passage, *, with_document: bool) -> str:
@@ -75,13 +84,18 @@ def abstention(answer: Answer, *, with_document: bool) -> str:
 def render_answer(answer: Answer, *, with_document: bool, width: int = _WIDTH) -> str:
     """Plain text: each quote wrapped and indented, then its citation."""
     if not answer.answered:
-        return textwrap.fill(abstention(answer, with_document=with_document), width)
+        return textwrap.fill(printable(abstention(answer, with_document=with_document)), width)
     blocks = []
     for passage, text in group_quotes(answer.quotes):
         quoted = textwrap.fill(
-            text, width, initial_indent="  “", subsequent_indent="   ", break_on_hyphens=False
+            printable(text),
+            width,
+            initial_indent="  “",
+            subsequent_indent="   ",
+            break_on_hyphens=False,
         )
-        blocks.append(f"{quoted}”\n     — {citation(passage, with_document=with_document)}")
+        cited = printable(citation(passage, with_document=with_document))
+        blocks.append(f"{quoted}”\n     — {cited}")
     return "\n\n".join(blocks)
 
 
@@ -90,7 +104,8 @@ def render_hits(hits: Sequence[Hit]) -> str:
     if not hits:
         return "  (no passage shares a word with the question)"
     return "\n".join(
-        f"  {h.rank:>2}. {h.score:7.3f}  {h.passage.id}  {textwrap.shorten(h.passage.text, 60)}"
+        f"  {h.rank:>2}. {h.score:7.3f}  {printable(h.passage.id)}  "
+        f"{textwrap.shorten(printable(h.passage.text), 60)}"
         for h in hits
     )
 
@@ -108,12 +123,13 @@ def render_sections(documents: Sequence[Document]) -> str:
     several = len(documents) > 1
     for d, document in enumerate(documents, start=1):
         # With several essays each is numbered, so ":section 2.3" names one section.
-        lines.append(f"{f'{d}. ' if several else ''}{document.title} ({paragraphs_of(document)})")
+        title = printable(document.title)
+        lines.append(f"{f'{d}. ' if several else ''}{title} ({paragraphs_of(document)})")
         width = max(len(s.heading) for s in document.sections)
         for number, section in enumerate(document.sections, start=1):
             count = len(section.paragraphs)
             label = f"{d}.{number}" if several else f"{number}."
-            lines.append(f"  {label} {section.heading:<{width}}  {count:>3} ¶")
+            lines.append(f"  {label} {printable(section.heading):<{width}}  {count:>3} ¶")
     return "\n".join(lines)
 
 
@@ -122,10 +138,10 @@ def render_section(
 ) -> str:
     """A whole section: its heading, then numbered paragraphs."""
     body = "\n\n".join(
-        textwrap.fill(text, width, initial_indent=f"¶{n}  ", subsequent_indent="    ")
+        textwrap.fill(printable(text), width, initial_indent=f"¶{n}  ", subsequent_indent="    ")
         for n, text in enumerate(paragraphs, start=1)
     )
-    return f"{document.title}: {heading}\n\n{body}"
+    return printable(f"{document.title}: {heading}") + f"\n\n{body}"
 
 
 def _location(passage: Passage) -> dict[str, Any]:
@@ -150,7 +166,7 @@ def _hit(hit: Hit) -> dict[str, Any]:
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
-    """The JSON shape of DESIGN.md: question, answered, quotes, hits; and `read_as`, the
+    """The JSON shape in the README ("JSON"): question, answered, quotes, hits; and `read_as`, the
     question as it was looked up, when misspelt words were put right."""
     return {
         "question": answer.question,

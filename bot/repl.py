@@ -33,7 +33,8 @@ Type a question and press Enter; answers are quotes from the essays with their c
   :help            this help
   :quit            leave (Ctrl-D works too; Ctrl-C clears the line)"""
 _COMMANDS = (":sections", ":section ", ":k ", ":debug", ":help", ":quit")
-_HISTORY = Path(os.environ.get("ESSAYBOT_HISTORY", "~/.essaybot_history")).expanduser()
+# An empty ESSAYBOT_HISTORY counts as unset, as an empty setting does.
+_HISTORY = Path(os.environ.get("ESSAYBOT_HISTORY") or "~/.essaybot_history").expanduser()
 
 
 class Repl:
@@ -140,7 +141,7 @@ class Repl:
         elif not found:
             self.say(f"No section is called {name!r}; :sections lists them.")
         else:
-            options = self._numbered(found)
+            options = printable(self._numbered(found))
             self.say(f"{name!r} could be any of {options}; type more of the name, or its number.")
 
     def _numbered(self, found: list[tuple[Document, Section]]) -> str:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
+from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -13,7 +17,14 @@ from bot.errors import EssaybotError
 
 __all__ = ["Settings", "SettingsError", "load_settings"]
 
+log = logging.getLogger(__name__)
+
 IntList = Annotated[tuple[int, ...], NoDecode]
+PREFIX = "ESSAYBOT_"
+ENV_FILE = ".env"
+_SEEDS = f"{PREFIX}SEEDS_DIR"
+# Read by the REPL itself, not a setting (it is needed before settings exist).
+_NOT_SETTINGS = frozenset({"ESSAYBOT_HISTORY"})
 
 
 class SettingsError(EssaybotError):
@@ -23,7 +34,9 @@ class SettingsError(EssaybotError):
 class Settings(BaseSettings):
     """essaybot's settings. The Discord token is optional: only `essaybot discord` needs it."""
 
-    model_config = SettingsConfigDict(env_prefix="ESSAYBOT_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX, env_file=ENV_FILE, env_file_encoding="utf-8-sig", extra="ignore"
+    )
 
     seeds_dir: Path = Field(Path("seeds"), description="folder of .txt/.md essays")
     # Unset, these two are the answering policy's (bot.answering.DEFAULT_POLICY: 5 and 0.45),
@@ -46,6 +59,13 @@ class Settings(BaseSettings):
         description="SQLite file of the questions asked in Discord ('off' disables)",
     )
     log_retention_days: float = Field(90.0, gt=0, description="days a logged question is kept")
+    # Unset, the encoder's default (bot.similarity.DEFAULT_THREADS), as for top_k above.
+    threads: int | None = Field(
+        None,
+        ge=1,
+        le=os.cpu_count() or 1,
+        description="threads the similarity model may use per question (at most the cores)",
+    )
     discord_token: SecretStr | None = Field(None, description="Discord bot token")
     guild_id: int | None = Field(None, description="guild for instant command sync")
     cooldown_rate: int = Field(3, ge=1, description="questions a user may ask per period")
@@ -54,10 +74,18 @@ class Settings(BaseSettings):
     shard_count: int | None = Field(None, ge=1, description="total gateway shards")
     shard_ids: IntList = Field((), description="shards this process runs (empty: all)")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_unset(cls, values: object) -> object:
+        """An empty or blank variable counts as unset: "ESSAYBOT_GUILD_ID=" is no guild."""
+        if isinstance(values, dict):
+            return {k: v for k, v in values.items() if not (isinstance(v, str) and not v.strip())}
+        return values
+
     @field_validator("cache_dir", "question_log", mode="before")
     @classmethod
     def _cache_off(cls, value: object) -> object:
-        return None if isinstance(value, str) and value.strip().lower() in ("", "off") else value
+        return None if isinstance(value, str) and value.strip().lower() == "off" else value
 
     @field_validator("allowed_channels", "shard_ids", mode="before")
     @classmethod
@@ -77,12 +105,54 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Settings from the environment and `.env`, or a SettingsError naming the bad variable."""
+    """Settings from the environment and `.env`, or a SettingsError naming the bad variable.
+
+    Variables starting ESSAYBOT_ that are no setting are warned about, naming the nearest.
+    """
+    sources: dict[str, Mapping[str, str | None]] = {
+        "the environment": os.environ,
+        ENV_FILE: _dotenv(),
+    }
+    for where, variables in sources.items():
+        _check_names(variables, where)
+    # An empty seeds folder would be Path(""), the working directory: say so instead.
+    seeds = [(w, v) for w, vs in sources.items() for k, v in vs.items() if k.upper() == _SEEDS]
+    if seeds and not (seeds[0][1] or "").strip() and "seeds_dir" not in overrides:
+        raise SettingsError(
+            f"{_SEEDS} is empty in {seeds[0][0]}; set it to a folder of essays, "
+            "or remove it to use 'seeds'"
+        )
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         first = error.errors()[0]
         if not first["loc"]:  # a check across several settings names them itself
             raise SettingsError(f"{first['msg'].removeprefix('Value error, ')}") from None
-        name = f"ESSAYBOT_{str(first['loc'][0]).upper()}"
+        name = f"{PREFIX}{str(first['loc'][0]).upper()}"
         raise SettingsError(f"{name}: {first['msg']}; fix it in the environment or .env") from None
+
+
+def _dotenv() -> dict[str, str | None]:
+    """The variables in `.env`, or a SettingsError saying how to make it readable."""
+    path = Path(ENV_FILE)
+    if not path.is_file():
+        return {}
+    try:
+        return dotenv_values(path, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise SettingsError(f"{ENV_FILE} is not UTF-8 text; save it as UTF-8") from None
+    except OSError as error:
+        raise SettingsError(f"{ENV_FILE} cannot be read ({error.strerror}); check it") from None
+
+
+def _check_names(variables: Mapping[str, object], where: str) -> None:
+    """Warn about each ESSAYBOT_ variable that is no setting; never show values (tokens)."""
+    known = {f"{PREFIX}{name.upper()}" for name in Settings.model_fields} | _NOT_SETTINGS
+    suffixes = sorted(name[len(PREFIX) :] for name in known)
+    for name in sorted(variables):
+        upper = name.upper()
+        if upper.startswith(PREFIX) and upper not in known:
+            # Compared without the prefix, which every name shares.
+            nearest = difflib.get_close_matches(upper[len(PREFIX) :], suffixes, n=1)
+            hint = f"; did you mean {PREFIX}{nearest[0]}?" if nearest else ""
+            log.warning("%s in %s is not a setting, so it is ignored%s", name, where, hint)

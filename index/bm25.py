@@ -27,6 +27,8 @@ import numpy as np
 from numpy.typing import NDArray
 from rank_bm25 import BM25Okapi
 
+from index.state import State, load_arrays, require, save_arrays, strings_state
+
 __all__ = ["BM25", "reference_model", "reference_top"]
 
 Scores = NDArray[np.float64]
@@ -34,6 +36,9 @@ Scores = NDArray[np.float64]
 # contiguous column is several times faster than scattering into most of the array.
 _DENSE_SHARE = 1 / 8
 _CHUNK = 1 << 18  # postings per step of the weight computation (bounds temporaries)
+# What `to_state` saves, attribute -> dtype: a new array is one line here (plus its checks in
+# `from_state`). The dense columns are not saved: rebuilding them is quicker than reading them.
+_SAVED = {"_starts": np.int64, "_passages": np.int32, "_weights": np.float64}
 
 
 def reference_model(
@@ -125,9 +130,37 @@ class BM25:
                 q_freq * (k1 + 1) / (q_freq + k1 * (1 - b + b * dl / avgdl))
             )
         del order, tf, counts, idf
-        self._dense = {
-            int(c): self._densify(int(c)) for c in np.flatnonzero(df >= _DENSE_SHARE * self.size)
-        }
+        self._dense = self._dense_columns()
+
+    def to_state(self) -> State:
+        """The index as arrays and JSON values, for `from_state`."""
+        arrays = save_arrays(self, _SAVED) | strings_state("terms", list(self._column))
+        return State(arrays, {"size": self.size, "degenerate": self.degenerate})
+
+    @classmethod
+    def from_state(cls, state: State) -> BM25:
+        """The BM25 that `to_state` saved, checked so that no query reads outside its arrays."""
+        bm25 = cls.__new__(cls)
+        bm25.size = state.value("size", int)
+        bm25.degenerate = state.value("degenerate", bool)
+        terms = state.strings("terms")
+        bm25._column = _Vocabulary(zip(terms, range(len(terms)), strict=True))
+        require(len(bm25._column) == len(terms), "repeated terms")
+        load_arrays(bm25, _SAVED, state)
+        starts, passages, weights = bm25._starts, bm25._passages, bm25._weights
+        require(len(starts) == len(terms) + 1 and starts[0] == 0, "term starts")
+        # Every term listed occurs somewhere (as in a build): no empty runs of postings.
+        require(bool(np.all(np.diff(starts) > 0)) and starts[-1] == len(passages), "term starts")
+        require(len(weights) == len(passages) and bool(np.isfinite(weights).all()), "weights")
+        in_range = not len(passages) or 0 <= passages.min() <= passages.max() < bm25.size
+        require(bm25.size >= 0 and in_range, "postings")
+        bm25._dense = bm25._dense_columns()
+        return bm25
+
+    def _dense_columns(self) -> dict[int, Scores]:
+        df = np.diff(self._starts)
+        dense = np.flatnonzero(df >= _DENSE_SHARE * self.size)
+        return {int(c): self._densify(int(c)) for c in dense}
 
     def _densify(self, column: int) -> Scores:
         dense = np.zeros(self.size)

@@ -8,7 +8,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import chain, groupby
+from itertools import chain, groupby, repeat
+from operator import attrgetter, itemgetter
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,6 +21,15 @@ from index.documents import Document
 from index.homes import Span, find_homes
 from index.passages import MAX_PASSAGE_WORDS, Passage, split_passages
 from index.sentences import sentence_spans
+from index.state import (
+    State,
+    corpus_from_state,
+    corpus_state,
+    load_arrays,
+    require,
+    save_arrays,
+    strings_state,
+)
 from index.variants import fold_demonyms, resolve_unknown
 
 __all__ = ["SENTENCE_WEIGHT", "Hit", "PassageIndex"]
@@ -31,6 +41,10 @@ SENTENCE_WEIGHT = 3.0
 # Passages whose best sentence is weighed: BM25's best this many (every passage that shares
 # a word with the question, in essays of fewer passages), so big archives stay fast.
 _CANDIDATES = 100
+# What `to_state` saves besides the corpus and the two BM25s, attribute -> dtype: a new array
+# is one line here (plus its checks in `from_state`); a new BM25 is one name in `_PARTS`.
+_SAVED = {"_first_sentence": np.int64}
+_PARTS = ("_bm25", "_sentence_bm25")
 Scores = NDArray[np.float64]
 
 
@@ -67,13 +81,10 @@ class PassageIndex:
         analyzed: list[list[str]] = []
         sentences: list[list[str]] = []
         first_sentence = array("q")
-        self._spans: list[tuple[Span, ...]] = []
         for done, passage in enumerate(self.passages, start=1):
             # Each sentence is indexed with its section heading, as its passage is.
             heading = analyze(passage.section)
-            spans = tuple(sentence_spans(passage.text))
-            self._spans.append(spans)
-            parts = [analyze(passage.text[a:b]) for a, b in spans]
+            parts = [analyze(passage.text[a:b]) for a, b in sentence_spans(passage.text)]
             first_sentence.append(len(sentences))
             sentences += [heading + part for part in parts or [[]]]
             analyzed.append(heading + list(chain.from_iterable(parts)))
@@ -85,16 +96,57 @@ class PassageIndex:
         self._first_sentence = np.append(np.frombuffer(first_sentence, np.int64), len(sentences))
         if progress:
             progress(total, total)
-        self._position = {p.id: i for i, p in enumerate(self.passages)}
+        self._link()
+
+    def to_state(self) -> State:
+        """The index as arrays and JSON values, for `from_state`."""
+        folds = strings_state("folds.from", list(self._folds))
+        folds |= strings_state("folds.to", list(self._folds.values()))
+        state = corpus_state(self.documents, self.passages)
+        state = State(
+            state.arrays | save_arrays(self, _SAVED) | folds,
+            {"sentence_weight": float(self.sentence_weight)},
+        )
+        for name in _PARTS:
+            state = state.with_part(name.lstrip("_"), getattr(self, name).to_state())
+        return state
+
+    @classmethod
+    def from_state(cls, state: State) -> PassageIndex:
+        """The index that `to_state` saved; StateError when any part of it does not fit."""
+        index = cls.__new__(cls)
+        index.documents, index.passages = corpus_from_state(state)
+        index.sentence_weight = state.value("sentence_weight", float)
+        folded = state.strings("folds.from")
+        index._folds = dict(zip(folded, state.strings("folds.to", len(folded)), strict=True))
+        for name in _PARTS:
+            setattr(index, name, BM25.from_state(state.part(name.lstrip("_"))))
+        load_arrays(index, _SAVED, state)
+        first = index._first_sentence
+        require(index._bm25.size == len(index.passages), "passage postings")
+        require(len(first) == len(index.passages) + 1 and first[0] == 0, "sentence starts")
+        # Every passage has a sentence, and no more of them than characters (so the number
+        # of sentences, which sizes each query's scores, is bounded by the text's size).
+        texts = map(attrgetter("text"), index.passages)
+        counts, most = np.diff(first), np.maximum(np.fromiter(map(len, texts), np.int64), 1)
+        ends = first[-1] == index._sentence_bm25.size
+        require(ends and bool(np.all((counts > 0) & (counts <= most))), "sentence starts")
+        index._link()
+        return index
+
+    def _link(self) -> None:
+        """The lookups derived from the passages (rebuilt, not saved)."""
+        ids = [p.id for p in self.passages]
+        self._position = dict(zip(ids, range(len(ids)), strict=True))
         # Passages are grouped by document; ids start with the document's unique slug.
         self._document_of: list[range] = []
-        for _, group in groupby(range(len(self.passages)), key=self._document_slug):
-            positions = list(group)
-            self._document_of += [range(positions[0], positions[-1] + 1)] * len(positions)
+        slugs = map(itemgetter(0), map(str.partition, ids, repeat("/")))
+        for _, group in groupby(slugs):
+            start, count = len(self._document_of), len(list(group))
+            self._document_of += [range(start, start + count)] * count
+        # Sentence spans and the homes of repeated sentences: found once, never at question time.
+        self._spans = [tuple(sentence_spans(p.text)) for p in self.passages]
         self._homes = find_homes(self.passages, self._spans, self._document_of)
-
-    def _document_slug(self, position: int) -> str:
-        return self.passages[position].id.partition("/")[0]
 
     def _fold(self, terms: list[str]) -> list[str]:
         return list(map(self._folds.get, terms, terms)) if self._folds else terms

@@ -5,6 +5,8 @@ word), the essays never use it, and it is no English word: the caller's word lis
 passes the similarity model's vocabulary), compared by stem, so "junctions" counts as known
 through "junction".
 It becomes the word one edit away, theirs or English, whose term the essays use most.
+The work is bounded whatever the question (`SpellingLimits`): a 1,000-letter "word" of many
+scripts would otherwise make millions of candidate spellings.
 """
 
 from __future__ import annotations
@@ -12,20 +14,51 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 
 from index.analyzer import analyze, normalize
 from index.search import PassageIndex
 
-__all__ = ["MIN_LETTERS", "neighbours", "respell"]
+__all__ = ["LIMITS", "MIN_LETTERS", "SpellingLimits", "neighbours", "respell"]
 
 MIN_LETTERS = 6
 _WORD = re.compile(rf"[^\W\d_]{{{MIN_LETTERS},}}")
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+@dataclass(frozen=True)
+class SpellingLimits:
+    """How much respelling one question may cost.
+
+    - `max_letters`: longer words are left as they are. The similarity model's longest
+      English word has 18 letters ("telecommunications"); a slip adds at most one.
+    - `max_words`: misspelt-looking words looked up per question; the rest are left as
+      typed. Together they bound the candidates: `max_words` x `candidates(max_letters)`.
+    """
+
+    max_letters: int = 24
+    max_words: int = 8
+
+    @property
+    def max_candidates(self) -> int:
+        """The most candidate spellings one question can make."""
+        return self.max_words * candidates(self.max_letters)
+
+
+LIMITS = SpellingLimits()
+
+
+def candidates(letters: int) -> int:
+    """The most words `neighbours` yields for a word of `letters` letters (all distinct and
+    none in a-z: the alphabet is then a-z plus them)."""
+    alphabet = 26 + letters
+    return letters + (letters - 1) + letters * (alphabet - 1) + (letters + 1) * alphabet
 
 
 @lru_cache(maxsize=4)
 def _english_by_start(english: frozenset[str]) -> dict[str, list[str]]:
-    """English words by their first three letters, which stemming leaves alone."""
+    """The model's words by their first three letters, which stemming leaves alone."""
     words: dict[str, list[str]] = defaultdict(list)
     for word in sorted(english):
         words[word[:3]].append(word)
@@ -37,26 +70,33 @@ def _english_stems(start: str, english: frozenset[str]) -> frozenset[str]:
     return frozenset(analyze(" ".join(_english_by_start(english).get(start, []))))
 
 
-def respell(question: str, index: PassageIndex, english: frozenset[str]) -> str:
-    """`question` with each misspelt word replaced by the essays' nearest spelling; `english`
-    is a list of English words (lowercase), which are never respelt."""
+def respell(
+    question: str, index: PassageIndex, english: frozenset[str], limits: SpellingLimits = LIMITS
+) -> str:
+    """`question` with each misspelt word replaced by the essays' nearest spelling."""
+    looked_up = 0
 
     def mend(match: re.Match[str]) -> str:
+        nonlocal looked_up
         word = match.group()
-        nearest = _respelt(normalize(word), index, english)
+        folded = normalize(word)
+        if looked_up >= limits.max_words or len(folded) > limits.max_letters:
+            return word
+        if not _misspelt(folded, index, english):
+            return word
+        looked_up += 1
+        nearest = _nearest(folded, index, english)
         return word if nearest is None else _cased_like(word, nearest)
 
     return _WORD.sub(mend, question)
 
 
 @lru_cache(maxsize=16_384)
-def _respelt(word: str, index: PassageIndex, english: frozenset[str]) -> str | None:
-    """The essays' spelling of `word`, if it is misspelt (None: leave it as it is)."""
+def _misspelt(word: str, index: PassageIndex, english: frozenset[str]) -> bool:
+    """Whether `word` may be misspelt: neither the essays nor English know it."""
     terms = index.query(word)
     stems = _english_stems(word[:3], english)
-    if not terms or any(term in index or term in stems for term in terms):
-        return None
-    return _nearest(word, index, english)
+    return bool(terms) and not any(term in index or term in stems for term in terms)
 
 
 def _cased_like(word: str, other: str) -> str:
@@ -66,6 +106,7 @@ def _cased_like(word: str, other: str) -> str:
     return other[:1].upper() + other[1:] if word[:1].isupper() else other
 
 
+@lru_cache(maxsize=16_384)
 def _nearest(word: str, index: PassageIndex, english: frozenset[str]) -> str | None:
     """The word one edit from `word` whose term the essays use most: one of their words, or
     an English word ("drifting" where they say "drift"), not any string that stems alike

@@ -75,6 +75,7 @@ class FakeDiscord:
         self.identified: list[dict[str, Any]] = []  # IDENTIFY payloads, token removed
         self.resumes = 0
         self.reject_token = False
+        self.responses: dict[str, dict[str, Any]] = {}  # interaction id: the message it created
         self._connection: _Connection | None = None
         self._connected = asyncio.Event()
         self._sequence = 0
@@ -157,6 +158,16 @@ class FakeDiscord:
             ]
         if re.fullmatch(r"interactions/\d+/[^/]+/callback", path):
             interaction_id = path.split("/")[1]
+            if body["type"] == 4:  # a message: Discord says which, so that buttons can find it
+                sent = self.responses[interaction_id] = self.message(body.get("data") or {})
+                return {
+                    "interaction": {
+                        "id": interaction_id,
+                        "type": 2,
+                        "response_message_id": sent["id"],
+                    },
+                    "resource": {"type": 4, "message": sent},
+                }
             return {
                 "interaction": {"id": interaction_id, "type": 2},
                 "resource": {"type": body["type"]},
@@ -180,6 +191,7 @@ class FakeDiscord:
             "mention_roles": [],
             "attachments": [],
             "embeds": body.get("embeds") or [],
+            "components": body.get("components") or [],
             "pinned": False,
             "type": 0,
             "flags": 0,
@@ -420,3 +432,14 @@ def message(
         "type": 0,
         "flags": 0,
     }
+
+
+def button_press(
+    custom_id: str, message: dict[str, Any], *, user_id: str = "400000000000000001"
+) -> dict[str, Any]:
+    """An INTERACTION_CREATE payload for a press of a button on `message`."""
+    pressed = interaction("", [], user_id=user_id)
+    pressed["type"] = 3
+    pressed["message"] = message
+    pressed["data"] = {"custom_id": custom_id, "component_type": 2}
+    return pressed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -291,3 +292,133 @@ def test_an_essay_of_one_to_three_paragraphs_answers_what_it_says(
         assert answer["quotes"][0]["paragraph"] == number
     code, out, _ = run(capsys, "ask", "What is the capital of France?", "--seeds", str(tmp_path))
     assert "don't cover" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "environment", "dotenv", "message"),
+    [
+        (["ask", "x"], {"ESSAYBOT_SEEDS_DIR": ""}, None, "ESSAYBOT_SEEDS_DIR is empty in the env"),
+        (["ask", "x"], {}, "ESSAYBOT_SEEDS_DIR=\n", "ESSAYBOT_SEEDS_DIR is empty in .env"),
+        (["ask", "x", "--seeds", ""], {}, None, "--seeds: give a folder of essays"),
+        (["sections", "--seeds", " "], {}, None, "--seeds: give a folder of essays"),
+        (["ask", "x"], {}, "ESSAYBOT_TOP_K=3\n".encode("utf-16"), ".env is not UTF-8 text; save"),
+        (["discord"], {"ESSAYBOT_DISCORD_TOKEN": ""}, None, "ESSAYBOT_DISCORD_TOKEN is not set"),
+        (["discord"], {}, "ESSAYBOT_DISCORD_TOKEN=  \n", "ESSAYBOT_DISCORD_TOKEN is not set"),
+        (["ask", "x", "--seeds", str(SEEDS)], {"ESSAYBOT_GUILD_ID": "x"}, None, "GUILD_ID: Input"),
+    ],
+    ids=[
+        "empty seeds variable",
+        "empty seeds in .env",
+        "empty --seeds",
+        "blank --seeds",
+        "UTF-16 .env",
+        "empty token",
+        "blank token in .env",
+        "bad guild id",
+    ],
+)
+def test_blank_and_unreadable_settings_are_one_line(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    argv: list[str],
+    environment: dict[str, str],
+    dotenv: str | bytes | None,
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a working directory full of essays-to-be, were "" taken as "."
+    (tmp_path / "notes.txt").write_text("Not an essay anyone asked about.\n", encoding="utf-8")
+    if dotenv is not None:
+        data = dotenv.encode() if isinstance(dotenv, str) else dotenv
+        (tmp_path / ".env").write_bytes(data)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and message in err, err
+
+
+def test_empty_optional_settings_are_unset(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("GUILD_ID", "TOP_K", "SHARD_COUNT", "SHARD_IDS", "DISCORD_TOKEN"):
+        monkeypatch.setenv(f"ESSAYBOT_{name}", "")
+    code, out, err = run(capsys, "ask", QUESTION, "--json", "--seeds", str(SEEDS))
+    assert code == 0 and not err
+    assert len(json.loads(out)["hits"]) == 5  # the default k
+
+
+def _essaybot(args: list[str | bytes], stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    """`python -m bot` in a UTF-8 locale, bytes in and out."""
+    environment = {**os.environ, "LC_ALL": "C.UTF-8", "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        check=False,
+        cwd=ROOT,
+        env=environment,
+    )
+
+
+def test_bytes_that_are_not_utf8_in_argv_or_stdin_keep_the_json_valid() -> None:
+    result = _essaybot(["ask", b"Lukashenko\xff\xfe?", "--json", "--seeds", str(SEEDS)])
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.decode("utf-8"))["question"] == "Lukashenko\ufffd\ufffd?"
+    lines = b"Lukashenko\xff?\n\xc3(\nWhy is \xed\xa0\x80 Belarus?\n"
+    result = _essaybot(["ask", "--json", "--seeds", str(SEEDS)], stdin=lines)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert [row["question"] for row in rows][:2] == ["Lukashenko\ufffd?", "\ufffd("]
+    assert len(rows) == 3 and "\ufffd" in rows[2]["question"]
+    result = _essaybot(["ask", "--seeds", str(SEEDS)], stdin=lines)  # plain text too
+    assert result.returncode == 0 and "Q: Lukashenko\ufffd?" in result.stdout.decode("utf-8")
+
+
+ESCAPES = """\
+Escapes
+
+A first paragraph about the weather, which is mild.
+
+Then a second about the harvest, which was late.
+
+And a third about the market, which was busy.
+
+Colour \x1b[31mcodes
+
+The colour \x1b[31mred\x1b[0m sets a window title \x1b]0;pwned\x07 and clears \x9b2J the screen.
+"""
+_CONTROLS = ("\x1b", "\x07", "\x9b")
+
+
+def test_terminal_escapes_in_essays_are_not_printed_raw(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "escapes.txt").write_text(ESCAPES, encoding="utf-8")
+    question = "Which colour sets a window title and clears the screen?"
+    for argv in (["ask", question], ["sections"], ["eval", str(_gold(tmp_path, question))]):
+        code, out, err = run(capsys, *argv, "--seeds", str(tmp_path))
+        assert code == 0, err
+        assert not any(c in out for c in _CONTROLS), (argv, out)
+        assert "\ufffd" in out  # shown, as the replacement character
+    code, out, _ = run(capsys, "ask", question, "--json", "--seeds", str(tmp_path))
+    assert code == 0 and "\x1b[31mred\x1b[0m" in json.loads(out)["quotes"][0]["text"]
+
+
+def _gold(folder: Path, question: str) -> Path:
+    """A gold file whose only question misses: its first hit is printed."""
+    path = folder / "gold.jsonl"
+    path.write_text(json.dumps({"question": question, "relevant": ["mild"]}), encoding="utf-8")
+    return path
+
+
+def test_a_malformed_eval_file_is_one_line_naming_the_file_and_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    gold = tmp_path / "x.jsonl"
+    good = json.dumps({"question": "Who is Lukashenko?", "relevant": ["Lukashenko"]})
+    bad = json.dumps({"question": "Who?", "relevant": "a string"})  # once: every ¶ relevant
+    gold.write_text(f"{good}\n{good}\n{bad}\n", encoding="utf-8")
+    code, out, err = run(capsys, "eval", str(gold), "--seeds", str(SEEDS))
+    assert (code, out) == (2, "")
+    assert err == f'essaybot: {gold}:3: "relevant" must be a list of strings, not a string\n'

@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -18,11 +19,12 @@ import discord
 import pytest
 import yarl
 
+from bot import discord_bot
 from bot.answering import Answerer
 from bot.cli import main
-from bot.discord_bot import APOLOGY, BAD_TOKEN, MAX_QUESTION, EssayBot, serve
+from bot.discord_bot import APOLOGY, BAD_TOKEN, MAX_QUESTION, EssayBot, serve, to_embeds
 from bot.settings import Settings
-from index import PassageIndex, load_documents
+from index import Document, PassageIndex, Section, load_documents
 from tests import fake_discord as fake
 from tests.helpers import SEEDS, answerer_for
 
@@ -236,6 +238,8 @@ def test_sections_and_help(point_at: Any, answerer: Answerer) -> None:
                 "4. In search of an alternative — 5 ¶"
                 in shown.body["data"]["embeds"][0]["description"]
             )
+            assert shown.body["data"]["flags"] == 64  # only the asker sees it
+            assert not shown.body["data"].get("components")  # one page: no buttons
             (helped,) = await server.wait_for(callbacks(server, help_))
             assert helped.body["data"]["flags"] == 64  # ephemeral
             assert "/ask" in helped.body["data"]["embeds"][0]["description"]
@@ -374,7 +378,6 @@ def test_reconnects_after_the_gateway_drops(point_at: Any, answerer: Answerer) -
     run(body())
 
 
-@pytest.mark.slow
 def test_load_200_asks_from_50_users(point_at: Any, answerer: Answerer) -> None:
     users, per_user = 50, 4
     questions = [DEAD_END, "Lukashenko", "Who would welcome Chinese investment?", "hello"]
@@ -443,7 +446,6 @@ def test_main_without_a_token(
     assert "ESSAYBOT_DISCORD_TOKEN is not set" in err and "developers/applications" in err
 
 
-@pytest.mark.slow
 def test_essaybot_discord_in_its_own_process(point_at: Any) -> None:
     """`essaybot discord` itself: logs in, syncs to the guild, answers, stops on SIGTERM."""
 
@@ -490,5 +492,170 @@ def test_essaybot_discord_in_its_own_process(point_at: Any) -> None:
         assert "SIGTERM received: closing" in logs and "synced 4 commands to guild" in logs
         assert fake.TOKEN not in logs + out.decode()
         assert fake.TOKEN.split(".")[0] not in logs
+
+    run(body())
+
+
+ADVERSARIAL = "[" * (MAX_QUESTION // 2) + "](" * (MAX_QUESTION // 4)  # once took seconds
+
+
+def replies(r: Any) -> bool:
+    return r.method == "POST" and r.path == f"channels/{fake.CHANNEL_ID}/messages"
+
+
+def test_an_over_long_mention_is_refused_before_any_work(point_at: Any, answerer: Answerer) -> None:
+    asked: list[str] = []
+
+    class Counting(Answerer):
+        def ask(self, question: str, k: int | None = None) -> Any:
+            asked.append(question)
+            return super().ask(question, k)
+
+    async def body() -> None:
+        counting = Counting(
+            answerer.index, answerer.policy, answerer.similarity, english=answerer.english
+        )
+        async with running(point_at, counting, cooldown_rate=1, cooldown_seconds=60) as (server, _):
+            long = fake.message(f"<@{fake.BOT_ID}> " + "[" * 2000 + "](" * 1000)
+            await server.dispatch("MESSAGE_CREATE", long)
+            (refusal,) = await server.wait_for(replies)
+            assert refusal.body["content"].startswith(f"Please keep questions to {MAX_QUESTION}")
+            assert "4,000" in refusal.body["content"] and not refusal.body.get("embeds")
+            assert asked == []
+            ok = fake.message(f"<@{fake.BOT_ID}> " + "x" * (MAX_QUESTION - 11) + " Lukashenko")
+            await server.dispatch("MESSAGE_CREATE", ok)  # the refusal did not use the cooldown
+            answered = (await server.wait_for(replies, count=2))[1]
+            assert answered.body["embeds"] and len(asked) == 1
+
+    run(body())
+
+
+def test_ask_is_deferred_while_mentions_are_answered(
+    point_at: Any, answerer: Answerer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two users' adversarial mentions are held inside the renderer; a third user's /ask
+    must still get its defer, so the event loop is free while they are answered."""
+    inside, release = threading.Event(), threading.Event()
+    threads: list[str] = []
+    real = discord_bot.answer_message
+
+    def held(answer: Any, *, with_document: bool) -> Any:
+        threads.append(threading.current_thread().name)
+        if answer.question.startswith("["):
+            inside.set()
+            assert release.wait(30)
+        return real(answer, with_document=with_document)
+
+    monkeypatch.setattr(discord_bot, "answer_message", held)
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            for user in ("400000000000000011", "400000000000000012"):
+                for _ in range(3):  # the default cooldown lets each ask three times
+                    mention = fake.message(f"<@{fake.BOT_ID}> {ADVERSARIAL}", author_id=user)
+                    await server.dispatch("MESSAGE_CREATE", mention)
+            assert await asyncio.to_thread(inside.wait, 30)
+            interaction = ask(DEAD_END, user_id="400000000000000013")
+            await server.dispatch("INTERACTION_CREATE", interaction)
+            (defer,) = await server.wait_for(callbacks(server, interaction))
+            assert defer.body["type"] == 5
+            assert not [r for r in server.requests if replies(r)]  # all still being answered
+            release.set()
+            answered = await server.wait_for(replies, count=6)
+            for reply in answered:
+                assert reply.body["embeds"][0]["title"].startswith("\\[\\[")
+            await server.wait_for(followups(interaction))
+
+    try:
+        run(body())
+    finally:
+        release.set()
+    assert len(threads) == 7 and all(name.startswith("answer") for name in threads)
+
+
+def big_corpus(essays: int = 1000) -> list[Document]:
+    """Essays of five one-paragraph sections each."""
+    return [
+        Document(
+            f"Essay {d}",
+            f"essay-{d}",
+            tuple(
+                Section(f"Part {s} of essay {d}", (f"Essay {d}, part {s}: word{d}x{s}.",))
+                for s in range(5)
+            ),
+        )
+        for d in range(essays)
+    ]
+
+
+@pytest.fixture(scope="module")
+def big_answerer() -> Answerer:
+    """An answerer over 1,000 essays (5,000 sections)."""
+    return answerer_for(PassageIndex(big_corpus()))
+
+
+def test_sections_on_a_big_corpus_is_one_private_message_with_pages(
+    point_at: Any, big_answerer: Answerer
+) -> None:
+    async def body() -> None:
+        async with running(point_at, big_answerer, cooldown_rate=1, cooldown_seconds=60) as (
+            server,
+            bot,
+        ):
+            toc = fake.interaction("sections", [])
+            await server.dispatch("INTERACTION_CREATE", toc)
+            (shown,) = await server.wait_for(callbacks(server, toc))
+            data = shown.body["data"]
+            assert shown.body["type"] == 4 and data["flags"] == 64
+            first_page = data["embeds"][0]["description"]
+            assert first_page.startswith("**Essay 0** (5 paragraphs)\n1. Part 0 of essay 0 — 1 ¶")
+            buttons = [b for row in data["components"] for b in row["components"]]
+            pages = len(bot.contents_pages)
+            assert [b["label"] for b in buttons] == ["Previous", f"1 / {pages}", "Next"]
+            assert buttons[0]["disabled"] and not buttons[2].get("disabled")
+            press = fake.button_press(buttons[2]["custom_id"], server.responses[toc["id"]])
+            await server.dispatch("INTERACTION_CREATE", press)
+            (turned,) = await server.wait_for(callbacks(server, press))
+            assert turned.body["type"] == 7  # the same message, updated in place
+            page_two = turned.body["data"]
+            assert page_two["embeds"] == [e.to_dict() for e in to_embeds(bot.contents_pages[1])]
+            labels = [b["label"] for row in page_two["components"] for b in row["components"]]
+            assert labels == ["Previous", f"2 / {pages}", "Next"]
+            again = fake.interaction("sections", [])
+            await server.dispatch("INTERACTION_CREATE", again)
+            (refusal,) = await server.wait_for(callbacks(server, again))
+            assert "please try again in" in refusal.body["data"]["content"]
+            assert refusal.body["data"]["flags"] == 64
+            sent = [r for r in server.requests if r.path.startswith(("webhooks/", "channels/"))]
+            assert sent == []  # no follow-up and no public message: one message, paged
+            assert pages > 20
+
+    run(body())
+
+
+def test_40_keystrokes_on_a_big_corpus(point_at: Any, big_answerer: Answerer) -> None:
+    async def body() -> None:
+        async with running(point_at, big_answerer) as (server, _):
+            typed = ["", "e", "es", "part 3", "essay 99", "of essay 7", "zzz"] * 6
+            keystrokes = [
+                fake.interaction(
+                    "section",
+                    [{"name": "name", "type": 3, "value": t, "focused": True}],
+                    autocomplete=True,
+                )
+                for t in typed[:40]
+            ]
+            for keystroke in keystrokes:
+                await server.dispatch("INTERACTION_CREATE", keystroke)
+            for keystroke, t in zip(keystrokes, typed, strict=False):
+                (answer,) = await server.wait_for(callbacks(server, keystroke))
+                names = [c["name"] for c in answer.body["data"]["choices"]]
+                assert len(names) == (0 if t == "zzz" else 25)
+                assert all(t in n.casefold() for n in names)
+            (first,) = await server.wait_for(callbacks(server, keystrokes[4]))
+            names = [c["name"] for c in first.body["data"]["choices"]]
+            assert names[:5] == [
+                f"Essay 99: Part {s} of essay 99" for s in range(5)
+            ]  # prefixes first
 
     run(body())

@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-import discord
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.answering import Answer, Outcome, Quote
 from bot.discord_bot import to_embeds
 from bot.embeds import (
     CHOICE_CHARS,
+    CONTENT_CHARS,
     DESCRIPTION_CHARS,
     EMBEDS_PER_MESSAGE,
     FOOTER_CHARS,
     MESSAGE_CHARS,
     TITLE_CHARS,
     EmbedSpec,
+    SectionChoices,
     answer_message,
     clip,
     escape,
     help_message,
-    section_choices,
     section_messages,
     sections_messages,
 )
-from index import Document, Hit, PassageIndex, Section
+from index import Document, PassageIndex, Section
+from tests.helpers import answerer_for
+from tests.work import work
 
 WORDS = [
     "Belarus",
@@ -81,35 +82,16 @@ def documents(draw: st.DrawFn) -> list[Document]:
     return docs
 
 
-@st.composite
-def answers(draw: st.DrawFn, corpus: list[Document], question: str) -> Answer:
-    """Any answer an Answerer could give from `corpus`: quotes are runs of sentences of
-    ranked passages (no model is needed to make one)."""
-    index = PassageIndex(corpus)
-    ranked = draw(st.lists(st.sampled_from(index.passages), min_size=1, max_size=10))
-    hits = tuple(Hit(p, draw(st.floats(0, 1e6)), rank) for rank, p in enumerate(ranked, 1))
-    quotes = []
-    for passage in draw(st.lists(st.sampled_from(ranked), max_size=6)):
-        spans = index.spans(passage)
-        first = draw(st.integers(0, len(spans) - 1))
-        last = draw(st.integers(first, len(spans) - 1))
-        text = passage.text[spans[first][0] : spans[last][1]]
-        quotes.append(Quote(text, passage, draw(st.floats(0, 1e6))))
-    declined = [o for o in Outcome if o is not Outcome.ANSWERED]
-    outcome = Outcome.ANSWERED if quotes else draw(st.sampled_from(declined))
-    sections = tuple(dict.fromkeys((p.document, p.section) for p in ranked))[:4]
-    return Answer(question, outcome, tuple(quotes), hits, 0.5, sections)
-
-
 @settings(
     max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(data=st.data(), corpus=documents(), question=st.text(max_size=1200) | paragraphs())
-def test_every_message_fits(data: st.DataObject, corpus: list[Document], question: str) -> None:
+@given(corpus=documents(), question=st.text(max_size=1200) | paragraphs())
+def test_every_message_fits(corpus: list[Document], question: str) -> None:
+    answerer = answerer_for(PassageIndex(corpus))
     for q in (question, corpus[0].sections[0].paragraphs[0][:300]):
-        check(answer_message(data.draw(answers(corpus, q)), with_document=True))
+        check(answer_message(answerer.ask(q), with_document=True))
     for message in sections_messages(corpus):
         check(message)
     for document in corpus:
@@ -117,7 +99,7 @@ def test_every_message_fits(data: st.DataObject, corpus: list[Document], questio
             for message in section_messages(document, section):
                 check(message)
     check(help_message(corpus, 300))
-    choices = section_choices(corpus, question[:20])
+    choices = SectionChoices(corpus).matching(question[:20])
     assert len(choices) <= 25
     assert all(len(name) <= CHOICE_CHARS and len(value) <= CHOICE_CHARS for name, value in choices)
 
@@ -134,11 +116,6 @@ def test_a_long_section_is_split_and_nothing_is_lost() -> None:
         assert shown.count(f"Paragraph {n} says something.") == 200
 
 
-@given(st.text(alphabet=st.characters(blacklist_characters="@<"), max_size=200))
-def test_escape_matches_discord_escape_markdown(text: str) -> None:
-    assert escape(text) == discord.utils.escape_markdown(text)
-
-
 @pytest.mark.parametrize("mention", ["@everyone", "@here", "<@&123>", "<@456>", "<@!456>"])
 def test_escape_makes_mentions_inert(mention: str) -> None:
     escaped = escape(f"hi {mention}!")
@@ -146,8 +123,54 @@ def test_escape_makes_mentions_inert(mention: str) -> None:
     assert escaped.replace("\u200b", "") == f"hi {mention}!"
 
 
-@given(st.text(max_size=3000), st.integers(2, 2500))
-def test_clip_respects_the_limit(text: str, limit: int) -> None:
-    clipped = clip(text, limit)
-    assert len(clipped) <= limit
-    assert clipped == text or clipped.endswith("…")
+def test_refusal_texts_fit_in_content() -> None:
+    assert len(clip("x" * 5000, CONTENT_CHARS)) == CONTENT_CHARS
+
+
+def scanned_choices(documents: list[Document], typed: str) -> list[tuple[str, str]]:
+    """The old way, scanning every heading per keystroke: the reference for SectionChoices."""
+    wanted = " ".join(typed.casefold().split())
+    several = len(documents) > 1
+    prefix, rest = [], []
+    for d, document in enumerate(documents):
+        for s, section in enumerate(document.sections):
+            name = f"{document.title}: {section.heading}" if several else section.heading
+            folded = " ".join(name.casefold().split())
+            if wanted in folded:
+                (prefix if folded.startswith(wanted) else rest).append(
+                    (clip(name, CHOICE_CHARS), f"#{d}.{s}")
+                )
+    return (prefix + rest)[:25]
+
+
+HEADINGS = st.text(alphabet="abAB ßx:\n", min_size=1, max_size=12)
+
+
+@given(
+    st.lists(st.tuples(HEADINGS, st.lists(HEADINGS, min_size=1, max_size=8)), max_size=8),
+    st.text(alphabet="abAB ßx:", max_size=4),
+)
+def test_section_choices_as_a_full_scan_finds_them(
+    layout: list[tuple[str, list[str]]], typed: str
+) -> None:
+    corpus = [
+        Document(title, f"d{n}", tuple(Section(h, ("text",)) for h in headings))
+        for n, (title, headings) in enumerate(layout)
+    ]
+    assert SectionChoices(corpus).matching(typed) == scanned_choices(corpus, typed)
+
+
+def corpus_of(essays: int) -> list[Document]:
+    """Essays of five sections each."""
+    return [
+        Document(f"Essay {d}", f"e{d}", tuple(Section(f"Part {s}", ("text",)) for s in range(5)))
+        for d in range(essays)
+    ]
+
+
+@pytest.mark.parametrize("typed", ["", "e", "essay 9", "part 3", "zzz", "x" * 500])
+def test_a_keystroke_costs_the_same_on_10_or_1000_essays(typed: str) -> None:
+    small, big = SectionChoices(corpus_of(10)), SectionChoices(corpus_of(1000))
+    assert work(big.matching, typed).steps <= max(work(small.matching, typed).steps, 50) + 450
+    assert work(big.matching, typed).steps <= 800  # 25 + 25 matches at most, whatever the corpus
+    assert len(big.matching(typed)) <= 25

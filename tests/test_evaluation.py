@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import ir_measures
@@ -192,19 +193,65 @@ def test_every_excerpt_is_in_a_passage(answerer: Answerer) -> None:
     assert not lost
 
 
+GOOD = '{"question": "Who?", "relevant": ["Lukashenko"]}'
+
+
 @pytest.mark.parametrize(
     ("line", "problem"),
     [
-        ("not json", ":1: expected"),
-        ('{"question": "q"}', ":1: expected"),
-        ('{"question": 3, "relevant": []}', ":1: expected"),
+        ("not json", "not JSON (Expecting value at column 1)"),
+        ('["Who?", ["x"]]', 'expected an object {"question": ..., "relevant": [...]}, not a list'),
+        (
+            '{"question": "q"}',
+            '"relevant" is missing (use [] for a question the essays cannot answer)',
+        ),
+        ('{"relevant": []}', '"question" is missing'),
+        ('{"question": 3, "relevant": []}', '"question" must be a non-empty string, not a number'),
+        (
+            '{"question": " ", "relevant": []}',
+            '"question" must be a non-empty string, not an empty string',
+        ),
+        (
+            '{"question": "q", "relevant": "a string"}',
+            '"relevant" must be a list of strings, not a string',
+        ),
+        ('{"question": "q", "relevant": null}', '"relevant" must be a list of strings, not null'),
+        (
+            '{"question": "q", "relevant": ["x", 3]}',
+            '"relevant" must be a list of excerpts, but item 2 is a number',
+        ),
+        (
+            '{"question": "q", "relevant": [""]}',
+            '"relevant" must be a list of excerpts, but item 1 is an empty string',
+        ),
+        (
+            '{"question": "q", "relevant": ["x"], "answer": true}',
+            '"answer" must be a string, not true',
+        ),
+        (
+            '{"question": "q", "relevant": [], "answer": "x"}',
+            '"answer" is given for a question with no "relevant" excerpt',
+        ),
+        (
+            '{"question": "q", "relevant": [], "adversarial": "yes"}',
+            '"adversarial" must be true or false, not a string',
+        ),
+        (
+            '{"question": "q", "relevant": ["x"], "adversarial": true}',
+            '"adversarial" marks an unanswerable question: "relevant" must be []',
+        ),
+        ('{"question": "q", "relevent": []}', 'unknown key "relevent"; did you mean "relevant"?'),
+        ('{"question": "q", "relevant": [], "notes": "x"}', 'unknown key "notes"'),
     ],
 )
-def test_malformed_eval_file_names_the_line(tmp_path: Path, line: str, problem: str) -> None:
+def test_malformed_eval_file_names_the_file_and_line(
+    tmp_path: Path, line: str, problem: str
+) -> None:
     path = tmp_path / "bad.jsonl"
-    path.write_text(line + "\n", encoding="utf-8")
-    with pytest.raises(EvalError, match=rf"bad\.jsonl{problem}"):
+    path.write_text(f"{GOOD}\n\n{line}\n{GOOD}\n", encoding="utf-8")
+    with pytest.raises(EvalError) as error:
         load_questions(path)
+    assert str(error.value) == f"{path}:3: {problem}"
 
 
 UNSEEN = sorted(path.stem for path in (EVAL / "unseen").glob("*.jsonl"))
@@ -223,3 +270,66 @@ def test_every_unseen_excerpt_is_in_one_passage(essay: str) -> None:
                 lost.append((q.question, excerpt, len(found)))
     assert not lost
     assert len(UNSEEN) >= 6
+
+
+def test_eval_file_format(tmp_path: Path) -> None:
+    path = tmp_path / "good.jsonl"
+    lines = [
+        '{"question": "Who?", "relevant": ["Lukashenko", "Putin"], "answer": "Two men"}',
+        '{"question": "Line\u2028break?", "relevant": []}',  # U+2028 is no line break here
+        "",
+    ]
+    path.write_text("\ufeff" + "\n".join(lines), encoding="utf-8")  # a BOM is allowed
+    assert load_questions(path) == [
+        EvalQuestion("Who?", ("Lukashenko", "Putin"), answer="Two men"),
+        EvalQuestion("Line\u2028break?", ()),
+    ]
+    assert load_questions(path)[1].where == f"{path}:2"
+
+
+def test_an_excerpt_in_no_passage_names_its_line(seed_index: PassageIndex, tmp_path: Path) -> None:
+    path = tmp_path / "gold.jsonl"
+    path.write_text(f'{GOOD}\n{{"question": "Why?", "relevant": ["no such words"]}}\n')
+    questions = load_questions(path)
+    with pytest.raises(EvalError, match=rf"^{re.escape(str(path))}:2: no passage contains"):
+        evaluate(answerer_for(seed_index), questions)
+
+
+def test_the_readme_example_of_an_evaluation_file_is_one(
+    seed_index: PassageIndex, tmp_path: Path
+) -> None:
+    from tests.helpers import ROOT
+
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("### Evaluation files")[1]
+    example = section.split("```json\n")[1].split("```")[0]
+    path = tmp_path / "example.jsonl"
+    path.write_text(example, encoding="utf-8")
+    questions = load_questions(path)
+    assert [bool(q.relevant) for q in questions] == [True, True, False, False]
+    assert [q.adversarial for q in questions] == [False, False, False, True]
+    assert all(relevant_passages(seed_index.passages, q) for q in questions[:2])
+    assert questions[1].answer in " ".join(questions[1].relevant)
+
+
+def test_answer_in_quote_and_adversarial_declined(seed_index: PassageIndex) -> None:
+    aid = "Russia continues to await a return on its aid"
+    questions = [
+        EvalQuestion("Why aid?", (aid,), answer="await a return on its aid"),
+        EvalQuestion("Why aid again?", (aid,), answer="await a RETURN  on its aid"),
+        EvalQuestion("Why no aid?", (aid,), answer="a gift"),
+        EvalQuestion("Aid in 2019?", (), adversarial=True),
+        EvalQuestion("Weather?", ()),
+    ]
+    passage = next(p for p in seed_index.passages if aid in p.text)
+    hit = Hit(passage, 1.0, 1)
+    metrics = judge(
+        seed_index.passages,
+        questions,
+        [(hit,)] * 5,
+        [True, True, True, False, True],
+        quoted=[(passage,)] * 5,
+        quotes=[(aid + " while Belarus believes",)] * 5,
+    )
+    assert metrics.answer_in_quote == pytest.approx(2 / 3)  # case and spacing aside
+    assert metrics.adversarial_declined == 1.0
+    assert metrics.abstention_rate == 0.5

@@ -185,3 +185,16 @@ def test_a_heading_several_essays_share_is_picked_by_number_or_title(essays: Pat
     assert "Prune apple trees in winter" in by_title
     assert "Pears need little pruning" not in by_title
     assert "No section is called '9.9'" in transcript(repl_answerer, ":section 9.9")
+
+
+def test_terminal_escapes_in_essays_are_not_printed_raw(tmp_path: Path) -> None:
+    from index import PassageIndex, load_documents
+    from tests.test_cli import ESCAPES
+
+    (tmp_path / "escapes.txt").write_text(ESCAPES, encoding="utf-8")
+    answerer = answerer_for(PassageIndex(load_documents(tmp_path)))
+    question = "Which colour sets a window title and clears the screen?"
+    out = transcript(answerer, ":section colour", ":debug", question)
+    assert "sets a window title" in out and "1.  " in out  # the section, and the debug hits
+    assert not any(c in out for c in "\x1b\x07\x9b")
+    assert out.count("\ufffd") > 6

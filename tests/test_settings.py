@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings
 
 
 @pytest.fixture(autouse=True)
@@ -68,3 +68,68 @@ def test_dotenv_never_lands_in_the_repository() -> None:
     from tests.helpers import ROOT
 
     assert ".env" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize("field", sorted(set(Settings.model_fields) - {"seeds_dir"}))
+@pytest.mark.parametrize("value", ["", " "])
+def test_an_empty_optional_variable_is_unset(
+    monkeypatch: pytest.MonkeyPatch, field: str, value: str
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", "/var/cache/me")
+    default = getattr(load_settings(), field)
+    monkeypatch.setenv(f"ESSAYBOT_{field.upper()}", value)
+    assert getattr(load_settings(), field) == default
+
+
+@pytest.mark.parametrize("where", ["environment", ".env"])
+def test_an_empty_seeds_dir_is_an_error_not_the_working_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, where: str
+) -> None:
+    if where == ".env":
+        (tmp_path / ".env").write_text("ESSAYBOT_SEEDS_DIR=\n", encoding="utf-8")
+    else:
+        monkeypatch.setenv("ESSAYBOT_SEEDS_DIR", "")
+    with pytest.raises(SettingsError, match="ESSAYBOT_SEEDS_DIR is empty in"):
+        load_settings()
+    assert load_settings(seeds_dir=Path("mine")).seeds_dir == Path("mine")  # --seeds wins
+    if where == ".env":  # and so does the environment, over .env
+        monkeypatch.setenv("ESSAYBOT_SEEDS_DIR", "theirs")
+        assert load_settings().seeds_dir == Path("theirs")
+
+
+def test_dotenv_must_be_utf8_and_may_have_a_bom(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes("ESSAYBOT_TOP_K=9\n".encode("utf-8-sig"))
+    assert load_settings().top_k == 9
+    (tmp_path / ".env").write_bytes("ESSAYBOT_TOP_K=9\n".encode("utf-16"))
+    with pytest.raises(SettingsError, match=r"^\.env is not UTF-8 text; save it as UTF-8$"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("variable", "nearest"),
+    [
+        ("ESSAYBOT_TOPK", "; did you mean ESSAYBOT_TOP_K?"),
+        ("ESSAYBOT_DISCORD_TOKN", "; did you mean ESSAYBOT_DISCORD_TOKEN?"),
+        ("essaybot_guild", "; did you mean ESSAYBOT_GUILD_ID?"),
+        ("ESSAYBOT_FROBNICATE", ""),
+    ],
+)
+@pytest.mark.parametrize("where", ["the environment", ".env"])
+def test_a_misspelt_variable_is_warned_about_without_its_value(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    variable: str,
+    nearest: str,
+    where: str,
+) -> None:
+    if where == ".env":
+        (tmp_path / ".env").write_text(f"{variable}=s3cret-value\n", encoding="utf-8")
+    else:
+        monkeypatch.setenv(variable, "s3cret-value")
+    monkeypatch.setenv("ESSAYBOT_HISTORY", "/tmp/history")  # read by the REPL: no warning
+    load_settings()
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{variable} in {where} is not a setting, so it is ignored{nearest}"
+    ]
+    assert "s3cret" not in caplog.text

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Iterator
+
 import pytest
 
 from bot.render import answer_to_dict
-from index import PassageIndex
-from index.spelling import neighbours, respell
+from index import PassageIndex, spelling
+from index.spelling import LIMITS, candidates, neighbours, respell
 from tests.helpers import answerer_for
 
 # The English words these questions use, standing in for the model's 22,500: respelling is
@@ -65,3 +68,53 @@ def test_a_misspelt_question_is_answered_as_the_right_one(seed_index: PassageInd
     assert "read_as" not in answer_to_dict(right)
     # Without respelling, "Lukashnko" is a name the essays never use.
     assert not answerer_for(seed_index, spelling=False).ask(slip.question).answered
+
+
+def _mixed_letters(count: int, seed: int) -> str:
+    """`count` distinct letters drawn from many scripts, none of them a-z."""
+    letters = [chr(c) for c in range(0x100, 0x3000) if chr(c).isalpha()]
+    return "".join(random.Random(seed).sample(letters, count))
+
+
+@pytest.mark.parametrize(
+    ("question", "looked_up"),
+    [
+        (_mixed_letters(1000, 1), 0),  # one "word" of a thousand letters from many scripts
+        (" ".join(_mixed_letters(24, seed) for seed in range(40)), LIMITS.max_words),
+        (" ".join(_mixed_letters(7, seed) for seed in range(120)), LIMITS.max_words),
+    ],
+    ids=["one 1000-letter word", "40 words of 24 letters", "120 words of 7 letters"],
+)
+def test_respelling_work_is_bounded_per_question(
+    seed_index: PassageIndex, monkeypatch: pytest.MonkeyPatch, question: str, looked_up: int
+) -> None:
+    words: list[str] = []
+    made = 0
+
+    def counted(word: str) -> Iterator[str]:
+        nonlocal made
+        words.append(word)
+        for neighbour in neighbours(word):
+            made += 1
+            yield neighbour
+
+    monkeypatch.setattr("index.spelling.neighbours", counted)
+    spelling._nearest.cache_clear()  # count the work, not what an earlier test left cached
+    respell(question, seed_index, ENGLISH)
+    assert len(words) == looked_up
+    assert all(len(word) <= LIMITS.max_letters for word in words)
+    assert made <= LIMITS.max_candidates
+
+
+def test_misspelt_words_past_the_limit_are_left_as_typed(seed_index: PassageIndex) -> None:
+    slips = ["goverment", "Lukashnko", "soveriegnty"] * 4
+    read = respell(" ".join(slips), seed_index, ENGLISH).split()
+    right = ["government", "Lukashenko", "sovereignty"] * 4
+    n = LIMITS.max_words
+    assert read == right[:n] + slips[n:]
+
+
+def test_the_candidates_bound_is_what_neighbours_makes_at_worst() -> None:
+    word = _mixed_letters(LIMITS.max_letters, 7)  # every letter new: the largest alphabet
+    assert sum(1 for _ in neighbours(word)) == candidates(len(word))
+    assert sum(1 for _ in neighbours("goverment")) < candidates(len("goverment"))

@@ -1,14 +1,15 @@
-"""Retrieval evaluation on a JSON Lines question file (format in DESIGN.md)."""
+"""Retrieval evaluation on JSON Lines question files (format in the README, "Evaluation files")."""
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import random
 import re
 import string
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.answering import Answerer
@@ -40,6 +41,9 @@ class EvalQuestion:
 
     question: str
     relevant: tuple[str, ...]
+    where: str = field(default="", compare=False)  # "file:line", for messages
+    answer: str = ""  # the asked-for answer in a few words of the essay, when given
+    adversarial: bool = False  # unanswerable, though worded from a passage that seems to answer
 
 
 @dataclass(frozen=True)
@@ -53,11 +57,18 @@ class Result:
     ndcg: float
     confidence: float
     quoted: tuple[Passage, ...] = ()  # the passages the answer quotes
+    quotes: tuple[str, ...] = ()  # the quoted texts
 
     @property
     def quoted_relevant(self) -> bool:
         """Whether the answer quotes a relevant passage (never, for an unanswerable question)."""
         return any(_is_relevant(p, self.question.relevant) for p in self.quoted)
+
+    @property
+    def answer_in_quote(self) -> bool:
+        """Whether a quote holds the question's `answer` (after quote and space normalising)."""
+        wanted = _squash(self.question.answer)
+        return bool(wanted) and any(wanted in _squash(text) for text in self.quotes)
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,10 @@ class Metrics:
     abstention_rate: float
     # Of the answerable questions answered, the share whose quotes include a relevant passage.
     quoted_relevant: float = 0.0
+    # Of the answerable questions with an `answer`, the share answered with a quote holding it.
+    answer_in_quote: float = 0.0
+    # Of the adversarial unanswerable questions, the share declined.
+    adversarial_declined: float = 0.0
 
     @property
     def answerable(self) -> list[Result]:
@@ -108,26 +123,84 @@ def _squash(text: str) -> str:
 def load_questions(path: Path) -> list[EvalQuestion]:
     """Read an evaluation file, or raise EvalError naming the file, line and fix."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise EvalError(f"{path}: cannot be read as UTF-8 text ({error})") from error
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise EvalError(f"{path}: cannot be read ({error.strerror})") from None
+    except UnicodeDecodeError as error:
+        raise EvalError(
+            f"{path}: not UTF-8 text (byte offset {error.start}); save it as UTF-8"
+        ) from None
+    lines = text.split("\n")  # not splitlines(): JSON strings may hold U+2028 and the like
     questions = []
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            question, relevant = row["question"], row["relevant"]
-            if not isinstance(question, str) or not all(isinstance(r, str) for r in relevant):
-                raise TypeError
-        except (ValueError, KeyError, TypeError):
-            raise EvalError(
-                f'{path}:{number}: expected {{"question": "...", "relevant": ["excerpt", ...]}}'
-            ) from None
-        questions.append(EvalQuestion(question, tuple(relevant)))
+        if line.strip():
+            where = f"{path}:{number}"
+            try:
+                questions.append(_question(line, where))
+            except ValueError as error:
+                raise EvalError(f"{where}: {error}") from None
     if not questions:
         raise EvalError(f"{path}: no questions; add one JSON object per line")
     return questions
+
+
+_KEYS = ("question", "relevant", "answer", "adversarial")
+
+
+def _question(line: str, where: str) -> EvalQuestion:
+    """One line of an evaluation file, or a ValueError saying what is wrong with it."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not JSON ({error.msg} at column {error.colno})") from None
+    if not isinstance(row, dict):
+        raise ValueError(
+            f'expected an object {{"question": ..., "relevant": [...]}}, not {_kind(row)}'
+        )
+    for key in row:
+        if key not in _KEYS:
+            near = difflib.get_close_matches(key, _KEYS, n=1)
+            hint = f'; did you mean "{near[0]}"?' if near else ""
+            raise ValueError(f"unknown key {json.dumps(key, ensure_ascii=False)}{hint}")
+    for key in ("question", "relevant"):
+        if key not in row:
+            raise ValueError(f'"{key}" is missing' + _RELEVANT_HINT * (key == "relevant"))
+    question, relevant = row["question"], row["relevant"]
+    if not isinstance(question, str) or not question.strip():
+        raise ValueError(f'"question" must be a non-empty string, not {_kind(question)}')
+    if not isinstance(relevant, list):
+        raise ValueError(f'"relevant" must be a list of strings, not {_kind(relevant)}')
+    for item, excerpt in enumerate(relevant, start=1):
+        if not isinstance(excerpt, str) or not excerpt.strip():  # "" is in every passage
+            raise ValueError(
+                f'"relevant" must be a list of excerpts, but item {item} is {_kind(excerpt)}'
+            )
+    answer, adversarial = row.get("answer", ""), row.get("adversarial", False)
+    if not isinstance(answer, str):
+        raise ValueError(f'"answer" must be a string, not {_kind(answer)}')
+    if answer and not relevant:
+        raise ValueError('"answer" is given for a question with no "relevant" excerpt')
+    if not isinstance(adversarial, bool):
+        raise ValueError(f'"adversarial" must be true or false, not {_kind(adversarial)}')
+    if adversarial and relevant:
+        raise ValueError('"adversarial" marks an unanswerable question: "relevant" must be []')
+    return EvalQuestion(question, tuple(relevant), where, answer.strip(), adversarial)
+
+
+_RELEVANT_HINT = " (use [] for a question the essays cannot answer)"
+
+
+def _kind(value: object) -> str:
+    """What a JSON value is, in words: "a string", "a number", "an empty string"."""
+    if isinstance(value, str):
+        return "a string" if value.strip() else "an empty string"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    return "an object" if isinstance(value, dict) else "null"
 
 
 def _is_relevant(passage: Passage, excerpts: Sequence[str]) -> bool:
@@ -151,6 +224,7 @@ def evaluate(answerer: Answerer, questions: Sequence[EvalQuestion]) -> Metrics:
         [a.answered for a in answers],
         [a.confidence for a in answers],
         [tuple(dict.fromkeys(quote.passage for quote in a.quotes)) for a in answers],
+        [tuple(quote.text for quote in a.quotes) for a in answers],
     )
 
 
@@ -161,21 +235,26 @@ def judge(
     answered: Sequence[bool],
     confidences: Sequence[float] | None = None,
     quoted: Sequence[tuple[Passage, ...]] | None = None,
+    quotes: Sequence[tuple[str, ...]] | None = None,
 ) -> Metrics:
     """Metrics for given rankings (best first), answer decisions and quoted passages."""
     results = []
     confidences = confidences or [0.0] * len(questions)
     quoted = quoted or [()] * len(questions)
-    rows = zip(questions, rankings, answered, confidences, quoted, strict=True)
-    for q, hits, said, confidence, cited in rows:
+    quotes = quotes or [()] * len(questions)
+    rows = zip(questions, rankings, answered, confidences, quoted, quotes, strict=True)
+    for q, hits, said, confidence, cited, texts in rows:
         hits = tuple(hits[:DEPTH])
         relevance = [_is_relevant(h.passage, q.relevant) for h in hits]
         first = relevance.index(True) + 1 if any(relevance) else 0
         total = len(relevant_passages(passages, q)) if q.relevant else 0
         if q.relevant and not total:
-            raise EvalError(f"no passage contains the excerpts of {q.question!r}; check them")
+            where = f"{q.where}: " if q.where else ""
+            raise EvalError(
+                f"{where}no passage contains the excerpts of {q.question!r}; check them"
+            )
         ndcg = _ndcg(relevance, total)
-        results.append(Result(q, hits, first, said, ndcg, confidence, cited))
+        results.append(Result(q, hits, first, said, ndcg, confidence, cited, texts))
     answerable = [r for r in results if r.question.relevant]
     answered_answerable = [r for r in answerable if r.answered]
     unanswerable = [r for r in results if not r.question.relevant]
@@ -193,6 +272,8 @@ def judge(
         answer_rate=mean([r.answered for r in answerable]),
         abstention_rate=mean([not r.answered for r in unanswerable]),
         quoted_relevant=mean([r.quoted_relevant for r in answered_answerable]),
+        answer_in_quote=mean([r.answer_in_quote for r in answerable if r.question.answer]),
+        adversarial_declined=mean([not r.answered for r in unanswerable if r.question.adversarial]),
     )
 
 
@@ -220,7 +301,7 @@ def with_typos(questions: Sequence[EvalQuestion], seed: int = 0) -> list[EvalQue
                 word[:i] + letter + word[i:],  # added
             )
             text = text[: found.start()] + rng.choice(slips) + text[found.end() :]
-        slipped.append(EvalQuestion(text, question.relevant))
+        slipped.append(replace(question, question=text))
     return slipped
 
 

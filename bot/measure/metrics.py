@@ -1,17 +1,14 @@
-"""`essaybot eval`'s output: the metrics of an evaluation as text for people or as JSON."""
+"""The report of `essaybot eval`: metrics and what went wrong, as text or as JSON."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from bot.measure.evaluation import Metrics
-from bot.render import render_hits
+from bot.render import printable, render_hits
 
 __all__ = ["METRICS", "metrics_to_dict", "render_metrics"]
 
-# Metrics attribute -> label, in the order they are shown.
 METRICS = {
     "success_at_1": "Success@1",
     "success_at_3": "Success@3",
@@ -21,11 +18,17 @@ METRICS = {
     "answer_rate": "answered (answerable)",
     "abstention_rate": "declined (unanswerable)",
     "quoted_relevant": "answers quoting a relevant ¶",
+    "answer_in_quote": "answer in quote",
+    "adversarial_declined": "declined (adversarial)",
+}
+_WRONG = {
+    "wrongly_declined": "declined, though answerable",
+    "wrongly_answered": "answered, though unanswerable",
 }
 
 
 def metrics_to_dict(metrics: Metrics) -> dict[str, Any]:
-    """The figures, then every miss and wrong answer, for `essaybot eval --json`."""
+    """The figures, the misses (with what ranked first) and every wrong decision."""
     figures = {name: getattr(metrics, name) for name in METRICS}
     misses = [
         {
@@ -40,7 +43,7 @@ def metrics_to_dict(metrics: Metrics) -> dict[str, Any]:
             {"question": r.question.question, "confidence": r.confidence}
             for r in getattr(metrics, kind)
         ]
-        for kind in ("wrongly_declined", "wrongly_answered")
+        for kind in _WRONG
     }
     wrong["wrongly_quoted"] = [
         {"question": r.question.question, "quoted": [p.id for p in r.quoted]}
@@ -49,32 +52,25 @@ def metrics_to_dict(metrics: Metrics) -> dict[str, Any]:
     return {**figures, "questions": len(metrics.results), "misses": misses, **wrong}
 
 
-def render_metrics(metrics: Metrics, files: Sequence[Path]) -> str:
-    """The figures, then every miss and wrong answer, as plain text."""
-    names = ", ".join(str(path) for path in files)
-    lines = [
-        f"{len(metrics.results)} questions ({len(metrics.answerable)} answerable) from {names}"
-    ]
+def render_metrics(metrics: Metrics, source: str) -> str:
+    """The figures, then each miss with its first hit, and each wrong decision."""
+    answerable = len(metrics.answerable)
+    lines = [f"{len(metrics.results)} questions ({answerable} answerable) from {printable(source)}"]
     lines += [f"  {label:<28} {getattr(metrics, name):.3f}" for name, label in METRICS.items()]
     for result in metrics.misses:
         where = f"rank {result.first_relevant}" if result.first_relevant else "not in top 10"
-        lines.append(
-            f"\nmiss ({where}): {result.question.question}\n{render_hits(result.hits[:1])}"
-        )
-    for kind, label in (
-        ("wrongly_declined", "declined, though answerable"),
-        ("wrongly_answered", "answered, though unanswerable"),
-    ):
-        results = getattr(metrics, kind)
-        if results:
-            lines.append(f"\n{label} ({len(results)}), with confidence:")
-            lines += [f"  {r.confidence:.2f}  {r.question.question}" for r in results]
+        question = printable(result.question.question)
+        lines += ["", f"miss ({where}): {question}", render_hits(result.hits[:1])]
+    for kind, label in _WRONG.items():
+        if results := getattr(metrics, kind):
+            lines += ["", f"{label} ({len(results)}), with confidence:"]
+            lines += [f"  {r.confidence:.2f}  {printable(r.question.question)}" for r in results]
     if wrongly_quoted := metrics.wrongly_quoted:
-        lines.append(
-            f"\nanswered from passages without the answer ({len(wrongly_quoted)}), quoting:"
-        )
+        lines += [
+            "",
+            f"answered from passages without the answer ({len(wrongly_quoted)}), quoting:",
+        ]
         for result in wrongly_quoted:
-            lines.append(
-                f"  {result.question.question}\n    {', '.join(p.id for p in result.quoted)}"
-            )
+            quoted = ", ".join(p.id for p in result.quoted)
+            lines += [f"  {printable(result.question.question)}", f"    {printable(quoted)}"]
     return "\n".join(lines)

@@ -1,0 +1,209 @@
+"""The sentence model's ONNX graph, written with onnx's helper API (no torch needed).
+
+It computes what tests/reference_encoder.py computes in numpy: BERT, then the mean of the token
+vectors under the attention mask, scaled to unit length. The graph holds no weights: each is
+an initializer ONNX Runtime is given at load (bot/encoder.py), so the graph is 40 KB, the
+same for any copy of the weights, and is built once and cached.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from onnx import NodeProto, TensorProto, helper, numpy_helper
+
+__all__ = ["build_graph"]
+
+LAYERS, HEADS, WIDTH = 6, 12, 384
+_OPSET = 18  # LayerNormalization (17), reductions taking their axes as an input (18)
+
+
+def build_graph(weights: dict[str, tuple[tuple[int, ...], np.dtype[Any]]]) -> bytes:
+    """The serialized graph: token ids and mask (batch, tokens) in, unit vectors out.
+
+    `weights` gives each initializer's shape and type by name (bot/encoder.py prepares them).
+    """
+    nodes: list[NodeProto] = []
+    inits: list[TensorProto] = []
+
+    def const(name: str, array: NDArray[np.generic]) -> str:
+        inits.append(numpy_helper.from_array(np.asarray(array), name))
+        return name
+
+    def weight(name: str) -> str:
+        shape, dtype = weights[name]
+        tensor = TensorProto(name=name, dims=shape, data_location=TensorProto.EXTERNAL)
+        tensor.data_type = helper.np_dtype_to_tensor_dtype(dtype)
+        tensor.external_data.add(key="location", value="given at load")
+        inits.append(tensor)
+        return name
+
+    def node(op: str, inputs: list[str], name: str, **attrs: Any) -> str:
+        nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
+        return name
+
+    def linear(x: str, prefix: str) -> str:
+        # Dense layers are stored (out, in); (in, out) makes x @ w one plain MatMul.
+        w = weight(prefix + ".weight")
+        return node(
+            "Add",
+            [
+                node("MatMul", [x, w], prefix + ".mm"),
+                weight(prefix + ".bias"),
+            ],
+            prefix,
+        )
+
+    def norm(x: str, prefix: str) -> str:
+        scale, bias = weight(prefix + ".weight"), weight(prefix + ".bias")
+        return node("LayerNormalization", [x, scale, bias], prefix, axis=-1, epsilon=1e-12)
+
+    head = WIDTH // HEADS
+    split_heads = const("split_heads", np.array([0, 0, HEADS, head], dtype=np.int64))
+    join_heads = const("join_heads", np.array([0, 0, WIDTH], dtype=np.int64))
+    one = const("one", np.array(1.0, dtype=np.float32))
+
+    # Embeddings: word + position + token type 0, then a layer norm.
+    shape = node("Shape", ["input_ids"], "ids_shape")
+    length = node("Gather", [shape, const("axis1", np.array(1, dtype=np.int64))], "length")
+    positions = node(
+        "Range",
+        [
+            const("zero_i", np.array(0, dtype=np.int64)),
+            length,
+            const("one_i", np.array(1, dtype=np.int64)),
+        ],
+        "positions",
+    )
+    words = node(
+        "Gather",
+        [weight("embeddings.word_embeddings.weight"), "input_ids"],
+        "words",
+    )
+    placed = node(
+        "Gather",
+        [weight("embeddings.position_embeddings.weight"), positions],
+        "placed",
+    )
+    x = node(
+        "Add",
+        [node("Add", [words, placed], "words_placed"), weight("embeddings.token_type_0")],
+        "embedded",
+    )
+    x = norm(x, "embeddings.LayerNorm")
+
+    # Padding gets -10000 before the softmax (as BERT does), so it weighs exp(-10000) = 0.
+    mask = node("Cast", ["attention_mask"], "mask", to=TensorProto.FLOAT)
+    blocked = node("Sub", [one, mask], "blocked")
+    bias = node(
+        "Mul",
+        [
+            node(
+                "Unsqueeze",
+                [blocked, const("axes12", np.array([1, 2], dtype=np.int64))],
+                "blocked4",
+            ),
+            const("minus", np.array(-10000.0, dtype=np.float32)),
+        ],
+        "mask_bias",
+    )
+    scale = const("scale", np.array(1 / math.sqrt(head), dtype=np.float32))
+
+    for layer in range(LAYERS):
+        p = f"encoder.layer.{layer}."
+
+        def heads(name: str, perm: list[int], x: str = x, p: str = p) -> str:
+            projected = linear(x, p + "attention.self." + name)
+            return node(
+                "Transpose",
+                [node("Reshape", [projected, split_heads], projected + ".split")],
+                projected + ".heads",
+                perm=perm,
+            )
+
+        q = heads("query", [0, 2, 1, 3])
+        k = heads("key", [0, 2, 3, 1])
+        v = heads("value", [0, 2, 1, 3])
+        scores = node(
+            "Add",
+            [node("Mul", [node("MatMul", [q, k], p + "qk"), scale], p + "scaled"), bias],
+            p + "scores",
+        )
+        weights_ = node("Softmax", [scores], p + "softmax", axis=-1)
+        context = node("MatMul", [weights_, v], p + "context")
+        context = node(
+            "Reshape",
+            [node("Transpose", [context], p + "context.t", perm=[0, 2, 1, 3]), join_heads],
+            p + "context.joined",
+        )
+        attended = node("Add", [linear(context, p + "attention.output.dense"), x], p + "attended")
+        x = norm(attended, p + "attention.output.LayerNorm")
+        # BERT's exact GELU: h * (1 + erf(h / sqrt 2)) / 2; ONNX Runtime fuses it into one op.
+        h = linear(x, p + "intermediate.dense")
+        erf = node(
+            "Erf",
+            [
+                node(
+                    "Mul",
+                    [h, const(p + "isqrt2", np.array(1 / math.sqrt(2), dtype=np.float32))],
+                    p + "h_scaled",
+                )
+            ],
+            p + "erf",
+        )
+        gelu = node(
+            "Mul",
+            [
+                node("Mul", [h, node("Add", [erf, one], p + "erf1")], p + "h_erf"),
+                const(p + "half", np.array(0.5, dtype=np.float32)),
+            ],
+            p + "gelu",
+        )
+        x = norm(
+            node("Add", [linear(gelu, p + "output.dense"), x], p + "output.sum"),
+            p + "output.LayerNorm",
+        )
+
+    # Mean over the real tokens, then unit length.
+    mask3 = node("Unsqueeze", [mask, const("axis_last", np.array([-1], dtype=np.int64))], "mask3")
+    total = node(
+        "ReduceSum",
+        [node("Mul", [x, mask3], "masked"), const("axis_tokens", np.array([1], dtype=np.int64))],
+        "total",
+        keepdims=0,
+    )
+    count = node("ReduceSum", [mask3, "axis_tokens"], "count", keepdims=0)
+    pooled = node("Div", [total, node("Max", [count, one], "count1")], "pooled")
+    length_ = node(
+        "ReduceL2",
+        [pooled, const("axis_width", np.array([-1], dtype=np.int64))],
+        "norm",
+        keepdims=1,
+    )
+    node(
+        "Div",
+        [
+            pooled,
+            node("Max", [length_, const("tiny", np.array(1e-12, dtype=np.float32))], "norm_floor"),
+        ],
+        "vectors",
+    )
+
+    graph = helper.make_graph(
+        nodes,
+        "all-MiniLM-L6-v2",
+        [
+            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "tokens"]),
+            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "tokens"]),
+        ],
+        [helper.make_tensor_value_info("vectors", TensorProto.FLOAT, ["batch", WIDTH])],
+        inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", _OPSET)])
+    # Fixed, not taken from the onnx installed, so the bytes depend on this code alone.
+    model.ir_version, model.producer_name = 10, "essaybot"
+    serialized: bytes = model.SerializeToString(deterministic=True)
+    return serialized
