@@ -1,7 +1,7 @@
 """essaybot's own errors: one base the front ends catch, beside the index library's CorpusError.
 
     EssaybotError
-    ├── UsageError          the command line is wrong (bot.cli)
+    ├── UsageError          the command line is wrong (bot.arguments)
     ├── SettingsError       a setting is invalid (bot.settings)
     ├── EvalError           a gold question file is unusable (bot.measure.evaluation)
     ├── ModelMissingError   the similarity model's files are not installed (bot.similarity)
