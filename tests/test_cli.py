@@ -361,6 +361,7 @@ def _essaybot(args: list[str | bytes], stdin: bytes = b"") -> subprocess.Complet
     )
 
 
+@pytest.mark.slow
 def test_bytes_that_are_not_utf8_in_argv_or_stdin_keep_the_json_valid() -> None:
     result = _essaybot(["ask", b"Lukashenko\xff\xfe?", "--json", "--seeds", str(SEEDS)])
     assert result.returncode == 0, result.stderr

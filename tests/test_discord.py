@@ -378,6 +378,7 @@ def test_reconnects_after_the_gateway_drops(point_at: Any, answerer: Answerer) -
     run(body())
 
 
+@pytest.mark.slow
 def test_load_200_asks_from_50_users(point_at: Any, answerer: Answerer) -> None:
     users, per_user = 50, 4
     questions = [DEAD_END, "Lukashenko", "Who would welcome Chinese investment?", "hello"]
@@ -446,6 +447,7 @@ def test_main_without_a_token(
     assert "ESSAYBOT_DISCORD_TOKEN is not set" in err and "developers/applications" in err
 
 
+@pytest.mark.slow
 def test_essaybot_discord_in_its_own_process(point_at: Any) -> None:
     """`essaybot discord` itself: logs in, syncs to the guild, answers, stops on SIGTERM."""
 

@@ -175,6 +175,7 @@ def test_any_string_embeds(text: str) -> None:
     assert 0.0 <= best_similarity(text, [text, "Belarus and Russia"]) <= 1.0 + 1e-6
 
 
+@pytest.mark.slow
 def test_undecodable_bytes_on_the_command_line_are_answered() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "ask", b"Lukashenko \xff", "--seeds", str(SEEDS)],
