@@ -8,14 +8,19 @@ average idf, average passage length), and turned into a term -> (passage, weight
 where each weight is rank-bm25's own expression for that term's contribution to that
 passage's score. A query adds its terms' contributions in query order, as rank-bm25
 does, so the scores are the same floats; `reference_model` and the tests check it.
+`top` adds them into an array each thread reuses, takes the k-th best score among the
+rarest term's passages as a lower bound on the k-th best of all, and ranks only the
+passages at or above it (where no weight is negative, only those listed under terms
+whose best weights could reach it), instead of partitioning every passage that scores.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -101,9 +106,20 @@ class BM25:
                 q_freq * (k1 + 1) / (q_freq + k1 * (1 - b + b * dl / avgdl))
             )
         del order, tf, counts, idf
+        self._derive()
+
+    def _derive(self) -> None:
+        """What queries use beside the postings, computed from them (after a build or a load)."""
+        df = np.diff(self._starts)
         self._dense = {
             int(c): self._densify(int(c)) for c in np.flatnonzero(df >= _DENSE_SHARE * self.size)
         }
+        # Each term's best weight bounds what it adds to any score (`top` skips passages
+        # that cannot reach the k-th best); bounds hold only when no weight is negative.
+        self._max_weight = (
+            np.maximum.reduceat(self._weights, self._starts[:-1]) if len(df) else np.zeros(0)
+        )
+        self._nonnegative = not len(self._weights) or bool(self._weights.min() >= 0)
 
     def _densify(self, column: int) -> Scores:
         dense = np.zeros(self.size)
@@ -138,6 +154,10 @@ class BM25:
         """`scores(terms)[passages]`, the same floats, without scoring every passage."""
         scores = np.zeros(len(passages))
         for term in terms:  # in query order, as `scores` adds them
+            dense = self._dense.get(self._column.get(term, -1))
+            if dense is not None:
+                scores += dense[passages]
+                continue
             listed, weights = self._postings(term)
             if not len(listed):
                 continue
@@ -162,11 +182,113 @@ class BM25:
         """The best `k` (passage number, score) pairs with score > 0, ties in corpus order."""
         if k <= 0 or not self.size:
             return []
-        scores = self.scores(terms)
-        matched = np.flatnonzero(scores > 0)
-        if len(matched) > k:
-            # The k-th best score, then everything at least that good (ties included).
-            kth = np.partition(scores[matched], len(matched) - k)[len(matched) - k]
-            matched = matched[scores[matched] >= kth]
-        order = matched[np.lexsort((matched, -scores[matched]))][:k]
-        return [(int(i), float(scores[i])) for i in order]
+        postings = [self._postings(term) for term in terms]
+        scores = _thread_buffer(self.size)
+        dense = False
+        try:
+            dense = self._accumulate(terms, postings, scores)
+            pool = self._pool(terms, postings, scores, k, dense)
+            return _ranked(pool, scores[pool], k)
+        finally:
+            if dense:
+                scores.fill(0.0)
+            else:  # only the listed passages were written
+                for passages, _ in postings:
+                    scores[passages] = 0.0
+
+    def _accumulate(
+        self,
+        terms: Sequence[str],
+        postings: list[tuple[NDArray[np.int32], Scores]],
+        scores: Scores,
+    ) -> bool:
+        """Add the query's scores into the zeroed `scores`, as `scores()` does; any dense term?"""
+        dense = False
+        for term, (passages, weights) in zip(terms, postings, strict=True):
+            column = self._dense.get(self._column.get(term, -1))
+            if column is not None:
+                scores += column  # adding 0.0 elsewhere leaves those scores unchanged
+                dense = True
+            else:
+                scores[passages] += weights  # a term lists each passage once
+        return dense
+
+    def _pool(
+        self,
+        terms: Sequence[str],
+        postings: list[tuple[NDArray[np.int32], Scores]],
+        scores: Scores,
+        k: int,
+        dense: bool,
+    ) -> NDArray[np.intp]:
+        """Distinct passages holding every one of the best k (and their ties), and few others."""
+        lists = [passages for passages, _ in postings]
+        long_enough = [passages for passages in lists if len(passages) >= k]
+        if not long_enough:  # fewer than k passages per term: only listed ones can score
+            return _union(lists)
+        # The k-th best score of any k passages bounds the k-th best of all from below:
+        # those of the shortest list of k or more (the rarest term's, usually the strongest).
+        some = min(long_enough, key=len)
+        bound = _kth_largest(scores[some], k)
+        if bound <= 0:
+            return np.flatnonzero(scores > 0)
+        if self._nonnegative:
+            lists = self._able_to_reach(terms, lists, bound)
+        elif dense:
+            return np.flatnonzero(scores >= bound)
+        # Far fewer than all passages, usually: compare only those, then drop repeats.
+        listed = np.concatenate(lists) if len(lists) > 1 else lists[0]
+        pool = listed[scores[listed] >= bound].astype(np.intp)
+        return np.unique(pool) if len(lists) > 1 else pool  # one list holds each passage once
+
+    def _able_to_reach(
+        self, terms: Sequence[str], lists: list[NDArray[np.int32]], bound: float
+    ) -> list[NDArray[np.int32]]:
+        """The posting lists a passage must be in to score `bound` (no weight is negative)."""
+        # A passage in none of them scores at most the sum of the other terms' best weights,
+        # kept below `bound`; the sum is taken in another order than a score's, so a margin
+        # covers a few units of rounding.
+        best = [
+            float(self._max_weight[c]) if (c := self._column.get(t)) is not None else 0.0
+            for t in terms
+        ]
+        total = 0.0
+        weakest = sorted(range(len(terms)), key=best.__getitem__)
+        for count, i in enumerate(weakest):
+            if (total + best[i]) * (1 + 1e-9) >= bound:
+                return [lists[j] for j in sorted(weakest[count:])]
+            total += best[i]
+        return lists  # unreached: the best weights add up to at least any score
+
+
+def _union(lists: Iterable[NDArray[np.int32]]) -> NDArray[np.intp]:
+    """The passages of some posting lists, each once, in corpus order."""
+    return np.unique(np.concatenate([np.empty(0, np.intp), *lists]))
+
+
+def _kth_largest(values: Scores, k: int) -> float:
+    return float(np.partition(values, len(values) - k)[len(values) - k])
+
+
+def _ranked(passages: NDArray[np.intp], scores: Scores, k: int) -> list[tuple[int, float]]:
+    """The best k of `passages` with a positive score, by score then corpus order."""
+    keep = scores > 0
+    if np.count_nonzero(keep) > k:
+        # The k-th best score, then everything at least that good (ties included).
+        keep &= scores >= _kth_largest(scores[keep], k)
+    passages, scores = passages[keep], scores[keep]
+    order = np.lexsort((passages, -scores))[:k]
+    return list(zip(passages[order].tolist(), scores[order].tolist(), strict=True))
+
+
+_buffers = threading.local()
+
+
+def _thread_buffer(size: int) -> Scores:
+    """A zeroed array of `size` floats, this thread's own, to be zeroed again after use."""
+    # Answers are computed in several threads at once; a fresh array per query would
+    # cost more than the scoring itself at 100,000 passages (page faults on first write).
+    buffer: Scores | None = getattr(_buffers, "scores", None)
+    if buffer is None or len(buffer) < size:
+        buffer = _buffers.scores = np.zeros(size)
+    return buffer[:size]
