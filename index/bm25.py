@@ -26,12 +26,15 @@ import numpy as np
 from numpy.typing import NDArray
 from rank_bm25 import BM25Okapi
 
-__all__ = ["BM25", "reference_model"]
+__all__ = ["BM25", "BOUNDED_FROM", "reference_model"]
 
 Scores = NDArray[np.float64]
 # A term in at least this share of passages is also kept as a dense column: adding a
 # contiguous column is several times faster than scattering into most of the array.
 _DENSE_SHARE = 1 / 8
+# From this many passages up, `top` narrows the passages it ranks by a bound (measured:
+# 1,000 and 10,000 passages rank faster without it, 100,000 about 2.5x faster with it).
+BOUNDED_FROM = 20_000
 _CHUNK = 1 << 18  # postings per step of the weight computation (bounds temporaries)
 
 
@@ -73,8 +76,11 @@ class BM25:
         k1: float = 1.5,
         b: float = 0.75,
         epsilon: float = 0.25,
+        bounded_from: int = BOUNDED_FROM,
     ) -> None:
+        """Index `corpus`; `top` bounds the k-th best score from `bounded_from` passages up."""
         self.size = len(corpus)
+        self.bounded_from = bounded_from
         self._column = _Vocabulary()
         columns, counts, unique, lengths = array("i"), array("i"), array("i"), array("i")
         for tokens in corpus:
@@ -182,6 +188,10 @@ class BM25:
         """The best `k` (passage number, score) pairs with score > 0, ties in corpus order."""
         if k <= 0 or not self.size:
             return []
+        if self.size < self.bounded_from:  # ranking every match is cheaper than narrowing them
+            scores = self.scores(terms)
+            matched = np.flatnonzero(scores > 0)
+            return _ranked(matched, scores[matched], k)
         postings = [self._postings(term) for term in terms]
         scores = _thread_buffer(self.size)
         dense = False

@@ -112,18 +112,18 @@ def test_top_equals_rank_bm25_for_every_k(
     """Common terms (scored as dense columns), rare ones, ties and k past the corpus."""
     corpus = _zipf_corpus(seed, passages, vocabulary)
     terms = [f"t{w}" for w in query]
-    ours = BM25(corpus)
+    ours, bounded = BM25(corpus), BM25(corpus, bounded_from=0)
     if not any(corpus):
-        assert ours.top(terms, k) == []
+        assert ours.top(terms, k) == bounded.top(terms, k) == []
         return
-    expected = reference_model(corpus).get_scores(terms)
-    assert ours.top(terms, k) == reference_top(expected, k)  # the same floats, same order
+    expected = reference_top(reference_model(corpus).get_scores(terms), k)
+    assert ours.top(terms, k) == bounded.top(terms, k) == expected  # same floats, same order
 
 
 def test_repeated_passages_tie_in_corpus_order_at_the_kth_place() -> None:
     shapes = [["a", "b"], ["a"], ["a", "b"], ["c"], ["a", "b"], ["a", "b"]] * 30
     corpus = [[*shape, f"own{i}"] for i, shape in enumerate(shapes)]  # idf of a, b above 0
-    top = BM25(corpus).top(["b", "a"], 50)
+    top = BM25(corpus, bounded_from=0).top(["b", "a"], 50)
     expected = reference_top(reference_model(corpus).get_scores(["b", "a"]), 50)
     assert top == expected
     assert [i for i, _ in top[:4]] == [0, 2, 4, 5]
@@ -133,7 +133,7 @@ def test_repeated_passages_tie_in_corpus_order_at_the_kth_place() -> None:
 def test_top_ranks_few_of_the_passages_that_score(k: int, share: float) -> None:
     """The bound leaves a small pool to rank, where every passage that scores was ranked."""
     corpus, queries = synthetic_corpus(5000), synthetic_queries(100)
-    bm25, okapi = BM25(corpus), reference_model(corpus)
+    bm25, okapi = BM25(corpus, bounded_from=0), reference_model(corpus)
     pooled = scoring = 0
     for query in queries:
         scores = bm25.scores(query)
@@ -145,12 +145,12 @@ def test_top_ranks_few_of_the_passages_that_score(k: int, share: float) -> None:
 
 def test_concurrent_queries_get_their_own_scores() -> None:
     corpus, queries = synthetic_corpus(3000), synthetic_queries(60)
-    small = BM25(CORPUS)  # a smaller index sharing each thread's buffer
-    bm25 = BM25(corpus)
+    small = BM25(CORPUS, bounded_from=0)  # a smaller index sharing each thread's buffer
+    bm25 = BM25(corpus, bounded_from=0)
     expected = [bm25.top(query, 20) for query in queries]
 
     def answer(query: list[str]) -> list[tuple[int, float]]:
-        assert small.top(["tree"], 5) == BM25(CORPUS).top(["tree"], 5)
+        assert small.top(["tree"], 5) == BM25(CORPUS).top(["tree"], 5)  # ranks every match
         return bm25.top(query, 20)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
