@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import discord
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +21,7 @@ from bot.embeds import (
     TITLE_CHARS,
     EmbedSpec,
     answer_message,
+    answer_text,
     clip,
     escape,
     help_message,
@@ -137,3 +140,24 @@ def test_clip_respects_the_limit(text: str, limit: int) -> None:
 
 def test_refusal_texts_fit_in_content() -> None:
     assert len(clip("x" * 5000, CONTENT_CHARS)) == CONTENT_CHARS
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(corpus=documents(), question=st.text(max_size=1200) | paragraphs())
+def test_the_plain_text_answer_fits_in_content_and_cannot_ping(
+    corpus: list[Document], question: str
+) -> None:
+    answerer = Answerer(PassageIndex(corpus))
+    for q in (question, corpus[0].sections[0].paragraphs[0][:300]):
+        answer = answerer.ask(q)
+        text = answer_text(answer, with_document=True, note="I can't post embeds here.")
+        assert len(text) <= CONTENT_CHARS and text.endswith("\n*I can't post embeds here.*")
+        assert not re.search(r"@everyone|@here|<@[!&]?\d+>", text)
+        (embed,) = answer_message(answer, with_document=True)
+        assert text.startswith(f"**{embed.title}**\n")
+        if answer.answered:  # the first quote's citation survives the shorter limit
+            assert embed.description.split("\n")[1] in text
