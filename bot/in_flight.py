@@ -73,12 +73,13 @@ class InFlight:
         for task, _ in dropped:
             task.cancel()  # so that a late answer does not follow its apology
         if dropped:
+            deadline = loop.time() + APOLOGY_SECONDS  # for the cancelling and the apologies
             await asyncio.wait([task for task, _ in dropped], timeout=APOLOGY_SECONDS)
             apologies = asyncio.gather(
                 *(apology() for _, (_, apology) in dropped), return_exceptions=True
             )
             try:
-                failures = await asyncio.wait_for(apologies, APOLOGY_SECONDS)
+                failures = await asyncio.wait_for(apologies, max(deadline - loop.time(), 0))
             except TimeoutError:
                 log.warning("not every apology was sent within %g s", APOLOGY_SECONDS)
             else:
