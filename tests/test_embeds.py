@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,6 +21,7 @@ from bot.embeds import (
     EmbedSpec,
     SectionChoices,
     answer_message,
+    answer_text,
     clip,
     escape,
     help_message,
@@ -174,3 +177,24 @@ def test_a_keystroke_costs_the_same_on_10_or_1000_essays(typed: str) -> None:
     assert work(big.matching, typed).steps <= max(work(small.matching, typed).steps, 50) + 450
     assert work(big.matching, typed).steps <= 800  # 25 + 25 matches at most, whatever the corpus
     assert len(big.matching(typed)) <= 25
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(corpus=documents(), question=st.text(max_size=1200) | paragraphs())
+def test_the_plain_text_answer_fits_in_content_and_cannot_ping(
+    corpus: list[Document], question: str
+) -> None:
+    answerer = Answerer(PassageIndex(corpus))
+    for q in (question, corpus[0].sections[0].paragraphs[0][:300]):
+        answer = answerer.ask(q)
+        text = answer_text(answer, with_document=True, note="I can't post embeds here.")
+        assert len(text) <= CONTENT_CHARS and text.endswith("\n*I can't post embeds here.*")
+        assert not re.search(r"@everyone|@here|<@[!&]?\d+>", text)
+        (embed,) = answer_message(answer, with_document=True)
+        assert text.startswith(f"**{embed.title}**\n")
+        if answer.answered:  # the first quote's citation survives the shorter limit
+            assert embed.description.split("\n")[1] in text
