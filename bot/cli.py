@@ -122,7 +122,11 @@ def _discord(args: argparse.Namespace, settings: Settings) -> int:
     logging.getLogger().setLevel(logging.INFO)
     for handler in logging.getLogger().handlers:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    discord_bot.run(settings, _answerer(args, settings), sync=args.sync)
+    try:
+        discord_bot.run(settings, _answerer(args, settings), sync=args.sync)
+    except discord_bot.DiscordUnreachable as error:
+        print(f"essaybot: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -12,6 +12,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -21,15 +22,18 @@ from bot.embeds import (
     EmbedSpec,
     SectionChoices,
     answer_message,
+    answer_text,
     clip,
     help_message,
     section_messages,
     sections_messages,
 )
+from bot.in_flight import InFlight
+from bot.permission_notes import PermissionNotes
 from bot.settings import Settings, SettingsError
 from index import Document, Section, find_sections
 
-__all__ = ["MAX_QUESTION", "ContentsPages", "EssayBot", "run", "too_long"]
+__all__ = ["MAX_QUESTION", "ContentsPages", "DiscordUnreachable", "EssayBot", "run", "too_long"]
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +50,17 @@ BAD_TOKEN = (
     "https://discord.com/developers/applications (Bot → Reset Token)"
 )
 APOLOGY = "Sorry, something went wrong while answering. It has been logged; please try again."
+SHUTTING_DOWN = "essaybot is shutting down; please ask again in a minute."
+SHUTDOWN_APOLOGY = (
+    "Sorry, essaybot had to shut down before it could answer; please ask again in a minute."
+)
+NO_EMBEDS = "I can't post embeds here: ask a moderator to give me Embed Links."
+NOT_PERMITTED = (
+    "Discord refused my reply here: ask a moderator to give me View Channel, Send Messages "
+    "and Embed Links in this channel."
+)
+UNREACHABLE = "cannot reach Discord ({reason}); check the network connection, then start it again"
+MISSING_PERMISSIONS = 50013  # Discord's error code for a permission the bot lacks
 _MENTION = re.compile(r"<@!?(\d+)>")
 
 
@@ -58,6 +73,10 @@ def to_embeds(specs: list[EmbedSpec]) -> list[discord.Embed]:
             embed.set_footer(text=spec.footer)
         embeds.append(embed)
     return embeds
+
+
+class DiscordUnreachable(Exception):
+    """Discord could not be reached at start; the message names the problem."""
 
 
 class UserCooldowns:
@@ -100,6 +119,8 @@ class EssayBot(discord.AutoShardedClient):
         # Answers get their own threads: the default pool also resolves host names for
         # aiohttp, and a reply must never wait for an answer to finish.
         self.answer_workers = ThreadPoolExecutor(ANSWER_WORKERS, thread_name_prefix="answer")
+        self.in_flight = InFlight()
+        self.permission_notes = PermissionNotes()
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_command_error  # type: ignore[method-assign]
         _add_commands(self)
@@ -126,6 +147,8 @@ class EssayBot(discord.AutoShardedClient):
 
     def refusal(self, user_id: int, channel_id: int | None) -> str | None:
         """Why this user may not ask here now, or None."""
+        if self.in_flight.closing:
+            return SHUTTING_DOWN
         allowed = self.settings.allowed_channels
         if allowed and channel_id not in allowed:
             return "I only answer in these channels: " + ", ".join(f"<#{c}>" for c in allowed)
@@ -151,6 +174,8 @@ class EssayBot(discord.AutoShardedClient):
         allowed = self.settings.allowed_channels
         if allowed and message.channel.id not in allowed:
             return
+        if self.permission_notes.refused(message.channel.id, "posts"):
+            return  # it would be refused again; logged when it was
         question = _MENTION.sub(
             lambda m: "" if int(m.group(1)) == self.user.id else m.group(0),  # type: ignore[union-attr]
             message.content,
@@ -167,17 +192,73 @@ class EssayBot(discord.AutoShardedClient):
             if refusal:
                 await message.reply(refusal, allowed_mentions=NO_MENTIONS)
                 return
-            embeds = await self.answer(question)
-            await message.reply(embeds=embeds, allowed_mentions=NO_MENTIONS)
+            with self.in_flight.track(
+                _named("mention", message.id, message.author.id, question),
+                lambda: _try(message.reply(SHUTDOWN_APOLOGY, allowed_mentions=NO_MENTIONS)),
+            ):
+                await self.reply_with_answer(message, question)
+        except discord.Forbidden as error:  # not even plain text: nothing can be said there
+            self.permission_notes.note(message.channel.id, "posts", error.text)
         except Exception:
             log.exception("answering a mention failed")
             await _try(message.reply(APOLOGY, allowed_mentions=NO_MENTIONS))
+
+    async def plain_answer(self, question: str, note: str = "") -> str:
+        """The answer as plain text within 2,000 characters, computed off the event loop."""
+        several = len(self.documents) > 1
+        return await asyncio.to_thread(
+            lambda: answer_text(self.answerer.ask(question), with_document=several, note=note)
+        )
+
+    async def reply_with_answer(self, message: discord.Message, question: str) -> None:
+        """Reply with the answer's embeds, or in plain text where Discord refuses embeds."""
+        if self.permission_notes.refused(message.channel.id, "embeds"):
+            text = await self.plain_answer(question, NO_EMBEDS)
+            await message.reply(text, allowed_mentions=NO_MENTIONS)
+            return
+        try:
+            await message.reply(embeds=await self.answer(question), allowed_mentions=NO_MENTIONS)
+        except discord.Forbidden as error:
+            if error.code != MISSING_PERMISSIONS:
+                raise
+            text = await self.plain_answer(question, NO_EMBEDS)
+            await message.reply(text, allowed_mentions=NO_MENTIONS)
+            # Only now is it known that Embed Links, not Send Messages, is missing.
+            self.permission_notes.note(message.channel.id, "embeds", error.text)
+
+    async def follow_up_with_answer(self, interaction: discord.Interaction, question: str) -> None:
+        """Follow up with the answer's embeds; where the bot may not embed, in plain text and
+        a note that only the asker sees, naming the permission."""
+        # Discord computes app_permissions for each interaction, channel overwrites included.
+        if interaction.app_permissions.embed_links:
+            try:
+                embeds = await self.answer(question)
+                await interaction.followup.send(embeds=embeds, allowed_mentions=NO_MENTIONS)
+                return
+            except discord.Forbidden as error:
+                if error.code != MISSING_PERMISSIONS:
+                    raise
+        self.permission_notes.note(interaction.channel_id or 0, "embeds", "no Embed Links here")
+        text = await self.plain_answer(question)
+        await interaction.followup.send(text, allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(NO_EMBEDS, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    async def shutdown(self, signal_name: str) -> None:
+        """Stop taking questions, give the answers in flight the grace period to finish,
+        apologise to the rest, then close."""
+        log.info("%s received: closing", signal_name)
+        await self.in_flight.drain(self.settings.shutdown_grace_seconds)
+        await self.close()
 
     async def on_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         """One place for command failures: log the traceback, apologise privately."""
         original = getattr(error, "original", error)
+        if isinstance(original, discord.Forbidden):  # a permission: "try again" would mislead
+            self.permission_notes.note(interaction.channel_id or 0, "responses", original.text)
+            await _reply(interaction, NOT_PERMITTED)
+            return
         log.error(
             "command %s failed", interaction.command and interaction.command.name, exc_info=original
         )
@@ -242,6 +323,11 @@ async def _send_contents(bot: EssayBot, interaction: discord.Interaction) -> Non
     )
 
 
+def _named(kind: str, item_id: int, user_id: int, question: str) -> str:
+    """How an answer in flight is named in the log."""
+    return f"{kind} {item_id} from user {user_id} ({clip(question, 80)!r})"
+
+
 async def _try(coroutine: object) -> None:
     """Await a best-effort send; a failure to apologise is only logged."""
     try:
@@ -298,8 +384,11 @@ def _add_commands(bot: EssayBot) -> None:
             await _reply(interaction, refusal)
             return
         await interaction.response.defer(thinking=True)
-        embeds = await bot.answer(question)
-        await interaction.followup.send(embeds=embeds, allowed_mentions=NO_MENTIONS)
+        with bot.in_flight.track(
+            _named("/ask", interaction.id, interaction.user.id, question),
+            lambda: _reply(interaction, SHUTDOWN_APOLOGY),
+        ):
+            await bot.follow_up_with_answer(interaction, question)
 
     @tree.command(name="sections", description="The essays' table of contents")
     async def sections(interaction: discord.Interaction) -> None:
@@ -357,14 +446,20 @@ _closing: set[asyncio.Task[None]] = set()  # the loop holds tasks weakly
 
 
 def _close(bot: EssayBot, signum: int) -> None:
-    log.info("%s received: closing", signal.Signals(signum).name)
-    task = asyncio.get_running_loop().create_task(bot.close())
+    name = signal.Signals(signum).name
+    if bot.in_flight.closing:  # a second signal: stop waiting for the answers in flight
+        log.info("%s received again: apologising to the answers in flight now", name)
+        bot.in_flight.hurry()
+        return
+    bot.in_flight.closing = True  # refuse new questions from now on
+    task = asyncio.get_running_loop().create_task(bot.shutdown(name))
     _closing.add(task)
     task.add_done_callback(_closing.discard)
 
 
 def run(settings: Settings, answerer: Answerer, *, sync: bool) -> None:
-    """Run the bot until stopped; SettingsError for a missing or rejected token."""
+    """Run the bot until stopped; SettingsError for a missing or rejected token,
+    DiscordUnreachable when Discord cannot be reached at start."""
     if settings.discord_token is None:
         raise SettingsError(NO_TOKEN)
     bot = EssayBot(answerer, settings, sync=sync)
@@ -376,4 +471,8 @@ def run(settings: Settings, answerer: Answerer, *, sync: bool) -> None:
         if error.code == 4004:  # the gateway's "authentication failed"
             raise SettingsError(BAD_TOKEN) from None
         raise
+    except (aiohttp.ClientConnectionError, TimeoutError) as error:
+        # Only the first connection gets here: once connected, discord.py reconnects itself.
+        reason = str(error) or type(error).__name__
+        raise DiscordUnreachable(UNREACHABLE.format(reason=reason)) from None
     log.info("closed")

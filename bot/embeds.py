@@ -27,6 +27,7 @@ __all__ = [
     "EmbedSpec",
     "SectionChoices",
     "answer_message",
+    "answer_text",
     "clip",
     "escape",
     "fit",
@@ -113,23 +114,35 @@ def pack(title: str, blocks: Sequence[str], footer: str = FOOTER) -> list[list[E
     return messages
 
 
-def answer_message(answer: Answer, *, with_document: bool) -> list[EmbedSpec]:
-    """One message: the question as title, each quote as a block quote and its citation."""
+def answer_message(
+    answer: Answer, *, with_document: bool, limit: int = DESCRIPTION_CHARS
+) -> list[EmbedSpec]:
+    """One message: the question as title, each quote as a block quote and its citation;
+    the description within `limit` characters."""
     title = fit(" ".join(answer.question.split()) or "(empty question)", TITLE_CHARS)
     if not answer.answered:
         text = abstention(answer, with_document=with_document)
-        return [EmbedSpec(title, fit(text, DESCRIPTION_CHARS), FOOTER)]
+        return [EmbedSpec(title, fit(text, limit), FOOTER)]
     groups = group_quotes(answer.quotes)
     cites = [
         f"— *{fit(citation(p, with_document=with_document), _CITATION_CHARS)}*" for p, _ in groups
     ]
-    room = DESCRIPTION_CHARS - sum(len(c) + 5 for c in cites)  # "> ", "\n", "\n\n"
+    room = limit - sum(len(c) + 5 for c in cites)  # "> ", "\n", "\n\n"
     budget = max(room // len(groups), 40)
     parts = [
         f"> {fit(' '.join(text.split()), budget)}\n{cite}"
         for (_, text), cite in zip(groups, cites, strict=True)
     ]
-    return [EmbedSpec(title, clip("\n\n".join(parts), DESCRIPTION_CHARS), FOOTER)]
+    return [EmbedSpec(title, clip("\n\n".join(parts), limit), FOOTER)]
+
+
+def answer_text(answer: Answer, *, with_document: bool, note: str = "") -> str:
+    """The answer as message content within 2,000 characters, for where embeds are refused:
+    the question in bold, the quotes and citations as in the embed, then `note` in italics."""
+    ending = f"\n*{note}*" if note else ""
+    room = CONTENT_CHARS - (TITLE_CHARS + 4) - 1 - len(ending)  # the longest title, bold
+    (spec,) = answer_message(answer, with_document=with_document, limit=room)
+    return f"**{spec.title}**\n{spec.description}{ending}"
 
 
 def sections_messages(documents: Sequence[Document]) -> list[list[EmbedSpec]]:

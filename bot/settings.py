@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     allowed_channels: IntList = Field((), description="channel ids to answer in (empty: all)")
     shard_count: int | None = Field(None, ge=1, description="total gateway shards")
     shard_ids: IntList = Field((), description="shards this process runs (empty: all)")
+    shutdown_grace_seconds: float = Field(
+        10.0, ge=0, description="how long answers in flight may take to finish at shutdown"
+    )
 
     @model_validator(mode="before")
     @classmethod

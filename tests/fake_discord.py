@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 import re
+import sys
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ APP_ID = BOT_ID
 GUILD_ID = "200000000000000002"
 CHANNEL_ID = "300000000000000003"
 OTHER_CHANNEL_ID = "300000000000000004"
+THREAD_ID = "300000000000000005"  # a public thread in CHANNEL_ID
 TIMESTAMP = "2026-11-28T12:00:00.000000+00:00"
 
 _ids = itertools.count(500000000000000000)
@@ -58,6 +61,7 @@ class Request:
     path: str
     body: Any
     at: float
+    status: int = 200
 
 
 @dataclass
@@ -76,6 +80,14 @@ class FakeDiscord:
         self.resumes = 0
         self.reject_token = False
         self.responses: dict[str, dict[str, Any]] = {}  # interaction id: the message it created
+        # Permissions the bot lacks, answered with Discord's 403 bodies: embeds refused in
+        # these channels (by message or by follow-up to an interaction from there), and any
+        # message refused in these channels or threads, with this error code.
+        self.refuse_embeds: set[str] = set()
+        self.refuse_posts: dict[str, int] = {}
+        self.abandoned: list[Request] = []  # held requests the bot gave up waiting for
+        self._held: dict[str, asyncio.Event] = {}
+        self._channel_of: dict[str, str] = {}  # interaction token -> its channel
         self._connection: _Connection | None = None
         self._connected = asyncio.Event()
         self._sequence = 0
@@ -102,7 +114,41 @@ class FakeDiscord:
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
+    async def launch(self, seeds: str, **env: str) -> asyncio.subprocess.Process:
+        """`essaybot discord` in a process of its own, pointed at this fake; logs on stderr."""
+        launch = (
+            "import sys, discord, yarl; from bot.cli import main; "
+            "discord.http.Route.BASE = sys.argv[1]; "
+            "discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(sys.argv[2]); "
+            "raise SystemExit(main(['discord', '--seeds', sys.argv[3]]))"
+        )
+        environment = {
+            **os.environ,
+            "ESSAYBOT_DISCORD_TOKEN": TOKEN,
+            "ESSAYBOT_GUILD_ID": GUILD_ID,
+            "ESSAYBOT_CACHE_DIR": "off",
+            **env,
+        }
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            launch,
+            self.api,
+            self.gateway,
+            seeds,
+            env=environment,
+            cwd=os.path.dirname(seeds),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+
+    def hold(self, path: str) -> asyncio.Event:
+        """Hold the reply to every message with embeds POSTed to `path` until the event is set."""
+        return self._held.setdefault(path, asyncio.Event())
+
     async def stop(self) -> None:
+        for event in self._held.values():
+            event.set()
         if self._connection is not None:
             await self._connection.ws.close()
         if self._runner is not None:
@@ -119,10 +165,38 @@ class FakeDiscord:
             request.headers.get("Authorization") != f"Bot {TOKEN}" or self.reject_token
         ):
             return _json({"message": "401: Unauthorized", "code": 0}, status=401)
-        self.requests.append(Request(request.method, path, body, time.monotonic()))
+        refusal = self._refusal(request.method, path, body)
+        record = Request(request.method, path, body, time.monotonic(), 403 if refusal else 200)
+        self.requests.append(record)
         async with self._changed:
             self._changed.notify_all()
+        if refusal:
+            return _json(refusal, status=403)
+        held = self._held.get(path)
+        if held is not None and request.method == "POST" and (body or {}).get("embeds"):
+            await held.wait()
+            if request.transport is None or request.transport.is_closing():
+                self.abandoned.append(record)
         return _json(self._reply(request.method, path, body))
+
+    def _refusal(self, method: str, path: str, body: Any) -> dict[str, Any] | None:
+        """Discord's 403 body when the bot lacks a permission for this request, or None."""
+        if method != "POST":
+            return None
+        if path.startswith(("webhooks/", "interactions/")):  # the token is the third part
+            channel = self._channel_of.get(path.split("/")[2], "")
+            body = body.get("data", body) if path.endswith("/callback") else body
+        elif match := re.fullmatch(r"channels/(\d+)/messages", path):
+            channel = match.group(1)
+            if channel in self.refuse_posts:
+                code = self.refuse_posts[channel]
+                text = "Missing Access" if code == 50001 else "Missing Permissions"
+                return {"message": text, "code": code}
+        else:
+            return None
+        if channel in self.refuse_embeds and (body or {}).get("embeds"):
+            return {"message": "Missing Permissions", "code": 50013}
+        return None
 
     def _reply(self, method: str, path: str, body: Any) -> Any:
         if path == "users/@me":
@@ -273,6 +347,8 @@ class FakeDiscord:
         """Send an event, waiting for the bot to be (re)connected first, as Discord replays."""
         await asyncio.wait_for(self._connected.wait(), timeout)
         assert self._connection is not None
+        if name == "INTERACTION_CREATE":
+            self._channel_of[data["token"]] = data["channel_id"]
         await self._event(self._connection, name, data)
 
     async def drop(self) -> None:
@@ -334,7 +410,7 @@ def guild() -> dict[str, Any]:
         ],
         "channels": [channel(CHANNEL_ID, "general"), channel(OTHER_CHANNEL_ID, "random")],
         "members": [],
-        "threads": [],
+        "threads": [thread(THREAD_ID, CHANNEL_ID, "questions")],
         "voice_states": [],
         "presences": [],
         "stage_instances": [],
@@ -351,6 +427,29 @@ def guild() -> dict[str, Any]:
         "nsfw_level": 0,
         "premium_progress_bar_enabled": False,
         "joined_at": TIMESTAMP,
+    }
+
+
+def thread(thread_id: str, parent_id: str, name: str) -> dict[str, Any]:
+    """A public thread in a text channel."""
+    return {
+        "id": thread_id,
+        "type": 11,
+        "name": name,
+        "guild_id": GUILD_ID,
+        "parent_id": parent_id,
+        "owner_id": "400000000000000001",
+        "last_message_id": None,
+        "message_count": 0,
+        "member_count": 1,
+        "rate_limit_per_user": 0,
+        "flags": 0,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": TIMESTAMP,
+            "locked": False,
+        },
     }
 
 
@@ -373,6 +472,7 @@ def interaction(
     user_id: str = "400000000000000001",
     channel_id: str = CHANNEL_ID,
     autocomplete: bool = False,
+    app_permissions: int = 2147483647,
 ) -> dict[str, Any]:
     """An INTERACTION_CREATE payload for a slash command (or its autocomplete)."""
     return {
@@ -394,7 +494,7 @@ def interaction(
         },
         "member": _member(user_id),
         "data": {"id": snowflake(), "name": name, "type": 1, "options": options},
-        "app_permissions": "2147483647",
+        "app_permissions": str(app_permissions),
         "locale": "en-US",
         "guild_locale": "en-US",
         "entitlements": [],
@@ -410,12 +510,13 @@ def message(
     author_id: str = "400000000000000001",
     bot: bool = False,
     mentions_bot: bool = True,
+    channel_id: str = CHANNEL_ID,
 ) -> dict[str, Any]:
-    """A MESSAGE_CREATE payload in the guild's main channel."""
+    """A MESSAGE_CREATE payload, by default in the guild's main channel."""
     author = user(author_id, f"reader{author_id[-3:]}", bot=bot)
     return {
         "id": snowflake(),
-        "channel_id": CHANNEL_ID,
+        "channel_id": channel_id,
         "guild_id": GUILD_ID,
         "author": author,
         "member": {k: v for k, v in _member(author_id).items() if k != "user"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -124,3 +125,70 @@ def test_a_corpus_of_three_distinct_passages_keeps_rank_bm25s_floats() -> None:
     assert not ours.degenerate
     expected = reference_model(corpus).get_scores(["sing", "rain"])
     assert np.array_equal(ours.scores(["sing", "rain"]), expected)
+
+
+def _zipf_corpus(seed: int, passages: int, vocabulary: int) -> list[list[str]]:
+    rng = np.random.default_rng(seed)
+    weights = 1 / np.arange(1, vocabulary + 1)
+    words = rng.choice(vocabulary, size=(passages, 12), p=weights / weights.sum())
+    lengths = rng.integers(0, 13, size=passages)
+    return [[f"t{w}" for w in row[:n]] for row, n in zip(words, lengths, strict=True)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    passages=st.integers(1, 400),
+    vocabulary=st.integers(1, 60),
+    query=st.lists(st.integers(0, 70), max_size=8),  # repeats; 60-70 are often unknown
+    k=st.integers(1, 450),
+)
+def test_top_equals_rank_bm25_for_every_k(
+    seed: int, passages: int, vocabulary: int, query: list[int], k: int
+) -> None:
+    """Common terms (scored as dense columns), rare ones, ties and k past the corpus."""
+    corpus = _zipf_corpus(seed, passages, vocabulary)
+    terms = [f"t{w}" for w in query]
+    ours, bounded = BM25(corpus), BM25(corpus, bounded_from=0)
+    if not any(corpus):
+        assert ours.top(terms, k) == bounded.top(terms, k) == []
+        return
+    expected = reference_top(reference_model(corpus).get_scores(terms), k)
+    assert ours.top(terms, k) == bounded.top(terms, k) == expected  # same floats, same order
+
+
+def test_repeated_passages_tie_in_corpus_order_at_the_kth_place() -> None:
+    shapes = [["a", "b"], ["a"], ["a", "b"], ["c"], ["a", "b"], ["a", "b"]] * 30
+    corpus = [[*shape, f"own{i}"] for i, shape in enumerate(shapes)]  # idf of a, b above 0
+    top = BM25(corpus, bounded_from=0).top(["b", "a"], 50)
+    expected = reference_top(reference_model(corpus).get_scores(["b", "a"]), 50)
+    assert top == expected
+    assert [i for i, _ in top[:4]] == [0, 2, 4, 5]
+
+
+@pytest.mark.parametrize(("k", "share"), [(10, 1 / 20), (100, 1 / 10)])
+def test_top_ranks_few_of_the_passages_that_score(k: int, share: float) -> None:
+    """The bound leaves a small pool to rank, where every passage that scores was ranked."""
+    corpus, queries = synthetic_corpus(5000), synthetic_queries(100)
+    bm25, okapi = BM25(corpus, bounded_from=0), reference_model(corpus)
+    pooled = scoring = 0
+    for query in queries:
+        scores = bm25.scores(query)
+        pool = bm25._pool(query, [bm25._postings(t) for t in query], scores, k, dense=True)
+        pooled, scoring = pooled + len(pool), scoring + int(np.count_nonzero(scores > 0))
+        assert bm25.top(query, k) == reference_top(okapi.get_scores(query), k)
+    assert pooled < share * scoring
+
+
+def test_concurrent_queries_get_their_own_scores() -> None:
+    corpus, queries = synthetic_corpus(3000), synthetic_queries(60)
+    small = BM25(CORPUS, bounded_from=0)  # a smaller index sharing each thread's buffer
+    bm25 = BM25(corpus, bounded_from=0)
+    expected = [bm25.top(query, 20) for query in queries]
+
+    def answer(query: list[str]) -> list[tuple[int, float]]:
+        assert small.top(["tree"], 5) == BM25(CORPUS).top(["tree"], 5)  # ranks every match
+        return bm25.top(query, 20)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(answer, queries * 3)) == expected * 3

@@ -254,6 +254,7 @@ def test_bench_json_reports_every_system_and_exactness(capsys: pytest.CaptureFix
     systems = {row["system"]: row for row in figures["rows"]}
     assert {"rank-bm25", "essaybot"} <= set(systems)
     assert systems["essaybot"]["exact"] is True
+    assert systems["essaybot@100"]["exact"] is True
     assert all(row["p50_ms"] > 0 and row["peak_mb"] > 0 for row in figures["rows"])
     shipped = figures["shipped_essay"]
     assert shipped["questions"] > 0

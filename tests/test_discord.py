@@ -6,9 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import signal
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -454,30 +452,7 @@ def test_essaybot_discord_in_its_own_process(point_at: Any) -> None:
     async def body() -> None:
         server = fake.FakeDiscord()
         await server.start()
-        launch = (
-            "import sys, discord, yarl; from bot.cli import main; "
-            "discord.http.Route.BASE = sys.argv[1]; "
-            "discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(sys.argv[2]); "
-            "raise SystemExit(main(['discord', '--seeds', sys.argv[3]]))"
-        )
-        env = {
-            **os.environ,
-            "ESSAYBOT_DISCORD_TOKEN": fake.TOKEN,
-            "ESSAYBOT_GUILD_ID": fake.GUILD_ID,
-            "ESSAYBOT_CACHE_DIR": "off",
-        }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-c",
-            launch,
-            server.api,
-            server.gateway,
-            str(SEEDS),
-            env=env,
-            cwd=str(SEEDS.parent),
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        process = await server.launch(str(SEEDS))
         try:
             (put,) = await server.wait_for(lambda r: r.method == "PUT", timeout=30)
             assert put.path.endswith(f"guilds/{fake.GUILD_ID}/commands")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -10,6 +12,7 @@ from bot.answering import Answer, Outcome, Quote
 from bot.discord_bot import to_embeds
 from bot.embeds import (
     CHOICE_CHARS,
+    CONTENT_CHARS,
     DESCRIPTION_CHARS,
     EMBEDS_PER_MESSAGE,
     FOOTER_CHARS,
@@ -18,6 +21,7 @@ from bot.embeds import (
     EmbedSpec,
     SectionChoices,
     answer_message,
+    answer_text,
     clip,
     escape,
     help_message,
@@ -188,3 +192,23 @@ def test_a_keystroke_costs_the_same_on_10_or_1000_essays(typed: str) -> None:
     assert work(big.matching, typed).steps <= max(work(small.matching, typed).steps, 50) + 450
     assert work(big.matching, typed).steps <= 800  # 25 + 25 matches at most, whatever the corpus
     assert len(big.matching(typed)) <= 25
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data(), corpus=documents(), question=st.text(max_size=1200) | paragraphs())
+def test_the_plain_text_answer_fits_in_content_and_cannot_ping(
+    data: st.DataObject, corpus: list[Document], question: str
+) -> None:
+    for q in (question, corpus[0].sections[0].paragraphs[0][:300]):
+        answer = data.draw(answers(corpus, q))
+        text = answer_text(answer, with_document=True, note="I can't post embeds here.")
+        assert len(text) <= CONTENT_CHARS and text.endswith("\n*I can't post embeds here.*")
+        assert not re.search(r"@everyone|@here|<@[!&]?\d+>", text)
+        (embed,) = answer_message(answer, with_document=True)
+        assert text.startswith(f"**{embed.title}**\n")
+        if answer.answered:  # the first quote's citation survives the shorter limit
+            assert embed.description.split("\n")[1] in text

@@ -3,28 +3,39 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import logging
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
-from bot.measure.synthetic import Tokens, synthetic_corpus, synthetic_queries, write_essays
+from bot.measure.synthetic import (
+    Tokens,
+    essay_questions,
+    synthetic_corpus,
+    synthetic_queries,
+    write_essays,
+)
 from index.bm25 import BM25, reference_model, reference_top
 
 if TYPE_CHECKING:
     from bot.answering import Answerer
+    from index import PassageIndex
 
 __all__ = [
+    "EndToEnd",
     "LoadTimes",
     "Row",
     "render_report",
@@ -32,12 +43,19 @@ __all__ = [
     "report",
     "rows_as_dicts",
     "run_benchmark",
+    "time_end_to_end",
     "time_loading",
     "time_shipped_essay",
 ]
 
+Query = TypeVar("Query", str, list[str])
+
 TOP = 10
+CANDIDATES = 100  # what `PassageIndex.search` asks BM25 for
 BUILDS = 3
+# The sentence encoder's matrix products: one thread, so runs compare on a shared machine.
+BLAS_THREADS = 1
+_ONE_THREAD_ENV = {f"{n}_NUM_THREADS": str(BLAS_THREADS) for n in ("OPENBLAS", "OMP", "MKL")}
 
 
 @dataclass(frozen=True)
@@ -71,7 +89,7 @@ def _peak_mb(build: Callable[[], object]) -> float:
     return peak / 2**20
 
 
-def _latencies(search: Callable[[list[str]], object], queries: Tokens) -> list[float]:
+def _latencies(search: Callable[[Query], object], queries: Sequence[Query]) -> list[float]:
     times = []
     for query in queries:
         start = time.perf_counter()
@@ -141,7 +159,7 @@ def run_benchmark(
         corpus = synthetic_corpus(size)
         progress(f"rank-bm25 on {size:,} passages")
         okapi = reference_model(corpus)
-        expected = [reference_top(okapi.get_scores(q)) for q in query_tokens]
+        scores = [okapi.get_scores(q) for q in query_tokens]
         del okapi
         rows.append(
             _row(
@@ -154,18 +172,28 @@ def run_benchmark(
         )
         progress(f"essaybot on {size:,} passages")
         ours = BM25(corpus)
-        exact = all(
-            same_ranking(ours.top(q, TOP), e) for q, e in zip(query_tokens, expected, strict=True)
-        )
+        exact = {
+            k: all(
+                same_ranking(ours.top(q, k), reference_top(s, k))
+                for q, s in zip(query_tokens, scores, strict=True)
+            )
+            for k in (TOP, CANDIDATES)
+        }
+        del scores
+        candidates = _latencies(partial(ours.top, k=CANDIDATES), query_tokens)
         del ours
+        row = _row(
+            "essaybot", corpus, query_tokens, partial(BM25, corpus), _essaybot_search, exact[TOP]
+        )
+        rows.append(row)
+        # The same index asked for PassageIndex.search's candidates (built and sized above).
         rows.append(
-            _row(
-                "essaybot",
-                corpus,
-                query_tokens,
-                partial(BM25, corpus),
-                _essaybot_search,
-                exact,
+            replace(
+                row,
+                system=f"essaybot@{CANDIDATES}",
+                p50_ms=statistics.median(candidates),
+                p99_ms=float(np.percentile(candidates, 99)),
+                exact=exact[CANDIDATES],
             )
         )
         progress(f"bm25s on {size:,} passages")
@@ -183,7 +211,7 @@ def rows_as_dicts(rows: Sequence[Row]) -> list[dict[str, Any]]:
 def render_table(rows: Sequence[Row]) -> str:
     """A plain-text table, with essaybot's figures as ratios of rank-bm25's."""
     lines = [
-        f"{'system':<10} {'passages':>9} {'build s':>8} {'p50 ms':>9} {'p99 ms':>9} "
+        f"{'system':<12} {'passages':>9} {'build s':>8} {'p50 ms':>9} {'p99 ms':>9} "
         f"{'peak MB':>8}  vs rank-bm25 (p50 speed-up, build, memory)  exact"
     ]
     baseline = {r.passages: r for r in rows if r.system == "rank-bm25"}
@@ -199,7 +227,7 @@ def render_table(rows: Sequence[Row]) -> str:
         )
         exact = "" if r.exact is None else ("yes" if r.exact else "NO")
         lines.append(
-            f"{r.system:<10} {r.passages:>9,} {r.build_s:8.2f} {r.p50_ms:9.3f} "
+            f"{r.system:<12} {r.passages:>9,} {r.build_s:8.2f} {r.p50_ms:9.3f} "
             f"{r.p99_ms:9.3f} {r.peak_mb:8.1f}  {ratios:<42} {exact}"
         )
     return "\n".join(lines)
@@ -216,7 +244,9 @@ class LoadTimes:
     first_answer_ms: float
 
 
-def time_loading(seeds: Path, question: str = "What does the essay say?") -> LoadTimes:
+def time_loading(
+    seeds: Path, question: str = "What does the essay say?"
+) -> tuple[LoadTimes, PassageIndex]:
     """Time loading a big seeds folder: plain build, build that writes the cache, cache hit."""
     from bot.answering import DEFAULT_POLICY, Answerer
     from bot.index_cache import load_index
@@ -232,7 +262,7 @@ def time_loading(seeds: Path, question: str = "What does the essay say?") -> Loa
         Answerer(built, DEFAULT_POLICY, best_similarity, english=model_words()).ask(question)
         first = (time.perf_counter() - start) * 1000
     plain, writing, hit = timings
-    return LoadTimes(len(built.passages), plain, writing, hit, first)
+    return LoadTimes(len(built.passages), plain, writing, hit, first), built
 
 
 def time_shipped_essay(seeds: Path, questions: Sequence[str], runs: int = 10) -> dict[str, float]:
@@ -248,6 +278,7 @@ def time_shipped_essay(seeds: Path, questions: Sequence[str], runs: int = 10) ->
             [sys.executable, "-m", "bot", "ask", questions[0], "--seeds", str(seeds)],
             check=True,
             capture_output=True,
+            env={**os.environ, **_ONE_THREAD_ENV},
         )
         walls.append(time.perf_counter() - start)
     load_model()
@@ -267,6 +298,64 @@ def time_shipped_essay(seeds: Path, questions: Sequence[str], runs: int = 10) ->
     }
 
 
+@dataclass(frozen=True)
+class EndToEnd:
+    """Per new question over a big folder: `Answerer.ask` against naive rank-bm25."""
+
+    passages: int
+    questions: int
+    ask_p50_ms: float
+    ask_p99_ms: float
+    search_p50_ms: float  # PassageIndex.search alone, its part of `ask`
+    search_p99_ms: float
+    rank_bm25_questions: int
+    rank_bm25_p50_ms: float  # get_scores + a sort over the same passages' index terms
+    rank_bm25_p99_ms: float
+    speedup_p50: float  # rank_bm25_p50_ms / ask_p50_ms
+
+
+def time_end_to_end(built: PassageIndex, questions: int = 40, baseline: int = 20) -> EndToEnd:
+    """Time answering new questions (5 words of a random passage) against rank-bm25's ranking."""
+    from bot.answering import DEFAULT_POLICY, Answerer
+    from bot.similarity import best_similarity, model_words
+
+    asked = essay_questions([p.text for p in built.passages], questions + 1)
+    answerer = Answerer(built, DEFAULT_POLICY, best_similarity, english=model_words())
+    answerer.ask(asked.pop())  # loads the sentence model: a cost of the first answer only
+    ask = _answer_times(answerer, asked)
+    search = _latencies(partial(built.search, k=answerer.policy.top_k), asked)
+    okapi = reference_model([built.terms(f"{p.section}\n{p.text}") for p in built.passages])
+    naive = _latencies(
+        partial(_rank_bm25_search, okapi), [built.query(q) for q in asked[:baseline]]
+    )
+    del okapi
+    p50, naive_p50 = statistics.median(ask), statistics.median(naive)
+    return EndToEnd(
+        len(built.passages),
+        len(ask),
+        p50,
+        float(np.percentile(ask, 99)),
+        statistics.median(search),
+        float(np.percentile(search, 99)),
+        len(naive),
+        naive_p50,
+        float(np.percentile(naive, 99)),
+        naive_p50 / p50,
+    )
+
+
+@contextmanager
+def _blas_threads(count: int) -> Iterator[str]:
+    """Numpy's BLAS limited to `count` threads (with threadpoolctl); what was set."""
+    try:
+        threadpoolctl: Any = importlib.import_module("threadpoolctl")
+    except ImportError:
+        yield os.environ.get("OPENBLAS_NUM_THREADS", "default")
+        return
+    with threadpoolctl.threadpool_limits(count):
+        yield str(count)
+
+
 def _answer_times(answerer: Answerer, questions: Sequence[str]) -> list[float]:
     times = []
     for question in questions:
@@ -284,26 +373,45 @@ def report(
     essays: Path | None = None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
-    """Every figure of `essaybot bench`: the systems table, big seeds, the shipped essay."""
-    figures: dict[str, Any] = {
-        "rows": rows_as_dicts(run_benchmark(sizes, queries, progress)),
-    }
-    if essays is not None:
-        if not essays.exists():
-            progress(f"writing 1,000 essays to {essays}")
-            write_essays(essays)
-        figures["big_seeds"] = asdict(time_loading(essays))
-    figures["shipped_essay"] = time_shipped_essay(seeds, questions)
+    """Every figure of `essaybot bench`: the systems, big seeds end to end, the shipped essay."""
+    with _blas_threads(BLAS_THREADS) as threads:
+        figures: dict[str, Any] = {"machine": _machine(threads)}
+        figures["rows"] = rows_as_dicts(run_benchmark(sizes, queries, progress))
+        if essays is not None:
+            if not essays.exists():
+                progress(f"writing 1,000 essays to {essays}")
+                write_essays(essays)
+            progress(f"loading {essays}")
+            loading, built = time_loading(essays)
+            figures["big_seeds"] = asdict(loading)
+            progress(f"answering questions over {essays}")
+            figures["end_to_end"] = asdict(time_end_to_end(built))
+            del built
+        progress("the shipped essay")
+        figures["shipped_essay"] = time_shipped_essay(seeds, questions)
+        figures["machine"]["load_after"] = os.getloadavg()[0]
     return figures
+
+
+def _machine(blas_threads: str) -> dict[str, Any]:
+    return {
+        "cores": os.cpu_count(),
+        "blas_threads": blas_threads,
+        "load_before": os.getloadavg()[0],
+    }
 
 
 def render_report(figures: dict[str, Any]) -> str:
     """The table, then the big-seeds and shipped-essay figures, one line each."""
     lines = [render_table([Row(**row) for row in figures["rows"]])]
-    for name in ("big_seeds", "shipped_essay"):
+    for name in ("big_seeds", "end_to_end", "shipped_essay", "machine"):
         if name in figures:
             values = ", ".join(
-                f"{k} {v:,.3f}" if isinstance(v, float) else f"{k} {v:,}"
+                f"{k} {v:,.3f}"
+                if isinstance(v, float)
+                else f"{k} {v:,}"
+                if isinstance(v, int)
+                else f"{k} {v}"
                 for k, v in figures[name].items()
             )
             lines.append(f"\n{name}: {values}")

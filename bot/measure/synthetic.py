@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["SEED", "VOCABULARY", "synthetic_corpus", "synthetic_queries", "write_essays"]
+__all__ = [
+    "SEED",
+    "VOCABULARY",
+    "essay_questions",
+    "synthetic_corpus",
+    "synthetic_queries",
+    "write_essays",
+]
 
 VOCABULARY = 50_000
 SEED = 20261128
@@ -57,3 +65,16 @@ def write_essays(folder: Path, count: int = 1000, paragraphs: int = 100, seed: i
             sentences = [" ".join(chunk[i : i + 16]).capitalize() + "." for i in range(0, 80, 16)]
             lines.append(" ".join(sentences))
         (folder / f"essay-{number:04d}.md").write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+
+
+def essay_questions(
+    texts: Sequence[str], count: int, words: int = 5, seed: int = SEED + 2
+) -> list[str]:
+    """Questions of `words` words of a random passage each (in its order), lower-cased."""
+    rng = np.random.default_rng(seed)
+    questions = []
+    for i in rng.integers(0, len(texts), size=count).tolist():
+        tokens = [t.strip(".").lower() for t in texts[i].split()]
+        picked = np.sort(rng.choice(len(tokens), size=min(words, len(tokens)), replace=False))
+        questions.append(" ".join(tokens[j] for j in picked.tolist()) + "?")
+    return questions

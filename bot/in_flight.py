@@ -1,0 +1,95 @@
+"""Questions being answered, so that a shutdown lets them finish or apologises for them.
+
+Pure asyncio (no discord import): the Discord module tracks each answer's task here with
+the apology to send if the shutdown's grace period runs out before the answer is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+__all__ = ["APOLOGY_SECONDS", "InFlight"]
+
+log = logging.getLogger(__name__)
+
+APOLOGY_SECONDS = 5.0  # at most this long, after the grace period, to send the apologies
+
+Apology = Callable[[], Awaitable[None]]
+
+
+class InFlight:
+    """The answers in flight, each with its apology; `closing` once a shutdown has begun."""
+
+    def __init__(self) -> None:
+        self.closing = False
+        self._tasks: dict[asyncio.Task[Any], tuple[str, Apology]] = {}
+        self._hurry = asyncio.Event()
+
+    def __len__(self) -> int:
+        """How many answers are in flight."""
+        return len(self._tasks)
+
+    @contextlib.contextmanager
+    def track(self, what: str, apology: Apology) -> Iterator[None]:
+        """Count the current task as an answer in flight (`what` names it in the log)."""
+        task = asyncio.current_task()
+        if task is None:  # not inside a task: nothing a shutdown could wait for
+            yield
+            return
+        self._tasks[task] = (what, apology)
+        try:
+            yield
+        finally:
+            self._tasks.pop(task, None)
+
+    def hurry(self) -> None:
+        """Stop waiting for the answers in flight (a second signal): apologise now."""
+        self._hurry.set()
+
+    async def drain(self, grace: float) -> list[str]:
+        """Wait up to `grace` seconds for the answers in flight; cancel the rest, send their
+        apologies, log them, and return what they were."""
+        self.closing = True
+        log.info("%d answer(s) in flight have %g s to finish", len(self._tasks), grace)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        hurry = loop.create_task(self._hurry.wait())
+        try:
+            # Re-read the tasks each time: one that started just before `closing` was set
+            # may be tracked after the drain began.
+            while self._tasks and not self._hurry.is_set() and loop.time() < deadline:
+                await asyncio.wait(
+                    [*self._tasks, hurry],
+                    timeout=deadline - loop.time(),
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+        finally:
+            hurry.cancel()
+        dropped = list(self._tasks.items())
+        for task, _ in dropped:
+            task.cancel()  # so that a late answer does not follow its apology
+        if dropped:
+            deadline = loop.time() + APOLOGY_SECONDS  # for the cancelling and the apologies
+            await asyncio.wait([task for task, _ in dropped], timeout=APOLOGY_SECONDS)
+            apologies = asyncio.gather(
+                *(apology() for _, (_, apology) in dropped), return_exceptions=True
+            )
+            try:
+                failures = await asyncio.wait_for(apologies, max(deadline - loop.time(), 0))
+            except TimeoutError:
+                log.warning("not every apology was sent within %g s", APOLOGY_SECONDS)
+            else:
+                for failure in failures:
+                    if isinstance(failure, BaseException):
+                        log.warning("could not send an apology", exc_info=failure)
+            log.warning(
+                "%d question(s) not answered within %g s, each sent an apology: %s",
+                len(dropped),
+                grace,
+                "; ".join(what for _, (what, _) in dropped),
+            )
+        return [what for _, (what, _) in dropped]

@@ -1,0 +1,310 @@
+"""Faults, end to end against the fake Discord: shutdown with answers in flight, missing
+permissions, and Discord out of reach at start."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import socket
+import time
+from typing import Any
+
+import pytest
+
+from bot.answering import Answerer
+from bot.cli import main
+from bot.discord_bot import NO_EMBEDS, NOT_PERMITTED, SHUTDOWN_APOLOGY, SHUTTING_DOWN
+from bot.embeds import CONTENT_CHARS
+from tests import fake_discord as fake
+from tests import test_discord
+from tests.helpers import SEEDS
+from tests.test_discord import DEAD_END, NONE, ask, callbacks, followups, running
+
+point_at = test_discord.point_at  # the fixture, shared
+EMBED_LINKS = 1 << 14
+WAIT = 60  # seconds, at most, for the bot to act: the test machine may be busy
+ANSWER = '— *"Choosing between bad and bad", ¶4*'  # DEAD_END's citation, as Discord shows it
+
+
+def sent_to(channel_id: str) -> Any:
+    return lambda r: r.method == "POST" and r.path == f"channels/{channel_id}/messages"
+
+
+def run(coroutine: Any) -> None:
+    test_discord.run(coroutine)
+
+
+async def until(condition: Any) -> None:
+    """Wait (at most 10 s) until the bot has taken note of what it was told."""
+    for _ in range(1000):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the bot never took note")
+
+
+# Missing permissions ----------------------------------------------------------
+
+
+def test_a_mention_where_embeds_are_refused_is_answered_in_plain_text(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            server.refuse_embeds.add(fake.CHANNEL_ID)
+            first = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}")
+            await server.dispatch("MESSAGE_CREATE", first)
+            refused, plain = await server.wait_for(sent_to(fake.CHANNEL_ID), count=2, timeout=WAIT)
+            assert refused.status == 403 and refused.body["embeds"]
+            assert plain.status == 200 and "embeds" not in plain.body
+            assert str(plain.body["message_reference"]["message_id"]) == first["id"]
+            content = plain.body["content"]
+            assert len(content) <= CONTENT_CHARS and plain.body["allowed_mentions"] == NONE
+            assert content.startswith(f"**{DEAD_END}**\n> With that in mind")
+            assert ANSWER in content and content.endswith(f"*{NO_EMBEDS}*")
+            await until(lambda: bot.permission_notes.refused(int(fake.CHANNEL_ID), "embeds"))
+            for number in range(2):  # later mentions: plain text at once, no more 403s
+                again = fake.message(
+                    f"<@{fake.BOT_ID}> Lukashenko", author_id=f"40000000000000{number}"
+                )
+                await server.dispatch("MESSAGE_CREATE", again)
+            await server.wait_for(sent_to(fake.CHANNEL_ID), count=4, timeout=WAIT)
+            statuses = [r.status for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]
+            assert statuses == [403, 200, 200, 200]
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    logged = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert len(logged) == 1  # once per channel
+    assert f"channel {fake.CHANNEL_ID}: embeds refused (Missing Permissions)" in logged[0]
+    assert "Embed Links" in logged[0]
+
+
+@pytest.mark.parametrize(("code", "tries"), [(50001, 1), (50013, 2)])
+def test_a_thread_it_cannot_post_in_is_logged_once_and_left_alone(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, code: int, tries: int
+) -> None:
+    """50001 Missing Access (it cannot see the thread) or 50013 Missing Permissions (no Send
+    Messages in Threads, which a plain-text retry tells apart from a missing Embed Links)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            server.refuse_posts[fake.THREAD_ID] = code
+            for number in range(3):
+                question = fake.message(
+                    f"<@{fake.BOT_ID}> Lukashenko",
+                    author_id=f"40000000000000{number}",
+                    channel_id=fake.THREAD_ID,
+                )
+                await server.dispatch("MESSAGE_CREATE", question)
+                if number == 0:  # the later two come once the first was refused
+                    await until(lambda: bot.permission_notes.refused(int(fake.THREAD_ID), "posts"))
+            # The main channel is still answered, with embeds, after the thread's two were
+            # dropped (events are handled in order).
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
+            (reply,) = await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
+            assert reply.body["embeds"]
+            in_thread = [r for r in server.requests if sent_to(fake.THREAD_ID)(r)]
+            assert [r.status for r in in_thread] == [403] * tries  # the rest were not tried
+            assert not [r for r in server.requests if r.path.startswith("users/@me/channels")]
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    logged = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert len(logged) == 1
+    assert f"channel {fake.THREAD_ID}: posts refused" in logged[0]
+    assert "Send Messages in Threads" in logged[0] and "View Channel" in logged[0]
+    assert "Traceback" not in caplog.text
+
+
+@pytest.mark.parametrize("discord_refuses", [False, True])
+def test_ask_without_embed_links_answers_in_plain_text_with_a_private_note(
+    point_at: Any, answerer: Answerer, discord_refuses: bool
+) -> None:
+    """Without Embed Links in app_permissions, or when Discord refuses the embeds anyway."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            server.refuse_embeds.add(fake.CHANNEL_ID)
+            permissions = 2147483647 if discord_refuses else 2147483647 & ~EMBED_LINKS
+            interaction = ask(DEAD_END, app_permissions=permissions)
+            await server.dispatch("INTERACTION_CREATE", interaction)
+            (deferred,) = await server.wait_for(callbacks(server, interaction), timeout=WAIT)
+            assert deferred.body["type"] == 5
+            sent = await server.wait_for(
+                followups(interaction), count=2 + discord_refuses, timeout=WAIT
+            )
+            *refused, answer, note = sent
+            assert [r.status for r in refused] == ([403] if discord_refuses else [])
+            assert "embeds" not in answer.body and "flags" not in answer.body  # public
+            assert answer.body["content"].startswith(f"**{DEAD_END}**\n> With that in mind")
+            assert ANSWER in answer.body["content"]
+            assert len(answer.body["content"]) <= CONTENT_CHARS
+            assert note.body["content"] == NO_EMBEDS and note.body["flags"] == 64  # ephemeral
+            assert all(r.body["allowed_mentions"] == NONE for r in sent)
+
+    run(body())
+
+
+def test_a_command_discord_refuses_gets_a_note_not_try_again(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            server.refuse_embeds.add(fake.CHANNEL_ID)
+            toc = fake.interaction("sections", [])
+            await server.dispatch("INTERACTION_CREATE", toc)
+            refused, note = await server.wait_for(callbacks(server, toc), count=2, timeout=WAIT)
+            assert refused.status == 403 and refused.body["data"]["embeds"]
+            assert note.body["data"]["content"] == NOT_PERMITTED
+            assert note.body["data"]["flags"] == 64
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert "Traceback" not in caplog.text
+    assert f"channel {fake.CHANNEL_ID}: responses refused (Missing Permissions)" in caplog.text
+
+
+# Discord out of reach -------------------------------------------------------------
+
+
+def test_discord_out_of_reach_at_start_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with socket.socket() as closed:  # a loopback port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    monkeypatch.setattr(test_discord.discord.http.Route, "BASE", f"http://127.0.0.1:{port}/api/v10")
+    monkeypatch.setenv("ESSAYBOT_DISCORD_TOKEN", fake.TOKEN)
+    monkeypatch.setenv("ESSAYBOT_CACHE_DIR", "off")
+    assert main(["discord", "--seeds", str(SEEDS)]) == 2
+    out, err = capsys.readouterr()
+    last = err.strip().splitlines()[-1]
+    assert last.startswith(
+        f"essaybot: cannot reach Discord (Cannot connect to host 127.0.0.1:{port}"
+    )
+    assert last.endswith("check the network connection, then start it again")
+    assert "Traceback" not in err + caplog.text and fake.TOKEN not in out + err + caplog.text
+
+
+# Shutdown ----------------------------------------------------------------------------
+
+
+async def _lines(stream: asyncio.StreamReader, into: list[str], seen: asyncio.Event) -> None:
+    """Collect a process's log lines; set `seen` at the one announcing the shutdown."""
+    while line := (await stream.readline()).decode():
+        into.append(line)
+        if "SIGTERM received: closing" in line:
+            seen.set()
+
+
+def test_sigterm_finishes_answers_in_flight_and_apologises_for_the_rest() -> None:
+    """Eight questions in flight when SIGTERM arrives (six /ask, two mentions); the fake holds
+    every answer, and releases half of them once the signal has been taken. Those are
+    delivered; the other half get an apology when the grace period runs out."""
+    grace = 8  # long enough for the released answers and the refusals on a busy machine
+
+    async def body() -> None:
+        server = fake.FakeDiscord()
+        await server.start()
+        process = await server.launch(str(SEEDS), ESSAYBOT_SHUTDOWN_GRACE_SECONDS=str(grace))
+        assert process.stderr is not None
+        logs: list[str] = []
+        signalled = asyncio.Event()
+        reader = asyncio.create_task(_lines(process.stderr, logs, signalled))
+        try:
+            await server.wait_for(lambda r: r.method == "PUT", timeout=WAIT)  # it is ready
+            asks = [ask(DEAD_END, user_id=f"4200000000000000{n:02d}") for n in range(6)]
+            holds = [server.hold(f"webhooks/{fake.APP_ID}/{i['token']}") for i in asks]
+            mentions = [
+                fake.message(
+                    f"<@{fake.BOT_ID}> {DEAD_END}",
+                    author_id=f"43000000000000000{n}",
+                    channel_id=channel,
+                )
+                for n, channel in enumerate([fake.CHANNEL_ID, fake.THREAD_ID])
+            ]
+            holds += [server.hold(f"channels/{m['channel_id']}/messages") for m in mentions]
+            for interaction in asks:
+                await server.dispatch("INTERACTION_CREATE", interaction)
+            for mention in mentions:
+                await server.dispatch("MESSAGE_CREATE", mention)
+            answering = lambda r: r.method == "POST" and bool((r.body or {}).get("embeds"))  # noqa: E731
+            await server.wait_for(answering, count=8, timeout=WAIT)  # all eight in flight
+            process.send_signal(signal.SIGTERM)
+            signalled_at = time.monotonic()
+            await asyncio.wait_for(signalled.wait(), 30)
+            for hold in holds[:3] + holds[6:7]:  # three /ask and the channel mention
+                hold.set()
+            late = ask(DEAD_END, user_id="420000000000000099")  # asked after the signal
+            await server.dispatch("INTERACTION_CREATE", late)
+            late_mention = fake.message(
+                f"<@{fake.BOT_ID}> Lukashenko", author_id="430000000000000099"
+            )
+            await server.dispatch("MESSAGE_CREATE", late_mention)
+            (refusal,) = await server.wait_for(callbacks(server, late), timeout=WAIT)
+            await server.wait_for(
+                lambda r: sent_to(fake.CHANNEL_ID)(r) and r.body.get("content") == SHUTTING_DOWN,
+                timeout=WAIT,
+            )
+            await asyncio.wait_for(process.wait(), WAIT)
+            exited_after = time.monotonic() - signalled_at
+            await reader
+        finally:
+            if process.returncode is None:
+                process.kill()
+            await server.stop()  # releases what is still held: the bot gave up on those
+        log = "".join(logs)
+        assert process.returncode == 0, log
+        assert refusal.body["type"] == 4 and refusal.body["data"]["flags"] == 64
+        assert refusal.body["data"]["content"] == SHUTTING_DOWN
+
+        def apologies(path: str) -> list[Any]:
+            return [
+                r
+                for r in server.requests
+                if r.path == path
+                and r.method == "POST"
+                and r.body.get("content") == SHUTDOWN_APOLOGY
+            ]
+
+        answered, apologised = [], []
+        for number, interaction in enumerate(asks):
+            path = f"webhooks/{fake.APP_ID}/{interaction['token']}"
+            (answer,) = [r for r in server.requests if r.path == path and answering(r)]
+            sorry = apologies(path)
+            if number < 3:  # released in the grace period: delivered, no apology
+                assert not sorry and answer not in server.abandoned
+                answered.append(interaction)
+            else:  # still held at the end of it: abandoned, apologised for, privately
+                assert answer in server.abandoned
+                (apology,) = sorry
+                assert apology.body["flags"] == 64 and apology.body["allowed_mentions"] == NONE
+                original = f"{path}/messages/@original"
+                assert [r.method for r in server.requests if r.path == original] == ["DELETE"]
+                apologised.append(interaction)
+                assert f"/ask {interaction['id']} from user" in log
+        for mention, delivered in zip(mentions, [True, False], strict=True):
+            path = f"channels/{mention['channel_id']}/messages"
+            (answer,) = [r for r in server.requests if r.path == path and answering(r)]
+            sorry = [
+                r
+                for r in apologies(path)
+                if str(r.body["message_reference"]["message_id"]) == mention["id"]
+            ]
+            assert (answer in server.abandoned) is not delivered
+            assert len(sorry) == (0 if delivered else 1)
+            (answered if delivered else apologised).append(mention)
+            assert (f"mention {mention['id']} from user" in log) is not delivered
+        assert len(answered) == 4 and len(apologised) == 4
+        assert f"4 question(s) not answered within {grace} s, each sent an apology" in log
+        assert "Traceback" not in log and fake.TOKEN not in log
+        print(
+            f"\nshutdown: 8 in flight, {len(answered)} answered, {len(apologised)} apologised, "
+            f"2 refused after the signal; exit {exited_after:.1f} s after SIGTERM (grace {grace} s)"
+        )
+
+    run(body())

@@ -1,0 +1,91 @@
+"""Shutdown bookkeeping (answers in flight) and per-channel permission notes, without Discord."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from bot.in_flight import InFlight
+from bot.permission_notes import RETRY_SECONDS, PermissionNotes
+
+
+def test_drain_lets_the_quick_finish_and_apologises_to_the_rest() -> None:
+    apologised: list[str] = []
+    finished: list[str] = []
+
+    async def answer(in_flight: InFlight, name: str, release: asyncio.Event) -> None:
+        async def apology() -> None:
+            apologised.append(name)
+
+        with in_flight.track(name, apology):
+            await release.wait()
+            finished.append(name)
+
+    async def body() -> list[str]:
+        in_flight = InFlight()
+        quick, stuck = asyncio.Event(), asyncio.Event()
+        tasks = [
+            asyncio.create_task(answer(in_flight, name, quick if name < "c" else stuck))
+            for name in "abcd"
+        ]
+        await asyncio.sleep(0)  # every answer is now tracked
+        assert len(in_flight) == 4 and not in_flight.closing
+        drained = asyncio.create_task(in_flight.drain(grace=3600))
+        await asyncio.sleep(0)
+        assert in_flight.closing  # new questions are refused from the start of the drain
+        quick.set()
+        await asyncio.wait(tasks[:2])
+        assert len(in_flight) == 2 and not drained.done()  # still waiting for the others
+        in_flight.hurry()  # as if the grace period had run out
+        dropped = await asyncio.wait_for(drained, 10)
+        assert all(task.done() for task in tasks) and len(in_flight) == 0
+        assert [task.cancelled() for task in tasks] == [False, False, True, True]
+        return dropped
+
+    assert asyncio.run(body()) == ["c", "d"]
+    assert finished == ["a", "b"] and sorted(apologised) == ["c", "d"]
+
+
+def test_the_grace_period_bounds_the_wait() -> None:
+    async def body() -> list[str]:
+        in_flight = InFlight()
+
+        async def stuck() -> None:
+            async def apology() -> None:
+                pass
+
+            with in_flight.track("stuck", apology):
+                await asyncio.Event().wait()  # never set
+
+        task = asyncio.create_task(stuck())
+        await asyncio.sleep(0)
+        dropped = await asyncio.wait_for(in_flight.drain(grace=0.05), 10)
+        assert task.cancelled()
+        return dropped
+
+    assert asyncio.run(body()) == ["stuck"]
+
+
+def test_nothing_in_flight_drains_at_once() -> None:
+    assert asyncio.run(asyncio.wait_for(InFlight().drain(grace=3600), 10)) == []
+
+
+def test_a_refusal_is_remembered_a_while_and_logged_once(caplog: pytest.LogCaptureFixture) -> None:
+    now = [1000.0]
+    notes = PermissionNotes(clock=lambda: now[0])
+    assert not notes.refused(7, "embeds")
+    with caplog.at_level(logging.WARNING):
+        for _ in range(3):
+            notes.note(7, "embeds", "Missing Permissions")
+        notes.note(8, "embeds", "Missing Permissions")
+        notes.note(7, "posts", "Missing Access")
+    assert notes.refused(7, "embeds") and notes.refused(7, "posts") and notes.refused(8, "embeds")
+    assert not notes.refused(9, "embeds")
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 3  # once per channel and refusal, not per message
+    assert "channel 7: embeds refused (Missing Permissions)" in lines[0]
+    assert "Embed Links" in lines[0] and "Send Messages in Threads" in lines[2]
+    now[0] += RETRY_SECONDS + 1  # a moderator may have fixed it: try again
+    assert not notes.refused(7, "embeds")
