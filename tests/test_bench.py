@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.measure.bench import time_end_to_end
 from bot.measure.synthetic import essay_questions, write_essays
 from index import PassageIndex, load_documents
@@ -20,6 +22,7 @@ def test_questions_are_words_of_a_passage_in_order() -> None:
         )
 
 
+@pytest.mark.slow
 def test_end_to_end_times_every_question_and_the_baseline(tmp_path: Path) -> None:
     write_essays(tmp_path, count=3, paragraphs=12)
     built = PassageIndex(load_documents(tmp_path))
