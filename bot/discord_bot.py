@@ -16,7 +16,7 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from bot.answering import Answerer
+from bot.answering import Answer, Answerer
 from bot.embeds import (
     CONTENT_CHARS,
     EmbedSpec,
@@ -30,6 +30,7 @@ from bot.embeds import (
 )
 from bot.in_flight import InFlight
 from bot.permission_notes import PermissionNotes
+from bot.question_log import LogError, QuestionLog
 from bot.settings import Settings, SettingsError
 from index import Document, Section, find_sections
 
@@ -98,7 +99,14 @@ class UserCooldowns:
 class EssayBot(discord.AutoShardedClient):
     """Answers slash commands and mentions from one Answerer; asks for no privileged intent."""
 
-    def __init__(self, answerer: Answerer, settings: Settings, *, sync: bool = False) -> None:
+    def __init__(
+        self,
+        answerer: Answerer,
+        settings: Settings,
+        *,
+        sync: bool = False,
+        question_log: QuestionLog | None = None,
+    ) -> None:
         # The bot has no voice: don't warn at start that voice libraries are missing.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
@@ -109,6 +117,7 @@ class EssayBot(discord.AutoShardedClient):
             shard_ids=list(settings.shard_ids) or None,  # type: ignore[arg-type]
         )
         self.answerer = answerer
+        self.question_log = question_log
         self.settings = settings
         self.sync_globally = sync
         self.cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
@@ -121,7 +130,14 @@ class EssayBot(discord.AutoShardedClient):
         self.answer_workers = ThreadPoolExecutor(ANSWER_WORKERS, thread_name_prefix="answer")
         self.in_flight = InFlight()
         self.permission_notes = PermissionNotes()
-        self.tree = app_commands.CommandTree(self)
+        # Every command works in servers (guild install) and, installed to a user, anywhere.
+        self.tree = app_commands.CommandTree(
+            self,
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+            allowed_contexts=app_commands.AppCommandContext(
+                guild=True, dm_channel=True, private_channel=True
+            ),
+        )
         self.tree.on_error = self.on_command_error  # type: ignore[method-assign]
         _add_commands(self)
 
@@ -154,15 +170,30 @@ class EssayBot(discord.AutoShardedClient):
             return "I only answer in these channels: " + ", ".join(f"<#{c}>" for c in allowed)
         return _too_quick(self.cooldowns.retry_after(user_id))
 
-    async def answer(self, question: str) -> list[discord.Embed]:
+    async def answer(self, question: str, user_id: int) -> list[discord.Embed]:
         """The answer as embeds, found and rendered in a worker so the event loop never waits."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.answer_workers, self.answer_embeds, question)
+        return await loop.run_in_executor(
+            self.answer_workers, self.answer_embeds, question, user_id
+        )
 
-    def answer_embeds(self, question: str) -> list[discord.Embed]:
+    def answer_embeds(self, question: str, user_id: int) -> list[discord.Embed]:
         """The answer as embeds (blocking: call it from a worker thread)."""
-        answer = self.answerer.ask(question)
+        answer = self.asked(question, user_id)
         return to_embeds(answer_message(answer, with_document=len(self.documents) > 1))
+
+    def asked(self, question: str, user_id: int) -> Answer:
+        """The answer to `question`, appended to the question log when there is one
+        (blocking: call it from a worker thread)."""
+        answer = self.answerer.ask(question)
+        if self.question_log is not None:
+            try:
+                self.question_log.record_answer(
+                    answer, self.answerer.index, source="discord", user_id=user_id
+                )
+            except LogError:  # the answer matters more than its record
+                log.warning("could not log a question", exc_info=True)
+        return answer
 
     async def on_message(self, message: discord.Message) -> None:
         """Answer a message that mentions the bot (or a direct message) as a reply."""
@@ -203,25 +234,26 @@ class EssayBot(discord.AutoShardedClient):
             log.exception("answering a mention failed")
             await _try(message.reply(APOLOGY, allowed_mentions=NO_MENTIONS))
 
-    async def plain_answer(self, question: str, note: str = "") -> str:
+    async def plain_answer(self, question: str, user_id: int, note: str = "") -> str:
         """The answer as plain text within 2,000 characters, computed off the event loop."""
         several = len(self.documents) > 1
         return await asyncio.to_thread(
-            lambda: answer_text(self.answerer.ask(question), with_document=several, note=note)
+            lambda: answer_text(self.asked(question, user_id), with_document=several, note=note)
         )
 
     async def reply_with_answer(self, message: discord.Message, question: str) -> None:
         """Reply with the answer's embeds, or in plain text where Discord refuses embeds."""
         if self.permission_notes.refused(message.channel.id, "embeds"):
-            text = await self.plain_answer(question, NO_EMBEDS)
+            text = await self.plain_answer(question, message.author.id, NO_EMBEDS)
             await message.reply(text, allowed_mentions=NO_MENTIONS)
             return
         try:
-            await message.reply(embeds=await self.answer(question), allowed_mentions=NO_MENTIONS)
+            embeds = await self.answer(question, message.author.id)
+            await message.reply(embeds=embeds, allowed_mentions=NO_MENTIONS)
         except discord.Forbidden as error:
             if error.code != MISSING_PERMISSIONS:
                 raise
-            text = await self.plain_answer(question, NO_EMBEDS)
+            text = await self.plain_answer(question, message.author.id, NO_EMBEDS)
             await message.reply(text, allowed_mentions=NO_MENTIONS)
             # Only now is it known that Embed Links, not Send Messages, is missing.
             self.permission_notes.note(message.channel.id, "embeds", error.text)
@@ -232,14 +264,14 @@ class EssayBot(discord.AutoShardedClient):
         # Discord computes app_permissions for each interaction, channel overwrites included.
         if interaction.app_permissions.embed_links:
             try:
-                embeds = await self.answer(question)
+                embeds = await self.answer(question, interaction.user.id)
                 await interaction.followup.send(embeds=embeds, allowed_mentions=NO_MENTIONS)
                 return
             except discord.Forbidden as error:
                 if error.code != MISSING_PERMISSIONS:
                     raise
         self.permission_notes.note(interaction.channel_id or 0, "embeds", "no Embed Links here")
-        text = await self.plain_answer(question)
+        text = await self.plain_answer(question, interaction.user.id)
         await interaction.followup.send(text, allowed_mentions=NO_MENTIONS)
         await interaction.followup.send(NO_EMBEDS, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
@@ -462,7 +494,9 @@ def run(settings: Settings, answerer: Answerer, *, sync: bool) -> None:
     DiscordUnreachable when Discord cannot be reached at start."""
     if settings.discord_token is None:
         raise SettingsError(NO_TOKEN)
-    bot = EssayBot(answerer, settings, sync=sync)
+    path = settings.question_log
+    question_log = QuestionLog(path, retention_days=settings.log_retention_days) if path else None
+    bot = EssayBot(answerer, settings, sync=sync, question_log=question_log)
     try:
         asyncio.run(_serve_until_stopped(bot, settings.discord_token.get_secret_value()))
     except discord.LoginFailure:

@@ -21,6 +21,7 @@ from bot import discord_bot
 from bot.answering import Answerer
 from bot.cli import main
 from bot.discord_bot import APOLOGY, BAD_TOKEN, MAX_QUESTION, EssayBot, serve, to_embeds
+from bot.question_log import QuestionLog
 from bot.settings import Settings
 from index import Document, PassageIndex, Section, load_documents
 from tests import fake_discord as fake
@@ -49,6 +50,7 @@ async def running(
     answerer: Answerer,
     *,
     sync: bool = False,
+    question_log: QuestionLog | None = None,
     **settings: Any,
 ) -> AsyncIterator[tuple[fake.FakeDiscord, EssayBot]]:
     """A fake Discord and the bot connected to it, both stopped at the end."""
@@ -56,7 +58,10 @@ async def running(
     await server.start()
     point(server)
     bot = EssayBot(
-        answerer, Settings(_env_file=None, discord_token=fake.TOKEN, **settings), sync=sync
+        answerer,
+        Settings(_env_file=None, discord_token=fake.TOKEN, **settings),
+        sync=sync,
+        question_log=question_log,
     )
     bot._connection.guild_ready_timeout = 0.05  # no need to wait 2 s for more guilds
     task = asyncio.create_task(serve(bot, fake.TOKEN))
@@ -636,3 +641,34 @@ def test_40_keystrokes_on_a_big_corpus(point_at: Any, big_answerer: Answerer) ->
             ]  # prefixes first
 
     run(body())
+
+
+def test_commands_are_installable_to_users_and_usable_everywhere(
+    point_at: Any, answerer: Answerer
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer, sync=True) as (server, _):
+            (put,) = [r for r in server.requests if r.method == "PUT"]
+            for command in put.body:
+                assert sorted(command["integration_types"]) == [0, 1], command["name"]
+                assert sorted(command["contexts"]) == [0, 1, 2], command["name"]
+
+    run(body())
+
+
+def test_questions_asked_in_discord_reach_the_question_log(
+    point_at: Any, answerer: Answerer, tmp_path: Path
+) -> None:
+    question_log = QuestionLog(tmp_path / "log.sqlite3", retention_days=30)
+
+    async def body() -> None:
+        async with running(point_at, answerer, question_log=question_log) as (server, _):
+            await ask_and_wait(server, DEAD_END)
+            await ask_and_wait(server, "What is the weather in Minsk today?")
+
+    run(body())
+    (gap,) = question_log.gaps()  # the answered question is logged but is no gap
+    assert gap.question == "What is the weather in Minsk today?" and gap.declined
+    raw = (tmp_path / "log.sqlite3").read_bytes()
+    assert DEAD_END.encode() in raw
+    assert b"400000000000000001" not in raw  # the asker, stored only as a salted hash
