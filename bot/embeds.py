@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from bot.answering import Answer
 from bot.markup import clip, escape, fit
-from bot.render import abstention, citation, group_quotes, paragraphs_of
-from index import Document, Section, split_sentences
+from bot.render import abstention, citation, group_quotes, paragraphs_of, quote_link
+from index import Document, Passage, Section, split_sentences
 
 __all__ = [
     "CHOICE_CHARS",
@@ -124,9 +124,7 @@ def answer_message(
         text = abstention(answer, with_document=with_document)
         return [EmbedSpec(title, fit(text, limit), FOOTER)]
     groups = group_quotes(answer.quotes)
-    cites = [
-        f"— *{fit(citation(p, with_document=with_document), _CITATION_CHARS)}*" for p, _ in groups
-    ]
+    cites = [_cite(answer, p, with_document=with_document) for p, _ in groups]
     room = limit - sum(len(c) + 5 for c in cites)  # "> ", "\n", "\n\n"
     budget = max(room // len(groups), 40)
     parts = [
@@ -134,6 +132,16 @@ def answer_message(
         for (_, text), cite in zip(groups, cites, strict=True)
     ]
     return [EmbedSpec(title, clip("\n\n".join(parts), limit), FOOTER)]
+
+
+def _cite(answer: Answer, passage: Passage, *, with_document: bool) -> str:
+    """The citation in italics; a link to the quoted sentence when its essay is published."""
+    cited = f"*{fit(citation(passage, with_document=with_document), _CITATION_CHARS)}*"
+    link = quote_link(answer, passage)
+    # Discord shows [text](url) as a link; ")" and spaces in the URL would end it early.
+    if link and not any(c in link for c in " ()<>"):
+        return f"— [{cited}]({link})"
+    return f"— {cited}"
 
 
 def answer_text(answer: Answer, *, with_document: bool, note: str = "") -> str:

@@ -16,6 +16,7 @@ __all__ = [
     "citation",
     "paragraphs_of",
     "printable",
+    "quote_link",
     "render_answer",
     "render_hits",
     "render_section",
@@ -95,8 +96,15 @@ def render_answer(answer: Answer, *, with_document: bool, width: int = _WIDTH) -
             break_on_hyphens=False,
         )
         cited = printable(citation(passage, with_document=with_document))
-        blocks.append(f"{quoted}”\n     — {cited}")
+        link = quote_link(answer, passage)
+        shown = f"\n       {printable(link)}" if link else ""
+        blocks.append(f"{quoted}”\n     — {cited}{shown}")
     return "\n\n".join(blocks)
+
+
+def quote_link(answer: Answer, passage: Passage) -> str:
+    """The link of the first quote from `passage` ("" when its essay gives no `url:`)."""
+    return next((q.link for q in answer.quotes if q.passage.id == passage.id), "")
 
 
 def render_hits(hits: Sequence[Hit]) -> str:
@@ -173,7 +181,13 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         **({"read_as": answer.read_as} if answer.read_as else {}),
         "answered": answer.answered,
         "quotes": [
-            {"text": q.text, **_location(q.passage), "score": q.score} for q in answer.quotes
+            {
+                "text": q.text,
+                **_location(q.passage),
+                "score": q.score,
+                **({"link": q.link} if q.link else {}),
+            }
+            for q in answer.quotes
         ],
         "hits": [_hit(h) for h in answer.hits],
     }

@@ -424,3 +424,25 @@ def test_a_malformed_eval_file_is_one_line_naming_the_file_and_line(
     code, out, err = run(capsys, "eval", str(gold), "--seeds", str(SEEDS))
     assert (code, out) == (2, "")
     assert err == f'essaybot: {gold}:3: "relevant" must be a list of strings, not a string\n'
+
+
+def test_a_published_essay_links_each_quote_to_its_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "levees.md").write_text(
+        "---\nurl: https://example.org/levees\n---\n# Levees\n\n"
+        "Levees protect towns but push the flood downstream, and engineers now prefer to "
+        "give rivers room to spread over fields.\n\nFloodplains store water in heavy rain.\n",
+        encoding="utf-8",
+    )
+    question = "Why do engineers prefer to give rivers room?"
+    code, out, _ = run(capsys, "ask", question, "--json", "--seeds", str(tmp_path))
+    assert code == 0
+    (quote,) = json.loads(out)["quotes"]
+    assert quote["link"] == (
+        "https://example.org/levees#:~:text=Levees%20protect%20towns,spread%20over%20fields."
+    )
+    _, out, _ = run(capsys, "ask", question, "--seeds", str(tmp_path))
+    assert quote["link"] in out
+    _, out, _ = run(capsys, "ask", QUESTION, "--json", "--seeds", str(SEEDS))
+    assert all("link" not in q for q in json.loads(out)["quotes"])  # no url: no link

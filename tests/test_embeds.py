@@ -212,3 +212,16 @@ def test_the_plain_text_answer_fits_in_content_and_cannot_ping(
         assert text.startswith(f"**{embed.title}**\n")
         if answer.answered:  # the first quote's citation survives the shorter limit
             assert embed.description.split("\n")[1] in text
+
+
+def test_a_citation_links_to_the_quoted_sentence_when_the_essay_is_published() -> None:
+    from bot.answering import Answer, Outcome, Quote
+    from index import Passage
+
+    passage = Passage("levees/levees/1", "Levees", "Levees", 1, "Rivers flood.")
+    link = "https://example.org/levees#:~:text=Rivers%20flood."
+    answer = Answer("Why?", Outcome.ANSWERED, (Quote("Rivers flood.", passage, 1.0, link),), (), 1)
+    (embed,) = answer_message(answer, with_document=False)
+    assert f'— [*"Levees", ¶1*]({link})' in embed.description
+    bare = Answer("Why?", Outcome.ANSWERED, (Quote("Rivers flood.", passage, 1.0),), (), 1)
+    assert '— *"Levees", ¶1*' in answer_message(bare, with_document=False)[0].description

@@ -9,6 +9,7 @@ from bot.answering._checks import lacks_time_or_amount, names_unknown
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
 from bot.answering._quotes import select_quotes
 from bot.answering._values import Answer, Evidence, Outcome, Quote
+from bot.links import fragment_link
 from index import Hit, Passage, PassageIndex, analyze, respell
 
 __all__ = ["Answerer", "Similarity"]
@@ -44,6 +45,8 @@ class Answerer:
         self.policy = policy
         self.similarity = similarity
         self.english = english
+        self._published = {d.slug: d for d in index.documents if d.url}
+        self._pages: dict[str, str] = {}
 
     def ask(self, question: str, k: int | None = None) -> Answer:
         """Answer `question` from the essays, or say they do not cover it."""
@@ -79,7 +82,20 @@ class Answerer:
         quotes = select_quotes(self.index, self.policy, terms, hits, similarity_of)
         if because := self._doubt(read, quotes):
             return replace(declined, declined_because=because)
+        quotes = tuple(map(self._linked, quotes))
         return Answer(question, Outcome.ANSWERED, quotes, hits, confidence, evidence=evidence)
+
+    def _linked(self, quote: Quote) -> Quote:
+        """`quote` with a link to where its essay is published, if it says where."""
+        document = self._published.get(quote.passage.id.partition("/")[0])
+        if document is None:
+            return quote
+        if document.slug not in self._pages:  # the page's text, to check the link's start
+            self._pages[document.slug] = "\n".join(
+                paragraph for section in document.sections for paragraph in section.paragraphs
+            )
+        page = self._pages[document.slug]
+        return replace(quote, link=fragment_link(document.url, quote.text, page))
 
     def _doubt(self, read: str, quotes: tuple[Quote, ...]) -> str | None:
         """Why quotes from a confident ranking still do not answer, if they do not."""

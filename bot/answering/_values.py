@@ -26,6 +26,8 @@ class Quote:
     text: str
     passage: Passage
     score: float
+    # The essay's page opened at this quote (a text fragment), when its essay has a `url:`.
+    link: str = ""
 
 
 @dataclass(frozen=True)
