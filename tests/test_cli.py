@@ -446,3 +446,17 @@ def test_a_published_essay_links_each_quote_to_its_sentence(
     assert quote["link"] in out
     _, out, _ = run(capsys, "ask", QUESTION, "--json", "--seeds", str(SEEDS))
     assert all("link" not in q for q in json.loads(out)["quotes"])  # no url: no link
+
+
+@pytest.mark.parametrize(
+    "question", [QUESTION, "Who would welcome Chinese investment?", "What is the weather in Minsk?"]
+)
+def test_k_changes_only_how_many_passages_are_listed(
+    capsys: pytest.CaptureFixture[str], question: str
+) -> None:
+    answers = []
+    for k in ("1", "2", "5"):
+        _, out, _ = run(capsys, "ask", question, "--json", "-k", k, "--seeds", str(SEEDS))
+        answers.append(json.loads(out))
+    assert [len(a["hits"]) for a in answers][:2] == [1, 2]  # k lists (those that match)
+    assert len({json.dumps([a["answered"], a["quotes"]]) for a in answers}) == 1

@@ -65,7 +65,11 @@ class Answerer:
 
     def _answer(self, question: str, read: str, k: int) -> Answer:
         terms = self.index.query(read)  # the question's one analysis, passed down
-        hits = tuple(self.index.search_terms(terms, k))
+        # Confidence and quotes weigh the same passages whatever `k` lists: `-k 1` must not
+        # change whether or what it answers.
+        weighed = max(k, self.policy.confidence_passages, self.policy.max_passages)
+        ranked = tuple(self.index.search_terms(terms, weighed))
+        hits = ranked[:k]
         similarities: dict[str, float] = {}
 
         def similarity_of(passage: Passage) -> float:
@@ -74,12 +78,12 @@ class Answerer:
                 similarities[passage.id] = self.similarity(read, sentences)
             return similarities[passage.id]
 
-        evidence = self._weigh(terms, hits, similarity_of)
+        evidence = self._weigh(terms, ranked, similarity_of)
         confidence = max((e.confidence for e in evidence), default=0.0)
         declined = replace(self._declined(question, hits, confidence), evidence=evidence)
         if not hits or confidence < self.policy.min_confidence:
             return declined  # weak evidence
-        quotes = select_quotes(self.index, self.policy, terms, hits, similarity_of)
+        quotes = select_quotes(self.index, self.policy, terms, ranked, similarity_of)
         if because := self._doubt(read, quotes):
             return replace(declined, declined_because=because)
         quotes = tuple(map(self._linked, quotes))
