@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from bot.answering import Answer
 from bot.markup import clip, escape, fit
 from bot.render import abstention, citation, group_quotes, paragraphs_of, quote_link
+from bot.sources import Match, Source
 from index import Document, Passage, Section, split_sentences
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "pack",
     "section_messages",
     "sections_messages",
+    "source_message",
 ]
 
 # Discord's limits (API v10); a message over any of them is rejected with 400.
@@ -151,6 +153,24 @@ def answer_text(answer: Answer, *, with_document: bool, note: str = "") -> str:
     room = CONTENT_CHARS - (TITLE_CHARS + 4) - 1 - len(ending)  # the longest title, bold
     (spec,) = answer_message(answer, with_document=with_document, limit=room)
     return f"**{spec.title}**\n{spec.description}{ending}"
+
+
+def source_message(source: Source, quotation: str, *, with_document: bool) -> list[EmbedSpec]:
+    """Where a quotation comes from: word for word, nearly (with what the essay says), or not."""
+    title = fit(" ".join(quotation.split()) or "(no text)", TITLE_CHARS)
+    passage = source.passage
+    where = fit(citation(passage, with_document=with_document), _CITATION_CHARS) if passage else ""
+    said = f"> {fit(' '.join(source.text.split()), DESCRIPTION_CHARS // 2)}"
+    if source.match is Match.EXACT:
+        text = f"Word for word from *{where}*:\n{said}"
+    elif source.match is Match.NEAR:
+        share = f"{source.ratio:.0%}"
+        text = f"Not word for word: *{where}* says ({share} of the words, in order):\n{said}"
+    else:
+        text = "The essays don't say this."
+        if where:
+            text += f" The nearest passage is *{where}*."
+    return [EmbedSpec(title, clip(text, DESCRIPTION_CHARS), FOOTER)]
 
 
 def sections_messages(documents: Sequence[Document]) -> list[list[EmbedSpec]]:

@@ -27,6 +27,7 @@ from bot.embeds import (
     help_message,
     section_messages,
     sections_messages,
+    source_message,
 )
 from index import Document, Hit, PassageIndex, Section
 from tests.work import work
@@ -225,3 +226,22 @@ def test_a_citation_links_to_the_quoted_sentence_when_the_essay_is_published() -
     assert f'— [*"Levees", ¶1*]({link})' in embed.description
     bare = Answer("Why?", Outcome.ANSWERED, (Quote("Rivers flood.", passage, 1.0),), (), 1)
     assert '— *"Levees", ¶1*' in answer_message(bare, with_document=False)[0].description
+
+
+def test_a_source_is_told_word_for_word_nearly_or_not_and_cannot_ping() -> None:
+    from bot.sources import Match, Source
+    from index import Passage
+
+    passage = Passage("e/s/2", "Essay", "Levees", 2, "Levees push floods downstream. *Yes*.")
+    exact = source_message(
+        Source(Match.EXACT, passage, "Levees push floods downstream.", 1.0),
+        "levees push floods downstream @everyone",
+        with_document=False,
+    )[0]
+    assert exact.description.startswith('Word for word from *"Levees", ¶2*:\n> Levees push')
+    assert "@everyone" not in exact.title
+    near = source_message(Source(Match.NEAR, passage, "*Yes*.", 0.8), "yes", with_document=True)[0]
+    assert "80% of the words" in near.description and "\\*Yes\\*" in near.description
+    none = source_message(Source(Match.NONE, passage), "x" * 5000, with_document=False)[0]
+    assert none.description == 'The essays don\'t say this. The nearest passage is *"Levees", ¶2*.'
+    assert len(none.title) <= TITLE_CHARS
