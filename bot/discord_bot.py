@@ -27,17 +27,20 @@ from bot.embeds import (
     help_message,
     section_messages,
     sections_messages,
+    source_message,
 )
 from bot.in_flight import InFlight
 from bot.permission_notes import PermissionNotes
 from bot.question_log import LogError, QuestionLog
 from bot.settings import Settings, SettingsError
+from bot.sources import find_source
 from index import Document, Section, find_sections
 
 __all__ = ["MAX_QUESTION", "ContentsPages", "DiscordUnreachable", "EssayBot", "run", "too_long"]
 
 log = logging.getLogger(__name__)
 
+MAX_QUOTATION = 1000  # characters of a message "Find the source" looks for
 MAX_QUESTION = 300  # /ask's option limit; Discord enforces it in the client
 ANSWER_WORKERS = min(4, os.cpu_count() or 1)  # answering is mostly CPU-bound Python
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -456,6 +459,42 @@ def _add_commands(bot: EssayBot) -> None:
         await interaction.response.send_message(
             embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS
         )
+
+    @tree.context_menu(name="Ask essaybot")
+    async def ask_about(interaction: discord.Interaction, message: discord.Message) -> None:
+        question = message.content.strip()
+        refusal = _unaskable(question) or bot.refusal(interaction.user.id, interaction.channel_id)
+        if refusal:
+            await _reply(interaction, refusal)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        embeds = await bot.answer(question, interaction.user.id)
+        await interaction.followup.send(embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @tree.context_menu(name="Find the source")
+    async def source_of(interaction: discord.Interaction, message: discord.Message) -> None:
+        quotation = message.content.strip()[:MAX_QUOTATION]
+        refusal = _too_quick(bot.cooldowns.retry_after(interaction.user.id))
+        if not quotation or refusal:
+            await _reply(interaction, refusal or "That message has no text to look for.")
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        several = len(bot.documents) > 1
+
+        def look_up() -> list[discord.Embed]:  # one search and a few passages read: a worker
+            found = find_source(bot.answerer.index, quotation)
+            return to_embeds(source_message(found, quotation, with_document=several))
+
+        loop = asyncio.get_running_loop()
+        embeds = await loop.run_in_executor(bot.answer_workers, look_up)
+        await interaction.followup.send(embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+def _unaskable(question: str) -> str | None:
+    """Why a message's text cannot be asked as a question, if it cannot."""
+    if not question:
+        return "That message has no text to ask about."
+    return too_long(question) if len(question) > MAX_QUESTION else None
 
 
 async def serve(bot: EssayBot, token: str) -> None:

@@ -32,3 +32,9 @@ def essays(tmp_path: Path) -> Path:
     (folder / "bees.md").write_text(BEES, encoding="utf-8")
     (folder / "rivers.txt").write_text(RIVERS, encoding="utf-8")
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _question_log_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test (nor `essaybot discord` run by one) writes the user's own question log."""
+    monkeypatch.setenv("ESSAYBOT_QUESTION_LOG", str(tmp_path / "questions.sqlite3"))

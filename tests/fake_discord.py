@@ -227,7 +227,9 @@ class FakeDiscord:
             }
         if re.fullmatch(r"applications/\d+/(guilds/\d+/)?commands", path) and method == "PUT":
             return [
-                {**command, "id": snowflake(), "application_id": APP_ID, "version": "1"}
+                # Discord gives context menus (which have none) an empty description.
+                {"description": "", **command, "id": snowflake(), "application_id": APP_ID}
+                | {"version": "1"}
                 for command in body
             ]
         if re.fullmatch(r"interactions/\d+/[^/]+/callback", path):
@@ -544,3 +546,17 @@ def button_press(
     pressed["message"] = message
     pressed["data"] = {"custom_id": custom_id, "component_type": 2}
     return pressed
+
+
+def message_command(name: str, content: str, **kwargs: Any) -> dict[str, Any]:
+    """An INTERACTION_CREATE payload for a message command (a context menu) on a message."""
+    target = message(content, mentions_bot=False)
+    payload = interaction(name, [], **kwargs)
+    payload["data"] = {
+        "id": snowflake(),
+        "name": name,
+        "type": 3,
+        "target_id": target["id"],
+        "resolved": {"messages": {target["id"]: target}},
+    }
+    return payload

@@ -29,6 +29,7 @@ from tests.helpers import SEEDS, answerer_for
 
 DEAD_END = "Why is the current format of Russia-Belarus relations a dead end?"
 NONE = {"parse": []}
+MENUS = {"Ask essaybot", "Find the source"}  # message commands
 
 
 @pytest.fixture
@@ -141,8 +142,8 @@ def test_guild_sync_payload(point_at: Any, answerer: Answerer) -> None:
             (put,) = [r for r in server.requests if r.method == "PUT"]
             assert put.path == f"applications/{fake.APP_ID}/guilds/{fake.GUILD_ID}/commands"
             commands = {c["name"]: c for c in put.body}
-            assert set(commands) == {"ask", "sections", "section", "help"}
-            assert all(c["description"] for c in put.body)
+            assert set(commands) == {"ask", "sections", "section", "help"} | MENUS
+            assert all(c["description"] for c in put.body if c["name"] not in MENUS)
             (question,) = commands["ask"]["options"]
             assert question["description"] and question["max_length"] == MAX_QUESTION
             assert question["required"] is True
@@ -157,7 +158,7 @@ def test_global_sync_only_with_the_flag(point_at: Any, answerer: Answerer) -> No
         async with running(point_at, answerer, sync=True) as (server, _):
             (put,) = [r for r in server.requests if r.method == "PUT"]
             assert put.path == f"applications/{fake.APP_ID}/commands"
-            assert len(put.body) == 4
+            assert len(put.body) == 6
 
     run(body())
 
@@ -471,7 +472,7 @@ def test_essaybot_discord_in_its_own_process(point_at: Any) -> None:
             await server.stop()
         logs = err.decode()
         assert process.returncode == 0, logs
-        assert "SIGTERM received: closing" in logs and "synced 4 commands to guild" in logs
+        assert "SIGTERM received: closing" in logs and "synced 6 commands to guild" in logs
         assert fake.TOKEN not in logs + out.decode()
         assert fake.TOKEN.split(".")[0] not in logs
 
@@ -672,3 +673,29 @@ def test_questions_asked_in_discord_reach_the_question_log(
     raw = (tmp_path / "log.sqlite3").read_bytes()
     assert DEAD_END.encode() in raw
     assert b"400000000000000001" not in raw  # the asker, stored only as a salted hash
+
+
+def test_context_menus_ask_about_a_message_and_find_its_source(
+    point_at: Any, answerer: Answerer
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer, sync=True) as (server, _):
+            (put,) = [r for r in server.requests if r.method == "PUT"]
+            menus = {c["name"] for c in put.body if c.get("type") == 3}
+            assert menus == {"Ask essaybot", "Find the source"}
+            quotation = "the accustomed format of Russia-Belarus relations represents a dead end"
+            for name, content, expected in [
+                ("Ask essaybot", DEAD_END, "> With that in mind"),
+                ("Find the source", quotation, 'Word for word from *"Choosing between bad'),
+                ("Find the source", "Belarus joins the EU in May.", "The essays don't say this"),
+            ]:
+                interaction = fake.message_command(name, content)
+                await server.dispatch("INTERACTION_CREATE", interaction)
+                (callback,) = await server.wait_for(callbacks(server, interaction))
+                assert callback.body["type"] == 5 and callback.body["data"]["flags"] == 64
+                (followup,) = await server.wait_for(followups(interaction))
+                assert followup.body["flags"] == 64  # only the one who asked sees it
+                assert followup.body["allowed_mentions"] == NONE
+                assert expected in followup.body["embeds"][0]["description"]
+
+    run(body())

@@ -76,6 +76,7 @@ def test_an_empty_optional_variable_is_unset(
     monkeypatch: pytest.MonkeyPatch, field: str, value: str
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", "/var/cache/me")
+    monkeypatch.delenv("ESSAYBOT_QUESTION_LOG")  # set for every test by conftest
     default = getattr(load_settings(), field)
     monkeypatch.setenv(f"ESSAYBOT_{field.upper()}", value)
     assert getattr(load_settings(), field) == default
