@@ -28,8 +28,8 @@ from bot.measure.evaluation import (
     evaluate,
     judge,
     load_questions,
-    with_typos,
 )
+from bot.measure.typos import with_typos
 from bot.similarity import best_similarity, model_words
 from index import Hit, PassageIndex, load_documents
 from index.analyzer import STOPWORDS
@@ -849,7 +849,7 @@ def main() -> None:
         "",
         "People type fast in chat. Each question below has one slip of the keys in one of its",
         "words of six letters or more (a letter dropped, swapped, changed or added, never the",
-        "first or last; `with_typos` in `bot/measure/evaluation.py`, seed 0). A misspelt word makes",
+        "first or last; `with_typos` in `bot/measure/typos.py`, seed 0). A misspelt word makes",
         "BM25 miss it, counts against coverage, and a misspelt name fails the names check.",
         "Respelling (`index/spelling.py`) replaces a question word of six letters or more that",
         "the essays never use and that is no English word (by stem, against the similarity",
