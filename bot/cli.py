@@ -17,9 +17,10 @@ from pathlib import Path
 from bot.answering import DEFAULT_POLICY, Answerer, Policy
 from bot.arguments import UsageError, build_parser
 from bot.errors import EssaybotError
-from bot.index_cache import load_index, terminal_progress
+from bot.index_cache import load_index
 from bot.measure.evaluation import EvalError, evaluate, load_questions
 from bot.measure.metrics import metrics_to_dict, render_metrics
+from bot.progress import terminal_progress
 from bot.question_log import QuestionLog, group_gaps
 from bot.render import (
     answer_to_dict,

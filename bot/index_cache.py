@@ -21,7 +21,6 @@ import hashlib
 import json
 import logging
 import os
-import sys
 import tempfile
 import zlib
 from collections.abc import Callable
@@ -35,7 +34,7 @@ import index as index_package
 from index import PassageIndex, essay_bytes, fingerprint, load_documents
 from index.state import State, StateError
 
-__all__ = ["CACHE_MIN_BYTES", "load_index", "terminal_progress"]
+__all__ = ["CACHE_MIN_BYTES", "load_index"]
 
 log = logging.getLogger(__name__)
 
@@ -51,18 +50,6 @@ def _code_version() -> str:
     for source in sorted(Path(index_package.__file__).parent.glob("*.py")):
         digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def terminal_progress() -> Callable[[int, int], None] | None:
-    """A progress line on stderr when it is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        end = "\n" if done == total else ""
-        print(f"\rindexing {done:,}/{total:,} passages", end=end, file=sys.stderr, flush=True)  # noqa: T201
-
-    return show
 
 
 def load_index(

@@ -3,13 +3,15 @@
     pip install -e '.[test,eval]' && python docs/retrieval_report.py
 
 Every variant ranks the seed essay's passages with rank-bm25 itself; choices are made on
-the tuning half (tests/eval/tuning.jsonl) and reported on both halves.
+the tuning half (tests/eval/tuning.jsonl) and reported on both halves. The prose is in
+docs/retrieval.md.template (`string.Template`: `$name` is a figure, `$$` a dollar sign).
 """
 
 from __future__ import annotations
 
 import math
 import re
+import string
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -28,14 +30,16 @@ from bot.measure.evaluation import (
     evaluate,
     judge,
     load_questions,
-    with_typos,
 )
+from bot.measure.typos import with_typos
 from bot.similarity import best_similarity, model_words
 from index import Hit, PassageIndex, load_documents
 from index.analyzer import STOPWORDS
 from index.search import SENTENCE_WEIGHT
 
 ROOT = Path(__file__).resolve().parent.parent
+# The report's prose, with a `$name` for each figure or table this script computes.
+TEMPLATE = ROOT / "docs/retrieval.md.template"
 
 COVERAGE_WEIGHT = DEFAULT_POLICY.coverage_weight
 CONFIDENCE_PASSAGES = DEFAULT_POLICY.confidence_passages
@@ -684,12 +688,6 @@ def threshold_transfer_table(shipped: float) -> list[str]:
     return lines
 
 
-END_TO_END_HEADER = (
-    "| {} | S@1 | S@3 | S@5 | MRR@10 | nDCG@10 | answered | declined | right quotes |\n"
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-)
-
-
 def end_to_end_row(name: str, m: Metrics) -> str:
     """One row of what `essaybot eval` prints."""
     figures = (
@@ -715,200 +713,44 @@ def main() -> None:
     files = {
         h: ", ".join(f"`{p.relative_to(ROOT)}`" for p in paths) for h, paths in batches().items()
     }
-    lines = [
-        "# Retrieval: what was measured",
-        "",
-        "Produced by `python docs/retrieval_report.py` (do not edit by hand). Gold questions, in",
-        "three batches. The first two were each split into halves by a seeded shuffle per class,",
-        "before anything was measured on them; the second (24 answerable, 35 unanswerable) was",
-        "written in session 3 to give the threshold more than 14 unanswerable questions per half.",
-        "The third (28 answerable, 15 unanswerable, session 4) went wholly to the tuning half, so",
-        "the held-out half is unchanged; it is what was left of 50 + 30 new questions after",
-        "dropping those too close in wording to an existing one (word overlap of 0.5 or more),",
-        "so it leans to paraphrases.",
-        "",
-        f"- tuning half, for choosing: {files['tuning']} ({counts['tuning'][0]} answerable, "
-        f"{counts['tuning'][1]} unanswerable)",
-        f"- held-out half, for reporting: {files['heldout']} ({counts['heldout'][0]} + "
-        f"{counts['heldout'][1]})",
-        "",
-        "A hit is relevant when its text contains one of the question's excerpts. S@k: the share of",
-        "answerable questions with a relevant passage in the top k; MRR over the top 10.",
-        "",
-        "## Analyzer (BM25Okapi, k1 1.5, b 0.75)",
-        "",
-        "This table and the next rank passages by their own BM25 score alone; the shipped",
-        "ranking also counts each passage's best sentence (the section after them).",
-        "",
-        *analyzer_table(),
-        "",
-        "## BM25 variant, parameters and idf (shipped analyzer)",
-        "",
-        *model_table(),
-        "",
-        "## Passage and best sentence",
-        "",
-        "The tables above rank passages by their own BM25 score. A passage that says what was",
-        "asked in one sentence should beat one that scatters the same words over several, so",
-        "each sentence is indexed too (with its section heading, as its passage is), and a",
-        "passage ranks by its BM25 score plus a weight times its best sentence's BM25 score,",
-        "each divided by the best of its kind (`search` in `index/search.py`; a hit's `score`",
-        "stays its passage's own BM25 score). The weight is chosen on the tuning half, by MRR",
-        "then S@1, as the middle of the best run of weights over "
-        + ", ".join(f"{w:g}" for w in SENTENCE_GRID)
-        + ". Added in session 5; the held-out and other essays' columns were first computed",
-        "after the weight was chosen. Only BM25's best 100 passages are re-weighed (all of them",
-        "in these essays), so that big archives stay fast.",
-        "",
-        *sentence_table(),
-        "",
-        "## Re-ranking by meaning (measured, not shipped)",
-        "",
-        "The similarity model of the next section could also re-order the best passages: by",
-        "reciprocal rank fusion of the shipped order with the order by similarity of each",
-        "passage's closest sentence (constant 60, from the method's paper, not tuned), or by",
-        "each passage's score divided by the best score plus a weight times that similarity.",
-        "Fusing over every passage makes it hybrid retrieval: a passage sharing no word with",
-        "the question can still come first. *Other essays* pools the 80 answerable questions of",
-        "the four essays of the last section.",
-        "",
-        *rerank_table(),
-        "",
-        "Each variant re-orders the shipped ranking; the blend's passages and weight are chosen",
-        "on the tuning half alone (by MRR, over 3, 5, 7 or 10 passages and weights 1 to 16).",
-        "History: over BM25's order by passage alone, in session 4 fusion over the best 5 led",
-        "on the tuning half and lost two questions on the held-out half; in session 5 the",
-        "blend chosen on the tuning half (best 5, weight 8, before the fourth essay was read)",
-        "gained on the held-out half and lost on the other essays, and hybrid retrieval gained",
-        "on the tuning half only. Over the shipped order, fusion over the best 3 passages gains",
-        "on all three sets above, but it is not the tuning half's choice, and the choice loses",
-        "on the other essays. None is shipped: the similarity model's re-ordering has not yet",
-        "held up on questions it was not chosen on. Hits keep the shipped BM25 order.",
-        "",
-        "## Abstention",
-        "",
-        "Two signals are measured. *Coverage* is the share of the question's idf mass that the",
-        "best passage matches (a word the essays never use counts at the maximum idf). It cannot",
-        'tell a paraphrase ("complaining" for "grievances") from a question on another topic',
-        "that names the same countries. *Similarity* is the cosine between the question and the",
-        "closest sentence of the best passage, in sentence-transformers' all-MiniLM-L6-v2 (run in",
-        "numpy; see `bot/similarity.py`). Each signal's threshold below is the middle of the run",
-        "of thresholds that maximise answered + declined on the tuning half; AUC is the chance an",
-        "answerable question outscores an unanswerable one. The signal is chosen by tuning AUC",
-        "(it uses every pair of questions, so it is steadier than one threshold's rates). A",
-        "blend may take the most sure of the top 2 or 3 passages, as the shipped one does since",
-        "session 5: once the best sentence counts in the ranking, the passage ranked first and",
-        "the one closest in meaning differ more often (before it, one passage and 0.30 coverage",
-        "led, AUC 0.948).",
-        "",
-        *signal_table(),
-        "",
-        "Before session 3 the similarity came from WordLlama's static 256-dimension model",
-        "(commit 6f3739a): on the same tuning half its similarity alone has AUC 0.786 and the",
-        "unweighted mean with coverage 0.907 (answered 0.885, declined 0.839 at its threshold).",
-        "The shipped threshold is the middle of the best run of the whole pipeline (answered +",
-        "declined of what the bot does, with the answer-type check below, on the tuning half):",
-        f"**{threshold:.2f}**.",
-        "",
-        "![confidence of answerable and unanswerable questions](confidence.png)",
-        "",
-        *calibration,
-        "",
-        "## Answer checks",
-        "",
-        "A question that asks when or how many (it starts with *when*, *what year*, *how old*,",
-        "*how many*, *how long*, *how far* or *how often*, or asks what the population, GDP,",
-        "rate, share, age, distance, ... of something is) is answered only when the quotes hold",
-        "a time or an amount: a digit, a number word, a unit of time, a month or season, or a",
-        "word such as *since* or *ago* (`bot/answering/`). The quotes of an essay that names the",
-        "Eurasian Economic Union do not say when it was founded. The quantities were added in",
-        "session 4 (tuning declined 0.891 → 0.913, nothing else changed); words used as often",
-        "figuratively (*cost*, *price*, *size*, *area*) are left out.",
-        "",
-        "A question that names something the essays never use (a capitalised word that does",
-        'not open a sentence: "What did *Putin* say about Lukashenko?") is declined too, unless',
-        "the question is mostly in capitals (`unknown_names` in `bot/answering/`). Added in",
-        "session 4 on the tuning half, where every question with such a name is unanswerable.",
-        "At the same threshold:",
-        "",
-        *answer_type_table(threshold),
-        "",
-        "## Which passages are quoted",
-        "",
-        "An answer quotes the best passage and, of the next two, those scoring at least 0.75",
-        "of its BM25 score or, since session 5, those whose nearest sentence is closer in",
-        "meaning to the question than the best passage's by a margin (`closer_in_meaning` in",
-        "`bot/answering/`), chosen on the tuning half: the most right answers, then the fewest",
-        "passages, the middle of ties. (Over BM25's order by passage alone it was 0.05.) The",
-        "ranking of hits does not change. *Right*: the share of answered answerable questions",
-        "with a quote from a relevant passage; *passages*: passages quoted per answer.",
-        "",
-        *quoting_table(),
-        "",
-        "## Typing slips",
-        "",
-        "People type fast in chat. Each question below has one slip of the keys in one of its",
-        "words of six letters or more (a letter dropped, swapped, changed or added, never the",
-        "first or last; `with_typos` in `bot/measure/evaluation.py`, seed 0). A misspelt word makes",
-        "BM25 miss it, counts against coverage, and a misspelt name fails the names check.",
-        "Respelling (`index/spelling.py`) replaces a question word of six letters or more that",
-        "the essays never use and that is no English word (by stem, against the similarity",
-        "model's vocabulary) with the word one edit away (one of the essays' own, or an English",
-        "word) whose term the essays use most.",
-        "It was added in session 4 and judged on the tuning half; with the questions as",
-        "written it changes nothing.",
-        "",
-        *typo_table(threshold),
-        "",
-        "With slips, a few unanswerable questions are answered once respelt: the ones also",
-        'answered as written ("Who is the president of Ukraine?").',
-        "",
-        "## Shipped configuration, end to end (`essaybot eval`)",
-        "",
-        "*Right quotes*: of the answerable questions answered, the share quoting a relevant",
-        "passage.",
-        "",
-        END_TO_END_HEADER.format("half"),
-    ]
+    figures: dict[str, str | int | list[str]] = {
+        "tuning_files": files["tuning"],
+        "tuning_answerable": counts["tuning"][0],
+        "tuning_unanswerable": counts["tuning"][1],
+        "heldout_files": files["heldout"],
+        "heldout_answerable": counts["heldout"][0],
+        "heldout_unanswerable": counts["heldout"][1],
+        "analyzer_table": analyzer_table(),
+        "model_table": model_table(),
+        "sentence_grid": ", ".join(f"{w:g}" for w in SENTENCE_GRID),
+        "sentence_table": sentence_table(),
+        "rerank_table": rerank_table(),
+        "signal_table": signal_table(),
+        "threshold": f"{threshold:.2f}",
+        "calibration": calibration,
+        "answer_type_table": answer_type_table(threshold),
+        "quoting_table": quoting_table(),
+        "typo_table": typo_table(threshold),
+    }
     final["held-out, first batch only"] = evaluate(
         answerer, load_questions(ROOT / "tests/eval/heldout.jsonl")
     )
-    lines += [end_to_end_row(half, m) for half, m in final.items()]
+    figures["half_rows"] = [end_to_end_row(half, m) for half, m in final.items()]
     others = {name: evaluate(answerer_with(i), qs) for name, (i, qs) in other_essays().items()}
-    lines += [
-        "",
-        "## Other essays, not tuned on",
-        "",
-        "Four short essays with 20 answerable and 10 unanswerable questions each check whether",
-        "the choices carry over to other topics and writing styles. `tests/eval/second-essay/`",
-        "(cycling infrastructure, plain Markdown) was written in session 2 after the choices of",
-        "then were fixed; nothing has been tuned on it since, and in session 4 it was read as a",
-        "second opinion on re-ranking (not adopted) and on the names check.",
-        "`tests/eval/third-essay/` (public libraries, with lists, emphasis and a blockquote) was",
-        "written in session 4 after every choice above, questions before the first run, and",
-        "read once. `tests/eval/fourth-essay/` (night trains, plain text) was written the same",
-        "way in session 5, its questions deliberately in other words than the essay's, and",
-        "first read to check the re-ranking choice. `tests/eval/fifth-essay/` (remote work,",
-        "Markdown with front matter, a numbered list and a blockquote) was written later in",
-        "session 5, after the quoting changes, and first read to check them. Reproduce with",
-        "`essaybot eval tests/eval/fifth-essay.jsonl --seeds tests/eval/fifth-essay` (likewise",
-        "for the others).",
-        "",
-        END_TO_END_HEADER.format("essay"),
-        *(end_to_end_row(name, m) for name, m in others.items()),
-        "",
-        "Does the threshold carry over? Answered / declined on each of these essays, and the",
-        "mean of answered + declined over the four, at thresholds around the shipped one:",
-        "",
-        *threshold_transfer_table(threshold),
-        "",
-        "Lower thresholds soon answer what the essays do not cover. That is also why session 5",
-        "kept *a number of* as an amount for how-many questions: dropping it moved the tuning",
-        "half's best run of thresholds to 0.38 alone (with the ranking and confidence of then),",
-        "where the second, third and fourth essays declined 0.80, 0.50 and 0.90.",
-    ]
-    (ROOT / "docs/retrieval.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    figures["essay_rows"] = [end_to_end_row(name, m) for name, m in others.items()]
+    figures["threshold_transfer_table"] = threshold_transfer_table(threshold)
+    text = fill_template(TEMPLATE, figures)
+    (ROOT / "docs/retrieval.md").write_text(text, encoding="utf-8")
+    print(text, end="")
+
+
+def fill_template(template: Path, figures: dict[str, str | int | list[str]]) -> str:
+    """The template's text with each `$name` replaced by its figure (a table: one row a line)."""
+    values = {
+        name: "\n".join(value) if isinstance(value, list) else str(value)
+        for name, value in figures.items()
+    }
+    return string.Template(template.read_text(encoding="utf-8")).substitute(values)
 
 
 if __name__ == "__main__":

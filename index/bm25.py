@@ -1,4 +1,4 @@
-"""The one owner of rank-bm25: its exact BM25Okapi scores, served from an impact index.
+"""rank-bm25's exact BM25Okapi scores, served from an impact index.
 
 rank-bm25's `get_scores` loops in Python over every passage for every query term
 (~100 ms a query at 100,000 passages). Here its statistics are computed once, exactly
@@ -7,7 +7,7 @@ as `BM25Okapi.__init__` computes them (term counts per passage in first-seen ord
 average idf, average passage length), and turned into a term -> (passage, weight) index
 where each weight is rank-bm25's own expression for that term's contribution to that
 passage's score. A query adds its terms' contributions in query order, as rank-bm25
-does, so the scores are the same floats; `reference_model` and the tests check it.
+does, so the scores are the same floats; `reference_model` (index.okapi) and the tests check it.
 `top` adds them into an array each thread reuses, takes the k-th best score among the
 rarest term's passages as a lower bound on the k-th best of all, and ranks only the
 passages at or above it (where no weight is negative, only those listed under terms
@@ -22,17 +22,16 @@ words) and some tiny ones. There every term gets Lucene's always-positive idf,
 
 from __future__ import annotations
 
-import math
-import threading
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-from rank_bm25 import BM25Okapi
 
+from index.okapi import average_idf, okapi_idf, reference_model
 from index.state import State, load_arrays, require, save_arrays, strings_state
+from index.top_k import kth_largest, ranked, reference_top, thread_buffer, union
 
 __all__ = ["BM25", "BOUNDED_FROM", "reference_model", "reference_top"]
 
@@ -49,43 +48,12 @@ _CHUNK = 1 << 18  # postings per step of the weight computation (bounds temporar
 _SAVED = {"_starts": np.int64, "_passages": np.int32, "_weights": np.float64}
 
 
-def reference_model(
-    corpus: Sequence[Sequence[str]], k1: float = 1.5, b: float = 0.75, epsilon: float = 0.25
-) -> BM25Okapi:
-    """rank-bm25's own BM25Okapi over `corpus`, for comparisons (benchmarks and tests)."""
-    # No `tokenizer=`: rank-bm25 would start a process pool for it.
-    return BM25Okapi(corpus, k1=k1, b=b, epsilon=epsilon)
-
-
-def reference_top(scores: Scores, k: int = 10) -> list[tuple[int, float]]:
-    """The best k passages with a positive score, ties in corpus order (the exact contract)."""
-    matched = np.flatnonzero(scores > 0)
-    order = matched[np.lexsort((matched, -scores[matched]))][:k]
-    return [(int(i), float(scores[i])) for i in order]
-
-
 class _Vocabulary(dict[str, int]):
     """Term -> column, numbering new terms as they are first seen (rank-bm25's order)."""
 
     def __missing__(self, term: str) -> int:
         self[term] = column = len(self)
         return column
-
-
-def _average_idf(df: Sequence[int], size: int) -> float:
-    """rank-bm25's average idf, before its floor: not positive in a degenerate corpus."""
-    idf = [math.log(size - n + 0.5) - math.log(n + 0.5) for n in df]
-    return sum(idf) / len(idf) if idf else 0.0
-
-
-def _okapi_idf(df: Sequence[int], size: int, epsilon: float) -> list[float]:
-    """BM25Okapi._calc_idf, step for step (math.log, summed in vocabulary order); Lucene's idf
-    in a degenerate corpus, where rank-bm25's would let nothing score above zero."""
-    idf = [math.log(size - n + 0.5) - math.log(n + 0.5) for n in df]
-    average = sum(idf) / len(idf) if idf else 0.0  # the sum in rank-bm25's order
-    if average <= 0:
-        return [math.log(1 + (size - n + 0.5) / (n + 0.5)) for n in df]
-    return [epsilon * average if value < 0 else value for value in idf]
 
 
 class BM25:
@@ -129,8 +97,8 @@ class BM25:
         doc_len = np.frombuffer(lengths, dtype=np.int32).astype(np.float64)
         avgdl = float(doc_len.sum()) / self.size if self.size else 1.0
         # Whether rank-bm25's idf is replaced by Lucene's (see the module text).
-        self.degenerate = self.size > 0 and _average_idf(df.tolist(), self.size) <= 0
-        idf = np.repeat(_okapi_idf(df.tolist(), self.size, epsilon), df)  # per sorted posting
+        self.degenerate = self.size > 0 and average_idf(df.tolist(), self.size) <= 0
+        idf = np.repeat(okapi_idf(df.tolist(), self.size, epsilon), df)  # per sorted posting
         self._weights = np.empty(len(order))
         for start in range(0, len(order), _CHUNK):
             end = start + _CHUNK
@@ -248,14 +216,14 @@ class BM25:
         if self.size < self.bounded_from:  # ranking every match is cheaper than narrowing them
             scores = self.scores(terms)
             matched = np.flatnonzero(scores > 0)
-            return _ranked(matched, scores[matched], k)
+            return ranked(matched, scores[matched], k)
         postings = [self._postings(term) for term in terms]
-        scores = _thread_buffer(self.size)
+        scores = thread_buffer(self.size)
         dense = False
         try:
             dense = self._accumulate(terms, postings, scores)
             pool = self._pool(terms, postings, scores, k, dense)
-            return _ranked(pool, scores[pool], k)
+            return ranked(pool, scores[pool], k)
         finally:
             if dense:
                 scores.fill(0.0)
@@ -292,11 +260,11 @@ class BM25:
         lists = [passages for passages, _ in postings]
         long_enough = [passages for passages in lists if len(passages) >= k]
         if not long_enough:  # fewer than k passages per term: only listed ones can score
-            return _union(lists)
+            return union(lists)
         # The k-th best score of any k passages bounds the k-th best of all from below:
         # those of the shortest list of k or more (the rarest term's, usually the strongest).
         some = min(long_enough, key=len)
-        bound = _kth_largest(scores[some], k)
+        bound = kth_largest(scores[some], k)
         if bound <= 0:
             return np.flatnonzero(scores > 0)
         if self._nonnegative:
@@ -326,36 +294,3 @@ class BM25:
                 return [lists[j] for j in sorted(weakest[count:])]
             total += best[i]
         return lists  # unreached: the best weights add up to at least any score
-
-
-def _union(lists: Iterable[NDArray[np.int32]]) -> NDArray[np.intp]:
-    """The passages of some posting lists, each once, in corpus order."""
-    return np.unique(np.concatenate([np.empty(0, np.intp), *lists]))
-
-
-def _kth_largest(values: Scores, k: int) -> float:
-    return float(np.partition(values, len(values) - k)[len(values) - k])
-
-
-def _ranked(passages: NDArray[np.intp], scores: Scores, k: int) -> list[tuple[int, float]]:
-    """The best k of `passages` with a positive score, by score then corpus order."""
-    keep = scores > 0
-    if np.count_nonzero(keep) > k:
-        # The k-th best score, then everything at least that good (ties included).
-        keep &= scores >= _kth_largest(scores[keep], k)
-    passages, scores = passages[keep], scores[keep]
-    order = np.lexsort((passages, -scores))[:k]
-    return list(zip(passages[order].tolist(), scores[order].tolist(), strict=True))
-
-
-_buffers = threading.local()
-
-
-def _thread_buffer(size: int) -> Scores:
-    """A zeroed array of `size` floats, this thread's own, to be zeroed again after use."""
-    # Answers are computed in several threads at once; a fresh array per query would
-    # cost more than the scoring itself at 100,000 passages (page faults on first write).
-    buffer: Scores | None = getattr(_buffers, "scores", None)
-    if buffer is None or len(buffer) < size:
-        buffer = _buffers.scores = np.zeros(size)
-    return buffer[:size]

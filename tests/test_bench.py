@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.measure.bench import time_end_to_end
+from bot.measure.bench_answers import time_end_to_end
 from bot.measure.synthetic import essay_questions, write_essays
 from index import PassageIndex, load_documents
 

@@ -17,8 +17,8 @@ from bot.measure.evaluation import (
     judge,
     load_questions,
     relevant_passages,
-    with_typos,
 )
+from bot.measure.typos import with_typos
 from index import Hit, PassageIndex, load_documents, normalize, split_sentences
 from tests.helpers import answerer_for
 
@@ -155,7 +155,7 @@ def test_other_essay_floors(essay: str, floors: dict[str, float]) -> None:
         assert getattr(metrics, name) >= floor, name
 
 
-# The held-out half with one slip of the keys in each question (bot.evaluation.with_typos):
+# The held-out half with one slip of the keys in each question (bot.measure.typos.with_typos):
 # floors at what is measured now (without respelling, session 4: S@1 0.77, 56% answered).
 TYPO_FLOORS = {
     "success_at_1": 0.88,

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 import bot.index_cache as cache
-from bot.index_cache import load_index, terminal_progress
+from bot.index_cache import load_index
+from bot.progress import terminal_progress
 
 
 def _count_builds(monkeypatch: pytest.MonkeyPatch) -> list[Path]:

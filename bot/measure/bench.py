@@ -7,9 +7,6 @@ import importlib
 import logging
 import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator, Sequence
@@ -17,35 +14,29 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
 from bot.measure.synthetic import (
     Tokens,
-    essay_questions,
     synthetic_corpus,
     synthetic_queries,
     write_essays,
 )
 from index.bm25 import BM25, reference_model, reference_top
 
-if TYPE_CHECKING:
-    from bot.answering import Answerer
-    from index import PassageIndex
-
 __all__ = [
-    "EndToEnd",
-    "LoadTimes",
+    "ONE_THREAD_ENV",
     "Row",
+    "latencies",
+    "rank_bm25_search",
     "render_report",
     "render_table",
     "report",
     "rows_as_dicts",
     "run_benchmark",
-    "time_end_to_end",
-    "time_loading",
-    "time_shipped_essay",
+    "same_ranking",
 ]
 
 Query = TypeVar("Query", str, list[str])
@@ -55,7 +46,7 @@ CANDIDATES = 100  # what `PassageIndex.search` asks BM25 for
 BUILDS = 3
 # The sentence encoder's matrix products: one thread, so runs compare on a shared machine.
 BLAS_THREADS = 1
-_ONE_THREAD_ENV = {f"{n}_NUM_THREADS": str(BLAS_THREADS) for n in ("OPENBLAS", "OMP", "MKL")}
+ONE_THREAD_ENV = {f"{n}_NUM_THREADS": str(BLAS_THREADS) for n in ("OPENBLAS", "OMP", "MKL")}
 
 
 @dataclass(frozen=True)
@@ -89,7 +80,8 @@ def _peak_mb(build: Callable[[], object]) -> float:
     return peak / 2**20
 
 
-def _latencies(search: Callable[[Query], object], queries: Sequence[Query]) -> list[float]:
+def latencies(search: Callable[[Query], object], queries: Sequence[Query]) -> list[float]:
+    """Milliseconds `search` takes on each of `queries`."""
     times = []
     for query in queries:
         start = time.perf_counter()
@@ -114,14 +106,14 @@ def _row(
         builds.append(time.perf_counter() - start)
         if len(builds) < BUILDS:
             del model
-    times = _latencies(partial(search, model), queries)
+    times = latencies(partial(search, model), queries)
     del model
     peak = _peak_mb(build)
     p99 = float(np.percentile(times, 99))
     return Row(name, len(corpus), min(builds), statistics.median(times), p99, peak, exact)
 
 
-def _rank_bm25_search(model: Any, query: list[str]) -> object:
+def rank_bm25_search(model: Any, query: list[str]) -> object:
     """Scores then a sort, the way rank-bm25's README (get_top_n) ranks."""
     return np.argsort(model.get_scores(query))[::-1][:TOP]
 
@@ -167,7 +159,7 @@ def run_benchmark(
                 corpus,
                 query_tokens,
                 partial(reference_model, corpus),
-                _rank_bm25_search,
+                rank_bm25_search,
             )
         )
         progress(f"essaybot on {size:,} passages")
@@ -180,7 +172,7 @@ def run_benchmark(
             for k in (TOP, CANDIDATES)
         }
         del scores
-        candidates = _latencies(partial(ours.top, k=CANDIDATES), query_tokens)
+        candidates = latencies(partial(ours.top, k=CANDIDATES), query_tokens)
         del ours
         row = _row(
             "essaybot", corpus, query_tokens, partial(BM25, corpus), _essaybot_search, exact[TOP]
@@ -233,117 +225,6 @@ def render_table(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
-@dataclass(frozen=True)
-class LoadTimes:
-    """Seconds from a seeds folder to the first answer, without and with the disk cache."""
-
-    passages: int
-    build_s: float
-    cached_build_s: float
-    cache_hit_s: float
-    first_answer_ms: float
-
-
-def time_loading(
-    seeds: Path, question: str = "What does the essay say?"
-) -> tuple[LoadTimes, PassageIndex]:
-    """Time loading a big seeds folder: plain build, build that writes the cache, cache hit."""
-    from bot.answering import DEFAULT_POLICY, Answerer
-    from bot.index_cache import load_index
-    from bot.similarity import best_similarity, model_words
-
-    with tempfile.TemporaryDirectory() as cache:
-        timings = []
-        for cache_dir in (None, Path(cache), Path(cache)):
-            start = time.perf_counter()
-            built = load_index(seeds, cache_dir)
-            timings.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        Answerer(built, DEFAULT_POLICY, best_similarity, english=model_words()).ask(question)
-        first = (time.perf_counter() - start) * 1000
-    plain, writing, hit = timings
-    return LoadTimes(len(built.passages), plain, writing, hit, first), built
-
-
-def time_shipped_essay(seeds: Path, questions: Sequence[str], runs: int = 10) -> dict[str, float]:
-    """Median cold `essaybot ask` wall time, and in-process answer latency (the Discord path)."""
-    from bot.answering import DEFAULT_POLICY, Answerer
-    from bot.similarity import best_similarity, load_model, model_words
-    from index import PassageIndex, load_documents
-
-    walls = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "bot", "ask", questions[0], "--seeds", str(seeds)],
-            check=True,
-            capture_output=True,
-            env={**os.environ, **_ONE_THREAD_ENV},
-        )
-        walls.append(time.perf_counter() - start)
-    load_model()
-    index = PassageIndex(load_documents(seeds))
-    answerer = Answerer(index, DEFAULT_POLICY, best_similarity, english=model_words())
-    # First pass: every question new (its vector, and the best passages' sentence vectors
-    # the first time, are computed); then the same questions again, from the caches.
-    first = _answer_times(answerer, questions)
-    again = _answer_times(answerer, list(questions) * 4)
-    return {
-        "cold_ask_median_s": statistics.median(walls),
-        "new_question_p50_ms": statistics.median(first),
-        "new_question_p99_ms": float(np.percentile(first, 99)),
-        "repeated_question_p50_ms": statistics.median(again),
-        "repeated_question_p99_ms": float(np.percentile(again, 99)),
-        "questions": len(first),
-    }
-
-
-@dataclass(frozen=True)
-class EndToEnd:
-    """Per new question over a big folder: `Answerer.ask` against naive rank-bm25."""
-
-    passages: int
-    questions: int
-    ask_p50_ms: float
-    ask_p99_ms: float
-    search_p50_ms: float  # PassageIndex.search alone, its part of `ask`
-    search_p99_ms: float
-    rank_bm25_questions: int
-    rank_bm25_p50_ms: float  # get_scores + a sort over the same passages' index terms
-    rank_bm25_p99_ms: float
-    speedup_p50: float  # rank_bm25_p50_ms / ask_p50_ms
-
-
-def time_end_to_end(built: PassageIndex, questions: int = 40, baseline: int = 20) -> EndToEnd:
-    """Time answering new questions (5 words of a random passage) against rank-bm25's ranking."""
-    from bot.answering import DEFAULT_POLICY, Answerer
-    from bot.similarity import best_similarity, model_words
-
-    asked = essay_questions([p.text for p in built.passages], questions + 1)
-    answerer = Answerer(built, DEFAULT_POLICY, best_similarity, english=model_words())
-    answerer.ask(asked.pop())  # loads the sentence model: a cost of the first answer only
-    ask = _answer_times(answerer, asked)
-    search = _latencies(partial(built.search, k=answerer.policy.top_k), asked)
-    okapi = reference_model([built.terms(f"{p.section}\n{p.text}") for p in built.passages])
-    naive = _latencies(
-        partial(_rank_bm25_search, okapi), [built.query(q) for q in asked[:baseline]]
-    )
-    del okapi
-    p50, naive_p50 = statistics.median(ask), statistics.median(naive)
-    return EndToEnd(
-        len(built.passages),
-        len(ask),
-        p50,
-        float(np.percentile(ask, 99)),
-        statistics.median(search),
-        float(np.percentile(search, 99)),
-        len(naive),
-        naive_p50,
-        float(np.percentile(naive, 99)),
-        naive_p50 / p50,
-    )
-
-
 @contextmanager
 def _blas_threads(count: int) -> Iterator[str]:
     """Numpy's BLAS limited to `count` threads (with threadpoolctl); what was set."""
@@ -356,15 +237,6 @@ def _blas_threads(count: int) -> Iterator[str]:
         yield str(count)
 
 
-def _answer_times(answerer: Answerer, questions: Sequence[str]) -> list[float]:
-    times = []
-    for question in questions:
-        start = time.perf_counter()
-        answerer.ask(question)
-        times.append((time.perf_counter() - start) * 1000)
-    return times
-
-
 def report(
     sizes: Sequence[int],
     queries: int,
@@ -374,6 +246,9 @@ def report(
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
     """Every figure of `essaybot bench`: the systems, big seeds end to end, the shipped essay."""
+    # Imported here: bench_answers uses this module's timing helpers.
+    from bot.measure.bench_answers import time_end_to_end, time_loading, time_shipped_essay
+
     with _blas_threads(BLAS_THREADS) as threads:
         figures: dict[str, Any] = {"machine": _machine(threads)}
         figures["rows"] = rows_as_dicts(run_benchmark(sizes, queries, progress))

@@ -5,11 +5,8 @@ from __future__ import annotations
 import difflib
 import json
 import math
-import random
-import re
-import string
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.answering import Answerer
@@ -25,7 +22,6 @@ __all__ = [
     "judge",
     "load_questions",
     "relevant_passages",
-    "with_typos",
 ]
 
 DEPTH = 10
@@ -275,34 +271,6 @@ def judge(
         answer_in_quote=mean([r.answer_in_quote for r in answerable if r.question.answer]),
         adversarial_declined=mean([not r.answered for r in unanswerable if r.question.adversarial]),
     )
-
-
-_LONG_WORD = re.compile(r"[A-Za-z]{6,}")
-
-
-def with_typos(questions: Sequence[EvalQuestion], seed: int = 0) -> list[EvalQuestion]:
-    """The questions, each with one slip of the keys in one of its longer words (seeded).
-
-    A slip drops a letter, swaps two, changes one or adds one, never the first or last
-    letter; a question with no word of six letters or more is left as it is.
-    """
-    rng = random.Random(seed)
-    slipped = []
-    for question in questions:
-        text = question.question
-        if words := list(_LONG_WORD.finditer(text)):
-            found = rng.choice(words)
-            word, i = found.group(), rng.randrange(1, len(found.group()) - 1)
-            letter = rng.choice([c for c in string.ascii_lowercase if c != word[i]])
-            slips = (
-                word[:i] + word[i + 1 :],  # dropped
-                word[:i] + word[i + 1] + word[i] + word[i + 2 :],  # swapped
-                word[:i] + letter + word[i + 1 :],  # changed
-                word[:i] + letter + word[i:],  # added
-            )
-            text = text[: found.start()] + rng.choice(slips) + text[found.end() :]
-        slipped.append(replace(question, question=text))
-    return slipped
 
 
 def relevant_passages(passages: Sequence[Passage], question: EvalQuestion) -> list[Passage]:

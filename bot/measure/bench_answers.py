@@ -1,0 +1,145 @@
+"""`essaybot bench`'s answer timings: loading big seeds, answering end to end, the shipped essay."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from bot.measure.bench import ONE_THREAD_ENV, latencies, rank_bm25_search
+from bot.measure.synthetic import essay_questions
+from index.bm25 import reference_model
+
+if TYPE_CHECKING:
+    from bot.answering import Answerer
+    from index import PassageIndex
+
+__all__ = ["EndToEnd", "LoadTimes", "time_end_to_end", "time_loading", "time_shipped_essay"]
+
+
+@dataclass(frozen=True)
+class LoadTimes:
+    """Seconds from a seeds folder to the first answer, without and with the disk cache."""
+
+    passages: int
+    build_s: float
+    cached_build_s: float
+    cache_hit_s: float
+    first_answer_ms: float
+
+
+def time_loading(
+    seeds: Path, question: str = "What does the essay say?"
+) -> tuple[LoadTimes, PassageIndex]:
+    """Time loading a big seeds folder: plain build, build that writes the cache, cache hit."""
+    from bot.answering import DEFAULT_POLICY, Answerer
+    from bot.index_cache import load_index
+    from bot.similarity import best_similarity, model_words
+
+    with tempfile.TemporaryDirectory() as cache:
+        timings = []
+        for cache_dir in (None, Path(cache), Path(cache)):
+            start = time.perf_counter()
+            built = load_index(seeds, cache_dir)
+            timings.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        Answerer(built, DEFAULT_POLICY, best_similarity, english=model_words()).ask(question)
+        first = (time.perf_counter() - start) * 1000
+    plain, writing, hit = timings
+    return LoadTimes(len(built.passages), plain, writing, hit, first), built
+
+
+def time_shipped_essay(seeds: Path, questions: Sequence[str], runs: int = 10) -> dict[str, float]:
+    """Median cold `essaybot ask` wall time, and in-process answer latency (the Discord path)."""
+    from bot.answering import DEFAULT_POLICY, Answerer
+    from bot.similarity import best_similarity, load_model, model_words
+    from index import PassageIndex, load_documents
+
+    walls = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "bot", "ask", questions[0], "--seeds", str(seeds)],
+            check=True,
+            capture_output=True,
+            env={**os.environ, **ONE_THREAD_ENV},
+        )
+        walls.append(time.perf_counter() - start)
+    load_model()
+    index = PassageIndex(load_documents(seeds))
+    answerer = Answerer(index, DEFAULT_POLICY, best_similarity, english=model_words())
+    # First pass: every question new (its vector, and the best passages' sentence vectors
+    # the first time, are computed); then the same questions again, from the caches.
+    first = _answer_times(answerer, questions)
+    again = _answer_times(answerer, list(questions) * 4)
+    return {
+        "cold_ask_median_s": statistics.median(walls),
+        "new_question_p50_ms": statistics.median(first),
+        "new_question_p99_ms": float(np.percentile(first, 99)),
+        "repeated_question_p50_ms": statistics.median(again),
+        "repeated_question_p99_ms": float(np.percentile(again, 99)),
+        "questions": len(first),
+    }
+
+
+@dataclass(frozen=True)
+class EndToEnd:
+    """Per new question over a big folder: `Answerer.ask` against naive rank-bm25."""
+
+    passages: int
+    questions: int
+    ask_p50_ms: float
+    ask_p99_ms: float
+    search_p50_ms: float  # PassageIndex.search alone, its part of `ask`
+    search_p99_ms: float
+    rank_bm25_questions: int
+    rank_bm25_p50_ms: float  # get_scores + a sort over the same passages' index terms
+    rank_bm25_p99_ms: float
+    speedup_p50: float  # rank_bm25_p50_ms / ask_p50_ms
+
+
+def time_end_to_end(built: PassageIndex, questions: int = 40, baseline: int = 20) -> EndToEnd:
+    """Time answering new questions (5 words of a random passage) against rank-bm25's ranking."""
+    from bot.answering import DEFAULT_POLICY, Answerer
+    from bot.similarity import best_similarity, model_words
+
+    asked = essay_questions([p.text for p in built.passages], questions + 1)
+    answerer = Answerer(built, DEFAULT_POLICY, best_similarity, english=model_words())
+    answerer.ask(asked.pop())  # loads the sentence model: a cost of the first answer only
+    ask = _answer_times(answerer, asked)
+    search = latencies(partial(built.search, k=answerer.policy.top_k), asked)
+    okapi = reference_model([built.terms(f"{p.section}\n{p.text}") for p in built.passages])
+    naive = latencies(partial(rank_bm25_search, okapi), [built.query(q) for q in asked[:baseline]])
+    del okapi
+    p50, naive_p50 = statistics.median(ask), statistics.median(naive)
+    return EndToEnd(
+        len(built.passages),
+        len(ask),
+        p50,
+        float(np.percentile(ask, 99)),
+        statistics.median(search),
+        float(np.percentile(search, 99)),
+        len(naive),
+        naive_p50,
+        float(np.percentile(naive, 99)),
+        naive_p50 / p50,
+    )
+
+
+def _answer_times(answerer: Answerer, questions: Sequence[str]) -> list[float]:
+    times = []
+    for question in questions:
+        start = time.perf_counter()
+        answerer.ask(question)
+        times.append((time.perf_counter() - start) * 1000)
+    return times

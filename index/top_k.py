@@ -1,0 +1,54 @@
+"""Top-k over a score array: the exact contract, and the steps `BM25.top` ranks with."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["kth_largest", "ranked", "reference_top", "thread_buffer", "union"]
+
+Scores = NDArray[np.float64]
+
+
+def reference_top(scores: Scores, k: int = 10) -> list[tuple[int, float]]:
+    """The best k passages with a positive score, ties in corpus order (the exact contract)."""
+    matched = np.flatnonzero(scores > 0)
+    order = matched[np.lexsort((matched, -scores[matched]))][:k]
+    return [(int(i), float(scores[i])) for i in order]
+
+
+def union(lists: Iterable[NDArray[np.int32]]) -> NDArray[np.intp]:
+    """The passages of some posting lists, each once, in corpus order."""
+    return np.unique(np.concatenate([np.empty(0, np.intp), *lists]))
+
+
+def kth_largest(values: Scores, k: int) -> float:
+    """The k-th largest of `values` (k at most their count)."""
+    return float(np.partition(values, len(values) - k)[len(values) - k])
+
+
+def ranked(passages: NDArray[np.intp], scores: Scores, k: int) -> list[tuple[int, float]]:
+    """The best k of `passages` with a positive score, by score then corpus order."""
+    keep = scores > 0
+    if np.count_nonzero(keep) > k:
+        # The k-th best score, then everything at least that good (ties included).
+        keep &= scores >= kth_largest(scores[keep], k)
+    passages, scores = passages[keep], scores[keep]
+    order = np.lexsort((passages, -scores))[:k]
+    return list(zip(passages[order].tolist(), scores[order].tolist(), strict=True))
+
+
+_buffers = threading.local()
+
+
+def thread_buffer(size: int) -> Scores:
+    """A zeroed array of `size` floats, this thread's own, to be zeroed again after use."""
+    # Answers are computed in several threads at once; a fresh array per query would
+    # cost more than the scoring itself at 100,000 passages (page faults on first write).
+    buffer: Scores | None = getattr(_buffers, "scores", None)
+    if buffer is None or len(buffer) < size:
+        buffer = _buffers.scores = np.zeros(size)
+    return buffer[:size]
