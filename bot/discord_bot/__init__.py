@@ -1,0 +1,23 @@
+"""The Discord front end: /ask, /sections, /section, /help and mentions. The only package
+importing discord."""
+
+from __future__ import annotations
+
+# Names outside __all__ stay importable from here, as before the split ("X as X" marks a
+# deliberate re-export): the texts tests compare replies with, the token errors the CLI
+# raises, serve and to_embeds.
+from bot.discord_bot._client import EssayBot
+from bot.discord_bot._replies import APOLOGY as APOLOGY
+from bot.discord_bot._replies import MAX_QUESTION, too_long
+from bot.discord_bot._replies import NO_EMBEDS as NO_EMBEDS
+from bot.discord_bot._replies import NOT_PERMITTED as NOT_PERMITTED
+from bot.discord_bot._replies import SHUTDOWN_APOLOGY as SHUTDOWN_APOLOGY
+from bot.discord_bot._replies import SHUTTING_DOWN as SHUTTING_DOWN
+from bot.discord_bot._replies import to_embeds as to_embeds
+from bot.discord_bot._run import BAD_TOKEN as BAD_TOKEN
+from bot.discord_bot._run import NO_TOKEN as NO_TOKEN
+from bot.discord_bot._run import DiscordUnreachable, run
+from bot.discord_bot._run import serve as serve
+from bot.discord_bot._views import ContentsPages
+
+__all__ = ["MAX_QUESTION", "ContentsPages", "DiscordUnreachable", "EssayBot", "run", "too_long"]

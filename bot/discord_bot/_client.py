@@ -1,0 +1,260 @@
+"""EssayBot: the discord.py client that answers mentions and backs the slash commands."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import discord
+from discord import app_commands
+
+from bot.answering import Answer, Answerer
+from bot.discord_bot._commands import _add_commands
+from bot.discord_bot._menus import add_menus
+from bot.discord_bot._replies import (
+    APOLOGY,
+    MAX_QUESTION,
+    MISSING_PERMISSIONS,
+    NO_EMBEDS,
+    NO_MENTIONS,
+    NOT_PERMITTED,
+    SHUTDOWN_APOLOGY,
+    SHUTTING_DOWN,
+    _named,
+    _reply,
+    _too_quick,
+    _try,
+    log,
+    to_embeds,
+    too_long,
+)
+from bot.embeds import SectionChoices, answer_message, answer_text, sections_messages
+from bot.in_flight import InFlight
+from bot.permission_notes import PermissionNotes
+from bot.question_log import LogError, QuestionLog
+from bot.settings import Settings
+from index import Document
+
+ANSWER_WORKERS = min(4, os.cpu_count() or 1)  # answering is mostly CPU-bound Python
+_MENTION = re.compile(r"<@!?(\d+)>")
+
+
+class UserCooldowns:
+    """At most `rate` questions per user in any `per` seconds, shared by /ask and mentions."""
+
+    def __init__(self, rate: int, per: float) -> None:
+        self.rate, self.per = rate, per
+        self._buckets: dict[int, app_commands.Cooldown] = {}
+
+    def retry_after(self, user_id: int) -> float | None:
+        """Seconds until the user may ask again, or None (and the question is counted)."""
+        now = time.monotonic()
+        if len(self._buckets) > 10_000:  # forget users whose window has passed
+            self._buckets = {k: c for k, c in self._buckets.items() if now - c._window < self.per}
+        bucket = self._buckets.setdefault(user_id, app_commands.Cooldown(self.rate, self.per))
+        return bucket.update_rate_limit(now)
+
+
+class EssayBot(discord.AutoShardedClient):
+    """Answers slash commands and mentions from one Answerer; asks for no privileged intent."""
+
+    def __init__(
+        self,
+        answerer: Answerer,
+        settings: Settings,
+        *,
+        sync: bool = False,
+        question_log: QuestionLog | None = None,
+    ) -> None:
+        # The bot has no voice: don't warn at start that voice libraries are missing.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        super().__init__(
+            intents=discord.Intents.default(),
+            allowed_mentions=NO_MENTIONS,
+            shard_count=settings.shard_count,
+            # None (the library's default) means every shard; its stub types only lists.
+            shard_ids=list(settings.shard_ids) or None,  # type: ignore[arg-type]
+        )
+        self.answerer = answerer
+        self.question_log = question_log
+        self.settings = settings
+        self.sync_globally = sync
+        self.cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
+        # Prepared once per index: a keystroke or a /sections then costs next to nothing.
+        self.section_choices = SectionChoices(self.documents)
+        self.contents_pages = sections_messages(self.documents)
+        self.contents_cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
+        # Answers get their own threads: the default pool also resolves host names for
+        # aiohttp, and a reply must never wait for an answer to finish.
+        self.answer_workers = ThreadPoolExecutor(ANSWER_WORKERS, thread_name_prefix="answer")
+        self.in_flight = InFlight()
+        self.permission_notes = PermissionNotes()
+        # Every command works in servers (guild install) and, installed to a user, anywhere.
+        self.tree = app_commands.CommandTree(
+            self,
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+            allowed_contexts=app_commands.AppCommandContext(
+                guild=True, dm_channel=True, private_channel=True
+            ),
+        )
+        self.tree.on_error = self.on_command_error  # type: ignore[method-assign]
+        _add_commands(self)
+        add_menus(self)
+
+    @property
+    def documents(self) -> tuple[Document, ...]:
+        """The essays answered from."""
+        return self.answerer.index.documents
+
+    async def setup_hook(self) -> None:
+        """Sync commands only when asked: to the development guild, or globally with --sync."""
+        if self.settings.guild_id is not None:
+            guild = discord.Object(id=self.settings.guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to guild %s", len(synced), guild.id)
+        if self.sync_globally:
+            synced = await self.tree.sync()
+            log.info("synced %d commands globally (may take up to an hour to appear)", len(synced))
+
+    async def on_ready(self) -> None:
+        """Log who we are once connected."""
+        log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
+
+    def refusal(self, user_id: int, channel_id: int | None) -> str | None:
+        """Why this user may not ask here now, or None."""
+        if self.in_flight.closing:
+            return SHUTTING_DOWN
+        allowed = self.settings.allowed_channels
+        if allowed and channel_id not in allowed:
+            return "I only answer in these channels: " + ", ".join(f"<#{c}>" for c in allowed)
+        return _too_quick(self.cooldowns.retry_after(user_id))
+
+    async def answer(self, question: str, user_id: int) -> list[discord.Embed]:
+        """The answer as embeds, found and rendered in a worker so the event loop never waits."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self.answer_workers, self.answer_embeds, question, user_id
+        )
+
+    def answer_embeds(self, question: str, user_id: int) -> list[discord.Embed]:
+        """The answer as embeds (blocking: call it from a worker thread)."""
+        answer = self.asked(question, user_id)
+        return to_embeds(answer_message(answer, with_document=len(self.documents) > 1))
+
+    def asked(self, question: str, user_id: int) -> Answer:
+        """The answer to `question`, appended to the question log when there is one
+        (blocking: call it from a worker thread)."""
+        answer = self.answerer.ask(question)
+        if self.question_log is not None:
+            try:
+                self.question_log.record_answer(
+                    answer, self.answerer.index, source="discord", user_id=user_id
+                )
+            except LogError:  # the answer matters more than its record
+                log.warning("could not log a question", exc_info=True)
+        return answer
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Answer a message that mentions the bot (or a direct message) as a reply."""
+        if message.author.bot or self.user is None:
+            return
+        direct = message.guild is None
+        if not direct and self.user not in message.mentions:
+            return
+        allowed = self.settings.allowed_channels
+        if allowed and message.channel.id not in allowed:
+            return
+        if self.permission_notes.refused(message.channel.id, "posts"):
+            return  # it would be refused again; logged when it was
+        question = _MENTION.sub(
+            lambda m: "" if int(m.group(1)) == self.user.id else m.group(0),  # type: ignore[union-attr]
+            message.content,
+        ).strip()
+        try:
+            if not question:
+                hint = "Ask me a question after the mention, or use /ask. /help explains more."
+                await message.reply(hint, allowed_mentions=NO_MENTIONS)
+                return
+            if len(question) > MAX_QUESTION:  # refused before any work, and not counted
+                await message.reply(too_long(question), allowed_mentions=NO_MENTIONS)
+                return
+            refusal = self.refusal(message.author.id, message.channel.id)
+            if refusal:
+                await message.reply(refusal, allowed_mentions=NO_MENTIONS)
+                return
+            with self.in_flight.track(
+                _named("mention", message.id, message.author.id, question),
+                lambda: _try(message.reply(SHUTDOWN_APOLOGY, allowed_mentions=NO_MENTIONS)),
+            ):
+                await self.reply_with_answer(message, question)
+        except discord.Forbidden as error:  # not even plain text: nothing can be said there
+            self.permission_notes.note(message.channel.id, "posts", error.text)
+        except Exception:
+            log.exception("answering a mention failed")
+            await _try(message.reply(APOLOGY, allowed_mentions=NO_MENTIONS))
+
+    async def plain_answer(self, question: str, user_id: int, note: str = "") -> str:
+        """The answer as plain text within 2,000 characters, computed off the event loop."""
+        several = len(self.documents) > 1
+        return await asyncio.to_thread(
+            lambda: answer_text(self.asked(question, user_id), with_document=several, note=note)
+        )
+
+    async def reply_with_answer(self, message: discord.Message, question: str) -> None:
+        """Reply with the answer's embeds, or in plain text where Discord refuses embeds."""
+        if self.permission_notes.refused(message.channel.id, "embeds"):
+            text = await self.plain_answer(question, message.author.id, NO_EMBEDS)
+            await message.reply(text, allowed_mentions=NO_MENTIONS)
+            return
+        try:
+            embeds = await self.answer(question, message.author.id)
+            await message.reply(embeds=embeds, allowed_mentions=NO_MENTIONS)
+        except discord.Forbidden as error:
+            if error.code != MISSING_PERMISSIONS:
+                raise
+            text = await self.plain_answer(question, message.author.id, NO_EMBEDS)
+            await message.reply(text, allowed_mentions=NO_MENTIONS)
+            # Only now is it known that Embed Links, not Send Messages, is missing.
+            self.permission_notes.note(message.channel.id, "embeds", error.text)
+
+    async def follow_up_with_answer(self, interaction: discord.Interaction, question: str) -> None:
+        """Follow up with the answer's embeds; where the bot may not embed, in plain text and
+        a note that only the asker sees, naming the permission."""
+        # Discord computes app_permissions for each interaction, channel overwrites included.
+        if interaction.app_permissions.embed_links:
+            try:
+                embeds = await self.answer(question, interaction.user.id)
+                await interaction.followup.send(embeds=embeds, allowed_mentions=NO_MENTIONS)
+                return
+            except discord.Forbidden as error:
+                if error.code != MISSING_PERMISSIONS:
+                    raise
+        self.permission_notes.note(interaction.channel_id or 0, "embeds", "no Embed Links here")
+        text = await self.plain_answer(question, interaction.user.id)
+        await interaction.followup.send(text, allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(NO_EMBEDS, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    async def shutdown(self, signal_name: str) -> None:
+        """Stop taking questions, give the answers in flight the grace period to finish,
+        apologise to the rest, then close."""
+        log.info("%s received: closing", signal_name)
+        await self.in_flight.drain(self.settings.shutdown_grace_seconds)
+        await self.close()
+
+    async def on_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """One place for command failures: log the traceback, apologise privately."""
+        original = getattr(error, "original", error)
+        if isinstance(original, discord.Forbidden):  # a permission: "try again" would mislead
+            self.permission_notes.note(interaction.channel_id or 0, "responses", original.text)
+            await _reply(interaction, NOT_PERMITTED)
+            return
+        log.error(
+            "command %s failed", interaction.command and interaction.command.name, exc_info=original
+        )
+        await _reply(interaction, APOLOGY)

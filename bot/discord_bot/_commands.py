@@ -1,0 +1,107 @@
+"""The slash commands /ask, /sections, /section and /help, added to an EssayBot's tree."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.discord_bot._replies import (
+    MAX_QUESTION,
+    NO_MENTIONS,
+    SHUTDOWN_APOLOGY,
+    _named,
+    _reply,
+    _send_messages,
+    _too_quick,
+    to_embeds,
+)
+from bot.discord_bot._views import ContentsPages
+from bot.embeds import help_message, section_messages
+from index import Document, Section, find_sections
+
+if TYPE_CHECKING:  # _client imports this module
+    from bot.discord_bot._client import EssayBot
+
+
+async def _send_contents(bot: EssayBot, interaction: discord.Interaction) -> None:
+    """The table of contents' first page, seen only by the asker, with buttons to turn pages."""
+    refusal = _too_quick(bot.contents_cooldowns.retry_after(interaction.user.id))
+    if refusal:
+        await _reply(interaction, refusal)
+        return
+    pages = bot.contents_pages
+    view = ContentsPages(pages) if len(pages) > 1 else discord.utils.MISSING
+    await interaction.response.send_message(
+        embeds=to_embeds(pages[0]), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
+    )
+
+
+def _resolve_section(documents: tuple[Document, ...], value: str) -> list[tuple[Document, Section]]:
+    """An autocomplete value ("#d.s") or a typed name (a unique prefix is enough)."""
+    match = re.fullmatch(r"#(\d+)\.(\d+)", value.strip())
+    if match:
+        d, s = int(match.group(1)), int(match.group(2))
+        if d < len(documents) and s < len(documents[d].sections):
+            return [(documents[d], documents[d].sections[s])]
+    return find_sections(documents, value)
+
+
+def _add_commands(bot: EssayBot) -> None:
+    tree = bot.tree
+
+    @tree.command(
+        name="ask", description="Ask a question; get verbatim, cited quotes from the essays"
+    )
+    @app_commands.describe(question=f"Your question, in up to {MAX_QUESTION} characters")
+    async def ask(
+        interaction: discord.Interaction, question: app_commands.Range[str, 1, MAX_QUESTION]
+    ) -> None:
+        refusal = bot.refusal(interaction.user.id, interaction.channel_id)
+        if refusal:
+            await _reply(interaction, refusal)
+            return
+        await interaction.response.defer(thinking=True)
+        with bot.in_flight.track(
+            _named("/ask", interaction.id, interaction.user.id, question),
+            lambda: _reply(interaction, SHUTDOWN_APOLOGY),
+        ):
+            await bot.follow_up_with_answer(interaction, question)
+
+    @tree.command(name="sections", description="The essays' table of contents")
+    async def sections(interaction: discord.Interaction) -> None:
+        await _send_contents(bot, interaction)
+
+    @tree.command(name="section", description="Read a whole section of the essays")
+    @app_commands.describe(name="The section's heading (start typing to pick one)")
+    async def section(interaction: discord.Interaction, name: str) -> None:
+        # A typed name is looked for in every heading (~10 ms on 1,000 essays): not on the loop.
+        found = await asyncio.to_thread(_resolve_section, bot.documents, name)
+        if len(found) != 1:
+            headings = ", ".join(f'"{s.heading}"' for _, s in found[:10])
+            text = (
+                f"{name!r} could be any of {headings}; pick one from the list."
+                if found
+                else f"No section is called {name!r}; /sections lists them."
+            )
+            await _reply(interaction, text)
+            return
+        await _send_messages(interaction, section_messages(*found[0]))
+
+    @section.autocomplete("name")
+    async def section_autocomplete(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=n, value=v) for n, v in bot.section_choices.matching(current)
+        ]
+
+    @tree.command(name="help", description="What essaybot does and how to ask it")
+    async def help_(interaction: discord.Interaction) -> None:
+        embeds = to_embeds(help_message(bot.documents, MAX_QUESTION))
+        await interaction.response.send_message(
+            embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )

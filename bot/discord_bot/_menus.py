@@ -1,0 +1,65 @@
+"""The message commands (context menus) "Ask essaybot" and "Find the source"."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.discord_bot._replies import (
+    MAX_QUESTION,
+    NO_MENTIONS,
+    _reply,
+    _too_quick,
+    to_embeds,
+    too_long,
+)
+from bot.embeds import source_message
+from bot.sources import find_source
+
+if TYPE_CHECKING:  # _client imports this module's caller
+    from bot.discord_bot._client import EssayBot
+
+MAX_QUOTATION = 1000  # characters of a message "Find the source" looks for
+
+
+def _unaskable(question: str) -> str | None:
+    """Why a message's text cannot be asked as a question, if it cannot."""
+    if not question:
+        return "That message has no text to ask about."
+    return too_long(question) if len(question) > MAX_QUESTION else None
+
+
+def add_menus(bot: EssayBot) -> None:
+    """Add both message commands to the bot's tree; their answers only the asker sees."""
+    tree = bot.tree
+
+    @tree.context_menu(name="Ask essaybot")
+    async def ask_about(interaction: discord.Interaction, message: discord.Message) -> None:
+        question = message.content.strip()
+        refusal = _unaskable(question) or bot.refusal(interaction.user.id, interaction.channel_id)
+        if refusal:
+            await _reply(interaction, refusal)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        embeds = await bot.answer(question, interaction.user.id)
+        await interaction.followup.send(embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @tree.context_menu(name="Find the source")
+    async def source_of(interaction: discord.Interaction, message: discord.Message) -> None:
+        quotation = message.content.strip()[:MAX_QUOTATION]
+        refusal = _too_quick(bot.cooldowns.retry_after(interaction.user.id))
+        if not quotation or refusal:
+            await _reply(interaction, refusal or "That message has no text to look for.")
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        several = len(bot.documents) > 1
+
+        def look_up() -> list[discord.Embed]:  # one search and a few passages read: a worker
+            found = find_source(bot.answerer.index, quotation)
+            return to_embeds(source_message(found, quotation, with_document=several))
+
+        loop = asyncio.get_running_loop()
+        embeds = await loop.run_in_executor(bot.answer_workers, look_up)
+        await interaction.followup.send(embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS)

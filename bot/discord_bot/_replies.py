@@ -1,0 +1,85 @@
+"""What the bot says: reply texts and limits, embeds, and best-effort ephemeral replies."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from bot.embeds import CONTENT_CHARS, EmbedSpec, clip
+
+log = logging.getLogger("bot.discord_bot")  # one logger for the package, named as before
+
+MAX_QUESTION = 300  # /ask's option limit; Discord enforces it in the client
+NO_MENTIONS = discord.AllowedMentions.none()
+COLOUR = discord.Colour.dark_teal()
+APOLOGY = "Sorry, something went wrong while answering. It has been logged; please try again."
+SHUTTING_DOWN = "essaybot is shutting down; please ask again in a minute."
+SHUTDOWN_APOLOGY = (
+    "Sorry, essaybot had to shut down before it could answer; please ask again in a minute."
+)
+NO_EMBEDS = "I can't post embeds here: ask a moderator to give me Embed Links."
+NOT_PERMITTED = (
+    "Discord refused my reply here: ask a moderator to give me View Channel, Send Messages "
+    "and Embed Links in this channel."
+)
+MISSING_PERMISSIONS = 50013  # Discord's error code for a permission the bot lacks
+
+
+def to_embeds(specs: list[EmbedSpec]) -> list[discord.Embed]:
+    """discord.Embed objects for specs that already respect every limit."""
+    embeds = []
+    for spec in specs:
+        embed = discord.Embed(title=spec.title, description=spec.description or None, colour=COLOUR)
+        if spec.footer:
+            embed.set_footer(text=spec.footer)
+        embeds.append(embed)
+    return embeds
+
+
+def too_long(question: str) -> str:
+    """The refusal of a mentioned question longer than /ask allows."""
+    return (
+        f"Please keep questions to {MAX_QUESTION} characters, as /ask does (that one has "
+        f"{len(question):,}); a few of the essays' own words work best."
+    )
+
+
+def _too_quick(wait: float | None) -> str | None:
+    return None if wait is None else f"You're asking quickly; please try again in {wait:.0f} s."
+
+
+def _named(kind: str, item_id: int, user_id: int, question: str) -> str:
+    """How an answer in flight is named in the log."""
+    return f"{kind} {item_id} from user {user_id} ({clip(question, 80)!r})"
+
+
+async def _try(coroutine: object) -> None:
+    """Await a best-effort send; a failure to apologise is only logged."""
+    try:
+        await coroutine  # type: ignore[misc]
+    except discord.HTTPException:
+        log.warning("could not send the apology", exc_info=True)
+
+
+async def _reply(interaction: discord.Interaction, text: str) -> None:
+    """An ephemeral text reply, whether or not the interaction was answered already."""
+    text = clip(text, CONTENT_CHARS)
+    if interaction.response.type is discord.InteractionResponseType.deferred_channel_message:
+        # A public "thinking…" is still showing, and the first follow-up would take its
+        # place publicly: remove it, so that the apology can be seen by the asker alone.
+        await _try(interaction.delete_original_response())
+    if interaction.response.is_done():
+        await _try(interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS))
+    else:
+        await _try(
+            interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        )
+
+
+async def _send_messages(interaction: discord.Interaction, messages: list[list[EmbedSpec]]) -> None:
+    """Answer with the first message, then follow up with the rest."""
+    first, *rest = messages
+    await interaction.response.send_message(embeds=to_embeds(first), allowed_mentions=NO_MENTIONS)
+    for message in rest:
+        await interaction.followup.send(embeds=to_embeds(message), allowed_mentions=NO_MENTIONS)

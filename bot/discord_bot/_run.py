@@ -1,0 +1,84 @@
+"""Running the bot: log in, serve until SIGINT or SIGTERM, and name start-up failures."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+
+import aiohttp
+import discord
+
+from bot.answering import Answerer
+from bot.discord_bot._client import EssayBot
+from bot.discord_bot._replies import log
+from bot.question_log import QuestionLog
+from bot.settings import Settings, SettingsError
+
+NO_TOKEN = (
+    "ESSAYBOT_DISCORD_TOKEN is not set; create a bot at https://discord.com/developers/"
+    "applications (Bot → Reset Token) and put the token in the environment or .env"
+)
+BAD_TOKEN = (
+    "Discord rejected ESSAYBOT_DISCORD_TOKEN; copy the bot's token again from "
+    "https://discord.com/developers/applications (Bot → Reset Token)"
+)
+UNREACHABLE = "cannot reach Discord ({reason}); check the network connection, then start it again"
+
+
+class DiscordUnreachable(Exception):
+    """Discord could not be reached at start; the message names the problem."""
+
+
+async def serve(bot: EssayBot, token: str) -> None:
+    """Log in and run until the bot is closed."""
+    async with bot:
+        await bot.start(token)
+
+
+async def _serve_until_stopped(bot: EssayBot, token: str) -> None:
+    """Serve; on SIGINT or SIGTERM close the connection cleanly instead of dying mid-reply."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        # Not on Windows, nor outside the main thread: there the default handling stays.
+        with contextlib.suppress(NotImplementedError, ValueError, RuntimeError):
+            loop.add_signal_handler(signum, _close, bot, signum)
+    await serve(bot, token)
+
+
+_closing: set[asyncio.Task[None]] = set()  # the loop holds tasks weakly
+
+
+def _close(bot: EssayBot, signum: int) -> None:
+    name = signal.Signals(signum).name
+    if bot.in_flight.closing:  # a second signal: stop waiting for the answers in flight
+        log.info("%s received again: apologising to the answers in flight now", name)
+        bot.in_flight.hurry()
+        return
+    bot.in_flight.closing = True  # refuse new questions from now on
+    task = asyncio.get_running_loop().create_task(bot.shutdown(name))
+    _closing.add(task)
+    task.add_done_callback(_closing.discard)
+
+
+def run(settings: Settings, answerer: Answerer, *, sync: bool) -> None:
+    """Run the bot until stopped; SettingsError for a missing or rejected token,
+    DiscordUnreachable when Discord cannot be reached at start."""
+    if settings.discord_token is None:
+        raise SettingsError(NO_TOKEN)
+    path = settings.question_log
+    question_log = QuestionLog(path, retention_days=settings.log_retention_days) if path else None
+    bot = EssayBot(answerer, settings, sync=sync, question_log=question_log)
+    try:
+        asyncio.run(_serve_until_stopped(bot, settings.discord_token.get_secret_value()))
+    except discord.LoginFailure:
+        raise SettingsError(BAD_TOKEN) from None
+    except discord.ConnectionClosed as error:
+        if error.code == 4004:  # the gateway's "authentication failed"
+            raise SettingsError(BAD_TOKEN) from None
+        raise
+    except (aiohttp.ClientConnectionError, TimeoutError) as error:
+        # Only the first connection gets here: once connected, discord.py reconnects itself.
+        reason = str(error) or type(error).__name__
+        raise DiscordUnreachable(UNREACHABLE.format(reason=reason)) from None
+    log.info("closed")
