@@ -27,6 +27,9 @@ from index import Document, PassageIndex, Section, load_documents
 from tests import fake_discord as fake
 from tests.helpers import SEEDS, answerer_for
 
+# End to end: the real client against the loopback fake Discord (the slow tier).
+pytestmark = pytest.mark.slow
+
 DEAD_END = "Why is the current format of Russia-Belarus relations a dead end?"
 NONE = {"parse": []}
 MENUS = {"Ask essaybot", "Find the source"}  # message commands
@@ -382,7 +385,6 @@ def test_reconnects_after_the_gateway_drops(point_at: Any, answerer: Answerer) -
     run(body())
 
 
-@pytest.mark.slow
 def test_load_200_asks_from_50_users(point_at: Any, answerer: Answerer) -> None:
     users, per_user = 50, 4
     questions = [DEAD_END, "Lukashenko", "Who would welcome Chinese investment?", "hello"]
@@ -451,7 +453,6 @@ def test_main_without_a_token(
     assert "ESSAYBOT_DISCORD_TOKEN is not set" in err and "developers/applications" in err
 
 
-@pytest.mark.slow
 def test_essaybot_discord_in_its_own_process(point_at: Any) -> None:
     """`essaybot discord` itself: logs in, syncs to the guild, answers, stops on SIGTERM."""
 

@@ -21,6 +21,9 @@ from tests import test_discord
 from tests.helpers import SEEDS
 from tests.test_discord import DEAD_END, NONE, ask, callbacks, followups, running
 
+# End to end: the real client against the loopback fake Discord (the slow tier).
+pytestmark = pytest.mark.slow
+
 point_at = test_discord.point_at  # the fixture, shared
 EMBED_LINKS = 1 << 14
 WAIT = 60  # seconds, at most, for the bot to act: the test machine may be busy
