@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 import signal
 import threading
 import time
@@ -262,7 +263,9 @@ def test_cooldown_refusal_is_ephemeral(point_at: Any, answerer: Answerer) -> Non
             await server.dispatch("INTERACTION_CREATE", again)
             (refusal,) = await server.wait_for(callbacks(server, again))
             assert refusal.body["type"] == 4 and refusal.body["data"]["flags"] == 64
-            assert "try again in 60 s" in refusal.body["data"]["content"]
+            # up to 60 s, less the time the first answer took on a busy machine
+            wait = re.search(r"try again in (\d+) s", refusal.body["data"]["content"])
+            assert wait and 30 <= int(wait.group(1)) <= 60
             await ask_and_wait(server, "Lukashenko", user_id="400000000000000999")  # others may
             mention = fake.message(f"<@{fake.BOT_ID}> Lukashenko")  # the same user, by mention
             await server.dispatch("MESSAGE_CREATE", mention)
