@@ -62,6 +62,7 @@ class Request:
     body: Any
     at: float
     status: int = 200
+    returned: Any = None  # what the fake answered (the message created, for a send)
 
 
 @dataclass
@@ -177,7 +178,10 @@ class FakeDiscord:
             await held.wait()
             if request.transport is None or request.transport.is_closing():
                 self.abandoned.append(record)
-        return _json(self._reply(request.method, path, body))
+        record.returned = self._reply(request.method, path, body)
+        if path.endswith("/threads"):  # Discord tells the bot about the thread it started
+            await self.dispatch("THREAD_CREATE", record.returned | {"newly_created": True})
+        return _json(record.returned)
 
     def _refusal(self, method: str, path: str, body: Any) -> dict[str, Any] | None:
         """Discord's 403 body when the bot lacks a permission for this request, or None."""
@@ -248,15 +252,20 @@ class FakeDiscord:
                 "interaction": {"id": interaction_id, "type": 2},
                 "resource": {"type": body["type"]},
             }
+        if match := re.fullmatch(r"channels/(\d+)/messages/(\d+)/threads", path):
+            # A thread started on a message has the message's id; the bot owns it.
+            started = thread(match.group(2), match.group(1), body["name"])
+            return started | {"owner_id": BOT_ID}
         if path.startswith(("webhooks/", "channels/")):
-            return self.message(body or {})
+            channel = path.split("/")[1] if path.startswith("channels/") else CHANNEL_ID
+            return self.message(body or {}, channel)
         return {}
 
-    def message(self, body: dict[str, Any]) -> dict[str, Any]:
+    def message(self, body: dict[str, Any], channel_id: str = CHANNEL_ID) -> dict[str, Any]:
         """The message object Discord would return for a sent message."""
         return {
             "id": snowflake(),
-            "channel_id": CHANNEL_ID,
+            "channel_id": channel_id,
             "author": BOT_USER,
             "content": body.get("content") or "",
             "timestamp": TIMESTAMP,
@@ -270,7 +279,7 @@ class FakeDiscord:
             "components": body.get("components") or [],
             "pinned": False,
             "type": 0,
-            "flags": 0,
+            "flags": body.get("flags") or 0,  # 64: ephemeral
         }
 
     async def wait_for(self, predicate: Any, count: int = 1, timeout: float = 10) -> list[Request]:
@@ -487,7 +496,8 @@ def interaction(
         "channel_id": channel_id,
         "channel": {
             "id": channel_id,
-            "type": 0,
+            "type": 11 if channel_id == THREAD_ID else 0,
+            "parent_id": CHANNEL_ID if channel_id == THREAD_ID else None,
             "guild_id": GUILD_ID,
             "name": "general",
             "position": 0,
@@ -537,15 +547,31 @@ def message(
     }
 
 
-def button_press(
-    custom_id: str, message: dict[str, Any], *, user_id: str = "400000000000000001"
-) -> dict[str, Any]:
+def button_press(custom_id: str, message: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """An INTERACTION_CREATE payload for a press of a button on `message`."""
-    pressed = interaction("", [], user_id=user_id)
+    pressed = interaction("", [], **kwargs)
     pressed["type"] = 3
     pressed["message"] = message
     pressed["data"] = {"custom_id": custom_id, "component_type": 2}
     return pressed
+
+
+def form_submit(
+    custom_id: str, values: dict[str, str], message: dict[str, Any], **kwargs: Any
+) -> dict[str, Any]:
+    """An INTERACTION_CREATE payload for a submitted modal (a form opened by a button on
+    `message`): each value in a text input inside a Label, as Discord sends them."""
+    submitted = interaction("", [], **kwargs)
+    submitted["type"] = 5
+    submitted["message"] = message
+    submitted["data"] = {
+        "custom_id": custom_id,
+        "components": [
+            {"type": 18, "id": n, "component": {"type": 4, "custom_id": k, "value": v}}
+            for n, (k, v) in enumerate(values.items(), start=1)
+        ],
+    }
+    return submitted
 
 
 def message_command(name: str, content: str, **kwargs: Any) -> dict[str, Any]:
