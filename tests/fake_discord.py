@@ -27,6 +27,7 @@ CHANNEL_ID = "300000000000000003"
 OTHER_CHANNEL_ID = "300000000000000004"
 THREAD_ID = "300000000000000005"  # a public thread in CHANNEL_ID
 TIMESTAMP = "2026-11-28T12:00:00.000000+00:00"
+EVERY_PERMISSION = (1 << 51) - 1  # threads' permissions are above bit 31
 
 _ids = itertools.count(500000000000000000)
 
@@ -410,7 +411,7 @@ def guild() -> dict[str, Any]:
             {
                 "id": GUILD_ID,
                 "name": "@everyone",
-                "permissions": "2147483647",
+                "permissions": str(EVERY_PERMISSION),
                 "position": 0,
                 "color": 0,
                 "hoist": False,
@@ -420,7 +421,7 @@ def guild() -> dict[str, Any]:
             }
         ],
         "channels": [channel(CHANNEL_ID, "general"), channel(OTHER_CHANNEL_ID, "random")],
-        "members": [],
+        "members": [_member(BOT_ID) | {"user": BOT_USER}],  # the bot itself: guild.me
         "threads": [thread(THREAD_ID, CHANNEL_ID, "questions")],
         "voice_states": [],
         "presences": [],
@@ -471,7 +472,7 @@ def _member(user_id: str) -> dict[str, Any]:
         "joined_at": TIMESTAMP,
         "deaf": False,
         "mute": False,
-        "permissions": "2147483647",
+        "permissions": str(EVERY_PERMISSION),
         "flags": 0,
     }
 
@@ -483,7 +484,7 @@ def interaction(
     user_id: str = "400000000000000001",
     channel_id: str = CHANNEL_ID,
     autocomplete: bool = False,
-    app_permissions: int = 2147483647,
+    app_permissions: int = EVERY_PERMISSION,
 ) -> dict[str, Any]:
     """An INTERACTION_CREATE payload for a slash command (or its autocomplete)."""
     return {

@@ -118,9 +118,9 @@ async def mention_target(bot: EssayBot, message: discord.Message) -> tuple[Send,
     earlier = ""
     if me is not None and isinstance(replied, discord.Message) and replied.author.id == me.id:
         earlier = earlier_question(replied)
-        guild = message.guild
-        in_channel = isinstance(channel, discord.TextChannel) and guild is not None
-        if earlier and in_channel and _may_thread(channel.permissions_for(guild.me)):  # type: ignore[union-attr]
+        member = message.guild.me if message.guild else None
+        in_channel = isinstance(channel, discord.TextChannel) and member is not None
+        if earlier and in_channel and _may_thread(channel.permissions_for(member)):  # type: ignore[arg-type]
             thread = await _thread_on(bot, replied, earlier)
             return thread.send, thread.id, earlier
     elif me is not None and isinstance(channel, discord.Thread) and channel.owner_id == me.id:

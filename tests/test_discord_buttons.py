@@ -1,0 +1,252 @@
+"""The answers' buttons and follow-ups, end to end: the real client against the fake Discord."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.answering import Answerer
+from bot.cli import main
+from bot.discord_bot._buttons import ALREADY, FORM, FORM_QUESTION, OLDER, THANKS
+from bot.question_log import QuestionLog
+from index import PassageIndex, load_documents
+from tests import fake_discord as fake
+from tests.fake_discord import Request
+from tests.helpers import ORCHARDS, answerer_for
+from tests.test_discord import DEAD_END, NONE, ask, callbacks, followups, point_at, run, running
+
+pytestmark = pytest.mark.slow
+__all__ = ["point_at"]  # the fixture, shared with test_discord
+
+EPHEMERAL = 64
+PUBLISHED = "https://example.org/orchards"
+
+
+async def answer_of(server: fake.FakeDiscord, question: str, **kwargs: Any) -> dict[str, Any]:
+    """/ask `question`; the answer message Discord created for the follow-up."""
+    interaction = ask(question, **kwargs)
+    await server.dispatch("INTERACTION_CREATE", interaction)
+    (followup,) = await server.wait_for(followups(interaction))
+    assert followup.body["allowed_mentions"] == NONE
+    return followup.returned  # type: ignore[no-any-return]
+
+
+def buttons(message: dict[str, Any]) -> dict[str, str]:
+    """Each button's label (or emoji) and custom id."""
+    found = [b for row in message["components"] for b in row["components"]]
+    return {b.get("label") or b["emoji"]["name"]: b["custom_id"] for b in found}
+
+
+async def press(
+    server: fake.FakeDiscord, custom_id: str, message: dict[str, Any], **kwargs: Any
+) -> tuple[Request, Request | None]:
+    """Press a button; the first response (checked to come before anything else the press
+    sent) and, after a defer, the follow-up."""
+    pressed = fake.button_press(custom_id, message, **kwargs)
+    await server.dispatch("INTERACTION_CREATE", pressed)
+    (callback,) = await server.wait_for(callbacks(server, pressed))
+    assert callback.body["type"] in (4, 5, 9)  # a message, "thinking…" or a form: at once
+    if callback.body["type"] != 5:
+        return callback, None
+    (followup,) = await server.wait_for(followups(pressed))
+    assert followup.at >= callback.at and followup.body["allowed_mentions"] == NONE
+    return callback, followup
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> Answerer:
+    """Answers from an essay published at PUBLISHED (its quotes carry deep links)."""
+    folder = tmp_path / "published"
+    folder.mkdir()
+    front = 'title: "Keeping an Orchard"'
+    text = ORCHARDS.replace(front, f"{front}\nurl: {PUBLISHED}")
+    (folder / "orchards.md").write_text(text, encoding="utf-8")
+    return answerer_for(PassageIndex(load_documents(folder)))
+
+
+def test_an_answer_carries_its_deep_link_and_buttons_that_answer_privately(
+    point_at: Any, published: Answerer, tmp_path: Path
+) -> None:
+    question_log = QuestionLog(tmp_path / "log.sqlite3", retention_days=30)
+
+    async def body() -> None:
+        limits = {"cooldown_rate": 10, "cooldown_seconds": 60}  # six presses by one user
+        async with running(point_at, published, question_log=question_log, **limits) as (
+            server,
+            _,
+        ):
+            answer = await answer_of(server, "When should apple trees be pruned?")
+            description = answer["embeds"][0]["description"]
+            assert f"]({PUBLISHED}#:~:text=Prune%20apple%20trees" in description
+            ids = buttons(answer)
+            assert list(ids) == ["In context", "More", "Ask a follow-up", "👍", "👎"]
+            assert all(len(i) <= 100 for i in ids.values())
+            shown, context = await press(server, ids["In context"], answer)
+            assert shown.body["data"]["flags"] == EPHEMERAL and context is not None
+            (paragraph,) = context.body["embeds"]
+            assert paragraph["title"] == '"Pruning", ¶1'
+            assert paragraph["description"] == (  # the quote and the rest of its paragraph
+                "Prune apple trees in winter, when they are dormant. "
+                "Remove crossing branches first."
+            )
+            assert context.body["flags"] == EPHEMERAL
+            _, more = await press(server, ids["More"], answer)
+            assert more is not None and more.body["flags"] == EPHEMERAL
+            titles = [e["title"] for e in more.body["embeds"]]
+            assert titles == ['"Planting", ¶1', '"Planting", ¶2']  # ranked after the quote
+            _, thanks = await press(server, ids["👎"], answer)
+            assert thanks is not None and thanks.body["content"] == THANKS
+            _, again = await press(server, ids["👍"], answer)  # the same user, the same answer
+            assert again is not None and again.body["content"] == ALREADY
+            assert again.body["flags"] == EPHEMERAL
+            _, other = await press(server, ids["👍"], answer, user_id="400000000000000777")
+            assert other is not None and other.body["content"] == THANKS
+            form, _ = await press(server, ids["Ask a follow-up"], answer)
+            assert form.body["type"] == 9 and form.body["data"]["custom_id"] == FORM
+            (label,) = form.body["data"]["components"]
+            assert label["component"]["custom_id"] == FORM_QUESTION
+
+    run(body())
+    (voted,) = question_log.gaps()
+    assert voted.question == "When should apple trees be pruned?" and voted.down_votes == 1
+
+
+def test_buttons_work_after_a_restart_and_know_when_the_essays_changed(
+    point_at: Any, answerer: Answerer, published: Answerer
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            answer = await answer_of(server, DEAD_END)
+        assert "👍" not in buttons(answer)  # no question log: no votes to record
+        async with running(point_at, answerer) as (server, _):  # a new process, same essays
+            _, context = await press(server, buttons(answer)["In context"], answer)
+            assert context is not None
+            assert [e["title"] for e in context.body["embeds"]] == [
+                '"Choosing between bad and bad", ¶4',
+                '"Choosing between bad and bad", ¶5',
+            ]
+            assert context.body["embeds"][0]["description"].startswith("With that in mind")
+        async with running(point_at, published) as (server, _):  # other essays now
+            refused, _ = await press(server, buttons(answer)["More"], answer)
+            assert refused.body["type"] == 4 and refused.body["data"]["content"] == OLDER
+            assert refused.body["data"]["flags"] == EPHEMERAL
+
+    run(body())
+
+
+def test_the_cooldown_applies_to_presses(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=1, cooldown_seconds=60) as (server, _):
+            answer = await answer_of(server, DEAD_END)
+            await press(server, buttons(answer)["In context"], answer)
+            refused, _ = await press(server, buttons(answer)["More"], answer)
+            assert refused.body["type"] == 4 and refused.body["data"]["flags"] == EPHEMERAL
+            assert "try again in" in refused.body["data"]["content"]
+            _, more = await press(server, buttons(answer)["More"], answer, user_id="400000000009")
+            assert more is not None and more.body["embeds"]  # others may
+
+    run(body())
+
+
+def test_a_follow_up_form_is_answered_in_a_thread_on_the_answer(
+    point_at: Any, answerer: Answerer
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            await press(server, buttons(answer)["Ask a follow-up"], answer)
+            submitted = fake.form_submit(FORM, {FORM_QUESTION: "And why?"}, answer)
+            await server.dispatch("INTERACTION_CREATE", submitted)
+            (defer,) = await server.wait_for(callbacks(server, submitted))
+            assert defer.body["type"] == 5 and defer.body["data"]["flags"] == EPHEMERAL
+            started = f"channels/{fake.CHANNEL_ID}/messages/{answer['id']}/threads"
+            (thread,) = await server.wait_for(lambda r: r.path == started)
+            assert thread.body["name"] == "Who would welcome Chinese investment?"
+            (posted,) = await server.wait_for(
+                lambda r: r.path == f"channels/{answer['id']}/messages"
+            )
+            (embed,) = posted.body["embeds"]
+            assert embed["title"] == "And why?"
+            assert embed["footer"]["text"].startswith(
+                'Read with the earlier question "Who would welcome Chinese investment?"'
+            )
+            assert "> " in embed["description"] and "¶2" in embed["description"]  # verbatim, cited
+            assert posted.body["allowed_mentions"] == NONE and posted.body["components"]
+            (note,) = await server.wait_for(followups(submitted))
+            assert note.body["content"] == f"Answered in the thread <#{answer['id']}>."
+            assert note.body["flags"] == EPHEMERAL
+
+    run(body())
+
+
+def test_a_reply_to_an_answer_and_a_mention_in_its_thread_are_follow_ups(
+    point_at: Any, answerer: Answerer
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=10) as (server, bot):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            reply = fake.message(f"<@{fake.BOT_ID}> What about the EU?")
+            reply["message_reference"] = {"message_id": answer["id"], "channel_id": fake.CHANNEL_ID}
+            reply["referenced_message"] = answer
+            await server.dispatch("MESSAGE_CREATE", reply)
+            in_thread = f"channels/{answer['id']}/messages"
+            (posted,) = await server.wait_for(lambda r: r.path == in_thread)
+            assert posted.body["embeds"][0]["title"] == "What about the EU?"
+            assert "Read with the earlier question" in posted.body["embeds"][0]["footer"]["text"]
+            assert bot.get_channel(int(answer["id"])) is not None  # the thread Discord announced
+            alone = "What does Moscow want?"  # stands alone: two terms the essays use
+            mention = fake.message(f"<@{fake.BOT_ID}> {alone}", channel_id=answer["id"])
+            await server.dispatch("MESSAGE_CREATE", mention)
+            second = (await server.wait_for(lambda r: r.path == in_thread, count=2))[1]
+            assert str(second.body["message_reference"]["message_id"]) == mention["id"]
+            assert second.body["embeds"][0]["title"] == alone
+            assert "earlier question" not in second.body["embeds"][0]["footer"]["text"]
+            short = fake.message(f"<@{fake.BOT_ID}> And why?", channel_id=answer["id"])
+            await server.dispatch("MESSAGE_CREATE", short)
+            third = (await server.wait_for(lambda r: r.path == in_thread, count=3))[2]
+            footer = third.body["embeds"][0]["footer"]["text"]
+            assert footer.startswith('Read with the earlier question "Who would welcome Chinese')
+
+    run(body())
+
+
+def test_ask_essaybot_answers_privately_with_buttons(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            interaction = fake.message_command("Ask essaybot", DEAD_END)
+            await server.dispatch("INTERACTION_CREATE", interaction)
+            (followup,) = await server.wait_for(followups(interaction))
+            answer = followup.returned
+            assert answer["flags"] == EPHEMERAL and "In context" in buttons(answer)
+            submitted = fake.form_submit(FORM, {FORM_QUESTION: "And Lukashenko?"}, answer)
+            await server.dispatch("INTERACTION_CREATE", submitted)
+            (defer,) = await server.wait_for(callbacks(server, submitted))
+            assert defer.body["data"]["flags"] == EPHEMERAL
+            (private,) = await server.wait_for(followups(submitted))  # no thread on it
+            assert private.body["flags"] == EPHEMERAL and private.body["embeds"]
+            assert not [r for r in server.requests if r.path.endswith("/threads")]
+
+    run(body())
+
+
+def test_feedback_and_unanswered_questions_reach_essaybot_gaps(
+    point_at: Any, answerer: Answerer, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "questions.sqlite3"  # where `essaybot gaps` looks in the tests
+    question_log = QuestionLog(path, retention_days=30)
+
+    async def body() -> None:
+        async with running(point_at, answerer, question_log=question_log) as (server, _):
+            answer = await answer_of(server, DEAD_END)
+            await press(server, buttons(answer)["👎"], answer)
+            await answer_of(server, "What is the weather in Minsk today?")
+
+    run(body())
+    question_log.close()
+    capsys.readouterr()
+    assert main(["gaps"]) == 0
+    out = capsys.readouterr().out
+    assert "1 asked, 1 not answered: minsk, today, weather" in out
+    assert "1 asked, 0 not answered, 1 voted down" in out and DEAD_END in out
