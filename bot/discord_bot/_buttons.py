@@ -140,7 +140,7 @@ class FollowUp(DynamicItem[Button[Any]], template=FOLLOW_UP):
         await _guarded(interaction, "Ask a follow-up", open_form())
 
 
-class Vote(DynamicItem[Button[Any]], template=VOTE + r"(?P<up>up|down):(?P<id>\d{1,18})"):
+class Vote(DynamicItem[Button[Any]], template=VOTE + r"(?P<up>up|down):(?P<id>\d{1,19})"):
     """👍 or 👎 on an answer, recorded in the question log once per user and answer."""
 
     def __init__(self, up: bool, question_id: int) -> None:

@@ -1,0 +1,152 @@
+"""What the answers' buttons carry and show, and how follow-ups are read (no Discord)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.answer_buttons import (
+    CUSTOM_ID_CHARS,
+    MORE_PASSAGES,
+    PassageKeys,
+    context_message,
+    more_message,
+)
+from bot.answering import Answerer
+from bot.discord_bot._buttons import KEYS_AFTER, answer_view
+from bot.embeds import (
+    DESCRIPTION_CHARS,
+    EMBEDS_PER_MESSAGE,
+    FOOTER_CHARS,
+    MESSAGE_CHARS,
+    TITLE_CHARS,
+    EmbedSpec,
+)
+from bot.follow_up import STAND_ALONE_TERMS, read_with, stands_alone, unescaped
+from bot.markup import escape
+from index import Document, Passage, PassageIndex, Section, load_documents
+
+DEAD_END = "Why is the current format of Russia-Belarus relations a dead end?"
+
+
+def within_limits(specs: list[EmbedSpec]) -> bool:
+    return (
+        len(specs) <= EMBEDS_PER_MESSAGE
+        and sum(map(len, specs)) <= MESSAGE_CHARS
+        and all(
+            len(s.title) <= TITLE_CHARS
+            and len(s.description) <= DESCRIPTION_CHARS
+            and len(s.footer) <= FOOTER_CHARS
+            for s in specs
+        )
+    )
+
+
+def test_keys_name_the_quoted_and_the_next_ranked_passages(answerer: Answerer) -> None:
+    keys = PassageKeys(answerer.index)
+    answer = answerer.ask(DEAD_END)
+    carried = keys.for_answer(answer, 7, KEYS_AFTER)
+    quoted = keys.find(".".join(carried.quoted))
+    assert quoted is not None
+    assert [p.id for p in quoted] == list(dict.fromkeys(q.passage.id for q in answer.quotes))
+    following = keys.find(".".join(carried.following))
+    assert following is not None and len(following) == MORE_PASSAGES
+    ranked = [h.passage.id for h in answer.hits if h.passage not in quoted]
+    assert [p.id for p in following] == ranked[:MORE_PASSAGES]
+    assert carried.question_id == 7
+
+
+def test_a_changed_passage_or_a_bad_key_is_not_found(answerer: Answerer, tmp_path: Path) -> None:
+    keys = PassageKeys(answerer.index)
+    first = keys.key(answerer.index.passages[0])
+    changed = [replace(d, sections=d.sections[::-1]) for d in answerer.index.documents]
+    assert PassageKeys(PassageIndex(changed)).find(first) is None
+    assert keys.find(first) == [answerer.index.passages[0]]
+    for bad in ["", "x-00", "99999-0000", f"{first}.", first.split("-")[0] + "-zzzz"]:
+        assert keys.find(bad) is None
+
+
+def test_keys_stop_before_a_custom_id_would_pass_100_characters(answerer: Answerer) -> None:
+    keys = PassageKeys(answerer.index)
+    answer = answerer.ask(DEAD_END)
+    for prefix in (KEYS_AFTER, 80, 95, CUSTOM_ID_CHARS):
+        carried = keys.for_answer(answer, None, prefix)
+        for carried_keys in (carried.quoted, carried.following):
+            assert prefix + len(".".join(carried_keys)) <= CUSTOM_ID_CHARS
+    assert keys.for_answer(answer, None, CUSTOM_ID_CHARS).quoted == ()
+    view = answer_view(keys.for_answer(answer, 2**63 - 1, KEYS_AFTER))  # SQLite's largest id
+    items: list[Any] = view.children
+    assert len(items) == 5
+    for item in items:  # a press is recognised only by a custom id its template matches whole
+        assert len(item.custom_id) <= CUSTOM_ID_CHARS
+        assert item.template.fullmatch(item.custom_id)
+
+
+def test_in_context_is_the_whole_of_a_split_paragraph() -> None:
+    long = " ".join(f"Sentence number {n} about rivers." for n in range(120))
+    document = Document("Rivers", "rivers", (Section("Flow", ("Short one.", long, "After.")),))
+    index = PassageIndex([document], max_passage_words=100)
+    parts = [p for p in index.passages if p.paragraph == 2]
+    assert len(parts) > 2
+    keys = PassageKeys(index)
+    for part in parts:
+        assert keys.paragraph(part) == long
+    (shown,) = context_message(keys, [parts[1]], with_document=False)
+    assert shown.title == '"Flow", ¶2' and shown.description.startswith("Sentence number 0 ")
+    assert keys.paragraph(index.passages[0]) == "Short one."
+
+
+@given(st.lists(st.text(min_size=0, max_size=9000), min_size=1, max_size=MORE_PASSAGES))
+def test_what_presses_show_fits_one_message(texts: list[str]) -> None:
+    passages = [
+        Passage(f"d/s/{n}", "D" * 300, "S" * 300, n, text) for n, text in enumerate(texts, 1)
+    ]
+    assert within_limits(more_message(passages, with_document=True))
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "alone"),
+    [
+        ("Why?", False),  # no term at all
+        ("And China?", False),  # one term
+        ("What about the weather and dragons?", False),  # terms the essays never use
+        ("What does Moscow want?", True),
+        ("Who would welcome Chinese investment?", True),
+    ],
+)
+def test_a_follow_up_stands_alone_with_two_essay_terms(
+    answerer: Answerer, follow_up: str, alone: bool
+) -> None:
+    index = answerer.index
+    assert STAND_ALONE_TERMS == 2
+    assert stands_alone(follow_up, index) is alone
+    read = read_with(follow_up, "Who would welcome Chinese investment?", index, 1000)
+    assert read == (follow_up if alone else f"{follow_up} Who would welcome Chinese investment?")
+    assert read_with(follow_up, "", index, 1000) == follow_up  # nothing to read it with
+
+
+def test_a_short_follow_up_is_answered_from_the_earlier_question(answerer: Answerer) -> None:
+    index = answerer.index
+    alone = answerer.ask("And why?")
+    read = answerer.ask(read_with("And why?", "Who would welcome Chinese investment?", index, 1000))
+    assert not alone.answered and read.answered
+    assert "would welcome Chinese investment" in read.quotes[0].text
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="\u200b"), max_size=300))
+def test_a_question_is_read_back_from_its_escaped_title(text: str) -> None:
+    if "://" not in text:  # links are left unescaped, so a backslash in one stays
+        assert unescaped(escape(text)) == text
+
+
+def test_a_question_with_markdown_and_mentions_is_read_back(tmp_path: Path) -> None:
+    question = "Is *Minsk* <@123> @everyone # the_end - 1. [ok]?"
+    assert unescaped(escape(question)) == question
+    (tmp_path / "e.txt").write_text("Title\nMinsk ends here.\n", encoding="utf-8")
+    index = PassageIndex(load_documents(tmp_path))
+    assert index.query(unescaped(escape(question))) == index.query(question)
