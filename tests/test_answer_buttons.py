@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import discord
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,6 +21,8 @@ from bot.answer_buttons import (
     more_message,
 )
 from bot.answering import Answerer
+from bot.discord_bot import EssayBot, to_embeds
+from bot.discord_bot._answers import make_reply
 from bot.discord_bot._buttons import KEYS_AFTER, answer_view
 from bot.embeds import (
     DESCRIPTION_CHARS,
@@ -29,7 +34,10 @@ from bot.embeds import (
 )
 from bot.follow_up import STAND_ALONE_TERMS, read_with, stands_alone, unescaped
 from bot.markup import escape
+from bot.question_log import QuestionLog
+from bot.settings import Settings
 from index import Document, Passage, PassageIndex, Section, load_documents
+from tests.helpers import ROOT
 
 DEAD_END = "Why is the current format of Russia-Belarus relations a dead end?"
 
@@ -150,3 +158,49 @@ def test_a_question_with_markdown_and_mentions_is_read_back(tmp_path: Path) -> N
     (tmp_path / "e.txt").write_text("Title\nMinsk ends here.\n", encoding="utf-8")
     index = PassageIndex(load_documents(tmp_path))
     assert index.query(unescaped(escape(question))) == index.query(question)
+
+
+def _shown(embeds: list[discord.Embed], view: discord.ui.View | None = None) -> str:
+    """Embeds as the README draws them: a bar, lines wrapped at 88 columns, then buttons."""
+    lines = []
+    for embed in embeds:
+        texts = [embed.title or "", *(embed.description or "").split("\n"), embed.footer.text or ""]
+        for text in texts:
+            quote = "> " if text.startswith("> ") else ""
+            wrapped = textwrap.wrap(text.removeprefix(quote), 84 - len(quote)) or [""]
+            lines += [f"┃ {quote}{part}" for part in wrapped]
+    if view is not None:
+        items: list[Any] = view.children
+        lines.append(" ".join(f"[{item.item.label or item.item.emoji}]" for item in items))
+    return "\n".join(lines)
+
+
+def discord_example(answerer: Answerer, log: QuestionLog, question: str, follow_up: str) -> str:
+    """The README's Discord example, made by the code the bot runs: an answer with its
+    buttons, what In context shows, and a follow-up read with the question."""
+    bot = EssayBot(answerer, Settings(_env_file=None), question_log=log)
+    reply = make_reply(bot, question, 1)
+    quoted = bot.passage_keys.find(".".join(reply.keys.quoted))
+    assert quoted is not None
+    context = to_embeds(context_message(bot.passage_keys, quoted, with_document=False))
+    follow = make_reply(bot, follow_up, 1, earlier=question)
+    return "\n\n".join(
+        [
+            f"/ask question: {question}",
+            _shown(list(reply.embeds), reply.view()),
+            "In context (only you see it):",
+            _shown(context),
+            f"Ask a follow-up: {follow_up}   (answered in a thread on the answer)",
+            _shown(list(follow.embeds), follow.view()),
+        ]
+    )
+
+
+def test_the_readme_shows_what_the_bot_sends(answerer: Answerer, tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("<!-- buttons example -->\n```\n")[1].split("```")[0]
+    question, follow_up = re.findall(
+        r"^(?:/ask question|Ask a follow-up): (.+?)(?:   \(|$)", shown, re.M
+    )
+    log = QuestionLog(tmp_path / "log.sqlite3", retention_days=1)
+    assert shown == discord_example(answerer, log, question, follow_up) + "\n"
