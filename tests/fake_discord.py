@@ -87,6 +87,7 @@ class FakeDiscord:
         # message refused in these channels or threads, with this error code.
         self.refuse_embeds: set[str] = set()
         self.refuse_posts: dict[str, int] = {}
+        self.refuse_threads = False  # starting a thread is refused (Missing Permissions)
         self.abandoned: list[Request] = []  # held requests the bot gave up waiting for
         self._held: dict[str, asyncio.Event] = {}
         self._channel_of: dict[str, str] = {}  # interaction token -> its channel
@@ -188,6 +189,8 @@ class FakeDiscord:
         """Discord's 403 body when the bot lacks a permission for this request, or None."""
         if method != "POST":
             return None
+        if path.endswith("/threads") and self.refuse_threads:
+            return {"message": "Missing Permissions", "code": 50013}
         if path.startswith(("webhooks/", "interactions/")):  # the token is the third part
             channel = self._channel_of.get(path.split("/")[2], "")
             body = body.get("data", body) if path.endswith("/callback") else body

@@ -212,6 +212,32 @@ def test_a_reply_to_an_answer_and_a_mention_in_its_thread_are_follow_ups(
     run(body())
 
 
+def test_where_no_thread_can_be_started_a_follow_up_is_still_answered(
+    point_at: Any, answerer: Answerer
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=10) as (server, _):
+            server.refuse_threads = True  # Discord says no, though the permissions said yes
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            submitted = fake.form_submit(FORM, {FORM_QUESTION: "And why?"}, answer)
+            await server.dispatch("INTERACTION_CREATE", submitted)
+            (private,) = await server.wait_for(followups(submitted))
+            assert private.body["flags"] == EPHEMERAL
+            assert private.body["embeds"][0]["title"] == "And why?"
+            reply = fake.message(f"<@{fake.BOT_ID}> And why?")
+            reply["message_reference"] = {"message_id": answer["id"], "channel_id": fake.CHANNEL_ID}
+            reply["referenced_message"] = answer
+            await server.dispatch("MESSAGE_CREATE", reply)
+            in_channel = f"channels/{fake.CHANNEL_ID}/messages"
+            (replied,) = await server.wait_for(lambda r: r.path == in_channel)
+            assert str(replied.body["message_reference"]["message_id"]) == reply["id"]
+            assert replied.body["embeds"][0]["footer"]["text"].startswith("Read with the earlier")
+            refused = [r for r in server.requests if r.path.endswith("/threads")]
+            assert [r.status for r in refused] == [403, 403]
+
+    run(body())
+
+
 def test_ask_essaybot_answers_privately_with_buttons(point_at: Any, answerer: Answerer) -> None:
     async def body() -> None:
         async with running(point_at, answerer) as (server, _):

@@ -34,7 +34,10 @@ OLDER = (
     "ask again with /ask for an answer from the essays as they are now."
 )
 THANKS = "Thanks for the feedback! It is kept (anonymously) to show what the essays miss."
-ALREADY = "You have already given feedback on this answer: one vote per answer."
+ALREADY = (
+    "Your feedback on this answer is already counted (one vote per person), or the answer "
+    "is too old to vote on."
+)
 NO_LOG = "Thanks! This bot keeps no question log, so votes are not recorded."
 
 Shown = Callable[["EssayBot", list[Passage]], list[EmbedSpec]]

@@ -20,6 +20,7 @@ from bot.discord_bot._replies import (
     SHUTDOWN_APOLOGY,
     _named,
     _reply,
+    log,
 )
 from bot.follow_up import unescaped
 from bot.markup import clip
@@ -99,7 +100,12 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
                 bot, interaction, question, earlier=earlier, ephemeral=ephemeral
             )
             return
-        thread = await _thread_on(bot, message, earlier)
+        try:
+            thread = await _thread_on(bot, message, earlier)
+        except discord.HTTPException:  # e.g. the channel's permissions changed: answer here
+            log.warning("could not start a thread for a follow-up", exc_info=True)
+            await follow_up_with_answer(bot, interaction, question, earlier=earlier, ephemeral=True)
+            return
         await post_answer(bot, thread.send, thread.id, question, interaction.user.id, earlier)
         await interaction.followup.send(
             f"Answered in the thread {thread.mention}.",
@@ -121,8 +127,12 @@ async def mention_target(bot: EssayBot, message: discord.Message) -> tuple[Send,
         member = message.guild.me if message.guild else None
         in_channel = isinstance(channel, discord.TextChannel) and member is not None
         if earlier and in_channel and _may_thread(channel.permissions_for(member)):  # type: ignore[arg-type]
-            thread = await _thread_on(bot, replied, earlier)
-            return thread.send, thread.id, earlier
+            try:
+                thread = await _thread_on(bot, replied, earlier)
+            except discord.HTTPException:  # not a reason to leave the question unanswered
+                log.warning("could not start a thread for a follow-up", exc_info=True)
+            else:
+                return thread.send, thread.id, earlier
     elif me is not None and isinstance(channel, discord.Thread) and channel.owner_id == me.id:
         earlier = channel.name
     return message.reply, channel.id, earlier
