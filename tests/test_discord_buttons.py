@@ -55,6 +55,14 @@ async def press(
     return callback, followup
 
 
+def replying_to(answer: dict[str, Any], text: str) -> dict[str, Any]:
+    """A MESSAGE_CREATE payload replying to `answer` (which pings the bot, as by default)."""
+    reply = fake.message(f"<@{fake.BOT_ID}> {text}")
+    reply["message_reference"] = {"message_id": answer["id"], "channel_id": fake.CHANNEL_ID}
+    reply["referenced_message"] = answer
+    return reply
+
+
 @pytest.fixture
 def published(tmp_path: Path) -> Answerer:
     """Answers from an essay published at PUBLISHED (its quotes carry deep links)."""
@@ -187,9 +195,7 @@ def test_a_reply_to_an_answer_and_a_mention_in_its_thread_are_follow_ups(
     async def body() -> None:
         async with running(point_at, answerer, cooldown_rate=10) as (server, bot):
             answer = await answer_of(server, "Who would welcome Chinese investment?")
-            reply = fake.message(f"<@{fake.BOT_ID}> What about the EU?")
-            reply["message_reference"] = {"message_id": answer["id"], "channel_id": fake.CHANNEL_ID}
-            reply["referenced_message"] = answer
+            reply = replying_to(answer, "What about the EU?")
             await server.dispatch("MESSAGE_CREATE", reply)
             in_thread = f"channels/{answer['id']}/messages"
             (posted,) = await server.wait_for(lambda r: r.path == in_thread)
@@ -224,9 +230,7 @@ def test_where_no_thread_can_be_started_a_follow_up_is_still_answered(
             (private,) = await server.wait_for(followups(submitted))
             assert private.body["flags"] == EPHEMERAL
             assert private.body["embeds"][0]["title"] == "And why?"
-            reply = fake.message(f"<@{fake.BOT_ID}> And why?")
-            reply["message_reference"] = {"message_id": answer["id"], "channel_id": fake.CHANNEL_ID}
-            reply["referenced_message"] = answer
+            reply = replying_to(answer, "And why?")
             await server.dispatch("MESSAGE_CREATE", reply)
             in_channel = f"channels/{fake.CHANNEL_ID}/messages"
             (replied,) = await server.wait_for(lambda r: r.path == in_channel)
