@@ -24,6 +24,7 @@ from bot.answering import Answerer
 from bot.discord_bot import EssayBot, to_embeds
 from bot.discord_bot._answers import make_reply
 from bot.discord_bot._buttons import KEYS_AFTER, answer_view
+from bot.discord_bot._follow_ups import may_thread
 from bot.embeds import (
     DESCRIPTION_CHARS,
     EMBEDS_PER_MESSAGE,
@@ -204,3 +205,10 @@ def test_the_readme_shows_what_the_bot_sends(answerer: Answerer, tmp_path: Path)
     )
     log = QuestionLog(tmp_path / "log.sqlite3", retention_days=1)
     assert shown == discord_example(answerer, log, question, follow_up) + "\n"
+
+
+def test_the_invite_link_asks_for_what_follow_up_threads_need() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (value,) = set(re.findall(r"&permissions=(\d+)", readme))
+    granted = discord.Permissions(int(value))
+    assert may_thread(granted) and granted.embed_links and granted.send_messages

@@ -55,7 +55,8 @@ def earlier_question(message: discord.Message | None) -> str:
     return unescaped(first[2:-2]) if bold else ""
 
 
-def _may_thread(permissions: discord.Permissions) -> bool:
+def may_thread(permissions: discord.Permissions) -> bool:
+    """Whether these permissions let the bot start a thread and post in it."""
     return permissions.create_public_threads and permissions.send_messages_in_threads
 
 
@@ -88,7 +89,7 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
         and not ephemeral
         and isinstance(interaction.channel, discord.TextChannel)
         and bot.get_guild(interaction.guild_id or 0) is not None  # a member, not a user install
-        and _may_thread(interaction.app_permissions)
+        and may_thread(interaction.app_permissions)
     )
     await interaction.response.defer(ephemeral=ephemeral or threaded, thinking=True)
     with bot.in_flight.track(
@@ -126,7 +127,7 @@ async def mention_target(bot: EssayBot, message: discord.Message) -> tuple[Send,
         earlier = earlier_question(replied)
         member = message.guild.me if message.guild else None
         in_channel = isinstance(channel, discord.TextChannel) and member is not None
-        if earlier and in_channel and _may_thread(channel.permissions_for(member)):  # type: ignore[arg-type]
+        if earlier and in_channel and may_thread(channel.permissions_for(member)):  # type: ignore[arg-type]
             try:
                 thread = await _thread_on(bot, replied, earlier)
             except discord.HTTPException:  # not a reason to leave the question unanswered
