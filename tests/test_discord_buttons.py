@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -280,3 +282,45 @@ def test_feedback_and_unanswered_questions_reach_essaybot_gaps(
     out = capsys.readouterr().out
     assert "1 asked, 1 not answered: minsk, today, weather" in out
     assert "1 asked, 0 not answered, 1 voted down" in out and DEAD_END in out
+
+
+def test_a_burst_of_150_presses_from_50_users_each_gets_its_first_response(
+    point_at: Any, answerer: Answerer, tmp_path: Path
+) -> None:
+    question_log = QuestionLog(tmp_path / "log.sqlite3", retention_days=30)
+
+    async def body() -> None:
+        async with running(point_at, answerer, question_log=question_log) as (server, _):
+            answer = await answer_of(server, DEAD_END)
+            ids = buttons(answer)
+            burst = [
+                fake.button_press(ids[label], answer, user_id=f"4200000000000{u:05d}")
+                for label in ("In context", "More", "👍")
+                for u in range(50)
+            ]
+            sent_at = {}
+            for pressed in burst:
+                sent_at[pressed["id"]] = time.monotonic()
+                await server.dispatch("INTERACTION_CREATE", pressed)
+            first = await server.wait_for(
+                lambda r: r.path.startswith("interactions/") and r.path.split("/")[1] in sent_at,
+                count=len(burst),
+                timeout=60,
+            )
+            assert {r.body["type"] for r in first} == {5}  # each deferred: "thinking…"
+            assert {r.body["data"]["flags"] for r in first} == {EPHEMERAL}
+            tokens = {p["token"] for p in burst}
+            answered = await server.wait_for(
+                lambda r: r.path.startswith("webhooks/") and r.path.split("/")[2] in tokens,
+                count=len(burst),
+                timeout=60,
+            )
+            assert sum(r.body.get("content") == THANKS for r in answered) == 50
+            assert sum(bool(r.body.get("embeds")) for r in answered) == 100
+            slowest = max(r.at - sent_at[r.path.split("/")[1]] for r in first)
+            print(f"\npresses: {len(burst)}, slowest first response {slowest * 1000:.0f} ms")
+
+    run(body())
+    question_log.close()
+    with sqlite3.connect(tmp_path / "log.sqlite3") as db:  # every vote reached the file
+        assert db.execute("SELECT COUNT(*), SUM(up) FROM votes").fetchone() == (50, 50)
