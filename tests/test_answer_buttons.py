@@ -33,7 +33,13 @@ from bot.embeds import (
     TITLE_CHARS,
     EmbedSpec,
 )
-from bot.follow_up import STAND_ALONE_TERMS, read_with, stands_alone, unescaped
+from bot.follow_up import (
+    STAND_ALONE_TERMS,
+    read_with,
+    shown_as_follow_up,
+    stands_alone,
+    unescaped,
+)
 from bot.markup import escape
 from bot.question_log import QuestionLog
 from bot.settings import Settings
@@ -107,6 +113,9 @@ def test_in_context_is_the_whole_of_a_split_paragraph() -> None:
         assert keys.paragraph(part) == long
     (shown,) = context_message(keys, [parts[1]], with_document=False)
     assert shown.title == '"Flow", ¶2' and shown.description.startswith("Sentence number 0 ")
+    shown_three = context_message(keys, parts[:3], with_document=True)
+    assert len(shown_three) == 3 and within_limits(shown_three)
+    assert all(s.description.endswith("…") for s in shown_three)  # cut to fit one message
     assert keys.paragraph(index.passages[0]) == "Short one."
 
 
@@ -116,6 +125,13 @@ def test_what_presses_show_fits_one_message(texts: list[str]) -> None:
         Passage(f"d/s/{n}", "D" * 300, "S" * 300, n, text) for n, text in enumerate(texts, 1)
     ]
     assert within_limits(more_message(passages, with_document=True))
+
+
+@given(st.text(max_size=400), st.text(max_size=400), st.text(max_size=5000))
+def test_a_follow_up_answer_fits_its_limits(follow_up: str, earlier: str, body: str) -> None:
+    specs = [EmbedSpec("T" * TITLE_CHARS, body[:DESCRIPTION_CHARS], "F" * 100)]
+    shown = shown_as_follow_up(specs, follow_up, earlier)
+    assert within_limits(shown) and shown[0].description == specs[0].description
 
 
 @pytest.mark.parametrize(
