@@ -290,7 +290,7 @@ def test_a_burst_of_150_presses_from_50_users_each_gets_its_first_response(
     question_log = QuestionLog(tmp_path / "log.sqlite3", retention_days=30)
 
     async def body() -> None:
-        async with running(point_at, answerer, question_log=question_log) as (server, _):
+        async with running(point_at, answerer, question_log=question_log) as (server, bot):
             answer = await answer_of(server, DEAD_END)
             ids = buttons(answer)
             burst = [
@@ -317,6 +317,9 @@ def test_a_burst_of_150_presses_from_50_users_each_gets_its_first_response(
             )
             assert sum(r.body.get("content") == THANKS for r in answered) == 50
             assert sum(bool(r.body.get("embeds")) for r in answered) == 100
+            await press(server, ids["Ask a follow-up"], answer)  # a form, not kept either
+            store = bot._connection._view_store  # discord.py's: nothing kept per message
+            assert not store._views and not store._synced_message_views and not store._modals
             slowest = max(r.at - sent_at[r.path.split("/")[1]] for r in first)
             print(f"\npresses: {len(burst)}, slowest first response {slowest * 1000:.0f} ms")
 
