@@ -14,10 +14,18 @@ from bot.embeds import FOOTER, FOOTER_CHARS, TITLE_CHARS, EmbedSpec
 from bot.markup import clip, fit
 from index import PassageIndex
 
-__all__ = ["STAND_ALONE_TERMS", "read_with", "shown_as_follow_up", "stands_alone", "unescaped"]
+__all__ = [
+    "STAND_ALONE_TERMS",
+    "asked_as",
+    "read_with",
+    "shown_as_follow_up",
+    "stands_alone",
+    "unescaped",
+]
 
 STAND_ALONE_TERMS = 2  # essay terms a follow-up needs to be looked up on its own
 _ESCAPED = "\\*_~`|[#>-."  # what bot.markup.escape puts a backslash before
+_READ_WITH = 'Read with the earlier question "'
 
 
 def stands_alone(follow_up: str, index: PassageIndex) -> bool:
@@ -39,8 +47,18 @@ def shown_as_follow_up(specs: list[EmbedSpec], follow_up: str, earlier: str) -> 
     question it was read with."""
     first, *rest = specs
     title = fit(" ".join(follow_up.split()), TITLE_CHARS)
-    note = f'Read with the earlier question "{" ".join(earlier.split())}" · {FOOTER}'
+    note = f'{_READ_WITH}{" ".join(earlier.split())}" · {FOOTER}'
     return [replace(first, title=title, footer=clip(note, FOOTER_CHARS)), *rest]
+
+
+def asked_as(title: str, footer: str) -> str:
+    """What an answer was looked up as, from its embed: the question (its title, as typed),
+    and for a follow-up read with an earlier question, that question too (from the
+    footer), so that a follow-up to a follow-up keeps the first question's terms."""
+    question = unescaped(title)
+    if footer.startswith(_READ_WITH) and '" · ' in footer:
+        question += " " + footer[len(_READ_WITH) :].rpartition('" · ')[0]
+    return question
 
 
 def unescaped(shown: str) -> str:

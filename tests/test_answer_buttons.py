@@ -28,6 +28,7 @@ from bot.discord_bot._follow_ups import may_thread
 from bot.embeds import (
     DESCRIPTION_CHARS,
     EMBEDS_PER_MESSAGE,
+    FOOTER,
     FOOTER_CHARS,
     MESSAGE_CHARS,
     TITLE_CHARS,
@@ -35,6 +36,7 @@ from bot.embeds import (
 )
 from bot.follow_up import (
     STAND_ALONE_TERMS,
+    asked_as,
     read_with,
     shown_as_follow_up,
     stands_alone,
@@ -167,6 +169,14 @@ def test_a_short_follow_up_is_answered_from_the_earlier_question(answerer: Answe
 def test_a_question_is_read_back_from_its_escaped_title(text: str) -> None:
     if "://" not in text:  # links are left unescaped, so a backslash in one stays
         assert unescaped(escape(text)) == text
+
+
+def test_a_follow_up_to_a_follow_up_keeps_the_first_question() -> None:
+    specs = [EmbedSpec("Q", "> quote", FOOTER)]
+    (first,) = shown_as_follow_up(specs, "And *Minsk*?", "What does Moscow want?")
+    assert asked_as(first.title, first.footer) == "And *Minsk*? What does Moscow want?"
+    (plain,) = specs
+    assert asked_as(plain.title, plain.footer) == "Q"
 
 
 def test_a_question_with_markdown_and_mentions_is_read_back(tmp_path: Path) -> None:

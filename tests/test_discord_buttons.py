@@ -57,10 +57,10 @@ async def press(
     return callback, followup
 
 
-def replying_to(answer: dict[str, Any], text: str) -> dict[str, Any]:
+def replying_to(answer: dict[str, Any], text: str, **kwargs: Any) -> dict[str, Any]:
     """A MESSAGE_CREATE payload replying to `answer` (which pings the bot, as by default)."""
-    reply = fake.message(f"<@{fake.BOT_ID}> {text}")
-    reply["message_reference"] = {"message_id": answer["id"], "channel_id": fake.CHANNEL_ID}
+    reply = fake.message(f"<@{fake.BOT_ID}> {text}", **kwargs)
+    reply["message_reference"] = {"message_id": answer["id"], "channel_id": answer["channel_id"]}
     reply["referenced_message"] = answer
     return reply
 
@@ -216,6 +216,15 @@ def test_a_reply_to_an_answer_and_a_mention_in_its_thread_are_follow_ups(
             third = (await server.wait_for(lambda r: r.path == in_thread, count=3))[2]
             footer = third.body["embeds"][0]["footer"]["text"]
             assert footer.startswith('Read with the earlier question "Who would welcome Chinese')
+            # A reply to the follow-up's answer keeps the question that one was read with.
+            chained = replying_to(posted.returned, "Whose?", channel_id=answer["id"])
+            await server.dispatch("MESSAGE_CREATE", chained)
+            fourth = (await server.wait_for(lambda r: r.path == in_thread, count=4))[3]
+            assert str(fourth.body["message_reference"]["message_id"]) == chained["id"]
+            assert fourth.body["embeds"][0]["footer"]["text"].startswith(
+                'Read with the earlier question "What about the EU? Who would welcome Chinese'
+            )
+            assert len([r for r in server.requests if r.path.endswith("/threads")]) == 1
 
     run(body())
 

@@ -22,7 +22,7 @@ from bot.discord_bot._replies import (
     _reply,
     log,
 )
-from bot.follow_up import unescaped
+from bot.follow_up import asked_as, unescaped
 from bot.markup import clip
 
 if TYPE_CHECKING:  # _client imports this module
@@ -44,12 +44,13 @@ def submitted(components: list[dict[str, Any]]) -> str:
 
 
 def earlier_question(message: discord.Message | None) -> str:
-    """The question an answer message answered: its embed's title, or the bold first line
-    of a plain-text answer; "" for any other message."""
+    """The question an answer message answered (bot.follow_up.asked_as), or the bold first
+    line of a plain-text answer; "" for any other message."""
     if message is None:
         return ""
     if message.embeds:
-        return unescaped(message.embeds[0].title or "")
+        embed = message.embeds[0]
+        return asked_as(embed.title or "", embed.footer.text or "")
     first = message.content.partition("\n")[0]
     bold = first.startswith("**") and first.endswith("**") and len(first) > 4
     return unescaped(first[2:-2]) if bold else ""
