@@ -187,6 +187,17 @@ def test_a_follow_up_form_is_answered_in_a_thread_on_the_answer(
             (note,) = await server.wait_for(followups(submitted))
             assert note.body["content"] == f"Answered in the thread <#{answer['id']}>."
             assert note.body["flags"] == EPHEMERAL
+            # The form under an answer in a thread: answered there, for everyone.
+            in_thread = fake.form_submit(
+                FORM, {FORM_QUESTION: "Whose?"}, posted.returned, channel_id=fake.THREAD_ID
+            )
+            await server.dispatch("INTERACTION_CREATE", in_thread)
+            (public,) = await server.wait_for(followups(in_thread))
+            assert not public.body.get("flags") and public.body["components"]
+            assert public.body["embeds"][0]["footer"]["text"].startswith(
+                'Read with the earlier question "And why? Who would welcome Chinese investment?"'
+            )
+            assert len([r for r in server.requests if r.path.endswith("/threads")]) == 1
 
     run(body())
 
