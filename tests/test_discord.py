@@ -285,6 +285,7 @@ def test_channel_allowlist(point_at: Any, answerer: Answerer) -> None:
             assert refusal.body["data"]["flags"] == 64
             assert f"<#{fake.CHANNEL_ID}>" in refusal.body["data"]["content"]
             await ask_and_wait(server, "Lukashenko")
+            await ask_and_wait(server, "Lukashenko", channel_id=fake.THREAD_ID)  # its thread
 
     run(body())
 

@@ -129,13 +129,22 @@ class EssayBot(discord.AutoShardedClient):
         """Log who we are once connected."""
         log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
 
+    def answers_in(self, channel_id: int | None) -> bool:
+        """Whether the channel allowlist (if any) lets the bot answer in this channel: one of
+        its channels, or a thread in one (follow-ups are answered in threads)."""
+        allowed = self.settings.allowed_channels
+        if not allowed or channel_id in allowed:
+            return True
+        thread = self.get_channel(channel_id or 0)  # the cache: a lookup, no request
+        return isinstance(thread, discord.Thread) and thread.parent_id in allowed
+
     def refusal(self, user_id: int, channel_id: int | None) -> str | None:
         """Why this user may not ask here now, or None."""
         if self.in_flight.closing:
             return SHUTTING_DOWN
-        allowed = self.settings.allowed_channels
-        if allowed and channel_id not in allowed:
-            return "I only answer in these channels: " + ", ".join(f"<#{c}>" for c in allowed)
+        if not self.answers_in(channel_id):
+            channels = self.settings.allowed_channels
+            return "I only answer in these channels: " + ", ".join(f"<#{c}>" for c in channels)
         return _too_quick(self.cooldowns.retry_after(user_id))
 
     def press_refusal(self, user_id: int) -> str | None:
@@ -165,8 +174,7 @@ class EssayBot(discord.AutoShardedClient):
         direct = message.guild is None
         if not direct and self.user not in message.mentions:
             return
-        allowed = self.settings.allowed_channels
-        if allowed and message.channel.id not in allowed:
+        if not self.answers_in(message.channel.id):
             return
         if self.permission_notes.refused(message.channel.id, "posts"):
             return  # it would be refused again; logged when it was
