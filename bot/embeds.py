@@ -204,7 +204,9 @@ def help_message(documents: Sequence[Document], max_question: int) -> list[Embed
         f"**/ask** `question` — ask anything (up to {max_question} characters), or mention "
         "me with your question.\n"
         "**/sections** — the table of contents.\n"
-        "**/section** `name` — read a whole section.\n\n"
+        "**/section** `name` — read a whole section.\n"
+        "Under each answer: **In context** (the whole paragraphs), **More** (the next "
+        "passages), **Ask a follow-up**, and 👍/👎.\n\n"
         f"**Essays:** {titles}.\n"
         "Answers are found with BM25 keyword search over paragraphs: use the essays' words."
     )

@@ -27,6 +27,7 @@ CHANNEL_ID = "300000000000000003"
 OTHER_CHANNEL_ID = "300000000000000004"
 THREAD_ID = "300000000000000005"  # a public thread in CHANNEL_ID
 TIMESTAMP = "2026-11-28T12:00:00.000000+00:00"
+EVERY_PERMISSION = (1 << 51) - 1  # threads' permissions are above bit 31
 
 _ids = itertools.count(500000000000000000)
 
@@ -62,6 +63,7 @@ class Request:
     body: Any
     at: float
     status: int = 200
+    returned: Any = None  # what the fake answered (the message created, for a send)
 
 
 @dataclass
@@ -85,6 +87,7 @@ class FakeDiscord:
         # message refused in these channels or threads, with this error code.
         self.refuse_embeds: set[str] = set()
         self.refuse_posts: dict[str, int] = {}
+        self.refuse_threads = False  # starting a thread is refused (Missing Permissions)
         self.abandoned: list[Request] = []  # held requests the bot gave up waiting for
         self._held: dict[str, asyncio.Event] = {}
         self._channel_of: dict[str, str] = {}  # interaction token -> its channel
@@ -177,12 +180,17 @@ class FakeDiscord:
             await held.wait()
             if request.transport is None or request.transport.is_closing():
                 self.abandoned.append(record)
-        return _json(self._reply(request.method, path, body))
+        record.returned = self._reply(request.method, path, body)
+        if path.endswith("/threads"):  # Discord tells the bot about the thread it started
+            await self.dispatch("THREAD_CREATE", record.returned | {"newly_created": True})
+        return _json(record.returned)
 
     def _refusal(self, method: str, path: str, body: Any) -> dict[str, Any] | None:
         """Discord's 403 body when the bot lacks a permission for this request, or None."""
         if method != "POST":
             return None
+        if path.endswith("/threads") and self.refuse_threads:
+            return {"message": "Missing Permissions", "code": 50013}
         if path.startswith(("webhooks/", "interactions/")):  # the token is the third part
             channel = self._channel_of.get(path.split("/")[2], "")
             body = body.get("data", body) if path.endswith("/callback") else body
@@ -248,15 +256,20 @@ class FakeDiscord:
                 "interaction": {"id": interaction_id, "type": 2},
                 "resource": {"type": body["type"]},
             }
+        if match := re.fullmatch(r"channels/(\d+)/messages/(\d+)/threads", path):
+            # A thread started on a message has the message's id; the bot owns it.
+            started = thread(match.group(2), match.group(1), body["name"])
+            return started | {"owner_id": BOT_ID}
         if path.startswith(("webhooks/", "channels/")):
-            return self.message(body or {})
+            channel = path.split("/")[1] if path.startswith("channels/") else CHANNEL_ID
+            return self.message(body or {}, channel)
         return {}
 
-    def message(self, body: dict[str, Any]) -> dict[str, Any]:
+    def message(self, body: dict[str, Any], channel_id: str = CHANNEL_ID) -> dict[str, Any]:
         """The message object Discord would return for a sent message."""
         return {
             "id": snowflake(),
-            "channel_id": CHANNEL_ID,
+            "channel_id": channel_id,
             "author": BOT_USER,
             "content": body.get("content") or "",
             "timestamp": TIMESTAMP,
@@ -270,7 +283,7 @@ class FakeDiscord:
             "components": body.get("components") or [],
             "pinned": False,
             "type": 0,
-            "flags": 0,
+            "flags": body.get("flags") or 0,  # 64: ephemeral
         }
 
     async def wait_for(self, predicate: Any, count: int = 1, timeout: float = 10) -> list[Request]:
@@ -401,7 +414,7 @@ def guild() -> dict[str, Any]:
             {
                 "id": GUILD_ID,
                 "name": "@everyone",
-                "permissions": "2147483647",
+                "permissions": str(EVERY_PERMISSION),
                 "position": 0,
                 "color": 0,
                 "hoist": False,
@@ -411,7 +424,7 @@ def guild() -> dict[str, Any]:
             }
         ],
         "channels": [channel(CHANNEL_ID, "general"), channel(OTHER_CHANNEL_ID, "random")],
-        "members": [],
+        "members": [_member(BOT_ID) | {"user": BOT_USER}],  # the bot itself: guild.me
         "threads": [thread(THREAD_ID, CHANNEL_ID, "questions")],
         "voice_states": [],
         "presences": [],
@@ -462,7 +475,7 @@ def _member(user_id: str) -> dict[str, Any]:
         "joined_at": TIMESTAMP,
         "deaf": False,
         "mute": False,
-        "permissions": "2147483647",
+        "permissions": str(EVERY_PERMISSION),
         "flags": 0,
     }
 
@@ -474,7 +487,7 @@ def interaction(
     user_id: str = "400000000000000001",
     channel_id: str = CHANNEL_ID,
     autocomplete: bool = False,
-    app_permissions: int = 2147483647,
+    app_permissions: int = EVERY_PERMISSION,
 ) -> dict[str, Any]:
     """An INTERACTION_CREATE payload for a slash command (or its autocomplete)."""
     return {
@@ -487,7 +500,8 @@ def interaction(
         "channel_id": channel_id,
         "channel": {
             "id": channel_id,
-            "type": 0,
+            "type": 11 if channel_id == THREAD_ID else 0,
+            "parent_id": CHANNEL_ID if channel_id == THREAD_ID else None,
             "guild_id": GUILD_ID,
             "name": "general",
             "position": 0,
@@ -537,15 +551,31 @@ def message(
     }
 
 
-def button_press(
-    custom_id: str, message: dict[str, Any], *, user_id: str = "400000000000000001"
-) -> dict[str, Any]:
+def button_press(custom_id: str, message: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """An INTERACTION_CREATE payload for a press of a button on `message`."""
-    pressed = interaction("", [], user_id=user_id)
+    pressed = interaction("", [], **kwargs)
     pressed["type"] = 3
     pressed["message"] = message
     pressed["data"] = {"custom_id": custom_id, "component_type": 2}
     return pressed
+
+
+def form_submit(
+    custom_id: str, values: dict[str, str], message: dict[str, Any], **kwargs: Any
+) -> dict[str, Any]:
+    """An INTERACTION_CREATE payload for a submitted modal (a form opened by a button on
+    `message`): each value in a text input inside a Label, as Discord sends them."""
+    submitted = interaction("", [], **kwargs)
+    submitted["type"] = 5
+    submitted["message"] = message
+    submitted["data"] = {
+        "custom_id": custom_id,
+        "components": [
+            {"type": 18, "id": n, "component": {"type": 4, "custom_id": k, "value": v}}
+            for n, (k, v) in enumerate(values.items(), start=1)
+        ],
+    }
+    return submitted
 
 
 def message_command(name: str, content: str, **kwargs: Any) -> dict[str, Any]:

@@ -285,6 +285,7 @@ def test_channel_allowlist(point_at: Any, answerer: Answerer) -> None:
             assert refusal.body["data"]["flags"] == 64
             assert f"<#{fake.CHANNEL_ID}>" in refusal.body["data"]["content"]
             await ask_and_wait(server, "Lukashenko")
+            await ask_and_wait(server, "Lukashenko", channel_id=fake.THREAD_ID)  # its thread
 
     run(body())
 
@@ -524,7 +525,7 @@ def test_ask_is_deferred_while_mentions_are_answered(
     must still get its defer, so the event loop is free while they are answered."""
     inside, release = threading.Event(), threading.Event()
     threads: list[str] = []
-    real = discord_bot._client.answer_message
+    real = discord_bot._answers.answer_message
 
     def held(answer: Any, *, with_document: bool) -> Any:
         threads.append(threading.current_thread().name)
@@ -533,7 +534,7 @@ def test_ask_is_deferred_while_mentions_are_answered(
             assert release.wait(30)
         return real(answer, with_document=with_document)
 
-    monkeypatch.setattr(discord_bot._client, "answer_message", held)  # where it is looked up
+    monkeypatch.setattr(discord_bot._answers, "answer_message", held)  # where it is looked up
 
     async def body() -> None:
         async with running(point_at, answerer) as (server, _):

@@ -130,7 +130,7 @@ def test_ask_without_embed_links_answers_in_plain_text_with_a_private_note(
     async def body() -> None:
         async with running(point_at, answerer) as (server, _):
             server.refuse_embeds.add(fake.CHANNEL_ID)
-            permissions = 2147483647 if discord_refuses else 2147483647 & ~EMBED_LINKS
+            permissions = fake.EVERY_PERMISSION & ~(0 if discord_refuses else EMBED_LINKS)
             interaction = ask(DEAD_END, app_permissions=permissions)
             await server.dispatch("INTERACTION_CREATE", interaction)
             (deferred,) = await server.wait_for(callbacks(server, interaction), timeout=WAIT)

@@ -1,5 +1,5 @@
-"""The Discord front end: /ask, /sections, /section, /help and mentions. The only package
-importing discord."""
+"""The Discord front end: /ask, /sections, /section, /help, the message commands, mentions,
+and the buttons and follow-ups under answers. The only package importing discord."""
 
 from __future__ import annotations
 

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import discord
 from discord import app_commands
 
-from bot.answering import Answer, Answerer
+from bot.answer_buttons import PassageKeys
+from bot.answering import Answerer
+from bot.discord_bot._answers import post_answer
+from bot.discord_bot._buttons import BUTTONS, FORM
 from bot.discord_bot._commands import _add_commands
+from bot.discord_bot._follow_ups import answer_form, mention_target
 from bot.discord_bot._menus import add_menus
 from bot.discord_bot._replies import (
     APOLOGY,
     MAX_QUESTION,
-    MISSING_PERMISSIONS,
-    NO_EMBEDS,
     NO_MENTIONS,
     NOT_PERMITTED,
     SHUTDOWN_APOLOGY,
@@ -28,13 +30,12 @@ from bot.discord_bot._replies import (
     _too_quick,
     _try,
     log,
-    to_embeds,
     too_long,
 )
-from bot.embeds import SectionChoices, answer_message, answer_text, sections_messages
+from bot.embeds import SectionChoices, sections_messages
 from bot.in_flight import InFlight
 from bot.permission_notes import PermissionNotes
-from bot.question_log import LogError, QuestionLog
+from bot.question_log import QuestionLog
 from bot.settings import Settings
 from index import Document
 
@@ -87,6 +88,8 @@ class EssayBot(discord.AutoShardedClient):
         self.section_choices = SectionChoices(self.documents)
         self.contents_pages = sections_messages(self.documents)
         self.contents_cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
+        self.press_cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
+        self.passage_keys = PassageKeys(answerer.index)
         # Answers get their own threads: the default pool also resolves host names for
         # aiohttp, and a reply must never wait for an answer to finish.
         self.answer_workers = ThreadPoolExecutor(ANSWER_WORKERS, thread_name_prefix="answer")
@@ -110,7 +113,9 @@ class EssayBot(discord.AutoShardedClient):
         return self.answerer.index.documents
 
     async def setup_hook(self) -> None:
-        """Sync commands only when asked: to the development guild, or globally with --sync."""
+        """Listen for presses of the answers' buttons; sync commands only when asked: to the
+        development guild, or globally with --sync."""
+        self.add_dynamic_items(*BUTTONS)
         if self.settings.guild_id is not None:
             guild = discord.Object(id=self.settings.guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -124,39 +129,43 @@ class EssayBot(discord.AutoShardedClient):
         """Log who we are once connected."""
         log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
 
+    def answers_in(self, channel_id: int | None) -> bool:
+        """Whether the channel allowlist (if any) lets the bot answer in this channel: one of
+        its channels, or a thread in one (follow-ups are answered in threads)."""
+        allowed = self.settings.allowed_channels
+        if not allowed or channel_id in allowed:
+            return True
+        thread = self.get_channel(channel_id or 0)  # the cache: a lookup, no request
+        return isinstance(thread, discord.Thread) and thread.parent_id in allowed
+
     def refusal(self, user_id: int, channel_id: int | None) -> str | None:
         """Why this user may not ask here now, or None."""
         if self.in_flight.closing:
             return SHUTTING_DOWN
-        allowed = self.settings.allowed_channels
-        if allowed and channel_id not in allowed:
-            return "I only answer in these channels: " + ", ".join(f"<#{c}>" for c in allowed)
+        if not self.answers_in(channel_id):
+            channels = self.settings.allowed_channels
+            return "I only answer in these channels: " + ", ".join(f"<#{c}>" for c in channels)
         return _too_quick(self.cooldowns.retry_after(user_id))
 
-    async def answer(self, question: str, user_id: int) -> list[discord.Embed]:
-        """The answer as embeds, found and rendered in a worker so the event loop never waits."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self.answer_workers, self.answer_embeds, question, user_id
-        )
+    def press_refusal(self, user_id: int) -> str | None:
+        """Why this user's button press is not answered now, or None (and it is counted)."""
+        if self.in_flight.closing:
+            return SHUTTING_DOWN
+        return _too_quick(self.press_cooldowns.retry_after(user_id))
 
-    def answer_embeds(self, question: str, user_id: int) -> list[discord.Embed]:
-        """The answer as embeds (blocking: call it from a worker thread)."""
-        answer = self.asked(question, user_id)
-        return to_embeds(answer_message(answer, with_document=len(self.documents) > 1))
-
-    def asked(self, question: str, user_id: int) -> Answer:
-        """The answer to `question`, appended to the question log when there is one
-        (blocking: call it from a worker thread)."""
-        answer = self.answerer.ask(question)
-        if self.question_log is not None:
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Answer a submitted follow-up form, whenever it was opened (even before a restart):
+        it is recognised by its custom id, not by an object kept in memory."""
+        data: Any = interaction.data or {}
+        if (
+            interaction.type is discord.InteractionType.modal_submit
+            and data.get("custom_id") == FORM
+        ):
             try:
-                self.question_log.record_answer(
-                    answer, self.answerer.index, source="discord", user_id=user_id
-                )
-            except LogError:  # the answer matters more than its record
-                log.warning("could not log a question", exc_info=True)
-        return answer
+                await answer_form(self, interaction)
+            except Exception:
+                log.exception("answering a follow-up failed")
+                await _reply(interaction, APOLOGY)
 
     async def on_message(self, message: discord.Message) -> None:
         """Answer a message that mentions the bot (or a direct message) as a reply."""
@@ -165,8 +174,7 @@ class EssayBot(discord.AutoShardedClient):
         direct = message.guild is None
         if not direct and self.user not in message.mentions:
             return
-        allowed = self.settings.allowed_channels
-        if allowed and message.channel.id not in allowed:
+        if not self.answers_in(message.channel.id):
             return
         if self.permission_notes.refused(message.channel.id, "posts"):
             return  # it would be refused again; logged when it was
@@ -190,53 +198,13 @@ class EssayBot(discord.AutoShardedClient):
                 _named("mention", message.id, message.author.id, question),
                 lambda: _try(message.reply(SHUTDOWN_APOLOGY, allowed_mentions=NO_MENTIONS)),
             ):
-                await self.reply_with_answer(message, question)
+                send, channel_id, earlier = await mention_target(self, message)
+                await post_answer(self, send, channel_id, question, message.author.id, earlier)
         except discord.Forbidden as error:  # not even plain text: nothing can be said there
             self.permission_notes.note(message.channel.id, "posts", error.text)
         except Exception:
             log.exception("answering a mention failed")
             await _try(message.reply(APOLOGY, allowed_mentions=NO_MENTIONS))
-
-    async def plain_answer(self, question: str, user_id: int, note: str = "") -> str:
-        """The answer as plain text within 2,000 characters, computed off the event loop."""
-        several = len(self.documents) > 1
-        return await asyncio.to_thread(
-            lambda: answer_text(self.asked(question, user_id), with_document=several, note=note)
-        )
-
-    async def reply_with_answer(self, message: discord.Message, question: str) -> None:
-        """Reply with the answer's embeds, or in plain text where Discord refuses embeds."""
-        if self.permission_notes.refused(message.channel.id, "embeds"):
-            text = await self.plain_answer(question, message.author.id, NO_EMBEDS)
-            await message.reply(text, allowed_mentions=NO_MENTIONS)
-            return
-        try:
-            embeds = await self.answer(question, message.author.id)
-            await message.reply(embeds=embeds, allowed_mentions=NO_MENTIONS)
-        except discord.Forbidden as error:
-            if error.code != MISSING_PERMISSIONS:
-                raise
-            text = await self.plain_answer(question, message.author.id, NO_EMBEDS)
-            await message.reply(text, allowed_mentions=NO_MENTIONS)
-            # Only now is it known that Embed Links, not Send Messages, is missing.
-            self.permission_notes.note(message.channel.id, "embeds", error.text)
-
-    async def follow_up_with_answer(self, interaction: discord.Interaction, question: str) -> None:
-        """Follow up with the answer's embeds; where the bot may not embed, in plain text and
-        a note that only the asker sees, naming the permission."""
-        # Discord computes app_permissions for each interaction, channel overwrites included.
-        if interaction.app_permissions.embed_links:
-            try:
-                embeds = await self.answer(question, interaction.user.id)
-                await interaction.followup.send(embeds=embeds, allowed_mentions=NO_MENTIONS)
-                return
-            except discord.Forbidden as error:
-                if error.code != MISSING_PERMISSIONS:
-                    raise
-        self.permission_notes.note(interaction.channel_id or 0, "embeds", "no Embed Links here")
-        text = await self.plain_answer(question, interaction.user.id)
-        await interaction.followup.send(text, allowed_mentions=NO_MENTIONS)
-        await interaction.followup.send(NO_EMBEDS, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     async def shutdown(self, signal_name: str) -> None:
         """Stop taking questions, give the answers in flight the grace period to finish,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.discord_bot._answers import follow_up_with_answer
 from bot.discord_bot._replies import (
     MAX_QUESTION,
     NO_MENTIONS,
@@ -69,7 +70,7 @@ def _add_commands(bot: EssayBot) -> None:
             _named("/ask", interaction.id, interaction.user.id, question),
             lambda: _reply(interaction, SHUTDOWN_APOLOGY),
         ):
-            await bot.follow_up_with_answer(interaction, question)
+            await follow_up_with_answer(bot, interaction, question)
 
     @tree.command(name="sections", description="The essays' table of contents")
     async def sections(interaction: discord.Interaction) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.discord_bot._answers import follow_up_with_answer
 from bot.discord_bot._replies import (
     MAX_QUESTION,
     NO_MENTIONS,
@@ -43,8 +44,7 @@ def add_menus(bot: EssayBot) -> None:
             await _reply(interaction, refusal)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        embeds = await bot.answer(question, interaction.user.id)
-        await interaction.followup.send(embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await follow_up_with_answer(bot, interaction, question, ephemeral=True)
 
     @tree.context_menu(name="Find the source")
     async def source_of(interaction: discord.Interaction, message: discord.Message) -> None:

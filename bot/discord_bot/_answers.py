@@ -1,0 +1,132 @@
+"""Answers as Discord messages: found in a worker thread, logged, sent with their buttons,
+in plain text where Discord refuses embeds."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.answer_buttons import ButtonKeys
+from bot.answering import MAX_QUESTION_CHARS, Answer
+from bot.discord_bot._buttons import KEYS_AFTER, answer_view
+from bot.discord_bot._replies import MISSING_PERMISSIONS, NO_EMBEDS, NO_MENTIONS, log, to_embeds
+from bot.embeds import answer_message, answer_text
+from bot.follow_up import read_with, shown_as_follow_up
+from bot.question_log import LogError
+
+if TYPE_CHECKING:  # _client imports this module
+    from bot.discord_bot._client import EssayBot
+
+Send = Callable[..., Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer ready to send: its embeds, the same in plain text (for where embeds are
+    refused), and what its buttons carry."""
+
+    embeds: tuple[discord.Embed, ...]
+    text: str
+    keys: ButtonKeys
+
+    def view(self) -> discord.ui.View:
+        """The answer's buttons (built on the event loop: a View needs it)."""
+        return answer_view(self.keys)
+
+
+def make_reply(
+    bot: EssayBot, question: str, user_id: int, *, earlier: str = "", note: str = ""
+) -> Reply:
+    """Answer `question` (a follow-up to `earlier`, if given), log it, render it (blocking:
+    call it from a worker thread); `note` ends the plain-text form."""
+    read = read_with(question, earlier, bot.answerer.index, MAX_QUESTION_CHARS)
+    answer = bot.answerer.ask(read)
+    question_id = _logged(bot, answer, user_id)
+    several = len(bot.documents) > 1
+    specs = answer_message(answer, with_document=several)
+    if read != question:
+        specs = shown_as_follow_up(specs, question, earlier)
+    return Reply(
+        tuple(to_embeds(specs)),
+        answer_text(answer, with_document=several, note=note),
+        bot.passage_keys.for_answer(answer, question_id, KEYS_AFTER),
+    )
+
+
+def _logged(bot: EssayBot, answer: Answer, user_id: int) -> int | None:
+    """The answer appended to the question log, if there is one: its row id."""
+    if bot.question_log is None:
+        return None
+    try:
+        return bot.question_log.record_answer(
+            answer, bot.answerer.index, source="discord", user_id=user_id
+        )
+    except LogError:  # the answer matters more than its record
+        log.warning("could not log a question", exc_info=True)
+        return None
+
+
+async def reply_for(
+    bot: EssayBot, question: str, user_id: int, *, earlier: str = "", note: str = ""
+) -> Reply:
+    """`make_reply` in a worker, so that the event loop never waits for an answer."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(
+        bot.answer_workers,
+        lambda: make_reply(bot, question, user_id, earlier=earlier, note=note),
+    )
+
+
+async def post_answer(
+    bot: EssayBot, send: Send, channel_id: int, question: str, user_id: int, earlier: str = ""
+) -> None:
+    """Post the answer with `send` (a reply, or a send to a thread): with embeds, or in plain
+    text ending with a note where the bot may not embed (found out once, then remembered)."""
+    reply = await reply_for(bot, question, user_id, earlier=earlier, note=NO_EMBEDS)
+    if bot.permission_notes.refused(channel_id, "embeds"):
+        await send(reply.text, view=reply.view(), allowed_mentions=NO_MENTIONS)
+        return
+    try:
+        await send(embeds=list(reply.embeds), view=reply.view(), allowed_mentions=NO_MENTIONS)
+    except discord.Forbidden as error:
+        if error.code != MISSING_PERMISSIONS:
+            raise
+        await send(reply.text, view=reply.view(), allowed_mentions=NO_MENTIONS)
+        # Only now is it known that Embed Links, not Send Messages, is missing.
+        bot.permission_notes.note(channel_id, "embeds", error.text)
+
+
+async def follow_up_with_answer(
+    bot: EssayBot,
+    interaction: discord.Interaction,
+    question: str,
+    *,
+    earlier: str = "",
+    ephemeral: bool = False,
+) -> None:
+    """Follow up a deferred interaction with the answer's embeds; where the bot may not
+    embed, in plain text and a note that only the asker sees, naming the permission."""
+    reply = await reply_for(bot, question, interaction.user.id, earlier=earlier)
+    followup = interaction.followup
+    # Discord computes app_permissions for each interaction, channel overwrites included.
+    if interaction.app_permissions.embed_links or ephemeral:
+        try:
+            await followup.send(
+                embeds=list(reply.embeds),
+                view=reply.view(),
+                ephemeral=ephemeral,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        except discord.Forbidden as error:
+            if error.code != MISSING_PERMISSIONS:
+                raise
+    bot.permission_notes.note(interaction.channel_id or 0, "embeds", "no Embed Links here")
+    await followup.send(
+        reply.text, view=reply.view(), ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
+    )
+    await followup.send(NO_EMBEDS, ephemeral=True, allowed_mentions=NO_MENTIONS)

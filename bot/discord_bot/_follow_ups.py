@@ -1,0 +1,140 @@
+"""Follow-up questions, answered in a thread on the answer they follow.
+
+Two ways in: the "Ask a follow-up" form under an answer, and a mention that replies to an
+answer (or that is posted in a thread essaybot started). The earlier question is read back
+from the answer message Discord delivers with the interaction or the reply (its embed's
+title), or from the thread's name: nothing is kept in memory.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.discord_bot._answers import Send, follow_up_with_answer, post_answer
+from bot.discord_bot._buttons import FORM_QUESTION
+from bot.discord_bot._replies import (
+    MAX_QUESTION,
+    NO_MENTIONS,
+    SHUTDOWN_APOLOGY,
+    _named,
+    _reply,
+    log,
+)
+from bot.follow_up import asked_as, unescaped
+from bot.markup import clip
+
+if TYPE_CHECKING:  # _client imports this module
+    from bot.discord_bot._client import EssayBot
+
+THREAD_NAME_CHARS = 100  # Discord's limit
+THREAD_EXISTS = 160004  # Discord's error code: the message has a thread already
+Thread = discord.Thread | discord.PartialMessageable
+
+
+def submitted(components: list[dict[str, Any]]) -> str:
+    """The question typed in the follow-up form (as Label or action-row components)."""
+    for component in components:
+        inner = [component.get("component", {}), *component.get("components", [])]
+        for field in inner:
+            if field.get("custom_id") == FORM_QUESTION:
+                return str(field.get("value") or "")
+    return ""
+
+
+def earlier_question(message: discord.Message | None) -> str:
+    """The question an answer message answered (bot.follow_up.asked_as), or the bold first
+    line of a plain-text answer; "" for any other message."""
+    if message is None:
+        return ""
+    if message.embeds:
+        embed = message.embeds[0]
+        return asked_as(embed.title or "", embed.footer.text or "")
+    first = message.content.partition("\n")[0]
+    bold = first.startswith("**") and first.endswith("**") and len(first) > 4
+    return unescaped(first[2:-2]) if bold else ""
+
+
+def may_thread(permissions: discord.Permissions) -> bool:
+    """Whether these permissions let the bot start a thread and post in it."""
+    return permissions.create_public_threads and permissions.send_messages_in_threads
+
+
+async def _thread_on(bot: EssayBot, message: discord.Message, name: str) -> Thread:
+    """The thread on `message`: the one it has, or a new one named after its question."""
+    if message.thread is not None:
+        return message.thread
+    try:
+        return await message.create_thread(name=clip(name, THREAD_NAME_CHARS) or "Follow-ups")
+    except discord.HTTPException as error:
+        if error.code != THREAD_EXISTS:  # started meanwhile, or not in the cache
+            raise
+        return bot.get_partial_messageable(message.id, type=discord.ChannelType.public_thread)
+
+
+async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
+    """Answer a submitted follow-up form: in a thread on the answer when the bot may start
+    one there, else as a follow-up (seen only by the asker when the answer was)."""
+    data: Any = interaction.data or {}
+    question = submitted(data.get("components", [])).strip()[:MAX_QUESTION]
+    refusal = bot.refusal(interaction.user.id, interaction.channel_id) if question else None
+    if refusal or not question:
+        await _reply(interaction, refusal or "Please type a question.")
+        return
+    message = interaction.message
+    earlier = earlier_question(message)
+    ephemeral = message is not None and message.flags.ephemeral
+    threaded = (
+        message is not None
+        and not ephemeral
+        and isinstance(interaction.channel, discord.TextChannel)
+        and bot.get_guild(interaction.guild_id or 0) is not None  # a member, not a user install
+        and may_thread(interaction.app_permissions)
+    )
+    await interaction.response.defer(ephemeral=ephemeral or threaded, thinking=True)
+    with bot.in_flight.track(
+        _named("follow-up", interaction.id, interaction.user.id, question),
+        lambda: _reply(interaction, SHUTDOWN_APOLOGY),
+    ):
+        if not threaded or message is None:
+            await follow_up_with_answer(
+                bot, interaction, question, earlier=earlier, ephemeral=ephemeral
+            )
+            return
+        try:
+            thread = await _thread_on(bot, message, earlier)
+        except discord.HTTPException:  # e.g. the channel's permissions changed: answer here
+            log.warning("could not start a thread for a follow-up", exc_info=True)
+            await follow_up_with_answer(bot, interaction, question, earlier=earlier, ephemeral=True)
+            return
+        await post_answer(bot, thread.send, thread.id, question, interaction.user.id, earlier)
+        await interaction.followup.send(
+            f"Answered in the thread {thread.mention}.",
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+
+async def mention_target(bot: EssayBot, message: discord.Message) -> tuple[Send, int, str]:
+    """Where a mention's answer goes, and the earlier question it follows ("" if none): a
+    reply to an answer is answered in that answer's thread; a mention in a thread essaybot
+    started follows the thread's question."""
+    channel = message.channel
+    replied = message.reference.resolved if message.reference else None
+    me = bot.user
+    earlier = ""
+    if me is not None and isinstance(replied, discord.Message) and replied.author.id == me.id:
+        earlier = earlier_question(replied)
+        member = message.guild.me if message.guild else None
+        in_channel = isinstance(channel, discord.TextChannel) and member is not None
+        if earlier and in_channel and may_thread(channel.permissions_for(member)):  # type: ignore[arg-type]
+            try:
+                thread = await _thread_on(bot, replied, earlier)
+            except discord.HTTPException:  # not a reason to leave the question unanswered
+                log.warning("could not start a thread for a follow-up", exc_info=True)
+            else:
+                return thread.send, thread.id, earlier
+    elif me is not None and isinstance(channel, discord.Thread) and channel.owner_id == me.id:
+        earlier = channel.name
+    return message.reply, channel.id, earlier

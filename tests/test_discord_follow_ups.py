@@ -1,0 +1,148 @@
+"""Follow-up questions end to end: the form and replies to answers, answered in threads on
+the answers they follow (the real client against the fake Discord)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.answering import Answerer
+from bot.discord_bot._buttons import FORM, FORM_QUESTION
+from tests import fake_discord as fake
+from tests.test_discord import DEAD_END, NONE, callbacks, followups, point_at, run, running
+from tests.test_discord_buttons import EPHEMERAL, answer_of, buttons, press
+
+pytestmark = pytest.mark.slow
+__all__ = ["point_at"]  # the fixture, shared with test_discord
+
+
+def replying_to(answer: dict[str, Any], text: str, **kwargs: Any) -> dict[str, Any]:
+    """A MESSAGE_CREATE payload replying to `answer` (which pings the bot, as by default)."""
+    reply = fake.message(f"<@{fake.BOT_ID}> {text}", **kwargs)
+    reply["message_reference"] = {"message_id": answer["id"], "channel_id": answer["channel_id"]}
+    reply["referenced_message"] = answer
+    return reply
+
+
+def test_a_follow_up_form_is_answered_in_a_thread_on_the_answer(
+    point_at: Any, answerer: Answerer
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            await press(server, buttons(answer)["Ask a follow-up"], answer)
+            submitted = fake.form_submit(FORM, {FORM_QUESTION: "And why?"}, answer)
+            await server.dispatch("INTERACTION_CREATE", submitted)
+            (defer,) = await server.wait_for(callbacks(server, submitted))
+            assert defer.body["type"] == 5 and defer.body["data"]["flags"] == EPHEMERAL
+            started = f"channels/{fake.CHANNEL_ID}/messages/{answer['id']}/threads"
+            (thread,) = await server.wait_for(lambda r: r.path == started)
+            assert thread.body["name"] == "Who would welcome Chinese investment?"
+            (posted,) = await server.wait_for(
+                lambda r: r.path == f"channels/{answer['id']}/messages"
+            )
+            (embed,) = posted.body["embeds"]
+            assert embed["title"] == "And why?"
+            assert embed["footer"]["text"].startswith(
+                'Read with the earlier question "Who would welcome Chinese investment?"'
+            )
+            assert "> " in embed["description"] and "¶2" in embed["description"]  # verbatim, cited
+            assert posted.body["allowed_mentions"] == NONE and posted.body["components"]
+            (note,) = await server.wait_for(followups(submitted))
+            assert note.body["content"] == f"Answered in the thread <#{answer['id']}>."
+            assert note.body["flags"] == EPHEMERAL
+            # The form under an answer in a thread: answered there, for everyone.
+            in_thread = fake.form_submit(
+                FORM, {FORM_QUESTION: "Whose?"}, posted.returned, channel_id=fake.THREAD_ID
+            )
+            await server.dispatch("INTERACTION_CREATE", in_thread)
+            (public,) = await server.wait_for(followups(in_thread))
+            assert not public.body.get("flags") and public.body["components"]
+            assert public.body["embeds"][0]["footer"]["text"].startswith(
+                'Read with the earlier question "And why? Who would welcome Chinese investment?"'
+            )
+            assert len([r for r in server.requests if r.path.endswith("/threads")]) == 1
+
+    run(body())
+
+
+def test_a_reply_to_an_answer_and_a_mention_in_its_thread_are_follow_ups(
+    point_at: Any, answerer: Answerer
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=10) as (server, bot):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            reply = replying_to(answer, "What about the EU?")
+            await server.dispatch("MESSAGE_CREATE", reply)
+            in_thread = f"channels/{answer['id']}/messages"
+            (posted,) = await server.wait_for(lambda r: r.path == in_thread)
+            assert posted.body["embeds"][0]["title"] == "What about the EU?"
+            assert "Read with the earlier question" in posted.body["embeds"][0]["footer"]["text"]
+            assert bot.get_channel(int(answer["id"])) is not None  # the thread Discord announced
+            alone = "What does Moscow want?"  # stands alone: two terms the essays use
+            mention = fake.message(f"<@{fake.BOT_ID}> {alone}", channel_id=answer["id"])
+            await server.dispatch("MESSAGE_CREATE", mention)
+            second = (await server.wait_for(lambda r: r.path == in_thread, count=2))[1]
+            assert str(second.body["message_reference"]["message_id"]) == mention["id"]
+            assert second.body["embeds"][0]["title"] == alone
+            assert "earlier question" not in second.body["embeds"][0]["footer"]["text"]
+            short = fake.message(f"<@{fake.BOT_ID}> And why?", channel_id=answer["id"])
+            await server.dispatch("MESSAGE_CREATE", short)
+            third = (await server.wait_for(lambda r: r.path == in_thread, count=3))[2]
+            footer = third.body["embeds"][0]["footer"]["text"]
+            assert footer.startswith('Read with the earlier question "Who would welcome Chinese')
+            # A reply to the follow-up's answer keeps the question that one was read with.
+            chained = replying_to(posted.returned, "Whose?", channel_id=answer["id"])
+            await server.dispatch("MESSAGE_CREATE", chained)
+            fourth = (await server.wait_for(lambda r: r.path == in_thread, count=4))[3]
+            assert str(fourth.body["message_reference"]["message_id"]) == chained["id"]
+            assert fourth.body["embeds"][0]["footer"]["text"].startswith(
+                'Read with the earlier question "What about the EU? Who would welcome Chinese'
+            )
+            assert len([r for r in server.requests if r.path.endswith("/threads")]) == 1
+
+    run(body())
+
+
+def test_where_no_thread_can_be_started_a_follow_up_is_still_answered(
+    point_at: Any, answerer: Answerer
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=10) as (server, _):
+            server.refuse_threads = True  # Discord says no, though the permissions said yes
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            submitted = fake.form_submit(FORM, {FORM_QUESTION: "And why?"}, answer)
+            await server.dispatch("INTERACTION_CREATE", submitted)
+            (private,) = await server.wait_for(followups(submitted))
+            assert private.body["flags"] == EPHEMERAL
+            assert private.body["embeds"][0]["title"] == "And why?"
+            reply = replying_to(answer, "And why?")
+            await server.dispatch("MESSAGE_CREATE", reply)
+            in_channel = f"channels/{fake.CHANNEL_ID}/messages"
+            (replied,) = await server.wait_for(lambda r: r.path == in_channel)
+            assert str(replied.body["message_reference"]["message_id"]) == reply["id"]
+            assert replied.body["embeds"][0]["footer"]["text"].startswith("Read with the earlier")
+            refused = [r for r in server.requests if r.path.endswith("/threads")]
+            assert [r.status for r in refused] == [403, 403]
+
+    run(body())
+
+
+def test_ask_essaybot_answers_privately_with_buttons(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            interaction = fake.message_command("Ask essaybot", DEAD_END)
+            await server.dispatch("INTERACTION_CREATE", interaction)
+            (followup,) = await server.wait_for(followups(interaction))
+            answer = followup.returned
+            assert answer["flags"] == EPHEMERAL and "In context" in buttons(answer)
+            submitted = fake.form_submit(FORM, {FORM_QUESTION: "And Lukashenko?"}, answer)
+            await server.dispatch("INTERACTION_CREATE", submitted)
+            (defer,) = await server.wait_for(callbacks(server, submitted))
+            assert defer.body["data"]["flags"] == EPHEMERAL
+            (private,) = await server.wait_for(followups(submitted))  # no thread on it
+            assert private.body["flags"] == EPHEMERAL and private.body["embeds"]
+            assert not [r for r in server.requests if r.path.endswith("/threads")]
+
+    run(body())
