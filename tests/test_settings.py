@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,11 @@ from bot.settings import Settings, SettingsError, load_settings
 @pytest.fixture(autouse=True)
 def _no_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no .env from the project folder
+    # ... nor the developer's own settings (ESSAYBOT_CACHE_DIR, ESSAYBOT_THREADS, ...): the
+    # defaults are what is tested. conftest's question log in tmp_path stays.
+    for name in os.environ:
+        if name.startswith("ESSAYBOT_") and name != "ESSAYBOT_QUESTION_LOG":
+            monkeypatch.delenv(name)
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
