@@ -73,8 +73,8 @@ class SentenceVectors:
         corpus: Callable[[], Iterable[str]] | None = None,
     ) -> None:
         self.folder, self.model, self.corpus = folder, model, corpus
-        self._keys: Keys = np.empty(0, np.uint64)  # sorted: the rows read at start
-        self._rows: Vectors = np.empty((0, WIDTH), np.float32)
+        # Rows read at start or merged, by sorted key; replaced whole, never changed.
+        self._stored: tuple[Keys, Vectors] = (np.empty(0, np.uint64), np.empty((0, WIDTH), "f4"))
         self._added: dict[int, Vectors] = {}  # embedded by this process
         self._unsaved: list[int] = []
         self._segments: list[Path] = []  # on disk, read or written by this process
@@ -92,15 +92,15 @@ class SentenceVectors:
             return
         keys = np.concatenate([s.keys for s in segments])
         if len(segments) == 1 and bool(np.all(keys[1:] > keys[:-1])):
-            self._keys, self._rows = keys, segments[0].vectors  # as merged: no copy
+            self._stored = keys, segments[0].vectors  # as merged: no copy
         else:
-            self._keys, first = np.unique(keys, return_index=True)
-            self._rows = np.concatenate([s.vectors for s in segments])[first]
+            unique, first = np.unique(keys, return_index=True)
+            self._stored = unique, np.concatenate([s.vectors for s in segments])[first]
         self._segments = [s.path for s in segments]
 
     def __len__(self) -> int:
         """How many sentences have a vector."""
-        return len(self._keys) + len(self._added)
+        return len(self._stored[0]) + len(self._added)
 
     @property
     def unsaved(self) -> int:
@@ -129,13 +129,13 @@ class SentenceVectors:
 
     def vectors(self, sentences: Sequence[str]) -> list[Vectors]:
         """The vector of each of `sentences`, embedding those never seen."""
-        keys = _keys(sentences)
-        at = np.searchsorted(self._keys, keys).clip(max=max(len(self._keys) - 1, 0))
-        stored = self._keys[at] == keys if len(self._keys) else np.zeros(len(keys), np.bool_)
+        keys, (known, rows) = _keys(sentences), self._stored
+        at = np.searchsorted(known, keys).clip(max=max(len(known) - 1, 0))
+        stored = known[at] == keys if len(known) else np.zeros(len(keys), np.bool_)
         found = []
-        for text, key, row, known in zip(sentences, keys.tolist(), at, stored, strict=True):
-            if known:
-                found.append(self._rows[row])
+        for text, key, row, is_stored in zip(sentences, keys.tolist(), at, stored, strict=True):
+            if is_stored:
+                found.append(rows[row])
             elif (vector := self._added.get(key)) is not None:
                 found.append(vector)
             else:  # embedded outside the lock: other threads answer meanwhile
@@ -153,10 +153,10 @@ class SentenceVectors:
         """Embed each of `sentences` not stored yet, telling `progress(done, total)`; how many
         were. `sentences` are the whole corpus: stored rows of others are dropped at save."""
         texts = list(dict.fromkeys(sentences))
-        keys = _keys(texts)
-        stored = np.isin(keys, self._keys)
+        keys, known = _keys(texts), self._stored[0]
+        stored = np.isin(keys, known)
         missing = [(t, k) for t, k, s in zip(texts, keys.tolist(), stored, strict=True) if not s]
-        self._stale = int(stored.sum()) < len(self._keys)
+        self._stale = int(stored.sum()) < len(known)
         for done, (text, key) in enumerate(missing, start=1):
             if key not in self._added:
                 self._add(key, similarity.embed_one(text))
@@ -192,23 +192,28 @@ class SentenceVectors:
         """One segment of every row still of the essays, in place of those this process knows."""
         with self._lock:
             added = list(self._added)
-            keys = np.concatenate([self._keys, _array(added)])
-            rows = [self._rows, *(self._added[k][None] for k in added)]
+            keys = np.concatenate([self._stored[0], _array(added)])
+            rows = [self._stored[1], *(self._added[k][None] for k in added)]
             del self._unsaved[:]
         vectors = np.concatenate(rows)
         if self.corpus is not None:
             keep = np.isin(keys, _keys(self.corpus()))
             keys, vectors = keys[keep], vectors[keep]
         order = np.argsort(keys)
+        keys, vectors = keys[order], vectors[order]
         try:
             assert self.folder is not None
-            merged = write_segment(self.folder, self.model, keys[order], vectors[order])
+            merged = write_segment(self.folder, self.model, keys, vectors)
         except (OSError, ValueError) as error:
             log.warning("could not save sentence vectors in %s (%s)", self.folder, error)
             with self._lock:
                 self._unsaved[:0] = added  # try again at the next save
             return
         remove_segments(self._segments)
+        with self._lock:  # one array in place of many rows; rows added meanwhile stay added
+            self._stored = keys, vectors
+            for key in added:
+                del self._added[key]
         self._segments, self._stale = [merged], False
 
 
