@@ -251,3 +251,26 @@ def test_the_sentences_stored_are_those_the_answerer_weighs(essays: Path) -> Non
     sentences = list(corpus_sentences(index))
     assert "A swarm is a colony looking for a new home." in sentences
     assert all(s == s.strip() and s for s in sentences)
+
+
+@pytest.mark.slow
+def test_the_first_start_shows_its_embedding_on_a_terminal_only(
+    essays: Path, tmp_path: Path
+) -> None:
+    import pexpect
+
+    total = len(set(corpus_sentences(index_of(essays))))
+    argv = ["-m", "bot", "ask", "Who collects a swarm?", "--seeds", str(essays)]
+    env = {"ESSAYBOT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin", "TERM": "xterm"}
+    child = pexpect.spawn(
+        sys.executable, argv, cwd=str(ROOT), env=env, encoding="utf-8", timeout=120
+    )
+    child.expect_exact(f"embedding {total}/{total} sentences")
+    child.expect(pexpect.EOF)
+    again = pexpect.spawn(sys.executable, argv, cwd=str(ROOT), env=env, encoding="utf-8")
+    assert "embedding" not in again.read()  # read back: nothing to embed
+    (essays / "bees.md").write_text("# Bees\n\nA new sentence here.\n", encoding="utf-8")
+    piped = subprocess.run(
+        [sys.executable, *argv], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert "embedding" not in piped.stderr and piped.stdout
