@@ -274,3 +274,24 @@ def test_the_first_start_shows_its_embedding_on_a_terminal_only(
         [sys.executable, *argv], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
     assert "embedding" not in piped.stderr and piped.stdout
+
+
+def test_discord_saves_the_vectors_now_and_then(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+    import threading
+
+    from bot.discord_bot import _run
+
+    monkeypatch.setattr(_run, "SAVE_EVERY", 0.01)
+    saved: list[str] = []
+
+    async def serve_a_while() -> None:
+        task = asyncio.create_task(
+            _run._save_periodically(lambda: saved.append(threading.current_thread().name))
+        )
+        await asyncio.sleep(0.2)
+        task.cancel()
+
+    asyncio.run(serve_a_while())
+    assert len(saved) >= 2
+    assert threading.main_thread().name not in saved  # in a worker: never the event loop
