@@ -10,8 +10,9 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.answering import DEFAULT_POLICY, Answerer, Policy
@@ -29,8 +30,9 @@ from bot.render import (
     render_sections,
     text_width,
 )
+from bot.sentence_vectors import SAVE_BATCH, SentenceVectors, open_vectors
 from bot.settings import Settings, SettingsError, load_settings
-from bot.similarity import DEFAULT_THREADS, best_similarity, load_model, model_words
+from bot.similarity import DEFAULT_THREADS, load_model, model_words
 from index import CorpusError, load_documents
 
 __all__ = ["main"]
@@ -49,11 +51,27 @@ def _policy(args: argparse.Namespace, settings: Settings) -> Policy:
     return policy
 
 
-def _answerer(args: argparse.Namespace, settings: Settings) -> Answerer:
+@dataclass(frozen=True)
+class Answering:
+    """What a command answers with: the answerer, and the store of its sentence vectors."""
+
+    answerer: Answerer
+    vectors: SentenceVectors
+
+
+@contextmanager
+def _answering(args: argparse.Namespace, settings: Settings) -> Iterator[Answering]:
+    """The answerer and its sentence vectors; vectors embedded meanwhile are saved at the end."""
     # The model first (once, here): a damaged install should stop the bot before any indexing.
     load_model(threads=settings.threads or DEFAULT_THREADS, cache_dir=settings.cache_dir)
     index = load_index(settings.seeds_dir, settings.cache_dir, terminal_progress())
-    return Answerer(index, _policy(args, settings), best_similarity, english=model_words())
+    progress = terminal_progress("embedding", "sentences")
+    vectors = open_vectors(index, settings.seeds_dir, settings.cache_dir, progress)
+    answerer = Answerer(index, _policy(args, settings), vectors.similarity, english=model_words())
+    try:
+        yield Answering(answerer, vectors)
+    finally:
+        vectors.save()
 
 
 _UNDECODED = re.compile("[\ud800-\udfff]")
@@ -86,7 +104,14 @@ def _log(args: argparse.Namespace, settings: Settings) -> QuestionLog | None:
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     questions = _questions(args)
-    answerer = _answerer(args, settings)
+    with _answering(args, settings) as answering:
+        return _answer_all(args, settings, questions, answering)
+
+
+def _answer_all(
+    args: argparse.Namespace, settings: Settings, questions: Iterable[str], answering: Answering
+) -> int:
+    answerer = answering.answerer
     log = _log(args, settings)
     several = len(answerer.index.documents) > 1
     single = args.question is not None
@@ -104,15 +129,17 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
                 f"{render_answer(answer, with_document=several, width=text_width())}\n",
                 flush=True,
             )
+        answering.vectors.save(at_least=SAVE_BATCH)  # a long run keeps what it embedded
     return 0
 
 
 def _repl(args: argparse.Namespace, settings: Settings) -> int:
     from bot.repl import Repl, line_editing
 
-    repl = Repl(_answerer(args, settings), sys.stdout, log=_log(args, settings))
-    with line_editing(repl):
-        return repl.run()
+    with _answering(args, settings) as answering:
+        repl = Repl(answering.answerer, sys.stdout, log=_log(args, settings))
+        with line_editing(repl):
+            return repl.run()
 
 
 def _discord(args: argparse.Namespace, settings: Settings) -> int:
@@ -124,7 +151,10 @@ def _discord(args: argparse.Namespace, settings: Settings) -> int:
     for handler in logging.getLogger().handlers:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     try:
-        discord_bot.run(settings, _answerer(args, settings), sync=args.sync)
+        with _answering(args, settings) as answering:
+            discord_bot.run(
+                settings, answering.answerer, sync=args.sync, save=answering.vectors.save
+            )
     except discord_bot.DiscordUnreachable as error:
         print(f"essaybot: {error}", file=sys.stderr)
         return 2
@@ -196,7 +226,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
             "where tests/eval/heldout*.jsonl are the default"
         )
     questions = [q for path in files for q in load_questions(path)]
-    metrics = evaluate(_answerer(args, settings), questions)
+    with _answering(args, settings) as answering:
+        metrics = evaluate(answering.answerer, questions)
     if args.json:
         print(json.dumps(metrics_to_dict(metrics)))
     else:

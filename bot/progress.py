@@ -1,4 +1,4 @@
-"""Progress shown to a person at a terminal while the command line builds the index."""
+"""Progress shown to a person at a terminal while the command line builds the index and vectors."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from collections.abc import Callable
 __all__ = ["terminal_progress"]
 
 
-def terminal_progress() -> Callable[[int, int], None] | None:
-    """A progress line on stderr when it is a terminal; nothing otherwise."""
+def terminal_progress(
+    doing: str = "indexing", things: str = "passages"
+) -> Callable[[int, int], None] | None:
+    """A progress line on stderr ("indexing 10,000/12,000 passages") when it is a terminal;
+    nothing otherwise."""
     if not sys.stderr.isatty():
         return None
 
     def show(done: int, total: int) -> None:
         end = "\n" if done == total else ""
-        print(f"\rindexing {done:,}/{total:,} passages", end=end, file=sys.stderr, flush=True)  # noqa: T201
+        print(f"\r{doing} {done:,}/{total:,} {things}", end=end, file=sys.stderr, flush=True)  # noqa: T201
 
     return show

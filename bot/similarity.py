@@ -10,6 +10,7 @@ than numpy per text, and no PyTorch; tests check it against sentence-transformer
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -22,7 +23,14 @@ import numpy as np
 from numpy.typing import NDArray
 from tokenizers import Tokenizer
 
-from bot.model_files import ModelError, ModelMissingError, ModelTamperedError, model_files, verify
+from bot.model_files import (
+    DIGESTS,
+    ModelError,
+    ModelMissingError,
+    ModelTamperedError,
+    model_files,
+    verify,
+)
 
 if TYPE_CHECKING:
     from bot.encoder import Encoder
@@ -34,12 +42,15 @@ __all__ = [
     "ModelTamperedError",
     "best_similarity",
     "embed",
+    "embed_one",
     "load_model",
+    "model_key",
     "model_words",
+    "nearest",
 ]
 
 _MAX_TOKENS = 256  # the model's max_seq_length; longer texts are truncated, as it was trained
-_WIDTH = 384
+WIDTH = 384  # numbers per vector
 # Sentences of the passages questions keep landing on; 1.5 KB each, so at most about 24 MB.
 _CACHED_SENTENCES = 16_384
 # One thread per question: on a busy 2-core machine a second thread made ONNX Runtime's p99
@@ -119,13 +130,14 @@ def embed(texts: Sequence[str]) -> Vectors:
     Texts are encoded one at a time, unpadded: faster than padding a batch to its longest
     text, and a text's vector then never depends on what it was embedded with.
     """
-    rows = np.zeros((len(texts), _WIDTH), dtype=np.float32)
+    rows = np.zeros((len(texts), WIDTH), dtype=np.float32)
     for row, text in zip(rows, texts, strict=True):
-        row[:] = _embed_one(text)
+        row[:] = embed_one(text)
     return rows
 
 
-def _embed_one(text: str) -> Vectors:
+def embed_one(text: str) -> Vectors:
+    """The unit vector of one text, alone and unpadded (the same floats whenever embedded)."""
     model = _model()
     # The tokenizer takes only valid Unicode; a lone surrogate (undecodable bytes in argv)
     # would make it raise, so such characters become "?".
@@ -139,10 +151,23 @@ def best_similarity(question: str, texts: Sequence[str]) -> float:
     """The highest cosine similarity between `question` and any of `texts` (0.0 for none)."""
     if not texts:
         return 0.0
-    vectors = _vectors([question, *texts])
+    return nearest(_vectors([question, *texts]))
+
+
+def nearest(vectors: Vectors) -> float:
+    """The highest cosine between the first row of `vectors` and any other (at least 0)."""
     # Row by row (not a matrix product, whose rounding depends on the number of rows), so a
     # sentence scores the same whatever else the passage holds.
     return max(0.0, float((vectors[1:] * vectors[0]).sum(axis=1).max()))
+
+
+def model_key() -> str:
+    """What a sentence's vector depends on besides its text: the model's files, the graph
+    that runs them and the truncation; vectors stored under another key are not this model's."""
+    from bot.encoder import GRAPH_SHA256  # imports ONNX Runtime, as loading the model does
+
+    parts = [*sorted(DIGESTS.items()), ("graph", GRAPH_SHA256), ("tokens", str(_MAX_TOKENS))]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 # Answers are composed in worker threads (the Discord front end), so the cache has a lock;
@@ -160,7 +185,7 @@ def _vectors(texts: Sequence[str]) -> Vectors:
             if vector is not None:
                 _cache.move_to_end(text)
         if vector is None:
-            vector = _embed_one(text)
+            vector = embed_one(text)
             with _lock:
                 _cache[text] = vector
                 while len(_cache) > _CACHED_SENTENCES:

@@ -30,4 +30,6 @@ def test_end_to_end_times_every_question_and_the_baseline(tmp_path: Path) -> Non
     assert row.passages == len(built.passages) >= 36
     assert (row.questions, row.rank_bm25_questions) == (2, 1)
     assert row.search_p50_ms > 0 and 0 < row.ask_p50_ms <= row.ask_p99_ms
+    assert 0 < row.first_use_p50_ms <= row.first_use_p99_ms and row.embed_question_p50_ms > 0
     assert row.speedup_p50 == row.rank_bm25_p50_ms / row.ask_p50_ms
+    assert row.first_use_speedup_p50 == row.rank_bm25_p50_ms / row.first_use_p50_ms

@@ -14,8 +14,9 @@ from index import Hit, Passage, PassageIndex, analyze, respell
 
 __all__ = ["Answerer", "Similarity"]
 
-# How close in meaning a question is to the nearest of some sentences, from 0 to 1
-# (bot.similarity.best_similarity, once the front end has loaded the model).
+# How close in meaning a question is to the nearest of some sentences, from 0 to 1: the
+# front ends pass bot.sentence_vectors.SentenceVectors.similarity (sentence vectors kept on
+# disk), tests bot.similarity.best_similarity (the same floats, embedded in memory).
 Similarity = Callable[[str, Sequence[str]], float]
 
 # Question-framing words: when the essays never use them they say nothing about whether

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from collections.abc import Callable
 
 import aiohttp
 import discord
@@ -23,6 +24,9 @@ BAD_TOKEN = (
     "Discord rejected ESSAYBOT_DISCORD_TOKEN; copy the bot's token again from "
     "https://discord.com/developers/applications (Bot → Reset Token)"
 )
+# Sentence vectors embedded while serving are written this often (and at shutdown), so a
+# crash loses at most this much of that work: each save is one small file (bot/vector_files.py).
+SAVE_EVERY = 600.0
 UNREACHABLE = "cannot reach Discord ({reason}); check the network connection, then start it again"
 
 
@@ -36,14 +40,25 @@ async def serve(bot: EssayBot, token: str) -> None:
         await bot.start(token)
 
 
-async def _serve_until_stopped(bot: EssayBot, token: str) -> None:
-    """Serve; on SIGINT or SIGTERM close the connection cleanly instead of dying mid-reply."""
+async def _serve_until_stopped(bot: EssayBot, token: str, save: Callable[[], object]) -> None:
+    """Serve; on SIGINT or SIGTERM close the connection cleanly instead of dying mid-reply.
+    Meanwhile `save` runs every SAVE_EVERY seconds, in a worker thread."""
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         # Not on Windows, nor outside the main thread: there the default handling stays.
         with contextlib.suppress(NotImplementedError, ValueError, RuntimeError):
             loop.add_signal_handler(signum, _close, bot, signum)
-    await serve(bot, token)
+    saving = loop.create_task(_save_periodically(save))
+    try:
+        await serve(bot, token)
+    finally:
+        saving.cancel()
+
+
+async def _save_periodically(save: Callable[[], object]) -> None:
+    while True:
+        await asyncio.sleep(SAVE_EVERY)
+        await asyncio.to_thread(save)
 
 
 _closing: set[asyncio.Task[None]] = set()  # the loop holds tasks weakly
@@ -61,16 +76,23 @@ def _close(bot: EssayBot, signum: int) -> None:
     task.add_done_callback(_closing.discard)
 
 
-def run(settings: Settings, answerer: Answerer, *, sync: bool) -> None:
-    """Run the bot until stopped; SettingsError for a missing or rejected token,
-    DiscordUnreachable when Discord cannot be reached at start."""
+def run(
+    settings: Settings,
+    answerer: Answerer,
+    *,
+    sync: bool,
+    save: Callable[[], object] = lambda: None,
+) -> None:
+    """Run the bot until stopped, calling `save` now and then (the sentence vectors embedded
+    meanwhile); SettingsError for a missing or rejected token, DiscordUnreachable when
+    Discord cannot be reached at start."""
     if settings.discord_token is None:
         raise SettingsError(NO_TOKEN)
     path = settings.question_log
     question_log = QuestionLog(path, retention_days=settings.log_retention_days) if path else None
     bot = EssayBot(answerer, settings, sync=sync, question_log=question_log)
     try:
-        asyncio.run(_serve_until_stopped(bot, settings.discord_token.get_secret_value()))
+        asyncio.run(_serve_until_stopped(bot, settings.discord_token.get_secret_value(), save))
     except discord.LoginFailure:
         raise SettingsError(BAD_TOKEN) from None
     except discord.ConnectionClosed as error:
