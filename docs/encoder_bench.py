@@ -1,8 +1,10 @@
 """The encoder's runtime, measured: ONNX Runtime beside the numpy encoder, in one process.
 
 Run from the repository root: `PYTHONPATH=. python docs/encoder_bench.py [OLD_CHECKOUT]`. Prints per-text
-latency (interleaved text by text, so both see the same load), agreement, cold-start costs
-and corpus batching. Figures on a shared machine vary run to run; the ratios are what count.
+latency for short texts (the gold questions) and sentences (interleaved text by text, so both
+see the same load), agreement, cold-start costs (a fresh interpreter loading each runtime and
+embedding one question, interleaved) and corpus batching. Figures on a shared machine vary run
+to run; the ratios are what count.
 """
 
 from __future__ import annotations
@@ -19,16 +21,59 @@ from pathlib import Path
 import numpy as np
 from safetensors.numpy import load_file
 from threadpoolctl import threadpool_limits
+from tokenizers import Tokenizer
 
 from bot import model_files as files
 from bot.encoder import Encoder, prepare
+from bot.measure.evaluation import load_questions
+from bot.numpy_encoder import NumpyEncoder as MappedEncoder
+from bot.numpy_encoder import map_safetensors
 from bot.onnx_graph import build_graph
 from bot.similarity import embed, load_model
 from index import PassageIndex, load_documents, sentence_spans
-from tests.reference_encoder import NumpyEncoder
 from tests.test_similarity import REFERENCE, REFERENCE_COSINES, TEXTS
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class NumpyEncoder:
+    """bot/numpy_encoder.py's encoder with the model's tokenizer, one text at a time."""
+
+    def __init__(self, weights_path: Path, tokenizer_path: Path) -> None:
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self.tokenizer.enable_truncation(256)
+        self.tokenizer.no_padding()
+        self.encoder = MappedEncoder(map_safetensors(weights_path))
+
+    def embed(self, text: str) -> np.ndarray:
+        """The unit vector of `text`."""
+        return self.encoder.embed_ids(np.array(self.tokenizer.encode(text).ids, dtype=np.int64))
+
+
+def cold_embed(runs: int = 10) -> None:
+    """A fresh interpreter loading each runtime and embedding one question, interleaved."""
+    code = (
+        "import sys, time; t = time.perf_counter(); from bot import similarity; "
+        "similarity.use_model(threads=1, cache_dir=__import__('pathlib').Path(sys.argv[2]), "
+        "runtime=sys.argv[1]); similarity.embed(['Why do the neighbours keep complaining?']); "
+        "print(time.perf_counter() - t)"
+    )
+    spans: dict[str, list[float]] = {"numpy": [], "onnx": []}
+    with tempfile.TemporaryDirectory() as cache:
+        for _ in range(runs):
+            for runtime, measured in spans.items():
+                result = subprocess.run(
+                    [sys.executable, "-c", code, runtime, cache],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    cwd=ROOT,
+                )
+                measured.append(float(result.stdout))
+    for runtime, measured in spans.items():
+        print(
+            f"  {runtime}: import, load, embed one question: median {statistics.median(measured):.3f} s"
+        )
 
 
 def sentences(folders: list[Path]) -> list[str]:
@@ -167,14 +212,20 @@ if __name__ == "__main__":
             "prepare the arrays (transposes)": lambda: prepare(weights),
             "build the graph (no weights)": lambda: build_graph(shapes),
             "ONNX Runtime session, graph cached": lambda: Encoder(weights, 1, Path(cache)),
-            "numpy encoder's load (read + transpose)": lambda: NumpyEncoder(
+            "numpy encoder's load (mapped, with its tokenizer)": lambda: NumpyEncoder(
                 weights_path, tokenizer_path
             ),
         }
         for label, run in timed.items():
             print(f"  {label} {seconds(run):.3f} s")
 
+    print(f"cold start of each runtime, {os.getloadavg()[0]:.1f} load, median of 10 interleaved")
+    cold_embed()
     numpy_encoder = NumpyEncoder(weights_path, tokenizer_path)
+    gold = sorted((ROOT / "tests/eval").glob("*.jsonl"))
+    questions = list(dict.fromkeys(q.question for path in gold for q in load_questions(path)))
+    print(f"per text, {len(questions)} gold questions (not unseen/), each alone, 2 rounds")
+    per_text(questions, numpy_encoder, weights)
     essay = sentences([ROOT / "seeds"])
     print(f"per text, the shipped essay's {len(essay)} sentences, each alone, 2 rounds")
     per_text(essay, numpy_encoder, weights)

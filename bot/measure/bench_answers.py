@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,7 +24,14 @@ if TYPE_CHECKING:
     from bot.answering import Answerer
     from index import PassageIndex
 
-__all__ = ["EndToEnd", "LoadTimes", "time_end_to_end", "time_loading", "time_shipped_essay"]
+__all__ = [
+    "TARGETS",
+    "EndToEnd",
+    "LoadTimes",
+    "time_end_to_end",
+    "time_loading",
+    "time_shipped_essay",
+]
 
 
 @dataclass(frozen=True)
@@ -59,37 +66,72 @@ def time_loading(
     return LoadTimes(len(built.passages), plain, writing, hit, first), built
 
 
-def time_shipped_essay(seeds: Path, questions: Sequence[str], runs: int = 10) -> dict[str, float]:
-    """Median cold `essaybot ask` wall time, and in-process answer latency (the Discord path)."""
+# The targets of the shipped essay's figures (the project's issue "Fast meaning").
+TARGETS = {"new_question_p50_ms": 2.0, "new_question_p99_ms": 10.0, "cold_ask_median_s": 0.30}
+
+
+def time_shipped_essay(seeds: Path, questions: Sequence[str], runs: int = 10) -> dict[str, Any]:
+    """Median cold `essaybot ask` wall time, and in-process answer latency (the Discord path).
+
+    The cold runs ask the first `runs` questions, one each, so questions the words decide and
+    questions that load the model are both timed; `model_loaded_cold` counts the latter.
+    """
     from bot.answering import DEFAULT_POLICY, Answerer
     from bot.similarity import best_similarity, load_model, model_words
     from index import PassageIndex, load_documents
 
-    walls = []
-    for _ in range(runs):
+    walls, loaded = [], 0
+    probe = "import sys; print('bot.numpy_encoder' in sys.modules or 'bot.encoder' in sys.modules)"
+    for question in (list(questions) * runs)[:runs]:
         start = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "bot", "ask", questions[0], "--seeds", str(seeds)],
+            [sys.executable, "-m", "bot", "ask", question, "--seeds", str(seeds)],
             check=True,
             capture_output=True,
             env={**os.environ, **ONE_THREAD_ENV},
         )
         walls.append(time.perf_counter() - start)
+        # Whether that question loaded the model, asked again in a process that says so
+        code = f"from bot.cli import main; main(['ask', {question!r}, '--seeds', {str(seeds)!r}]);"
+        shown = subprocess.run(
+            [sys.executable, "-c", code + probe],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **ONE_THREAD_ENV},
+        )
+        loaded += shown.stdout.strip().endswith("True")
     load_model()
     index = PassageIndex(load_documents(seeds))
-    answerer = Answerer(index, DEFAULT_POLICY, best_similarity, english=model_words())
+    embedded: list[str] = []
+
+    def similarity(question: str, texts: Sequence[str]) -> float:
+        embedded.append(question)
+        return best_similarity(question, texts)
+
+    answerer = Answerer(index, DEFAULT_POLICY, similarity, english=model_words)
     # First pass: every question new (its vector, and the best passages' sentence vectors
     # the first time, are computed); then the same questions again, from the caches.
     first = _answer_times(answerer, questions)
+    skipped = len(questions) - len(set(embedded))
     again = _answer_times(answerer, list(questions) * 4)
-    return {
+    figures: dict[str, Any] = {
         "cold_ask_median_s": statistics.median(walls),
+        "cold_ask_max_s": max(walls),
+        "cold_runs": len(walls),
+        "model_loaded_cold": loaded,
         "new_question_p50_ms": statistics.median(first),
         "new_question_p99_ms": float(np.percentile(first, 99)),
         "repeated_question_p50_ms": statistics.median(again),
         "repeated_question_p99_ms": float(np.percentile(again, 99)),
         "questions": len(first),
+        "model_not_run": skipped,
     }
+    figures["targets_met"] = " ".join(
+        f"{name}<={target}:{'yes' if figures[name] <= target else 'no'}"
+        for name, target in TARGETS.items()
+    )
+    return figures
 
 
 @dataclass(frozen=True)
