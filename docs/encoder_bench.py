@@ -168,22 +168,73 @@ def batching(texts: list[str], encoder: Encoder, tokenizer: object) -> None:
     del vectors
 
 
-def cold_ask(checkouts: dict[str, Path], runs: int = 5) -> None:
+COLD_QUESTIONS = [
+    "Why is the current format of Russia-Belarus relations a dead end?",  # decided by words
+    "What did Putin say?",  # names the unknown: declined by words
+    "Why does Belarus complain?",  # needs meaning: loads the model
+]
+
+
+def cold_ask(checkouts: dict[str, Path], runs: int = 10) -> None:
     """`essaybot ask` in a fresh process from each checkout, interleaved, median of `runs`."""
-    spans: dict[str, list[float]] = {name: [] for name in checkouts}
-    for _ in range(runs):
-        for name, checkout in checkouts.items():
-            start = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-m", "bot", "ask", "Why does Belarus complain?"],
-                cwd=checkout,
-                env={**os.environ, "PYTHONPATH": str(checkout)},
-                capture_output=True,
-                check=True,
+    for question in COLD_QUESTIONS:
+        spans: dict[str, list[float]] = {name: [] for name in checkouts}
+        for _ in range(runs):
+            for name, checkout in checkouts.items():
+                start = time.perf_counter()
+                subprocess.run(
+                    [sys.executable, "-m", "bot", "ask", question, "--seeds", str(ROOT / "seeds")],
+                    cwd=checkout,
+                    env={**os.environ, "PYTHONPATH": str(checkout)},
+                    capture_output=True,
+                    check=True,
+                )
+                spans[name].append(time.perf_counter() - start)
+        medians = ", ".join(f"{n} {statistics.median(m):.3f} s" for n, m in spans.items())
+        print(f"  {question!r}: {medians} (load {os.getloadavg()[0]:.1f})")
+
+
+def decisions() -> None:
+    """Every gold set (not unseen/) answered with each runtime: decisions that differ, and the
+    shipped essay's held-out questions timed in process with each (the cascade on)."""
+    from dataclasses import replace
+
+    from bot.answering import DEFAULT_POLICY, Answerer
+    from bot.measure.cascade import sets
+    from bot.similarity import best_similarity, model_words, unload_model, use_model
+
+    off = replace(DEFAULT_POLICY, words_cover=float("inf"))
+    answers: dict[str, list[bool]] = {}
+    for runtime in ("onnx", "numpy"):
+        unload_model()
+        use_model(threads=1, runtime=runtime)  # type: ignore[arg-type]
+        for name, (index, questions) in sets().items():
+            answerer = Answerer(index, off, best_similarity, english=model_words)
+            answers[f"{runtime} {name}"] = [answerer.ask(q).answered for q in questions]
+    for name, (_, questions) in sets().items():
+        differ = [
+            q
+            for q, a, b in zip(
+                questions, answers[f"onnx {name}"], answers[f"numpy {name}"], strict=True
             )
-            spans[name].append(time.perf_counter() - start)
-    for name, measured in spans.items():
-        print(f"  {name}: {statistics.median(measured):.2f} s")
+            if a != b
+        ]
+        print(f"  {name}: {len(questions)} questions, {len(differ)} decided otherwise {differ}")
+    index, questions = sets()["heldout"]
+    times: dict[str, list[float]] = {"onnx": [], "numpy": []}
+    for runtime, measured in times.items():  # one runtime after the other (per_text interleaves)
+        unload_model()  # and its cache of sentence vectors, which the other would reuse
+        load_model(threads=1, runtime=runtime)  # type: ignore[arg-type]
+        answerer = Answerer(index, DEFAULT_POLICY, best_similarity, english=model_words)
+        for question in questions:
+            start = time.perf_counter()
+            answerer.ask(f"{question} ({runtime})")  # new to the vector cache
+            measured.append((time.perf_counter() - start) * 1e3)
+    for runtime, measured in times.items():
+        print(
+            f"  held-out questions in process, {runtime}: p50 {percentile(measured, 0.5):.2f} ms,"
+            f" p99 {percentile(measured, 0.99):.2f} ms"
+        )
 
 
 if __name__ == "__main__":
@@ -247,6 +298,8 @@ if __name__ == "__main__":
     with threadpool_limits(limits=1, user_api="blas"):
         batching(corpus, Encoder(weights, 1), numpy_encoder.tokenizer)
 
-    if len(sys.argv) > 1:  # a checkout of the numpy encoder to compare a cold ask with
-        print("cold `essaybot ask` on the shipped essay, 5 interleaved runs each")
-        cold_ask({"numpy (" + sys.argv[1] + ")": Path(sys.argv[1]), "ONNX Runtime": ROOT})
+    print("decisions by runtime (the cascade off), and new questions in process")
+    decisions()
+    if len(sys.argv) > 1:  # an older checkout to compare a cold ask with
+        print("cold `essaybot ask` on the shipped essay, median of 10 interleaved runs each")
+        cold_ask({"old (" + sys.argv[1] + ")": Path(sys.argv[1]), "this": ROOT})
