@@ -96,8 +96,10 @@ def use_model(
     `runtime` picks the encoder. A model already loaded by another runtime is swapped for
     this one at the next embedding (their vectors agree to a cosine of 0.999999).
     """
-    global _setup
+    global _setup, _loaded, _tokenizer
     with _load_lock:
+        if root != _setup.root:  # another copy of the files: nothing loaded from the old one
+            _loaded = _tokenizer = None
         _setup = _Setup(threads, cache_dir, root, runtime)
 
 
