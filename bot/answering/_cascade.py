@@ -59,6 +59,8 @@ def by_words(
 ) -> ByWords | None:
     """The decision the words make about the question `read` (analysed as `terms`, ranked
     as `hits`, the passages its confidence weighs), or None when meaning must decide."""
+    if policy.words_cover > 1:  # the cascade is off: meaning weighs every question
+        return None
     if policy.known_names and (because := names_unknown(read, index)):
         return ByWords(covered=False, because=because)
     best, matched = max(coverages(index, terms, hits), default=(0.0, 0))
