@@ -1,7 +1,7 @@
 """The encoder's runtime, measured: ONNX Runtime beside the numpy encoder, in one process.
 
 Run from the repository root: `PYTHONPATH=. python docs/encoder_bench.py [OLD_CHECKOUT]`
-(`--int8` instead measures int8 weights only). Prints per-text
+(`--int8` instead measures int8 weights only, `--levels` the graph optimisation levels). Prints per-text
 latency for short texts (the gold questions) and sentences (interleaved text by text, so both
 see the same load), agreement, cold-start costs (a fresh interpreter loading each runtime and
 embedding one question, interleaved) and corpus batching. Figures on a shared machine vary run
@@ -238,6 +238,44 @@ def decisions() -> None:
         )
 
 
+def levels(prepared: dict[str, np.ndarray], runs: int = 3) -> None:
+    """ONNX Runtime's graph optimisation levels: session creation and a question's embedding."""
+    import onnxruntime as ort
+
+    from bot.encoder import graph_bytes
+
+    named = {
+        "none": ort.GraphOptimizationLevel.ORT_DISABLE_ALL,
+        "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+        "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+        "all (the default)": ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
+    }
+    graph = graph_bytes(prepared, None)
+    values = {name: ort.OrtValue.ortvalue_from_numpy(a) for name, a in prepared.items()}
+    ids = np.array([[101, 2054, 2515, 1996, 9491, 2360, 2055, 1996, 2586, 2110, 102]])
+    created: dict[str, list[float]] = {name: [] for name in named}
+    ran: dict[str, list[float]] = {name: [] for name in named}
+    for _ in range(runs):  # levels interleaved, so each sees the same load
+        for name, level in named.items():
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = options.inter_op_num_threads = 1
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            options.graph_optimization_level = level
+            options.add_external_initializers(list(values), list(values.values()))
+            start = time.perf_counter()
+            session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+            created[name].append(time.perf_counter() - start)
+            for _ in range(30):
+                start = time.perf_counter()
+                session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
+                ran[name].append((time.perf_counter() - start) * 1e3)
+    for name in named:
+        print(
+            f"  {name}: session {statistics.median(created[name]):.3f} s, "
+            f"question p50 {percentile(ran[name], 0.5):.2f} ms"
+        )
+
+
 def int8(prepared: dict[str, np.ndarray]) -> None:
     """ONNX Runtime's dynamic int8 quantization of the graph's MatMuls (per channel): speed per
     gold question against float32, how far its vectors move, and the gold decisions it changes
@@ -333,6 +371,10 @@ if __name__ == "__main__":
     if "--int8" in sys.argv:
         print("int8 weights (ONNX Runtime's dynamic quantization), per gold question")
         int8(prepared)
+        sys.exit(0)
+    if "--levels" in sys.argv:
+        print("graph optimisation levels, median of 3 interleaved rounds")
+        levels(prepared)
         sys.exit(0)
     with tempfile.TemporaryDirectory() as cache:
         steps = {
