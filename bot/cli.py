@@ -14,15 +14,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.answering import DEFAULT_POLICY, Answerer, Policy
 from bot.arguments import UsageError, build_parser
 from bot.errors import EssaybotError
 from bot.index_cache import load_index
-from bot.measure.evaluation import EvalError, evaluate, load_questions
-from bot.measure.metrics import metrics_to_dict, render_metrics
 from bot.progress import terminal_progress
-from bot.question_log import QuestionLog, group_gaps
 from bot.render import (
     answer_to_dict,
     printable,
@@ -32,8 +30,12 @@ from bot.render import (
 )
 from bot.sentence_vectors import SAVE_BATCH, SentenceVectors, open_vectors
 from bot.settings import Settings, SettingsError, load_settings
-from bot.similarity import DEFAULT_THREADS, load_model, model_words
+from bot.similarity import DEFAULT_THREADS, Runtime, load_model, model_words, use_model
 from index import CorpusError, load_documents
+
+# Imported by the commands that use them: a cold `essaybot ask` pays for none of these.
+if TYPE_CHECKING:
+    from bot.question_log import QuestionLog
 
 __all__ = ["main"]
 
@@ -60,14 +62,23 @@ class Answering:
 
 
 @contextmanager
-def _answering(args: argparse.Namespace, settings: Settings) -> Iterator[Answering]:
-    """The answerer and its sentence vectors; vectors embedded meanwhile are saved at the end."""
-    # The model first (once, here): a damaged install should stop the bot before any indexing.
-    load_model(threads=settings.threads or DEFAULT_THREADS, cache_dir=settings.cache_dir)
+def _answering(
+    args: argparse.Namespace, settings: Settings, *, runtime: Runtime = "onnx", eager: bool = True
+) -> Iterator[Answering]:
+    """The answerer of the settings' essays and its sentence vectors, saved at the end.
+
+    The similarity model is run by `runtime`, loaded now when `eager`, else when a text is
+    first embedded (never, when the words decide every question and the vectors are stored).
+    """
+    threads = settings.threads or DEFAULT_THREADS
+    if eager:  # a long-running front end: a damaged install stops it before any indexing
+        load_model(threads=threads, cache_dir=settings.cache_dir, runtime=runtime)
+    else:
+        use_model(threads=threads, cache_dir=settings.cache_dir, runtime=runtime)
     index = load_index(settings.seeds_dir, settings.cache_dir, terminal_progress())
     progress = terminal_progress("embedding", "sentences")
     vectors = open_vectors(index, settings.seeds_dir, settings.cache_dir, progress)
-    answerer = Answerer(index, _policy(args, settings), vectors.similarity, english=model_words())
+    answerer = Answerer(index, _policy(args, settings), vectors.similarity, english=model_words)
     try:
         yield Answering(answerer, vectors)
     finally:
@@ -99,12 +110,19 @@ def _log(args: argparse.Namespace, settings: Settings) -> QuestionLog | None:
         return None
     if settings.question_log is None:
         raise UsageError("--log needs the question log, but ESSAYBOT_QUESTION_LOG is 'off'")
+    from bot.question_log import QuestionLog
+
     return QuestionLog(settings.question_log, retention_days=settings.log_retention_days)
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     questions = _questions(args)
-    with _answering(args, settings) as answering:
+    # One question: the numpy encoder, which starts in milliseconds; a stream of them: ONNX
+    # Runtime, which takes 0.3 s to start and then embeds twice as fast. Either only if a
+    # question needs meaning (README, "The runtime").
+    single = args.question is not None
+    runtime: Runtime = "numpy" if single else "onnx"
+    with _answering(args, settings, runtime=runtime, eager=False) as answering:
         return _answer_all(args, settings, questions, answering)
 
 
@@ -112,9 +130,9 @@ def _answer_all(
     args: argparse.Namespace, settings: Settings, questions: Iterable[str], answering: Answering
 ) -> int:
     answerer = answering.answerer
+    single = args.question is not None
     log = _log(args, settings)
     several = len(answerer.index.documents) > 1
-    single = args.question is not None
     for question in questions:
         answer = answerer.ask(question)
         if log:
@@ -163,6 +181,7 @@ def _discord(args: argparse.Namespace, settings: Settings) -> int:
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
     from bot.measure import bench
+    from bot.measure.evaluation import load_questions
 
     def say(text: str) -> None:  # progress, only on a terminal
         if sys.stderr.isatty():
@@ -184,6 +203,8 @@ def _gaps(args: argparse.Namespace, settings: Settings) -> int:
     if not path.exists():
         print(f"No questions have been logged yet (the log would be {path}).")
         return 0
+    from bot.question_log import QuestionLog, group_gaps
+
     log = QuestionLog(path, retention_days=settings.log_retention_days)
     logged = log.gaps(args.since)
     gaps = group_gaps(logged)
@@ -218,6 +239,9 @@ def _sections(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.measure.evaluation import EvalError, evaluate, load_questions
+    from bot.measure.metrics import metrics_to_dict, render_metrics
+
     files: list[Path] = args.files or sorted(Path("tests/eval").glob("heldout*.jsonl"))
     if not files:
         raise EvalError(

@@ -17,11 +17,12 @@ import numpy as np
 import onnxruntime as ort
 from numpy.typing import NDArray
 
+from bot.model_files import GRAPH_SHA256
+
 __all__ = ["GRAPH_SHA256", "Encoder", "graph_bytes", "prepare"]
 
 log = logging.getLogger(__name__)
 
-GRAPH_SHA256 = "91ad298bfc7c82e9045b770bdef6c7f1b014d3244f02dfeb43ef3c808fc279fb"
 Arrays = dict[str, NDArray[Any]]
 
 

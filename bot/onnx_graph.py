@@ -1,6 +1,6 @@
 """The sentence model's ONNX graph, written with onnx's helper API (no torch needed).
 
-It computes what tests/reference_encoder.py computes in numpy: BERT, then the mean of the token
+It computes what bot/numpy_encoder.py computes in numpy: BERT, then the mean of the token
 vectors under the attention mask, scaled to unit length. The graph holds no weights: each is
 an initializer ONNX Runtime is given at load (bot/encoder.py), so the graph is 40 KB, the
 same for any copy of the weights, and is built once and cached.

@@ -123,9 +123,14 @@ class Repl:
         if not answer.hits or sure is None:
             return "\nconfidence 0.00: no passage shares a word with the question"
         but = f", but {answer.declined_because}" if answer.declined_because else ""
+        meaning = (
+            "the words decided, the sentence model was not run"
+            if sure.similarity is None
+            else f"similarity {sure.similarity:.2f}"
+        )
         return (
             f"\nconfidence {answer.confidence:.2f} (passage {sure.rank}: coverage "
-            f"{sure.coverage:.2f}, similarity {sure.similarity:.2f}; answers from "
+            f"{sure.coverage:.2f}, {meaning}; answers from "
             f"{self.answerer.policy.min_confidence:.2f}){but}; "
             "ranked passages:\n" + render_hits(answer.hits)
         )

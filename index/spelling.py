@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -71,21 +71,34 @@ def _english_stems(start: str, english: frozenset[str]) -> frozenset[str]:
 
 
 def respell(
-    question: str, index: PassageIndex, english: frozenset[str], limits: SpellingLimits = LIMITS
+    question: str,
+    index: PassageIndex,
+    english: frozenset[str] | Callable[[], frozenset[str]],
+    limits: SpellingLimits = LIMITS,
 ) -> str:
-    """`question` with each misspelt word replaced by the essays' nearest spelling."""
+    """`question` with each misspelt word replaced by the essays' nearest spelling.
+
+    `english` may be a function giving the word list: it is called only for a word the
+    essays do not use, so a question in the essays' own words never loads the list.
+    """
     looked_up = 0
+    words: frozenset[str] | None = None
 
     def mend(match: re.Match[str]) -> str:
-        nonlocal looked_up
+        nonlocal looked_up, words
         word = match.group()
         folded = normalize(word)
         if looked_up >= limits.max_words or len(folded) > limits.max_letters:
             return word
-        if not _misspelt(folded, index, english):
+        terms = index.query(folded)
+        if not terms or any(term in index for term in terms):  # the essays use it
+            return word
+        if words is None:
+            words = english if isinstance(english, frozenset) else english()
+        if not _misspelt(folded, index, words):
             return word
         looked_up += 1
-        nearest = _nearest(folded, index, english)
+        nearest = _nearest(folded, index, words)
         return word if nearest is None else _cased_like(word, nearest)
 
     return _WORD.sub(mend, question)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -184,15 +185,18 @@ def test_a_passage_closer_in_meaning_than_the_best_is_quoted_too(tmp_path: Path)
     question = "Why did the railway abandon its night trains?"
     # BM25 puts the platform paragraph first, far ahead (it shares "night" and "trains"); the
     # sleeper paragraph's nearest sentence is closer in meaning to the question, by 0.15.
-    answerer = answerer_for(index, min_confidence=0.0, closer_in_meaning=0.1)
+    # The cascade off: the words cover this question, which would quote by score alone.
+    off = {"min_confidence": 0.0, "words_cover": math.inf}
+    answerer = answerer_for(index, closer_in_meaning=0.1, **off)
     answer = answerer.ask(question)
     assert [q.passage.paragraph for q in answer.quotes] == [1, 2]
     first, second = answer.evidence  # the quoted passages are the two ranked first
     assert [h.passage for h in answer.hits[:2]] == [q.passage for q in answer.quotes]
+    assert first.similarity is not None and second.similarity is not None
     gap = second.similarity - first.similarity
     assert 0.1 <= gap < 0.2
     for margin in (0.2, 1.0):  # a margin wider than the gap: by BM25 score alone
-        by_words = answerer_for(index, min_confidence=0.0, closer_in_meaning=margin).ask(question)
+        by_words = answerer_for(index, closer_in_meaning=margin, **off).ask(question)
         assert [q.passage.paragraph for q in by_words.quotes] == [1]
         assert by_words.hits == answer.hits  # the ranking is the same either way
 

@@ -258,6 +258,13 @@ def test_bench_json_reports_every_system_and_exactness(capsys: pytest.CaptureFix
     assert all(row["p50_ms"] > 0 and row["peak_mb"] > 0 for row in figures["rows"])
     shipped = figures["shipped_essay"]
     assert shipped["questions"] > 0
+    # the cascade's share and the targets are reported beside the figures
+    assert 0 <= shipped["model_not_run"] <= shipped["questions"]
+    assert 0 <= shipped["model_loaded_cold"] <= shipped["cold_runs"] == 10
+    assert (
+        shipped["targets_met"].count(":") == 3
+        and "cold_ask_median_s<=0.3:" in (shipped["targets_met"])
+    )
     assert shipped["repeated_question_p50_ms"] > 0 and shipped["new_question_p50_ms"] > 0
 
 

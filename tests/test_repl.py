@@ -70,8 +70,15 @@ def test_commands(answerer: Answerer) -> None:
     assert "never read" not in out
 
 
+def test_debug_says_when_the_words_decided(answerer: Answerer) -> None:
+    out = transcript(answerer, ":debug", "Why does Russia give aid to Belarus?")
+    match = re.search(r"confidence (\S+) \(passage 1: coverage (\S+), the words decided", out)
+    assert match, out
+    assert match[1] == match[2]  # the confidence is the coverage then
+
+
 def test_debug_shows_how_the_confidence_is_made(answerer: Answerer) -> None:
-    out = transcript(answerer, ":debug", "Why does Russia give aid to Belarus?", "asdfghjkl")
+    out = transcript(answerer, ":debug", "Why does Belarus keep complaining?", "asdfghjkl")
     match = re.search(
         r"confidence (\S+) \(passage (\d): coverage (\S+), similarity (\S+); "
         r"answers from (\S+)\)",

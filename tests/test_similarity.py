@@ -1,5 +1,6 @@
-"""The similarity model: all-MiniLM-L6-v2 run by ONNX Runtime, checked against sentence-transformers
-and a numpy encoder; its files checked by SHA-256 at load."""
+"""The similarity model: all-MiniLM-L6-v2 run by ONNX Runtime and by numpy, both checked against
+sentence-transformers and each other; its files checked by SHA-256 at load, loaded only when a
+text is embedded."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from bot import similarity
 from bot.cli import main
 from bot.encoder import GRAPH_SHA256, Encoder, graph_bytes, prepare
 from bot.model_files import DIGESTS, model_files, verify
+from bot.numpy_encoder import NumpyEncoder, map_safetensors
 from bot.onnx_graph import build_graph
 from bot.settings import SettingsError, load_settings
 from bot.similarity import (
@@ -36,7 +38,6 @@ from bot.similarity import (
 )
 from index import PassageIndex, load_documents, sentence_spans
 from tests.helpers import ROOT, SEEDS
-from tests.reference_encoder import NumpyEncoder
 
 # The published files of sentence-transformers/all-MiniLM-L6-v2 (Hugging Face): the weights'
 # hash is the ETag the hub served (kept in the package's own download metadata, commit
@@ -76,8 +77,17 @@ def test_the_model_files_are_the_published_ones() -> None:
     assert DIGESTS == {"model.safetensors": WEIGHTS_SHA256, "tokenizer.json": TOKENIZER_SHA256}
 
 
-def test_vectors_match_sentence_transformers() -> None:
+@pytest.fixture(params=["onnx", "numpy"])
+def runtime(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Each runtime in turn, then ONNX Runtime again (the default the other tests use)."""
+    similarity.use_model(runtime=request.param)
+    yield request.param
+    similarity.use_model()
+
+
+def test_vectors_match_sentence_transformers(runtime: str) -> None:
     vectors = embed(TEXTS)
+    assert similarity._model().runtime == runtime
     assert np.allclose(vectors[:, :6], REFERENCE, atol=2e-6)
     for (a, b), cosine in REFERENCE_COSINES.items():
         assert float(vectors[a] @ vectors[b]) == pytest.approx(cosine, abs=2e-6)
@@ -95,11 +105,43 @@ def _essay_sentences() -> list[str]:
     return [p.text[a:b] for p in index.passages for a, b in sentence_spans(p.text)]
 
 
-def test_vectors_match_a_numpy_encoder_on_the_essay() -> None:
+def test_the_two_runtimes_agree_on_the_essay() -> None:
     sentences = _essay_sentences()
-    reference = NumpyEncoder(*model_files())
-    cosines = (embed(sentences) * np.stack([reference.embed(s) for s in sentences])).sum(axis=1)
+    tokenizer = similarity._model().tokenizer
+    mapped = NumpyEncoder(map_safetensors(model_files()[0]))
+    by_numpy = np.stack([mapped.embed_ids(np.array(tokenizer.encode(s).ids)) for s in sentences])
+    cosines = (embed(sentences) * by_numpy).sum(axis=1)
     assert len(sentences) > 50 and cosines.min() > 0.99999
+
+
+def test_a_big_batch_is_embedded_by_onnx_runtime_whatever_was_chosen() -> None:
+    similarity.use_model(runtime="numpy")
+    try:
+        embed(TEXTS[:2])
+        assert similarity._model().runtime == "numpy"  # a question or two: numpy
+        texts = _essay_sentences()[: similarity.ONNX_PAYS_AFTER]
+        batch = embed(texts)
+        assert similarity._model().runtime == "onnx"  # a corpus: ONNX Runtime
+        assert np.allclose(batch, embed(texts), atol=1e-6)
+    finally:
+        similarity.use_model()
+
+
+def test_a_mapped_file_that_does_not_hold_its_tensors_is_refused(tmp_path: Path) -> None:
+    weights = model_files()[0]
+    cut = tmp_path / "model.safetensors"
+    cut.write_bytes(weights.read_bytes()[: weights.stat().st_size // 2])
+    with pytest.raises(ValueError, match="does not fit"):
+        map_safetensors(cut)
+
+
+@pytest.mark.parametrize("runtime", ["onnx", "numpy"])
+def test_nothing_is_read_until_a_text_is_embedded(model_copy: Path, runtime: str) -> None:
+    similarity.use_model(root=model_copy, runtime=runtime)  # type: ignore[arg-type]
+    assert similarity._loaded is None and similarity._tokenizer is None
+    (model_copy / "model_files" / "model.safetensors").unlink()
+    with pytest.raises(ModelMissingError):  # read at the first embedding, not before
+        best_similarity("question", ["text"])
 
 
 def test_a_padded_batch_gives_each_text_its_own_vector() -> None:

@@ -1,7 +1,8 @@
 """Answering: a question -> ranked hits -> confidence -> verbatim quotes, or an abstention.
 
 `Answerer(index, policy, similarity, english=...)` orchestrates; `Policy` holds every threshold and
-switch; an `Answer` carries the `Evidence` it was decided on.
+switch; an `Answer` carries the `Evidence` it was decided on. The cascade (`_cascade`) lets the
+words decide without `similarity` when they suffice.
 """
 
 from bot.answering._answerer import Answerer, Similarity

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from bot.answering._cascade import by_words, coverages
 from bot.answering._checks import lacks_time_or_amount, names_unknown
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
 from bot.answering._quotes import select_quotes
 from bot.answering._values import Answer, Evidence, Outcome, Quote
 from bot.links import fragment_link
-from index import Hit, Passage, PassageIndex, analyze, respell
+from index import Hit, Passage, PassageIndex, respell
 
 __all__ = ["Answerer", "Similarity"]
 
@@ -19,20 +20,15 @@ __all__ = ["Answerer", "Similarity"]
 # disk), tests bot.similarity.best_similarity (the same floats, embedded in memory).
 Similarity = Callable[[str, Sequence[str]], float]
 
-# Question-framing words: when the essays never use them they say nothing about whether
-# the essays cover the question ("What does the author say about ...?"). Stemmed forms.
-_FRAMING = frozenset(
-    analyze(
-        "essay essays author writer article text say says think mention "
-        "describe explain argue tell according discuss opinion view "
-        "propose suggest claim believe conclude recommend write wrote note point"
-    )
-)
+# The English words never respelt, or a function giving them (called only when a question
+# has a word the essays do not use, so the list is not loaded for the others).
+EnglishWords = frozenset[str] | Callable[[], frozenset[str]]
 
 
 class Answerer:
     """Turns a question into an Answer from `index`, as `policy` says, judging meaning by
-    `similarity`; `english` (bot.similarity.model_words) are words never respelt."""
+    `similarity`, which is called only when the words do not decide (the cascade); `english`
+    (bot.similarity.model_words, or that function) are words never respelt."""
 
     def __init__(
         self,
@@ -40,7 +36,7 @@ class Answerer:
         policy: Policy,
         similarity: Similarity,
         *,
-        english: frozenset[str],
+        english: EnglishWords,
     ) -> None:
         self.index = index
         self.policy = policy
@@ -79,10 +75,17 @@ class Answerer:
                 similarities[passage.id] = self.similarity(read, sentences)
             return similarities[passage.id]
 
-        evidence = self._weigh(terms, ranked, similarity_of)
+        confidence_hits = ranked[: self.policy.confidence_passages]
+        words = by_words(self.index, self.policy, read, terms, confidence_hits) if hits else None
+        if words is None:
+            evidence = self._weigh(terms, ranked, similarity_of)
+        else:  # the cascade: the sentence model is not run; quotes come by score alone
+            evidence, similarity_of = self._by_words(terms, confidence_hits), _unweighed
         confidence = max((e.confidence for e in evidence), default=0.0)
         declined = replace(self._declined(question, hits, confidence), evidence=evidence)
-        if not hits or confidence < self.policy.min_confidence:
+        if words is not None and not words.covered:
+            return replace(declined, declined_because=words.because)
+        if not hits or (words is None and confidence < self.policy.min_confidence):
             return declined  # weak evidence
         quotes = select_quotes(self.index, self.policy, terms, ranked, similarity_of)
         if because := self._doubt(read, quotes):
@@ -120,6 +123,11 @@ class Answerer:
         pointers = tuple(dict.fromkeys(pairs))[: self.policy.pointers]
         return Answer(question, Outcome.NOT_COVERED, (), hits, confidence, pointers)
 
+    def _by_words(self, terms: list[str], weighed: tuple[Hit, ...]) -> tuple[Evidence, ...]:
+        """The evidence of the `weighed` hits when the words decided: coverage alone."""
+        found = coverages(self.index, terms, weighed)
+        return tuple(Evidence(h.rank, c, None, c) for h, (c, _) in zip(weighed, found, strict=True))
+
     def _weigh(
         self, terms: list[str], hits: tuple[Hit, ...], similarity_of: Callable[[Passage], float]
     ) -> tuple[Evidence, ...]:
@@ -131,15 +139,15 @@ class Answerer:
         "grievances").
         """
         weight = self.policy.coverage_weight
-        counted = [t for t in terms if t not in _FRAMING or t in self.index]
-        idf = {t: self.index.idf(t) for t in counted}
-        total = sum(idf[t] for t in counted)
+        weighed = hits[: self.policy.confidence_passages]
         evidence = []
-        for hit in hits[: self.policy.confidence_passages]:
-            present = self.index.indexed_terms(hit.passage)
-            matched = sum(idf[t] for t in counted if t in present)
-            coverage = matched / total if total else 0.0
+        for hit, (coverage, _) in zip(weighed, coverages(self.index, terms, weighed), strict=True):
             similarity = similarity_of(hit.passage)
             confidence = weight * coverage + (1 - weight) * similarity
             evidence.append(Evidence(hit.rank, coverage, similarity, confidence))
         return tuple(evidence)
+
+
+def _unweighed(passage: Passage) -> float:
+    """No meaning weighed (the words decided): further passages are quoted by score alone."""
+    return 0.0

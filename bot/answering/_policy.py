@@ -46,6 +46,14 @@ class Policy:
     known_names: bool = True
     # Misspelt question words are put right from the essays' own words.
     spelling: bool = True
+    # The cascade (bot/answering/_cascade.py): when one of the passages weighed matches at
+    # least this share of the question's idf mass, over at least `words_cover_terms` of its
+    # terms, the words decide that the essays cover it and the sentence model is not run (its
+    # quotes come by score alone; the checks above still run). Above 1 turns the cascade off,
+    # including its early decline of a question naming the unknown. Tuned:
+    # the rule in bot/measure/cascade.py (`python -m bot.measure.cascade`).
+    words_cover: float = 0.48
+    words_cover_terms: int = 2
 
 
 DEFAULT_POLICY = Policy()

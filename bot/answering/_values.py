@@ -37,9 +37,10 @@ class Evidence:
     rank: int
     # The share of the question's idf mass that the passage matches.
     coverage: float
-    # How close in meaning the passage's nearest sentence is to the question.
-    similarity: float
-    # The policy's blend of the two, from 0 to 1.
+    # How close in meaning the passage's nearest sentence is to the question; None when the
+    # words alone decided (the cascade) and the sentence model was not run.
+    similarity: float | None
+    # The policy's blend of the two, from 0 to 1 (the coverage, when the words decided).
     confidence: float
 
 

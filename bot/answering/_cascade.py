@@ -1,0 +1,69 @@
+"""The cascade: questions whose words alone decide are answered or declined without the model.
+
+The sentence model is the costly part of an answer (loading it, then embedding the question).
+Two cases need none of it: a question naming something the essays never use is declined
+whatever its meaning (the names check would decline it after the model anyway), and a
+question most of whose idf mass, over at least `words_cover_terms` of its terms, one of the
+best passages matches is covered by the words (`words_cover`, chosen by the rule in
+bot/measure/cascade.py). Every other question goes on to the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.answering._checks import names_unknown
+from bot.answering._policy import Policy
+from index import Hit, PassageIndex, analyze
+
+__all__ = ["FRAMING", "ByWords", "by_words", "coverages"]
+
+# Question-framing words: when the essays never use them they say nothing about whether
+# the essays cover the question ("What does the author say about ...?"). Stemmed forms.
+FRAMING = frozenset(
+    analyze(
+        "essay essays author writer article text say says think mention "
+        "describe explain argue tell according discuss opinion view "
+        "propose suggest claim believe conclude recommend write wrote note point"
+    )
+)
+
+
+@dataclass(frozen=True)
+class ByWords:
+    """What the words decided: covered (the later checks still run), or declined and why."""
+
+    covered: bool
+    because: str = ""
+
+
+def coverages(
+    index: PassageIndex, terms: Sequence[str], hits: Sequence[Hit]
+) -> list[tuple[float, int]]:
+    """Per hit, the share of the question's idf mass it matches and how many of the question's
+    terms that is; framing words the essays never use are not counted."""
+    counted = [t for t in terms if t not in FRAMING or t in index]
+    idf = {t: index.idf(t) for t in counted}
+    total = sum(idf[t] for t in counted)
+    found = []
+    for hit in hits:
+        present = index.indexed_terms(hit.passage)
+        matched = [t for t in counted if t in present]
+        found.append((sum(idf[t] for t in matched) / total if total else 0.0, len(matched)))
+    return found
+
+
+def by_words(
+    index: PassageIndex, policy: Policy, read: str, terms: Sequence[str], hits: Sequence[Hit]
+) -> ByWords | None:
+    """The decision the words make about the question `read` (analysed as `terms`, ranked
+    as `hits`, the passages its confidence weighs), or None when meaning must decide."""
+    if policy.words_cover > 1:  # the cascade is off: meaning weighs every question
+        return None
+    if policy.known_names and (because := names_unknown(read, index)):
+        return ByWords(covered=False, because=because)
+    best, matched = max(coverages(index, terms, hits), default=(0.0, 0))
+    if best >= policy.words_cover and matched >= policy.words_cover_terms:
+        return ByWords(covered=True)
+    return None

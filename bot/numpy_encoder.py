@@ -1,0 +1,125 @@
+"""The sentence model in plain numpy, on the weights file mapped into memory: the quick start.
+
+Nothing is copied or converted at load: the safetensors file is mapped and each tensor is a
+read-only numpy view of it, so loading costs a few milliseconds and a question's tokens touch
+only their own rows of the 47 MB word-embedding table. Activations are kept as columns
+(width x tokens), so every dense layer is the stored (out, in) matrix times them, which is
+also what OpenBLAS does fastest for a short text. Per text it is about half as fast as ONNX
+Runtime (bot/encoder.py), which takes some 0.3 s to import and start: a process that embeds
+a question or two uses this one (README, "The runtime").
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import mmap
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["NumpyEncoder", "map_safetensors"]
+
+Vectors = NDArray[np.float32]
+_LAYERS, _HEADS = 6, 12
+_DTYPES: dict[str, np.dtype[Any]] = {"F32": np.dtype(np.float32), "I64": np.dtype(np.int64)}
+
+
+def map_safetensors(path: Path) -> dict[str, NDArray[Any]]:
+    """The tensors of a safetensors file as read-only views of the file mapped into memory."""
+    with path.open("rb") as file:
+        mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    length = int.from_bytes(mapped[:8], "little")
+    header = json.loads(mapped[8 : 8 + length])
+    base, size = 8 + length, len(mapped)
+    tensors = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        start, end = info["data_offsets"]
+        dtype = _DTYPES[info["dtype"]]
+        count = math.prod(info["shape"])
+        if end - start != count * dtype.itemsize or base + end > size:
+            raise ValueError(f"{path}: tensor {name} does not fit the file")
+        array = np.frombuffer(mapped, dtype=dtype, count=count, offset=base + start)
+        tensors[name] = array.reshape(info["shape"])
+    return tensors
+
+
+class NumpyEncoder:
+    """all-MiniLM-L6-v2 in numpy, one text at a time: token ids -> unit vector."""
+
+    def __init__(self, weights: dict[str, NDArray[Any]]) -> None:
+        self.weights = weights
+
+    def run(self, ids: NDArray[np.int64], mask: NDArray[np.int64]) -> Vectors:
+        """Unit vectors for a (batch, tokens) array of token ids and its attention mask."""
+        rows = [self.embed_ids(row[: int(kept.sum())]) for row, kept in zip(ids, mask, strict=True)]
+        return np.stack(rows) if rows else np.zeros((0, 384), dtype=np.float32)
+
+    def embed_ids(self, ids: NDArray[np.int64]) -> Vectors:
+        """The unit vector of one text's token ids (unpadded)."""
+        w = self.weights
+        rows = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][: len(ids)]
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
+        x = _layer_norm(np.ascontiguousarray(rows.T), w, "embeddings.LayerNorm")
+        for layer in range(_LAYERS):
+            x = _encoder_layer(x, w, f"encoder.layer.{layer}.")
+        pooled = x.mean(axis=1)
+        result: Vectors = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+        return result
+
+
+def _encoder_layer(x: Vectors, w: dict[str, NDArray[Any]], p: str) -> Vectors:
+    """One BERT layer on columns: self-attention, then the feed-forward block, each with
+    residual and layer norm."""
+    width, length = x.shape
+    head = width // _HEADS
+
+    def heads(name: str) -> Vectors:  # (heads, head width, tokens)
+        return _linear(x, w, p + "attention.self." + name).reshape(_HEADS, head, length)
+
+    scores = heads("query").transpose(0, 2, 1) @ heads("key")  # (heads, query, key)
+    scores *= np.float32(1 / math.sqrt(head))
+    scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    scores /= scores.sum(axis=-1, keepdims=True)
+    context = (heads("value") @ scores.transpose(0, 2, 1)).reshape(width, length)
+    attended = _linear(context, w, p + "attention.output.dense") + x
+    x = _layer_norm(attended, w, p + "attention.output.LayerNorm")
+    hidden = _gelu(_linear(x, w, p + "intermediate.dense"))
+    return _layer_norm(_linear(hidden, w, p + "output.dense") + x, w, p + "output.LayerNorm")
+
+
+def _linear(x: Vectors, w: dict[str, NDArray[Any]], name: str) -> Vectors:
+    result: Vectors = w[name + ".weight"] @ x  # stored (out, in)
+    result += w[name + ".bias"][:, None]
+    return result
+
+
+def _layer_norm(x: Vectors, w: dict[str, NDArray[Any]], name: str) -> Vectors:
+    centred: Vectors = x - x.mean(axis=0)
+    variance = (centred * centred).mean(axis=0)
+    centred /= np.sqrt(variance + np.float32(1e-12))
+    centred *= w[name + ".weight"][:, None]
+    centred += w[name + ".bias"][:, None]
+    return centred
+
+
+def _gelu(x: Vectors) -> Vectors:
+    """BERT's exact GELU, x * Phi(x), with erf to within 1.5e-7 (Abramowitz and Stegun 7.1.26)."""
+    z = np.abs(x) * np.float32(1 / math.sqrt(2.0))
+    t = 1.0 / (1.0 + np.float32(0.3275911) * z)
+    poly = np.float32(1.061405429) * t
+    for c in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
+        poly += np.float32(c)
+        poly *= t
+    # erf(|x| / sqrt 2) = 1 - poly * exp(-z^2); Phi(x) = (1 + sign(x) * erf) / 2
+    poly *= np.exp(-z * z)
+    erf = np.copysign(1.0 - poly, x)
+    result: Vectors = 0.5 * x * (1.0 + erf)
+    return result

@@ -1,0 +1,139 @@
+"""The cascade: questions the words decide skip the sentence model, and nothing it does not need
+is loaded (the model, the English word list); its thresholds come from a rule."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+
+import pytest
+
+from bot.answering import DEFAULT_POLICY, Answer, Answerer
+from bot.measure.cascade import Logged, choose
+from bot.similarity import best_similarity, model_words
+from index import PassageIndex, load_documents, respell
+from tests.helpers import ROOT, SEEDS
+
+
+class Recorded:
+    """The real similarity, recording the questions it was asked about."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def __call__(self, question: str, texts: Sequence[str]) -> float:
+        self.asked.append(question)
+        return best_similarity(question, texts)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> PassageIndex:
+    return PassageIndex(load_documents(SEEDS))
+
+
+def _ask(index: PassageIndex, question: str, **changes: float) -> tuple[Recorded, Answer]:
+    meaning = Recorded()
+    policy = replace(DEFAULT_POLICY, **changes)
+    answer = Answerer(index, policy, meaning, english=model_words).ask(question)
+    return meaning, answer
+
+
+def test_a_question_in_the_essays_words_is_answered_without_the_model(
+    shipped: PassageIndex,
+) -> None:
+    question = "Why is the current format of Russia-Belarus relations a dead end?"
+    meaning, answer = _ask(shipped, question)
+    assert not meaning.asked and answer.answered
+    surest = answer.surest
+    assert surest is not None
+    assert surest.similarity is None and surest.coverage >= DEFAULT_POLICY.words_cover
+    # with the cascade off, the model decides it, the same way
+    meaning, off = _ask(shipped, question, words_cover=math.inf)
+    assert meaning.asked and off.answered
+
+
+def test_a_question_naming_the_unknown_is_declined_without_the_model(
+    shipped: PassageIndex,
+) -> None:
+    meaning, answer = _ask(shipped, "What did Putin say about the union state?")
+    assert not meaning.asked and not answer.answered
+    assert "Putin" in answer.declined_because
+    # with the cascade off (as docs/retrieval.md measures the rules) meaning is weighed first
+    meaning, off = _ask(shipped, "What did Putin say about the union state?", words_cover=math.inf)
+    assert meaning.asked and not off.answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What time is it?",  # every word matched, but one word is no evidence of meaning
+        "Why do the neighbours keep complaining?",  # a paraphrase: the words say little
+    ],
+)
+def test_other_questions_go_to_the_model(shipped: PassageIndex, question: str) -> None:
+    meaning, _ = _ask(shipped, question)
+    assert meaning.asked
+
+
+def test_the_english_word_list_is_read_only_for_a_word_the_essays_do_not_use(
+    shipped: PassageIndex,
+) -> None:
+    calls: list[int] = []
+
+    def english() -> frozenset[str]:
+        calls.append(1)
+        return model_words()
+
+    assert respell("Why is the union a dead end?", shipped, english) == (
+        "Why is the union a dead end?"
+    )
+    assert not calls
+    assert respell("Why is the goverment weak?", shipped, english) == "Why is the government weak?"
+    assert calls == [1]
+
+
+def _row(coverage: float, answered: bool, by_words: bool, matched: int = 2) -> Logged:
+    return Logged("tuning", "q", 3, False, coverage, matched, answered, by_words, True)
+
+
+def test_the_rule_stops_above_the_highest_coverage_that_would_change_a_decision() -> None:
+    rows = [
+        _row(0.9, True, True),
+        _row(0.7, True, True),
+        _row(0.6, False, True),  # answered by words, declined by meaning: must not skip
+        _row(0.5, True, True),
+        _row(0.95, False, True, matched=1),  # one term: only N >= 2 lets it through
+    ]
+    assert choose(rows) == (0.7, 2)
+    # rows outside the fitting sets are never looked at
+    held_out = [replace(r, set_name="heldout") for r in rows]
+    assert choose([*rows, replace(_row(0.8, False, True), set_name="heldout")]) == (0.7, 2)
+    assert choose(held_out)[0] == math.inf
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "loaded"),
+    [
+        ("Why is the current format of Russia-Belarus relations a dead end?", set()),
+        ("What did Putin say?", set()),
+        ("Why do the neighbours keep complaining?", {"tokenizers", "bot.numpy_encoder"}),
+    ],
+)
+def test_a_cold_ask_loads_only_what_its_question_needs(question: str, loaded: set[str]) -> None:
+    heavy = {"tokenizers", "onnxruntime", "bot.numpy_encoder", "bot.encoder", "safetensors"}
+    code = (
+        "import sys; from bot.cli import main; main(['ask', sys.argv[1], '--seeds', sys.argv[2]]);"
+        f"print(sorted({heavy!r} & set(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, question, str(SEEDS)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    assert result.stdout.strip().splitlines()[-1] == str(sorted(loaded))
