@@ -43,9 +43,6 @@ _DENSE_SHARE = 1 / 8
 # From this many passages up, `top` narrows the passages it ranks by a bound (measured:
 # 1,000 and 10,000 passages rank faster without it, 100,000 about 2.5x faster with it).
 BOUNDED_FROM = 20_000
-# `top` adds up, for every passage, the query's posting lists of up to this share of the
-# passages (no dense column), and looks the longer ones up only where a passage can still rank.
-_SHORT_SHARE = 1 / 16
 _CHUNK = 1 << 18  # postings per step of the weight computation (bounds temporaries)
 # What `to_state` saves, attribute -> dtype: a new array is one line here (plus its checks in
 # `from_state`). The dense columns are not saved: rebuilding them is quicker than reading them.
@@ -156,7 +153,6 @@ class BM25:
         # Python lists: a query reads a few entries, quicker from a list than from numpy.
         self._best: list[float] = best.tolist()
         self._starts_list: list[int] = self._starts.tolist()
-        self._short = int(_SHORT_SHARE * self.size)
 
     def _densify(self, column: int) -> Scores:
         dense = np.zeros(self.size)
@@ -225,7 +221,7 @@ class BM25:
             return ranked(matched, scores[matched], k)
         query = self._query(terms)
         if self._nonnegative:
-            found = pruned_pool(query, k, self.size, self._short)
+            found = pruned_pool(query, k, self.size)
             if found is not None:
                 return ranked(*found, k)
         return self._top_of_all(query, k)

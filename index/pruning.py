@@ -1,12 +1,13 @@
 """The passages that can be among a query's best k, found without scoring every passage.
 
 `BM25.top` at 100,000 passages spent most of a query adding the columns of common terms
-(a word in most passages) into a score array, only for the bound to discard nearly every
-passage they touched. `pruned_pool` scores every passage only under the query's short
-posting lists; adds the long lists' weights only where a passage could still rank (looked up,
-not scattered); and gives the exact scores, rank-bm25's floats, only for the few passages
-left. A query whose short lists say too little (no short list, or one of its common terms is
-needed to reach the bound) gets None, and its caller scores every passage instead.
+(a word in most passages) into a score array, only for its bound to discard nearly every
+passage they touched. `pruned_pool` adds up, for every passage, only the posting lists of
+the query's other terms; bounds the k-th best score from a few passages; keeps the passages
+in the lists a score that high needs (MaxScore's essential lists); looks the common terms up
+only for those their best weights can lift; and gives the exact scores, rank-bm25's floats,
+of the few left. Where a common term alone can reach the bound, every passage is summed after
+all (in any order), and only those near the bound are scored exactly.
 
 Every bound here holds because no weight is negative: a sum over some of a passage's terms,
 added in query order, is at most its score (floating-point addition is monotonic), and
@@ -24,7 +25,7 @@ from numpy.typing import NDArray
 
 from index.top_k import distinct, kth_largest, thread_buffer
 
-__all__ = ["Postings", "essential", "pruned_pool", "weights_at"]
+__all__ = ["Postings", "essential", "exact_scores", "pruned_pool"]
 
 Scores = NDArray[np.float64]
 _MARGIN = 1e-9  # relative: far above the rounding of a sum of a few hundred weights
@@ -39,7 +40,7 @@ class Postings(NamedTuple):
     best: float
 
 
-def weights_at(term: Postings, passages: NDArray[np.int32]) -> Scores:
+def _weights_at(term: Postings, passages: NDArray[np.int32]) -> Scores:
     """The term's weight in each of `passages` (0.0 where it does not occur)."""
     if term.dense is not None:
         return term.dense.take(passages)
@@ -52,7 +53,7 @@ def exact_scores(terms: Sequence[Postings], passages: NDArray[np.int32]) -> Scor
     """The scores of `passages`: each term's weight added in query order, as rank-bm25 does."""
     scores = np.zeros(len(passages))
     for term in terms:
-        scores += weights_at(term, passages)
+        scores += _weights_at(term, passages)
     return scores
 
 
@@ -70,85 +71,89 @@ def essential(terms: Sequence[Postings], bound: float) -> list[int]:
 
 
 def pruned_pool(
-    terms: Sequence[Postings], k: int, size: int, short: int
+    terms: Sequence[Postings], k: int, size: int
 ) -> tuple[NDArray[np.int32], Scores] | None:
     """Distinct passages holding the best k of `terms` (and their ties) with their exact
-    scores, or None where the short lists do not narrow them; `short` is the longest
-    posting list scored for every passage it holds."""
-    scattered = [t.dense is None and len(t.passages) <= short for t in terms]
-    if not any(scattered):
+    scores, or None where the terms without a dense column cannot bound the k-th best."""
+    sample = _sample([term.passages for term in terms if term.dense is None], k)
+    if sample is None:
         return None
     scores = thread_buffer(size)
-    for term, scatter in zip(terms, scattered, strict=True):
-        if scatter:  # in query order: a lower bound of every passage's score
+    for term in terms:
+        if term.dense is None:  # in query order: each sum bounds a passage's score from below
             np.add.at(scores, term.passages, term.weights)  # a term lists each passage once
+    everywhere = False
     try:
-        return _narrowed(terms, scattered, scores, k)
-    finally:  # zero the buffer again: only the scattered lists were written
-        for term, scatter in zip(terms, scattered, strict=True):
-            if scatter:
-                scores[term.passages] = 0.0
+        # The k-th best of any k passages' scores bounds the k-th best of all from below.
+        some = scores[sample]
+        for term in terms:
+            if term.dense is not None:
+                some += term.dense.take(sample)
+        bound = kth_largest(some, k) * (1 - _MARGIN)
+        if bound <= 0:
+            return None
+        needed = essential(terms, bound)
+        everywhere = any(terms[i].dense is not None for i in needed)
+        if everywhere:  # a common term can reach the bound: sum every passage after all
+            for term in terms:
+                if term.dense is not None:
+                    scores += term.dense
+            pool = np.flatnonzero(scores >= bound / (1 + _MARGIN)).astype(np.int32)
+            return pool, exact_scores(terms, pool)
+        return _narrowed(terms, scores, needed, bound)
+    finally:  # zero the buffer again, where it was written
+        if everywhere:
+            scores.fill(0.0)
+        else:
+            for term in terms:
+                if term.dense is None:
+                    scores[term.passages] = 0.0
 
 
 def _narrowed(
-    terms: Sequence[Postings], scattered: list[bool], scores: Scores, k: int
-) -> tuple[NDArray[np.int32], Scores] | None:
-    """`pruned_pool` once the short lists' weights are in `scores`."""
-    sample = _sample(terms, scattered, k)
-    if sample is None:
-        return None
-    # The k-th best of any k passages' scores bounds the k-th best of all from below.
-    some = scores[sample]
-    for term, scatter in zip(terms, scattered, strict=True):
-        if not scatter:
-            some += weights_at(term, sample)
-    bound = kth_largest(some, k) * (1 - _MARGIN)
-    if bound <= 0:
-        return None
-    needed = essential(terms, bound)
-    in_order = True  # `scores` holds the scattered terms' sums, added in query order
-    for i in needed:
-        if not scattered[i]:
-            if terms[i].dense is not None:  # a common term can reach the bound: no narrowing
-                return None
-            np.add.at(scores, terms[i].passages, terms[i].weights)
-            scattered[i], in_order = True, False
-    # Only passages in a needed list can reach the bound; repeats are dropped below.
-    candidates = np.concatenate([terms[i].passages for i in needed])
+    terms: Sequence[Postings], scores: Scores, needed: list[int], bound: float
+) -> tuple[NDArray[np.int32], Scores]:
+    """`pruned_pool` where only passages listed under the `needed` terms can reach `bound`,
+    and `scores` holds every passage's sum over the terms without a dense column."""
+    if len(needed) == 1:
+        candidates = terms[needed[0]].passages
+    else:  # repeats are dropped below, from the few left
+        candidates = np.concatenate([terms[i].passages for i in needed])
     upper = scores[candidates]
-    late = [term for term, scatter in zip(terms, scattered, strict=True) if not scatter]
-    if late:  # the long lists, looked up only for candidates their best weights can lift
-        rest = sum(term.best for term in late)
+    common = [term.dense for term in terms if term.dense is not None]
+    if common:  # looked up only for the candidates their best weights can lift
+        rest = sum(term.best for term in terms if term.dense is not None)
         near = (upper + rest) * (1 + _MARGIN) >= bound
         candidates, upper = candidates[near], upper[near]
-        for term in late:
-            upper += weights_at(term, candidates)
+        for dense in common:
+            upper += dense.take(candidates)
     keep = upper * (1 + _MARGIN) >= bound
     pool, pool_scores = candidates[keep], upper[keep]
     if len(needed) > 1:
         order = np.argsort(pool, kind="stable")
         pool, pool_scores = distinct(pool[order], pool_scores[order])
-    if late and not (in_order and _added_in_query_order(scattered)):
+    if common and not _added_in_query_order([term.dense is None for term in terms]):
         pool_scores = exact_scores(terms, pool)
     return pool, pool_scores
 
 
-def _sample(terms: Sequence[Postings], scattered: list[bool], k: int) -> NDArray[np.int32] | None:
-    """At least k distinct passages whose scores are known cheaply: the shortest scattered
-    list of k or more (the rarest term's, usually the strongest), else all scattered lists."""
-    lists = [t.passages for t, scatter in zip(terms, scattered, strict=True) if scatter]
+def _sample(lists: list[NDArray[np.int32]], k: int) -> NDArray[np.int32] | None:
+    """At least k distinct passages of `lists`: the shortest list of k or more (the rarest
+    term's, usually the strongest), else all of them together."""
     long_enough = [passages for passages in lists if len(passages) >= k]
     if long_enough:
         return min(long_enough, key=len)
+    if not lists:
+        return None
     together = np.concatenate(lists)
     together.sort(kind="stable")
     passages: NDArray[np.int32] = distinct(together)[0]
     return passages if len(passages) >= k else None
 
 
-def _added_in_query_order(scattered: list[bool]) -> bool:
-    """Whether the scattered terms' sums, then each other term in order, is query order."""
-    # True only where no scattered term follows one that was not (the first two additions
+def _added_in_query_order(added: list[bool]) -> bool:
+    """Whether the `added` terms' sum, then each other term in order, is query order."""
+    # True only where no added term follows one that was not (the first two additions
     # commute: 0 + a + b is b + a).
-    ordered = sorted(scattered, reverse=True)
-    return scattered == ordered or scattered[1::-1] + scattered[2:] == ordered
+    ordered = sorted(added, reverse=True)
+    return added == ordered or added[1::-1] + added[2:] == ordered

@@ -173,9 +173,9 @@ def test_repeated_passages_tie_in_corpus_order_at_the_kth_place() -> None:
     assert [i for i, _ in top[:4]] == [0, 2, 4, 5]
 
 
-def _pruned(bm25: BM25, terms: list[str], k: int, short: int) -> tuple[NDArray[Any], ...] | None:
+def _pruned(bm25: BM25, terms: list[str], k: int) -> tuple[NDArray[Any], ...] | None:
     """`pruned_pool` on `bm25`'s postings for `terms`, as `top` calls it."""
-    return pruned_pool(bm25._query(terms), k, bm25.size, short)
+    return pruned_pool(bm25._query(terms), k, bm25.size)
 
 
 @pytest.mark.parametrize(("k", "share", "taken"), [(10, 1 / 20, 0.5), (100, 1 / 10, 0.2)])
@@ -187,7 +187,7 @@ def test_top_ranks_few_of_the_passages_that_score(k: int, share: float, taken: f
     for query in queries:
         scores = okapi.get_scores(query)
         assert bm25.top(query, k) == reference_top(scores, k)
-        found = _pruned(bm25, query, k, bm25._short)
+        found = _pruned(bm25, query, k)
         if found is not None:
             pool, pool_scores = found
             assert np.array_equal(pool_scores, scores[pool])  # rank-bm25's floats, bit for bit
@@ -204,10 +204,9 @@ def test_top_ranks_few_of_the_passages_that_score(k: int, share: float, taken: f
     vocabulary=st.integers(1, 60),
     query=st.lists(st.integers(0, 70), max_size=8),
     k=st.integers(1, 40),
-    short=st.integers(0, 300),  # which lists count as short: every branch of the narrowing
 )
 def test_the_pruned_pool_never_drops_a_best_passage(
-    seed: int, passages: int, vocabulary: int, query: list[int], k: int, short: int
+    seed: int, passages: int, vocabulary: int, query: list[int], k: int
 ) -> None:
     """Whenever the bound narrows, the pool holds every passage scoring at least the k-th
     best (ties included) with rank-bm25's own floats, and no passage twice."""
@@ -215,7 +214,7 @@ def test_the_pruned_pool_never_drops_a_best_passage(
     bm25, terms = BM25(corpus, bounded_from=0), [f"t{w}" for w in query]
     if bm25.degenerate or not bm25._nonnegative:
         return
-    found = _pruned(bm25, terms, k, short)
+    found = _pruned(bm25, terms, k)
     if found is None:
         return
     pool, pool_scores = found
