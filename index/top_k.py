@@ -46,13 +46,16 @@ def kth_largest(values: Scores, k: int) -> float:
 
 
 def ranked(passages: NDArray[np.integer[Any]], scores: Scores, k: int) -> list[tuple[int, float]]:
-    """The best k of `passages` with a positive score, by score then corpus order."""
+    """The best k of `passages` (distinct, in corpus order) with a positive score, by score
+    then corpus order."""
     keep = scores > 0
-    if np.count_nonzero(keep) > max(k, _SORT_ALL):
+    count = np.count_nonzero(keep)
+    if count > max(k, _SORT_ALL):
         # The k-th best score, then everything at least that good (ties included).
         keep &= scores >= kth_largest(scores[keep], k)
-    passages, scores = passages[keep], scores[keep]
-    order = np.lexsort((passages, -scores))[:k]
+    if count > max(k, _SORT_ALL) or count < len(scores):
+        passages, scores = passages[keep], scores[keep]
+    order = np.argsort(-scores, kind="stable")[:k]  # stable: ties stay in corpus order
     return list(zip(passages[order].tolist(), scores[order].tolist(), strict=True))
 
 
