@@ -40,20 +40,16 @@ class Postings(NamedTuple):
     best: float
 
 
-def _weights_at(term: Postings, passages: NDArray[np.int32]) -> Scores:
-    """The term's weight in each of `passages` (0.0 where it does not occur)."""
-    if term.dense is not None:
-        return term.dense.take(passages)
-    at = term.passages.searchsorted(passages)  # `clip`: past the end is a miss, as below
-    listed = term.passages.take(at, mode="clip") == passages
-    return np.where(listed, term.weights.take(at, mode="clip"), 0.0)
-
-
 def exact_scores(terms: Sequence[Postings], passages: NDArray[np.int32]) -> Scores:
     """The scores of `passages`: each term's weight added in query order, as rank-bm25 does."""
     scores = np.zeros(len(passages))
     for term in terms:
-        scores += _weights_at(term, passages)
+        if term.dense is not None:
+            scores += term.dense.take(passages)
+            continue
+        at = term.passages.searchsorted(passages)  # `clip`: past the end is a miss, as below
+        listed = term.passages.take(at, mode="clip") == passages
+        np.add(scores, term.weights.take(at, mode="clip"), out=scores, where=listed)
     return scores
 
 
@@ -120,14 +116,14 @@ def _narrowed(
     else:  # repeats are dropped below, from the few left
         candidates = np.concatenate([terms[i].passages for i in needed])
     upper = scores[candidates]
+    lowest = bound / (1 + _MARGIN)  # the least sum, in another order, of a score >= bound
     common = [term.dense for term in terms if term.dense is not None]
     if common:  # looked up only for the candidates their best weights can lift
-        rest = sum(term.best for term in terms if term.dense is not None)
-        near = (upper + rest) * (1 + _MARGIN) >= bound
+        near = upper >= lowest - sum(term.best for term in terms if term.dense is not None)
         candidates, upper = candidates[near], upper[near]
         for dense in common:
             upper += dense.take(candidates)
-    keep = upper * (1 + _MARGIN) >= bound
+    keep = upper >= lowest
     pool, pool_scores = candidates[keep], upper[keep]
     if len(needed) > 1:
         order = np.argsort(pool, kind="stable")
