@@ -25,10 +25,13 @@ from numpy.typing import NDArray
 
 from index.top_k import distinct, kth_largest, thread_buffer
 
-__all__ = ["Postings", "essential", "exact_scores", "pruned_pool"]
+__all__ = ["FILTER_FROM", "Postings", "essential", "exact_scores", "pruned_pool"]
 
 Scores = NDArray[np.float64]
 _MARGIN = 1e-9  # relative: far above the rounding of a sum of a few hundred weights
+# Up to this many candidates, looking the common terms up for all of them is quicker than
+# first dropping those they cannot lift (measured at 100,000 passages: 2% of a top-100 query).
+FILTER_FROM = 4096
 
 
 class Postings(NamedTuple):
@@ -67,10 +70,11 @@ def essential(terms: Sequence[Postings], bound: float) -> list[int]:
 
 
 def pruned_pool(
-    terms: Sequence[Postings], k: int, size: int
+    terms: Sequence[Postings], k: int, size: int, filter_from: int = FILTER_FROM
 ) -> tuple[NDArray[np.int32], Scores] | None:
     """Distinct passages holding the best k of `terms` (and their ties) with their exact
-    scores, or None where the terms without a dense column cannot bound the k-th best."""
+    scores, or None where the terms without a dense column cannot bound the k-th best;
+    beyond `filter_from` candidates, the common terms are looked up for fewer of them."""
     sample = _sample([term.passages for term in terms if term.dense is None], k)
     if sample is None:
         return None
@@ -96,7 +100,7 @@ def pruned_pool(
                     scores += term.dense
             pool = np.flatnonzero(scores >= bound / (1 + _MARGIN)).astype(np.int32)
             return pool, exact_scores(terms, pool)
-        return _narrowed(terms, scores, needed, bound)
+        return _narrowed(terms, scores, needed, bound, filter_from)
     finally:  # zero the buffer again, where it was written
         if everywhere:
             scores.fill(0.0)
@@ -107,7 +111,7 @@ def pruned_pool(
 
 
 def _narrowed(
-    terms: Sequence[Postings], scores: Scores, needed: list[int], bound: float
+    terms: Sequence[Postings], scores: Scores, needed: list[int], bound: float, filter_from: int
 ) -> tuple[NDArray[np.int32], Scores]:
     """`pruned_pool` where only passages listed under the `needed` terms can reach `bound`,
     and `scores` holds every passage's sum over the terms without a dense column."""
@@ -118,18 +122,23 @@ def _narrowed(
     upper = scores[candidates]
     lowest = bound / (1 + _MARGIN)  # the least sum, in another order, of a score >= bound
     common = [term.dense for term in terms if term.dense is not None]
-    if common:  # looked up only for the candidates their best weights can lift
-        near = upper >= lowest - sum(term.best for term in terms if term.dense is not None)
-        candidates, upper = candidates[near], upper[near]
+    if common:
+        if len(candidates) > filter_from:  # only those the common terms' best can lift
+            near = upper >= lowest - sum(term.best for term in terms if term.dense is not None)
+            candidates, upper = candidates[near], upper[near]
         for dense in common:
             upper += dense.take(candidates)
     keep = upper >= lowest
-    pool, pool_scores = candidates[keep], upper[keep]
+    pool = candidates[keep]
+    if common and not _added_in_query_order([term.dense is None for term in terms]):
+        if len(needed) > 1:
+            pool.sort()
+            pool = distinct(pool)[0]
+        return pool, exact_scores(terms, pool)
+    pool_scores = upper[keep]  # exact: added in query order
     if len(needed) > 1:
         order = np.argsort(pool, kind="stable")
         pool, pool_scores = distinct(pool[order], pool_scores[order])
-    if common and not _added_in_query_order([term.dense is None for term in terms]):
-        pool_scores = exact_scores(terms, pool)
     return pool, pool_scores
 
 

@@ -16,7 +16,7 @@ from rank_bm25 import BM25Okapi
 from bot.measure.bench import same_ranking
 from bot.measure.synthetic import synthetic_corpus, synthetic_queries
 from index.bm25 import BM25, reference_model, reference_top
-from index.pruning import pruned_pool
+from index.pruning import FILTER_FROM, pruned_pool
 from index.top_k import ranked
 
 CORPUS = [
@@ -173,13 +173,20 @@ def test_repeated_passages_tie_in_corpus_order_at_the_kth_place() -> None:
     assert [i for i, _ in top[:4]] == [0, 2, 4, 5]
 
 
-def _pruned(bm25: BM25, terms: list[str], k: int) -> tuple[NDArray[Any], ...] | None:
+def _pruned(
+    bm25: BM25, terms: list[str], k: int, filter_from: int = FILTER_FROM
+) -> tuple[NDArray[Any], ...] | None:
     """`pruned_pool` on `bm25`'s postings for `terms`, as `top` calls it."""
-    return pruned_pool(bm25._query(terms), k, bm25.size)
+    return pruned_pool(bm25._query(terms), k, bm25.size, filter_from)
 
 
-@pytest.mark.parametrize(("k", "share", "taken"), [(10, 1 / 20, 0.5), (100, 1 / 10, 0.2)])
-def test_top_ranks_few_of_the_passages_that_score(k: int, share: float, taken: float) -> None:
+@pytest.mark.parametrize(
+    ("k", "share", "taken", "filter_from"),
+    [(10, 1 / 20, 0.5, FILTER_FROM), (100, 1 / 10, 0.2, 0)],  # 0: the candidates' filter
+)
+def test_top_ranks_few_of_the_passages_that_score(
+    k: int, share: float, taken: float, filter_from: int
+) -> None:
     """The bound leaves a small pool to rank, where every passage that scores was ranked."""
     corpus, queries = synthetic_corpus(5000), synthetic_queries(100)
     bm25, okapi = BM25(corpus, bounded_from=0), reference_model(corpus)
@@ -187,7 +194,7 @@ def test_top_ranks_few_of_the_passages_that_score(k: int, share: float, taken: f
     for query in queries:
         scores = okapi.get_scores(query)
         assert bm25.top(query, k) == reference_top(scores, k)
-        found = _pruned(bm25, query, k)
+        found = _pruned(bm25, query, k, filter_from)
         if found is not None:
             pool, pool_scores = found
             assert np.array_equal(pool_scores, scores[pool])  # rank-bm25's floats, bit for bit
@@ -204,9 +211,10 @@ def test_top_ranks_few_of_the_passages_that_score(k: int, share: float, taken: f
     vocabulary=st.integers(1, 60),
     query=st.lists(st.integers(0, 70), max_size=8),
     k=st.integers(1, 40),
+    filter_from=st.sampled_from([0, FILTER_FROM]),  # a tiny corpus never has 4,096 candidates
 )
 def test_the_pruned_pool_never_drops_a_best_passage(
-    seed: int, passages: int, vocabulary: int, query: list[int], k: int
+    seed: int, passages: int, vocabulary: int, query: list[int], k: int, filter_from: int
 ) -> None:
     """Whenever the bound narrows, the pool holds every passage scoring at least the k-th
     best (ties included) with rank-bm25's own floats, and no passage twice."""
@@ -214,7 +222,7 @@ def test_the_pruned_pool_never_drops_a_best_passage(
     bm25, terms = BM25(corpus, bounded_from=0), [f"t{w}" for w in query]
     if bm25.degenerate or not bm25._nonnegative:
         return
-    found = _pruned(bm25, terms, k)
+    found = _pruned(bm25, terms, k, filter_from)
     if found is None:
         return
     pool, pool_scores = found
