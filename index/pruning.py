@@ -85,7 +85,7 @@ def pruned_pool(
     everywhere = False
     try:
         # The k-th best of any k passages' scores bounds the k-th best of all from below.
-        some = scores[sample]
+        some = scores.take(sample)
         for term in terms:
             if term.dense is not None:
                 some += term.dense.take(sample)
@@ -119,7 +119,7 @@ def _narrowed(
         candidates = terms[needed[0]].passages
     else:  # repeats are dropped below, from the few left
         candidates = np.concatenate([terms[i].passages for i in needed])
-    upper = scores[candidates]
+    upper = scores.take(candidates)
     lowest = bound / (1 + _MARGIN)  # the least sum, in another order, of a score >= bound
     common = [term.dense for term in terms if term.dense is not None]
     if common:
