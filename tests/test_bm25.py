@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import math
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numpy.typing import NDArray
 from rank_bm25 import BM25Okapi
 
 from bot.measure.bench import same_ranking
 from bot.measure.synthetic import synthetic_corpus, synthetic_queries
 from index.bm25 import BM25, reference_model, reference_top
+from index.pruning import FILTER_FROM, pruned_pool
+from index.top_k import ranked
 
 CORPUS = [
     ["appl", "tree", "sun", "soil"],
@@ -169,18 +173,65 @@ def test_repeated_passages_tie_in_corpus_order_at_the_kth_place() -> None:
     assert [i for i, _ in top[:4]] == [0, 2, 4, 5]
 
 
-@pytest.mark.parametrize(("k", "share"), [(10, 1 / 20), (100, 1 / 10)])
-def test_top_ranks_few_of_the_passages_that_score(k: int, share: float) -> None:
+def _pruned(
+    bm25: BM25, terms: list[str], k: int, filter_from: int = FILTER_FROM
+) -> tuple[NDArray[Any], ...] | None:
+    """`pruned_pool` on `bm25`'s postings for `terms`, as `top` calls it."""
+    return pruned_pool(bm25._query(terms), k, bm25.size, filter_from)
+
+
+@pytest.mark.parametrize(
+    ("k", "share", "taken", "filter_from"),
+    [(10, 1 / 20, 0.5, FILTER_FROM), (100, 1 / 10, 0.2, 0)],  # 0: the candidates' filter
+)
+def test_top_ranks_few_of_the_passages_that_score(
+    k: int, share: float, taken: float, filter_from: int
+) -> None:
     """The bound leaves a small pool to rank, where every passage that scores was ranked."""
     corpus, queries = synthetic_corpus(5000), synthetic_queries(100)
     bm25, okapi = BM25(corpus, bounded_from=0), reference_model(corpus)
-    pooled = scoring = 0
+    pooled = scoring = narrowed = 0
     for query in queries:
-        scores = bm25.scores(query)
-        pool = bm25._pool(query, [bm25._postings(t) for t in query], scores, k, dense=True)
-        pooled, scoring = pooled + len(pool), scoring + int(np.count_nonzero(scores > 0))
-        assert bm25.top(query, k) == reference_top(okapi.get_scores(query), k)
+        scores = okapi.get_scores(query)
+        assert bm25.top(query, k) == reference_top(scores, k)
+        found = _pruned(bm25, query, k, filter_from)
+        if found is not None:
+            pool, pool_scores = found
+            assert np.array_equal(pool_scores, scores[pool])  # rank-bm25's floats, bit for bit
+            pooled, scoring = pooled + len(pool), scoring + int(np.count_nonzero(scores > 0))
+            narrowed += 1
+    assert narrowed >= taken * len(queries)  # these queries never score every passage
     assert pooled < share * scoring
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    passages=st.integers(1, 300),
+    vocabulary=st.integers(1, 60),
+    query=st.lists(st.integers(0, 70), max_size=8),
+    k=st.integers(1, 40),
+    filter_from=st.sampled_from([0, FILTER_FROM]),  # a tiny corpus never has 4,096 candidates
+)
+def test_the_pruned_pool_never_drops_a_best_passage(
+    seed: int, passages: int, vocabulary: int, query: list[int], k: int, filter_from: int
+) -> None:
+    """Whenever the bound narrows, the pool holds every passage scoring at least the k-th
+    best (ties included) with rank-bm25's own floats, and no passage twice."""
+    corpus = _zipf_corpus(seed, passages, vocabulary)
+    bm25, terms = BM25(corpus, bounded_from=0), [f"t{w}" for w in query]
+    if bm25.degenerate or not bm25._nonnegative:
+        return
+    found = _pruned(bm25, terms, k, filter_from)
+    if found is None:
+        return
+    pool, pool_scores = found
+    scores = bm25.scores(terms)  # equal to rank-bm25's (the tests above)
+    assert np.array_equal(pool_scores, scores[pool])
+    assert len(np.unique(pool)) == len(pool)
+    kth = np.sort(scores)[::-1][min(k, len(scores)) - 1]
+    assert set(np.flatnonzero((scores >= kth) & (scores > 0)).tolist()) <= set(pool.tolist())
+    assert ranked(pool, pool_scores, k) == reference_top(scores, k)
 
 
 def test_concurrent_queries_get_their_own_scores() -> None:
