@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from bot.answering._checks import lacks_time_or_amount, names_unknown
+from bot.answering._checks import lacks_name, lacks_time_or_amount, names_unknown
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
 from bot.answering._quotes import select_quotes
+from bot.answering._ranking import follow_questions, fuse, lead
 from bot.answering._values import Answer, Evidence, Outcome, Quote
 from bot.links import fragment_link
 from index import Hit, Passage, PassageIndex, analyze, respell
@@ -67,9 +68,8 @@ class Answerer:
         terms = self.index.query(read)  # the question's one analysis, passed down
         # Confidence and quotes weigh the same passages whatever `k` lists: `-k 1` must not
         # change whether or what it answers.
-        weighed = max(k, self.policy.confidence_passages, self.policy.max_passages)
-        ranked = tuple(self.index.search_terms(terms, weighed))
-        hits = ranked[:k]
+        policy = self.policy
+        weighed = max(k, policy.fusion_passages, policy.confidence_passages, policy.max_passages)
         similarities: dict[str, float] = {}
 
         def similarity_of(passage: Passage) -> float:
@@ -78,12 +78,22 @@ class Answerer:
                 similarities[passage.id] = self.similarity(read, sentences)
             return similarities[passage.id]
 
+        ranked = tuple(self.index.search_terms(terms, weighed))
+        if policy.follow_questions:
+            ranked = follow_questions(ranked, self.index, terms)
+        ranked = fuse(ranked, policy, similarity_of)
         evidence = self._weigh(terms, ranked, similarity_of)
+        if (led := lead(ranked, evidence, policy)) != ranked:
+            ranked, evidence = led, self._weigh(terms, led, similarity_of)
+        hits = ranked[:k]
         confidence = max((e.confidence for e in evidence), default=0.0)
         declined = replace(self._declined(question, hits, confidence), evidence=evidence)
         if not hits or confidence < self.policy.min_confidence:
             return declined  # weak evidence
-        quotes = select_quotes(self.index, self.policy, terms, ranked, similarity_of)
+        def meaning(sentence: str) -> float:
+            return self.similarity(read, [sentence])
+
+        quotes = select_quotes(self.index, policy, terms, ranked, similarity_of, meaning)
         if because := self._doubt(read, quotes):
             return replace(declined, declined_because=because)
         quotes = tuple(map(self._linked, quotes))
@@ -106,6 +116,8 @@ class Answerer:
         if not quotes:
             return "only a section heading matched"
         if self.policy.answer_types and (because := lacks_time_or_amount(read, quotes)):
+            return because
+        if self.policy.named_answers and (because := lacks_name(read, quotes)):
             return because
         if self.policy.known_names:
             return names_unknown(read, self.index)

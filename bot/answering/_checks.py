@@ -9,7 +9,13 @@ from functools import lru_cache
 from bot.answering._values import Quote
 from index import PassageIndex, analyze
 
-__all__ = ["asks_for_time_or_amount", "lacks_time_or_amount", "names_unknown", "unknown_names"]
+__all__ = [
+    "asks_for_time_or_amount",
+    "lacks_name",
+    "lacks_time_or_amount",
+    "names_unknown",
+    "unknown_names",
+]
 
 # A question asking when or how many is answered only by quotes holding a time or amount
 # ("When was the union founded?" is not answered by a sentence about the union). "How much"
@@ -22,8 +28,9 @@ _WHEN_OR_HOW_MANY = re.compile(
     re.IGNORECASE,
 )
 _TIME_OR_NUMBER = re.compile(
+    # Plural number words too: "hundreds of kilometres" is an amount.
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-    r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozens?|half|several|"
+    r"fifty|sixty|seventy|eighty|ninety|(hundred|thousand|million|billion|dozen)s?|half|several|"
     r"few|number|once|twice|years?|decades?|century|centuries|months?|weeks?|days?|hours?|"
     r"minutes?|january|february|march|april|may|june|july|august|september|october|november|"
     r"december|spring|summer|autumn|fall|winter|season|morning|afternoon|evening|night|ago|"
@@ -48,6 +55,34 @@ def lacks_time_or_amount(question: str, quotes: Sequence[Quote]) -> str | None:
     return "it asks for a time or amount and no quote holds one"
 
 
+# "Who founded it?" and "Where is it?" ask for a person, organisation or place: a name.
+_WHO_OR_WHERE = re.compile(r"\W*(who|whom|whose|where)\b", re.IGNORECASE)
+
+
+def lacks_name(question: str, quotes: Sequence[Quote]) -> str | None:
+    """Declines a question asking who or where when no quote names anyone or anywhere (a
+    capitalised word that does not open a sentence)."""
+    if not _WHO_OR_WHERE.match(question):
+        return None
+    if any(_inner_capitals(quote.text) for quote in quotes):
+        return None
+    return "it asks who or where and no quote names anyone or anywhere"
+
+
+def _inner_capitals(text: str) -> list[str]:
+    """The capitalised words of `text` that do not open a sentence."""
+    return [word for word in _inner_words(text) if word[0].isupper()]
+
+
+def _inner_words(text: str) -> list[str]:
+    """The words of `text` that do not open a sentence, where a capital means something."""
+    return [
+        word.group()
+        for word in _LETTERS.finditer(text)
+        if (before := text[: word.start()].rstrip()) and before[-1] not in _OPENS_SENTENCE
+    ]
+
+
 def names_unknown(question: str, index: PassageIndex) -> str | None:
     """Declines a question naming something the essays never use."""
     names = unknown_names(question, index)
@@ -61,11 +96,7 @@ def unknown_names(question: str, index: PassageIndex) -> list[str]:
     capitals (Title Case, or CAPS LOCK) capitals say nothing, so none is a name. Words of
     the essays' titles count as used.
     """
-    inner = [  # words that do not open a sentence, where a capital means something
-        word.group()
-        for word in _LETTERS.finditer(question)
-        if (before := question[: word.start()].rstrip()) and before[-1] not in _OPENS_SENTENCE
-    ]
+    inner = _inner_words(question)
     capitalised = [word for word in inner if word[0].isupper()]
     if 2 * len(capitalised) > len(inner):
         return []

@@ -28,12 +28,25 @@ class Policy:
     coverage_weight: float = 0.20
     # Confidence is the most sure of this many best hits. Tuned with `coverage_weight`.
     confidence_passages: int = 2
+    # A passage that only asks (an interviewer's question) is ranked as the passage after it.
+    follow_questions: bool = True
+    # BM25's best this many passages are re-ordered by reciprocal rank fusion with their
+    # order by meaning, 1/(c + rank) each, c being `fusion_constant` (1 or less: off). Tuned:
+    # "Ranking by words and meaning".
+    fusion_passages: int = 10
+    fusion_constant: float = 1.0
+    # The surest of the weighed passages leads the answer when its confidence is higher than
+    # the first's by this much. Tuned: "Ranking by words and meaning".
+    lead_margin: float = 0.1
     # Further passages are quoted when they score at least this share of the best ...
     close_ratio: float = 0.75
     # ... or when their nearest sentence is closer in meaning to the question, by at least
     # this much, than the best passage's. Tuned: "Passages quoted".
     closer_in_meaning: float = 0.2
-    # Sentences quoted score at least this share of their passage's best sentence.
+    # A sentence's weight for quoting is the share of the question's idf mass it uses plus
+    # this times its similarity in meaning to the question. Tuned: "Sentences quoted".
+    sentence_meaning: float = 8.0
+    # Sentences quoted weigh at least this share of their passage's best sentence.
     sentence_ratio: float = 0.5
     # At most this many passages are quoted, and this many sentences from each.
     max_passages: int = 3
@@ -42,6 +55,8 @@ class Policy:
     pointers: int = 4
     # A question asking when, how many or for a quantity needs a time or amount in the quotes.
     answer_types: bool = True
+    # A question asking who or where needs a name in the quotes.
+    named_answers: bool = True
     # A question naming something the essays never mention is declined.
     known_names: bool = True
     # Misspelt question words are put right from the essays' own words.
