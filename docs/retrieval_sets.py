@@ -56,8 +56,7 @@ def question_sets() -> dict[str, list[Part]]:
         "shipped tuning": [(seeds, half("tuning"))],
         "shipped held-out": [(seeds, half("heldout"))],
         "other essays": [
-            (index_of(EVAL / name), load_questions(EVAL / f"{name}.jsonl"))
-            for name in OTHER_ESSAYS
+            (index_of(EVAL / name), load_questions(EVAL / f"{name}.jsonl")) for name in OTHER_ESSAYS
         ],
         "dev": _folders(EVAL / "dev"),
         "unseen": _folders(EVAL / "unseen"),
@@ -74,10 +73,15 @@ def measured(policy: Policy, parts: Sequence[Part]) -> Metrics:
     return pool([evaluate(answerer(index, policy), questions) for index, questions in parts])
 
 
+@cache
+def set_metrics(policy: Policy, name: str) -> Metrics:
+    """`policy`'s metrics on the set called `name` (each measured once per run)."""
+    return measured(policy, question_sets()[name])
+
+
 def tuning_metrics(policy: Policy) -> Metrics:
     """`policy`'s metrics over every tuning set's questions together."""
-    sets = question_sets()
-    return measured(policy, [part for name in TUNING_SETS for part in sets[name]])
+    return pool([set_metrics(policy, name) for name in TUNING_SETS])
 
 
 # The figures of the ablation and before/after tables: (attribute, label, needs what).
@@ -113,12 +117,13 @@ def _cell(value: float, base: float | None, count: int) -> str:
 
 # Each rule of the Policy, off: (name, the Policy's change, where the rule lives).
 ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("interview questions ranked as their answers: off", {"follow_questions": False}),
     ("fusion with meaning off (BM25 and best sentence only)", {"fusion_passages": 0}),
     ("lead by the surest passage off", {"lead_margin": 2.0}),
     ("confidence from the first passage only", {"confidence_passages": 1}),
     ("further passages closer in meaning not quoted", {"closer_in_meaning": 2.0}),
+    ("sentences quoted by words alone", {"sentence_meaning": 0.0}),
     ("answer-type check (when, how many) off", {"answer_types": False}),
-    ("who/where needs a name off", {"named_answers": False}),
     ("unknown-names check off", {"known_names": False}),
     ("respelling off", {"spelling": False}),
 )
@@ -128,8 +133,8 @@ def ablation_tables(policy: Policy = DEFAULT_POLICY) -> dict[str, list[str]]:
     """Per set, a table: the shipped policy, then each rule off, with changes in questions."""
     rows = [("shipped", policy), *((name, replace(policy, **c)) for name, c in ABLATIONS)]
     tables = {}
-    for set_name, parts in question_sets().items():
-        results = [(name, measured(p, parts)) for name, p in rows]
+    for set_name in question_sets():
+        results = [(name, set_metrics(p, set_name)) for name, p in rows]
         base = results[0][1]
         counts = _counts(base)
         figures = [f for f in FIGURES if counts[f[2]]]

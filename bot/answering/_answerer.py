@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from bot.answering._checks import lacks_name, lacks_time_or_amount, names_unknown
+from bot.answering._checks import lacks_time_or_amount, names_unknown
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
 from bot.answering._quotes import select_quotes
 from bot.answering._ranking import follow_questions, fuse, lead
@@ -90,6 +90,7 @@ class Answerer:
         declined = replace(self._declined(question, hits, confidence), evidence=evidence)
         if not hits or confidence < self.policy.min_confidence:
             return declined  # weak evidence
+
         def meaning(sentence: str) -> float:
             return self.similarity(read, [sentence])
 
@@ -116,8 +117,6 @@ class Answerer:
         if not quotes:
             return "only a section heading matched"
         if self.policy.answer_types and (because := lacks_time_or_amount(read, quotes)):
-            return because
-        if self.policy.named_answers and (because := lacks_name(read, quotes)):
             return because
         if self.policy.known_names:
             return names_unknown(read, self.index)

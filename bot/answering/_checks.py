@@ -11,7 +11,6 @@ from index import PassageIndex, analyze
 
 __all__ = [
     "asks_for_time_or_amount",
-    "lacks_name",
     "lacks_time_or_amount",
     "names_unknown",
     "unknown_names",
@@ -53,25 +52,6 @@ def lacks_time_or_amount(question: str, quotes: Sequence[Quote]) -> str | None:
     if any(_TIME_OR_NUMBER.search(quote.text) for quote in quotes):
         return None
     return "it asks for a time or amount and no quote holds one"
-
-
-# "Who founded it?" and "Where is it?" ask for a person, organisation or place: a name.
-_WHO_OR_WHERE = re.compile(r"\W*(who|whom|whose|where)\b", re.IGNORECASE)
-
-
-def lacks_name(question: str, quotes: Sequence[Quote]) -> str | None:
-    """Declines a question asking who or where when no quote names anyone or anywhere (a
-    capitalised word that does not open a sentence)."""
-    if not _WHO_OR_WHERE.match(question):
-        return None
-    if any(_inner_capitals(quote.text) for quote in quotes):
-        return None
-    return "it asks who or where and no quote names anyone or anywhere"
-
-
-def _inner_capitals(text: str) -> list[str]:
-    """The capitalised words of `text` that do not open a sentence."""
-    return [word for word in _inner_words(text) if word[0].isupper()]
 
 
 def _inner_words(text: str) -> list[str]:

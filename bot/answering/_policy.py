@@ -42,7 +42,7 @@ class Policy:
     close_ratio: float = 0.75
     # ... or when their nearest sentence is closer in meaning to the question, by at least
     # this much, than the best passage's. Tuned: "Passages quoted".
-    closer_in_meaning: float = 0.2
+    closer_in_meaning: float = 0.0
     # A sentence's weight for quoting is the share of the question's idf mass it uses plus
     # this times its similarity in meaning to the question. Tuned: "Sentences quoted".
     sentence_meaning: float = 8.0
@@ -55,8 +55,6 @@ class Policy:
     pointers: int = 4
     # A question asking when, how many or for a quantity needs a time or amount in the quotes.
     answer_types: bool = True
-    # A question asking who or where needs a name in the quotes.
-    named_answers: bool = True
     # A question naming something the essays never mention is declined.
     known_names: bool = True
     # Misspelt question words are put right from the essays' own words.
