@@ -24,7 +24,7 @@ import rank_bm25
 import Stemmer
 
 # docs/ is this script's folder, so its sibling modules import by name (as mypy finds them).
-from retrieval_choices import fusion_table, lead_table, meaning_table, threshold_choice
+from retrieval_choices import fusion_table, lead_table, sentence_ratio_table, threshold_choice
 from retrieval_sets import (
     TUNING_SETS,
     ablation_tables,
@@ -616,7 +616,7 @@ def main() -> None:
         "sentence_table": sentence_table(),
         "fusion_table": fusion_table(),
         "lead_table": lead_table(),
-        "meaning_table": meaning_table(),
+        "sentence_ratio_table": sentence_ratio_table(),
         "signal_table": signal_table(),
         "threshold": f"{threshold:.2f}",
         "threshold_table": threshold_table,
@@ -642,13 +642,13 @@ def main() -> None:
 
 
 # The policy of the session before issue #15's answering changes: no fusion, no lead, no
-# following of interview questions, sentences by words alone, and its threshold.
+# following of interview questions, its margin for passages closer in meaning, its threshold.
 BEFORE = replace(
     DEFAULT_POLICY,
     follow_questions=False,
     fusion_passages=0,
     lead_margin=2.0,
-    sentence_meaning=0.0,
+    closer_in_meaning=0.2,
     min_confidence=0.45,
 )
 

@@ -122,7 +122,6 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("lead by the surest passage off", {"lead_margin": 2.0}),
     ("confidence from the first passage only", {"confidence_passages": 1}),
     ("further passages closer in meaning not quoted", {"closer_in_meaning": 2.0}),
-    ("sentences quoted by words alone", {"sentence_meaning": 0.0}),
     ("answer-type check (when, how many) off", {"answer_types": False}),
     ("unknown-names check off", {"known_names": False}),
     ("respelling off", {"spelling": False}),

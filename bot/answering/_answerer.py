@@ -91,10 +91,7 @@ class Answerer:
         if not hits or confidence < self.policy.min_confidence:
             return declined  # weak evidence
 
-        def meaning(sentence: str) -> float:
-            return self.similarity(read, [sentence])
-
-        quotes = select_quotes(self.index, policy, terms, ranked, similarity_of, meaning)
+        quotes = select_quotes(self.index, policy, terms, ranked, similarity_of)
         if because := self._doubt(read, quotes):
             return replace(declined, declined_because=because)
         quotes = tuple(map(self._linked, quotes))

@@ -43,10 +43,8 @@ class Policy:
     # ... or when their nearest sentence is closer in meaning to the question, by at least
     # this much, than the best passage's. Tuned: "Passages quoted".
     closer_in_meaning: float = 0.0
-    # A sentence's weight for quoting is the share of the question's idf mass it uses plus
-    # this times its similarity in meaning to the question. Tuned: "Sentences quoted".
-    sentence_meaning: float = 8.0
-    # Sentences quoted weigh at least this share of their passage's best sentence.
+    # Sentences quoted score at least this share of their passage's best sentence (the
+    # trade of length for answers: "Sentences quoted").
     sentence_ratio: float = 0.5
     # At most this many passages are quoted, and this many sentences from each.
     max_passages: int = 3

@@ -29,14 +29,11 @@ def select_quotes(
     terms: Sequence[str],
     hits: Sequence[Hit],
     similarity_of: Callable[[Passage], float],
-    meaning: Callable[[str], float],
 ) -> tuple[Quote, ...]:
     """Quotes from the best of `hits` for a question of `terms`, each sentence quoted once.
 
     Further passages than the best are quoted when close to it by score or closer in meaning
-    (`similarity_of`); sentences are chosen by the question's words they use and by how close
-    in meaning each is (`meaning`); a repeated sentence is quoted from its home
-    (`PassageIndex.home`).
+    (`similarity_of`); a repeated sentence is quoted from its home (`PassageIndex.home`).
     """
     wanted = set(terms)
     best = hits[0].score
@@ -47,7 +44,7 @@ def select_quotes(
         close = hit.score >= policy.close_ratio * best
         if not close and similarity_of(hit.passage) < nearest:
             continue
-        for start, end in _best_sentences(index, policy, hit.passage, wanted, meaning):
+        for start, end in _best_sentences(index, policy, hit.passage, wanted):
             # A repeated sentence maps to one place, so the set quotes it once.
             home, start, end = index.home(hit.passage, start, end)
             spans = chosen.setdefault(home.id, (home, set()))[1]
@@ -67,26 +64,16 @@ def select_quotes(
 
 
 def _best_sentences(
-    index: PassageIndex,
-    policy: Policy,
-    passage: Passage,
-    terms: set[str],
-    meaning: Callable[[str], float],
+    index: PassageIndex, policy: Policy, passage: Passage, terms: set[str]
 ) -> list[Span]:
     """Spans of the sentences of `passage` that best match `terms`: the best, then more while
     they and the sentences before those opening with a pronoun (quoted too) number at most
-    `max_sentences`.
-
-    A sentence weighs the share of the question's idf mass it uses plus `sentence_meaning`
-    times its similarity in meaning; one using none of the question's words is not quoted.
-    """
+    `max_sentences`."""
     text, spans = passage.text, index.spans(passage)
-    total = sum(index.idf(t) for t in terms) or 1.0
-    scored = []
-    for start, end in spans:
-        used = sum(index.idf(t) for t in terms & set(index.terms(text[start:end]))) / total
-        near = meaning(text[start:end]) if used and policy.sentence_meaning else 0.0
-        scored.append((used and used + policy.sentence_meaning * near, start, end))
+    scored = [
+        (sum(index.idf(t) for t in terms & set(index.terms(text[start:end]))), start, end)
+        for start, end in spans
+    ]
     top = max((weight for weight, _, _ in scored), default=0.0)
     ranked = sorted(s for s in scored if s[0] > 0 and s[0] >= policy.sentence_ratio * top)
     ranked.sort(key=lambda s: -s[0])  # stable: equal weights stay in text order
