@@ -161,7 +161,9 @@ def figures_table(columns: dict[str, Callable[[Sequence[Part]], Metrics]]) -> li
         "| set | version | questions | " + " | ".join(label for _, label, _ in FIGURES) + " |",
         "| --- | --- | ---: |" + " ---: |" * len(FIGURES),
     ]
-    for set_name, parts in question_sets().items():
+    sets = question_sets()
+    pooled = [part for name in TUNING_SETS for part in sets[name]]
+    for set_name, parts in {"tuning sets, pooled": pooled, **sets}.items():
         for column, measure in columns.items():
             metrics = measure(parts)
             counts = _counts(metrics)
