@@ -122,3 +122,13 @@ def test_plural_number_words_are_amounts(interview: PassageIndex, quote: str, he
     quotes = [Quote(quote, interview.passages[0], 1.0)]
     because = lacks_time_or_amount("How long was the wall?", quotes)
     assert (because is None) is held
+
+
+def test_followed_and_fused_answers_do_not_depend_on_k(interview: PassageIndex) -> None:
+    answerer = answerer_for(interview, min_confidence=0.0, fusion_passages=3)
+    question = "How much cheese does she make, and why copper?"
+    answers = [answerer.ask(question, k=k) for k in (1, 3, 20)]
+    # Four passages match: two questions, each followed by its answer, listed once.
+    assert [len(a.hits) for a in answers] == [1, 2, 2]
+    assert all(h.passage.text.startswith("A:") for h in answers[-1].hits)
+    assert len({(a.answered, a.quotes, a.evidence, a.confidence) for a in answers}) == 1

@@ -8,7 +8,7 @@ from dataclasses import replace
 from bot.answering._checks import lacks_time_or_amount, names_unknown
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
 from bot.answering._quotes import select_quotes
-from bot.answering._ranking import follow_questions, fuse, lead
+from bot.answering._ranking import lead, reorder
 from bot.answering._values import Answer, Evidence, Outcome, Quote
 from bot.links import fragment_link
 from index import Hit, Passage, PassageIndex, analyze, respell
@@ -69,7 +69,6 @@ class Answerer:
         # Confidence and quotes weigh the same passages whatever `k` lists: `-k 1` must not
         # change whether or what it answers.
         policy = self.policy
-        weighed = max(k, policy.fusion_passages, policy.confidence_passages, policy.max_passages)
         similarities: dict[str, float] = {}
 
         def similarity_of(passage: Passage) -> float:
@@ -78,10 +77,9 @@ class Answerer:
                 similarities[passage.id] = self.similarity(read, sentences)
             return similarities[passage.id]
 
-        ranked = tuple(self.index.search_terms(terms, weighed))
-        if policy.follow_questions:
-            ranked = follow_questions(ranked, self.index, terms)
-        ranked = fuse(ranked, policy, similarity_of)
+        # Enough to list k hits after the followed questions' answers are listed once.
+        found = self.index.search_terms(terms, max(k, policy.weighed) + policy.weighed)
+        ranked = reorder(found, self.index, terms, policy, similarity_of)
         evidence = self._weigh(terms, ranked, similarity_of)
         if (led := lead(ranked, evidence, policy)) != ranked:
             ranked, evidence = led, self._weigh(terms, led, similarity_of)

@@ -58,5 +58,10 @@ class Policy:
     # Misspelt question words are put right from the essays' own words.
     spelling: bool = True
 
+    @property
+    def weighed(self) -> int:
+        """How many of the best passages are ranked, weighed and quoted from, whatever `-k`."""
+        return max(self.fusion_passages, self.confidence_passages, self.max_passages)
+
 
 DEFAULT_POLICY = Policy()

@@ -9,10 +9,28 @@ from bot.answering._policy import Policy
 from bot.answering._values import Evidence
 from index import Hit, Passage, PassageIndex
 
-__all__ = ["follow_questions", "fuse", "lead"]
+__all__ = ["follow_questions", "fuse", "lead", "reorder"]
 
 # The end of a sentence that asks: "?" before any closing quotes or brackets.
 _ASKS = re.compile(r"\?[\"'”’)\]*]*\s*$")
+
+
+def reorder(
+    hits: Sequence[Hit],
+    index: PassageIndex,
+    terms: Sequence[str],
+    policy: Policy,
+    similarity_of: Callable[[Passage], float],
+) -> tuple[Hit, ...]:
+    """`hits` in the answer's order: the first `policy.weighed` followed (if they only ask)
+    and fused with meaning, the rest after them as they were. Only those first ones are
+    weighed and quoted, so how many hits are listed (`-k`) changes nothing about them."""
+    head = tuple(hits[: policy.weighed])
+    if policy.follow_questions:
+        head = follow_questions(head, index, terms)
+    head = fuse(head, policy, similarity_of)
+    seen = {hit.passage.id for hit in head}
+    return _renumbered([*head, *(h for h in hits[policy.weighed :] if h.passage.id not in seen)])
 
 
 def follow_questions(
