@@ -13,8 +13,9 @@ from __future__ import annotations
 import os
 import statistics
 import time
-from dataclasses import replace
 from pathlib import Path
+
+from retrieval_sets import BEFORE
 
 from bot import similarity
 from bot.answering import DEFAULT_POLICY, Answerer
@@ -23,14 +24,6 @@ from index import PassageIndex, load_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = 5
-# The Policy before issue #15: no interview questions followed, no fusion, no lead.
-BEFORE = replace(
-    DEFAULT_POLICY,
-    follow_questions=False,
-    fusion_passages=0,
-    lead_margin=2.0,
-    closer_in_meaning=0.2,
-)
 
 
 def _forget_vectors() -> None:

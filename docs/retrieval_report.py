@@ -26,6 +26,7 @@ import Stemmer
 # docs/ is this script's folder, so its sibling modules import by name (as mypy finds them).
 from retrieval_choices import fusion_table, lead_table, sentence_ratio_table, threshold_choice
 from retrieval_sets import (
+    BEFORE,
     TUNING_SETS,
     ablation_tables,
     figures_table,
@@ -639,18 +640,6 @@ def main() -> None:
     text = fill_template(TEMPLATE, figures)
     (ROOT / "docs/retrieval.md").write_text(text, encoding="utf-8")
     print(text, end="")
-
-
-# The policy of the session before issue #15's answering changes: no fusion, no lead, no
-# following of interview questions, its margin for passages closer in meaning, its threshold.
-BEFORE = replace(
-    DEFAULT_POLICY,
-    follow_questions=False,
-    fusion_passages=0,
-    lead_margin=2.0,
-    closer_in_meaning=0.2,
-    min_confidence=0.45,
-)
 
 
 def before_after_table() -> list[str]:

@@ -25,6 +25,18 @@ OTHER_ESSAYS = ("second-essay", "third-essay", "fourth-essay", "fifth-essay")
 # A set is a list of (index, questions): one per essay folder.
 Part = tuple[PassageIndex, list[EvalQuestion]]
 
+# The policy of the session before issue #15's answering changes: no fusion, no lead, no
+# following of interview questions, its margin for passages closer in meaning, its threshold.
+BEFORE = replace(
+    DEFAULT_POLICY,
+    follow_questions=False,
+    fusion_passages=0,
+    lead_margin=2.0,
+    closer_in_meaning=0.2,
+    min_confidence=0.45,
+)
+
+
 # The sets choices are made on, and the sets only reported.
 TUNING_SETS = ("shipped tuning", "other essays", "dev")
 REPORTED_SETS = ("shipped held-out", "unseen")

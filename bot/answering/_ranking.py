@@ -11,7 +11,7 @@ from index import Hit, Passage, PassageIndex
 
 __all__ = ["follow_questions", "fuse", "lead", "reorder"]
 
-# The end of a sentence that asks: "?" before any closing quotes or brackets.
+# The end of a sentence that asks: "?" before any closing quotes, brackets or asterisks.
 _ASKS = re.compile(r"\?[\"'”’)\]*]*\s*$")
 
 
