@@ -326,22 +326,24 @@ def test_malformed_eval_file_names_the_file_and_line(
     assert str(error.value) == f"{path}:3: {problem}"
 
 
-UNSEEN = sorted(path.stem for path in (EVAL / "unseen").glob("*.jsonl"))
+BLIND = sorted(
+    (folder, path.stem) for folder in ("dev", "unseen") for path in (EVAL / folder).glob("*.jsonl")
+)
 
 
-@pytest.mark.parametrize("essay", UNSEEN)
-def test_every_unseen_excerpt_is_in_one_passage(essay: str) -> None:
-    # The unseen essays were written blind: this checks that parsing keeps each excerpt
-    # inside one passage, not how well anything is answered.
-    passages = PassageIndex(load_documents(EVAL / "unseen" / essay)).passages
+@pytest.mark.parametrize(("folder", "essay"), BLIND)
+def test_every_blind_excerpt_is_in_one_passage(folder: str, essay: str) -> None:
+    # The dev and unseen essays were written blind: this checks that parsing keeps each
+    # excerpt inside one passage, not how well anything is answered.
+    passages = PassageIndex(load_documents(EVAL / folder / essay)).passages
     lost = []
-    for q in load_questions(EVAL / "unseen" / f"{essay}.jsonl"):
+    for q in load_questions(EVAL / folder / f"{essay}.jsonl"):
         for excerpt in q.relevant:
             found = relevant_passages(passages, EvalQuestion(q.question, (excerpt,)))
             if len(found) != 1:
                 lost.append((q.question, excerpt, len(found)))
     assert not lost
-    assert len(UNSEEN) >= 6
+    assert [f for f, _ in BLIND].count(folder) >= 6
 
 
 def test_eval_file_format(tmp_path: Path) -> None:
