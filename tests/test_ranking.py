@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering import DEFAULT_POLICY, Evidence, Quote
+from bot.answering import DEFAULT_POLICY, Quote
 from bot.answering._checks import lacks_time_or_amount
 from bot.answering._ranking import follow_questions, fuse, lead
 from index import Hit, PassageIndex, load_documents
@@ -91,15 +91,12 @@ def test_fusion_puts_a_passage_first_by_words_and_meaning_together(
 def test_the_surest_passage_leads_only_when_much_surer(interview: PassageIndex) -> None:
     hits = _hits(interview, 3)
     margin = DEFAULT_POLICY.lead_margin
-
-    def evidence(second: float) -> tuple[Evidence, ...]:
-        return (Evidence(1, 0.5, 0.5, 0.5), Evidence(2, 0.5, 0.5, second))
-
-    led = lead(hits, evidence(0.5 + margin + 0.01), DEFAULT_POLICY)
-    assert [h.passage for h in led] == [hits[1].passage, hits[0].passage, hits[2].passage]
+    surest = hits[2].passage
+    led = lead(hits, surest, margin + 0.01, DEFAULT_POLICY)
+    assert [h.passage for h in led] == [surest, hits[0].passage, hits[1].passage]
     assert [h.rank for h in led] == [1, 2, 3]
-    assert lead(hits, evidence(0.5 + margin - 0.01), DEFAULT_POLICY) == hits
-    assert lead(hits, (), DEFAULT_POLICY) == hits
+    assert lead(hits, surest, margin - 0.01, DEFAULT_POLICY) == hits
+    assert lead(hits, hits[0].passage, 1.0, DEFAULT_POLICY) == hits
 
 
 def test_an_answer_opens_with_the_passage_its_confidence_came_from(
@@ -108,6 +105,8 @@ def test_an_answer_opens_with_the_passage_its_confidence_came_from(
     answer = answerer_for(interview, min_confidence=0.0).ask("Why use copper for cheese?")
     assert answer.surest is not None
     assert answer.quotes[0].passage == answer.hits[answer.surest.rank - 1].passage
+    ranks = [e.rank for e in answer.evidence]  # where the weighed passages are ranked now
+    assert ranks == sorted(ranks) and len(ranks) == DEFAULT_POLICY.confidence_passages
 
 
 @pytest.mark.parametrize(

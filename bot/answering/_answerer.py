@@ -8,7 +8,7 @@ from dataclasses import replace
 from bot.answering._checks import lacks_time_or_amount, names_unknown
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
 from bot.answering._quotes import select_quotes
-from bot.answering._ranking import lead, reorder
+from bot.answering._ranking import follow_questions, lead, reorder
 from bot.answering._values import Answer, Evidence, Outcome, Quote
 from bot.links import fragment_link
 from index import Hit, Passage, PassageIndex, analyze, respell
@@ -78,12 +78,20 @@ class Answerer:
             return similarities[passage.id]
 
         # Enough to list k hits after the followed questions' answers are listed once.
-        found = self.index.search_terms(terms, max(k, policy.weighed) + policy.weighed)
-        ranked = reorder(found, self.index, terms, policy, similarity_of)
-        evidence = self._weigh(terms, ranked, similarity_of)
-        if (led := lead(ranked, evidence, policy)) != ranked:
-            ranked, evidence = led, self._weigh(terms, led, similarity_of)
+        found: Sequence[Hit] = self.index.search_terms(terms, max(k, policy.weighed) * 2)
+        if policy.follow_questions:
+            found = follow_questions(found, self.index, terms)
+        # Confidence weighs the passages BM25 put first; meaning re-orders them (`reorder`),
+        # but weighing the passages it pulls up answered more that the essays do not cover.
+        weighed = self._weigh(terms, found, similarity_of)
+        ranked = reorder(found, policy, similarity_of)
+        if weighed:
+            surest = max(weighed, key=lambda e: e.confidence)  # the first of equals
+            passage = found[surest.rank - 1].passage
+            first = self._weigh(terms, ranked[:1], similarity_of)[0]
+            ranked = lead(ranked, passage, surest.confidence - first.confidence, policy)
         hits = ranked[:k]
+        evidence = _reranked(weighed, found, ranked)
         confidence = max((e.confidence for e in evidence), default=0.0)
         declined = replace(self._declined(question, hits, confidence), evidence=evidence)
         if not hits or confidence < self.policy.min_confidence:
@@ -126,7 +134,7 @@ class Answerer:
         return Answer(question, Outcome.NOT_COVERED, (), hits, confidence, pointers)
 
     def _weigh(
-        self, terms: list[str], hits: tuple[Hit, ...], similarity_of: Callable[[Passage], float]
+        self, terms: list[str], hits: Sequence[Hit], similarity_of: Callable[[Passage], float]
     ) -> tuple[Evidence, ...]:
         """The evidence of the best `confidence_passages` hits.
 
@@ -148,3 +156,13 @@ class Answerer:
             confidence = weight * coverage + (1 - weight) * similarity
             evidence.append(Evidence(hit.rank, coverage, similarity, confidence))
         return tuple(evidence)
+
+
+def _reranked(
+    evidence: tuple[Evidence, ...], weighed: Sequence[Hit], ranked: Sequence[Hit]
+) -> tuple[Evidence, ...]:
+    """`evidence` of passages ranked as in `weighed`, with their ranks in `ranked` instead,
+    in that order."""
+    rank_of = {hit.passage.id: hit.rank for hit in ranked}
+    moved = [replace(e, rank=rank_of[weighed[e.rank - 1].passage.id]) for e in evidence]
+    return tuple(sorted(moved, key=lambda e: e.rank))

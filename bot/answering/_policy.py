@@ -37,7 +37,7 @@ class Policy:
     fusion_constant: float = 1.0
     # The surest of the weighed passages leads the answer when its confidence is higher than
     # the first's by this much. Tuned: "Ranking by words and meaning".
-    lead_margin: float = 0.1
+    lead_margin: float = 0.05
     # Further passages are quoted when they score at least this share of the best ...
     close_ratio: float = 0.75
     # ... or when their nearest sentence is closer in meaning to the question, by at least

@@ -1,4 +1,4 @@
-"""The answer's ranking: BM25's order fused with meaning, then led by a passage much surer."""
+"""The answer's ranking: questions followed to answers, fused with meaning, led by the surest."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable, Sequence
 
 from bot.answering._policy import Policy
-from bot.answering._values import Evidence
 from index import Hit, Passage, PassageIndex
 
 __all__ = ["follow_questions", "fuse", "lead", "reorder"]
@@ -17,18 +16,13 @@ _ASKS = re.compile(r"\?[\"'”’)\]*]*\s*$")
 
 def reorder(
     hits: Sequence[Hit],
-    index: PassageIndex,
-    terms: Sequence[str],
     policy: Policy,
     similarity_of: Callable[[Passage], float],
 ) -> tuple[Hit, ...]:
-    """`hits` in the answer's order: the first `policy.weighed` followed (if they only ask)
-    and fused with meaning, the rest after them as they were. Only those first ones are
-    weighed and quoted, so how many hits are listed (`-k`) changes nothing about them."""
-    head = tuple(hits[: policy.weighed])
-    if policy.follow_questions:
-        head = follow_questions(head, index, terms)
-    head = fuse(head, policy, similarity_of)
+    """`hits` in the answer's order: the first `policy.weighed` fused with meaning, the rest
+    after them as they were. Only those first ones are weighed and quoted, so how many hits
+    are listed (`-k`) changes nothing about them."""
+    head = fuse(hits[: policy.weighed], policy, similarity_of)
     seen = {hit.passage.id for hit in head}
     return _renumbered([*head, *(h for h in hits[policy.weighed :] if h.passage.id not in seen)])
 
@@ -78,16 +72,17 @@ def fuse(
     return _renumbered([head[i] for i in order] + list(hits[depth:]))
 
 
-def lead(hits: Sequence[Hit], evidence: Sequence[Evidence], policy: Policy) -> tuple[Hit, ...]:
-    """`hits` led by the surest weighed passage when it is surer than the first by
-    `lead_margin` (so the answer opens with the passage its confidence came from)."""
-    if not evidence:
+def lead(
+    hits: Sequence[Hit],
+    surest: Passage,
+    surer_by: float,
+    policy: Policy,
+) -> tuple[Hit, ...]:
+    """`hits` led by `surest`, the passage the confidence came from, when it is surer than
+    the first of `hits` by at least `lead_margin` (`surer_by` says by how much)."""
+    if surer_by < policy.lead_margin or hits[0].passage == surest:
         return tuple(hits)
-    first = evidence[0]
-    surest = max(evidence, key=lambda e: e.confidence)  # the first of equals
-    if surest.confidence < first.confidence + policy.lead_margin:
-        return tuple(hits)
-    moved = surest.rank - 1
+    moved = next(i for i, hit in enumerate(hits) if hit.passage == surest)
     return _renumbered([hits[moved], *hits[:moved], *hits[moved + 1 :]])
 
 
