@@ -224,6 +224,15 @@ class PassageIndex:
         """The (start, end) spans of the sentences of `passage`'s text, as split at build."""
         return self._spans[self._position[passage.id]]
 
+    def following(self, passage: Passage) -> Passage | None:
+        """The passage after `passage` in its section, if any (an interview's answer)."""
+        position = self._position[passage.id] + 1
+        if position < len(self.passages):
+            after = self.passages[position]
+            if position in self._document_of[position - 1] and after.section == passage.section:
+                return after
+        return None
+
     def idf(self, term: str) -> float:
         """Always-positive (Lucene) idf of an analysed term; an unknown term gets the maximum."""
         n, df = self._bm25.size, self._bm25.document_frequency(term)

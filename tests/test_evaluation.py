@@ -13,9 +13,11 @@ from bot.answering import Answerer
 from bot.measure.evaluation import (
     EvalError,
     EvalQuestion,
+    Metrics,
     evaluate,
     judge,
     load_questions,
+    pool,
     relevant_passages,
 )
 from bot.measure.typos import with_typos
@@ -103,13 +105,14 @@ def test_answer_checks(answerer: Answerer, question: str) -> None:
 
 # The targets of issue #4 on both batches of the held-out half (docs/retrieval.md): S@1 0.90,
 # S@3 0.97, MRR 0.93, 95% answered, 90% declined; and, measured now, the answers given that
-# quote a relevant passage.
+# quote a relevant passage. Issue #15 (fusion with meaning, choices on the pooled tuning
+# sets) raised S@1 to 0.934 and declined to 0.938.
 HELD_OUT_FLOORS = {
-    "success_at_1": 0.90,
+    "success_at_1": 0.93,
     "success_at_3": 0.97,
-    "mrr": 0.93,
+    "mrr": 0.95,
     "answer_rate": 0.95,
-    "abstention_rate": 0.90,
+    "abstention_rate": 0.93,
     "quoted_relevant": 0.98,
 }
 
@@ -121,11 +124,18 @@ def test_held_out_floors(answerer: Answerer) -> None:
         assert getattr(metrics, name) >= floor, name
 
 
-# The second essay (another topic, never tuned on): floors at what is measured now.
-SECOND_ESSAY_FLOORS = {"success_at_3": 0.95, "answer_rate": 0.90, "abstention_rate": 1.00}
+# The other essays are tuning sets since issue #15 (pooled with the tuning half and
+# tests/eval/dev/): floors at what is measured with its choices.
+# The second essay (cycling).
+SECOND_ESSAY_FLOORS = {
+    "success_at_1": 0.85,
+    "success_at_3": 0.95,
+    "answer_rate": 0.90,
+    "abstention_rate": 1.00,
+}
 
 
-# The third essay (libraries, session 4, read once after every choice): floors at that reading.
+# The third essay (libraries, session 4, read once after every choice of then).
 THIRD_ESSAY_FLOORS = {"success_at_3": 0.95, "answer_rate": 0.95, "abstention_rate": 0.80}
 
 
@@ -155,13 +165,75 @@ def test_other_essay_floors(essay: str, floors: dict[str, float]) -> None:
         assert getattr(metrics, name) >= floor, name
 
 
+def _pooled(folder: Path) -> Metrics:
+    """The metrics of every essay of `folder` (`<slug>/` beside `<slug>.jsonl`), pooled."""
+    return pool(
+        [
+            evaluate(
+                answerer_for(PassageIndex(load_documents(path.with_suffix("")))),
+                load_questions(path),
+            )
+            for path in sorted(folder.glob("*.jsonl"))
+        ]
+    )
+
+
+# The blind development set (tests/eval/dev/, a tuning set of issue #15): floors at what is
+# measured with the choices made on it. Few of its unanswerable questions are declined: they
+# ask for details the essays leave out, which the confidence cannot see (docs/retrieval.md).
+DEV_FLOORS = {
+    "success_at_1": 0.84,
+    "success_at_3": 0.93,
+    "answer_rate": 0.86,
+    "abstention_rate": 0.32,
+    "answer_in_quote": 0.78,
+}
+# The unseen set (tests/eval/unseen/, never tuned on): floors at its reading after the
+# choices of issue #15, so that later changes do not lose what it measured.
+UNSEEN_FLOORS = {
+    "success_at_1": 0.78,
+    "success_at_3": 0.92,
+    "answer_rate": 0.81,
+    "abstention_rate": 0.38,
+    "answer_in_quote": 0.63,
+}
+
+
+@pytest.mark.parametrize(("folder", "floors"), [("dev", DEV_FLOORS), ("unseen", UNSEEN_FLOORS)])
+@pytest.mark.slow
+def test_blind_set_floors(folder: str, floors: dict[str, float]) -> None:
+    metrics = _pooled(EVAL / folder)
+    for name, floor in floors.items():
+        assert getattr(metrics, name) >= floor, name
+
+
+def test_pooled_metrics_are_those_of_the_questions_together(seed_index: PassageIndex) -> None:
+    passages = seed_index.passages
+    questions = [
+        EvalQuestion("first", (passages[0].text[:40],)),
+        EvalQuestion("second", (passages[1].text[:40],)),
+        EvalQuestion("third", (passages[2].text[:40],)),
+        EvalQuestion("unanswerable", ()),
+    ]
+    rankings = [[Hit(p, 1.0, 1)] for p in (passages[0], passages[0], passages[2], passages[3])]
+    said = [True, False, True, True]
+    whole = judge(passages, questions, rankings, said)
+    parts = [judge(passages, questions[:1], rankings[:1], said[:1])]
+    parts.append(judge(passages, questions[1:], rankings[1:], said[1:]))
+    together = pool(parts)
+    assert together == whole
+    assert together.success_at_1 == pytest.approx(2 / 3)  # not the mean of 1 and 1/2
+    assert together.answer_rate == pytest.approx(2 / 3) and together.abstention_rate == 0.0
+
+
 # The held-out half with one slip of the keys in each question (bot.measure.typos.with_typos):
 # floors at what is measured now (without respelling, session 4: S@1 0.77, 56% answered).
+# Issue #15's ranking raised S@1 from 0.885 to 0.902 and declined from 0.875 to 0.906.
 TYPO_FLOORS = {
-    "success_at_1": 0.88,
+    "success_at_1": 0.90,
     "success_at_3": 0.98,
     "answer_rate": 0.90,
-    "abstention_rate": 0.87,
+    "abstention_rate": 0.90,
 }
 
 
@@ -254,22 +326,24 @@ def test_malformed_eval_file_names_the_file_and_line(
     assert str(error.value) == f"{path}:3: {problem}"
 
 
-UNSEEN = sorted(path.stem for path in (EVAL / "unseen").glob("*.jsonl"))
+BLIND = sorted(
+    (folder, path.stem) for folder in ("dev", "unseen") for path in (EVAL / folder).glob("*.jsonl")
+)
 
 
-@pytest.mark.parametrize("essay", UNSEEN)
-def test_every_unseen_excerpt_is_in_one_passage(essay: str) -> None:
-    # The unseen essays were written blind: this checks that parsing keeps each excerpt
-    # inside one passage, not how well anything is answered.
-    passages = PassageIndex(load_documents(EVAL / "unseen" / essay)).passages
+@pytest.mark.parametrize(("folder", "essay"), BLIND)
+def test_every_blind_excerpt_is_in_one_passage(folder: str, essay: str) -> None:
+    # The dev and unseen essays were written blind: this checks that parsing keeps each
+    # excerpt inside one passage, not how well anything is answered.
+    passages = PassageIndex(load_documents(EVAL / folder / essay)).passages
     lost = []
-    for q in load_questions(EVAL / "unseen" / f"{essay}.jsonl"):
+    for q in load_questions(EVAL / folder / f"{essay}.jsonl"):
         for excerpt in q.relevant:
             found = relevant_passages(passages, EvalQuestion(q.question, (excerpt,)))
             if len(found) != 1:
                 lost.append((q.question, excerpt, len(found)))
     assert not lost
-    assert len(UNSEEN) >= 6
+    assert [f for f, _ in BLIND].count(folder) >= 6
 
 
 def test_eval_file_format(tmp_path: Path) -> None:

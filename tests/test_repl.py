@@ -80,7 +80,7 @@ def test_debug_says_when_the_words_decided(answerer: Answerer) -> None:
 def test_debug_shows_how_the_confidence_is_made(answerer: Answerer) -> None:
     out = transcript(answerer, ":debug", "Why does Belarus keep complaining?", "asdfghjkl")
     match = re.search(
-        r"confidence (\S+) \(passage (\d): coverage (\S+), similarity (\S+); "
+        r"confidence (\S+) \(passage (\d+): coverage (\S+), similarity (\S+); "
         r"answers from (\S+)\)",
         out,
     )
@@ -88,7 +88,7 @@ def test_debug_shows_how_the_confidence_is_made(answerer: Answerer) -> None:
     confidence, rank, coverage, similarity, threshold = (float(g) for g in match.groups())
     weight = answerer.policy.coverage_weight
     assert abs(confidence - (weight * coverage + (1 - weight) * similarity)) <= 0.01
-    assert 1 <= rank <= answerer.policy.confidence_passages
+    assert 1 <= rank <= answerer.policy.weighed  # weighed in BM25's order, ranked since
     assert threshold == answerer.policy.min_confidence and confidence >= threshold
     assert "no passage shares a word with the question" in out
     assert "no passage shares a word with the question" in out

@@ -9,6 +9,7 @@ from bot.answering._cascade import by_words, coverages
 from bot.answering._checks import lacks_time_or_amount, names_unknown
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
 from bot.answering._quotes import select_quotes
+from bot.answering._ranking import follow_questions, lead, reorder
 from bot.answering._values import Answer, Evidence, Outcome, Quote
 from bot.links import fragment_link
 from index import Hit, Passage, PassageIndex, respell
@@ -64,9 +65,7 @@ class Answerer:
         terms = self.index.query(read)  # the question's one analysis, passed down
         # Confidence and quotes weigh the same passages whatever `k` lists: `-k 1` must not
         # change whether or what it answers.
-        weighed = max(k, self.policy.confidence_passages, self.policy.max_passages)
-        ranked = tuple(self.index.search_terms(terms, weighed))
-        hits = ranked[:k]
+        policy = self.policy
         similarities: dict[str, float] = {}
 
         def similarity_of(passage: Passage) -> float:
@@ -75,19 +74,26 @@ class Answerer:
                 similarities[passage.id] = self.similarity(read, sentences)
             return similarities[passage.id]
 
-        confidence_hits = ranked[: self.policy.confidence_passages]
-        words = by_words(self.index, self.policy, read, terms, confidence_hits) if hits else None
+        # Enough to list k hits after the followed questions' answers are listed once.
+        found: Sequence[Hit] = self.index.search_terms(terms, max(k, policy.weighed) * 2)
+        if policy.follow_questions:
+            found = follow_questions(found, self.index, terms)
+        bm25_first = tuple(found[: policy.confidence_passages])
+        words = by_words(self.index, policy, read, terms, bm25_first) if found else None
+        meaning: Callable[[Passage], float] | None = similarity_of
         if words is None:
-            evidence = self._weigh(terms, ranked, similarity_of)
-        else:  # the cascade: the sentence model is not run; quotes come by score alone
-            evidence, similarity_of = self._by_words(terms, confidence_hits), _unweighed
+            ranked, evidence = self._rank(terms, found, similarity_of)
+        else:  # the cascade: the sentence model is not run; BM25's order, quotes by score
+            ranked, evidence, meaning = tuple(found), self._by_words(terms, bm25_first), None
+        hits = ranked[:k]
         confidence = max((e.confidence for e in evidence), default=0.0)
         declined = replace(self._declined(question, hits, confidence), evidence=evidence)
         if words is not None and not words.covered:
             return replace(declined, declined_because=words.because)
         if not hits or (words is None and confidence < self.policy.min_confidence):
             return declined  # weak evidence
-        quotes = select_quotes(self.index, self.policy, terms, ranked, similarity_of)
+
+        quotes = select_quotes(self.index, policy, terms, ranked, meaning)
         if because := self._doubt(read, quotes):
             return replace(declined, declined_because=because)
         quotes = tuple(map(self._linked, quotes))
@@ -123,13 +129,28 @@ class Answerer:
         pointers = tuple(dict.fromkeys(pairs))[: self.policy.pointers]
         return Answer(question, Outcome.NOT_COVERED, (), hits, confidence, pointers)
 
+    def _rank(
+        self, terms: list[str], found: Sequence[Hit], similarity_of: Callable[[Passage], float]
+    ) -> tuple[tuple[Hit, ...], tuple[Evidence, ...]]:
+        """The answer's order of `found` and the evidence, when meaning decides."""
+        # Confidence weighs the passages BM25 put first; meaning re-orders them (`reorder`),
+        # but weighing the passages it pulls up answered more that the essays do not cover.
+        weighed = self._weigh(terms, found, similarity_of)
+        ranked = reorder(found, self.policy, similarity_of)
+        if weighed:
+            surest = max(weighed, key=lambda e: e.confidence)  # the first of equals
+            passage = found[surest.rank - 1].passage
+            first = self._weigh(terms, ranked[:1], similarity_of)[0]
+            ranked = lead(ranked, passage, surest.confidence - first.confidence, self.policy)
+        return ranked, _reranked(weighed, found, ranked)
+
     def _by_words(self, terms: list[str], weighed: tuple[Hit, ...]) -> tuple[Evidence, ...]:
         """The evidence of the `weighed` hits when the words decided: coverage alone."""
         found = coverages(self.index, terms, weighed)
         return tuple(Evidence(h.rank, c, None, c) for h, (c, _) in zip(weighed, found, strict=True))
 
     def _weigh(
-        self, terms: list[str], hits: tuple[Hit, ...], similarity_of: Callable[[Passage], float]
+        self, terms: list[str], hits: Sequence[Hit], similarity_of: Callable[[Passage], float]
     ) -> tuple[Evidence, ...]:
         """The evidence of the best `confidence_passages` hits.
 
@@ -148,6 +169,11 @@ class Answerer:
         return tuple(evidence)
 
 
-def _unweighed(passage: Passage) -> float:
-    """No meaning weighed (the words decided): further passages are quoted by score alone."""
-    return 0.0
+def _reranked(
+    evidence: tuple[Evidence, ...], weighed: Sequence[Hit], ranked: Sequence[Hit]
+) -> tuple[Evidence, ...]:
+    """`evidence` of passages ranked as in `weighed`, with their ranks in `ranked` instead,
+    in that order."""
+    rank_of = {hit.passage.id: hit.rank for hit in ranked}
+    moved = [replace(e, rank=rank_of[weighed[e.rank - 1].passage.id]) for e in evidence]
+    return tuple(sorted(moved, key=lambda e: e.rank))

@@ -9,7 +9,12 @@ from functools import lru_cache
 from bot.answering._values import Quote
 from index import PassageIndex, analyze
 
-__all__ = ["asks_for_time_or_amount", "lacks_time_or_amount", "names_unknown", "unknown_names"]
+__all__ = [
+    "asks_for_time_or_amount",
+    "lacks_time_or_amount",
+    "names_unknown",
+    "unknown_names",
+]
 
 # A question asking when or how many is answered only by quotes holding a time or amount
 # ("When was the union founded?" is not answered by a sentence about the union). "How much"
@@ -22,8 +27,9 @@ _WHEN_OR_HOW_MANY = re.compile(
     re.IGNORECASE,
 )
 _TIME_OR_NUMBER = re.compile(
+    # Plural number words too: "hundreds of kilometres" is an amount.
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-    r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozens?|half|several|"
+    r"fifty|sixty|seventy|eighty|ninety|(hundred|thousand|million|billion|dozen)s?|half|several|"
     r"few|number|once|twice|years?|decades?|century|centuries|months?|weeks?|days?|hours?|"
     r"minutes?|january|february|march|april|may|june|july|august|september|october|november|"
     r"december|spring|summer|autumn|fall|winter|season|morning|afternoon|evening|night|ago|"
@@ -48,6 +54,15 @@ def lacks_time_or_amount(question: str, quotes: Sequence[Quote]) -> str | None:
     return "it asks for a time or amount and no quote holds one"
 
 
+def _inner_words(text: str) -> list[str]:
+    """The words of `text` that do not open a sentence, where a capital means something."""
+    return [
+        word.group()
+        for word in _LETTERS.finditer(text)
+        if (before := text[: word.start()].rstrip()) and before[-1] not in _OPENS_SENTENCE
+    ]
+
+
 def names_unknown(question: str, index: PassageIndex) -> str | None:
     """Declines a question naming something the essays never use."""
     names = unknown_names(question, index)
@@ -61,11 +76,7 @@ def unknown_names(question: str, index: PassageIndex) -> list[str]:
     capitals (Title Case, or CAPS LOCK) capitals say nothing, so none is a name. Words of
     the essays' titles count as used.
     """
-    inner = [  # words that do not open a sentence, where a capital means something
-        word.group()
-        for word in _LETTERS.finditer(question)
-        if (before := question[: word.start()].rstrip()) and before[-1] not in _OPENS_SENTENCE
-    ]
+    inner = _inner_words(question)
     capitalised = [word for word in inner if word[0].isupper()]
     if 2 * len(capitalised) > len(inner):
         return []

@@ -28,12 +28,23 @@ class Policy:
     coverage_weight: float = 0.20
     # Confidence is the most sure of this many best hits. Tuned with `coverage_weight`.
     confidence_passages: int = 2
+    # A passage that only asks (an interviewer's question) is ranked as the passage after it.
+    follow_questions: bool = True
+    # BM25's best this many passages are re-ordered by reciprocal rank fusion with their
+    # order by meaning, 1/(c + rank) each, c being `fusion_constant` (1 or less: off). Tuned:
+    # "Ranking by words and meaning".
+    fusion_passages: int = 10
+    fusion_constant: float = 1.0
+    # The surest of the weighed passages leads the answer when its confidence is higher than
+    # the first's by this much. Tuned: "Ranking by words and meaning".
+    lead_margin: float = 0.05
     # Further passages are quoted when they score at least this share of the best ...
     close_ratio: float = 0.75
     # ... or when their nearest sentence is closer in meaning to the question, by at least
     # this much, than the best passage's. Tuned: "Passages quoted".
-    closer_in_meaning: float = 0.2
-    # Sentences quoted score at least this share of their passage's best sentence.
+    closer_in_meaning: float = 0.0
+    # Sentences quoted score at least this share of their passage's best sentence (the
+    # trade of length for answers: "Sentences quoted").
     sentence_ratio: float = 0.5
     # At most this many passages are quoted, and this many sentences from each.
     max_passages: int = 3
@@ -54,6 +65,11 @@ class Policy:
     # the rule in bot/measure/cascade.py (`python -m bot.measure.cascade`).
     words_cover: float = 0.48
     words_cover_terms: int = 2
+
+    @property
+    def weighed(self) -> int:
+        """How many of the best passages are ranked, weighed and quoted from, whatever `-k`."""
+        return max(self.fusion_passages, self.confidence_passages, self.max_passages)
 
 
 DEFAULT_POLICY = Policy()

@@ -28,21 +28,23 @@ def select_quotes(
     policy: Policy,
     terms: Sequence[str],
     hits: Sequence[Hit],
-    similarity_of: Callable[[Passage], float],
+    similarity_of: Callable[[Passage], float] | None,
 ) -> tuple[Quote, ...]:
     """Quotes from the best of `hits` for a question of `terms`, each sentence quoted once.
 
     Further passages than the best are quoted when close to it by score or closer in meaning
-    (`similarity_of`); a repeated sentence is quoted from its home (`PassageIndex.home`).
+    (`similarity_of`; None when meaning was not weighed: by score alone); a repeated sentence
+    is quoted from its home (`PassageIndex.home`).
     """
     wanted = set(terms)
     best = hits[0].score
-    nearest = similarity_of(hits[0].passage) + policy.closer_in_meaning
+    if similarity_of is not None:
+        nearest = similarity_of(hits[0].passage) + policy.closer_in_meaning
     # passage id -> (passage, sentence spans), in rank order
     chosen: dict[str, tuple[Passage, set[Span]]] = {}
     for hit in hits[: policy.max_passages]:
         close = hit.score >= policy.close_ratio * best
-        if not close and similarity_of(hit.passage) < nearest:
+        if not close and (similarity_of is None or similarity_of(hit.passage) < nearest):
             continue
         for start, end in _best_sentences(index, policy, hit.passage, wanted):
             # A repeated sentence maps to one place, so the set quotes it once.

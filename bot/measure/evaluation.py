@@ -21,6 +21,7 @@ __all__ = [
     "evaluate",
     "judge",
     "load_questions",
+    "pool",
     "relevant_passages",
 ]
 
@@ -251,6 +252,16 @@ def judge(
             )
         ndcg = _ndcg(relevance, total)
         results.append(Result(q, hits, first, said, ndcg, confidence, cited, texts))
+    return _aggregate(results)
+
+
+def pool(parts: Sequence[Metrics]) -> Metrics:
+    """The metrics of several evaluations' questions together (each essay with its own index)."""
+    return _aggregate([r for metrics in parts for r in metrics.results])
+
+
+def _aggregate(results: Sequence[Result]) -> Metrics:
+    """Aggregate figures over the results of single questions."""
     answerable = [r for r in results if r.question.relevant]
     answered_answerable = [r for r in answerable if r.answered]
     unanswerable = [r for r in results if not r.question.relevant]

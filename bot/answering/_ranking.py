@@ -1,0 +1,90 @@
+"""The answer's ranking: questions followed to answers, fused with meaning, led by the surest."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from bot.answering._policy import Policy
+from index import Hit, Passage, PassageIndex
+
+__all__ = ["follow_questions", "fuse", "lead", "reorder"]
+
+# The end of a sentence that asks: "?" before any closing quotes, brackets or asterisks.
+_ASKS = re.compile(r"\?[\"'”’)\]*]*\s*$")
+
+
+def reorder(
+    hits: Sequence[Hit],
+    policy: Policy,
+    similarity_of: Callable[[Passage], float],
+) -> tuple[Hit, ...]:
+    """`hits` in the answer's order: the first `policy.weighed` fused with meaning, the rest
+    after them as they were. Only those first ones are weighed and quoted, so how many hits
+    are listed (`-k`) changes nothing about them."""
+    head = fuse(hits[: policy.weighed], policy, similarity_of)
+    seen = {hit.passage.id for hit in head}
+    return _renumbered([*head, *(h for h in hits[policy.weighed :] if h.passage.id not in seen)])
+
+
+def follow_questions(
+    hits: Sequence[Hit], index: PassageIndex, terms: Sequence[str]
+) -> tuple[Hit, ...]:
+    """`hits` with each passage that only asks questions (an interviewer's, an FAQ's)
+    replaced by the passage after it in its section, which answers them: a question shares
+    the asker's words, its answer the information. A passage already ranked stays once."""
+    followed: list[Hit] = []
+    seen: set[str] = set()
+    for hit in hits:
+        passage, score = hit.passage, hit.score
+        spans = index.spans(passage)
+        asks = bool(spans) and all(_ASKS.search(passage.text[a:b]) for a, b in spans)
+        if asks and (after := index.following(passage)) is not None:
+            passage, score = after, index.score_terms(terms, after)
+        if passage.id not in seen:
+            seen.add(passage.id)
+            followed.append(Hit(passage, score, hit.rank))
+    return _renumbered(followed)
+
+
+def fuse(
+    hits: Sequence[Hit], policy: Policy, similarity_of: Callable[[Passage], float]
+) -> tuple[Hit, ...]:
+    """`hits` with the best `fusion_passages` re-ordered by reciprocal rank fusion.
+
+    Each of them scores 1/(c + its rank in `hits`) + 1/(c + its rank by the similarity of
+    its nearest sentence), c being `fusion_constant`; ties keep the order of `hits`, whose
+    words matched more surely than meaning. A hit keeps its BM25 score; ranks are renumbered.
+    """
+    depth = policy.fusion_passages
+    if depth < 2 or len(hits) < 2:
+        return tuple(hits)
+    head = list(hits[:depth])
+    near = {h.passage.id: similarity_of(h.passage) for h in head}
+    by_meaning = sorted(range(len(head)), key=lambda i: -near[head[i].passage.id])
+    meaning_rank = {i: rank for rank, i in enumerate(by_meaning, start=1)}
+    c = policy.fusion_constant
+
+    def fused(i: int) -> float:
+        return 1 / (c + i + 1) + 1 / (c + meaning_rank[i])
+
+    order = sorted(range(len(head)), key=lambda i: (-fused(i), i))
+    return _renumbered([head[i] for i in order] + list(hits[depth:]))
+
+
+def lead(
+    hits: Sequence[Hit],
+    surest: Passage,
+    surer_by: float,
+    policy: Policy,
+) -> tuple[Hit, ...]:
+    """`hits` led by `surest`, the passage the confidence came from, when it is surer than
+    the first of `hits` by at least `lead_margin` (`surer_by` says by how much)."""
+    if surer_by < policy.lead_margin or hits[0].passage == surest:
+        return tuple(hits)
+    moved = next(i for i, hit in enumerate(hits) if hit.passage == surest)
+    return _renumbered([hits[moved], *hits[:moved], *hits[moved + 1 :]])
+
+
+def _renumbered(hits: Sequence[Hit]) -> tuple[Hit, ...]:
+    return tuple(Hit(h.passage, h.score, rank) for rank, h in enumerate(hits, start=1))

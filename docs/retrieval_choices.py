@@ -1,0 +1,170 @@
+"""The answering choices of issue #15, each made on the tuning sets pooled, then shown on all.
+
+Each `*_table` picks its value by a stated rule on the tuning sets (the shipped essay's tuning
+half, the four other essays and the blind development set, pooled) and exits when the Policy
+no longer holds that value; its table then shows every value on every set, the held-out half
+and the unseen set included (measured after the choice, never used for it).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from retrieval_sets import REPORTED_SETS, TUNING_SETS, set_metrics, tuning_metrics
+
+from bot.answering import DEFAULT_POLICY
+from bot.measure.evaluation import Metrics
+
+FUSION_GRID = ((0, 1.0), (3, 1.0), (5, 1.0), (10, 1.0), (20, 1.0), (5, 60.0), (10, 60.0))
+LEAD_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
+OFF = 2.0  # a margin no confidence reaches
+RATIO_GRID = (0.01, 0.25, 0.5, 0.75)
+SETS = (*TUNING_SETS, *REPORTED_SETS)
+
+
+def _middle(values: Sequence[Any], score: Callable[[Any], tuple[float, ...]]) -> Any:
+    """The middle of the values (in grid order) whose score is the best."""
+    scores = {v: score(v) for v in values}
+    best = max(scores.values())
+    tied = [v for v in values if scores[v] == best]
+    return tied[len(tied) // 2]
+
+
+def _require(name: str, chosen: object, shipped: object) -> None:
+    if chosen != shipped:
+        sys.exit(f"tuning now chooses {name} = {chosen}: set it in bot/answering/_policy.py")
+
+
+def _table(
+    label: str,
+    rows: dict[str, dict[str, Any]],
+    figures: Sequence[tuple[str, str]],
+    sets: Sequence[str] = SETS,
+) -> list[str]:
+    """A row per policy change: each figure on the tuning sets pooled and on each of `sets`."""
+    lines = [
+        f"| {label} | "
+        + " | ".join(f"{s} {name}" for s in ("tuning sets", *sets) for _, name in figures)
+        + " |",
+        "| --- |" + " ---: |" * (len(figures) * (len(sets) + 1)),
+    ]
+    for name, changes in rows.items():
+        policy = replace(DEFAULT_POLICY, **changes)
+        results: list[Metrics] = [tuning_metrics(policy)]
+        results += [set_metrics(policy, s) for s in sets]
+        cells = [f"{getattr(m, a):.3f}" for m in results for a, _ in figures]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def fusion_table() -> list[str]:
+    """Passages fused and the fusion's constant: the best pooled MRR, then S@1."""
+
+    def score(value: tuple[int, float]) -> tuple[float, float]:
+        depth, constant = value
+        policy = replace(DEFAULT_POLICY, fusion_passages=depth, fusion_constant=constant)
+        metrics = tuning_metrics(policy)
+        return round(metrics.mrr, 6), round(metrics.success_at_1, 6)
+
+    chosen = _middle(FUSION_GRID, score)
+    _require(
+        "(fusion_passages, fusion_constant)",
+        chosen,
+        (DEFAULT_POLICY.fusion_passages, DEFAULT_POLICY.fusion_constant),
+    )
+    rows = {
+        ("BM25 and best sentence only" if depth == 0 else f"best {depth}, constant {constant:g}")
+        + (" (**shipped**)" if (depth, constant) == chosen else ""): {
+            "fusion_passages": depth,
+            "fusion_constant": constant,
+        }
+        for depth, constant in FUSION_GRID
+    }
+    return _table("passages fused", rows, (("success_at_1", "S@1"), ("mrr", "MRR")))
+
+
+def lead_table() -> list[str]:
+    """The margin by which the surest passage leads: the best pooled MRR, then S@1."""
+
+    def score(margin: float) -> tuple[float, float]:
+        metrics = tuning_metrics(replace(DEFAULT_POLICY, lead_margin=margin))
+        return round(metrics.mrr, 6), round(metrics.success_at_1, 6)
+
+    chosen = _middle(LEAD_GRID, score)
+    _require("lead_margin", chosen, DEFAULT_POLICY.lead_margin)
+    rows = {"never": {"lead_margin": OFF}} | {
+        f"surer by {m:.2f}" + (" (**shipped**)" if m == chosen else ""): {"lead_margin": m}
+        for m in LEAD_GRID
+    }
+    return _table("the surest leads", rows, (("success_at_1", "S@1"), ("mrr", "MRR")))
+
+
+def sentence_ratio_table() -> list[str]:
+    """Answers in quotes against the length of quotes, as the share a further sentence needs
+    of the best sentence's weight varies (measured; the shipped share was not re-chosen)."""
+    lines = [
+        "| further sentences need | "
+        + " | ".join(f"{s} answer in quote | {s} characters" for s in ("tuning sets", *SETS))
+        + " |",
+        "| --- |" + " ---: | ---: |" * (len(SETS) + 1),
+    ]
+    for ratio in RATIO_GRID:
+        policy = replace(DEFAULT_POLICY, sentence_ratio=ratio)
+        results = [tuning_metrics(policy), *(set_metrics(policy, s) for s in SETS)]
+        cells = []
+        for metrics in results:
+            answered = [r for r in metrics.results if r.answered]
+            length = sum(sum(map(len, r.quotes)) for r in answered) / len(answered)
+            aiq = (
+                f"{metrics.answer_in_quote:.3f}"
+                if any(r.question.answer for r in answered)
+                else "–"
+            )
+            cells += [aiq, f"{length:.0f}"]
+        shipped = " (**shipped**)" if ratio == DEFAULT_POLICY.sentence_ratio else ""
+        lines.append(f"| {ratio:.2f} of the best{shipped} | " + " | ".join(cells) + " |")
+    return lines
+
+
+THRESHOLDS = [t / 100 for t in range(30, 71)]
+
+
+def threshold_choice() -> tuple[float, list[str], str]:
+    """The threshold with the most answered + declined on the tuning sets pooled (the middle
+    of the best run), and a table of the rates around it on every set."""
+    open_policy = replace(DEFAULT_POLICY, min_confidence=0.0)
+    # Quotes and checks do not depend on the threshold: one run at 0 decides every threshold.
+    runs = {name: set_metrics(open_policy, name).results for name in SETS}
+    tuning = [r for name in TUNING_SETS for r in runs[name]]
+
+    def rates(results: Sequence[Any], threshold: float) -> tuple[float, float]:
+        said = [r.answered and r.confidence >= threshold for r in results]
+        answerable = [s for s, r in zip(said, results, strict=True) if r.question.relevant]
+        other = [not s for s, r in zip(said, results, strict=True) if not r.question.relevant]
+        return sum(answerable) / len(answerable), sum(other) / len(other)
+
+    chosen = _middle(THRESHOLDS, lambda t: (round(sum(rates(tuning, t)), 9),))
+    aucs = ", ".join(f"{_auc(runs[s]):.3f} on the {s}" for s in SETS)
+    _require("min_confidence", chosen, DEFAULT_POLICY.min_confidence)
+    lines = [
+        "| threshold | tuning sets answered | tuning sets declined | "
+        + " | ".join(f"{s} answered | {s} declined" for s in SETS)
+        + " |",
+        "| ---: |" + " ---: |" * (2 * len(SETS) + 2),
+    ]
+    for t in sorted({0.40, 0.42, 0.44, chosen, 0.48, 0.50, 0.55, 0.60}):
+        cells = [*rates(tuning, t), *(x for s in SETS for x in rates(runs[s], t))]
+        name = f"{t:.2f}" + (" (**shipped**)" if t == chosen else "")
+        lines.append(f"| {name} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
+    return chosen, lines, aucs
+
+
+def _auc(results: Sequence[Any]) -> float:
+    """The chance an answerable question's confidence beats an unanswerable one's."""
+    yes = [r.confidence for r in results if r.question.relevant]
+    no = [r.confidence for r in results if not r.question.relevant]
+    wins = sum((p > n) + 0.5 * (p == n) for p in yes for n in no)
+    return float(wins / (len(yes) * len(no)))

@@ -1,0 +1,185 @@
+"""The question sets the report measures on, pooled, and the ablation of the answering rules.
+
+Sets: the shipped essay's tuning and held-out halves, the four other essays of tests/eval,
+the blind development set (tests/eval/dev/) and the unseen set (tests/eval/unseen/). Choices
+are made on the first, third and fourth only; the unseen set is measured after they are made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from bot.answering import DEFAULT_POLICY, Answerer, Policy
+from bot.measure.evaluation import EvalQuestion, Metrics, evaluate, load_questions, pool
+from bot.similarity import best_similarity, model_words
+from index import PassageIndex, load_documents
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT / "tests/eval"
+OTHER_ESSAYS = ("second-essay", "third-essay", "fourth-essay", "fifth-essay")
+
+# A set is a list of (index, questions): one per essay folder.
+Part = tuple[PassageIndex, list[EvalQuestion]]
+
+# The policy of the session before issue #15's answering changes: no fusion, no lead, no
+# following of interview questions, its margin for passages closer in meaning, its threshold.
+BEFORE = replace(
+    DEFAULT_POLICY,
+    follow_questions=False,
+    fusion_passages=0,
+    lead_margin=2.0,
+    closer_in_meaning=0.2,
+    min_confidence=0.45,
+)
+
+
+# The sets choices are made on, and the sets only reported.
+TUNING_SETS = ("shipped tuning", "other essays", "dev")
+REPORTED_SETS = ("shipped held-out", "unseen")
+
+
+@cache
+def index_of(folder: Path) -> PassageIndex:
+    """The index of the essays in `folder` (built once per run)."""
+    return PassageIndex(load_documents(folder))
+
+
+def _folders(root: Path) -> list[Part]:
+    """Each `<slug>.jsonl` of `root` with the essays of its folder `<slug>/`."""
+    return [
+        (index_of(path.with_suffix("")), load_questions(path))
+        for path in sorted(root.glob("*.jsonl"))
+    ]
+
+
+@cache
+def question_sets() -> dict[str, list[Part]]:
+    """Every set by name, in the report's order."""
+    seeds = index_of(ROOT / "seeds")
+
+    def half(name: str) -> list[EvalQuestion]:
+        return [q for path in sorted(EVAL.glob(f"{name}*.jsonl")) for q in load_questions(path)]
+
+    return {
+        "shipped tuning": [(seeds, half("tuning"))],
+        "shipped held-out": [(seeds, half("heldout"))],
+        "other essays": [
+            (index_of(EVAL / name), load_questions(EVAL / f"{name}.jsonl")) for name in OTHER_ESSAYS
+        ],
+        "dev": _folders(EVAL / "dev"),
+        "unseen": _folders(EVAL / "unseen"),
+    }
+
+
+def answerer(index: PassageIndex, policy: Policy) -> Answerer:
+    """An Answerer over `index` with the real sentence model."""
+    return Answerer(index, policy, best_similarity, english=model_words())
+
+
+def measured(policy: Policy, parts: Sequence[Part]) -> Metrics:
+    """`policy`'s metrics over the questions of `parts`, pooled."""
+    return pool([evaluate(answerer(index, policy), questions) for index, questions in parts])
+
+
+@cache
+def set_metrics(policy: Policy, name: str) -> Metrics:
+    """`policy`'s metrics on the set called `name` (each measured once per run)."""
+    return measured(policy, question_sets()[name])
+
+
+def tuning_metrics(policy: Policy) -> Metrics:
+    """`policy`'s metrics over every tuning set's questions together."""
+    return pool([set_metrics(policy, name) for name in TUNING_SETS])
+
+
+# The figures of the ablation and before/after tables: (attribute, label, needs what).
+FIGURES = (
+    ("success_at_1", "S@1", "answerable"),
+    ("success_at_3", "S@3", "answerable"),
+    ("answer_rate", "answered", "answerable"),
+    ("abstention_rate", "declined", "unanswerable"),
+    ("answer_in_quote", "answer in quote", "answer"),
+    ("adversarial_declined", "declined (adversarial)", "adversarial"),
+)
+
+
+def _counts(metrics: Metrics) -> dict[str, int]:
+    """How many questions each figure is a share of."""
+    return {
+        "answerable": len(metrics.answerable),
+        "unanswerable": sum(1 for r in metrics.results if not r.question.relevant),
+        "answer": sum(1 for r in metrics.answerable if r.question.answer),
+        "adversarial": sum(1 for r in metrics.results if r.question.adversarial),
+    }
+
+
+def _cell(value: float, base: float | None, count: int) -> str:
+    """A figure, and when `base` is given its change in questions: "0.912 (-2)"."""
+    if not count:
+        return "–"
+    if base is None:
+        return f"{value:.3f}"
+    change = round((value - base) * count)
+    return f"{value:.3f} ({change:+d})" if change else f"{value:.3f}"
+
+
+# Each rule of the Policy, off: (name, the Policy's change, where the rule lives).
+ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("interview questions ranked as their answers: off", {"follow_questions": False}),
+    ("fusion with meaning off (BM25 and best sentence only)", {"fusion_passages": 0}),
+    ("lead by the surest passage off", {"lead_margin": 2.0}),
+    ("confidence from the first passage only", {"confidence_passages": 1}),
+    ("further passages closer in meaning not quoted", {"closer_in_meaning": 2.0}),
+    ("answer-type check (when, how many) off", {"answer_types": False}),
+    ("unknown-names check off", {"known_names": False}),
+    ("respelling off", {"spelling": False}),
+)
+
+
+def ablation_tables(policy: Policy = DEFAULT_POLICY) -> dict[str, list[str]]:
+    """Per set, a table: the shipped policy, then each rule off, with changes in questions."""
+    rows = [("shipped", policy), *((name, replace(policy, **c)) for name, c in ABLATIONS)]
+    tables = {}
+    for set_name in question_sets():
+        results = [(name, set_metrics(p, set_name)) for name, p in rows]
+        base = results[0][1]
+        counts = _counts(base)
+        figures = [f for f in FIGURES if counts[f[2]]]
+        lines = [
+            "| policy | " + " | ".join(label for _, label, _ in figures) + " |",
+            "| --- |" + " ---: |" * len(figures),
+        ]
+        for name, metrics in results:
+            cells = [
+                _cell(
+                    getattr(metrics, attribute),
+                    None if metrics is base else getattr(base, attribute),
+                    counts[need],
+                )
+                for attribute, _, need in figures
+            ]
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        tables[set_name] = lines
+    return tables
+
+
+def figures_table(columns: dict[str, Callable[[Sequence[Part]], Metrics]]) -> list[str]:
+    """One row per set and column (e.g. before and after): the figures of each."""
+    lines = [
+        "| set | version | questions | " + " | ".join(label for _, label, _ in FIGURES) + " |",
+        "| --- | --- | ---: |" + " ---: |" * len(FIGURES),
+    ]
+    sets = question_sets()
+    pooled = [part for name in TUNING_SETS for part in sets[name]]
+    for set_name, parts in {"tuning sets, pooled": pooled, **sets}.items():
+        for column, measure in columns.items():
+            metrics = measure(parts)
+            counts = _counts(metrics)
+            cells = [_cell(getattr(metrics, a), None, counts[need]) for a, _, need in FIGURES]
+            size = f"{counts['answerable']} + {counts['unanswerable']}"
+            lines.append(f"| {set_name} | {column} | {size} | " + " | ".join(cells) + " |")
+    return lines

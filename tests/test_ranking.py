@@ -1,0 +1,133 @@
+"""The answer's ranking: interview questions followed, fusion with meaning, the surest leading."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.answering import DEFAULT_POLICY, Quote
+from bot.answering._checks import lacks_time_or_amount
+from bot.answering._ranking import follow_questions, fuse, lead
+from index import Hit, PassageIndex, load_documents
+from tests.helpers import answerer_for
+
+INTERVIEW = """\
+# Forty Summers
+
+## The work
+
+Q: How much cheese do you make in a season?
+
+A: In a good year we make around 190 wheels, each weighing about 30 kilograms.
+
+Q: Why do you still use a copper kettle?
+
+A: Copper gives the cheese a slight nuttiness that steel never does.
+
+## Later
+
+Q: Do you ever rest?
+
+Only in winter, when the alp is under snow.
+"""
+
+
+@pytest.fixture
+def interview(tmp_path: Path) -> PassageIndex:
+    (tmp_path / "interview.md").write_text(INTERVIEW, encoding="utf-8")
+    return PassageIndex(load_documents(tmp_path))
+
+
+def test_following_is_the_next_passage_of_the_same_section(interview: PassageIndex) -> None:
+    first, answer, *_, rest, last = interview.passages
+    assert interview.following(first) == answer
+    assert interview.following(rest) == last
+    assert interview.following(last) is None  # the end of the essay
+    work_last = next(p for p in interview.passages if "nuttiness" in p.text)
+    assert interview.following(work_last) is None  # the next passage is in another section
+
+
+def test_a_passage_that_only_asks_is_ranked_as_its_answer(interview: PassageIndex) -> None:
+    question = "How much cheese does she make in a season?"
+    terms = interview.query(question)
+    hits = interview.search_terms(terms, 5)
+    assert hits[0].passage.text.startswith("Q: How much cheese")  # the asker's words win
+    followed = follow_questions(hits, interview, terms)
+    assert followed[0].passage.text.startswith("A: In a good year")
+    assert followed[0].score == interview.score_terms(terms, followed[0].passage)
+    assert [h.rank for h in followed] == list(range(1, len(followed) + 1))
+    assert len({h.passage.id for h in followed}) == len(followed)  # the answer once
+    answer = answerer_for(interview, min_confidence=0.0).ask(question)
+    assert "190 wheels" in answer.quotes[0].text
+    unfollowed = answerer_for(interview, min_confidence=0.0, follow_questions=False)
+    assert unfollowed.ask(question).quotes[0].text.startswith("Q:")
+
+
+def _hits(index: PassageIndex, count: int) -> tuple[Hit, ...]:
+    return tuple(Hit(p, float(10 - n), n + 1) for n, p in enumerate(index.passages[:count]))
+
+
+def test_fusion_puts_a_passage_first_by_words_and_meaning_together(
+    interview: PassageIndex,
+) -> None:
+    hits = _hits(interview, 4)
+    # By meaning the second passage is nearest and the first is farthest.
+    near = dict(zip([h.passage.id for h in hits], (0.1, 0.9, 0.5, 0.3), strict=True))
+    fused = fuse(hits, DEFAULT_POLICY, lambda p: near[p.id])
+    # 1/(1+2) + 1/(1+1) beats 1/(1+1) + 1/(1+4); hits keep their BM25 scores.
+    assert [h.passage for h in fused] == [hits[i].passage for i in (1, 0, 2, 3)]
+    assert [h.score for h in fused] == [9.0, 10.0, 8.0, 7.0]
+    assert [h.rank for h in fused] == [1, 2, 3, 4]
+    # Ties keep BM25's order; off, or over one passage, nothing moves.
+    near = dict(zip([h.passage.id for h in hits], (0.8, 0.9, 0.1, 0.0), strict=True))
+    assert fuse(hits, DEFAULT_POLICY, lambda p: near[p.id]) == hits
+    assert fuse(hits, replace(DEFAULT_POLICY, fusion_passages=0), lambda p: near[p.id]) == hits
+    depth_2 = replace(DEFAULT_POLICY, fusion_passages=2)
+    assert fuse(hits[:1], depth_2, lambda p: near[p.id]) == hits[:1]
+
+
+def test_the_surest_passage_leads_only_when_much_surer(interview: PassageIndex) -> None:
+    hits = _hits(interview, 3)
+    margin = DEFAULT_POLICY.lead_margin
+    surest = hits[2].passage
+    led = lead(hits, surest, margin + 0.01, DEFAULT_POLICY)
+    assert [h.passage for h in led] == [surest, hits[0].passage, hits[1].passage]
+    assert [h.rank for h in led] == [1, 2, 3]
+    assert lead(hits, surest, margin - 0.01, DEFAULT_POLICY) == hits
+    assert lead(hits, hits[0].passage, 1.0, DEFAULT_POLICY) == hits
+
+
+def test_an_answer_opens_with_the_passage_its_confidence_came_from(
+    interview: PassageIndex,
+) -> None:
+    answer = answerer_for(interview, min_confidence=0.0).ask("Why use copper for cheese?")
+    assert answer.surest is not None
+    assert answer.quotes[0].passage == answer.hits[answer.surest.rank - 1].passage
+    ranks = [e.rank for e in answer.evidence]  # where the weighed passages are ranked now
+    assert ranks == sorted(ranks) and len(ranks) == DEFAULT_POLICY.confidence_passages
+
+
+@pytest.mark.parametrize(
+    ("quote", "held"),
+    [
+        ("The wall ran for hundreds of kilometres.", True),
+        ("Thousands came; dozens stayed.", True),
+        ("The wall ran along the border.", False),
+    ],
+)
+def test_plural_number_words_are_amounts(interview: PassageIndex, quote: str, held: bool) -> None:
+    quotes = [Quote(quote, interview.passages[0], 1.0)]
+    because = lacks_time_or_amount("How long was the wall?", quotes)
+    assert (because is None) is held
+
+
+def test_followed_and_fused_answers_do_not_depend_on_k(interview: PassageIndex) -> None:
+    answerer = answerer_for(interview, min_confidence=0.0, fusion_passages=3)
+    question = "How much cheese does she make, and why copper?"
+    answers = [answerer.ask(question, k=k) for k in (1, 3, 20)]
+    # Four passages match: two questions, each followed by its answer, listed once.
+    assert [len(a.hits) for a in answers] == [1, 2, 2]
+    assert all(h.passage.text.startswith("A:") for h in answers[-1].hits)
+    assert len({(a.answered, a.quotes, a.evidence, a.confidence) for a in answers}) == 1
