@@ -18,7 +18,7 @@ from index.analyzer import analyze, query_terms
 from index.analyzer import words as words_of
 from index.bm25 import BM25
 from index.documents import Document
-from index.homes import Span, find_homes
+from index.homes import Span, find_homes, layout_from_state, layout_state
 from index.passages import MAX_PASSAGE_WORDS, Passage, split_passages
 from index.sentences import sentence_spans
 from index.state import (
@@ -81,10 +81,12 @@ class PassageIndex:
         analyzed: list[list[str]] = []
         sentences: list[list[str]] = []
         first_sentence = array("q")
-        for done, passage in enumerate(self.passages, start=1):
+        self._spans = [tuple(sentence_spans(p.text)) for p in self.passages]
+        pairs = zip(self.passages, self._spans, strict=True)
+        for done, (passage, spans) in enumerate(pairs, start=1):
             # Each sentence is indexed with its section heading, as its passage is.
             heading = analyze(passage.section)
-            parts = [analyze(passage.text[a:b]) for a, b in sentence_spans(passage.text)]
+            parts = [analyze(passage.text[a:b]) for a, b in spans]
             first_sentence.append(len(sentences))
             sentences += [heading + part for part in parts or [[]]]
             analyzed.append(heading + list(chain.from_iterable(parts)))
@@ -97,14 +99,16 @@ class PassageIndex:
         if progress:
             progress(total, total)
         self._link()
+        self._homes = find_homes(self.passages, self._spans, self._document_of)
 
     def to_state(self) -> State:
         """The index as arrays and JSON values, for `from_state`."""
         folds = strings_state("folds.from", list(self._folds))
         folds |= strings_state("folds.to", list(self._folds.values()))
         state = corpus_state(self.documents, self.passages)
+        layout = layout_state(self._spans, self._homes)
         state = State(
-            state.arrays | save_arrays(self, _SAVED) | folds,
+            state.arrays | save_arrays(self, _SAVED) | folds | layout,
             {"sentence_weight": float(self.sentence_weight)},
         )
         for name in _PARTS:
@@ -131,6 +135,7 @@ class PassageIndex:
         counts, most = np.diff(first), np.maximum(np.fromiter(map(len, texts), np.int64), 1)
         ends = first[-1] == index._sentence_bm25.size
         require(ends and bool(np.all((counts > 0) & (counts <= most))), "sentence starts")
+        index._spans, index._homes = layout_from_state(state, index.passages)
         index._link()
         return index
 
@@ -144,9 +149,6 @@ class PassageIndex:
         for _, group in groupby(slugs):
             start, count = len(self._document_of), len(list(group))
             self._document_of += [range(start, start + count)] * count
-        # Sentence spans and the homes of repeated sentences: found once, never at question time.
-        self._spans = [tuple(sentence_spans(p.text)) for p in self.passages]
-        self._homes = find_homes(self.passages, self._spans, self._document_of)
 
     def _fold(self, terms: list[str]) -> list[str]:
         return list(map(self._folds.get, terms, terms)) if self._folds else terms
