@@ -158,6 +158,12 @@ HOSTILE: dict[str, Callable[[State], State]] = {
     "a size that is text": _set("bm25.size", "18"),
     "a weight that is an integer": _set("sentence_weight", 3),
     "a missing value": lambda s: State(s.arrays, {}),
+    "a sentence past its passage's end": _changed("span_end", _at(0, 10**6)),
+    "a sentence ending where it starts": _changed("span_end", lambda a: a * 0),
+    "sentence counts not summing up": _changed("span_count", _at(0, 10**6)),
+    "a home in no passage": _changed("home", _at(0, 10**6)),
+    "a home past its passage's end": _changed("home_end", _at(0, 10**6)),
+    "homes of different lengths": _changed("home_start", lambda a: a[:-1]),
 }
 
 
