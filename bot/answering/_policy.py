@@ -64,7 +64,7 @@ class Policy:
     # including its early decline of a question naming the unknown. Tuned:
     # the rule in bot/measure/cascade.py (`python -m bot.measure.cascade`).
     words_cover: float = 0.48
-    words_cover_terms: int = 2
+    words_cover_terms: int = 3
 
     @property
     def weighed(self) -> int:
