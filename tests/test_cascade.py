@@ -45,14 +45,15 @@ def test_a_question_in_the_essays_words_is_answered_without_the_model(
     shipped: PassageIndex,
 ) -> None:
     question = "Why is the current format of Russia-Belarus relations a dead end?"
-    meaning, answer = _ask(shipped, question)
+    meaning, answer = _ask(shipped, question, words_cover=0.48)
     assert not meaning.asked and answer.answered
     surest = answer.surest
     assert surest is not None
-    assert surest.similarity is None and surest.coverage >= DEFAULT_POLICY.words_cover
-    # with the cascade off, the model decides it, the same way
-    meaning, off = _ask(shipped, question, words_cover=math.inf)
-    assert meaning.asked and off.answered
+    assert surest.similarity is None and surest.coverage >= 0.48
+    # by default words never decide that a question is covered: the model decides it, the same way
+    meaning, default = _ask(shipped, question)
+    assert DEFAULT_POLICY.words_cover > 1
+    assert meaning.asked and default.answered
 
 
 def test_a_question_naming_the_unknown_is_declined_without_the_model(
@@ -61,9 +62,9 @@ def test_a_question_naming_the_unknown_is_declined_without_the_model(
     meaning, answer = _ask(shipped, "What did Putin say about the union state?")
     assert not meaning.asked and not answer.answered
     assert "Putin" in answer.declined_because
-    # with the cascade off (as docs/retrieval.md measures the rules) meaning is weighed first
-    meaning, off = _ask(shipped, "What did Putin say about the union state?", words_cover=math.inf)
-    assert meaning.asked and not off.answered
+    # without the names check, meaning is weighed
+    meaning, _ = _ask(shipped, "What did Putin say about the union state?", known_names=False)
+    assert meaning.asked
 
 
 @pytest.mark.parametrize(
@@ -95,8 +96,10 @@ def test_the_english_word_list_is_read_only_for_a_word_the_essays_do_not_use(
     assert calls == [1]
 
 
-def _row(coverage: float, answered: bool, by_words: bool, matched: int = 2) -> Logged:
-    return Logged("tuning", "q", 3, False, coverage, matched, answered, by_words, True)
+def _row(
+    coverage: float, answered: bool, by_words: bool, matched: int = 2, same_first: bool = True
+) -> Logged:
+    return Logged("tuning", "q", 3, False, coverage, matched, answered, by_words, True, same_first)
 
 
 def test_the_rule_stops_above_the_highest_coverage_that_would_change_a_decision() -> None:
@@ -114,11 +117,25 @@ def test_the_rule_stops_above_the_highest_coverage_that_would_change_a_decision(
     assert choose(held_out)[0] == math.inf
 
 
+def test_the_rule_keeps_every_answers_first_passage() -> None:
+    rows = [
+        _row(0.9, True, True, matched=3),
+        _row(0.8, True, True, matched=3, same_first=False),
+        _row(0.7, True, True, matched=3),
+    ]
+    assert choose(rows) == (0.9, 3)  # below 0.8 the words would put another passage first
+    assert choose([replace(rows[0], same_first=False), *rows[1:]])[0] == math.inf
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("question", "loaded"),
     [
-        ("Why is the current format of Russia-Belarus relations a dead end?", set()),
+        # by default only a question naming the unknown is decided by its words
+        (
+            "Why is the current format of Russia-Belarus relations a dead end?",
+            {"tokenizers", "bot.numpy_encoder"},
+        ),
         ("What did Putin say?", set()),
         ("Why do the neighbours keep complaining?", {"tokenizers", "bot.numpy_encoder"}),
     ],

@@ -4,8 +4,10 @@ The sentence model is the costly part of an answer (loading it, then embedding t
 Two cases need none of it: a question naming something the essays never use is declined
 whatever its meaning (the names check would decline it after the model anyway), and a
 question most of whose idf mass, over at least `words_cover_terms` of its terms, one of the
-best passages matches is covered by the words (`words_cover`, chosen by the rule in
-bot/measure/cascade.py). Every other question goes on to the model.
+best passages matches could be taken as covered by the words (`words_cover`, chosen by the rule
+in bot/measure/cascade.py). On the tuning sets no such threshold kept every answer's first
+passage (the ranking fused with meaning puts a better one first), so by default words never
+decide that a question is covered. Every other question goes on to the model.
 """
 
 from __future__ import annotations
@@ -59,10 +61,10 @@ def by_words(
 ) -> ByWords | None:
     """The decision the words make about the question `read` (analysed as `terms`, ranked
     as `hits`, the passages its confidence weighs), or None when meaning must decide."""
-    if policy.words_cover > 1:  # the cascade is off: meaning weighs every question
-        return None
     if policy.known_names and (because := names_unknown(read, index)):
         return ByWords(covered=False, because=because)
+    if policy.words_cover > 1:  # words never decide that the essays cover a question
+        return None
     best, matched = max(coverages(index, terms, hits), default=(0.0, 0))
     if best >= policy.words_cover and matched >= policy.words_cover_terms:
         return ByWords(covered=True)

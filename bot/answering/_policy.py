@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 __all__ = ["DEFAULT_POLICY", "MAX_QUESTION_CHARS", "Policy"]
@@ -60,10 +61,11 @@ class Policy:
     # The cascade (bot/answering/_cascade.py): when one of the passages weighed matches at
     # least this share of the question's idf mass, over at least `words_cover_terms` of its
     # terms, the words decide that the essays cover it and the sentence model is not run (its
-    # quotes come by score alone; the checks above still run). Above 1 turns the cascade off,
-    # including its early decline of a question naming the unknown. Tuned:
-    # the rule in bot/measure/cascade.py (`python -m bot.measure.cascade`).
-    words_cover: float = 0.48
+    # quotes come by score alone; the checks above still run). Above 1: never (a question
+    # naming the unknown is still declined without the model, with `known_names`). Tuned: the
+    # rule in bot/measure/cascade.py (`python -m bot.measure.cascade`), which finds no share
+    # that keeps every tuning answer's decision and first passage.
+    words_cover: float = math.inf
     words_cover_terms: int = 3
 
     @property
