@@ -1,9 +1,10 @@
 """The sentence model run by ONNX Runtime: a session of bot/onnx_graph.py's graph and the weights.
 
 The graph (40 KB, no weights) is built once and kept in the cache folder; it is used only if
-its SHA-256 is the one pinned here, which tests/test_similarity.py checks `build_graph` still
-gives. So a start imports neither onnx nor builds anything (onnx and its ml_dtypes took
-seconds to import on a busy machine), and the weights run are the verified file's own arrays.
+its SHA-256 is the one pinned in bot/model_files.py, which tests/test_similarity.py checks
+`build_graph` still gives. So a start imports neither onnx nor builds anything (onnx and its
+ml_dtypes took seconds to import on a busy machine), and the weights run are the verified
+file's own arrays.
 """
 
 from __future__ import annotations
