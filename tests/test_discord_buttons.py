@@ -118,6 +118,9 @@ def test_an_answer_carries_its_deep_link_and_buttons_that_answer_privately(
 def test_buttons_work_after_a_restart_and_know_when_the_essays_changed(
     point_at: Any, answerer: Answerer, published: Answerer
 ) -> None:
+    quotes = answerer.ask(DEAD_END).quotes
+    assert quotes[0].passage.section == "Choosing between bad and bad"
+
     async def body() -> None:
         async with running(point_at, answerer) as (server, _):
             answer = await answer_of(server, DEAD_END)
@@ -125,10 +128,9 @@ def test_buttons_work_after_a_restart_and_know_when_the_essays_changed(
         async with running(point_at, answerer) as (server, _):  # a new process, same essays
             _, context = await press(server, buttons(answer)["In context"], answer)
             assert context is not None
-            assert [e["title"] for e in context.body["embeds"]] == [
-                '"Choosing between bad and bad", ¶4',
-                '"Choosing between bad and bad", ¶5',
-            ]
+            # every paragraph the answer quotes, whole, in the answer's order
+            quoted = [f'"{q.passage.section}", ¶{q.passage.paragraph}' for q in quotes]
+            assert [e["title"] for e in context.body["embeds"]] == list(dict.fromkeys(quoted))
             assert context.body["embeds"][0]["description"].startswith("With that in mind")
         async with running(point_at, published) as (server, _):  # other essays now
             refused, _ = await press(server, buttons(answer)["More"], answer)
