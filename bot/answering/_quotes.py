@@ -42,8 +42,10 @@ def select_quotes(
         nearest = similarity_of(hits[0].passage) + policy.closer_in_meaning
     # passage id -> (passage, sentence spans), in rank order
     chosen: dict[str, tuple[Passage, set[Span]]] = {}
-    for hit in hits[: policy.max_passages]:
-        close = hit.score >= policy.close_ratio * best
+    for i, hit in enumerate(hits[: policy.max_passages]):
+        # The first is always quoted; a followed answer may share no word (score 0), and
+        # then no other passage is close to it by score.
+        close = i == 0 or (best > 0 and hit.score >= policy.close_ratio * best)
         if not close and (similarity_of is None or similarity_of(hit.passage) < nearest):
             continue
         for start, end in _best_sentences(index, policy, hit.passage, wanted):

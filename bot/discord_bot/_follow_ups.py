@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.discord_bot._answers import Send, follow_up_with_answer, post_answer
-from bot.discord_bot._buttons import FORM_QUESTION
+from bot.discord_bot._buttons import FOLLOW_UP, FORM_QUESTION
 from bot.discord_bot._replies import (
     MAX_QUESTION,
     NO_MENTIONS,
@@ -54,6 +54,15 @@ def earlier_question(message: discord.Message | None) -> str:
     first = message.content.partition("\n")[0]
     bold = first.startswith("**") and first.endswith("**") and len(first) > 4
     return unescaped(first[2:-2]) if bold else ""
+
+
+def _is_answer(message: discord.Message) -> bool:
+    """Whether `message` is one of essaybot's answers: it carries the follow-up button."""
+    return any(
+        getattr(child, "custom_id", None) == FOLLOW_UP
+        for row in message.components
+        for child in getattr(row, "children", ())
+    )
 
 
 def may_thread(permissions: discord.Permissions) -> bool:
@@ -125,7 +134,8 @@ async def mention_target(bot: EssayBot, message: discord.Message) -> tuple[Send,
     me = bot.user
     earlier = ""
     if me is not None and isinstance(replied, discord.Message) and replied.author.id == me.id:
-        earlier = earlier_question(replied)
+        # only an answer (it carries the follow-up button), not /help or a /sections page
+        earlier = earlier_question(replied) if _is_answer(replied) else ""
         member = message.guild.me if message.guild else None
         in_channel = isinstance(channel, discord.TextChannel) and member is not None
         if earlier and in_channel and may_thread(channel.permissions_for(member)):  # type: ignore[arg-type]
