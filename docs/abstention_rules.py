@@ -19,6 +19,11 @@ holds that choice. The signals (none kept; their AUCs on the dev set are 0.42-0.
 - gap: the best sentence's cosine minus the second best's;
 - known mass: the share of the question's idf mass in terms the essays use (one minus what
   the essays never use, beyond the names the names check catches).
+
+Also tried and not kept: declining a question naming a number of three digits or more that the
+essays never write (no tuning question changed: the wrong years asked are in the essays); a
+"which"/"who" question needing a capitalised word in the quotes that the question lacks (8
+more declined, 6 answerable lost, 4 of them in the other essays).
 """
 
 from __future__ import annotations
