@@ -21,7 +21,8 @@ holds that choice. The signals (none kept; their AUCs on the dev set are 0.42-0.
   the essays never use, beyond the names the names check catches).
 
 Also tried and not kept: declining a question naming a number of three digits or more that the
-essays never write (no tuning question changed: the wrong years asked are in the essays); a
+essays never write (no tuning question changed: the wrong years asked are in the essays, but
+not in the quotes, which `quoted_numbers` checks instead); a
 "which"/"who" question needing a capitalised word in the quotes that the question lacks (8
 more declined, 6 answerable lost, 4 of them in the other essays).
 """
@@ -41,7 +42,10 @@ from bot.answering._cascade import FRAMING
 from bot.similarity import embed
 from index import PassageIndex
 
-CHECKS = ("money_answers",)  # the checks added by this measurement, each switched off
+CHECKS = (
+    "money_answers",
+    "quoted_numbers",
+)  # the checks added by this measurement, each switched off
 
 
 @dataclass(frozen=True)

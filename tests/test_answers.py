@@ -147,6 +147,14 @@ KIND_CHECKS = [
         ("How much are the two assistants paid?", "What do the assistants earn?"),
         ("Why do they pay two assistants?",),
     ),
+    (
+        "# The Alp\n\nThe hut stands 1,840 metres up and was rebuilt in 1998.\n\n"
+        "The cows went up to the alp in June of 2011.\n\n",
+        "quoted_numbers",
+        ("When in 2011 did the cows go up to the alp?", "June"),
+        ("Was the hut rebuilt in 1999?", "Where did the cows graze in 2012?"),
+        ("Is the hut 1840 metres up?", "Was the hut rebuilt in 25 days?"),  # short: not asked
+    ),
 ]
 
 

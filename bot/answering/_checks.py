@@ -14,6 +14,7 @@ __all__ = [
     "asks_for_time_or_amount",
     "lacks_money",
     "lacks_time_or_amount",
+    "misses_numbers",
     "names_unknown",
     "unknown_names",
 ]
@@ -56,6 +57,9 @@ _MONEY_OR_SHARE = re.compile(
     r"quarters?|free)\b",
     re.IGNORECASE,
 )
+# A whole number of three digits or more (a year, a figure), not part of "1,840" or "3.125".
+_NUMBER = re.compile(r"(?<![\w.,])\d{3,}(?!\w|[.,]\d)")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _LETTERS = re.compile(r"[^\W\d_][\w'’-]*")
 _OPENS_SENTENCE = tuple(".!?:;\"'“‘(")
 
@@ -87,6 +91,16 @@ def lacks_money(question: str, quotes: Sequence[Quote]) -> str | None:
     if any(_MONEY_OR_SHARE.search(quote.text) for quote in quotes):
         return None
     return "it asks for a sum of money and no quote holds one"
+
+
+def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
+    """Declines a question naming a year or figure that no quote holds: "What happened in
+    2024?" is not answered by a sentence about 2019."""
+    # "1,840" in a quote is the "1840" of a question
+    texts = (_THOUSANDS.sub("", quote.text) for quote in quotes)
+    quoted = {number for text in texts for number in _NUMBER.findall(text)}
+    missing = [number for number in _NUMBER.findall(question) if number not in quoted]
+    return f"it names {', '.join(missing)}, which no quote holds" if missing else None
 
 
 def _inner_words(text: str) -> list[str]:
