@@ -135,6 +135,8 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("confidence from the first passage only", {"confidence_passages": 1}),
     ("further passages closer in meaning not quoted", {"closer_in_meaning": 2.0}),
     ("answer-type check (when, how many) off", {"answer_types": False}),
+    ("price check (a sum of money quoted) off", {"money_answers": False}),
+    ("years asked quoted: off", {"quoted_numbers": False}),
     ("unknown-names check off", {"known_names": False}),
     ("respelling off", {"spelling": False}),
 )

@@ -180,12 +180,14 @@ def _pooled(folder: Path) -> Metrics:
 
 # The blind development set (tests/eval/dev/, a tuning set of issue #15): floors at what is
 # measured with the choices made on it. Few of its unanswerable questions are declined: they
-# ask for details the essays leave out, which the confidence cannot see (docs/retrieval.md).
+# ask for details the essays leave out, which the confidence cannot see (docs/retrieval.md);
+# asking a price needs a sum in the quotes (`money_answers`, 0.32 -> 0.40) and a year asked
+# must be quoted (`quoted_numbers`, 0.40 -> 0.43, and one answer fewer: 0.866 -> 0.859).
 DEV_FLOORS = {
     "success_at_1": 0.84,
     "success_at_3": 0.93,
-    "answer_rate": 0.86,
-    "abstention_rate": 0.32,
+    "answer_rate": 0.85,
+    "abstention_rate": 0.43,
     "answer_in_quote": 0.78,
 }
 # The unseen set (tests/eval/unseen/, never tuned on): floors at its reading after the
@@ -205,6 +207,29 @@ def test_blind_set_floors(folder: str, floors: dict[str, float]) -> None:
     metrics = _pooled(EVAL / folder)
     for name, floor in floors.items():
         assert getattr(metrics, name) >= floor, name
+
+
+def test_price_questions_of_the_dev_essays_need_a_sum() -> None:
+    # Real dev questions: the unanswerable one was answered from "we now have to pay two
+    # assistants" before `money_answers`; the answerable one quotes "twenty-eight euros".
+    answerer = answerer_for(PassageIndex(load_documents(EVAL / "dev/cheesemaker-interview")))
+    unpaid = answerer.ask("How much are her two summer assistants paid?")
+    assert not unpaid.answered and "money" in unpaid.declined_because
+    priced = answerer.ask("What does a kilo cost if you buy it at the farm today?")
+    assert priced.answered and any("euros" in quote.text for quote in priced.quotes)
+
+
+def test_a_year_asked_of_the_dev_essays_must_be_quoted() -> None:
+    # Real dev questions: the unanswerable one was answered from "The gabelle was abolished in
+    # 1790" before `quoted_numbers`; the answerable one quotes its year (and, asking a price,
+    # a share: "three times").
+    answerer = answerer_for(PassageIndex(load_documents(EVAL / "dev/salt-history")))
+    wrong_year = answerer.ask("Why was the gabelle abolished in 1825?")
+    assert not wrong_year.answered and "1825" in wrong_year.declined_because
+    dated = answerer.ask(
+        "By how much had firewood prices risen according to the 1538 guild records?"
+    )
+    assert dated.answered and any("1538" in quote.text for quote in dated.quotes)
 
 
 def test_pooled_metrics_are_those_of_the_questions_together(seed_index: PassageIndex) -> None:
