@@ -5,7 +5,8 @@ a hash of the sentence's text (bot/vector_files.py), not by position in one corp
 same store serves the shipped essay (too small for the index cache) and 100,000 passages,
 and survives editing an essay: only the sentences changed are embedded again. Vectors are
 the encoder's float32 rows, stored as they are, so a similarity is the same float whether
-its vectors were embedded just now, at build or in an earlier run.
+its vectors were embedded just now, at build or in an earlier run; each runtime (numpy, ONNX
+Runtime) keeps its own store, as their floats differ in the seventh digit.
 
 `open_vectors` embeds every sentence of a corpus of up to `BUILD_LIMIT` sentences when the
 index is loaded (once: the next start reads them); a bigger corpus has its sentences
@@ -162,6 +163,8 @@ class SentenceVectors:
                 self._add(key, similarity.embed_one(text))
             if progress and (done % 10 == 0 or done == len(missing)):
                 progress(done, len(missing))
+            if done % SAVE_BATCH == 0:  # an interrupted fill keeps what it embedded
+                self.save(at_least=SAVE_BATCH)
         return len(missing)
 
     def save(self, at_least: int = 1) -> None:

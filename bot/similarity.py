@@ -241,8 +241,10 @@ def nearest(vectors: Vectors) -> float:
 
 def model_key() -> str:
     """What a sentence's vector depends on besides its text: the model's files, the graph
-    that runs them and the truncation; vectors stored under another key are not this model's."""
+    that runs them, the truncation and the runtime that is set (numpy's floats differ from
+    ONNX Runtime's in the seventh digit); vectors stored under another key are not these."""
     parts = [*sorted(DIGESTS.items()), ("graph", GRAPH_SHA256), ("tokens", str(_MAX_TOKENS))]
+    parts.append(("runtime", _setup.runtime))
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 

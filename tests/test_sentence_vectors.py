@@ -299,3 +299,15 @@ def test_discord_saves_the_vectors_now_and_then(monkeypatch: pytest.MonkeyPatch)
     asyncio.run(serve_a_while())
     assert len(saved) >= 2
     assert threading.main_thread().name not in saved  # in a worker: never the event loop
+
+
+def test_each_runtime_keeps_its_own_vectors() -> None:
+    # numpy's floats differ from ONNX Runtime's in the seventh digit: never mixed in a store
+    keys = []
+    for runtime in ("numpy", "onnx"):
+        similarity.use_model(runtime=runtime)
+        keys.append(model_key())
+    assert keys[0] != keys[1]
+    similarity.use_model(runtime="numpy")
+    assert model_key() == keys[0]
+    similarity.use_model(runtime="onnx")
