@@ -182,6 +182,7 @@ class EssayBot(discord.AutoShardedClient):
             lambda m: "" if int(m.group(1)) == self.user.id else m.group(0),  # type: ignore[union-attr]
             message.content,
         ).strip()
+        target = message.channel.id  # where a post is tried: a follow-up's thread, once known
         try:
             if not question:
                 hint = "Ask me a question after the mention, or use /ask. /help explains more."
@@ -198,10 +199,10 @@ class EssayBot(discord.AutoShardedClient):
                 _named("mention", message.id, message.author.id, question),
                 lambda: _try(message.reply(SHUTDOWN_APOLOGY, allowed_mentions=NO_MENTIONS)),
             ):
-                send, channel_id, earlier = await mention_target(self, message)
-                await post_answer(self, send, channel_id, question, message.author.id, earlier)
+                send, target, earlier = await mention_target(self, message)
+                await post_answer(self, send, target, question, message.author.id, earlier)
         except discord.Forbidden as error:  # not even plain text: nothing can be said there
-            self.permission_notes.note(message.channel.id, "posts", error.text)
+            self.permission_notes.note(target, "posts", error.text)
         except Exception:
             log.exception("answering a mention failed")
             await _try(message.reply(APOLOGY, allowed_mentions=NO_MENTIONS))
