@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_THREADS",
-    "ONNX_PAYS_AFTER",
     "ModelError",
     "ModelMissingError",
     "ModelTamperedError",
@@ -69,9 +68,8 @@ DEFAULT_THREADS = 1
 Vectors = NDArray[np.float32]
 # Which encoder runs the model: "numpy" starts in milliseconds, "onnx" (ONNX Runtime) takes
 # about 0.4 s more to start and then embeds a text about 15 ms (2x) faster (README, "The
-# runtime"), so it pays for its start from some 28 texts on: a batch that big uses it.
+# runtime"), so it pays for its start from some 28 texts on.
 Runtime = Literal["numpy", "onnx"]
-ONNX_PAYS_AFTER = 32
 
 
 @dataclass(frozen=True)
@@ -200,14 +198,8 @@ def embed(texts: Sequence[str]) -> Vectors:
     """Unit vectors for `texts`, one row each (384 columns).
 
     Texts are encoded one at a time, unpadded: faster than padding a batch to its longest
-    text, and a text's vector then never depends on what it was embedded with. A batch of
-    `ONNX_PAYS_AFTER` texts or more is embedded by ONNX Runtime whatever runtime was chosen.
+    text, and a text's vector then never depends on what it was embedded with.
     """
-    with _load_lock:
-        if len(texts) >= ONNX_PAYS_AFTER and _setup.runtime == "numpy":
-            use_model(
-                threads=_setup.threads, cache_dir=_setup.cache_dir, root=_setup.root, runtime="onnx"
-            )
     rows = np.zeros((len(texts), WIDTH), dtype=np.float32)
     for row, text in zip(rows, texts, strict=True):
         row[:] = embed_one(text)

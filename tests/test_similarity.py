@@ -114,19 +114,6 @@ def test_the_two_runtimes_agree_on_the_essay() -> None:
     assert len(sentences) > 50 and cosines.min() > 0.99999
 
 
-def test_a_big_batch_is_embedded_by_onnx_runtime_whatever_was_chosen() -> None:
-    similarity.use_model(runtime="numpy")
-    try:
-        embed(TEXTS[:2])
-        assert similarity._model().runtime == "numpy"  # a question or two: numpy
-        texts = _essay_sentences()[: similarity.ONNX_PAYS_AFTER]
-        batch = embed(texts)
-        assert similarity._model().runtime == "onnx"  # a corpus: ONNX Runtime
-        assert np.allclose(batch, embed(texts), atol=1e-6)
-    finally:
-        similarity.use_model()
-
-
 def test_a_mapped_file_that_does_not_hold_its_tensors_is_refused(tmp_path: Path) -> None:
     weights = model_files()[0]
     cut = tmp_path / "model.safetensors"
