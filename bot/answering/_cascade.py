@@ -3,11 +3,11 @@
 The sentence model is the costly part of an answer (loading it, then embedding the question).
 Two cases need none of it: a question naming something the essays never use is declined
 whatever its meaning (the names check would decline it after the model anyway), and a
-question most of whose idf mass, over at least `words_cover_terms` of its terms, one of the
-best passages matches could be taken as covered by the words (`words_cover`, chosen by the rule
-in bot/measure/cascade.py). On the tuning sets no such threshold kept every answer's first
-passage (the ranking fused with meaning puts a better one first), so by default words never
-decide that a question is covered. Every other question goes on to the model.
+question most of whose idf mass (`words_cover`), over at least `words_cover_terms` of its
+terms, one of the best passages matches, BM25's first passage leading its second
+(`words_lead`), is covered by the words. Those three are chosen by the rule in
+bot/measure/cascade.py: no tuning question does worse on any gold figure. Every other
+question goes on to the model.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ def by_words(
     if policy.words_cover > 1:  # words never decide that the essays cover a question
         return None
     best, matched = max(coverages(index, terms, hits), default=(0.0, 0))
-    if best >= policy.words_cover and matched >= policy.words_cover_terms:
+    led = len(hits) < 2 or hits[1].score <= policy.words_lead * hits[0].score
+    if best >= policy.words_cover and matched >= policy.words_cover_terms and led:
         return ByWords(covered=True)
     return None

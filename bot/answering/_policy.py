@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 __all__ = ["DEFAULT_POLICY", "MAX_QUESTION_CHARS", "Policy"]
@@ -69,13 +68,15 @@ class Policy:
     spelling: bool = True
     # The cascade (bot/answering/_cascade.py): when one of the passages weighed matches at
     # least this share of the question's idf mass, over at least `words_cover_terms` of its
-    # terms, the words decide that the essays cover it and the sentence model is not run (its
-    # quotes come by score alone; the checks above still run). Above 1: never (a question
-    # naming the unknown is still declined without the model, with `known_names`). Tuned: the
-    # rule in bot/measure/cascade.py (`python -m bot.measure.cascade`), which finds no share
-    # that keeps every tuning answer's decision and first passage.
-    words_cover: float = math.inf
-    words_cover_terms: int = 3
+    # terms, and BM25's second passage scores at most `words_lead` times its first, the words
+    # decide that the essays cover it and the sentence model is not run (its quotes come by
+    # score alone; the checks above still run). Above 1: never (a question naming the unknown
+    # is still declined without the model, with `known_names`). Tuned: the rule in
+    # bot/measure/cascade.py (`python -m bot.measure.cascade`), which keeps each gold figure of
+    # each tuning set within one question.
+    words_cover: float = 0.7
+    words_cover_terms: int = 2
+    words_lead: float = 1.0
 
     @property
     def weighed(self) -> int:

@@ -4,47 +4,60 @@ Run from the repository root: `python -m bot.measure.cascade` (add `--rows` for 
 question's evidence). Re-run it after the answering rules change: it prints the thresholds the
 rule chooses and whether `DEFAULT_POLICY` holds them.
 
-Each gold question is answered twice: with the cascade off (the reference decision), and with
-every question that has hits decided by its words (`words_cover` 0, `words_cover_terms` 0).
-A pair (`words_cover` C, `words_cover_terms` N) lets a question skip the model when the best
-of its weighed passages has coverage >= C over >= N terms; its decision is then the second
-one. The rule: for each N from 1 to 3, C is the lowest coverage seen among the fitting
-questions from which on no fitting decision changes and no fitting answer's first passage
-changes (the words' BM25 order against the order fused with meaning; rounded up to 2
-decimals); of these pairs, the one letting the most fitting questions skip wins, ties to the
-larger N; none at all is `words_cover` inf (words never decide). The fitting sets are the
-tuning half (tests/eval/tuning*.jsonl), the other essays ({second,third,fourth,fifth}-essay)
-and the development essays (dev/); heldout*.jsonl are reported, never fitted; unseen/ and
-blind/ are never read. A question naming something the essays never use always skips (the
-names check would decline it anyway), so it is reported and not fitted.
+Each gold question is answered twice: with the cascade off (the reference), and with every
+question that has hits decided by its words (`words_cover` 0, `words_cover_terms` 0,
+`words_lead` inf). A triple (`words_cover` C, `words_cover_terms` N, `words_lead` L) lets a
+question skip the model when the best of its weighed passages has coverage >= C over >= N
+terms and BM25's second passage scores at most L times its first; the question is then
+answered as in the second run. Each answer is marked on four of `essaybot eval`'s figures:
+its first passage relevant (S@1), a relevant one in its first three (S@3), its decision right
+(answered if answerable, declined if not) and the answer in its quotes.
+
+The rule, on the fitting sets: of the triples on the grid (C from 0.30 to 1.00 by 0.05; N
+from 2 to 4, since one matched term is no evidence of meaning; L from 0.50 to 1.00 by 0.05,
+or inf: the first passage need not score highest), keep those under which no fitting
+question does worse on any figure; the one letting the most fitting questions skip wins,
+ties to the larger C, then N, then the smaller L; none at all is `words_cover` inf (words
+never decide). The fitting sets are the tuning half (tests/eval/tuning*.jsonl), the other
+essays ({second,third,fourth,fifth}-essay) and the development essays (dev/);
+heldout*.jsonl are reported, never fitted; unseen/ and blind/ are
+never read. A question naming something the essays never use always skips (the names check
+would decline it anyway), so it is reported and not fitted.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.answering import DEFAULT_POLICY, Answerer, Policy, unknown_names
+from bot.answering import DEFAULT_POLICY, Answer, Answerer, Policy, unknown_names
 from bot.answering._cascade import coverages
-from bot.measure.evaluation import load_questions
+from bot.measure.evaluation import EvalQuestion, judge, load_questions
 from bot.similarity import best_similarity, load_model, model_words
 from index import PassageIndex, load_documents
 
-__all__ = ["Logged", "choose", "log_set", "main", "sets"]
+__all__ = ["FIGURES", "Logged", "choose", "gold_sets", "log_set", "main", "sets"]
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EVAL = ROOT / "tests/eval"
 _OFF = replace(DEFAULT_POLICY, words_cover=math.inf)
-_ALL_BY_WORDS = replace(DEFAULT_POLICY, words_cover=0.0, words_cover_terms=0)
+_ALL_BY_WORDS = replace(DEFAULT_POLICY, words_cover=0.0, words_cover_terms=0, words_lead=math.inf)
 _FITTED = ("tuning", "second-essay", "third-essay", "fourth-essay", "fifth-essay", "dev/")
+# The figures each answer is marked on, in the order of `Logged.reference` and `.words`.
+FIGURES = ("S@1", "S@3", "decided right", "answer in quote")
+_COVERS = [round(0.30 + 0.05 * i, 2) for i in range(15)]
+_LEADS = [*(round(0.50 + 0.05 * i, 2) for i in range(11)), math.inf]
+
+Marks = tuple[bool, ...]
 
 
 @dataclass(frozen=True)
 class Logged:
-    """One gold question: the words' evidence and the two decisions."""
+    """One gold question: the words' evidence and how each way of answering it fared."""
 
     set_name: str
     question: str
@@ -52,134 +65,152 @@ class Logged:
     names: bool  # names something the essays never use
     coverage: float  # the best of the weighed passages'
     matched: int  # the terms that passage matches
-    answered: bool  # the reference decision (the cascade off)
-    by_words: bool  # the decision were the words to decide
-    same_quotes: bool  # whether deciding by words quotes the same texts
-    same_first: bool  # whether deciding by words ranks the same passage first
+    lead: float  # BM25's second weighed passage's score over its first's (0: only one)
+    reference: Marks  # FIGURES, the cascade off
+    words: Marks  # FIGURES, were the words to decide
 
     @property
     def fitted(self) -> bool:
         """Whether the rule may look at this question."""
         return self.set_name.startswith(_FITTED) and not self.names
 
-    def skips(self, cover: float, terms: int) -> bool:
-        """Whether the question skips the model under (`cover`, `terms`)."""
-        return self.hits > 0 and (self.names or (self.coverage >= cover and self.matched >= terms))
+    def skips(self, cover: float, terms: int, lead: float) -> bool:
+        """Whether the question skips the model under (`cover`, `terms`, `lead`)."""
+        return self.hits > 0 and (
+            self.names or (self.coverage >= cover and self.matched >= terms and self.lead <= lead)
+        )
 
-    def decision(self, cover: float, terms: int) -> bool:
-        """Whether it is answered under (`cover`, `terms`)."""
-        return self.by_words if self.skips(cover, terms) else self.answered
-
-    def changes(self, cover: float, terms: int) -> bool:
-        """Whether (`cover`, `terms`) changes its decision or its first passage."""
-        return self.decision(cover, terms) != self.answered or (
-            self.skips(cover, terms) and not self.same_first
+    def worse(self, cover: float, terms: int, lead: float) -> bool:
+        """Whether (`cover`, `terms`, `lead`) makes any of its figures worse."""
+        return self.skips(cover, terms, lead) and any(
+            r and not w for r, w in zip(self.reference, self.words, strict=True)
         )
 
 
-def sets() -> dict[str, tuple[PassageIndex, list[str]]]:
-    """Every gold set by name: the index it is asked of and its questions."""
+def gold_sets() -> dict[str, tuple[PassageIndex, list[EvalQuestion]]]:
+    """Every gold set the rule reads by name: the index it is asked of and its questions."""
     shipped = PassageIndex(load_documents(ROOT / "seeds"))
     found = {
-        path.stem: (shipped, [q.question for q in load_questions(path)])
+        path.stem: (shipped, load_questions(path))
         for path in sorted(EVAL.glob("*.jsonl"))
         if path.stem.startswith(("tuning", "heldout"))
     }
     for folder in sorted(EVAL.glob("*-essay")):
-        questions = [q.question for q in load_questions(folder.with_suffix(".jsonl"))]
+        questions = load_questions(folder.with_suffix(".jsonl"))
         found[folder.name] = (PassageIndex(load_documents(folder)), questions)
     for path in sorted((EVAL / "dev").glob("*.jsonl")):
-        questions = [q.question for q in load_questions(path)]
-        found[f"dev/{path.stem}"] = (PassageIndex(load_documents(path.with_suffix(""))), questions)
+        index = PassageIndex(load_documents(path.with_suffix("")))
+        found[f"dev/{path.stem}"] = (index, load_questions(path))
     return found
 
 
-def log_set(name: str, index: PassageIndex, questions: Sequence[str]) -> list[Logged]:
+def sets() -> dict[str, tuple[PassageIndex, list[str]]]:
+    """`gold_sets`, with each question as its text."""
+    return {n: (i, [q.question for q in qs]) for n, (i, qs) in gold_sets().items()}
+
+
+def _marks(index: PassageIndex, question: EvalQuestion, answer: Answer) -> Marks:
+    metrics = judge(
+        index.passages,
+        [question],
+        [answer.hits],
+        [answer.answered],
+        quoted=[tuple(q.passage for q in answer.quotes)],
+        quotes=[tuple(q.text for q in answer.quotes)],
+    )
+    (result,) = metrics.results
+    first, right = result.first_relevant, answer.answered == bool(question.relevant)
+    return (first == 1, 0 < first <= 3, right, result.answer_in_quote)
+
+
+def log_set(name: str, index: PassageIndex, questions: Sequence[EvalQuestion]) -> list[Logged]:
     """Every question of one set, answered with the cascade off and by words alone."""
     off = Answerer(index, _OFF, best_similarity, english=model_words)
     words = Answerer(index, _ALL_BY_WORDS, best_similarity, english=model_words)
     logged = []
     for question in questions:
-        reference, by_words = off.ask(question), words.ask(question)
-        read = off.read(question.strip())
+        reference, by_words = off.ask(question.question), words.ask(question.question)
+        read = off.read(question.question.strip())
         terms = index.query(read)
-        weighed = reference.hits[: DEFAULT_POLICY.confidence_passages]
+        weighed = by_words.hits[: DEFAULT_POLICY.confidence_passages]  # BM25's order
         best = max(coverages(index, terms, weighed), default=(0.0, 0))
+        scores = [hit.score for hit in weighed]
+        lead = scores[1] / scores[0] if len(scores) > 1 and scores[0] > 0 else 0.0
         logged.append(
             Logged(
                 name,
-                question,
+                question.question,
                 len(reference.hits),
                 bool(unknown_names(read, index)),
                 best[0],
                 best[1],
-                reference.answered,
-                by_words.answered,
-                [q.text for q in reference.quotes] == [q.text for q in by_words.quotes],
-                reference.hits[:1] == by_words.hits[:1],
+                lead,
+                _marks(index, question, reference),
+                _marks(index, question, by_words),
             )
         )
     return logged
 
 
-def choose(rows: Sequence[Logged]) -> tuple[float, int]:
-    """(`words_cover`, `words_cover_terms`) by the rule, from the fitting rows of `rows`."""
+def choose(rows: Sequence[Logged]) -> tuple[float, int, float]:
+    """(`words_cover`, `words_cover_terms`, `words_lead`) by the rule, from the fitting rows."""
     fitting = [r for r in rows if r.fitted and r.hits]
-    best: tuple[int, int, float] = (-1, 0, math.inf)  # (skips, terms, cover)
-    for terms in (1, 2, 3):
-        cover = math.inf
-        for c in sorted({r.coverage for r in fitting}, reverse=True):
-            if any(r.changes(c, terms) for r in fitting):
-                break
-            cover = c
-        cover = math.ceil(round(cover * 100, 6)) / 100 if cover <= 1 else math.inf
-        skips = sum(r.skips(cover, terms) for r in fitting)
-        best = max(best, (skips, terms, cover))
-    return best[2], best[1]
+    best: tuple[int, float, int, float] = (0, math.inf, 0, -math.inf)
+    for triple in itertools.product(_COVERS, (2, 3, 4), _LEADS):
+        if not any(r.worse(*triple) for r in fitting):
+            skips = sum(r.skips(*triple) for r in fitting)
+            best = max(best, (skips, triple[0], triple[1], -triple[2]))
+    if best[0] == 0:
+        return math.inf, DEFAULT_POLICY.words_cover_terms, DEFAULT_POLICY.words_lead
+    return best[1], best[2], -best[3]
 
 
 def report(rows: Sequence[Logged], policy: Policy) -> list[str]:
-    """Per set: questions, skips of the model, and every decision the cascade changes."""
-    cover, terms = policy.words_cover, policy.words_cover_terms
-    lines = [f"words_cover {cover}, words_cover_terms {terms}:"]
+    """Per set: questions, skips of the model, and every answer the cascade changes."""
+    triple = (policy.words_cover, policy.words_cover_terms, policy.words_lead)
+    lines = [f"words_cover {triple[0]}, words_cover_terms {triple[1]}, words_lead {triple[2]}:"]
     for name in dict.fromkeys(r.set_name for r in rows):
         logged = [r for r in rows if r.set_name == name]
-        skipped = [r for r in logged if r.skips(cover, terms)]
+        skipped = [r for r in logged if r.skips(*triple)]
         no_hits = sum(r.hits == 0 for r in logged)
         named = sum(r.names for r in skipped)
-        flips = [r for r in logged if r.decision(cover, terms) != r.answered]
-        firsts = sum(not r.same_first for r in skipped if not r.names)
-        quotes = sum(r.by_words and not r.same_quotes for r in skipped)
+        moved = [sum(r.words[i] - r.reference[i] for r in skipped) for i in range(len(FIGURES))]
+        changes = ", ".join(f"{f} {n:+d}" for f, n in zip(FIGURES, moved, strict=True) if n)
         lines.append(
             f"  {name}: {len(logged)} questions; the model is not run for "
             f"{len(skipped) + no_hits} ({no_hits} without hits, {named} naming the unknown, "
-            f"{len(skipped) - named} covered by words, {quotes} of them quoted otherwise); "
-            f"{len(flips)} decisions changed, {firsts} first passages changed"
+            f"{len(skipped) - named} covered by words); figures changed: {changes or 'none'}"
         )
-        lines += [
-            f"    changed: {r.question!r} (coverage {r.coverage:.3f} over {r.matched} terms; "
-            f"answered {r.answered} -> {r.by_words})"
-            for r in flips
-        ]
+        for r in skipped:
+            if r.reference != r.words:
+                moved_by = ", ".join(
+                    f"{f} {r.reference[i]} -> {r.words[i]}"
+                    for i, f in enumerate(FIGURES)
+                    if r.reference[i] != r.words[i]
+                )
+                lines.append(f"    changed: {r.question!r} ({moved_by})")
+    fitting = [r for r in rows if r.fitted and r.hits]
+    skips = sum(r.skips(*triple) for r in fitting)
+    lines.append(f"  fitting sets: {skips} of {len(fitting)} questions with hits skip the model")
     return lines
 
 
 def main(argv: Sequence[str] = ()) -> int:
     """Log every set, choose by the rule, report; exit 1 if the policy is not the rule's."""
     load_model()
-    rows = [r for name, (index, qs) in sets().items() for r in log_set(name, index, qs)]
+    rows = [r for name, (index, qs) in gold_sets().items() for r in log_set(name, index, qs)]
     if "--rows" in argv:
         for r in rows:
             print(
                 f"{r.set_name}\t{r.question}\t{r.hits}\t{r.names}\t{r.coverage:.3f}\t"
-                f"{r.matched}\t{r.answered}\t{r.by_words}\t{r.same_quotes}"
+                f"{r.matched}\t{r.lead:.3f}\t{r.reference}\t{r.words}"
             )
-    cover, terms = choose(rows)
-    print(f"the rule chooses words_cover {cover}, words_cover_terms {terms}")
-    chosen = replace(DEFAULT_POLICY, words_cover=cover, words_cover_terms=terms)
+    cover, terms, lead = choose(rows)
+    print(f"the rule chooses words_cover {cover}, words_cover_terms {terms}, words_lead {lead}")
+    chosen = replace(DEFAULT_POLICY, words_cover=cover, words_cover_terms=terms, words_lead=lead)
     print("\n".join(report(rows, chosen)))
-    held = (DEFAULT_POLICY.words_cover, DEFAULT_POLICY.words_cover_terms)
-    if held != (cover, terms):
+    held = (DEFAULT_POLICY.words_cover, DEFAULT_POLICY.words_cover_terms, DEFAULT_POLICY.words_lead)
+    if held != (cover, terms, lead):
         print(f"DEFAULT_POLICY holds {held}: update bot/answering/_policy.py")
         return 1
     return 0
