@@ -60,7 +60,7 @@ def candidates(letters: int) -> int:
 def _english_by_start(english: frozenset[str]) -> dict[str, list[str]]:
     """The model's words by their first three letters, which stemming leaves alone."""
     words: dict[str, list[str]] = defaultdict(list)
-    for word in sorted(english):
+    for word in english:  # in any order: only the set of their stems is used
         words[word[:3]].append(word)
     return words
 
