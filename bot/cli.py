@@ -73,6 +73,7 @@ def _answering(
     threads = settings.threads or DEFAULT_THREADS
     if eager:  # a long-running front end: a damaged install stops it before any indexing
         load_model(threads=threads, cache_dir=settings.cache_dir, runtime=runtime)
+        model_words()  # and its first misspelt question does not wait for the word list
     else:
         use_model(threads=threads, cache_dir=settings.cache_dir, runtime=runtime)
     index = load_index(settings.seeds_dir, settings.cache_dir, terminal_progress())

@@ -12,7 +12,6 @@ scripts would otherwise make millions of candidate spellings.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -56,18 +55,12 @@ def candidates(letters: int) -> int:
     return letters + (letters - 1) + letters * (alphabet - 1) + (letters + 1) * alphabet
 
 
-@lru_cache(maxsize=4)
-def _english_by_start(english: frozenset[str]) -> dict[str, list[str]]:
-    """The model's words by their first three letters, which stemming leaves alone."""
-    words: dict[str, list[str]] = defaultdict(list)
-    for word in english:  # in any order: only the set of their stems is used
-        words[word[:3]].append(word)
-    return words
-
-
 @lru_cache(maxsize=4096)
 def _english_stems(start: str, english: frozenset[str]) -> frozenset[str]:
-    return frozenset(analyze(" ".join(_english_by_start(english).get(start, []))))
+    """The stems of the English words beginning with `start` (three letters, which stemming
+    leaves alone). One pass per start: grouping all 22,500 words took 15-45 ms, once per
+    process, most of a cold ask's respelling."""
+    return frozenset(analyze(" ".join(word for word in english if word.startswith(start))))
 
 
 def respell(

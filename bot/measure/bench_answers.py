@@ -107,6 +107,7 @@ def time_shipped_essay(seeds: Path, questions: Sequence[str], runs: int = 10) ->
             )
             loaded += shown.stdout.strip().endswith("True")
         load_model()
+        model_words()  # as the long-running front ends load them at start
         index = PassageIndex(load_documents(seeds))
         vectors = open_vectors(index, seeds, Path(cache))  # every sentence, from the first start
     embedded: list[str] = []
