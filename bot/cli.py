@@ -32,6 +32,7 @@ from bot.sentence_vectors import SAVE_BATCH, SentenceVectors, open_vectors
 from bot.settings import Settings, SettingsError, load_settings
 from bot.similarity import DEFAULT_THREADS, Runtime, load_model, model_words, use_model
 from index import CorpusError, load_documents
+from index.spelling import prepare as prepare_spelling
 
 # Imported by the commands that use them: a cold `essaybot ask` pays for none of these.
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def _answering(
     threads = settings.threads or DEFAULT_THREADS
     if eager:  # a long-running front end: a damaged install stops it before any indexing
         load_model(threads=threads, cache_dir=settings.cache_dir, runtime=runtime)
-        model_words()  # and its first misspelt question does not wait for the word list
+        prepare_spelling(model_words())  # a first misspelt question need not wait for them
     else:
         use_model(threads=threads, cache_dir=settings.cache_dir, runtime=runtime)
     index = load_index(settings.seeds_dir, settings.cache_dir, terminal_progress())

@@ -12,6 +12,7 @@ scripts would otherwise make millions of candidate spellings.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,7 +20,7 @@ from functools import lru_cache
 from index.analyzer import analyze, normalize
 from index.search import PassageIndex
 
-__all__ = ["LIMITS", "MIN_LETTERS", "SpellingLimits", "neighbours", "respell"]
+__all__ = ["LIMITS", "MIN_LETTERS", "SpellingLimits", "neighbours", "prepare", "respell"]
 
 MIN_LETTERS = 6
 _WORD = re.compile(rf"[^\W\d_]{{{MIN_LETTERS},}}")
@@ -55,12 +56,23 @@ def candidates(letters: int) -> int:
     return letters + (letters - 1) + letters * (alphabet - 1) + (letters + 1) * alphabet
 
 
+def prepare(english: frozenset[str]) -> None:
+    """Sort `english` for respelling now (10-40 ms once), not at the first misspelt word."""
+    _english_sorted(english)
+
+
+@lru_cache(maxsize=4)
+def _english_sorted(english: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(english))
+
+
 @lru_cache(maxsize=4096)
 def _english_stems(start: str, english: frozenset[str]) -> frozenset[str]:
     """The stems of the English words beginning with `start` (three letters, which stemming
-    leaves alone). One pass per start: grouping all 22,500 words took 15-45 ms, once per
-    process, most of a cold ask's respelling."""
-    return frozenset(analyze(" ".join(word for word in english if word.startswith(start))))
+    leaves alone)."""
+    words = _english_sorted(english)
+    first, last = bisect_left(words, start), bisect_left(words, start + "\U0010ffff")
+    return frozenset(analyze(" ".join(words[first:last])))
 
 
 def respell(
