@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = {
-    "decided by words": "Why is the current format of Russia-Belarus relations a dead end?",
+    "decided by words": "Why should Russia and Belarus have a stable, conflict-free relationship?",
     "names the unknown": "What did Putin say?",
     "needs the model": "Why does Belarus complain?",
 }

@@ -249,7 +249,7 @@ class BM25:
                 if term.dense is not None:
                     scores += term.dense  # adding 0.0 elsewhere leaves those scores unchanged
                 else:
-                    np.add.at(scores, term.passages, term.weights)  # each passage listed once
+                    scores[term.passages] += term.weights  # each passage listed once per term
             pool = self._pool(query, scores, k)
             return ranked(pool, scores[pool], k)
         finally:

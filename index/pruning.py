@@ -81,7 +81,7 @@ def pruned_pool(
     scores = thread_buffer(size)
     for term in terms:
         if term.dense is None:  # in query order: each sum bounds a passage's score from below
-            np.add.at(scores, term.passages, term.weights)  # a term lists each passage once
+            scores[term.passages] += term.weights  # a term lists each passage once
     everywhere = False
     try:
         # The k-th best of any k passages' scores bounds the k-th best of all from below.
