@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 _KIND = "essaybot_vectors"  # the files' kind, as bot/npys.py records it
 FORMAT = 1  # the layout of a segment; a segment of any other is ignored and removed
-_KEEP_STORES = 8  # stores kept per cache folder, most recently written first
+_KEEP_STORES = 8  # stores kept per cache folder, most recently read or written first
 Keys = NDArray[np.uint64]
 
 
@@ -56,8 +56,13 @@ def store_folder(cache_dir: Path, seeds: Path, model: str) -> Path:
 
 
 def read_segments(folder: Path, model: str) -> list[Segment]:
-    """Every readable segment in `folder`; a damaged or foreign one is removed, with a warning."""
+    """Every readable segment in `folder`; a damaged or foreign one is removed, with a warning.
+    The folder is marked as used now, so that eviction keeps it while it is read."""
     segments = []
+    try:
+        os.utime(folder)
+    except OSError:  # not there yet, or a read-only cache: nothing to keep
+        pass
     for path in sorted(folder.glob("segment-*.npys")):
         try:
             segments.append(_read(path, model))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from bot.cli import main
 from bot.npys import read_records, replace_file
 from bot.sentence_vectors import SentenceVectors, corpus_sentences, open_vectors
 from bot.similarity import best_similarity, load_model, model_key
-from bot.vector_files import store_folder
+from bot.vector_files import read_segments, store_folder, write_segment
 from index import PassageIndex, load_documents
 from tests.helpers import ROOT, SEEDS, answerer_for, index_of
 
@@ -311,3 +312,23 @@ def test_each_runtime_keeps_its_own_vectors() -> None:
     similarity.use_model(runtime="numpy")
     assert model_key() == keys[0]
     similarity.use_model(runtime="onnx")
+
+
+def test_eviction_keeps_the_stores_in_use(tmp_path: Path) -> None:
+    """A store read by a running bot is kept, however long ago it was written, when newer
+    stores crowd the cache folder; the least recently used one goes."""
+    rows = np.ones((1, similarity.WIDTH), np.float32)
+    stores = [tmp_path / f"vectors-{i:02d}" for i in range(8)]  # as many as are kept
+    for age, folder in enumerate(stores):
+        folder.mkdir()
+        write_segment(folder, "m", np.array([age], np.uint64), rows)
+        os.utime(folder, (1_000_000 + age, 1_000_000 + age))  # stores[0] the oldest
+    in_use = stores[0]
+    assert [s.keys.tolist() for s in read_segments(in_use, "m")] == [[0]]
+    newest = tmp_path / "vectors-new"
+    newest.mkdir()
+    write_segment(newest, "m", np.array([99], np.uint64), rows)
+    kept = sorted(p.name for p in tmp_path.glob("vectors-*"))
+    assert in_use.name in kept and newest.name in kept
+    assert stores[1].name not in kept  # the least recently used
+    assert len(kept) == 8
