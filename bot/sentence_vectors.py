@@ -88,6 +88,7 @@ class SentenceVectors:
         self._unsaved: list[int] = []
         self._segments: list[Path] = []  # on disk, read or written by this process
         self._stale = False  # rows of sentences no longer in the essays are stored
+        self._warned = False  # that they cannot be saved
         self._questions: OrderedDict[str, Vectors] = OrderedDict()
         self._lock = threading.Lock()  # answers are composed in worker threads (Discord)
         self._saving = threading.Lock()
@@ -185,6 +186,17 @@ class SentenceVectors:
             elif self._unsaved and len(self._unsaved) >= at_least:
                 self._write_unsaved()
 
+    def _not_saved(self, error: Exception) -> None:
+        """Say once per process that the vectors cannot be saved, and what that costs."""
+        if not self._warned:
+            self._warned = True
+            log.warning(
+                "could not save sentence vectors in %s (%s); they are embedded again at every "
+                "start: make ESSAYBOT_CACHE_DIR a folder this user can write",
+                self.folder,
+                error,
+            )
+
     def _write_unsaved(self) -> None:
         with self._lock:
             keys = list(self._unsaved)
@@ -193,7 +205,7 @@ class SentenceVectors:
             assert self.folder is not None
             self._segments.append(write_segment(self.folder, self.model, _array(keys), vectors))
         except (OSError, ValueError) as error:
-            log.warning("could not save sentence vectors in %s (%s)", self.folder, error)
+            self._not_saved(error)
             return
         with self._lock:
             del self._unsaved[: len(keys)]
@@ -215,7 +227,7 @@ class SentenceVectors:
             assert self.folder is not None
             merged = write_segment(self.folder, self.model, keys, vectors)
         except (OSError, ValueError) as error:
-            log.warning("could not save sentence vectors in %s (%s)", self.folder, error)
+            self._not_saved(error)
             with self._lock:
                 self._unsaved[:0] = added  # try again at the next save
             return

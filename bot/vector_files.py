@@ -15,6 +15,7 @@ content, so a row read twice, or embedded again, is the same row.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -59,10 +60,8 @@ def read_segments(folder: Path, model: str) -> list[Segment]:
     """Every readable segment in `folder`; a damaged or foreign one is removed, with a warning.
     The folder is marked as used now, so that eviction keeps it while it is read."""
     segments = []
-    try:
+    with contextlib.suppress(OSError):  # not there yet, or a read-only cache: nothing to keep
         os.utime(folder)
-    except OSError:  # not there yet, or a read-only cache: nothing to keep
-        pass
     for path in sorted(folder.glob("segment-*.npys")):
         try:
             segments.append(_read(path, model))

@@ -332,3 +332,18 @@ def test_eviction_keeps_the_stores_in_use(tmp_path: Path) -> None:
     assert in_use.name in kept and newest.name in kept
     assert stores[1].name not in kept  # the least recently used
     assert len(kept) == 8
+
+
+def test_a_cache_that_cannot_be_written_is_said_once_with_the_fix(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    vectors = SentenceVectors(tmp_path / "a-file" / "store", model_key())
+    load_model()
+    with caplog.at_level(logging.WARNING):
+        for sentence in ("The border is long.", "Minsk is the capital."):
+            vectors.vectors([sentence])
+            vectors.save()  # fails each time: the folder cannot be made
+    said = [r.getMessage() for r in caplog.records if "could not save" in r.getMessage()]
+    assert len(said) == 1 and "ESSAYBOT_CACHE_DIR" in said[0]
+    assert vectors.unsaved == 2  # kept, for a save that may yet succeed
