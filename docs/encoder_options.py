@@ -3,7 +3,10 @@
 Run from the repository root: `PYTHONPATH=. python docs/encoder_options.py --levels` (session
 creation and a question's embedding at each level, interleaved) or `--int8` (ONNX Runtime's
 dynamic int8 quantization of the MatMuls: speed per gold question, how far the vectors move,
-and the gold decisions it changes). Figures on a shared machine vary; ratios count.
+and the gold decisions it changes), or `--int8-question` (only the question embedded in
+int8, the sentences' stored vectors float32 as shipped: the answers it changes on every gold
+set, the blind ones included, with the shipped policy). Figures on a shared machine vary;
+ratios count.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -142,6 +146,8 @@ def int8(prepared: dict[str, np.ndarray]) -> None:
         q = vector(question, session)
         return max(0.0, max(float(vector(t, session) @ q) for t in texts))
 
+    if "--int8-question" in sys.argv:
+        return _question_only(lambda text: vector(text, session))
     off = replace(DEFAULT_POLICY, words_cover=float("inf"))
     changed = 0
     for name, (index, asked) in sets().items():
@@ -155,9 +161,43 @@ def int8(prepared: dict[str, np.ndarray]) -> None:
     print(f"  int8 changes {changed} gold decisions")
 
 
+def _question_only(int8_vector: Callable[[str], np.ndarray]) -> None:
+    """The answers that change when only the question is embedded in int8."""
+    from bot.answering import DEFAULT_POLICY, Answerer
+    from bot.measure.cascade import EVAL, gold_sets
+    from bot.similarity import _vectors, best_similarity, model_words
+    from index import PassageIndex, load_documents
+
+    def similarity(question: str, texts: Sequence[str]) -> float:
+        if not texts:
+            return 0.0
+        return max(0.0, float((_vectors(list(texts)) @ int8_vector(question)).max()))
+
+    sets = {name: (index, asked) for name, (index, asked) in gold_sets().items()}
+    for folder in ("unseen", "blind"):
+        for path in sorted((EVAL / folder).glob("*.jsonl")):
+            index = PassageIndex(load_documents(path.with_suffix("")))
+            sets[f"{folder}/{path.stem}"] = (index, load_questions(path))
+    worse = better = 0
+    for name, (index, asked) in sets.items():
+        exact = Answerer(index, DEFAULT_POLICY, best_similarity, english=model_words)
+        approximate = Answerer(index, DEFAULT_POLICY, similarity, english=model_words)
+        for question in asked:
+            before, after = exact.ask(question.question), approximate.ask(question.question)
+            if before.answered != after.answered:
+                right = after.answered == bool(question.relevant)
+                worse, better = worse + (not right), better + right
+                print(
+                    f"  {name}: {question.question!r} answered {before.answered} -> "
+                    f"{after.answered} ({'right' if right else 'wrong'} now)"
+                )
+    total = sum(len(asked) for _, asked in sets.values())
+    print(f"  {worse + better} of {total} decisions changed: {better} right now, {worse} wrong")
+
+
 if __name__ == "__main__":
     prepared = prepare(load_file(str(files.model_files()[0])))
-    if "--int8" in sys.argv:
+    if "--int8" in sys.argv or "--int8-question" in sys.argv:
         print("int8 weights (ONNX Runtime's dynamic quantization), per gold question")
         int8(prepared)
     else:

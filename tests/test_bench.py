@@ -33,3 +33,4 @@ def test_end_to_end_times_every_question_and_the_baseline(tmp_path: Path) -> Non
     assert 0 < row.first_use_p50_ms <= row.first_use_p99_ms and row.embed_question_p50_ms > 0
     assert row.speedup_p50 == row.rank_bm25_p50_ms / row.ask_p50_ms
     assert row.first_use_speedup_p50 == row.rank_bm25_p50_ms / row.first_use_p50_ms
+    assert 0 <= row.model_not_run <= row.questions

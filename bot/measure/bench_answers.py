@@ -165,6 +165,7 @@ class EndToEnd:
     rank_bm25_p99_ms: float
     speedup_p50: float  # rank_bm25_p50_ms / ask_p50_ms
     first_use_speedup_p50: float  # rank_bm25_p50_ms / first_use_p50_ms
+    model_not_run: int  # of the questions, those the words decided (the cascade)
 
 
 def time_end_to_end(built: PassageIndex, questions: int = 40, baseline: int = 20) -> EndToEnd:
@@ -187,7 +188,13 @@ def time_end_to_end(built: PassageIndex, questions: int = 40, baseline: int = 20
         # sentences they weigh are all stored, their own vectors are not.
         stored = SentenceVectors(Path(folder), model_key())
         stored.load()
-    answerer = Answerer(built, DEFAULT_POLICY, stored.similarity, english=model_words())
+    weighed: set[str] = set()
+
+    def similarity(question: str, texts: Sequence[str]) -> float:
+        weighed.add(question)
+        return stored.similarity(question, texts)
+
+    answerer = Answerer(built, DEFAULT_POLICY, similarity, english=model_words())
     ask = _answer_times(answerer, asked)
     embedding = latencies(embed_one, asked)
     search = latencies(partial(built.search, k=answerer.policy.top_k), asked)
@@ -210,6 +217,7 @@ def time_end_to_end(built: PassageIndex, questions: int = 40, baseline: int = 20
         float(np.percentile(naive, 99)),
         naive_p50 / p50,
         naive_p50 / first_p50,
+        len(set(asked) - weighed),
     )
 
 
