@@ -145,11 +145,21 @@ class SentenceVectors:
         for text, key, row, is_stored in zip(sentences, keys.tolist(), at, stored, strict=True):
             if is_stored:
                 found.append(rows[row])
-            elif (vector := self._added.get(key)) is not None:
+            elif (vector := self._known(key)) is not None:
                 found.append(vector)
             else:  # embedded outside the lock: other threads answer meanwhile
                 found.append(self._add(key, similarity.embed_one(text)))
         return found
+
+    def _known(self, key: int) -> Vectors | None:
+        """The vector of `key` if this process has it: added, or stored by a merge since
+        the caller looked (so it is not embedded twice)."""
+        with self._lock:
+            if (vector := self._added.get(key)) is not None:
+                return vector
+            known, rows = self._stored
+        at, stored = _among(np.array([key], np.uint64), known)
+        return rows[at[0]] if stored[0] else None
 
     def _add(self, key: int, vector: Vectors) -> Vectors:
         with self._lock:

@@ -347,3 +347,27 @@ def test_a_cache_that_cannot_be_written_is_said_once_with_the_fix(
     said = [r.getMessage() for r in caplog.records if "could not save" in r.getMessage()]
     assert len(said) == 1 and "ESSAYBOT_CACHE_DIR" in said[0]
     assert vectors.unsaved == 2  # kept, for a save that may yet succeed
+
+
+def test_a_sentence_merged_while_a_question_is_weighed_is_not_embedded_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.sentence_vectors as module
+
+    load_model()
+    vectors = SentenceVectors(tmp_path / "store", model_key())
+    first, second = "The border is long.", "Minsk is the capital."
+    (expected,) = vectors.vectors([second])  # embedded by this process, not saved yet
+    monkeypatch.setattr(module, "_MAX_SEGMENTS", 0)  # every save merges
+    embedded: list[str] = []
+    real = similarity.embed_one
+
+    def embed_one(text: str) -> np.ndarray:
+        embedded.append(text)
+        vectors.save()  # another thread saves meanwhile: `second` moves into the merged rows
+        return real(text)
+
+    monkeypatch.setattr(similarity, "embed_one", embed_one)
+    got = vectors.vectors([first, second])
+    assert embedded == [first]
+    assert np.array_equal(got[1], expected)
