@@ -311,3 +311,22 @@ def test_a_thread_count_beyond_the_cores_is_refused(
     monkeypatch.setenv("ESSAYBOT_THREADS", threads)
     with pytest.raises(SettingsError, match="ESSAYBOT_THREADS"):
         load_settings()
+
+
+def test_the_english_word_list_is_kept_in_the_cache_and_remade_if_damaged(
+    model_copy: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    similarity.use_model(root=model_copy, cache_dir=cache)
+    words = similarity.model_words()
+    assert len(words) > 20_000 and "junction" in words and "##s" not in words
+    (kept,) = cache.glob("english-*.txt")
+    similarity.unload_model()
+    similarity.use_model(root=model_copy, cache_dir=cache)
+    (model_copy / "model_files" / "tokenizer.json").unlink()  # the kept list needs no tokenizer
+    assert similarity.model_words() == words
+    kept.write_text(kept.read_text().replace("junction", "junktion"))  # damaged: remade
+    similarity.unload_model()
+    similarity.use_model(root=model_copy, cache_dir=cache)
+    with pytest.raises(ModelMissingError):
+        similarity.model_words()
