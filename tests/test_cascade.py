@@ -4,6 +4,7 @@ is loaded (the model, the English word list); its thresholds come from a rule.""
 from __future__ import annotations
 
 import math
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -133,6 +134,22 @@ def test_the_rule_needs_two_terms_and_may_gain() -> None:
     assert choose([_row(0.9), better]) == (0.6, 2, 0.5)
 
 
+@pytest.fixture(scope="module")
+def filled_cache(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment of a cold ask whose cache folder holds the essay's sentence vectors,
+    as after its first start (which embeds them all, loading the model)."""
+    cache = tmp_path_factory.mktemp("cache")
+    env = {**os.environ, "ESSAYBOT_CACHE_DIR": str(cache)}
+    subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "What is the union state?", "--seeds", str(SEEDS)],
+        capture_output=True,
+        check=True,
+        cwd=ROOT,
+        env=env,
+    )
+    return env
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("question", "loaded"),
@@ -147,7 +164,9 @@ def test_the_rule_needs_two_terms_and_may_gain() -> None:
         ("Why do the neighbours keep complaining?", {"tokenizers", "bot.numpy_encoder"}),
     ],
 )
-def test_a_cold_ask_loads_only_what_its_question_needs(question: str, loaded: set[str]) -> None:
+def test_a_cold_ask_loads_only_what_its_question_needs(
+    question: str, loaded: set[str], filled_cache: dict[str, str]
+) -> None:
     heavy = {"tokenizers", "onnxruntime", "bot.numpy_encoder", "bot.encoder", "safetensors"}
     code = (
         "import sys; from bot.cli import main; main(['ask', sys.argv[1], '--seeds', sys.argv[2]]);"
@@ -159,5 +178,6 @@ def test_a_cold_ask_loads_only_what_its_question_needs(question: str, loaded: se
         text=True,
         check=True,
         cwd=ROOT,
+        env=filled_cache,
     )
     assert result.stdout.strip().splitlines()[-1] == str(sorted(loaded))
