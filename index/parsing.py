@@ -32,8 +32,13 @@ def slugify(text: str) -> str:
 
 
 def readable_title(stem: str) -> str:
-    """A file name made readable: "000_russia-belarus" -> "Russia-Belarus"."""
-    words = re.sub(r"^\d+[_\-\s]+", "", stem).replace("_", " ").split()
+    """A file name made readable: "000_russia-belarus" -> "Russia-Belarus"; a slug of three
+    or more words joined by hyphens alone is words: "ferry-strike-report" -> "Ferry Strike
+    Report"."""
+    name = re.sub(r"^\d+[_\-\s]+", "", stem)
+    if name.count("-") >= 2 and not re.search(r"[_\s]", name):
+        name = name.replace("-", " ")
+    words = name.replace("_", " ").split()
     if not words:
         return stem
     return " ".join("-".join(part[:1].upper() + part[1:] for part in w.split("-")) for w in words)

@@ -193,6 +193,9 @@ def test_unclosed_front_matter_names_the_file() -> None:
     [
         ("russia-belarus", "Russia-Belarus"),
         ("000_the_cold_war", "The Cold War"),
+        ("ferry-strike-report", "Ferry Strike Report"),  # a slug
+        ("01-how-to-bake-bread", "How To Bake Bread"),
+        ("notes_on_post-soviet_ties", "Notes On Post-Soviet Ties"),
         ("notes", "Notes"),
     ],
 )
