@@ -47,6 +47,7 @@ from index import PassageIndex
 CHECKS = (
     "money_answers",
     "quoted_numbers",
+    "name_answers",
 )  # the checks added by this measurement, each switched off
 
 

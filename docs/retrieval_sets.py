@@ -137,6 +137,7 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("answer-type check (when, how many) off", {"answer_types": False}),
     ("price check (a sum of money quoted) off", {"money_answers": False}),
     ("years asked quoted: off", {"quoted_numbers": False}),
+    ("a name asked quoted: off", {"name_answers": False}),
     ("unknown-names check off", {"known_names": False}),
     ("respelling off", {"spelling": False}),
 )

@@ -155,6 +155,15 @@ KIND_CHECKS = [
         ("Was the hut rebuilt in 1999?", "Where did the cows graze in 2012?"),
         ("Is the hut 1840 metres up?", "Was the hut rebuilt in 25 days?"),  # short: not asked
     ),
+    (
+        "# The Song\n\nA local folk song tells of a reed cutter who follows a bird into the "
+        "fen.\n\nThe mill by the fen was built by Ada Threlkeld in 1820.\n\n",
+        "name_answers",
+        ("Who built the mill by the fen?", "Ada Threlkeld"),
+        ("Who wrote the folk song about the reed cutter?", "What is the name of the reed cutter?"),
+        # "who" alone may ask for a kind of person; "what is it called" for a word
+        ("Who follows the bird into the fen?", "What is the folk song called?"),
+    ),
 ]
 
 

@@ -10,9 +10,11 @@ from bot.answering._values import Quote
 from index import PassageIndex, analyze
 
 __all__ = [
+    "asks_for_a_name",
     "asks_for_money",
     "asks_for_time_or_amount",
     "lacks_money",
+    "lacks_name",
     "lacks_time_or_amount",
     "misses_numbers",
     "names_unknown",
@@ -57,6 +59,17 @@ _MONEY_OR_SHARE = re.compile(
     r"quarters?|free)\b",
     re.IGNORECASE,
 )
+# A question asking who made, founded, wrote or owns something, or the name of something, is
+# answered only by quotes holding a name (a capitalised word, not opening a sentence, that the
+# question does not use): on the dev essays such questions were answered from a sentence that
+# mentions the thing and not who made it ("A local folk song ... tells of a reed cutter").
+# "Who" alone is left out: its answers are as often kinds of people ("employees") as names.
+_ASKS_FOR_A_NAME = re.compile(
+    r"\W*(who\s+(first\s+)?(wrote|founded|invented|designed|built|discovered|composed|painted|"
+    r"coined|created|established|named|owns|owned|runs|ran)|(what|which)\s+(is|was|are|were)\s+"
+    r"the\s+names?\s+of|what\s+names?)\b",
+    re.IGNORECASE,
+)
 # A whole number of three digits or more (a year, a figure), not part of "1,840" or "3.125".
 _NUMBER = re.compile(r"(?<![\w.,])\d{3,}(?!\w|[.,]\d)")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
@@ -91,6 +104,23 @@ def lacks_money(question: str, quotes: Sequence[Quote]) -> str | None:
     if any(_MONEY_OR_SHARE.search(quote.text) for quote in quotes):
         return None
     return "it asks for a sum of money and no quote holds one"
+
+
+def asks_for_a_name(question: str) -> bool:
+    """Whether `question` asks who made or owns something, or its name: its answer needs one."""
+    return bool(_ASKS_FOR_A_NAME.match(question))
+
+
+def lacks_name(question: str, quotes: Sequence[Quote]) -> str | None:
+    """Declines a question asking for a name when no quote holds one it does not."""
+    if not asks_for_a_name(question):
+        return None
+    asked = set(analyze(question))
+    for quote in quotes:
+        for word in _inner_words(quote.text):
+            if word[0].isupper() and not set(analyze(word)) & asked:
+                return None
+    return "it asks for a name and no quote holds one"
 
 
 def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
