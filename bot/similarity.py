@@ -13,8 +13,8 @@ is embedded: a question the words alone decide never loads the model.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -35,6 +35,7 @@ from bot.model_files import (
     model_files,
     verify,
 )
+from bot.npys import UNREADABLE, read_records, replace_file
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -71,6 +72,7 @@ Vectors = NDArray[np.float32]
 # about 0.4 s more to start and then embeds a text about 15 ms (2x) faster (README, "The
 # runtime"), so it pays for its start from some 28 texts on.
 Runtime = Literal["numpy", "onnx"]
+_WORDS_KIND = "essaybot_words"  # the English word list's file, as bot/npys.py records it
 
 
 @dataclass(frozen=True)
@@ -193,28 +195,20 @@ def _load_encoder(setup: _Setup) -> Encoder | NumpyEncoder:
 def model_words() -> frozenset[str]:
     """The whole words of the model's vocabulary (about 22,500): an English word list.
 
-    Kept in the cache folder once made, so that respelling a question the words decide never
-    loads the tokenizer (70 ms with its import); the file's first line is the SHA-256 of the
-    rest, and a file that does not match is made again."""
-    name = f"english-{DIGESTS['tokenizer.json'][:16]}.txt"
+    Kept in the cache folder once made (a checksummed bot/npys.py file), so that respelling a
+    question the words decide never loads the tokenizer (70 ms with its import); a damaged
+    file is made again."""
+    name = f"english-{DIGESTS['tokenizer.json'][:16]}.npys"
     path = _setup.cache_dir / name if _setup.cache_dir else None
     if path is not None:
-        try:
-            digest, _, text = path.read_text(encoding="utf-8").partition("\n")
-            if hashlib.sha256(text.encode()).hexdigest() == digest:
-                return frozenset(text.split("\n"))
-        except (OSError, UnicodeDecodeError):
-            pass
+        with contextlib.suppress(*UNREADABLE):
+            kept = read_records(path, _WORDS_KIND, 1)[0].get("words")
+            if isinstance(kept, list) and all(isinstance(word, str) for word in kept):
+                return frozenset(kept)
     words = frozenset(word for word in _the_tokenizer().get_vocab() if word.isalpha())
     if path is not None:
-        text = "\n".join(sorted(words))
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(hashlib.sha256(text.encode()).hexdigest() + "\n" + text, "utf-8")
-            temporary.replace(path)
-        except OSError:  # a read-only cache: the next start reads the tokenizer again
-            pass
+        with contextlib.suppress(OSError, ValueError):  # read-only: the tokenizer next time
+            replace_file(path, _WORDS_KIND, 1, {"words": sorted(words)}, {})
     return words
 
 

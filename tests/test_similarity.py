@@ -320,12 +320,12 @@ def test_the_english_word_list_is_kept_in_the_cache_and_remade_if_damaged(
     similarity.use_model(root=model_copy, cache_dir=cache)
     words = similarity.model_words()
     assert len(words) > 20_000 and "junction" in words and "##s" not in words
-    (kept,) = cache.glob("english-*.txt")
+    (kept,) = cache.glob("english-*.npys")
     similarity.unload_model()
     similarity.use_model(root=model_copy, cache_dir=cache)
     (model_copy / "model_files" / "tokenizer.json").unlink()  # the kept list needs no tokenizer
     assert similarity.model_words() == words
-    kept.write_text(kept.read_text().replace("junction", "junktion"))  # damaged: remade
+    _flip_a_byte(kept, kept.stat().st_size - 100)  # damaged: remade
     similarity.unload_model()
     similarity.use_model(root=model_copy, cache_dir=cache)
     with pytest.raises(ModelMissingError):
