@@ -51,6 +51,19 @@ def test_words_that_may_be_meant_are_left_alone(seed_index: PassageIndex, questi
     assert respell(question, seed_index, ENGLISH) == question
 
 
+def test_prepared_words_are_stemmed_before_any_question(
+    seed_index: PassageIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    english = frozenset({*ENGLISH, "bookkeeping", "junctions"})  # a list no other test uses
+    spelling.prepare(english)
+    stemmed: list[str] = []
+    monkeypatch.setattr(spelling, "analyze", lambda text: stemmed.append(text) or [])
+    assert respell("Who invented the bicycle?", seed_index, english) == "Who invented the bicycle?"
+    assert respell("Where are the junctions?", seed_index, english) == "Where are the junctions?"
+    assert respell("Why is Belarus dvifting away?", seed_index, english).endswith("drifting away?")
+    assert stemmed == []  # every start was stemmed by `prepare`
+
+
 def test_neighbours_are_the_words_one_edit_away() -> None:
     found = set(neighbours("kazakstan"))
     assert {"azakstan", "akzakstan", "kazakhstan", "kazakstam"} <= found
