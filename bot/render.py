@@ -74,7 +74,10 @@ def abstention(answer: Answer, *, with_document: bool) -> str:
             f"That question is {len(answer.question):,} characters long; "
             f"please ask in at most {MAX_QUESTION_CHARS:,}."
         )
-    names = ", ".join(section_names(answer, with_document=with_document))
+    # 'Trains, "Fares"; Ferries, "Tides"': a comma already parts an essay from its section
+    names = ("; " if with_document else ", ").join(
+        section_names(answer, with_document=with_document)
+    )
     if not names:
         return "The essays don't cover this."
     if answer.hits:

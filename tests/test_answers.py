@@ -116,6 +116,15 @@ def test_several_documents_cite_the_document(essays: Path) -> None:
     assert 'Keeping an Orchard, "Pruning", ¶1' in render_answer(answer, with_document=True)
 
 
+def test_an_abstention_over_several_documents_parts_their_sections_clearly(
+    essays: Path,
+) -> None:
+    answer = answerer_for(PassageIndex(load_documents(essays))).ask("asdfghjkl")
+    said = render_answer(answer, with_document=True, width=1000)
+    named = [f'{document}, "{section}"' for document, section in answer.sections]
+    assert len(named) > 1 and "; ".join(named) in said
+
+
 def _index_of(folder: Path, essay: str) -> PassageIndex:
     """The index of a folder holding one Markdown essay with the text `essay`."""
     (folder / "essay.md").write_text(essay, encoding="utf-8")
