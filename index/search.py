@@ -174,6 +174,22 @@ class PassageIndex:
     def _indexed(self) -> dict[str, frozenset[str]]:
         return {}
 
+    def sentence_terms(self, passage: Passage) -> tuple[frozenset[str], ...]:
+        """The terms of each of `passage`'s sentences (`spans`), kept like `indexed_terms`:
+        quoting weighs them on every answer."""
+        found = self._sentence_terms.get(passage.id)
+        if found is None:
+            text = passage.text
+            found = tuple(frozenset(self.terms(text[a:b])) for a, b in self.spans(passage))
+            if len(self._sentence_terms) >= _INDEXED_KEPT:
+                self._sentence_terms.clear()
+            self._sentence_terms[passage.id] = found
+        return found
+
+    @cached_property
+    def _sentence_terms(self) -> dict[str, tuple[frozenset[str], ...]]:
+        return {}
+
     def query(self, question: str) -> list[str]:
         """A question's terms, each once; an unknown word may match a known variant."""
         terms = (resolve_unknown(t, self) for t in self._fold(query_terms(question)))

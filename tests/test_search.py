@@ -201,3 +201,13 @@ def test_homes_in_the_shipped_essay_are_those_found_by_scanning(seed_index: Pass
             assert home == _home_by_scanning(seed_index, passage, start, end)
             moved += home[0] != passage
     assert moved >= 2  # the standfirst's sentences live in the body
+
+
+def test_a_passages_sentence_terms_are_its_sentences_analysed_once(
+    seed_index: PassageIndex,
+) -> None:
+    for passage in seed_index.passages:
+        found = seed_index.sentence_terms(passage)
+        spans = seed_index.spans(passage)
+        assert found == tuple(frozenset(seed_index.terms(passage.text[a:b])) for a, b in spans)
+        assert seed_index.sentence_terms(passage) is found  # kept, not analysed again

@@ -75,8 +75,8 @@ def _best_sentences(
     `max_sentences`."""
     text, spans = passage.text, index.spans(passage)
     scored = [
-        (sum(index.idf(t) for t in terms & set(index.terms(text[start:end]))), start, end)
-        for start, end in spans
+        (sum(index.idf(t) for t in terms & found), start, end)
+        for found, (start, end) in zip(index.sentence_terms(passage), spans, strict=True)
     ]
     top = max((weight for weight, _, _ in scored), default=0.0)
     ranked = sorted(s for s in scored if s[0] > 0 and s[0] >= policy.sentence_ratio * top)
