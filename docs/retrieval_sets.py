@@ -7,6 +7,7 @@ are made on the first, third and fourth only; the unseen set is measured after t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cache
@@ -186,3 +187,71 @@ def figures_table(columns: dict[str, Callable[[Sequence[Part]], Metrics]]) -> li
             size = f"{counts['answerable']} + {counts['unanswerable']}"
             lines.append(f"| {set_name} | {column} | {size} | " + " | ".join(cells) + " |")
     return lines
+
+
+# The answering rules are measured without the cascade (the words deciding alone, which
+# would give a question the confidence of its coverage): the cascade is chosen afterwards,
+# to change none of their decisions (bot/measure/cascade.py).
+RULES = replace(DEFAULT_POLICY, words_cover=math.inf)
+
+
+def answerer_with(index: PassageIndex, **changes: Any) -> Answerer:
+    """An Answerer over `index` with the shipped policy, changed as `changes` say."""
+    policy = replace(RULES, **changes)
+    return Answerer(index, policy, best_similarity, english=model_words())
+
+
+def batches() -> dict[str, list[Path]]:
+    """The gold question files of each half."""
+    return {
+        name: sorted((ROOT / "tests/eval").glob(f"{name}*.jsonl")) for name in ("tuning", "heldout")
+    }
+
+
+@cache
+def halves() -> dict[str, list[EvalQuestion]]:
+    """The gold questions of each half."""
+    return {
+        name: [q for p in paths for q in load_questions(p)] for name, paths in batches().items()
+    }
+
+
+@cache
+def seed_index() -> PassageIndex:
+    """The index of the shipped essay (built on first use: nothing runs at import)."""
+    return PassageIndex(load_documents(ROOT / "seeds"))
+
+
+def essay(name: str) -> tuple[PassageIndex, list[EvalQuestion]]:
+    """One of the other essays of tests/eval: its index and its questions."""
+    folder = ROOT / "tests/eval" / name
+    return PassageIndex(load_documents(folder)), load_questions(folder.with_suffix(".jsonl"))
+
+
+@cache
+def other_essays() -> dict[str, tuple[PassageIndex, list[EvalQuestion]]]:
+    """The other essays of tests/eval by name: (index, questions)."""
+    return {
+        "cycling (second essay)": essay("second-essay"),
+        "libraries (third essay)": essay("third-essay"),
+        "night trains (fourth essay)": essay("fourth-essay"),
+        "remote work (fifth essay)": essay("fifth-essay"),
+    }
+
+
+def essay_sets() -> dict[str, tuple[PassageIndex, list[EvalQuestion]]]:
+    """Where the answer checks and respelling are measured: (index, questions) by name."""
+    return {
+        **{h: (seed_index(), qs) for h, qs in halves().items()},
+        "second essay": other_essays()["cycling (second essay)"],
+    }
+
+
+def pooled(parts: Sequence[Metrics]) -> tuple[float, float, float]:
+    """S@1, S@3 and MRR over the answerable questions of several evaluations together."""
+    firsts = [r.first_relevant for m in parts for r in m.answerable]
+    return (
+        sum(0 < f <= 1 for f in firsts) / len(firsts),
+        sum(0 < f <= 3 for f in firsts) / len(firsts),
+        sum(1 / f for f in firsts if f) / len(firsts),
+    )
