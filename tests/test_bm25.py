@@ -16,6 +16,7 @@ from rank_bm25 import BM25Okapi
 from bot.measure.bench import same_ranking
 from bot.measure.synthetic import synthetic_corpus, synthetic_queries
 from index.bm25 import BM25, reference_model, reference_top
+from index.okapi import floor_zero_idf
 from index.pruning import FILTER_FROM, pruned_pool
 from index.top_k import ranked
 
@@ -95,6 +96,8 @@ def test_small_corpora_match_rank_bm25(corpus: list[list[str]], query: list[str]
     okapi = reference_model(corpus)
     if ours.degenerate:  # rank-bm25's own expression, with Lucene's idf for every term
         okapi.idf = _lucene_idf(corpus, okapi.idf)
+    else:  # its floor applied to zero idf as well
+        floor_zero_idf(okapi)
     expected = okapi.get_scores(query)
     assert np.array_equal(ours.scores(query), expected)
     assert ours.top(query, k) == reference_top(expected, k)
@@ -121,6 +124,17 @@ def test_degenerate_corpora_still_find_passages(corpus: list[list[str]]) -> None
     top = ours.top(["sing"], 3)
     assert top and [corpus[i] for i, _ in top] == [p for p in corpus if "sing" in p][: len(top)]
     assert all(score > 0 for _, score in top)
+
+
+def test_a_word_in_exactly_half_the_passages_still_counts() -> None:
+    """rank-bm25 gives it idf 0 (it floors only negative idf): it would match nothing."""
+    corpus = [["tyres", "winter"], ["tyres", "snow"], ["lights"], ["gloves"]]
+    okapi = reference_model(corpus)
+    assert okapi.idf["tyres"] == 0 and max(okapi.get_scores(["tyres"])) == 0
+    ours = BM25(corpus)
+    assert not ours.degenerate
+    assert [i for i, _ in ours.top(["tyres"], 4)] == [0, 1]
+    assert np.array_equal(ours.scores(["tyres"]), floor_zero_idf(okapi).get_scores(["tyres"]))
 
 
 def test_a_corpus_of_three_distinct_passages_keeps_rank_bm25s_floats() -> None:
@@ -160,6 +174,8 @@ def test_top_equals_rank_bm25_for_every_k(
     okapi = reference_model(corpus)
     if ours.degenerate:  # rank-bm25's own expression, with Lucene's idf for every term
         okapi.idf = _lucene_idf(corpus, okapi.idf)
+    else:  # its floor applied to zero idf as well
+        floor_zero_idf(okapi)
     expected = reference_top(okapi.get_scores(terms), k)
     assert ours.top(terms, k) == bounded.top(terms, k) == expected  # same floats, same order
 
