@@ -59,7 +59,12 @@ def _document(file: IO[bytes], kind: str, version: int) -> dict[str, Any]:
     text, check = _record(file, kind), _record(file, kind)
     if check.dtype != np.uint32 or check.shape != (1,) or int(check[0]) != _crc(text):
         raise RecordError(f"not an {kind} file, or its JSON document is damaged")
-    meta = json.loads(str(text.data, "utf-8"))
+    if text.dtype != np.uint8 or text.ndim != 1:
+        raise RecordError(f"not an {kind} file: its document is not text")
+    try:  # a checksum matches whatever was written: JSON nested 100,000 deep, say
+        meta = json.loads(text.tobytes().decode("utf-8"))
+    except (ValueError, RecursionError) as error:
+        raise RecordError(f"its JSON document is unreadable ({type(error).__name__})") from None
     found = meta.get(kind) if isinstance(meta, dict) else None
     if type(found) is not int or found != version:
         raise RecordError(f"{kind} format {found!r}, not {version}")

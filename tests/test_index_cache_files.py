@@ -162,7 +162,24 @@ def _foreign_npy(path: Path) -> None:
         np.save(file, np.arange(10.0))
 
 
+def _document(text: np.ndarray) -> Callable[[Path], None]:
+    """A file whose JSON document record is `text`, its checksum matching (as written)."""
+
+    def write(path: Path) -> None:
+        crc = zlib.crc32(np.ascontiguousarray(text).tobytes())
+        with path.open("wb") as file:
+            np.save(file, text)
+            np.save(file, np.array([crc], np.uint32))
+
+    return write
+
+
+_DEEP = np.frombuffer(b"[" * 100_000 + b"]" * 100_000, np.uint8)
+_TWO_ROWS = np.asfortranarray(np.frombuffer(b'{"essaybot_index": 1}   ', np.uint8).reshape(2, 12))
+
 BAD_FILES: dict[str, Callable[[Path], object]] = {
+    "a JSON document nested 100,000 deep": _document(_DEEP),
+    "a document of two rows, in Fortran order": _document(_TWO_ROWS),
     "not an index": _bytes(lambda _: b"not an index cache"),
     "empty": _bytes(lambda _: b""),
     "truncated inside the JSON": _bytes(lambda d: d[:100]),
