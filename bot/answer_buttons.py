@@ -66,7 +66,7 @@ class PassageKeys:
         found = []
         for key in keys.split("."):
             position, _, wanted = key.partition("-")
-            if not position.isdigit() or int(position) >= len(self.passages):
+            if not position.isdecimal() or int(position) >= len(self.passages):
                 return None
             passage = self.passages[int(position)]
             if _hash(passage) != wanted:
@@ -99,7 +99,7 @@ class PassageKeys:
         """The whole paragraph `passage` is (a very long paragraph is split into passages
         with ids ending ".1", ".2", …: they are next to each other in the corpus)."""
         stem, dot, part = passage.id.rpartition(".")
-        if not dot or not part.isdigit() or "/" in part:
+        if not dot or not part.isdecimal() or "/" in part:
             return passage.text
         position = self._position[passage.id]
         start = position - int(part) + 1

@@ -36,7 +36,7 @@ def _seeds(text: str) -> Path:
 
 
 def _top_k(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 50:
+    if not text.isdecimal() or not 1 <= int(text) <= 50:
         raise argparse.ArgumentTypeError(f"-k takes a whole number from 1 to 50, not {text!r}")
     return int(text)
 
@@ -52,7 +52,7 @@ def _days(text: str) -> float:
 
 
 def _queries(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not text.isdecimal() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"--queries takes a positive whole number, not {text!r}")
     return int(text)
 

@@ -64,7 +64,8 @@ class Repl:
         """Loop until :quit or end of input; return the exit status."""
         passages = len(self.answerer.index.passages)
         self.say(
-            f"essaybot: {len(self.documents)} essay(s), {passages} passages. "
+            f"essaybot: {len(self.documents)} essay(s), {passages} passage"
+            f"{'' if passages == 1 else 's'}. "
             "Ask a question, or :help."
         )
         while True:
@@ -161,7 +162,7 @@ class Repl:
         return ", ".join(labels)
 
     def _set_k(self, argument: str) -> None:
-        if argument.isdigit() and 1 <= int(argument) <= 50:
+        if argument.isdecimal() and 1 <= int(argument) <= 50:
             self.k = int(argument)
             self.say(f"k = {self.k}")
         else:

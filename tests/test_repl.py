@@ -15,6 +15,7 @@ import pytest
 
 from bot.answering import Answer, Answerer, Evidence
 from bot.repl import PROMPT, Repl
+from index import PassageIndex, load_documents
 from tests.helpers import ROOT, SEEDS, answerer_for
 
 
@@ -55,6 +56,7 @@ def test_commands(answerer: Answerer) -> None:
         ":debug",
         "Lukashenko",
         ":k 99",
+        ":k ²",  # a digit to str.isdigit, not to int()
         ":nope",
         ":quit",
         "never read",
@@ -65,7 +67,7 @@ def test_commands(answerer: Answerer) -> None:
     assert "No section is called 'zzz'" in out
     assert "k = 2" in out and "debug on" in out
     assert "ranked passages:" in out and "russia-belarus/choosing-between-bad-and-bad/2" in out
-    assert "Usage: :k N" in out
+    assert out.count("Usage: :k N") == 2
     assert "Unknown command :nope" in out
     assert "never read" not in out
 
@@ -212,3 +214,9 @@ def test_terminal_escapes_in_essays_are_not_printed_raw(tmp_path: Path) -> None:
     assert "sets a window title" in out and "1.  " in out  # the section, and the debug hits
     assert not any(c in out for c in "\x1b\x07\x9b")
     assert out.count("\ufffd") > 6
+
+
+def test_the_banner_counts_one_passage_as_one(tmp_path: Path) -> None:
+    (tmp_path / "note.md").write_text("# Note\n\nThe ferry leaves at noon.\n", encoding="utf-8")
+    out = transcript(answerer_for(PassageIndex(load_documents(tmp_path))), ":quit")
+    assert "1 essay(s), 1 passage. Ask" in out
