@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.embeds import FOOTER, FOOTER_CHARS, TITLE_CHARS, EmbedSpec
+from bot.embeds import FOOTER, FOOTER_CHARS, MESSAGE_CHARS, TITLE_CHARS, EmbedSpec
 from bot.markup import clip, fit
 from index import PassageIndex
 
@@ -47,8 +47,13 @@ def shown_as_follow_up(specs: list[EmbedSpec], follow_up: str, earlier: str) -> 
     question it was read with."""
     first, *rest = specs
     title = fit(" ".join(follow_up.split()), TITLE_CHARS)
-    note = f'{_READ_WITH}{" ".join(earlier.split())}" · {FOOTER}'
-    return [replace(first, title=title, footer=clip(note, FOOTER_CHARS)), *rest]
+    # The footer takes what the message's 6,000 leave, and the earlier question is what is
+    # cut (a follow-up to a follow-up names both earlier questions, and so on down a chain).
+    room = MESSAGE_CHARS - len(title) - len(first.description) - sum(map(len, rest))
+    cap = min(FOOTER_CHARS, room)
+    tail = f'" · {FOOTER}'
+    said = clip(" ".join(earlier.split()), max(cap - len(_READ_WITH) - len(tail), 1))
+    return [replace(first, title=title, footer=clip(_READ_WITH + said + tail, cap)), *rest]
 
 
 def asked_as(title: str, footer: str) -> str:

@@ -129,11 +129,22 @@ def test_what_presses_show_fits_one_message(texts: list[str]) -> None:
     assert within_limits(more_message(passages, with_document=True))
 
 
-@given(st.text(max_size=400), st.text(max_size=400), st.text(max_size=5000))
+@given(st.text(max_size=400), st.text(max_size=3000), st.text(max_size=5000))
 def test_a_follow_up_answer_fits_its_limits(follow_up: str, earlier: str, body: str) -> None:
     specs = [EmbedSpec("T" * TITLE_CHARS, body[:DESCRIPTION_CHARS], "F" * 100)]
     shown = shown_as_follow_up(specs, follow_up, earlier)
     assert within_limits(shown) and shown[0].description == specs[0].description
+
+
+def test_a_chain_of_follow_ups_keeps_every_answer_within_one_message() -> None:
+    """Each follow-up's footer names the question before it, which named the one before."""
+    specs = [EmbedSpec("Q", "> " + "quoted words " * 314, FOOTER)]  # a full description
+    question = "What does Moscow want? " * 11
+    for level in range(8):
+        (shown,) = shown_as_follow_up(specs, f"And {level} " + "more " * 48, question)
+        assert within_limits([shown]), level
+        assert shown.footer.endswith(FOOTER)  # the earlier question is what is cut
+        question = asked_as(shown.title, shown.footer)
 
 
 @pytest.mark.parametrize(
