@@ -205,9 +205,10 @@ async def _lines(stream: asyncio.StreamReader, into: list[str], seen: asyncio.Ev
 
 
 def test_sigterm_finishes_answers_in_flight_and_apologises_for_the_rest() -> None:
-    """Eight questions in flight when SIGTERM arrives (six /ask, two mentions); the fake holds
-    every answer, and releases half of them once the signal has been taken. Those are
-    delivered; the other half get an apology when the grace period runs out."""
+    """Nine questions in flight when SIGTERM arrives (six /ask, two mentions, one "Ask
+    essaybot" on a message); the fake holds every answer, and releases four of them once the
+    signal has been taken. Those are delivered; the other five get an apology when the grace
+    period runs out."""
     grace = 8  # long enough for the released answers and the refusals on a busy machine
 
     async def body() -> None:
@@ -231,12 +232,15 @@ def test_sigterm_finishes_answers_in_flight_and_apologises_for_the_rest() -> Non
                 for n, channel in enumerate([fake.CHANNEL_ID, fake.THREAD_ID])
             ]
             holds += [server.hold(f"channels/{m['channel_id']}/messages") for m in mentions]
+            menu = fake.message_command("Ask essaybot", DEAD_END, user_id="440000000000000001")
+            holds.append(server.hold(f"webhooks/{fake.APP_ID}/{menu['token']}"))
             for interaction in asks:
                 await server.dispatch("INTERACTION_CREATE", interaction)
             for mention in mentions:
                 await server.dispatch("MESSAGE_CREATE", mention)
+            await server.dispatch("INTERACTION_CREATE", menu)
             answering = lambda r: r.method == "POST" and bool((r.body or {}).get("embeds"))  # noqa: E731
-            await server.wait_for(answering, count=8, timeout=WAIT)  # all eight in flight
+            await server.wait_for(answering, count=9, timeout=WAIT)  # all nine in flight
             process.send_signal(signal.SIGTERM)
             signalled_at = time.monotonic()
             await asyncio.wait_for(signalled.wait(), 30)
@@ -302,11 +306,17 @@ def test_sigterm_finishes_answers_in_flight_and_apologises_for_the_rest() -> Non
             assert len(sorry) == (0 if delivered else 1)
             (answered if delivered else apologised).append(mention)
             assert (f"mention {mention['id']} from user" in log) is not delivered
-        assert len(answered) == 4 and len(apologised) == 4
-        assert f"4 question(s) not answered within {grace} s, each sent an apology" in log
+        menu_path = f"webhooks/{fake.APP_ID}/{menu['token']}"
+        (menu_answer,) = [r for r in server.requests if r.path == menu_path and answering(r)]
+        (menu_apology,) = apologies(menu_path)  # held to the end: apologised for, privately
+        assert menu_answer in server.abandoned and menu_apology.body["flags"] == 64
+        assert f"Ask essaybot {menu['id']} from user" in log
+        apologised.append(menu)
+        assert len(answered) == 4 and len(apologised) == 5
+        assert f"5 question(s) not answered within {grace} s, each sent an apology" in log
         assert "Traceback" not in log and fake.TOKEN not in log
         print(
-            f"\nshutdown: 8 in flight, {len(answered)} answered, {len(apologised)} apologised, "
+            f"\nshutdown: 9 in flight, {len(answered)} answered, {len(apologised)} apologised, "
             f"2 refused after the signal; exit {exited_after:.1f} s after SIGTERM (grace {grace} s)"
         )
 

@@ -11,6 +11,9 @@ from bot.discord_bot._answers import follow_up_with_answer
 from bot.discord_bot._replies import (
     MAX_QUESTION,
     NO_MENTIONS,
+    SHUTDOWN_APOLOGY,
+    SHUTTING_DOWN,
+    _named,
     _reply,
     _too_quick,
     to_embeds,
@@ -44,12 +47,17 @@ def add_menus(bot: EssayBot) -> None:
             await _reply(interaction, refusal)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await follow_up_with_answer(bot, interaction, question, ephemeral=True)
+        with bot.in_flight.track(  # a shutdown waits for it, or apologises
+            _named("Ask essaybot", interaction.id, interaction.user.id, question),
+            lambda: _reply(interaction, SHUTDOWN_APOLOGY),
+        ):
+            await follow_up_with_answer(bot, interaction, question, ephemeral=True)
 
     @tree.context_menu(name="Find the source")
     async def source_of(interaction: discord.Interaction, message: discord.Message) -> None:
         quotation = message.content.strip()[:MAX_QUOTATION]
-        refusal = _too_quick(bot.cooldowns.retry_after(interaction.user.id))
+        closing = SHUTTING_DOWN if bot.in_flight.closing else None
+        refusal = closing or _too_quick(bot.cooldowns.retry_after(interaction.user.id))
         if not quotation or refusal:
             await _reply(interaction, refusal or "That message has no text to look for.")
             return
@@ -61,5 +69,11 @@ def add_menus(bot: EssayBot) -> None:
             return to_embeds(source_message(found, quotation, with_document=several))
 
         loop = asyncio.get_running_loop()
-        embeds = await loop.run_in_executor(bot.answer_workers, look_up)
-        await interaction.followup.send(embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        with bot.in_flight.track(
+            _named("Find the source", interaction.id, interaction.user.id, quotation),
+            lambda: _reply(interaction, SHUTDOWN_APOLOGY),
+        ):
+            embeds = await loop.run_in_executor(bot.answer_workers, look_up)
+            await interaction.followup.send(
+                embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
