@@ -47,10 +47,14 @@ def find_sections(documents: Sequence[Document], name: str) -> list[tuple[Docume
         if 0 <= d < len(documents) and 0 <= s < len(documents[d].sections):
             return [(documents[d], documents[d].sections[s])]
         return []
-    for colon in (i for i, c in enumerate(wanted) if c == ":"):
+    titles = [d.title.casefold() for d in documents]
+    longest = max(map(len, titles), default=0)
+    # Only a colon within the longest title's length can end a title (or its start), so the
+    # work is bounded whatever is typed: "::::…" 6,000 long took 1.2 s over 1,000 essays.
+    for colon in (i for i, c in enumerate(wanted[: longest + 2]) if c == ":"):
         title, heading = wanted[:colon].strip(), wanted[colon + 1 :].strip()
-        named = [d for d in documents if d.title.casefold() == title] or [
-            d for d in documents if title and d.title.casefold().startswith(title)
+        named = [d for d, t in zip(documents, titles, strict=True) if t == title] or [
+            d for d, t in zip(documents, titles, strict=True) if title and t.startswith(title)
         ]
         found = _by_heading(named, heading)
         if found:
