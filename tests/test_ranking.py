@@ -131,3 +131,18 @@ def test_followed_and_fused_answers_do_not_depend_on_k(interview: PassageIndex) 
     assert [len(a.hits) for a in answers] == [1, 2, 2]
     assert all(h.passage.text.startswith("A:") for h in answers[-1].hits)
     assert len({(a.answered, a.quotes, a.evidence, a.confidence) for a in answers}) == 1
+
+
+def test_a_followed_answer_sharing_no_word_with_the_question_is_quoted(tmp_path: Path) -> None:
+    (tmp_path / "alp.md").write_text(
+        "# Cheesemaker\n\n## The alp\n\nQ: Does the cheesemaker ever rest?\n\n"
+        "A: Only in winter, when the herd is down in the valley.\n\n"
+        "Q: How many cows are there?\n\nA: Thirty-one cows graze the upper pastures.\n",
+        encoding="utf-8",
+    )
+    answerer = answerer_for(PassageIndex(load_documents(tmp_path)), min_confidence=0.0)
+    answer = answerer.ask("Does the cheesemaker ever rest?")
+    assert answer.answered, answer.declined_because  # was "only a section heading matched"
+    assert [q.text for q in answer.quotes] == [
+        "A: Only in winter, when the herd is down in the valley."
+    ]

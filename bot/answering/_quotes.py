@@ -48,7 +48,10 @@ def select_quotes(
         close = i == 0 or (best > 0 and hit.score >= policy.close_ratio * best)
         if not close and (similarity_of is None or similarity_of(hit.passage) < nearest):
             continue
-        for start, end in _best_sentences(index, policy, hit.passage, wanted):
+        spans_found = _best_sentences(index, policy, hit.passage, wanted)
+        if i == 0 and not spans_found:  # an answer followed from its question: its opening
+            spans_found = list(index.spans(hit.passage)[:1])
+        for start, end in spans_found:
             # A repeated sentence maps to one place, so the set quotes it once.
             home, start, end = index.home(hit.passage, start, end)
             spans = chosen.setdefault(home.id, (home, set()))[1]
