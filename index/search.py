@@ -208,8 +208,9 @@ class PassageIndex:
     def search(self, question: str, k: int) -> list[Hit]:
         """The best `k` passages that share a term with `question`, best first.
 
-        Of BM25's best passages (`_CANDIDATES`, at least k), a passage ranks by its BM25 score
-        plus `sentence_weight` times the BM25 score of its best sentence, each divided by the
+        Of BM25's best passages (`_CANDIDATES`; further ones, up to k, follow in BM25's order,
+        so asking for more never reorders the first), a passage ranks by its BM25 score plus
+        `sentence_weight` times the BM25 score of its best sentence, each divided by the
         best of its kind, so that a passage saying it in one sentence beats one that scatters
         the same words; ties keep BM25's order. A hit's `score` is the passage's own BM25
         score (rank-bm25's). Each passage and sentence is indexed under its section heading
@@ -224,11 +225,13 @@ class PassageIndex:
             return []
         found = np.array([i for i, _ in top], dtype=np.int64)
         scores = np.array([score for _, score in top])
-        ranking = scores / scores[0]
+        pool = slice(0, _CANDIDATES)
+        ranking = scores[pool] / scores[0]
         if self.sentence_weight:
-            best = self._best_sentence_scores(terms, found)
+            best = self._best_sentence_scores(terms, found[pool])
             ranking = ranking + self.sentence_weight * best / (best.max() or 1.0)
-        order = np.lexsort((found, -scores, -ranking))[:k]
+        head = np.lexsort((found[pool], -scores[pool], -ranking))
+        order = np.concatenate([head, np.arange(len(head), len(found))])[:k]
         return [
             Hit(self.passages[found[j]], float(scores[j]), rank)
             for rank, j in enumerate(order, start=1)
