@@ -49,6 +49,7 @@ MESSAGE_CHARS = 6000  # all embeds of one message together
 CHOICE_CHARS = 100  # autocomplete choice name and value
 MAX_CHOICES = 25
 _CITATION_CHARS = 300
+_QUOTE_LEAST = 40  # characters of each quote an answer shows, however long its citations
 
 FOOTER = "Verbatim quotes from the essays · ¶ = paragraph within its section"
 
@@ -127,8 +128,11 @@ def answer_message(
         return [EmbedSpec(title, fit(text, limit), FOOTER)]
     groups = group_quotes(answer.quotes)
     cites = [_cite(answer, p, with_document=with_document) for p, _ in groups]
+    if limit - sum(len(c) + 5 for c in cites) < _QUOTE_LEAST * len(groups):
+        # Links (up to 2,000 characters of percent-escapes) give way to whole citations.
+        cites = [_cite(answer, p, with_document=with_document, link=False) for p, _ in groups]
     room = limit - sum(len(c) + 5 for c in cites)  # "> ", "\n", "\n\n"
-    budget = max(room // len(groups), 40)
+    budget = max(room // len(groups), _QUOTE_LEAST)
     parts = [
         f"> {fit(' '.join(text.split()), budget)}\n{cite}"
         for (_, text), cite in zip(groups, cites, strict=True)
@@ -136,13 +140,14 @@ def answer_message(
     return [EmbedSpec(title, clip("\n\n".join(parts), limit), FOOTER)]
 
 
-def _cite(answer: Answer, passage: Passage, *, with_document: bool) -> str:
-    """The citation in italics; a link to the quoted sentence when its essay is published."""
+def _cite(answer: Answer, passage: Passage, *, with_document: bool, link: bool = True) -> str:
+    """The citation in italics; a link to the quoted sentence when its essay is published
+    (and `link`)."""
     cited = f"*{fit(citation(passage, with_document=with_document), _CITATION_CHARS)}*"
-    link = quote_link(answer, passage)
+    link_to = quote_link(answer, passage) if link else ""
     # Discord shows [text](url) as a link; ")" and spaces in the URL would end it early.
-    if link and not any(c in link for c in " ()<>"):
-        return f"— [{cited}]({link})"
+    if link_to and not any(c in link_to for c in " ()<>"):
+        return f"— [{cited}]({link_to})"
     return f"— {cited}"
 
 

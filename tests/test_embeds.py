@@ -228,6 +228,24 @@ def test_a_citation_links_to_the_quoted_sentence_when_the_essay_is_published() -
     assert '— *"Levees", ¶1*' in answer_message(bare, with_document=False)[0].description
 
 
+def test_long_links_give_way_so_every_citation_of_a_plain_text_answer_is_whole() -> None:
+    from index import Passage
+
+    quotes = []
+    for n in (1, 2, 3):
+        text = f"Река номер {n} разливается весной, и дамбы её держат. " * 3
+        passage = Passage(f"r/s/{n}", "Реки", "Разливы", n, text)
+        link = "https://example.org/reki#:~:text=" + "%D0%A0%D0%B5%D0%BA%D0%B0%20" * 40
+        quotes.append(Quote(text, passage, 1.0, link))
+    answer = Answer("Почему?", Outcome.ANSWERED, tuple(quotes), (), 1)
+    text = answer_text(answer, with_document=False, note="I can't post embeds here.")
+    assert len(text) <= CONTENT_CHARS
+    assert [f'*"Разливы", ¶{n}*' in text for n in (1, 2, 3)] == [True, True, True]
+    assert text.count("](") == text.count("%20)")  # every link there is whole
+    (embed,) = answer_message(answer, with_document=False)  # room enough: the links stay
+    assert embed.description.count("](https://example.org/reki") == 3
+
+
 def test_a_source_is_told_word_for_word_nearly_or_not_and_cannot_ping() -> None:
     from bot.sources import Match, Source
     from index import Passage
