@@ -196,11 +196,16 @@ def test_mention_gets_a_reply_and_bots_are_ignored(point_at: Any, answerer: Answ
             sent = lambda r: r.method == "POST" and r.path == f"channels/{fake.CHANNEL_ID}/messages"  # noqa: E731
             from_bot = fake.message(f"<@{fake.BOT_ID}> Lukashenko", author_id="900", bot=True)
             await server.dispatch("MESSAGE_CREATE", from_bot)
-            human = fake.message(f"<@{fake.BOT_ID}> Who would welcome Chinese investment?")
+            # Other mentions say nothing about the essays: the answer is the one without them.
+            human = fake.message(
+                f"<@{fake.BOT_ID}> <@123456789012345678> <@&98765432109876543> @everyone "
+                "Who would welcome Chinese investment?"
+            )
             await server.dispatch("MESSAGE_CREATE", human)
             (reply,) = await server.wait_for(sent)
             assert str(reply.body["message_reference"]["message_id"]) == human["id"]
             assert "¶2" in reply.body["embeds"][0]["description"]
+            assert reply.body["embeds"][0]["title"] == "Who would welcome Chinese investment?"
             assert reply.body["allowed_mentions"] == NONE
             await server.dispatch("MESSAGE_CREATE", fake.message("no mention", mentions_bot=False))
             await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}>"))

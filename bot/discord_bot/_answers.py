@@ -4,6 +4,7 @@ in plain text where Discord refuses embeds."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,10 @@ if TYPE_CHECKING:  # _client imports this module
     from bot.discord_bot._client import EssayBot
 
 Send = Callable[..., Awaitable[Any]]
+
+# Mentions of users, roles and channels, and @everyone and @here, say nothing about the essays:
+# their ids would count as words the essays never use and pull the answer's confidence down.
+_MENTIONS = re.compile(r"<(@[!&]?|#)\d{1,20}>|@(everyone|here)\b")
 
 
 @dataclass(frozen=True)
@@ -43,13 +48,14 @@ def make_reply(
 ) -> Reply:
     """Answer `question` (a follow-up to `earlier`, if given), log it, render it (blocking:
     call it from a worker thread); `note` ends the plain-text form."""
-    read = read_with(question, earlier, bot.answerer.index, MAX_QUESTION_CHARS)
+    asked = " ".join(_MENTIONS.sub(" ", question).split())
+    read = read_with(asked, earlier, bot.answerer.index, MAX_QUESTION_CHARS)
     answer = bot.answerer.ask(read)
     question_id = _logged(bot, answer, user_id)
     several = len(bot.documents) > 1
     specs = answer_message(answer, with_document=several)
-    if read != question:
-        specs = shown_as_follow_up(specs, question, earlier)
+    if read != asked:
+        specs = shown_as_follow_up(specs, asked, earlier)
     return Reply(
         tuple(to_embeds(specs)),
         answer_text(answer, with_document=several, note=note),
