@@ -135,6 +135,7 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("lead by the surest passage off", {"lead_margin": 2.0}),
     ("confidence from the first passage only", {"confidence_passages": 1}),
     ("further passages closer in meaning not quoted", {"closer_in_meaning": 2.0}),
+    ("the sentence after one restating the question not quoted", {"quote_past_echoes": False}),
     ("answer-type check (when, how many) off", {"answer_types": False}),
     ("price check (a sum of money quoted) off", {"money_answers": False}),
     ("years asked quoted: off", {"quoted_numbers": False}),

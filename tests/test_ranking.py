@@ -146,3 +146,22 @@ def test_a_followed_answer_sharing_no_word_with_the_question_is_quoted(tmp_path:
     assert [q.text for q in answer.quotes] == [
         "A: Only in winter, when the herd is down in the valley."
     ]
+
+
+def test_a_quote_that_only_restates_the_question_goes_on_to_the_next_sentence(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "keeper.md").write_text(
+        "# Keeper\n\n## Storms\n\nQ: What happened in the storm of January 1984?\n\n"
+        "A: The storm of January 1984. The waves broke over the gallery, seventy feet up.\n\n"
+        "Q: And the lamp?\n\nA: It never went out.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    question = "What did the keeper do during the storm of January 1984?"
+    quoted = answerer_for(index, min_confidence=0.0).ask(question).quotes
+    assert [q.text for q in quoted] == [
+        "A: The storm of January 1984. The waves broke over the gallery, seventy feet up."
+    ]
+    echo = answerer_for(index, min_confidence=0.0, quote_past_echoes=False).ask(question)
+    assert [q.text for q in echo.quotes] == ["A: The storm of January 1984."]

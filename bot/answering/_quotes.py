@@ -75,7 +75,7 @@ def _best_sentences(
 ) -> list[Span]:
     """Spans of the sentences of `passage` that best match `terms`: the best, then more while
     they and the sentences before those opening with a pronoun (quoted too) number at most
-    `max_sentences`."""
+    `max_sentences`; and the sentence after one that only restates the question."""
     text, spans = passage.text, index.spans(passage)
     scored = [
         (sum(index.idf(t) for t in terms & found), start, end)
@@ -92,6 +92,14 @@ def _best_sentences(
         if not best or quoted + cost <= policy.max_sentences:  # the best, whatever it costs
             best.append((start, end))
             quoted += cost
+    if policy.quote_past_echoes:  # a sentence only restating the question: the next too
+        found = index.sentence_terms(passage)
+        for i, span in enumerate(spans[:-1]):
+            # "A: Not enough." answers; "They sold well." points back (for "What sold well?")
+            echo = len(found[i]) >= 2 and found[i] <= terms
+            echo = echo and not _NEEDS_ANTECEDENT.match(text, span[0])
+            if span in best and echo and spans[i + 1] not in best:
+                best.append(spans[i + 1])
     return best
 
 
