@@ -18,6 +18,7 @@ _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _THEMATIC_BREAK = re.compile(r"^([-*_])([ \t]*\1){2,}[ \t]*$")
 _TERMINAL = tuple(".!?:;,…\"'”’)]-–—")
 _INNER_SENTENCE_END = re.compile(r"[a-z][.!?…]\s")  # "done. Next" inside a line
+_NUMBERED_HEADING = re.compile(r"(\d+|[IVXLC]+)[.)]\s")  # "1. Why towns matter", "IV) Ends"
 _SENTENCE_END = tuple(".!?…\"'”’)")
 _MAX_HEADING_WORDS = 10
 _MAX_HEADING_CHARS = 80
@@ -53,6 +54,16 @@ def _is_heading_line(line: str) -> bool:
         and not line.endswith(_TERMINAL)
         and (line[0].isupper() or line[0].isdigit())
         and not _INNER_SENTENCE_END.search(line)
+    )
+
+
+def _is_front_line(line: str) -> bool:
+    """A byline or a date under a title: short, no terminal punctuation ("by Tomas Reyes")."""
+    line = line.strip()
+    return (
+        0 < len(line) <= _MAX_HEADING_CHARS
+        and len(line.split()) <= _MAX_HEADING_WORDS
+        and not line.endswith(_TERMINAL)
     )
 
 
@@ -118,11 +129,20 @@ class _Builder:
         return tuple(Section(h, tuple(p)) for h, p in self.sections if p)
 
 
-def _parse_plain(lines: list[str], builder: _Builder) -> None:
+def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str | None:
+    """Feed plain-text lines to `builder`; return the title: `title` (front matter's), else
+    the first line of a block of short lines opening the file (byline and date stay text)."""
     for number, block in enumerate(_blocks(lines)):
-        if number == 0 and len(block) > 1 and all(map(_is_heading_line, block)):
+        if (
+            number == 0
+            and _is_heading_line(block[0])
+            and not _NUMBERED_HEADING.match(block[0])  # "1. Why towns matter": a section
+            and all(map(_is_front_line, block[1:]))
+        ):
             # Short lines opening the file (title, byline, date) are its front, not headings.
-            for line in block:
+            front = block if title else block[1:]
+            title = title or block[0]
+            for line in front:
                 builder.paragraph(line)
             continue
         # One paragraph per line when lines are too long to be hard-wrapped, or when each
@@ -139,6 +159,7 @@ def _parse_plain(lines: list[str], builder: _Builder) -> None:
             builder.heading(block[0])
             block = rest
         builder.paragraph(" ".join(block))
+    return title
 
 
 def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> str | None:
@@ -214,7 +235,7 @@ def parse_document(
     if markdown:
         title = _parse_markdown(body, builder, title)
     else:
-        _parse_plain(body, builder)
+        title = _parse_plain(body, builder, title)
     return Document(
         title=title or readable_title(name or stem),
         slug=slugify(stem),

@@ -141,7 +141,10 @@ THIRD_ESSAY_FLOORS = {"success_at_3": 0.95, "answer_rate": 0.95, "abstention_rat
 
 # The fourth essay (night trains, session 5, questions in other words than the essay's):
 # floors at what is measured now, which are low: BM25 cannot match "obstacle" to "bottleneck".
-FOURTH_ESSAY_FLOORS = {"success_at_3": 0.70, "answer_rate": 0.80, "abstention_rate": 0.90}
+# Since its title line is its title (session 9), not the heading of its first paragraph, one
+# answer fewer (0.80 -> 0.75): "What is the biggest obstacle...?", answered with no relevant
+# passage in its first ten, is declined.
+FOURTH_ESSAY_FLOORS = {"success_at_3": 0.70, "answer_rate": 0.75, "abstention_rate": 0.90}
 
 
 # The fifth essay (remote work, session 5, written after the quoting changes): measured now.
@@ -183,8 +186,11 @@ def _pooled(folder: Path) -> Metrics:
 # ask for details the essays leave out, which the confidence cannot see (docs/retrieval.md);
 # asking a price needs a sum in the quotes (`money_answers`, 0.32 -> 0.40) and a year asked
 # must be quoted (`quoted_numbers`, 0.40 -> 0.43, and one answer fewer: 0.866 -> 0.859).
+# Since a plain-text title line is the title (session 9), "Picking Season at Hollin Farm" no
+# longer heads the memoir's first section, whose passages were found by its words: "How big
+# was Hollin Farm?" ranks its answer 3rd (0.846 -> 0.839).
 DEV_FLOORS = {
-    "success_at_1": 0.84,
+    "success_at_1": 0.83,
     "success_at_3": 0.93,
     "answer_rate": 0.85,
     "abstention_rate": 0.43,

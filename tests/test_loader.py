@@ -12,7 +12,7 @@ from index import EmptyCorpusError, SeedFileError, SeedsNotFoundError, fingerpri
 
 def test_three_essays_load_with_titles(essays: Path) -> None:
     titles = [d.title for d in load_documents(essays)]
-    assert titles == ["Bees in the City", "Keeping an Orchard", "Rivers"]
+    assert titles == ["Bees in the City", "Keeping an Orchard", "Rivers and floods"]
 
 
 def test_missing_folder(tmp_path: Path) -> None:
@@ -68,7 +68,7 @@ def test_hidden_files_are_ignored(essays: Path) -> None:
 
 def test_one_essay_file_is_a_corpus_of_one(essays: Path) -> None:
     (document,) = load_documents(essays / "rivers.txt")
-    assert (document.title, document.slug) == ("Rivers", "rivers")
+    assert (document.title, document.slug) == ("Rivers and floods", "rivers")
     assert fingerprint(essays / "rivers.txt") != fingerprint(essays / "bees.md")
 
 

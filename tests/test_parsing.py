@@ -163,17 +163,20 @@ def test_plain_text_wrapped_paragraphs_and_headings() -> None:
     )
 
 
-def test_plain_text_title_byline_and_date_are_text_not_headings() -> None:
-    text = "THE QUIET REVOLUTION IN TEA\nBy Jane Doe\nMarch 3, 2021\n\nTea is popular.\n\n"
+def test_plain_text_title_line_is_the_title_and_byline_and_date_are_text() -> None:
+    text = "THE QUIET REVOLUTION IN TEA\nby Jane Doe\nMarch 3, 2021\n\nTea is popular.\n\n"
     text += "Origins\n\nLegend says an emperor found it.\n"
     document = parse_document(text, stem="tea", markdown=False, source="tea.txt")
+    assert document.title == "THE QUIET REVOLUTION IN TEA"
     assert [(s.heading, s.paragraphs) for s in document.sections] == [
-        (
-            "Introduction",
-            ("THE QUIET REVOLUTION IN TEA", "By Jane Doe", "March 3, 2021", "Tea is popular."),
-        ),
+        ("Introduction", ("by Jane Doe", "March 3, 2021", "Tea is popular.")),
         ("Origins", ("Legend says an emperor found it.",)),
     ]
+    alone = parse_document("Tea\n\nTea is popular.\n", stem="t", markdown=False, source="t.txt")
+    assert (alone.title, alone.sections[0].paragraphs) == ("Tea", ("Tea is popular.",))
+    titled = "---\ntitle: Leaves\n---\nTea\n\nTea is popular.\n"  # front matter wins
+    leaves = parse_document(titled, stem="t", markdown=False, source="t.txt")
+    assert (leaves.title, leaves.sections[0].paragraphs) == ("Leaves", ("Tea", "Tea is popular."))
 
 
 def test_trailing_heading_like_line_is_kept_as_text() -> None:
