@@ -49,7 +49,7 @@ class Answerer:
     def ask(self, question: str, k: int | None = None) -> Answer:
         """Answer `question` from the essays, or say they do not cover it."""
         question = question.strip()
-        if not question:
+        if not any(character.isalnum() for character in question):  # "", "?!", "🐔🥚"
             return Answer(question, Outcome.EMPTY, (), (), 0.0)
         if len(question) > MAX_QUESTION_CHARS:
             return Answer(question, Outcome.TOO_LONG, (), (), 0.0)
