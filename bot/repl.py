@@ -23,6 +23,8 @@ from index import Document, Section, find_sections
 __all__ = ["Repl"]
 
 PROMPT = "essaybot> "
+# The Discord bot's commands that the REPL has too, under ':' (typed with '/' out of habit).
+_SLASH_COMMANDS = frozenset({"/help", "/sections", "/section"})
 HELP = """\
 Type a question and press Enter; answers are quotes from the essays with their citations.
   :sections        table of contents
@@ -86,6 +88,10 @@ class Repl:
     def handle(self, line: str) -> bool:
         """Act on one line; False means leave."""
         if not line:
+            return True
+        slash, _, _ = line.partition(" ")
+        if slash in _SLASH_COMMANDS:  # Discord's spelling of a command
+            self.say(f"In the terminal, commands start with ':' (:{slash[1:]}); :help lists them.")
             return True
         if not line.startswith(":"):
             answer = self.answerer.ask(line, k=self.k)

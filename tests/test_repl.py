@@ -57,6 +57,7 @@ def test_commands(answerer: Answerer) -> None:
         "Lukashenko",
         ":k 99",
         ":k ²",  # a digit to str.isdigit, not to int()
+        "/section choosing",  # Discord's spelling
         ":nope",
         ":quit",
         "never read",
@@ -69,6 +70,7 @@ def test_commands(answerer: Answerer) -> None:
     assert "ranked passages:" in out and "russia-belarus/choosing-between-bad-and-bad/2" in out
     assert out.count("Usage: :k N") == 2
     assert "Unknown command :nope" in out
+    assert "commands start with ':' (:section)" in out
     assert "never read" not in out
 
 
