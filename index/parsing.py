@@ -45,25 +45,23 @@ def readable_title(stem: str) -> str:
     return " ".join("-".join(part[:1].upper() + part[1:] for part in w.split("-")) for w in words)
 
 
+def _is_front_line(line: str) -> bool:
+    """A short line with no terminal punctuation: a byline or a date ("by Tomas Reyes")."""
+    line = line.strip()
+    return (
+        0 < len(line) <= _MAX_HEADING_CHARS
+        and len(line.split()) <= _MAX_HEADING_WORDS
+        and not line.endswith(_TERMINAL)
+    )
+
+
 def _is_heading_line(line: str) -> bool:
     """A short line with no terminal punctuation that starts like a title."""
     line = line.strip()
     return (
-        0 < len(line) <= _MAX_HEADING_CHARS
-        and len(line.split()) <= _MAX_HEADING_WORDS
-        and not line.endswith(_TERMINAL)
+        _is_front_line(line)
         and (line[0].isupper() or line[0].isdigit())
         and not _INNER_SENTENCE_END.search(line)
-    )
-
-
-def _is_front_line(line: str) -> bool:
-    """A byline or a date under a title: short, no terminal punctuation ("by Tomas Reyes")."""
-    line = line.strip()
-    return (
-        0 < len(line) <= _MAX_HEADING_CHARS
-        and len(line.split()) <= _MAX_HEADING_WORDS
-        and not line.endswith(_TERMINAL)
     )
 
 
