@@ -234,10 +234,16 @@ def parse_document(
         title = _parse_markdown(body, builder, title)
     else:
         title = _parse_plain(body, builder, title)
+    sections = builder.build()
+    if not sections and not markdown and title and title != fields.get("title"):
+        # Its one short line is no title but the essay ("Rivers flood every spring").
+        builder = _Builder()
+        _parse_plain(body, builder, title)  # a title known: the opening line stays text
+        sections, title = builder.build(), fields.get("title")
     return Document(
         title=title or readable_title(name or stem),
         slug=slugify(stem),
-        sections=builder.build(),
+        sections=sections,
         url=_url(fields.get("url", ""), source),
     )
 

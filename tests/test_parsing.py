@@ -174,6 +174,9 @@ def test_plain_text_title_line_is_the_title_and_byline_and_date_are_text() -> No
     ]
     alone = parse_document("Tea\n\nTea is popular.\n", stem="t", markdown=False, source="t.txt")
     assert (alone.title, alone.sections[0].paragraphs) == ("Tea", ("Tea is popular.",))
+    for only in ("Rivers flood every spring\n", "Rivers flood\nevery spring.\n"):  # no title
+        one = parse_document(only, stem="rivers", markdown=False, source="rivers.txt")
+        assert one.title == "Rivers" and len(one.sections[0].paragraphs) >= 1
     titled = "---\ntitle: Leaves\n---\nTea\n\nTea is popular.\n"  # front matter wins
     leaves = parse_document(titled, stem="t", markdown=False, source="t.txt")
     assert (leaves.title, leaves.sections[0].paragraphs) == ("Leaves", ("Tea", "Tea is popular."))
