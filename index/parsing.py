@@ -130,9 +130,11 @@ class _Builder:
 def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str | None:
     """Feed plain-text lines to `builder`; return the title: `title` (front matter's), else
     the first line of a block of short lines opening the file (byline and date stay text)."""
-    for number, block in enumerate(_blocks(lines)):
+    blocks = _blocks(lines)
+    for number, block in enumerate(blocks):
         if (
             number == 0
+            and len(blocks) > 1  # an essay of one short line is that line, not a title
             and _is_heading_line(block[0])
             and not _NUMBERED_HEADING.match(block[0])  # "1. Why towns matter": a section
             and all(map(_is_front_line, block[1:]))
@@ -234,16 +236,10 @@ def parse_document(
         title = _parse_markdown(body, builder, title)
     else:
         title = _parse_plain(body, builder, title)
-    sections = builder.build()
-    if not sections and not markdown and title and title != fields.get("title"):
-        # Its one short line is no title but the essay ("Rivers flood every spring").
-        builder = _Builder()
-        _parse_plain(body, builder, title)  # a title known: the opening line stays text
-        sections, title = builder.build(), fields.get("title")
     return Document(
         title=title or readable_title(name or stem),
         slug=slugify(stem),
-        sections=sections,
+        sections=builder.build(),
         url=_url(fields.get("url", ""), source),
     )
 

@@ -76,10 +76,10 @@ def _best_sentences(
     """Spans of the sentences of `passage` that best match `terms`: the best, then more while
     they and the sentences before those opening with a pronoun (quoted too) number at most
     `max_sentences`; and the sentence after one that only restates the question."""
-    text, spans = passage.text, index.spans(passage)
+    text, spans, found = passage.text, index.spans(passage), index.sentence_terms(passage)
     scored = [
-        (sum(index.idf(t) for t in terms & found), start, end)
-        for found, (start, end) in zip(index.sentence_terms(passage), spans, strict=True)
+        (sum(index.idf(t) for t in terms & kept), start, end)
+        for kept, (start, end) in zip(found, spans, strict=True)
     ]
     top = max((weight for weight, _, _ in scored), default=0.0)
     ranked = sorted(s for s in scored if s[0] > 0 and s[0] >= policy.sentence_ratio * top)
@@ -93,7 +93,6 @@ def _best_sentences(
             best.append((start, end))
             quoted += cost
     if policy.quote_past_echoes:  # a sentence only restating the question: the next too
-        found = index.sentence_terms(passage)
         for i, span in enumerate(spans[:-1]):
             # "A: Not enough." answers; "They sold well." points back (for "What sold well?")
             echo = len(found[i]) >= 2 and found[i] <= terms
