@@ -78,6 +78,8 @@ def _answering(
     else:
         use_model(threads=threads, cache_dir=settings.cache_dir, runtime=runtime)
     index = load_index(settings.seeds_dir, settings.cache_dir, terminal_progress())
+    if eager:
+        index.keep_terms()
     progress = terminal_progress("embedding", "sentences")
     vectors = open_vectors(index, settings.seeds_dir, settings.cache_dir, progress)
     answerer = Answerer(index, _policy(args, settings), vectors.similarity, english=model_words)

@@ -261,6 +261,7 @@ def test_bench_json_reports_every_system_and_exactness(capsys: pytest.CaptureFix
     # the cascade's share and the targets are reported beside the figures
     assert 0 <= shipped["model_not_run"] <= shipped["questions"]
     assert 0 <= shipped["model_loaded_cold"] <= shipped["cold_runs"] == 10
+    assert shipped["cold_floor_median_s"] > 0  # what no start can beat, beside the starts
     assert (
         shipped["targets_met"].count(":") == 3
         and "cold_ask_median_s<=0.3:" in (shipped["targets_met"])

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import index.search as search_module
 from index import (
     Document,
     Passage,
@@ -214,3 +216,28 @@ def test_a_passages_sentence_terms_are_its_sentences_analysed_once(
         spans = seed_index.spans(passage)
         assert found == tuple(frozenset(seed_index.terms(passage.text[a:b])) for a, b in spans)
         assert seed_index.sentence_terms(passage) is found  # kept, not analysed again
+
+
+def _analysing_fails(text: str) -> list[str]:
+    raise AssertionError(f"analysed again: {text[:40]!r}")
+
+
+def test_keep_terms_analyses_every_passage_at_once_when_all_are_kept(
+    essays: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = PassageIndex(load_documents(essays))
+    index.keep_terms()
+    monkeypatch.setattr(index, "terms", _analysing_fails)
+    for passage in index.passages:  # a first question analyses nothing
+        assert index.indexed_terms(passage) and index.sentence_terms(passage)
+
+
+def test_keep_terms_leaves_an_index_bigger_than_what_is_kept_to_its_questions(
+    essays: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = PassageIndex(load_documents(essays))
+    monkeypatch.setattr(search_module, "_INDEXED_KEPT", len(index.passages) - 1)
+    index.keep_terms()
+    monkeypatch.setattr(index, "terms", _analysing_fails)
+    with pytest.raises(AssertionError, match="analysed again"):
+        index.indexed_terms(index.passages[-1])
