@@ -41,6 +41,8 @@ SENTENCE_WEIGHT = 3.0
 # Passages whose best sentence is weighed: BM25's best this many (every passage that shares
 # a word with the question, in essays of fewer passages), so big archives stay fast.
 _CANDIDATES = 100
+# A table's body rows looked through for its header row, at most.
+_TABLE_ROWS = 1_000
 # Passages whose index terms are kept once analysed (a few KB each).
 _INDEXED_KEPT = 4096
 # What `to_state` saves besides the corpus and the two BM25s, attribute -> dtype: a new array
@@ -275,6 +277,24 @@ class PassageIndex:
             if position in self._document_of[position - 1] and after.section == passage.section:
                 return after
         return None
+
+    def table_header(self, passage: Passage) -> Passage | None:
+        """The header row of the Markdown table whose body row `passage` is, if it is one:
+        the first of the passages before it in its section with as many cells (each row is a
+        passage of its own, its cells joined by pipes)."""
+        pipes = passage.text.count("|")
+        position = self._position[passage.id]
+        first = position
+        while (
+            pipes
+            and first > 0
+            and position - first < _TABLE_ROWS
+            and first - 1 in self._document_of[position]
+            and self.passages[first - 1].section == passage.section
+            and self.passages[first - 1].text.count("|") == pipes
+        ):
+            first -= 1
+        return self.passages[first] if first < position else None
 
     def idf(self, term: str) -> float:
         """Always-positive (Lucene) idf of an analysed term; an unknown term gets the maximum."""

@@ -233,6 +233,39 @@ def test_a_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(tmp_pat
     assert one.ask("Who relaunched the Nightjet brand?").quotes[0].text == quotes[0]
 
 
+_TENTS = (
+    "# Tents\n\nWe tested three tents on the hills.\n\n"
+    "| Tent | Weight | Price |\n| --- | --- | ---: |\n"
+    "| Ridgeline | 1.4 kg | £240 |\n| Stormhaven | 2.9 kg | £410 |\n\n"
+    "Pitch the Stormhaven with its narrow end into the wind.\n\n"
+    "| Peg | Use |\n| --- | --- |\n| Y-stake | soft ground |\n"
+)
+
+
+def test_a_table_row_is_found_with_its_tables_header_row(tmp_path: Path) -> None:
+    index = _index_of(tmp_path, _TENTS)
+    texts = [p.text for p in index.passages]
+    header_of = {p.text: getattr(index.table_header(p), "text", None) for p in index.passages}
+    assert header_of["Stormhaven | 2.9 kg | £410"] == "Tent | Weight | Price"
+    assert header_of["Ridgeline | 1.4 kg | £240"] == "Tent | Weight | Price"
+    assert header_of["Y-stake | soft ground"] == "Peg | Use"  # its own table's, not the first
+    assert header_of["Tent | Weight | Price"] is None  # a header has none
+    assert header_of["Pitch the Stormhaven with its narrow end into the wind."] is None
+    assert texts.index("Peg | Use") > texts.index(
+        "Pitch the Stormhaven with its narrow end into the wind."
+    )
+
+
+def test_a_table_rows_quote_comes_after_its_header_row(tmp_path: Path) -> None:
+    answerer = answerer_for(_index_of(tmp_path, _TENTS), min_confidence=0.0)
+    quotes = [q.text for q in answerer.ask("How much does the Stormhaven weigh?").quotes]
+    row = quotes.index("Stormhaven | 2.9 kg | £410")
+    assert quotes[row - 1] == "Tent | Weight | Price"
+    assert quotes.count("Tent | Weight | Price") == 1  # once, however many of its rows
+    pegs = [q.text for q in answerer.ask("Which peg suits soft ground?").quotes]
+    assert pegs[:2] == ["Peg | Use", "Y-stake | soft ground"]
+
+
 def test_a_passage_closer_in_meaning_than_the_best_is_quoted_too(tmp_path: Path) -> None:
     index = _index_of(
         tmp_path,

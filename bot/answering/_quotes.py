@@ -62,12 +62,28 @@ def select_quotes(
                 spans.add(before)
     scores = {hit.passage.id: hit.score for hit in hits}
     quotes: list[Quote] = []
-    for passage_id, (passage, spans) in chosen.items():
-        score = scores.get(passage_id)
+    for passage, spans in _with_table_headers(index, list(chosen.values())):
+        score = scores.get(passage.id)
         if score is None:
             score = index.score_terms(terms, passage)
         quotes.extend(Quote(text, passage, score) for text in _runs(passage.text, spans))
     return tuple(quotes)
+
+
+def _with_table_headers(
+    index: PassageIndex, chosen: list[tuple[Passage, set[Span]]]
+) -> list[tuple[Passage, set[Span]]]:
+    """`chosen` with a table's header row, whole, before the first of its body rows quoted:
+    "Stormhaven 3 | 2.9 kg | £410" says little without "Tent | Weight | Price"."""
+    headers = {passage.id: index.table_header(passage) for passage, _ in chosen}
+    found: dict[str, tuple[Passage, set[Span]]] = {}
+    for passage, spans in chosen:
+        header = headers[passage.id]
+        if header is not None and header.id not in found:
+            own = next((s for p, s in chosen if p.id == header.id), set())
+            found[header.id] = (header, own | set(index.spans(header)))
+        found.setdefault(passage.id, (passage, spans))
+    return list(found.values())
 
 
 def _best_sentences(
