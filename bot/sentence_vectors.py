@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -196,13 +197,26 @@ class SentenceVectors:
             elif self._unsaved and len(self._unsaved) >= at_least:
                 self._write_unsaved()
 
+    def writable(self) -> bool:
+        """Whether rows can be saved in the store's folder (made if missing); said once if not."""
+        if self.folder is None:
+            return False
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=self.folder):
+                return True
+        except OSError as error:
+            self._not_saved(error)
+            return False
+
     def _not_saved(self, error: Exception) -> None:
         """Say once per process that the vectors cannot be saved, and what that costs."""
         if not self._warned:
             self._warned = True
             log.warning(
-                "could not save sentence vectors in %s (%s); they are embedded again at every "
-                "start: make ESSAYBOT_CACHE_DIR a folder this user can write",
+                "could not save sentence vectors in %s (%s); sentences are embedded again, "
+                "as questions need them, after every start: make ESSAYBOT_CACHE_DIR a folder "
+                "this user can write",
                 self.folder,
                 error,
             )
@@ -264,15 +278,15 @@ def open_vectors(
     """The sentence vectors of `index` (the essays of `seeds`), read from `cache_dir`; with a
     cache folder and at most `build_limit` sentences, every sentence is embedded now and saved.
 
-    Without a cache folder nothing is stored, so nothing is embedded ahead: each start
-    would pay again.
+    Without a cache folder, or with one this process cannot write, nothing is stored, so
+    nothing is embedded ahead: each start would pay again.
     """
     model = similarity.model_key()
     folder = store_folder(cache_dir, seeds, model) if cache_dir is not None else None
     store = SentenceVectors(folder, model, lambda: corpus_sentences(index))
     store.load()
     count = sum(len(index.spans(p)) for p in index.passages)
-    if folder is not None and count <= build_limit:
+    if folder is not None and count <= build_limit and store.writable():
         store.fill(corpus_sentences(index), progress)
         store.save()
     return store

@@ -349,6 +349,19 @@ def test_a_cache_that_cannot_be_written_is_said_once_with_the_fix(
     assert vectors.unsaved == 2  # kept, for a save that may yet succeed
 
 
+def test_a_cache_that_cannot_be_written_embeds_nothing_ahead(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    index = index_of(SEEDS)
+    with caplog.at_level(logging.WARNING):
+        store = open_vectors(index, SEEDS, tmp_path / "a-file")  # each start would pay again
+    assert len(store) == 0 and store.unsaved == 0
+    said = [r.getMessage() for r in caplog.records if "could not save" in r.getMessage()]
+    assert len(said) == 1 and "ESSAYBOT_CACHE_DIR" in said[0]
+    assert len(open_vectors(index, SEEDS, tmp_path / "cache")) > 0  # a writable one does
+
+
 def test_a_sentence_merged_while_a_question_is_weighed_is_not_embedded_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
