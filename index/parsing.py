@@ -19,6 +19,13 @@ _THEMATIC_BREAK = re.compile(r"^([-*_])([ \t]*\1){2,}[ \t]*$")
 _TERMINAL = tuple(".!?:;,…\"'”’)]-–—")
 _INNER_SENTENCE_END = re.compile(r"[a-z][.!?…]\s")  # "done. Next" inside a line
 _NUMBERED_HEADING = re.compile(r"(\d+|[IVXLC]+)[.)]\s")  # "1. Why towns matter", "IV) Ends"
+# The usual names of an opening section: a plain-text essay starting with one starts with
+# that section, not with its title.
+_OPENING_SECTION = re.compile(
+    r"(introduction|background|overview|summary|abstract|preface|foreword|prologue|"
+    r"(table of )?contents)[:.]?",
+    re.IGNORECASE,
+)
 _SENTENCE_END = tuple(".!?…\"'”’)")
 _MAX_HEADING_WORDS = 10
 _MAX_HEADING_CHARS = 80
@@ -137,6 +144,7 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
             and len(blocks) > 1  # an essay of one short line is that line, not a title
             and _is_heading_line(block[0])
             and not _NUMBERED_HEADING.match(block[0])  # "1. Why towns matter": a section
+            and not _OPENING_SECTION.fullmatch(block[0].strip())  # "Introduction": one too
             and all(map(_is_front_line, block[1:]))
         ):
             # Short lines opening the file (title, byline, date) are its front, not headings.

@@ -182,6 +182,23 @@ def test_plain_text_title_line_is_the_title_and_byline_and_date_are_text() -> No
     assert (leaves.title, leaves.sections[0].paragraphs) == ("Leaves", ("Tea", "Tea is popular."))
 
 
+@pytest.mark.parametrize("opening", ["Introduction", "BACKGROUND", "Table of Contents"])
+def test_plain_text_opening_with_a_usual_first_section_name_starts_with_that_section(
+    opening: str,
+) -> None:
+    text = f"{opening}\n\nBees make honey.\n\nMethods\n\nWe counted hives.\n"
+    document = parse_document(text, stem="bee-survey", markdown=False, source="b.txt")
+    assert document.title == "Bee-Survey"  # from the file's name
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        (opening, ("Bees make honey.",)),
+        ("Methods", ("We counted hives.",)),
+    ]
+    named = parse_document(
+        "Introductions\n\nBees make honey.\n", stem="b", markdown=False, source="b"
+    )
+    assert named.title == "Introductions"  # only the name itself
+
+
 def test_trailing_heading_like_line_is_kept_as_text() -> None:
     document = parse_document(
         "A paragraph.\nThanks for reading\n", stem="a", markdown=False, source="a.txt"
