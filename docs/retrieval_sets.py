@@ -136,6 +136,10 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("confidence from the first passage only", {"confidence_passages": 1}),
     ("further passages closer in meaning not quoted", {"closer_in_meaning": 2.0}),
     ("the sentence after one restating the question not quoted", {"quote_past_echoes": False}),
+    (
+        "the sentence after a quoted one, opening with a pronoun, not quoted",
+        {"quote_continuations": False},
+    ),
     ("answer-type check (when, how many) off", {"answer_types": False}),
     ("price check (a sum of money quoted) off", {"money_answers": False}),
     ("years asked quoted: off", {"quoted_numbers": False}),

@@ -188,13 +188,14 @@ def _pooled(folder: Path) -> Metrics:
 # must be quoted (`quoted_numbers`, 0.40 -> 0.43, and one answer fewer: 0.866 -> 0.859).
 # Since a plain-text title line is the title (session 9), "Picking Season at Hollin Farm" no
 # longer heads the memoir's first section, whose passages were found by its words: "How big
-# was Hollin Farm?" ranks its answer 3rd (0.846 -> 0.839).
+# was Hollin Farm?" ranks its answer 3rd (0.846 -> 0.839). Quoting the sentence after a
+# quoted one when it opens with "it", "they", "he" or "she" (session 10): 0.799 -> 0.812.
 DEV_FLOORS = {
     "success_at_1": 0.83,
     "success_at_3": 0.93,
     "answer_rate": 0.85,
     "abstention_rate": 0.43,
-    "answer_in_quote": 0.78,
+    "answer_in_quote": 0.80,
 }
 # The unseen set (tests/eval/unseen/, never tuned on): floors at its reading after the
 # choices of issue #15, so that later changes do not lose what it measured; S@3 and answer in
@@ -204,7 +205,7 @@ UNSEEN_FLOORS = {
     "success_at_3": 0.91,
     "answer_rate": 0.81,
     "abstention_rate": 0.38,
-    "answer_in_quote": 0.62,
+    "answer_in_quote": 0.63,  # 0.629 -> 0.634 with the sentence after quoted (session 10)
 }
 
 

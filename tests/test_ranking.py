@@ -165,3 +165,25 @@ def test_a_quote_that_only_restates_the_question_goes_on_to_the_next_sentence(
     ]
     echo = answerer_for(index, min_confidence=0.0, quote_past_echoes=False).ask(question)
     assert [q.text for q in echo.quotes] == ["A: The storm of January 1984."]
+
+
+def test_a_quoted_sentences_continuation_opening_with_a_pronoun_is_quoted_too(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "salt.md").write_text(
+        "# Salt\n\nThe best-known product of the salterns is fleur de sel, a delicate layer of "
+        "crystals on the pans. It is skimmed by hand with a wooden rake. Bakers like grey "
+        "salt. Tourists buy fleur de sel in jars.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    question = "How is fleur de sel gathered from the salterns?"
+    quoted = answerer_for(index, min_confidence=0.0).ask(question).quotes
+    # The best sentence, its continuation, and the other sentence matching; not "Bakers".
+    assert [q.text for q in quoted] == [
+        "The best-known product of the salterns is fleur de sel, a delicate layer of "
+        "crystals on the pans. It is skimmed by hand with a wooden rake.",
+        "Tourists buy fleur de sel in jars.",
+    ]
+    alone = answerer_for(index, min_confidence=0.0, quote_continuations=False).ask(question)
+    assert "It is skimmed" not in " ".join(q.text for q in alone.quotes)

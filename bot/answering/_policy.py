@@ -53,6 +53,11 @@ class Policy:
     # it ("A: The storm of January 1984."): the sentence after it is quoted too. It changes
     # no answer to the 1,127 gold questions; a new user's interview essay showed the need.
     quote_past_echoes: bool = True
+    # A quoted sentence's next one, when it opens with a pronoun that stands for what the
+    # quoted one names ("fleur de sel, a layer of crystals ..." then "It is skimmed by hand
+    # with a wooden rake"), is quoted too, within `max_sentences`. Chosen on the dev set
+    # (answer in quote +2 questions, no decision changed); docs/retrieval.md, "Ablation".
+    quote_continuations: bool = True
     # Sections an abstention points to.
     pointers: int = 4
     # A question asking when, how many or for a quantity needs a time or amount in the quotes.

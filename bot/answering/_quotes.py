@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 
@@ -19,6 +20,13 @@ Span = tuple[int, int]
 _NEEDS_ANTECEDENT = re.compile(
     r"[\"'“‘(]*((but|and|yet|so),? )?(it|its|they|their|them|this|these|those|he|his|she|her|"
     r"such)\b(?! (would )?(seems?|appears?)\b)",
+    re.IGNORECASE,
+)
+
+# A sentence opening with a personal pronoun ("It is skimmed by hand") most often goes on
+# about what the sentence before it names; "This model" may point further back.
+_CONTINUES = re.compile(
+    r"[\"'“‘(]*((but|and|yet|so),? )?(it|they|he|she)\b(?! (would )?(seems?|appears?)\b)",
     re.IGNORECASE,
 )
 
@@ -91,7 +99,8 @@ def _best_sentences(
 ) -> list[Span]:
     """Spans of the sentences of `passage` that best match `terms`: the best, then more while
     they and the sentences before those opening with a pronoun (quoted too) number at most
-    `max_sentences`; and the sentence after one that only restates the question."""
+    `max_sentences`, then the sentence after one of them that opens with a pronoun, while
+    they do; and the sentence after one that only restates the question."""
     text, spans, found = passage.text, index.spans(passage), index.sentence_terms(passage)
     scored = [
         (sum(index.idf(t) for t in terms & kept), start, end)
@@ -108,6 +117,12 @@ def _best_sentences(
         if not best or quoted + cost <= policy.max_sentences:  # the best, whatever it costs
             best.append((start, end))
             quoted += cost
+    if policy.quote_continuations:  # "It is skimmed by hand": what the quote names, continued
+        for span, after in itertools.pairwise(spans):
+            wanted = span in best and after not in best and quoted < policy.max_sentences
+            if wanted and _CONTINUES.match(text, after[0]):
+                best.append(after)
+                quoted += 1
     if policy.quote_past_echoes:  # a sentence only restating the question: the next too
         for i, span in enumerate(spans[:-1]):
             # "A: Not enough." answers; "They sold well." points back (for "What sold well?")
