@@ -18,6 +18,7 @@ from index import (
     normalize,
     sentence_spans,
 )
+from index.analyzer import words as analyzer_words
 from index.parsing import parse_document
 from index.passages import split_passages
 from index.variants import resolve_unknown
@@ -241,3 +242,22 @@ def test_keep_terms_leaves_an_index_bigger_than_what_is_kept_to_its_questions(
     monkeypatch.setattr(index, "terms", _analysing_fails)
     with pytest.raises(AssertionError, match="analysed again"):
         index.indexed_terms(index.passages[-1])
+
+
+@given(st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=6))
+@settings(max_examples=150, deadline=None)
+def test_the_essays_words_are_every_texts_words(paragraphs: list[str]) -> None:
+    text = "\n\n".join(p for p in paragraphs if p.strip()) or "x"
+    document = parse_document(text, stem="e", markdown=False, source="e.txt")
+    index = PassageIndex([document])
+    texts = [p.text for p in index.passages] + [p.section for p in index.passages]
+    assert index.words == {w for t in texts for w in analyzer_words(t)}
+
+
+def test_keep_terms_gathers_the_essays_words_at_once(
+    essays: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = PassageIndex(load_documents(essays))
+    index.keep_terms()
+    monkeypatch.setattr(search_module, "words_of", _analysing_fails)
+    assert "apples" in index.words  # gathered already: not again
