@@ -48,6 +48,10 @@ def _hash(passage: Passage) -> str:
     return hashlib.sha256(f"{passage.id}\n{passage.text}".encode()).hexdigest()[:_HASH_CHARS]
 
 
+# Passages one key list may name: a message shows at most 10 embeds, one per passage.
+_MOST_PASSAGES = 10
+
+
 class PassageKeys:
     """Short keys for passages (`position-hash`), made and read back; the positions are
     looked up once, when the bot starts."""
@@ -64,6 +68,8 @@ class PassageKeys:
         """The passages of dot-separated keys; None when any is not in the essays as they
         are now (they changed since the key was made)."""
         found = []
+        if keys.count(".") >= _MOST_PASSAGES:  # more than a message holds: not ours (forged)
+            return None
         for key in keys.split("."):
             position, _, wanted = key.partition("-")
             if not position.isdecimal() or int(position) >= len(self.passages):

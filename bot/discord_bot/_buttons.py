@@ -29,6 +29,7 @@ FOLLOW_UP, FORM, FORM_QUESTION = "essaybot:follow-up", "essaybot:follow-up-form"
 KEYS_AFTER = max(len(CONTEXT), len(MORE))  # custom id characters before the passage keys
 _KEYS = r"(?P<keys>\d+-[0-9a-f]+(?:\.\d+-[0-9a-f]+)*)"
 
+_LARGEST_ID = 2**63 - 1  # SQLite's largest integer: the question log's ids stop there
 OLDER = (
     "This answer is from an older version of the essays, which have changed since; "
     "ask again with /ask for an answer from the essays as they are now."
@@ -168,6 +169,9 @@ class Vote(DynamicItem[Button[Any]], template=VOTE + r"(?P<up>up|down):(?P<id>\d
         refusal = bot.press_refusal(interaction.user.id)
         if refusal or question_log is None:
             await _reply(interaction, refusal or NO_LOG)
+            return
+        if self.question_id > _LARGEST_ID:  # no answer of ours: a forged id
+            await _reply(interaction, OLDER)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         vote = question_log.vote

@@ -30,6 +30,7 @@ from bot.discord_bot._replies import (
     _too_quick,
     _try,
     log,
+    reply_to,
     too_long,
 )
 from bot.embeds import SectionChoices, sections_messages
@@ -89,6 +90,7 @@ class EssayBot(discord.AutoShardedClient):
         self.contents_pages = sections_messages(self.documents)
         self.contents_cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
         self.press_cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
+        self.refusal_cooldowns = UserCooldowns(1, settings.cooldown_seconds)  # mentions refused
         self.passage_keys = PassageKeys(answerer.index)
         # Answers get their own threads: the default pool also resolves host names for
         # aiohttp, and a reply must never wait for an answer to finish.
@@ -184,20 +186,23 @@ class EssayBot(discord.AutoShardedClient):
         ).strip()
         target = message.channel.id  # where a post is tried: a follow-up's thread, once known
         try:
-            if not question:
-                hint = "Ask me a question after the mention, or use /ask. /help explains more."
-                await message.reply(hint, allowed_mentions=NO_MENTIONS)
-                return
-            if len(question) > MAX_QUESTION:  # refused before any work, and not counted
-                await message.reply(too_long(question), allowed_mentions=NO_MENTIONS)
-                return
+            # Counted first: every reply is a public post, hints and refusals too.
             refusal = self.refusal(message.author.id, message.channel.id)
             if refusal:
-                await message.reply(refusal, allowed_mentions=NO_MENTIONS)
+                # Said once per cooldown window: a user mentioning on and on gets one reply.
+                if self.refusal_cooldowns.retry_after(message.author.id) is None:
+                    await reply_to(message)(refusal, allowed_mentions=NO_MENTIONS)
+                return
+            if not question:
+                hint = "Ask me a question after the mention, or use /ask. /help explains more."
+                await reply_to(message)(hint, allowed_mentions=NO_MENTIONS)
+                return
+            if len(question) > MAX_QUESTION:  # refused before any work
+                await reply_to(message)(too_long(question), allowed_mentions=NO_MENTIONS)
                 return
             with self.in_flight.track(
                 _named("mention", message.id, message.author.id, question),
-                lambda: _try(message.reply(SHUTDOWN_APOLOGY, allowed_mentions=NO_MENTIONS)),
+                lambda: _try(reply_to(message)(SHUTDOWN_APOLOGY, allowed_mentions=NO_MENTIONS)),
             ):
                 send, target, earlier = await mention_target(self, message)
                 await post_answer(self, send, target, question, message.author.id, earlier)
@@ -205,7 +210,7 @@ class EssayBot(discord.AutoShardedClient):
             self.permission_notes.note(target, "posts", error.text)
         except Exception:
             log.exception("answering a mention failed")
-            await _try(message.reply(APOLOGY, allowed_mentions=NO_MENTIONS))
+            await _try(reply_to(message)(APOLOGY, allowed_mentions=NO_MENTIONS))
 
     async def shutdown(self, signal_name: str) -> None:
         """Stop taking questions, give the answers in flight the grace period to finish,

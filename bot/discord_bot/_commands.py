@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import discord
@@ -21,7 +22,8 @@ from bot.discord_bot._replies import (
     to_embeds,
 )
 from bot.discord_bot._views import ContentsPages
-from bot.embeds import help_message, section_messages
+from bot.embeds import EmbedSpec, help_message, section_messages
+from bot.markup import clip
 from index import Document, Section, find_sections
 
 if TYPE_CHECKING:  # _client imports this module
@@ -41,9 +43,20 @@ async def _send_contents(bot: EssayBot, interaction: discord.Interaction) -> Non
     )
 
 
+# At most this many public messages for one /section; a longer section says where it goes on.
+MAX_SECTION_MESSAGES = 3
+_CONTINUED = "\n\n*The section goes on in the essay: /ask about it, or read it there.*"
+
+
+def _continued(last: EmbedSpec) -> EmbedSpec:
+    """The last embed shown, saying that the section goes on (within its size limit)."""
+    room = max(1, len(last.description) - len(_CONTINUED))  # the message grows by nothing
+    return replace(last, description=clip(last.description, room) + _CONTINUED)
+
+
 def _resolve_section(documents: tuple[Document, ...], value: str) -> list[tuple[Document, Section]]:
     """An autocomplete value ("#d.s") or a typed name (a unique prefix is enough)."""
-    match = re.fullmatch(r"#(\d+)\.(\d+)", value.strip())
+    match = re.fullmatch(r"#(\d{1,6})\.(\d{1,6})", value.strip())  # int() of any digits is not free
     if match:
         d, s = int(match.group(1)), int(match.group(2))
         if d < len(documents) and s < len(documents[d].sections):
@@ -79,6 +92,10 @@ def _add_commands(bot: EssayBot) -> None:
     @tree.command(name="section", description="Read a whole section of the essays")
     @app_commands.describe(name="The section's heading (start typing to pick one)")
     async def section(interaction: discord.Interaction, name: str) -> None:
+        refusal = bot.refusal(interaction.user.id, interaction.channel_id)  # it posts publicly
+        if refusal:
+            await _reply(interaction, refusal)
+            return
         # A typed name is looked for in every heading (~10 ms on 1,000 essays): not on the loop.
         found = await asyncio.to_thread(_resolve_section, bot.documents, name)
         if len(found) != 1:
@@ -90,7 +107,11 @@ def _add_commands(bot: EssayBot) -> None:
             )
             await _reply(interaction, text)
             return
-        await _send_messages(interaction, section_messages(*found[0]))
+        messages = section_messages(*found[0])
+        if len(messages) > MAX_SECTION_MESSAGES:  # one command, a few posts: not a flood
+            messages = messages[:MAX_SECTION_MESSAGES]
+            messages[-1] = [*messages[-1][:-1], _continued(messages[-1][-1])]
+        await _send_messages(interaction, messages)
 
     @section.autocomplete("name")
     async def section_autocomplete(

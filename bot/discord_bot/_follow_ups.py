@@ -21,6 +21,7 @@ from bot.discord_bot._replies import (
     _named,
     _reply,
     log,
+    reply_to,
 )
 from bot.follow_up import asked_as, unescaped
 from bot.markup import clip
@@ -147,4 +148,4 @@ async def mention_target(bot: EssayBot, message: discord.Message) -> tuple[Send,
                 return thread.send, thread.id, earlier
     elif me is not None and isinstance(channel, discord.Thread) and channel.owner_id == me.id:
         earlier = channel.name
-    return message.reply, channel.id, earlier
+    return reply_to(message), channel.id, earlier

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
 
 import discord
 
@@ -24,6 +26,12 @@ NOT_PERMITTED = (
     "and Embed Links in this channel."
 )
 MISSING_PERMISSIONS = 50013  # Discord's error code for a permission the bot lacks
+
+
+def reply_to(message: discord.Message) -> Callable[..., Awaitable[discord.Message]]:
+    """`message.reply`, except that a message deleted meanwhile still gets its answer, as
+    a plain post (Discord refuses a reply to a missing message by default)."""
+    return partial(message.channel.send, reference=message.to_reference(fail_if_not_exists=False))
 
 
 def to_embeds(specs: list[EmbedSpec]) -> list[discord.Embed]:

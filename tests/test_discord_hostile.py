@@ -1,0 +1,295 @@
+"""Hostile Discord traffic, from a review: /section gated like /ask and bounded, mention refusals
+said once per cooldown, forged button ids, a mention deleted before its answer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import pytest
+
+from bot.answering import Answerer
+from bot.discord_bot import APOLOGY
+from bot.discord_bot._buttons import OLDER
+from bot.question_log import QuestionLog
+from tests import fake_discord as fake
+from tests.test_discord import DEAD_END, callbacks, point_at, run, running
+from tests.test_discord_buttons import answer_of, buttons, press
+
+pytestmark = pytest.mark.slow
+__all__ = ["point_at"]
+
+CHANNEL_POSTS = f"channels/{fake.CHANNEL_ID}/messages"
+
+
+def section(name: str, **kwargs: Any) -> dict[str, Any]:
+    return fake.interaction("section", [{"name": "name", "type": 3, "value": name}], **kwargs)
+
+
+# (e)/(f) /section ignores the channel allowlist -------------------------------------------
+
+
+def test_section_respects_the_channel_allowlist(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        allowed = (int(fake.CHANNEL_ID),)
+        async with running(point_at, answerer, allowed_channels=allowed) as (server, _):
+            elsewhere = section("#0.1", channel_id=fake.OTHER_CHANNEL_ID)
+            await server.dispatch("INTERACTION_CREATE", elsewhere)
+            (shown,) = await server.wait_for(callbacks(server, elsewhere))
+            # /ask is refused here (privately); /section posts a whole section PUBLICLY
+            assert shown.body["data"].get("flags") == 64, shown.body["data"]
+
+    run(body())
+
+
+# (e) /section has no cooldown: one user floods a channel with public sections ------------
+
+
+def test_section_has_a_cooldown(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=1, cooldown_seconds=60) as (
+            server,
+            _,
+        ):
+            presses = [section("#0.1") for _ in range(20)]
+            for p in presses:
+                await server.dispatch("INTERACTION_CREATE", p)
+            for p in presses:
+                await server.wait_for(callbacks(server, p))
+            public = [
+                r
+                for p in presses
+                for r in server.requests
+                if r.path.startswith(f"interactions/{p['id']}/")
+                and not (r.body["data"].get("flags", 0) & 64)
+            ]
+            assert len(public) <= 1
+
+    run(body())
+
+
+# (e)/(f) /section keeps posting during shutdown ------------------------------------------
+
+
+def test_section_refused_while_shutting_down(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            bot.in_flight.closing = True
+            shown = section("#0.1")
+            await server.dispatch("INTERACTION_CREATE", shown)
+            (reply,) = await server.wait_for(callbacks(server, shown))
+            assert reply.body["data"].get("flags") == 64, "a public section during shutdown"
+
+    run(body())
+
+
+# (a)/(d) /section "#<5000 digits>.0": int() limit -> exception, apology, traceback ---------
+
+
+def test_section_with_a_huge_number_is_not_an_error(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            huge = section("#" + "9" * 5000 + ".0")  # Discord allows 6,000 for a str option
+            await server.dispatch("INTERACTION_CREATE", huge)
+            (reply,) = await server.wait_for(callbacks(server, huge))
+            await asyncio.sleep(0.3)
+            assert reply.body["data"].get("content") != APOLOGY
+
+    with caplog.at_level(logging.ERROR):
+        run(body())
+    assert "ValueError" not in caplog.text
+
+
+# (e) refusals/hints to mentions are not throttled: N mentions -> N public bot posts -------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        f"<@{fake.BOT_ID}> Lukashenko",  # beyond the cooldown: "You're asking quickly"
+        f"<@{fake.BOT_ID}>",  # empty: the hint
+        f"<@{fake.BOT_ID}> " + "x" * 400,  # too long: the refusal
+    ],
+    ids=["cooldown", "empty", "too-long"],
+)
+def test_refusals_to_mentions_are_throttled(
+    point_at: Any, answerer: Answerer, content: str
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=1, cooldown_seconds=60) as (
+            server,
+            _,
+        ):
+            for _ in range(15):
+                await server.dispatch("MESSAGE_CREATE", fake.message(content))
+            await server.wait_for(lambda r: r.path == CHANNEL_POSTS)
+            await asyncio.sleep(1)  # the other 14 would have been posted by now
+            posted = [r for r in server.requests if r.path == CHANNEL_POSTS]
+            assert len(posted) <= 2  # the cooldown's one question, its refusal said once
+
+    run(body())
+
+
+# (c) forged custom id: 12 keys of one passage -> 12 embeds in one message (limit 10) -----
+
+
+def test_forged_in_context_id_stays_within_10_embeds(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=50, cooldown_seconds=60) as (
+            server,
+            bot,
+        ):
+            answer = await answer_of(server, DEAD_END)
+            real = buttons(answer)["In context"]
+            key = bot.passage_keys.key(bot.passage_keys.passages[0])  # "0-xxxx": public data
+            forged = "essaybot:context:" + ".".join([key] * 12)
+            assert len(forged) <= 100 and len(real) <= 100
+            message = dict(answer)  # the component must be on the message (discord.py checks)
+            message["components"] = [
+                {
+                    "type": 1,
+                    "components": [{"type": 2, "style": 2, "custom_id": forged, "label": "x"}],
+                }
+            ]
+            callback, followup = await press(server, forged, message)
+            said = followup.body if followup else callback.body["data"]
+            assert OLDER in said.get("content", "")  # more keys than a message has embeds
+
+    run(body())
+
+
+# (a) forged vote id beyond SQLite's int64 -> OverflowError, traceback, apology -------------
+
+
+def test_forged_vote_id_out_of_range_is_not_an_error(
+    point_at: Any, answerer: Answerer, tmp_path: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    question_log = QuestionLog(tmp_path / "log.sqlite3", retention_days=30)
+
+    async def body() -> None:
+        async with running(point_at, answerer, question_log=question_log) as (server, _):
+            answer = await answer_of(server, DEAD_END)
+            forged = "essaybot:vote:up:" + "9" * 19
+            message = dict(answer)
+            message["components"] = [
+                {
+                    "type": 1,
+                    "components": [{"type": 2, "style": 2, "custom_id": forged, "label": "x"}],
+                }
+            ]
+            callback, _ = await press(server, forged, message)  # past SQLite's integers
+            assert OLDER in callback.body["data"]["content"]
+
+    with caplog.at_level(logging.ERROR):
+        run(body())
+    assert "OverflowError" not in caplog.text
+
+
+# (f) a mention deleted before its answer is sent: the answer is lost, a traceback logged ---
+
+
+def test_a_mention_deleted_before_its_answer_still_gets_answered(
+    point_at: Any,
+    answerer: Answerer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    deleted: set[str] = set()
+    original = fake.FakeDiscord._rest
+
+    async def rest(self: fake.FakeDiscord, request: Any) -> Any:
+        body = await request.json() if request.body_exists else None
+        reference = (body or {}).get("message_reference") or {}
+        if str(reference.get("message_id")) in deleted and reference.get(
+            "fail_if_not_exists", True
+        ):
+            self.requests.append(
+                fake.Request(request.method, request.match_info["path"], body, 0, 400)
+            )
+            # Discord's answer to a reply to a message that no longer exists
+            return fake._json(
+                {
+                    "code": 50035,
+                    "message": "Invalid Form Body",
+                    "errors": {
+                        "message_reference": {
+                            "_errors": [
+                                {
+                                    "code": "MESSAGE_REFERENCE_UNKNOWN_MESSAGE",
+                                    "message": "Unknown message",
+                                }
+                            ]
+                        }
+                    },
+                },
+                status=400,
+            )
+        return await original(self, request)
+
+    monkeypatch.setattr(fake.FakeDiscord, "_rest", rest)
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            mention = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}")
+            deleted.add(mention["id"])  # the asker deleted it while the answer was found
+            await server.dispatch("MESSAGE_CREATE", mention)
+            await asyncio.sleep(4)  # the answer, then the apology, are tried
+            statuses = [
+                (r.status, bool(r.body.get("embeds")))
+                for r in server.requests
+                if r.path == CHANNEL_POSTS
+            ]
+            assert any(s == 200 and e for s, e in statuses), "the answer never reached the channel"
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert "answering a mention failed" not in caplog.text
+
+
+# (e) one /section of a long section = many public messages, repeatable at will ----------
+
+
+def test_one_user_cannot_make_the_bot_post_dozens_of_messages(point_at: Any, tmp_path: Any) -> None:
+    from index import PassageIndex, load_documents
+    from tests.helpers import answerer_for
+
+    paragraph = "Apple trees want full sun and well-drained soil in every season. " * 30
+    text = (
+        "# Orchard\n\nIntro text here.\n\n## Long\n\n" + "\n\n".join([paragraph] * 40) + "\n"
+    )  # an ~80,000-character section
+    (tmp_path / "long.md").write_text(text, encoding="utf-8")
+    long_answerer = answerer_for(PassageIndex(load_documents(tmp_path)))
+
+    async def body() -> None:
+        async with running(point_at, long_answerer, cooldown_rate=1, cooldown_seconds=60) as (
+            server,
+            _,
+        ):
+            calls = [section("Long") for _ in range(3)]
+            for c in calls:
+                await server.dispatch("INTERACTION_CREATE", c)
+            await asyncio.sleep(5)
+            tokens = {c["token"] for c in calls}
+            public = [
+                r
+                for r in server.requests
+                if r.method == "POST"
+                and (
+                    (
+                        r.path.startswith("interactions/")
+                        and r.path.split("/")[2] in tokens
+                        and not (r.body["data"].get("flags", 0) & 64)
+                    )
+                    or (
+                        r.path.startswith("webhooks/")
+                        and r.path.split("/")[2] in tokens
+                        and not (r.body.get("flags", 0) & 64)
+                    )
+                )
+            ]
+            assert len(public) <= 3  # the first call's 3 messages; the cooldown refuses the rest
+
+    run(body())
