@@ -253,6 +253,12 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
             '{"question": ..., "relevant": [...]}, or run from the repository root, '
             "where tests/eval/heldout*.jsonl are the default"
         )
+    if not args.files and settings.seeds_dir.resolve() != Path("seeds").resolve():
+        raise EvalError(  # the default questions are the shipped essay's
+            f"the default questions (tests/eval/heldout*.jsonl) ask about the shipped essay, "
+            f"not {settings.seeds_dir}: pass a JSON Lines file of your own questions, "
+            '{"question": ..., "relevant": [...]} per line (README, "Evaluation files")'
+        )
     questions = [q for path in files for q in load_questions(path)]
     with _answering(args, settings) as answering:
         metrics = evaluate(answering.answerer, questions)

@@ -135,8 +135,11 @@ class Repl:
             if sure.similarity is None
             else f"similarity {sure.similarity:.2f}"
         )
+        threshold = self.answerer.policy.min_confidence
+        # Two places, or four where two would hide which side of the threshold it is on
+        places = 4 if f"{answer.confidence:.2f}" == f"{threshold:.2f}" else 2
         return (
-            f"\nconfidence {answer.confidence:.2f} (passage {sure.rank}: coverage "
+            f"\nconfidence {answer.confidence:.{places}f} (passage {sure.rank}: coverage "
             f"{sure.coverage:.2f}, {meaning}; answers from "
             f"{self.answerer.policy.min_confidence:.2f}){but}; "
             "ranked passages:\n" + render_hits(answer.hits)

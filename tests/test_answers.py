@@ -383,3 +383,17 @@ def test_any_string_gives_an_answer_with_the_json_schema(answerer: Answerer, que
     payload = json.loads(json.dumps(answer_to_dict(answer)))
     _check_schema(payload, question)
     assert render_answer(answer, with_document=False)
+
+
+def test_a_year_asked_must_be_quoted_from_the_leading_essay() -> None:
+    from bot.answering._checks import misses_numbers
+    from bot.answering._values import Quote
+    from index import Passage
+
+    storm = Passage("keeper/storms/1", "keeper", "Storms", 1, "A: The storm of January 1984.")
+    tiles = Passage("tiles/people/1", "tiles", "People", 1, "Li Wei came in 1990.")
+    question = "What happened in the storm of 1990?"
+    other_essay = (Quote(storm.text, storm, 2.0), Quote(tiles.text, tiles, 1.0))
+    assert misses_numbers(question, other_essay) == "it names 1990, which no quote holds"
+    same_essay = (Quote(tiles.text, tiles, 2.0), Quote(storm.text, storm, 1.0))
+    assert misses_numbers(question, same_essay) is None

@@ -468,3 +468,12 @@ def test_k_changes_only_how_many_passages_are_listed(
         answers.append(json.loads(out))
     assert [len(a["hits"]) for a in answers][:2] == [1, 2]  # k lists (those that match)
     assert len({json.dumps([a["answered"], a["quotes"]]) for a in answers}) == 1
+
+
+def test_eval_without_files_on_other_essays_asks_for_their_questions(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, essays: Path
+) -> None:
+    monkeypatch.chdir(ROOT)  # where the shipped essay's questions are the default
+    code, out, err = run(capsys, "eval", "--seeds", str(essays))
+    assert code == 2 and not out
+    assert err.count("\n") == 1 and "ask about the shipped essay" in err

@@ -105,6 +105,25 @@ def test_debug_shows_how_the_confidence_is_made(answerer: Answerer) -> None:
     assert "no passage shares a word with the question" in out
 
 
+def test_debug_shows_four_places_where_two_would_hide_which_side_of_the_threshold(
+    answerer: Answerer,
+) -> None:
+    question = "Why does Belarus keep complaining?"
+    confidence = answerer.ask(question).confidence
+    just_over = round(confidence, 4) + 0.0001  # the same to two places, below to four
+    if f"{just_over:.2f}" != f"{confidence:.2f}":
+        just_over = round(confidence, 4) - 0.0001  # above, then: still the same two places
+    near = Answerer(
+        answerer.index,
+        replace(answerer.policy, min_confidence=just_over),
+        answerer.similarity,
+        english=answerer.english,
+    )
+    out = transcript(near, ":debug", question)
+    assert f"confidence {confidence:.4f} (passage" in out
+    assert f"confidence {confidence:.2f} (passage" in transcript(answerer, ":debug", question)
+
+
 def test_debug_shows_the_evidence_the_answer_carries(answerer: Answerer) -> None:
     """:debug renders the answer's evidence as it is, with nothing recomputed."""
     made_up = (Evidence(1, 0.125, 0.5, 0.4), Evidence(2, 0.875, 0.25, 0.6))

@@ -124,10 +124,12 @@ def lacks_name(question: str, quotes: Sequence[Quote]) -> str | None:
 
 
 def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
-    """Declines a question naming a year or figure that no quote holds: "What happened in
-    2024?" is not answered by a sentence about 2019."""
+    """Declines a question naming a year or figure that no quote of the leading essay holds:
+    "What happened in 2024?" is not answered by a sentence about 2019, nor helped by another
+    essay's quote that happens to name 2024."""
+    lead = quotes[0].passage.document if quotes else None
     # "1,840" in a quote is the "1840" of a question
-    texts = (_THOUSANDS.sub("", quote.text) for quote in quotes)
+    texts = (_THOUSANDS.sub("", q.text) for q in quotes if q.passage.document == lead)
     quoted = {number for text in texts for number in _NUMBER.findall(text)}
     missing = [number for number in _NUMBER.findall(question) if number not in quoted]
     return f"it names {', '.join(missing)}, which no quote holds" if missing else None
