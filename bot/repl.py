@@ -23,8 +23,10 @@ from index import Document, Section, find_sections
 __all__ = ["Repl"]
 
 PROMPT = "essaybot> "
-# The Discord bot's commands that the REPL has too, under ':' (typed with '/' out of habit).
-_SLASH_COMMANDS = frozenset({"/help", "/sections", "/section"})
+# The REPL's commands typed with '/' out of habit (Discord's spelling): a hint, not a question.
+_SLASH_COMMANDS = frozenset(
+    {"/help", "/sections", "/section", "/quit", "/q", "/exit", "/debug", "/k"}
+)
 HELP = """\
 Type a question and press Enter; answers are quotes from the essays with their citations.
   :sections        table of contents

@@ -58,6 +58,7 @@ def test_commands(answerer: Answerer) -> None:
         ":k 99",
         ":k ²",  # a digit to str.isdigit, not to int()
         "/section choosing",  # Discord's spelling
+        "/quit",  # ... is not a question
         ":nope",
         ":quit",
         "never read",
@@ -71,6 +72,7 @@ def test_commands(answerer: Answerer) -> None:
     assert out.count("Usage: :k N") == 2
     assert "Unknown command :nope" in out
     assert "commands start with ':' (:section)" in out
+    assert "commands start with ':' (:quit)" in out
     assert "never read" not in out
 
 
