@@ -44,7 +44,24 @@ _ISE = re.compile(r"is(e|es|ed|ing|ation|ations)$")
 _OUR_KEPT = frozenset({"contour", "detour", "devour", "paramour", "troubadour", "velour"})
 
 
+# Letters that carry no combining mark to drop but are read as a plain Latin letter.
+_PLAIN_LETTERS = str.maketrans(
+    {"ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe"}
+)
+
+
+def _unaccented(word: str) -> str:
+    """`word` without diacritics, so that "odegard" finds "ødegård" and "cafe" "café"
+    (CJK, Cyrillic and other scripts keep their letters; only marks are dropped)."""
+    if word.isascii():
+        return word
+    parts = unicodedata.normalize("NFKD", word.translate(_PLAIN_LETTERS))
+    plain = "".join(c for c in parts if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", plain)
+
+
 def _stem(word: str) -> str:
+    word = _unaccented(word)
     stem = str(_stemmer.stemWord(_ISE.sub(r"iz\1", word)))
     if stem.endswith("our") and len(stem) > 5 and stem not in _OUR_KEPT:
         stem = stem[:-3] + "or"

@@ -30,3 +30,20 @@ def test_query_terms_are_deduplicated_in_order() -> None:
 
 def test_only_stopwords_gives_no_terms() -> None:
     assert query_terms("What is it that they were?") == []
+
+
+@pytest.mark.parametrize(
+    ("accented", "plain"),
+    [
+        ("Zoë Ødegård", "Zoe Odegard"),
+        ("João Gonçalves", "Joao Goncalves"),
+        ("a café in Kraków", "a cafe in Krakow"),
+        ("Łódź and Ærø", "Lodz and Aero"),
+    ],
+)
+def test_words_are_found_without_their_diacritics(accented: str, plain: str) -> None:
+    assert analyze(accented) == analyze(plain)
+
+
+def test_other_scripts_keep_their_letters() -> None:
+    assert analyze("Москва") == ["москва"] and analyze("東京") == ["東京"]
