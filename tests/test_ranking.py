@@ -187,3 +187,20 @@ def test_a_quoted_sentences_continuation_opening_with_a_pronoun_is_quoted_too(
     ]
     alone = answerer_for(index, min_confidence=0.0, quote_continuations=False).ask(question)
     assert "It is skimmed" not in " ".join(q.text for q in alone.quotes)
+
+
+@pytest.mark.parametrize(("opening", "closing"), [("“", "”"), ('"', '"')])
+def test_a_quotation_opened_in_a_quote_is_quoted_to_its_close(
+    tmp_path: Path, opening: str, closing: str
+) -> None:
+    (tmp_path / "tiles.md").write_text(
+        f"# Tiles\n\nThe painters copied old patterns. Fátima once said, {opening}We were not "
+        f"artists. We were copyists with good hands.{closing} The kiln closed in 1990.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    quoted = answerer_for(index, min_confidence=0.0).ask("What did Fátima say about artists?")
+    assert [q.text for q in quoted.quotes] == [
+        f"Fátima once said, {opening}We were not artists. We were copyists with good hands."
+        f"{closing}"
+    ]

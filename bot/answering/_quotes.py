@@ -130,7 +130,28 @@ def _best_sentences(
             echo = echo and not _NEEDS_ANTECEDENT.match(text, span[0])
             if span in best and echo and spans[i + 1] not in best:
                 best.append(spans[i + 1])
+    i = 0
+    while i < len(spans):  # a quotation opened is quoted to its close
+        if spans[i] in best and _opens_quotation(text[spans[i][0] : spans[i][1]]):
+            for after in spans[i + 1 : i + 1 + _QUOTATION_SENTENCES]:
+                i += 1  # a closing sentence opens nothing
+                if after not in best:
+                    best.append(after)
+                if _opens_quotation(text[after[0] : after[1]], closing=True):
+                    break
+        i += 1
     return best
+
+
+# Sentences after one that opens a quotation quoted to close it, at most (most close in one).
+_QUOTATION_SENTENCES = 3
+
+
+def _opens_quotation(sentence: str, *, closing: bool = False) -> bool:
+    """Whether `sentence` opens a quotation it does not close ("Fátima once said, “We were
+    not artists."), or, with `closing`, closes one it did not open."""
+    curly = sentence.count("”") - sentence.count("“")
+    return (curly > 0 if closing else curly < 0) or sentence.count('"') % 2 == 1
 
 
 def _antecedent(text: str, spans: Sequence[Span], start: int) -> Span | None:
