@@ -143,7 +143,7 @@ class Repl:
         return (
             f"\nconfidence {answer.confidence:.{places}f} (passage {sure.rank}: coverage "
             f"{sure.coverage:.2f}, {meaning}; answers from "
-            f"{self.answerer.policy.min_confidence:.2f}){but}; "
+            f"{threshold:.2f}){but}; "
             "ranked passages:\n" + render_hits(answer.hits)
         )
 

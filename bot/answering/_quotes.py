@@ -83,13 +83,12 @@ def _with_table_headers(
 ) -> list[tuple[Passage, set[Span]]]:
     """`chosen` with a table's header row, whole, before the first of its body rows quoted:
     "Stormhaven 3 | 2.9 kg | £410" says little without "Tent | Weight | Price"."""
-    headers = {passage.id: index.table_header(passage) for passage, _ in chosen}
+    own = {passage.id: spans for passage, spans in chosen}
     found: dict[str, tuple[Passage, set[Span]]] = {}
     for passage, spans in chosen:
-        header = headers[passage.id]
+        header = index.table_header(passage)
         if header is not None and header.id not in found:
-            own = next((s for p, s in chosen if p.id == header.id), set())
-            found[header.id] = (header, own | set(index.spans(header)))
+            found[header.id] = (header, own.get(header.id, set()) | set(index.spans(header)))
         found.setdefault(passage.id, (passage, spans))
     return list(found.values())
 
