@@ -176,6 +176,17 @@ class PassageIndex:
     def _indexed(self) -> dict[str, frozenset[str]]:
         return {}
 
+    def title_terms(self, passage: Passage) -> frozenset[str]:
+        """The terms of the title of `passage`'s essay (not indexed: a title is no passage)."""
+        found = self._titled.get(passage.document)
+        if found is None:
+            found = self._titled[passage.document] = frozenset(self.terms(passage.document))
+        return found
+
+    @cached_property
+    def _titled(self) -> dict[str, frozenset[str]]:
+        return {}
+
     def sentence_terms(self, passage: Passage) -> tuple[frozenset[str], ...]:
         """The terms of each of `passage`'s sentences (`spans`), kept like `indexed_terms`:
         quoting weighs them on every answer."""
@@ -282,6 +293,15 @@ class PassageIndex:
             after = self.passages[position]
             if position in self._document_of[position - 1] and after.section == passage.section:
                 return after
+        return None
+
+    def preceding(self, passage: Passage) -> Passage | None:
+        """The passage before `passage` in its section, if any (an interview's question)."""
+        position = self._position[passage.id] - 1
+        if position >= 0:
+            before = self.passages[position]
+            if position + 1 in self._document_of[position] and before.section == passage.section:
+                return before
         return None
 
     def table_header(self, passage: Passage) -> Passage | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.answering import DEFAULT_POLICY, Quote
+from bot.answering._cascade import context, coverages
 from bot.answering._checks import lacks_time_or_amount
 from bot.answering._ranking import follow_questions, fuse, lead
 from index import Hit, PassageIndex, load_documents
@@ -47,6 +48,55 @@ def test_following_is_the_next_passage_of_the_same_section(interview: PassageInd
     assert interview.following(last) is None  # the end of the essay
     work_last = next(p for p in interview.passages if "nuttiness" in p.text)
     assert interview.following(work_last) is None  # the next passage is in another section
+
+
+def test_preceding_is_the_passage_before_in_the_same_section(interview: PassageIndex) -> None:
+    first, answer, *_ = interview.passages
+    assert interview.preceding(answer) == first
+    assert interview.preceding(first) is None  # the start of the essay
+    later = next(p for p in interview.passages if p.text.startswith("Q: Do you ever rest"))
+    assert interview.preceding(later) is None  # the passage before is in another section
+
+
+def test_a_followed_answer_is_covered_by_its_questions_words(interview: PassageIndex) -> None:
+    """ "What wheels of cheese does she make each season?" weighs the answer about 190 wheels,
+    which lacks "cheese" and "season": the question it answers has them."""
+    question = "What wheels of cheese does she make each season?"
+    terms = interview.query(question)
+    answer = next(p for p in interview.passages if "190 wheels" in p.text)
+    hits = [Hit(answer, 1.0, 1)]
+    ((read_with, _),) = coverages(interview, terms, hits, DEFAULT_POLICY)
+    ((alone, _),) = coverages(interview, terms, hits, replace(DEFAULT_POLICY, context_words=False))
+    assert read_with == 1.0 > alone
+    # The title's words ("Forty Summers": no passage uses them), and no question before it
+    assert context(interview, interview.passages[0]) == {"forti", "summer"}
+    asked = {"q", "much", "chees", "make", "season", "work"}  # and the heading, "The work"
+    assert context(interview, answer) == {"forti", "summer", *asked}
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("Where was the interview recorded?", True),  # "interview" only in the title
+        ("Where is the lighthouse?", False),  # a title word the passages use stays theirs
+    ],
+)
+def test_title_words_no_passage_uses_count_for_the_essays_passages(
+    tmp_path: Path, question: str, counted: bool
+) -> None:
+    (tmp_path / "keeper.txt").write_text(
+        "Interview with a Lighthouse Keeper\n\n"
+        "Recorded on 14 March 2021 at the keeper's cottage in Portnacroish.\n\n"
+        "The lighthouse stands on a reef two miles out.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    terms = index.query(question)
+    recorded = Hit(index.passages[0], 1.0, 1)
+    ((_, matched),) = coverages(index, terms, [recorded], DEFAULT_POLICY)
+    assert (matched == len(terms)) is counted
+    answer = answerer_for(index).ask("Where was the interview recorded?")
+    assert answer.answered and "Portnacroish" in answer.quotes[0].text
 
 
 def test_a_passage_that_only_asks_is_ranked_as_its_answer(interview: PassageIndex) -> None:

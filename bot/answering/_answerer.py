@@ -150,7 +150,7 @@ class Answerer:
 
     def _by_words(self, terms: list[str], weighed: tuple[Hit, ...]) -> tuple[Evidence, ...]:
         """The evidence of the `weighed` hits when the words decided: coverage alone."""
-        found = coverages(self.index, terms, weighed)
+        found = coverages(self.index, terms, weighed, self.policy)
         return tuple(Evidence(h.rank, c, None, c) for h, (c, _) in zip(weighed, found, strict=True))
 
     def _weigh(
@@ -166,7 +166,9 @@ class Answerer:
         weight = self.policy.coverage_weight
         weighed = hits[: self.policy.confidence_passages]
         evidence = []
-        for hit, (coverage, _) in zip(weighed, coverages(self.index, terms, weighed), strict=True):
+        for hit, (coverage, _) in zip(
+            weighed, coverages(self.index, terms, weighed, self.policy), strict=True
+        ):
             similarity = similarity_of(hit.passage)
             confidence = weight * coverage + (1 - weight) * similarity
             evidence.append(Evidence(hit.rank, coverage, similarity, confidence))

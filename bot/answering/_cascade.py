@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from bot.answering._checks import names_unknown
 from bot.answering._policy import Policy
-from index import Hit, PassageIndex, analyze
+from bot.answering._ranking import asks
+from index import Hit, Passage, PassageIndex, analyze
 
 __all__ = ["FRAMING", "ByWords", "by_words", "coverages"]
 
@@ -41,19 +42,35 @@ class ByWords:
 
 
 def coverages(
-    index: PassageIndex, terms: Sequence[str], hits: Sequence[Hit]
+    index: PassageIndex, terms: Sequence[str], hits: Sequence[Hit], policy: Policy
 ) -> list[tuple[float, int]]:
     """Per hit, the share of the question's idf mass it matches and how many of the question's
-    terms that is; framing words the essays never use are not counted."""
+    terms that is; framing words the essays never use are not counted. With
+    `policy.context_words`, a passage matches the words it is read with too (`context`)."""
     counted = [t for t in terms if t not in FRAMING or t in index]
     idf = {t: index.idf(t) for t in counted}
     total = sum(idf[t] for t in counted)
     found = []
     for hit in hits:
         present = index.indexed_terms(hit.passage)
+        if policy.context_words:
+            present |= context(index, hit.passage)
         matched = [t for t in counted if t in present]
         found.append((sum(idf[t] for t in matched) / total if total else 0.0, len(matched)))
     return found
+
+
+def context(index: PassageIndex, passage: Passage) -> frozenset[str]:
+    """The terms `passage` is read with besides its own and its heading's: the words of its
+    essay's title that no passage uses ("interview" in "Where was the interview recorded?",
+    of "Interview with a Lighthouse Keeper"), and the question it answers when it follows
+    one (an interview's "Q: ..."). Title words the passages use are left to them: counting
+    them for every passage of the essay answered more of what the gold essays do not say."""
+    terms = frozenset(t for t in index.title_terms(passage) if t not in index)
+    asked = index.preceding(passage)
+    if asked is not None and asks(index, asked):
+        terms |= index.indexed_terms(asked)
+    return terms
 
 
 def by_words(
@@ -65,7 +82,7 @@ def by_words(
         return ByWords(covered=False, because=because)
     if policy.words_cover > 1:  # words never decide that the essays cover a question
         return None
-    best, matched = max(coverages(index, terms, hits), default=(0.0, 0))
+    best, matched = max(coverages(index, terms, hits, policy), default=(0.0, 0))
     led = len(hits) < 2 or hits[1].score <= policy.words_lead * hits[0].score
     if best >= policy.words_cover and matched >= policy.words_cover_terms and led:
         return ByWords(covered=True)

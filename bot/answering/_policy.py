@@ -30,6 +30,11 @@ class Policy:
     confidence_passages: int = 2
     # A passage that only asks (an interviewer's question) is ranked as the passage after it.
     follow_questions: bool = True
+    # A passage's coverage counts the words it is read with: its essay's title's words no
+    # passage uses, and the question it answers when it follows one (bot/answering/_cascade.py,
+    # `context`). From a new user's interview essay; it changes no answer of a tuning set
+    # (docs/retrieval.md, "Ablation").
+    context_words: bool = True
     # BM25's best this many passages are re-ordered by reciprocal rank fusion with their
     # order by meaning, 1/(c + rank) each, c being `fusion_constant` (1 or less: off). Tuned:
     # "Ranking by words and meaning".

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from bot.answering._policy import Policy
 from index import Hit, Passage, PassageIndex
 
-__all__ = ["follow_questions", "fuse", "lead", "reorder"]
+__all__ = ["asks", "follow_questions", "fuse", "lead", "reorder"]
 
 # The end of a sentence that asks: "?" before any closing quotes, brackets or asterisks.
 _ASKS = re.compile(r"\?[\"'”’)\]*]*\s*$")
@@ -37,14 +37,18 @@ def follow_questions(
     seen: set[str] = set()
     for hit in hits:
         passage, score = hit.passage, hit.score
-        spans = index.spans(passage)
-        asks = bool(spans) and all(_ASKS.search(passage.text[a:b]) for a, b in spans)
-        if asks and (after := index.following(passage)) is not None:
+        if asks(index, passage) and (after := index.following(passage)) is not None:
             passage, score = after, index.score_terms(terms, after)
         if passage.id not in seen:
             seen.add(passage.id)
             followed.append(Hit(passage, score, hit.rank))
     return _renumbered(followed)
+
+
+def asks(index: PassageIndex, passage: Passage) -> bool:
+    """Whether every sentence of `passage` asks (an interviewer's question, an FAQ's)."""
+    spans = index.spans(passage)
+    return bool(spans) and all(_ASKS.search(passage.text[a:b]) for a, b in spans)
 
 
 def fuse(

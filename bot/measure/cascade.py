@@ -133,7 +133,7 @@ def log_set(name: str, index: PassageIndex, questions: Sequence[EvalQuestion]) -
         read = off.read(question.question.strip())
         terms = index.query(read)
         weighed = by_words.hits[: DEFAULT_POLICY.confidence_passages]  # BM25's order
-        best = max(coverages(index, terms, weighed), default=(0.0, 0))
+        best = max(coverages(index, terms, weighed, DEFAULT_POLICY), default=(0.0, 0))
         scores = [hit.score for hit in weighed]
         lead = scores[1] / scores[0] if len(scores) > 1 and scores[0] > 0 else 0.0
         logged.append(
