@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from index.documents import Document
@@ -103,6 +104,7 @@ def load_documents(folder: Path) -> list[Document]:
     stems = [str(path.relative_to(base).with_suffix("")) for path in paths]
     taken = Counter(stems)
     documents: list[Document] = []
+    files: list[str] = []  # each document's file, relative to `base`
     for path, stem in zip(paths, stems, strict=True):
         if taken[stem] > 1:  # "notes.txt" beside "notes.md": keep both, distinctly named
             stem = f"{stem}-{path.suffix.lstrip('.')}"
@@ -117,6 +119,19 @@ def load_documents(folder: Path) -> list[Document]:
             log.warning("%s: empty essay, skipped", path)
             continue
         documents.append(document)
+        files.append(path.relative_to(base).as_posix())
     if not documents:
         raise EmptyCorpusError(f"every essay in '{folder}' is empty; add some text to one")
-    return documents
+    return _distinct_titles(documents, files)
+
+
+def _distinct_titles(documents: list[Document], files: list[str]) -> list[Document]:
+    """`documents`, those sharing a title (case aside) named with their file after it,
+    "Notes (garden/notes.md)", so citations and section names tell them apart."""
+    shared = Counter(document.title.casefold() for document in documents)
+    return [
+        replace(document, title=f"{document.title} ({file})")
+        if shared[document.title.casefold()] > 1
+        else document
+        for document, file in zip(documents, files, strict=True)
+    ]

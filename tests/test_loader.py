@@ -85,3 +85,14 @@ def test_an_essay_in_a_subfolder_is_titled_by_its_file_name_not_its_path(tmp_pat
     documents = {d.slug: d for d in load_documents(tmp_path)}
     assert documents["history-002_the_roman_roads"].title == "The Roman Roads"
     assert documents["roads"].title == "Roads"
+
+
+def test_essays_sharing_a_title_are_named_with_their_files(tmp_path: Path) -> None:
+    """Two "# Notes" essays would cite alike: each is named with its file after its title."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "notes.md").write_text("# Notes\n\nTomatoes need sun.\n", encoding="utf-8")
+    (tmp_path / "sub" / "notes.md").write_text("# NOTES\n\nBasil hates cold.\n", encoding="utf-8")
+    (tmp_path / "roads.txt").write_text("Roads ran crooked.\n", encoding="utf-8")
+    titles = [d.title for d in load_documents(tmp_path)]
+    assert titles == ["Notes (notes.md)", "Roads", "NOTES (sub/notes.md)"]
+    assert [d.title for d in load_documents(tmp_path / "sub")] == ["NOTES"]  # alone: as it is
