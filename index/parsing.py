@@ -209,8 +209,9 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
         if heading:
             flush()
             text = inline_text(heading.group(2))
-            if not seen_text and len(heading.group(1)) == 1 and title is None and text:
-                title = text
+            leading = not seen_text and len(heading.group(1)) == 1
+            if leading and text and (title is None or _same(text, title)):
+                title = title or text  # front matter's title, repeated: not a section
             elif text:
                 builder.heading(text)
             seen_text = True
@@ -229,6 +230,10 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
             flush()
     flush()
     return title
+
+
+def _same(heading: str, title: str) -> bool:
+    return heading.casefold().split() == title.casefold().split()
 
 
 def parse_document(

@@ -33,6 +33,16 @@ def test_markdown_front_matter_title_and_headings() -> None:
     ]
 
 
+def test_a_leading_heading_repeating_the_front_matter_title_is_no_section() -> None:
+    text = "---\ntitle: Rooftop Bees\n---\n# Rooftop  bees\n\nTwo hives.\n\n## Costs\n\nLow.\n"
+    document = parse_document(text, stem="x", markdown=True, source="x.md")
+    assert document.title == "Rooftop Bees"
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        ("Introduction", ("Two hives.",)),
+        ("Costs", ("Low.",)),
+    ]
+
+
 def test_markdown_leading_heading_is_the_title_and_lines_join() -> None:
     text = "# Bees\n\nIntro line one\nand line two.\n\n## Swarms\n\nA swarm.\n"
     document = parse_document(text, stem="bees", markdown=True, source="bees.md")
