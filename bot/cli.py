@@ -42,6 +42,7 @@ __all__ = ["main"]
 
 EXAMPLE_QUESTION = "Why is the current format of Russia-Belarus relations a dead end?"
 EXAMPLE = f'essaybot ask "{EXAMPLE_QUESTION}"'
+SHIPPED_ESSAY = "russia-belarus.txt"  # the essay EXAMPLE asks about
 
 
 def _policy(args: argparse.Namespace, settings: Settings) -> Policy:
@@ -98,14 +99,21 @@ def _valid(text: str) -> str:
     return _UNDECODED.sub("\ufffd", text)
 
 
-def _questions(args: argparse.Namespace) -> Iterable[str]:
+def _questions(args: argparse.Namespace, seeds: Path) -> Iterable[str]:
     if args.question is not None:
         if not args.question.strip():
-            raise UsageError(f"the question is empty; ask something, e.g. {EXAMPLE}")
+            raise UsageError(f"the question is empty; ask something, e.g. {_example(seeds)}")
         return [_valid(args.question)]
     if sys.stdin is None or sys.stdin.isatty():  # None: stdin was closed
-        raise UsageError(f"give a question, e.g. {EXAMPLE}, or pipe one question per line")
+        raise UsageError(f"give a question, e.g. {_example(seeds)}, or pipe one question per line")
     return (_valid(line) for line in sys.stdin if line.strip())
+
+
+def _example(seeds: Path) -> str:
+    """How to ask: about the shipped essay when `seeds` holds it (or is it), else in general."""
+    if seeds.name == SHIPPED_ESSAY or (seeds / SHIPPED_ESSAY).is_file():
+        return EXAMPLE
+    return 'essaybot ask "<a question your essays answer>"'
 
 
 def _log(args: argparse.Namespace, settings: Settings) -> QuestionLog | None:
@@ -120,7 +128,7 @@ def _log(args: argparse.Namespace, settings: Settings) -> QuestionLog | None:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    questions = _questions(args)
+    questions = _questions(args, settings.seeds_dir)
     # One question: the numpy encoder, which starts in milliseconds; a stream of them: ONNX
     # Runtime, which takes 0.3 s to start and then embeds twice as fast. Either only if a
     # question needs meaning (README, "The runtime").

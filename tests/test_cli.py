@@ -102,6 +102,17 @@ def test_errors_are_one_line_and_exit_2(
     assert "Traceback" not in err
 
 
+def test_an_empty_question_suggests_one_about_the_essays_asked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The shipped essay's example question only when the shipped essay is what is asked."""
+    (tmp_path / "bees.md").write_text("# Bees\n\nBees make honey.\n", encoding="utf-8")
+    _, _, shipped = run(capsys, "ask", "")
+    _, _, own = run(capsys, "ask", "", "--seeds", str(tmp_path))
+    assert "Russia-Belarus" in shipped
+    assert "Russia-Belarus" not in own and "a question your essays answer" in own
+
+
 def test_bad_setting_names_the_variable(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
