@@ -33,6 +33,7 @@ from retrieval_sets import (
     figures_table,
     halves,
     measured,
+    one_folder_table,
     other_essays,
     question_sets,
     seed_index,
@@ -196,6 +197,7 @@ def main() -> None:
         "quoting_table": quoting_table(),
         "typo_table": typo_table(threshold),
         "before_after_table": before_after_table(),
+        "one_folder_table": one_folder_table(),
     }
     for name, table in ablation_tables().items():
         figures["ablation_" + name.replace(" ", "_").replace("-", "_")] = table

@@ -261,3 +261,41 @@ def pooled(parts: Sequence[Metrics]) -> tuple[float, float, float]:
         sum(0 < f <= 3 for f in firsts) / len(firsts),
         sum(1 / f for f in firsts if f) / len(firsts),
     )
+
+
+def one_folder_table() -> list[str]:
+    """Every set's questions asked of one index of all the sets' essays (a user's folder of
+    several), with the rule quoting other essays only when nearer in meaning, and without."""
+    sets = question_sets()
+    parts = [part for name in sets for part in sets[name]]
+    essays = {id(index): index for index, _ in parts}
+    together = PassageIndex([d for index in essays.values() for d in index.documents])
+    lines = [
+        "| set | other essays quoted | questions | "
+        + " | ".join(label for _, label, _ in FIGURES)
+        + " | answers quoting another essay |",
+        "| --- | --- | ---: |" + " ---: |" * (len(FIGURES) + 1),
+    ]
+    for label, nearer in (("only when nearer in meaning", True), ("by score too", False)):
+        one = Answerer(
+            together,
+            replace(DEFAULT_POLICY, other_essays_nearer=nearer),
+            best_similarity,
+            english=model_words(),
+        )
+        for name in sets:
+            metrics = pool([evaluate(one, qs) for _, qs in sets[name]])
+            own = {q.question: {d.slug for d in i.documents} for i, qs in sets[name] for q in qs}
+            elsewhere = sum(
+                1
+                for r in metrics.results
+                if r.answered
+                and any(p.id.partition("/")[0] not in own[r.question.question] for p in r.quoted)
+            )
+            counts = _counts(metrics)
+            cells = [_cell(getattr(metrics, a), None, counts[n]) for a, _, n in FIGURES]
+            size = f"{counts['answerable']} + {counts['unanswerable']}"
+            lines.append(
+                f"| {name} | {label} | {size} | " + " | ".join(cells) + f" | {elsewhere} |"
+            )
+    return lines

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.answering import MAX_QUESTION_CHARS, Answer, Answerer, Outcome, unknown_names
+from bot.answering import (
+    DEFAULT_POLICY,
+    MAX_QUESTION_CHARS,
+    Answer,
+    Answerer,
+    Outcome,
+    Policy,
+    unknown_names,
+)
 from bot.render import answer_to_dict, render_answer
 from index import PassageIndex, load_documents, normalize, split_sentences
 from tests.helpers import answerer_for
@@ -397,3 +406,35 @@ def test_a_year_asked_must_be_quoted_from_the_leading_essay() -> None:
     assert misses_numbers(question, other_essay) == "it names 1990, which no quote holds"
     same_essay = (Quote(tiles.text, tiles, 2.0), Quote(storm.text, storm, 1.0))
     assert misses_numbers(question, same_essay) is None
+
+
+@pytest.mark.parametrize("nearer", [0.5, 0.7])
+def test_another_essays_passage_is_quoted_only_when_nearer_in_meaning(
+    tmp_path: Path, nearer: float
+) -> None:
+    """A vineyard essay's passage sharing the question's words is no answer about the
+    orchard unless it is closer in meaning; the orchard's own next passage is quoted."""
+    from bot.answering._quotes import select_quotes
+
+    (tmp_path / "orchard.md").write_text(
+        "# Orchard\n\nPickers late to breakfast picked the plum trees.\n\n"
+        "Pickers late to breakfast lost an hour.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "vineyard.md").write_text(
+        "# Vineyard\n\nPickers late to breakfast sang in the vines.\n", encoding="utf-8"
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    terms = index.query("What happened to pickers late to breakfast in the orchard?")
+    hits = index.search_terms(terms, 3)
+    assert hits[0].passage.id.startswith("orchard/")
+    similarity = {p.id: 0.6 for p in index.passages} | {"vineyard/introduction/1": nearer}
+
+    def quoted(policy: Policy) -> list[str]:
+        found = select_quotes(index, policy, terms, hits, lambda p: similarity[p.id])
+        return sorted(q.passage.id for q in found)
+
+    mine = ["orchard/introduction/1", "orchard/introduction/2"]
+    assert quoted(DEFAULT_POLICY) == mine + ["vineyard/introduction/1"] * (nearer > 0.6)
+    by_score = quoted(replace(DEFAULT_POLICY, other_essays_nearer=False))
+    assert by_score == [*mine, "vineyard/introduction/1"]

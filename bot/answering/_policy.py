@@ -48,6 +48,13 @@ class Policy:
     # ... or when their nearest sentence is closer in meaning to the question, by at least
     # this much, than the best passage's. Tuned: "Passages quoted".
     closer_in_meaning: float = 0.0
+    # A further passage from another essay than the first's is quoted only when closer in
+    # meaning, not for its score alone: with the report's 20 essays in one folder, 39 answers
+    # quoted an unrelated one (shared words: "pickers", "strike"), 8 with this, and 1 more
+    # unanswerable question was declined (docs/retrieval.md, "Several essays in one
+    # folder"). With the blind sets' 4 essays too: 60 of 705 answers, 9; 2 more declined;
+    # 1 answer lost its quote of the answer (its first passage was another memoir's).
+    other_essays_nearer: bool = True
     # Sentences quoted score at least this share of their passage's best sentence (the
     # trade of length for answers: "Sentences quoted").
     sentence_ratio: float = 0.5

@@ -41,8 +41,9 @@ def select_quotes(
     """Quotes from the best of `hits` for a question of `terms`, each sentence quoted once.
 
     Further passages than the best are quoted when close to it by score or closer in meaning
-    (`similarity_of`; None when meaning was not weighed: by score alone); a repeated sentence
-    is quoted from its home (`PassageIndex.home`).
+    (`similarity_of`; None when meaning was not weighed: by score alone), those of another
+    essay only when closer in meaning (`policy.other_essays_nearer`); a repeated sentence is
+    quoted from its home (`PassageIndex.home`).
     """
     wanted = set(terms)
     best = hits[0].score
@@ -54,7 +55,10 @@ def select_quotes(
         # The first is always quoted; a followed answer may share no word (score 0), and
         # then no other passage is close to it by score.
         close = i == 0 or (best > 0 and hit.score >= policy.close_ratio * best)
-        if not close and (similarity_of is None or similarity_of(hit.passage) < nearest):
+        nearer = similarity_of is not None and similarity_of(hit.passage) >= nearest
+        if not (close or nearer):
+            continue
+        if policy.other_essays_nearer and not nearer and _essay(hit) != _essay(hits[0]):
             continue
         spans_found = _best_sentences(index, policy, hit.passage, wanted)
         if i == 0 and not spans_found:  # an answer followed from its question: its opening
@@ -76,6 +80,10 @@ def select_quotes(
             score = index.score_terms(terms, passage)
         quotes.extend(Quote(text, passage, score) for text in _runs(passage.text, spans))
     return tuple(quotes)
+
+
+def _essay(hit: Hit) -> str:
+    return hit.passage.id.partition("/")[0]  # its essay's slug
 
 
 def _with_table_headers(
