@@ -623,6 +623,33 @@ def test_sections_on_a_big_corpus_is_one_private_message_with_pages(
             assert sent == []  # no follow-up and no public message: one message, paged
             assert pages > 20
 
+
+def test_contents_pages_turn_after_a_restart(point_at: Any, big_answerer: Answerer) -> None:
+    """The buttons name the page they show, so a bot started since still turns them."""
+
+    async def body() -> None:
+        async with running(point_at, big_answerer) as (server, _):
+            toc = fake.interaction("sections", [])
+            await server.dispatch("INTERACTION_CREATE", toc)
+            await server.wait_for(callbacks(server, toc))
+            message = server.responses[toc["id"]]
+        async with running(point_at, big_answerer) as (server, bot):  # a new process's state
+            buttons = [b for row in message["components"] for b in row["components"]]
+            press = fake.button_press(buttons[2]["custom_id"], message)
+            await server.dispatch("INTERACTION_CREATE", press)
+            (turned,) = await server.wait_for(callbacks(server, press))
+            assert turned.body["type"] == 7
+            page = turned.body["data"]
+            assert page["embeds"] == [e.to_dict() for e in to_embeds(bot.contents_pages[1])]
+            buttons = [b for row in page["components"] for b in row["components"]]
+            assert not buttons[0].get("disabled") and buttons[1]["disabled"]
+            back = fake.button_press(buttons[0]["custom_id"], server.message(page))
+            await server.dispatch("INTERACTION_CREATE", back)
+            (first,) = await server.wait_for(callbacks(server, back))
+            assert first.body["data"]["embeds"][0] == to_embeds(bot.contents_pages[0])[0].to_dict()
+
+    run(body())
+
     run(body())
 
 

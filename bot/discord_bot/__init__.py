@@ -18,6 +18,5 @@ from bot.discord_bot._run import BAD_TOKEN as BAD_TOKEN
 from bot.discord_bot._run import NO_TOKEN as NO_TOKEN
 from bot.discord_bot._run import DiscordUnreachable, run
 from bot.discord_bot._run import serve as serve
-from bot.discord_bot._views import ContentsPages
 
-__all__ = ["MAX_QUESTION", "ContentsPages", "DiscordUnreachable", "EssayBot", "run", "too_long"]
+__all__ = ["MAX_QUESTION", "DiscordUnreachable", "EssayBot", "run", "too_long"]

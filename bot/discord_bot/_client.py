@@ -33,6 +33,7 @@ from bot.discord_bot._replies import (
     reply_to,
     too_long,
 )
+from bot.discord_bot._views import TurnPage
 from bot.embeds import SectionChoices, sections_messages
 from bot.in_flight import InFlight
 from bot.permission_notes import PermissionNotes
@@ -117,7 +118,7 @@ class EssayBot(discord.AutoShardedClient):
     async def setup_hook(self) -> None:
         """Listen for presses of the answers' buttons; sync commands only when asked: to the
         development guild, or globally with --sync."""
-        self.add_dynamic_items(*BUTTONS)
+        self.add_dynamic_items(*BUTTONS, TurnPage)
         if self.settings.guild_id is not None:
             guild = discord.Object(id=self.settings.guild_id)
             self.tree.copy_global_to(guild=guild)

@@ -21,7 +21,7 @@ from bot.discord_bot._replies import (
     _too_quick,
     to_embeds,
 )
-from bot.discord_bot._views import ContentsPages
+from bot.discord_bot._views import contents_view
 from bot.embeds import EmbedSpec, help_message, section_messages
 from bot.markup import clip
 from index import Document, Section, find_sections
@@ -37,7 +37,7 @@ async def _send_contents(bot: EssayBot, interaction: discord.Interaction) -> Non
         await _reply(interaction, refusal)
         return
     pages = bot.contents_pages
-    view = ContentsPages(pages) if len(pages) > 1 else discord.utils.MISSING
+    view = contents_view(0, len(pages)) if len(pages) > 1 else discord.utils.MISSING
     await interaction.response.send_message(
         embeds=to_embeds(pages[0]), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
     )
