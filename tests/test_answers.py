@@ -242,6 +242,27 @@ def test_a_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(tmp_pat
     assert one.ask("Who relaunched the Nightjet brand?").quotes[0].text == quotes[0]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "needs"),
+    [
+        ("At Kessingford these mounds still stand.", True),  # after a place named
+        ("In 1990, they closed the works.", True),
+        ("After that it rained.", True),
+        ("In this essay I look at salt.", False),  # "this" names what follows
+        ("At first the pans were small.", False),
+        ("It seems the works closed.", False),
+    ],
+)
+def test_a_pronoun_after_a_short_opening_phrase_needs_the_sentence_before(
+    sentence: str, needs: bool
+) -> None:
+    from bot.answering._quotes import _antecedent
+
+    text = f"The sand was dumped in mounds. {sentence}"
+    spans = [(0, 30), (31, len(text))]
+    assert (_antecedent(text, spans, 31) == (0, 30)) is needs
+
+
 _TENTS = (
     "# Tents\n\nWe tested three tents on the hills.\n\n"
     "| Tent | Weight | Price |\n| --- | --- | ---: |\n"

@@ -14,12 +14,14 @@ __all__ = ["select_quotes"]
 
 Span = tuple[int, int]
 
-# A sentence opening with a pronoun ("It bought the rolling stock") is quoted with the
-# sentence before it, which says what the pronoun stands for ("The Austrian railway ÖBB ...").
+# A sentence opening with a pronoun ("It bought the rolling stock"), or with one after a
+# preposition and a word ("At Kessingford these mounds ..."), is quoted with the sentence
+# before it, which says what the pronoun stands for ("The Austrian railway ÖBB ...").
 # "It seems" and "it appears" stand for nothing.
 _NEEDS_ANTECEDENT = re.compile(
-    r"[\"'“‘(]*((but|and|yet|so),? )?(it|its|they|their|them|this|these|those|he|his|she|her|"
-    r"such)\b(?! (would )?(seems?|appears?)\b)",
+    r"[\"'“‘(]*((but|and|yet|so),? )?((at|in|on|by|for|from|with|of|after|before|during) "
+    r"[\w-]+,? )?(it|its|they|their|them|this|these|those|he|his|she|her|such)\b"
+    r"(?! (would )?(seems?|appears?)\b)",
     re.IGNORECASE,
 )
 
