@@ -112,6 +112,25 @@ def test_empty_and_too_long_questions(answerer: Answerer) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "Who is \x1b[1mLukashenko\x1b[0m?",  # bold, from a terminal
+        "\x1b[31mWho is Lukashenko?\x1b[0m",
+        "Who is Luka\x1b[4mshenko?",
+        "\x1b]0;a window title\x07Who is Lukashenko?",
+        "Who is\x00Lukashenko?",
+    ],
+)
+def test_escape_sequences_and_control_characters_are_no_part_of_a_question(
+    answerer: Answerer, pasted: str
+) -> None:
+    answer, clean = answerer.ask(pasted), answerer.ask("Who is Lukashenko?")
+    assert clean.answered
+    assert (answer.question, answer.read_as) == (pasted, "Who is Lukashenko?")
+    assert (answer.quotes, answer.confidence) == (clean.quotes, clean.confidence)
+
+
 def test_with_no_threshold_a_question_matching_nothing_still_abstains(
     seed_index: PassageIndex,
 ) -> None:
@@ -370,7 +389,10 @@ def test_when_questions_on_the_essay(answerer: Answerer, question: str, answered
 
 
 def _check_schema(payload: dict[str, object], question: str) -> None:
-    assert set(payload) == {"question", "answered", "quotes", "hits"}
+    assert set(payload) - {"read_as"} == {"question", "answered", "quotes", "hits"}
+    if "read_as" in payload:  # respelt, or its control characters taken out
+        read_as = payload["read_as"]
+        assert isinstance(read_as, str) and not any(c in read_as for c in "\x00\x07\x1b\x9b")
     assert isinstance(payload["answered"], bool)
     assert isinstance(payload["quotes"], list) and isinstance(payload["hits"], list)
     for quote in payload["quotes"]:

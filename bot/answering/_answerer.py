@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -26,6 +27,12 @@ Similarity = Callable[[str, Sequence[str]], float]
 EnglishWords = frozenset[str] | Callable[[], frozenset[str]]
 
 
+# Terminal escape sequences ("\x1b[1m": bold, pasted from a terminal) are no part of a
+# question and are taken out; other control characters ("\x00") part words as spaces do.
+_ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])?")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 class Answerer:
     """Turns a question into an Answer from `index`, as `policy` says, judging meaning by
     `similarity`, which is called only when the words do not decide (the cascade); `english`
@@ -48,12 +55,13 @@ class Answerer:
 
     def ask(self, question: str, k: int | None = None) -> Answer:
         """Answer `question` from the essays, or say they do not cover it."""
-        question = question.strip()
-        if not any(character.isalnum() for character in question):  # "", "?!", "🐔🥚"
+        question = question.strip()  # echoed as asked; looked up without control characters
+        plain = _CONTROLS.sub(" ", _ESCAPES.sub("", question)).strip()
+        if not any(character.isalnum() for character in plain):  # "", "?!", "🐔🥚"
             return Answer(question, Outcome.EMPTY, (), (), 0.0)
         if len(question) > MAX_QUESTION_CHARS:
             return Answer(question, Outcome.TOO_LONG, (), (), 0.0)
-        read = self.read(question)
+        read = self.read(plain)
         answer = self._answer(question, read, k or self.policy.top_k)
         return replace(answer, read_as=read) if read != question else answer
 
