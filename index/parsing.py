@@ -26,6 +26,9 @@ _OPENING_SECTION = re.compile(
     r"(table of )?contents)[:.]?",
     re.IGNORECASE,
 )
+# A line right after the title that is its byline or subtitle, not a first heading: "By Nessa
+# Cawthorne, Saltmarsh Courier, 9 June 2023", "A short biography, prepared for the archive".
+_BYLINE = re.compile(r"(written\s+)?by\s|.*(,|\b(1[5-9]|20)\d\d\b)", re.IGNORECASE)
 _SENTENCE_END = tuple(".!?…\"'”’)")
 _MAX_HEADING_WORDS = 10
 _MAX_HEADING_CHARS = 80
@@ -138,7 +141,12 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
     """Feed plain-text lines to `builder`; return the title: `title` (front matter's), else
     the first line of a block of short lines opening the file (byline and date stay text)."""
     blocks = _blocks(lines)
+    fronted = False  # the file opened with its title
     for number, block in enumerate(blocks):
+        if fronted and number == 1 and len(blocks) > 2 and _is_byline(block):
+            for line in block:
+                builder.paragraph(line)
+            continue
         if (
             number == 0
             and len(blocks) > 1  # an essay of one short line is that line, not a title
@@ -149,7 +157,7 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
         ):
             # Short lines opening the file (title, byline, date) are its front, not headings.
             front = block if title else block[1:]
-            title = title or block[0]
+            title, fronted = title or block[0], True
             for line in front:
                 builder.paragraph(line)
             continue
@@ -168,6 +176,11 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
             block = rest
         builder.paragraph(" ".join(block))
     return title
+
+
+def _is_byline(block: list[str]) -> bool:
+    """Short lines, the first a byline or subtitle (the block after a title: front, too)."""
+    return all(map(_is_front_line, block)) and bool(_BYLINE.match(block[0]))
 
 
 def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> str | None:

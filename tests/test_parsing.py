@@ -192,6 +192,28 @@ def test_plain_text_title_line_is_the_title_and_byline_and_date_are_text() -> No
     assert (leaves.title, leaves.sections[0].paragraphs) == ("Leaves", ("Tea", "Tea is popular."))
 
 
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "By Nessa Cawthorne, Saltmarsh Courier, 9 June 2023",
+        "written by the parish council",
+        "A short biography, prepared for the village archive",
+        "Saltmarsh Courier 2023",
+    ],
+)
+def test_a_byline_or_subtitle_after_the_title_is_text_not_a_heading(byline: str) -> None:
+    text = f"The Ferry\n\n{byline}\n\nThe ferry ran for a century.\n\nThe Strike\n\nIt ended.\n"
+    document = parse_document(text, stem="ferry", markdown=False, source="ferry.txt")
+    assert document.title == "The Ferry"
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        ("Introduction", (byline, "The ferry ran for a century.")),
+        ("The Strike", ("It ended.",)),
+    ]
+    heading = text.replace(byline, "Early Years")  # a first section's heading stays one
+    sections = parse_document(heading, stem="f", markdown=False, source="f.txt").sections
+    assert [s.heading for s in sections] == ["Early Years", "The Strike"]
+
+
 @pytest.mark.parametrize("opening", ["Introduction", "BACKGROUND", "Table of Contents"])
 def test_plain_text_opening_with_a_usual_first_section_name_starts_with_that_section(
     opening: str,
