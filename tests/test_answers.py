@@ -231,6 +231,31 @@ def test_a_question_asking_a_kind_of_answer_needs_one_in_the_quotes(
         assert answerer.ask(question).answered
 
 
+@pytest.mark.parametrize(
+    ("text", "question", "because"),
+    [
+        (
+            "Ilkka Varjo started the seed library with a team of four volunteers.",
+            "When did Ilkka Varjo start the seed library?",
+            "it asks when and no quote holds a time",
+        ),
+        (
+            "For years Maud Ellery caned chairs in her kitchen at Hollin.",
+            "In what year did Maud Ellery start caning chairs?",
+            "it asks for a year and no quote holds one",
+        ),
+    ],
+)
+def test_a_count_is_no_time_and_a_span_of_years_no_year(
+    tmp_path: Path, text: str, question: str, because: str
+) -> None:
+    index = _index_of(tmp_path, f"# Notes\n\n{text}\n\nThe bakery sells rye bread.\n")
+    assert answerer_for(index, min_confidence=0.0).ask(question).declined_because == because
+    assert answerer_for(index, min_confidence=0.0, answer_types=False).ask(question).answered
+    dated = _index_of(tmp_path, f"# Notes\n\nIn 1998 {text[0].lower()}{text[1:]}\n")
+    assert answerer_for(dated, min_confidence=0.0).ask(question).answered
+
+
 def test_a_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(tmp_path: Path) -> None:
     index = _index_of(
         tmp_path,

@@ -31,6 +31,24 @@ _WHEN_OR_HOW_MANY = re.compile(
     r"speed|temperature|salary|income|length|height|width|depth|weight|budget|number))\b",
     re.IGNORECASE,
 )
+# "When" and "what year" ask for a time: a count ("a team of four volunteers") does not answer
+# them, though a number with digits (a year, a date) or a word of time does.
+_ASKS_WHEN = re.compile(r"\W*(when|(in )?(what|which) (year|month|decade|century|date))\b", re.I)
+# "In what year" asks for a year, given in figures ("1992", "the 1970s") or by another year.
+_ASKS_YEAR = re.compile(r"\W*(in )?(what|which) year\b", re.IGNORECASE)
+_YEAR = re.compile(
+    r"\b\d{3,4}s?\b|\b(that|same|this|next|following|previous|last) year\b|\byear (before|after)\b",
+    re.IGNORECASE,
+)
+_TIME = re.compile(
+    r"\d|\b(years?|decades?|century|centuries|months?|weeks?|days?|hours?|minutes?|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|spring|summer|autumn|fall|"
+    r"winter|season|morning|afternoon|evening|night|dawn|dusk|noon|midnight|ago|since|until|"
+    r"till|after|before|during|now|today|tonight|yesterday|tomorrow|later|earlier|"
+    r"when|while|age|aged|born|childhood|youth)\b",
+    re.IGNORECASE,
+)
 _TIME_OR_NUMBER = re.compile(
     # Plural number words too: "hundreds of kilometres" is an amount.
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
@@ -86,6 +104,14 @@ def lacks_time_or_amount(question: str, quotes: Sequence[Quote]) -> str | None:
     """Declines a question asking for a time or amount when no quote holds one."""
     if not asks_for_time_or_amount(question):
         return None
+    if _ASKS_YEAR.match(question):
+        if any(_YEAR.search(quote.text) for quote in quotes):
+            return None
+        return "it asks for a year and no quote holds one"
+    if _ASKS_WHEN.match(question):
+        if any(_TIME.search(quote.text) for quote in quotes):
+            return None
+        return "it asks when and no quote holds a time"
     if any(_TIME_OR_NUMBER.search(quote.text) for quote in quotes):
         return None
     return "it asks for a time or amount and no quote holds one"
