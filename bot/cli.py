@@ -29,14 +29,20 @@ from bot.render import (
     text_width,
 )
 from bot.sentence_vectors import SAVE_BATCH, SentenceVectors, open_vectors
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings_cache import KeptSettings, keep, kept
 from bot.similarity import DEFAULT_THREADS, Runtime, load_model, model_words, use_model
 from index import CorpusError, load_documents
 from index.spelling import prepare as prepare_spelling
 
 # Imported by the commands that use them: a cold `essaybot ask` pays for none of these.
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from bot.question_log import QuestionLog
+    from bot.settings import Settings
+
+    # Validated now, or kept from a start with the same configuration (not for `discord`).
+    AnySettings: TypeAlias = Settings | KeptSettings
 
 __all__ = ["main"]
 
@@ -45,7 +51,7 @@ EXAMPLE = f'essaybot ask "{EXAMPLE_QUESTION}"'
 SHIPPED_ESSAY = "russia-belarus.txt"  # the essay EXAMPLE asks about
 
 
-def _policy(args: argparse.Namespace, settings: Settings) -> Policy:
+def _policy(args: argparse.Namespace, settings: AnySettings) -> Policy:
     """The default policy, with what the command line and settings change."""
     policy = DEFAULT_POLICY
     if top_k := getattr(args, "k", None) or settings.top_k:
@@ -65,7 +71,11 @@ class Answering:
 
 @contextmanager
 def _answering(
-    args: argparse.Namespace, settings: Settings, *, runtime: Runtime = "onnx", eager: bool = True
+    args: argparse.Namespace,
+    settings: AnySettings,
+    *,
+    runtime: Runtime = "onnx",
+    eager: bool = True,
 ) -> Iterator[Answering]:
     """The answerer of the settings' essays and its sentence vectors, saved at the end.
 
@@ -116,7 +126,7 @@ def _example(seeds: Path) -> str:
     return 'essaybot ask "<a question your essays answer>"'
 
 
-def _log(args: argparse.Namespace, settings: Settings) -> QuestionLog | None:
+def _log(args: argparse.Namespace, settings: AnySettings) -> QuestionLog | None:
     """The question log when `--log` asks for it (the terminal does not log otherwise)."""
     if not getattr(args, "log", False):
         return None
@@ -127,7 +137,7 @@ def _log(args: argparse.Namespace, settings: Settings) -> QuestionLog | None:
     return QuestionLog(settings.question_log, retention_days=settings.log_retention_days)
 
 
-def _ask(args: argparse.Namespace, settings: Settings) -> int:
+def _ask(args: argparse.Namespace, settings: AnySettings) -> int:
     questions = _questions(args, settings.seeds_dir)
     # One question: the numpy encoder, which starts in milliseconds; a stream of them: ONNX
     # Runtime, which takes 0.3 s to start and then embeds twice as fast. Either only if a
@@ -139,7 +149,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _answer_all(
-    args: argparse.Namespace, settings: Settings, questions: Iterable[str], answering: Answering
+    args: argparse.Namespace, settings: AnySettings, questions: Iterable[str], answering: Answering
 ) -> int:
     answerer = answering.answerer
     single = args.question is not None
@@ -163,7 +173,7 @@ def _answer_all(
     return 0
 
 
-def _repl(args: argparse.Namespace, settings: Settings) -> int:
+def _repl(args: argparse.Namespace, settings: AnySettings) -> int:
     from bot.repl import Repl, line_editing
 
     with _answering(args, settings) as answering:
@@ -174,6 +184,7 @@ def _repl(args: argparse.Namespace, settings: Settings) -> int:
 
 def _discord(args: argparse.Namespace, settings: Settings) -> int:
     from bot import discord_bot
+    from bot.settings import SettingsError
 
     if settings.discord_token is None:  # before loading the essays: fail fast
         raise SettingsError(discord_bot.NO_TOKEN)
@@ -191,7 +202,7 @@ def _discord(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _bench(args: argparse.Namespace, settings: Settings) -> int:
+def _bench(args: argparse.Namespace, settings: AnySettings) -> int:
     from bot.measure import bench
     from bot.measure.evaluation import load_questions
 
@@ -208,7 +219,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _gaps(args: argparse.Namespace, settings: Settings) -> int:
+def _gaps(args: argparse.Namespace, settings: AnySettings) -> int:
     path = settings.question_log
     if path is None:
         raise UsageError("the question log is off (ESSAYBOT_QUESTION_LOG=off): nothing to list")
@@ -245,12 +256,12 @@ def _gaps(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _sections(args: argparse.Namespace, settings: Settings) -> int:
+def _sections(args: argparse.Namespace, settings: AnySettings) -> int:
     print(render_sections(load_documents(settings.seeds_dir)))
     return 0
 
 
-def _eval(args: argparse.Namespace, settings: Settings) -> int:
+def _eval(args: argparse.Namespace, settings: AnySettings) -> int:
     from bot.measure.evaluation import EvalError, evaluate, load_questions
     from bot.measure.metrics import metrics_to_dict, render_metrics
 
@@ -288,6 +299,19 @@ _HANDLERS = {
 }
 
 
+def _settings(args: argparse.Namespace) -> AnySettings:
+    """The settings: kept from a start with the same configuration, else validated now (and
+    kept); `discord`, which needs the token, always validates them."""
+    seeds = getattr(args, "seeds", None)  # `gaps` reads no essays
+    if args.run is not _discord and (known := kept(seeds)) is not None:
+        return known
+    from bot.settings import load_settings
+
+    settings = load_settings(**({"seeds_dir": seeds} if seeds else {}))
+    keep(settings, seeds)
+    return settings
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 2 usage/configuration/corpus error)."""
     logging.basicConfig(level=logging.WARNING, format="essaybot: %(message)s", stream=sys.stderr)
@@ -295,9 +319,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdin.reconfigure(errors="replace")
     try:
         args = build_parser(_HANDLERS).parse_args(argv)
-        seeds = getattr(args, "seeds", None)  # `gaps` reads no essays
-        overrides = {"seeds_dir": seeds} if seeds else {}
-        return int(args.run(args, load_settings(**overrides)))
+        return int(args.run(args, _settings(args)))
     except (EssaybotError, CorpusError) as error:
         print(f"essaybot: {error}", file=sys.stderr)
         return 2

@@ -15,7 +15,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.errors import EssaybotError
 
-__all__ = ["Settings", "SettingsError", "load_settings"]
+__all__ = ["Settings", "SettingsError", "load_settings", "unknown_variables"]
 
 log = logging.getLogger(__name__)
 
@@ -148,14 +148,28 @@ def _dotenv() -> dict[str, str | None]:
         raise SettingsError(f"{ENV_FILE} cannot be read ({error.strerror}); check it") from None
 
 
+_KNOWN = {f"{PREFIX}{name.upper()}" for name in Settings.model_fields} | _NOT_SETTINGS
+
+
+def _unknown(variables: Mapping[str, object]) -> list[str]:
+    """The ESSAYBOT_ variables of `variables` that are no setting."""
+    return [
+        name
+        for name in sorted(variables)
+        if name.upper().startswith(PREFIX) and name.upper() not in _KNOWN
+    ]
+
+
+def unknown_variables() -> bool:
+    """Whether the environment or `.env` holds an ESSAYBOT_ variable that is no setting."""
+    return bool(_unknown(os.environ) or _unknown(_dotenv()))
+
+
 def _check_names(variables: Mapping[str, object], where: str) -> None:
     """Warn about each ESSAYBOT_ variable that is no setting; never show values (tokens)."""
-    known = {f"{PREFIX}{name.upper()}" for name in Settings.model_fields} | _NOT_SETTINGS
-    suffixes = sorted(name[len(PREFIX) :] for name in known)
-    for name in sorted(variables):
-        upper = name.upper()
-        if upper.startswith(PREFIX) and upper not in known:
-            # Compared without the prefix, which every name shares.
-            nearest = difflib.get_close_matches(upper[len(PREFIX) :], suffixes, n=1)
-            hint = f"; did you mean {PREFIX}{nearest[0]}?" if nearest else ""
-            log.warning("%s in %s is not a setting, so it is ignored%s", name, where, hint)
+    suffixes = sorted(name[len(PREFIX) :] for name in _KNOWN)
+    for name in _unknown(variables):
+        # Compared without the prefix, which every name shares.
+        nearest = difflib.get_close_matches(name.upper()[len(PREFIX) :], suffixes, n=1)
+        hint = f"; did you mean {PREFIX}{nearest[0]}?" if nearest else ""
+        log.warning("%s in %s is not a setting, so it is ignored%s", name, where, hint)

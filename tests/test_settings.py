@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from bot.settings import Settings, SettingsError, load_settings
+from bot.settings_cache import KeptSettings, keep, kept
 
 
 @pytest.fixture(autouse=True)
@@ -140,3 +144,97 @@ def test_a_misspelt_variable_is_warned_about_without_its_value(
         f"{variable} in {where} is not a setting, so it is ignored{nearest}"
     ]
     assert "s3cret" not in caplog.text
+
+
+def _kept_files(tmp_path: Path) -> list[Path]:
+    return sorted(tmp_path.rglob("settings-*.json"))
+
+
+def test_settings_are_kept_without_the_token_until_what_they_come_from_changes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("ESSAYBOT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("ESSAYBOT_TOP_K", "7")
+    monkeypatch.setenv("ESSAYBOT_DISCORD_TOKEN", "s3cret-token")
+    (tmp_path / ".env").write_text(
+        "ESSAYBOT_DISCORD_TOKEN=dotenv-s3cret\nESSAYBOT_THREADS=1\n", encoding="utf-8"
+    )
+    assert kept(None) is None
+    settings = load_settings()
+    keep(settings, None)
+    (path,) = _kept_files(tmp_path)
+    assert kept(None) == KeptSettings(
+        seeds_dir=Path("seeds"),
+        top_k=7,
+        min_confidence=None,
+        cache_dir=tmp_path / "cache",
+        question_log=settings.question_log,
+        log_retention_days=90.0,
+        threads=1,
+    )
+    assert "s3cret" not in path.name + path.read_text(encoding="utf-8")
+    monkeypatch.setenv("ESSAYBOT_DISCORD_TOKEN", "another-token")  # not a kept setting
+    assert kept(None) is not None
+    assert kept(Path("other-seeds")) is None  # the command line's folder
+    monkeypatch.setenv("ESSAYBOT_TOP_K", "0")  # invalid: validated again, so it is said
+    assert kept(None) is None
+    monkeypatch.setenv("ESSAYBOT_TOP_K", "7")
+    (tmp_path / ".env").write_text("ESSAYBOT_THREADS=2\n", encoding="utf-8")
+    assert kept(None) is None
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "dotenv"),
+    [
+        ("ESSAYBOT_CACHE_DIR", "off", ""),  # no cache: nothing kept
+        ("XDG_CACHE_HOME", "{tmp}/xdg", "ESSAYBOT_CACHE_DIR={tmp}/moved\n"),  # .env moves it
+        ("ESSAYBOT_TOPK", "3", ""),  # warned about: warned again at the next start
+    ],
+)
+def test_settings_are_not_kept_when_they_could_not_be_found_again_or_warn(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, variable: str, value: str, dotenv: str
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv(variable, value.format(tmp=tmp_path))
+    (tmp_path / ".env").write_text(dotenv.format(tmp=tmp_path), encoding="utf-8")
+    keep(load_settings(), None)
+    assert _kept_files(tmp_path) == [] and kept(None) is None
+
+
+@pytest.mark.parametrize(
+    "damage", ["", "{", '{"seeds_dir": 3}', '{"seeds_dir": "s"}', "[1, 2]", '"top_k"']
+)
+def test_damaged_kept_settings_are_validated_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, damage: str
+) -> None:
+    monkeypatch.setenv("ESSAYBOT_CACHE_DIR", str(tmp_path))
+    keep(load_settings(), None)
+    (path,) = _kept_files(tmp_path)
+    fields = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(damage, encoding="utf-8")
+    assert kept(None) is None
+    path.write_text(json.dumps({**fields, "top_k": True}), encoding="utf-8")  # no number
+    assert kept(None) is None
+
+
+def test_a_command_started_again_does_not_import_pydantic(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("ESSAYBOT_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "essays").mkdir()
+    (tmp_path / "essays/bees.md").write_text("# Bees\n\nBees make honey.\n", encoding="utf-8")
+    code = (
+        "import sys; from bot.cli import main; "
+        "print(main(['sections', '--seeds', 'essays']), 'pydantic' in sys.modules)"
+    )
+
+    def start() -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-c", code]
+        return subprocess.run(command, capture_output=True, text=True, check=False)
+
+    first, again = start(), start()
+    assert first.stdout.endswith("0 True\n") and "Bees (1 paragraph)" in first.stdout
+    assert again.stdout == first.stdout.replace("0 True", "0 False")
+    monkeypatch.setenv("ESSAYBOT_TOP_K", "0")
+    bad = start()
+    assert "ESSAYBOT_TOP_K: Input should be greater than or equal to 1" in bad.stderr
