@@ -7,8 +7,9 @@ checked by SHA-256 at load, bot/model_files.py), so nothing is downloaded at run
 PyTorch is needed. Two encoders run it, and tests check both against sentence-transformers:
 ONNX Runtime (bot/encoder.py), twice as fast per text, for processes that answer many
 questions; numpy on the weights file mapped into memory (bot/numpy_encoder.py), which starts in
-milliseconds instead of 0.3 s, for a one-question `essaybot ask`. Nothing is read before a text
-is embedded: a question the words alone decide never loads the model.
+milliseconds instead of 0.3 s, for a one-question `essaybot ask`. ASCII text gets its token ids
+from bot/wordpiece.py (the same ids, without loading the tokenizer). Nothing is read before a
+text is embedded: a question the words alone decide never loads the model.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from bot.model_files import (
     verify,
 )
 from bot.npys import UNREADABLE, read_records, replace_file
+from bot.wordpiece import WordPiece
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -72,7 +74,7 @@ Vectors = NDArray[np.float32]
 # about 0.4 s more to start and then embeds a text about 15 ms (2x) faster (README, "The
 # runtime"), so it pays for its start from some 28 texts on.
 Runtime = Literal["numpy", "onnx"]
-_WORDS_KIND = "essaybot_words"  # the English word list's file, as bot/npys.py records it
+_VOCABULARY_KIND = "essaybot_vocabulary"  # the vocabulary's file, as bot/npys.py records it
 
 
 @dataclass(frozen=True)
@@ -87,13 +89,13 @@ class _Setup:
 
 @dataclass(frozen=True)
 class _Model:
-    tokenizer: Tokenizer
     encoder: Encoder | NumpyEncoder
     runtime: Runtime
 
 
 _setup = _Setup()
 _tokenizer: Tokenizer | None = None
+_wordpiece: WordPiece | None = None  # the tokenizer's steps for ASCII text (bot/wordpiece.py)
 _loaded: _Model | None = None
 _load_lock = threading.RLock()
 
@@ -112,10 +114,10 @@ def use_model(
     `runtime` picks the encoder. A model already loaded by another runtime is swapped for
     this one at the next embedding (their vectors agree to a cosine of 0.999999).
     """
-    global _setup, _loaded, _tokenizer
+    global _setup, _loaded, _tokenizer, _wordpiece
     with _load_lock:
         if root != _setup.root:  # another copy of the files: nothing loaded from the old one
-            _loaded = _tokenizer = None
+            _loaded = _tokenizer = _wordpiece = None
         if runtime != _setup.runtime:  # a text's vector is one runtime's floats, never mixed
             with _lock:
                 _cache.clear()
@@ -139,9 +141,9 @@ def load_model(
 
 def unload_model() -> None:
     """Forget the loaded model, its setup and its vectors (for tests that load another copy)."""
-    global _loaded, _tokenizer, _setup
+    global _loaded, _tokenizer, _wordpiece, _setup
     with _load_lock, _lock:
-        _loaded = _tokenizer = None
+        _loaded = _tokenizer = _wordpiece = None
         _setup = _Setup()
         _cache.clear()
         model_words.cache_clear()
@@ -163,12 +165,34 @@ def _the_tokenizer() -> Tokenizer:
         return _tokenizer
 
 
+def _the_wordpiece() -> WordPiece:
+    """The tokenizer's steps for ASCII text, from its vocabulary (kept in the cache folder),
+    its file checked as the tokenizer's is."""
+    global _wordpiece
+    with _load_lock:
+        if _wordpiece is None:
+            verify((model_files(_setup.root)[1],), _setup.cache_dir)
+            _wordpiece = WordPiece(_vocabulary(), _MAX_TOKENS)
+        return _wordpiece
+
+
+def _ids(text: str) -> list[int]:
+    """The token ids of `text`: by bot/wordpiece.py when it is ASCII, else by the tokenizer."""
+    ids = _the_wordpiece().encode(text)
+    if ids is None:
+        # The tokenizer takes only valid Unicode; a lone surrogate (undecodable bytes in
+        # argv) would make it raise, so such characters become "?".
+        ids = _the_tokenizer().encode(text.encode("utf-8", "replace").decode("utf-8")).ids
+    return ids
+
+
 def _model() -> _Model:
     """The model as `use_model` last said, loaded on first use."""
     global _loaded
     with _load_lock:
         if _loaded is None or _loaded.runtime != _setup.runtime:
-            _loaded = _Model(_the_tokenizer(), _load_encoder(_setup), _setup.runtime)
+            _the_wordpiece()  # its file checked before the weights are read
+            _loaded = _Model(_load_encoder(_setup), _setup.runtime)
         return _loaded
 
 
@@ -195,21 +219,27 @@ def _load_encoder(setup: _Setup) -> Encoder | NumpyEncoder:
 def model_words() -> frozenset[str]:
     """The whole words of the model's vocabulary (about 22,500): an English word list.
 
-    Kept in the cache folder once made (a checksummed bot/npys.py file), so that respelling a
-    question the words decide never loads the tokenizer (70 ms with its import); a damaged
-    file is made again."""
-    name = f"english-{DIGESTS['tokenizer.json'][:16]}.npys"
+    Read from the vocabulary kept in the cache folder, so that respelling a question the words
+    decide never loads the tokenizer (70 ms with its import)."""
+    return frozenset(token for token in _vocabulary() if token.isalpha())
+
+
+def _vocabulary() -> list[str]:
+    """The tokenizer's tokens in id order (30,522), kept in the cache folder once read (a
+    checksummed bot/npys.py file; a damaged one is made again)."""
+    name = f"vocabulary-{DIGESTS['tokenizer.json'][:16]}.npys"
     path = _setup.cache_dir / name if _setup.cache_dir else None
     if path is not None:
         with contextlib.suppress(*UNREADABLE):
-            kept = read_records(path, _WORDS_KIND, 1)[0].get("words")
-            if isinstance(kept, list) and all(isinstance(word, str) for word in kept):
-                return frozenset(kept)
-    words = frozenset(word for word in _the_tokenizer().get_vocab() if word.isalpha())
+            kept = read_records(path, _VOCABULARY_KIND, 1)[0].get("tokens")
+            if isinstance(kept, list) and all(isinstance(token, str) for token in kept):
+                return kept
+    numbered = _the_tokenizer().get_vocab()
+    tokens = sorted(numbered, key=numbered.__getitem__)
     if path is not None:
-        with contextlib.suppress(OSError, ValueError):  # read-only: the tokenizer next time
-            replace_file(path, _WORDS_KIND, 1, {"words": sorted(words)}, {})
-    return words
+        with contextlib.suppress(OSError, ValueError):  # read-only: made again next time
+            replace_file(path, _VOCABULARY_KIND, 1, {"tokens": tokens}, {})
+    return tokens
 
 
 def embed(texts: Sequence[str]) -> Vectors:
@@ -227,9 +257,7 @@ def embed(texts: Sequence[str]) -> Vectors:
 def embed_one(text: str) -> Vectors:
     """The unit vector of one text, alone and unpadded (the same floats whenever embedded)."""
     model = _model()
-    # The tokenizer takes only valid Unicode; a lone surrogate (undecodable bytes in argv)
-    # would make it raise, so such characters become "?".
-    ids = model.tokenizer.encode(text.encode("utf-8", "replace").decode("utf-8")).ids
+    ids = _ids(text)
     batch = np.array([ids], dtype=np.int64)
     vector: Vectors = model.encoder.run(batch, np.ones_like(batch))[0]
     return vector

@@ -158,10 +158,10 @@ def filled_cache(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         ("Why should Russia and Belarus have a stable, conflict-free relationship?", set()),
         (
             "Why is the current format of Russia-Belarus relations a dead end?",
-            {"tokenizers", "bot.numpy_encoder"},
+            {"bot.numpy_encoder"},
         ),
         ("What did Putin say?", set()),
-        ("Why do the neighbours keep complaining?", {"tokenizers", "bot.numpy_encoder"}),
+        ("Why do the neighbours keep complaining?", {"bot.numpy_encoder"}),
     ],
 )
 def test_a_cold_ask_loads_only_what_its_question_needs(

@@ -17,6 +17,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 from safetensors.numpy import load_file
 from threadpoolctl import threadpool_info
 
@@ -24,6 +27,7 @@ from bot import model_files as files
 from bot import similarity
 from bot.cli import main
 from bot.encoder import GRAPH_SHA256, Encoder, graph_bytes, prepare
+from bot.measure.evaluation import load_questions
 from bot.model_files import DIGESTS, model_files, verify
 from bot.numpy_encoder import NumpyEncoder, map_safetensors
 from bot.onnx_graph import build_graph
@@ -38,6 +42,8 @@ from bot.similarity import (
 )
 from index import PassageIndex, load_documents, sentence_spans
 from tests.helpers import ROOT, SEEDS
+
+EVAL = ROOT / "tests/eval"
 
 # The published files of sentence-transformers/all-MiniLM-L6-v2 (Hugging Face): the weights'
 # hash is the ETag the hub served (kept in the package's own download metadata, commit
@@ -107,11 +113,44 @@ def _essay_sentences() -> list[str]:
 
 def test_the_two_runtimes_agree_on_the_essay() -> None:
     sentences = _essay_sentences()
-    tokenizer = similarity._model().tokenizer
+    tokenizer = similarity._the_tokenizer()
     mapped = NumpyEncoder(map_safetensors(model_files()[0]))
     by_numpy = np.stack([mapped.embed_ids(np.array(tokenizer.encode(s).ids)) for s in sentences])
     cosines = (embed(sentences) * by_numpy).sum(axis=1)
     assert len(sentences) > 50 and cosines.min() > 0.99999
+
+
+@cache
+def _gold_questions() -> list[str]:
+    return [q.question for path in EVAL.rglob("*.jsonl") for q in load_questions(path)]
+
+
+def test_ascii_text_gets_the_tokenizers_ids_without_it() -> None:
+    """bot/wordpiece.py on every ASCII gold question and sentence of the eval essays."""
+    tokenizer = similarity._the_tokenizer()
+    wordpiece = similarity._the_wordpiece()
+    sentences = [
+        p.text[a:b]
+        for folder in {p.parent for p in EVAL.rglob("*.*") if p.suffix in (".md", ".txt")}
+        for p in PassageIndex(load_documents(folder)).passages
+        for a, b in sentence_spans(p.text)
+    ]
+    texts = [t for t in _gold_questions() + sentences if t.isascii()]
+    assert len(texts) > 2_000
+    assert [wordpiece.encode(t) for t in texts] == [tokenizer.encode(t).ids for t in texts]
+    assert wordpiece.encode("Lukashenko’s") is None  # not ASCII: the tokenizer's
+
+
+@examples(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=st.characters(max_codepoint=127), max_size=400)
+    | st.builds(" ".join, st.lists(st.sampled_from(["a" * 101, "x##y", "[UNK]", "(re)use"])))
+)
+def test_any_ascii_text_gets_the_tokenizers_ids(text: str) -> None:
+    expected = similarity._the_tokenizer().encode(text).ids
+    assert similarity._ids(text) == expected
+    ids = similarity._the_wordpiece().encode(text)  # None: a special token, for the tokenizer
+    assert ids == expected or (ids is None and "[" in text)
 
 
 def test_a_mapped_file_that_does_not_hold_its_tensors_is_refused(tmp_path: Path) -> None:
@@ -126,6 +165,7 @@ def test_a_mapped_file_that_does_not_hold_its_tensors_is_refused(tmp_path: Path)
 def test_nothing_is_read_until_a_text_is_embedded(model_copy: Path, runtime: str) -> None:
     similarity.use_model(root=model_copy, runtime=runtime)  # type: ignore[arg-type]
     assert similarity._loaded is None and similarity._tokenizer is None
+    assert similarity._wordpiece is None
     (model_copy / "model_files" / "model.safetensors").unlink()
     with pytest.raises(ModelMissingError):  # read at the first embedding, not before
         best_similarity("question", ["text"])
@@ -134,7 +174,7 @@ def test_nothing_is_read_until_a_text_is_embedded(model_copy: Path, runtime: str
 def test_a_padded_batch_gives_each_text_its_own_vector() -> None:
     """The graph takes batches with an attention mask, for embedding a corpus at once."""
     sentences = _essay_sentences()[:8]
-    tokenizer = similarity._model().tokenizer
+    tokenizer = similarity._the_tokenizer()
     encoded = [tokenizer.encode(text).ids for text in sentences]
     ids = np.zeros((len(encoded), max(map(len, encoded))), dtype=np.int64)
     mask = np.zeros_like(ids)
@@ -320,7 +360,7 @@ def test_the_english_word_list_is_kept_in_the_cache_and_remade_if_damaged(
     similarity.use_model(root=model_copy, cache_dir=cache)
     words = similarity.model_words()
     assert len(words) > 20_000 and "junction" in words and "##s" not in words
-    (kept,) = cache.glob("english-*.npys")
+    (kept,) = cache.glob("vocabulary-*.npys")
     similarity.unload_model()
     similarity.use_model(root=model_copy, cache_dir=cache)
     (model_copy / "model_files" / "tokenizer.json").unlink()  # the kept list needs no tokenizer
