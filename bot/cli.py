@@ -210,6 +210,7 @@ def _bench(args: argparse.Namespace, settings: AnySettings) -> int:
         if sys.stderr.isatty():
             print(text, file=sys.stderr)
 
+    load_documents(settings.seeds_dir)  # a missing or bad seeds folder: said now, not later
     gold = Path(__file__).resolve().parent.parent / "tests/eval/heldout.jsonl"
     questions = [q.question for q in load_questions(gold)] if gold.exists() else [EXAMPLE_QUESTION]
     figures = bench.report(

@@ -285,6 +285,13 @@ def test_bench_rejects_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and "--sizes takes numbers of passages" in err
 
 
+def test_bench_says_a_missing_seeds_folder_before_it_starts(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "bench", "--sizes", "1000", "--seeds", str(tmp_path / "none"))
+    assert code == 2 and out == "" and "does not exist" in err and err.count("\n") == 1
+
+
 def test_batch_never_echoes_control_characters(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
