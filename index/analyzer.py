@@ -26,6 +26,38 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+# Irregular past forms and plurals, which stemming leaves as they are, read as their base
+# word ("taught" finds "teach", "women" "woman"): each entry is the base and its forms. Forms
+# that are as often another word are left out ("ground", "wound", "bore", "rose", "given").
+_BASE_FORMS = {
+    form: entry.split()[0]
+    for entry in """
+    arise arose arisen; awake awoke awoken; beat beaten; become became; begin began begun;
+    bend bent; bite bitten; bleed bled; blow blew blown; break broke broken; breed bred;
+    bring brought; build built; burn burnt; buy bought; catch caught; choose chose chosen;
+    cling clung; come came; creep crept; deal dealt; dig dug; draw drew drawn; dream dreamt;
+    drink drank drunk; drive drove driven; eat ate eaten; fall fell fallen; feed fed;
+    feel felt; fight fought; find found; flee fled; fly flew flown; forbid forbade forbidden;
+    forget forgot forgotten; forgive forgave forgiven; freeze froze frozen; get got gotten;
+    give gave; go went gone; grow grew grown; hang hung; hear heard; hide hid hidden;
+    hold held; keep kept; kneel knelt; know knew known; lead led; lean leant; leap leapt;
+    learn learnt; leave left; lend lent; lose lost; make made; mean meant; meet met;
+    mistake mistook mistaken; overcome overcame; overtake overtook overtaken; pay paid;
+    ride rode ridden; ring rang rung; rise risen; run ran; say said; see saw seen; seek sought;
+    sell sold; send sent; shake shook shaken; shine shone; shoot shot; shrink shrank shrunk;
+    sing sang sung; sink sank sunk; sit sat; sleep slept; slide slid; speak spoke spoken;
+    speed sped; spend spent; spin spun; spring sprang sprung; stand stood; steal stole stolen;
+    stick stuck; sting stung; stink stank stunk; stride strode; strike struck stricken;
+    strive strove striven; swear swore sworn; sweep swept; swim swam swum; swing swung;
+    take took taken; teach taught; tear tore torn; tell told; think thought;
+    throw threw thrown; tread trod trodden; understand understood;
+    undertake undertook undertaken; wake woke woken; wear wore worn; weave wove woven;
+    weep wept; win won; withdraw withdrew withdrawn; write wrote written; child children;
+    foot feet; goose geese; man men; mouse mice; tooth teeth; woman women
+    """.split(";")
+    for form in entry.split()[1:]
+}
+
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"'})
 _WORD = re.compile(r"[^\W_]+")
 # "(re)integration" means both "reintegration" and "integration".
@@ -74,7 +106,7 @@ class _Terms(dict[str, str]):
     def __missing__(self, word: str) -> str:
         if len(self) > 1_000_000:  # questions can bring endless new words; stay bounded
             self.clear()
-        self[word] = term = "" if word in STOPWORDS else _stem(word)
+        self[word] = term = "" if word in STOPWORDS else _stem(_BASE_FORMS.get(word, word))
         return term
 
 

@@ -18,6 +18,9 @@ from index import analyze, query_terms
         ("(re)integration", ["reintegr", "integr"]),
         ("snake_case __ 😀", ["snake", "case"]),
         ("Лукашенко", ["лукашенко"]),
+        ("She taught; they teach", ["teach", "teach"]),  # irregular forms: their base word
+        ("women woman children", ["woman", "woman", "child"]),
+        ("on the ground, a wound", ["ground", "wound"]),  # as often another word: left
     ],
 )
 def test_analyze(text: str, terms: list[str]) -> None:
