@@ -108,13 +108,13 @@ def _path(seeds: Path | None) -> Path | None:
     folder = (environ.get(_CACHE_DIR) or "").strip()
     if folder.lower() == "off":
         return None
-    cache = Path(folder) if folder else _default_cache()
     dotenv = _dotenv_without_token()
     if dotenv is None:
         return None
     try:
+        cache = Path(folder) if folder else _default_cache()
         source = _SETTINGS_SOURCE.stat()
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: no home folder (validating says so)
         return None
     inputs = {
         "variables": sorted(
