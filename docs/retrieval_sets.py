@@ -147,6 +147,7 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("a name asked quoted: off", {"name_answers": False}),
     ("unknown-names check off", {"known_names": False}),
     ("respelling off", {"spelling": False}),
+    ("who-wrote questions answered with bylines: off", {"bylines": False}),
 )
 
 

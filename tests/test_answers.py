@@ -256,6 +256,32 @@ def test_a_count_is_no_time_and_a_span_of_years_no_year(
     assert answerer_for(dated, min_confidence=0.0).ask(question).answered
 
 
+def test_who_wrote_an_essay_is_answered_with_its_byline(tmp_path: Path) -> None:
+    (tmp_path / "ferry.txt").write_text(
+        "The Saltmarsh Ferry\n\nBy Nessa Cawthorne, Saltmarsh Courier, 9 June 2023\n\n"
+        "The ferry was started by Ilkka Varjo.\n\nThe Strike\n\nIn 1990 the crew walked out.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "mill.md").write_text(
+        "# The Mill\n\nBy Monday the river had risen.\n\nThe mill ground oats.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    answerer = answerer_for(index)
+    for question in ("Who wrote this?", "Who is the author?", "Who wrote the ferry essay?"):
+        answer = answerer.ask(question)
+        assert answer.answered, question
+        assert [q.text for q in answer.quotes] == [
+            "By Nessa Cawthorne, Saltmarsh Courier, 9 June 2023"
+        ]
+        assert answer.quotes[0].passage.document == "The Saltmarsh Ferry"
+    # the mill essay's "By Monday ..." is no byline; other books and questions go on as ever
+    for question in ("Who wrote the mill essay?", "Who wrote War and Peace?"):
+        assert not answerer.ask(question).answered, question
+    assert "Ilkka" in answerer.ask("Who started the ferry?").quotes[0].text
+    assert not answerer_for(index, bylines=False).ask("Who wrote this?").answered
+
+
 def test_a_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(tmp_path: Path) -> None:
     index = _index_of(
         tmp_path,

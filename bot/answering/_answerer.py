@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from bot.answering._bylines import asks_who_wrote, bylines
 from bot.answering._cascade import by_words, coverages
 from bot.answering._checks import lacks_money, lacks_name, lacks_time_or_amount, misses_numbers
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
@@ -71,6 +72,8 @@ class Answerer:
 
     def _answer(self, question: str, read: str, k: int) -> Answer:
         terms = self.index.query(read)  # the question's one analysis, passed down
+        if self.policy.bylines and asks_who_wrote(read) and (by := bylines(self.index, terms)):
+            return self._by_bylines(question, read, by[: self.policy.max_passages])
         # Confidence and quotes weigh the same passages whatever `k` lists: `-k 1` must not
         # change whether or what it answers.
         policy = self.policy
@@ -106,6 +109,15 @@ class Answerer:
             return replace(declined, declined_because=because)
         quotes = tuple(map(self._linked, quotes))
         return Answer(question, Outcome.ANSWERED, quotes, hits, confidence, evidence=evidence)
+
+    def _by_bylines(self, question: str, read: str, found: tuple[Passage, ...]) -> Answer:
+        """The answer to who wrote the essays: their bylines, quoted whole."""
+        hits = tuple(
+            Hit(passage, self.index.score(read, passage), rank)
+            for rank, passage in enumerate(found, start=1)
+        )
+        quotes = tuple(self._linked(Quote(h.passage.text, h.passage, h.score)) for h in hits)
+        return Answer(question, Outcome.ANSWERED, quotes, hits, 1.0)
 
     def _linked(self, quote: Quote) -> Quote:
         """`quote` with a link to where its essay is published, if it says where."""

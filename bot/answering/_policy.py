@@ -28,6 +28,10 @@ class Policy:
     coverage_weight: float = 0.20
     # Confidence is the most sure of this many best hits. Tuned with `coverage_weight`.
     confidence_passages: int = 2
+    # A question asking who wrote an essay is answered with its byline ("By Nessa Cawthorne,
+    # ..."), which neither words nor meaning find (bot/answering/_bylines.py). From a new
+    # user's essays; no gold essay has a byline.
+    bylines: bool = True
     # A passage that only asks (an interviewer's question) is ranked as the passage after it.
     follow_questions: bool = True
     # A passage's coverage counts the words it is read with: its essay's title's words no
