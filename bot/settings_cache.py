@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -91,8 +91,7 @@ def keep(settings: Settings, seeds: Path | None) -> None:
     if unknown_variables():
         return
     fields = {name: getattr(settings, name) for name in KeptSettings.__dataclass_fields__}
-    values = asdict(KeptSettings(**fields))
-    text = json.dumps({k: str(v) if isinstance(v, Path) else v for k, v in values.items()})
+    text = json.dumps({k: str(v) if isinstance(v, Path) else v for k, v in fields.items()})
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         spare = path.with_suffix(f".{os.getpid()}.tmp")

@@ -147,6 +147,7 @@ def unload_model() -> None:
         _setup = _Setup()
         _cache.clear()
         model_words.cache_clear()
+        _vocabulary.cache_clear()
 
 
 def _the_tokenizer() -> Tokenizer:
@@ -224,9 +225,11 @@ def model_words() -> frozenset[str]:
     return frozenset(token for token in _vocabulary() if token.isalpha())
 
 
+@cache
 def _vocabulary() -> list[str]:
     """The tokenizer's tokens in id order (30,522), kept in the cache folder once read (a
-    checksummed bot/npys.py file; a damaged one is made again)."""
+    checksummed bot/npys.py file; a damaged one is made again); read once per process, for the
+    English word list and bot/wordpiece.py alike."""
     name = f"vocabulary-{DIGESTS['tokenizer.json'][:16]}.npys"
     path = _setup.cache_dir / name if _setup.cache_dir else None
     if path is not None:

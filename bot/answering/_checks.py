@@ -31,9 +31,9 @@ _WHEN_OR_HOW_MANY = re.compile(
     r"speed|temperature|salary|income|length|height|width|depth|weight|budget|number))\b",
     re.IGNORECASE,
 )
-# "When" and "what year" ask for a time: a count ("a team of four volunteers") does not answer
-# them, though a number with digits (a year, a date) or a word of time does.
-_ASKS_WHEN = re.compile(r"\W*(when|(in )?(what|which) (year|month|decade|century|date))\b", re.I)
+# "When" and "what month" ask for a time ("what year" asks for a year: below): a count ("a
+# team of four volunteers") does not answer them, a number with digits or a word of time does.
+_ASKS_WHEN = re.compile(r"\W*(when|(in )?(what|which) (month|decade|century|date))\b", re.I)
 # "In what year" asks for a year, given in figures ("1992", "the 1970s") or by another year.
 _ASKS_YEAR = re.compile(r"\W*(in )?(what|which) year\b", re.IGNORECASE)
 _YEAR = re.compile(
