@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 ESSAY_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 _MARKDOWN = frozenset({".md", ".markdown"})
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def _essay_files(folder: Path) -> list[Path]:
@@ -43,9 +44,16 @@ def _read_bytes(path: Path) -> bytes:
 def _read_text(path: Path) -> str:
     """The file's text, or a SeedFileError naming the file and the fix."""
     data = _read_bytes(path)
+    # UTF-16 is known by its byte order mark (Windows Notepad's "Unicode"); nothing else is
+    # guessed: Latin-1 and Windows-1252 decode any bytes, so reading them would garble UTF-8.
+    encoding = "utf-16" if data.startswith(_UTF16_MARKS) else "utf-8-sig"
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(encoding)
     except UnicodeDecodeError as error:
+        if encoding == "utf-16":
+            raise SeedFileError(
+                f"{path}: damaged UTF-16 text (at byte offset {error.start}); re-save it as UTF-8"
+            ) from error
         raise SeedFileError(
             f"{path}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); "
             "re-save it as UTF-8"

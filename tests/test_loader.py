@@ -32,6 +32,26 @@ def test_file_that_is_not_utf8_is_named(essays: Path) -> None:
         load_documents(essays)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_utf16_with_a_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    text = "# Tides\n\nThe tide rises twice a day at S\u00f8rra \u2014 \u201cspring\u201d tides.\n"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":  # Python's "utf-16" writes the mark; "utf-16-be" does not
+        data = b"\xfe\xff" + data
+    (tmp_path / "tides.md").write_bytes(data)
+    (document,) = load_documents(tmp_path)
+    assert document.title == "Tides"
+    assert document.sections[0].paragraphs == (
+        "The tide rises twice a day at S\u00f8rra \u2014 \u201cspring\u201d tides.",
+    )
+
+
+def test_damaged_utf16_is_named(tmp_path: Path) -> None:
+    (tmp_path / "tides.txt").write_bytes("Tides".encode("utf-16") + b"\x00\xd8")  # lone half
+    with pytest.raises(SeedFileError, match=r"tides\.txt: damaged UTF-16 .*re-save it as UTF-8"):
+        load_documents(tmp_path)
+
+
 def test_binary_file_is_named(essays: Path) -> None:
     (essays / "image.md").write_bytes(b"\x00\x01\x02")
     with pytest.raises(SeedFileError, match=r"image\.md: contains NUL bytes"):
