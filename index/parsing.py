@@ -208,8 +208,10 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
             continue
         if fenced:
             continue
-        if in_comment or (line.startswith("<!--") and "-->" not in line):
-            in_comment = "-->" not in line  # an HTML comment over several lines is skipped
+        if in_comment or line.startswith("<!--"):
+            # An HTML comment opening a line is a block of its own, on one line or several,
+            # ending a paragraph ("<!-- draft -->" over a `Title` / `===` heading).
+            in_comment = "-->" not in line[4:] if not in_comment else "-->" not in line
             flush()
             continue
         heading = _MD_HEADING.match(line) if line[:1] == "#" else None

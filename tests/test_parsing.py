@@ -80,6 +80,17 @@ def test_markdown_markup_is_taken_off_the_words() -> None:
     )
 
 
+def test_a_one_line_html_comment_is_a_block_of_its_own() -> None:
+    # Before, it began a paragraph that swallowed the title and its underline.
+    text = "<!-- draft: do not publish -->\nHarbour Walks\n=============\n\nThe pier is old.\n"
+    document = parse_document(text, stem="guide", markdown=True, source="guide.md")
+    assert document.title == "Harbour Walks"
+    assert [s.paragraphs for s in document.sections] == [("The pier is old.",)]
+    text = "Text before\n<!-- a note -->\nand after.\n"  # it ends the paragraph, as in CommonMark
+    document = parse_document(text, stem="t", markdown=True, source="t.md")
+    assert document.sections[0].paragraphs == ("Text before", "and after.")
+
+
 def test_markdown_list_items_and_table_rows_are_paragraphs() -> None:
     text = (
         "## Steps\n\n"
