@@ -163,6 +163,9 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
             continue
         # One paragraph per line when lines are too long to be hard-wrapped, or when each
         # one ends a sentence (wrapping breaks lines mid-sentence); else one wrapped paragraph.
+        if len(block) == 1 and block[0].endswith(":") and _is_heading_line(block[0][:-1]):
+            builder.heading(block[0][:-1].rstrip())  # "Part Two - Decline:", a line alone
+            continue
         inner = [line for line in block[:-1] if not _is_heading_line(line)]
         if any(len(line) > _UNWRAPPED_LINE for line in inner) or all(
             line.endswith(_SENTENCE_END) for line in inner

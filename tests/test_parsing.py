@@ -184,6 +184,21 @@ def test_plain_text_wrapped_paragraphs_and_headings() -> None:
     )
 
 
+def test_plain_text_heading_ending_in_a_colon_on_a_line_of_its_own() -> None:
+    text = (
+        "The Winter Garden\n\n"
+        "The glasshouse was built in 1902.\n\n"
+        "Part Two - Decline:\n\n"
+        "The palms died in 1947.\n\n"
+        "You will need:\n- a ladder\n- a saw\n\n"  # a lead-in to its list: text
+        "It is: fine.\n"
+    )
+    document = parse_document(text, stem="garden", markdown=False, source="garden.txt")
+    assert [s.heading for s in document.sections] == ["Introduction", "Part Two - Decline"]
+    assert document.sections[1].paragraphs[0] == "The palms died in 1947."
+    assert "You will need: - a ladder - a saw" in document.sections[1].paragraphs
+
+
 def test_plain_text_title_line_is_the_title_and_byline_and_date_are_text() -> None:
     text = "THE QUIET REVOLUTION IN TEA\nby Jane Doe\nMarch 3, 2021\n\nTea is popular.\n\n"
     text += "Origins\n\nLegend says an emperor found it.\n"
