@@ -132,7 +132,7 @@ def test_seeds_from_the_environment(
 
 
 def test_not_utf8_seed_is_one_line(capsys: pytest.CaptureFixture[str], essays: Path) -> None:
-    (essays / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
+    (essays / "bad.txt").write_bytes("Caf\xe9 society.".encode("latin-1"))
     code, _, err = run(capsys, "sections", "--seeds", str(essays))
     assert code == 2
     assert "bad.txt: not UTF-8" in err

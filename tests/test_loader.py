@@ -82,7 +82,7 @@ def test_same_stem_in_two_formats_keeps_both(tmp_path: Path) -> None:
 
 
 def test_hidden_files_are_ignored(essays: Path) -> None:
-    (essays / ".draft.md").write_bytes(b"\xff\xfe")
+    (essays / ".draft.md").write_bytes(b"\xe9t\xe9")  # would stop loading: not UTF-8
     assert len(load_documents(essays)) == 3
 
 
