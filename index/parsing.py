@@ -16,6 +16,10 @@ _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _SETEXT_RULE = re.compile(r"^(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _THEMATIC_BREAK = re.compile(r"^([-*_])([ \t]*\1){2,}[ \t]*$")
+# A line of three or more "=", "-", "*" or "_" alone: an underline or a break, not text.
+# A line that is bold and nothing else: "**Housing**", "__Notes__".
+_BOLD_LINE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_RULE_LINE = re.compile(r"^(=[ \t]*){3,}$|^([-*_])([ \t]*\2){2,}$")
 _TERMINAL = tuple(".!?:;,…\"'”’)]-–—")
 _INNER_SENTENCE_END = re.compile(r"[a-z][.!?…]\s")  # "done. Next" inside a line
 _NUMBERED_HEADING = re.compile(r"(\d+|[IVXLC]+)[.)]\s")  # "1. Why towns matter", "IV) Ends"
@@ -96,15 +100,50 @@ def _front_matter(lines: list[str], source: str) -> tuple[dict[str, str], list[s
     )
 
 
-def _blocks(lines: list[str]) -> list[list[str]]:
-    """Runs of non-blank lines, stripped."""
+def _blocks(lines: list[str]) -> tuple[list[list[str]], set[int]]:
+    """Runs of non-blank lines, stripped, and which of them are headings written as such.
+
+    Plain text marks structure in ways borrowed from typewriters and Markdown: a title or
+    heading underlined with `===` or `---` (the rule is dropped, and so is a rule alone), a
+    `# Heading` line, and paragraphs opened by an indented first line rather than a blank
+    line (split where a line ends a sentence or a title and the next is indented more).
+    """
     blocks: list[list[str]] = [[]]
-    for line in lines:
-        if line.strip():
-            blocks[-1].append(line.strip())
-        elif blocks[-1]:
+    headings: set[int] = set()
+    indent = 0  # the indentation of the block's last line
+
+    def close() -> None:
+        if blocks[-1]:
             blocks.append([])
-    return [block for block in blocks if block]
+
+    for raw in lines:
+        line = raw.strip()
+        block = blocks[-1]
+        if not line:
+            close()
+            continue
+        if _RULE_LINE.match(line):
+            if len(block) == 1 and _is_heading_line(block[0]):  # "Keeping Hens" / "====="
+                headings.add(len(blocks) - 1)
+            close()
+            continue
+        marked = _MD_HEADING.match(line) if line[:1] == "#" else None
+        if marked and _is_heading_line(marked.group(2)):
+            close()
+            blocks[-1].append(marked.group(2))
+            headings.add(len(blocks) - 1)
+            close()
+            continue
+        depth = len(raw) - len(raw.lstrip())
+        opens = line[:1].isupper() or line[:1].isdigit() or line[:1] in "\"'“‘"
+        ended = block and (block[-1].endswith(_SENTENCE_END) or _is_heading_line(block[-1]))
+        if depth >= indent + 2 and ended and opens:  # a first line indented: a new paragraph
+            close()
+        blocks[-1].append(line)
+        indent = depth
+    if not blocks[-1]:
+        blocks.pop()  # only the last can be empty
+    return blocks, headings
 
 
 class _Builder:
@@ -140,19 +179,24 @@ class _Builder:
 def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str | None:
     """Feed plain-text lines to `builder`; return the title: `title` (front matter's), else
     the first line of a block of short lines opening the file (byline and date stay text)."""
-    blocks = _blocks(lines)
+    blocks, headings = _blocks(lines)
     fronted = False  # the file opened with its title
     for number, block in enumerate(blocks):
         if fronted and number == 1 and len(blocks) > 2 and _is_byline(block):
             for line in block:
                 builder.paragraph(line)
             continue
+        if number in headings:  # underlined, or "# Heading"
+            if number == 0 and len(blocks) > 1 and title is None and _may_title(block[0]):
+                title, fronted = block[0], True
+            else:
+                builder.heading(block[0])
+            continue
         if (
             number == 0
             and len(blocks) > 1  # an essay of one short line is that line, not a title
             and _is_heading_line(block[0])
-            and not _NUMBERED_HEADING.match(block[0])  # "1. Why towns matter": a section
-            and not _OPENING_SECTION.fullmatch(block[0].strip())  # "Introduction": one too
+            and _may_title(block[0])
             and all(map(_is_front_line, block[1:]))
         ):
             # Short lines opening the file (title, byline, date) are its front, not headings.
@@ -181,6 +225,12 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
     return title
 
 
+def _may_title(line: str) -> bool:
+    """Whether a heading opening a plain-text file is its title: "1. Why towns matter" and
+    "Introduction" are its first section."""
+    return not _NUMBERED_HEADING.match(line) and not _OPENING_SECTION.fullmatch(line.strip())
+
+
 def _is_byline(block: list[str]) -> bool:
     """Short lines, the first a byline or subtitle (the block after a title: front, too)."""
     return all(map(_is_front_line, block)) and bool(_BYLINE.match(block[0]))
@@ -193,11 +243,23 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
     """
     paragraph: list[str] = []
     fenced = in_item = in_comment = seen_text = False
+    opened_by = ""  # the line that opened the paragraph, as written
+
+    def heading(text: str, top: bool) -> None:
+        nonlocal title, seen_text
+        if top and not seen_text and text and (title is None or _same(text, title)):
+            title = title or text  # front matter's title, repeated: not a section
+        elif text:
+            builder.heading(text)
+        seen_text = True
 
     def flush() -> None:
         nonlocal seen_text, in_item
         text = inline_text(" ".join(paragraph))
-        if text:
+        bold = _BOLD_LINE.fullmatch(opened_by)
+        if len(paragraph) == 1 and bold and _is_heading_line(inline_text(bold.group(2))):
+            heading(text, top=True)  # "**Housing**" alone: a word processor's heading
+        elif text:
             builder.paragraph(text)
             seen_text = True
         paragraph.clear()
@@ -217,22 +279,16 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
             in_comment = "-->" not in line[4:] if not in_comment else "-->" not in line
             flush()
             continue
-        heading = _MD_HEADING.match(line) if line[:1] == "#" else None
-        if heading is None and len(paragraph) == 1 and not in_item and _SETEXT_RULE.match(line):
+        marked = _MD_HEADING.match(line) if line[:1] == "#" else None
+        if marked is None and len(paragraph) == 1 and not in_item and _SETEXT_RULE.match(line):
             level = "#" if line.startswith("=") else "##"
-            heading = _MD_HEADING.match(f"{level} {paragraph.pop()}")
-        if heading is None and line[:1] in "-*_" and _THEMATIC_BREAK.match(line):
+            marked = _MD_HEADING.match(f"{level} {paragraph.pop()}")
+        if marked is None and line[:1] in "-*_" and _THEMATIC_BREAK.match(line):
             flush()
             continue
-        if heading:
+        if marked:
             flush()
-            text = inline_text(heading.group(2))
-            leading = not seen_text and len(heading.group(1)) == 1
-            if leading and text and (title is None or _same(text, title)):
-                title = title or text  # front matter's title, repeated: not a section
-            elif text:
-                builder.heading(text)
-            seen_text = True
+            heading(inline_text(marked.group(2)), top=len(marked.group(1)) == 1)
             continue
         if not line or is_table_rule(line):
             if not line:
@@ -242,6 +298,8 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
         if kind != "text":
             flush()
         if text:
+            if not paragraph:
+                opened_by = line
             paragraph.append(text)
         in_item = kind == "item" or (in_item and kind == "text")
         if kind == "row":

@@ -199,6 +199,61 @@ def test_plain_text_heading_ending_in_a_colon_on_a_line_of_its_own() -> None:
     assert "You will need: - a ladder - a saw" in document.sections[1].paragraphs
 
 
+def test_plain_text_underlined_and_hash_headings() -> None:
+    text = (
+        "Keeping Hens\n============\n\n"
+        "Why keep hens\n-------------\n\n"
+        "Hens lay about 250 eggs a year.\n\n"
+        "* * *\n\n"  # a break: dropped
+        "# Predators\n\n"
+        "Foxes are the main danger.\n\n"
+        "#1 rule: close the pop-hole.\n"  # no space after "#": text
+    )
+    document = parse_document(text, stem="hens", markdown=False, source="hens.txt")
+    assert document.title == "Keeping Hens"
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        ("Why keep hens", ("Hens lay about 250 eggs a year.",)),
+        ("Predators", ("Foxes are the main danger.", "#1 rule: close the pop-hole.")),
+    ]
+
+
+def test_plain_text_paragraphs_opened_by_an_indented_line() -> None:
+    text = (
+        "The Old Mill\n"
+        "    The mill was built in 1820 by Josiah Crane. It ground wheat for three\n"
+        "villages and ran until 1931.\n"
+        "    In 1931 the wheel broke.\n"
+        "- Dig a hole\n  30 cm deep.\n"  # a hanging indent goes on with its line
+    )
+    document = parse_document(text, stem="mill", markdown=False, source="mill.txt")
+    assert document.title == "The Old Mill"
+    assert document.sections[0].paragraphs == (
+        "The mill was built in 1820 by Josiah Crane. It ground wheat for three villages and "
+        "ran until 1931.",
+        "In 1931 the wheel broke. - Dig a hole 30 cm deep.",
+    )
+
+
+def test_markdown_bold_lines_alone_are_headings() -> None:
+    # as word processors export them
+    text = (
+        "**Keeping Goats: Notes**\n\n"
+        "**Housing**\n\n"
+        "Goats need a dry shed.\n\n"
+        "**Never leave the gate open.**\n\n"  # a sentence in bold: text
+        "- **Saanen**\n\n"  # a list item in bold: text
+        "> **Quoted**\n"
+    )
+    document = parse_document(text, stem="goats", markdown=True, source="goats.md")
+    assert document.title == "Keeping Goats: Notes"
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        (
+            "Housing",
+            ("Goats need a dry shed.", "Never leave the gate open.", "Saanen", "Quoted"),
+        )
+    ]
+
+
 def test_plain_text_title_line_is_the_title_and_byline_and_date_are_text() -> None:
     text = "THE QUIET REVOLUTION IN TEA\nby Jane Doe\nMarch 3, 2021\n\nTea is popular.\n\n"
     text += "Origins\n\nLegend says an emperor found it.\n"
