@@ -131,7 +131,10 @@ def _cell(value: float, base: float | None, count: int) -> str:
 # Each rule of the Policy, off: (name, the Policy's change, where the rule lives).
 ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("interview questions ranked as their answers: off", {"follow_questions": False}),
-    ("words read with a passage (title, interview question) not counted", {"context_words": False}),
+    (
+        "a passage not read with its title's words and the interview question it answers",
+        {"context_words": False},
+    ),
     ("fusion with meaning off (BM25 and best sentence only)", {"fusion_passages": 0}),
     ("lead by the surest passage off", {"lead_margin": 2.0}),
     ("confidence from the first passage only", {"confidence_passages": 1}),

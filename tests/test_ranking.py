@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from pathlib import Path
 
@@ -72,6 +73,30 @@ def test_a_followed_answer_is_covered_by_its_questions_words(interview: PassageI
     assert context(interview, interview.passages[0]) == {"forti", "summer"}
     asked = {"q", "much", "chees", "make", "season", "work"}  # and the heading, "The work"
     assert context(interview, answer) == {"forti", "summer", *asked}
+
+
+def test_a_followed_answer_is_as_near_in_meaning_as_its_question(tmp_path: Path) -> None:
+    (tmp_path / "lock.txt").write_text(
+        "Interview with a Lock Keeper\n\n"
+        "INTERVIEWER: How long have you worked on the river?\n\n"
+        "DAVIES: Twenty-six years this June. I started as a relief keeper at Hambleden.\n\n"
+        "INTERVIEWER: What is the hardest part of the job?\n\n"
+        "DAVIES: Floods. In 2014 the water came over the lock gates and we had to close the "
+        "lock for nine days.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    question = "What is the hardest part of being a lock keeper?"
+    meaning = {"words_cover": math.inf}  # meaning decides, not the words alone
+    answer = answerer_for(index, **meaning).ask(question)
+    assert answer.answered and "Floods." in answer.quotes[0].passage.text
+    # alone, "DAVIES: Floods. In 2014 the water came over ..." is far from the question
+    alone = answerer_for(index, context_words=False, **meaning).ask(question)
+    assert not alone.answered and alone.confidence < 0.45
+    near, far = answer.surest, alone.surest
+    assert near is not None and far is not None
+    assert near.similarity is not None and far.similarity is not None
+    assert near.similarity > far.similarity + 0.15  # the interviewer's question is near
 
 
 @pytest.mark.parametrize(

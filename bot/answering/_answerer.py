@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from bot.answering._bylines import asks_who_wrote, bylines
-from bot.answering._cascade import by_words, coverages
+from bot.answering._cascade import asked_before, by_words, coverages
 from bot.answering._checks import lacks_money, lacks_name, lacks_time_or_amount, misses_numbers
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
 from bot.answering._quotes import select_quotes
@@ -190,6 +190,10 @@ class Answerer:
             weighed, coverages(self.index, terms, weighed, self.policy), strict=True
         ):
             similarity = similarity_of(hit.passage)
+            # An answer is read with the question it follows, as its coverage is: "A: Almost
+            # nothing." says little alone.
+            if self.policy.context_words and (asked := asked_before(self.index, hit.passage)):
+                similarity = max(similarity, similarity_of(asked))
             confidence = weight * coverage + (1 - weight) * similarity
             evidence.append(Evidence(hit.rank, coverage, similarity, confidence))
         return tuple(evidence)

@@ -20,7 +20,7 @@ from bot.answering._policy import Policy
 from bot.answering._ranking import asks
 from index import Hit, Passage, PassageIndex, analyze
 
-__all__ = ["FRAMING", "ByWords", "by_words", "coverages"]
+__all__ = ["FRAMING", "ByWords", "asked_before", "by_words", "coverages"]
 
 # Question-framing words: when the essays never use them they say nothing about whether
 # the essays cover the question ("What does the author say about ...?"). Stemmed forms.
@@ -67,10 +67,15 @@ def context(index: PassageIndex, passage: Passage) -> frozenset[str]:
     one (an interview's "Q: ..."). Title words the passages use are left to them: counting
     them for every passage of the essay answered more of what the gold essays do not say."""
     terms = frozenset(t for t in index.title_terms(passage) if t not in index)
-    asked = index.preceding(passage)
-    if asked is not None and asks(index, asked):
+    if (asked := asked_before(index, passage)) is not None:
         terms |= index.indexed_terms(asked)
     return terms
+
+
+def asked_before(index: PassageIndex, passage: Passage) -> Passage | None:
+    """The question `passage` answers, when it follows one (an interview's "Q: ...")."""
+    asked = index.preceding(passage)
+    return asked if asked is not None and asks(index, asked) else None
 
 
 def by_words(

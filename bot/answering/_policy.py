@@ -36,8 +36,9 @@ class Policy:
     follow_questions: bool = True
     # A passage's coverage counts the words it is read with: its essay's title's words no
     # passage uses, and the question it answers when it follows one (bot/answering/_cascade.py,
-    # `context`). From a new user's interview essay; it changes no answer of a tuning set
-    # (docs/retrieval.md, "Ablation").
+    # `context`). From a new user's interview essay. Its similarity is the question's too,
+    # when nearer: "A: Almost nothing." says little alone (session 13: dev +2 answered and
+    # +2 answers in quote, no tuning figure worse; docs/retrieval.md, "Ablation").
     context_words: bool = True
     # BM25's best this many passages are re-ordered by reciprocal rank fusion with their
     # order by meaning, 1/(c + rank) each, c being `fusion_constant` (1 or less: off). Tuned:
