@@ -328,9 +328,30 @@ def parse_document(
     return Document(
         title=title or readable_title(name or stem),
         slug=slugify(stem),
-        sections=builder.build(),
+        sections=_without_contents(builder.build()),
         url=_url(fields.get("url", ""), source),
     )
+
+
+# A contents entry's numbering and page number: "1. History", "History .......... 12".
+_ENTRY_NUMBER = re.compile(r"^([\dIVXLC]+[.):]?\s+)?|[\s.·…]*\d*\s*$")
+
+
+def _entry(text: str) -> str:
+    return " ".join(_ENTRY_NUMBER.sub("", text).casefold().split())
+
+
+def _without_contents(sections: tuple[Section, ...]) -> tuple[Section, ...]:
+    """`sections` without the paragraphs that only name one of their headings: a table of
+    contents ("- Living aboard" over "## Living aboard") says nothing, and quoting it for
+    "Tell me about living aboard" would lead with it. A section left empty goes too."""
+    headings = {_entry(section.heading) for section in sections} - {""}
+    headings |= {"contents", "table of contents"}  # its own label, left as text
+    kept = (
+        Section(s.heading, tuple(p for p in s.paragraphs if _entry(p) not in headings))
+        for s in sections
+    )
+    return tuple(section for section in kept if section.paragraphs)
 
 
 def _url(value: str, source: str) -> str:

@@ -234,6 +234,25 @@ def test_plain_text_paragraphs_opened_by_an_indented_line() -> None:
     )
 
 
+def test_a_table_of_contents_is_not_text() -> None:
+    text = (
+        "# Canal Boats\n\n## Contents\n\n- [History](#history)\n- 2. Living aboard\n\n"
+        "## History\n\nNarrowboats are 7 feet wide.\n\nHistory\n\n"  # a TOC line, too
+        "## Living aboard\n\nAbout 15,000 people live on boats.\n"
+    )
+    document = parse_document(text, stem="boats", markdown=True, source="boats.md")
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        ("History", ("Narrowboats are 7 feet wide.",)),
+        ("Living aboard", ("About 15,000 people live on boats.",)),
+    ]
+    plain = (
+        "Canal Boats\n\nContents\nHistory ........ 3\nEngines 7\n\n"
+        "History\n\nOld boats.\n\nEngines\n\nDiesel.\n"
+    )
+    document = parse_document(plain, stem="boats", markdown=False, source="boats.txt")
+    assert [s.paragraphs for s in document.sections] == [("Old boats.",), ("Diesel.",)]
+
+
 def test_markdown_bold_lines_alone_are_headings() -> None:
     # as word processors export them
     text = (
