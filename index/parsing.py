@@ -17,6 +17,12 @@ _SETEXT_RULE = re.compile(r"^(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _THEMATIC_BREAK = re.compile(r"^([-*_])([ \t]*\1){2,}[ \t]*$")
 # A line of three or more "=", "-", "*" or "_" alone: an underline or a break, not text.
+# A label numbering a part of a text, alone on its line: "Chapter 3", "PART II", "Section One".
+_CHAPTER_LABEL = re.compile(
+    r"(chapter|part|section|book|act|lesson|step|stage|day)\s+(\d+|[ivxlc]+|one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|eleven|twelve)",
+    re.IGNORECASE,
+)
 # A line that is bold and nothing else: "**Housing**", "__Notes__".
 _BOLD_LINE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _RULE_LINE = re.compile(r"^(=[ \t]*){3,}$|^([-*_])([ \t]*\2){2,}$")
@@ -158,6 +164,12 @@ class _Builder:
         self.certain_headings = certain_headings
 
     def heading(self, text: str) -> None:
+        last, paragraphs = self.sections[-1]
+        labels = _CHAPTER_LABEL.fullmatch(last) and not _CHAPTER_LABEL.fullmatch(text)
+        if not paragraphs and len(self.sections) > 1 and labels:
+            # "Chapter 3" over "Restoration": one heading, not a stray line of text
+            self.sections[-1] = (f"{last}: {text}", paragraphs)
+            return
         self._settle()
         self.sections.append((text, []))
 

@@ -234,6 +234,16 @@ def test_plain_text_paragraphs_opened_by_an_indented_line() -> None:
     )
 
 
+def test_a_chapter_label_is_joined_to_the_name_under_it() -> None:
+    text = "Mill\n\nBuilt in 1820.\n\nChapter 3\nRestoration\n\nReopened in 1998.\n"
+    document = parse_document(text, stem="mill", markdown=False, source="mill.txt")
+    assert [s.heading for s in document.sections] == ["Introduction", "Chapter 3: Restoration"]
+    assert document.sections[0].paragraphs == ("Built in 1820.",)  # no stray "Chapter 3"
+    text = "# Diary\n\n## Day 1\n\n## Day 2\n\n### Rain\n\nIt rained.\n"
+    document = parse_document(text, stem="d", markdown=True, source="d.md")
+    assert [s.heading for s in document.sections] == ["Day 2: Rain"]  # "Day 1" had nothing
+
+
 def test_a_table_of_contents_is_not_text() -> None:
     text = (
         "# Canal Boats\n\n## Contents\n\n- [History](#history)\n- 2. Living aboard\n\n"
