@@ -23,6 +23,8 @@ _CHAPTER_LABEL = re.compile(
     r"five|six|seven|eight|nine|ten|eleven|twelve)",
     re.IGNORECASE,
 )
+_LIST_MARKER = re.compile(r"([-*+•–]|\d{1,3}[.)])\s")
+_COLUMN_GAP = re.compile(r"(?<![.!?:;,])(?: {2,}|\t+)")
 # A line that is bold and nothing else: "**Housing**", "__Notes__".
 _BOLD_LINE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _RULE_LINE = re.compile(r"^(=[ \t]*){3,}$|^([-*_])([ \t]*\2){2,}$")
@@ -198,6 +200,10 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
             for line in block:
                 builder.paragraph(line)
             continue
+        if len(block) > 1 and all(len(_cells(line)) > 1 for line in block):
+            for line in block:  # a table in aligned columns: a row per paragraph
+                builder.paragraph(" | ".join(_cells(line)))
+            continue
         if number in headings:  # underlined, or "# Heading"
             if number == 0 and len(blocks) > 1 and title is None and _may_title(block[0]):
                 title, fronted = block[0], True
@@ -219,7 +225,8 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
             continue
         # One paragraph per line when lines are too long to be hard-wrapped, or when each
         # one ends a sentence (wrapping breaks lines mid-sentence); else one wrapped paragraph.
-        if len(block) == 1 and block[0].endswith(":") and _is_heading_line(block[0][:-1]):
+        colon = len(block) == 1 and block[0].endswith(":") and _is_heading_line(block[0][:-1])
+        if colon and not _lists(blocks[number + 1 :]):
             builder.heading(block[0][:-1].rstrip())  # "Part Two - Decline:", a line alone
             continue
         inner = [line for line in block[:-1] if not _is_heading_line(line)]
@@ -235,6 +242,21 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
             block = rest
         builder.paragraph(" ".join(block))
     return title
+
+
+def _lists(after: list[list[str]]) -> bool:
+    """Whether the first of the blocks `after` a line is a list or a table: "The locomotives
+    were as follows:" leads into it, a text, not a heading."""
+    block = after[0] if after else []
+    return bool(block) and (
+        bool(_LIST_MARKER.match(block[0])) or all(len(_cells(line)) > 1 for line in block)
+    )
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of a plain-text table's row, parted by two spaces or more or a tab (not
+    after a sentence's end: "It ended.  Then" is prose typed with two spaces)."""
+    return _COLUMN_GAP.split(line)
 
 
 def _may_title(line: str) -> bool:

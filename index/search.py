@@ -86,14 +86,19 @@ class PassageIndex:
         sentences: list[list[str]] = []
         first_sentence = array("q")
         self._spans = [tuple(sentence_spans(p.text)) for p in self.passages]
+        self._link()
         pairs = zip(self.passages, self._spans, strict=True)
         for done, (passage, spans) in enumerate(pairs, start=1):
-            # Each sentence is indexed with its section heading, as its passage is.
-            heading = analyze(passage.section)
+            # Each sentence is indexed with its section heading, as its passage is, and a
+            # table's body row with its header row's words ("Marrowby Rye | rye | £3.40" is
+            # a "loaf" at a "price"); a header row alone answers nothing and is not indexed.
+            context = analyze(self._context_text(passage))
             parts = [analyze(passage.text[a:b]) for a, b in spans]
+            if self.heads_table(passage):
+                context, parts = [], [[] for _ in parts]
             first_sentence.append(len(sentences))
-            sentences += [heading + part for part in parts or [[]]]
-            analyzed.append(heading + list(chain.from_iterable(parts)))
+            sentences += [context + part for part in parts or [[]]]
+            analyzed.append(context + list(chain.from_iterable(parts)))
             if progress and done % _PROGRESS_EVERY == 0:
                 progress(done, total)
         self._folds = fold_demonyms(set(chain.from_iterable(analyzed)))
@@ -102,7 +107,6 @@ class PassageIndex:
         self._first_sentence = np.append(np.frombuffer(first_sentence, np.int64), len(sentences))
         if progress:
             progress(total, total)
-        self._link()
         self._homes = find_homes(self.passages, self._spans, self._document_of)
 
     def to_state(self) -> State:
@@ -166,7 +170,8 @@ class PassageIndex:
         the passages questions land on: analysing them took 0.3 ms of every answer)."""
         found = self._indexed.get(passage.id)
         if found is None:
-            found = frozenset(self.terms(f"{passage.section}\n{passage.text}"))
+            text = f"{self._context_text(passage)}\n{passage.text}"
+            found = frozenset() if self.heads_table(passage) else frozenset(self.terms(text))
             if len(self._indexed) >= _INDEXED_KEPT:
                 self._indexed.clear()
             self._indexed[passage.id] = found
@@ -303,6 +308,17 @@ class PassageIndex:
             if position + 1 in self._document_of[position] and before.section == passage.section:
                 return before
         return None
+
+    def _context_text(self, passage: Passage) -> str:
+        """What `passage` is indexed with besides its text: its section heading, and its
+        table's header row when it is a body row."""
+        header = self.table_header(passage)
+        return passage.section if header is None else f"{passage.section}\n{header.text}"
+
+    def heads_table(self, passage: Passage) -> bool:
+        """Whether `passage` is the header row of a table (a body row follows it)."""
+        after = self.following(passage)
+        return after is not None and self.table_header(after) == passage
 
     def table_header(self, passage: Passage) -> Passage | None:
         """The header row of the Markdown table whose body row `passage` is, if it is one:

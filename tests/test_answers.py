@@ -75,6 +75,17 @@ def test_abstention_names_the_nearest_sections(answerer: Answerer) -> None:
     assert f'"{answer.hits[0].passage.section}"' in text
 
 
+@pytest.mark.parametrize("width", [20, 30, 40, 60, 88])
+def test_a_section_name_is_never_broken_across_lines(answerer: Answerer, width: int) -> None:
+    answer = answerer.ask("What is the weather like in Minsk today?")
+    text = render_answer(answer, with_document=False, width=width)
+    names = [f'"{section}"' for _, section in answer.sections]
+    assert names and all(any(name in line for line in text.splitlines()) for name in names)
+    assert " ".join(text.split()) == " ".join(
+        render_answer(answer, with_document=False, width=10_000).split()
+    )  # the same words, only the lines differ
+
+
 @pytest.mark.parametrize(
     "question",
     [
@@ -364,6 +375,23 @@ def test_a_table_rows_quote_comes_after_its_header_row(tmp_path: Path) -> None:
     assert quotes.count("Tent | Weight | Price") == 1  # once, however many of its rows
     pegs = [q.text for q in answerer.ask("Which peg suits soft ground?").quotes]
     assert pegs[:2] == ["Peg | Use", "Y-stake | soft ground"]
+
+
+def test_a_table_row_is_indexed_with_its_header_and_the_header_alone_is_not(
+    tmp_path: Path,
+) -> None:
+    index = _index_of(tmp_path, _TENTS)
+    header = next(p for p in index.passages if p.text == "Tent | Weight | Price")
+    row = next(p for p in index.passages if p.text.startswith("Stormhaven"))
+    assert index.heads_table(header) and not index.heads_table(row)
+    assert index.indexed_terms(header) == frozenset()
+    assert {"weight", "price"} <= index.indexed_terms(row)
+    # "price" is only in the header: the row is found by it, the header never leads
+    hits = index.search("What is the price of the Stormhaven tent?", 3)
+    assert hits[0].passage == row and header not in [h.passage for h in hits]
+    answer = answerer_for(index, min_confidence=0.0).ask("Which tent has the highest price?")
+    assert answer.quotes[0].text == "Tent | Weight | Price"  # quoted before its row, not alone
+    assert answer.quotes[1].text.endswith("| £240") or answer.quotes[1].text.endswith("| £410")
 
 
 def test_a_passage_closer_in_meaning_than_the_best_is_quoted_too(tmp_path: Path) -> None:

@@ -234,6 +234,27 @@ def test_plain_text_paragraphs_opened_by_an_indented_line() -> None:
     )
 
 
+def test_plain_text_table_in_aligned_columns() -> None:
+    text = (
+        "Tramway\n\nThe locomotives were as follows:\n\n"
+        "    Name        Built   Fate\n"
+        "    Cadair      1879    Scrapped 1936\n"
+        "    Gwenllian   1895\tSold to a quarry in Norway, 1934\n\n"
+        "The last train ran in 1946.  Then the line closed.\n"  # two spaces after a stop
+        "It was lifted in 1950.\n"
+    )
+    document = parse_document(text, stem="t", markdown=False, source="t.txt")
+    assert [s.heading for s in document.sections] == ["Introduction"]  # no row as a heading
+    assert document.sections[0].paragraphs == (
+        "The locomotives were as follows:",
+        "Name | Built | Fate",
+        "Cadair | 1879 | Scrapped 1936",
+        "Gwenllian | 1895 | Sold to a quarry in Norway, 1934",
+        "The last train ran in 1946.  Then the line closed.",
+        "It was lifted in 1950.",
+    )
+
+
 def test_a_chapter_label_is_joined_to_the_name_under_it() -> None:
     text = "Mill\n\nBuilt in 1820.\n\nChapter 3\nRestoration\n\nReopened in 1998.\n"
     document = parse_document(text, stem="mill", markdown=False, source="mill.txt")
