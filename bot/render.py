@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 import unicodedata
@@ -26,6 +27,8 @@ __all__ = [
 ]
 
 _WIDTH = 88
+# A section's name as an abstention quotes it.
+_QUOTED = re.compile(r'"[^"\n]*"')
 
 
 def text_width() -> int:
@@ -88,7 +91,13 @@ def abstention(answer: Answer, *, with_document: bool) -> str:
 def render_answer(answer: Answer, *, with_document: bool, width: int = _WIDTH) -> str:
     """Plain text: each quote wrapped and indented, then its citation."""
     if not answer.answered:
-        return textwrap.fill(printable(abstention(answer, with_document=with_document)), width)
+        # A section's name is not broken across lines ("3." then "Decline"): its spaces are
+        # held while the line is filled, and a name longer than a line stays whole.
+        said = _QUOTED.sub(
+            lambda m: m.group().replace(" ", "\0"),
+            printable(abstention(answer, with_document=with_document)),
+        )
+        return textwrap.fill(said, width, break_long_words=False).replace("\0", " ")
     blocks = []
     for passage, text in group_quotes(answer.quotes):
         quoted = textwrap.fill(
