@@ -144,6 +144,10 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
         "the sentence after a quoted one, opening with a pronoun, not quoted",
         {"quote_continuations": False},
     ),
+    (
+        "a first passage ending with a colon quoted without the list after it",
+        {"quote_lists": False},
+    ),
     ("answer-type check (when, how many) off", {"answer_types": False}),
     ("price check (a sum of money quoted) off", {"money_answers": False}),
     ("years asked quoted: off", {"quoted_numbers": False}),

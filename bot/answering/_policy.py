@@ -75,6 +75,11 @@ class Policy:
     # with a wooden rake"), is quoted too, within `max_sentences`. Chosen on the dev set
     # (answer in quote +2 questions, no decision changed); docs/retrieval.md, "Ablation".
     quote_continuations: bool = True
+    # The first passage, when it ends with a colon ("Surplus money is divided three ways:"),
+    # is quoted with the `max_sentences` passages after it in its section, the list it opens.
+    # From a new user's essay; no gold decision changed (a fifth-essay answer now quotes the
+    # three reasons it announces).
+    quote_lists: bool = True
     # Sections an abstention points to.
     pointers: int = 4
     # A question asking when, how many or for a quantity needs a time or amount in the quotes.

@@ -74,6 +74,8 @@ def select_quotes(
             before = _antecedent(home.text, index.spans(home), start)
             if before and index.home(home, *before) == (home, *before):
                 spans.add(before)
+        if i == 0 and policy.quote_lists and hit.passage.text.rstrip().endswith(":"):
+            _add_what_follows(index, policy, hit.passage, chosen)
     scores = {hit.passage.id: hit.score for hit in hits}
     quotes: list[Quote] = []
     for passage, spans in _with_table_headers(index, list(chosen.values())):
@@ -82,6 +84,24 @@ def select_quotes(
             score = index.score_terms(terms, passage)
         quotes.extend(Quote(text, passage, score) for text in _runs(passage.text, spans))
     return tuple(quotes)
+
+
+def _add_what_follows(
+    index: PassageIndex,
+    policy: Policy,
+    passage: Passage,
+    chosen: dict[str, tuple[Passage, set[Span]]],
+) -> None:
+    """The passages after one that ends with a colon, whole, up to `max_sentences`: "Surplus
+    money is divided three ways:" says nothing without the list it opens."""
+    if not chosen.get(passage.id, (passage, set()))[1] & {index.spans(passage)[-1]}:
+        return  # its closing sentence, the one with the colon, is not quoted
+    after = index.following(passage)
+    for _ in range(policy.max_sentences):
+        if after is None:
+            return
+        chosen.setdefault(after.id, (after, set()))[1].update(index.spans(after))
+        after = index.following(after)
 
 
 def _essay(hit: Hit) -> str:
