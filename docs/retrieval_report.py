@@ -117,11 +117,11 @@ def typo_table(threshold: float) -> list[str]:
         + " |",
         "| --- | --- |" + " ---: |" * (3 * len(sets)),
     ]
-    for slips in (False, True):
+    for slips in ("", "long", "short"):
         for spelling in (False, True):
             cells = []
             for index, questions in sets.values():
-                asked = with_typos(questions) if slips else questions
+                asked = with_typos(questions, short=slips == "short") if slips else questions
                 answerer = answerer_with(index, min_confidence=threshold, spelling=spelling)
                 m = evaluate(answerer, asked)
                 cells += [
@@ -129,7 +129,11 @@ def typo_table(threshold: float) -> list[str]:
                     f"{m.answer_rate:.3f}",
                     f"{m.abstention_rate:.3f}",
                 ]
-            kind = "one slip each" if slips else "as written"
+            kind = {
+                "": "as written",
+                "long": "one slip each",
+                "short": "one slip each, in a word of 4-5 letters",
+            }[slips]
             mode = "on (**shipped**)" if spelling else "off"
             lines.append(f"| {kind} | {mode} | " + " | ".join(cells) + " |")
     return lines

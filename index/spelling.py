@@ -20,10 +20,22 @@ from functools import lru_cache
 from index.analyzer import analyze, normalize
 from index.search import PassageIndex
 
-__all__ = ["LIMITS", "MIN_LETTERS", "SpellingLimits", "neighbours", "prepare", "respell"]
+__all__ = [
+    "LIMITS",
+    "MIN_LETTERS",
+    "MIN_SHORT_LETTERS",
+    "SpellingLimits",
+    "neighbours",
+    "prepare",
+    "respell",
+]
 
 MIN_LETTERS = 6
-_WORD = re.compile(rf"[^\W\d_]{{{MIN_LETTERS},}}")
+# Shorter words, down to this, are put right only from two letters swapped or one dropped
+# ("hievs" -> "hives", "frist" -> "first", "quary" -> "quarry"), the slips of fast typing
+# that seldom make another word; any edit of a short word is as often another word.
+MIN_SHORT_LETTERS = 4
+_WORD = re.compile(rf"[^\W\d_]{{{MIN_SHORT_LETTERS},}}")
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
@@ -105,7 +117,10 @@ def respell(
         if not _misspelt(folded, index, words):
             return word
         looked_up += 1
-        nearest = _nearest(folded, index, words)
+        if len(folded) < MIN_LETTERS:
+            nearest = _nearest_short(folded, index, words)
+        else:
+            nearest = _nearest(folded, index, words)
         return word if nearest is None else _cased_like(word, nearest)
 
     return _WORD.sub(mend, question)
@@ -139,6 +154,31 @@ def _nearest(word: str, index: PassageIndex, english: frozenset[str]) -> str | N
         and terms[0] in index
     ]
     return min(ranked)[1] if ranked else None
+
+
+@lru_cache(maxsize=16_384)
+def _nearest_short(word: str, index: PassageIndex, english: frozenset[str]) -> str | None:
+    """For a short word, the one spelling two swapped letters or a dropped one away that is
+    an English word or the essays' (with a term they use, or none: "whta" is "what"), when
+    there is exactly one: "hievs" -> "hives"; "tset" (test? sets?) is left alone."""
+    found = {
+        neighbour
+        for neighbour in _slips(word)
+        if (neighbour in index.words or neighbour in english)
+        and all(term in index for term in index.terms(neighbour))
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _slips(word: str) -> Iterator[str]:
+    """`word` with two neighbouring letters swapped, or a letter put back (a-z or its own)."""
+    letters = sorted(set("abcdefghijklmnopqrstuvwxyz") | set(word))
+    for i in range(len(word) + 1):
+        left, right = word[:i], word[i:]
+        if len(right) > 1 and right[0] != right[1]:
+            yield left + right[1] + right[0] + right[2:]
+        for letter in letters:
+            yield left + letter + right
 
 
 def neighbours(word: str) -> Iterator[str]:

@@ -16,7 +16,7 @@ from tests.helpers import answerer_for
 # part of the index library, which needs no model.
 ENGLISH = frozenset(
     "about book complain drift drifting fail flight grievance invented bicycle "
-    "junction next election photosynthesis protected what where when".split()
+    "junction next election photosynthesis protected what where when taste toast".split()
 )
 
 
@@ -30,6 +30,9 @@ ENGLISH = frozenset(
         ("Why did the intergration fail?", "Why did the integration fail?"),
         ("What grievences?", "What grievances?"),  # the essay's word
         ("Why is Belarus dvifting away?", "Why is Belarus drifting away?"),  # English; "drift"
+        # a short word: only from two letters swapped or one dropped, one word that close
+        ("What about Moscw?", "What about Moscow?"),
+        ("Whta about the union?", "What about the union?"),  # a stopword: it counted
     ],
 )
 def test_misspelt_words_are_put_right(seed_index: PassageIndex, question: str, read: str) -> None:
@@ -42,7 +45,8 @@ def test_misspelt_words_are_put_right(seed_index: PassageIndex, question: str, r
         "Can you book me a flight to Minsk?",  # English words the essay never uses
         "Who invented the bicycle?",
         "Where are the junctions?",  # English through its stem ("junction")
-        "What about Moscw?",  # too short to tell a slip from another word
+        "What about Minsc?",  # short: a letter changed, as often another word
+        "Is it a tast?",  # "taste" or "toast": two words as close
         "What is photosynthesis?",  # nothing in the essay is one edit away
         "When is the next elction?",  # "elition" stems to "elit" but is no word
     ],
