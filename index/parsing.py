@@ -16,7 +16,6 @@ _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _SETEXT_RULE = re.compile(r"^(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _THEMATIC_BREAK = re.compile(r"^([-*_])([ \t]*\1){2,}[ \t]*$")
-# A line of three or more "=", "-", "*" or "_" alone: an underline or a break, not text.
 # A label numbering a part of a text, alone on its line: "Chapter 3", "PART II", "Section One".
 _CHAPTER_LABEL = re.compile(
     r"(chapter|part|section|book|act|lesson|step|stage|day)\s+(\d+|[ivxlc]+|one|two|three|four|"
@@ -26,7 +25,8 @@ _CHAPTER_LABEL = re.compile(
 _LIST_MARKER = re.compile(r"([-*+•–]|\d{1,3}[.)])\s")
 _COLUMN_GAP = re.compile(r"(?<![.!?:;,])(?: {2,}|\t+)")
 # A line that is bold and nothing else: "**Housing**", "__Notes__".
-_BOLD_LINE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_BOLD_LINE = re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+)(?<=\S)\1")
+# A line of three or more "=", "-", "*" or "_" alone: an underline or a break, not text.
 _RULE_LINE = re.compile(r"^(=[ \t]*){3,}$|^([-*_])([ \t]*\2){2,}$")
 _TERMINAL = tuple(".!?:;,…\"'”’)]-–—")
 _INNER_SENTENCE_END = re.compile(r"[a-z][.!?…]\s")  # "done. Next" inside a line
@@ -223,12 +223,12 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
             for line in front:
                 builder.paragraph(line)
             continue
-        # One paragraph per line when lines are too long to be hard-wrapped, or when each
-        # one ends a sentence (wrapping breaks lines mid-sentence); else one wrapped paragraph.
         colon = len(block) == 1 and block[0].endswith(":") and _is_heading_line(block[0][:-1])
         if colon and not _lists(blocks[number + 1 :]):
             builder.heading(block[0][:-1].rstrip())  # "Part Two - Decline:", a line alone
             continue
+        # One paragraph per line when lines are too long to be hard-wrapped, or when each
+        # one ends a sentence (wrapping breaks lines mid-sentence); else one wrapped paragraph.
         inner = [line for line in block[:-1] if not _is_heading_line(line)]
         if any(len(line) > _UNWRAPPED_LINE for line in inner) or all(
             line.endswith(_SENTENCE_END) for line in inner

@@ -292,14 +292,21 @@ def test_markdown_bold_lines_alone_are_headings() -> None:
         "Goats need a dry shed.\n\n"
         "**Never leave the gate open.**\n\n"  # a sentence in bold: text
         "- **Saanen**\n\n"  # a list item in bold: text
-        "> **Quoted**\n"
+        "> **Quoted**\n\n"
+        "**Hives** and **Honey**\n"  # two bold runs: text
     )
     document = parse_document(text, stem="goats", markdown=True, source="goats.md")
     assert document.title == "Keeping Goats: Notes"
     assert [(s.heading, s.paragraphs) for s in document.sections] == [
         (
             "Housing",
-            ("Goats need a dry shed.", "Never leave the gate open.", "Saanen", "Quoted"),
+            (
+                "Goats need a dry shed.",
+                "Never leave the gate open.",
+                "Saanen",
+                "Quoted",
+                "Hives and Honey",
+            ),
         )
     ]
 
