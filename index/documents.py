@@ -38,7 +38,8 @@ class Document:
 def find_sections(documents: Sequence[Document], name: str) -> list[tuple[Document, Section]]:
     """Sections named `name`, case-insensitively: "2.3" is the third section of the second
     essay (as the table of contents numbers them); "Title: heading" looks only in the essays
-    whose title is (or starts with) "Title"; else exact headings, else those it is a prefix of.
+    whose title is (or starts with) "Title"; else exact headings, else those it is a prefix of,
+    else the sections of the essays whose title it is or starts.
     """
     wanted = " ".join(name.casefold().split())
     number = _NUMBERED.fullmatch(wanted)
@@ -59,7 +60,12 @@ def find_sections(documents: Sequence[Document], name: str) -> list[tuple[Docume
         found = _by_heading(named, heading)
         if found:
             return found
-    return _by_heading(documents, wanted)
+    found = _by_heading(documents, wanted)
+    if found or not wanted:
+        return found
+    # An essay's title (or its start), alone: its sections, to choose from ("The Flour")
+    named = [d for d, t in zip(documents, titles, strict=True) if t.startswith(wanted)]
+    return [(d, s) for d in named for s in d.sections]
 
 
 def _by_heading(documents: Sequence[Document], wanted: str) -> list[tuple[Document, Section]]:

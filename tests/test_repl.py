@@ -224,6 +224,10 @@ def test_a_heading_several_essays_share_is_picked_by_number_or_title(essays: Pat
     assert "Prune apple trees in winter" in by_title
     assert "Pears need little pruning" not in by_title
     assert "No section is called '9.9'" in transcript(repl_answerer, ":section 9.9")
+    # an essay's title, or its start, alone: its sections to choose from
+    by_essay = transcript(repl_answerer, ":section keeping an")
+    assert '2.2 "Keeping an Orchard: Pruning"' in by_essay and "Pears" not in by_essay
+    assert "Pears need little pruning." in transcript(repl_answerer, ":section pears")
 
 
 def test_terminal_escapes_in_essays_are_not_printed_raw(tmp_path: Path) -> None:
