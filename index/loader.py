@@ -45,7 +45,8 @@ def _read_text(path: Path) -> str:
     """The file's text, or a SeedFileError naming the file and the fix."""
     data = _read_bytes(path)
     # UTF-16 is known by its byte order mark (Windows Notepad's "Unicode"); nothing else is
-    # guessed: Latin-1 and Windows-1252 decode any bytes, so reading them would garble UTF-8.
+    # guessed: any bytes decode as Windows-1252, so an older 8-bit encoding would be read as
+    # nonsense without a word said.
     encoding = "utf-16" if data.startswith(_UTF16_MARKS) else "utf-8-sig"
     try:
         text = data.decode(encoding)

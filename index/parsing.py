@@ -200,7 +200,7 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
             for line in block:
                 builder.paragraph(line)
             continue
-        if len(block) > 1 and all(len(_cells(line)) > 1 for line in block):
+        if _is_table(block):
             for line in block:  # a table in aligned columns: a row per paragraph
                 builder.paragraph(" | ".join(_cells(line)))
             continue
@@ -248,9 +248,12 @@ def _lists(after: list[list[str]]) -> bool:
     """Whether the first of the blocks `after` a line is a list or a table: "The locomotives
     were as follows:" leads into it, a text, not a heading."""
     block = after[0] if after else []
-    return bool(block) and (
-        bool(_LIST_MARKER.match(block[0])) or all(len(_cells(line)) > 1 for line in block)
-    )
+    return bool(block) and (bool(_LIST_MARKER.match(block[0])) or _is_table(block))
+
+
+def _is_table(block: list[str]) -> bool:
+    """Whether `block` is lines in aligned columns, a plain-text table."""
+    return len(block) > 1 and all(len(_cells(line)) > 1 for line in block)
 
 
 def _cells(line: str) -> list[str]:

@@ -170,8 +170,9 @@ class PassageIndex:
         the passages questions land on: analysing them took 0.3 ms of every answer)."""
         found = self._indexed.get(passage.id)
         if found is None:
-            text = f"{self._context_text(passage)}\n{passage.text}"
-            found = frozenset() if self.heads_table(passage) else frozenset(self.terms(text))
+            found = frozenset()  # a table's header row is not indexed
+            if not self.heads_table(passage):
+                found = frozenset(self.terms(f"{self._context_text(passage)}\n{passage.text}"))
             if len(self._indexed) >= _INDEXED_KEPT:
                 self._indexed.clear()
             self._indexed[passage.id] = found

@@ -171,14 +171,11 @@ def _nearest_short(word: str, index: PassageIndex, english: frozenset[str]) -> s
 
 
 def _slips(word: str) -> Iterator[str]:
-    """`word` with two neighbouring letters swapped, or a letter put back (a-z or its own)."""
-    letters = sorted(set("abcdefghijklmnopqrstuvwxyz") | set(word))
-    for i in range(len(word) + 1):
-        left, right = word[:i], word[i:]
-        if len(right) > 1 and right[0] != right[1]:
-            yield left + right[1] + right[0] + right[2:]
-        for letter in letters:
-            yield left + letter + right
+    """The `neighbours` of `word` with two neighbouring letters swapped or a letter put back."""
+    letters = sorted(word)
+    for neighbour in neighbours(word):
+        if len(neighbour) > len(word) or sorted(neighbour) == letters != list(neighbour):
+            yield neighbour
 
 
 def neighbours(word: str) -> Iterator[str]:

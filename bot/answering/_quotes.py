@@ -94,7 +94,7 @@ def _add_what_follows(
 ) -> None:
     """The passages after one that ends with a colon, whole, up to `max_sentences`: "Surplus
     money is divided three ways:" says nothing without the list it opens."""
-    if not chosen.get(passage.id, (passage, set()))[1] & {index.spans(passage)[-1]}:
+    if index.spans(passage)[-1] not in chosen.get(passage.id, (passage, set()))[1]:
         return  # its closing sentence, the one with the colon, is not quoted
     after = index.following(passage)
     for _ in range(policy.max_sentences):
