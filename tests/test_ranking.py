@@ -184,18 +184,25 @@ def test_an_answer_opens_with_the_passage_its_confidence_came_from(
     assert ranks == sorted(ranks) and len(ranks) == DEFAULT_POLICY.confidence_passages
 
 
+# Plural number words are amounts; "how many" needs a count, not only a word of time.
 @pytest.mark.parametrize(
-    ("quote", "held"),
+    ("question", "quote", "held"),
     [
-        ("The wall ran for hundreds of kilometres.", True),
-        ("Thousands came; dozens stayed.", True),
-        ("The wall ran along the border.", False),
+        ("How long was the wall?", "The wall ran for hundreds of kilometres.", True),
+        ("How long was the wall?", "Thousands came; dozens stayed.", True),
+        ("How long was the wall?", "The wall ran along the border.", False),
+        ("How many walk?", "They walk on the first Saturday of each month, May to October.", False),
+        ("How many walk?", "Twelve volunteers walk from May to October.", True),
+        ("How many walk?", "Volunteers lead 40 walks a year.", True),
+        ("How many walk?", "None of the volunteers walks.", True),
     ],
 )
-def test_plural_number_words_are_amounts(interview: PassageIndex, quote: str, held: bool) -> None:
+def test_amounts_asked_for(interview: PassageIndex, question: str, quote: str, held: bool) -> None:
     quotes = [Quote(quote, interview.passages[0], 1.0)]
-    because = lacks_time_or_amount("How long was the wall?", quotes)
+    because = lacks_time_or_amount(question, quotes)
     assert (because is None) is held
+    if question.startswith("How many") and not held:
+        assert because == "it asks how many and no quote holds a count"
 
 
 def test_followed_and_fused_answers_do_not_depend_on_k(interview: PassageIndex) -> None:

@@ -34,6 +34,17 @@ _WHEN_OR_HOW_MANY = re.compile(
 # "When" and "what month" ask for a time ("what year" asks for a year: below): a count ("a
 # team of four volunteers") does not answer them, a number with digits or a word of time does.
 _ASKS_WHEN = re.compile(r"\W*(when|(in )?(what|which) (month|decade|century|date))\b", re.I)
+# "How many" asks for a count: a figure or a number word ("several", "none"), not only a
+# word of time ("on the first Saturday of each month from May to October" does not say how
+# many volunteers lead the walks). It declines 1 more unanswerable dev question and loses no
+# answerable one of any gold set.
+_ASKS_HOW_MANY = re.compile(r"\W*how many\b", re.IGNORECASE)
+_COUNT = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    r"fifty|sixty|seventy|eighty|ninety|(hundred|thousand|million|billion|dozen)s?|half|several|"
+    r"few|number|once|twice|none)\b",
+    re.IGNORECASE,
+)
 # "In what year" asks for a year, given in figures ("1992", "the 1970s") or by another year.
 _ASKS_YEAR = re.compile(r"\W*(in )?(what|which) year\b", re.IGNORECASE)
 _YEAR = re.compile(
@@ -114,6 +125,10 @@ def lacks_time_or_amount(question: str, quotes: Sequence[Quote]) -> str | None:
         if any(_TIME.search(quote.text) for quote in quotes):
             return None
         return "it asks when and no quote holds a time"
+    if _ASKS_HOW_MANY.match(question):
+        if any(_COUNT.search(quote.text) for quote in quotes):
+            return None
+        return "it asks how many and no quote holds a count"
     if any(_TIME_OR_NUMBER.search(quote.text) for quote in quotes):
         return None
     return "it asks for a time or amount and no quote holds one"
