@@ -1,7 +1,8 @@
 """Rules to decline more unanswerable questions, measured on the tuning sets only.
 
 `python docs/abstention_rules.py` prints, on the questions the shipped policy answers in each
-tuning set (the shipped essay's tuning half, the four other essays, the blind development set):
+tuning set (the shipped essay's tuning half, the four other essays, the blind development
+sets):
 
 - how well each cheap signal tells answerable from unanswerable ones (AUC per set, pooled),
   and the best single threshold on it that loses at most one answerable question per set;
@@ -48,6 +49,7 @@ CHECKS = (
     "money_answers",
     "quoted_numbers",
     "name_answers",
+    "unnamed_mentions",
 )  # the checks added by this measurement, each switched off
 
 

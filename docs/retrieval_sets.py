@@ -1,8 +1,9 @@
 """The question sets the report measures on, pooled, and the ablation of the answering rules.
 
 Sets: the shipped essay's tuning and held-out halves, the four other essays of tests/eval,
-the blind development set (tests/eval/dev/) and the unseen set (tests/eval/unseen/). Choices
-are made on the first, third and fourth only; the unseen set is measured after they are made.
+the blind development sets (tests/eval/dev/, and tests/eval/dev2/ since session 14) and the
+unseen set (tests/eval/unseen/). Choices are made on the first, third, fourth and fifth only;
+the unseen set is measured after they are made.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ BEFORE = replace(
 
 
 # The sets choices are made on, and the sets only reported.
-TUNING_SETS = ("shipped tuning", "other essays", "dev")
+TUNING_SETS = ("shipped tuning", "other essays", "dev", "dev2")
 REPORTED_SETS = ("shipped held-out", "unseen")
 
 
@@ -72,6 +73,7 @@ def question_sets() -> dict[str, list[Part]]:
             (index_of(EVAL / name), load_questions(EVAL / f"{name}.jsonl")) for name in OTHER_ESSAYS
         ],
         "dev": _folders(EVAL / "dev"),
+        "dev2": _folders(EVAL / "dev2"),
         "unseen": _folders(EVAL / "unseen"),
     }
 
@@ -152,6 +154,7 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("price check (a sum of money quoted) off", {"money_answers": False}),
     ("years asked quoted: off", {"quoted_numbers": False}),
     ("a name asked quoted: off", {"name_answers": False}),
+    ("a thing asked which, mentioned only as 'a ...': answered", {"unnamed_mentions": False}),
     ("unknown-names check off", {"known_names": False}),
     ("respelling off", {"spelling": False}),
     ("who-wrote questions answered with bylines: off", {"bylines": False}),

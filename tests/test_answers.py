@@ -220,6 +220,19 @@ KIND_CHECKS = [
             "Who ran the boiling houses?",
         ),
     ),
+    (
+        "# The Canal\n\nA local builders' merchant, which had a yard by the wharf, supplied the "
+        "sand at cost.\n\nThe lock gates were made by a firm called Brindle and Sons.\n\n"
+        "A landowner disputed access to the towpath for a season.\n\n",
+        "unnamed_mentions",
+        ("Which firm made the lock gates?", "Brindle and Sons"),
+        (
+            "Which builders' merchant supplied the sand?",
+            "Who was the landowner that disputed access to the towpath?",
+        ),
+        # no "which" asked, nor who a named role was
+        ("What did the builders' merchant supply?", "Who disputed access to the towpath?"),
+    ),
 ]
 
 

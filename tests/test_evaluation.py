@@ -197,6 +197,15 @@ DEV_FLOORS = {
     "abstention_rate": 0.43,
     "answer_in_quote": 0.80,
 }
+# The second development set (tests/eval/dev2/, written blind in session 14 to tune when to
+# decline): floors at what is measured with the choices made on it.
+DEV2_FLOORS = {
+    "success_at_1": 0.76,
+    "success_at_3": 0.89,
+    "answer_rate": 0.80,
+    "abstention_rate": 0.27,
+    "answer_in_quote": 0.68,
+}
 # The unseen set (tests/eval/unseen/, never tuned on): floors at its reading after the
 # choices of issue #15, so that later changes do not lose what it measured; S@3 and answer in
 # quote are 2 questions lower since the cascade lets the words decide (bot/measure/cascade.py).
@@ -209,7 +218,10 @@ UNSEEN_FLOORS = {
 }
 
 
-@pytest.mark.parametrize(("folder", "floors"), [("dev", DEV_FLOORS), ("unseen", UNSEEN_FLOORS)])
+@pytest.mark.parametrize(
+    ("folder", "floors"),
+    [("dev", DEV_FLOORS), ("dev2", DEV2_FLOORS), ("unseen", UNSEEN_FLOORS)],
+)
 @pytest.mark.slow
 def test_blind_set_floors(folder: str, floors: dict[str, float]) -> None:
     metrics = _pooled(EVAL / folder)
@@ -360,7 +372,7 @@ def test_malformed_eval_file_names_the_file_and_line(
 
 
 # The folders of essays written blind, and how many essays each holds at least.
-BLIND_FOLDERS = {"dev": 6, "unseen": 6, "blind": 4, "blind2": 3, "blind3": 3}
+BLIND_FOLDERS = {"dev": 6, "dev2": 4, "unseen": 6, "blind": 4, "blind2": 3, "blind3": 3}
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
 )

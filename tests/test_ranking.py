@@ -10,7 +10,7 @@ import pytest
 
 from bot.answering import DEFAULT_POLICY, Quote
 from bot.answering._cascade import context, coverages
-from bot.answering._checks import lacks_time_or_amount
+from bot.answering._checks import lacks_time_or_amount, mentions_only
 from bot.answering._ranking import follow_questions, fuse, lead
 from index import Hit, PassageIndex, load_documents
 from tests.helpers import answerer_for
@@ -203,6 +203,32 @@ def test_amounts_asked_for(interview: PassageIndex, question: str, quote: str, h
     assert (because is None) is held
     if question.startswith("How many") and not held:
         assert because == "it asks how many and no quote holds a count"
+
+
+@pytest.mark.parametrize(
+    ("question", "quote", "declined"),
+    [
+        # the noun phrase's last words, its head, mentioned only as "a ..."
+        ("Which dragonfly species was it?", "They recorded a rare species.", True),
+        ("On which trip lengths does it win?", "A train makes one trip a day.", False),
+        # a phrase running on into its verb: two words or more of it
+        ("Which visiting pianist complained?", "A visiting pianist said so.", True),
+        ("Which pianist complained?", "A visiting pianist said so.", False),
+        # named, counted or called after the mention; a name the question uses does not count
+        ("Which merchant buys her cheese?", "A merchant in Bregen, Haller & Sohn.", False),
+        ("Which village in Fife was it?", "A village on the coast of Fife.", True),
+        ("Which firm built them?", "A firm called Brindle built them.", False),
+        ("Which firm built them?", "A firm, founded in 1871, built them.", False),
+        ("Who was the landowner?", "A landowner disputed it.", True),
+        ("Who was the landowner?", "The landowner, Ann Royd, disputed it.", False),
+    ],
+)
+def test_a_thing_asked_which_needs_more_than_a_mention(
+    interview: PassageIndex, question: str, quote: str, declined: bool
+) -> None:
+    because = mentions_only(question, [Quote(quote, interview.passages[0], 1.0)])
+    assert bool(because) is declined
+    assert because is None or because.startswith("it asks which ")
 
 
 def test_followed_and_fused_answers_do_not_depend_on_k(interview: PassageIndex) -> None:

@@ -8,7 +8,13 @@ from dataclasses import replace
 
 from bot.answering._bylines import asks_who_wrote, bylines
 from bot.answering._cascade import asked_before, by_words, coverages
-from bot.answering._checks import lacks_money, lacks_name, lacks_time_or_amount, misses_numbers
+from bot.answering._checks import (
+    lacks_money,
+    lacks_name,
+    lacks_time_or_amount,
+    mentions_only,
+    misses_numbers,
+)
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
 from bot.answering._quotes import select_quotes
 from bot.answering._ranking import follow_questions, lead, reorder
@@ -142,6 +148,8 @@ class Answerer:
         if self.policy.quoted_numbers and (because := misses_numbers(read, quotes)):
             return because
         if self.policy.name_answers and (because := lacks_name(read, quotes)):
+            return because
+        if self.policy.unnamed_mentions and (because := mentions_only(read, quotes)):
             return because
         return None  # a name the essays never use was declined before (the cascade)
 

@@ -19,7 +19,7 @@ or inf: the first passage need not score highest), keep those under which no fit
 question does worse on any figure; the one letting the most fitting questions skip wins,
 ties to the larger C, then N, then the smaller L; none at all is `words_cover` inf (words
 never decide). The fitting sets are the tuning half (tests/eval/tuning*.jsonl), the other
-essays ({second,third,fourth,fifth}-essay) and the development essays (dev/);
+essays ({second,third,fourth,fifth}-essay) and the development essays (dev/, dev2/);
 heldout*.jsonl are reported, never fitted; unseen/ and blind/ are
 never read. A question naming something the essays never use always skips (the names check
 would decline it anyway), so it is reported and not fitted.
@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 EVAL = ROOT / "tests/eval"
 _OFF = replace(DEFAULT_POLICY, words_cover=math.inf)
 _ALL_BY_WORDS = replace(DEFAULT_POLICY, words_cover=0.0, words_cover_terms=0, words_lead=math.inf)
-_FITTED = ("tuning", "second-essay", "third-essay", "fourth-essay", "fifth-essay", "dev/")
+_FITTED = ("tuning", "second-essay", "third-essay", "fourth-essay", "fifth-essay", "dev/", "dev2/")
 # The figures each answer is marked on, in the order of `Logged.reference` and `.words`.
 FIGURES = ("S@1", "S@3", "decided right", "answer in quote")
 _COVERS = [round(0.30 + 0.05 * i, 2) for i in range(15)]
@@ -98,9 +98,9 @@ def gold_sets() -> dict[str, tuple[PassageIndex, list[EvalQuestion]]]:
     for folder in sorted(EVAL.glob("*-essay")):
         questions = load_questions(folder.with_suffix(".jsonl"))
         found[folder.name] = (PassageIndex(load_documents(folder)), questions)
-    for path in sorted((EVAL / "dev").glob("*.jsonl")):
+    for path in [*sorted((EVAL / "dev").glob("*.jsonl")), *sorted((EVAL / "dev2").glob("*.jsonl"))]:
         index = PassageIndex(load_documents(path.with_suffix("")))
-        found[f"dev/{path.stem}"] = (index, load_questions(path))
+        found[f"{path.parent.name}/{path.stem}"] = (index, load_questions(path))
     return found
 
 
