@@ -134,6 +134,14 @@ def test_the_rule_needs_two_terms_and_may_gain() -> None:
     assert choose([_row(0.9), better]) == (0.6, 2, 0.5)
 
 
+def test_the_rule_allows_one_question_worse_when_more_do_better() -> None:
+    worse = _row(0.6, (True, True, False, True))
+    better = replace(_row(0.6), reference=WRONG_FIRST, words=RIGHT)
+    assert choose([_row(0.9), worse, better, better]) == (0.6, 2, 0.5)
+    assert choose([_row(0.9), worse, better]) == (0.9, 2, 0.5)  # as many better as worse
+    assert choose([_row(0.9), worse, worse, better, better, better]) == (0.9, 2, 0.5)
+
+
 @pytest.fixture(scope="module")
 def filled_cache(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The environment of a cold ask whose cache folder holds the essay's sentence vectors,

@@ -117,7 +117,7 @@ class Policy:
     # tuning questions skip the model under which none does worse on any gold figure.
     words_cover: float = 0.7
     words_cover_terms: int = 2
-    words_lead: float = 0.5
+    words_lead: float = 1.0
 
     @property
     def weighed(self) -> int:

@@ -15,8 +15,12 @@ its first passage relevant (S@1), a relevant one in its first three (S@3), its d
 
 The rule, on the fitting sets: of the triples on the grid (C from 0.30 to 1.00 by 0.05; N
 from 2 to 4, since one matched term is no evidence of meaning; L from 0.50 to 1.00 by 0.05,
-or inf: the first passage need not score highest), keep those under which no fitting
-question does worse on any figure; the one letting the most fitting questions skip wins,
+or inf: the first passage need not score highest), keep those under which at most one
+fitting question does worse on any figure and more do better than worse (issue #14 allows a
+gold set one question worse; until session 14 none could be, and with the second dev set
+that rule kept only L 0.5, under which 2 of the 100k bench's 40 questions skipped the model
+rather than about half, for one dev2 question's S@3); the one letting the most fitting
+questions skip wins,
 ties to the larger C, then N, then the smaller L; none at all is `words_cover` inf (words
 never decide). The fitting sets are the tuning half (tests/eval/tuning*.jsonl), the other
 essays ({second,third,fourth,fifth}-essay) and the development essays (dev/, dev2/);
@@ -46,6 +50,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 EVAL = ROOT / "tests/eval"
 _OFF = replace(DEFAULT_POLICY, words_cover=math.inf)
 _ALL_BY_WORDS = replace(DEFAULT_POLICY, words_cover=0.0, words_cover_terms=0, words_lead=math.inf)
+# How many fitting questions a triple may make worse (when more are made better).
+_WORSE_ALLOWED = 1
 _FITTED = ("tuning", "second-essay", "third-essay", "fourth-essay", "fifth-essay", "dev/", "dev2/")
 # The figures each answer is marked on, in the order of `Logged.reference` and `.words`.
 FIGURES = ("S@1", "S@3", "decided right", "answer in quote")
@@ -84,6 +90,15 @@ class Logged:
         """Whether (`cover`, `terms`, `lead`) makes any of its figures worse."""
         return self.skips(cover, terms, lead) and any(
             r and not w for r, w in zip(self.reference, self.words, strict=True)
+        )
+
+    def better(self, cover: float, terms: int, lead: float) -> bool:
+        """Whether (`cover`, `terms`, `lead`) makes some of its figures better and none worse."""
+        pairs = list(zip(self.reference, self.words, strict=True))
+        return (
+            self.skips(cover, terms, lead)
+            and any(w and not r for r, w in pairs)
+            and not any(r and not w for r, w in pairs)
         )
 
 
@@ -157,7 +172,9 @@ def choose(rows: Sequence[Logged]) -> tuple[float, int, float]:
     fitting = [r for r in rows if r.fitted and r.hits]
     best: tuple[int, float, int, float] = (0, math.inf, 0, -math.inf)
     for triple in itertools.product(_COVERS, (2, 3, 4), _LEADS):
-        if not any(r.worse(*triple) for r in fitting):
+        worse = sum(r.worse(*triple) for r in fitting)
+        better = sum(r.better(*triple) for r in fitting)
+        if worse <= _WORSE_ALLOWED and (worse == 0 or better > worse):
             skips = sum(r.skips(*triple) for r in fitting)
             best = max(best, (skips, triple[0], triple[1], -triple[2]))
     if best[0] == 0:
