@@ -131,6 +131,11 @@ def test_empty_and_too_long_questions(answerer: Answerer) -> None:
         "Who is Luka\x1b[4mshenko?",
         "\x1b]0;a window title\x07Who is Lukashenko?",
         "Who is\x00Lukashenko?",
+        # Markdown emphasis and code marks, as typed in Discord
+        "**Who** is _Lukashenko_?",
+        "Who is `Lukashenko`?",
+        "***Who is ~~Lukashenko~~?***",
+        "__Who__ is *Lukashenko*?",
     ],
 )
 def test_escape_sequences_and_control_characters_are_no_part_of_a_question(
@@ -140,6 +145,11 @@ def test_escape_sequences_and_control_characters_are_no_part_of_a_question(
     assert clean.answered
     assert (answer.question, answer.read_as) == (pasted, "Who is Lukashenko?")
     assert (answer.quotes, answer.confidence) == (clean.quotes, clean.confidence)
+
+
+@pytest.mark.parametrize("kept", ["What is snake_case?", "Is 2*3 six?", "Is a * b right?"])
+def test_marks_inside_words_or_alone_are_kept(answerer: Answerer, kept: str) -> None:
+    assert not answerer.ask(kept).read_as  # read as asked
 
 
 def test_with_no_threshold_a_question_matching_nothing_still_abstains(

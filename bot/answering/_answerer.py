@@ -38,6 +38,12 @@ EnglishWords = frozenset[str] | Callable[[], frozenset[str]]
 # question and are taken out; other control characters ("\x00") part words as spaces do.
 _ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])?")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Markdown emphasis and code marks around words ("**When** was the _lighthouse_ built?", as
+# typed in Discord) are taken out: the words are the question, and the marks, read by the
+# sentence model, changed which passages it found nearest. Marks inside a word stay
+# ("snake_case", "2*3").
+_MARKS = r"(\*{1,3}|_{1,3}|~~|`+)"
+_EMPHASIS = re.compile(rf"(?<![\w*_~`]){_MARKS}(?=[^\s*_~`])|(?<=[^\s*_~`]){_MARKS}(?![\w*_~`])")
 
 
 class Answerer:
@@ -63,7 +69,7 @@ class Answerer:
     def ask(self, question: str, k: int | None = None) -> Answer:
         """Answer `question` from the essays, or say they do not cover it."""
         question = question.strip()  # echoed as asked; looked up without control characters
-        plain = _CONTROLS.sub(" ", _ESCAPES.sub("", question)).strip()
+        plain = _EMPHASIS.sub("", _CONTROLS.sub(" ", _ESCAPES.sub("", question))).strip()
         if not any(character.isalnum() for character in plain):  # "", "?!", "🐔🥚"
             return Answer(question, Outcome.EMPTY, (), (), 0.0)
         if len(question) > MAX_QUESTION_CHARS:
