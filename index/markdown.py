@@ -27,10 +27,15 @@ _SPAN = 500
 _LITERAL = re.compile(rf"\\([!-/:-@\[-`{{-~])|(`+)(.{{1,{_SPAN}}}?)\2", re.DOTALL)
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 _MARKUP = "*_`[<&\\~"  # a text with none of these has no markup to take off
+# Tags that break a line or a block part the words on either side ("evening.<br>They" is
+# two sentences); the others ("<em>") join them.
+_BREAKING_TAGS = "|".join(
+    "blockquote br center dd details div dl dt figcaption figure h1 h2 h3 h4 h5 h6 hr li ol p "
+    "pre section summary table tbody td tfoot th thead tr ul".split()
+)
 _TAGS = "|".join(
-    "a abbr b big blockquote br center cite code dd del details dfn div dl dt em figcaption "
-    "figure font h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp section small "
-    "span strike strong sub summary sup table tbody td tfoot th thead tr tt u ul var".split()
+    "a abbr b big cite code del dfn em font i img ins kbd mark q s samp small span strike "
+    "strong sub sup tt u var".split()
 )
 _INLINE = [
     (re.compile(rf"!\[([^\]]{{0,{_SPAN}}})\]\([^)]{{0,{_SPAN}}}\)"), r"\1"),
@@ -38,6 +43,7 @@ _INLINE = [
     (re.compile(rf"\[\^[^\]]{{1,{_SPAN}}}\]"), ""),
     (re.compile(rf"\[([^\]]{{1,{_SPAN}}})\]\[[^\]]{{0,{_SPAN}}}\]"), r"\1"),
     (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),
+    (re.compile(rf"</?(?:{_BREAKING_TAGS})\b[^<>]*>", re.IGNORECASE), " "),
     (re.compile(rf"</?(?:{_TAGS})\b[^<>]*>", re.IGNORECASE), ""),
     (re.compile(rf"(\*\*|__)(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)\1"), r"\2"),
     (re.compile(rf"\*(?=[^\s*])(.{{1,{_SPAN}}}?)(?<=[^\s*])\*"), r"\1"),

@@ -80,6 +80,17 @@ def test_markdown_markup_is_taken_off_the_words() -> None:
     )
 
 
+def test_html_tags_breaking_a_line_part_the_words_and_inline_tags_join_them() -> None:
+    # A word processor's export: "<br>" between sentences, "<em>" inside a word.
+    text = "# Market\n\nThe stalls shut every evening.<br>They reopened at<br/>dawn.\n\n"
+    text += "It was <em>un</em>usual.</p><p>Nobody minded.\n"
+    (section,) = parse_document(text, stem="m", markdown=True, source="m.md").sections
+    assert section.paragraphs == (
+        "The stalls shut every evening. They reopened at dawn.",
+        "It was unusual. Nobody minded.",
+    )
+
+
 def test_a_one_line_html_comment_is_a_block_of_its_own() -> None:
     # Before, it began a paragraph that swallowed the title and its underline.
     text = "<!-- draft: do not publish -->\nHarbour Walks\n=============\n\nThe pier is old.\n"
