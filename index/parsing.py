@@ -22,6 +22,8 @@ _CHAPTER_LABEL = re.compile(
     r"five|six|seven|eight|nine|ten|eleven|twelve)",
     re.IGNORECASE,
 )
+# A numbered heading's number: "2." of "2. The Survey", "2.1" of "2.1 Method".
+_HEADING_NUMBER = re.compile(r"(\d+(?:\.\d+)*)\.?\s")
 _LIST_MARKER = re.compile(r"([-*+•–]|\d{1,3}[.)])\s")
 _COLUMN_GAP = re.compile(r"(?<![.!?:;,])(?: {2,}|\t+)")
 # A line that is bold and nothing else: "**Housing**", "__Notes__".
@@ -172,6 +174,8 @@ class _Builder:
             # "Chapter 3" over "Restoration": one heading, not a stray line of text
             self.sections[-1] = (f"{last}: {text}", paragraphs)
             return
+        if not paragraphs and len(self.sections) > 1 and _parts(last, text):
+            self.sections.pop()  # "2. The Survey" over "2.1 Method": a part's heading, no text
         self._settle()
         self.sections.append((text, []))
 
@@ -242,6 +246,12 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
             block = rest
         builder.paragraph(" ".join(block))
     return title
+
+
+def _parts(heading: str, after: str) -> bool:
+    """Whether numbered `heading` heads the part numbered `after` opens ("2." and "2.1")."""
+    number, part = _HEADING_NUMBER.match(heading), _HEADING_NUMBER.match(after)
+    return bool(number and part and part.group(1).startswith(number.group(1) + "."))
 
 
 def _lists(after: list[list[str]]) -> bool:

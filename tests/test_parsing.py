@@ -80,6 +80,18 @@ def test_markdown_markup_is_taken_off_the_words() -> None:
     )
 
 
+def test_a_numbered_heading_over_its_first_part_is_no_paragraph() -> None:
+    text = "Hedges\n\n1. Background\n\nThe downs are old.\n\n2. The Survey\n\n2.1 Method\n\n"
+    text += "We counted species.\n\n2.2 Results\n\nHawthorn won.\n\n3. After\n\n4. End\n\nDone.\n"
+    document = parse_document(text, stem="h", markdown=False, source="h.txt")
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        ("1. Background", ("The downs are old.",)),
+        ("2.1 Method", ("We counted species.",)),
+        ("2.2 Results", ("Hawthorn won.", "3. After")),  # "4." is not a part of "3.": text
+        ("4. End", ("Done.",)),
+    ]
+
+
 def test_html_tags_breaking_a_line_part_the_words_and_inline_tags_join_them() -> None:
     # A word processor's export: "<br>" between sentences, "<em>" inside a word.
     text = "# Market\n\nThe stalls shut every evening.<br>They reopened at<br/>dawn.\n\n"
