@@ -291,6 +291,7 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
     paragraph: list[str] = []
     fenced = in_item = in_comment = seen_text = False
     opened_by = ""  # the line that opened the paragraph, as written
+    item_indent = 0  # how far in the item being read starts
 
     def heading(text: str, top: bool) -> None:
         nonlocal title, seen_text
@@ -342,8 +343,15 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
                 flush()
             continue
         text, kind = block_line(line, in_paragraph=bool(paragraph) and not in_item)
-        if kind != "text":
+        indent = len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
+        # A list nested in an item is read with it, its markers kept: "Not accepted: - raw
+        # meat or fish - anything with alcohol" (an item alone says nothing of its list).
+        nested = kind == "item" and in_item and indent > item_indent
+        if nested:
+            text = f"{line[: len(line) - len(text)].strip()} {text}"
+        elif kind != "text":
             flush()
+            item_indent = indent
         if text:
             if not paragraph:
                 opened_by = line

@@ -80,6 +80,20 @@ def test_markdown_markup_is_taken_off_the_words() -> None:
     )
 
 
+def test_a_list_nested_in_an_item_is_read_with_it() -> None:
+    text = "# Fridge\n\n- Accepted:\n  - fresh fruit\n  - bread\n- Not accepted:\n"
+    text += "  - raw meat or fish\n\t- anything with alcohol\n- Opening hours vary.\n\n"
+    text += "1. Weigh it.\n   1. On the porch scale.\n2. Log it.\n"
+    (section,) = parse_document(text, stem="f", markdown=True, source="f.md").sections
+    assert section.paragraphs == (
+        "Accepted: - fresh fruit - bread",
+        "Not accepted: - raw meat or fish - anything with alcohol",
+        "Opening hours vary.",
+        "Weigh it. 1. On the porch scale.",
+        "Log it.",
+    )
+
+
 def test_a_numbered_heading_over_its_first_part_is_no_paragraph() -> None:
     text = "Hedges\n\n1. Background\n\nThe downs are old.\n\n2. The Survey\n\n2.1 Method\n\n"
     text += "We counted species.\n\n2.2 Results\n\nHawthorn won.\n\n3. After\n\n4. End\n\nDone.\n"
