@@ -127,6 +127,11 @@ _WORDS = re.compile(r"[\w'’-]+")
 _NUMBER = re.compile(r"(?<![\w.,])\d{3,}(?!\w|[.,]\d)")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _LETTERS = re.compile(r"[^\W\d_][\w'’-]*")
+_CALENDAR = re.compile(
+    r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
+    r"may|june|july|august|september|october|november|december)s?$",
+    re.IGNORECASE,
+)
 _OPENS_SENTENCE = tuple(".!?:;\"'“‘(")
 
 
@@ -177,13 +182,14 @@ def asks_for_a_name(question: str) -> bool:
 
 
 def lacks_name(question: str, quotes: Sequence[Quote]) -> str | None:
-    """Declines a question asking for a name when no quote holds one it does not."""
+    """Declines a question asking for a name when no quote holds one it does not (a day or
+    a month is no one's name: "on Saturdays")."""
     if not asks_for_a_name(question):
         return None
     asked = set(analyze(question))
     for quote in quotes:
         for word in _inner_words(quote.text):
-            if word[0].isupper() and not set(analyze(word)) & asked:
+            if word[0].isupper() and not set(analyze(word)) & asked and not _CALENDAR.match(word):
                 return None
     return "it asks for a name and no quote holds one"
 
