@@ -312,3 +312,17 @@ def test_a_quotation_opened_in_a_quote_is_quoted_to_its_close(
         f"Fátima once said, {opening}We were not artists. We were copyists with good hands."
         f"{closing}"
     ]
+
+
+def test_a_quotation_closed_in_a_quote_is_quoted_from_its_opening(tmp_path: Path) -> None:
+    (tmp_path / "fridge.md").write_text(
+        "# Fridge\n\nUsers are varied. “I don’t need it, exactly. But I can’t stand the thought "
+        "of good bread going in a skip.” — a user, aged 70. Students come too.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    quoted = answerer_for(index, min_confidence=0.0).ask("Who cannot stand bread in a skip?")
+    assert [q.text for q in quoted.quotes] == [
+        "“I don’t need it, exactly. But I can’t stand the thought of good bread going in a "
+        "skip.” — a user, aged 70."
+    ]

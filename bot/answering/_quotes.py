@@ -159,6 +159,18 @@ def _best_sentences(
             echo = echo and not _NEEDS_ANTECEDENT.match(text, span[0])
             if span in best and echo and spans[i + 1] not in best:
                 best.append(spans[i + 1])
+    for i, span in enumerate(spans):  # a quotation closed is quoted from its opening
+        if span in best and _closes_quotation(text[span[0] : span[1]]):
+            opening = next(
+                (
+                    j
+                    for j in range(i - 1, max(i - 1 - _QUOTATION_SENTENCES, -1), -1)
+                    if _opens_curly(text[spans[j][0] : spans[j][1]])
+                ),
+                None,
+            )
+            if opening is not None:
+                best.extend(s for s in spans[opening:i] if s not in best)
     i = 0
     while i < len(spans):  # a quotation opened is quoted to its close
         if spans[i] in best and _opens_quotation(text[spans[i][0] : spans[i][1]]):
@@ -181,6 +193,16 @@ def _opens_quotation(sentence: str, *, closing: bool = False) -> bool:
     not artists."), or, with `closing`, closes one it did not open."""
     curly = sentence.count("”") - sentence.count("“")
     return (curly > 0 if closing else curly < 0) or sentence.count('"') % 2 == 1
+
+
+def _closes_quotation(sentence: str) -> bool:
+    """Whether `sentence` closes a curly quotation it did not open ("But I can't stand it.”")."""
+    return sentence.count("”") > sentence.count("“")
+
+
+def _opens_curly(sentence: str) -> bool:
+    """Whether `sentence` opens a curly quotation it does not close ("“I don't need it.")."""
+    return sentence.count("“") > sentence.count("”")
 
 
 def _antecedent(text: str, spans: Sequence[Span], start: int) -> Span | None:
