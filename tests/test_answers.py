@@ -522,7 +522,16 @@ def test_when_questions_on_the_essay(answerer: Answerer, question: str, answered
 
 
 def _check_schema(payload: dict[str, object], question: str) -> None:
-    assert set(payload) - {"read_as"} == {"question", "answered", "quotes", "hits"}
+    assert set(payload) - {"read_as", "outcome", "declined_because"} == {
+        "question",
+        "answered",
+        "quotes",
+        "hits",
+    }
+    if payload["answered"]:
+        assert "outcome" not in payload and "declined_because" not in payload
+    else:
+        assert payload["outcome"] in ("not_covered", "empty", "too_long")
     if "read_as" in payload:  # respelt, or its control characters taken out
         read_as = payload["read_as"]
         assert isinstance(read_as, str) and not any(c in read_as for c in "\x00\x07\x1b\x9b")
@@ -568,6 +577,20 @@ def test_any_string_gives_an_answer_with_the_json_schema(answerer: Answerer, que
     payload = json.loads(json.dumps(answer_to_dict(answer)))
     _check_schema(payload, question)
     assert render_answer(answer, with_document=False)
+
+
+def test_json_says_why_it_did_not_answer(answerer: Answerer) -> None:
+    cases = [
+        ("?!", "empty"),
+        ("x" * 1001, "too_long"),
+        ("Who won the 1966 World Cup?", "not_covered"),
+    ]
+    for question, outcome in cases:
+        assert answer_to_dict(answerer.ask(question))["outcome"] == outcome
+    checked = answer_to_dict(answerer.ask("When was the Eurasian Economic Union founded?"))
+    assert checked["declined_because"] == "it asks when and no quote holds a time"
+    answered = answer_to_dict(answerer.ask("Who is Lukashenko?"))
+    assert answered["answered"] and "outcome" not in answered
 
 
 def test_a_year_asked_must_be_quoted_from_the_leading_essay() -> None:
