@@ -327,6 +327,17 @@ def test_who_wrote_an_essay_is_answered_with_its_byline(tmp_path: Path) -> None:
     assert not answerer_for(index, bylines=False).ask("Who wrote this?").answered
 
 
+def test_a_subtitle_naming_its_writer_is_a_byline(tmp_path: Path) -> None:
+    credit = "A report for the Brindle Street Residents' Association — written by Orla Kiernan"
+    (tmp_path / "fridge.md").write_text(
+        f"# The Community Fridge\n\n{credit}\n\nThe fridge was set up in 2020.\n\n"
+        "The shelves were written by hand.\n",
+        encoding="utf-8",
+    )
+    answer = answerer_for(PassageIndex(load_documents(tmp_path))).ask("Who is the author?")
+    assert answer.answered and [q.text for q in answer.quotes] == [credit]
+
+
 def test_a_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(tmp_path: Path) -> None:
     index = _index_of(
         tmp_path,

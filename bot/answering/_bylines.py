@@ -2,7 +2,8 @@
 
 A byline ("By Nessa Cawthorne, Saltmarsh Courier, 9 June 2023") is a short paragraph among
 the first three of an essay's first section that opens with "By" or "Written by" and a
-capital, and is no sentence. Neither words nor
+capital, or ends with "written by", "compiled by" or "edited by" and a name, and is no
+sentence. Neither words nor
 meaning find it for "Who wrote this?": it shares no word with the question, and the sentence
 model sees no authorship in a name. So a question asking who wrote an essay is answered with
 the bylines of the essays it names (by words of their titles), or of every essay when it
@@ -27,6 +28,9 @@ _WHO_WROTE = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"([Ww]ritten\s+)?[Bb]y\s+[A-Z][^!?\n]{0,90}$")  # not "By the end, ..."
+# A subtitle naming its writer: "A report for the Residents' Association — written by Orla
+# Kiernan, November 2022".
+_CREDIT = re.compile(r"[^!?\n]{0,90}\b(written|compiled|edited)\s+by\s+[A-Z][^!?\n]{0,60}$")
 # Words of the question that name the kind of text, not which one ("this essay", "the piece").
 _OF_ANY_ESSAY = frozenset("write writer author essay articl piec text stori post report".split())
 
@@ -64,6 +68,8 @@ def _bylines(index: PassageIndex) -> tuple[Passage, ...]:
 
 
 def _is_byline(text: str) -> bool:
-    """ "By Nessa Cawthorne, Saltmarsh Courier", "Written by J. Smith", "By Jane Doe.", not a
-    sentence opening with "By" ("By Monday the river had risen.")."""
-    return bool(_BYLINE.match(text)) and (not text.endswith(".") or len(text.split()) <= 5)
+    """ "By Nessa Cawthorne, Saltmarsh Courier", "Written by J. Smith", "By Jane Doe.", "A report
+    for the association — written by Orla Kiernan", not a sentence opening with "By" ("By
+    Monday the river had risen.") or telling who wrote something ("It was written by ...")."""
+    credited = _BYLINE.match(text) or _CREDIT.match(text)
+    return bool(credited) and (not text.endswith(".") or len(text.split()) <= 5)
