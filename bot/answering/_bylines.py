@@ -3,12 +3,11 @@
 A byline ("By Nessa Cawthorne, Saltmarsh Courier, 9 June 2023") is a short paragraph among
 the first three of an essay's first section that opens with "By" or "Written by" and a
 capital, or ends with "written by", "compiled by" or "edited by" and a name, and is no
-sentence. Neither words nor
-meaning find it for "Who wrote this?": it shares no word with the question, and the sentence
-model sees no authorship in a name. So a question asking who wrote an essay is answered with
-the bylines of the essays it names (by words of their titles), or of every essay when it
-names none; a question naming anything else ("Who wrote War and Peace?") is answered as any
-other, and so is one about an essay without a byline.
+sentence. Neither words nor meaning find it for "Who wrote this?": it shares no word with
+the question, and the sentence model sees no authorship in a name. So a question asking who
+wrote an essay is answered with the bylines of the essays it names (by words of their
+titles), or of every essay when it names none; a question naming anything else ("Who wrote
+War and Peace?") is answered as any other, and so is one about an essay without a byline.
 """
 
 from __future__ import annotations
@@ -70,6 +69,7 @@ def _bylines(index: PassageIndex) -> tuple[Passage, ...]:
 def _is_byline(text: str) -> bool:
     """ "By Nessa Cawthorne, Saltmarsh Courier", "Written by J. Smith", "By Jane Doe.", "A report
     for the association — written by Orla Kiernan", not a sentence opening with "By" ("By
-    Monday the river had risen.") or telling who wrote something ("It was written by ...")."""
+    Monday the river had risen.") or telling who wrote something ("It was written by Ann
+    Lee in the winter of 2022.")."""
     credited = _BYLINE.match(text) or _CREDIT.match(text)
     return bool(credited) and (not text.endswith(".") or len(text.split()) <= 5)

@@ -20,13 +20,12 @@ fitting question does worse on any figure and more do better than worse (issue #
 gold set one question worse; until session 14 none could be, and with the second dev set
 that rule kept only L 0.5, under which 2 of the 100k bench's 40 questions skipped the model
 rather than about half, for one dev2 question's S@3); the one letting the most fitting
-questions skip wins,
-ties to the larger C, then N, then the smaller L; none at all is `words_cover` inf (words
-never decide). The fitting sets are the tuning half (tests/eval/tuning*.jsonl), the other
-essays ({second,third,fourth,fifth}-essay) and the development essays (dev/, dev2/);
-heldout*.jsonl are reported, never fitted; unseen/ and blind/ are
-never read. A question naming something the essays never use always skips (the names check
-would decline it anyway), so it is reported and not fitted.
+questions skip wins, ties to the larger C, then N, then the smaller L; none at all is
+`words_cover` inf (words never decide). The fitting sets are the tuning half
+(tests/eval/tuning*.jsonl), the other essays ({second,third,fourth,fifth}-essay) and the
+development essays (dev/, dev2/); heldout*.jsonl are reported, never fitted; unseen/ and
+blind/ are never read. A question naming something the essays never use always skips (the
+names check would decline it anyway), so it is reported and not fitted.
 """
 
 from __future__ import annotations
@@ -113,9 +112,10 @@ def gold_sets() -> dict[str, tuple[PassageIndex, list[EvalQuestion]]]:
     for folder in sorted(EVAL.glob("*-essay")):
         questions = load_questions(folder.with_suffix(".jsonl"))
         found[folder.name] = (PassageIndex(load_documents(folder)), questions)
-    for path in [*sorted((EVAL / "dev").glob("*.jsonl")), *sorted((EVAL / "dev2").glob("*.jsonl"))]:
-        index = PassageIndex(load_documents(path.with_suffix("")))
-        found[f"{path.parent.name}/{path.stem}"] = (index, load_questions(path))
+    for dev in ("dev", "dev2"):
+        for path in sorted((EVAL / dev).glob("*.jsonl")):
+            index = PassageIndex(load_documents(path.with_suffix("")))
+            found[f"{dev}/{path.stem}"] = (index, load_questions(path))
     return found
 
 
