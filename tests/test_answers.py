@@ -174,6 +174,10 @@ def test_an_abstention_over_several_documents_parts_their_sections_clearly(
     said = render_answer(answer, with_document=True, width=1000)
     named = [f'{document}, "{section}"' for document, section in answer.sections]
     assert len(named) > 1 and "; ".join(named) in said
+    # Matching nothing, it points to every essay's first section before any essay's second.
+    documents = load_documents(essays)
+    firsts = [(d.title, d.sections[0].heading) for d in documents]
+    assert list(answer.sections[: len(firsts)]) == firsts[: DEFAULT_POLICY.pointers]
 
 
 def _index_of(folder: Path, essay: str) -> PassageIndex:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -162,8 +163,9 @@ class Answerer:
     def _declined(self, question: str, hits: tuple[Hit, ...], confidence: float) -> Answer:
         if hits:
             pairs = [(h.passage.document, h.passage.section) for h in hits]
-        else:
-            pairs = [(d.title, s.heading) for d in self.index.documents for s in d.sections]
+        else:  # nothing near: the essays' sections, first of each essay first
+            sections = [[(d.title, s.heading) for s in d.sections] for d in self.index.documents]
+            pairs = [p for row in itertools.zip_longest(*sections) for p in row if p]
         pointers = tuple(dict.fromkeys(pairs))[: self.policy.pointers]
         return Answer(question, Outcome.NOT_COVERED, (), hits, confidence, pointers)
 
