@@ -37,7 +37,8 @@ class Document:
 
 def find_sections(documents: Sequence[Document], name: str) -> list[tuple[Document, Section]]:
     """Sections named `name`, case-insensitively: "2.3" is the third section of the second
-    essay (as the table of contents numbers them); "Title: heading" looks only in the essays
+    essay (as the table of contents numbers them), and any heading numbered "2.3" too (a
+    numbered essay's "2.3 Problems"); "Title: heading" looks only in the essays
     whose title is (or starts with) "Title"; else exact headings, else those it is a prefix of,
     else the sections of the essays whose title it is or starts.
     """
@@ -45,9 +46,17 @@ def find_sections(documents: Sequence[Document], name: str) -> list[tuple[Docume
     number = _NUMBERED.fullmatch(wanted)
     if number:
         d, s = int(number.group(1)) - 1, int(number.group(2)) - 1
+        found = []
         if 0 <= d < len(documents) and 0 <= s < len(documents[d].sections):
-            return [(documents[d], documents[d].sections[s])]
-        return []
+            found.append((documents[d], documents[d].sections[s]))
+        # ... and headings numbered so ("2.1 Method"): both, to choose from
+        numbered = [
+            (document, section)
+            for document in documents
+            for section in document.sections
+            if section.heading.casefold().startswith((f"{wanted} ", f"{wanted}. "))
+        ]
+        return found + [pair for pair in numbered if pair not in found]
     titles = [d.title.casefold() for d in documents]
     longest = max(map(len, titles), default=0)
     # Only a colon within the longest title's length can end a title (or its start), so the

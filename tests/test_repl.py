@@ -163,6 +163,20 @@ def test_ambiguous_prefix_lists_the_candidates(tmp_path: Path) -> None:
     assert "Orange." in out
 
 
+def test_a_numbered_heading_is_found_by_its_number_beside_the_contents_number(
+    tmp_path: Path,
+) -> None:
+    from index import PassageIndex, parse_document
+
+    text = "Survey\n\n1. Background\n\nOld hedges.\n\n2.1 Method\n\nWe counted.\n\n"
+    text += "2.2 Results\n\nHawthorn won.\n"
+    document = parse_document(text, stem="survey", markdown=False, source="survey.txt")
+    answerer = answerer_for(PassageIndex([document]))
+    # one essay: "1.2" is its second section by the contents; "2.2" only a heading's number
+    assert "Hawthorn won." in transcript(answerer, ":section 2.2")
+    assert "We counted." in transcript(answerer, ":section 1.2")
+
+
 def test_ctrl_c_clears_the_line_and_ctrl_d_leaves(answerer: Answerer) -> None:
     out = transcript(answerer, KeyboardInterrupt, "Lukashenko")
     assert "^C" in out
