@@ -11,7 +11,7 @@ import pytest
 from bot.answering import DEFAULT_POLICY, Quote
 from bot.answering._cascade import context, coverages
 from bot.answering._checks import lacks_time_or_amount, mentions_only
-from bot.answering._ranking import follow_questions, fuse, lead
+from bot.answering._ranking import asks, follow_questions, fuse, lead
 from index import Hit, PassageIndex, load_documents
 from tests.helpers import answerer_for
 
@@ -142,6 +142,21 @@ def test_a_passage_that_only_asks_is_ranked_as_its_answer(interview: PassageInde
 
 def _hits(index: PassageIndex, count: int) -> tuple[Hit, ...]:
     return tuple(Hit(p, float(10 - n), n + 1) for n, p in enumerate(index.passages[:count]))
+
+
+def test_a_labelled_prompt_asks_when_a_labelled_answer_follows(tmp_path: Path) -> None:
+    (tmp_path / "glass.md").write_text(
+        "# Glass\n\nQ: Tell us about the furnace.\n\nA: It holds 140 kilos of glass.\n\n"
+        "Q: You have won prizes.\n\nThe Kelvercombe medal matters most.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    prompt, answer, unanswered, _ = index.passages
+    assert asks(index, prompt) and not asks(index, answer)
+    assert not asks(index, unanswered)  # no "A:" after it: a passage like any other
+    terms = index.query("What is the furnace like?")
+    followed = follow_questions(index.search_terms(terms, 5), index, terms)
+    assert followed[0].passage == answer
 
 
 def test_fusion_puts_a_passage_first_by_words_and_meaning_together(

@@ -12,6 +12,9 @@ __all__ = ["asks", "follow_questions", "fuse", "lead", "reorder"]
 
 # The end of a sentence that asks: "?" before any closing quotes, brackets or asterisks.
 _ASKS = re.compile(r"\?[\"'”’)\]*]*\s*$")
+# An interview's labels: "Q: ..." (or "Question: ...") asks, "A: ..." (or "Answer: ...") answers.
+_QUESTION_LABEL = re.compile(r"[*_]*(Q|Question)[*_]*\s*:", re.IGNORECASE)
+_ANSWER_LABEL = re.compile(r"[*_]*(A|Answer)[*_]*\s*:", re.IGNORECASE)
 
 
 def reorder(
@@ -46,7 +49,12 @@ def follow_questions(
 
 
 def asks(index: PassageIndex, passage: Passage) -> bool:
-    """Whether every sentence of `passage` asks (an interviewer's question, an FAQ's)."""
+    """Whether every sentence of `passage` asks (an interviewer's question, an FAQ's), or it
+    is labelled a question and the passage after it an answer ("Q: Tell us about the
+    furnace." then "A: ..."): an interviewer's prompt need not end with "?"."""
+    if _QUESTION_LABEL.match(passage.text):
+        after = index.following(passage)
+        return after is not None and bool(_ANSWER_LABEL.match(after.text))
     spans = index.spans(passage)
     return bool(spans) and all(_ASKS.search(passage.text[a:b]) for a, b in spans)
 
