@@ -140,17 +140,22 @@ def test_a_passage_that_only_asks_is_ranked_as_its_answer(interview: PassageInde
     assert unfollowed.ask(question).quotes[0].text.startswith("Q:")
 
 
+def _essay(folder: Path, text: str) -> PassageIndex:
+    """The index of `folder` holding one Markdown essay with the text `text`."""
+    (folder / "essay.md").write_text(text, encoding="utf-8")
+    return PassageIndex(load_documents(folder))
+
+
 def _hits(index: PassageIndex, count: int) -> tuple[Hit, ...]:
     return tuple(Hit(p, float(10 - n), n + 1) for n, p in enumerate(index.passages[:count]))
 
 
 def test_a_labelled_prompt_asks_when_a_labelled_answer_follows(tmp_path: Path) -> None:
-    (tmp_path / "glass.md").write_text(
+    index = _essay(
+        tmp_path,
         "# Glass\n\nQ: Tell us about the furnace.\n\nA: It holds 140 kilos of glass.\n\n"
         "Q: You have won prizes.\n\nThe Kelvercombe medal matters most.\n",
-        encoding="utf-8",
     )
-    index = PassageIndex(load_documents(tmp_path))
     prompt, answer, unanswered, _ = index.passages
     assert asks(index, prompt) and not asks(index, answer)
     assert not asks(index, unanswered)  # no "A:" after it: a passage like any other
@@ -330,12 +335,11 @@ def test_a_quotation_opened_in_a_quote_is_quoted_to_its_close(
 
 
 def test_a_quotation_closed_in_a_quote_is_quoted_from_its_opening(tmp_path: Path) -> None:
-    (tmp_path / "fridge.md").write_text(
+    index = _essay(
+        tmp_path,
         "# Fridge\n\nUsers are varied. “I don’t need it, exactly. But I can’t stand the thought "
         "of good bread going in a skip.” — a user, aged 70. Students come too.\n",
-        encoding="utf-8",
     )
-    index = PassageIndex(load_documents(tmp_path))
     quoted = answerer_for(index, min_confidence=0.0).ask("Who cannot stand bread in a skip?")
     assert [q.text for q in quoted.quotes] == [
         "“I don’t need it, exactly. But I can’t stand the thought of good bread going in a "
