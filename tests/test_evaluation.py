@@ -372,7 +372,15 @@ def test_malformed_eval_file_names_the_file_and_line(
 
 
 # The folders of essays written blind, and how many essays each holds at least.
-BLIND_FOLDERS = {"dev": 6, "dev2": 4, "unseen": 6, "blind": 4, "blind2": 3, "blind3": 3}
+BLIND_FOLDERS = {
+    "dev": 6,
+    "dev2": 4,
+    "unseen": 6,
+    "blind": 4,
+    "blind2": 3,
+    "blind3": 3,
+    "blind4": 3,
+}
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
 )
