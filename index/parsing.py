@@ -346,7 +346,7 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
         indent = len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
         # A list nested in an item is read with it, its markers kept: "Not accepted: - raw
         # meat or fish - anything with alcohol" (an item alone says nothing of its list).
-        nested = kind == "item" and in_item and indent > item_indent
+        nested = kind == "item" and in_item and indent >= item_indent + 2  # "- " and more
         if nested:
             text = f"{line[: len(line) - len(text)].strip()} {text}"
         elif kind != "text":

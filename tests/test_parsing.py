@@ -83,7 +83,7 @@ def test_markdown_markup_is_taken_off_the_words() -> None:
 def test_a_list_nested_in_an_item_is_read_with_it() -> None:
     text = "# Fridge\n\n- Accepted:\n  - fresh fruit\n  - bread\n- Not accepted:\n"
     text += "  - raw meat or fish\n\t- anything with alcohol\n- Opening hours vary.\n\n"
-    text += "1. Weigh it.\n   1. On the porch scale.\n2. Log it.\n"
+    text += "1. Weigh it.\n   1. On the porch scale.\n2. Log it.\n\n- Tea\n - Coffee\n"
     (section,) = parse_document(text, stem="f", markdown=True, source="f.md").sections
     assert section.paragraphs == (
         "Accepted: - fresh fruit - bread",
@@ -91,6 +91,8 @@ def test_a_list_nested_in_an_item_is_read_with_it() -> None:
         "Opening hours vary.",
         "Weigh it. 1. On the porch scale.",
         "Log it.",
+        "Tea",
+        "Coffee",  # indented less than an item's text: a sibling, as CommonMark reads it
     )
 
 
