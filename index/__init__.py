@@ -7,6 +7,7 @@ from index.analyzer import analyze, normalize, query_terms
 from index.documents import Document, Section, find_sections
 from index.errors import CorpusError, EmptyCorpusError, SeedFileError, SeedsNotFoundError
 from index.loader import essay_bytes, fingerprint, load_documents
+from index.markdown import inline_text
 from index.parsing import parse_document
 from index.passages import Passage
 from index.search import Hit, PassageIndex
@@ -27,6 +28,7 @@ __all__ = [
     "essay_bytes",
     "find_sections",
     "fingerprint",
+    "inline_text",
     "load_documents",
     "normalize",
     "parse_document",

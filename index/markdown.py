@@ -24,7 +24,11 @@ _FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:[ \t]*")
 # costs linear time, not quadratic; a longer span keeps its markup.
 _SPAN = 500
 # Kept verbatim, out of reach of the rules below: escaped characters and code spans.
-_LITERAL = re.compile(rf"\\([!-/:-@\[-`{{-~])|(`+)(.{{1,{_SPAN}}}?)\2", re.DOTALL)
+# A code span opens and closes with runs of backticks of one length, each run whole (as in
+# CommonMark): without that, a long run of backticks took time growing with its cube.
+_LITERAL = re.compile(
+    rf"\\([!-/:-@\[-`{{-~])|(?<!`)(`+)(?!`)(.{{1,{_SPAN}}}?)(?<!`)\2(?!`)", re.DOTALL
+)
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 _MARKUP = "*_`[<&\\~"  # a text with none of these has no markup to take off
 # Tags that break a line or a block part the words on either side ("evening.<br>They" is

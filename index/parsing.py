@@ -343,7 +343,8 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
                 flush()
             continue
         text, kind = block_line(line, in_paragraph=bool(paragraph) and not in_item)
-        indent = len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
+        expanded = raw.expandtabs(4)
+        indent = len(expanded) - len(expanded.lstrip())
         # A list nested in an item is read with it, its markers kept: "Not accepted: - raw
         # meat or fish - anything with alcohol" (an item alone says nothing of its list).
         nested = kind == "item" and in_item and indent >= item_indent + 2  # "- " and more

@@ -119,6 +119,14 @@ def test_html_tags_breaking_a_line_part_the_words_and_inline_tags_join_them() ->
     )
 
 
+def test_a_code_span_opens_and_closes_with_whole_runs_of_backticks() -> None:
+    from index import inline_text
+
+    assert inline_text("a ``b ` c`` d") == "a b ` c d"
+    assert inline_text("a ``b` c") == "a ``b` c"  # runs of two lengths close nothing
+    assert inline_text("`" * 5000) == "`" * 5000  # a long run is text (read in linear time)
+
+
 def test_a_one_line_html_comment_is_a_block_of_its_own() -> None:
     # Before, it began a paragraph that swallowed the title and its underline.
     text = "<!-- draft: do not publish -->\nHarbour Walks\n=============\n\nThe pier is old.\n"

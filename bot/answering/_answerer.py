@@ -21,7 +21,7 @@ from bot.answering._quotes import select_quotes
 from bot.answering._ranking import follow_questions, lead, reorder
 from bot.answering._values import Answer, Evidence, Outcome, Quote
 from bot.links import fragment_link
-from index import Hit, Passage, PassageIndex, respell
+from index import Hit, Passage, PassageIndex, inline_text, respell
 
 __all__ = ["Answerer", "Similarity"]
 
@@ -39,12 +39,6 @@ EnglishWords = frozenset[str] | Callable[[], frozenset[str]]
 # question and are taken out; other control characters ("\x00") part words as spaces do.
 _ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])?")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Markdown emphasis and code marks around words ("**When** was the _lighthouse_ built?", as
-# typed in Discord) are taken out: the words are the question, and the marks, read by the
-# sentence model, changed which passages it found nearest. Marks inside a word stay
-# ("snake_case", "2*3").
-_MARKS = r"(\*{1,3}|_{1,3}|~~|`+)"
-_EMPHASIS = re.compile(rf"(?<![\w*_~`]){_MARKS}(?=[^\s*_~`])|(?<=[^\s*_~`]){_MARKS}(?![\w*_~`])")
 
 
 class Answerer:
@@ -70,7 +64,11 @@ class Answerer:
     def ask(self, question: str, k: int | None = None) -> Answer:
         """Answer `question` from the essays, or say they do not cover it."""
         question = question.strip()  # echoed as asked; looked up without control characters
-        plain = _EMPHASIS.sub("", _CONTROLS.sub(" ", _ESCAPES.sub("", question))).strip()
+        plain = _CONTROLS.sub(" ", _ESCAPES.sub("", question)).strip()
+        if len(question) <= MAX_QUESTION_CHARS:  # a question refused is not read further
+            # Markdown marks ("**When** was the _lighthouse_ built?", as typed in Discord) are
+            # taken off as the essays' are: read by the sentence model, they changed quotes.
+            plain = inline_text(plain)
         if not any(character.isalnum() for character in plain):  # "", "?!", "🐔🥚"
             return Answer(question, Outcome.EMPTY, (), (), 0.0)
         if len(question) > MAX_QUESTION_CHARS:
