@@ -25,7 +25,8 @@ Also tried and not kept: declining a question naming a number of three digits or
 essays never write (no tuning question changed: the wrong years asked are in the essays, but
 not in the quotes, which `quoted_numbers` checks instead); a
 "which"/"who" question needing a capitalised word in the quotes that the question lacks (8
-more declined, 6 answerable lost, 4 of them in the other essays); "how many <word>" needing a
+more declined, 6 answerable lost, 4 of them in the other essays; a "who" question needing a
+name, a word for people or a doer's noun is kept: `person_answers`); "how many <word>" needing a
 quoted sentence with a number and that word (2 more declined, 1 answerable lost: "people"
 counted as "passengers"; the gain hangs on which word of the question is taken as counted).
 """
@@ -49,6 +50,7 @@ CHECKS = (
     "money_answers",
     "quoted_numbers",
     "name_answers",
+    "person_answers",
     "unnamed_mentions",
 )  # the checks added by this measurement, each switched off
 

@@ -154,6 +154,7 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("price check (a sum of money quoted) off", {"money_answers": False}),
     ("years asked quoted: off", {"quoted_numbers": False}),
     ("a name asked quoted: off", {"name_answers": False}),
+    ("someone asked who quoted: off", {"person_answers": False}),
     ("a thing asked which, mentioned only as 'a ...': answered", {"unnamed_mentions": False}),
     ("unknown-names check off", {"known_names": False}),
     ("respelling off", {"spelling": False}),

@@ -188,7 +188,8 @@ def _index_of(folder: Path, essay: str) -> PassageIndex:
 
 # Per check of the kind of answer a question asks for: an essay section, the check's switch,
 # a question it answers with a quote holding `fragment`, questions on topic that the section
-# does not answer (declined, answered with the check off), and questions it must not catch.
+# does not answer (declined, and not for that reason with the check off), and questions it
+# must not catch.
 KIND_CHECKS = [
     (
         "# The Harbour\n\nThe harbour was dredged in 1998, and the old pier was rebuilt.\n\n"
@@ -240,6 +241,16 @@ KIND_CHECKS = [
         ),
     ),
     (
+        "# The Reserve\n\nThe creation of the Marrowfen Reserve in 1952 halted the loss of the "
+        "reedbeds.\n\nThe first warden, Ada Threlkeld, counted the warblers each spring.\n\n"
+        "The hide by the pool was paid for by the parish council.\n\n",
+        "person_answers",
+        ("Who counted the warblers each spring?", "Ada Threlkeld"),
+        ("Who paid for the creation of the Marrowfen Reserve in 1952?",),
+        # a word for a group, or for one who does, is someone
+        ("Who paid for the hide by the pool?", "Who halted the loss of the reedbeds each spring?"),
+    ),
+    (
         "# The Canal\n\nA local builders' merchant, which had a yard by the wharf, supplied the "
         "sand at cost.\n\nThe lock gates were made by a firm called Brindle and Sons.\n\n"
         "A landowner disputed access to the towpath for a season.\n\n",
@@ -274,8 +285,11 @@ def test_a_question_asking_a_kind_of_answer_needs_one_in_the_quotes(
     answer = answerer.ask(question)
     assert answer.answered and fragment in answer.quotes[0].text
     for question in declined:
-        assert answerer.ask(question).declined_because
-        assert answerer_for(index, min_confidence=0.0, **{check: False}).ask(question).answered
+        because = answerer.ask(question).declined_because
+        assert because
+        # this check declines it (another may too: "who wrote" asks for a name and someone)
+        off = answerer_for(index, min_confidence=0.0, **{check: False}).ask(question)
+        assert off.answered or off.declined_because != because
     for question in let_be:
         assert answerer.ask(question).answered
 
@@ -329,6 +343,22 @@ def test_who_wrote_an_essay_is_answered_with_its_byline(tmp_path: Path) -> None:
         assert not answerer.ask(question).answered, question
     assert "Ilkka" in answerer.ask("Who started the ferry?").quotes[0].text
     assert not answerer_for(index, bylines=False).ask("Who wrote this?").answered
+
+
+def test_a_byline_answers_only_who_wrote(tmp_path: Path) -> None:
+    (tmp_path / "memoir.txt").write_text(
+        "Under the Wrecks\n\nBy Teodora Vance\n\nMy uncle Bartholomew first took Teodora Vance, "
+        "as he called me, out to the wrecks off Kell Point.\n\nThe Boat\n\nWe dived from a "
+        "crabber all that summer.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    answer = answerer_for(index, min_confidence=0.0).ask("Did Teodora Vance ever marry?")
+    assert "By Teodora Vance" not in [hit.passage.text for hit in answer.hits]
+    assert [hit.rank for hit in answer.hits] == list(range(1, len(answer.hits) + 1))
+    answer = answerer_for(index, bylines=False, min_confidence=0.0).ask("Did Teodora Vance marry?")
+    assert answer.hits[0].passage.text == "By Teodora Vance"  # as BM25 ranks it
+    assert answerer_for(index).ask("Who wrote this?").quotes[0].text == "By Teodora Vance"
 
 
 def test_a_subtitle_naming_its_writer_is_a_byline(tmp_path: Path) -> None:

@@ -234,11 +234,16 @@ def test_amounts_asked_for(interview: PassageIndex, question: str, quote: str, h
         # a phrase running on into its verb: two words or more of it
         ("Which visiting pianist complained?", "A visiting pianist said so.", True),
         ("Which pianist complained?", "A visiting pianist said so.", False),
-        # named, counted or called after the mention; a name the question uses does not count
+        # named or called after the mention; a name the question uses does not count, nor
+        # does a date or figure, which says when or how many, not which
         ("Which merchant buys her cheese?", "A merchant in Bregen, Haller & Sohn.", False),
         ("Which village in Fife was it?", "A village on the coast of Fife.", True),
-        ("Which firm built them?", "A firm called Brindle built them.", False),
-        ("Which firm built them?", "A firm, founded in 1871, built them.", False),
+        ("Which firm was it?", "A firm called Brindle built them.", False),
+        ("Which firm was it?", "A firm, founded in 1871, built them.", True),
+        ("Which operator was it?", "A private operator in 2016 took it.", True),
+        # a counted mention says how many, not which
+        ("Which species was it?", "They saw eleven species, one of them rare.", True),
+        ("Which species was it?", "They saw two species, Aeshna and Anax.", False),
         ("Who was the landowner?", "A landowner disputed it.", True),
         ("Who was the landowner?", "The landowner, Ann Royd, disputed it.", False),
     ],

@@ -12,6 +12,7 @@ from bot.answering._cascade import asked_before, by_words, coverages
 from bot.answering._checks import (
     lacks_money,
     lacks_name,
+    lacks_person,
     lacks_time_or_amount,
     mentions_only,
     misses_numbers,
@@ -98,6 +99,8 @@ class Answerer:
 
         # Enough to list k hits after the followed questions' answers are listed once.
         found: Sequence[Hit] = self.index.search_terms(terms, max(k, policy.weighed) * 2)
+        if policy.bylines:  # a byline answers who wrote an essay, nothing else
+            found = _without(found, {p.id for p in bylines(self.index, [])})
         if policy.follow_questions:
             found = follow_questions(found, self.index, terms)
         bm25_first = tuple(found[: policy.confidence_passages])
@@ -156,6 +159,8 @@ class Answerer:
             return because
         if self.policy.unnamed_mentions and (because := mentions_only(read, quotes)):
             return because
+        if self.policy.person_answers and (because := lacks_person(read, quotes)):
+            return because
         return None  # a name the essays never use was declined before (the cascade)
 
     def _declined(self, question: str, hits: tuple[Hit, ...], confidence: float) -> Answer:
@@ -211,6 +216,14 @@ class Answerer:
             confidence = weight * coverage + (1 - weight) * similarity
             evidence.append(Evidence(hit.rank, coverage, similarity, confidence))
         return tuple(evidence)
+
+
+def _without(hits: Sequence[Hit], ids: set[str]) -> Sequence[Hit]:
+    """`hits` but those of passages in `ids`, ranked again from 1."""
+    if not any(hit.passage.id in ids for hit in hits):
+        return hits
+    kept = (hit for hit in hits if hit.passage.id not in ids)
+    return [replace(hit, rank=rank) for rank, hit in enumerate(kept, start=1)]
 
 
 def _reranked(
