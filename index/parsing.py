@@ -46,6 +46,10 @@ _BYLINE = re.compile(r"(written\s+)?by\s|.*(,|\b(1[5-9]|20)\d\d\b)", re.IGNORECA
 _SENTENCE_END = tuple(".!?…\"'”’)")
 _MAX_HEADING_WORDS = 10
 _MAX_HEADING_CHARS = 80
+# A plain-text file's opening line may be longer, a title with its subtitle: "Fire and
+# Breath: An Interview with Teodora Brannick of Saltmarsh Glass".
+_MAX_TITLE_WORDS = 16
+_MAX_TITLE_CHARS = 120
 # A line longer than this is a whole paragraph, not a hard-wrapped piece of one.
 _UNWRAPPED_LINE = 120
 
@@ -84,6 +88,18 @@ def _is_heading_line(line: str) -> bool:
     line = line.strip()
     return (
         _is_front_line(line)
+        and (line[0].isupper() or line[0].isdigit())
+        and not _INNER_SENTENCE_END.search(line)
+    )
+
+
+def _is_title_line(line: str) -> bool:
+    """A line that may be a plain-text file's title: a heading's, up to a title's length."""
+    line = line.strip()
+    return (
+        0 < len(line) <= _MAX_TITLE_CHARS
+        and len(line.split()) <= _MAX_TITLE_WORDS
+        and not line.endswith(_TERMINAL)
         and (line[0].isupper() or line[0].isdigit())
         and not _INNER_SENTENCE_END.search(line)
     )
@@ -217,7 +233,7 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
         if (
             number == 0
             and len(blocks) > 1  # an essay of one short line is that line, not a title
-            and _is_heading_line(block[0])
+            and _is_title_line(block[0])
             and _may_title(block[0])
             and all(map(_is_front_line, block[1:]))
         ):

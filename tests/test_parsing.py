@@ -377,6 +377,18 @@ def test_plain_text_title_line_is_the_title_and_byline_and_date_are_text() -> No
     assert (leaves.title, leaves.sections[0].paragraphs) == ("Leaves", ("Tea", "Tea is popular."))
 
 
+def test_a_plain_text_title_may_be_as_long_as_a_title_with_its_subtitle() -> None:
+    title = "Fire and Breath: An Interview with Teodora Brannick of Saltmarsh Glass"  # 11 words
+    text = f"{title}\n\nQ: How did you start?\n\nA: By accident, really.\n\nThe Studio\n\nIt hums."
+    document = parse_document(text, stem="glass", markdown=False, source="glass.txt")
+    assert document.title == title
+    assert document.sections[0].paragraphs == ("Q: How did you start?", "A: By accident, really.")
+    # a heading later in the file keeps a heading's length: this one is a paragraph
+    long = "The Studio in the Old Lifeboat Station on the Sea Wall at Hessle Quay"
+    later = parse_document(text.replace("The Studio", long), stem="g", markdown=False, source="g")
+    assert long in later.sections[0].paragraphs
+
+
 @pytest.mark.parametrize(
     "byline",
     [
