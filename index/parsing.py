@@ -73,21 +73,21 @@ def readable_title(stem: str) -> str:
     return " ".join("-".join(part[:1].upper() + part[1:] for part in w.split("-")) for w in words)
 
 
-def _is_front_line(line: str) -> bool:
+def _is_front_line(
+    line: str, words: int = _MAX_HEADING_WORDS, chars: int = _MAX_HEADING_CHARS
+) -> bool:
     """A short line with no terminal punctuation: a byline or a date ("by Tomas Reyes")."""
     line = line.strip()
-    return (
-        0 < len(line) <= _MAX_HEADING_CHARS
-        and len(line.split()) <= _MAX_HEADING_WORDS
-        and not line.endswith(_TERMINAL)
-    )
+    return 0 < len(line) <= chars and len(line.split()) <= words and not line.endswith(_TERMINAL)
 
 
-def _is_heading_line(line: str) -> bool:
+def _is_heading_line(
+    line: str, words: int = _MAX_HEADING_WORDS, chars: int = _MAX_HEADING_CHARS
+) -> bool:
     """A short line with no terminal punctuation that starts like a title."""
     line = line.strip()
     return (
-        _is_front_line(line)
+        _is_front_line(line, words, chars)
         and (line[0].isupper() or line[0].isdigit())
         and not _INNER_SENTENCE_END.search(line)
     )
@@ -95,14 +95,7 @@ def _is_heading_line(line: str) -> bool:
 
 def _is_title_line(line: str) -> bool:
     """A line that may be a plain-text file's title: a heading's, up to a title's length."""
-    line = line.strip()
-    return (
-        0 < len(line) <= _MAX_TITLE_CHARS
-        and len(line.split()) <= _MAX_TITLE_WORDS
-        and not line.endswith(_TERMINAL)
-        and (line[0].isupper() or line[0].isdigit())
-        and not _INNER_SENTENCE_END.search(line)
-    )
+    return _is_heading_line(line, _MAX_TITLE_WORDS, _MAX_TITLE_CHARS)
 
 
 _WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
