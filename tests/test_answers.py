@@ -539,6 +539,29 @@ def test_unknown_names(seed_index: PassageIndex, question: str, names: list[str]
     assert unknown_names(question, seed_index) == names
 
 
+def test_a_name_the_essays_give_in_other_words_is_known(tmp_path: Path) -> None:
+    (tmp_path / "concrete.md").write_text(
+        "# Concrete\n\nA team at the Massachusetts Institute of Technology studied it, with a "
+        "partner university in Canada and engineers from Portugal and the United States.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    for question in (
+        "Who led the MIT study?",  # spelt out, the small word's initial left out
+        "Which Canadian university was a partner?",  # a people's word, its place's
+        "Did the Portuguese engineers help?",
+        "What did the US engineers do?",
+        "What did the US's engineers do?",
+    ):
+        assert unknown_names(question, index) == [], question
+    for question, names in (
+        ("Who led the UCLA study?", ["UCLA"]),  # no run of capitals spells it
+        ("Which Danish university was a partner?", ["Danish"]),
+        ("Did the Chilean engineers help?", ["Chilean"]),
+    ):
+        assert unknown_names(question, index) == names
+
+
 def test_a_word_of_an_essays_title_is_no_unknown_name(essays: Path) -> None:
     index = PassageIndex(load_documents(essays))  # "Keeping an Orchard": no "orchard" in its text
     assert unknown_names("When does the Orchard essay say to prune?", index) == []

@@ -310,9 +310,46 @@ def unknown_names(question: str, index: PassageIndex) -> list[str]:
     names = []
     for word in capitalised:
         terms = index.query(word)
-        if terms and not any(term in index or term in titles for term in terms):
+        unknown = terms and not any(term in index or term in titles for term in terms)
+        if unknown and not _named_otherwise(word, index):
             names.append(word)
     return names
+
+
+# A people's or a language's word is its place's: "Canadian" for an essay saying "Canada",
+# "Portuguese" for "Portugal" (the word less its ending, or less up to two letters more when
+# five are left: "Chilean" is not "children").
+_OF_A_PLACE = re.compile(r"(?P<place>[^\W\d_]{4,}?)(ians?|ans?|ese|ish|ic|is?)", re.IGNORECASE)
+# An initialism spelt out: "MIT" for "Massachusetts Institute of Technology", "US" for "the
+# United States".
+_INITIALISM = re.compile(r"[A-Z]{2,6}")
+_SPELT_OUT = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|de|du)\s+)?[A-Z][\w'’-]*)+")
+
+
+def _named_otherwise(word: str, index: PassageIndex) -> bool:
+    """Whether the essays name what `word` names in other words: its place, or spelt out."""
+    word = re.sub(r"['’]s$", "", word)
+    if _INITIALISM.fullmatch(word):
+        return word in _initialisms(index)
+    if place := _OF_A_PLACE.fullmatch(word):
+        stem = place["place"].lower()  # "portugu": its place may end otherwise ("portugal")
+        starts = {stem, *(stem[:n] for n in (len(stem) - 1, len(stem) - 2) if n >= 5)}
+        return any(known.startswith(tuple(starts)) for known in index.words)
+    return False
+
+
+@lru_cache(maxsize=8)
+def _initialisms(index: PassageIndex) -> frozenset[str]:
+    """The initials of the essays' runs of capitalised words, with and without those of the
+    small words between them ("MIT" and "MIOT"), read once per index."""
+    found = set()
+    texts = {p.text for p in index.passages} | {p.section for p in index.passages}
+    for text in texts:
+        for run in _SPELT_OUT.finditer(text):
+            words = run.group().split()
+            found.add("".join(w[0] for w in words if w[0].isupper()))
+            found.add("".join(w[0] for w in words).upper())
+    return frozenset(found)
 
 
 @lru_cache(maxsize=8)
