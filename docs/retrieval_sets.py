@@ -1,7 +1,8 @@
 """The question sets the report measures on, pooled, and the ablation of the answering rules.
 
 Sets: the shipped essay's tuning and held-out halves, the four other essays of tests/eval,
-the blind development sets (tests/eval/dev/, and tests/eval/dev2/ since session 14) and the
+the blind development sets (tests/eval/dev/, tests/eval/dev2/ since session 14 and
+tests/eval/dev3/ since session 15) and the
 unseen set (tests/eval/unseen/). Choices are made on the first, third, fourth and fifth only;
 the unseen set is measured after they are made.
 """
@@ -40,7 +41,7 @@ BEFORE = replace(
 
 
 # The sets choices are made on, and the sets only reported.
-TUNING_SETS = ("shipped tuning", "other essays", "dev", "dev2")
+TUNING_SETS = ("shipped tuning", "other essays", "dev", "dev2", "dev3")
 REPORTED_SETS = ("shipped held-out", "unseen")
 
 
@@ -74,6 +75,7 @@ def question_sets() -> dict[str, list[Part]]:
         ],
         "dev": _folders(EVAL / "dev"),
         "dev2": _folders(EVAL / "dev2"),
+        "dev3": _folders(EVAL / "dev3"),
         "unseen": _folders(EVAL / "unseen"),
     }
 
@@ -155,6 +157,7 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("years asked quoted: off", {"quoted_numbers": False}),
     ("a name asked quoted: off", {"name_answers": False}),
     ("someone asked who quoted: off", {"person_answers": False}),
+    ("a place asked where quoted: off", {"place_answers": False}),
     ("a thing asked which, mentioned only as 'a ...': answered", {"unnamed_mentions": False}),
     ("unknown-names check off", {"known_names": False}),
     ("respelling off", {"spelling": False}),

@@ -206,10 +206,17 @@ KIND_CHECKS = [
     ),
     (
         "# The Dairy\n\nWe now have to pay two assistants for the whole summer.\n\n"
-        "The merchant charges restaurants twenty euros a kilo for the cheese.\n\n",
+        "The merchant charges restaurants twenty euros a kilo for the cheese.\n\n"
+        "In 2019 the museum acquired her tools and a half-finished cheese press.\n\n"
+        "Each household may book two slots a week in the laundry.\n\n",
         "money_answers",
         ("How much does the merchant charge restaurants for the cheese?", "euros"),
-        ("How much are the two assistants paid?", "What do the assistants earn?"),
+        (
+            "How much are the two assistants paid?",
+            "What do the assistants earn?",
+            "How much did the museum pay for her tools?",  # "half-finished" is no half
+            "How much is the deposit for booking a laundry slot?",
+        ),
         ("Why do they pay two assistants?",),
     ),
     (
@@ -249,6 +256,16 @@ KIND_CHECKS = [
         ("Who paid for the creation of the Marrowfen Reserve in 1952?",),
         # a word for a group, or for one who does, is someone
         ("Who paid for the hide by the pool?", "Who halted the loss of the reedbeds each spring?"),
+    ),
+    (
+        "# The Meeting\n\nThe next annual general meeting will be held in March 2025.\n\n"
+        "The strawberry tea returns to the rectory garden on Saturday 6 July.\n\n"
+        "The choir sings at Haddowmouth Abbey every Easter.\n\n",
+        "place_answers",
+        ("Where does the choir sing every Easter?", "Haddowmouth Abbey"),
+        ("Where will the next annual general meeting be held?",),
+        # a preposition of place before a noun not of time says where
+        ("Where is the strawberry tea held?",),
     ),
     (
         "# The Canal\n\nA local builders' merchant, which had a yard by the wharf, supplied the "

@@ -246,6 +246,11 @@ def test_amounts_asked_for(interview: PassageIndex, question: str, quote: str, h
         ("Which species was it?", "They saw two species, Aeshna and Anax.", False),
         ("Who was the landowner?", "A landowner disputed it.", True),
         ("Who was the landowner?", "The landowner, Ann Royd, disputed it.", False),
+        # a possessive mention; "who were her ...", "what are the names of ..."
+        ("Who was the former member?", "It came from a former member's family.", True),
+        ("Who were her great-nephews?", "She is survived by two great-nephews.", True),
+        ("What are the names of her great-nephews?", "She left two great-nephews.", True),
+        ("What are the names of her great-nephews?", "Two great-nephews, Al and Bo.", False),
     ],
 )
 def test_a_thing_asked_which_needs_more_than_a_mention(

@@ -13,6 +13,7 @@ from bot.answering._checks import (
     lacks_money,
     lacks_name,
     lacks_person,
+    lacks_place,
     lacks_time_or_amount,
     mentions_only,
     misses_numbers,
@@ -160,6 +161,8 @@ class Answerer:
         if self.policy.unnamed_mentions and (because := mentions_only(read, quotes)):
             return because
         if self.policy.person_answers and (because := lacks_person(read, quotes)):
+            return because
+        if self.policy.place_answers and (because := lacks_place(read, quotes)):
             return because
         return None  # a name the essays never use was declined before (the cascade)
 

@@ -23,7 +23,7 @@ rather than about half, for one dev2 question's S@3); the one letting the most f
 questions skip wins, ties to the larger C, then N, then the smaller L; none at all is
 `words_cover` inf (words never decide). The fitting sets are the tuning half
 (tests/eval/tuning*.jsonl), the other essays ({second,third,fourth,fifth}-essay) and the
-development essays (dev/, dev2/); heldout*.jsonl are reported, never fitted; unseen/ and
+development essays (dev/, dev2/, dev3/); heldout*.jsonl are reported, never fitted; unseen/ and
 blind/ are never read. A question naming something the essays never use always skips (the
 names check would decline it anyway), so it is reported and not fitted.
 """
@@ -51,7 +51,16 @@ _OFF = replace(DEFAULT_POLICY, words_cover=math.inf)
 _ALL_BY_WORDS = replace(DEFAULT_POLICY, words_cover=0.0, words_cover_terms=0, words_lead=math.inf)
 # How many fitting questions a triple may make worse (when more are made better).
 _WORSE_ALLOWED = 1
-_FITTED = ("tuning", "second-essay", "third-essay", "fourth-essay", "fifth-essay", "dev/", "dev2/")
+_FITTED = (
+    "tuning",
+    "second-essay",
+    "third-essay",
+    "fourth-essay",
+    "fifth-essay",
+    "dev/",
+    "dev2/",
+    "dev3/",
+)
 # The figures each answer is marked on, in the order of `Logged.reference` and `.words`.
 FIGURES = ("S@1", "S@3", "decided right", "answer in quote")
 _COVERS = [round(0.30 + 0.05 * i, 2) for i in range(15)]
@@ -112,7 +121,7 @@ def gold_sets() -> dict[str, tuple[PassageIndex, list[EvalQuestion]]]:
     for folder in sorted(EVAL.glob("*-essay")):
         questions = load_questions(folder.with_suffix(".jsonl"))
         found[folder.name] = (PassageIndex(load_documents(folder)), questions)
-    for dev in ("dev", "dev2"):
+    for dev in ("dev", "dev2", "dev3"):
         for path in sorted((EVAL / dev).glob("*.jsonl")):
             index = PassageIndex(load_documents(path.with_suffix("")))
             found[f"{dev}/{path.stem}"] = (index, load_questions(path))
