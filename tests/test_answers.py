@@ -205,6 +205,14 @@ KIND_CHECKS = [
         ("Who keeps the ferry schedule?", "What is the cost of the old pier's rebuild?"),
     ),
     (
+        "# The Accounts\n\nExpenditure was £1,892, leaving the club a surplus of £254.\n\n"
+        "The rent for the hall rose to £180, higher than in 2022.\n\n",
+        "answer_types",
+        ("Was the rent for the hall higher than in 2022?", "higher"),
+        ("Was the club's surplus bigger than the year before?",),
+        ("Why was the club's surplus bigger than expected?",),  # no yes or no asked
+    ),
+    (
         "# The Dairy\n\nWe now have to pay two assistants for the whole summer.\n\n"
         "The merchant charges restaurants twenty euros a kilo for the cheese.\n\n"
         "In 2019 the museum acquired her tools and a half-finished cheese press.\n\n"

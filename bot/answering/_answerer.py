@@ -10,6 +10,7 @@ from dataclasses import replace
 from bot.answering._bylines import asks_who_wrote, bylines
 from bot.answering._cascade import asked_before, by_words, coverages
 from bot.answering._checks import (
+    lacks_comparison,
     lacks_money,
     lacks_name,
     lacks_person,
@@ -151,6 +152,8 @@ class Answerer:
         if not quotes:
             return "only a section heading matched"
         if self.policy.answer_types and (because := lacks_time_or_amount(read, quotes)):
+            return because
+        if self.policy.answer_types and (because := lacks_comparison(read, quotes)):
             return because
         if self.policy.money_answers and (because := lacks_money(read, quotes)):
             return because

@@ -13,6 +13,7 @@ __all__ = [
     "asks_for_a_name",
     "asks_for_money",
     "asks_for_time_or_amount",
+    "lacks_comparison",
     "lacks_money",
     "lacks_name",
     "lacks_person",
@@ -71,6 +72,20 @@ _TIME_OR_NUMBER = re.compile(
     r"minutes?|january|february|march|april|may|june|july|august|september|october|november|"
     r"december|spring|summer|autumn|fall|winter|season|morning|afternoon|evening|night|ago|"
     r"since|until|after|before|during|now|today|yesterday|tomorrow)\b",
+    re.IGNORECASE,
+)
+# A yes-or-no question comparing two things ("Was the 2023 surplus bigger than the year
+# before's?") is answered only by quotes that compare ("than", "against", "rose", "twice"):
+# a sentence giving one surplus does not say. Chosen on the tuning sets: 2 more declined
+# (dev3), no answerable question of any gold set lost.
+_ASKS_COMPARED = re.compile(
+    r"\W*(is|are|was|were|do|does|did|has|have|had|will|would|can|could)\b[^?.!]*?"
+    r"\b(more|less|fewer|\w{3,}er)\s+than\b",
+    re.IGNORECASE,
+)
+_COMPARES = re.compile(
+    r"\b(than|compared|against|versus|twice|double[sd]?|half|more|less|fewer|rose|risen|fell|"
+    r"fallen|increased?|decreased?|higher|lower|bigger|smaller|larger|greater|same as)\b",
     re.IGNORECASE,
 )
 # A question asking what something costs, pays or earns ("How much are the assistants
@@ -191,6 +206,14 @@ _OPENS_SENTENCE = tuple(".!?:;\"'“‘(")
 def asks_for_time_or_amount(question: str) -> bool:
     """Whether `question` asks when, how many or how much of a quantity: its answer needs one."""
     return bool(_WHEN_OR_HOW_MANY.match(question))
+
+
+def lacks_comparison(question: str, quotes: Sequence[Quote]) -> str | None:
+    """Declines a yes-or-no question comparing two things when no quote compares
+    (`_ASKS_COMPARED`)."""
+    if not _ASKS_COMPARED.match(question) or any(_COMPARES.search(q.text) for q in quotes):
+        return None
+    return "it asks for a comparison and no quote makes one"
 
 
 def lacks_time_or_amount(question: str, quotes: Sequence[Quote]) -> str | None:

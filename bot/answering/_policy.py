@@ -82,7 +82,8 @@ class Policy:
     quote_lists: bool = True
     # Sections an abstention points to.
     pointers: int = 4
-    # A question asking when, how many or for a quantity needs a time or amount in the quotes.
+    # A question asking when, how many or for a quantity needs a time or amount in the quotes,
+    # and a yes-or-no question comparing ("bigger than") a comparison (session 15: dev3 +2).
     answer_types: bool = True
     # A question asking what something costs, pays or earns needs a sum of money or a share
     # in the quotes. Chosen on the tuning sets (`python docs/abstention_rules.py`): it declines
