@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from bot.answering._bylines import asks_who_wrote, bylines
+from bot.answering._bylines import asks_who_wrote, byline_ids, bylines
 from bot.answering._cascade import asked_before, by_words, coverages
 from bot.answering._checks import (
     lacks_comparison,
@@ -42,6 +42,20 @@ EnglishWords = frozenset[str] | Callable[[], frozenset[str]]
 # question and are taken out; other control characters ("\x00") part words as spaces do.
 _ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])?")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+# The checks that decline a confident answer whose quotes lack what the question asks for
+# (bot/answering/_checks.py), each with the Policy switch that turns it on, in order.
+_CHECKS: tuple[tuple[str, Callable[[str, Sequence[Quote]], str | None]], ...] = (
+    ("answer_types", lacks_time_or_amount),
+    ("answer_types", lacks_comparison),
+    ("money_answers", lacks_money),
+    ("quoted_numbers", misses_numbers),
+    ("name_answers", lacks_name),
+    ("unnamed_mentions", mentions_only),
+    ("person_answers", lacks_person),
+    ("place_answers", lacks_place),
+)
 
 
 class Answerer:
@@ -102,7 +116,7 @@ class Answerer:
         # Enough to list k hits after the followed questions' answers are listed once.
         found: Sequence[Hit] = self.index.search_terms(terms, max(k, policy.weighed) * 2)
         if policy.bylines:  # a byline answers who wrote an essay, nothing else
-            found = _without(found, {p.id for p in bylines(self.index, [])})
+            found = _without(found, byline_ids(self.index))
         if policy.follow_questions:
             found = follow_questions(found, self.index, terms)
         bm25_first = tuple(found[: policy.confidence_passages])
@@ -151,22 +165,9 @@ class Answerer:
         """Why quotes from a confident ranking still do not answer, if they do not."""
         if not quotes:
             return "only a section heading matched"
-        if self.policy.answer_types and (because := lacks_time_or_amount(read, quotes)):
-            return because
-        if self.policy.answer_types and (because := lacks_comparison(read, quotes)):
-            return because
-        if self.policy.money_answers and (because := lacks_money(read, quotes)):
-            return because
-        if self.policy.quoted_numbers and (because := misses_numbers(read, quotes)):
-            return because
-        if self.policy.name_answers and (because := lacks_name(read, quotes)):
-            return because
-        if self.policy.unnamed_mentions and (because := mentions_only(read, quotes)):
-            return because
-        if self.policy.person_answers and (because := lacks_person(read, quotes)):
-            return because
-        if self.policy.place_answers and (because := lacks_place(read, quotes)):
-            return because
+        for switch, check in _CHECKS:
+            if getattr(self.policy, switch) and (because := check(read, quotes)):
+                return because
         return None  # a name the essays never use was declined before (the cascade)
 
     def _declined(self, question: str, hits: tuple[Hit, ...], confidence: float) -> Answer:
@@ -224,7 +225,7 @@ class Answerer:
         return tuple(evidence)
 
 
-def _without(hits: Sequence[Hit], ids: set[str]) -> Sequence[Hit]:
+def _without(hits: Sequence[Hit], ids: frozenset[str]) -> Sequence[Hit]:
     """`hits` but those of passages in `ids`, ranked again from 1."""
     if not any(hit.passage.id in ids for hit in hits):
         return hits

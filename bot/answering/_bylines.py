@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from index import Passage, PassageIndex
 
-__all__ = ["asks_who_wrote", "bylines"]
+__all__ = ["asks_who_wrote", "byline_ids", "bylines"]
 
 _WHO_WROTE = re.compile(
     r"\W*(who\s+(wrote|authored|has\s+written|is\s+the\s+(author|writer)\s+of)|"
@@ -47,6 +47,12 @@ def bylines(index: PassageIndex, terms: list[str]) -> tuple[Passage, ...]:
     if not named:
         return found
     return tuple(p for p in found if set(named) <= index.title_terms(p))
+
+
+@lru_cache(maxsize=8)
+def byline_ids(index: PassageIndex) -> frozenset[str]:
+    """The ids of the essays' bylines: passages that answer who wrote them, and nothing else."""
+    return frozenset(passage.id for passage in _bylines(index))
 
 
 @lru_cache(maxsize=8)
