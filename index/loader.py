@@ -45,8 +45,8 @@ def _read_text(path: Path) -> str:
     """The file's text, or a SeedFileError naming the file and the fix."""
     data = _read_bytes(path)
     # UTF-16 is known by its byte order mark (Windows Notepad's "Unicode"); nothing else is
-    # guessed: any bytes decode as Windows-1252, so an older 8-bit encoding would be read as
-    # nonsense without a word said.
+    # guessed: an 8-bit encoding such as Windows-1252 would decode any bytes, reading a
+    # Russian file as nonsense, so bytes that are not UTF-8 stop the load instead.
     encoding = "utf-16" if data.startswith(_UTF16_MARKS) else "utf-8-sig"
     try:
         text = data.decode(encoding)

@@ -253,8 +253,22 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
         if _is_heading_line(block[0]) and len(block[0]) < 0.75 * max(map(len, rest)):
             builder.heading(block[0])
             block = rest
-        builder.paragraph(" ".join(block))
+        builder.paragraph(_joined(block))
     return title
+
+
+# A hard-wrapped line broken after a word's hyphen ("twenty-" then "one") joins the next
+# line without a space.
+_BROKEN_AT_HYPHEN = re.compile(r"[^\W\d_]-$")
+
+
+def _joined(lines: list[str]) -> str:
+    """Hard-wrapped `lines` as one paragraph's text: "twenty-" and "one" make "twenty-one"."""
+    text = lines[0] if lines else ""
+    for line in lines[1:]:
+        broken = _BROKEN_AT_HYPHEN.search(text) and line[:1].islower()
+        text += line if broken else f" {line}"
+    return text
 
 
 def _parts(heading: str, after: str) -> bool:
@@ -312,7 +326,7 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
 
     def flush() -> None:
         nonlocal seen_text, in_item
-        text = inline_text(" ".join(paragraph))
+        text = inline_text(_joined(paragraph))
         bold = _BOLD_LINE.fullmatch(opened_by)
         if len(paragraph) == 1 and bold and _is_heading_line(inline_text(bold.group(2))):
             heading(text, top=True)  # "**Housing**" alone: a word processor's heading

@@ -115,6 +115,7 @@ def test_empty_and_too_long_questions(answerer: Answerer) -> None:
     for wordless in ("?!?...", "🐔🥚🍞", "@#$ %^&"):  # nothing to look up: asked nothing
         assert answerer.ask(wordless).outcome is Outcome.EMPTY
     assert answerer.ask("2019?").outcome is not Outcome.EMPTY
+    assert answerer.ask("\ufeffWho is Lukashenko? ").question == "Who is Lukashenko?"  # piped
     long = answerer.ask("Belarus " * 2000)
     assert long.outcome is Outcome.TOO_LONG
     assert f"at most {MAX_QUESTION_CHARS:,}" in render_answer(long, with_document=False)
@@ -258,12 +259,17 @@ KIND_CHECKS = [
     (
         "# The Reserve\n\nThe creation of the Marrowfen Reserve in 1952 halted the loss of the "
         "reedbeds.\n\nThe first warden, Ada Threlkeld, counted the warblers each spring.\n\n"
-        "The hide by the pool was paid for by the parish council.\n\n",
+        "The hide by the pool was paid for by the parish council.\n\n"
+        "The new boardwalk was paid for by the town's savings bank.\n\n",
         "person_answers",
         ("Who counted the warblers each spring?", "Ada Threlkeld"),
         ("Who paid for the creation of the Marrowfen Reserve in 1952?",),
         # a word for a group, or for one who does, is someone
-        ("Who paid for the hide by the pool?", "Who halted the loss of the reedbeds each spring?"),
+        (
+            "Who paid for the hide by the pool?",
+            "Who halted the loss of the reedbeds each spring?",
+            "Who paid for the new boardwalk?",  # a bank is someone, as a council is
+        ),
     ),
     (
         "# The Meeting\n\nThe next annual general meeting will be held in March 2025.\n\n"

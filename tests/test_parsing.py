@@ -484,3 +484,12 @@ def test_a_url_that_is_no_web_address_names_the_file(value: str) -> None:
     text = f"---\nurl: {value}\n---\nRivers flood.\n"
     with pytest.raises(SeedFileError, match=r"levees\.md: url .* is not a web address"):
         parse_document(text, stem="levees", markdown=True, source="levees.md")
+
+
+@pytest.mark.parametrize("markdown", [True, False])
+def test_a_line_broken_after_a_words_hyphen_joins_without_a_space(markdown: bool) -> None:
+    text = "# Mill\n\nThe mill had twenty-\none grinding stones -\nand Ely-\nFord lore.\n"
+    document = parse_document(text, stem="mill", markdown=markdown, source="mill")
+    assert document.sections[0].paragraphs[-1] == (
+        "The mill had twenty-one grinding stones - and Ely- Ford lore."
+    )

@@ -80,7 +80,9 @@ class Answerer:
 
     def ask(self, question: str, k: int | None = None) -> Answer:
         """Answer `question` from the essays, or say they do not cover it."""
-        question = question.strip()  # echoed as asked; looked up without control characters
+        # echoed as asked (a byte order mark piped in is no part of it); looked up without
+        # control characters
+        question = question.strip().lstrip("\ufeff").strip()
         plain = _CONTROLS.sub(" ", _ESCAPES.sub("", question)).strip()
         if len(question) <= MAX_QUESTION_CHARS:  # a question refused is not read further
             # Markdown marks ("**When** was the _lighthouse_ built?", as typed in Discord) are

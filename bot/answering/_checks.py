@@ -134,7 +134,10 @@ _PEOPLE = frozenset(
     "friend friends neighbour neighbours neighbor neighbors staff crew police army government "
     "council councils committee board company companies firm firms state authority "
     "authorities society club union group team public everyone nobody someone somebody monks "
-    "nuns priest king queen prince princess lord lady citizens residents volunteers".split()
+    "nuns priest king queen prince princess lord lady citizens residents volunteers bank banks "
+    "trust charity fund church parish school college university museum hospital association "
+    "foundation institute ministry department agency office guild cooperative co-operative "
+    "business businesses corporation landlord landowner owners army navy court".split()
 )
 # A question asking where is answered only by quotes naming a place or saying where: a name
 # it does not use, a word of place ("abroad", "upstairs"), or a preposition of place before
