@@ -191,10 +191,29 @@ def sections_messages(documents: Sequence[Document]) -> list[list[EmbedSpec]]:
     return pack("Table of contents", blocks, "Use /section to read one · /ask to ask")
 
 
-def section_messages(document: Document, section: Section) -> list[list[EmbedSpec]]:
-    """A whole section, split across embeds and messages as needed."""
-    blocks = [f"**¶{n}** {escape(text)}" for n, text in enumerate(section.paragraphs, start=1)]
-    return pack(f"{document.title}: {section.heading}", blocks, f"{document.title} · essaybot")
+def section_messages(
+    document: Document, section: Section, most: int | None = None
+) -> list[list[EmbedSpec]]:
+    """A whole section, split across embeds and messages as needed; with `most`, only as
+    much as that many messages can show is laid out (a section may be megabytes), and more
+    messages than `most` then say that it goes on."""
+    paragraphs: Sequence[str] = section.paragraphs
+    if most is not None:  # escaping only lengthens: text past this never reaches `most` messages
+        paragraphs = _first_chars(paragraphs, most * MESSAGE_CHARS + 1)
+    blocks = [f"**¶{n}** {escape(text)}" for n, text in enumerate(paragraphs, start=1)]
+    title = fit(f"{document.title}: {section.heading}", TITLE_CHARS)  # echoed: escaped
+    return pack(title, blocks, f"{document.title} · essaybot")
+
+
+def _first_chars(paragraphs: Sequence[str], limit: int) -> list[str]:
+    """The paragraphs up to `limit` characters in all, the last one cut."""
+    kept: list[str] = []
+    for paragraph in paragraphs:
+        if limit <= 0:
+            break
+        kept.append(paragraph[:limit])
+        limit -= len(paragraph)
+    return kept
 
 
 def help_message(documents: Sequence[Document], max_question: int) -> list[EmbedSpec]:

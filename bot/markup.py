@@ -16,6 +16,9 @@ _LINE_MARKS = ("#", ">", "-")  # a heading, a block quote, a list item or -# sub
 _SCHEMES = ("https", "http", "steam")
 _URL_TAIL = ".,:;\"']"  # not part of a link when last, as in Discord's own link rule
 _DIGITS = "0123456789"
+# How Discord's other live tokens start: channel, slash command, custom emoji (animated or
+# not), timestamp, guide link (<id:customize>).
+_TOKENS = ("<#", "</", "<:", "<a:", "<t:", "<id:")
 
 
 def clip(text: str, limit: int) -> str:
@@ -30,7 +33,9 @@ def clip(text: str, limit: int) -> str:
 
 
 def escape(text: str) -> str:
-    """Text shown as typed: markdown escaped (links left whole), mentions broken by U+200B.
+    """Text shown as typed: markdown escaped (links left whole), mentions and Discord's
+    other live tokens (channels, timestamps, commands, custom emoji, guide links) broken by
+    U+200B.
 
     At most twice as long as `text`: each character gains at most one backslash or one
     zero-width space.
@@ -38,6 +43,8 @@ def escape(text: str) -> str:
     escaped = "\n".join(_escape_line(line) for line in text.split("\n"))
     # "<@" first, so that "<@everyone" gets one zero-width space, not two.
     escaped = escaped.replace("<@", "<@\u200b")
+    for token in _TOKENS:  # "<#1>" shows a channel's link, "<t:0:R>" a date: break each
+        escaped = escaped.replace(token, "<\u200b" + token[1:])
     return escaped.replace("@everyone", "@\u200beveryone").replace("@here", "@\u200bhere")
 
 

@@ -25,6 +25,14 @@ _MEANING = {
         "mentions there go unanswered",
         "give essaybot View Channel and Send Messages there (Send Messages in Threads in a thread)",
     ),
+    "replies": (
+        "answers there are posted without the reply link",
+        "give essaybot Read Message History there",
+    ),
+    "threads": (  # a thread on an answer, locked or archived by a moderator
+        "follow-ups to that answer are answered in place",
+        "unlock the thread (or give essaybot Manage Threads there)",
+    ),
     "responses": (
         "commands there get a note naming the permissions",
         "give essaybot View Channel, Send Messages and Embed Links there",
@@ -33,7 +41,8 @@ _MEANING = {
 
 
 class PermissionNotes:
-    """Per channel, what Discord refused lately ("embeds", "posts", "responses")."""
+    """Per channel, what Discord refused lately ("embeds", "posts", "replies", "threads",
+    "responses")."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock

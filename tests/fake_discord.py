@@ -26,6 +26,7 @@ GUILD_ID = "200000000000000002"
 CHANNEL_ID = "300000000000000003"
 OTHER_CHANNEL_ID = "300000000000000004"
 THREAD_ID = "300000000000000005"  # a public thread in CHANNEL_ID
+ROLE_ID = "600000000000000006"  # the bot's own managed role, which Discord offers to @-mention
 TIMESTAMP = "2026-11-28T12:00:00.000000+00:00"
 EVERY_PERMISSION = (1 << 51) - 1  # threads' permissions are above bit 31
 
@@ -88,6 +89,11 @@ class FakeDiscord:
         self.refuse_embeds: set[str] = set()
         self.refuse_posts: dict[str, int] = {}
         self.refuse_threads = False  # starting a thread is refused (Missing Permissions)
+        # Replies (posts with a message_reference) refused in these channels: no Read Message
+        # History (403, 160002); a plain post goes through.
+        self.refuse_replies: set[str] = set()
+        self.cut: set[str] = set()  # paths whose POSTs have their connection cut: no answer
+        self._threads_on: set[str] = set()  # messages a thread was started on
         self.abandoned: list[Request] = []  # held requests the bot gave up waiting for
         self._held: dict[str, asyncio.Event] = {}
         self._channel_of: dict[str, str] = {}  # interaction token -> its channel
@@ -168,13 +174,20 @@ class FakeDiscord:
             request.headers.get("Authorization") != f"Bot {TOKEN}" or self.reject_token
         ):
             return _json({"message": "401: Unauthorized", "code": 0}, status=401)
-        refusal = self._refusal(request.method, path, body)
-        record = Request(request.method, path, body, time.monotonic(), 403 if refusal else 200)
+        if request.method == "POST" and path in self.cut:  # a network failure, not an HTTP error
+            self.requests.append(Request(request.method, path, body, time.monotonic(), 0))
+            async with self._changed:
+                self._changed.notify_all()
+            assert request.transport is not None
+            request.transport.abort()
+            return web.Response(status=500)  # never arrives
+        status, refusal = self._refusal(request.method, path, body) or (200, None)
+        record = Request(request.method, path, body, time.monotonic(), status)
         self.requests.append(record)
         async with self._changed:
             self._changed.notify_all()
         if refusal:
-            return _json(refusal, status=403)
+            return _json(refusal, status=status)
         held = self._held.get(path)
         if held is not None and request.method == "POST" and (body or {}).get("embeds"):
             await held.wait()
@@ -185,12 +198,20 @@ class FakeDiscord:
             await self.dispatch("THREAD_CREATE", record.returned | {"newly_created": True})
         return _json(record.returned)
 
-    def _refusal(self, method: str, path: str, body: Any) -> dict[str, Any] | None:
-        """Discord's 403 body when the bot lacks a permission for this request, or None."""
+    def _refusal(self, method: str, path: str, body: Any) -> tuple[int, dict[str, Any]] | None:
+        """Discord's error (status and body) when it refuses this request, or None."""
         if method != "POST":
             return None
         if path.endswith("/threads") and self.refuse_threads:
-            return {"message": "Missing Permissions", "code": 50013}
+            return 403, {"message": "Missing Permissions", "code": 50013}
+        if match := re.fullmatch(r"channels/\d+/messages/(\d+)/threads", path):
+            if match.group(1) in self._threads_on:  # one thread per message, even if archived
+                return 400, {
+                    "message": "A thread has already been created for this message",
+                    "code": 160004,
+                }
+            self._threads_on.add(match.group(1))
+            return None
         if path.startswith(("webhooks/", "interactions/")):  # the token is the third part
             channel = self._channel_of.get(path.split("/")[2], "")
             body = body.get("data", body) if path.endswith("/callback") else body
@@ -198,12 +219,13 @@ class FakeDiscord:
             channel = match.group(1)
             if channel in self.refuse_posts:
                 code = self.refuse_posts[channel]
-                text = "Missing Access" if code == 50001 else "Missing Permissions"
-                return {"message": text, "code": code}
+                return 403, {"message": _REFUSALS.get(code, "Missing Permissions"), "code": code}
+            if channel in self.refuse_replies and (body or {}).get("message_reference"):
+                return 403, {"message": _REFUSALS[160002], "code": 160002}
         else:
             return None
         if channel in self.refuse_embeds and (body or {}).get("embeds"):
-            return {"message": "Missing Permissions", "code": 50013}
+            return 403, {"message": "Missing Permissions", "code": 50013}
         return None
 
     def _reply(self, method: str, path: str, body: Any) -> Any:
@@ -375,6 +397,14 @@ class FakeDiscord:
         transport.abort()
 
 
+_REFUSALS = {  # Discord's words for its 403 codes
+    50001: "Missing Access",
+    50013: "Missing Permissions",
+    50083: "Thread is archived",  # or locked: only Manage Threads may post there
+    160002: "Cannot reply without permission to read message history",
+}
+
+
 def _json(payload: Any, status: int = 200) -> web.Response:
     # discord.py parses a body as JSON only for exactly this Content-Type (no charset).
     return web.Response(
@@ -421,10 +451,22 @@ def guild() -> dict[str, Any]:
                 "managed": False,
                 "mentionable": False,
                 "flags": 0,
-            }
+            },
+            {  # the role Discord makes for the bot when it joins
+                "id": ROLE_ID,
+                "name": "essaybot",
+                "permissions": "0",
+                "position": 1,
+                "color": 0,
+                "hoist": False,
+                "managed": True,
+                "mentionable": True,
+                "flags": 0,
+                "tags": {"bot_id": BOT_ID},
+            },
         ],
         "channels": [channel(CHANNEL_ID, "general"), channel(OTHER_CHANNEL_ID, "random")],
-        "members": [_member(BOT_ID) | {"user": BOT_USER}],  # the bot itself: guild.me
+        "members": [_member(BOT_ID) | {"user": BOT_USER, "roles": [ROLE_ID]}],  # guild.me
         "threads": [thread(THREAD_ID, CHANNEL_ID, "questions")],
         "voice_states": [],
         "presences": [],

@@ -169,6 +169,58 @@ def test_a_command_discord_refuses_gets_a_note_not_try_again(
     assert f"channel {fake.CHANNEL_ID}: responses refused (Missing Permissions)" in caplog.text
 
 
+def test_a_reply_refused_without_read_message_history_is_posted_plainly(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Discord refuses a reply (403, 160002) but not a plain post: the answer is posted
+    without the reply link, the channel is not taken as refusing posts."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            server.refuse_replies.add(fake.CHANNEL_ID)
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
+            refused, plain = await server.wait_for(sent_to(fake.CHANNEL_ID), count=2, timeout=WAIT)
+            assert refused.status == 403 and refused.body["message_reference"]
+            assert plain.status == 200 and "message_reference" not in plain.body
+            assert ANSWER in plain.body["embeds"][0]["description"]
+            assert plain.body["allowed_mentions"] == NONE
+            later = fake.message(f"<@{fake.BOT_ID}> Lukashenko", author_id="400000000000000077")
+            await server.dispatch("MESSAGE_CREATE", later)  # plain at once: remembered
+            posts = await server.wait_for(sent_to(fake.CHANNEL_ID), count=3, timeout=WAIT)
+            assert posts[2].status == 200 and "message_reference" not in posts[2].body
+            assert not bot.permission_notes.refused(int(fake.CHANNEL_ID), "posts")
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    logged = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert len(logged) == 1 and f"channel {fake.CHANNEL_ID}: replies refused" in logged[0]
+    assert "Read Message History" in logged[0] and "Traceback" not in caplog.text
+
+
+def test_a_network_failure_while_apologising_is_only_logged(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every POST of an /ask's follow-ups has its connection cut: the answer fails, and so
+    does the apology, with a network error (not Discord's) that must not escape."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            interaction = ask(DEAD_END)
+            path = f"webhooks/{fake.APP_ID}/{interaction['token']}"
+            server.cut.add(path)
+            await server.dispatch("INTERACTION_CREATE", interaction)
+            await server.wait_for(lambda r: r.path == path, count=2, timeout=WAIT)
+            await until(lambda: "could not send the apology" in caplog.text)
+            later = ask("Lukashenko", user_id="400000000000000085")  # the bot goes on
+            await server.dispatch("INTERACTION_CREATE", later)
+            await server.wait_for(followups(later), timeout=WAIT)
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.getMessage() for r in errors] == ["command ask failed"]
+
+
 # Discord out of reach -------------------------------------------------------------
 
 

@@ -3,6 +3,8 @@ the answers they follow (the real client against the fake Discord)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 import pytest
@@ -146,3 +148,51 @@ def test_ask_essaybot_answers_privately_with_buttons(point_at: Any, answerer: An
             assert not [r for r in server.requests if r.path.endswith("/threads")]
 
     run(body())
+
+
+def test_a_follow_up_on_an_answer_whose_thread_was_locked_is_answered_in_place(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A moderator locked (so archived) the thread on an answer: Discord drops it from the
+    bot's cache, refuses a new thread on the message (160004) and a post in it (50083). The
+    form is answered privately, a reply in the channel; the thread is not tried again."""
+
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=10) as (server, bot):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            first = fake.form_submit(FORM, {FORM_QUESTION: "And why?"}, answer)
+            await server.dispatch("INTERACTION_CREATE", first)
+            in_thread = f"channels/{answer['id']}/messages"
+            await server.wait_for(lambda r: r.path == in_thread)
+            await server.wait_for(followups(first))
+            locked = fake.thread(answer["id"], fake.CHANNEL_ID, "Who would welcome Chinese")
+            locked["owner_id"] = fake.BOT_ID
+            locked["thread_metadata"] |= {"locked": True, "archived": True}
+            await server.dispatch("THREAD_UPDATE", locked)
+            server.refuse_posts[answer["id"]] = 50083
+            for _ in range(1000):  # until the bot has taken the update
+                if bot.get_channel(int(answer["id"])) is None:
+                    break
+                await asyncio.sleep(0.01)
+            second = fake.form_submit(FORM, {FORM_QUESTION: "And the EU?"}, answer)
+            await server.dispatch("INTERACTION_CREATE", second)
+            (private,) = await server.wait_for(followups(second), timeout=30)
+            assert private.body["flags"] == EPHEMERAL
+            assert private.body["embeds"][0]["title"] == "And the EU?"
+            reply = replying_to(answer, "And Minsk?")
+            await server.dispatch("MESSAGE_CREATE", reply)
+            in_channel = f"channels/{fake.CHANNEL_ID}/messages"
+            (replied,) = await server.wait_for(lambda r: r.path == in_channel, timeout=30)
+            assert str(replied.body["message_reference"]["message_id"]) == reply["id"]
+            assert replied.body["embeds"][0]["title"] == "And Minsk?"
+            # Found out once, then remembered: one thread refused, one post refused.
+            threads = [r.status for r in server.requests if r.path.endswith("/threads")]
+            assert threads == [200, 400]
+            assert [r.status for r in server.requests if r.path == in_thread] == [200, 403]
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    refused = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert len(refused) == 1 and "threads refused (Thread is archived)" in refused[0]
+    assert "unlock the thread" in refused[0]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

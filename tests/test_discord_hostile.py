@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 
 from bot.answering import Answerer
-from bot.discord_bot import APOLOGY
+from bot.discord_bot import APOLOGY, _commands
 from bot.discord_bot._buttons import OLDER
 from bot.question_log import QuestionLog
+from index import Document, PassageIndex, Section
 from tests import fake_discord as fake
-from tests.test_discord import DEAD_END, callbacks, point_at, run, running
+from tests.helpers import answerer_for
+from tests.test_discord import DEAD_END, callbacks, followups, point_at, run, running
 from tests.test_discord_buttons import answer_of, buttons, press
 
 pytestmark = pytest.mark.slow
@@ -291,5 +293,125 @@ def test_one_user_cannot_make_the_bot_post_dozens_of_messages(point_at: Any, tmp
                 )
             ]
             assert len(public) <= 3  # the first call's 3 messages; the cooldown refuses the rest
+
+    run(body())
+
+
+# From a red-team: gates, invisible and role mentions, other mentions, huge sections ----------
+
+
+def test_find_the_source_respects_the_channel_allowlist(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        allowed = (int(fake.CHANNEL_ID),)
+        async with running(point_at, answerer, allowed_channels=allowed) as (server, _):
+            menu = fake.message_command(
+                "Find the source", DEAD_END, channel_id=fake.OTHER_CHANNEL_ID
+            )
+            await server.dispatch("INTERACTION_CREATE", menu)
+            (refusal,) = await server.wait_for(callbacks(server, menu))
+            assert refusal.body["type"] == 4 and refusal.body["data"]["flags"] == 64  # not deferred
+            assert refusal.body["data"]["content"].startswith("I only answer in these channels")
+
+    run(body())
+
+
+HINT = "Ask me a question after the mention, or use /ask. /help explains more."
+
+
+@pytest.mark.parametrize(
+    "blank", ["\u200b\u200b", "\u2800", "\u3164", "\u200e", "\ufeff", "\u00ad", "\u2063 \u200b"]
+)
+def test_a_mention_with_only_invisible_characters_gets_the_hint(
+    point_at: Any, answerer: Answerer, blank: str
+) -> None:
+    asked: list[str] = []
+
+    class Counting(Answerer):
+        def ask(self, question: str, k: int | None = None) -> Any:
+            asked.append(question)
+            return super().ask(question, k)
+
+    async def body() -> None:
+        counting = Counting(
+            answerer.index, answerer.policy, answerer.similarity, english=answerer.english
+        )
+        async with running(point_at, counting) as (server, _):
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {blank}"))
+            (hint,) = await server.wait_for(lambda r: r.path == CHANNEL_POSTS)
+            assert hint.body["content"] == HINT and not hint.body.get("embeds")
+            assert asked == []  # not looked up, so not logged as a question either
+
+    run(body())
+
+
+def test_a_mention_of_the_bots_own_role_is_a_mention_of_the_bot(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Discord's @-autocomplete offers the bot and its managed role, named alike."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            mention = fake.message(f"<@&{fake.ROLE_ID}> {DEAD_END}", mentions_bot=False)
+            mention["mention_roles"] = [fake.ROLE_ID]
+            await server.dispatch("MESSAGE_CREATE", mention)
+            (reply,) = await server.wait_for(lambda r: r.path == CHANNEL_POSTS)
+            assert reply.body["embeds"][0]["title"] == DEAD_END  # the role's mention stripped
+
+    run(body())
+
+
+def test_other_mentions_do_not_count_towards_the_length_limit(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """They are left out of what is looked up (and of the title), so they cost nothing."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            others = " ".join(f"<@4000000000000001{n:02d}>" for n in range(14))
+            question = "What does Moscow want?"
+            mention = fake.message(f"<@{fake.BOT_ID}> {others} {question}")
+            assert len(mention["content"]) > 300 + 22
+            await server.dispatch("MESSAGE_CREATE", mention)
+            (reply,) = await server.wait_for(lambda r: r.path == CHANNEL_POSTS)
+            assert reply.body["embeds"][0]["title"] == question
+
+    run(body())
+
+
+def test_section_lays_out_only_what_it_sends_and_echoes_escaped(
+    point_at: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 3 MB section once took ~100 ms on the event loop to lay out 733 messages, 3 of them
+    sent; headings and typed names are echoed escaped, as /sections and citations are."""
+    built: list[int] = []
+    real = _commands.section_messages
+
+    def counted(*args: Any) -> Any:
+        messages = real(*args)
+        built.append(len(messages))
+        return messages
+
+    monkeypatch.setattr(_commands, "section_messages", counted)
+    long = "Apple trees want full sun and soil. " * (3_000_000 // 36)
+    heading = "Long ||spoiler|| `code` <t:0:R>"
+    documents = [Document("Orchard", "orchard", (Section(heading, (long,)),))]
+
+    async def body() -> None:
+        async with running(point_at, answerer_for(PassageIndex(documents))) as (server, _):
+            whole = section("#0.0")
+            await server.dispatch("INTERACTION_CREATE", whole)
+            (first,) = await server.wait_for(callbacks(server, whole))
+            await server.wait_for(followups(whole), count=2)
+            title = first.body["data"]["embeds"][0]["title"]
+            assert title == "Orchard: Long \\|\\|spoiler\\|\\| \\`code\\` <\u200bt:0:R>"
+            assert built == [4]  # three sent, and one to say that it goes on
+            missing = section("`x` <t:0:R> @everyone")
+            await server.dispatch("INTERACTION_CREATE", missing)
+            (refusal,) = await server.wait_for(callbacks(server, missing))
+            echoed = '"\\`x\\` <\u200bt:0:R> @\u200beveryone"'
+            assert (
+                refusal.body["data"]["content"]
+                == f"No section is called {echoed}; /sections lists them."
+            )
 
     run(body())

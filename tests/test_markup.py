@@ -13,7 +13,7 @@ from bot.markup import clip, escape, fit
 from tests.work import work
 
 # Characters that mean something to Discord, and some that don't.
-ALPHABET = "[]()_*~`|\\#>-.1@<&!: \naZé\u200b"
+ALPHABET = "[]()_*~`|\\#>-.1@<&!:/ \naitdZé\u200b"
 SPECIAL = "*_~`|["
 SIZES = (2000, 5000, 10000, 20000)
 
@@ -54,6 +54,8 @@ def assert_inert(escaped: str) -> None:
             i += 1
     assert "@everyone" not in escaped and "@here" not in escaped
     assert re.search("<@[^\u200b]", escaped) is None
+    # Channels, slash commands, custom emoji, timestamps and guide links render live too.
+    assert re.search("<(#|/|:|a:|t:|id:)", escaped) is None
 
 
 @settings(max_examples=400)
@@ -94,6 +96,11 @@ def test_fit_respects_the_limit_and_leaves_no_dangling_escape(text: str, limit: 
         ("**bold** [link](https://x.com)", "\\*\\*bold\\*\\* \\[link](https://x.com)"),
         ("# head\n> quote\n  - item\n-# small\n12. twelfth", None),
         ("@everyone <@&123> <@!456>", "@\u200beveryone <@\u200b&123> <@\u200b!456>"),
+        ("<#1> <t:0:R> </ask:2>", "<\u200b#1> <\u200bt:0:R> <\u200b/ask:2>"),
+        (
+            "<:pepe:3> <a:wave:4> <id:customize>",
+            "<\u200b:pepe:3> <\u200ba:wave:4> <\u200bid:customize>",
+        ),
     ],
 )
 def test_escape_examples(text: str, escaped: str | None) -> None:

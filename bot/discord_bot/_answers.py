@@ -88,11 +88,32 @@ async def reply_for(
 
 
 async def post_answer(
-    bot: EssayBot, send: Send, channel_id: int, question: str, user_id: int, earlier: str = ""
-) -> None:
+    bot: EssayBot,
+    send: Send,
+    channel_id: int,
+    question: str,
+    user_id: int,
+    earlier: str = "",
+    *,
+    instead: tuple[Send, int] | None = None,
+) -> bool:
     """Post the answer with `send` (a reply, or a send to a thread): with embeds, or in plain
-    text ending with a note where the bot may not embed (found out once, then remembered)."""
+    text ending with a note where the bot may not embed (found out once, then remembered).
+    Where Discord refuses the post (a thread a moderator locked), post it with `instead`'s
+    send to its channel, and remember the refusal. Whether `send` posted it."""
     reply = await reply_for(bot, question, user_id, earlier=earlier, note=NO_EMBEDS)
+    try:
+        await _post(bot, send, channel_id, reply)
+    except discord.Forbidden as error:
+        if instead is None:
+            raise
+        bot.permission_notes.note(channel_id, "threads", error.text)
+        await _post(bot, *instead, reply)
+        return False
+    return True
+
+
+async def _post(bot: EssayBot, send: Send, channel_id: int, reply: Reply) -> None:
     if bot.permission_notes.refused(channel_id, "embeds"):
         await send(reply.text, view=reply.view(), allowed_mentions=NO_MENTIONS)
         return

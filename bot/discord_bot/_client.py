@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import time
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -13,7 +14,7 @@ from discord import app_commands
 
 from bot.answer_buttons import PassageKeys
 from bot.answering import Answerer
-from bot.discord_bot._answers import post_answer
+from bot.discord_bot._answers import _MENTIONS, post_answer
 from bot.discord_bot._buttons import BUTTONS, FORM
 from bot.discord_bot._commands import _add_commands
 from bot.discord_bot._follow_ups import answer_form, mention_target
@@ -42,7 +43,15 @@ from bot.settings import Settings
 from index import Document
 
 ANSWER_WORKERS = min(4, os.cpu_count() or 1)  # answering is mostly CPU-bound Python
-_MENTION = re.compile(r"<@!?(\d+)>")
+_MENTION = re.compile(r"<@[!&]?(\d+)>")  # a user's mention, or a role's
+# Shown as nothing, yet not whitespace to str.strip: braille blank, Hangul fillers (letters).
+_INVISIBLE = frozenset("\u2800\u115f\u1160\u3164\uffa0")
+
+
+def _blank(text: str) -> bool:
+    """Whether `text` shows as nothing: spaces, format characters (zero-width space, marks
+    of direction, BOM, soft hyphen, invisible operators) and blank letters only."""
+    return all(c.isspace() or c in _INVISIBLE or unicodedata.category(c) == "Cf" for c in text)
 
 
 class UserCooldowns:
@@ -171,47 +180,57 @@ class EssayBot(discord.AutoShardedClient):
                 await _reply(interaction, APOLOGY)
 
     async def on_message(self, message: discord.Message) -> None:
-        """Answer a message that mentions the bot (or a direct message) as a reply."""
+        """Answer a message that mentions the bot, or its own role (Discord offers both), or a
+        direct message, as a reply."""
         if message.author.bot or self.user is None:
             return
         direct = message.guild is None
-        if not direct and self.user not in message.mentions:
+        role = None if direct else message.guild.self_role  # type: ignore[union-attr]
+        if not direct and not (
+            self.user in message.mentions or (role is not None and role in message.role_mentions)
+        ):
             return
         if not self.answers_in(message.channel.id):
             return
         if self.permission_notes.refused(message.channel.id, "posts"):
             return  # it would be refused again; logged when it was
+        mine = {self.user.id, role.id if role else 0}
         question = _MENTION.sub(
-            lambda m: "" if int(m.group(1)) == self.user.id else m.group(0),  # type: ignore[union-attr]
-            message.content,
+            lambda m: "" if int(m.group(1)) in mine else m.group(0), message.content
         ).strip()
-        target = message.channel.id  # where a post is tried: a follow-up's thread, once known
+        reply = reply_to(message, self.permission_notes)
         try:
             # Counted first: every reply is a public post, hints and refusals too.
             refusal = self.refusal(message.author.id, message.channel.id)
             if refusal:
                 # Said once per cooldown window: a user mentioning on and on gets one reply.
                 if self.refusal_cooldowns.retry_after(message.author.id) is None:
-                    await reply_to(message)(refusal, allowed_mentions=NO_MENTIONS)
+                    await reply(refusal, allowed_mentions=NO_MENTIONS)
                 return
-            if not question:
+            # What is looked up: other mentions are left out, so they count for nothing.
+            asked = " ".join(_MENTIONS.sub(" ", question).split())
+            if len(asked) > MAX_QUESTION:  # refused before any work
+                await reply(too_long(asked), allowed_mentions=NO_MENTIONS)
+                return
+            if _blank(asked):
                 hint = "Ask me a question after the mention, or use /ask. /help explains more."
-                await reply_to(message)(hint, allowed_mentions=NO_MENTIONS)
-                return
-            if len(question) > MAX_QUESTION:  # refused before any work
-                await reply_to(message)(too_long(question), allowed_mentions=NO_MENTIONS)
+                await reply(hint, allowed_mentions=NO_MENTIONS)
                 return
             with self.in_flight.track(
-                _named("mention", message.id, message.author.id, question),
-                lambda: _try(reply_to(message)(SHUTDOWN_APOLOGY, allowed_mentions=NO_MENTIONS)),
+                _named("mention", message.id, message.author.id, asked),
+                lambda: _try(reply(SHUTDOWN_APOLOGY, allowed_mentions=NO_MENTIONS)),
             ):
                 send, target, earlier = await mention_target(self, message)
-                await post_answer(self, send, target, question, message.author.id, earlier)
+                # A follow-up's thread may refuse it (locked): then a reply here instead.
+                here = None if target == message.channel.id else (reply, message.channel.id)
+                await post_answer(
+                    self, send, target, question, message.author.id, earlier, instead=here
+                )
         except discord.Forbidden as error:  # not even plain text: nothing can be said there
-            self.permission_notes.note(target, "posts", error.text)
+            self.permission_notes.note(message.channel.id, "posts", error.text)
         except Exception:
             log.exception("answering a mention failed")
-            await _try(reply_to(message)(APOLOGY, allowed_mentions=NO_MENTIONS))
+            await _try(reply(APOLOGY, allowed_mentions=NO_MENTIONS))
 
     async def shutdown(self, signal_name: str) -> None:
         """Stop taking questions, give the answers in flight the grace period to finish,

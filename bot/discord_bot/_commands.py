@@ -23,7 +23,7 @@ from bot.discord_bot._replies import (
 )
 from bot.discord_bot._views import contents_view
 from bot.embeds import EmbedSpec, help_message, section_messages
-from bot.markup import clip
+from bot.markup import clip, fit
 from index import Document, Section, find_sections
 
 if TYPE_CHECKING:  # _client imports this module
@@ -45,6 +45,7 @@ async def _send_contents(bot: EssayBot, interaction: discord.Interaction) -> Non
 
 # At most this many public messages for one /section; a longer section says where it goes on.
 MAX_SECTION_MESSAGES = 3
+_ECHO = 150  # characters of a heading or a typed name echoed in a refusal
 _CONTINUED = "\n\n*The section goes on in the essay: /ask about it, or read it there.*"
 
 
@@ -98,16 +99,18 @@ def _add_commands(bot: EssayBot) -> None:
             return
         # A typed name is looked for in every heading (~10 ms on 1,000 essays): not on the loop.
         found = await asyncio.to_thread(_resolve_section, bot.documents, name)
-        if len(found) != 1:
-            headings = ", ".join(f'"{s.heading}"' for _, s in found[:10])
+        if len(found) != 1:  # headings and the name echoed, escaped as /sections does
+            headings = ", ".join(f'"{fit(s.heading, _ECHO)}"' for _, s in found[:10])
+            typed = f'"{fit(name, _ECHO)}"'
             text = (
-                f"{name!r} could be any of {headings}; pick one from the list."
+                f"{typed} could be any of {headings}; pick one from the list."
                 if found
-                else f"No section is called {name!r}; /sections lists them."
+                else f"No section is called {typed}; /sections lists them."
             )
             await _reply(interaction, text)
             return
-        messages = section_messages(*found[0])
+        # Only what can be sent is laid out: a section of megabytes took ~100 ms on the loop.
+        messages = section_messages(*found[0], MAX_SECTION_MESSAGES)
         if len(messages) > MAX_SECTION_MESSAGES:  # one command, a few posts: not a flood
             messages = messages[:MAX_SECTION_MESSAGES]
             messages[-1] = [*messages[-1][:-1], _continued(messages[-1][-1])]

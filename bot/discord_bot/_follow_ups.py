@@ -8,6 +8,7 @@ title), or from the thread's name: nothing is kept in memory.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -71,6 +72,12 @@ def may_thread(permissions: discord.Permissions) -> bool:
     return permissions.create_public_threads and permissions.send_messages_in_threads
 
 
+def _thread_refused(bot: EssayBot, message: discord.Message) -> bool:
+    """Whether the thread on `message` (it has the message's id) refused a post lately: a
+    moderator locked it. Discord's cache drops an archived thread, so only a post tells."""
+    return bot.permission_notes.refused(message.id, "threads")
+
+
 async def _thread_on(bot: EssayBot, message: discord.Message, name: str) -> Thread:
     """The thread on `message`: the one it has, or a new one named after its question."""
     if message.thread is not None:
@@ -112,13 +119,27 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
                 bot, interaction, question, earlier=earlier, ephemeral=ephemeral
             )
             return
+        thread: Thread | None = None
         try:
-            thread = await _thread_on(bot, message, earlier)
+            if not _thread_refused(bot, message):
+                thread = await _thread_on(bot, message, earlier)
         except discord.HTTPException:  # e.g. the channel's permissions changed: answer here
             log.warning("could not start a thread for a follow-up", exc_info=True)
+        if thread is None:
             await follow_up_with_answer(bot, interaction, question, earlier=earlier, ephemeral=True)
             return
-        await post_answer(bot, thread.send, thread.id, question, interaction.user.id, earlier)
+        here = partial(interaction.followup.send, ephemeral=True)  # if the thread refuses it
+        in_thread = await post_answer(
+            bot,
+            thread.send,
+            thread.id,
+            question,
+            interaction.user.id,
+            earlier,
+            instead=(here, interaction.channel_id or 0),
+        )
+        if not in_thread:
+            return
         await interaction.followup.send(
             f"Answered in the thread {thread.mention}.",
             ephemeral=True,
@@ -139,7 +160,12 @@ async def mention_target(bot: EssayBot, message: discord.Message) -> tuple[Send,
         earlier = earlier_question(replied) if _is_answer(replied) else ""
         member = message.guild.me if message.guild else None
         in_channel = isinstance(channel, discord.TextChannel) and member is not None
-        if earlier and in_channel and may_thread(channel.permissions_for(member)):  # type: ignore[arg-type]
+        if (
+            earlier
+            and in_channel
+            and may_thread(channel.permissions_for(member))  # type: ignore[arg-type]
+            and not _thread_refused(bot, replied)
+        ):
             try:
                 thread = await _thread_on(bot, replied, earlier)
             except discord.HTTPException:  # not a reason to leave the question unanswered
@@ -148,4 +174,4 @@ async def mention_target(bot: EssayBot, message: discord.Message) -> tuple[Send,
                 return thread.send, thread.id, earlier
     elif me is not None and isinstance(channel, discord.Thread) and channel.owner_id == me.id:
         earlier = channel.name
-    return reply_to(message), channel.id, earlier
+    return reply_to(message, bot.permission_notes), channel.id, earlier

@@ -12,10 +12,8 @@ from bot.discord_bot._replies import (
     MAX_QUESTION,
     NO_MENTIONS,
     SHUTDOWN_APOLOGY,
-    SHUTTING_DOWN,
     _named,
     _reply,
-    _too_quick,
     to_embeds,
     too_long,
 )
@@ -56,8 +54,8 @@ def add_menus(bot: EssayBot) -> None:
     @tree.context_menu(name="Find the source")
     async def source_of(interaction: discord.Interaction, message: discord.Message) -> None:
         quotation = message.content.strip()[:MAX_QUOTATION]
-        closing = SHUTTING_DOWN if bot.in_flight.closing else None
-        refusal = closing or _too_quick(bot.cooldowns.retry_after(interaction.user.id))
+        # Gated as "Ask essaybot" is: shutdown, the channel allowlist, the shared cooldown.
+        refusal = bot.refusal(interaction.user.id, interaction.channel_id)
         if not quotation or refusal:
             await _reply(interaction, refusal or "That message has no text to look for.")
             return

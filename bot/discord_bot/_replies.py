@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from functools import partial
+from typing import Any
 
+import aiohttp
 import discord
 
 from bot.embeds import CONTENT_CHARS, EmbedSpec, clip
+from bot.permission_notes import PermissionNotes
 
 log = logging.getLogger("bot.discord_bot")  # one logger for the package, named as before
 
@@ -26,12 +29,32 @@ NOT_PERMITTED = (
     "and Embed Links in this channel."
 )
 MISSING_PERMISSIONS = 50013  # Discord's error code for a permission the bot lacks
+CANNOT_REPLY = 160002  # Discord's error code for a reply without Read Message History
+# What an apology may fail with: Discord's refusal, or the network (which discord.py passes on).
+SEND_ERRORS = (discord.HTTPException, aiohttp.ClientError, OSError, asyncio.TimeoutError)
 
 
-def reply_to(message: discord.Message) -> Callable[..., Awaitable[discord.Message]]:
+def reply_to(
+    message: discord.Message, notes: PermissionNotes
+) -> Callable[..., Awaitable[discord.Message]]:
     """`message.reply`, except that a message deleted meanwhile still gets its answer, as
-    a plain post (Discord refuses a reply to a missing message by default)."""
-    return partial(message.channel.send, reference=message.to_reference(fail_if_not_exists=False))
+    a plain post (Discord refuses a reply to a missing message by default), and so does one
+    where Discord refuses replies (no Read Message History: found out once, then remembered)."""
+    channel = message.channel
+    if notes.refused(channel.id, "replies"):
+        return channel.send
+
+    async def send(*args: Any, **kwargs: Any) -> discord.Message:
+        reference = message.to_reference(fail_if_not_exists=False)
+        try:
+            return await channel.send(*args, reference=reference, **kwargs)
+        except discord.Forbidden as error:
+            if error.code != CANNOT_REPLY:
+                raise
+            notes.note(channel.id, "replies", error.text)
+            return await channel.send(*args, **kwargs)
+
+    return send
 
 
 def to_embeds(specs: list[EmbedSpec]) -> list[discord.Embed]:
@@ -63,10 +86,11 @@ def _named(kind: str, item_id: int, user_id: int, question: str) -> str:
 
 
 async def _try(coroutine: object) -> None:
-    """Await a best-effort send; a failure to apologise is only logged."""
+    """Await a best-effort send; a failure to apologise is only logged, even the network's
+    (it must not escape an error handler, unretrieved)."""
     try:
         await coroutine  # type: ignore[misc]
-    except discord.HTTPException:
+    except SEND_ERRORS:
         log.warning("could not send the apology", exc_info=True)
 
 
