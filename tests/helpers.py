@@ -58,3 +58,17 @@ def answerer_for(index: PassageIndex, **changes: Any) -> Answerer:
 def index_of(folder: Path) -> PassageIndex:
     """The index of the essays in `folder`."""
     return PassageIndex(load_documents(folder))
+
+
+def counting(answerer: Answerer) -> tuple[Answerer, list[str]]:
+    """`answerer` again, and the list of the questions it is asked, in order."""
+    asked: list[str] = []
+
+    class Counting(Answerer):
+        def ask(self, question: str, k: int | None = None) -> Any:
+            asked.append(question)
+            return super().ask(question, k)
+
+    return Counting(
+        answerer.index, answerer.policy, answerer.similarity, english=answerer.english
+    ), asked

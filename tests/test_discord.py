@@ -26,7 +26,7 @@ from bot.question_log import QuestionLog
 from bot.settings import Settings
 from index import Document, PassageIndex, Section, load_documents
 from tests import fake_discord as fake
-from tests.helpers import SEEDS, answerer_for
+from tests.helpers import SEEDS, answerer_for, counting
 
 # End to end: the real client against the loopback fake Discord (the slow tier).
 pytestmark = pytest.mark.slow
@@ -497,18 +497,10 @@ def replies(r: Any) -> bool:
 
 
 def test_an_over_long_mention_is_refused_before_any_work(point_at: Any, answerer: Answerer) -> None:
-    asked: list[str] = []
-
-    class Counting(Answerer):
-        def ask(self, question: str, k: int | None = None) -> Any:
-            asked.append(question)
-            return super().ask(question, k)
+    counted, asked = counting(answerer)
 
     async def body() -> None:
-        counting = Counting(
-            answerer.index, answerer.policy, answerer.similarity, english=answerer.english
-        )
-        async with running(point_at, counting, cooldown_rate=2, cooldown_seconds=60) as (server, _):
+        async with running(point_at, counted, cooldown_rate=2, cooldown_seconds=60) as (server, _):
             long = fake.message(f"<@{fake.BOT_ID}> " + "[" * 2000 + "](" * 1000)
             await server.dispatch("MESSAGE_CREATE", long)
             (refusal,) = await server.wait_for(replies)

@@ -15,7 +15,7 @@ from bot.discord_bot._buttons import OLDER
 from bot.question_log import QuestionLog
 from index import Document, PassageIndex, Section
 from tests import fake_discord as fake
-from tests.helpers import answerer_for
+from tests.helpers import answerer_for, counting
 from tests.test_discord import DEAD_END, callbacks, followups, point_at, run, running
 from tests.test_discord_buttons import answer_of, buttons, press
 
@@ -324,18 +324,10 @@ HINT = "Ask me a question after the mention, or use /ask. /help explains more."
 def test_a_mention_with_only_invisible_characters_gets_the_hint(
     point_at: Any, answerer: Answerer, blank: str
 ) -> None:
-    asked: list[str] = []
-
-    class Counting(Answerer):
-        def ask(self, question: str, k: int | None = None) -> Any:
-            asked.append(question)
-            return super().ask(question, k)
+    counted, asked = counting(answerer)
 
     async def body() -> None:
-        counting = Counting(
-            answerer.index, answerer.policy, answerer.similarity, english=answerer.english
-        )
-        async with running(point_at, counting) as (server, _):
+        async with running(point_at, counted) as (server, _):
             await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {blank}"))
             (hint,) = await server.wait_for(lambda r: r.path == CHANNEL_POSTS)
             assert hint.body["content"] == HINT and not hint.body.get("embeds")
