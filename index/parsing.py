@@ -240,6 +240,10 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
         if colon and not _lists(blocks[number + 1 :]):
             builder.heading(block[0][:-1].rstrip())  # "Part Two - Decline:", a line alone
             continue
+        if sum(bool(_LIST_MARKER.match(line)) for line in block) >= 2:
+            for item in _items(block):  # "We need:" then "- flour" and "- salt", no blank lines
+                builder.paragraph(_joined(item))
+            continue
         # One paragraph per line when lines are too long to be hard-wrapped, or when each
         # one ends a sentence (wrapping breaks lines mid-sentence); else one wrapped paragraph.
         inner = [line for line in block[:-1] if not _is_heading_line(line)]
@@ -260,6 +264,19 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
 # A hard-wrapped line broken after a word's hyphen ("twenty-" then "one") joins the next
 # line without a space.
 _BROKEN_AT_HYPHEN = re.compile(r"[^\W\d_]-$")
+
+
+def _items(block: list[str]) -> list[list[str]]:
+    """A plain-text list's lines as its items, markers taken off as Markdown's are (a line
+    opening no item goes on the one before; lines before the first item are their own)."""
+    items: list[list[str]] = []
+    for number, line in enumerate(block):
+        marker = _LIST_MARKER.match(line)
+        if marker or number == 0:
+            items.append([line[marker.end() :].strip() if marker else line])
+        else:
+            items[-1].append(line)
+    return [item for item in items if item[0]]
 
 
 def _joined(lines: list[str]) -> str:

@@ -243,7 +243,7 @@ def test_plain_text_heading_ending_in_a_colon_on_a_line_of_its_own() -> None:
     document = parse_document(text, stem="garden", markdown=False, source="garden.txt")
     assert [s.heading for s in document.sections] == ["Introduction", "Part Two - Decline"]
     assert document.sections[1].paragraphs[0] == "The palms died in 1947."
-    assert "You will need: - a ladder - a saw" in document.sections[1].paragraphs
+    assert document.sections[1].paragraphs[1:4] == ("You will need:", "a ladder", "a saw")
 
 
 def test_plain_text_underlined_and_hash_headings() -> None:
@@ -492,4 +492,16 @@ def test_a_line_broken_after_a_words_hyphen_joins_without_a_space(markdown: bool
     document = parse_document(text, stem="mill", markdown=markdown, source="mill")
     assert document.sections[0].paragraphs[-1] == (
         "The mill had twenty-one grinding stones - and Ely- Ford lore."
+    )
+
+
+def test_a_plain_text_list_without_blank_lines_is_one_paragraph_an_item() -> None:
+    text = "Tools\n\nYou will need:\n- a spanner and\n  a cloth\n- grease\n3. tape\n\nThen begin.\n"
+    document = parse_document(text, stem="tap", markdown=False, source="tap.txt")
+    assert document.sections[0].paragraphs == (
+        "You will need:",
+        "a spanner and a cloth",
+        "grease",
+        "tape",
+        "Then begin.",
     )
