@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index import SeedFileError, load_documents, parse_document
+from index import SeedFileError, find_sections, load_documents, parse_document
 from index.parsing import readable_title
 from tests.helpers import SEEDS
 
@@ -505,3 +505,16 @@ def test_a_plain_text_list_without_blank_lines_is_one_paragraph_an_item() -> Non
         "tape",
         "Then begin.",
     )
+
+
+def test_a_section_is_found_by_its_name_as_typed_without_accents_or_curly_quotes() -> None:
+    text = "# Le pain\n\n## Les débuts\n\nIl était une fois.\n\n## Aujourd’hui\n\nOn cuit.\n"
+    documents = [parse_document(text, stem="pain", markdown=True, source="pain.md")]
+    for typed, heading in (
+        ("les debuts", "Les débuts"),
+        ("LES  DÉBUTS", "Les débuts"),
+        ("aujourd'hui", "Aujourd’hui"),
+        ("le pain: aujou", "Aujourd’hui"),
+    ):
+        assert [s.heading for _, s in find_sections(documents, typed)] == [heading], typed
+    assert find_sections(documents, "les debits") == []
