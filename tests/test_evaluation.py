@@ -440,6 +440,18 @@ def test_an_excerpt_in_no_passage_names_its_line(seed_index: PassageIndex, tmp_p
         evaluate(answerer_for(seed_index), questions)
 
 
+def test_an_answer_in_no_relevant_passage_names_its_line(
+    seed_index: PassageIndex, tmp_path: Path
+) -> None:
+    path = tmp_path / "gold.jsonl"
+    line = '{"question": "Why aid?", "relevant": ["await a return on its aid"], "answer": "%s"}'
+    path.write_text(f"{GOOD}\n{line % 'a gift of gold'}\n")
+    with pytest.raises(EvalError, match=rf"^{re.escape(str(path))}:2: the answer 'a gift of"):
+        evaluate(answerer_for(seed_index), load_questions(path))
+    path.write_text(f"{GOOD}\n{line % 'A  Return on its AID'}\n")  # compared as excerpts are
+    assert evaluate(answerer_for(seed_index), load_questions(path)).results
+
+
 def test_the_readme_example_of_an_evaluation_file_is_one(
     seed_index: PassageIndex, tmp_path: Path
 ) -> None:

@@ -244,12 +244,18 @@ def judge(
         hits = tuple(hits[:DEPTH])
         relevance = [_is_relevant(h.passage, q.relevant) for h in hits]
         first = relevance.index(True) + 1 if any(relevance) else 0
-        total = len(relevant_passages(passages, q)) if q.relevant else 0
-        if q.relevant and not total:
-            where = f"{q.where}: " if q.where else ""
+        found = relevant_passages(passages, q) if q.relevant else []
+        where = f"{q.where}: " if q.where else ""
+        if q.relevant and not found:
             raise EvalError(
                 f"{where}no passage contains the excerpts of {q.question!r}; check them"
             )
+        if q.answer and not any(_squash(q.answer) in _squash(p.text) for p in found):
+            raise EvalError(
+                f"{where}the answer {q.answer!r} of {q.question!r} is in no passage holding "
+                "its excerpts; check it"
+            )
+        total = len(found)
         ndcg = _ndcg(relevance, total)
         results.append(Result(q, hits, first, said, ndcg, confidence, cited, texts))
     return _aggregate(results)
