@@ -473,7 +473,7 @@ def test_answer_in_quote_and_adversarial_declined(seed_index: PassageIndex) -> N
     questions = [
         EvalQuestion("Why aid?", (aid,), answer="await a return on its aid"),
         EvalQuestion("Why aid again?", (aid,), answer="await a RETURN  on its aid"),
-        EvalQuestion("Why no aid?", (aid,), answer="a gift"),
+        EvalQuestion("Why no aid?", (aid,), answer="the Soviet inheritance"),
         EvalQuestion("Aid in 2019?", (), adversarial=True),
         EvalQuestion("Weather?", ()),
     ]
