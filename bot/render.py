@@ -146,10 +146,15 @@ def render_sections(documents: Sequence[Document]) -> str:
         title = printable(document.title)
         lines.append(f"{f'{d}. ' if several else ''}{title} ({paragraphs_of(document)})")
         width = max(len(s.heading) for s in document.sections)
-        for number, section in enumerate(document.sections, start=1):
+        labels = [
+            f"{d}.{number}" if several else f"{number}."
+            for number in range(1, len(document.sections) + 1)
+        ]
+        label_width = max(map(len, labels))  # "4.9" and "4.10": the counts stay in a column
+        for label, section in zip(labels, document.sections, strict=True):
             count = len(section.paragraphs)
-            label = f"{d}.{number}" if several else f"{number}."
-            lines.append(f"  {label} {printable(section.heading):<{width}}  {count:>3} ¶")
+            heading = printable(section.heading)
+            lines.append(f"  {label:<{label_width}} {heading:<{width}}  {count:>3} ¶")
     return "\n".join(lines)
 
 

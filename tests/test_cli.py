@@ -75,6 +75,18 @@ def test_sections_lists_the_table_of_contents(capsys: pytest.CaptureFixture[str]
     assert "4. In search of an alternative" in out
 
 
+def test_the_paragraph_counts_stay_in_a_column_past_nine_sections(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    sections = "".join(f"## Part {n}\n\nText {n}.\n\n" for n in range(1, 12))
+    (tmp_path / "long.md").write_text(f"# Long\n\n{sections}", encoding="utf-8")
+    code, out, _ = run(capsys, "sections", "--seeds", str(tmp_path))
+    rows = [line for line in out.splitlines() if line.endswith("¶")]
+    assert code == 0 and len(rows) == 11
+    assert len({line.index("¶") for line in rows}) == 1, out
+    assert len({line.index("Part") for line in rows}) == 1, out
+
+
 def test_one_paragraph_is_no_paragraphs(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / "note.txt").write_text("A single paragraph about whales.\n", encoding="utf-8")
     code, out, _ = run(capsys, "sections", "--seeds", str(tmp_path))
