@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.analyzer import normalize
 
@@ -88,6 +89,7 @@ def _by_heading(documents: Sequence[Document], wanted: str) -> list[tuple[Docume
     return [(d, s) for d, s in sections if _fold(s.heading).startswith(wanted)]
 
 
+@lru_cache(maxsize=1 << 16)  # every heading, on every lookup: 1,000 essays took 22 ms
 def _fold(name: str) -> str:
     """`name` as typed or as written compared: case, accents, curly quotes and runs of
     spaces aside ("les debuts" is "Les débuts"; a straight apostrophe is a curly one)."""

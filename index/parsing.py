@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from index.documents import Document, Section
 from index.errors import SeedFileError
@@ -281,11 +282,11 @@ def _items(block: list[str]) -> list[list[str]]:
 
 def _joined(lines: list[str]) -> str:
     """Hard-wrapped `lines` as one paragraph's text: "twenty-" and "one" make "twenty-one"."""
-    text = lines[0] if lines else ""
-    for line in lines[1:]:
-        broken = _BROKEN_AT_HYPHEN.search(text) and line[:1].islower()
-        text += line if broken else f" {line}"
-    return text
+    pieces = lines[:1]
+    for before, line in pairwise(lines):
+        broken = _BROKEN_AT_HYPHEN.search(before) and line[:1].islower()
+        pieces.append(line if broken else f" {line}")
+    return "".join(pieces)
 
 
 def _parts(heading: str, after: str) -> bool:

@@ -96,8 +96,9 @@ _COMPARES = re.compile(
 # cost of ..." is left out: as often a figure of speech ("the human cost").
 _ASKS_FOR_MONEY = re.compile(
     r"\W*(how much\b[^?.!]*?\b(charge[sd]?|charging|costs?|pays?|paid|earn(s|ed|t)?|prices?|"
-    r"fees?|salary|salaries|wages?|spen[dt]s?|deposits?|rents?|fares?|fines?)|(what|which)\b[^?.!]*?\b(prices?|fees?|salary|salaries|"
-    r"wages?)|what (do|does|did|will|would)\b[^?.!]*?\b(charge|pay|cost|earn))\b",
+    r"fees?|salary|salaries|wages?|spen[dt]s?|deposits?|rents?|fares?|fines?)|"
+    r"(what|which)\b[^?.!]*?\b(prices?|fees?|salary|salaries|wages?)|"
+    r"what (do|does|did|will|would)\b[^?.!]*?\b(charge|pay|cost|earn))\b",
     re.IGNORECASE,
 )
 _MONEY_OR_SHARE = re.compile(
@@ -137,7 +138,7 @@ _PEOPLE = frozenset(
     "nuns priest king queen prince princess lord lady citizens residents volunteers bank banks "
     "trust charity fund church parish school college university museum hospital association "
     "foundation institute ministry department agency office guild cooperative co-operative "
-    "business businesses corporation landlord landowner owners army navy court".split()
+    "business businesses corporation landlord landowner owners navy court".split()
 )
 # A question asking where is answered only by quotes naming a place or saying where: a name
 # it does not use, a word of place ("abroad", "upstairs"), or a preposition of place before
@@ -333,7 +334,7 @@ def mentions_only(question: str, quotes: Sequence[Quote]) -> str | None:
             + r"(['’]s)?(?![\w'’-])",  # "a former member's family"
             re.IGNORECASE,
         )
-        # The words after each mention, up to its sentence's end: one saying which will do.
+        # The words after each mention (eight, within its sentence): one saying which will do.
         afters = [
             " ".join(quote.text[found.end() :].partition(". ")[0].split()[:8])
             for quote in quotes

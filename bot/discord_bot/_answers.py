@@ -29,6 +29,11 @@ Send = Callable[..., Awaitable[Any]]
 _MENTIONS = re.compile(r"<(@[!&]?|#)\d{1,20}>|@(everyone|here)\b")
 
 
+def without_mentions(question: str) -> str:
+    """`question` as it is looked up: mentions left out, spaces squeezed."""
+    return " ".join(_MENTIONS.sub(" ", question).split())
+
+
 @dataclass(frozen=True)
 class Reply:
     """An answer ready to send: its embeds, the same in plain text (for where embeds are
@@ -48,7 +53,7 @@ def make_reply(
 ) -> Reply:
     """Answer `question` (a follow-up to `earlier`, if given), log it, render it (blocking:
     call it from a worker thread); `note` ends the plain-text form."""
-    asked = " ".join(_MENTIONS.sub(" ", question).split())
+    asked = without_mentions(question)
     read = read_with(asked, earlier, bot.answerer.index, MAX_QUESTION_CHARS)
     answer = bot.answerer.ask(read)
     question_id = _logged(bot, answer, user_id)

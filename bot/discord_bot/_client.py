@@ -14,7 +14,7 @@ from discord import app_commands
 
 from bot.answer_buttons import PassageKeys
 from bot.answering import Answerer
-from bot.discord_bot._answers import _MENTIONS, post_answer
+from bot.discord_bot._answers import post_answer, without_mentions
 from bot.discord_bot._buttons import BUTTONS, FORM
 from bot.discord_bot._commands import _add_commands
 from bot.discord_bot._follow_ups import answer_form, mention_target
@@ -208,7 +208,7 @@ class EssayBot(discord.AutoShardedClient):
                     await reply(refusal, allowed_mentions=NO_MENTIONS)
                 return
             # What is looked up: other mentions are left out, so they count for nothing.
-            asked = " ".join(_MENTIONS.sub(" ", question).split())
+            asked = without_mentions(question)
             if len(asked) > MAX_QUESTION:  # refused before any work
                 await reply(too_long(asked), allowed_mentions=NO_MENTIONS)
                 return
