@@ -2,7 +2,7 @@
 
 Block level, for the parser: list items, blockquote markers, table rows, link definitions.
 Inline: emphasis, code spans, links and images (their text kept), HTML tags, entities and
-comments, backslash escapes.
+comments, backslash escapes; struck-out text and footnote marks are dropped.
 """
 
 from __future__ import annotations
@@ -41,18 +41,28 @@ _TAGS = "|".join(
     "a abbr b big cite code del dfn em font i img ins kbd mark q s samp small span strike "
     "strong sub sup tt u var".split()
 )
+_FOOTNOTE_MARK = (
+    r"<sup\b[^<>]*>\s*(<a\b[^<>]*>)?\s*\[?(\d{1,3}|[*†‡§]{1,3}|[a-z])\]?\s*(</a>)?\s*</sup>"
+)
 _INLINE = [
     (re.compile(rf"!\[([^\]]{{0,{_SPAN}}})\]\([^)]{{0,{_SPAN}}}\)"), r"\1"),
     (re.compile(rf"\[([^\]]{{1,{_SPAN}}})\]\([^)]{{0,{_SPAN}}}\)"), r"\1"),
     (re.compile(rf"\[\^[^\]]{{1,{_SPAN}}}\]"), ""),
     (re.compile(rf"\[([^\]]{{1,{_SPAN}}})\]\[[^\]]{{0,{_SPAN}}}\]"), r"\1"),
     (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),
+    # Struck-out text is what the author took back: "the ~~coffin~~ former" reads "the former".
+    (re.compile(rf"~~(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)~~"), ""),
+    (re.compile(rf"<(del|s|strike)\b[^<>]*>.{{0,{_SPAN}}}?</\1\s*>", re.IGNORECASE), ""),
+    # A footnote's mark ("each.<sup>1</sup> The arch"), not glued to the next words; after a
+    # figure an ordinal ("19<sup>th</sup>": 19th) or a power ("10<sup>6</sup>": 10^6).
+    (re.compile(r"(\d)<sup>\s*(st|nd|rd|th|er|e|o|a)\s*</sup>", re.IGNORECASE), r"\1\2"),
+    (re.compile(r"(\d)<sup>\s*([^<>\s]{1,12})\s*</sup>", re.IGNORECASE), r"\1^\2"),
+    (re.compile(_FOOTNOTE_MARK, re.IGNORECASE), ""),
     (re.compile(rf"</?(?:{_BREAKING_TAGS})\b[^<>]*>", re.IGNORECASE), " "),
     (re.compile(rf"</?(?:{_TAGS})\b[^<>]*>", re.IGNORECASE), ""),
     (re.compile(rf"(\*\*|__)(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)\1"), r"\2"),
     (re.compile(rf"\*(?=[^\s*])(.{{1,{_SPAN}}}?)(?<=[^\s*])\*"), r"\1"),
     (re.compile(rf"(?<!\w)_(?=[^\s_])(.{{1,{_SPAN}}}?)(?<=[^\s_])_(?!\w)"), r"\1"),
-    (re.compile(rf"~~(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)~~"), r"\1"),
 ]
 
 

@@ -12,6 +12,8 @@ from index.markdown import block_line, inline_text, is_table_rule
 __all__ = ["INTRODUCTION", "parse_document", "readable_title", "slugify"]
 
 INTRODUCTION = "Introduction"
+NOTES = "Notes"  # a Markdown essay's footnotes, `[^1]: ...`
+_NOTES_HEADINGS = frozenset({"notes", "footnotes", "endnotes"})
 
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _SETEXT_RULE = re.compile(r"^(=+|-+)[ \t]*$")
@@ -29,6 +31,10 @@ _LIST_MARKER = re.compile(r"([-*+•–]|\d{1,3}[.)])\s")
 _COLUMN_GAP = re.compile(r"(?<![.!?:;,])(?: {2,}|\t+)")
 # A line that is bold and nothing else: "**Housing**", "__Notes__".
 _BOLD_LINE = re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+)(?<=\S)\1")
+# A blockquote's blank line ("> >"), which parts its paragraphs as a blank line does.
+_BLOCKQUOTE_BLANK = re.compile(r"(>[ \t]*)+")
+# Images alone ("![The finished gauge on its post](gauge.jpg)"): their alt text is no prose.
+_IMAGES = re.compile(r"(\s*!\[[^\]]*\]\([^)]*\))+\s*")
 # A line of three or more "=", "-", "*" or "_" alone: an underline or a break, not text.
 _RULE_LINE = re.compile(r"^(=[ \t]*){3,}$|^([-*_])([ \t]*\2){2,}$")
 _TERMINAL = tuple(".!?:;,…\"'”’)]-–—")
@@ -330,7 +336,8 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
     Markup is taken off (index.markdown); fenced code and HTML comments are not indexed.
     """
     paragraph: list[str] = []
-    fenced = in_item = in_comment = seen_text = False
+    notes: list[str] = []  # footnotes' texts, wherever defined: a section of their own, last
+    fenced = in_item = in_comment = seen_text = opened_by_note = False
     opened_by = ""  # the line that opened the paragraph, as written
     item_indent = 0  # how far in the item being read starts
 
@@ -344,11 +351,14 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
 
     def flush() -> None:
         nonlocal seen_text, in_item
-        text = inline_text(_joined(paragraph))
+        joined = _joined(paragraph)
+        text = inline_text(joined)
         bold = _BOLD_LINE.fullmatch(opened_by)
         if len(paragraph) == 1 and bold and _is_heading_line(inline_text(bold.group(2))):
             heading(text, top=True)  # "**Housing**" alone: a word processor's heading
-        elif text:
+        elif opened_by_note and text:
+            notes.append(text)
+        elif text and not _IMAGES.fullmatch(joined):  # an image's alt text is no prose
             builder.paragraph(text)
             seen_text = True
         paragraph.clear()
@@ -379,8 +389,8 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
             flush()
             heading(inline_text(marked.group(2)), top=len(marked.group(1)) == 1)
             continue
-        if not line or is_table_rule(line):
-            if not line:
+        if not line or is_table_rule(line) or _BLOCKQUOTE_BLANK.fullmatch(line):
+            if not is_table_rule(line):  # a blank line, in a blockquote too ("> > text" after ">")
                 flush()
             continue
         text, kind = block_line(line, in_paragraph=bool(paragraph) and not in_item)
@@ -396,12 +406,17 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
             item_indent = indent
         if text:
             if not paragraph:
-                opened_by = line
+                opened_by, opened_by_note = line, kind == "note"
             paragraph.append(text)
         in_item = kind == "item" or (in_item and kind == "text")
         if kind == "row":
             flush()
     flush()
+    if notes:  # "[^2]: The record time ..." is cited as a note, not as the last section's
+        if builder.sections[-1][0].casefold() not in _NOTES_HEADINGS:
+            builder.heading(NOTES)
+        for note in notes:
+            builder.paragraph(note)
     return title
 
 

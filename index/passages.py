@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from index.sentences import sentence_spans
 __all__ = ["MAX_PASSAGE_WORDS", "Passage", "split_passages"]
 
 MAX_PASSAGE_WORDS = 250
+_WORD = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -32,14 +34,23 @@ def _parts(text: str, max_words: int) -> list[str]:
         return [text]
     parts: list[str] = []
     start = words = 0
-    for begin, end in sentence_spans(text):
-        count = len(text[begin:end].split())
+    for begin, count in _pieces(text, max_words):
         if words and words + count > max_words:
             parts.append(text[start:begin].strip())
             start, words = begin, 0
         words += count
     parts.append(text[start:].strip())
     return parts
+
+
+def _pieces(text: str, max_words: int) -> Iterator[tuple[int, int]]:
+    """Where each sentence of `text` starts, and its words; a sentence longer than
+    `max_words` (a file of one line and no full stop) in pieces of `max_words` words, so
+    that no passage, and no quote, is longer."""
+    for begin, end in sentence_spans(text):
+        starts = [word.start() for word in _WORD.finditer(text, begin, end)]
+        for first in range(0, len(starts), max_words):
+            yield starts[first], len(starts[first : first + max_words])
 
 
 def _document_passages(document: Document, max_words: int) -> Iterator[Passage]:

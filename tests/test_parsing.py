@@ -138,6 +138,41 @@ def test_a_one_line_html_comment_is_a_block_of_its_own() -> None:
     assert document.sections[0].paragraphs == ("Text before", "and after.")
 
 
+def test_what_a_reader_is_not_meant_to_read_as_prose_is_left_out() -> None:
+    text = (
+        "# Kiln\n\n"
+        "Built for £0.40 each.<sup>1</sup> The arch was formed over the ~~coffin~~ former, in "
+        "the 19<sup>th</sup> century, of 10<sup>6</sup> <del>bricks</del> stones.\n\n"
+        "![The finished kiln on its plinth](kiln.jpg)\n\n"
+        '> The children measure it.\n>\n> > She said, "Me."\n\n'
+        "Last words.\n"
+    )
+    (section,) = parse_document(text, stem="k", markdown=True, source="k.md").sections
+    assert section.paragraphs == (
+        "Built for £0.40 each. The arch was formed over the former, in the 19th century, "
+        "of 10^6 stones.",
+        "The children measure it.",  # a blockquote's blank line parts its paragraphs
+        'She said, "Me."',
+        "Last words.",
+    )
+
+
+@pytest.mark.parametrize("notes_heading", ["", "## Notes\n\n"])
+def test_footnotes_are_a_section_of_notes_after_the_last(notes_heading: str) -> None:
+    text = (
+        "# Guild\n\n## Training\n\nUnder a quarter of an hour.[^2]\n\n"
+        "[^2]: The record, set in 1862,\n    was four minutes.\n\n"
+        f"## Legacy\n\nThe hall stands.[^1]\n\n{notes_heading}"
+        "[^1]: The hall stood on Quay St.\n"
+    )
+    document = parse_document(text, stem="g", markdown=True, source="g.md")
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        ("Training", ("Under a quarter of an hour.",)),
+        ("Legacy", ("The hall stands.",)),
+        ("Notes", ("The record, set in 1862, was four minutes.", "The hall stood on Quay St.")),
+    ]
+
+
 def test_markdown_list_items_and_table_rows_are_paragraphs() -> None:
     text = (
         "## Steps\n\n"
@@ -195,6 +230,11 @@ _MARKDOWN_PIECES = st.sampled_from(
         "&amp;",
         "\\",
         "[^1]: ",
+        "> ",
+        ">",
+        "<sup>1</sup>",
+        "<del>",
+        "</del>",
         "\n",
         "\n\n",
         "word",

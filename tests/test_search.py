@@ -261,3 +261,11 @@ def test_keep_terms_gathers_the_essays_words_at_once(
     index.keep_terms()
     monkeypatch.setattr(search_module, "words_of", _analysing_fails)
     assert "apples" in index.words  # gathered already: not again
+
+
+def test_a_sentence_longer_than_a_passage_is_split_into_passages_of_its_words() -> None:
+    text = " ".join(f"word{n}" for n in range(1000))  # one line, no full stop: 1,000 words
+    document = parse_document(text, stem="one", markdown=False, source="one.txt")
+    passages = split_passages([document], max_words=250)
+    assert [len(p.text.split()) for p in passages] == [250, 250, 250, 250]
+    assert " ".join(p.text for p in passages) == text
