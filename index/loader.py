@@ -18,6 +18,10 @@ log = logging.getLogger(__name__)
 
 ESSAY_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 _MARKDOWN = frozenset({".md", ".markdown"})
+# Writing in other formats, not read but named when found beside essays ("orangery.rst").
+_OTHER_DOCUMENTS = frozenset(
+    ".rst .rtf .doc .docx .odt .pdf .html .htm .epub .org .adoc .asciidoc .tex .mdx".split()
+)
 _UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 
 
@@ -28,6 +32,16 @@ def _essay_files(folder: Path) -> list[Path]:
         for path in folder.rglob("*")
         if path.suffix.lower() in ESSAY_SUFFIXES
         and path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
+
+
+def _other_documents(folder: Path) -> list[Path]:
+    """Files below `folder` that look like writing in a format essaybot does not read."""
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.suffix.lower() in _OTHER_DOCUMENTS
         and not any(part.startswith(".") for part in path.relative_to(folder).parts)
     )
 
@@ -110,6 +124,11 @@ def load_documents(folder: Path) -> list[Document]:
     """Load every essay below `folder` (or the one essay it names); empty ones are skipped."""
     paths = _checked_files(folder)
     base = _base(folder)
+    if folder.is_dir():
+        for other in _other_documents(folder):
+            log.warning(
+                "%s: not a .txt or .md essay, skipped; save it as text to include it", other
+            )
     stems = [str(path.relative_to(base).with_suffix("")) for path in paths]
     taken = Counter(stems)
     documents: list[Document] = []

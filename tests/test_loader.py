@@ -68,6 +68,18 @@ def test_empty_file_is_skipped_with_a_warning(
     assert "empty.txt: empty essay, skipped" in caplog.text
 
 
+def test_writing_in_a_format_not_read_is_named_not_skipped_silently(
+    essays: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (essays / "orangery.rst").write_text("Orangery\n========\n\nGlass.\n", encoding="utf-8")
+    (essays / "photo.jpg").write_bytes(b"\xff\xd8")  # not writing: not named
+    with caplog.at_level(logging.WARNING):
+        documents = load_documents(essays)
+    assert len(documents) == 3
+    assert "orangery.rst: not a .txt or .md essay, skipped" in caplog.text
+    assert "photo.jpg" not in caplog.text
+
+
 def test_only_empty_files_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("", encoding="utf-8")
     with pytest.raises(EmptyCorpusError, match=r"every essay .* is empty"):
