@@ -155,9 +155,15 @@ def answer_text(answer: Answer, *, with_document: bool, note: str = "") -> str:
     """The answer as message content within 2,000 characters, for where embeds are refused:
     the question in bold, the quotes and citations as in the embed, then `note` in italics."""
     ending = f"\n*{note}*" if note else ""
-    room = CONTENT_CHARS - (TITLE_CHARS + 4) - 1 - len(ending)  # the longest title, bold
+    room = CONTENT_CHARS - (TITLE_CHARS + 7) - 1 - len(ending)  # the longest title, bold
     (spec,) = answer_message(answer, with_document=with_document, limit=room)
-    return f"**{spec.title}**\n{spec.description}{ending}"
+    return f"{_bold_title(spec.title)}\n{spec.description}{ending}"
+
+
+def _bold_title(title: str) -> str:
+    """`title` (escaped) in bold, unless it holds a link: a link is left whole, so a "**" in
+    it would end the bold there ("https://a.example/**"); then it follows a bold "Q:"."""
+    return f"**Q:** {title}" if "://" in title else f"**{title}**"
 
 
 def source_message(source: Source, quotation: str, *, with_document: bool) -> list[EmbedSpec]:

@@ -21,7 +21,7 @@ import yarl
 from bot import discord_bot
 from bot.answering import Answerer
 from bot.cli import main
-from bot.discord_bot import APOLOGY, BAD_TOKEN, MAX_QUESTION, EssayBot, serve, to_embeds
+from bot.discord_bot import APOLOGY, BAD_TOKEN, MAX_QUESTION, PAGE_TURNS, EssayBot, serve, to_embeds
 from bot.question_log import QuestionLog
 from bot.settings import Settings
 from index import Document, PassageIndex, Section, load_documents
@@ -606,6 +606,16 @@ def test_sections_on_a_big_corpus_is_one_private_message_with_pages(
             assert page_two["embeds"] == [e.to_dict() for e in to_embeds(bot.contents_pages[1])]
             labels = [b["label"] for row in page_two["components"] for b in row["components"]]
             assert labels == ["Previous", f"2 / {pages}", "Next"]
+            for _ in range(PAGE_TURNS - 1):  # as many turns as allowed, then one more
+                press = fake.button_press(buttons[2]["custom_id"], server.responses[toc["id"]])
+                await server.dispatch("INTERACTION_CREATE", press)
+                (turned,) = await server.wait_for(callbacks(server, press))
+                assert turned.body["type"] == 7
+            press = fake.button_press(buttons[2]["custom_id"], server.responses[toc["id"]])
+            await server.dispatch("INTERACTION_CREATE", press)
+            (refused,) = await server.wait_for(callbacks(server, press))
+            assert refused.body["type"] == 4 and refused.body["data"]["flags"] == 64
+            assert "please try again in" in refused.body["data"]["content"]
             again = fake.interaction("sections", [])
             await server.dispatch("INTERACTION_CREATE", again)
             (refusal,) = await server.wait_for(callbacks(server, again))

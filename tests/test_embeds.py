@@ -210,9 +210,19 @@ def test_the_plain_text_answer_fits_in_content_and_cannot_ping(
         assert len(text) <= CONTENT_CHARS and text.endswith("\n*I can't post embeds here.*")
         assert not re.search(r"@everyone|@here|<@[!&]?\d+>", text)
         (embed,) = answer_message(answer, with_document=True)
-        assert text.startswith(f"**{embed.title}**\n")
+        bold = f"**Q:** {embed.title}" if "://" in embed.title else f"**{embed.title}**"
+        assert text.startswith(f"{bold}\n")
         if answer.answered:  # the first quote's citation survives the shorter limit
             assert embed.description.split("\n")[1] in text
+
+
+def test_a_link_in_the_question_cannot_end_the_plain_text_answers_bold_early() -> None:
+    question = "Is https://a.example/** or https://b.example/**x** the source?"
+    answer = Answer(question, Outcome.NOT_COVERED, (), (), 0.0)
+    first = answer_text(answer, with_document=False).split("\n")[0]
+    assert first == f"**Q:** {question}"  # links whole, no bold around them to end early
+    plain = Answer("Is *this* the source?", Outcome.NOT_COVERED, (), (), 0.0)
+    assert answer_text(plain, with_document=False).startswith("**Is \\*this\\* the source?**\n")
 
 
 def test_a_citation_links_to_the_quoted_sentence_when_the_essay_is_published() -> None:

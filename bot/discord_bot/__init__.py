@@ -5,7 +5,8 @@ from __future__ import annotations
 
 # Names outside __all__ stay importable from here, as before the split ("X as X" marks a
 # deliberate re-export): the texts tests compare replies with, the token errors the CLI
-# raises, serve and to_embeds.
+# raises, serve and to_embeds, and how often a contents page may turn (PAGE_TURNS).
+from bot.discord_bot._client import PAGE_TURNS as PAGE_TURNS
 from bot.discord_bot._client import EssayBot
 from bot.discord_bot._replies import APOLOGY as APOLOGY
 from bot.discord_bot._replies import MAX_QUESTION, too_long

@@ -43,6 +43,8 @@ from bot.settings import Settings
 from index import Document
 
 ANSWER_WORKERS = min(4, os.cpu_count() or 1)  # answering is mostly CPU-bound Python
+# A contents page may be turned this many times as often as a question may be asked.
+PAGE_TURNS = 10
 _MENTION = re.compile(r"<@[!&]?(\d+)>")  # a user's mention, or a role's
 # Shown as nothing, yet not whitespace to str.strip: braille blank, Hangul fillers (letters).
 _INVISIBLE = frozenset("\u2800\u115f\u1160\u3164\uffa0")
@@ -100,6 +102,9 @@ class EssayBot(discord.AutoShardedClient):
         self.contents_pages = sections_messages(self.documents)
         self.contents_cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
         self.press_cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
+        # Turning the contents' pages is cheap (they are built) but each turn is a request.
+        turns = PAGE_TURNS * settings.cooldown_rate
+        self.page_cooldowns = UserCooldowns(turns, settings.cooldown_seconds)
         self.refusal_cooldowns = UserCooldowns(1, settings.cooldown_seconds)  # mentions refused
         self.passage_keys = PassageKeys(answerer.index)
         # Answers get their own threads: the default pool also resolves host names for
@@ -164,6 +169,10 @@ class EssayBot(discord.AutoShardedClient):
         if self.in_flight.closing:
             return SHUTTING_DOWN
         return _too_quick(self.press_cooldowns.retry_after(user_id))
+
+    def page_refusal(self, user_id: int) -> str | None:
+        """Why this user's turn of a contents page is not made now, or None (it is counted)."""
+        return _too_quick(self.page_cooldowns.retry_after(user_id))
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Answer a submitted follow-up form, whenever it was opened (even before a restart):

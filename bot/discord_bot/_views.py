@@ -13,7 +13,7 @@ import discord
 from discord.ui import Button, DynamicItem
 
 from bot.discord_bot._buttons import _bot, _guarded
-from bot.discord_bot._replies import to_embeds
+from bot.discord_bot._replies import _reply, to_embeds
 
 CONTENTS = "essaybot:contents:"
 _LABELS = {"previous": "Previous", "next": "Next"}
@@ -44,7 +44,11 @@ class TurnPage(
         await _guarded(interaction, "contents page", self._turn(interaction))
 
     async def _turn(self, interaction: discord.Interaction) -> None:
-        pages = _bot(interaction).contents_pages  # built at start: nothing grows on the loop
+        bot = _bot(interaction)
+        if refusal := bot.page_refusal(interaction.user.id):
+            await _reply(interaction, refusal)
+            return
+        pages = bot.contents_pages  # built at start: nothing grows on the loop
         page = min(self.page, len(pages) - 1)  # the essays may have shrunk since
         await interaction.response.edit_message(
             embeds=to_embeds(pages[page]), view=contents_view(page, len(pages))
