@@ -257,8 +257,14 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
         if any(len(line) > _UNWRAPPED_LINE for line in inner) or all(
             line.endswith(_SENTENCE_END) for line in inner
         ):
-            for line in block:
-                (builder.heading if _is_heading_line(line) else builder.paragraph)(line)
+            # A heading opens the block, follows a sentence's end or stacks on a label
+            # ("Chapter 3" over "Restoration"); after a line of a run of short ones ("Appeal
+            # Ref: APP/K4471" over "Land at Orchard End, Wendleby"), it is one of them.
+            for before, line in pairwise(["", *block]):
+                heading = _is_heading_line(line) and (
+                    not before or before.endswith(_TERMINAL) or _stacked(before, line)
+                )
+                (builder.heading if heading else builder.paragraph)(line)
             continue
         rest = block[1:]
         if _is_heading_line(block[0]) and len(block[0]) < 0.75 * max(map(len, rest)):
@@ -299,6 +305,12 @@ def _parts(heading: str, after: str) -> bool:
     """Whether numbered `heading` heads the part numbered `after` opens ("2." and "2.1")."""
     number, part = _HEADING_NUMBER.match(heading), _HEADING_NUMBER.match(after)
     return bool(number and part and part.group(1).startswith(number.group(1) + "."))
+
+
+def _stacked(label: str, heading: str) -> bool:
+    """Whether `heading` under `label` is a heading too: a chapter's name under its label, or
+    a part's heading under its whole's ("2. The Survey" over "2.1 Method")."""
+    return bool(_CHAPTER_LABEL.fullmatch(label)) or _parts(label, heading)
 
 
 def _lists(after: list[list[str]]) -> bool:

@@ -271,6 +271,20 @@ def test_plain_text_wrapped_paragraphs_and_headings() -> None:
     )
 
 
+def test_a_heading_line_inside_a_block_follows_a_sentence_not_a_short_line() -> None:
+    long = "The appeal is made under section 78 of the Act against a refusal to grant permission."
+    text = (
+        "Appeal Decision\n\n"
+        f"Appeal Ref: APP/K4471\nLand at Orchard End, Wendleby\n{long * 2}\n"
+        f"History of the site\n{long * 2}\n"
+    )
+    document = parse_document(text, stem="a", markdown=False, source="a.txt")
+    assert [(s.heading, len(s.paragraphs)) for s in document.sections] == [
+        ("Appeal Ref: APP/K4471", 2),  # the line under it is one of a run of short lines
+        ("History of the site", 1),  # after a sentence's end: a heading
+    ]
+
+
 def test_plain_text_heading_ending_in_a_colon_on_a_line_of_its_own() -> None:
     text = (
         "The Winter Garden\n\n"
