@@ -2,7 +2,7 @@
 
 `python docs/abstention_rules.py` prints, on the questions the shipped policy answers in each
 tuning set (the shipped essay's tuning half, the four other essays, the blind development
-sets dev, dev2 and dev3):
+sets dev, dev2, dev3 and dev4):
 
 - how well each cheap signal tells answerable from unanswerable ones (AUC per set, pooled),
   and the best single threshold on it that loses at most one answerable question per set;

@@ -41,6 +41,13 @@ _TAGS = "|".join(
     "a abbr b big cite code del dfn em font i img ins kbd mark q s samp small span strike "
     "strong sub sup tt u var".split()
 )
+# Struck-out text is what an essay's author took back: "the ~~coffin~~ former" reads "the
+# former" (in a question, the words are the asker's and stay: "Who is ~~Lukashenko~~?").
+_STRUCK = [
+    (re.compile(rf"~~(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)~~"), ""),
+    (re.compile(rf"<(del|s|strike)\b[^<>]*>.{{0,{_SPAN}}}?</\1\s*>", re.IGNORECASE), ""),
+]
+_STRUCK_KEPT = [(re.compile(rf"~~(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)~~"), r"\1")]
 _FOOTNOTE_MARK = (
     r"<sup\b[^<>]*>\s*(<a\b[^<>]*>)?\s*\[?(\d{1,3}|[*†‡§]{1,3}|[a-z])\]?\s*(</a>)?\s*</sup>"
 )
@@ -50,9 +57,6 @@ _INLINE = [
     (re.compile(rf"\[\^[^\]]{{1,{_SPAN}}}\]"), ""),
     (re.compile(rf"\[([^\]]{{1,{_SPAN}}})\]\[[^\]]{{0,{_SPAN}}}\]"), r"\1"),
     (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),
-    # Struck-out text is what the author took back: "the ~~coffin~~ former" reads "the former".
-    (re.compile(rf"~~(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)~~"), ""),
-    (re.compile(rf"<(del|s|strike)\b[^<>]*>.{{0,{_SPAN}}}?</\1\s*>", re.IGNORECASE), ""),
     # A footnote's mark ("each.<sup>1</sup> The arch"), not glued to the next words; after a
     # figure an ordinal ("19<sup>th</sup>": 19th) or a power ("10<sup>6</sup>": 10^6).
     (re.compile(r"(\d)<sup>\s*(st|nd|rd|th|er|e|o|a)\s*</sup>", re.IGNORECASE), r"\1\2"),
@@ -109,8 +113,9 @@ def _without_comments(text: str) -> str:
     return "".join(kept) + text[position:]
 
 
-def inline_text(text: str) -> str:
-    """`text` with inline Markdown and HTML taken off; escaped characters kept literally."""
+def inline_text(text: str, *, struck: bool = False) -> str:
+    """`text` with inline Markdown and HTML taken off; escaped characters kept literally;
+    struck-out text dropped, or kept without its marks when `struck`."""
     if not any(c in text for c in _MARKUP):
         return text.strip()
     literals: list[str] = []
@@ -120,7 +125,7 @@ def inline_text(text: str) -> str:
         return f"\ue000{len(literals) - 1}\ue001"
 
     text = _LITERAL.sub(hide, _without_comments(text))
-    for pattern, replacement in _INLINE:
+    for pattern, replacement in (*(_STRUCK_KEPT if struck else _STRUCK), *_INLINE):
         text = pattern.sub(replacement, text)
     text = html.unescape(text)
     text = _PLACEHOLDER.sub(lambda m: literals[int(m.group(1))], text)

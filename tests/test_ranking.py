@@ -11,7 +11,7 @@ import pytest
 from bot.answering import DEFAULT_POLICY, Quote
 from bot.answering._cascade import context, coverages
 from bot.answering._checks import lacks_time_or_amount, mentions_only
-from bot.answering._ranking import asks, follow_questions, fuse, lead
+from bot.answering._ranking import asks, follow_questions, fuse, lead, without_measure
 from index import Hit, PassageIndex, load_documents
 from tests.helpers import answerer_for
 
@@ -355,3 +355,28 @@ def test_a_quotation_closed_in_a_quote_is_quoted_from_its_opening(tmp_path: Path
         "“I don’t need it, exactly. But I can’t stand the thought of good bread going in a "
         "skip.” — a user, aged 70."
     ]
+
+
+def test_a_how_far_question_ranks_by_what_it_measures_not_its_adjective(tmp_path: Path) -> None:
+    (tmp_path / "town.md").write_text(
+        "# Lintheby\n\n"
+        "Lintheby is a small market town in the valley of the River Wend, in Harrowshire. It "
+        "lies 14 miles (23 km) north-west of the cathedral city of Castlemere, where the river "
+        "leaves the moorland and its water once drove the mills of the valley.\n\n"
+        "The Thursday market still occupies Market Place, although with far fewer stalls than "
+        "in its heyday, when drovers came far and wide to Lintheby.\n\n"
+        "Lintheby has a war memorial in Market Place.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    question = "How far is Lintheby from Castlemere?"
+    terms = index.query(question)
+    (first, *_) = index.search_terms(without_measure(question, terms), 3)
+    assert "14 miles" in first.passage.text
+    (first, *_) = index.search_terms(terms, 3)
+    assert "far fewer" in first.passage.text  # "far" is rare: it ranked first
+    answer = answerer_for(index).ask(question)
+    assert answer.answered and "14 miles" in answer.quotes[0].text
+    assert without_measure("how tall is the spire", ["tall", "spire"]) == ["spire"]
+    assert without_measure("How tall?", ["tall"]) == ["tall"]  # never no terms at all
+    assert without_measure("Why is it tall?", ["tall"]) == ["tall"]

@@ -21,7 +21,7 @@ from bot.answering._checks import (
 )
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
 from bot.answering._quotes import select_quotes
-from bot.answering._ranking import follow_questions, lead, reorder
+from bot.answering._ranking import follow_questions, lead, reorder, without_measure
 from bot.answering._values import Answer, Evidence, Outcome, Quote
 from bot.links import fragment_link
 from index import Hit, Passage, PassageIndex, inline_text, respell
@@ -87,7 +87,7 @@ class Answerer:
         if len(question) <= MAX_QUESTION_CHARS:  # a question refused is not read further
             # Markdown marks ("**When** was the _lighthouse_ built?", as typed in Discord) are
             # taken off as the essays' are: read by the sentence model, they changed quotes.
-            plain = inline_text(plain)
+            plain = inline_text(plain, struck=True)
         if not any(character.isalnum() for character in plain):  # "", "?!", "🐔🥚"
             return Answer(question, Outcome.EMPTY, (), (), 0.0)
         if len(question) > MAX_QUESTION_CHARS:
@@ -116,7 +116,8 @@ class Answerer:
             return similarities[passage.id]
 
         # Enough to list k hits after the followed questions' answers are listed once.
-        found: Sequence[Hit] = self.index.search_terms(terms, max(k, policy.weighed) * 2)
+        ranked_by = without_measure(read, terms) if policy.measure_words else terms
+        found: Sequence[Hit] = self.index.search_terms(ranked_by, max(k, policy.weighed) * 2)
         if policy.bylines:  # a byline answers who wrote an essay, nothing else
             found = _without(found, byline_ids(self.index))
         if policy.follow_questions:

@@ -6,15 +6,32 @@ import re
 from collections.abc import Callable, Sequence
 
 from bot.answering._policy import Policy
-from index import Hit, Passage, PassageIndex
+from index import Hit, Passage, PassageIndex, analyze
 
-__all__ = ["asks", "follow_questions", "fuse", "lead", "reorder"]
+__all__ = ["asks", "follow_questions", "fuse", "lead", "reorder", "without_measure"]
 
 # The end of a sentence that asks: "?" before any closing quotes, brackets or asterisks.
 _ASKS = re.compile(r"\?[\"'”’)\]*]*\s*$")
 # An interview's labels: "Q: ..." (or "Question: ...") asks, "A: ..." (or "Answer: ...") answers.
 _QUESTION_LABEL = re.compile(r"[*_]*(Q|Question)[*_]*\s*:", re.IGNORECASE)
 _ANSWER_LABEL = re.compile(r"[*_]*(A|Answer)[*_]*\s*:", re.IGNORECASE)
+
+
+# "How far", "how big", "how tall": the adjective names what is measured, and the answer
+# gives the measure ("It lies 14 miles north-west of Castlemere"), seldom the adjective; as a
+# term it was rare and ranked passages using it otherwise ("far fewer stalls") first.
+_HOW_MEASURED = re.compile(
+    r"\W*how\s+(far|big|large|small|heavy|tall|wide|deep|high|fast)\b", re.IGNORECASE
+)
+
+
+def without_measure(question: str, terms: list[str]) -> list[str]:
+    """`terms` to rank passages by: without the adjective of a "how far" question."""
+    how = _HOW_MEASURED.match(question)
+    if how is None:
+        return terms
+    adjective = analyze(how.group(1))
+    return [term for term in terms if term not in adjective] or terms
 
 
 def reorder(

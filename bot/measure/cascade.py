@@ -23,9 +23,9 @@ rather than about half, for one dev2 question's S@3); the one letting the most f
 questions skip wins, ties to the larger C, then N, then the smaller L; none at all is
 `words_cover` inf (words never decide). The fitting sets are the tuning half
 (tests/eval/tuning*.jsonl), the other essays ({second,third,fourth,fifth}-essay) and the
-development essays (dev/, dev2/, dev3/); heldout*.jsonl are reported, never fitted; unseen/ and
-blind/ are never read. A question naming something the essays never use always skips (the
-names check would decline it anyway), so it is reported and not fitted.
+development essays (dev/, dev2/, dev3/, dev4/); heldout*.jsonl are reported, never fitted;
+unseen/ and blind/ are never read. A question naming something the essays never use always
+skips (the names check would decline it anyway), so it is reported and not fitted.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ _FITTED = (
     "dev/",
     "dev2/",
     "dev3/",
+    "dev4/",
 )
 # The figures each answer is marked on, in the order of `Logged.reference` and `.words`.
 FIGURES = ("S@1", "S@3", "decided right", "answer in quote")
@@ -121,7 +122,7 @@ def gold_sets() -> dict[str, tuple[PassageIndex, list[EvalQuestion]]]:
     for folder in sorted(EVAL.glob("*-essay")):
         questions = load_questions(folder.with_suffix(".jsonl"))
         found[folder.name] = (PassageIndex(load_documents(folder)), questions)
-    for dev in ("dev", "dev2", "dev3"):
+    for dev in ("dev", "dev2", "dev3", "dev4"):
         for path in sorted((EVAL / dev).glob("*.jsonl")):
             index = PassageIndex(load_documents(path.with_suffix("")))
             found[f"{dev}/{path.stem}"] = (index, load_questions(path))
