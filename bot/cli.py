@@ -151,6 +151,8 @@ def _ask(args: argparse.Namespace, settings: AnySettings) -> int:
 def _answer_all(
     args: argparse.Namespace, settings: AnySettings, questions: Iterable[str], answering: Answering
 ) -> int:
+    from bot.question_log import record
+
     answerer = answering.answerer
     single = args.question is not None
     log = _log(args, settings)
@@ -158,7 +160,7 @@ def _answer_all(
     for question in questions:
         answer = answerer.ask(question)
         if log:
-            log.record_answer(answer, answerer.index, source="terminal")
+            record(log, answer, answerer.index)
         if args.json:
             print(json.dumps(answer_to_dict(answer), ensure_ascii=False), flush=True)
         elif single:

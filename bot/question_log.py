@@ -7,11 +7,13 @@ at random, and kept in the file), and rows older than the retention period are d
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
     from bot.answering import Answer
     from index import PassageIndex
 
-__all__ = ["Gap", "LogError", "LoggedQuestion", "QuestionLog", "group_gaps"]
+__all__ = ["Gap", "LogError", "LoggedQuestion", "QuestionLog", "group_gaps", "record"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -45,8 +47,10 @@ CREATE TABLE IF NOT EXISTS votes (
     PRIMARY KEY (question_id, user_hash)
 );
 """
+_log = logging.getLogger(__name__)
 _DAY = 86_400.0
 _PRUNE_EVERY = 3_600.0  # seconds between deletions of expired rows
+_BUSY_SECONDS = 0.5  # how long a write waits for a lock held elsewhere
 # Two questions are one gap when they share at least this share of their terms (Jaccard).
 _SAME_GAP = 0.5
 
@@ -91,7 +95,11 @@ class QuestionLog:
         self._pruned = 0.0
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            # A lock held elsewhere (an admin's sqlite3 shell, a backup) is waited for briefly:
+            # an answer is sent unlogged rather than late.
+            self._db = sqlite3.connect(
+                path, timeout=_BUSY_SECONDS, check_same_thread=False, isolation_level=None
+            )
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.executescript(_SCHEMA)
             self._salt = self._meta("salt", secrets.token_hex(16))
@@ -124,9 +132,9 @@ class QuestionLog:
         """Append one asked question; returns its id (what a vote refers to)."""
         user = None if user_id is None else self.user_hash(user_id)
         row = (self._clock(), source, user, question, " ".join(terms), outcome, confidence)
-        with self._lock:
+        with self._locked() as db:
             self._prune()
-            cursor = self._db.execute(
+            cursor = db.execute(
                 "INSERT INTO questions (at, source, user_hash, question, terms, outcome, "
                 "confidence) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 row,
@@ -149,11 +157,11 @@ class QuestionLog:
     def vote(self, question_id: int, user_id: int, *, up: bool) -> bool:
         """Count one user's vote on an answer; False if they had voted on it already
         (or the question is no longer logged)."""
-        with self._lock:
-            known = self._db.execute("SELECT 1 FROM questions WHERE id = ?", (question_id,))
+        with self._locked() as db:
+            known = db.execute("SELECT 1 FROM questions WHERE id = ?", (question_id,))
             if known.fetchone() is None:
                 return False
-            cursor = self._db.execute(
+            cursor = db.execute(
                 "INSERT OR IGNORE INTO votes VALUES (?, ?, ?, ?)",
                 (question_id, self.user_hash(user_id), int(up), self._clock()),
             )
@@ -162,8 +170,8 @@ class QuestionLog:
     def gaps(self, since_days: float | None = None) -> list[LoggedQuestion]:
         """The questions not answered, or voted down, asked in the last `since_days` days."""
         since = 0.0 if since_days is None else self._clock() - since_days * _DAY
-        with self._lock:
-            rows = self._db.execute(
+        with self._locked() as db:
+            rows = db.execute(
                 "SELECT q.question, q.terms, q.at, q.outcome = 'not_covered', "
                 "COALESCE(SUM(v.up = 0), 0) AS down FROM questions q "
                 "LEFT JOIN votes v ON v.question_id = q.id WHERE q.at >= ? "
@@ -174,6 +182,16 @@ class QuestionLog:
             LoggedQuestion(question, frozenset(terms.split()), at, bool(declined), int(down))
             for question, terms, at, declined, down in rows
         ]
+
+    @contextmanager
+    def _locked(self) -> Iterator[sqlite3.Connection]:
+        """The database, to this thread alone; its errors (locked, disk full, read-only) as
+        LogError, which the front ends tell of and answer on."""
+        with self._lock:
+            try:
+                yield self._db
+            except sqlite3.Error as error:
+                raise LogError(f"cannot write the question log {self.path} ({error})") from None
 
     def _prune(self) -> None:
         """Delete what is older than the retention period (at most once an hour)."""
@@ -187,6 +205,15 @@ class QuestionLog:
         """Close the file."""
         with self._lock:
             self._db.close()
+
+
+def record(log: QuestionLog, answer: Answer, index: PassageIndex) -> None:
+    """Log a terminal's `answer`; when the log cannot be written, warn and go on: the answer
+    matters more than its record."""
+    try:
+        log.record_answer(answer, index, source="terminal")
+    except LogError as error:
+        _log.warning("%s; this answer is not logged", error)
 
 
 def group_gaps(logged: Iterable[LoggedQuestion]) -> list[Gap]:

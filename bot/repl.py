@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.answering import Answer, Answerer
-from bot.question_log import QuestionLog
+from bot.question_log import QuestionLog, record
 from bot.render import (
     printable,
     render_answer,
@@ -98,7 +98,7 @@ class Repl:
         if not line.startswith(":"):
             answer = self.answerer.ask(line, k=self.k)
             if self.log:
-                self.log.record_answer(answer, self.answerer.index, source="terminal")
+                record(self.log, answer, self.answerer.index)
             several = len(self.documents) > 1
             self.say(render_answer(answer, with_document=several, width=text_width()))
             read = answer.read_as or answer.question

@@ -8,6 +8,7 @@ import json
 import logging
 import re
 import signal
+import sqlite3
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -712,6 +713,27 @@ def test_questions_asked_in_discord_reach_the_question_log(
     raw = (tmp_path / "log.sqlite3").read_bytes()
     assert DEAD_END.encode() in raw
     assert b"400000000000000001" not in raw  # the asker, stored only as a salted hash
+
+
+def test_an_answer_is_sent_unlogged_when_the_question_log_is_locked(
+    point_at: Any, answerer: Answerer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    question_log = QuestionLog(tmp_path / "log.sqlite3", retention_days=30)
+    other = sqlite3.connect(question_log.path, isolation_level=None)  # a backup, a shell
+
+    async def body() -> None:
+        async with running(point_at, answerer, question_log=question_log) as (server, _):
+            other.execute("BEGIN EXCLUSIVE")
+            try:
+                sent = await ask_and_wait(server, DEAD_END)
+            finally:
+                other.execute("ROLLBACK")
+            assert sent["embeds"][0]["title"] == DEAD_END  # the answer, not an apology
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    other.close()
+    assert "could not log a question" in caplog.text
 
 
 def test_context_menus_ask_about_a_message_and_find_its_source(

@@ -58,6 +58,22 @@ def test_one_vote_per_user_per_answer(tmp_path: Path) -> None:
     assert [q.down_votes for q in log.gaps()] == [2]
 
 
+def test_a_log_locked_elsewhere_is_a_log_error_not_a_crash(tmp_path: Path) -> None:
+    log = _log(tmp_path)
+    answer = log.record("Q?", ["q"], outcome="answered", confidence=0.9, source="t")
+    other = sqlite3.connect(log.path, isolation_level=None)  # an admin's sqlite3 shell
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(LogError, match=r"cannot write the question log .*locked"):
+            log.record("Q2?", ["q"], outcome="answered", confidence=0.9, source="t")
+        with pytest.raises(LogError):
+            log.vote(answer, 7, up=True)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert log.vote(answer, 7, up=True)  # the lock gone, it works again
+
+
 def test_users_are_stored_only_as_salted_hashes(tmp_path: Path) -> None:
     user = 123456789012345678
     first = _log(tmp_path)
