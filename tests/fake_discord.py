@@ -200,6 +200,9 @@ class FakeDiscord:
 
     def _refusal(self, method: str, path: str, body: Any) -> tuple[int, dict[str, Any]] | None:
         """Discord's error (status and body) when it refuses this request, or None."""
+        synced = re.fullmatch(r"applications/\d+/guilds/(\d+)/commands", path)
+        if method == "PUT" and synced and synced.group(1) != GUILD_ID:  # a server not joined
+            return 403, {"message": "Missing Access", "code": 50001}
         if method != "POST":
             return None
         if path.endswith("/threads") and self.refuse_threads:

@@ -453,6 +453,27 @@ def test_main_with_a_rejected_token_is_one_line(
     assert fake.TOKEN not in out + err
 
 
+def test_a_development_guild_essaybot_is_not_in_is_one_line_naming_the_setting(
+    point_at: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def body() -> None:
+        server = fake.FakeDiscord()
+        await server.start()
+        point_at(server)
+        try:
+            monkeypatch.setenv("ESSAYBOT_DISCORD_TOKEN", fake.TOKEN)
+            monkeypatch.setenv("ESSAYBOT_GUILD_ID", "123456789012345678")  # a typo, an old one
+            code = await asyncio.to_thread(main, ["discord", "--seeds", str(SEEDS)])
+        finally:
+            await server.stop()
+        assert code == 2
+
+    run(body())
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("essaybot: ESSAYBOT_GUILD_ID 123456789012345678: Discord refused")
+    assert "Missing Access" in err[-1] and "Traceback" not in "\n".join(err)
+
+
 def test_main_without_a_token(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

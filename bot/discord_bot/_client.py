@@ -39,7 +39,7 @@ from bot.embeds import SectionChoices, sections_messages
 from bot.in_flight import InFlight
 from bot.permission_notes import PermissionNotes
 from bot.question_log import QuestionLog
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from index import Document
 
 ANSWER_WORKERS = min(4, os.cpu_count() or 1)  # answering is mostly CPU-bound Python
@@ -136,7 +136,14 @@ class EssayBot(discord.AutoShardedClient):
         if self.settings.guild_id is not None:
             guild = discord.Object(id=self.settings.guild_id)
             self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
+            try:
+                synced = await self.tree.sync(guild=guild)
+            except discord.HTTPException as error:  # 403 Missing Access: not in that server
+                raise SettingsError(
+                    f"ESSAYBOT_GUILD_ID {guild.id}: Discord refused to sync the commands there "
+                    f"({error.status} {error.text or error.code}); invite essaybot to that "
+                    "server, or unset ESSAYBOT_GUILD_ID"
+                ) from None
             log.info("synced %d commands to guild %s", len(synced), guild.id)
         if self.sync_globally:
             synced = await self.tree.sync()
