@@ -292,6 +292,30 @@ def test_channel_allowlist(point_at: Any, answerer: Answerer) -> None:
             assert f"<#{fake.CHANNEL_ID}>" in refusal.body["data"]["content"]
             await ask_and_wait(server, "Lukashenko")
             await ask_and_wait(server, "Lukashenko", channel_id=fake.THREAD_ID)  # its thread
+            # A private thread of it: never in the bot's cache; the interaction names its parent.
+            private = ask("Lukashenko", channel_id="300000000000000099")
+            private["channel"] |= {
+                "type": 12,
+                "parent_id": fake.CHANNEL_ID,
+                "name": "study",
+                "owner_id": "400000000000000001",
+                "flags": 0,
+                "rate_limit_per_user": 0,
+                "member_count": 2,
+                "message_count": 1,
+                "thread_metadata": {
+                    "archived": False,
+                    "auto_archive_duration": 1440,
+                    "archive_timestamp": fake.TIMESTAMP,
+                    "locked": False,
+                    "invitable": True,
+                },
+            }
+            await server.dispatch("INTERACTION_CREATE", private)
+            (deferred,) = await server.wait_for(callbacks(server, private))
+            assert deferred.body["type"] == 5  # "thinking", then the answer; not a refusal
+            (answered,) = await server.wait_for(followups(private))
+            assert answered.body["embeds"]
 
     run(body())
 

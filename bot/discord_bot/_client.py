@@ -153,20 +153,25 @@ class EssayBot(discord.AutoShardedClient):
         """Log who we are once connected."""
         log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
 
-    def answers_in(self, channel_id: int | None) -> bool:
-        """Whether the channel allowlist (if any) lets the bot answer in this channel: one of
-        its channels, or a thread in one (follow-ups are answered in threads)."""
+    def answers_in(self, channel: object) -> bool:
+        """Whether the channel allowlist (if any) lets the bot answer in `channel` (a message's
+        or an interaction's): one of its channels, or a thread in one (follow-ups are answered
+        in threads), which names its parent, or the cache does (a private thread's does not)."""
         allowed = self.settings.allowed_channels
+        channel_id = getattr(channel, "id", None)
         if not allowed or channel_id in allowed:
             return True
-        thread = self.get_channel(channel_id or 0)  # the cache: a lookup, no request
-        return isinstance(thread, discord.Thread) and thread.parent_id in allowed
+        parent = getattr(channel, "parent_id", None)
+        if parent is None:
+            cached = self.get_channel(channel_id or 0)  # the cache: a lookup, no request
+            parent = cached.parent_id if isinstance(cached, discord.Thread) else None
+        return parent in allowed
 
-    def refusal(self, user_id: int, channel_id: int | None) -> str | None:
-        """Why this user may not ask here now, or None."""
+    def refusal(self, user_id: int, channel: object) -> str | None:
+        """Why this user may not ask in `channel` now, or None."""
         if self.in_flight.closing:
             return SHUTTING_DOWN
-        if not self.answers_in(channel_id):
+        if not self.answers_in(channel):
             channels = self.settings.allowed_channels
             return "I only answer in these channels: " + ", ".join(f"<#{c}>" for c in channels)
         return _too_quick(self.cooldowns.retry_after(user_id))
@@ -206,7 +211,7 @@ class EssayBot(discord.AutoShardedClient):
             self.user in message.mentions or (role is not None and role in message.role_mentions)
         ):
             return
-        if not self.answers_in(message.channel.id):
+        if not self.answers_in(message.channel):
             return
         if self.permission_notes.refused(message.channel.id, "posts"):
             return  # it would be refused again; logged when it was
@@ -217,7 +222,7 @@ class EssayBot(discord.AutoShardedClient):
         reply = reply_to(message, self.permission_notes)
         try:
             # Counted first: every reply is a public post, hints and refusals too.
-            refusal = self.refusal(message.author.id, message.channel.id)
+            refusal = self.refusal(message.author.id, message.channel)
             if refusal:
                 # Said once per cooldown window: a user mentioning on and on gets one reply.
                 if self.refusal_cooldowns.retry_after(message.author.id) is None:

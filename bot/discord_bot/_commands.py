@@ -75,7 +75,7 @@ def _add_commands(bot: EssayBot) -> None:
     async def ask(
         interaction: discord.Interaction, question: app_commands.Range[str, 1, MAX_QUESTION]
     ) -> None:
-        refusal = bot.refusal(interaction.user.id, interaction.channel_id)
+        refusal = bot.refusal(interaction.user.id, interaction.channel)
         if refusal:
             await _reply(interaction, refusal)
             return
@@ -93,7 +93,7 @@ def _add_commands(bot: EssayBot) -> None:
     @tree.command(name="section", description="Read a whole section of the essays")
     @app_commands.describe(name="The section's heading (start typing to pick one)")
     async def section(interaction: discord.Interaction, name: str) -> None:
-        refusal = bot.refusal(interaction.user.id, interaction.channel_id)  # it posts publicly
+        refusal = bot.refusal(interaction.user.id, interaction.channel)  # it posts publicly
         if refusal:
             await _reply(interaction, refusal)
             return

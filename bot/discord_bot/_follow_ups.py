@@ -95,7 +95,7 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
     one there, else as a follow-up (seen only by the asker when the answer was)."""
     data: Any = interaction.data or {}
     question = submitted(data.get("components", [])).strip()[:MAX_QUESTION]
-    refusal = bot.refusal(interaction.user.id, interaction.channel_id) if question else None
+    refusal = bot.refusal(interaction.user.id, interaction.channel) if question else None
     if refusal or not question:
         await _reply(interaction, refusal or "Please type a question.")
         return

@@ -40,7 +40,7 @@ def add_menus(bot: EssayBot) -> None:
     @tree.context_menu(name="Ask essaybot")
     async def ask_about(interaction: discord.Interaction, message: discord.Message) -> None:
         question = message.content.strip()
-        refusal = _unaskable(question) or bot.refusal(interaction.user.id, interaction.channel_id)
+        refusal = _unaskable(question) or bot.refusal(interaction.user.id, interaction.channel)
         if refusal:
             await _reply(interaction, refusal)
             return
@@ -55,7 +55,7 @@ def add_menus(bot: EssayBot) -> None:
     async def source_of(interaction: discord.Interaction, message: discord.Message) -> None:
         quotation = message.content.strip()[:MAX_QUOTATION]
         # Gated as "Ask essaybot" is: shutdown, the channel allowlist, the shared cooldown.
-        refusal = bot.refusal(interaction.user.id, interaction.channel_id)
+        refusal = bot.refusal(interaction.user.id, interaction.channel)
         if not quotation or refusal:
             await _reply(interaction, refusal or "That message has no text to look for.")
             return
