@@ -99,11 +99,13 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _shards_fit(self) -> Settings:
+    def _ids_fit(self) -> Settings:
         if self.shard_ids and self.shard_count is None:
             raise ValueError("ESSAYBOT_SHARD_IDS needs ESSAYBOT_SHARD_COUNT")
         if self.shard_count is not None and any(i >= self.shard_count for i in self.shard_ids):
             raise ValueError("every ESSAYBOT_SHARD_IDS entry must be below ESSAYBOT_SHARD_COUNT")
+        if any(i <= 0 for i in self.allowed_channels):
+            raise ValueError("every ESSAYBOT_ALLOWED_CHANNELS entry must be a channel's id")
         return self
 
 

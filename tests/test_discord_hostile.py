@@ -16,7 +16,7 @@ from bot.question_log import QuestionLog
 from index import Document, PassageIndex, Section
 from tests import fake_discord as fake
 from tests.helpers import answerer_for, counting
-from tests.test_discord import DEAD_END, callbacks, followups, point_at, run, running
+from tests.test_discord import DEAD_END, ask, callbacks, followups, point_at, run, running
 from tests.test_discord_buttons import answer_of, buttons, press
 
 pytestmark = pytest.mark.slow
@@ -407,3 +407,93 @@ def test_section_lays_out_only_what_it_sends_and_echoes_escaped(
             )
 
     run(body())
+
+
+def test_an_event_delivered_twice_is_answered_once(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Discord may send an event more than once (after a resume)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            mention = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}")
+            await server.dispatch("MESSAGE_CREATE", mention)
+            await server.dispatch("MESSAGE_CREATE", mention)
+            interaction = ask(DEAD_END)
+            await server.dispatch("INTERACTION_CREATE", interaction)
+            await server.dispatch("INTERACTION_CREATE", interaction)
+            await server.wait_for(followups(interaction))
+            await server.wait_for(lambda r: r.path == CHANNEL_POSTS)
+            await asyncio.sleep(0.5)  # time for a second answer, were there one
+            assert len([r for r in server.requests if r.path == CHANNEL_POSTS]) == 1
+            assert len([r for r in server.requests if callbacks(server, interaction)(r)]) == 1
+            assert len([r for r in server.requests if followups(interaction)(r)]) == 1
+
+    with caplog.at_level(logging.ERROR):
+        run(body())
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_system_message_naming_the_bot_gets_no_reply(point_at: Any, answerer: Answerer) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            added = fake.message("")  # "reader001 added essaybot to the thread."
+            added["type"] = 1  # RECIPIENT_ADD: its mentions hold the one added
+            await server.dispatch("MESSAGE_CREATE", added)
+            asked = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}")
+            await server.dispatch("MESSAGE_CREATE", asked)
+            (reply,) = await server.wait_for(lambda r: r.path == CHANNEL_POSTS)
+            assert str(reply.body["message_reference"]["message_id"]) == asked["id"]  # not `added`
+
+    run(body())
+
+
+@pytest.mark.parametrize("blank", ["\u200b\u200b", "\u3164", "\u2800 \u200e"])
+def test_a_blank_looking_ask_or_message_gets_a_private_hint(
+    point_at: Any, answerer: Answerer, blank: str
+) -> None:
+    counted, asked = counting(answerer)
+
+    async def body() -> None:
+        async with running(point_at, counted) as (server, _):
+            interaction = ask(blank)
+            await server.dispatch("INTERACTION_CREATE", interaction)
+            (hint,) = await server.wait_for(callbacks(server, interaction))
+            assert hint.body["type"] == 4 and hint.body["data"]["flags"] == 64  # only the asker
+            assert "type a question" in hint.body["data"]["content"]
+            menu = fake.message_command("Ask essaybot", f"<@{fake.ROLE_ID}> {blank}")
+            await server.dispatch("INTERACTION_CREATE", menu)
+            (said,) = await server.wait_for(callbacks(server, menu))
+            assert said.body["data"]["content"] == "That message has no text to ask about."
+            assert asked == []  # nothing looked up, nothing logged
+
+    run(body())
+
+
+def test_ask_essaybot_does_not_count_other_mentions_towards_the_length_limit(
+    point_at: Any, answerer: Answerer
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            others = " ".join(f"<@4000000000000001{n:02d}>" for n in range(14))
+            menu = fake.message_command("Ask essaybot", f"{others} What does Moscow want?")
+            await server.dispatch("INTERACTION_CREATE", menu)
+            (deferred,) = await server.wait_for(callbacks(server, menu))
+            assert deferred.body["type"] == 5  # thinking, not "Please keep questions to ..."
+            (answer,) = await server.wait_for(followups(menu))
+            assert answer.body["embeds"][0]["title"] == "What does Moscow want?"
+
+    run(body())
+
+
+def test_an_allowlist_naming_no_channel_is_warned_about(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def body() -> None:
+        allowed = (int(fake.GUILD_ID),)  # "Copy Server ID", not a channel's
+        async with running(point_at, answerer, allowed_channels=allowed):
+            pass
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert f"ESSAYBOT_ALLOWED_CHANNELS: essaybot sees no channel {fake.GUILD_ID}" in caplog.text

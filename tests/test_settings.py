@@ -61,6 +61,7 @@ def test_dotenv_is_read(tmp_path: Path) -> None:
         ("ESSAYBOT_TOP_K", "0", "ESSAYBOT_TOP_K: Input should be greater than or equal to 1"),
         ("ESSAYBOT_ALLOWED_CHANNELS", "12,abc", "ESSAYBOT_ALLOWED_CHANNELS: Input should be"),
         ("ESSAYBOT_SHARD_IDS", "1", "ESSAYBOT_SHARD_IDS needs ESSAYBOT_SHARD_COUNT"),
+        ("ESSAYBOT_ALLOWED_CHANNELS", "12 -5", "every ESSAYBOT_ALLOWED_CHANNELS entry must be"),
         ("ESSAYBOT_COOLDOWN_SECONDS", "-1", "ESSAYBOT_COOLDOWN_SECONDS: Input should be greater"),
         ("ESSAYBOT_MIN_CONFIDENCE", "1.5", "ESSAYBOT_MIN_CONFIDENCE: Input should be less than"),
     ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,16 @@ Send = Callable[..., Awaitable[Any]]
 # Mentions of users, roles and channels, and @everyone and @here, say nothing about the essays:
 # their ids would count as words the essays never use and pull the answer's confidence down.
 _MENTIONS = re.compile(r"<(@[!&]?|#)\d{1,20}>|@(everyone|here)\b")
+
+
+# Shown as nothing, yet not whitespace to str.strip: braille blank, Hangul fillers (letters).
+_INVISIBLE = frozenset("\u2800\u115f\u1160\u3164\uffa0")
+
+
+def blank(text: str) -> bool:
+    """Whether `text` shows as nothing: spaces, format characters (zero-width space, marks
+    of direction, BOM, soft hyphen, invisible operators) and blank letters only."""
+    return all(c.isspace() or c in _INVISIBLE or unicodedata.category(c) == "Cf" for c in text)
 
 
 def without_mentions(question: str) -> str:

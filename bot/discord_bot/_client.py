@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import time
-import unicodedata
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -14,7 +14,7 @@ from discord import app_commands
 
 from bot.answer_buttons import PassageKeys
 from bot.answering import Answerer
-from bot.discord_bot._answers import post_answer, without_mentions
+from bot.discord_bot._answers import blank, post_answer, without_mentions
 from bot.discord_bot._buttons import BUTTONS, FORM
 from bot.discord_bot._commands import _add_commands
 from bot.discord_bot._follow_ups import answer_form, mention_target
@@ -46,14 +46,6 @@ ANSWER_WORKERS = min(4, os.cpu_count() or 1)  # answering is mostly CPU-bound Py
 # A contents page may be turned this many times as often as a question may be asked.
 PAGE_TURNS = 10
 _MENTION = re.compile(r"<@[!&]?(\d+)>")  # a user's mention, or a role's
-# Shown as nothing, yet not whitespace to str.strip: braille blank, Hangul fillers (letters).
-_INVISIBLE = frozenset("\u2800\u115f\u1160\u3164\uffa0")
-
-
-def _blank(text: str) -> bool:
-    """Whether `text` shows as nothing: spaces, format characters (zero-width space, marks
-    of direction, BOM, soft hyphen, invisible operators) and blank letters only."""
-    return all(c.isspace() or c in _INVISIBLE or unicodedata.category(c) == "Cf" for c in text)
 
 
 class UserCooldowns:
@@ -70,6 +62,31 @@ class UserCooldowns:
             self._buckets = {k: c for k, c in self._buckets.items() if now - c._window < self.per}
         bucket = self._buckets.setdefault(user_id, app_commands.Cooldown(self.rate, self.per))
         return bucket.update_rate_limit(now)
+
+
+class SeenIds:
+    """The last `size` message and interaction ids handled: Discord may deliver an event more
+    than once (after a resume), and a question is answered once."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._ids: OrderedDict[int, None] = OrderedDict()
+        self.size = size
+
+    def first(self, event_id: int) -> bool:
+        """Whether `event_id` is new (it is remembered now)."""
+        if event_id in self._ids:
+            return False
+        self._ids[event_id] = None
+        if len(self._ids) > self.size:
+            self._ids.popitem(last=False)
+        return True
+
+
+class _Tree(app_commands.CommandTree["EssayBot"]):
+    """The commands; one delivered twice is run once."""
+
+    async def interaction_check(self, interaction: discord.Interaction[EssayBot], /) -> bool:
+        return self.client.seen.first(interaction.id)
 
 
 class EssayBot(discord.AutoShardedClient):
@@ -113,7 +130,8 @@ class EssayBot(discord.AutoShardedClient):
         self.in_flight = InFlight()
         self.permission_notes = PermissionNotes()
         # Every command works in servers (guild install) and, installed to a user, anywhere.
-        self.tree = app_commands.CommandTree(
+        self.seen = SeenIds()
+        self.tree = _Tree(
             self,
             allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
             allowed_contexts=app_commands.AppCommandContext(
@@ -152,6 +170,13 @@ class EssayBot(discord.AutoShardedClient):
     async def on_ready(self) -> None:
         """Log who we are once connected."""
         log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
+        allowed = self.settings.allowed_channels
+        if allowed and not any(map(self.get_channel, allowed)):  # a server's id, a typo
+            log.warning(
+                "ESSAYBOT_ALLOWED_CHANNELS: essaybot sees no channel %s, so it answers nowhere; "
+                "copy a channel's id (right-click it, Copy Channel ID)",
+                ", ".join(map(str, allowed)),
+            )
 
     def answers_in(self, channel: object) -> bool:
         """Whether the channel allowlist (if any) lets the bot answer in `channel` (a message's
@@ -193,6 +218,7 @@ class EssayBot(discord.AutoShardedClient):
         if (
             interaction.type is discord.InteractionType.modal_submit
             and data.get("custom_id") == FORM
+            and self.seen.first(interaction.id)
         ):
             try:
                 await answer_form(self, interaction)
@@ -203,8 +229,10 @@ class EssayBot(discord.AutoShardedClient):
     async def on_message(self, message: discord.Message) -> None:
         """Answer a message that mentions the bot, or its own role (Discord offers both), or a
         direct message, as a reply."""
-        if message.author.bot or self.user is None:
-            return
+        if message.author.bot or self.user is None or message.is_system():
+            return  # "X added essaybot to the thread" mentions it, and asks nothing
+        if not self.seen.first(message.id):
+            return  # delivered again (Discord may, after a resume): answered once
         direct = message.guild is None
         role = None if direct else message.guild.self_role  # type: ignore[union-attr]
         if not direct and not (
@@ -233,7 +261,7 @@ class EssayBot(discord.AutoShardedClient):
             if len(asked) > MAX_QUESTION:  # refused before any work
                 await reply(too_long(asked), allowed_mentions=NO_MENTIONS)
                 return
-            if _blank(asked):
+            if blank(asked):
                 hint = "Ask me a question after the mention, or use /ask. /help explains more."
                 await reply(hint, allowed_mentions=NO_MENTIONS)
                 return

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.discord_bot._answers import follow_up_with_answer
+from bot.discord_bot._answers import blank, follow_up_with_answer, without_mentions
 from bot.discord_bot._replies import (
     MAX_QUESTION,
     NO_MENTIONS,
@@ -47,6 +47,8 @@ async def _send_contents(bot: EssayBot, interaction: discord.Interaction) -> Non
 MAX_SECTION_MESSAGES = 3
 _ECHO = 150  # characters of a heading or a typed name echoed in a refusal
 _CONTINUED = "\n\n*The section goes on in the essay: /ask about it, or read it there.*"
+# A blank /ask (zero-width spaces, Hangul fillers: Discord counts them as text) is not asked.
+NO_QUESTION = "Please type a question about the essays after /ask. /help explains more."
 
 
 def _continued(last: EmbedSpec) -> EmbedSpec:
@@ -75,9 +77,10 @@ def _add_commands(bot: EssayBot) -> None:
     async def ask(
         interaction: discord.Interaction, question: app_commands.Range[str, 1, MAX_QUESTION]
     ) -> None:
+        # Counted as a question (a refusal is a reply too), then a blank one gets a hint.
         refusal = bot.refusal(interaction.user.id, interaction.channel)
-        if refusal:
-            await _reply(interaction, refusal)
+        if refusal or blank(without_mentions(question)):
+            await _reply(interaction, refusal or NO_QUESTION)
             return
         await interaction.response.defer(thinking=True)
         with bot.in_flight.track(

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.discord_bot._answers import Send, follow_up_with_answer, post_answer
+from bot.discord_bot._answers import (
+    Send,
+    blank,
+    follow_up_with_answer,
+    post_answer,
+    without_mentions,
+)
 from bot.discord_bot._buttons import FOLLOW_UP, FORM_QUESTION
 from bot.discord_bot._replies import (
     MAX_QUESTION,
@@ -95,8 +101,9 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
     one there, else as a follow-up (seen only by the asker when the answer was)."""
     data: Any = interaction.data or {}
     question = submitted(data.get("components", [])).strip()[:MAX_QUESTION]
-    refusal = bot.refusal(interaction.user.id, interaction.channel) if question else None
-    if refusal or not question:
+    asks = not blank(without_mentions(question))
+    refusal = bot.refusal(interaction.user.id, interaction.channel) if asks else None
+    if refusal or not asks:
         await _reply(interaction, refusal or "Please type a question.")
         return
     message = interaction.message

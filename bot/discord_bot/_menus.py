@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.discord_bot._answers import follow_up_with_answer
+from bot.discord_bot._answers import blank, follow_up_with_answer, without_mentions
 from bot.discord_bot._replies import (
     MAX_QUESTION,
     NO_MENTIONS,
@@ -27,10 +27,12 @@ MAX_QUOTATION = 1000  # characters of a message "Find the source" looks for
 
 
 def _unaskable(question: str) -> str | None:
-    """Why a message's text cannot be asked as a question, if it cannot."""
-    if not question:
+    """Why a message's text cannot be asked as a question, if it cannot (its mentions are
+    left out, as they are of what is looked up: they neither ask nor count)."""
+    asked = without_mentions(question)
+    if blank(asked):
         return "That message has no text to ask about."
-    return too_long(question) if len(question) > MAX_QUESTION else None
+    return too_long(asked) if len(asked) > MAX_QUESTION else None
 
 
 def add_menus(bot: EssayBot) -> None:
