@@ -92,6 +92,8 @@ class FakeDiscord:
         # Replies (posts with a message_reference) refused in these channels: no Read Message
         # History (403, 160002); a plain post goes through.
         self.refuse_replies: set[str] = set()
+        # Channels whose AutoMod blocks any post quoting the essays (400, 200000).
+        self.automod: set[str] = set()
         self.cut: set[str] = set()  # paths whose POSTs have their connection cut: no answer
         self._threads_on: set[str] = set()  # messages a thread was started on
         self.abandoned: list[Request] = []  # held requests the bot gave up waiting for
@@ -229,6 +231,8 @@ class FakeDiscord:
             return None
         if channel in self.refuse_embeds and (body or {}).get("embeds"):
             return 403, {"message": "Missing Permissions", "code": 50013}
+        if channel in self.automod and _quotes(body):  # a keyword rule matching a quote
+            return 400, {"message": "Message was blocked by automatic moderation", "code": 200000}
         return None
 
     def _reply(self, method: str, path: str, body: Any) -> Any:
@@ -563,6 +567,12 @@ def interaction(
         "context": 0,
         "attachment_size_limit": 8388608,
     }
+
+
+def _quotes(body: Any) -> bool:
+    """Whether a post's body quotes the essays: an answer's embed or plain-text answer."""
+    body = body or {}
+    return bool(body.get("embeds")) or "\u201c" in str(body.get("content", ""))
 
 
 def message(

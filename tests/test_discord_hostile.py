@@ -12,6 +12,7 @@ import pytest
 from bot.answering import Answerer
 from bot.discord_bot import APOLOGY, _commands
 from bot.discord_bot._buttons import OLDER
+from bot.discord_bot._replies import AUTOMOD_BLOCKED
 from bot.question_log import QuestionLog
 from index import Document, PassageIndex, Section
 from tests import fake_discord as fake
@@ -497,3 +498,27 @@ def test_an_allowlist_naming_no_channel_is_warned_about(
     with caplog.at_level(logging.WARNING):
         run(body())
     assert f"ESSAYBOT_ALLOWED_CHANNELS: essaybot sees no channel {fake.GUILD_ID}" in caplog.text
+
+
+def test_an_answer_automod_blocks_is_said_so_not_try_again(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            server.automod.add(fake.CHANNEL_ID)
+            interaction = ask(DEAD_END)
+            await server.dispatch("INTERACTION_CREATE", interaction)
+            said = await server.wait_for(
+                lambda r: followups(interaction)(r) and r.status == 200, timeout=30
+            )
+            assert said[-1].body["content"] == AUTOMOD_BLOCKED and said[-1].body["flags"] == 64
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
+            (told,) = await server.wait_for(
+                lambda r: r.path == CHANNEL_POSTS and r.status == 200, timeout=30
+            )
+            assert told.body["content"] == AUTOMOD_BLOCKED
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert "blocked by the server's AutoMod" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

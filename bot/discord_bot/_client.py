@@ -21,6 +21,8 @@ from bot.discord_bot._follow_ups import answer_form, mention_target
 from bot.discord_bot._menus import add_menus
 from bot.discord_bot._replies import (
     APOLOGY,
+    AUTOMOD_BLOCKED,
+    AUTOMOD_CODES,
     MAX_QUESTION,
     NO_MENTIONS,
     NOT_PERMITTED,
@@ -62,6 +64,15 @@ class UserCooldowns:
             self._buckets = {k: c for k, c in self._buckets.items() if now - c._window < self.per}
         bucket = self._buckets.setdefault(user_id, app_commands.Cooldown(self.rate, self.per))
         return bucket.update_rate_limit(now)
+
+
+def _automod(error: BaseException) -> bool:
+    """Whether `error` is Discord refusing a post its AutoMod blocked: not a failure of
+    essaybot's, and one asking again would meet again; logged as a warning, once per error."""
+    if not (isinstance(error, discord.HTTPException) and error.code in AUTOMOD_CODES):
+        return False
+    log.warning("a post was blocked by the server's AutoMod (%s)", error.text)
+    return True
 
 
 class SeenIds:
@@ -222,7 +233,10 @@ class EssayBot(discord.AutoShardedClient):
         ):
             try:
                 await answer_form(self, interaction)
-            except Exception:
+            except Exception as error:
+                if _automod(error):
+                    await _reply(interaction, AUTOMOD_BLOCKED)
+                    return
                 log.exception("answering a follow-up failed")
                 await _reply(interaction, APOLOGY)
 
@@ -277,7 +291,10 @@ class EssayBot(discord.AutoShardedClient):
                 )
         except discord.Forbidden as error:  # not even plain text: nothing can be said there
             self.permission_notes.note(message.channel.id, "posts", error.text)
-        except Exception:
+        except Exception as error:
+            if _automod(error):
+                await _try(reply(AUTOMOD_BLOCKED, allowed_mentions=NO_MENTIONS))
+                return
             log.exception("answering a mention failed")
             await _try(reply(APOLOGY, allowed_mentions=NO_MENTIONS))
 
@@ -293,6 +310,9 @@ class EssayBot(discord.AutoShardedClient):
     ) -> None:
         """One place for command failures: log the traceback, apologise privately."""
         original = getattr(error, "original", error)
+        if _automod(original):
+            await _reply(interaction, AUTOMOD_BLOCKED)
+            return
         if isinstance(original, discord.Forbidden):  # a permission: "try again" would mislead
             self.permission_notes.note(interaction.channel_id or 0, "responses", original.text)
             await _reply(interaction, NOT_PERMITTED)

@@ -24,6 +24,12 @@ SHUTDOWN_APOLOGY = (
     "Sorry, essaybot had to shut down before it could answer; please ask again in a minute."
 )
 NO_EMBEDS = "I can't post embeds here: ask a moderator to give me Embed Links."
+# Discord's codes for a post its AutoMod blocked: the message, or a thread's title.
+AUTOMOD_CODES = frozenset({200000, 200001})
+AUTOMOD_BLOCKED = (
+    "This server's AutoMod blocked my answer (a quote matched one of its rules), so asking "
+    "again would not help; a moderator can exempt essaybot from the rule."
+)
 NOT_PERMITTED = (
     "Discord refused my reply here: ask a moderator to give me View Channel, Send Messages "
     "and Embed Links in this channel."
