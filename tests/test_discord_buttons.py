@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 from pathlib import Path
@@ -218,3 +219,33 @@ def test_a_burst_of_150_presses_from_50_users_each_gets_its_first_response(
     question_log.close()
     with sqlite3.connect(tmp_path / "log.sqlite3") as db:  # every vote reached the file
         assert db.execute("SELECT COUNT(*), SUM(up) FROM votes").fetchone() == (50, 50)
+
+
+def test_a_press_in_flight_at_shutdown_gets_the_grace_period(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """An In context press deferred ("thinking…") when SIGTERM comes is waited for, as an
+    /ask is; Discord takes 1 s to accept its passages, within the grace period."""
+
+    async def body() -> None:
+        async with running(point_at, answerer, shutdown_grace_seconds=6) as (server, bot):
+            answer = await answer_of(server, DEAD_END)
+            pressed = fake.button_press(buttons(answer)["In context"], answer)
+            hold = server.hold(f"webhooks/{fake.APP_ID}/{pressed['token']}")
+            await server.dispatch("INTERACTION_CREATE", pressed)
+
+            def passages(r: Request) -> bool:
+                return followups(pressed)(r) and bool(r.body.get("embeds"))
+
+            (sent,) = await server.wait_for(passages)  # on its way, held
+            closing = asyncio.create_task(bot.shutdown("SIGTERM"))
+            await asyncio.sleep(1.0)
+            assert not bot.is_closed()  # waiting for the press
+            hold.set()
+            await asyncio.wait_for(closing, 10)
+            assert sent not in server.abandoned
+            assert not [
+                r for r in server.requests if followups(pressed)(r) and r.body.get("content")
+            ]
+
+    run(body())

@@ -16,7 +16,16 @@ import discord
 from discord.ui import Button, DynamicItem
 
 from bot.answer_buttons import ButtonKeys, context_message, more_message
-from bot.discord_bot._replies import APOLOGY, MAX_QUESTION, NO_MENTIONS, _reply, log, to_embeds
+from bot.discord_bot._replies import (
+    APOLOGY,
+    MAX_QUESTION,
+    NO_MENTIONS,
+    SHUTDOWN_APOLOGY,
+    _named,
+    _reply,
+    log,
+    to_embeds,
+)
 from bot.embeds import EmbedSpec
 from bot.question_log import LogError
 from index import Passage
@@ -67,10 +76,14 @@ async def _show(interaction: discord.Interaction, keys: str, shown: Shown) -> No
         return
     await interaction.response.defer(ephemeral=True, thinking=True)
     loop = asyncio.get_running_loop()
-    specs = await loop.run_in_executor(bot.answer_workers, shown, bot, passages)
-    await interaction.followup.send(
-        embeds=to_embeds(specs), ephemeral=True, allowed_mentions=NO_MENTIONS
-    )
+    with bot.in_flight.track(  # a shutdown waits for it, or apologises
+        _named("press", interaction.id, interaction.user.id, keys),
+        lambda: _reply(interaction, SHUTDOWN_APOLOGY),
+    ):
+        specs = await loop.run_in_executor(bot.answer_workers, shown, bot, passages)
+        await interaction.followup.send(
+            embeds=to_embeds(specs), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
 
 
 def _context(bot: EssayBot, passages: list[Passage]) -> list[EmbedSpec]:
@@ -175,15 +188,19 @@ class Vote(DynamicItem[Button[Any]], template=VOTE + r"(?P<up>up|down):(?P<id>\d
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         vote = question_log.vote
-        try:  # a write to SQLite: not on the event loop
-            counted = await asyncio.to_thread(
-                vote, self.question_id, interaction.user.id, up=self.up
-            )
-        except LogError:
-            log.warning("could not record a vote", exc_info=True)
-            counted = True  # the voter did their part
-        text = THANKS if counted else ALREADY
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        with bot.in_flight.track(
+            _named("vote", interaction.id, interaction.user.id, str(self.question_id)),
+            lambda: _reply(interaction, SHUTDOWN_APOLOGY),
+        ):
+            try:  # a write to SQLite: not on the event loop
+                counted = await asyncio.to_thread(
+                    vote, self.question_id, interaction.user.id, up=self.up
+                )
+            except LogError:
+                log.warning("could not record a vote", exc_info=True)
+                counted = True  # the voter did their part
+            text = THANKS if counted else ALREADY
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 BUTTONS = (InContext, More, FollowUp, Vote)

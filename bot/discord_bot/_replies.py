@@ -37,7 +37,14 @@ NOT_PERMITTED = (
 MISSING_PERMISSIONS = 50013  # Discord's error code for a permission the bot lacks
 CANNOT_REPLY = 160002  # Discord's error code for a reply without Read Message History
 # What an apology may fail with: Discord's refusal, or the network (which discord.py passes on).
-SEND_ERRORS = (discord.HTTPException, aiohttp.ClientError, OSError, asyncio.TimeoutError)
+# What a send can fail with; RuntimeError too: aiohttp's "Session is closed", at shutdown.
+SEND_ERRORS = (
+    discord.HTTPException,
+    aiohttp.ClientError,
+    OSError,
+    asyncio.TimeoutError,
+    RuntimeError,
+)
 
 
 def reply_to(
