@@ -522,3 +522,27 @@ def test_an_answer_automod_blocks_is_said_so_not_try_again(
         run(body())
     assert "blocked by the server's AutoMod" in caplog.text
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_the_message_commands_read_a_forwarded_messages_text(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """A forward's text is in its snapshot; its own content is empty."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            for name, expected in [("Ask essaybot", DEAD_END), ("Find the source", "word for")]:
+                menu = fake.message_command(name, "")
+                (target,) = menu["data"]["resolved"]["messages"].values()
+                target["message_snapshots"] = [
+                    {
+                        "message": {k: target[k] for k in ("type", "timestamp", "edited_timestamp")}
+                        | {"content": DEAD_END, "embeds": [], "attachments": [], "flags": 0}
+                    }
+                ]
+                await server.dispatch("INTERACTION_CREATE", menu)
+                (answer,) = await server.wait_for(followups(menu))
+                shown = answer.body["embeds"][0]
+                assert expected in shown.get("title", "") + shown.get("description", "").lower()
+
+    run(body())

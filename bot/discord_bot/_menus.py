@@ -26,6 +26,15 @@ if TYPE_CHECKING:  # _client imports this module's caller
 MAX_QUOTATION = 1000  # characters of a message "Find the source" looks for
 
 
+def text_of(message: discord.Message) -> str:
+    """A message's text as its readers see it: a forwarded message's is in its snapshot
+    (Discord leaves `content` empty), how quotes travel between channels."""
+    text = message.content.strip()
+    if not text and message.message_snapshots:
+        text = message.message_snapshots[0].content.strip()
+    return text
+
+
 def _unaskable(question: str) -> str | None:
     """Why a message's text cannot be asked as a question, if it cannot (its mentions are
     left out, as they are of what is looked up: they neither ask nor count)."""
@@ -41,7 +50,7 @@ def add_menus(bot: EssayBot) -> None:
 
     @tree.context_menu(name="Ask essaybot")
     async def ask_about(interaction: discord.Interaction, message: discord.Message) -> None:
-        question = message.content.strip()
+        question = text_of(message)
         refusal = _unaskable(question) or bot.refusal(interaction.user.id, interaction.channel)
         if refusal:
             await _reply(interaction, refusal)
@@ -55,7 +64,7 @@ def add_menus(bot: EssayBot) -> None:
 
     @tree.context_menu(name="Find the source")
     async def source_of(interaction: discord.Interaction, message: discord.Message) -> None:
-        quotation = message.content.strip()[:MAX_QUOTATION]
+        quotation = text_of(message)[:MAX_QUOTATION]
         # Gated as "Ask essaybot" is: shutdown, the channel allowlist, the shared cooldown.
         refusal = bot.refusal(interaction.user.id, interaction.channel)
         if not quotation or refusal:
