@@ -46,8 +46,10 @@ class Policy:
     measure_words: bool = True
     # BM25's best this many passages are re-ordered by reciprocal rank fusion with their
     # order by meaning, 1/(c + rank) each, c being `fusion_constant` (1 or less: off). Tuned:
-    # "Ranking by words and meaning" (the best 10 until session 16; with dev4 tuned on, 20).
-    fusion_passages: int = 20
+    # "Ranking by words and meaning", within the cost budget (docs/retrieval_choices.py,
+    # MAX_FUSED: with dev4 tuned on, the best 20 led by 2 questions of S@1 but cost the
+    # cascade most of its skips).
+    fusion_passages: int = 10
     fusion_constant: float = 1.0
     # The surest of the weighed passages leads the answer when its confidence is higher than
     # the first's by this much. Tuned: "Ranking by words and meaning".
@@ -135,7 +137,7 @@ class Policy:
     # tuning questions skip the model under which none does worse on any gold figure.
     words_cover: float = 0.7
     words_cover_terms: int = 2
-    words_lead: float = 0.55
+    words_lead: float = 1.0
 
     @property
     def weighed(self) -> int:

@@ -23,9 +23,10 @@ rather than about half, for one dev2 question's S@3); the one letting the most f
 questions skip wins, ties to the larger C, then N, then the smaller L; none at all is
 `words_cover` inf (words never decide). The fitting sets are the tuning half
 (tests/eval/tuning*.jsonl), the other essays ({second,third,fourth,fifth}-essay) and the
-development essays (dev/, dev2/, dev3/, dev4/); heldout*.jsonl are reported, never fitted;
-unseen/ and blind/ are never read. A question naming something the essays never use always
-skips (the names check would decline it anyway), so it is reported and not fitted.
+development essays (dev/, dev2/, dev3/; dev4/ is reported: `_FITTED`); heldout*.jsonl are
+reported, never fitted; unseen/ and blind/ are never read. A question naming something the
+essays never use always skips (the names check would decline it anyway), so it is reported
+and not fitted.
 """
 
 from __future__ import annotations
@@ -60,8 +61,12 @@ _FITTED = (
     "dev/",
     "dev2/",
     "dev3/",
-    "dev4/",
 )
+# dev4/ (session 16) is logged and reported, not fitted. Fitted, it makes the rule choose
+# words_lead 0.65 (at 1.0 four of its questions do worse, S@1 -3 and answer in quote -2 against
+# the model's order), under which 8 of the bench's 40 questions at 100,000 passages skip the
+# model rather than 21, end to end 15x below naive rank-bm25 where issue #14 asks 30x: the
+# speed target and that set's ranking conflict, and the target is kept (README, step 3).
 # The figures each answer is marked on, in the order of `Logged.reference` and `.words`.
 FIGURES = ("S@1", "S@3", "decided right", "answer in quote")
 _COVERS = [round(0.30 + 0.05 * i, 2) for i in range(15)]
