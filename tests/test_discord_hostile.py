@@ -546,3 +546,28 @@ def test_the_message_commands_read_a_forwarded_messages_text(
                 assert expected in shown.get("title", "") + shown.get("description", "").lower()
 
     run(body())
+
+
+def test_a_message_of_a_guild_not_in_the_cache_is_no_direct_message(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Its `message.guild` is None, as a DM's is; not mentioning the bot, it gets no reply,
+    and mentioning it, an answer."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            chatter = fake.message("hello all", mentions_bot=False, channel_id="300000000000000099")
+            chatter["guild_id"] = "200000000000000999"
+            await server.dispatch("MESSAGE_CREATE", chatter)
+            there = chatter["channel_id"]
+            uncached = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}", channel_id=there)
+            uncached["guild_id"] = chatter["guild_id"]  # it mentions the bot: answered there
+            await server.dispatch("MESSAGE_CREATE", uncached)
+            await server.wait_for(lambda r: r.path == f"channels/{there}/messages")
+            asked = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}")  # then one that asks
+            await server.dispatch("MESSAGE_CREATE", asked)
+            await server.wait_for(lambda r: r.path == CHANNEL_POSTS)  # answered there ...
+            here = [r for r in server.requests if "300000000000000099" in r.path]
+            assert len(here) == 1 and here[0].body["embeds"]  # the chatter got no reply
+
+    run(body())

@@ -247,8 +247,10 @@ class EssayBot(discord.AutoShardedClient):
             return  # "X added essaybot to the thread" mentions it, and asks nothing
         if not self.seen.first(message.id):
             return  # delivered again (Discord may, after a resume): answered once
-        direct = message.guild is None
-        role = None if direct else message.guild.self_role  # type: ignore[union-attr]
+        # A DM has no guild; a guild's message does, even when the guild is not in the cache
+        # (then `message.guild` is None too, and its channel a partial one naming the guild).
+        direct = message.guild is None and getattr(message.channel, "guild_id", None) is None
+        role = message.guild.self_role if message.guild else None
         if not direct and not (
             self.user in message.mentions or (role is not None and role in message.role_mentions)
         ):
