@@ -151,7 +151,7 @@ def _ask(args: argparse.Namespace, settings: AnySettings) -> int:
 def _answer_all(
     args: argparse.Namespace, settings: AnySettings, questions: Iterable[str], answering: Answering
 ) -> int:
-    from bot.question_log import record
+    from bot.question_log import record_terminal
 
     answerer = answering.answerer
     single = args.question is not None
@@ -160,7 +160,7 @@ def _answer_all(
     for question in questions:
         answer = answerer.ask(question)
         if log:
-            record(log, answer, answerer.index)
+            record_terminal(log, answer, answerer.index)
         if args.json:
             print(json.dumps(answer_to_dict(answer), ensure_ascii=False), flush=True)
         elif single:

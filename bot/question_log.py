@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from bot.answering import Answer
     from index import PassageIndex
 
-__all__ = ["Gap", "LogError", "LoggedQuestion", "QuestionLog", "group_gaps", "record"]
+__all__ = ["Gap", "LogError", "LoggedQuestion", "QuestionLog", "group_gaps", "record_terminal"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -207,7 +207,7 @@ class QuestionLog:
             self._db.close()
 
 
-def record(log: QuestionLog, answer: Answer, index: PassageIndex) -> None:
+def record_terminal(log: QuestionLog, answer: Answer, index: PassageIndex) -> None:
     """Log a terminal's `answer`; when the log cannot be written, warn and go on: the answer
     matters more than its record."""
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.answering import Answer, Answerer
-from bot.question_log import QuestionLog, record
+from bot.question_log import QuestionLog, record_terminal
 from bot.render import (
     printable,
     render_answer,
@@ -98,7 +98,7 @@ class Repl:
         if not line.startswith(":"):
             answer = self.answerer.ask(line, k=self.k)
             if self.log:
-                record(self.log, answer, self.answerer.index)
+                record_terminal(self.log, answer, self.answerer.index)
             several = len(self.documents) > 1
             self.say(render_answer(answer, with_document=several, width=text_width()))
             read = answer.read_as or answer.question

@@ -25,23 +25,14 @@ _OTHER_DOCUMENTS = frozenset(
 _UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 
 
-def _essay_files(folder: Path) -> list[Path]:
-    """Essay files below `folder`, sorted, skipping hidden files and folders."""
+def _files_below(folder: Path, suffixes: frozenset[str]) -> list[Path]:
+    """The files below `folder` with one of `suffixes`, sorted, skipping hidden files and
+    folders."""
     return sorted(
         path
         for path in folder.rglob("*")
-        if path.suffix.lower() in ESSAY_SUFFIXES
+        if path.suffix.lower() in suffixes
         and path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    )
-
-
-def _other_documents(folder: Path) -> list[Path]:
-    """Files below `folder` that look like writing in a format essaybot does not read."""
-    return sorted(
-        path
-        for path in folder.rglob("*")
-        if path.suffix.lower() in _OTHER_DOCUMENTS
         and not any(part.startswith(".") for part in path.relative_to(folder).parts)
     )
 
@@ -96,7 +87,7 @@ def _checked_files(folder: Path) -> list[Path]:
             f"seeds folder '{folder}' does not exist; create it with .txt or .md essays, "
             "or pass --seeds DIR (or set ESSAYBOT_SEEDS_DIR)"
         )
-    paths = _essay_files(folder)
+    paths = _files_below(folder, ESSAY_SUFFIXES)
     if not paths:
         raise EmptyCorpusError(
             f"seeds folder '{folder}' has no .txt or .md essays; add at least one"
@@ -125,7 +116,7 @@ def load_documents(folder: Path) -> list[Document]:
     paths = _checked_files(folder)
     base = _base(folder)
     if folder.is_dir():
-        for other in _other_documents(folder):
+        for other in _files_below(folder, _OTHER_DOCUMENTS):  # named, not read
             log.warning(
                 "%s: not a .txt or .md essay, skipped; save it as text to include it", other
             )

@@ -43,11 +43,12 @@ _TAGS = "|".join(
 )
 # Struck-out text is what an essay's author took back: "the ~~coffin~~ former" reads "the
 # former" (in a question, the words are the asker's and stay: "Who is ~~Lukashenko~~?").
+_STRIKE = re.compile(rf"~~(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)~~")
 _STRUCK = [
-    (re.compile(rf"~~(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)~~"), ""),
+    (_STRIKE, ""),
     (re.compile(rf"<(del|s|strike)\b[^<>]*>.{{0,{_SPAN}}}?</\1\s*>", re.IGNORECASE), ""),
 ]
-_STRUCK_KEPT = [(re.compile(rf"~~(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)~~"), r"\1")]
+_STRUCK_KEPT = [(_STRIKE, r"\1")]
 _FOOTNOTE_MARK = (
     r"<sup\b[^<>]*>\s*(<a\b[^<>]*>)?\s*\[?(\d{1,3}|[*†‡§]{1,3}|[a-z])\]?\s*(</a>)?\s*</sup>"
 )
@@ -68,6 +69,8 @@ _INLINE = [
     (re.compile(rf"\*(?=[^\s*])(.{{1,{_SPAN}}}?)(?<=[^\s*])\*"), r"\1"),
     (re.compile(rf"(?<!\w)_(?=[^\s_])(.{{1,{_SPAN}}}?)(?<=[^\s_])_(?!\w)"), r"\1"),
 ]
+_ESSAY_RULES = (*_STRUCK, *_INLINE)
+_QUESTION_RULES = (*_STRUCK_KEPT, *_INLINE)
 
 
 def block_line(line: str, *, in_paragraph: bool) -> tuple[str, str]:
@@ -125,7 +128,7 @@ def inline_text(text: str, *, struck: bool = False) -> str:
         return f"\ue000{len(literals) - 1}\ue001"
 
     text = _LITERAL.sub(hide, _without_comments(text))
-    for pattern, replacement in (*(_STRUCK_KEPT if struck else _STRUCK), *_INLINE):
+    for pattern, replacement in _QUESTION_RULES if struck else _ESSAY_RULES:
         text = pattern.sub(replacement, text)
     text = html.unescape(text)
     text = _PLACEHOLDER.sub(lambda m: literals[int(m.group(1))], text)
