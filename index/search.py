@@ -182,11 +182,11 @@ class PassageIndex:
     def _indexed(self) -> dict[str, frozenset[str]]:
         return {}
 
-    def title_terms(self, passage: Passage) -> frozenset[str]:
-        """The terms of the title of `passage`'s essay (not indexed: a title is no passage)."""
-        found = self._titled.get(passage.document)
+    def title_terms(self, document: str) -> frozenset[str]:
+        """The terms of the essay titled `document` (not indexed: a title is no passage)."""
+        found = self._titled.get(document)
         if found is None:
-            found = self._titled[passage.document] = frozenset(self.terms(passage.document))
+            found = self._titled[document] = frozenset(self.terms(document))
         return found
 
     @cached_property

@@ -206,6 +206,25 @@ KIND_CHECKS = [
         ("Who keeps the ferry schedule?", "What is the cost of the old pier's rebuild?"),
     ),
     (
+        "# The Classes\n\nThe bread classes start at 7.30pm on Thursday evenings.\n\n"
+        "The summer fete opens on Saturday 9 August on the recreation ground.\n\n"
+        "The railway was proposed in 1889 by Edwin Marchbank, a slate merchant.\n\n"
+        "She took over the cooperage in 1952, when she was twenty-one.\n\n"
+        "The ferry was built in 1911. Sixteen volunteers crew it in summer.\n\n",
+        "answer_types",
+        ("What time do the bread classes start?", "7.30pm"),
+        (
+            "What time does the summer fete open?",  # a day is no time of day
+            "How old was Edwin Marchbank when he proposed the railway?",  # a year is no age
+        ),
+        (
+            "How old was she when she took over the cooperage?",
+            "How old is the ferry?",  # a thing's age may be told by the year it was made
+            "How many volunteers crew the ferry in summer?",
+            "At what time of year does the fete open?",  # a season or a month answers
+        ),
+    ),
+    (
         "# The Accounts\n\nExpenditure was £1,892, leaving the club a surplus of £254.\n\n"
         "The rent for the hall rose to £180, higher than in 2022.\n\n",
         "answer_types",
@@ -401,6 +420,40 @@ def test_a_subtitle_naming_its_writer_is_a_byline(tmp_path: Path) -> None:
     )
     answer = answerer_for(PassageIndex(load_documents(tmp_path))).ask("Who is the author?")
     assert answer.answered and [q.text for q in answer.quotes] == [credit]
+
+
+def test_who_wrote_is_answered_by_the_openings_sentence_saying_so(tmp_path: Path) -> None:
+    credit = (
+        "The report was compiled by the society's honorary secretary, Marguerite Ashdown, "
+        "with help from the works committee."
+    )
+    (tmp_path / "canal.md").write_text(
+        f"# Canal Report 2023\n\nThe canal reopened in May. {credit} Figures are checked.\n\n"
+        "## Locks\n\nThe lock gates were made by hand in Leeds.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "lamps.md").write_text(
+        "# The Lamp Guild\n\nThe guild trained the men and women who tended the lamps.\n\n"
+        "## Songs\n\nIts songs were written by Ann Lee.\n",
+        encoding="utf-8",
+    )
+    answerer = answerer_for(PassageIndex(load_documents(tmp_path)))
+    for question in ("Who put this report together?", "Who wrote the canal report?"):
+        answer = answerer.ask(question)
+        assert answer.answered, question
+        assert [q.text for q in answer.quotes] == [credit]  # the sentence, not its paragraph
+    # an essay whose opening does not say who wrote it is declined, not answered by "men and
+    # women" (past the opening, "written by" tells of something else: its songs)
+    answer = answerer.ask("Who wrote the lamp guild essay?")
+    assert not answer.answered and answer.declined_because
+    songs = answerer.ask("Who wrote the lamp guild's songs?")
+    assert "Ann Lee" in " ".join(q.text for q in songs.quotes)
+    assert (
+        answerer_for(PassageIndex(load_documents(tmp_path)), bylines=False)
+        .ask("Who wrote the lamp guild essay?")
+        .declined_because
+        != answer.declined_because
+    )
 
 
 def test_a_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(tmp_path: Path) -> None:

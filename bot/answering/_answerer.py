@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from bot.answering._bylines import asks_who_wrote, byline_ids, bylines
+from bot.answering._bylines import asks_who_wrote, byline_ids, who_wrote
 from bot.answering._cascade import asked_before, by_words, coverages
 from bot.answering._checks import (
     lacks_comparison,
@@ -102,8 +102,13 @@ class Answerer:
 
     def _answer(self, question: str, read: str, k: int) -> Answer:
         terms = self.index.query(read)  # the question's one analysis, passed down
-        if self.policy.bylines and asks_who_wrote(read) and (by := bylines(self.index, terms)):
-            return self._by_bylines(question, read, by[: self.policy.max_passages])
+        if self.policy.bylines and asks_who_wrote(read):
+            credited = who_wrote(self.index, terms)
+            if credited == ():  # it asks of an essay that does not say who wrote it
+                declined = self._declined(question, (), 0.0)
+                return replace(declined, declined_because="no essay asked of says who wrote it")
+            if credited:
+                return self._by_bylines(question, read, credited[: self.policy.max_passages])
         # Confidence and quotes weigh the same passages whatever `k` lists: `-k 1` must not
         # change whether or what it answers.
         policy = self.policy
@@ -143,13 +148,19 @@ class Answerer:
         quotes = tuple(map(self._linked, quotes))
         return Answer(question, Outcome.ANSWERED, quotes, hits, confidence, evidence=evidence)
 
-    def _by_bylines(self, question: str, read: str, found: tuple[Passage, ...]) -> Answer:
-        """The answer to who wrote the essays: their bylines, quoted whole."""
+    def _by_bylines(
+        self, question: str, read: str, found: tuple[tuple[Passage, str], ...]
+    ) -> Answer:
+        """The answer to who wrote the essays: their bylines, quoted whole, or the sentences of
+        their openings that say it."""
         hits = tuple(
             Hit(passage, self.index.score(read, passage), rank)
-            for rank, passage in enumerate(found, start=1)
+            for rank, (passage, _) in enumerate(found, start=1)
         )
-        quotes = tuple(self._linked(Quote(h.passage.text, h.passage, h.score)) for h in hits)
+        quotes = tuple(
+            self._linked(Quote(text, h.passage, h.score))
+            for h, (_, text) in zip(hits, found, strict=True)
+        )
         return Answer(question, Outcome.ANSWERED, quotes, hits, 1.0)
 
     def _linked(self, quote: Quote) -> Quote:

@@ -1,4 +1,4 @@
-"""Who wrote an essay: its byline, for a question asking that.
+"""Who wrote an essay: its byline, or its opening's sentence saying so, for a question asking.
 
 A byline ("By Nessa Cawthorne, Saltmarsh Courier, 9 June 2023") is a short paragraph among
 the first three of an essay's first section that opens with "By" or "Written by" and a
@@ -6,8 +6,12 @@ capital, or ends with "written by", "compiled by" or "edited by" and a name, and
 sentence. Neither words nor meaning find it for "Who wrote this?": it shares no word with
 the question, and the sentence model sees no authorship in a name. So a question asking who
 wrote an essay is answered with the bylines of the essays it names (by words of their
-titles), or of every essay when it names none; a question naming anything else ("Who wrote
-War and Peace?") is answered as any other, and so is one about an essay without a byline.
+titles), or of every essay when it names none. An essay without a byline may say in a
+sentence of its opening who wrote it ("The report was compiled by the society's honorary
+secretary, Marguerite Ashdown, ..."): that sentence answers. When the essays named say
+neither, a question asking who wrote "this essay" or "the ... report" is declined (a
+sentence about "men and women" is no writer); a question naming anything else ("Who wrote
+War and Peace?", "Who wrote the letters?") is answered as any other.
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ from functools import lru_cache
 
 from index import Passage, PassageIndex
 
-__all__ = ["asks_who_wrote", "byline_ids", "bylines"]
+__all__ = ["asks_who_wrote", "byline_ids", "who_wrote"]
 
 _WHO_WROTE = re.compile(
-    r"\W*(who\s+(wrote|authored|has\s+written|is\s+the\s+(author|writer)\s+of)|"
+    r"\W*(who\s+(wrote|authored|compiled|edited|has\s+written|is\s+the\s+(author|writer)\s+of)|"
+    r"who\s+(put|pulled)\s+(this|these|the|it)\b[^?]{0,40}\btogether|"
     r"who\s+(is|was)\s+(the|its|their)\s+(author|writer)s?|"
     r"(what\s+is|what's)\s+the\s+(author|writer)'?s\s+name|"
     r"by\s+whom\s+(is|was)|who\s+(is|was)\s+(it|this|that)\b.{0,30}\bwritten\s+by)\b",
@@ -30,8 +35,16 @@ _BYLINE = re.compile(r"([Ww]ritten\s+)?[Bb]y\s+[A-Z][^!?\n]{0,90}$")  # not "By 
 # A subtitle naming its writer: "A report for the Residents' Association — written by Orla
 # Kiernan, November 2022".
 _CREDIT = re.compile(r"[^!?\n]{0,90}\b(written|compiled|edited)\s+by\s+[A-Z][^!?\n]{0,60}$")
-# Words of the question that name the kind of text, not which one ("this essay", "the piece").
-_OF_ANY_ESSAY = frozenset("write writer author essay articl piec text stori post report".split())
+# A sentence saying who wrote or kept the text, naming them: "These notes were put together
+# by Wenna Ashgrove, head baker ...", "Kept by Mairi Costain (leader) with occasional ...".
+_CREDITED = re.compile(
+    r"\b(?i:written|compiled|kept|edited|prepared|put\s+together|drawn\s+up|authored)\s+by\b"
+    r"[^.!?]*?\b[A-Z][a-z]"
+)
+# Words of the question that name the kind of text, not which one ("this essay", "the piece"),
+# and its verbs of writing ("Who put this report together?").
+_TEXT_WORDS = frozenset("essay articl piec text stori post report note".split())
+_OF_ANY_ESSAY = _TEXT_WORDS | frozenset("write writer author compil edit put togeth".split())
 
 
 def asks_who_wrote(question: str) -> bool:
@@ -39,14 +52,20 @@ def asks_who_wrote(question: str) -> bool:
     return bool(_WHO_WROTE.match(question))
 
 
-def bylines(index: PassageIndex, terms: list[str]) -> tuple[Passage, ...]:
-    """The bylines of the essays a who-wrote question with `terms` names (all, when it names
-    none); nothing when it names something no title holds, or those essays have none."""
-    found = _bylines(index)
-    named = [term for term in terms if term not in _OF_ANY_ESSAY]
-    if not named:
+def who_wrote(index: PassageIndex, terms: list[str]) -> tuple[tuple[Passage, str], ...] | None:
+    """What answers a who-wrote question with `terms`, as (passage, text quoted): the bylines
+    of the essays it names (all, when it names none), else the sentences of their openings
+    saying who wrote them; () when it asks of "this essay" or "the report" and they say
+    neither; None when it names something no title holds (it is answered as any other)."""
+    named = {term for term in terms if term not in _OF_ANY_ESSAY}
+    essays = {d.title for d in index.documents if named <= index.title_terms(d.title)}
+    if not essays:
+        return None
+    found = tuple((p, p.text) for p in _bylines(index) if p.document in essays)
+    found = found or tuple(c for c in _credits(index) if c[0].document in essays)
+    if found or not named or _TEXT_WORDS.intersection(terms):
         return found
-    return tuple(p for p in found if set(named) <= index.title_terms(p))
+    return None
 
 
 @lru_cache(maxsize=8)
@@ -59,17 +78,29 @@ def byline_ids(index: PassageIndex) -> frozenset[str]:
 def _bylines(index: PassageIndex) -> tuple[Passage, ...]:
     """Each essay's byline, in the order of the essays (read once per index: 10-30 ms at
     100,000 passages)."""
-    first = {d.title: d.sections[0].heading for d in index.documents if d.sections}
     found: dict[str, Passage] = {}
-    for passage in index.passages:
-        if (
-            passage.paragraph <= 3
-            and passage.document not in found
-            and passage.section == first.get(passage.document)
-            and _is_byline(passage.text)
-        ):
+    for passage in _openings(index):
+        if passage.document not in found and _is_byline(passage.text):
             found[passage.document] = passage
     return tuple(found.values())
+
+
+@lru_cache(maxsize=8)
+def _credits(index: PassageIndex) -> tuple[tuple[Passage, str], ...]:
+    """The sentences of the essays' openings saying who wrote them, the first of each essay."""
+    found: dict[str, tuple[Passage, str]] = {}
+    for passage in _openings(index):
+        for start, end in index.spans(passage):
+            sentence = passage.text[start:end]
+            if passage.document not in found and _CREDITED.search(sentence):
+                found[passage.document] = (passage, sentence)
+    return tuple(found.values())
+
+
+def _openings(index: PassageIndex) -> list[Passage]:
+    """The passages among the first three paragraphs of each essay's first section."""
+    first = {d.title: d.sections[0].heading for d in index.documents if d.sections}
+    return [p for p in index.passages if p.paragraph <= 3 and p.section == first.get(p.document)]
 
 
 def _is_byline(text: str) -> bool:

@@ -66,7 +66,7 @@ def context(index: PassageIndex, passage: Passage) -> frozenset[str]:
     of "Interview with a Lighthouse Keeper"), and the question it answers when it follows
     one (an interview's "Q: ..."). Title words the passages use are left to them: counting
     them for every passage of the essay answered more of what the gold essays do not say."""
-    terms = frozenset(t for t in index.title_terms(passage) if t not in index)
+    terms = frozenset(t for t in index.title_terms(passage.document) if t not in index)
     if (asked := asked_before(index, passage)) is not None:
         terms |= index.indexed_terms(asked)
     return terms

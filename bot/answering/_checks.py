@@ -44,7 +44,7 @@ _ASKS_WHEN = re.compile(r"\W*(when|(in )?(what|which) (month|decade|century|date
 # answerable one of any gold set.
 _ASKS_HOW_MANY = re.compile(r"\W*how many\b", re.IGNORECASE)
 _COUNT = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|"
     r"fifty|sixty|seventy|eighty|ninety|(hundred|thousand|million|billion|dozen)s?|half|several|"
     r"few|number|once|twice|none)\b",
     re.IGNORECASE,
@@ -66,12 +66,38 @@ _TIME = re.compile(
 )
 _TIME_OR_NUMBER = re.compile(
     # Plural number words too: "hundreds of kilometres" is an amount.
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|"
     r"fifty|sixty|seventy|eighty|ninety|(hundred|thousand|million|billion|dozen)s?|half|several|"
     r"few|number|once|twice|years?|decades?|century|centuries|months?|weeks?|days?|hours?|"
     r"minutes?|january|february|march|april|may|june|july|august|september|october|november|"
     r"december|spring|summer|autumn|fall|winter|season|morning|afternoon|evening|night|ago|"
     r"since|until|after|before|during|now|today|yesterday|tomorrow)\b",
+    re.IGNORECASE,
+)
+# "What time ..." asks for a time of day: "Thursday evening" does not say when the class
+# starts, "7.30pm", "half past four" or "noon" does ("what time of year" asks for a season).
+_ASKS_CLOCK = re.compile(r"\W*(at\s+)?what\s+time\b(?!\s+of\b)", re.IGNORECASE)
+_CLOCK = re.compile(
+    r"\b\d{1,2}([:.]\d{2})?\s*([ap]\.?m\b\.?|o'clock)|\b\d{1,2}[:.]\d{2}\b|"
+    r"\b(noon|midday|midnight|dawn|dusk|sunrise|sunset|daybreak|nightfall|o'clock|"
+    r"half\s+past|quarter\s+(past|to))\b|"
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+in\s+the\s+"
+    r"(morning|afternoon|evening)\b",
+    re.IGNORECASE,
+)
+# "How old was he when he proposed the railway?" asks for an age at an event: the year of
+# the event does not give it ("proposed in 1889 by Edwin Marchbank"), an age does ("She was
+# twenty-one", "at the age of 92", "in her sixties"). "How old is the bridge?" may be
+# answered by the year it was built, and is left to the time-or-amount check.
+_ASKS_AGE_AT = re.compile(
+    r"\W*how\s+old\b[^?.!]*?\b(when|while|during|by\s+the\s+time|at\s+the\s+time)\b",
+    re.IGNORECASE,
+)
+_AGE = re.compile(
+    r"(?<![\d,.])\b\d{1,3}\b(?![,.]?\d)|\b(ages?|aged|born|birthday|teens|teenager|"
+    r"(twen|thir|for|fif|six|seven|eigh|nine)ties|two|three|four|five|six|seven|eight|nine|"
+    r"ten|eleven|twelve|(thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|fifty|"
+    r"sixty|seventy|eighty|ninety|hundred)\b",
     re.IGNORECASE,
 )
 # A yes-or-no question comparing two things ("Was the 2023 surplus bigger than the year
@@ -222,23 +248,28 @@ def lacks_comparison(question: str, quotes: Sequence[Quote]) -> str | None:
 
 def lacks_time_or_amount(question: str, quotes: Sequence[Quote]) -> str | None:
     """Declines a question asking for a time or amount when no quote holds one."""
+    kind = _time_or_amount(question)
+    if kind is None or any(kind[0].search(quote.text) for quote in quotes):
+        return None
+    return kind[1]
+
+
+def _time_or_amount(question: str) -> tuple[re.Pattern[str], str] | None:
+    """What a quote must hold for `question`, asking for a time or amount, and why it is
+    declined without; None when it asks for neither."""
+    if _ASKS_CLOCK.match(question):
+        return _CLOCK, "it asks what time and no quote holds a time of day"
     if not asks_for_time_or_amount(question):
         return None
+    if _ASKS_AGE_AT.match(question):
+        return _AGE, "it asks how old at an event and no quote holds an age"
     if _ASKS_YEAR.match(question):
-        if any(_YEAR.search(quote.text) for quote in quotes):
-            return None
-        return "it asks for a year and no quote holds one"
+        return _YEAR, "it asks for a year and no quote holds one"
     if _ASKS_WHEN.match(question):
-        if any(_TIME.search(quote.text) for quote in quotes):
-            return None
-        return "it asks when and no quote holds a time"
+        return _TIME, "it asks when and no quote holds a time"
     if _ASKS_HOW_MANY.match(question):
-        if any(_COUNT.search(quote.text) for quote in quotes):
-            return None
-        return "it asks how many and no quote holds a count"
-    if any(_TIME_OR_NUMBER.search(quote.text) for quote in quotes):
-        return None
-    return "it asks for a time or amount and no quote holds one"
+        return _COUNT, "it asks how many and no quote holds a count"
+    return _TIME_OR_NUMBER, "it asks for a time or amount and no quote holds one"
 
 
 def asks_for_money(question: str) -> bool:
