@@ -225,6 +225,23 @@ KIND_CHECKS = [
         ),
     ),
     (
+        "# The Bakery\n\nThe dough rises for 12 hours overnight in the fridge.\n\n"
+        "The oven is heated to 250 degrees for the first bake.\n\n"
+        "About one customer in five buys rye. Clay and sand are mixed one to two.\n\n"
+        "The loaves are proved in cane baskets before baking.\n\n",
+        "answer_types",
+        ("What temperature is the oven heated to?", "250 degrees"),
+        (
+            "At what temperature should the fridge be overnight?",
+            "What proportion of the loaves are proved in cane baskets?",
+        ),
+        (
+            "How hot is the oven for the first bake?",
+            "What proportion of customers buy rye?",  # "one ... in five"
+            "What proportion of clay to sand is mixed?",  # a ratio is a share
+        ),
+    ),
+    (
         "# The Accounts\n\nExpenditure was £1,892, leaving the club a surplus of £254.\n\n"
         "The rent for the hall rose to £180, higher than in 2022.\n\n",
         "answer_types",

@@ -100,6 +100,23 @@ _AGE = re.compile(
     r"sixty|seventy|eighty|ninety|hundred)\b",
     re.IGNORECASE,
 )
+# A question asking what temperature, or how hot, needs a temperature ("eleven degrees",
+# "24°C", "freezing"), and one asking what percentage, proportion or share needs a share
+# ("43 per cent", "about a third", "one in five"): a year or a count does not say.
+_ASKS_TEMPERATURE = re.compile(
+    r"\W*((at|to)\s+)?(what|which)\s+temperature\b|\W*how\s+(hot|cold|warm)\b", re.IGNORECASE
+)
+_DEGREES = re.compile(
+    r"[°º]|\b(degrees?|celsius|centigrade|fahrenheit|freezing|boiling|frost)\b|\b\d+\s?[CF]\b",
+    re.IGNORECASE,
+)
+_ASKS_SHARE = re.compile(r"\W*(what|which)\s+(percentage|proportion|share|fraction)\b", re.I)
+_SHARE = re.compile(
+    r"%|\b(per\s?cent|percent|half|halves|thirds?|quarters?|fifths?|tenths?|majority|minority|"
+    r"none|ratio)\b|\b(in|out\s+of)\s+(every\s+)?(\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|a\s+hundred)\b|\d\s*:\s*\d|"
+    r"\b(one|two|three|four|five|\d+)\s+to\s+(one|two|three|four|five|six|\d+)\b",
+    re.IGNORECASE,
+)
 # A yes-or-no question comparing two things ("Was the 2023 surplus bigger than the year
 # before's?") is answered only by quotes that compare ("than", "against", "rose", "twice"):
 # a sentence giving one surplus does not say. Chosen on the tuning sets: 2 more declined
@@ -259,6 +276,10 @@ def _time_or_amount(question: str) -> tuple[re.Pattern[str], str] | None:
     declined without; None when it asks for neither."""
     if _ASKS_CLOCK.match(question):
         return _CLOCK, "it asks what time and no quote holds a time of day"
+    if _ASKS_TEMPERATURE.match(question):
+        return _DEGREES, "it asks for a temperature and no quote holds one"
+    if _ASKS_SHARE.match(question):
+        return _SHARE, "it asks for a share and no quote holds one"
     if not asks_for_time_or_amount(question):
         return None
     if _ASKS_AGE_AT.match(question):
