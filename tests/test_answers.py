@@ -242,6 +242,22 @@ KIND_CHECKS = [
         ),
     ),
     (
+        "# The Office\n\nThe editor, Carol Fenwick, reads every letter by 31 August.\n\n"
+        "Write to the office at office@example.org with any news.\n\n",
+        "answer_types",
+        ("What is the office's email address for news?", "office@example.org"),
+        ("What is the editor Carol Fenwick's email address?",),  # a date is no address
+        ("Who reads every letter?",),
+    ),
+    (
+        "# The Taxis\n\nCall the taxi office on 01632 960123 before noon.\n\n"
+        "The minibus firm meets the Saturday morning train.\n\n",
+        "answer_types",
+        ("What is the phone number of the taxi office?", "01632 960123"),
+        ("What is the phone number of the minibus firm?",),  # a morning is no number to call
+        ("When does the minibus firm meet the train?",),
+    ),
+    (
         "# The Accounts\n\nExpenditure was £1,892, leaving the club a surplus of £254.\n\n"
         "The rent for the hall rose to £180, higher than in 2022.\n\n",
         "answer_types",

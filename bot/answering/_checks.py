@@ -117,6 +117,14 @@ _SHARE = re.compile(
     r"\b(one|two|three|four|five|\d+)\s+to\s+(one|two|three|four|five|six|\d+)\b",
     re.IGNORECASE,
 )
+# A question asking for an email address or a phone number needs one in the quotes: "the
+# editor, Carol Fenwick" does not give her email address.
+_ASKS_EMAIL = re.compile(r"\W*(what|what's|which)\b[^?.!]*\be-?mail(\s+address)?\b", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.\w")
+_ASKS_PHONE = re.compile(
+    r"\W*(what|what's|which)\b[^?.!]*\b((tele)?phone|mobile|contact)\s+(number|no\.?)", re.I
+)
+_PHONE = re.compile(r"\+?\(?\d[\d ().-]{4,}\d")
 # A yes-or-no question comparing two things ("Was the 2023 surplus bigger than the year
 # before's?") is answered only by quotes that compare ("than", "against", "rose", "twice"):
 # a sentence giving one surplus does not say. Chosen on the tuning sets: 2 more declined
@@ -276,6 +284,10 @@ def _time_or_amount(question: str) -> tuple[re.Pattern[str], str] | None:
     declined without; None when it asks for neither."""
     if _ASKS_CLOCK.match(question):
         return _CLOCK, "it asks what time and no quote holds a time of day"
+    if _ASKS_EMAIL.match(question):
+        return _EMAIL, "it asks for an email address and no quote holds one"
+    if _ASKS_PHONE.match(question):
+        return _PHONE, "it asks for a phone number and no quote holds one"
     if _ASKS_TEMPERATURE.match(question):
         return _DEGREES, "it asks for a temperature and no quote holds one"
     if _ASKS_SHARE.match(question):

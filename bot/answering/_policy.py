@@ -93,9 +93,10 @@ class Policy:
     pointers: int = 4
     # A question asking when, how many or for a quantity needs a time or amount in the quotes,
     # and a yes-or-no question comparing ("bigger than") a comparison (session 15: dev3 +2);
-    # "what time" a time of day, "how old ... when" an age, "what temperature" a temperature
-    # and "what proportion" a share (session 17: dev2 +2 declined, from a new user's "How old
-    # was the mayor ...?" and dev2's questions; no answerable gold question lost).
+    # "what time" a time of day, "how old ... when" an age, "what temperature" a temperature,
+    # "what proportion" a share, and an email address or phone number asked for one (session
+    # 17: dev2 +2 declined, from a new user's "How old was the mayor ...?" and "What is the
+    # phone number of the taxi firm?" and dev2's questions; no answerable gold question lost).
     answer_types: bool = True
     # A question asking what something costs, pays or earns needs a sum of money or a share
     # in the quotes. Chosen on the tuning sets (`python docs/abstention_rules.py`): it declines
