@@ -28,7 +28,9 @@ not in the quotes, which `quoted_numbers` checks instead); a
 more declined, 6 answerable lost, 4 of them in the other essays; a "who" question needing a
 name, a word for people or a doer's noun is kept: `person_answers`); "how many <word>" needing a
 quoted sentence with a number and that word (2 more declined, 1 answerable lost: "people"
-counted as "passengers"; the gain hangs on which word of the question is taken as counted).
+counted as "passengers"; the gain hangs on which word of the question is taken as counted:
+kept since session 17 as `counted_answers`, any word of the phrase after "how many" in the
+same sentence as a count, and any word for people when it counts people).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from bot.similarity import embed
 from index import PassageIndex
 
 CHECKS = (
+    "counted_answers",
     "money_answers",
     "quoted_numbers",
     "name_answers",

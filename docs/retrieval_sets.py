@@ -155,6 +155,7 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
         {"quote_lists": False},
     ),
     ("answer-type check (when, how many) off", {"answer_types": False}),
+    ("how many: a count of what is asked quoted: off", {"counted_answers": False}),
     ("price check (a sum of money quoted) off", {"money_answers": False}),
     ("years asked quoted: off", {"quoted_numbers": False}),
     ("a name asked quoted: off", {"name_answers": False}),

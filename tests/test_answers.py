@@ -258,6 +258,23 @@ KIND_CHECKS = [
         ("When does the minibus firm meet the train?",),
     ),
     (
+        "# The Survey\n\nThe finished tower is 41 metres high.\n\n"
+        "There were nine of us in the picking gang that year.\n\n"
+        "In 2022 nine students surveyed the canal's dragonflies, recording eleven species.\n\n"
+        "More than a hundred schools were told to close buildings.\n\n",
+        "counted_answers",
+        ("How many kinds of dragonfly did the students record?", "eleven species"),
+        (
+            "How many steps are there up to the top of the tower?",
+            "How many hospitals were told to close buildings?",
+        ),
+        # any word for people counts people; "of the" before what is counted is passed over
+        (
+            "How many people were in the picking gang?",
+            "How many of the schools were told to close?",
+        ),
+    ),
+    (
         "# The Accounts\n\nExpenditure was £1,892, leaving the club a surplus of £254.\n\n"
         "The rent for the hall rose to £180, higher than in 2022.\n\n",
         "answer_types",

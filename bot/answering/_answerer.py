@@ -11,6 +11,7 @@ from bot.answering._bylines import asks_who_wrote, byline_ids, who_wrote
 from bot.answering._cascade import asked_before, by_words, coverages
 from bot.answering._checks import (
     lacks_comparison,
+    lacks_counted,
     lacks_money,
     lacks_name,
     lacks_person,
@@ -49,6 +50,7 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CHECKS: tuple[tuple[str, Callable[[str, Sequence[Quote]], str | None]], ...] = (
     ("answer_types", lacks_time_or_amount),
     ("answer_types", lacks_comparison),
+    ("counted_answers", lacks_counted),
     ("money_answers", lacks_money),
     ("quoted_numbers", misses_numbers),
     ("name_answers", lacks_name),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -14,6 +15,7 @@ __all__ = [
     "asks_for_money",
     "asks_for_time_or_amount",
     "lacks_comparison",
+    "lacks_counted",
     "lacks_money",
     "lacks_name",
     "lacks_person",
@@ -125,6 +127,28 @@ _ASKS_PHONE = re.compile(
     r"\W*(what|what's|which)\b[^?.!]*\b((tele)?phone|mobile|contact)\s+(number|no\.?)", re.I
 )
 _PHONE = re.compile(r"\+?\(?\d[\d ().-]{4,}\d")
+# "How many hospitals were found to contain RAAC?" is not answered by "more than a hundred
+# schools", nor "How many steps are there?" by "41 metres high": a sentence of the quotes
+# must hold a count and what the question counts, a word of the phrase after "how many"
+# ("kinds of dragonfly": "eleven species ... the canal's dragonflies"), or, when it counts
+# people, any word for people ("nine of us", "44 people", "56 passengers").
+_HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
+_PHRASE_ENDS = frozenset(
+    "do does did are is were was have has had can will would could should may might must "
+    "the a an in on at to for by with from and or there this that these those when which who "
+    "where while".split()
+)
+_OWNERS = frozenset("the her his its their our my these those this that".split())
+_NOT_COUNTED = frozenset("times more other different separate individual new old".split())
+_PEOPLE_COUNTED = frozenset(
+    analyze(
+        "people person men women man woman children adults members visitors passengers "
+        "volunteers staff workers employees residents pupils students households families us "
+        "we they crew players guests walkers customers villagers inhabitants lives"
+    )
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+_COUNT_WORD = re.compile(r"\b(both|single|pair|couple|no)\b", re.IGNORECASE)
 # A yes-or-no question comparing two things ("Was the 2023 surplus bigger than the year
 # before's?") is answered only by quotes that compare ("than", "against", "rose", "twice"):
 # a sentence giving one surplus does not say. Chosen on the tuning sets: 2 more declined
@@ -303,6 +327,38 @@ def _time_or_amount(question: str) -> tuple[re.Pattern[str], str] | None:
     if _ASKS_HOW_MANY.match(question):
         return _COUNT, "it asks how many and no quote holds a count"
     return _TIME_OR_NUMBER, "it asks for a time or amount and no quote holds one"
+
+
+def lacks_counted(question: str, quotes: Sequence[Quote]) -> str | None:
+    """Declines a how-many question when no quoted sentence holds a count and what it counts."""
+    counted = _counted(question)
+    if not counted:
+        return None
+    for quote in quotes:
+        for sentence in _SENTENCE_END.split(quote.text):
+            counts = _COUNT.search(sentence) or _COUNT_WORD.search(sentence)
+            if counts and counted.intersection(analyze(sentence)):
+                return None
+    return "it asks how many and no quoted count is of what it counts"
+
+
+def _counted(question: str) -> frozenset[str]:
+    """The terms of what a question asking how many counts ("how many of the ponds": pond),
+    with every word for people when it counts people; none when it asks no such thing."""
+    found = _HOW_MANY.search(question)
+    if found is None:
+        return frozenset()
+    words = _WORDS.findall(found["rest"])
+    if words and words[0].lower() == "of":  # "how many of the ponds", "of her canvases"
+        words = list(itertools.dropwhile(lambda w: w.lower() in _OWNERS, words[1:]))
+    phrase = []
+    for word in words:
+        if word.lower() in _PHRASE_ENDS:
+            break
+        if word.lower() not in _NOT_COUNTED and word.lower() != "of":
+            phrase.append(word)
+    terms = frozenset(analyze(" ".join(phrase)))
+    return terms | _PEOPLE_COUNTED if terms & _PEOPLE_COUNTED else terms
 
 
 def asks_for_money(question: str) -> bool:
