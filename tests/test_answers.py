@@ -309,13 +309,15 @@ KIND_CHECKS = [
         "# The Song\n\nA local folk song tells of a reed cutter who follows a bird into the "
         "fen.\n\nThe mill by the fen was built by Ada Threlkeld in 1820.\n\n"
         "Women ran most of the boiling houses by the fen.\n\n"
-        "The shop owner complains about the queue on Saturdays in March.\n\n",
+        "The shop owner complains about the queue on Saturdays in March.\n\n"
+        "Most mixer taps in the fen cottages have a single replaceable cartridge.\n\n",
         "name_answers",
         ("Who built the mill by the fen?", "Ada Threlkeld"),
         (
             "Who wrote the folk song about the reed cutter?",
             "What is the name of the reed cutter?",
             "What is the name of the shop owner?",  # a day or a month is no one's name
+            "Which brand of mixer tap do the fen cottages have?",  # a maker is a name
         ),
         # "who" alone may ask for a kind of person, and so may "who ran"; "what is it called"
         # for a word

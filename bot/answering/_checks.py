@@ -192,7 +192,9 @@ _MONEY_OR_SHARE = re.compile(
 _ASKS_FOR_A_NAME = re.compile(
     r"\W*(who\s+(first\s+)?(wrote|founded|invented|designed|built|discovered|composed|painted|"
     r"coined|created|established|named)|(what|which)\s+(is|was|are|were)\s+"
-    r"the\s+names?\s+of|what\s+names?)\b",
+    r"the\s+names?\s+of|what\s+names?|"
+    # "Which brand of heat pump ...?", "What make of tuner ...?": a maker is named
+    r"(what|which)\s+(brand|make|model|manufacturer|maker|company|firm|label)s?)\b",
     re.IGNORECASE,
 )
 # A question asking who did something is answered only by quotes naming someone: a name it

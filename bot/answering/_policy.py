@@ -117,7 +117,9 @@ class Policy:
     # A question asking who made, founded, wrote or owns something, or the name of something,
     # needs a name in the quotes that it does not use itself. Chosen on the tuning sets
     # (`python docs/abstention_rules.py`): 4 more unanswerable questions declined (3 of the
-    # dev essays, 1 of the other essays), no answerable one of any tuning set lost.
+    # dev essays, 1 of the other essays), no answerable one of any tuning set lost. Since
+    # session 17 "which brand, make, model, company or firm" asks for a name too: no tuning
+    # question asks it; unseen and blind4 +1 declined each, no answerable gold question lost.
     name_answers: bool = True
     # A question asking who needs someone in the quotes: a name it does not use, a word for a
     # person or group, or one who does ("the founder"). Chosen on the tuning sets (`python
