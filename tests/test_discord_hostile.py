@@ -435,6 +435,29 @@ def test_an_event_delivered_twice_is_answered_once(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
+@pytest.mark.parametrize("label", ["In context", "More", "Ask a follow-up"])
+def test_a_press_delivered_twice_is_handled_once(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, label: str
+) -> None:
+    """A button press is an interaction too: Discord refuses a second response to it, and
+    the bot must not try one (an ERROR, an apology refused, a press counted twice)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            answer = await answer_of(server, DEAD_END)
+            pressed = fake.button_press(buttons(answer)[label], answer)
+            await server.dispatch("INTERACTION_CREATE", pressed)
+            await server.dispatch("INTERACTION_CREATE", pressed)
+            await server.wait_for(callbacks(server, pressed))
+            await asyncio.sleep(0.5)  # time for a second response, were there one
+            assert len([r for r in server.requests if callbacks(server, pressed)(r)]) == 1
+            assert len([r for r in server.requests if followups(pressed)(r)]) <= 1
+
+    with caplog.at_level(logging.ERROR):
+        run(body())
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
 def test_a_system_message_naming_the_bot_gets_no_reply(point_at: Any, answerer: Answerer) -> None:
     async def body() -> None:
         async with running(point_at, answerer) as (server, _):
@@ -449,7 +472,21 @@ def test_a_system_message_naming_the_bot_gets_no_reply(point_at: Any, answerer: 
     run(body())
 
 
-@pytest.mark.parametrize("blank", ["\u200b\u200b", "\u3164", "\u2800 \u200e"])
+@pytest.mark.parametrize(
+    "blank",
+    # zero-width spaces, a Hangul filler, a braille blank and a mark of direction, a
+    # variation selector, the combining grapheme joiner, Khmer and Mongolian invisible marks
+    [
+        "\u200b\u200b",
+        "\u3164",
+        "\u2800 \u200e",
+        "\ufe0f",
+        "\u034f",
+        "\u17b4\u17b5",
+        "\u180b",
+        "\U000e0100",
+    ],
+)
 def test_a_blank_looking_ask_or_message_gets_a_private_hint(
     point_at: Any, answerer: Answerer, blank: str
 ) -> None:

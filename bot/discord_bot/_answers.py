@@ -36,8 +36,13 @@ _INVISIBLE = frozenset("\u2800\u115f\u1160\u3164\uffa0")
 
 def blank(text: str) -> bool:
     """Whether `text` shows as nothing: spaces, format characters (zero-width space, marks
-    of direction, BOM, soft hyphen, invisible operators) and blank letters only."""
-    return all(c.isspace() or c in _INVISIBLE or unicodedata.category(c) == "Cf" for c in text)
+    of direction, BOM, soft hyphen, invisible operators), marks with nothing to sit on
+    (variation selectors, the combining grapheme joiner, Khmer and Mongolian invisible marks)
+    and blank letters only."""
+    return all(
+        c.isspace() or c in _INVISIBLE or unicodedata.category(c) in ("Cf", "Mn", "Me")
+        for c in text
+    )
 
 
 def without_mentions(question: str) -> str:

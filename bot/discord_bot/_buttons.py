@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
@@ -57,8 +57,14 @@ def _bot(interaction: discord.Interaction) -> EssayBot:
     return cast("EssayBot", interaction.client)
 
 
-async def _guarded(interaction: discord.Interaction, what: str, press: Awaitable[None]) -> None:
-    """Run a press; a failure is logged and the presser gets an apology only they see."""
+async def _guarded(
+    interaction: discord.Interaction, what: str, press: Coroutine[Any, Any, None]
+) -> None:
+    """Run a press once (Discord may deliver one twice, after a resume: the second is
+    dropped); a failure is logged and the presser gets an apology only they see."""
+    if not _bot(interaction).seen.first(interaction.id):
+        press.close()  # never started
+        return
     try:
         await press
     except Exception:
