@@ -131,7 +131,9 @@ class QuestionLog:
     ) -> int:
         """Append one asked question; returns its id (what a vote refers to)."""
         user = None if user_id is None else self.user_hash(user_id)
-        row = (self._clock(), source, user, question, " ".join(terms), outcome, confidence)
+        # Half an emoji (a lone surrogate, "\ud83d") is no UTF-8: SQLite refuses it; kept as "?"
+        question, said = _storable(question), _storable(" ".join(terms))
+        row = (self._clock(), source, user, question, said, outcome, confidence)
         with self._locked() as db:
             self._prune()
             cursor = db.execute(
@@ -205,6 +207,11 @@ class QuestionLog:
         """Close the file."""
         with self._lock:
             self._db.close()
+
+
+def _storable(text: str) -> str:
+    """`text` as UTF-8 can hold it: a lone surrogate becomes "?"."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def record_terminal(log: QuestionLog, answer: Answer, index: PassageIndex) -> None:

@@ -16,9 +16,10 @@ from bot.answering import Answerer
 from bot.cli import main
 from bot.discord_bot import NO_EMBEDS, NOT_PERMITTED, SHUTDOWN_APOLOGY, SHUTTING_DOWN
 from bot.embeds import CONTENT_CHARS
+from index import PassageIndex, load_documents
 from tests import fake_discord as fake
 from tests import test_discord
-from tests.helpers import SEEDS
+from tests.helpers import SEEDS, answerer_for
 from tests.test_discord import DEAD_END, NONE, ask, callbacks, followups, running
 
 # End to end: the real client against the loopback fake Discord (the slow tier).
@@ -371,5 +372,36 @@ def test_sigterm_finishes_answers_in_flight_and_apologises_for_the_rest() -> Non
             f"\nshutdown: 9 in flight, {len(answered)} answered, {len(apologised)} apologised, "
             f"2 refused after the signal; exit {exited_after:.1f} s after SIGTERM (grace {grace} s)"
         )
+
+    run(body())
+
+
+def test_a_section_being_posted_at_sigterm_gets_the_grace_period(
+    point_at: Any, tmp_path: Any
+) -> None:
+    """/section posts publicly, in several messages: SIGTERM while the second is on its way
+    waits for it (it was cut short, with an ERROR, the rest never sent)."""
+    folder = tmp_path / "essays"
+    folder.mkdir()
+    paragraph = "Orchards need patient pruning in late winter, when the trees are dormant. " * 6
+    text = "# Pruning\n\n" + "\n\n".join(f"{n}. {paragraph}" for n in range(40)) + "\n"
+    (folder / "orchard.md").write_text(text, encoding="utf-8")
+    answerer = answerer_for(PassageIndex(load_documents(folder)))
+
+    async def body() -> None:
+        async with running(point_at, answerer, shutdown_grace_seconds=8) as (server, bot):
+            section = fake.interaction("section", [{"name": "name", "type": 3, "value": "Pruning"}])
+            hold = server.hold(f"webhooks/{fake.APP_ID}/{section['token']}")
+            await server.dispatch("INTERACTION_CREATE", section)
+            await server.wait_for(callbacks(server, section))
+            (second,) = await server.wait_for(followups(section))  # on its way, held
+            closing = asyncio.create_task(bot.shutdown("SIGTERM"))
+            await asyncio.sleep(1.0)
+            assert not bot.is_closed()  # waiting for the section
+            hold.set()
+            await asyncio.wait_for(closing, 10)
+            assert second not in server.abandoned
+            sent = [r for r in server.requests if followups(section)(r) and r.body.get("embeds")]
+            assert len(sent) >= 2  # the rest of the section, not cut short
 
     run(body())

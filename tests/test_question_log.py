@@ -171,3 +171,12 @@ def test_cli_gaps_when_the_log_is_off_or_empty(
     assert "No questions have been logged yet" in capsys.readouterr().out
     assert main(["gaps", "--since", "0"]) == 2
     assert "--since takes a number of days above 0" in capsys.readouterr().err
+
+
+def test_half_an_emoji_in_a_question_is_logged_not_an_error(tmp_path: Path) -> None:
+    """A lone surrogate (half of an emoji, as JSON may carry it) is no UTF-8: it was a
+    UnicodeEncodeError, so every answer to that question was an apology."""
+    log = _log(tmp_path)
+    _declined(log, "What does Moscow want? \ud83d", "moscow want \ud83d")
+    (gap,) = log.gaps()
+    assert gap.question == "What does Moscow want? ?"

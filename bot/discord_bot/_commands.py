@@ -117,7 +117,11 @@ def _add_commands(bot: EssayBot) -> None:
         if len(messages) > MAX_SECTION_MESSAGES:  # one command, a few posts: not a flood
             messages = messages[:MAX_SECTION_MESSAGES]
             messages[-1] = [*messages[-1][:-1], _continued(messages[-1][-1])]
-        await _send_messages(interaction, messages)
+        with bot.in_flight.track(  # it posts publicly: a shutdown lets it finish, or apologises
+            _named("/section", interaction.id, interaction.user.id, name),
+            lambda: _reply(interaction, SHUTDOWN_APOLOGY),
+        ):
+            await _send_messages(interaction, messages)
 
     @section.autocomplete("name")
     async def section_autocomplete(
