@@ -29,6 +29,10 @@ _MEANING = {
         "answers there are posted without the reply link",
         "give essaybot Read Message History there",
     ),
+    "locked": (  # a thread a moderator locked (or archived): it may be unlocked any time
+        "mentions there go unanswered while it is locked",
+        "unlock the thread (or give essaybot Manage Threads there)",
+    ),
     "threads": (  # a thread on an answer, locked or archived by a moderator
         "follow-ups to that answer are answered in place",
         "unlock the thread (or give essaybot Manage Threads there)",
@@ -41,8 +45,8 @@ _MEANING = {
 
 
 class PermissionNotes:
-    """Per channel, what Discord refused lately ("embeds", "posts", "replies", "threads",
-    "responses")."""
+    """Per channel, what Discord refused lately ("embeds", "posts", "locked", "replies",
+    "threads", "responses")."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
@@ -53,13 +57,15 @@ class PermissionNotes:
         """Whether `what` was refused in this channel in the last RETRY_SECONDS."""
         return self._until.get((channel_id, what), 0.0) > self._clock()
 
-    def note(self, channel_id: int, what: str, reason: str) -> None:
-        """Remember that `what` was refused here (`reason`: Discord's words, or ours); log it
-        the first time for this channel."""
+    def note(self, channel_id: int, what: str, reason: str, *, remember: bool = True) -> None:
+        """Remember that `what` was refused here (`reason`: Discord's words, or ours), unless
+        not to `remember` (a locked thread, tried again at once when unlocked); log it the
+        first time for this channel."""
         now = self._clock()
         if len(self._until) >= _MOST:
             self._until = {key: until for key, until in self._until.items() if until > now}
-        self._until[(channel_id, what)] = now + RETRY_SECONDS
+        if remember:
+            self._until[(channel_id, what)] = now + RETRY_SECONDS
         if (channel_id, what) in self._logged:
             return
         if len(self._logged) >= _MOST:

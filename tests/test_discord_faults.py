@@ -405,3 +405,32 @@ def test_a_section_being_posted_at_sigterm_gets_the_grace_period(
             assert len(sent) >= 2  # the rest of the section, not cut short
 
     run(body())
+
+
+def test_a_thread_locked_then_unlocked_is_answered_again(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A moderator locks a thread while a mention's answer is on its way (403, 50083), then
+    unlocks it: the lock is told as a lock (not missing permissions), and a mention after the
+    unlock is answered (it had been ignored for ten minutes)."""
+    posts = f"channels/{fake.THREAD_ID}/messages"
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            server.refuse_posts[fake.THREAD_ID] = 50083
+            asked = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}", channel_id=fake.THREAD_ID)
+            await server.dispatch("MESSAGE_CREATE", asked)
+            await server.wait_for(lambda r: r.path == posts)
+            del server.refuse_posts[fake.THREAD_ID]  # unlocked
+            again = fake.message(
+                f"<@{fake.BOT_ID}> What does Moscow want?",
+                channel_id=fake.THREAD_ID,
+                author_id="400000000000000222",
+            )
+            await server.dispatch("MESSAGE_CREATE", again)
+            await server.wait_for(lambda r: r.path == posts and r.status == 200)
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    (warned,) = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert "unlock the thread" in warned and "Send Messages" not in warned

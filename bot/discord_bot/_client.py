@@ -48,6 +48,7 @@ ANSWER_WORKERS = min(4, os.cpu_count() or 1)  # answering is mostly CPU-bound Py
 # A contents page may be turned this many times as often as a question may be asked.
 PAGE_TURNS = 10
 _MENTION = re.compile(r"<@[!&]?(\d+)>")  # a user's mention, or a role's
+_THREAD_LOCKED = 50083  # Discord's code for a post refused in an archived or locked thread
 
 
 class UserCooldowns:
@@ -292,7 +293,10 @@ class EssayBot(discord.AutoShardedClient):
                     self, send, target, question, message.author.id, earlier, instead=here
                 )
         except discord.Forbidden as error:  # not even plain text: nothing can be said there
-            self.permission_notes.note(message.channel.id, "posts", error.text)
+            if error.code == _THREAD_LOCKED:  # no permission is missing; not kept: unlockable
+                self.permission_notes.note(message.channel.id, "locked", error.text, remember=False)
+            else:
+                self.permission_notes.note(message.channel.id, "posts", error.text)
         except Exception as error:
             if _automod(error):
                 await _try(reply(AUTOMOD_BLOCKED, allowed_mentions=NO_MENTIONS))
