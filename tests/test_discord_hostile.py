@@ -12,6 +12,7 @@ import pytest
 from bot.answering import Answerer
 from bot.discord_bot import APOLOGY, _commands
 from bot.discord_bot._buttons import OLDER
+from bot.discord_bot._client import OUT_OF_DATE
 from bot.discord_bot._replies import AUTOMOD_BLOCKED
 from bot.question_log import QuestionLog
 from index import Document, PassageIndex, Section
@@ -537,6 +538,24 @@ def test_an_allowlist_naming_no_channel_is_warned_about(
     assert f"ESSAYBOT_ALLOWED_CHANNELS: essaybot sees no channel {fake.GUILD_ID}" in caplog.text
 
 
+def test_a_process_running_some_shards_does_not_warn_of_channels_it_cannot_see(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With the shards split across processes (ESSAYBOT_SHARD_IDS), an allowed channel may be
+    on another process's shards: no warning sending an admin to "fix" a right id."""
+
+    async def body() -> None:
+        allowed = (int(fake.GUILD_ID),)
+        async with running(
+            point_at, answerer, shard_count=2, shard_ids=(1,), allowed_channels=allowed
+        ):
+            pass
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert "ESSAYBOT_ALLOWED_CHANNELS" not in caplog.text
+
+
 def test_an_answer_automod_blocks_is_said_so_not_try_again(
     point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -608,3 +627,27 @@ def test_a_message_of_a_guild_not_in_the_cache_is_no_direct_message(
             assert len(here) == 1 and here[0].body["embeds"]  # the chatter got no reply
 
     run(body())
+
+
+@pytest.mark.parametrize(
+    "options",
+    [("search", "question"), ("ask", "q")],  # a command renamed; an option renamed
+)
+def test_a_command_discord_lists_from_an_older_version_is_told_so_not_try_again(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, options: tuple[str, str]
+) -> None:
+    """After an upgrade, Discord may list the old commands for up to an hour: "try again"
+    cannot help, and the log says how to update them, with no traceback."""
+    command, option = options
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            stale = fake.interaction(command, [{"name": option, "type": 3, "value": "Who?"}])
+            await server.dispatch("INTERACTION_CREATE", stale)
+            (reply,) = await server.wait_for(callbacks(server, stale))
+            assert reply.body["data"]["content"] == OUT_OF_DATE
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert "essaybot discord --sync" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

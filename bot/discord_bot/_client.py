@@ -48,6 +48,12 @@ ANSWER_WORKERS = min(4, os.cpu_count() or 1)  # answering is mostly CPU-bound Py
 # A contents page may be turned this many times as often as a question may be asked.
 PAGE_TURNS = 10
 _MENTION = re.compile(r"<@[!&]?(\d+)>")  # a user's mention, or a role's
+# A command renamed or removed, or its options changed, since Discord was told of them.
+_STALE = (app_commands.CommandNotFound, app_commands.CommandSignatureMismatch)
+OUT_OF_DATE = (
+    "This command has changed in a newer version of essaybot; Discord will show the new one "
+    "shortly. Try /help for the commands as they are now."
+)
 _THREAD_LOCKED = 50083  # Discord's code for a post refused in an archived or locked thread
 
 
@@ -183,7 +189,11 @@ class EssayBot(discord.AutoShardedClient):
         """Log who we are once connected."""
         log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
         allowed = self.settings.allowed_channels
-        if allowed and not any(map(self.get_channel, allowed)):  # a server's id, a typo
+        # Only a process running every shard, every guild available, sees every channel: with
+        # the shards split across processes, the channel may be another process's.
+        every = self.shard_ids is None or len(self.shard_ids) >= (self.shard_count or 1)
+        seen_all = every and not any(guild.unavailable for guild in self.guilds)
+        if allowed and seen_all and not any(map(self.get_channel, allowed)):  # an id, a typo
             log.warning(
                 "ESSAYBOT_ALLOWED_CHANNELS: essaybot sees no channel %s, so it answers nowhere; "
                 "copy a channel's id (right-click it, Copy Channel ID)",
@@ -322,6 +332,14 @@ class EssayBot(discord.AutoShardedClient):
         if isinstance(original, discord.Forbidden):  # a permission: "try again" would mislead
             self.permission_notes.note(interaction.channel_id or 0, "responses", original.text)
             await _reply(interaction, NOT_PERMITTED)
+            return
+        if isinstance(original, _STALE):  # Discord's copy of the commands is an older one's
+            log.warning(
+                "a command Discord still lists is not this version's (%s); run "
+                "`essaybot discord --sync` (global commands take up to an hour to change)",
+                original,
+            )
+            await _reply(interaction, OUT_OF_DATE)
             return
         log.error(
             "command %s failed", interaction.command and interaction.command.name, exc_info=original
