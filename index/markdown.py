@@ -31,6 +31,7 @@ _LITERAL = re.compile(
 )
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 _MARKUP = "*_`[<&\\~"  # a text with none of these has no markup to take off
+_QUESTION_MARKUP = _MARKUP + "|#"  # and a question none of Discord's marks either
 # Tags that break a line or a block part the words on either side ("evening.<br>They" is
 # two sentences); the others ("<em>") join them.
 _BREAKING_TAGS = "|".join(
@@ -69,8 +70,14 @@ _INLINE = [
     (re.compile(rf"\*(?=[^\s*])(.{{1,{_SPAN}}}?)(?<=[^\s*])\*"), r"\1"),
     (re.compile(rf"(?<!\w)_(?=[^\s_])(.{{1,{_SPAN}}}?)(?<=[^\s_])_(?!\w)"), r"\1"),
 ]
+# Discord's own marks, in a question typed there: a spoiler ("||Who?||"), and a line made
+# small text ("-# Who?").
+_DISCORD_MARKS = [
+    (re.compile(rf"\|\|(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)\|\|"), r"\1"),
+    (re.compile(r"^[ \t]*-#[ \t]+", re.MULTILINE), ""),
+]
 _ESSAY_RULES = (*_STRUCK, *_INLINE)
-_QUESTION_RULES = (*_STRUCK_KEPT, *_INLINE)
+_QUESTION_RULES = (*_STRUCK_KEPT, *_DISCORD_MARKS, *_INLINE)
 
 
 def block_line(line: str, *, in_paragraph: bool) -> tuple[str, str]:
@@ -118,8 +125,9 @@ def _without_comments(text: str) -> str:
 
 def inline_text(text: str, *, struck: bool = False) -> str:
     """`text` with inline Markdown and HTML taken off; escaped characters kept literally;
-    struck-out text dropped, or kept without its marks when `struck`."""
-    if not any(c in text for c in _MARKUP):
+    struck-out text dropped, or, when `struck` (a question), kept without its marks, and
+    Discord's spoiler and small-text marks taken off too."""
+    if not any(c in text for c in (_QUESTION_MARKUP if struck else _MARKUP)):
         return text.strip()
     literals: list[str] = []
 

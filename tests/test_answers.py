@@ -137,6 +137,9 @@ def test_empty_and_too_long_questions(answerer: Answerer) -> None:
         "Who is `Lukashenko`?",
         "***Who is ~~Lukashenko~~?***",
         "__Who__ is *Lukashenko*?",
+        # Discord's spoiler and small-text marks
+        "||Who is Lukashenko?||",
+        "-# Who is Lukashenko?",
     ],
 )
 def test_escape_sequences_and_control_characters_are_no_part_of_a_question(
@@ -148,7 +151,10 @@ def test_escape_sequences_and_control_characters_are_no_part_of_a_question(
     assert (answer.quotes, answer.confidence) == (clean.quotes, clean.confidence)
 
 
-@pytest.mark.parametrize("kept", ["What is snake_case?", "Is 2*3 six?", "Is a * b right?"])
+@pytest.mark.parametrize(
+    "kept",
+    ["What is snake_case?", "Is 2*3 six?", "Is a * b right?", "Is a || b true?", "Who is #1?"],
+)
 def test_marks_inside_words_or_alone_are_kept(answerer: Answerer, kept: str) -> None:
     assert not answerer.ask(kept).read_as  # read as asked
 
