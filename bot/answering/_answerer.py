@@ -108,7 +108,8 @@ class Answerer:
             credited = who_wrote(self.index, terms)
             if credited == ():  # it asks of an essay that does not say who wrote it
                 declined = self._declined(question, (), 0.0)
-                return replace(declined, declined_because="no essay asked of says who wrote it")
+                why = "the essays it asks of do not say who wrote them"
+                return replace(declined, declined_because=why)
             if credited:
                 return self._by_bylines(question, read, credited[: self.policy.max_passages])
         # Confidence and quotes weigh the same passages whatever `k` lists: `-k 1` must not

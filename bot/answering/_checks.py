@@ -46,7 +46,8 @@ _ASKS_WHEN = re.compile(r"\W*(when|(in )?(what|which) (month|decade|century|date
 # answerable one of any gold set.
 _ASKS_HOW_MANY = re.compile(r"\W*how many\b", re.IGNORECASE)
 _COUNT = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|"
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"(thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|"
     r"fifty|sixty|seventy|eighty|ninety|(hundred|thousand|million|billion|dozen)s?|half|several|"
     r"few|number|once|twice|none)\b",
     re.IGNORECASE,
@@ -68,7 +69,8 @@ _TIME = re.compile(
 )
 _TIME_OR_NUMBER = re.compile(
     # Plural number words too: "hundreds of kilometres" is an amount.
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|"
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"(thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|"
     r"fifty|sixty|seventy|eighty|ninety|(hundred|thousand|million|billion|dozen)s?|half|several|"
     r"few|number|once|twice|years?|decades?|century|centuries|months?|weeks?|days?|hours?|"
     r"minutes?|january|february|march|april|may|june|july|august|september|october|november|"
@@ -115,7 +117,8 @@ _DEGREES = re.compile(
 _ASKS_SHARE = re.compile(r"\W*(what|which)\s+(percentage|proportion|share|fraction)\b", re.I)
 _SHARE = re.compile(
     r"%|\b(per\s?cent|percent|half|halves|thirds?|quarters?|fifths?|tenths?|majority|minority|"
-    r"none|ratio)\b|\b(in|out\s+of)\s+(every\s+)?(\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|a\s+hundred)\b|\d\s*:\s*\d|"
+    r"none|ratio)\b|\d\s*:\s*\d|\b(in|out\s+of)\s+(every\s+)?"
+    r"(\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|a\s+hundred)\b|"
     r"\b(one|two|three|four|five|\d+)\s+to\s+(one|two|three|four|five|six|\d+)\b",
     re.IGNORECASE,
 )
