@@ -267,7 +267,8 @@ KIND_CHECKS = [
         "# The Survey\n\nThe finished tower is 41 metres high.\n\n"
         "There were nine of us in the picking gang that year.\n\n"
         "In 2022 nine students surveyed the canal's dragonflies, recording eleven species.\n\n"
-        "More than a hundred schools were told to close buildings.\n\n",
+        "More than a hundred schools were told to close buildings.\n\n"
+        "Some 340 runners took part in the race.\n\n",
         "counted_answers",
         ("How many kinds of dragonfly did the students record?", "eleven species"),
         (
@@ -277,6 +278,7 @@ KIND_CHECKS = [
         # any word for people counts people; "of the" before what is counted is passed over
         (
             "How many people were in the picking gang?",
+            "How many people ran in the race?",  # runners are people
             "How many of the schools were told to close?",
         ),
     ),

@@ -147,7 +147,9 @@ _PEOPLE_COUNTED = frozenset(
     analyze(
         "people person men women man woman children adults members visitors passengers "
         "volunteers staff workers employees residents pupils students households families us "
-        "we they crew players guests walkers customers villagers inhabitants lives"
+        "we they crew players guests walkers customers villagers inhabitants lives participants "
+        "attendees spectators runners competitors entrants voters tenants owners farmers "
+        "soldiers troops sailors readers victims survivors casualties dead"
     )
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
