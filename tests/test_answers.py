@@ -294,7 +294,8 @@ KIND_CHECKS = [
         "# The Dairy\n\nWe now have to pay two assistants for the whole summer.\n\n"
         "The merchant charges restaurants twenty euros a kilo for the cheese.\n\n"
         "In 2019 the museum acquired her tools and a half-finished cheese press.\n\n"
-        "Each household may book two slots a week in the laundry.\n\n",
+        "Each household may book two slots a week in the laundry.\n\n"
+        "She bought a new straw hat and wore it twice.\n\n",
         "money_answers",
         ("How much does the merchant charge restaurants for the cheese?", "euros"),
         (
@@ -302,6 +303,7 @@ KIND_CHECKS = [
             "What do the assistants earn?",
             "How much did the museum pay for her tools?",  # "half-finished" is no half
             "How much is the deposit for booking a laundry slot?",
+            "How much did her new straw hat cost?",  # "twice" says how often, not a price
         ),
         ("Why do they pay two assistants?",),
     ),

@@ -183,8 +183,9 @@ _ASKS_FOR_MONEY = re.compile(
 )
 _MONEY_OR_SHARE = re.compile(
     r"[£$€¥%]|\b(pounds?|pence|penny|pennies|euros?|cents?|dollars?|francs?|crowns?|kronor|"
-    r"shillings?|guineas?|roubles?|rubles?|yen|percent|per cent|times|half|twice|thirds?|"
-    r"quarters?|free)\b(?!-)",  # not "half-finished", "free-standing"
+    r"shillings?|guineas?|roubles?|rubles?|yen|percent|per cent|thirds?|quarters?|free)\b(?!-)|"
+    # "three times the consumer price", "twice as much", not "wore it twice" (how often)
+    r"\b(times|half|twice)\s+(the|as|what|that|its|their|his|her|our|more|less)\b",
     re.IGNORECASE,
 )
 # A question asking who made, founded, wrote or owns something, or the name of something, is
