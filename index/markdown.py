@@ -44,11 +44,16 @@ _TAGS = "|".join(
 )
 # Struck-out text is what an essay's author took back: "the ~~coffin~~ former" reads "the
 # former" (in a question, the words are the asker's and stay: "Who is ~~Lukashenko~~?").
-_STRIKE = re.compile(rf"~~(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)~~")
+# Before punctuation, the space before it goes too: "a heat gun ~~and a torch~~." reads "a heat
+# gun.", as the page shows it.
+_STRIKE = re.compile(rf"~~(?=\S)((?:(?!~~).){{1,{_SPAN}}}?)(?<=\S)~~")
+_DELETION = re.compile(
+    rf"<(del|s|strike)\b[^<>]*>(?:(?!</?\1\b).){{0,{_SPAN}}}?</\1\s*>", re.IGNORECASE
+)
 _STRUCK = [
-    (_STRIKE, ""),
-    (re.compile(rf"<(del|s|strike)\b[^<>]*>.{{0,{_SPAN}}}?</\1\s*>", re.IGNORECASE), ""),
-]
+    (re.compile(rf"(?<![ \t])[ \t]*{pattern.pattern}(?=[.,;:!?…)\]])", pattern.flags), "")
+    for pattern in (_STRIKE, _DELETION)
+] + [(_STRIKE, ""), (_DELETION, "")]
 _STRUCK_KEPT = [(_STRIKE, r"\1")]
 _FOOTNOTE_MARK = (
     r"<sup\b[^<>]*>\s*(<a\b[^<>]*>)?\s*\[?(\d{1,3}|[*†‡§]{1,3}|[a-z])\]?\s*(</a>)?\s*</sup>"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from itertools import pairwise
 
 from index.documents import Document, Section
@@ -14,6 +15,7 @@ __all__ = ["INTRODUCTION", "parse_document", "readable_title", "slugify"]
 INTRODUCTION = "Introduction"
 NOTES = "Notes"  # a Markdown essay's footnotes, `[^1]: ...`
 _NOTES_HEADINGS = frozenset({"notes", "footnotes", "endnotes"})
+_PARENT = " \u203a "  # a single angle quote between a parent's heading and its part's
 
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _SETEXT_RULE = re.compile(r"^(=+|-+)[ \t]*$")
@@ -176,30 +178,42 @@ class _Builder:
     """Collects headings and paragraphs into sections.
 
     A guessed heading (plain text) with no paragraph stays text; a Markdown heading with no
-    paragraph of its own is dropped.
+    paragraph of its own is dropped. A Markdown heading's level gives its parent, the last
+    heading above it of a higher level: two sections of one essay with the same heading
+    ("Method" under "Brown Soda Bread", and under "Colcannon") are named with their parents'
+    too, so that their citations tell them apart.
     """
 
     def __init__(self, *, certain_headings: bool = False) -> None:
-        self.sections: list[tuple[str, list[str]]] = [(INTRODUCTION, [])]
+        # (heading, paragraphs, parent's heading or "")
+        self.sections: list[tuple[str, list[str], str]] = [(INTRODUCTION, [], "")]
         self.certain_headings = certain_headings
+        self.open: list[tuple[int, str]] = []  # the headings (level, text) enclosing the next
 
-    def heading(self, text: str) -> None:
-        last, paragraphs = self.sections[-1]
+    def heading(self, text: str, level: int = 0) -> None:
+        """Start a section; `level` is a Markdown heading's (1 for `#`), 0 when not known."""
+        last, paragraphs, parent = self.sections[-1]
         labels = _CHAPTER_LABEL.fullmatch(last) and not _CHAPTER_LABEL.fullmatch(text)
         if not paragraphs and len(self.sections) > 1 and labels:
             # "Chapter 3" over "Restoration": one heading, not a stray line of text
-            self.sections[-1] = (f"{last}: {text}", paragraphs)
+            self.sections[-1] = (f"{last}: {text}", paragraphs, parent)
             return
         if not paragraphs and len(self.sections) > 1 and _parts(last, text):
             self.sections.pop()  # "2. The Survey" over "2.1 Method": a part's heading, no text
         self._settle()
-        self.sections.append((text, []))
+        parent = ""
+        if level:
+            while self.open and self.open[-1][0] >= level:
+                self.open.pop()
+            parent = self.open[-1][1] if self.open else ""
+            self.open.append((level, text))
+        self.sections.append((text, [], parent))
 
     def paragraph(self, text: str) -> None:
         self.sections[-1][1].append(text)
 
     def _settle(self) -> None:
-        heading, paragraphs = self.sections[-1]
+        heading, paragraphs, _ = self.sections[-1]
         if not paragraphs and len(self.sections) > 1:
             self.sections.pop()
             if not self.certain_headings:
@@ -207,7 +221,12 @@ class _Builder:
 
     def build(self) -> tuple[Section, ...]:
         self._settle()
-        return tuple(Section(h, tuple(p)) for h, p in self.sections if p)
+        kept = [(h, p, parent) for h, p, parent in self.sections if p]
+        names = Counter(h.casefold() for h, _, _ in kept)
+        return tuple(
+            Section(f"{parent}{_PARENT}{h}" if parent and names[h.casefold()] > 1 else h, tuple(p))
+            for h, p, parent in kept
+        )
 
 
 def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str | None:
@@ -353,12 +372,12 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
     opened_by = ""  # the line that opened the paragraph, as written
     item_indent = 0  # how far in the item being read starts
 
-    def heading(text: str, top: bool) -> None:
+    def heading(text: str, level: int, *, top: bool = False) -> None:
         nonlocal title, seen_text
-        if top and not seen_text and text and (title is None or _same(text, title)):
+        if (top or level == 1) and not seen_text and text and (title is None or _same(text, title)):
             title = title or text  # front matter's title, repeated: not a section
         elif text:
-            builder.heading(text)
+            builder.heading(text, level)
         seen_text = True
 
     def flush() -> None:
@@ -367,7 +386,7 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
         text = inline_text(joined)
         bold = _BOLD_LINE.fullmatch(opened_by)
         if len(paragraph) == 1 and bold and _is_heading_line(inline_text(bold.group(2))):
-            heading(text, top=True)  # "**Housing**" alone: a word processor's heading
+            heading(text, level=0, top=True)  # "**Housing**" alone: a word processor's heading
         elif opened_by_note and text:
             notes.append(text)
         elif text and not _IMAGES.fullmatch(joined):  # an image's alt text is no prose
@@ -399,7 +418,7 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
             continue
         if marked:
             flush()
-            heading(inline_text(marked.group(2)), top=len(marked.group(1)) == 1)
+            heading(inline_text(marked.group(2)), level=len(marked.group(1)))
             continue
         if not line or is_table_rule(line) or _BLOCKQUOTE_BLANK.fullmatch(line):
             if not is_table_rule(line):  # a blank line, in a blockquote too ("> > text" after ">")
@@ -469,7 +488,8 @@ def _without_contents(sections: tuple[Section, ...]) -> tuple[Section, ...]:
     """`sections` without the paragraphs that only name one of their headings: a table of
     contents ("- Living aboard" over "## Living aboard") says nothing, and quoting it for
     "Tell me about living aboard" would lead with it. A section left empty goes too."""
-    headings = {_entry(section.heading) for section in sections} - {""}
+    names = {name for s in sections for name in (s.heading, s.heading.rpartition(_PARENT)[2])}
+    headings = {_entry(name) for name in names} - {""}
     headings |= {"contents", "table of contents"}  # its own label, left as text
     kept = (
         Section(s.heading, tuple(p for p in s.paragraphs if _entry(p) not in headings))

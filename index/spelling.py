@@ -5,6 +5,9 @@ word), the essays never use it, and it is no English word: the caller's word lis
 passes the similarity model's vocabulary), compared by stem, so "junctions" counts as known
 through "junction".
 It becomes the word one edit away, theirs or English, whose term the essays use most.
+A contraction typed without its apostrophe ("whats", "hows", "dont") gets it back first, so
+that it reads as the stopwords it is rather than as a word the essays never use ("hows"
+would become "shows").
 The work is bounded whatever the question (`SpellingLimits`): a 1,000-letter "word" of many
 scripts would otherwise make millions of candidate spellings.
 """
@@ -37,6 +40,16 @@ MIN_LETTERS = 6
 MIN_SHORT_LETTERS = 4
 _WORD = re.compile(rf"[^\W\d_]{{{MIN_SHORT_LETTERS},}}")
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
+# Contractions often typed without their apostrophe, each no English word without it ("its",
+# "wont", "well" and "shell" are, and stay).
+_CONTRACTIONS = {
+    word.replace("'", ""): word
+    for word in """
+    what's how's where's who's when's why's that's there's here's don't doesn't didn't isn't
+    wasn't aren't weren't can't couldn't shouldn't wouldn't hasn't haven't hadn't they're
+    you're
+    """.split()
+}
 
 
 @dataclass(frozen=True)
@@ -112,6 +125,8 @@ def respell(
         terms = index.query(folded)
         if not terms or any(term in index for term in terms):  # the essays use it
             return word
+        if folded in _CONTRACTIONS:
+            return _cased_like(word, _CONTRACTIONS[folded])
         if words is None:
             words = english if isinstance(english, frozenset) else english()
         if not _misspelt(folded, index, words):

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from index import SeedFileError, find_sections, load_documents, parse_document
 from index.parsing import readable_title
+from index.passages import split_passages
 from tests.helpers import SEEDS
 
 
@@ -142,7 +143,8 @@ def test_what_a_reader_is_not_meant_to_read_as_prose_is_left_out() -> None:
     text = (
         "# Kiln\n\n"
         "Built for £0.40 each.<sup>1</sup> The arch was formed over the ~~coffin~~ former, in "
-        "the 19<sup>th</sup> century, of 10<sup>6</sup> <del>bricks</del> stones.\n\n"
+        "the 19<sup>th</sup> century, of 10<sup>6</sup> <del>bricks</del> stones. It was fired "
+        "with coal ~~and a blowtorch~~.\n\n"
         "![The finished kiln on its plinth](kiln.jpg)\n\n"
         '> The children measure it.\n>\n> > She said, "Me."\n\n'
         "Last words.\n"
@@ -150,7 +152,7 @@ def test_what_a_reader_is_not_meant_to_read_as_prose_is_left_out() -> None:
     (section,) = parse_document(text, stem="k", markdown=True, source="k.md").sections
     assert section.paragraphs == (
         "Built for £0.40 each. The arch was formed over the former, in the 19th century, "
-        "of 10^6 stones.",
+        "of 10^6 stones. It was fired with coal.",  # as the page reads: no space before "."
         "The children measure it.",  # a blockquote's blank line parts its paragraphs
         'She said, "Me."',
         "Last words.",
@@ -243,6 +245,24 @@ _MARKDOWN_PIECES = st.sampled_from(
         "\t",
     ]
 )
+
+
+def test_sections_sharing_a_heading_are_named_with_their_parents() -> None:
+    text = (
+        "# Notebook\n\n## Soda Bread\n\nAn hour.\n\n### Method\n\nBake it.\n\n"
+        "## Colcannon\n\n### Method\n\nBoil them.\n\n#### Serving\n\nHot.\n\n"
+        "## Method\n\nA note on method.\n"
+    )
+    document = parse_document(text, stem="n", markdown=True, source="n.md")
+    assert [s.heading for s in document.sections] == [
+        "Soda Bread",
+        "Soda Bread › Method",  # two "Method"s under two recipes: cited apart
+        "Colcannon › Method",  # its parent has no text of its own, and still names it
+        "Serving",  # a heading no other section has stays as it is
+        "Method",  # a top heading has no parent to name
+    ]
+    ids = [p.id for p in split_passages([document])]
+    assert ids[1:3] == ["n/soda-bread-method/1", "n/colcannon-method/1"]
 
 
 @given(st.lists(_MARKDOWN_PIECES | st.text(max_size=8), max_size=60).map("".join))

@@ -33,6 +33,9 @@ ENGLISH = frozenset(
         # a short word: only from two letters swapped or one dropped, one word that close
         ("What about Moscw?", "What about Moscow?"),
         ("Whta about the union?", "What about the union?"),  # a stopword: it counted
+        # a contraction typed without its apostrophe: stopwords, not "shows" or an unknown word
+        ("hows Belarus doing", "how's Belarus doing"),
+        ("Whats the union", "What's the union"),
     ],
 )
 def test_misspelt_words_are_put_right(seed_index: PassageIndex, question: str, read: str) -> None:
