@@ -91,7 +91,8 @@ def _by_heading(documents: Sequence[Document], wanted: str) -> list[tuple[Docume
 
 @lru_cache(maxsize=1 << 16)  # every heading, on every lookup: 1,000 essays took 22 ms
 def _fold(name: str) -> str:
-    """`name` as typed or as written compared: case, accents, curly quotes and runs of
-    spaces aside ("les debuts" is "Les débuts"; a straight apostrophe is a curly one)."""
-    folded = unicodedata.normalize("NFKD", normalize(name))
+    """`name` as typed or as written compared: case, accents, apostrophes (straight or
+    curly) and runs of spaces aside ("les debuts" is "Les débuts", "chairs report" is
+    "Chair's report")."""
+    folded = unicodedata.normalize("NFKD", normalize(name).replace("'", ""))
     return " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())

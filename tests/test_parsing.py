@@ -581,13 +581,14 @@ def test_a_plain_text_list_without_blank_lines_is_one_paragraph_an_item() -> Non
     )
 
 
-def test_a_section_is_found_by_its_name_as_typed_without_accents_or_curly_quotes() -> None:
+def test_a_section_is_found_by_its_name_as_typed_without_accents_or_apostrophes() -> None:
     text = "# Le pain\n\n## Les débuts\n\nIl était une fois.\n\n## Aujourd’hui\n\nOn cuit.\n"
     documents = [parse_document(text, stem="pain", markdown=True, source="pain.md")]
     for typed, heading in (
         ("les debuts", "Les débuts"),
         ("LES  DÉBUTS", "Les débuts"),
         ("aujourd'hui", "Aujourd’hui"),
+        ("aujourdhui", "Aujourd’hui"),  # typed without its apostrophe
         ("le pain: aujou", "Aujourd’hui"),
     ):
         assert [s.heading for _, s in find_sections(documents, typed)] == [heading], typed
