@@ -20,6 +20,7 @@ from bot.measure.evaluation import (
     pool,
     relevant_passages,
 )
+from bot.measure.metrics import metrics_to_dict, render_metrics
 from bot.measure.typos import with_typos
 from index import Hit, PassageIndex, load_documents, normalize, split_sentences
 from tests.helpers import answerer_for
@@ -502,3 +503,35 @@ def test_answer_in_quote_and_adversarial_declined(seed_index: PassageIndex) -> N
     assert metrics.answer_in_quote == pytest.approx(2 / 3)  # case and spacing aside
     assert metrics.adversarial_declined == 1.0
     assert metrics.abstention_rate == 0.5
+
+
+def test_the_report_names_what_declined_and_what_a_quote_missed(seed_index: PassageIndex) -> None:
+    aid = "Russia continues to await a return on its aid"
+    questions = [
+        EvalQuestion("Why aid?", (aid,), answer="the Soviet inheritance"),
+        EvalQuestion("How much aid?", (aid,)),
+    ]
+    passage = next(p for p in seed_index.passages if aid in p.text)
+    metrics = judge(
+        seed_index.passages,
+        questions,
+        [(Hit(passage, 1.0, 1),)] * 2,
+        [True, False],
+        [0.9, 0.4494],
+        quoted=[(passage,), ()],
+        quotes=[(aid,), ()],
+        reasons=["", "it asks for a sum of money and no quote holds one"],
+    )
+    text = render_metrics(metrics, "q.jsonl")
+    assert text.startswith("2 questions (2 answerable)")
+    # cut, not rounded: "0.45" would read as the threshold it is below
+    assert "  0.449  How much aid?\n         declined: it asks for a sum of money" in text
+    assert "answered without the answer in a quote (1), wanted:\n  Why aid?" in text
+    report = metrics_to_dict(metrics)
+    assert report["wrongly_declined"][0]["declined_because"].startswith("it asks for a sum")
+    assert report["answer_missed"] == [
+        {"question": "Why aid?", "answer": "the Soviet inheritance", "quotes": [aid]}
+    ]
+    assert render_metrics(judge(seed_index.passages, questions[:1], [()], [False]), "q").startswith(
+        "1 question (1 answerable)"
+    )

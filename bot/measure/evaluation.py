@@ -55,6 +55,7 @@ class Result:
     confidence: float
     quoted: tuple[Passage, ...] = ()  # the passages the answer quotes
     quotes: tuple[str, ...] = ()  # the quoted texts
+    because: str = ""  # why it was declined, when a check declined it
 
     @property
     def quoted_relevant(self) -> bool:
@@ -106,6 +107,13 @@ class Metrics:
     def wrongly_quoted(self) -> list[Result]:
         """Answerable questions answered, but with quotes from no relevant passage."""
         return [r for r in self.answerable if r.answered and not r.quoted_relevant]
+
+    @property
+    def answer_missed(self) -> list[Result]:
+        """Answerable questions with an `answer` answered, but with no quote holding it."""
+        return [
+            r for r in self.answerable if r.answered and r.question.answer and not r.answer_in_quote
+        ]
 
     @property
     def wrongly_answered(self) -> list[Result]:
@@ -222,6 +230,7 @@ def evaluate(answerer: Answerer, questions: Sequence[EvalQuestion]) -> Metrics:
         [a.confidence for a in answers],
         [tuple(dict.fromkeys(quote.passage for quote in a.quotes)) for a in answers],
         [tuple(quote.text for quote in a.quotes) for a in answers],
+        [a.declined_because for a in answers],
     )
 
 
@@ -233,14 +242,17 @@ def judge(
     confidences: Sequence[float] | None = None,
     quoted: Sequence[tuple[Passage, ...]] | None = None,
     quotes: Sequence[tuple[str, ...]] | None = None,
+    reasons: Sequence[str] | None = None,
 ) -> Metrics:
-    """Metrics for given rankings (best first), answer decisions and quoted passages."""
+    """Metrics for given rankings (best first), answer decisions and quoted passages (and
+    why each declined question was, when a check declined it)."""
     results = []
     confidences = confidences or [0.0] * len(questions)
     quoted = quoted or [()] * len(questions)
     quotes = quotes or [()] * len(questions)
-    rows = zip(questions, rankings, answered, confidences, quoted, quotes, strict=True)
-    for q, hits, said, confidence, cited, texts in rows:
+    reasons = reasons or [""] * len(questions)
+    rows = zip(questions, rankings, answered, confidences, quoted, quotes, reasons, strict=True)
+    for q, hits, said, confidence, cited, texts, because in rows:
         hits = tuple(hits[:DEPTH])
         relevance = [_is_relevant(h.passage, q.relevant) for h in hits]
         first = relevance.index(True) + 1 if any(relevance) else 0
@@ -257,7 +269,7 @@ def judge(
             )
         total = len(found)
         ndcg = _ndcg(relevance, total)
-        results.append(Result(q, hits, first, said, ndcg, confidence, cited, texts))
+        results.append(Result(q, hits, first, said, ndcg, confidence, cited, texts, because))
     return _aggregate(results)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from bot.measure.evaluation import Metrics
@@ -41,10 +42,15 @@ def metrics_to_dict(metrics: Metrics) -> dict[str, Any]:
     wrong: dict[str, list[dict[str, Any]]] = {
         kind: [
             {"question": r.question.question, "confidence": r.confidence}
+            | ({"declined_because": r.because} if r.because else {})
             for r in getattr(metrics, kind)
         ]
         for kind in _WRONG
     }
+    wrong["answer_missed"] = [
+        {"question": r.question.question, "answer": r.question.answer, "quotes": list(r.quotes)}
+        for r in metrics.answer_missed
+    ]
     wrong["wrongly_quoted"] = [
         {"question": r.question.question, "quoted": [p.id for p in r.quoted]}
         for r in metrics.wrongly_quoted
@@ -54,8 +60,8 @@ def metrics_to_dict(metrics: Metrics) -> dict[str, Any]:
 
 def render_metrics(metrics: Metrics, source: str) -> str:
     """The figures, then each miss with its first hit, and each wrong decision."""
-    answerable = len(metrics.answerable)
-    lines = [f"{len(metrics.results)} questions ({answerable} answerable) from {printable(source)}"]
+    answerable, asked = len(metrics.answerable), len(metrics.results)
+    lines = [f"{_count(asked, 'question')} ({answerable} answerable) from {printable(source)}"]
     lines += [f"  {label:<28} {getattr(metrics, name):.3f}" for name, label in METRICS.items()]
     for result in metrics.misses:
         where = f"rank {result.first_relevant}" if result.first_relevant else "not in top 10"
@@ -64,7 +70,11 @@ def render_metrics(metrics: Metrics, source: str) -> str:
     for kind, label in _WRONG.items():
         if results := getattr(metrics, kind):
             lines += ["", f"{label} ({len(results)}), with confidence:"]
-            lines += [f"  {r.confidence:.2f}  {printable(r.question.question)}" for r in results]
+            lines += [
+                f"  {_confidence(r.confidence)}  {printable(r.question.question)}"
+                + (f"\n         declined: {printable(r.because)}" if r.because else "")
+                for r in results
+            ]
     if wrongly_quoted := metrics.wrongly_quoted:
         lines += [
             "",
@@ -73,4 +83,22 @@ def render_metrics(metrics: Metrics, source: str) -> str:
         for result in wrongly_quoted:
             quoted = ", ".join(p.id for p in result.quoted)
             lines += [f"  {printable(result.question.question)}", f"    {printable(quoted)}"]
+    if missed := metrics.answer_missed:
+        lines += ["", f"answered without the answer in a quote ({len(missed)}), wanted:"]
+        for result in missed:
+            question, answer = (
+                printable(result.question.question),
+                printable(result.question.answer),
+            )
+            lines += [f"  {question}", f"    {answer!r}"]
     return "\n".join(lines)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _confidence(value: float) -> str:
+    """`value` cut, not rounded, to three places: 0.4494 is "0.449", not "0.45", which reads
+    as the threshold it is below."""
+    return f"{math.floor(value * 1000) / 1000:.3f}"
