@@ -155,6 +155,10 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
         {"quote_lists": False},
     ),
     ("answer-type check (when, how many) off", {"answer_types": False}),
+    (
+        "a time or sum a check misses not sought in the first passage's other sentences",
+        {"mend_quotes": False},
+    ),
     ("how many: a count of what is asked quoted: off", {"counted_answers": False}),
     ("price check (a sum of money quoted) off", {"money_answers": False}),
     ("years asked quoted: off", {"quoted_numbers": False}),

@@ -431,6 +431,55 @@ def test_a_count_is_no_time_and_a_span_of_years_no_year(
     assert answerer_for(dated, min_confidence=0.0).ask(question).answered
 
 
+def test_a_check_quotes_the_first_passages_sentence_that_holds_what_it_asks(
+    tmp_path: Path,
+) -> None:
+    index = _index_of(
+        tmp_path,
+        "# 7 May\n\nWe reached Caminha and took the small ferry across the Minho river into "
+        "Spain. The crossing cost two euros and took ten minutes.\n\n"
+        "# 8 May\n\nI bought a knee brace at the pharmacy in Tui. The knee hurt, so I iced it "
+        "twice.\n\n# 9 May\n\nThe bakery sells rye bread.\n",
+    )
+    question = "How much did the ferry across the Minho cost?"
+    answer = answerer_for(index, min_confidence=0.0).ask(question)
+    assert answer.answered
+    assert answer.quotes[0].text.startswith("We reached") and "two euros" in answer.quotes[0].text
+    unmended = answerer_for(index, min_confidence=0.0, mend_quotes=False).ask(question)
+    assert "money" in unmended.declined_because  # the ferry's sentence alone has no price
+    # a sentence of the passage holding no price does not mend it ("twice" is how often)
+    assert (
+        not answerer_for(index, min_confidence=0.0)
+        .ask("How much did the knee brace cost?")
+        .answered
+    )
+
+
+def test_the_names_in_an_essays_byline_are_its_passages_words(tmp_path: Path) -> None:
+    (tmp_path / "allotment.txt").write_text(
+        "Allotment Diary\n\nBy Zoë Ødegård, 3 June 2024\n\n"
+        "The Brussels sprouts went in on the twelfth of April.\n\n"
+        "Slugs ate half the lettuces in one wet night, so I put down copper tape around the "
+        "raised beds.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "minutes.txt").write_text(
+        "Chess Club Minutes\n\nRecorded by the club secretary, Siobhán Ó Dálaigh.\n\n"
+        "Fourteen members were present at the meeting in the library.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    question = "What did Zoe Odegard do about the slugs?"  # the diary's "I"
+    answer = answerer_for(index).ask(question)
+    assert answer.answered and "copper tape" in answer.quotes[0].text
+    assert not answerer_for(index, context_words=False).ask(question).answered
+    # minutes "recorded by" someone say who wrote them
+    written = answerer_for(index).ask("Who wrote the minutes?")
+    assert [q.text for q in written.quotes] == [
+        "Recorded by the club secretary, Siobhán Ó Dálaigh."
+    ]
+
+
 def test_who_wrote_an_essay_is_answered_with_its_byline(tmp_path: Path) -> None:
     (tmp_path / "ferry.txt").write_text(
         "The Saltmarsh Ferry\n\nBy Nessa Cawthorne, Saltmarsh Courier, 9 June 2023\n\n"

@@ -10,6 +10,7 @@ from dataclasses import replace
 from bot.answering._bylines import asks_who_wrote, byline_ids, who_wrote
 from bot.answering._cascade import asked_before, by_words, coverages
 from bot.answering._checks import (
+    asks_how_many,
     lacks_comparison,
     lacks_counted,
     lacks_money,
@@ -21,7 +22,7 @@ from bot.answering._checks import (
     misses_numbers,
 )
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
-from bot.answering._quotes import select_quotes
+from bot.answering._quotes import select_quotes, unquoted_sentences, with_sentence
 from bot.answering._ranking import follow_questions, lead, reorder, without_measure
 from bot.answering._values import Answer, Evidence, Outcome, Quote
 from bot.links import fragment_link
@@ -146,7 +147,16 @@ class Answerer:
             return declined  # weak evidence
 
         quotes = select_quotes(self.index, policy, terms, ranked, meaning)
-        if because := self._doubt(read, quotes):
+        because = self._doubt(read, quotes)
+        if because and policy.mend_quotes and _lacks_value(read, quotes):
+            # a sentence of the first passage not quoted may hold the time or sum they lack
+            for span in unquoted_sentences(self.index, terms, quotes):
+                mended = with_sentence(self.index, quotes, span)
+                alone = (Quote(quotes[0].passage.text[slice(*span)], quotes[0].passage, 0.0),)
+                if not _lacks_value(read, alone) and self._doubt(read, mended) is None:
+                    quotes, because = mended, None
+                    break
+        if because:
             return replace(declined, declined_because=because)
         quotes = tuple(map(self._linked, quotes))
         return Answer(question, Outcome.ANSWERED, quotes, hits, confidence, evidence=evidence)
@@ -240,6 +250,15 @@ class Answerer:
             confidence = weight * coverage + (1 - weight) * similarity
             evidence.append(Evidence(hit.rank, coverage, similarity, confidence))
         return tuple(evidence)
+
+
+def _lacks_value(read: str, quotes: Sequence[Quote]) -> bool:
+    """Whether `quotes` lack the time, amount or sum of money the question asks for (not a
+    count: a sentence of the passage holding some count answered what the essays do not say,
+    "How many people died ...?" with "hundreds of millions of people")."""
+    if asks_how_many(read):
+        return False
+    return any(check(read, quotes) for check in (lacks_time_or_amount, lacks_money))
 
 
 def _without(hits: Sequence[Hit], ids: frozenset[str]) -> Sequence[Hit]:

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from index import Passage, PassageIndex
 
-__all__ = ["asks_who_wrote", "byline_ids", "who_wrote"]
+__all__ = ["asks_who_wrote", "byline_ids", "who_wrote", "writers"]
 
 _WHO_WROTE = re.compile(
     r"\W*(who\s+(wrote|authored|compiled|edited|has\s+written|is\s+the\s+(author|writer)\s+of)|"
@@ -38,11 +38,17 @@ _CREDIT = re.compile(r"[^!?\n]{0,90}\b(written|compiled|edited)\s+by\s+[A-Z][^!?
 # A sentence saying who wrote or kept the text, naming them: "These notes were put together
 # by Wenna Ashgrove, head baker ...", "Kept by Mairi Costain (leader) with occasional ...".
 _CREDITED = re.compile(
-    r"\b(?i:written|compiled|kept|edited|prepared|put\s+together|drawn\s+up|authored)\s+by\b"
+    r"\b(?i:written|compiled|kept|edited|prepared|put\s+together|drawn\s+up|authored|recorded|"
+    r"minuted)\s+by\b"
     r"[^.!?]*?\b[A-Z][a-z]"
 )
 # Words of the question that name the kind of text, not which one ("this essay", "the piece"),
 # and its verbs of writing ("Who put this report together?").
+# Capitalised words of a byline that name no one: "By Zoë Ødegård, 3 June 2024".
+_NOT_NAMES = frozenset(
+    "by written compiled edited and with january february march april may june july august "
+    "september october november december".split()
+)
 _TEXT_WORDS = frozenset("essay articl piec text stori post report note".split())
 _OF_ANY_ESSAY = _TEXT_WORDS | frozenset("write writer author compil edit put togeth".split())
 
@@ -72,6 +78,19 @@ def who_wrote(index: PassageIndex, terms: list[str]) -> tuple[tuple[Passage, str
 def byline_ids(index: PassageIndex) -> frozenset[str]:
     """The ids of the essays' bylines: passages that answer who wrote them, and nothing else."""
     return frozenset(passage.id for passage in _bylines(index))
+
+
+@lru_cache(maxsize=8)
+def writers(index: PassageIndex) -> dict[str, frozenset[str]]:
+    """Per essay title, the terms of the names in its byline: a diary's "By Zoë Ødegård" is
+    its "I", so "What did Zoe Odegard do about the slugs?" asks of every passage of it."""
+    named: dict[str, frozenset[str]] = {}
+    for passage in _bylines(index):
+        words = (w for w in re.findall(r"[^\W\d_]+", passage.text) if w[0].isupper())
+        named[passage.document] = frozenset(
+            index.query(" ".join(w for w in words if w.casefold() not in _NOT_NAMES))
+        )
+    return named
 
 
 @lru_cache(maxsize=8)

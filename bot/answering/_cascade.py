@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.answering._bylines import writers
 from bot.answering._checks import names_unknown
 from bot.answering._policy import Policy
 from bot.answering._ranking import asks
@@ -64,9 +65,11 @@ def context(index: PassageIndex, passage: Passage) -> frozenset[str]:
     """The terms `passage` is read with besides its own and its heading's: the words of its
     essay's title that no passage uses ("interview" in "Where was the interview recorded?",
     of "Interview with a Lighthouse Keeper"), and the question it answers when it follows
-    one (an interview's "Q: ..."). Title words the passages use are left to them: counting
+    one (an interview's "Q: ..."), and the names in its essay's byline (a diary's writer is
+    its "I"). Title words the passages use are left to them: counting
     them for every passage of the essay answered more of what the gold essays do not say."""
     terms = frozenset(t for t in index.title_terms(passage.document) if t not in index)
+    terms |= writers(index).get(passage.document, frozenset())
     if (asked := asked_before(index, passage)) is not None:
         terms |= index.indexed_terms(asked)
     return terms

@@ -14,6 +14,7 @@ __all__ = [
     "asks_for_a_name",
     "asks_for_money",
     "asks_for_time_or_amount",
+    "asks_how_many",
     "lacks_comparison",
     "lacks_counted",
     "lacks_money",
@@ -293,6 +294,11 @@ _OPENS_SENTENCE = tuple(".!?:;\"'“‘(")
 def asks_for_time_or_amount(question: str) -> bool:
     """Whether `question` asks when, how many or how much of a quantity: its answer needs one."""
     return bool(_WHEN_OR_HOW_MANY.match(question))
+
+
+def asks_how_many(question: str) -> bool:
+    """Whether `question` opens with "how many": asks for a count."""
+    return bool(_ASKS_HOW_MANY.match(question))
 
 
 def lacks_comparison(question: str, quotes: Sequence[Quote]) -> str | None:

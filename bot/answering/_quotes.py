@@ -10,7 +10,7 @@ from bot.answering._policy import Policy
 from bot.answering._values import Quote
 from index import Hit, Passage, PassageIndex
 
-__all__ = ["select_quotes"]
+__all__ = ["select_quotes", "unquoted_sentences", "with_sentence"]
 
 Span = tuple[int, int]
 
@@ -84,6 +84,44 @@ def select_quotes(
             score = index.score_terms(terms, passage)
         quotes.extend(Quote(text, passage, score) for text in _runs(passage.text, spans))
     return tuple(quotes)
+
+
+# Words asking how much or how many, not of what: a sentence sharing only these with the
+# question does not answer it.
+_ASKING = frozenset({"much", "mani", "old", "long", "far", "often"})
+
+
+def unquoted_sentences(
+    index: PassageIndex, terms: Sequence[str], quotes: Sequence[Quote]
+) -> list[Span]:
+    """The sentences of the first quote's passage that no quote holds and that share a term
+    with the question of `terms` (besides "much", "many" ...), in text order."""
+    passage, wanted = quotes[0].passage, set(terms) - _ASKING
+    quoted = _quoted_spans(index, passage, quotes)
+    return [
+        span
+        for span, found in zip(index.spans(passage), index.sentence_terms(passage), strict=True)
+        if span not in quoted and wanted & found
+    ]
+
+
+def with_sentence(index: PassageIndex, quotes: Sequence[Quote], span: Span) -> tuple[Quote, ...]:
+    """`quotes` with the sentence at `span` of the first quote's passage quoted too, in that
+    passage's runs (joined to an adjacent quoted sentence), where its first quote stood."""
+    passage = quotes[0].passage
+    spans = _quoted_spans(index, passage, quotes) | {span}
+    runs = [Quote(text, passage, quotes[0].score) for text in _runs(passage.text, spans)]
+    others = [quote for quote in quotes if quote.passage.id != passage.id]
+    return (*runs, *others)
+
+
+def _quoted_spans(index: PassageIndex, passage: Passage, quotes: Sequence[Quote]) -> set[Span]:
+    """The sentence spans of `passage` that `quotes` hold."""
+    runs = []
+    for quote in quotes:
+        if quote.passage.id == passage.id and (start := passage.text.find(quote.text)) >= 0:
+            runs.append((start, start + len(quote.text)))
+    return {(a, b) for a, b in index.spans(passage) if any(s <= a and b <= e for s, e in runs)}
 
 
 def _add_what_follows(
