@@ -15,7 +15,7 @@ from bot.answering import Answer
 from bot.markup import clip, escape, fit
 from bot.render import abstention, citation, group_quotes, paragraphs_of, quote_link
 from bot.sources import Match, Source
-from index import Document, Passage, Section, split_sentences
+from index import Document, Passage, Section, split_sentences, with_parts
 
 __all__ = [
     "CHOICE_CHARS",
@@ -203,10 +203,16 @@ def section_messages(
     """A whole section, split across embeds and messages as needed; with `most`, only as
     much as that many messages can show is laid out (a section may be megabytes), and more
     messages than `most` then say that it goes on."""
-    paragraphs: Sequence[str] = section.paragraphs
-    if most is not None:  # escaping only lengthens: text past this never reaches `most` messages
-        paragraphs = _first_chars(paragraphs, most * MESSAGE_CHARS + 1)
-    blocks = [f"**¶{n}** {escape(text)}" for n, text in enumerate(paragraphs, start=1)]
+    blocks: list[str] = []
+    limit = None if most is None else most * MESSAGE_CHARS + 1
+    for number, part in enumerate(with_parts(document, section)):  # its parts after it
+        paragraphs: Sequence[str] = part.paragraphs
+        if limit is not None:  # escaping only lengthens: text past this never reaches `most`
+            paragraphs = _first_chars(paragraphs, limit)
+            limit -= sum(map(len, paragraphs)) + len(part.heading)
+        if number and paragraphs:
+            blocks.append(f"**{escape(part.heading)}**")
+        blocks += [f"**¶{n}** {escape(text)}" for n, text in enumerate(paragraphs, start=1)]
     title = fit(f"{document.title}: {section.heading}", TITLE_CHARS)  # echoed: escaped
     return pack(title, blocks, f"{document.title} · essaybot")
 

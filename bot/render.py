@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.answering import MAX_QUESTION_CHARS, Answer, Outcome, Quote
-from index import Document, Hit, Passage
+from index import Document, Hit, Passage, Section
 
 __all__ = [
     "answer_to_dict",
@@ -158,15 +158,21 @@ def render_sections(documents: Sequence[Document]) -> str:
     return "\n".join(lines)
 
 
-def render_section(
-    document: Document, heading: str, paragraphs: Sequence[str], width: int = _WIDTH
-) -> str:
-    """A whole section: its heading, then numbered paragraphs."""
-    body = "\n\n".join(
-        textwrap.fill(printable(text), width, initial_indent=f"¶{n}  ", subsequent_indent="    ")
-        for n, text in enumerate(paragraphs, start=1)
-    )
-    return printable(f"{document.title}: {heading}") + f"\n\n{body}"
+_IN = "    "  # a paragraph's lines after its first, under its text, past "¶1  "
+
+
+def render_section(document: Document, sections: Sequence[Section], width: int = _WIDTH) -> str:
+    """A whole section: its heading, then numbered paragraphs; then those of its parts (the
+    sections under it, `index.with_parts`), each under its own heading."""
+    parts = []
+    for number, section in enumerate(sections):
+        body = "\n\n".join(
+            textwrap.fill(printable(text), width, initial_indent=f"¶{n}  ", subsequent_indent=_IN)
+            for n, text in enumerate(section.paragraphs, start=1)
+        )
+        heading = f"{document.title}: {section.heading}" if number == 0 else section.heading
+        parts.append(printable(heading) + f"\n\n{body}")
+    return "\n\n".join(parts)
 
 
 def _location(passage: Passage) -> dict[str, Any]:

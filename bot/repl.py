@@ -18,7 +18,7 @@ from bot.render import (
     render_sections,
     text_width,
 )
-from index import Document, Section, find_sections
+from index import Document, Section, find_sections, with_parts
 
 __all__ = ["Repl"]
 
@@ -154,7 +154,7 @@ class Repl:
         found = find_sections(self.documents, name)
         if len(found) == 1:
             document, section = found[0]
-            self.say(render_section(document, section.heading, section.paragraphs, text_width()))
+            self.say(render_section(document, with_parts(document, section), text_width()))
         elif not found:
             self.say(f"No section is called {name!r}; :sections lists them.")
         else:

@@ -4,7 +4,7 @@ Pure: it reads files only in `loader`, never prints, never reads settings or the
 """
 
 from index.analyzer import analyze, normalize, query_terms
-from index.documents import Document, Section, find_sections
+from index.documents import Document, Section, find_sections, with_parts
 from index.errors import CorpusError, EmptyCorpusError, SeedFileError, SeedsNotFoundError
 from index.loader import essay_bytes, fingerprint, load_documents
 from index.markdown import inline_text
@@ -36,4 +36,5 @@ __all__ = [
     "respell",
     "sentence_spans",
     "split_sentences",
+    "with_parts",
 ]

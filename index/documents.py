@@ -10,17 +10,32 @@ from functools import lru_cache
 
 from index.analyzer import normalize
 
-__all__ = ["Document", "Section", "find_sections"]
+__all__ = ["Document", "Section", "find_sections", "with_parts"]
 
 _NUMBERED = re.compile(r"(\d{1,6})\.(\d{1,6})")
 
 
 @dataclass(frozen=True)
 class Section:
-    """A run of paragraphs under one heading ("Introduction" before the first heading)."""
+    """A run of paragraphs under one heading ("Introduction" before the first heading); a
+    Markdown heading's `level` (1 for `#`; 0 when not known, as in plain text)."""
 
     heading: str
     paragraphs: tuple[str, ...]
+    level: int = 0
+
+
+def with_parts(document: Document, section: Section) -> list[Section]:
+    """`section` and the sections of `document` under it: those after it of a deeper level,
+    up to the next of its level or higher ("Brown Soda Bread", then its "Ingredients" and
+    "Method")."""
+    at = next(i for i, s in enumerate(document.sections) if s is section)
+    found = [section]
+    for after in document.sections[at + 1 :] if section.level else ():
+        if after.level <= section.level:
+            break
+        found.append(after)
+    return found
 
 
 @dataclass(frozen=True)

@@ -185,18 +185,18 @@ class _Builder:
     """
 
     def __init__(self, *, certain_headings: bool = False) -> None:
-        # (heading, paragraphs, parent's heading or "")
-        self.sections: list[tuple[str, list[str], str]] = [(INTRODUCTION, [], "")]
+        # (heading, paragraphs, parent's heading or "", level)
+        self.sections: list[tuple[str, list[str], str, int]] = [(INTRODUCTION, [], "", 0)]
         self.certain_headings = certain_headings
         self.open: list[tuple[int, str]] = []  # the headings (level, text) enclosing the next
 
     def heading(self, text: str, level: int = 0) -> None:
         """Start a section; `level` is a Markdown heading's (1 for `#`), 0 when not known."""
-        last, paragraphs, parent = self.sections[-1]
+        last, paragraphs, parent, depth = self.sections[-1]
         labels = _CHAPTER_LABEL.fullmatch(last) and not _CHAPTER_LABEL.fullmatch(text)
         if not paragraphs and len(self.sections) > 1 and labels:
             # "Chapter 3" over "Restoration": one heading, not a stray line of text
-            self.sections[-1] = (f"{last}: {text}", paragraphs, parent)
+            self.sections[-1] = (f"{last}: {text}", paragraphs, parent, depth)
             return
         if not paragraphs and len(self.sections) > 1 and _parts(last, text):
             self.sections.pop()  # "2. The Survey" over "2.1 Method": a part's heading, no text
@@ -207,13 +207,13 @@ class _Builder:
                 self.open.pop()
             parent = self.open[-1][1] if self.open else ""
             self.open.append((level, text))
-        self.sections.append((text, [], parent))
+        self.sections.append((text, [], parent, level))
 
     def paragraph(self, text: str) -> None:
         self.sections[-1][1].append(text)
 
     def _settle(self) -> None:
-        heading, paragraphs, _ = self.sections[-1]
+        heading, paragraphs, _, _ = self.sections[-1]
         if not paragraphs and len(self.sections) > 1:
             self.sections.pop()
             if not self.certain_headings:
@@ -221,11 +221,15 @@ class _Builder:
 
     def build(self) -> tuple[Section, ...]:
         self._settle()
-        kept = [(h, p, parent) for h, p, parent in self.sections if p]
-        names = Counter(h.casefold() for h, _, _ in kept)
+        kept = [section for section in self.sections if section[1]]
+        names = Counter(h.casefold() for h, *_ in kept)
         return tuple(
-            Section(f"{parent}{_PARENT}{h}" if parent and names[h.casefold()] > 1 else h, tuple(p))
-            for h, p, parent in kept
+            Section(
+                f"{parent}{_PARENT}{h}" if parent and names[h.casefold()] > 1 else h,
+                tuple(p),
+                level,
+            )
+            for h, p, parent, level in kept
         )
 
 
@@ -492,7 +496,7 @@ def _without_contents(sections: tuple[Section, ...]) -> tuple[Section, ...]:
     headings = {_entry(name) for name in names} - {""}
     headings |= {"contents", "table of contents"}  # its own label, left as text
     kept = (
-        Section(s.heading, tuple(p for p in s.paragraphs if _entry(p) not in headings))
+        Section(s.heading, tuple(p for p in s.paragraphs if _entry(p) not in headings), s.level)
         for s in sections
     )
     return tuple(section for section in kept if section.paragraphs)

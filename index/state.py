@@ -124,6 +124,7 @@ def corpus_state(documents: Sequence[Document], passages: Sequence[Passage]) -> 
     arrays = {
         "sections": np.array([len(d.sections) for d in documents], dtype=np.int64),
         "paragraphs": np.array([len(s.paragraphs) for s in sections], dtype=np.int64),
+        "levels": np.array([s.level for s in sections], dtype=np.int64),
         "passage_paragraph": spans[:, 0].copy(),
         "passage_start": spans[:, 1].copy(),
         "passage_end": spans[:, 2].copy(),
@@ -158,9 +159,11 @@ def corpus_from_state(state: State) -> tuple[tuple[Document, ...], tuple[Passage
     require(len(per_document) == len(titles), "the section counts")
     per_section = _counts(state, "paragraphs", len(text))
     bounds = [0, *np.cumsum(per_section, dtype=np.int64).tolist()]
+    levels = state.array("levels", np.int64, len(headings))
+    require(bool(np.all((levels >= 0) & (levels <= 6))), "the heading levels")
     sections = [
-        Section(heading, tuple(text[a:b]))
-        for heading, (a, b) in zip(headings, pairwise(bounds), strict=True)
+        Section(heading, tuple(text[a:b]), level)
+        for heading, (a, b), level in zip(headings, pairwise(bounds), levels.tolist(), strict=True)
     ]
     document_bounds = [0, *np.cumsum(per_document, dtype=np.int64).tolist()]
     documents = tuple(

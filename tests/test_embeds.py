@@ -29,7 +29,8 @@ from bot.embeds import (
     sections_messages,
     source_message,
 )
-from index import Document, Hit, PassageIndex, Section
+from bot.render import render_section
+from index import Document, Hit, PassageIndex, Section, parse_document, with_parts
 from tests.work import work
 
 WORDS = [
@@ -79,6 +80,7 @@ def documents(draw: st.DrawFn) -> list[Document]:
             Section(
                 draw(paragraphs()).replace("\n", " ")[: draw(st.integers(1, 400))],
                 tuple(draw(st.lists(paragraphs(), min_size=1, max_size=4))),
+                draw(st.integers(0, 3)),  # a section's parts follow it, at deeper levels
             )
             for _ in range(draw(st.integers(1, 3)))
         )
@@ -273,3 +275,25 @@ def test_a_source_is_told_word_for_word_nearly_or_not_and_cannot_ping() -> None:
     none = source_message(Source(Match.NONE, passage), "x" * 5000, with_document=False)[0]
     assert none.description == 'The essays don\'t say this. The nearest passage is *"Levees", ¶2*.'
     assert len(none.title) <= TITLE_CHARS
+
+
+def test_a_section_is_shown_with_its_parts_under_their_headings() -> None:
+    document = parse_document(
+        "# Notebook\n\n## Soda Bread\n\nAn hour.\n\n### Ingredients\n\n- Flour\n\n"
+        "### Method\n\nBake it.\n\n## Colcannon\n\nBoil it.\n",
+        stem="n",
+        markdown=True,
+        source="n.md",
+    )
+    bread, ingredients, method, colcannon = document.sections
+    assert with_parts(document, bread) == [bread, ingredients, method]
+    assert with_parts(document, method) == [method]
+    assert with_parts(document, colcannon) == [colcannon]
+    shown = "\n".join(e.description for m in section_messages(document, bread) for e in m)
+    assert (
+        shown
+        == "**¶1** An hour.\n\n**Ingredients**\n\n**¶1** Flour\n\n**Method**\n\n**¶1** Bake it."
+    )
+    text = render_section(document, with_parts(document, bread))
+    assert text.startswith("Notebook: Soda Bread\n\n¶1  An hour.\n\nIngredients\n\n¶1  Flour")
+    assert "Boil" not in text and "Boil" not in shown
