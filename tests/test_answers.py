@@ -18,6 +18,7 @@ from bot.answering import (
     Answerer,
     Outcome,
     Policy,
+    Quote,
     unknown_names,
 )
 from bot.render import answer_to_dict, render_answer
@@ -431,6 +432,29 @@ def test_a_count_is_no_time_and_a_span_of_years_no_year(
     assert answerer_for(dated, min_confidence=0.0).ask(question).answered
 
 
+def test_a_numbered_thing_asked_of_must_be_named_by_the_first_quote(tmp_path: Path) -> None:
+    index = _index_of(
+        tmp_path,
+        "# Motions\n\nMotion 2: That the subscription rise to £40. Proposed by Tomás Álvarez.\n\n"
+        "Motion 3: That juniors under 16 play free. Carried unanimously.\n\n"
+        "# Brio 17\n\nPrice at the time of testing: £64.99\n\n"
+        "# Walks\n\nThe club walks on the Flats every Sunday.\n",
+    )
+    from bot.answering._checks import misses_numbers
+
+    motion_2, motion_3, price, _ = index.passages
+    question = "Who proposed Motion 3?"
+    # another motion's proposer quoted first does not answer for Motion 3
+    quotes = (Quote(motion_2.text, motion_2, 1.0), Quote(motion_3.text, motion_3, 0.5))
+    assert misses_numbers(question, quotes) == "it names Motion 3, which no quote holds"
+    assert misses_numbers(question, quotes[::-1]) is None
+    assert misses_numbers("Was 3 enough?", quotes) is None  # a figure after a verb numbers nothing
+    # the first quote's heading may name it
+    assert misses_numbers("How much was the Brio 17?", (Quote(price.text, price, 1.0),)) is None
+    answer = answerer_for(index, min_confidence=0.0).ask("How much did the Brio 17 cost?")
+    assert "£64.99" in answer.quotes[0].text
+
+
 def test_a_check_quotes_the_first_passages_sentence_that_holds_what_it_asks(
     tmp_path: Path,
 ) -> None:
@@ -567,17 +591,35 @@ def test_who_wrote_is_answered_by_the_openings_sentence_saying_so(tmp_path: Path
     )
 
 
+def test_a_short_sentence_after_a_quoted_one_is_quoted_with_it(tmp_path: Path) -> None:
+    index = _index_of(
+        tmp_path,
+        "# Motions\n\nMotion 2: That the club affiliate to the Estuary Paths Federation. "
+        "Carried, 9 votes to 5. The chair thanked the members for a lively debate.\n\n"
+        "# Walks\n\nThe club walks on the Flats every Sunday.\n\nThe bakery sells rye.\n",
+    )
+    question = "What happened to the motion to affiliate to the Estuary Paths Federation?"
+    answer = answerer_for(index, min_confidence=0.0).ask(question)
+    assert [q.text for q in answer.quotes] == [
+        "Motion 2: That the club affiliate to the Estuary Paths Federation. Carried, 9 votes to 5."
+    ]  # what came of it; the longer sentence after is not quoted
+    alone = answerer_for(index, min_confidence=0.0, quote_continuations=False).ask(question)
+    assert "Carried" not in " ".join(q.text for q in alone.quotes)
+
+
 def test_a_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(tmp_path: Path) -> None:
     index = _index_of(
         tmp_path,
         "# Rail\n\nThe Austrian railway took the opposite view. It bought the sleeping cars "
-        "and relaunched the routes under the Nightjet brand. Fares rose in 2020.\n\n"
+        "and relaunched the routes under the Nightjet brand. Fares rose across the network "
+        "in 2020.\n\n"
         "Ferries stayed as they were. It seems the Nightjet idea spread.\n\n"
-        "They sold well. The buses ran empty.\n",
+        "They sold well. The buses that ran beside them were empty.\n",
     )
     answerer = answerer_for(index, min_confidence=0.0)
     quotes = [q.text for q in answerer.ask("Who relaunched the Nightjet brand?").quotes]
-    # The antecedent joins the quote; the fares sentence, matching nothing, stays out.
+    # The antecedent joins the quote; the fares sentence, matching nothing, stays out (being
+    # longer than a short one saying what came of it).
     assert quotes[0] == (
         "The Austrian railway took the opposite view. It bought the sleeping cars and "
         "relaunched the routes under the Nightjet brand."

@@ -282,6 +282,13 @@ _WORDS = re.compile(r"[\w'’-]+")
 # A whole number of three digits or more (a year, a figure), not part of "1,840" or "3.125".
 _NUMBER = re.compile(r"(?<![\w.,])\d{3,}(?!\w|[.,]\d)")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+# A capitalised word numbered by a short figure: "Motion 3", "Gate 12", "Stage 4b".
+_LABELLED = re.compile(r"\b([A-Z][a-z]+)\s+(\d{1,2}[a-z]?)(?![\w.,]\d|\w)")
+# Words that a figure may follow without being numbered by it ("Was 3 enough?").
+_NOT_LABELS = frozenset(
+    "was were is are did does do has have had will would could should can may might how "
+    "what who when where which why in on at by for of to from after before about".split()
+)
 _LETTERS = re.compile(r"[^\W\d_][\w'’-]*")
 _CALENDAR = re.compile(
     r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
@@ -489,14 +496,25 @@ def _says_which(after: str, asked_words: set[str]) -> bool:
 
 
 def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
-    """Declines a question naming a year or figure that no quote of the leading essay holds:
-    "What happened in 2024?" is not answered by a sentence about 2019, nor helped by another
-    essay's quote that happens to name 2024."""
+    """Declines a question naming a year or figure, or a numbered thing ("Motion 3", "Gate
+    12"), that no quote of the leading essay holds: "What happened in 2024?" is not answered
+    by a sentence about 2019, nor helped by another essay's quote that happens to name 2024;
+    "Who proposed Motion 3?" not by Motion 2's proposer."""
     lead = quotes[0].passage.document if quotes else None
     # "1,840" in a quote is the "1840" of a question
-    texts = (_THOUSANDS.sub("", q.text) for q in quotes if q.passage.document == lead)
+    texts = [_THOUSANDS.sub("", q.text) for q in quotes if q.passage.document == lead]
     quoted = {number for text in texts for number in _NUMBER.findall(text)}
     missing = [number for number in _NUMBER.findall(question) if number not in quoted]
+    # A numbered thing must be named by the first quote, or by its heading ("Price: £64.99"
+    # under "Brio 17"): another motion's proposer quoted first does not answer for Motion 3.
+    first = [_THOUSANDS.sub("", quotes[0].text), quotes[0].passage.section] if quotes else []
+    for label in _LABELLED.finditer(question):
+        word, number = label.groups()
+        if word.casefold() in _NOT_LABELS or _CALENDAR.match(word):
+            continue
+        named = re.compile(rf"\b{re.escape(word)}\s+{number}(?![\d.,]\d)", re.IGNORECASE)
+        if not any(named.search(text) for text in first):
+            missing.append(label.group())
     return f"it names {', '.join(missing)}, which no quote holds" if missing else None
 
 
