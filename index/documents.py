@@ -10,9 +10,13 @@ from functools import lru_cache
 
 from index.analyzer import normalize
 
-__all__ = ["Document", "Section", "find_sections", "with_parts"]
+__all__ = ["PARENT_MARK", "Document", "Section", "find_sections", "with_parts"]
 
 _NUMBERED = re.compile(r"(\d{1,6})\.(\d{1,6})")
+# Between a parent's heading and its part's, in the name of a section sharing its heading with
+# another of its essay (index.parsing): a single right-pointing angle quotation mark.
+PARENT_MARK = " \u203a "
+_DASHES = str.maketrans(dict.fromkeys("-\u2010\u2011\u2012\u2013\u2014\u203a>", " "))
 
 
 @dataclass(frozen=True)
@@ -97,17 +101,25 @@ def find_sections(documents: Sequence[Document], name: str) -> list[tuple[Docume
 
 
 def _by_heading(documents: Sequence[Document], wanted: str) -> list[tuple[Document, Section]]:
-    sections = [(d, s) for d in documents for s in d.sections]
-    exact = [(d, s) for d, s in sections if _fold(s.heading) == wanted]
+    """Sections whose heading, or its own part after its parent's (`PARENT_MARK`), is
+    `wanted` ("background" for either of two "Background" sections); else starts with it."""
+    sections = [
+        (d, s, _fold(s.heading), _fold(s.heading.rpartition(PARENT_MARK)[2]))
+        for d in documents
+        for s in d.sections
+    ]
+    exact = [(d, s) for d, s, full, own in sections if wanted in (full, own)]
     if exact or not wanted:
         return exact
-    return [(d, s) for d, s in sections if _fold(s.heading).startswith(wanted)]
+    return [
+        (d, s) for d, s, full, own in sections if full.startswith(wanted) or own.startswith(wanted)
+    ]
 
 
 @lru_cache(maxsize=1 << 16)  # every heading, on every lookup: 1,000 essays took 22 ms
 def _fold(name: str) -> str:
     """`name` as typed or as written compared: case, accents, apostrophes (straight or
-    curly) and runs of spaces aside ("les debuts" is "Les débuts", "chairs report" is
-    "Chair's report")."""
-    folded = unicodedata.normalize("NFKD", normalize(name).replace("'", ""))
+    curly), dashes and runs of spaces aside ("les debuts" is "Les débuts", "chairs report" is
+    "Chair's report", "the 3 2 1 rule" is "The 3-2-1 rule"; ">" stands for `PARENT_MARK`)."""
+    folded = unicodedata.normalize("NFKD", normalize(name).replace("'", "").translate(_DASHES))
     return " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())

@@ -59,6 +59,8 @@ _FOOTNOTE_MARK = (
     r"<sup\b[^<>]*>\s*(<a\b[^<>]*>)?\s*\[?(\d{1,3}|[*†‡§]{1,3}|[a-z])\]?\s*(</a>)?\s*</sup>"
 )
 _INLINE = [
+    # A script or a style sheet is no text of the page ("<script>alert(1)</script>").
+    (re.compile(rf"<(script|style)\b[^<>]*>.{{0,{_SPAN * 20}}}?</\1\s*>", re.I | re.S), " "),
     (re.compile(rf"!\[([^\]]{{0,{_SPAN}}})\]\([^)]{{0,{_SPAN}}}\)"), r"\1"),
     (re.compile(rf"\[([^\]]{{1,{_SPAN}}})\]\([^)]{{0,{_SPAN}}}\)"), r"\1"),
     (re.compile(rf"\[\^[^\]]{{1,{_SPAN}}}\]"), ""),

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from itertools import pairwise
 
-from index.documents import Document, Section
+from index.documents import PARENT_MARK, Document, Section
 from index.errors import SeedFileError
 from index.markdown import block_line, inline_text, is_table_rule
 
@@ -15,7 +15,6 @@ __all__ = ["INTRODUCTION", "parse_document", "readable_title", "slugify"]
 INTRODUCTION = "Introduction"
 NOTES = "Notes"  # a Markdown essay's footnotes, `[^1]: ...`
 _NOTES_HEADINGS = frozenset({"notes", "footnotes", "endnotes"})
-_PARENT = " \u203a "  # a single angle quote between a parent's heading and its part's
 
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _SETEXT_RULE = re.compile(r"^(=+|-+)[ \t]*$")
@@ -73,7 +72,7 @@ def readable_title(stem: str) -> str:
     """A file name made readable: "000_russia-belarus" -> "Russia-Belarus"; a slug of three
     or more words joined by hyphens alone is words: "ferry-strike-report" -> "Ferry Strike
     Report"."""
-    name = re.sub(r"^\d+[_\-\s]+", "", stem)
+    name = re.sub(r"^(\d{4}-\d\d-\d\d|\d+)[_\-\s]+", "", stem)  # "2024-06-01-beekeeping" too
     if name.count("-") >= 2 and not re.search(r"[_\s]", name):
         name = name.replace("-", " ")
     words = name.replace("_", " ").split()
@@ -174,6 +173,9 @@ def _blocks(lines: list[str]) -> tuple[list[list[str]], set[int]]:
     return blocks, headings
 
 
+_Open = tuple[int, str, list[str]]  # a heading's level, text and its section's paragraphs
+
+
 class _Builder:
     """Collects headings and paragraphs into sections.
 
@@ -181,56 +183,66 @@ class _Builder:
     paragraph of its own is dropped. A Markdown heading's level gives its parent, the last
     heading above it of a higher level: two sections of one essay with the same heading
     ("Method" under "Brown Soda Bread", and under "Colcannon") are named with their parents'
-    too, so that their citations tell them apart.
+    too, so that their citations tell them apart, and so are the parts of a parent below the
+    top level with no text of its own, which no section would name otherwise.
     """
 
     def __init__(self, *, certain_headings: bool = False) -> None:
-        # (heading, paragraphs, parent's heading or "", level)
-        self.sections: list[tuple[str, list[str], str, int]] = [(INTRODUCTION, [], "", 0)]
+        # (heading, paragraphs, level, parent: (level, heading, paragraphs), or None)
+        self.sections: list[tuple[str, list[str], int, _Open | None]] = [
+            (INTRODUCTION, [], 0, None)
+        ]
         self.certain_headings = certain_headings
-        self.open: list[tuple[int, str]] = []  # the headings (level, text) enclosing the next
+        self.open: list[_Open] = []  # the headings enclosing the next
 
     def heading(self, text: str, level: int = 0) -> None:
         """Start a section; `level` is a Markdown heading's (1 for `#`), 0 when not known."""
-        last, paragraphs, parent, depth = self.sections[-1]
+        head = self.sections[-1]
+        last, paragraphs = head[0], head[1]
         labels = _CHAPTER_LABEL.fullmatch(last) and not _CHAPTER_LABEL.fullmatch(text)
         if not paragraphs and len(self.sections) > 1 and labels:
             # "Chapter 3" over "Restoration": one heading, not a stray line of text
-            self.sections[-1] = (f"{last}: {text}", paragraphs, parent, depth)
+            self.sections[-1] = (f"{last}: {text}", paragraphs, head[2], head[3])
             return
         if not paragraphs and len(self.sections) > 1 and _parts(last, text):
             self.sections.pop()  # "2. The Survey" over "2.1 Method": a part's heading, no text
         self._settle()
-        parent = ""
+        own: list[str] = []
+        parent = None
         if level:
             while self.open and self.open[-1][0] >= level:
                 self.open.pop()
-            parent = self.open[-1][1] if self.open else ""
-            self.open.append((level, text))
-        self.sections.append((text, [], parent, level))
+            parent = self.open[-1] if self.open else None
+            self.open.append((level, text, own))
+        self.sections.append((text, own, level, parent))
 
     def paragraph(self, text: str) -> None:
         self.sections[-1][1].append(text)
 
     def _settle(self) -> None:
-        heading, paragraphs, _, _ = self.sections[-1]
+        heading, paragraphs, *_ = self.sections[-1]
         if not paragraphs and len(self.sections) > 1:
             self.sections.pop()
             if not self.certain_headings:
                 self.sections[-1][1].append(heading)
 
     def build(self) -> tuple[Section, ...]:
+        """The sections with text; one is named with its parent's heading when another has
+        its heading, or when its parent has no text of its own (and so no section)."""
         self._settle()
         kept = [section for section in self.sections if section[1]]
         names = Counter(h.casefold() for h, *_ in kept)
-        return tuple(
-            Section(
-                f"{parent}{_PARENT}{h}" if parent and names[h.casefold()] > 1 else h,
-                tuple(p),
-                level,
-            )
-            for h, p, parent, level in kept
-        )
+
+        def name(heading: str, parent: _Open | None) -> str:
+            if parent is None:
+                return heading
+            level, over, text = parent
+            # a part of a top heading with no text ("# Orchards, a primer") is named alone
+            if names[heading.casefold()] > 1 or (not text and level > 1):
+                return f"{over}{PARENT_MARK}{heading}"
+            return heading
+
+        return tuple(Section(name(h, up), tuple(p), level) for h, p, level, up in kept)
 
 
 def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str | None:
@@ -492,7 +504,7 @@ def _without_contents(sections: tuple[Section, ...]) -> tuple[Section, ...]:
     """`sections` without the paragraphs that only name one of their headings: a table of
     contents ("- Living aboard" over "## Living aboard") says nothing, and quoting it for
     "Tell me about living aboard" would lead with it. A section left empty goes too."""
-    names = {name for s in sections for name in (s.heading, s.heading.rpartition(_PARENT)[2])}
+    names = {name for s in sections for name in (s.heading, s.heading.rpartition(PARENT_MARK)[2])}
     headings = {_entry(name) for name in names} - {""}
     headings |= {"contents", "table of contents"}  # its own label, left as text
     kept = (

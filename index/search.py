@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from index.analyzer import analyze, normalize, query_terms
 from index.analyzer import words as words_of
 from index.bm25 import BM25
-from index.documents import Document
+from index.documents import PARENT_MARK, Document
 from index.homes import Span, find_homes, layout_from_state, layout_state
 from index.passages import MAX_PASSAGE_WORDS, Passage, split_passages
 from index.sentences import sentence_spans
@@ -311,10 +311,12 @@ class PassageIndex:
         return None
 
     def _context_text(self, passage: Passage) -> str:
-        """What `passage` is indexed with besides its text: its section heading, and its
-        table's header row when it is a body row."""
+        """What `passage` is indexed with besides its text: its section heading (its own, not
+        the parent's it may be named with: every answer of a "Frequently asked questions"
+        matched those words), and its table's header row when it is a body row."""
+        heading = passage.section.rpartition(PARENT_MARK)[2]
         header = self.table_header(passage)
-        return passage.section if header is None else f"{passage.section}\n{header.text}"
+        return heading if header is None else f"{heading}\n{header.text}"
 
     def heads_table(self, passage: Passage) -> bool:
         """Whether `passage` is the header row of a table (a body row follows it)."""

@@ -546,6 +546,21 @@ def test_a_byline_answers_only_who_wrote(tmp_path: Path) -> None:
     assert answerer_for(index).ask("Who wrote this?").quotes[0].text == "By Teodora Vance"
 
 
+def test_a_letters_sign_off_is_no_answer(tmp_path: Path) -> None:
+    (tmp_path / "letter.txt").write_text(
+        "A Letter to My Granddaughter\n\nDear Niamh,\n\nI was born in Cork in 1941.\n\n"
+        "We were married on 7 September 1963 at St Osburg's church.\n\n"
+        "Your mother was born in 1966.\n\nWe moved to Coventry for the factories.\n\n"
+        "All my love, always,\n\nGranny Peggy\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    answer = answerer_for(index, min_confidence=0.0).ask("When did Granny Peggy marry?")
+    texts = [q.text for q in answer.quotes]
+    assert texts[0].startswith("We were married") and "Granny Peggy" not in texts
+    assert not {"Granny Peggy", "All my love, always,"} & {h.passage.text for h in answer.hits}
+
+
 def test_a_subtitle_naming_its_writer_is_a_byline(tmp_path: Path) -> None:
     credit = "A report for the Brindle Street Residents' Association — written by Orla Kiernan"
     (tmp_path / "fridge.md").write_text(

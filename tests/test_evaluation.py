@@ -524,6 +524,8 @@ def test_the_report_names_what_declined_and_what_a_quote_missed(seed_index: Pass
     )
     text = render_metrics(metrics, "q.jsonl")
     assert text.startswith("2 questions (2 answerable)")
+    # nothing to measure is no score of 0: no question here is unanswerable
+    assert "  declined (unanswerable)      n/a\n" in text and "answer in quote" in text
     # cut, not rounded: "0.45" would read as the threshold it is below
     assert "  0.449  How much aid?\n         declined: it asks for a sum of money" in text
     assert "answered without the answer in a quote (1), wanted:\n  Why aid?" in text

@@ -144,7 +144,7 @@ def test_what_a_reader_is_not_meant_to_read_as_prose_is_left_out() -> None:
         "# Kiln\n\n"
         "Built for £0.40 each.<sup>1</sup> The arch was formed over the ~~coffin~~ former, in "
         "the 19<sup>th</sup> century, of 10<sup>6</sup> <del>bricks</del> stones. It was fired "
-        "with coal ~~and a blowtorch~~.\n\n"
+        "with coal ~~and a blowtorch~~.<script>alert('hi')</script>\n\n"
         "![The finished kiln on its plinth](kiln.jpg)\n\n"
         '> The children measure it.\n>\n> > She said, "Me."\n\n'
         "Last words.\n"
@@ -251,7 +251,7 @@ def test_sections_sharing_a_heading_are_named_with_their_parents() -> None:
     text = (
         "# Notebook\n\n## Soda Bread\n\nAn hour.\n\n### Method\n\nBake it.\n\n"
         "## Colcannon\n\n### Method\n\nBoil them.\n\n#### Serving\n\nHot.\n\n"
-        "## Method\n\nA note on method.\n"
+        "## Method\n\nA note on method.\n\n## The 3-2-1 Rule\n\n### Later history\n\nKept.\n"
     )
     document = parse_document(text, stem="n", markdown=True, source="n.md")
     assert [s.heading for s in document.sections] == [
@@ -260,9 +260,20 @@ def test_sections_sharing_a_heading_are_named_with_their_parents() -> None:
         "Colcannon › Method",  # its parent has no text of its own, and still names it
         "Serving",  # a heading no other section has stays as it is
         "Method",  # a top heading has no parent to name
+        "The 3-2-1 Rule › Later history",  # its parent, with no text, has no section to name it
     ]
     ids = [p.id for p in split_passages([document])]
     assert ids[1:3] == ["n/soda-bread-method/1", "n/colcannon-method/1"]
+    found = {
+        typed: [s.heading for _, s in find_sections([document], typed)]
+        for typed in ("method", "colcannon > method", "the 3 2 1 rule", "later")
+    }
+    assert found == {
+        "method": ["Soda Bread › Method", "Colcannon › Method", "Method"],  # by its own name
+        "colcannon > method": ["Colcannon › Method"],
+        "the 3 2 1 rule": ["The 3-2-1 Rule › Later history"],  # dashes typed as spaces
+        "later": ["The 3-2-1 Rule › Later history"],
+    }
 
 
 @given(st.lists(_MARKDOWN_PIECES | st.text(max_size=8), max_size=60).map("".join))
@@ -520,6 +531,7 @@ def test_unclosed_front_matter_names_the_file() -> None:
         ("russia-belarus", "Russia-Belarus"),
         ("000_the_cold_war", "The Cold War"),
         ("ferry-strike-report", "Ferry Strike Report"),  # a slug
+        ("2024-06-01-beekeeping", "Beekeeping"),  # a blog post's file, its date first
         ("01-how-to-bake-bread", "How To Bake Bread"),
         ("notes_on_post-soviet_ties", "Notes On Post-Soviet Ties"),
         ("notes", "Notes"),

@@ -269,3 +269,15 @@ def test_a_sentence_longer_than_a_passage_is_split_into_passages_of_its_words() 
     passages = split_passages([document], max_words=250)
     assert [len(p.text.split()) for p in passages] == [250, 250, 250, 250]
     assert " ".join(p.text for p in passages) == text
+
+
+def test_a_part_is_indexed_under_its_own_heading_not_its_parents() -> None:
+    text = (
+        "# Guide\n\n## Frequently asked questions\n\n### Is a heat pump noisy?\n\n"
+        "Less than a fridge.\n\n### How long does it last?\n\nTwenty years.\n"
+    )
+    index = PassageIndex([parse_document(text, stem="g", markdown=True, source="g.md")])
+    noisy = index.passages[0]
+    assert noisy.section == "Frequently asked questions › Is a heat pump noisy?"
+    assert index.terms("noisy")[0] in index.indexed_terms(noisy)
+    assert index.terms("frequently")[0] not in index.indexed_terms(noisy)

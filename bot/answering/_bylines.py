@@ -44,6 +44,9 @@ _CREDITED = re.compile(
 )
 # Words of the question that name the kind of text, not which one ("this essay", "the piece"),
 # and its verbs of writing ("Who put this report together?").
+_SIGN_OFF_WORDS = 6
+_SIGNATURE_WORDS = 4
+_SHORTEST_SIGNED = 5  # passages; an essay of fewer may be a list of short lines, all text
 # Capitalised words of a byline that name no one: "By Zoë Ødegård, 3 June 2024".
 _NOT_NAMES = frozenset(
     "by written compiled edited and with january february march april may june july august "
@@ -76,8 +79,34 @@ def who_wrote(index: PassageIndex, terms: list[str]) -> tuple[tuple[Passage, str
 
 @lru_cache(maxsize=8)
 def byline_ids(index: PassageIndex) -> frozenset[str]:
-    """The ids of the essays' bylines: passages that answer who wrote them, and nothing else."""
-    return frozenset(passage.id for passage in _bylines(index))
+    """The ids of the essays' bylines, passages that answer who wrote them and nothing else,
+    and of their sign-offs: a letter's "All my love, always," and "Granny Peggy" matched a
+    question naming Peggy best and led its answer."""
+    return frozenset(passage.id for passage in (*_bylines(index), *_sign_offs(index)))
+
+
+def _sign_offs(index: PassageIndex) -> list[Passage]:
+    """The closing name of each essay of more than five passages ("Granny Peggy", "Love,
+    Mum", "Anna Kerr": a few capitalised words, no figure), with the line before it when
+    that ends with a comma ("All my love, always,"), as a letter closes."""
+    by_essay: dict[str, list[Passage]] = {}
+    for passage in index.passages:
+        by_essay.setdefault(passage.document, []).append(passage)
+    found = []
+    for passages in by_essay.values():
+        if len(passages) <= _SHORTEST_SIGNED or not _is_signature(passages[-1].text):
+            continue
+        found.append(passages[-1])
+        before = passages[-2].text
+        if before.endswith(",") and len(before.split()) <= _SIGN_OFF_WORDS:
+            found.append(passages[-2])
+    return found
+
+
+def _is_signature(text: str) -> bool:
+    words = re.findall(r"[^\W_]+", text)
+    capitalised = all(word[0].isupper() for word in words)
+    return 0 < len(words) <= _SIGNATURE_WORDS and capitalised and not any(map(str.isdigit, text))
 
 
 @lru_cache(maxsize=8)

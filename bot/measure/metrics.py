@@ -62,7 +62,11 @@ def render_metrics(metrics: Metrics, source: str) -> str:
     """The figures, then each miss with its first hit, and each wrong decision."""
     answerable, asked = len(metrics.answerable), len(metrics.results)
     lines = [f"{_count(asked, 'question')} ({answerable} answerable) from {printable(source)}"]
-    lines += [f"  {label:<28} {getattr(metrics, name):.3f}" for name, label in METRICS.items()]
+    measured = _measured(metrics)
+    lines += [
+        f"  {label:<28} {getattr(metrics, name):.3f}" if measured[name] else f"  {label:<28} n/a"
+        for name, label in METRICS.items()
+    ]
     for result in metrics.misses:
         where = f"rank {result.first_relevant}" if result.first_relevant else "not in top 10"
         question = printable(result.question.question)
@@ -92,6 +96,20 @@ def render_metrics(metrics: Metrics, source: str) -> str:
             )
             lines += [f"  {question}", f"    {answer!r}"]
     return "\n".join(lines)
+
+
+def _measured(metrics: Metrics) -> dict[str, bool]:
+    """Per metric, whether any question measures it ("declined (unanswerable)" of a file of
+    answerable questions is none, not 0.000)."""
+    answerable = metrics.answerable
+    unanswerable = [r for r in metrics.results if not r.question.relevant]
+    counts = {
+        "quoted_relevant": sum(r.answered for r in answerable),
+        "abstention_rate": len(unanswerable),
+        "answer_in_quote": sum(bool(r.question.answer) for r in answerable),
+        "adversarial_declined": sum(r.question.adversarial for r in unanswerable),
+    }
+    return {name: counts.get(name, len(answerable)) > 0 for name in METRICS}
 
 
 def _count(number: int, noun: str) -> str:
