@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
@@ -159,7 +160,9 @@ class Repl:
             self.say(f"No section is called {name!r}; :sections lists them.")
         else:
             options = printable(self._numbered(found))
-            self.say(f"{name!r} could be any of {options}; type more of the name, or its number.")
+            text = f"{name!r} could be any of {options}; type more of the name, or its number."
+            # wrapped between words: a terminal wraps a long line mid-word
+            self.say(textwrap.fill(text, text_width(), break_long_words=False))
 
     def _numbered(self, found: list[tuple[Document, Section]]) -> str:
         """Sections as `:section` takes them: "2.3" and "Title: heading" (the first ten)."""

@@ -147,7 +147,7 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("further passages closer in meaning not quoted", {"closer_in_meaning": 2.0}),
     ("the sentence after one restating the question not quoted", {"quote_past_echoes": False}),
     (
-        "the sentence after a quoted one, opening with a pronoun or of five words or fewer, not quoted",
+        "the sentence after a quoted one, opening with a pronoun, not quoted",
         {"quote_continuations": False},
     ),
     (

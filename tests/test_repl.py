@@ -161,6 +161,12 @@ def test_ambiguous_prefix_lists_the_candidates(tmp_path: Path) -> None:
     out = transcript(answerer_for(PassageIndex([document])), ":section ap", ":section apr")
     assert 'could be any of "Apples", "Apricots"' in out
     assert "Orange." in out
+    many = "".join(f"## Apple variety number {n}\n\nRed.\n\n" for n in range(12))
+    document = parse_document(f"# Fruit\n\n{many}", stem="f", markdown=True, source="f.md")
+    out = transcript(answerer_for(PassageIndex([document])), ":section apple")
+    listed = out[out.index("could be any of") - 20 :].splitlines()
+    assert len(listed) > 2 and all(len(line) <= 88 for line in listed)  # wrapped between words
+    assert all(not line.endswith("Apple varie") for line in listed)
 
 
 def test_a_numbered_heading_is_found_by_its_number_beside_the_contents_number(
@@ -239,7 +245,7 @@ def test_a_heading_several_essays_share_is_picked_by_number_or_title(essays: Pat
     assert "Pears need little pruning" not in by_title
     assert "No section is called '9.9'" in transcript(repl_answerer, ":section 9.9")
     # an essay's title, or its start, alone: its sections to choose from
-    by_essay = transcript(repl_answerer, ":section keeping an")
+    by_essay = " ".join(transcript(repl_answerer, ":section keeping an").split())  # wrapped
     assert '2.2 "Keeping an Orchard: Pruning"' in by_essay and "Pears" not in by_essay
     assert "Pears need little pruning." in transcript(repl_answerer, ":section pears")
 

@@ -83,9 +83,6 @@ class Policy:
     # quoted one names ("fleur de sel, a layer of crystals ..." then "It is skimmed by hand
     # with a wooden rake"), is quoted too, within `max_sentences`. Chosen on the dev set
     # (answer in quote +2 questions, no decision changed); docs/retrieval.md, "Ablation".
-    # So is a sentence of five words or fewer after a quoted one, beyond `max_sentences`:
-    # what came of it ("Carried, 9 votes to 5."; session 18: answer in quote +2 over every
-    # gold set, no decision changed).
     quote_continuations: bool = True
     # The first passage, when it ends with a colon ("Surplus money is divided three ways:"),
     # is quoted with the `max_sentences` passages after it in its section, the list it opens.

@@ -33,11 +33,6 @@ _CONTINUES = re.compile(
 )
 
 
-# A sentence of this many words or fewer after a quoted one says what came of it ("Carried
-# unanimously.", "Withdrawn."), and is quoted with it, beyond `max_sentences`.
-_FRAGMENT_WORDS = 5
-
-
 def select_quotes(
     index: PassageIndex,
     policy: Policy,
@@ -191,12 +186,10 @@ def _best_sentences(
             quoted += cost
     if policy.quote_continuations:  # "It is skimmed by hand": what the quote names, continued
         for span, after in itertools.pairwise(spans):
-            wanted = span in best and after not in best
-            if wanted and quoted < policy.max_sentences and _CONTINUES.match(text, after[0]):
+            wanted = span in best and after not in best and quoted < policy.max_sentences
+            if wanted and _CONTINUES.match(text, after[0]):
                 best.append(after)
                 quoted += 1
-            elif wanted and len(text[after[0] : after[1]].split()) <= _FRAGMENT_WORDS:
-                best.append(after)  # "Carried unanimously." after a motion: what came of it
     if policy.quote_past_echoes:  # a sentence only restating the question: the next too
         for i, span in enumerate(spans[:-1]):
             # "A: Not enough." answers; "They sold well." points back (for "What sold well?")
