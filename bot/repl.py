@@ -141,8 +141,10 @@ class Repl:
         threshold = self.answerer.policy.min_confidence
         # Two places, or four where two would hide which side of the threshold it is on
         places = 4 if f"{answer.confidence:.2f}" == f"{threshold:.2f}" else 2
+        # with a small :k the surest passage may rank below the ones listed
+        unlisted = f", below the {len(answer.hits)} listed" if sure.rank > len(answer.hits) else ""
         return (
-            f"\nconfidence {answer.confidence:.{places}f} (passage {sure.rank}: coverage "
+            f"\nconfidence {answer.confidence:.{places}f} (passage {sure.rank}{unlisted}: coverage "
             f"{sure.coverage:.2f}, {meaning}; answers from "
             f"{threshold:.2f}){but}; "
             "ranked passages:\n" + render_hits(answer.hits)

@@ -137,6 +137,9 @@ def test_debug_shows_the_evidence_the_answer_carries(answerer: Answerer) -> None
     told = Told(answerer.index, answerer.policy, answerer.similarity, english=answerer.english)
     out = transcript(told, ":debug", "Why does Russia give aid to Belarus?")
     assert "confidence 0.60 (passage 2: coverage 0.88, similarity 0.25;" in out
+    # with :k 1 the surest passage is not among those listed, and it says so
+    out = transcript(told, ":debug", ":k 1", "Why does Russia give aid to Belarus?")
+    assert "confidence 0.60 (passage 2, below the 1 listed: coverage 0.88" in out
 
 
 def test_debug_says_why_a_confident_question_was_declined(answerer: Answerer) -> None:
