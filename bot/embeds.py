@@ -206,10 +206,12 @@ def section_messages(
     blocks: list[str] = []
     limit = None if most is None else most * MESSAGE_CHARS + 1
     for number, part in enumerate(with_parts(document, section)):  # its parts after it
+        if limit is not None and limit <= 0:
+            break  # what is laid out already fills `most` messages: the rest is not walked
         paragraphs: Sequence[str] = part.paragraphs
         if limit is not None:  # escaping only lengthens: text past this never reaches `most`
             paragraphs = _first_chars(paragraphs, limit)
-            limit -= sum(map(len, paragraphs)) + len(part.heading)
+            limit -= sum(map(len, paragraphs)) + len(paragraphs) * _MARKS + len(part.heading)
         if number and paragraphs:
             blocks.append(f"**{escape(part.heading)}**")
         blocks += [f"**¶{n}** {escape(text)}" for n, text in enumerate(paragraphs, start=1)]
@@ -217,14 +219,18 @@ def section_messages(
     return pack(title, blocks, f"{document.title} · essaybot")
 
 
+# What a paragraph's block adds to its text at least: "**¶1** " and the blank line after.
+_MARKS = 9
+
+
 def _first_chars(paragraphs: Sequence[str], limit: int) -> list[str]:
-    """The paragraphs up to `limit` characters in all, the last one cut."""
+    """The paragraphs up to `limit` characters in all with their marks, the last one cut."""
     kept: list[str] = []
     for paragraph in paragraphs:
         if limit <= 0:
             break
         kept.append(paragraph[:limit])
-        limit -= len(paragraph)
+        limit -= len(paragraph) + _MARKS
     return kept
 
 

@@ -37,6 +37,10 @@ _MEANING = {
         "follow-ups to that answer are answered in place",
         "unlock the thread (or give essaybot Manage Threads there)",
     ),
+    "direct": (  # a DM the user closed to the bot: no moderator can change it
+        "that user's direct messages go unanswered",
+        "nothing to do: the user has closed their direct messages to essaybot",
+    ),
     "responses": (
         "commands there get a note naming the permissions",
         "give essaybot View Channel, Send Messages and Embed Links there",
@@ -45,8 +49,8 @@ _MEANING = {
 
 
 class PermissionNotes:
-    """Per channel, what Discord refused lately ("embeds", "posts", "locked", "replies",
-    "threads", "responses")."""
+    """Per channel, what Discord refused lately ("embeds", "posts", "locked", "direct",
+    "replies", "threads", "responses")."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock

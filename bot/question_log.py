@@ -158,8 +158,8 @@ class QuestionLog:
 
     def vote(self, question_id: int, user_id: int, *, up: bool) -> bool:
         """Count one user's vote on an answer; False if they had voted on it already
-        (or the question is no longer logged)."""
-        with self._locked() as db:
+        (or the question is no longer logged); LogError when the log is busy or unwritable."""
+        with self._locked(most=2 * _BUSY_SECONDS) as db:
             known = db.execute("SELECT 1 FROM questions WHERE id = ?", (question_id,))
             if known.fetchone() is None:
                 return False
@@ -186,14 +186,19 @@ class QuestionLog:
         ]
 
     @contextmanager
-    def _locked(self) -> Iterator[sqlite3.Connection]:
+    def _locked(self, *, most: float = -1) -> Iterator[sqlite3.Connection]:
         """The database, to this thread alone; its errors (locked, disk full, read-only) as
-        LogError, which the front ends tell of and answer on."""
-        with self._lock:
-            try:
-                yield self._db
-            except sqlite3.Error as error:
-                raise LogError(f"cannot write the question log {self.path} ({error})") from None
+        LogError, which the front ends tell of and answer on. With `most` (seconds), LogError
+        when other threads keep it that long (votes: sixty queued behind a log another
+        program held, at 0.5 s each, had kept every worker thread waiting for 30 s)."""
+        if not self._lock.acquire(timeout=most):
+            raise LogError(f"the question log {self.path} is busy; try again in a moment")
+        try:
+            yield self._db
+        except sqlite3.Error as error:
+            raise LogError(f"cannot write the question log {self.path} ({error})") from None
+        finally:
+            self._lock.release()
 
     def _prune(self) -> None:
         """Delete what is older than the retention period (at most once an hour)."""

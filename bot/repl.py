@@ -157,7 +157,7 @@ class Repl:
         found = find_sections(self.documents, name)
         if len(found) == 1:
             document, section = found[0]
-            self.say(render_section(document, with_parts(document, section), text_width()))
+            self.say(render_section(document, list(with_parts(document, section)), text_width()))
         elif not found:
             self.say(f"No section is called {name!r}; :sections lists them.")
         else:

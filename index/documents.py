@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -29,17 +30,18 @@ class Section:
     level: int = 0
 
 
-def with_parts(document: Document, section: Section) -> list[Section]:
+def with_parts(document: Document, section: Section) -> Iterator[Section]:
     """`section` and the sections of `document` under it: those after it of a deeper level,
     up to the next of its level or higher ("Brown Soda Bread", then its "Ingredients" and
-    "Method")."""
+    "Method"); lazily, so a reader may stop early."""
+    yield section
+    if not section.level:
+        return
     at = next(i for i, s in enumerate(document.sections) if s is section)
-    found = [section]
-    for after in document.sections[at + 1 :] if section.level else ():
+    for after in itertools.islice(document.sections, at + 1, None):
         if after.level <= section.level:
-            break
-        found.append(after)
-    return found
+            return
+        yield after
 
 
 @dataclass(frozen=True)

@@ -434,3 +434,26 @@ def test_a_thread_locked_then_unlocked_is_answered_again(
         run(body())
     (warned,) = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
     assert "unlock the thread" in warned and "Send Messages" not in warned
+
+
+@pytest.mark.slow
+def test_a_mention_redelivered_after_much_chatter_is_answered_once(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Only what it answers is remembered as answered: 4,200 other messages of a busy server
+    (every message reaches the bot) had pushed a mention out of the 4,096 ids kept, and a
+    redelivery after a resume was answered twice (red-team round 4)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            mention = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}")
+            await server.dispatch("MESSAGE_CREATE", mention)
+            await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
+            for n in range(4200):  # other people talking, no mention: nothing to answer
+                chatter = fake.message("hi", author_id=f"45000000000{n:07d}", mentions_bot=False)
+                await server.dispatch("MESSAGE_CREATE", chatter)
+            await server.dispatch("MESSAGE_CREATE", mention)  # Discord delivers it again
+            await asyncio.sleep(1.5)
+            assert len([r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]) == 1
+
+    run(body())

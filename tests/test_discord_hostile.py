@@ -14,6 +14,7 @@ from bot.discord_bot import APOLOGY, _commands
 from bot.discord_bot._buttons import OLDER
 from bot.discord_bot._client import OUT_OF_DATE
 from bot.discord_bot._replies import AUTOMOD_BLOCKED
+from bot.embeds import MESSAGE_CHARS, section_messages
 from bot.question_log import QuestionLog
 from index import Document, PassageIndex, Section
 from tests import fake_discord as fake
@@ -409,6 +410,33 @@ def test_section_lays_out_only_what_it_sends_and_echoes_escaped(
             )
 
     run(body())
+
+
+def test_the_note_that_a_section_goes_on_keeps_a_message_within_6000() -> None:
+    """With a long essay title in every footer, the last message's short last embed had no
+    room left for the note, which pushed the message to 6,054 characters (red-team round 4)."""
+    title = ("The Long Title Of An Orchard Essay About Pruning In Cold Climates " * 12)[:681]
+    paragraph = "Prune the apple trees in late winter while they are dormant. " * 67
+    sizes = (4090, 4090, 4090, 4090, 1000)
+    section_ = Section("Pruning", tuple(paragraph[:n] for n in sizes), 1)
+    document = Document(title.strip(), "orchard", (section_,))
+    messages = section_messages(document, section_, _commands.MAX_SECTION_MESSAGES)
+    assert len(messages) > _commands.MAX_SECTION_MESSAGES
+    last = _commands._continued(messages[_commands.MAX_SECTION_MESSAGES - 1])
+    assert sum(map(len, last)) <= MESSAGE_CHARS
+    assert any("The section goes on" in embed.description for embed in last)
+
+
+def test_a_reply_to_a_plain_text_answer_reads_its_question_with_a_link() -> None:
+    from types import SimpleNamespace
+
+    from bot.discord_bot._follow_ups import earlier_question
+
+    asked = "What does Moscow want? (see https://example.org/a)"
+    plain = SimpleNamespace(embeds=[], content=f"**Q:** {asked}\n> Minsk wants …")
+    assert earlier_question(plain) == asked  # type: ignore[arg-type]
+    plain = SimpleNamespace(embeds=[], content="**What does Moscow want?**\n> Minsk …")
+    assert earlier_question(plain) == "What does Moscow want?"  # type: ignore[arg-type]
 
 
 def test_an_event_delivered_twice_is_answered_once(

@@ -286,14 +286,14 @@ def test_a_section_is_shown_with_its_parts_under_their_headings() -> None:
         source="n.md",
     )
     bread, ingredients, method, colcannon = document.sections
-    assert with_parts(document, bread) == [bread, ingredients, method]
-    assert with_parts(document, method) == [method]
-    assert with_parts(document, colcannon) == [colcannon]
+    assert list(with_parts(document, bread)) == [bread, ingredients, method]
+    assert list(with_parts(document, method)) == [method]
+    assert list(with_parts(document, colcannon)) == [colcannon]
     shown = "\n".join(e.description for m in section_messages(document, bread) for e in m)
     assert (
         shown
         == "**¶1** An hour.\n\n**Ingredients**\n\n**¶1** Flour\n\n**Method**\n\n**¶1** Bake it."
     )
-    text = render_section(document, with_parts(document, bread))
+    text = render_section(document, list(with_parts(document, bread)))
     assert text.startswith("Notebook: Soda Bread\n\n¶1  An hour.\n\nIngredients\n\n¶1  Flour")
     assert "Boil" not in text and "Boil" not in shown

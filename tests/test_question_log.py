@@ -180,3 +180,31 @@ def test_half_an_emoji_in_a_question_is_logged_not_an_error(tmp_path: Path) -> N
     _declined(log, "What does Moscow want? \ud83d", "moscow want \ud83d")
     (gap,) = log.gaps()
     assert gap.question == "What does Moscow want? ?"
+
+
+def test_votes_queued_behind_a_log_held_elsewhere_give_up_within_a_second(
+    tmp_path: Path,
+) -> None:
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    log = _log(tmp_path)
+    answer = log.record("Q?", ["q"], outcome="answered", confidence=0.9, source="t")
+    other = sqlite3.connect(log.path, isolation_level=None)  # an admin's sqlite3 shell
+    other.execute("BEGIN EXCLUSIVE")
+
+    def vote(user: int) -> float:
+        started = time.monotonic()
+        with pytest.raises(LogError):
+            log.vote(answer, user, up=True)
+        return time.monotonic() - started
+
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            waited = list(pool.map(vote, range(8)))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    # one at a time, 0.5 s each, the last would have waited 4 s; each gives up by about 1 s
+    assert max(waited) < 2.5, waited
+    assert log.vote(answer, 99, up=True)

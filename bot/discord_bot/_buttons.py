@@ -8,6 +8,7 @@ restart and nothing is kept per message. Every reply to a press is ephemeral.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, cast
@@ -21,6 +22,7 @@ from bot.discord_bot._replies import (
     MAX_QUESTION,
     NO_MENTIONS,
     SHUTDOWN_APOLOGY,
+    _gone,
     _named,
     _reply,
     log,
@@ -67,7 +69,9 @@ async def _guarded(
         return
     try:
         await press
-    except Exception:
+    except Exception as error:
+        if _gone(error, f"the {what} button"):
+            return
         log.exception("the %s button failed", what)
         await _reply(interaction, APOLOGY)
 
@@ -80,12 +84,12 @@ async def _show(interaction: discord.Interaction, keys: str, shown: Shown) -> No
     if refusal or passages is None:
         await _reply(interaction, refusal or OLDER)
         return
-    await interaction.response.defer(ephemeral=True, thinking=True)
     loop = asyncio.get_running_loop()
     with bot.in_flight.track(  # a shutdown waits for it, or apologises
         _named("press", interaction.id, interaction.user.id, keys),
         lambda: _reply(interaction, SHUTDOWN_APOLOGY),
     ):
+        await interaction.response.defer(ephemeral=True, thinking=True)
         specs = await loop.run_in_executor(bot.answer_workers, shown, bot, passages)
         await interaction.followup.send(
             embeds=to_embeds(specs), ephemeral=True, allowed_mentions=NO_MENTIONS
@@ -192,18 +196,19 @@ class Vote(DynamicItem[Button[Any]], template=VOTE + r"(?P<up>up|down):(?P<id>\d
         if self.question_id > _LARGEST_ID:  # no answer of ours: a forged id
             await _reply(interaction, OLDER)
             return
-        await interaction.response.defer(ephemeral=True, thinking=True)
         vote = question_log.vote
         with bot.in_flight.track(
             _named("vote", interaction.id, interaction.user.id, str(self.question_id)),
             lambda: _reply(interaction, SHUTDOWN_APOLOGY),
         ):
+            await interaction.response.defer(ephemeral=True, thinking=True)
             try:  # a write to SQLite: not on the event loop
-                counted = await asyncio.to_thread(
-                    vote, self.question_id, interaction.user.id, up=self.up
+                counted = await asyncio.get_running_loop().run_in_executor(
+                    bot.vote_worker,
+                    functools.partial(vote, self.question_id, interaction.user.id, up=self.up),
                 )
-            except LogError:
-                log.warning("could not record a vote", exc_info=True)
+            except LogError as error:  # busy (another program holds it) or unwritable
+                log.warning("could not record a vote: %s", error)
                 counted = True  # the voter did their part
             text = THANKS if counted else ALREADY
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)

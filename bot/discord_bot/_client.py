@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import time
@@ -28,6 +29,7 @@ from bot.discord_bot._replies import (
     NOT_PERMITTED,
     SHUTDOWN_APOLOGY,
     SHUTTING_DOWN,
+    _gone,
     _named,
     _reply,
     _too_quick,
@@ -55,6 +57,7 @@ OUT_OF_DATE = (
     "shortly. Try /help for the commands as they are now."
 )
 _THREAD_LOCKED = 50083  # Discord's code for a post refused in an archived or locked thread
+_DM_CLOSED = 50007  # "Cannot send messages to this user": a DM the user closed
 
 
 class UserCooldowns:
@@ -104,6 +107,8 @@ class _Tree(app_commands.CommandTree["EssayBot"]):
     """The commands; one delivered twice is run once."""
 
     async def interaction_check(self, interaction: discord.Interaction[EssayBot], /) -> bool:
+        if interaction.type is discord.InteractionType.autocomplete:
+            return True  # a keystroke: answering it twice is harmless, remembering it is not
         return self.client.seen.first(interaction.id)
 
 
@@ -145,6 +150,9 @@ class EssayBot(discord.AutoShardedClient):
         # Answers get their own threads: the default pool also resolves host names for
         # aiohttp, and a reply must never wait for an answer to finish.
         self.answer_workers = ThreadPoolExecutor(ANSWER_WORKERS, thread_name_prefix="answer")
+        # Votes write the question log one at a time, in their own thread: queued behind a
+        # log another program held, they had taken every thread of the loop's default pool.
+        self.vote_worker = ThreadPoolExecutor(1, thread_name_prefix="vote")
         self.in_flight = InFlight()
         self.permission_notes = PermissionNotes()
         # Every command works in servers (guild install) and, installed to a user, anywhere.
@@ -256,8 +264,6 @@ class EssayBot(discord.AutoShardedClient):
         direct message, as a reply."""
         if message.author.bot or self.user is None or message.is_system():
             return  # "X added essaybot to the thread" mentions it, and asks nothing
-        if not self.seen.first(message.id):
-            return  # delivered again (Discord may, after a resume): answered once
         # A DM has no guild; a guild's message does, even when the guild is not in the cache
         # (then `message.guild` is None too, and its channel a partial one naming the guild).
         direct = message.guild is None and getattr(message.channel, "guild_id", None) is None
@@ -268,6 +274,10 @@ class EssayBot(discord.AutoShardedClient):
             return
         if not self.answers_in(message.channel):
             return
+        # Delivered again (Discord may, after a resume): answered once. Only what it answers
+        # is remembered: every message of a busy server would push a mention out of memory.
+        if not self.seen.first(message.id):
+            return
         if self.permission_notes.refused(message.channel.id, "posts"):
             return  # it would be refused again; logged when it was
         mine = {self.user.id, role.id if role else 0}
@@ -275,22 +285,29 @@ class EssayBot(discord.AutoShardedClient):
             lambda m: "" if int(m.group(1)) in mine else m.group(0), message.content
         ).strip()
         reply = reply_to(message, self.permission_notes)
+
+        async def say(text: str) -> None:
+            """A hint or refusal: a public post too, which a shutdown waits for."""
+            with self.in_flight.track(
+                _named("reply", message.id, message.author.id, text), lambda: asyncio.sleep(0)
+            ):
+                await reply(text, allowed_mentions=NO_MENTIONS)
+
         try:
             # Counted first: every reply is a public post, hints and refusals too.
             refusal = self.refusal(message.author.id, message.channel)
             if refusal:
                 # Said once per cooldown window: a user mentioning on and on gets one reply.
                 if self.refusal_cooldowns.retry_after(message.author.id) is None:
-                    await reply(refusal, allowed_mentions=NO_MENTIONS)
+                    await say(refusal)
                 return
             # What is looked up: other mentions are left out, so they count for nothing.
             asked = without_mentions(question)
             if len(asked) > MAX_QUESTION:  # refused before any work
-                await reply(too_long(asked), allowed_mentions=NO_MENTIONS)
+                await say(too_long(asked))
                 return
             if blank(asked):
-                hint = "Ask me a question after the mention, or use /ask. /help explains more."
-                await reply(hint, allowed_mentions=NO_MENTIONS)
+                await say("Ask me a question after the mention, or use /ask. /help explains more.")
                 return
             with self.in_flight.track(
                 _named("mention", message.id, message.author.id, asked),
@@ -305,11 +322,15 @@ class EssayBot(discord.AutoShardedClient):
         except discord.Forbidden as error:  # not even plain text: nothing can be said there
             if error.code == _THREAD_LOCKED:  # no permission is missing; not kept: unlockable
                 self.permission_notes.note(message.channel.id, "locked", error.text, remember=False)
+            elif error.code == _DM_CLOSED:  # the user's choice, not a channel's permission
+                self.permission_notes.note(message.channel.id, "direct", error.text)
             else:
                 self.permission_notes.note(message.channel.id, "posts", error.text)
         except Exception as error:
             if _automod(error):
                 await _try(reply(AUTOMOD_BLOCKED, allowed_mentions=NO_MENTIONS))
+                return
+            if _gone(error, "a mention's answer"):
                 return
             log.exception("answering a mention failed")
             await _try(reply(APOLOGY, allowed_mentions=NO_MENTIONS))
@@ -332,6 +353,8 @@ class EssayBot(discord.AutoShardedClient):
         if isinstance(original, discord.Forbidden):  # a permission: "try again" would mislead
             self.permission_notes.note(interaction.channel_id or 0, "responses", original.text)
             await _reply(interaction, NOT_PERMITTED)
+            return
+        if _gone(original, f"command {interaction.command and interaction.command.name}"):
             return
         if isinstance(original, _STALE):  # Discord's copy of the commands is an older one's
             log.warning(

@@ -22,7 +22,7 @@ from bot.discord_bot._replies import (
     to_embeds,
 )
 from bot.discord_bot._views import contents_view
-from bot.embeds import EmbedSpec, help_message, section_messages
+from bot.embeds import MESSAGE_CHARS, EmbedSpec, help_message, section_messages
 from bot.markup import clip, fit
 from index import Document, Section, find_sections
 
@@ -51,10 +51,16 @@ _CONTINUED = "\n\n*The section goes on in the essay: /ask about it, or read it t
 NO_QUESTION = "Please type a question about the essays after /ask. /help explains more."
 
 
-def _continued(last: EmbedSpec) -> EmbedSpec:
-    """The last embed shown, saying that the section goes on (within its size limit)."""
-    room = max(1, len(last.description) - len(_CONTINUED))  # the message grows by nothing
-    return replace(last, description=clip(last.description, room) + _CONTINUED)
+def _continued(message: list[EmbedSpec]) -> list[EmbedSpec]:
+    """The last message shown, its last embed saying that the section goes on: within the
+    embed's limit, and within what the message's other embeds leave of its 6,000 (a long
+    essay title, in every footer, left too little)."""
+    *others, last = message
+    left = MESSAGE_CHARS - sum(map(len, others)) - len(last.title) - len(last.footer)
+    room = min(len(last.description), left) - len(_CONTINUED)
+    if room < 1 and others:  # no room for the note in the last embed: the one before says it
+        return _continued(others)
+    return [*others, replace(last, description=clip(last.description, max(1, room)) + _CONTINUED)]
 
 
 def _resolve_section(documents: tuple[Document, ...], value: str) -> list[tuple[Document, Section]]:
@@ -82,11 +88,11 @@ def _add_commands(bot: EssayBot) -> None:
         if refusal or blank(without_mentions(question)):
             await _reply(interaction, refusal or NO_QUESTION)
             return
-        await interaction.response.defer(thinking=True)
-        with bot.in_flight.track(
+        with bot.in_flight.track(  # from the first response: a shutdown waits for it too
             _named("/ask", interaction.id, interaction.user.id, question),
             lambda: _reply(interaction, SHUTDOWN_APOLOGY),
         ):
+            await interaction.response.defer(thinking=True)
             await follow_up_with_answer(bot, interaction, question)
 
     @tree.command(name="sections", description="The essays' table of contents")
@@ -112,11 +118,12 @@ def _add_commands(bot: EssayBot) -> None:
             )
             await _reply(interaction, text)
             return
-        # Only what can be sent is laid out: a section of megabytes took ~100 ms on the loop.
-        messages = section_messages(*found[0], MAX_SECTION_MESSAGES)
+        # Only what can be sent is laid out (a section of megabytes took ~100 ms on the
+        # loop), and in a worker: 200,000 parts were walked before they were bounded.
+        messages = await asyncio.to_thread(section_messages, *found[0], MAX_SECTION_MESSAGES)
         if len(messages) > MAX_SECTION_MESSAGES:  # one command, a few posts: not a flood
             messages = messages[:MAX_SECTION_MESSAGES]
-            messages[-1] = [*messages[-1][:-1], _continued(messages[-1][-1])]
+            messages[-1] = _continued(messages[-1])
         with bot.in_flight.track(  # it posts publicly: a shutdown lets it finish, or apologises
             _named("/section", interaction.id, interaction.user.id, name),
             lambda: _reply(interaction, SHUTDOWN_APOLOGY),

@@ -53,13 +53,16 @@ def submitted(components: list[dict[str, Any]]) -> str:
 
 def earlier_question(message: discord.Message | None) -> str:
     """The question an answer message answered (bot.follow_up.asked_as), or the bold first
-    line of a plain-text answer; "" for any other message."""
+    line of a plain-text answer (after a bold "Q:" when it holds a link, as
+    `bot.embeds._bold_title` writes it); "" for any other message."""
     if message is None:
         return ""
     if message.embeds:
         embed = message.embeds[0]
         return asked_as(embed.title or "", embed.footer.text or "")
     first = message.content.partition("\n")[0]
+    if first.startswith("**Q:** ") and "://" in first:  # a question holding a link
+        return unescaped(first[len("**Q:** ") :])
     bold = first.startswith("**") and first.endswith("**") and len(first) > 4
     return unescaped(first[2:-2]) if bold else ""
 
@@ -116,11 +119,11 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
         and bot.get_guild(interaction.guild_id or 0) is not None  # a member, not a user install
         and may_thread(interaction.app_permissions)
     )
-    await interaction.response.defer(ephemeral=ephemeral or threaded, thinking=True)
     with bot.in_flight.track(
         _named("follow-up", interaction.id, interaction.user.id, question),
         lambda: _reply(interaction, SHUTDOWN_APOLOGY),
     ):
+        await interaction.response.defer(ephemeral=ephemeral or threaded, thinking=True)
         if not threaded or message is None:
             await follow_up_with_answer(
                 bot, interaction, question, earlier=earlier, ephemeral=ephemeral

@@ -55,11 +55,11 @@ def add_menus(bot: EssayBot) -> None:
         if refusal:
             await _reply(interaction, refusal)
             return
-        await interaction.response.defer(ephemeral=True, thinking=True)
         with bot.in_flight.track(  # a shutdown waits for it, or apologises
             _named("Ask essaybot", interaction.id, interaction.user.id, question),
             lambda: _reply(interaction, SHUTDOWN_APOLOGY),
         ):
+            await interaction.response.defer(ephemeral=True, thinking=True)
             await follow_up_with_answer(bot, interaction, question, ephemeral=True)
 
     @tree.context_menu(name="Find the source")
@@ -70,7 +70,6 @@ def add_menus(bot: EssayBot) -> None:
         if not quotation or refusal:
             await _reply(interaction, refusal or "That message has no text to look for.")
             return
-        await interaction.response.defer(ephemeral=True, thinking=True)
         several = len(bot.documents) > 1
 
         def look_up() -> list[discord.Embed]:  # one search and a few passages read: a worker
@@ -82,6 +81,7 @@ def add_menus(bot: EssayBot) -> None:
             _named("Find the source", interaction.id, interaction.user.id, quotation),
             lambda: _reply(interaction, SHUTDOWN_APOLOGY),
         ):
+            await interaction.response.defer(ephemeral=True, thinking=True)
             embeds = await loop.run_in_executor(bot.answer_workers, look_up)
             await interaction.followup.send(
                 embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS

@@ -107,6 +107,20 @@ async def _try(coroutine: object) -> None:
         log.warning("could not send the apology", exc_info=True)
 
 
+# "Unknown channel", "Unknown message", "Unknown webhook", "Unknown interaction": what the
+# bot answered is gone (a channel deleted, an interaction expired): nothing more can be said.
+_GONE = frozenset({10003, 10008, 10015, 10062})
+
+
+def _gone(error: BaseException, what: str) -> bool:
+    """Whether `error` is Discord saying that what the bot was answering is gone (no failure
+    of essaybot's: an apology would be refused too); logged as one warning."""
+    if not (isinstance(error, discord.NotFound) and error.code in _GONE):
+        return False
+    log.warning("%s: Discord no longer knows where to answer (%s)", what, error.text)
+    return True
+
+
 async def _reply(interaction: discord.Interaction, text: str) -> None:
     """An ephemeral text reply, whether or not the interaction was answered already."""
     text = clip(text, CONTENT_CHARS)

@@ -44,13 +44,17 @@ async def _serve_until_stopped(bot: EssayBot, token: str, save: Callable[[], obj
     """Serve; on SIGINT or SIGTERM close the connection cleanly instead of dying mid-reply.
     Meanwhile `save` runs every SAVE_EVERY seconds, in a worker thread."""
     loop = asyncio.get_running_loop()
+    serving = loop.create_task(serve(bot, token))
     for signum in (signal.SIGINT, signal.SIGTERM):
         # Not on Windows, nor outside the main thread: there the default handling stays.
         with contextlib.suppress(NotImplementedError, ValueError, RuntimeError):
-            loop.add_signal_handler(signum, _close, bot, signum)
+            loop.add_signal_handler(signum, _close, bot, signum, serving)
     saving = loop.create_task(_save_periodically(save))
     try:
-        await serve(bot, token)
+        await serving
+    except asyncio.CancelledError:
+        if not bot.in_flight.closing:
+            raise  # stopped by a signal, as asked: not an error
     finally:
         saving.cancel()
 
@@ -64,16 +68,31 @@ async def _save_periodically(save: Callable[[], object]) -> None:
 _closing: set[asyncio.Task[None]] = set()  # the loop holds tasks weakly
 
 
-def _close(bot: EssayBot, signum: int) -> None:
+def _close(bot: EssayBot, signum: int, serving: asyncio.Task[None] | None = None) -> None:
     name = signal.Signals(signum).name
     if bot.in_flight.closing:  # a second signal: stop waiting for the answers in flight
         log.info("%s received again: apologising to the answers in flight now", name)
         bot.in_flight.hurry()
         return
     bot.in_flight.closing = True  # refuse new questions from now on
-    task = asyncio.get_running_loop().create_task(bot.shutdown(name))
+    task = asyncio.get_running_loop().create_task(_shut(bot, name, serving))
     _closing.add(task)
     task.add_done_callback(_closing.discard)
+
+
+# Seconds the connection has to end once the bot is closed: discord.py retries a gateway it
+# could never reach (an outage at start) on and on, even after the close.
+CLOSE_SECONDS = 5.0
+
+
+async def _shut(bot: EssayBot, name: str, serving: asyncio.Task[None] | None) -> None:
+    await bot.shutdown(name)
+    if serving is None:
+        return
+    _, pending = await asyncio.wait({serving}, timeout=CLOSE_SECONDS)
+    if pending:
+        log.warning("the connection to Discord did not end in %g s; stopping anyway", CLOSE_SECONDS)
+        serving.cancel()
 
 
 def run(
@@ -100,6 +119,9 @@ def run(
             raise SettingsError(BAD_TOKEN) from None
         raise
     except (aiohttp.ClientConnectionError, TimeoutError) as error:
+        if bot.in_flight.closing:  # stopped while logging in: the close cut the login short
+            log.info("closed")
+            return
         # Only the first connection gets here: once connected, discord.py reconnects itself.
         reason = str(error) or type(error).__name__
         raise DiscordUnreachable(UNREACHABLE.format(reason=reason)) from None
