@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from array import array
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -311,12 +312,26 @@ class PassageIndex:
         return None
 
     def _context_text(self, passage: Passage) -> str:
-        """What `passage` is indexed with besides its text: its section heading (its own, not
-        the parent's it may be named with: every answer of a "Frequently asked questions"
-        matched those words), and its table's header row when it is a body row."""
-        heading = passage.section.rpartition(PARENT_MARK)[2]
+        """What `passage` is indexed with besides its text: its section heading, and its
+        table's header row when it is a body row. A heading named with its parent's is
+        indexed with it when another section of the essay shares it ("The Old Stone Bridge"
+        of its "Construction", as the viaduct's has one too), else alone (every answer of a
+        "Frequently asked questions" had matched those words)."""
+        heading = passage.section
+        if (passage.document, heading.rpartition(PARENT_MARK)[2]) not in self._shared_headings:
+            heading = heading.rpartition(PARENT_MARK)[2]
         header = self.table_header(passage)
         return heading if header is None else f"{heading}\n{header.text}"
+
+    @cached_property
+    def _shared_headings(self) -> frozenset[tuple[str, str]]:
+        """(essay title, heading) of the headings two sections of one essay share, named
+        apart by their parents' (index.parsing)."""
+        shared = set()
+        for document in self.documents:
+            own = Counter(s.heading.rpartition(PARENT_MARK)[2] for s in document.sections)
+            shared |= {(document.title, heading) for heading, n in own.items() if n > 1}
+        return frozenset(shared)
 
     def heads_table(self, passage: Passage) -> bool:
         """Whether `passage` is the header row of a table (a body row follows it)."""

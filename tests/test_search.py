@@ -271,7 +271,7 @@ def test_a_sentence_longer_than_a_passage_is_split_into_passages_of_its_words() 
     assert " ".join(p.text for p in passages) == text
 
 
-def test_a_part_is_indexed_under_its_own_heading_not_its_parents() -> None:
+def test_a_part_is_indexed_under_its_own_heading_and_a_shared_one_with_its_parents() -> None:
     text = (
         "# Guide\n\n## Frequently asked questions\n\n### Is a heat pump noisy?\n\n"
         "Less than a fridge.\n\n### How long does it last?\n\nTwenty years.\n"
@@ -281,3 +281,13 @@ def test_a_part_is_indexed_under_its_own_heading_not_its_parents() -> None:
     assert noisy.section == "Frequently asked questions › Is a heat pump noisy?"
     assert index.terms("noisy")[0] in index.indexed_terms(noisy)
     assert index.terms("frequently")[0] not in index.indexed_terms(noisy)
+    # a heading two parts share is indexed with its parent's: that is what tells them apart
+    text = "# Bridges\n\n## Stone Bridge\n\n### Construction\n\nArches.\n\n" + (
+        "## Railway Viaduct\n\n### Construction\n\nPiers.\n"
+    )
+    index = PassageIndex([parse_document(text, stem="b", markdown=True, source="b.md")])
+    arches, piers = index.passages
+    assert arches.section == "Stone Bridge › Construction"
+    assert index.terms("stone")[0] in index.indexed_terms(arches)
+    assert index.terms("stone")[0] not in index.indexed_terms(piers)
+    assert index.search("stone bridge construction", 2)[0].passage == arches
