@@ -679,3 +679,33 @@ def test_a_command_discord_lists_from_an_older_version_is_told_so_not_try_again(
         run(body())
     assert "essaybot discord --sync" in caplog.text
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_question_forwarded_to_a_dm_is_read(point_at: Any, answerer: Answerer) -> None:
+    """A forward's text is in its snapshot (Discord leaves `content` empty), as Ask essaybot
+    reads it; a DM forwarding a question had got "Ask me a question after the mention"."""
+    dm = "310000000000000001"
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            forward = fake.message("", channel_id=dm, mentions_bot=False)
+            del forward["guild_id"], forward["member"]
+            forward["message_reference"] = {"type": 1, "message_id": "1", "channel_id": "2"}
+            snapshot = {
+                "content": DEAD_END,
+                "type": 0,
+                "timestamp": fake.TIMESTAMP,
+                "edited_timestamp": None,
+                "flags": 0,
+                "mentions": [],
+                "mention_roles": [],
+                "attachments": [],
+                "embeds": [],
+                "components": [],
+            }
+            forward["message_snapshots"] = [{"message": snapshot}]
+            await server.dispatch("MESSAGE_CREATE", forward)
+            (reply,) = await server.wait_for(lambda r: r.path == f"channels/{dm}/messages")
+            assert reply.body.get("embeds"), reply.body.get("content")
+
+    run(body())

@@ -19,7 +19,7 @@ from bot.discord_bot._answers import blank, post_answer, without_mentions
 from bot.discord_bot._buttons import BUTTONS, FORM
 from bot.discord_bot._commands import _add_commands
 from bot.discord_bot._follow_ups import answer_form, mention_target
-from bot.discord_bot._menus import add_menus
+from bot.discord_bot._menus import add_menus, text_of
 from bot.discord_bot._replies import (
     APOLOGY,
     AUTOMOD_BLOCKED,
@@ -282,7 +282,8 @@ class EssayBot(discord.AutoShardedClient):
             return  # it would be refused again; logged when it was
         mine = {self.user.id, role.id if role else 0}
         question = _MENTION.sub(
-            lambda m: "" if int(m.group(1)) in mine else m.group(0), message.content
+            lambda m: "" if int(m.group(1)) in mine else m.group(0),
+            text_of(message) if direct else message.content,  # a message forwarded to a DM too
         ).strip()
         reply = reply_to(message, self.permission_notes)
 
