@@ -211,7 +211,9 @@ def section_messages(
         paragraphs: Sequence[str] = part.paragraphs
         if limit is not None:  # escaping only lengthens: text past this never reaches `most`
             paragraphs = _first_chars(paragraphs, limit)
-            limit -= sum(map(len, paragraphs)) + len(paragraphs) * _MARKS + len(part.heading)
+            # at least what the blocks below take: escaping only lengthens them
+            limit -= sum(len(text) + len(f"**¶{n}** ") + 2 for n, text in enumerate(paragraphs, 1))
+            limit -= len(part.heading) + 6 if number else 0  # its bold heading
         if number and paragraphs:
             blocks.append(f"**{escape(part.heading)}**")
         blocks += [f"**¶{n}** {escape(text)}" for n, text in enumerate(paragraphs, start=1)]
@@ -219,18 +221,15 @@ def section_messages(
     return pack(title, blocks, f"{document.title} · essaybot")
 
 
-# What a paragraph's block adds to its text at least: "**¶1** " and the blank line after.
-_MARKS = 9
-
-
 def _first_chars(paragraphs: Sequence[str], limit: int) -> list[str]:
-    """The paragraphs up to `limit` characters in all with their marks, the last one cut."""
+    """The paragraphs up to `limit` characters in all with their marks ("**¶1** " and the
+    blank line after), the last one cut."""
     kept: list[str] = []
-    for paragraph in paragraphs:
+    for n, paragraph in enumerate(paragraphs, start=1):
         if limit <= 0:
             break
         kept.append(paragraph[:limit])
-        limit -= len(paragraph) + _MARKS
+        limit -= len(paragraph) + len(f"**¶{n}** ") + 2
     return kept
 
 

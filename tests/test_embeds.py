@@ -297,3 +297,17 @@ def test_a_section_is_shown_with_its_parts_under_their_headings() -> None:
     text = render_section(document, list(with_parts(document, bread)))
     assert text.startswith("Notebook: Soda Bread\n\n¶1  An hour.\n\nIngredients\n\n¶1  Flour")
     assert "Boil" not in text and "Boil" not in shown
+
+
+@pytest.mark.parametrize("shape", ["paragraphs", "parts"])
+def test_a_section_is_laid_out_only_as_far_as_the_messages_sent(shape: str) -> None:
+    """40,000 one-word paragraphs had laid out 59 messages to send 3, and 200,000 parts were
+    all walked (red-team round 4): the bound counts each block's marks and stops walking."""
+    if shape == "paragraphs":
+        sections: tuple[Section, ...] = (Section("Words", ("Word.",) * 40_000, 1),)
+    else:
+        parts = tuple(Section(f"Term {n}", ("A word.",), 3) for n in range(200_000))
+        sections = (Section("Glossary", ("Terms follow.",), 2), *parts)
+    document = Document("Glossary", "glossary", sections)
+    messages = section_messages(document, sections[0], 3)
+    assert 3 < len(messages) <= 4  # three sent, and one to say that it goes on
