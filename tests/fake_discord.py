@@ -98,6 +98,7 @@ class FakeDiscord:
         self._threads_on: set[str] = set()  # messages a thread was started on
         self.abandoned: list[Request] = []  # held requests the bot gave up waiting for
         self._held: dict[str, asyncio.Event] = {}
+        self._held_any: set[str] = set()
         self._channel_of: dict[str, str] = {}  # interaction token -> its channel
         self._connection: _Connection | None = None
         self._connected = asyncio.Event()
@@ -153,8 +154,11 @@ class FakeDiscord:
             stderr=asyncio.subprocess.PIPE,
         )
 
-    def hold(self, path: str) -> asyncio.Event:
-        """Hold the reply to every message with embeds POSTed to `path` until the event is set."""
+    def hold(self, path: str, *, any_body: bool = False) -> asyncio.Event:
+        """Hold the reply to every message with embeds POSTed to `path` (with `any_body`,
+        every POST: a "thinking…" callback, a hint) until the event is set."""
+        if any_body:
+            self._held_any.add(path)
         return self._held.setdefault(path, asyncio.Event())
 
     async def stop(self) -> None:
@@ -191,7 +195,8 @@ class FakeDiscord:
         if refusal:
             return _json(refusal, status=status)
         held = self._held.get(path)
-        if held is not None and request.method == "POST" and (body or {}).get("embeds"):
+        wanted = path in self._held_any or (body or {}).get("embeds")
+        if held is not None and request.method == "POST" and wanted:
             await held.wait()
             if request.transport is None or request.transport.is_closing():
                 self.abandoned.append(record)

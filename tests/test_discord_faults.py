@@ -457,3 +457,41 @@ def test_a_mention_redelivered_after_much_chatter_is_answered_once(
             assert len([r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]) == 1
 
     run(body())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["/ask", "hint"])
+def test_a_first_response_or_a_hint_on_its_way_at_sigterm_is_let_finish(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, kind: str
+) -> None:
+    """SIGTERM while an /ask's "thinking…" (or a mention's hint) is on its way, with nothing
+    else in flight: they were not counted as in flight, so the close cut them off (an ERROR,
+    and the asker got neither an answer nor an apology; red-team round 4)."""
+    from bot.discord_bot._run import _close
+
+    async def body() -> None:
+        async with running(point_at, answerer, shutdown_grace_seconds=4.0) as (server, bot):
+            if kind == "/ask":
+                event = ask(DEAD_END)
+                path = f"interactions/{event['id']}/{event['token']}/callback"
+                kind_of_event = "INTERACTION_CREATE"
+            else:
+                event = fake.message(f"<@{fake.BOT_ID}>")
+                path = f"channels/{fake.CHANNEL_ID}/messages"
+                kind_of_event = "MESSAGE_CREATE"
+            held = server.hold(path, any_body=True)
+            await server.dispatch(kind_of_event, event)
+            await server.wait_for(lambda r: r.path == path, timeout=WAIT)
+            _close(bot, signal.SIGTERM)
+            await asyncio.sleep(0.5)
+            held.set()  # Discord answers at last
+            await until(bot.is_closed)
+            if kind == "/ask":
+                told = [r for r in server.requests if followups(event)(r) and r.status == 200]
+                assert told, "the asker got neither an answer nor an apology"
+            else:
+                assert [r.status for r in server.requests if r.path == path] == [200]
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
