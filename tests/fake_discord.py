@@ -195,8 +195,9 @@ class FakeDiscord:
         if refusal:
             return _json(refusal, status=status)
         held = self._held.get(path)
-        wanted = path in self._held_any or (body or {}).get("embeds")
-        if held is not None and request.method == "POST" and wanted:
+        posted = request.method == "POST" and isinstance(body, dict | None)
+        wanted = posted and (path in self._held_any or (body or {}).get("embeds"))
+        if held is not None and wanted:
             await held.wait()
             if request.transport is None or request.transport.is_closing():
                 self.abandoned.append(record)
@@ -229,7 +230,8 @@ class FakeDiscord:
             channel = match.group(1)
             if channel in self.refuse_posts:
                 code = self.refuse_posts[channel]
-                return 403, {"message": _REFUSALS.get(code, "Missing Permissions"), "code": code}
+                status = 404 if code < 20000 else 403  # 10xxx: unknown, gone
+                return status, {"message": _REFUSALS.get(code, "Missing Permissions"), "code": code}
             if channel in self.refuse_replies and (body or {}).get("message_reference"):
                 return 403, {"message": _REFUSALS[160002], "code": 160002}
         else:
@@ -409,8 +411,10 @@ class FakeDiscord:
         transport.abort()
 
 
-_REFUSALS = {  # Discord's words for its 403 codes
+_REFUSALS = {  # Discord's words for its 403 codes (and 404s: what is gone)
+    10003: "Unknown Channel",  # deleted while its answer was on the way: a 404
     50001: "Missing Access",
+    50007: "Cannot send messages to this user",  # a DM the user closed
     50013: "Missing Permissions",
     50083: "Thread is archived",  # or locked: only Manage Threads may post there
     160002: "Cannot reply without permission to read message history",

@@ -495,3 +495,33 @@ def test_a_first_response_or_a_hint_on_its_way_at_sigterm_is_let_finish(
     with caplog.at_level(logging.WARNING):
         run(body())
     assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize(
+    ("code", "logged"),
+    [
+        (10003, "a mention's answer: Discord no longer knows where to answer (Unknown Channel)"),
+        (50007, "direct refused (Cannot send messages to this user): that user's direct"),
+    ],
+)
+def test_a_channel_gone_or_a_closed_dm_is_one_warning_and_no_apology(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, code: int, logged: str
+) -> None:
+    """A channel deleted while its answer was on the way (404, 10003) had been an ERROR with
+    a traceback and an apology posted to where nothing can be; a DM the user closed (403,
+    50007) was logged as the channel missing View Channel and Send Messages (red-team round 4)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            server.refuse_posts[fake.CHANNEL_ID] = code
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
+            await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
+            await asyncio.sleep(0.5)  # time for an apology, were there one
+            assert len([r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]) == 1
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(logged in message for message in messages), messages
+    assert not any("View Channel" in message for message in messages)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
