@@ -4,6 +4,7 @@ permissions, and Discord out of reach at start."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import socket
@@ -11,6 +12,7 @@ import time
 from typing import Any
 
 import pytest
+from aiohttp import web
 
 from bot.answering import Answerer
 from bot.cli import main
@@ -525,3 +527,62 @@ def test_a_channel_gone_or_a_closed_dm_is_one_warning_and_no_apology(
     assert any(logged in message for message in messages), messages
     assert not any("View Channel" in message for message in messages)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+class _Unreachable(fake.FakeDiscord):
+    """A fake whose login answers slowly, or whose gateway answers 503 (an outage)."""
+
+    def __init__(self, *, slow_login: bool = False, gateway_down: bool = False) -> None:
+        super().__init__()
+        self.slow_login, self.gateway_down = slow_login, gateway_down
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        if request.match_info["path"] == "users/@me" and self.slow_login:
+            self.requests.append(fake.Request("GET", "users/@me", None, time.monotonic()))
+            async with self._changed:
+                self._changed.notify_all()
+            await asyncio.sleep(1.0)  # SIGTERM meanwhile
+            self.requests.pop()
+        return await super()._rest(request)
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        if self.gateway_down:
+            return web.Response(status=503)  # type: ignore[return-value]
+        return await super()._gateway(request)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("when", ["logging in", "connecting"])
+def test_sigterm_before_the_gateway_is_reached_exits_0_promptly(when: str) -> None:
+    """SIGTERM while logging in had exited 2 with "cannot reach Discord (Connector is
+    closed.)"; while the gateway was out of reach at start, discord.py retried it every 5 s
+    even after the close, and the process never exited (red-team round 4)."""
+    grace = 3
+
+    async def body() -> None:
+        server = _Unreachable(slow_login=when == "logging in", gateway_down=when == "connecting")
+        await server.start()
+        process = await server.launch(str(SEEDS), ESSAYBOT_SHUTDOWN_GRACE_SECONDS=str(grace))
+        assert process.stderr is not None
+        logs: list[str] = []
+        reader = asyncio.create_task(_lines(process.stderr, logs, asyncio.Event()))
+        try:
+            wanted = "users/@me" if when == "logging in" else "gateway/bot"
+            await server.wait_for(lambda r: r.path == wanted, timeout=WAIT)
+            await asyncio.sleep(0.1 if when == "logging in" else 0.5)
+            process.send_signal(signal.SIGTERM)
+            started = time.monotonic()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(process.wait(), grace + 5 + 10)
+            took = time.monotonic() - started
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+            await reader
+            await server.stop()
+        log = "".join(logs)
+        assert process.returncode == 0, log[-2000:]
+        assert "cannot reach Discord" not in log and took <= grace + 5 + 2, log[-2000:]
+
+    asyncio.run(asyncio.wait_for(body(), 120))
