@@ -11,13 +11,19 @@ from functools import lru_cache
 
 from index.analyzer import normalize
 
-__all__ = ["PARENT_MARK", "Document", "Section", "find_sections", "with_parts"]
+__all__ = ["PARENT_MARK", "Document", "Section", "find_sections", "own_heading", "with_parts"]
 
 _NUMBERED = re.compile(r"(\d{1,6})\.(\d{1,6})")
 # Between a parent's heading and its part's, in the name of a section sharing its heading with
 # another of its essay (index.parsing): a single right-pointing angle quotation mark.
 PARENT_MARK = " \u203a "
 _DASHES = str.maketrans(dict.fromkeys("-\u2010\u2011\u2012\u2013\u2014\u203a>", " "))
+
+
+def own_heading(heading: str) -> str:
+    """A section's heading without the parent's heading it may be named with (PARENT_MARK
+    between them): "Method" of the colcannon's."""
+    return heading.rpartition(PARENT_MARK)[2]
 
 
 @dataclass(frozen=True)
@@ -106,7 +112,7 @@ def _by_heading(documents: Sequence[Document], wanted: str) -> list[tuple[Docume
     """Sections whose heading, or its own part after its parent's (`PARENT_MARK`), is
     `wanted` ("background" for either of two "Background" sections); else starts with it."""
     sections = [
-        (d, s, _fold(s.heading), _fold(s.heading.rpartition(PARENT_MARK)[2]))
+        (d, s, _fold(s.heading), _fold(own_heading(s.heading)))
         for d in documents
         for s in d.sections
     ]

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from itertools import pairwise
 
-from index.documents import PARENT_MARK, Document, Section
+from index.documents import PARENT_MARK, Document, Section, own_heading
 from index.errors import SeedFileError
 from index.markdown import block_line, inline_text, is_table_rule
 
@@ -504,7 +504,7 @@ def _without_contents(sections: tuple[Section, ...]) -> tuple[Section, ...]:
     """`sections` without the paragraphs that only name one of their headings: a table of
     contents ("- Living aboard" over "## Living aboard") says nothing, and quoting it for
     "Tell me about living aboard" would lead with it. A section left empty goes too."""
-    names = {name for s in sections for name in (s.heading, s.heading.rpartition(PARENT_MARK)[2])}
+    names = {name for s in sections for name in (s.heading, own_heading(s.heading))}
     headings = {_entry(name) for name in names} - {""}
     headings |= {"contents", "table of contents"}  # its own label, left as text
     kept = (

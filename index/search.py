@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from index.analyzer import analyze, normalize, query_terms
 from index.analyzer import words as words_of
 from index.bm25 import BM25
-from index.documents import PARENT_MARK, Document
+from index.documents import Document, own_heading
 from index.homes import Span, find_homes, layout_from_state, layout_state
 from index.passages import MAX_PASSAGE_WORDS, Passage, split_passages
 from index.sentences import sentence_spans
@@ -317,9 +317,9 @@ class PassageIndex:
         indexed with it when another section of the essay shares it ("The Old Stone Bridge"
         of its "Construction", as the viaduct's has one too), else alone (every answer of a
         "Frequently asked questions" had matched those words)."""
-        heading = passage.section
-        if (passage.document, heading.rpartition(PARENT_MARK)[2]) not in self._shared_headings:
-            heading = heading.rpartition(PARENT_MARK)[2]
+        heading = own_heading(passage.section)
+        if (passage.document, heading) in self._shared_headings:
+            heading = passage.section
         header = self.table_header(passage)
         return heading if header is None else f"{heading}\n{header.text}"
 
@@ -329,7 +329,7 @@ class PassageIndex:
         apart by their parents' (index.parsing)."""
         shared = set()
         for document in self.documents:
-            own = Counter(s.heading.rpartition(PARENT_MARK)[2] for s in document.sections)
+            own = Counter(own_heading(s.heading) for s in document.sections)
             shared |= {(document.title, heading) for heading, n in own.items() if n > 1}
         return frozenset(shared)
 

@@ -42,16 +42,18 @@ _CREDITED = re.compile(
     r"minuted)\s+by\b"
     r"[^.!?]*?\b[A-Z][a-z]"
 )
-# Words of the question that name the kind of text, not which one ("this essay", "the piece"),
-# and its verbs of writing ("Who put this report together?").
-_SIGN_OFF_WORDS = 6
+# A letter's sign-off: a closing name of at most this many words, and the line before it of
+# at most _SIGN_OFF_WORDS when it ends with a comma, in an essay of more passages than these.
 _SIGNATURE_WORDS = 4
-_SHORTEST_SIGNED = 5  # passages; an essay of fewer may be a list of short lines, all text
+_SIGN_OFF_WORDS = 6
+_SHORTEST_SIGNED = 5  # an essay of fewer may be a list of short lines, all text
 # Capitalised words of a byline that name no one: "By Zoë Ødegård, 3 June 2024".
 _NOT_NAMES = frozenset(
     "by written compiled edited and with january february march april may june july august "
     "september october november december".split()
 )
+# Words of the question that name the kind of text, not which one ("this essay", "the piece"),
+# and its verbs of writing ("Who put this report together?").
 _TEXT_WORDS = frozenset("essay articl piec text stori post report note".split())
 _OF_ANY_ESSAY = _TEXT_WORDS | frozenset("write writer author compil edit put togeth".split())
 
