@@ -151,6 +151,10 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
         {"quote_continuations": False},
     ),
     (
+        "the first passage's sentence nearest in meaning quoted only if its words choose it",
+        {"quote_nearest": False},
+    ),
+    (
         "a first passage ending with a colon quoted without the list after it",
         {"quote_lists": False},
     ),

@@ -249,6 +249,18 @@ KIND_CHECKS = [
         ),
     ),
     (
+        "# The Stones\n\nSoak the coarse stone until it stops releasing bubbles, about ten "
+        "minutes.\n\nFiner stones above 3000 grit crack if they soak for long periods.\n\n"
+        "The bridge over the weir was built in 1921 and is 40 m long.\n\n",
+        "answer_types",
+        ("How long should the coarse stone soak?", "ten minutes"),
+        ("How long should the finer stones soak?",),  # "3000 grit", "long periods": no time
+        (
+            "How long is the bridge over the weir?",  # a length answers too
+            "For how long has the bridge stood over the weir?",  # so does a year
+        ),
+    ),
+    (
         "# The Office\n\nThe editor, Carol Fenwick, reads every letter by 31 August.\n\n"
         "Write to the office at office@example.org with any news.\n\n",
         "answer_types",
@@ -939,3 +951,27 @@ def test_another_essays_passage_is_quoted_only_when_nearer_in_meaning(
     assert quoted(DEFAULT_POLICY) == mine + ["vineyard/introduction/1"] * (nearer > 0.6)
     by_score = quoted(replace(DEFAULT_POLICY, other_essays_nearer=False))
     assert by_score == [*mine, "vineyard/introduction/1"]
+
+
+def test_the_first_passage_s_sentence_nearest_in_meaning_is_quoted_though_its_words_lose(
+    tmp_path: Path,
+) -> None:
+    index = _index_of(
+        tmp_path,
+        "# Keepers\n\nGoing ashore was rare for a keeper, who could spend his wages only in "
+        "Port Aldery. Each posting on the rock lasted six weeks. The lamp burned colza oil.\n\n"
+        "## Building\n\nThe tower was built of granite from the mainland.\n",
+    )
+    question = "How long did a keeper spend on the rock before going ashore?"
+    # by its words (four of the question's against "rock" alone) only the first is quoted
+    # (with no check of the kind of answer, which would decline it or seek the time itself)
+    changes = {"min_confidence": 0.0, "words_cover": math.inf, "answer_types": False}
+    by_words = answerer_for(index, **changes, quote_nearest=False)
+    assert [q.text for q in by_words.ask(question).quotes] == [
+        "Going ashore was rare for a keeper, who could spend his wages only in Port Aldery."
+    ]
+    answer = answerer_for(index, **changes).ask(question)
+    assert [q.text for q in answer.quotes] == [
+        "Going ashore was rare for a keeper, who could spend his wages only in Port Aldery. "
+        "Each posting on the rock lasted six weeks."
+    ]

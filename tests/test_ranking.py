@@ -204,13 +204,18 @@ def test_an_answer_opens_with_the_passage_its_confidence_came_from(
     assert ranks == sorted(ranks) and len(ranks) == DEFAULT_POLICY.confidence_passages
 
 
-# Plural number words are amounts; "how many" needs a count, not only a word of time.
+# Plural number words are amounts; "how many" needs a count, not only a word of time; "how
+# long" a duration or a length, not any amount.
 @pytest.mark.parametrize(
     ("question", "quote", "held"),
     [
+        ("How far did the wall run?", "The wall ran for hundreds of kilometres.", True),
+        ("How far did the wall run?", "Thousands came; dozens stayed.", True),
+        ("How far did the wall run?", "The wall ran along the border.", False),
         ("How long was the wall?", "The wall ran for hundreds of kilometres.", True),
-        ("How long was the wall?", "Thousands came; dozens stayed.", True),
-        ("How long was the wall?", "The wall ran along the border.", False),
+        ("How long was the wall?", "Thousands came; dozens stayed.", False),
+        ("How long did the wall stand?", "It stood from 1961 to 1989.", True),
+        ("How long did the wall stand?", "It had 302 watchtowers.", False),
         ("How many walk?", "They walk on the first Saturday of each month, May to October.", False),
         ("How many walk?", "Twelve volunteers walk from May to October.", True),
         ("How many walk?", "Volunteers lead 40 walks a year.", True),

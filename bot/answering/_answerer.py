@@ -153,7 +153,11 @@ class Answerer:
         if not hits or (words is None and confidence < self.policy.min_confidence):
             return declined  # weak evidence
 
-        quotes = select_quotes(self.index, policy, terms, ranked, meaning)
+        def sentence_similarity(sentence: str) -> float:
+            return self.similarity(read, [sentence])
+
+        nearest = None if meaning is None else sentence_similarity
+        quotes = select_quotes(self.index, policy, terms, ranked, meaning, nearest)
         if because := self._doubt(read, quotes):
             mended = self._mended(read, terms, quotes) if policy.mend_quotes else None
             if mended is None:

@@ -53,6 +53,20 @@ _COUNT = re.compile(
     r"few|number|once|twice|none)\b",
     re.IGNORECASE,
 )
+# The months, for the patterns of time below.
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+# "How long" asks for a duration or a length: "3000 grit" or "long periods" does not say how
+# long a stone is soaked, "about ten minutes" does; so do dates and a year ("since 1992").
+_ASKS_HOW_LONG = re.compile(r"\W*(for\s+)?how\s+long\b", re.IGNORECASE)
+_DURATION = re.compile(
+    r"\b(seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|fortnights?|months?|years?|"
+    r"decades?|century|centuries|generations?|lifetimes?|terms?|semesters?|shifts?|stints?|"
+    r"spells?|overnight|morning|afternoon|evening|"
+    rf"season|{_MONTHS}|spring|summer|autumn|winter|since|until|till|ago|"
+    r"(milli|centi|kilo)?(metres?|meters?)|miles?|feet|foot|inch(es)?|yards?|"
+    r"(1\d|20)\d\ds?)\b|\d\s*(s|h|hrs?|mins?|mm|cm|m|km|ft|yds?)\b|\d\s*['\"′″]",
+    re.IGNORECASE,
+)
 # "In what year" asks for a year, given in figures ("1992", "the 1970s") or by another year.
 _ASKS_YEAR = re.compile(r"\W*(in )?(what|which) year\b", re.IGNORECASE)
 _YEAR = re.compile(
@@ -61,8 +75,8 @@ _YEAR = re.compile(
 )
 _TIME = re.compile(
     r"\d|\b(years?|decades?|century|centuries|months?|weeks?|days?|hours?|minutes?|"
-    r"january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|spring|summer|autumn|fall|"
+    rf"{_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"spring|summer|autumn|fall|"
     r"winter|season|morning|afternoon|evening|night|dawn|dusk|noon|midnight|ago|since|until|"
     r"till|after|before|during|now|today|tonight|yesterday|tomorrow|later|earlier|"
     r"when|while|age|aged|born|childhood|youth)\b",
@@ -74,8 +88,8 @@ _TIME_OR_NUMBER = re.compile(
     r"(thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|"
     r"fifty|sixty|seventy|eighty|ninety|(hundred|thousand|million|billion|dozen)s?|half|several|"
     r"few|number|once|twice|years?|decades?|century|centuries|months?|weeks?|days?|hours?|"
-    r"minutes?|january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|spring|summer|autumn|fall|winter|season|morning|afternoon|evening|night|ago|"
+    rf"minutes?|{_MONTHS}|spring|summer|autumn|fall|winter|season|"
+    r"morning|afternoon|evening|night|ago|"
     r"since|until|after|before|during|now|today|yesterday|tomorrow)\b",
     re.IGNORECASE,
 )
@@ -347,6 +361,8 @@ def _time_or_amount(question: str) -> tuple[re.Pattern[str], str] | None:
         return _TIME, "it asks when and no quote holds a time"
     if _ASKS_HOW_MANY.match(question):
         return _COUNT, "it asks how many and no quote holds a count"
+    if _ASKS_HOW_LONG.match(question):
+        return _DURATION, "it asks how long and no quote holds a duration or length"
     return _TIME_OR_NUMBER, "it asks for a time or amount and no quote holds one"
 
 

@@ -39,13 +39,16 @@ def select_quotes(
     terms: Sequence[str],
     hits: Sequence[Hit],
     similarity_of: Callable[[Passage], float] | None,
+    sentence_similarity: Callable[[str], float] | None = None,
 ) -> tuple[Quote, ...]:
     """Quotes from the best of `hits` for a question of `terms`, each sentence quoted once.
 
     Further passages than the best are quoted when close to it by score or closer in meaning
     (`similarity_of`; None when meaning was not weighed: by score alone), those of another
     essay only when closer in meaning (`policy.other_essays_nearer`); a repeated sentence is
-    quoted from its home (`PassageIndex.home`).
+    quoted from its home (`PassageIndex.home`). The best passage's sentence nearest in
+    meaning (`sentence_similarity`, one sentence's to the question) is quoted with those its
+    words chose (`policy.quote_nearest`).
     """
     wanted = set(terms)
     best = hits[0].score
@@ -65,6 +68,9 @@ def select_quotes(
         spans_found = _best_sentences(index, policy, hit.passage, wanted)
         if i == 0 and not spans_found:  # an answer followed from its question: its opening
             spans_found = list(index.spans(hit.passage)[:1])
+        if i == 0 and policy.quote_nearest and sentence_similarity is not None:
+            closest = _nearest_sentence(hit.passage, index.spans(hit.passage), sentence_similarity)
+            spans_found += [] if closest in spans_found else [closest]
         for start, end in spans_found:
             # A repeated sentence maps to one place, so the set quotes it once.
             home, start, end = index.home(hit.passage, start, end)
@@ -84,6 +90,13 @@ def select_quotes(
             score = index.score_terms(terms, passage)
         quotes.extend(Quote(text, passage, score) for text in _runs(passage.text, spans))
     return tuple(quotes)
+
+
+def _nearest_sentence(
+    passage: Passage, spans: Sequence[Span], similarity: Callable[[str], float]
+) -> Span:
+    """The span of `passage`'s sentence nearest in meaning to the question (the first of equals)."""
+    return max(spans, key=lambda span: similarity(passage.text[span[0] : span[1]]))
 
 
 # Words asking how much or how many, not of what: a sentence sharing only these with the
