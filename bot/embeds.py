@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.answering import Answer
-from bot.markup import clip, escape, fit
+from bot.markup import clip, code_block, escape, fit
 from bot.render import abstention, citation, group_quotes, paragraphs_of, quote_link
 from bot.sources import Match, Source
-from index import Document, Passage, Section, split_sentences, with_parts
+from index import Document, Passage, Section, is_code, split_sentences, with_parts
 
 __all__ = [
     "CHOICE_CHARS",
@@ -49,6 +49,8 @@ MESSAGE_CHARS = 6000  # all embeds of one message together
 CHOICE_CHARS = 100  # autocomplete choice name and value
 MAX_CHOICES = 25
 _CITATION_CHARS = 300
+# A code block of `/section` at most: an embed's description holds it whole.
+_CODE_CHARS = 3000
 _QUOTE_LEAST = 40  # characters of each quote an answer shows, however long its citations
 
 FOOTER = "Verbatim quotes from the essays · ¶ = paragraph within its section"
@@ -134,10 +136,16 @@ def answer_message(
     room = limit - sum(len(c) + 5 for c in cites)  # "> ", "\n", "\n\n"
     budget = max(room // len(groups), _QUOTE_LEAST)
     parts = [
-        f"> {fit(' '.join(text.split()), budget)}\n{cite}"
-        for (_, text), cite in zip(groups, cites, strict=True)
+        f"{_quoted(text, budget)}\n{cite}" for (_, text), cite in zip(groups, cites, strict=True)
     ]
     return [EmbedSpec(title, clip("\n\n".join(parts), limit), FOOTER)]
+
+
+def _quoted(text: str, limit: int) -> str:
+    """A quote as a block quote of at most `limit` characters; fenced code as a code block."""
+    if is_code(text):
+        return code_block(text, limit)
+    return f"> {fit(' '.join(text.split()), limit)}"
 
 
 def _cite(answer: Answer, passage: Passage, *, with_document: bool, link: bool = True) -> str:
@@ -216,9 +224,17 @@ def section_messages(
             limit -= len(part.heading) + 6 if number else 0  # its bold heading
         if number and paragraphs:
             blocks.append(f"**{escape(part.heading)}**")
-        blocks += [f"**¶{n}** {escape(text)}" for n, text in enumerate(paragraphs, start=1)]
+        blocks += [_numbered(n, text) for n, text in enumerate(paragraphs, start=1)]
     title = fit(f"{document.title}: {section.heading}", TITLE_CHARS)  # echoed: escaped
     return pack(title, blocks, f"{document.title} · essaybot")
+
+
+def _numbered(number: int, text: str) -> str:
+    """Paragraph `number` of a section, marked; fenced code as a code block that no embed
+    splits."""
+    if is_code(text):
+        return f"**¶{number}**\n{code_block(text, _CODE_CHARS)}"
+    return f"**¶{number}** {escape(text)}"
 
 
 def _first_chars(paragraphs: Sequence[str], limit: int) -> list[str]:

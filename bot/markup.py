@@ -8,7 +8,9 @@ and `fit` cuts a text to its limit before escaping it, so the work is bounded by
 
 from __future__ import annotations
 
-__all__ = ["clip", "escape", "fit"]
+__all__ = ["clip", "code_block", "escape", "fit"]
+
+from index import code_lines
 
 # Inline markdown: a backslash before any of these shows it as typed. `[` starts a masked link.
 _INLINE = str.maketrans({c: "\\" + c for c in "\\*_~`|["})
@@ -40,12 +42,28 @@ def escape(text: str) -> str:
     At most twice as long as `text`: each character gains at most one backslash or one
     zero-width space.
     """
-    escaped = "\n".join(_escape_line(line) for line in text.split("\n"))
+    return _unlive("\n".join(_escape_line(line) for line in text.split("\n")))
+
+
+def _unlive(text: str) -> str:
+    """`text` with mentions and Discord's other live tokens broken by U+200B."""
     # "<@" first, so that "<@everyone" gets one zero-width space, not two.
-    escaped = escaped.replace("<@", "<@\u200b")
+    text = text.replace("<@", "<@\u200b")
     for token in _TOKENS:  # "<#1>" shows a channel's link, "<t:0:R>" a date: break each
-        escaped = escaped.replace(token, "<\u200b" + token[1:])
-    return escaped.replace("@everyone", "@\u200beveryone").replace("@here", "@\u200bhere")
+        text = text.replace(token, "<\u200b" + token[1:])
+    return text.replace("@everyone", "@\u200beveryone").replace("@here", "@\u200bhere")
+
+
+def code_block(text: str, limit: int) -> str:
+    """Fenced code `text` (or a cut piece of it) as a Discord code block of at most `limit`
+    characters (16 at least): its lines, cut with "…" when too long; backticks within are
+    parted by U+200B so that no run of three ends the block, and mentions are broken."""
+    # each pair of a run becomes "`\u200b`": no three backticks stay together
+    body = _unlive("\n".join(code_lines(text))).replace("``", "`\u200b`")
+    room = limit - len("```\n\n```")
+    if len(body) > room:
+        body = body[: room - 1] + "…"
+    return f"```\n{body}\n```"
 
 
 def fit(text: str, limit: int) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.answering import MAX_QUESTION_CHARS, Answer, Outcome, Quote
-from index import Document, Hit, Passage, Section
+from index import Document, Hit, Passage, Section, is_code
 
 __all__ = [
     "answer_to_dict",
@@ -100,17 +100,21 @@ def render_answer(answer: Answer, *, with_document: bool, width: int = _WIDTH) -
         return textwrap.fill(said, width, break_long_words=False).replace("\0", " ")
     blocks = []
     for passage, text in group_quotes(answer.quotes):
-        quoted = textwrap.fill(
-            printable(text),
-            width,
-            initial_indent="  “",
-            subsequent_indent="   ",
-            break_on_hyphens=False,
-        )
+        if is_code(text):  # its lines as written, fences and all, not wrapped
+            quoted = "\n".join(f"  {printable(line)}" for line in text.split("\n"))
+        else:
+            quoted = textwrap.fill(
+                printable(text),
+                width,
+                initial_indent="  “",
+                subsequent_indent="   ",
+                break_on_hyphens=False,
+            )
+            quoted += "”"
         cited = printable(citation(passage, with_document=with_document))
         link = quote_link(answer, passage)
         shown = f"\n       {printable(link)}" if link else ""
-        blocks.append(f"{quoted}”\n     — {cited}{shown}")
+        blocks.append(f"{quoted}\n     — {cited}{shown}")
     return "\n\n".join(blocks)
 
 
@@ -167,12 +171,21 @@ def render_section(document: Document, sections: Sequence[Section], width: int =
     parts = []
     for number, section in enumerate(sections):
         body = "\n\n".join(
-            textwrap.fill(printable(text), width, initial_indent=f"¶{n}  ", subsequent_indent=_IN)
-            for n, text in enumerate(section.paragraphs, start=1)
+            _paragraph(n, text, width) for n, text in enumerate(section.paragraphs, start=1)
         )
         heading = f"{document.title}: {section.heading}" if number == 0 else section.heading
         parts.append(printable(heading) + f"\n\n{body}")
     return "\n\n".join(parts)
+
+
+def _paragraph(number: int, text: str, width: int) -> str:
+    """Paragraph `number` of a section, wrapped under its mark; fenced code line by line."""
+    if is_code(text):
+        first, *rest = text.split("\n")
+        return "\n".join([f"¶{number}  {first}", *(_IN + printable(line) for line in rest)])
+    return textwrap.fill(
+        printable(text), width, initial_indent=f"¶{number}  ", subsequent_indent=_IN
+    )
 
 
 def _location(passage: Passage) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from index.markdown import inline_text
 from index.parsing import parse_document
 from index.passages import Passage
 from index.search import Hit, PassageIndex
-from index.sentences import sentence_spans, split_sentences
+from index.sentences import code_lines, is_code, sentence_spans, split_sentences
 from index.spelling import respell
 
 __all__ = [
@@ -25,10 +25,12 @@ __all__ = [
     "SeedFileError",
     "SeedsNotFoundError",
     "analyze",
+    "code_lines",
     "essay_bytes",
     "find_sections",
     "fingerprint",
     "inline_text",
+    "is_code",
     "load_documents",
     "normalize",
     "parse_document",

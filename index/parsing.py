@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import Counter
 from itertools import pairwise
 
 from index.documents import PARENT_MARK, Document, Section, own_heading
 from index.errors import SeedFileError
 from index.markdown import block_line, inline_text, is_table_rule
+from index.sentences import CODE_FENCE
 
 __all__ = ["INTRODUCTION", "parse_document", "readable_title", "slugify"]
 
@@ -18,7 +20,7 @@ _NOTES_HEADINGS = frozenset({"notes", "footnotes", "endnotes"})
 
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _SETEXT_RULE = re.compile(r"^(=+|-+)[ \t]*$")
-_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _THEMATIC_BREAK = re.compile(r"^([-*_])([ \t]*\1){2,}[ \t]*$")
 # A label numbering a part of a text, alone on its line: "Chapter 3", "PART II", "Section One".
 _CHAPTER_LABEL = re.compile(
@@ -380,11 +382,14 @@ def _is_byline(block: list[str]) -> bool:
 def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> str | None:
     """Feed Markdown lines to `builder`; return the title found in a leading `# Title`.
 
-    Markup is taken off (index.markdown); fenced code and HTML comments are not indexed.
+    Markup is taken off (index.markdown); HTML comments are dropped; fenced code is a
+    paragraph of its own, its lines as written between fences of their own.
     """
     paragraph: list[str] = []
+    code: list[str] = []  # the lines of the fenced code being read
     notes: list[str] = []  # footnotes' texts, wherever defined: a section of their own, last
     fenced = in_item = in_comment = seen_text = opened_by_note = False
+    fence = ""  # the fence that opened the code being read
     opened_by = ""  # the line that opened the paragraph, as written
     item_indent = 0  # how far in the item being read starts
 
@@ -411,13 +416,27 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
         paragraph.clear()
         in_item = False
 
+    def flush_code() -> None:
+        nonlocal seen_text
+        kept = textwrap.dedent("\n".join(code).expandtabs(4)).strip("\n")
+        if kept.strip():
+            builder.paragraph(f"{CODE_FENCE}\n{kept}\n{CODE_FENCE}")
+            seen_text = True
+        code.clear()
+
     for raw in lines:
         line = raw.strip()
-        if line[:1] in "`~" and _FENCE.match(line):
+        opening = _FENCE.match(line) if line[:1] in "`~" else None
+        if fenced and line.startswith(fence) and not line.strip(fence[0]):
+            flush_code()  # closed by a fence of its own kind, at least as long
+            fenced = False
+            continue
+        if opening and not fenced:
             flush()
-            fenced = not fenced
+            fence, fenced = opening.group(1), True
             continue
         if fenced:
+            code.append(raw.rstrip())
             continue
         if in_comment or line.startswith("<!--"):
             # An HTML comment opening a line is a block of its own, on one line or several,
@@ -459,6 +478,7 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
         if kind == "row":
             flush()
     flush()
+    flush_code()  # a fence never closed holds the rest of the file
     if notes:  # "[^2]: The record time ..." is cited as a note, not as the last section's
         if builder.sections[-1][0].casefold() not in _NOTES_HEADINGS:
             builder.heading(NOTES)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from index.documents import Document
 from index.parsing import slugify
-from index.sentences import sentence_spans
+from index.sentences import CODE_FENCE, code_lines, is_code, sentence_spans
 
 __all__ = ["MAX_PASSAGE_WORDS", "Passage", "split_passages"]
 
@@ -32,6 +32,8 @@ def _parts(text: str, max_words: int) -> list[str]:
     """Split a long paragraph at sentence boundaries into parts of at most ~max_words words."""
     if len(text.split()) <= max_words:
         return [text]
+    if is_code(text):
+        return _code_parts(text, max_words)
     parts: list[str] = []
     start = words = 0
     for begin, count in _pieces(text, max_words):
@@ -41,6 +43,20 @@ def _parts(text: str, max_words: int) -> list[str]:
         words += count
     parts.append(text[start:].strip())
     return parts
+
+
+def _code_parts(text: str, max_words: int) -> list[str]:
+    """Long fenced code in parts of whole lines, each fenced, of at most ~max_words words."""
+    parts: list[list[str]] = [[]]
+    words = 0
+    for line in code_lines(text):
+        count = len(line.split())
+        if parts[-1] and words + count > max_words:
+            parts.append([])
+            words = 0
+        parts[-1].append(line)
+        words += count
+    return [f"{CODE_FENCE}\n" + "\n".join(lines) + f"\n{CODE_FENCE}" for lines in parts]
 
 
 def _pieces(text: str, max_words: int) -> Iterator[tuple[int, int]]:

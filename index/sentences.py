@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["sentence_spans", "split_sentences"]
+__all__ = ["CODE_FENCE", "code_lines", "is_code", "sentence_spans", "split_sentences"]
+
+# A Markdown essay's fenced code is a paragraph of its own, its lines between fences of
+# their own ("```\npip install x\n```"); no other paragraph holds a line break.
+CODE_FENCE = "```"
 
 # End punctuation, any closing quotes or brackets, then white space.
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
@@ -25,8 +29,26 @@ def _is_abbreviation(text: str, end: int) -> bool:
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
+def is_code(text: str) -> bool:
+    """Whether a paragraph's `text` is fenced code (one "sentence", never indexed)."""
+    return text.startswith(f"{CODE_FENCE}\n") and text.endswith(f"\n{CODE_FENCE}")
+
+
+def code_lines(text: str) -> list[str]:
+    """The lines of fenced code `text` (or of a cut piece of it) without its fences."""
+    lines = text.split("\n")
+    if lines[:1] == [CODE_FENCE]:
+        lines = lines[1:]
+    if lines[-1:] == [CODE_FENCE]:
+        lines = lines[:-1]
+    return lines
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Return (start, end) spans of the sentences of `text`, outer white space excluded."""
+    """Return (start, end) spans of the sentences of `text`, outer white space excluded
+    (fenced code is one span, whole)."""
+    if is_code(text):
+        return [(0, len(text))]
     spans: list[tuple[int, int]] = []
     start = len(text) - len(text.lstrip())
     for match in _END.finditer(text):

@@ -22,7 +22,17 @@ from bot.answering import (
     unknown_names,
 )
 from bot.render import answer_to_dict, render_answer
-from index import PassageIndex, load_documents, normalize, split_sentences
+from index import (
+    Document,
+    PassageIndex,
+    Section,
+    code_lines,
+    is_code,
+    load_documents,
+    normalize,
+    split_sentences,
+)
+from index.passages import split_passages
 from tests.helpers import answerer_for
 
 ANSWERABLE = [
@@ -975,3 +985,46 @@ def test_the_first_passage_s_sentence_nearest_in_meaning_is_quoted_though_its_wo
         "Going ashore was rare for a keeper, who could spend his wages only in Port Aldery. "
         "Each posting on the rock lasted six weeks."
     ]
+
+
+TOOL = (
+    "# Tallyho\n\nTallyho counts the words in your notes.\n\n## Installing\n\n"
+    "Install it from PyPI with pip:\n\n```bash\npip install tallyho\n```\n\n"
+    "## Configuration\n\nThe settings live in a TOML file in your home folder. "
+    "A minimal one looks like this.\n\n~~~toml\n[count]\nskip_headings = true\n~~~\n\n"
+    "Restart the program after editing the settings.\n\n## Other\n\nThe cat sleeps.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "introduced", "code"),
+    [
+        # the code's words find it; the sentence introducing it is quoted before it
+        ("How do I install tallyho?", "Install it from PyPI with pip:", "pip install tallyho"),
+        # the sentence before the code is quoted: the code it introduces follows
+        (
+            "What does a minimal settings file look like?",
+            "A minimal one looks like this.",
+            "[count]\nskip_headings = true",
+        ),
+    ],
+)
+def test_fenced_code_is_quoted_with_the_sentence_introducing_it(
+    tmp_path: Path, question: str, introduced: str, code: str
+) -> None:
+    index = _index_of(tmp_path, TOOL)
+    answer = answerer_for(index, min_confidence=0.0).ask(question)
+    texts = [q.text for q in answer.quotes]
+    at = next(i for i, text in enumerate(texts) if text.endswith(introduced))
+    assert texts[at + 1] == f"```\n{code}\n```"
+    shown = render_answer(answer, with_document=False)
+    assert f"  ```\n  {code.replace(chr(10), chr(10) + '  ')}\n  ```\n     — " in shown
+
+
+def test_long_fenced_code_is_split_into_fenced_parts_of_whole_lines() -> None:
+    lines = [f"step_{n} = run(part_{n}, 'x')" for n in range(400)]
+    text = "```\n" + "\n".join(lines) + "\n```"
+    document = Document("Code", "code", (Section("All", (text,)),))
+    parts = [p.text for p in split_passages([document], max_words=250)]
+    assert len(parts) > 1 and all(is_code(part) for part in parts)
+    assert [line for part in parts for line in code_lines(part)] == lines

@@ -54,8 +54,11 @@ WORDS = [
 
 
 def check(message: list[EmbedSpec]) -> None:
-    """The limits of one message, checked on what discord.py would send."""
+    """The limits of one message, checked on what discord.py would send; code blocks whole."""
     embeds = to_embeds(message)
+    for spec in message:  # a code block opens and closes in one embed, nothing ends it early
+        assert all(line.count("```") in (0, 1) for line in spec.description.split("\n"))
+        assert sum(line == "```" for line in spec.description.split("\n")) % 2 == 0
     assert 1 <= len(embeds) <= EMBEDS_PER_MESSAGE
     assert sum(len(e) for e in embeds) <= MESSAGE_CHARS
     for embed in embeds:
@@ -69,7 +72,11 @@ def check(message: list[EmbedSpec]) -> None:
 @st.composite
 def paragraphs(draw: st.DrawFn) -> str:
     words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=40))
-    return " ".join(words) * draw(st.integers(1, 60))
+    text = " ".join(words) * draw(st.integers(1, 60))
+    if draw(st.integers(0, 4)) == 0:  # fenced code, as parsed: its lines, backticks and all
+        lines = [text[i : i + 70] for i in range(0, len(text), 70)]
+        text = "```\n" + "\n".join([*lines, "```", "``` ``", "<@123> @here"]) + "\n```"
+    return text
 
 
 @st.composite
@@ -215,7 +222,8 @@ def test_the_plain_text_answer_fits_in_content_and_cannot_ping(
         bold = f"**Q:** {embed.title}" if "://" in embed.title else f"**{embed.title}**"
         assert text.startswith(f"{bold}\n")
         if answer.answered:  # the first quote's citation survives the shorter limit
-            assert embed.description.split("\n")[1] in text
+            cited = next(line for line in embed.description.split("\n") if line.startswith("— "))
+            assert cited in text
 
 
 def test_a_link_in_the_question_cannot_end_the_plain_text_answers_bold_early() -> None:

@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index import SeedFileError, find_sections, load_documents, parse_document
+from index import (
+    SeedFileError,
+    find_sections,
+    is_code,
+    load_documents,
+    parse_document,
+    sentence_spans,
+)
 from index.parsing import readable_title
 from index.passages import split_passages
 from tests.helpers import SEEDS
@@ -58,8 +65,29 @@ def test_markdown_code_fences_and_rules_are_not_headings() -> None:
     document = parse_document(text, stem="t", markdown=True, source="t.md")
     headings = [s.heading for s in document.sections]
     assert headings == ["Introduction", "Setext"]
-    # Code is not prose: it is neither a paragraph nor quoted.
-    assert document.sections[0].paragraphs == ("Text.",)
+    # Code is a paragraph of its own, its lines between fences of their own
+    assert document.sections[0].paragraphs == ("Text.", "```\n# not a heading\n```")
+
+
+def test_markdown_fenced_code_keeps_its_lines() -> None:
+    text = (
+        "# T\n\nInstall it with pip:\n\n```bash\npip install tallyho\n```\n\n"
+        "- A list item\n\n  ```\n  [count]\n    skip = true\n\n  nested\n  ```\n\n"
+        "~~~\n```\n~~~\n\n```\n\n```\n\nAfter.\n\n```\nnever closed\n\n## Not a heading\n"
+    )
+    document = parse_document(text, stem="t", markdown=True, source="t.md")
+    assert document.sections[0].paragraphs == (
+        "Install it with pip:",
+        "```\npip install tallyho\n```",  # the language after the fence is no code
+        "A list item",
+        "```\n[count]\n  skip = true\n\nnested\n```",  # indented as in the block, blank kept
+        "```\n```\n```",  # a tilde fence holds backticks
+        "After.",  # an empty block is no paragraph
+        "```\nnever closed\n\n## Not a heading\n```",  # an open fence holds the rest
+    )
+    assert [is_code(p) for p in document.sections[0].paragraphs] == [0, 1, 0, 1, 1, 0, 1]
+    code = "```\nx = 1. Y = 2.\n```"
+    assert sentence_spans(code) == [(0, len(code))]  # one sentence, whole
 
 
 def test_markdown_markup_is_taken_off_the_words() -> None:

@@ -26,7 +26,7 @@ from bot.answering._quotes import select_quotes, unquoted_sentences, with_senten
 from bot.answering._ranking import follow_questions, lead, reorder, without_measure
 from bot.answering._values import Answer, Evidence, Outcome, Quote
 from bot.links import fragment_link
-from index import Hit, Passage, PassageIndex, inline_text, respell
+from index import Hit, Passage, PassageIndex, code_lines, inline_text, is_code, respell
 
 __all__ = ["Answerer", "Similarity"]
 
@@ -205,7 +205,9 @@ class Answerer:
                 paragraph for section in document.sections for paragraph in section.paragraphs
             )
         page = self._pages[document.slug]
-        return replace(quote, link=fragment_link(document.url, quote.text, page))
+        # code is on the page as its lines, without the fences around them
+        text = "\n".join(code_lines(quote.text)) if is_code(quote.text) else quote.text
+        return replace(quote, link=fragment_link(document.url, text, page))
 
     def _doubt(self, read: str, quotes: tuple[Quote, ...]) -> str | None:
         """Why quotes from a confident ranking still do not answer, if they do not."""

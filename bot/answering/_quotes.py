@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 from bot.answering._policy import Policy
 from bot.answering._values import Quote
-from index import Hit, Passage, PassageIndex
+from index import Hit, Passage, PassageIndex, is_code
 
 __all__ = ["select_quotes", "unquoted_sentences", "with_sentence"]
 
@@ -84,7 +84,7 @@ def select_quotes(
             _add_what_follows(index, policy, hit.passage, chosen)
     scores = {hit.passage.id: hit.score for hit in hits}
     quotes: list[Quote] = []
-    for passage, spans in _with_table_headers(index, list(chosen.values())):
+    for passage, spans in _with_code(index, _with_table_headers(index, list(chosen.values()))):
         score = scores.get(passage.id)
         if score is None:
             score = index.score_terms(terms, passage)
@@ -171,6 +171,26 @@ def _with_table_headers(
         if header is not None and header.id not in found:
             found[header.id] = (header, own.get(header.id, set()) | set(index.spans(header)))
         found.setdefault(passage.id, (passage, spans))
+    return list(found.values())
+
+
+def _with_code(
+    index: PassageIndex, chosen: list[tuple[Passage, set[Span]]]
+) -> list[tuple[Passage, set[Span]]]:
+    """`chosen` with fenced code and the sentence introducing it kept together: a code block
+    quoted after the last sentence of the paragraph before it ("Install it with pip:"), and
+    the code block after a paragraph whose last sentence is quoted."""
+    own = {passage.id: spans for passage, spans in chosen}
+    found: dict[str, tuple[Passage, set[Span]]] = {}
+    for passage, spans in chosen:
+        before = index.preceding(passage) if is_code(passage.text) else None
+        if before is not None and not is_code(before.text):
+            entry = found.setdefault(before.id, (before, set(own.get(before.id, set()))))
+            entry[1].add(index.spans(before)[-1])
+        found.setdefault(passage.id, (passage, spans))
+        after = None if is_code(passage.text) else index.following(passage)
+        if after is not None and is_code(after.text) and index.spans(passage)[-1] in spans:
+            found.setdefault(after.id, (after, set(index.spans(after))))
     return list(found.values())
 
 
