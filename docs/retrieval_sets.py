@@ -155,6 +155,10 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
         {"quote_nearest": False},
     ),
     (
+        "a followed answer sharing no word quoted from its first sentence alone",
+        {"followed_sentences": 1},
+    ),
+    (
         "a first passage ending with a colon quoted without the list after it",
         {"quote_lists": False},
     ),

@@ -1028,3 +1028,26 @@ def test_long_fenced_code_is_split_into_fenced_parts_of_whole_lines() -> None:
     parts = [p.text for p in split_passages([document], max_words=250)]
     assert len(parts) > 1 and all(is_code(part) for part in parts)
     assert [line for part in parts for line in code_lines(part)] == lines
+
+
+def test_a_followed_answer_sharing_no_word_is_quoted_from_its_first_two_sentences(
+    tmp_path: Path,
+) -> None:
+    index = _index_of(
+        tmp_path,
+        "# Harbour Voices\n\nJAMES: Tonight I'm talking to Margaret Tallis, who ran the ferry "
+        "between Penmor and Skerry Island for thirty-one years.\n\n"
+        "JAMES: What was the worst crossing you remember?\n\n"
+        "MARGARET: January 1984. The swell was bigger than the boat.\n\n"
+        "JAMES: What happened to the boat when you retired?\n\n"
+        "MARGARET: The council bought her for the maritime museum. She sits in a shed in "
+        "Penmor now and children climb all over her. I visit.\n",
+    )
+    question = "Where is the boat now?"  # its answer shares no word with it
+    answer = answerer_for(index).ask(question)
+    assert [q.text for q in answer.quotes] == [
+        "MARGARET: The council bought her for the maritime museum. She sits in a shed in "
+        "Penmor now and children climb all over her."
+    ]
+    one = answerer_for(index, followed_sentences=1).ask(question)
+    assert one.declined_because == "it asks where and no quote says where"

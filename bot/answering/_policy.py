@@ -90,6 +90,12 @@ class Policy:
     # 19: answer in quote +9 questions on the gold sets, none lost, 66 of 1,508 answers
     # longer (docs/retrieval.md, "Ablation").
     quote_nearest: bool = True
+    # An interview answer followed from its question that shares no word with the question
+    # is quoted from its opening, this many sentences ("MARGARET: The council bought her for
+    # the maritime museum. She sits in a shed in Penmor now ..." for "Where is the boat
+    # now?", declined with one: a where-question needs a place). Session 19: over the gold
+    # sets one answer a sentence longer, no figure changed; three, four answers longer.
+    followed_sentences: int = 2
     # The first passage, when it ends with a colon ("Surplus money is divided three ways:"),
     # is quoted with the `max_sentences` passages after it in its section, the list it opens.
     # From a new user's essay; no gold decision changed (a fifth-essay answer now quotes the

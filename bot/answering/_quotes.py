@@ -67,7 +67,7 @@ def select_quotes(
             continue
         spans_found = _best_sentences(index, policy, hit.passage, wanted)
         if i == 0 and not spans_found:  # an answer followed from its question: its opening
-            spans_found = list(index.spans(hit.passage)[:1])
+            spans_found = list(index.spans(hit.passage)[: policy.followed_sentences])
         if i == 0 and policy.quote_nearest and sentence_similarity is not None:
             closest = _nearest_sentence(hit.passage, index.spans(hit.passage), sentence_similarity)
             spans_found += [] if closest in spans_found else [closest]
