@@ -14,6 +14,7 @@ from index.analyzer import normalize
 __all__ = ["PARENT_MARK", "Document", "Section", "find_sections", "own_heading", "with_parts"]
 
 _NUMBERED = re.compile(r"(\d{1,6})\.(\d{1,6})")
+_NUMBER = re.compile(r"\d{1,6}\.?")
 # Between a parent's heading and its part's, in the name of a section sharing its heading with
 # another of its essay (index.parsing): a single right-pointing angle quotation mark.
 PARENT_MARK = " \u203a "
@@ -44,8 +45,12 @@ def with_parts(document: Document, section: Section) -> Iterator[Section]:
     if not section.level:
         return
     at = next(i for i, s in enumerate(document.sections) if s is section)
+    own = own_heading(section.heading)
     for after in itertools.islice(document.sections, at + 1, None):
-        if after.level <= section.level:
+        parent, marked, _ = after.heading.rpartition(PARENT_MARK)
+        # a part named with another parent's heading belongs to a heading with no text of
+        # its own, dropped from the sections ("Kelder Bridge" of "Landmarks", after "Timeline")
+        if after.level <= section.level or (marked and own_heading(parent) != own):
             return
         yield after
 
@@ -68,13 +73,16 @@ class Document:
 
 def find_sections(documents: Sequence[Document], name: str) -> list[tuple[Document, Section]]:
     """Sections named `name`, case-insensitively: "2.3" is the third section of the second
-    essay (as the table of contents numbers them), and any heading numbered "2.3" too (a
-    numbered essay's "2.3 Problems"); "Title: heading" looks only in the essays
-    whose title is (or starts with) "Title"; else exact headings, else those it is a prefix of,
-    else the sections of the essays whose title it is or starts.
+    essay (as the table of contents numbers them; "3" or "3." is the third of one essay's),
+    and any heading numbered "2.3" too (a numbered essay's "2.3 Problems"); "Title: heading"
+    looks only in the essays whose title is (or starts with) "Title"; else exact headings,
+    else those it is a prefix of, else the sections of the essays whose title it is or starts.
     """
     wanted = _fold(name)
     number = _NUMBERED.fullmatch(wanted)
+    if len(documents) == 1 and _NUMBER.fullmatch(wanted):
+        wanted = wanted.rstrip(".")
+        number = _NUMBERED.fullmatch(f"1.{wanted}")
     if number:
         d, s = int(number.group(1)) - 1, int(number.group(2)) - 1
         found = []

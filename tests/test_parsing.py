@@ -13,6 +13,7 @@ from index import (
     load_documents,
     parse_document,
     sentence_spans,
+    with_parts,
 )
 from index.parsing import readable_title
 from index.passages import split_passages
@@ -302,6 +303,27 @@ def test_sections_sharing_a_heading_are_named_with_their_parents() -> None:
         "the 3 2 1 rule": ["The 3-2-1 Rule › Later history"],  # dashes typed as spaces
         "later": ["The 3-2-1 Rule › Later history"],
     }
+
+
+def test_a_section_s_parts_stop_at_those_of_a_heading_with_no_text_after_it() -> None:
+    text = (
+        "# Village\n\n## Timeline\n\n1784: the mill is built.\n\n## Landmarks\n\n"
+        "### Church\n\nOld.\n\n### Bridge\n\nStone.\n\n## Population\n\nSmall.\n"
+    )
+    document = parse_document(text, stem="v", markdown=True, source="v.md")
+    headings = [s.heading for s in document.sections]
+    assert headings == ["Timeline", "Landmarks › Church", "Landmarks › Bridge", "Population"]
+    timeline = document.sections[0]
+    assert list(with_parts(document, timeline)) == [timeline]  # not the landmarks after it
+    # one essay's contents number its sections "1." to "4.": the number alone names one
+    for typed in ("2", "2."):
+        assert [s.heading for _, s in find_sections([document], typed)] == ["Landmarks › Church"]
+    assert find_sections([document], "9") == []
+    other = parse_document(
+        "# Other\n\n## 2. Rules\n\nKeep off.\n", stem="o", markdown=True, source="o.md"
+    )
+    # with two essays "2" is no section's number, only the start of a numbered heading
+    assert [s.heading for _, s in find_sections([document, other], "2")] == ["2. Rules"]
 
 
 @given(st.lists(_MARKDOWN_PIECES | st.text(max_size=8), max_size=60).map("".join))
