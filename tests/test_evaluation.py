@@ -409,6 +409,7 @@ BLIND_FOLDERS = {
     "blind2": 3,
     "blind3": 3,
     "blind4": 3,
+    "blind5": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
