@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from array import array
 from bisect import bisect_right
 from collections import Counter
@@ -63,6 +64,16 @@ class Hit:
 
 
 _PROGRESS_EVERY = 10_000
+# A speaker's label opening a transcript's turn: a name of up to four words, a colon, a space
+# ("ANWEN: ", "Dr Mair Pryce: "); opening this many turns of an essay, beside another, it is one.
+_SPEAKER = re.compile(r"([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3}):[ \t]+")
+_SPEAKER_TURNS = 3
+_QA = frozenset({"q", "a", "question", "answer"})
+_TURN_WORDS = 8  # a speaker's turns hold this many words on average, at least
+
+
+def _essay(passage: Passage) -> str:
+    return passage.id.partition("/")[0]  # its essay's slug
 
 
 class PassageIndex:
@@ -94,7 +105,8 @@ class PassageIndex:
             # table's body row with its header row's words ("Marrowby Rye | rye | £3.40" is
             # a "loaf" at a "price"); a header row alone answers nothing and is not indexed.
             context = analyze(self._context_text(passage))
-            parts = [analyze(passage.text[a:b]) for a, b in spans]
+            after = self.speaker_end(passage)  # a transcript's "ANWEN: " is no word of hers
+            parts = [analyze(passage.text[max(a, after) : b]) for a, b in spans]
             if self.heads_table(passage):
                 context, parts = [], [[] for _ in parts]
             first_sentence.append(len(sentences))
@@ -173,7 +185,8 @@ class PassageIndex:
         if found is None:
             found = frozenset()  # a table's header row is not indexed
             if not self.heads_table(passage):
-                found = frozenset(self.terms(f"{self._context_text(passage)}\n{passage.text}"))
+                text = passage.text[self.speaker_end(passage) :]
+                found = frozenset(self.terms(f"{self._context_text(passage)}\n{text}"))
             if len(self._indexed) >= _INDEXED_KEPT:
                 self._indexed.clear()
             self._indexed[passage.id] = found
@@ -199,8 +212,10 @@ class PassageIndex:
         quoting weighs them on every answer."""
         found = self._sentence_terms.get(passage.id)
         if found is None:
-            text = passage.text
-            found = tuple(frozenset(self.terms(text[a:b])) for a, b in self.spans(passage))
+            text, after = passage.text, self.speaker_end(passage)
+            found = tuple(
+                frozenset(self.terms(text[max(a, after) : b])) for a, b in self.spans(passage)
+            )
             if len(self._sentence_terms) >= _INDEXED_KEPT:
                 self._sentence_terms.clear()
             self._sentence_terms[passage.id] = found
@@ -310,6 +325,37 @@ class PassageIndex:
             if position + 1 in self._document_of[position] and before.section == passage.section:
                 return before
         return None
+
+    def speaker_end(self, passage: Passage) -> int:
+        """Where the label of a transcript's speaker that opens `passage` ends ("ANWEN: ",
+        "Dr Mair Pryce: "); else 0."""
+        found = _SPEAKER.match(passage.text)
+        if found is None or (_essay(passage), found[1]) not in self._speakers:
+            return 0
+        return found.end()
+
+    @cached_property
+    def _speakers(self) -> frozenset[tuple[str, str]]:
+        """(essay slug, label) of the speakers of transcripts: labels that open three passages
+        of their essay or more, of `_TURN_WORDS` words on average, when two such labels or
+        more do (one alone, "Verdict: ...", is a word of the text; "Q:" and "A:" are read as
+        labels elsewhere)."""
+        opened: Counter[tuple[str, str]] = Counter()
+        words: Counter[tuple[str, str]] = Counter()
+        for passage in self.passages:
+            found = _SPEAKER.match(passage.text)
+            if found and found[1].casefold() not in _QA:
+                key = (_essay(passage), found[1])
+                opened[key] += 1
+                words[key] += len(passage.text.split()) - len(found[1].split())
+        # a field of a list ("Capacity: 1.7 litres") is no speaker: turns run longer
+        recurring = [
+            key
+            for key, count in opened.items()
+            if count >= _SPEAKER_TURNS and words[key] >= _TURN_WORDS * count
+        ]
+        voices = Counter(essay for essay, _ in recurring)
+        return frozenset(key for key in recurring if voices[key[0]] >= 2)
 
     def _context_text(self, passage: Passage) -> str:
         """What `passage` is indexed with besides its text: its section heading, and its

@@ -164,6 +164,43 @@ def test_a_labelled_prompt_asks_when_a_labelled_answer_follows(tmp_path: Path) -
     assert followed[0].passage == answer
 
 
+TRANSCRIPT = (
+    "# Coastlines\n\nMARGARET: Good evening. My guest tonight is Anwen Pryce, who skippered "
+    "the Skerrin ferry for thirty-one years.\n\nANWEN: Thank you, Margaret, it is good to be "
+    "here tonight.\n\nMARGARET: Let's start at the beginning. How did you end up on the "
+    "ferry?\n\nANWEN: By accident. I had come back from two years on a salmon farm in "
+    "Shetland when my uncle broke his wrist.\n\nMARGARET: Did you ever think of giving it "
+    "up for something easier?\n\nANWEN: Never.\n"
+)
+
+
+def test_a_transcript_s_speakers_are_labels_and_a_turn_ending_in_a_question_asks(
+    tmp_path: Path,
+) -> None:
+    index = _essay(tmp_path, TRANSCRIPT)
+    intro, _thanks, lead_in, accident, giving_up, never = index.passages
+    # the speakers' names open their turns: no word of what they say
+    assert index.speaker_end(never) == len("ANWEN: ")
+    assert "anwen" not in index.indexed_terms(never) and "anwen" in index.indexed_terms(intro)
+    terms = index.query("What did Anwen do before the ferry?")
+    assert index.search_terms(terms, 1)[0].passage != never  # her shortest turn is not first
+    # a turn with a lead-in before its question asks; the guest's turn after it answers
+    assert asks(index, lead_in) and asks(index, giving_up) and not asks(index, accident)
+    terms = index.query("How did she end up on the ferry?")
+    assert follow_questions(index.search_terms(terms, 5), index, terms)[0].passage == accident
+
+
+def test_a_list_s_fields_are_no_speakers(tmp_path: Path) -> None:
+    kettles = "".join(
+        f"## Kettle {n}\n\nCapacity: 1.7 litres\n\nPower: 3 kW\n\n"
+        f"Verdict: the best value of the four and our pick for most homes, number {n}.\n\n"
+        for n in range(1, 5)
+    )
+    index = _essay(tmp_path, f"# Kettles\n\n{kettles}")
+    assert not any(index.speaker_end(p) for p in index.passages)
+    assert "verdict" in index.indexed_terms(index.passages[2])
+
+
 def test_fusion_puts_a_passage_first_by_words_and_meaning_together(
     interview: PassageIndex,
 ) -> None:

@@ -68,12 +68,20 @@ def follow_questions(
 def asks(index: PassageIndex, passage: Passage) -> bool:
     """Whether every sentence of `passage` asks (an interviewer's question, an FAQ's), or it
     is labelled a question and the passage after it an answer ("Q: Tell us about the
-    furnace." then "A: ..."): an interviewer's prompt need not end with "?"."""
+    furnace." then "A: ..."): an interviewer's prompt need not end with "?"; or it is a
+    speaker's turn ending in a question, and another speaker's turn follows."""
     if _QUESTION_LABEL.match(passage.text):
         after = index.following(passage)
         return after is not None and bool(_ANSWER_LABEL.match(after.text))
     spans = index.spans(passage)
-    return bool(spans) and all(_ASKS.search(passage.text[a:b]) for a, b in spans)
+    if not spans or not _ASKS.search(passage.text[slice(*spans[-1])]):
+        return False
+    if all(_ASKS.search(passage.text[a:b]) for a, b in spans):
+        return True
+    # a transcript's turn ending in a question, then another speaker's ("MARGARET: Let's
+    # start at the beginning. How did you end up on the ferry?" then "ANWEN: ...")
+    after, label = index.following(passage), passage.text[: index.speaker_end(passage)]
+    return bool(label) and after is not None and label != after.text[: index.speaker_end(after)]
 
 
 def fuse(
