@@ -227,7 +227,8 @@ KIND_CHECKS = [
         "The summer fete opens on Saturday 9 August on the recreation ground.\n\n"
         "The railway was proposed in 1889 by Edwin Marchbank, a slate merchant.\n\n"
         "She took over the cooperage in 1952, when she was twenty-one.\n\n"
-        "The ferry was built in 1911. Sixteen volunteers crew it in summer.\n\n",
+        "The ferry was built in 1911. Sixteen volunteers crew it in summer.\n\n"
+        "The village shop closes at six on weekdays.\n\n",
         "answer_types",
         ("What time do the bread classes start?", "7.30pm"),
         (
@@ -239,6 +240,7 @@ KIND_CHECKS = [
             "How old is the ferry?",  # a thing's age may be told by the year it was made
             "How many volunteers crew the ferry in summer?",
             "At what time of year does the fete open?",  # a season or a month answers
+            "What time does the village shop close?",  # "at six": an hour in words
         ),
     ),
     (
@@ -789,6 +791,7 @@ def test_a_passage_closer_in_meaning_than_the_best_is_quoted_too(tmp_path: Path)
         ("What does the essay say about Ukraine and the EU?", []),  # the essay names both
         ("Does Europe matter to Ukraine?", []),  # found as "European"
         ("what did putin say", []),  # no capitals, no names
+        ("¿Cuánto cuesta?", []),  # "¿" opens a sentence as "." ends one
     ],
 )
 def test_unknown_names(seed_index: PassageIndex, question: str, names: list[str]) -> None:

@@ -101,7 +101,10 @@ _CLOCK = re.compile(
     r"\b(noon|midday|midnight|dawn|dusk|sunrise|sunset|daybreak|nightfall|o'clock|"
     r"half\s+past|quarter\s+(past|to))\b|"
     r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+in\s+the\s+"
-    r"(morning|afternoon|evening)\b",
+    r"(morning|afternoon|evening)\b|"
+    # "The shop closes at six", "open until ten": an hour in words after "at" or "until"
+    r"\b(at|until|till)\s+(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
+    r"(?!\s+(of|per|in\s+(a|every)|or\s+more|[a-z]+s\b))",
     re.IGNORECASE,
 )
 # "How old was he when he proposed the railway?" asks for an age at an event: the year of
@@ -309,7 +312,7 @@ _CALENDAR = re.compile(
     r"may|june|july|august|september|october|november|december)s?$",
     re.IGNORECASE,
 )
-_OPENS_SENTENCE = tuple(".!?:;\"'“‘(")
+_OPENS_SENTENCE = tuple(".!?:;\"'“‘(¿¡«")  # "¿Cuánto cuesta?": "Cuánto" opens it
 
 
 def asks_for_time_or_amount(question: str) -> bool:
