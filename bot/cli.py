@@ -157,7 +157,9 @@ def _answer_all(
     single = args.question is not None
     log = _log(args, settings)
     several = len(answerer.index.documents) > 1
+    asked = 0
     for question in questions:
+        asked += 1
         answer = answerer.ask(question)
         if log:
             record_terminal(log, answer, answerer.index)
@@ -172,6 +174,8 @@ def _answer_all(
                 flush=True,
             )
         answering.vectors.save(at_least=SAVE_BATCH)  # a long run keeps what it embedded
+    if not asked:  # an empty file piped in: nothing to answer, and nothing wrong
+        print("essaybot: no questions on stdin (one per line); nothing to answer", file=sys.stderr)
     return 0
 
 

@@ -38,6 +38,8 @@ Type a question and press Enter; answers are quotes from the essays with their c
   :help            this help
   :quit            leave (Ctrl-D works too; Ctrl-C clears the line)"""
 _COMMANDS = (":sections", ":section ", ":k ", ":debug", ":help", ":quit")
+# Commands typed without their colon: said alone they ask nothing of the essays.
+_BARE_COMMANDS = frozenset({"quit", "exit", "sections"})
 # An empty ESSAYBOT_HISTORY counts as unset, as an empty setting does.
 _HISTORY = Path(os.environ.get("ESSAYBOT_HISTORY") or "~/.essaybot_history").expanduser()
 
@@ -95,6 +97,12 @@ class Repl:
         slash, _, _ = line.partition(" ")
         if slash in _SLASH_COMMANDS:  # Discord's spelling of a command
             self.say(f"In the terminal, commands start with ':' (:{slash[1:]}); :help lists them.")
+            return True
+        bare = line.casefold().rstrip("?!. ")
+        if bare == "help":  # asks nothing of the essays
+            line = ":help"
+        elif bare in _BARE_COMMANDS:
+            self.say(f"Commands start with ':' (:{bare}); :help lists them.")
             return True
         if not line.startswith(":"):
             answer = self.answerer.ask(line, k=self.k)

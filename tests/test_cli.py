@@ -58,6 +58,16 @@ def test_batch_reads_one_question_per_line_as_json_lines(
     assert [r["answered"] for r in rows] == [True, False]
 
 
+@pytest.mark.parametrize("piped", ["", "\n  \n"])
+def test_an_empty_stdin_says_there_was_nothing_to_answer(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, piped: str
+) -> None:
+    monkeypatch.setattr(sys, "stdin", _Stdin(piped))
+    code, out, err = run(capsys, "ask", "--json", "--seeds", str(SEEDS))
+    assert (code, out) == (0, "")  # nothing asked is nothing wrong, and no answer
+    assert err == "essaybot: no questions on stdin (one per line); nothing to answer\n"
+
+
 def test_batch_plain_text_labels_each_question(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

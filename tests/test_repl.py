@@ -44,6 +44,13 @@ def test_question_gets_the_same_answer_as_ask(answerer: Answerer) -> None:
     assert render_answer(answerer.ask(question), with_document=False) in out
 
 
+def test_a_command_typed_without_its_colon_is_no_question(answerer: Answerer) -> None:
+    out = transcript(answerer, "help", "Quit", "sections?", "help me with the union")
+    assert out.count(":section NAME") == 1  # "help" alone is :help
+    assert "Commands start with ':' (:quit)" in out and "(:sections)" in out
+    assert "The essays don't cover this" in out or "“" in out  # a question, answered or not
+
+
 def test_commands(answerer: Answerer) -> None:
     out = transcript(
         answerer,

@@ -105,6 +105,8 @@ class Answerer:
 
     def _answer(self, question: str, read: str, k: int) -> Answer:
         terms = self.index.query(read)  # the question's one analysis, passed down
+        if not terms:  # "What is it?": only words too common to look up
+            return Answer(question, Outcome.EMPTY, (), (), 0.0)
         if self.policy.bylines and asks_who_wrote(read):
             credited = who_wrote(self.index, terms)
             if credited == ():  # it asks of an essay that does not say who wrote it
