@@ -174,7 +174,7 @@ def render_section(document: Document, sections: Sequence[Section], width: int =
             _paragraph(n, text, width) for n, text in enumerate(section.paragraphs, start=1)
         )
         heading = f"{document.title}: {section.heading}" if number == 0 else section.heading
-        parts.append(printable(heading) + f"\n\n{body}")
+        parts.append(printable(heading) + (f"\n\n{body}" if body else ""))  # a text: none
     return "\n\n".join(parts)
 
 

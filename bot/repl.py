@@ -181,8 +181,9 @@ class Repl:
         labels = []
         for document, section in found[:10]:
             d = next(i for i, doc in enumerate(self.documents, 1) if doc is document)
-            n = next(i for i, s in enumerate(document.sections, 1) if s is section)
-            labels.append(f'{d}.{n} "{document.title}: {section.heading}"')
+            n = next((i for i, s in enumerate(document.sections, 1) if s is section), None)
+            named = f'"{document.title}: {section.heading}"'  # a heading with no text: no number
+            labels.append(named if n is None else f"{d}.{n} {named}")
         return ", ".join(labels)
 
     def _set_k(self, argument: str) -> None:

@@ -40,19 +40,31 @@ class Section:
 def with_parts(document: Document, section: Section) -> Iterator[Section]:
     """`section` and the sections of `document` under it: those after it of a deeper level,
     up to the next of its level or higher ("Brown Soda Bread", then its "Ingredients" and
-    "Method"); lazily, so a reader may stop early."""
+    "Method"); lazily, so a reader may stop early. `section` may be a heading with no text of
+    its own, which no section holds (`find_sections` gives it): then its parts alone."""
     yield section
     if not section.level:
         return
-    at = next(i for i, s in enumerate(document.sections) if s is section)
     own = own_heading(section.heading)
+    at = next((i for i, s in enumerate(document.sections) if s is section), None)
+    if at is None:  # a heading with no text: from its first part on
+        at = next(i for i, s in enumerate(document.sections) if _parent(s) == own) - 1
     for after in itertools.islice(document.sections, at + 1, None):
-        parent, marked, _ = after.heading.rpartition(PARENT_MARK)
-        # a part named with another parent's heading belongs to a heading with no text of
-        # its own, dropped from the sections ("Kelder Bridge" of "Landmarks", after "Timeline")
-        if after.level <= section.level or (marked and own_heading(parent) != own):
+        parent = _parent(after)
+        # a part named with the heading of a parent with no text (dropped), a sibling of
+        # `section` or higher, is none of its parts ("Kelder Bridge" of "Landmarks", after
+        # "Timeline")
+        if after.level <= section.level or (
+            parent and parent != own and after.level - 1 <= section.level
+        ):
             return
         yield after
+
+
+def _parent(section: Section) -> str:
+    """The own heading of the parent `section` is named with ("" when none)."""
+    parent, _, _ = section.heading.rpartition(PARENT_MARK)
+    return own_heading(parent)
 
 
 @dataclass(frozen=True)
@@ -127,6 +139,15 @@ def _by_heading(documents: Sequence[Document], wanted: str) -> list[tuple[Docume
     exact = [(d, s) for d, s, full, own in sections if wanted in (full, own)]
     if exact or not wanted:
         return exact
+    # a heading with no text of its own names its parts ("Landmarks" of its "Kelder Bridge"): it
+    # is found as itself, with no paragraphs, and `with_parts` gives them
+    parents = {
+        (d.slug, s.heading.rpartition(PARENT_MARK)[0], s.level - 1): d
+        for d, s, *_ in sections
+        if _fold(_parent(s)) == wanted
+    }
+    if parents:
+        return [(d, Section(name, (), level)) for (_, name, level), d in parents.items()]
     return [
         (d, s) for d, s, full, own in sections if full.startswith(wanted) or own.startswith(wanted)
     ]

@@ -300,7 +300,7 @@ def test_sections_sharing_a_heading_are_named_with_their_parents() -> None:
     assert found == {
         "method": ["Soda Bread › Method", "Colcannon › Method", "Method"],  # by its own name
         "colcannon > method": ["Colcannon › Method"],
-        "the 3 2 1 rule": ["The 3-2-1 Rule › Later history"],  # dashes typed as spaces
+        "the 3 2 1 rule": ["The 3-2-1 Rule"],  # dashes typed as spaces; no text, its parts
         "later": ["The 3-2-1 Rule › Later history"],
     }
 
@@ -319,11 +319,35 @@ def test_a_section_s_parts_stop_at_those_of_a_heading_with_no_text_after_it() ->
     for typed in ("2", "2."):
         assert [s.heading for _, s in find_sections([document], typed)] == ["Landmarks › Church"]
     assert find_sections([document], "9") == []
+    # the heading with no text is found as itself, and prints as its parts
+    ((_, landmarks),) = find_sections([document], "landmarks")
+    assert (landmarks.heading, landmarks.paragraphs) == ("Landmarks", ())
+    parts = [s.heading for s in with_parts(document, landmarks)]
+    assert parts == ["Landmarks", "Landmarks › Church", "Landmarks › Bridge"]
     other = parse_document(
         "# Other\n\n## 2. Rules\n\nKeep off.\n", stem="o", markdown=True, source="o.md"
     )
     # with two essays "2" is no section's number, only the start of a numbered heading
     assert [s.heading for _, s in find_sections([document, other], "2")] == ["2. Rules"]
+
+
+def test_a_heading_with_no_text_prints_its_parts_and_theirs() -> None:
+    text = (
+        "# Town\n\n## History\n\n### Early\n\nFarms.\n\n### The mill era\n\n"
+        "#### Cotton\n\nSpinning.\n\n#### Decline\n\nClosed.\n\n### Later\n\nShops.\n\n"
+        "## Timeline\n\n1784.\n"
+    )
+    document = parse_document(text, stem="t", markdown=True, source="t.md")
+    ((_, history),) = find_sections([document], "history")
+    assert [s.heading for s in with_parts(document, history)] == [
+        "History",
+        "History › Early",
+        "The mill era › Cotton",  # a part of a part with no text: History's still
+        "The mill era › Decline",
+        "History › Later",
+    ]
+    ((_, early),) = find_sections([document], "early")
+    assert [s.heading for s in with_parts(document, early)] == ["History › Early"]
 
 
 @given(st.lists(_MARKDOWN_PIECES | st.text(max_size=8), max_size=60).map("".join))

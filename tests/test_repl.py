@@ -51,6 +51,18 @@ def test_a_command_typed_without_its_colon_is_no_question(answerer: Answerer) ->
     assert "The essays don't cover this" in out or "“" in out  # a question, answered or not
 
 
+def test_a_heading_with_no_text_in_two_essays_is_offered_by_essay(tmp_path: Path) -> None:
+    for town in ("Kelderwick", "Otherwick"):
+        (tmp_path / f"{town}.md").write_text(
+            f"# {town}\n\n## Timeline\n\n1784.\n\n## Landmarks\n\n### Church\n\nOld.\n",
+            encoding="utf-8",
+        )
+    answerer = answerer_for(PassageIndex(load_documents(tmp_path)))
+    out = transcript(answerer, ":section landmarks", ":section otherwick: landmarks")
+    assert '"Kelderwick: Landmarks", "Otherwick: Landmarks"' in out  # no number: no section
+    assert "Otherwick: Landmarks\n\nLandmarks › Church\n\n¶1  Old." in out
+
+
 def test_commands(answerer: Answerer) -> None:
     out = transcript(
         answerer,
