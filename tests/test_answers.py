@@ -1055,3 +1055,17 @@ def test_a_followed_answer_sharing_no_word_is_quoted_from_its_first_two_sentence
     ]
     one = answerer_for(index, followed_sentences=1).ask(question)
     assert one.declined_because == "it asks where and no quote says where"
+
+
+def test_a_speaker_s_turn_is_quoted_from_its_first_sentence(tmp_path: Path) -> None:
+    turns = [
+        "MARGARET: Welcome back to Coastlines, where we talk to people who work the shore.",
+        "ANWEN: Thank you, Margaret, it is good to be here in the studio tonight.",
+        "MARGARET: And who takes the wheel of the Skerrin ferry from next week on?",
+        "ANWEN: Tegan Moyle. Tegan has been my mate for six years and got her ticket in 2022.",
+        "MARGARET: Will you miss the crossings in the winter storms, do you think?",
+        "ANWEN: Not the winter ones, though I will miss the summer evenings on the water.",
+    ]
+    index = _index_of(tmp_path, "# Coastlines\n\n" + "\n\n".join(turns) + "\n")
+    answer = answerer_for(index, min_confidence=0.0).ask("Who has been her mate for six years?")
+    assert answer.quotes[0].text == turns[3]  # its opening too: who speaks, and the answer
