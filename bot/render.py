@@ -81,11 +81,14 @@ def abstention(answer: Answer, *, with_document: bool) -> str:
     names = ("; " if with_document else ", ").join(
         section_names(answer, with_document=with_document)
     )
+    said = "The essays don't cover this."
+    if answer.declined_because:  # a check declined what the passages seemed to answer: why
+        said = f"The essays don't cover this: {answer.declined_because}."
     if not names:
-        return "The essays don't cover this."
+        return said
     if answer.hits:
-        return f"The essays don't cover this. The nearest sections are {names}."
-    return f"The essays don't cover this. Their sections include {names}."
+        return f"{said} The nearest sections are {names}."
+    return f"{said} Their sections include {names}."
 
 
 def render_answer(answer: Answer, *, with_document: bool, width: int = _WIDTH) -> str:
