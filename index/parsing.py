@@ -288,6 +288,10 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
             for item in _items(block):  # "We need:" then "- flour" and "- salt", no blank lines
                 builder.paragraph(_joined(item))
             continue
+        if len(block) >= 2 and all(map(_FIELD.match, block)):
+            for line in block:  # "Signed by the Landlord: Gareth Pellow" over "Date: ...":
+                builder.paragraph(line)  # fields, each a paragraph, none a heading
+            continue
         # One paragraph per line when lines are too long to be hard-wrapped, or when each
         # one ends a sentence (wrapping breaks lines mid-sentence); else one wrapped paragraph.
         inner = [line for line in block[:-1] if not _is_heading_line(line)]
@@ -311,6 +315,8 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
     return title
 
 
+# A line giving a field's value: "Signed by the Tenants: Hannah Osei", "Date: 1 May 2024".
+_FIELD = re.compile(r"[^:\s][^:]{0,59}:\s+\S")
 # A hard-wrapped line broken after a word's hyphen ("twenty-" then "one") joins the next
 # line without a space.
 _BROKEN_AT_HYPHEN = re.compile(r"[^\W\d_]-$")

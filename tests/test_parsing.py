@@ -360,6 +360,20 @@ def test_any_markdown_parses_into_non_empty_paragraphs(text: str) -> None:
             assert paragraph and paragraph == paragraph.strip()
 
 
+def test_plain_text_lines_giving_fields_are_paragraphs_not_headings() -> None:
+    text = (
+        "Tenancy Agreement\n\nThe tenancy runs for twelve months from 7 September 2024.\n\n"
+        "Schedule 1: Keys\n\nTwo front door keys are given.\n\n"
+        "Signed by the Landlord: Gareth Pellow\nSigned by the Tenants: Hannah Osei, Lukas Brandt\n"
+    )
+    document = parse_document(text, stem="t", markdown=False, source="t.txt")
+    assert [s.heading for s in document.sections] == ["Introduction", "Schedule 1: Keys"]
+    assert document.sections[1].paragraphs[1:] == (
+        "Signed by the Landlord: Gareth Pellow",
+        "Signed by the Tenants: Hannah Osei, Lukas Brandt",
+    )
+
+
 def test_plain_text_wrapped_paragraphs_and_headings() -> None:
     text = (
         "Why rivers flood\n"
