@@ -496,6 +496,24 @@ def test_a_published_essay_links_each_quote_to_its_sentence(
     assert all("link" not in q for q in json.loads(out)["quotes"])  # no url: no link
 
 
+def test_a_quoted_code_block_links_to_its_lines_without_the_fences(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "tallyho.md").write_text(
+        "---\nurl: https://example.org/tallyho\n---\n# Tallyho\n\nIt counts words.\n\n"
+        "## Install\n\nInstall it from PyPI with pip:\n\n```sh\npip install tallyho\n```\n\n"
+        "## Other\n\nThe cat sleeps.\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(
+        capsys, "ask", "How do I install tallyho?", "--json", "--seeds", str(tmp_path)
+    )
+    assert code == 0
+    quotes = {q["text"]: q["link"] for q in json.loads(out)["quotes"]}
+    link = "https://example.org/tallyho#:~:text=pip%20install%20tallyho"  # the page shows no ```
+    assert quotes["```\npip install tallyho\n```"] == link
+
+
 @pytest.mark.parametrize(
     "question", [QUESTION, "Who would welcome Chinese investment?", "What is the weather in Minsk?"]
 )
