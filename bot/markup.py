@@ -58,9 +58,11 @@ def code_block(text: str, limit: int) -> str:
     """Fenced code `text` (or a cut piece of it) as a Discord code block of at most `limit`
     characters (16 at least): its lines, cut with "…" when too long; backticks within are
     parted by U+200B so that no run of three ends the block, and mentions are broken."""
-    # each pair of a run becomes "`\u200b`": no three backticks stay together
-    body = _unlive("\n".join(code_lines(text))).replace("``", "`\u200b`")
     room = limit - len("```\n\n```")
+    # cut before the replacing (which only lengthens), so the work is bounded by `limit`;
+    # each pair of a run becomes "`\u200b`": no three backticks stay together
+    body = "\n".join(code_lines(text[: room + len("```\n") + 1]))
+    body = _unlive(body).replace("``", "`\u200b`")
     if len(body) > room:
         body = body[: room - 1] + "…"
     return f"```\n{body}\n```"
