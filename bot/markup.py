@@ -21,6 +21,7 @@ _DIGITS = "0123456789"
 # How Discord's other live tokens start: channel, slash command, custom emoji (animated or
 # not), timestamp, guide link (<id:customize>).
 _TOKENS = ("<#", "</", "<:", "<a:", "<t:", "<id:")
+_SURROGATES = dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
 
 
 def clip(text: str, limit: int) -> str:
@@ -46,9 +47,10 @@ def escape(text: str) -> str:
 
 
 def _unlive(text: str) -> str:
-    """`text` with mentions and Discord's other live tokens broken by U+200B."""
+    """`text` with mentions and Discord's other live tokens broken by U+200B, and lone
+    surrogates (no Unicode, and so no JSON Discord reads) as U+FFFD."""
     # "<@" first, so that "<@everyone" gets one zero-width space, not two.
-    text = text.replace("<@", "<@\u200b")
+    text = text.translate(_SURROGATES).replace("<@", "<@\u200b")
     for token in _TOKENS:  # "<#1>" shows a channel's link, "<t:0:R>" a date: break each
         text = text.replace(token, "<\u200b" + token[1:])
     return text.replace("@everyone", "@\u200beveryone").replace("@here", "@\u200bhere")

@@ -34,8 +34,13 @@ class SettingsError(EssaybotError):
 class Settings(BaseSettings):
     """essaybot's settings. The Discord token is optional: only `essaybot discord` needs it."""
 
+    # No setting is infinite or NaN: "ESSAYBOT_SHUTDOWN_GRACE_SECONDS=inf" would never end.
     model_config = SettingsConfigDict(
-        env_prefix=PREFIX, env_file=ENV_FILE, env_file_encoding="utf-8-sig", extra="ignore"
+        env_prefix=PREFIX,
+        env_file=ENV_FILE,
+        env_file_encoding="utf-8-sig",
+        extra="ignore",
+        allow_inf_nan=False,
     )
 
     seeds_dir: Path = Field(Path("seeds"), description="folder of .txt/.md essays")
@@ -102,8 +107,12 @@ class Settings(BaseSettings):
     def _ids_fit(self) -> Settings:
         if self.shard_ids and self.shard_count is None:
             raise ValueError("ESSAYBOT_SHARD_IDS needs ESSAYBOT_SHARD_COUNT")
-        if self.shard_count is not None and any(i >= self.shard_count for i in self.shard_ids):
-            raise ValueError("every ESSAYBOT_SHARD_IDS entry must be below ESSAYBOT_SHARD_COUNT")
+        if self.shard_count is not None and any(
+            not 0 <= i < self.shard_count for i in self.shard_ids
+        ):
+            raise ValueError(
+                "every ESSAYBOT_SHARD_IDS entry must be from 0 to below ESSAYBOT_SHARD_COUNT"
+            )
         if any(i <= 0 for i in self.allowed_channels):
             raise ValueError("every ESSAYBOT_ALLOWED_CHANNELS entry must be a channel's id")
         return self

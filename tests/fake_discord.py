@@ -82,6 +82,8 @@ class FakeDiscord:
         self.identified: list[dict[str, Any]] = []  # IDENTIFY payloads, token removed
         self.resumes = 0
         self.reject_token = False
+        self.close_on_identify: int | None = None  # a gateway close code refusing identify
+        self.expired: set[str] = set()  # interactions answered too late: 404 "Unknown interaction"
         self.responses: dict[str, dict[str, Any]] = {}  # interaction id: the message it created
         # Permissions the bot lacks, answered with Discord's 403 bodies: embeds refused in
         # these channels (by message or by follow-up to an interaction from there), and any
@@ -223,6 +225,8 @@ class FakeDiscord:
                 }
             self._threads_on.add(match.group(1))
             return None
+        if path.startswith("interactions/") and path.split("/")[1] in self.expired:
+            return 404, {"message": "Unknown interaction", "code": 10062}
         if path.startswith(("webhooks/", "interactions/")):  # the token is the third part
             channel = self._channel_of.get(path.split("/")[2], "")
             body = body.get("data", body) if path.endswith("/callback") else body
@@ -366,6 +370,9 @@ class FakeDiscord:
 
     async def _identify(self, connection: _Connection, data: dict[str, Any]) -> None:
         assert data["token"] == TOKEN
+        if self.close_on_identify is not None:
+            await connection.ws.close(code=self.close_on_identify, message=b"refused")
+            return
         self.identifies += 1
         self.identified.append({k: v for k, v in data.items() if k != "token"})
         self._session = snowflake()

@@ -23,8 +23,10 @@ from bot import discord_bot
 from bot.answering import Answerer
 from bot.cli import main
 from bot.discord_bot import APOLOGY, BAD_TOKEN, MAX_QUESTION, PAGE_TURNS, EssayBot, serve, to_embeds
+from bot.discord_bot._run import MALFORMED_TOKEN, REFUSALS
+from bot.discord_bot._run import run as run_bot
 from bot.question_log import QuestionLog
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from index import Document, PassageIndex, Section, load_documents
 from tests import fake_discord as fake
 from tests.helpers import SEEDS, answerer_for, counting
@@ -475,6 +477,50 @@ def test_main_with_a_rejected_token_is_one_line(
     out, err = capsys.readouterr()
     assert err.strip().splitlines()[-1] == f"essaybot: {BAD_TOKEN}"
     assert fake.TOKEN not in out + err
+
+
+@pytest.mark.parametrize("code", [4010, 4011, 4013, 4014])
+def test_a_gateway_refusing_the_identify_is_one_line(
+    point_at: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], code: int
+) -> None:
+    async def body() -> None:
+        server = fake.FakeDiscord()
+        server.close_on_identify = code
+        await server.start()
+        point_at(server)
+        try:
+            monkeypatch.setenv("ESSAYBOT_DISCORD_TOKEN", fake.TOKEN)
+            assert await asyncio.to_thread(main, ["discord", "--seeds", str(SEEDS)]) == 2
+        finally:
+            await server.stop()
+
+    run(body())
+    out, err = capsys.readouterr()
+    assert err.strip().splitlines()[-1] == f"essaybot: {REFUSALS[code]}"  # no traceback
+    assert fake.TOKEN not in out + err
+
+
+def test_a_token_with_a_line_break_is_refused_before_it_reaches_a_header(
+    answerer: Answerer,
+) -> None:
+    settings = Settings(_env_file=None, discord_token="abc.def\nghi-secretpart")
+    with pytest.raises(SettingsError) as error:
+        run_bot(settings, answerer, sync=False)
+    assert str(error.value) == MALFORMED_TOKEN and "secretpart" not in str(error.value)
+
+
+def test_a_malformed_gateway_event_is_dropped_and_the_bot_goes_on(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            await server.dispatch("MESSAGE_CREATE", None)  # type: ignore[arg-type]
+            await server.dispatch("MESSAGE_CREATE", {"id": "1", "channel_id": "2"})  # no author
+            await asyncio.sleep(0.5)
+            assert not bot.is_closed()
+
+    run(body())
+    assert "dropped a malformed MESSAGE_CREATE event" in caplog.text
 
 
 def test_a_development_guild_essaybot_is_not_in_is_one_line_naming_the_setting(

@@ -27,6 +27,25 @@ def replying_to(answer: dict[str, Any], text: str, **kwargs: Any) -> dict[str, A
     return reply
 
 
+def test_a_follow_up_form_arriving_too_late_is_one_warning_and_no_apology(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            submitted = fake.form_submit(FORM, {FORM_QUESTION: "And why?"}, answer)
+            server.expired.add(submitted["id"])  # after Discord's 3 seconds
+            await server.dispatch("INTERACTION_CREATE", submitted)
+            await server.wait_for(callbacks(server, submitted))
+            await asyncio.sleep(0.3)
+            tried = [r for r in server.requests if callbacks(server, submitted)(r)]
+            assert len(tried) == 1  # the defer refused; no apology to what is gone
+
+    run(body())
+    assert "a follow-up form: Discord no longer knows where to answer" in caplog.text
+    assert "answering a follow-up failed" not in caplog.text
+
+
 def test_a_follow_up_form_is_answered_in_a_thread_on_the_answer(
     point_at: Any, answerer: Answerer
 ) -> None:

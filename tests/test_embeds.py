@@ -148,6 +148,13 @@ def test_a_long_section_is_split_and_nothing_is_lost() -> None:
         assert shown.count(f"Paragraph {n} says something.") == 200
 
 
+def test_a_lone_surrogate_in_a_question_is_no_invalid_unicode_sent() -> None:
+    answer = Answer("Who is Lukashenko \ud83d and \udc00?", Outcome.NOT_COVERED, (), (), 0.0)
+    (embed,) = answer_message(answer, with_document=False)
+    assert embed.title == "Who is Lukashenko \ufffd and \ufffd?"
+    embed.title.encode("utf-8")  # no lone surrogate: valid UTF-8, and JSON Discord reads
+
+
 @pytest.mark.parametrize("mention", ["@everyone", "@here", "<@&123>", "<@456>", "<@!456>"])
 def test_escape_makes_mentions_inert(mention: str) -> None:
     escaped = escape(f"hi {mention}!")

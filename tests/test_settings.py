@@ -64,6 +64,14 @@ def test_dotenv_is_read(tmp_path: Path) -> None:
         ("ESSAYBOT_ALLOWED_CHANNELS", "12 -5", "every ESSAYBOT_ALLOWED_CHANNELS entry must be"),
         ("ESSAYBOT_COOLDOWN_SECONDS", "-1", "ESSAYBOT_COOLDOWN_SECONDS: Input should be greater"),
         ("ESSAYBOT_MIN_CONFIDENCE", "1.5", "ESSAYBOT_MIN_CONFIDENCE: Input should be less than"),
+        # a grace that never ends would hold a shutdown for ever
+        ("ESSAYBOT_SHUTDOWN_GRACE_SECONDS", "inf", "ESSAYBOT_SHUTDOWN_GRACE_SECONDS: Input should"),
+        (
+            "ESSAYBOT_COOLDOWN_SECONDS",
+            "1e309",
+            "ESSAYBOT_COOLDOWN_SECONDS: Input should be a finite",
+        ),
+        ("ESSAYBOT_LOG_RETENTION_DAYS", "nan", "ESSAYBOT_LOG_RETENTION_DAYS: Input should be"),
     ],
 )
 def test_bad_values_name_the_variable(
@@ -73,6 +81,16 @@ def test_bad_values_name_the_variable(
     with pytest.raises(SettingsError) as error:
         load_settings()
     assert str(error.value).startswith(message)
+
+
+def test_a_negative_shard_id_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ESSAYBOT_SHARD_COUNT", "2")
+    monkeypatch.setenv("ESSAYBOT_SHARD_IDS", "-1")
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    assert "every ESSAYBOT_SHARD_IDS entry must be from 0 to below ESSAYBOT_SHARD_COUNT" in str(
+        error.value
+    )
 
 
 def test_dotenv_never_lands_in_the_repository() -> None:

@@ -7,6 +7,7 @@ import os
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -85,6 +86,18 @@ def _automod(error: BaseException) -> bool:
     return True
 
 
+def _tolerant(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
+    """`parse`, a gateway event's parser, dropping an event it cannot read with a warning."""
+
+    def parse_or_drop(data: Any) -> None:
+        try:
+            parse(data)
+        except Exception as error:  # any malformed payload, whatever it breaks
+            log.warning("dropped a malformed %s event (%s)", event, type(error).__name__)
+
+    return parse_or_drop
+
+
 class SeenIds:
     """The last `size` message and interaction ids handled: Discord may deliver an event more
     than once (after a resume), and a question is answered once."""
@@ -132,6 +145,11 @@ class EssayBot(discord.AutoShardedClient):
             # None (the library's default) means every shard; its stub types only lists.
             shard_ids=list(settings.shard_ids) or None,  # type: ignore[arg-type]
         )
+        # A malformed event (a MESSAGE_CREATE of null, one without its author) is dropped
+        # with a warning: discord.py's sharded client closed itself on any error parsing one.
+        parsers = self._connection.parsers
+        for event, parse in list(parsers.items()):
+            parsers[event] = _tolerant(event, parse)
         self.answerer = answerer
         self.question_log = question_log
         self.settings = settings
@@ -255,6 +273,8 @@ class EssayBot(discord.AutoShardedClient):
             except Exception as error:
                 if _automod(error):
                     await _reply(interaction, AUTOMOD_BLOCKED)
+                    return
+                if _gone(error, "a follow-up form"):  # expired (after 3 s): one warning
                     return
                 log.exception("answering a follow-up failed")
                 await _reply(interaction, APOLOGY)

@@ -20,6 +20,20 @@ NO_TOKEN = (
     "ESSAYBOT_DISCORD_TOKEN is not set; create a bot at https://discord.com/developers/"
     "applications (Bot → Reset Token) and put the token in the environment or .env"
 )
+MALFORMED_TOKEN = (
+    "ESSAYBOT_DISCORD_TOKEN holds a space, a line break or a control character; copy the "
+    "bot's token again from https://discord.com/developers/applications (Bot → Reset Token)"
+)
+# Gateway close codes refusing how the bot identified, each said in one line (exit 2).
+REFUSALS = {
+    4010: "Discord refused ESSAYBOT_SHARD_IDS or ESSAYBOT_SHARD_COUNT (invalid shard); "
+    "leave both unset, or give ids from 0 to below the count",
+    4011: "Discord requires sharding for this bot (it is in over 2,500 servers); set "
+    "ESSAYBOT_SHARD_COUNT, or leave it unset for Discord's recommended count",
+    4013: "Discord refused the bot's gateway intents (invalid intents)",
+    4014: "Discord refused the bot's gateway intents: enable them for the bot at "
+    "https://discord.com/developers/applications (Bot → Privileged Gateway Intents)",
+}
 BAD_TOKEN = (
     "Discord rejected ESSAYBOT_DISCORD_TOKEN; copy the bot's token again from "
     "https://discord.com/developers/applications (Bot → Reset Token)"
@@ -107,6 +121,10 @@ def run(
     Discord cannot be reached at start."""
     if settings.discord_token is None:
         raise SettingsError(NO_TOKEN)
+    token = settings.discord_token.get_secret_value().strip()
+    if any(c.isspace() or not c.isprintable() for c in token):
+        # a line break in it (a "\n" that a .env file expanded) would reach an HTTP header
+        raise SettingsError(MALFORMED_TOKEN)
     path = settings.question_log
     question_log = QuestionLog(path, retention_days=settings.log_retention_days) if path else None
     bot = EssayBot(answerer, settings, sync=sync, question_log=question_log)
@@ -114,9 +132,13 @@ def run(
         asyncio.run(_serve_until_stopped(bot, settings.discord_token.get_secret_value(), save))
     except discord.LoginFailure:
         raise SettingsError(BAD_TOKEN) from None
+    except discord.PrivilegedIntentsRequired:  # close code 4014, raised as its own error
+        raise SettingsError(REFUSALS[4014]) from None
     except discord.ConnectionClosed as error:
         if error.code == 4004:  # the gateway's "authentication failed"
             raise SettingsError(BAD_TOKEN) from None
+        if error.code in REFUSALS:  # the gateway refused how the bot identified
+            raise SettingsError(REFUSALS[error.code]) from None
         raise
     except (aiohttp.ClientConnectionError, TimeoutError) as error:
         if bot.in_flight.closing:  # stopped while logging in: the close cut the login short
