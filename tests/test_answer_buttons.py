@@ -176,10 +176,18 @@ def test_a_short_follow_up_is_answered_from_the_earlier_question(answerer: Answe
     assert "would welcome Chinese investment" in read.quotes[0].text
 
 
-@given(st.text(alphabet=st.characters(blacklist_characters="\u200b"), max_size=300))
+# (A lone surrogate is sent as U+FFFD, so it does not come back: no JSON Discord reads
+# holds one.)
+@given(
+    st.text(
+        alphabet=st.characters(blacklist_characters="\u200b", blacklist_categories=("Cs",)),
+        max_size=300,
+    )
+)
 def test_a_question_is_read_back_from_its_escaped_title(text: str) -> None:
     if "://" not in text:  # links are left unescaped, so a backslash in one stays
         assert unescaped(escape(text)) == text
+        assert unescaped(escape(text + "\ud800")) == text + "\ufffd"
 
 
 def test_a_follow_up_to_a_follow_up_keeps_the_first_question() -> None:

@@ -13,6 +13,7 @@ import pytest
 from bot.answering import Answerer
 from bot.cli import main
 from bot.discord_bot._buttons import ALREADY, FORM, FORM_QUESTION, OLDER, THANKS
+from bot.discord_bot._client import OLD_BUTTON
 from bot.question_log import QuestionLog
 from index import PassageIndex, load_documents
 from tests import fake_discord as fake
@@ -295,3 +296,17 @@ def test_votes_waiting_on_a_log_held_elsewhere_leave_section_its_3_seconds(
 
     run(body())
     question_log.close()
+
+
+@pytest.mark.parametrize("custom_id", ["9f2c4e1a7b3d4c5e8f9a0b1c2d3e4f50", "ctx:not-ours"])
+def test_a_press_on_a_button_no_button_of_this_version_has_is_answered(
+    point_at: Any, answerer: Answerer, custom_id: str
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            callback, _ = await press(server, custom_id, answer)  # an older essaybot's id
+            assert callback.body["type"] == 4 and callback.body["data"]["flags"] == EPHEMERAL
+            assert callback.body["data"]["content"] == OLD_BUTTON
+
+    run(body())

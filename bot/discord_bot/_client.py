@@ -98,6 +98,19 @@ def _tolerant(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]
     return parse_or_drop
 
 
+# A press on a button whose custom id no button of this version has: answered, not ignored
+# (Discord would show "This interaction failed").
+OLD_BUTTON = "That button is from an earlier version of essaybot; ask your question again."
+
+
+def _ours(data: Any) -> bool:
+    """Whether a component's custom id is one of this version's buttons'."""
+    custom_id = str(data.get("custom_id", ""))
+    return any(
+        item.__discord_ui_compiled_template__.fullmatch(custom_id) for item in (*BUTTONS, TurnPage)
+    )
+
+
 class SeenIds:
     """The last `size` message and interaction ids handled: Discord may deliver an event more
     than once (after a resume), and a question is answered once."""
@@ -261,8 +274,13 @@ class EssayBot(discord.AutoShardedClient):
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Answer a submitted follow-up form, whenever it was opened (even before a restart):
-        it is recognised by its custom id, not by an object kept in memory."""
+        it is recognised by its custom id, not by an object kept in memory; and a press on
+        a button no essaybot of this version made (an older one's), with a note."""
         data: Any = interaction.data or {}
+        if interaction.type is discord.InteractionType.component and not _ours(data):
+            if self.seen.first(interaction.id):
+                await _reply(interaction, OLD_BUTTON)
+            return
         if (
             interaction.type is discord.InteractionType.modal_submit
             and data.get("custom_id") == FORM
