@@ -681,6 +681,22 @@ def test_a_command_discord_lists_from_an_older_version_is_told_so_not_try_again(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
+def test_a_keystroke_in_a_command_of_an_older_version_gets_no_choices_not_a_message(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            option = {"name": "name", "type": 3, "value": "Intro", "focused": True}
+            stale = fake.interaction("chapter", [option], autocomplete=True)
+            await server.dispatch("INTERACTION_CREATE", stale)
+            (reply,) = await server.wait_for(callbacks(server, stale))
+            assert reply.body == {"type": 8, "data": {"choices": []}}  # choices, never type 4
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and "bot" in r.name]
+
+
 def test_a_question_forwarded_to_a_dm_is_read(point_at: Any, answerer: Answerer) -> None:
     """A forward's text is in its snapshot (Discord leaves `content` empty), as Ask essaybot
     reads it; a DM forwarding a question had got "Ask me a question after the mention"."""

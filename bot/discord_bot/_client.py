@@ -396,6 +396,11 @@ class EssayBot(discord.AutoShardedClient):
         if _gone(original, f"command {interaction.command and interaction.command.name}"):
             return
         if isinstance(original, _STALE):  # Discord's copy of the commands is an older one's
+            if interaction.type is discord.InteractionType.autocomplete:
+                # a keystroke takes choices, not a message: none, and no warning per keystroke
+                if not interaction.response.is_done():
+                    await interaction.response.autocomplete([])
+                return
             log.warning(
                 "a command Discord still lists is not this version's (%s); run "
                 "`essaybot discord --sync` (global commands take up to an hour to change)",
