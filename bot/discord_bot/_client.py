@@ -45,7 +45,7 @@ from bot.in_flight import InFlight
 from bot.permission_notes import PermissionNotes
 from bot.question_log import QuestionLog
 from bot.settings import Settings, SettingsError
-from index import Document
+from index import Document, find_sections
 
 ANSWER_WORKERS = min(4, os.cpu_count() or 1)  # answering is mostly CPU-bound Python
 # A contents page may be turned this many times as often as a question may be asked.
@@ -170,6 +170,7 @@ class EssayBot(discord.AutoShardedClient):
         self.cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
         # Prepared once per index: a keystroke or a /sections then costs next to nothing.
         self.section_choices = SectionChoices(self.documents)
+        find_sections(self.documents, "")  # every heading folded once, not by a first /section
         self.contents_pages = sections_messages(self.documents)
         self.contents_cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
         self.press_cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
