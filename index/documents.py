@@ -108,7 +108,7 @@ def find_sections(documents: Sequence[Document], name: str) -> list[tuple[Docume
             if _fold(section.heading).startswith((f"{wanted} ", f"{wanted}. "))
         ]
         return found + [pair for pair in numbered if pair not in found]
-    titles = _titles(documents)
+    titles = _folded(documents)[0]
     longest = max(map(len, titles), default=0)
     # Only a colon within the longest title's length can end a title (or its start), so the
     # work is bounded whatever is typed: "::::…" 6,000 long took 1.2 s over 1,000 essays.
@@ -131,7 +131,7 @@ def find_sections(documents: Sequence[Document], name: str) -> list[tuple[Docume
 def _by_heading(documents: Sequence[Document], wanted: str) -> list[tuple[Document, Section]]:
     """Sections whose heading, or its own part after its parent's (`PARENT_MARK`), is
     `wanted` ("background" for either of two "Background" sections); else starts with it."""
-    sections = _headings(documents)
+    sections = _folded(documents)[1]
     exact = [(d, s) for d, s, full, own, _ in sections if wanted in (full, own)]
     if exact or not wanted:
         return exact
@@ -151,37 +151,28 @@ def _by_heading(documents: Sequence[Document], wanted: str) -> list[tuple[Docume
     ]
 
 
-# The last essays looked in, and their headings folded: a lookup over 18,000 headings took
-# 13 ms folding them again, from worker threads whose hold on the GIL stalled Discord's loop.
-_Folded = list[tuple[Document, Section, str, str, str]]
+# The last essays looked in, their titles and headings folded: a lookup over 18,000 headings
+# took 13 ms folding them again, from worker threads whose hold on the GIL stalled Discord's
+# loop. Kept only for what cannot change (a tuple: the index's).
+_Folded = tuple[list[str], list[tuple[Document, Section, str, str, str]]]
 _LAST: list[tuple[Sequence[Document], _Folded]] = []
-_LAST_TITLES: list[tuple[Sequence[Document], list[str]]] = []
 
 
-def _titles(documents: Sequence[Document]) -> list[str]:
-    """The titles of `documents`, folded (kept with their headings')."""
-    last = _LAST_TITLES[:1]
-    if last and last[0][0] is documents:
-        return last[0][1]
-    titles = [_fold(d.title) for d in documents]
-    if isinstance(documents, tuple):  # kept only for what cannot change (the index's)
-        _LAST_TITLES[:] = [(documents, titles)]
-    return titles
-
-
-def _headings(documents: Sequence[Document]) -> _Folded:
-    """Each section of `documents` with its heading, own heading and parent's, folded."""
+def _folded(documents: Sequence[Document]) -> _Folded:
+    """The titles of `documents`, and each section with its heading, own heading and
+    parent's, folded."""
     last = _LAST[:1]
     if last and last[0][0] is documents:
         return last[0][1]
-    folded = [
+    titles = [_fold(d.title) for d in documents]
+    headings = [
         (d, s, _fold(s.heading), _fold(own_heading(s.heading)), _fold(_parent(s)))
         for d in documents
         for s in d.sections
     ]
-    if isinstance(documents, tuple):  # kept only for what cannot change (the index's)
-        _LAST[:] = [(documents, folded)]
-    return folded
+    if isinstance(documents, tuple):
+        _LAST[:] = [(documents, (titles, headings))]
+    return titles, headings
 
 
 @lru_cache(maxsize=1 << 16)  # every heading, on every lookup: 1,000 essays took 22 ms

@@ -68,9 +68,9 @@ def select_quotes(
         spans_found = _best_sentences(index, policy, hit.passage, wanted)
         if i == 0 and not spans_found:  # an answer followed from its question: its opening
             spans_found = list(index.spans(hit.passage)[: policy.followed_sentences])
-        opening = index.spans(hit.passage)[0]
-        if i == 0 and index.speaker_end(hit.passage) and opening not in spans_found:
-            spans_found.append(opening)  # "ANWEN: Tegan Moyle." answers; it names who speaks
+        if i == 0 and index.speaker_end(hit.passage):  # "ANWEN: Tegan Moyle.": who speaks,
+            opening = index.spans(hit.passage)[0]  # and often the answer
+            spans_found += [] if opening in spans_found else [opening]
         if i == 0 and policy.quote_nearest and sentence_similarity is not None:
             closest = _nearest_sentence(hit.passage, index.spans(hit.passage), sentence_similarity)
             spans_found += [] if closest in spans_found else [closest]
