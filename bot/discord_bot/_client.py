@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import os
 import re
 import time
@@ -22,12 +24,14 @@ from bot.discord_bot._commands import _add_commands
 from bot.discord_bot._follow_ups import answer_form, mention_target
 from bot.discord_bot._menus import add_menus, text_of
 from bot.discord_bot._replies import (
+    _GONE,
     APOLOGY,
     AUTOMOD_BLOCKED,
     AUTOMOD_CODES,
     MAX_QUESTION,
     NO_MENTIONS,
     NOT_PERMITTED,
+    SEND_ERRORS,
     SHUTDOWN_APOLOGY,
     SHUTTING_DOWN,
     _gone,
@@ -129,12 +133,43 @@ class SeenIds:
         return True
 
 
+def _completes(tree: app_commands.CommandTree[Any], data: Any) -> bool:
+    """Whether a keystroke's focused option is one of this version's that offers choices."""
+    command = tree.get_command(str(data.get("name", "")))
+    options = data.get("options") or []
+    focused = next((o.get("name") for o in options if o.get("focused")), None)
+    return isinstance(command, app_commands.Command) and any(
+        p.display_name == focused and p.autocomplete for p in command.parameters
+    )
+
+
+class _LateChoices(logging.Filter):
+    """discord.py logs choices Discord refused because they came after its 3 seconds (the
+    user typed on) as an ERROR with a traceback; nothing failed: one debug line instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, discord.NotFound) and error.code in _GONE:
+            log.debug("choices for a keystroke came after Discord stopped waiting")
+            return False
+        return True
+
+
+_LATE_CHOICES = _LateChoices()
+
+
 class _Tree(app_commands.CommandTree["EssayBot"]):
     """The commands; one delivered twice is run once."""
 
     async def interaction_check(self, interaction: discord.Interaction[EssayBot], /) -> bool:
         if interaction.type is discord.InteractionType.autocomplete:
-            return True  # a keystroke: answering it twice is harmless, remembering it is not
+            # A keystroke: answering it twice is harmless, remembering it is not. One in an
+            # option an older version had (Discord's copy lags a sync) takes no choices.
+            if _completes(self, interaction.data):
+                return True
+            with contextlib.suppress(*SEND_ERRORS):
+                await interaction.response.autocomplete([])
+            return False
         return self.client.seen.first(interaction.id)
 
 
@@ -197,6 +232,7 @@ class EssayBot(discord.AutoShardedClient):
             ),
         )
         self.tree.on_error = self.on_command_error  # type: ignore[method-assign]
+        logging.getLogger("discord.app_commands.tree").addFilter(_LATE_CHOICES)  # once
         _add_commands(self)
         add_menus(self)
 
@@ -397,11 +433,6 @@ class EssayBot(discord.AutoShardedClient):
         if _gone(original, f"command {interaction.command and interaction.command.name}"):
             return
         if isinstance(original, _STALE):  # Discord's copy of the commands is an older one's
-            if interaction.type is discord.InteractionType.autocomplete:
-                # a keystroke takes choices, not a message: none, and no warning per keystroke
-                if not interaction.response.is_done():
-                    await interaction.response.autocomplete([])
-                return
             log.warning(
                 "a command Discord still lists is not this version's (%s); run "
                 "`essaybot discord --sync` (global commands take up to an hour to change)",
