@@ -158,6 +158,7 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
         "a followed answer sharing no word quoted from its first sentence alone",
         {"followed_sentences": 1},
     ),
+    ("an answer of one sentence quoted without the sentence after it", {"quote_next": False}),
     (
         "a first passage ending with a colon quoted without the list after it",
         {"quote_lists": False},

@@ -639,7 +639,8 @@ def test_a_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(tmp_pat
         "Ferries stayed as they were. It seems the Nightjet idea spread.\n\n"
         "They sold well. The buses ran empty.\n",
     )
-    answerer = answerer_for(index, min_confidence=0.0)
+    # (the sentence after a lone quoted one, `quote_next`, would join it: off here)
+    answerer = answerer_for(index, min_confidence=0.0, quote_next=False)
     quotes = [q.text for q in answerer.ask("Who relaunched the Nightjet brand?").quotes]
     # The antecedent joins the quote; the fares sentence, matching nothing, stays out.
     assert quotes[0] == (
@@ -653,11 +654,13 @@ def test_a_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(tmp_pat
     assert [q.text for q in sold] == ["They sold well."]
     # The sentence before counts against max_sentences, but the best sentence is always quoted
     # (the year asked, not quoted, would decline the question: that check is off here).
-    two = answerer_for(index, min_confidence=0.0, max_sentences=2, quoted_numbers=False)
+    two = answerer_for(
+        index, min_confidence=0.0, max_sentences=2, quoted_numbers=False, quote_next=False
+    )
     assert [q.text for q in two.ask("Which brand relaunched the routes in 2020?").quotes] == [
         quotes[0]
     ]
-    one = answerer_for(index, min_confidence=0.0, max_sentences=1)
+    one = answerer_for(index, min_confidence=0.0, max_sentences=1, quote_next=False)
     assert one.ask("Who relaunched the Nightjet brand?").quotes[0].text == quotes[0]
 
 
@@ -979,7 +982,13 @@ def test_the_first_passage_s_sentence_nearest_in_meaning_is_quoted_though_its_wo
     question = "How long did a keeper spend on the rock before going ashore?"
     # by its words (four of the question's against "rock" alone) only the first is quoted
     # (with no check of the kind of answer, which would decline it or seek the time itself)
-    changes = {"min_confidence": 0.0, "words_cover": math.inf, "answer_types": False}
+    # (nor the sentence after a lone quoted one, `quote_next`, which here is the same)
+    changes = {
+        "min_confidence": 0.0,
+        "words_cover": math.inf,
+        "answer_types": False,
+        "quote_next": False,
+    }
     by_words = answerer_for(index, **changes, quote_nearest=False)
     assert [q.text for q in by_words.ask(question).quotes] == [
         "Going ashore was rare for a keeper, who could spend his wages only in Port Aldery."
@@ -1069,3 +1078,23 @@ def test_a_speaker_s_turn_is_quoted_from_its_first_sentence(tmp_path: Path) -> N
     index = _index_of(tmp_path, "# Coastlines\n\n" + "\n\n".join(turns) + "\n")
     answer = answerer_for(index, min_confidence=0.0).ask("Who has been her mate for six years?")
     assert answer.quotes[0].text == turns[3]  # its opening too: who speaks, and the answer
+
+
+def test_an_answer_of_one_sentence_is_quoted_with_the_sentence_after_it(tmp_path: Path) -> None:
+    """A lead-in ("Carrick Bay took a different approach.") is read with what it leads
+    into; the checks have passed before, so the decision is the same."""
+    index = _index_of(
+        tmp_path,
+        "# Night buses\n\nCarrick Bay took a different approach to its night routes. Four "
+        "became two long loops.\n\nFelsham kept its night buses.\n",
+    )
+    question = "What did Carrick Bay do with its night routes?"
+    lead = "Carrick Bay took a different approach to its night routes."
+    alone = answerer_for(index, min_confidence=0.0, quote_next=False).ask(question)
+    assert [q.text for q in alone.quotes] == [lead]
+    answer = answerer_for(index, min_confidence=0.0).ask(question)
+    assert [q.text for q in answer.quotes] == [f"{lead} Four became two long loops."]
+    assert answer.confidence == alone.confidence
+    # the last sentence of its passage has none after it
+    kept = answerer_for(index, min_confidence=0.0).ask("Did Felsham keep its night buses?")
+    assert kept.quotes[0].text == "Felsham kept its night buses."

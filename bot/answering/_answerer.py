@@ -22,7 +22,12 @@ from bot.answering._checks import (
     misses_numbers,
 )
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
-from bot.answering._quotes import select_quotes, unquoted_sentences, with_sentence
+from bot.answering._quotes import (
+    select_quotes,
+    unquoted_sentences,
+    with_next_sentence,
+    with_sentence,
+)
 from bot.answering._ranking import follow_questions, lead, reorder, without_measure
 from bot.answering._values import Answer, Evidence, Outcome, Quote
 from bot.links import fragment_link
@@ -165,6 +170,8 @@ class Answerer:
             if mended is None:
                 return replace(declined, declined_because=because)
             quotes = mended
+        if policy.quote_next:
+            quotes = with_next_sentence(self.index, quotes)
         quotes = tuple(map(self._linked, quotes))
         return Answer(question, Outcome.ANSWERED, quotes, hits, confidence, evidence=evidence)
 

@@ -96,6 +96,15 @@ class Policy:
     # now?", declined with one: a where-question needs a place). Session 19: over the gold
     # sets one answer a sentence longer, no figure changed; three, four answers longer.
     followed_sentences: int = 2
+    # An answer of one sentence alone is quoted with the sentence after it in its passage,
+    # once the checks have passed (so no decision changes): a lead-in ("Carrick Bay took a
+    # different approach.", "People sometimes ask me whether I regret ...") is read with
+    # what it leads into. Session 20, from blind 5's lead-ins: over the gold sets 399 of
+    # 1,725 answers a sentence longer (quotes +10% characters), the answer in 24 more
+    # quotes (blind 4 +5, unseen +4, blind 5 +4, blind +3, dev 2, dev 3, blind 3 +2 each,
+    # dev, dev 4 +1 each), in none fewer. Extending a lone first sentence in answers quoting
+    # other passages too put it in 29 more but lengthened 612 (+15%).
+    quote_next: bool = True
     # The first passage, when it ends with a colon ("Surplus money is divided three ways:"),
     # is quoted with the `max_sentences` passages after it in its section, the list it opens.
     # From a new user's essay; no gold decision changed (a fifth-essay answer now quotes the

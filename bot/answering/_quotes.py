@@ -10,7 +10,7 @@ from bot.answering._policy import Policy
 from bot.answering._values import Quote
 from index import Hit, Passage, PassageIndex, is_code
 
-__all__ = ["select_quotes", "unquoted_sentences", "with_sentence"]
+__all__ = ["select_quotes", "unquoted_sentences", "with_next_sentence", "with_sentence"]
 
 Span = tuple[int, int]
 
@@ -129,6 +129,18 @@ def with_sentence(index: PassageIndex, quotes: Sequence[Quote], span: Span) -> t
     runs = [Quote(text, passage, quotes[0].score) for text in _runs(passage.text, spans)]
     others = [quote for quote in quotes if quote.passage.id != passage.id]
     return (*runs, *others)
+
+
+def with_next_sentence(index: PassageIndex, quotes: Sequence[Quote]) -> tuple[Quote, ...]:
+    """`quotes` with the sentence after theirs, when they are one sentence alone and another
+    follows it in its passage: a lead-in ("Carrick Bay took a different approach.") is read
+    with what it leads into."""
+    spans = index.spans(quotes[0].passage)
+    quoted = _quoted_spans(index, quotes[0].passage, quotes)
+    if len(quotes) != 1 or len(quoted) != 1:
+        return tuple(quotes)
+    after = spans.index(next(iter(quoted))) + 1
+    return tuple(quotes) if after == len(spans) else with_sentence(index, quotes, spans[after])
 
 
 def _quoted_spans(index: PassageIndex, passage: Passage, quotes: Sequence[Quote]) -> set[Span]:
