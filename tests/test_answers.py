@@ -21,7 +21,10 @@ from bot.answering import (
     Quote,
     unknown_names,
 )
+from bot.answering._checks import NOT_ENGLISH, not_in_english
+from bot.measure.evaluation import load_questions
 from bot.render import answer_to_dict, render_answer
+from bot.similarity import model_words
 from index import (
     Document,
     PassageIndex,
@@ -33,7 +36,7 @@ from index import (
     split_sentences,
 )
 from index.passages import split_passages
-from tests.helpers import answerer_for
+from tests.helpers import ROOT, answerer_for
 
 ANSWERABLE = [
     "Why is the current format of Russia-Belarus relations a dead end?",
@@ -74,7 +77,7 @@ def test_unanswerable_questions_abstain(answerer: Answerer, question: str) -> No
     assert answer.outcome is Outcome.NOT_COVERED
     assert answer.quotes == ()
     text = render_answer(answer, with_document=False)
-    assert text.startswith("The essays don't cover this.")
+    assert text.startswith("The essays don't cover this")  # "." or ": " and why
     assert answer.sections and f'"{answer.sections[0][1]}"' in text
 
 
@@ -1098,3 +1101,41 @@ def test_an_answer_of_one_sentence_is_quoted_with_the_sentence_after_it(tmp_path
     # the last sentence of its passage has none after it
     kept = answerer_for(index, min_confidence=0.0).ask("Did Felsham keep its night buses?")
     assert kept.quotes[0].text == "Felsham kept its night buses."
+
+
+FOREIGN = [
+    "¿Cuáles son los problemas entre Rusia y Bielorrusia?",
+    "Quels sont les problèmes entre la Russie et la Biélorussie ?",
+    "Welche Probleme gibt es zwischen Russland und Weißrussland?",
+    "Quali sono i problemi tra Russia e Bielorussia?",
+    "Quais são os problemas entre a Rússia e a Bielorrússia?",
+    "Wat zijn de problemen tussen Rusland en Wit-Rusland?",
+    "Jakie są problemy między Rosją a Białorusią?",
+    "Какие проблемы между Россией и Беларусью?",
+    "ロシアとベラルーシの問題は何ですか",
+    "¿Cuánto cuesta?",
+]
+
+
+@pytest.mark.parametrize("question", FOREIGN)
+def test_a_question_not_in_english_is_declined_saying_so(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    assert not answer.answered and answer.declined_because == NOT_ENGLISH
+    assert "not to be in English" in render_answer(answer, with_document=False)
+
+
+def test_no_gold_question_and_none_in_the_essays_language_is_read_as_foreign(
+    answerer: Answerer, tmp_path: Path
+) -> None:
+    gold = (ROOT / "tests/eval").rglob("*.jsonl")
+    questions = [q.question for path in gold for q in load_questions(path)]
+    assert len(questions) > 2000
+    english = model_words()
+    seeds = answerer.index
+    assert [q for q in questions if not_in_english(q, seeds, lambda: english)] == []
+    # asked in the essays' own language, a question is theirs to answer or not
+    spanish = _index_of(
+        tmp_path, "# El ferry\n\nEl ferry cuesta dos euros. Los problemas son pocos.\n"
+    )
+    assert not not_in_english("¿Cuánto cuesta el ferry?", spanish, lambda: english)
+    assert not_in_english("¿Cuánto cuesta el ferry?", seeds, lambda: english)

@@ -10,6 +10,7 @@ from dataclasses import replace
 from bot.answering._bylines import asks_who_wrote, byline_ids, who_wrote
 from bot.answering._cascade import asked_before, by_words, coverages
 from bot.answering._checks import (
+    NOT_ENGLISH,
     asks_how_many,
     lacks_comparison,
     lacks_counted,
@@ -20,6 +21,7 @@ from bot.answering._checks import (
     lacks_time_or_amount,
     mentions_only,
     misses_numbers,
+    not_in_english,
 )
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
 from bot.answering._quotes import (
@@ -102,7 +104,14 @@ class Answerer:
             return Answer(question, Outcome.TOO_LONG, (), (), 0.0)
         read = self.read(plain)
         answer = self._answer(question, read, k or self.policy.top_k)
+        if answer.outcome is Outcome.NOT_COVERED and not_in_english(
+            plain, self.index, self._english_words
+        ):
+            answer = replace(answer, declined_because=NOT_ENGLISH)
         return replace(answer, read_as=read) if read != question else answer
+
+    def _english_words(self) -> frozenset[str]:
+        return self.english() if callable(self.english) else self.english
 
     def read(self, question: str) -> str:
         """`question` as it is looked up: with `spelling`, misspelt words put right."""
