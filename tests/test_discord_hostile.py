@@ -703,6 +703,23 @@ def test_a_keystroke_in_a_command_of_an_older_version_gets_no_choices_not_a_mess
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
 
 
+@pytest.mark.parametrize("options", ["garbage", [None, 3], [{"name": "name"}]])
+def test_a_keystroke_with_malformed_options_gets_no_choices(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, options: Any
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            typed = fake.interaction("section", [], autocomplete=True)
+            typed["data"]["options"] = options
+            await server.dispatch("INTERACTION_CREATE", typed)
+            (reply,) = await server.wait_for(callbacks(server, typed))
+            assert reply.body == {"type": 8, "data": {"choices": []}}
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+
+
 def test_a_keystroke_answered_after_discord_stopped_waiting_is_no_error(
     point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
 ) -> None:

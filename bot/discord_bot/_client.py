@@ -136,8 +136,11 @@ class SeenIds:
 def _completes(tree: app_commands.CommandTree[Any], data: Any) -> bool:
     """Whether a keystroke's focused option is one of this version's that offers choices."""
     command = tree.get_command(str(data.get("name", "")))
-    options = data.get("options") or []
-    focused = next((o.get("name") for o in options if o.get("focused")), None)
+    options = data.get("options")
+    options = options if isinstance(options, list) else []  # as sent: anything may be there
+    focused = next(
+        (o.get("name") for o in options if isinstance(o, dict) and o.get("focused")), None
+    )
     return isinstance(command, app_commands.Command) and any(
         p.display_name == focused and p.autocomplete for p in command.parameters
     )
