@@ -657,20 +657,48 @@ def test_a_message_of_a_guild_not_in_the_cache_is_no_direct_message(
     run(body())
 
 
+QUESTION = {"name": "question", "type": 3, "value": "Who?"}
+
+
 @pytest.mark.parametrize(
-    "options",
-    [("search", "question"), ("ask", "q")],  # a command renamed; an option renamed
+    ("command", "options"),
+    [
+        ("search", [QUESTION]),  # a command renamed
+        ("ask", [{**QUESTION, "name": "q"}]),  # an option renamed
+        ("ask", [{**QUESTION, "value": 123}]),  # its type changed (discord.py passed 123 on)
+        ("ask", [{**QUESTION, "type": 4, "value": 5}]),
+        ("ask", [{**QUESTION, "value": None}]),
+        ("ask", [QUESTION, {"name": "private", "type": 5, "value": True}]),  # one added
+        ("section", [{"name": "name", "type": 3, "value": ["Intro"]}]),
+        ("section", "garbage"),  # no objects: discord.py's own exception, and no answer
+        ("section", [None]),
+    ],
+    ids=[
+        "command renamed",
+        "option renamed",
+        "integer for text",
+        "integer option",
+        "null",
+        "option added",
+        "list for text",
+        "no list",
+        "no object",
+    ],
 )
 def test_a_command_discord_lists_from_an_older_version_is_told_so_not_try_again(
-    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, options: tuple[str, str]
+    point_at: Any,
+    answerer: Answerer,
+    caplog: pytest.LogCaptureFixture,
+    command: str,
+    options: Any,
 ) -> None:
     """After an upgrade, Discord may list the old commands for up to an hour: "try again"
     cannot help, and the log says how to update them, with no traceback."""
-    command, option = options
 
     async def body() -> None:
         async with running(point_at, answerer) as (server, _):
-            stale = fake.interaction(command, [{"name": option, "type": 3, "value": "Who?"}])
+            stale = fake.interaction(command, [])
+            stale["data"]["options"] = options
             await server.dispatch("INTERACTION_CREATE", stale)
             (reply,) = await server.wait_for(callbacks(server, stale))
             assert reply.body["data"]["content"] == OUT_OF_DATE

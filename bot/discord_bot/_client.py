@@ -133,14 +133,44 @@ class SeenIds:
         return True
 
 
+# The Python types of an option's value by its type: string, integer, boolean, number.
+_OPTION_VALUES: dict[int, type | tuple[type, ...]] = {3: str, 4: int, 5: bool, 10: (int, float)}
+
+
+def _well_formed(tree: app_commands.CommandTree[Any], data: Any, *, typing: bool) -> bool:
+    """Whether a slash command's options are this version's: each a parameter of it by name,
+    of its type and with a value of that type, and (unless `typing`: a keystroke's options
+    are the ones filled in so far) every required one given. Discord sends no other, but
+    a command of an older version may differ, and discord.py took a string option's value
+    of 123 to the command, and options that are no objects to an exception of its own."""
+    command = tree.get_command(str(data.get("name", "")))
+    if not isinstance(command, app_commands.Command):
+        return True  # no slash command of this version's: the tree's own lookup says so
+    options = data.get("options", [])
+    if not isinstance(options, list) or not all(isinstance(o, dict) for o in options):
+        return False
+    parameters = {p.display_name: p for p in command.parameters}
+    given = [o.get("name") for o in options]
+    if not typing and any(p.required and name not in given for name, p in parameters.items()):
+        return False
+    for option in options:
+        parameter = parameters.get(option.get("name"))
+        if parameter is None or option.get("type") != parameter.type.value:
+            return False
+        value, kind = option.get("value"), _OPTION_VALUES.get(parameter.type.value)
+        if kind is not None and (
+            not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool)
+        ):
+            return False
+    return len(set(given)) == len(given)
+
+
 def _completes(tree: app_commands.CommandTree[Any], data: Any) -> bool:
     """Whether a keystroke's focused option is one of this version's that offers choices."""
+    if not _well_formed(tree, data, typing=True):
+        return False
     command = tree.get_command(str(data.get("name", "")))
-    options = data.get("options")
-    options = options if isinstance(options, list) else []  # as sent: anything may be there
-    focused = next(
-        (o.get("name") for o in options if isinstance(o, dict) and o.get("focused")), None
-    )
+    focused = next((o.get("name") for o in data.get("options", []) if o.get("focused")), None)
     return isinstance(command, app_commands.Command) and any(
         p.display_name == focused and p.autocomplete for p in command.parameters
     )
@@ -161,6 +191,17 @@ class _LateChoices(logging.Filter):
 _LATE_CHOICES = _LateChoices()
 
 
+async def _out_of_date(interaction: discord.Interaction, why: str) -> None:
+    """A command Discord still lists from an older version: one warning naming the fix, and
+    the user told privately."""
+    log.warning(
+        "a command Discord still lists is not this version's (%s); run `essaybot discord "
+        "--sync` (global commands take up to an hour to change)",
+        why,
+    )
+    await _reply(interaction, OUT_OF_DATE)
+
+
 class _Tree(app_commands.CommandTree["EssayBot"]):
     """The commands; one delivered twice is run once."""
 
@@ -172,6 +213,11 @@ class _Tree(app_commands.CommandTree["EssayBot"]):
                 return True
             with contextlib.suppress(*SEND_ERRORS):
                 await interaction.response.autocomplete([])
+            return False
+        if interaction.type is discord.InteractionType.application_command and not _well_formed(
+            self, interaction.data, typing=False
+        ):
+            await _out_of_date(interaction, "its options are not this version's")
             return False
         return self.client.seen.first(interaction.id)
 
@@ -436,12 +482,7 @@ class EssayBot(discord.AutoShardedClient):
         if _gone(original, f"command {interaction.command and interaction.command.name}"):
             return
         if isinstance(original, _STALE):  # Discord's copy of the commands is an older one's
-            log.warning(
-                "a command Discord still lists is not this version's (%s); run "
-                "`essaybot discord --sync` (global commands take up to an hour to change)",
-                original,
-            )
-            await _reply(interaction, OUT_OF_DATE)
+            await _out_of_date(interaction, str(original))
             return
         log.error(
             "command %s failed", interaction.command and interaction.command.name, exc_info=original
