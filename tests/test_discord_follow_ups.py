@@ -215,3 +215,28 @@ def test_a_follow_up_on_an_answer_whose_thread_was_locked_is_answered_in_place(
     assert len(refused) == 1 and "threads refused (Thread is archived)" in refused[0]
     assert "unlock the thread" in refused[0]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize(
+    "components",
+    ["garbage", [None, 3], [{"type": 18, "component": "text"}], [{"components": 5}]],
+    ids=["no list", "no objects", "text for a field", "number for fields"],
+)
+def test_a_follow_up_form_as_no_form_has_it_is_asked_for_a_question(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, components: Any
+) -> None:
+    """A form's fields as Discord never sends them (an older or hostile client's): the user
+    is asked to type a question; the bot had logged an ERROR and apologised."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            submitted = fake.form_submit(FORM, {}, answer)
+            submitted["data"]["components"] = components
+            await server.dispatch("INTERACTION_CREATE", submitted)
+            (reply,) = await server.wait_for(callbacks(server, submitted))
+            assert reply.body["data"]["content"] == "Please type a question."
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text

@@ -41,14 +41,22 @@ THREAD_EXISTS = 160004  # Discord's error code: the message has a thread already
 Thread = discord.Thread | discord.PartialMessageable
 
 
-def submitted(components: list[dict[str, Any]]) -> str:
-    """The question typed in the follow-up form (as Label or action-row components)."""
-    for component in components:
-        inner = [component.get("component", {}), *component.get("components", [])]
-        for field in inner:
+def submitted(components: Any) -> str:
+    """The question typed in the follow-up form (as Label or action-row components); "" if
+    the form as sent holds none (anything may be there)."""
+    for component in _objects(components):
+        for field in [
+            *_objects([component.get("component")]),
+            *_objects(component.get("components")),
+        ]:
             if field.get("custom_id") == FORM_QUESTION:
                 return str(field.get("value") or "")
     return ""
+
+
+def _objects(items: Any) -> list[dict[str, Any]]:
+    """The objects of `items`, if it is a list."""
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
 
 
 def earlier_question(message: discord.Message | None) -> str:
