@@ -797,3 +797,36 @@ def test_a_question_forwarded_to_a_dm_is_read(point_at: Any, answerer: Answerer)
             assert reply.body.get("embeds"), reply.body.get("content")
 
     run(body())
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["no resolved", "another target", "null resolved", "text for the message", "no author"],
+)
+def test_a_message_command_without_its_message_is_told_so_not_an_error(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, change: str
+) -> None:
+    """Discord always sends the message a context menu was used on; without it discord.py
+    raised in its own task (no answer) or the command failed (an ERROR and an apology)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            menu = fake.message_command("Ask essaybot", "Who would welcome Chinese investment?")
+            data, target = menu["data"], menu["data"]["target_id"]
+            if change == "no resolved":
+                del data["resolved"]
+            elif change == "another target":
+                data["target_id"] = "123"
+            elif change == "null resolved":
+                data["resolved"] = None
+            elif change == "text for the message":
+                data["resolved"]["messages"][target] = "Who?"
+            else:
+                del data["resolved"]["messages"][target]["author"]
+            await server.dispatch("INTERACTION_CREATE", menu)
+            (reply,) = await server.wait_for(callbacks(server, menu))
+            assert reply.body["data"]["content"] == OUT_OF_DATE
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text

@@ -140,9 +140,13 @@ _OPTION_VALUES: dict[int, type | tuple[type, ...]] = {3: str, 4: int, 5: bool, 1
 def _well_formed(tree: app_commands.CommandTree[Any], data: Any, *, typing: bool) -> bool:
     """Whether a slash command's options are this version's: each a parameter of it by name,
     of its type and with a value of that type, and (unless `typing`: a keystroke's options
-    are the ones filled in so far) every required one given. Discord sends no other, but
-    a command of an older version may differ, and discord.py took a string option's value
-    of 123 to the command, and options that are no objects to an exception of its own."""
+    are the ones filled in so far) every required one given; a context menu's, whether it
+    holds its target. Discord sends no other, but a command of an older version may differ,
+    and discord.py took a string option's value of 123 to the command, and options that
+    are no objects, or a target missing, to an exception of its own (and no answer)."""
+    kind = data.get("type", 1)
+    if kind in (2, 3):  # a context menu's: on a user or a message, sent with its target
+        return _has_target(data, "users" if kind == 2 else "messages")
     command = tree.get_command(str(data.get("name", "")))
     if not isinstance(command, app_commands.Command):
         return True  # no slash command of this version's: the tree's own lookup says so
@@ -163,6 +167,14 @@ def _well_formed(tree: app_commands.CommandTree[Any], data: Any, *, typing: bool
         ):
             return False
     return len(set(given)) == len(given)
+
+
+def _has_target(data: Any, kind: str) -> bool:
+    """Whether a context menu's interaction holds its target, a user or message object."""
+    resolved = data.get("resolved")
+    found = resolved.get(kind) if isinstance(resolved, dict) else None
+    target = found.get(str(data.get("target_id"))) if isinstance(found, dict) else None
+    return isinstance(target, dict) and (kind == "users" or isinstance(target.get("author"), dict))
 
 
 def _completes(tree: app_commands.CommandTree[Any], data: Any) -> bool:
