@@ -460,6 +460,23 @@ def test_a_count_is_no_time_and_a_span_of_years_no_year(
     assert answerer_for(dated, min_confidence=0.0).ask(question).answered
 
 
+def test_a_measure_asked_of_must_be_quoted_in_figures_or_words(tmp_path: Path) -> None:
+    index = _index_of(
+        tmp_path,
+        "# Bread\n\nBulk fermentation takes about five hours at 24 degrees, but at nineteen "
+        "degrees the same dough can need eight. The loaf bakes for 40 minutes.\n",
+    )
+    asked = "How long does bulk fermentation take at {}?"
+    for measure in ("30 degrees", "24.5 degrees", "7%"):
+        answer = answerer_for(index, min_confidence=0.0).ask(asked.format(measure))
+        assert answer.declined_because == f"it names {measure}, which no quote holds"
+    for measure in ("24 degrees", "24°", "19 degrees"):  # "nineteen" in words
+        assert answerer_for(index, min_confidence=0.0).ask(asked.format(measure)).answered
+    checks_off = answerer_for(index, min_confidence=0.0, quoted_numbers=False)
+    assert checks_off.ask(asked.format("30 degrees")).answered
+    assert answerer_for(index, min_confidence=0.0).ask("Does it bake for forty minutes?").answered
+
+
 def test_a_numbered_thing_asked_of_must_be_named_by_the_first_quote(tmp_path: Path) -> None:
     index = _index_of(
         tmp_path,

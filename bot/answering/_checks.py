@@ -517,6 +517,39 @@ def _says_which(after: str, asked_words: set[str]) -> bool:
     return named or bool(_IDENTIFIED.search(after))
 
 
+# A measure the question names ("at 30 degrees", "holes 6 millimetres across") that no quote
+# of the leading essay holds, in figures or in words ("thirty"), as a year or figure of three
+# digits or more is declined: "How long does bulk fermentation take at 30 degrees?" is not
+# answered by "about five hours at 24 degrees". Years ("in 31 yrs") are left out.
+_MEASURE = re.compile(
+    r"(?<![\w.,])(\d{1,2}(?:\.\d+)?)\s*(?:°|%|(?:degrees?|(?:milli|centi|kilo)?met(?:re|er)s?|"
+    r"mm|cm|km|miles?|(?:kilo)?grams?|kg|lit(?:re|er)s?|ml|minutes?|mins?|hours?|hrs?|"
+    r"seconds?|secs?|percent|per\s+cent)\b)",
+    re.IGNORECASE,
+)
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+_ONES += "fifteen sixteen seventeen eighteen nineteen"
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
+
+
+def _in_words(number: str) -> str:
+    """A whole number under 100 as words may write it ("thirty", "thirty[- ]one"), as a
+    pattern; "" for any other."""
+    if not number.isdigit() or int(number) >= 100:
+        return ""
+    value, ones, tens = int(number), _ONES.split(), _TENS.split()
+    if value < 20:
+        return ones[value]
+    return tens[value // 10 - 2] + (f"[- ]{ones[value % 10]}" if value % 10 else "")
+
+
+def _holds_number(texts: Sequence[str], number: str) -> bool:
+    """Whether one of `texts` holds `number`, in figures or in words."""
+    words = _in_words(number)
+    pattern = rf"(?<![\d.,]){re.escape(number)}(?!\d|[.,]\d)" + (rf"|\b{words}\b" if words else "")
+    return any(re.search(pattern, text, re.IGNORECASE) for text in texts)
+
+
 def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
     """Declines a question naming a year or figure, or a numbered thing ("Motion 3", "Gate
     12"), that no quote of the leading essay holds: "What happened in 2024?" is not answered
@@ -527,6 +560,7 @@ def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
     texts = [_THOUSANDS.sub("", q.text) for q in quotes if q.passage.document == lead]
     quoted = {number for text in texts for number in _NUMBER.findall(text)}
     missing = [number for number in _NUMBER.findall(question) if number not in quoted]
+    missing += [m.group() for m in _MEASURE.finditer(question) if not _holds_number(texts, m[1])]
     # A numbered thing must be named by the first quote, or by its heading ("Price: £64.99"
     # under "Brio 17"): another motion's proposer quoted first does not answer for Motion 3.
     first = [_THOUSANDS.sub("", quotes[0].text), quotes[0].passage.section] if quotes else []

