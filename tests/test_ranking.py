@@ -164,6 +164,21 @@ def test_a_labelled_prompt_asks_when_a_labelled_answer_follows(tmp_path: Path) -
     assert followed[0].passage == answer
 
 
+def test_a_manual_s_problem_is_answered_by_its_solution(tmp_path: Path) -> None:
+    (tmp_path / "kettle.txt").write_text(
+        "Brewmaster K2: User Manual\n\nTROUBLESHOOTING\n\n"
+        "Problem: The kettle does not switch on.\nSolution: Check that the base is plugged "
+        "in. If the light stays off, let the kettle cool for 10 minutes.\n\n"
+        "Problem: The water tastes of plastic.\nSolution: Boil a full kettle three times.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    problem, solution, *_ = index.passages
+    assert asks(index, problem) and not asks(index, solution)
+    answer = answerer_for(index).ask("What do I do if the kettle won't switch on?")
+    assert answer.answered and answer.quotes[0].passage == solution
+
+
 TRANSCRIPT = (
     "# Coastlines\n\nMARGARET: Good evening. My guest tonight is Anwen Pryce, who skippered "
     "the Skerrin ferry for thirty-one years.\n\nANWEN: Thank you, Margaret, it is good to be "

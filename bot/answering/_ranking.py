@@ -12,9 +12,12 @@ __all__ = ["asks", "follow_questions", "fuse", "lead", "reorder", "without_measu
 
 # The end of a sentence that asks: "?" before any closing quotes, brackets or asterisks.
 _ASKS = re.compile(r"\?[\"'”’)\]*]*\s*$")
-# An interview's labels: "Q: ..." (or "Question: ...") asks, "A: ..." (or "Answer: ...") answers.
-_QUESTION_LABEL = re.compile(r"[*_]*(Q|Question)[*_]*\s*:", re.IGNORECASE)
-_ANSWER_LABEL = re.compile(r"[*_]*(A|Answer)[*_]*\s*:", re.IGNORECASE)
+# Labels: "Q: ..." (or "Question: ...") asks, "A: ..." (or "Answer: ...") answers, as a
+# manual's "Problem: The kettle does not switch on." is answered by "Solution: Check ...".
+_QUESTION_LABEL = re.compile(r"[*_]*(Q|Question|Problem|Symptom|Fault)[*_]*\s*:", re.IGNORECASE)
+_ANSWER_LABEL = re.compile(
+    r"[*_]*(A|Answer|Solution|Fix|Remedy|Cause|Possible cause|What to do)[*_]*\s*:", re.IGNORECASE
+)
 
 
 # "How far", "how big", "how tall": the adjective names what is measured, and the answer
