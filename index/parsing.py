@@ -272,7 +272,7 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
             and len(blocks) > 1  # an essay of one short line is that line, not a title
             and _is_title_line(block[0])
             and _may_title(block[0])
-            and all(map(_is_front_line, block[1:]))
+            and all(_is_front_line(line) or _is_subtitle(line) for line in block[1:])
         ):
             # Short lines opening the file (title, byline, date) are its front, not headings.
             front = block if title else block[1:]
@@ -284,6 +284,9 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
         if colon and not _lists(blocks[number + 1 :]):
             builder.heading(block[0][:-1].rstrip())  # "Part Two - Decline:", a line alone
             continue
+        if _heads(block):  # "Before first use" over "1. Remove all packaging", no blank line
+            builder.heading(block[0])
+            block = block[1:]
         if sum(bool(_LIST_MARKER.match(line)) for line in block) >= 2:
             for item in _items(block):  # "We need:" then "- flour" and "- salt", no blank lines
                 builder.paragraph(_joined(item))
@@ -291,6 +294,10 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
         if len(block) >= 2 and all(map(_FIELD.match, block)):
             for line in block:  # "Signed by the Landlord: Gareth Pellow" over "Date: ...":
                 builder.paragraph(line)  # fields, each a paragraph, none a heading
+            continue
+        if _are_fields(block):  # "Panel: Councillor Rhodri Vane (harbour committee chair),"
+            for field in _fields(block):  # over "Dr Sunita Mehra ...": each field whole
+                builder.paragraph(_joined(field))
             continue
         # One paragraph per line when lines are too long to be hard-wrapped, or when each
         # one ends a sentence (wrapping breaks lines mid-sentence); else one wrapped paragraph.
@@ -320,6 +327,54 @@ _FIELD = re.compile(r"[^:\s][^:]{0,59}:\s+\S")
 # A hard-wrapped line broken after a word's hyphen ("twenty-" then "one") joins the next
 # line without a space.
 _BROKEN_AT_HYPHEN = re.compile(r"[^\W\d_]-$")
+
+
+# A field's label: a capitalised word, or up to four, and a colon ("Moderator:", "Keep-warm
+# time:", "Signed by the Landlord:"); prose's colon comes later in its line.
+_LABEL = re.compile(r"[A-Z][\w'’()/-]*(?: [\w'’()/-]+){0,3}:\s+\S")
+
+
+def _are_fields(block: list[str]) -> bool:
+    """Whether `block` is labelled fields, two or more, a value wrapped onto lines of its own
+    ("Panel: Councillor Rhodri Vane (harbour committee chair), Dr Sunita Mehra (marine" then
+    "ecologist, University of Westhaven)")."""
+    labelled = [bool(_LABEL.match(line)) for line in block]
+    return bool(labelled) and labelled[0] and sum(labelled) >= 2
+
+
+def _fields(block: list[str]) -> list[list[str]]:
+    """The lines of each field of `block` (`_are_fields`)."""
+    fields: list[list[str]] = []
+    for line in block:
+        if _LABEL.match(line) or not fields:
+            fields.append([line])
+        else:
+            fields[-1].append(line)
+    return fields
+
+
+def _heads(block: list[str]) -> bool:
+    """Whether the first line of `block` is a heading over a list or fields ("Before first
+    use" over "1. Remove all packaging", "Specifications" over "Capacity: 1.7 litres"): a
+    heading's line, no item or field itself, and no colon leading into them ("We need:")."""
+    first, rest = block[0], block[1:]
+    if not rest or not _is_heading_line(first) or _LIST_MARKER.match(first):
+        return False
+    if _LABEL.match(first) or _FIELD.match(first):
+        return False
+    return sum(bool(_LIST_MARKER.match(line)) for line in rest) >= 2 or _are_fields(rest)
+
+
+def _is_subtitle(line: str) -> bool:
+    """A line under a plain-text file's title that goes with it: up to a title's length, not
+    ending a sentence ("User Manual, edition 3 (March 2024)", "Transcript of a public panel
+    held at Port Alder Town Hall, 12 October 2023")."""
+    line = line.strip()
+    return (
+        0 < len(line) <= _MAX_TITLE_CHARS
+        and len(line.split()) <= _MAX_TITLE_WORDS
+        and not line.endswith((".", "!", "?", ":", ";", ","))
+    )
 
 
 def _items(block: list[str]) -> list[list[str]]:

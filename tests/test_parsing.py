@@ -563,6 +563,48 @@ def test_a_plain_text_title_may_be_as_long_as_a_title_with_its_subtitle() -> Non
 
 
 @pytest.mark.parametrize(
+    "subtitle",
+    [
+        "User Manual, edition 3 (March 2024)",  # ends with ")"
+        "Transcript of a public panel held at Port Alder Town Hall, 12 October 2023",  # 13 words
+    ],
+)
+def test_a_plain_text_title_keeps_its_subtitle_line_under_it(subtitle: str) -> None:
+    text = f"THE TK-40 KETTLE\n{subtitle}\n\nAbout this manual\nRead it all before use.\n"
+    document = parse_document(text, stem="tk40-manual", markdown=False, source="m.txt")
+    assert document.title == "THE TK-40 KETTLE"  # not "Tk40-Manual", the file's name
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        ("Introduction", (subtitle,)),
+        ("About this manual", ("Read it all before use.",)),
+    ]
+
+
+def test_a_plain_text_heading_over_a_list_or_fields_with_no_blank_line_heads_them() -> None:
+    text = (
+        "Tent Guide\n\nPitching the tent\n1. Lay out the groundsheet.\n2. Peg the corners.\n\n"
+        "Cleaning\nWARNING: Unplug it first.\n1. Wipe the outside.\n2. Rinse the filter.\n\n"
+        "We need:\n- pegs\n- a mallet\n\nSpecifications\nWeight: 2.1 kg\n"
+        "Packed size: 45 x 15 cm\n\nModerator: Gwen Tallis, editor of the Gazette\n"
+        "Panel: Councillor Rhodri Vane (harbour committee chair), Dr Sunita Mehra (marine\n"
+        "ecologist, University of Westhaven)\n"
+    )
+    document = parse_document(text, stem="tent", markdown=False, source="tent.txt")
+    fields = (
+        "Weight: 2.1 kg",
+        "Packed size: 45 x 15 cm",
+        "Moderator: Gwen Tallis, editor of the Gazette",  # a field, though heading-like
+        "Panel: Councillor Rhodri Vane (harbour committee chair), Dr Sunita Mehra "
+        "(marine ecologist, University of Westhaven)",  # a value wrapped onto a line
+    )
+    listed = ("WARNING: Unplug it first.", "Wipe the outside.", "Rinse the filter.")
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        ("Pitching the tent", ("Lay out the groundsheet.", "Peg the corners.")),
+        ("Cleaning", (*listed, "We need:", "pegs", "a mallet")),  # a colon leads into a list
+        ("Specifications", fields),
+    ]
+
+
+@pytest.mark.parametrize(
     "byline",
     [
         "By Nessa Cawthorne, Saltmarsh Courier, 9 June 2023",
