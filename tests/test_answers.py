@@ -617,6 +617,18 @@ def test_a_subtitle_naming_its_writer_is_a_byline(tmp_path: Path) -> None:
     assert answer.answered and [q.text for q in answer.quotes] == [credit]
 
 
+def test_a_papers_author_line_is_a_byline(tmp_path: Path) -> None:
+    authors = "Hanna Lindqvist and T. Ruiz, Department of Urban Ecology, Norrby Institute"
+    (tmp_path / "moss.md").write_text(
+        f"# Moss Roofs on Garden Sheds\n\n*{authors}*\n\n## Abstract\n\nMoss cools sheds.\n\n"
+        "## Introduction\n\nSheds get hot. Port Alder, Norrby and Kellow have many.\n",
+        encoding="utf-8",
+    )
+    answerer = answerer_for(PassageIndex(load_documents(tmp_path)))
+    for question in ("Who wrote this?", "Who wrote the study?", "Who are the authors?"):
+        assert [q.text for q in answerer.ask(question).quotes] == [authors], question
+
+
 def test_who_wrote_is_answered_by_the_openings_sentence_saying_so(tmp_path: Path) -> None:
     credit = (
         "The report was compiled by the society's honorary secretary, Marguerite Ashdown, "

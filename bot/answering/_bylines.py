@@ -26,7 +26,7 @@ __all__ = ["asks_who_wrote", "byline_ids", "who_wrote", "writers"]
 _WHO_WROTE = re.compile(
     r"\W*(who\s+(wrote|authored|compiled|edited|has\s+written|is\s+the\s+(author|writer)\s+of)|"
     r"who\s+(put|pulled)\s+(this|these|the|it)\b[^?]{0,40}\btogether|"
-    r"who\s+(is|was)\s+(the|its|their)\s+(author|writer)s?|"
+    r"who\s+(is|was|are|were)\s+(the|its|their)\s+(author|writer)s?|"
     r"(what\s+is|what's)\s+the\s+(author|writer)'?s\s+name|"
     r"by\s+whom\s+(is|was)|who\s+(is|was)\s+(it|this|that)\b.{0,30}\bwritten\s+by)\b",
     re.IGNORECASE,
@@ -35,6 +35,14 @@ _BYLINE = re.compile(r"([Ww]ritten\s+)?[Bb]y\s+[A-Z][^!?\n]{0,90}$")  # not "By 
 # A subtitle naming its writer: "A report for the Residents' Association — written by Orla
 # Kiernan, November 2022".
 _CREDIT = re.compile(r"[^!?\n]{0,90}\b(written|compiled|edited)\s+by\s+[A-Z][^!?\n]{0,60}$")
+# A paper's author line: names ("Hanna Lindqvist", "T. Adeyemi") joined by "and", "&" or
+# commas, then their affiliation: "Hanna Lindqvist and Mateo Ruiz, Department of Urban
+# Ecology, Norrby Institute of Technology".
+_NAME = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){1,3}"
+_AUTHORS = re.compile(
+    rf"{_NAME}(?:(?:,| and| &|, and) {_NAME})*, [^.!?\n]{{0,120}}\b(Department|University|"
+    rf"Institute|College|School|Laboratory|Centre|Center|Faculty|Hospital|Museum)\b[^.!?\n]*$"
+)
 # A sentence saying who wrote or kept the text, naming them: "These notes were put together
 # by Wenna Ashgrove, head baker ...", "Kept by Mairi Costain (leader) with occasional ...".
 _CREDITED = re.compile(
@@ -54,7 +62,7 @@ _NOT_NAMES = frozenset(
 )
 # Words of the question that name the kind of text, not which one ("this essay", "the piece"),
 # and its verbs of writing ("Who put this report together?").
-_TEXT_WORDS = frozenset("essay articl piec text stori post report note".split())
+_TEXT_WORDS = frozenset("essay articl piec text stori post report note studi paper".split())
 _OF_ANY_ESSAY = _TEXT_WORDS | frozenset("write writer author compil edit put togeth".split())
 
 
@@ -155,8 +163,8 @@ def _openings(index: PassageIndex) -> list[Passage]:
 
 def _is_byline(text: str) -> bool:
     """ "By Nessa Cawthorne, Saltmarsh Courier", "Written by J. Smith", "By Jane Doe.", "A report
-    for the association — written by Orla Kiernan", not a sentence opening with "By" ("By
-    Monday the river had risen.") or telling who wrote something ("It was written by Ann
-    Lee in the winter of 2022.")."""
-    credited = _BYLINE.match(text) or _CREDIT.match(text)
+    for the association — written by Orla Kiernan", a paper's authors and affiliation, not a
+    sentence opening with "By" ("By Monday the river had risen.") or telling who wrote
+    something ("It was written by Ann Lee in the winter of 2022.")."""
+    credited = _BYLINE.match(text) or _CREDIT.match(text) or _AUTHORS.match(text)
     return bool(credited) and (not text.endswith(".") or len(text.split()) <= 5)
