@@ -175,15 +175,17 @@ class Repl:
             self.say(textwrap.fill(text, text_width(), break_long_words=False))
 
     def _numbered(self, found: list[tuple[Document, Section]]) -> str:
-        """Sections as `:section` takes them: "2.3" and "Title: heading" (the first ten)."""
-        if len(self.documents) == 1:
-            return ", ".join(f'"{s.heading}"' for _, s in found[:10])
+        """Sections as `:section` takes them: "2.3" and "Title: heading", or with one essay
+        "3" and "heading" (two "Introduction"s are told apart by number; the first ten)."""
         labels = []
         for document, section in found[:10]:
             d = next(i for i, doc in enumerate(self.documents, 1) if doc is document)
             n = next((i for i, s in enumerate(document.sections, 1) if s is section), None)
-            named = f'"{document.title}: {section.heading}"'  # a heading with no text: no number
-            labels.append(named if n is None else f"{d}.{n} {named}")
+            if len(self.documents) == 1:
+                named, number = f'"{section.heading}"', f"{n}"
+            else:
+                named, number = f'"{document.title}: {section.heading}"', f"{d}.{n}"
+            labels.append(named if n is None else f"{number} {named}")  # no text: no number
         return ", ".join(labels)
 
     def _set_k(self, argument: str) -> None:
