@@ -1135,6 +1135,7 @@ def test_an_answer_of_one_sentence_is_quoted_with_the_sentence_after_it(tmp_path
 FOREIGN = [
     "¿Cuáles son los problemas entre Rusia y Bielorrusia?",
     "Quels sont les problèmes entre la Russie et la Biélorussie ?",
+    "Comment s'appelait le chien du gardien de phare ?",
     "Welche Probleme gibt es zwischen Russland und Weißrussland?",
     "Quali sono i problemi tra Russia e Bielorussia?",
     "Quais são os problemas entre a Rússia e a Bielorrússia?",

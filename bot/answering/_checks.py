@@ -661,7 +661,8 @@ def _title_terms(index: PassageIndex) -> frozenset[str]:
 _KNOWN_SHARE = 0.45
 _FOREIGN = frozenset(
     "el los las del por para que qué cuál cuáles cómo dónde cuándo cuánto está son una "
-    "les des est sont quel quels quelle pourquoi comment où une avec dans pour sur "
+    "le la les de du des au aux et est sont quel quels quelle pourquoi comment où une avec "
+    "dans pour sur qui "
     "der die das und ist sind wie warum wo welche nicht mit gibt zwischen ein eine "
     "il che sono perché come dove gli della nel "
     "um uma não são porque onde quanto "
