@@ -355,7 +355,31 @@ class PassageIndex:
             if count >= _SPEAKER_TURNS and words[key] >= _TURN_WORDS * count
         ]
         voices = Counter(essay for essay, _ in recurring)
-        return frozenset(key for key in recurring if voices[key[0]] >= 2)
+        speakers = {key for key in recurring if voices[key[0]] >= 2}
+        # In a transcript of speakers in capitals, a label in capitals ("AUDIENCE MEMBER:"
+        # among "GWEN TALLIS:" and "RHODRI VANE:") is a speaker's, though it opens one turn.
+        shouted = {essay for essay, label in speakers if label.isupper()}
+        return frozenset(
+            speakers | {(e, label) for e, label in opened if e in shouted and label.isupper()}
+        )
+
+    def minor_speaker(self, passage: Passage) -> bool:
+        """Whether `passage` is a transcript's turn by a speaker of one turn or two (one of
+        the floor, "AUDIENCE MEMBER: ..."), who asks rather than answers."""
+        end = self.speaker_end(passage)
+        if not end:
+            return False
+        label = passage.text[:end].rstrip().removesuffix(":")
+        return self._turns[(_essay(passage), label)] < _SPEAKER_TURNS
+
+    @cached_property
+    def _turns(self) -> Counter[tuple[str, str]]:
+        """How many passages each (essay slug, label) opens."""
+        return Counter(
+            (_essay(passage), found[1])
+            for passage in self.passages
+            if (found := _SPEAKER.match(passage.text))
+        )
 
     def _context_text(self, passage: Passage) -> str:
         """What `passage` is indexed with besides its text: its section heading, and its

@@ -179,6 +179,26 @@ def test_a_manual_s_problem_is_answered_by_its_solution(tmp_path: Path) -> None:
     assert answer.answered and answer.quotes[0].passage == solution
 
 
+def test_one_of_the_floor_asking_is_followed_to_the_panels_answer(tmp_path: Path) -> None:
+    turns = [
+        "GWEN TALLIS: Good evening, everyone, and thank you for coming out tonight.",
+        "RHODRI VANE: Thank you, Gwen. The proposal has three parts and a harbour wall.",
+        "GWEN TALLIS: And how much will all of that cost the town, in the end?",
+        "RHODRI VANE: The breakwater repair is estimated at four million pounds in total.",
+        "GWEN TALLIS: Let's take some questions from the floor, please.",
+        "AUDIENCE MEMBER: Yes, thank you. Why does the housing have to go on the harbour "
+        "at all? There's the old bus depot site on Mill Road that's been empty for years.",
+        "RHODRI VANE: It's a fair question. The county council owns the depot and will sell.",
+    ]
+    (tmp_path / "panel.txt").write_text("Harbour Panel\n\n" + "\n\n".join(turns) + "\n")
+    index = PassageIndex(load_documents(tmp_path))
+    floor, answer = index.passages[-2:]
+    assert index.minor_speaker(floor) and not index.minor_speaker(answer)
+    assert asks(index, floor)  # a question mid-turn, from the floor
+    quoted = answerer_for(index).ask("why not put the housing on the old bus depot").quotes
+    assert quoted[0].passage == answer
+
+
 TRANSCRIPT = (
     "# Coastlines\n\nMARGARET: Good evening. My guest tonight is Anwen Pryce, who skippered "
     "the Skerrin ferry for thirty-one years.\n\nANWEN: Thank you, Margaret, it is good to be "

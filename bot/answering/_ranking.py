@@ -77,7 +77,10 @@ def asks(index: PassageIndex, passage: Passage) -> bool:
         after = index.following(passage)
         return after is not None and bool(_ANSWER_LABEL.match(after.text))
     spans = index.spans(passage)
-    if not spans or not _ASKS.search(passage.text[slice(*spans[-1])]):
+    # one of the floor asking, whatever they end with ("AUDIENCE MEMBER: ... Why does the
+    # housing have to go on the harbour at all? There's the old bus depot site ...")
+    floor = index.minor_speaker(passage) and any(_ASKS.search(passage.text[a:b]) for a, b in spans)
+    if not spans or not (floor or _ASKS.search(passage.text[slice(*spans[-1])])):
         return False
     if all(_ASKS.search(passage.text[a:b]) for a, b in spans):
         return True
