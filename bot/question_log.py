@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS votes (
 );
 """
 _log = logging.getLogger(__name__)
+_LARGEST_ID = 2**63 - 1  # SQLite's largest integer
 _DAY = 86_400.0
 _PRUNE_EVERY = 3_600.0  # seconds between deletions of expired rows
 _BUSY_SECONDS = 0.5  # how long a write waits for a lock held elsewhere
@@ -133,15 +134,19 @@ class QuestionLog:
         user = None if user_id is None else self.user_hash(user_id)
         # Half an emoji (a lone surrogate, "\ud83d") is no UTF-8: SQLite refuses it; kept as "?"
         question, said = _storable(question), _storable(" ".join(terms))
-        row = (self._clock(), source, user, question, said, outcome, confidence)
+        # A random id, not the next row's: a vote button carries it, and a row number is
+        # used again once the rows after it are gone (retention, a new log after a restart),
+        # so a 👎 on an old answer had been counted against a newer, unrelated question.
+        row_id = secrets.randbelow(_LARGEST_ID) + 1
+        row = (row_id, self._clock(), source, user, question, said, outcome, confidence)
         with self._locked() as db:
             self._prune()
-            cursor = db.execute(
-                "INSERT INTO questions (at, source, user_hash, question, terms, outcome, "
-                "confidence) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            db.execute(
+                "INSERT INTO questions (id, at, source, user_hash, question, terms, outcome, "
+                "confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 row,
             )
-        return int(cursor.lastrowid or 0)
+        return row_id
 
     def record_answer(
         self, answer: Answer, index: PassageIndex, *, source: str, user_id: int | None = None
@@ -177,7 +182,8 @@ class QuestionLog:
                 "SELECT q.question, q.terms, q.at, q.outcome = 'not_covered', "
                 "COALESCE(SUM(v.up = 0), 0) AS down FROM questions q "
                 "LEFT JOIN votes v ON v.question_id = q.id WHERE q.at >= ? "
-                "GROUP BY q.id HAVING q.outcome = 'not_covered' OR down > 0 ORDER BY q.at",
+                "GROUP BY q.id HAVING q.outcome = 'not_covered' OR down > 0 "
+                "ORDER BY q.at, q.question",  # ids are random: no order of their own
                 (since,),
             ).fetchall()
         return [

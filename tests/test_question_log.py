@@ -208,3 +208,18 @@ def test_votes_queued_behind_a_log_held_elsewhere_give_up_within_a_second(
     # one at a time, 0.5 s each, the last would have waited 4 s; each gives up by about 1 s
     assert max(waited) < 2.5, waited
     assert log.vote(answer, 99, up=True)
+
+
+def test_a_vote_on_an_answer_of_a_log_since_emptied_counts_for_no_other_question(
+    tmp_path: Path,
+) -> None:
+    """A vote button carries its question's id: one of an old answer, pressed after the log
+    was made anew (a restart) or emptied by retention, must not count for a newer question;
+    row numbers start again at 1 there."""
+    old = _declined(_log(tmp_path), "Who founded the union?", "found union")
+    (tmp_path / "log.sqlite3").unlink()
+    log = _log(tmp_path)
+    newer = [_declined(log, f"Question {n}?", f"question {n}") for n in range(50)]
+    assert old not in newer and len(set(newer)) == 50
+    assert not log.vote(old, 7, up=False)
+    assert log.vote(newer[0], 7, up=False)
