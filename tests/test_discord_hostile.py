@@ -12,7 +12,7 @@ import pytest
 from bot.answering import Answerer
 from bot.discord_bot import APOLOGY, _commands
 from bot.discord_bot._buttons import OLDER
-from bot.discord_bot._client import OUT_OF_DATE
+from bot.discord_bot._client import OLD_FORM, OUT_OF_DATE
 from bot.discord_bot._replies import AUTOMOD_BLOCKED
 from bot.embeds import MESSAGE_CHARS, section_messages
 from bot.question_log import QuestionLog
@@ -830,3 +830,76 @@ def test_a_message_command_without_its_message_is_told_so_not_an_error(
     with caplog.at_level(logging.WARNING):
         run(body())
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        (2, [{"name": "ask"}]),
+        (2, "ask"),
+        (2, {"id": "1", "name": "ask", "type": "1", "options": []}),  # discord.py raised
+        (2, {"id": "1", "name": 7, "type": 1, "options": []}),
+        (4, []),
+    ],
+    ids=["command list", "command text", "type as text", "name a number", "keystroke list"],
+)
+def test_an_interaction_whose_data_is_no_object_is_answered_not_an_error(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, kind: int, data: Any
+) -> None:
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            odd = fake.interaction("ask", [])
+            odd["type"], odd["data"] = kind, data
+            await server.dispatch("INTERACTION_CREATE", odd)
+            (reply,) = await server.wait_for(callbacks(server, odd))
+            said = reply.body.get("data", {})
+            assert said == {"choices": []} if kind == 4 else said["content"] == OUT_OF_DATE
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+
+
+@pytest.mark.parametrize("custom_id", ["essaybot:follow-up-form:v2", "9f2c4e1a7b3d4c5e8f9a0b1c"])
+def test_a_form_of_another_version_is_answered_with_a_note(
+    point_at: Any, answerer: Answerer, custom_id: str
+) -> None:
+    """A form left open across an upgrade that changed its id; discord.py drops it, and
+    Discord showed "Something went wrong"."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            submitted = fake.form_submit(custom_id, {"question": "And why?"}, answer)
+            await server.dispatch("INTERACTION_CREATE", submitted)
+            (reply,) = await server.wait_for(callbacks(server, submitted))
+            assert reply.body["data"]["content"] == OLD_FORM
+
+    run(body())
+
+
+def test_the_context_menus_read_a_polls_question_and_an_embeds_text(
+    point_at: Any, answerer: Answerer
+) -> None:
+    poll = {
+        "question": {"text": "Why is the current format of Russia-Belarus relations a dead end?"},
+        "answers": [{"answer_id": 1, "poll_media": {"text": "Yes"}}],
+        "expiry": "2030-01-01T00:00:00+00:00",
+        "allow_multiselect": False,
+        "layout_type": 1,
+    }
+    shared = {"type": "rich", "description": "the accustomed format of Russia-Belarus relations"}
+
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=50) as (server, _):
+            for name, target in (("Ask essaybot", {"poll": poll}), ("Find the source", {})):
+                menu = fake.message_command(name, "")
+                (message,) = menu["data"]["resolved"]["messages"].values()
+                message.update(target or {"embeds": [shared]})
+                await server.dispatch("INTERACTION_CREATE", menu)
+                (first,) = await server.wait_for(callbacks(server, menu))
+                assert first.body["type"] == 5, (name, first.body)  # thinking: it has text
+                (done,) = await server.wait_for(followups(menu))
+                assert "Choosing between bad and bad" in str(done.body["embeds"]), name
+
+    run(body())

@@ -103,8 +103,9 @@ def _tolerant(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]
 
 
 # A press on a button whose custom id no button of this version has: answered, not ignored
-# (Discord would show "This interaction failed").
+# (Discord would show "This interaction failed"); so is a form of another version's.
 OLD_BUTTON = "That button is from an earlier version of essaybot; ask your question again."
+OLD_FORM = "That form is from an earlier version of essaybot; ask your question again."
 
 
 def _ours(data: Any) -> bool:
@@ -144,10 +145,14 @@ def _well_formed(tree: app_commands.CommandTree[Any], data: Any, *, typing: bool
     holds its target. Discord sends no other, but a command of an older version may differ,
     and discord.py took a string option's value of 123 to the command, and options that
     are no objects, or a target missing, to an exception of its own (and no answer)."""
+    if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+        return False
     kind = data.get("type", 1)
+    if type(kind) is not int or kind not in (1, 2, 3):  # discord.py's own lookup raised
+        return False
     if kind in (2, 3):  # a context menu's: on a user or a message, sent with its target
         return _has_target(data, "users" if kind == 2 else "messages")
-    command = tree.get_command(str(data.get("name", "")))
+    command = tree.get_command(data["name"])
     if not isinstance(command, app_commands.Command):
         return True  # no slash command of this version's: the tree's own lookup says so
     options = data.get("options", [])
@@ -181,7 +186,7 @@ def _completes(tree: app_commands.CommandTree[Any], data: Any) -> bool:
     """Whether a keystroke's focused option is one of this version's that offers choices."""
     if not _well_formed(tree, data, typing=True):
         return False
-    command = tree.get_command(str(data.get("name", "")))
+    command = tree.get_command(data["name"])
     focused = next((o.get("name") for o in data.get("options", []) if o.get("focused")), None)
     return isinstance(command, app_commands.Command) and any(
         p.display_name == focused and p.autocomplete for p in command.parameters
@@ -374,15 +379,20 @@ class EssayBot(discord.AutoShardedClient):
         """Answer a submitted follow-up form, whenever it was opened (even before a restart):
         it is recognised by its custom id, not by an object kept in memory; and a press on
         a button no essaybot of this version made (an older one's), with a note."""
-        data: Any = interaction.data or {}
+        data: Any = interaction.data if isinstance(interaction.data, dict) else {}
         if interaction.type is discord.InteractionType.component and not _ours(data):
             if self.seen.first(interaction.id):
                 await _reply(interaction, OLD_BUTTON)
             return
         if (
             interaction.type is discord.InteractionType.modal_submit
-            and data.get("custom_id") == FORM
-            and self.seen.first(interaction.id)
+            and data.get("custom_id") != FORM
+        ):
+            if self.seen.first(interaction.id):
+                await _reply(interaction, OLD_FORM)
+            return
+        if interaction.type is discord.InteractionType.modal_submit and self.seen.first(
+            interaction.id
         ):
             try:
                 await answer_form(self, interaction)

@@ -28,10 +28,17 @@ MAX_QUOTATION = 1000  # characters of a message "Find the source" looks for
 
 def text_of(message: discord.Message) -> str:
     """A message's text as its readers see it: a forwarded message's is in its snapshot
-    (Discord leaves `content` empty), how quotes travel between channels."""
+    (Discord leaves `content` empty), how quotes travel between channels; with no text, a
+    poll's question, else its embeds' titles and descriptions (a quote another bot shared,
+    a link's preview)."""
     text = message.content.strip()
     if not text and message.message_snapshots:
         text = message.message_snapshots[0].content.strip()
+    if not text and message.poll is not None:
+        text = (message.poll.question or "").strip()
+    if not text:
+        shown = (part for embed in message.embeds for part in (embed.title, embed.description))
+        text = "\n".join(part.strip() for part in shown if part and part.strip())
     return text
 
 
