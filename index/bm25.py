@@ -169,6 +169,10 @@ class BM25:
         start, end = self._starts[column], self._starts[column + 1]
         return self._passages[start:end], self._weights[start:end]
 
+    def passages_with(self, term: str) -> NDArray[np.int32]:
+        """The positions of the passages containing `term`, ascending."""
+        return self._postings(term)[0]
+
     def document_frequency(self, term: str) -> int:
         """How many passages contain `term`."""
         return len(self._postings(term)[0])

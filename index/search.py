@@ -251,6 +251,23 @@ class PassageIndex:
         pieces = set(chain.from_iterable(normalize(text).split() for text in texts))
         return frozenset(chain.from_iterable(map(words_of, pieces)))
 
+    def essay_uses(self, term: str, passage: Passage) -> bool:
+        """Whether an index term occurs in a passage of `passage`'s essay (its headings and
+        title words counted, as they are indexed)."""
+        start, end = self._essay_ranges[_essay(passage)]
+        found = self._bm25.passages_with(term)
+        at = int(np.searchsorted(found, start))
+        return at < len(found) and int(found[at]) < end
+
+    @cached_property
+    def _essay_ranges(self) -> dict[str, tuple[int, int]]:
+        """Each essay's passages' positions, [start, end): an essay's passages are together."""
+        ranges: dict[str, tuple[int, int]] = {}
+        for position, passage in enumerate(self.passages):
+            start, _ = ranges.get(_essay(passage), (position, position))
+            ranges[_essay(passage)] = (start, position + 1)
+        return ranges
+
     def __contains__(self, term: object) -> bool:
         """Whether an index term occurs anywhere in the corpus."""
         return isinstance(term, str) and self._bm25.document_frequency(term) > 0

@@ -1169,3 +1169,25 @@ def test_no_gold_question_and_none_in_the_essays_language_is_read_as_foreign(
     )
     assert not not_in_english("¿Cuánto cuesta el ferry?", spanish, lambda: english)
     assert not_in_english("¿Cuánto cuesta el ferry?", seeds, lambda: english)
+
+
+def test_a_name_only_another_essay_uses_is_not_answered_from_this_one(tmp_path: Path) -> None:
+    """With a story and a field guide in one folder, the guide's population is no answer
+    about the story's town; alone, the guide declines the question as naming nothing."""
+    (tmp_path / "guide.md").write_text(
+        "# Amberback Salamander\n\n## Quick facts\n\nEstimated population: about 8,400 "
+        "breeding adults.\n\nAdults live under stones near streams.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "story.md").write_text(
+        "# The Winter I Kept the Light\n\nThe supply boat came from Stromsay every "
+        "fortnight, weather allowing.\n\nThe lamp needed trimming at dusk.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    answerer = answerer_for(index, min_confidence=0.0)
+    answer = answerer.ask("What is the population of Stromsay?")
+    assert answer.declined_because == "it names Stromsay, which the quoted essay never uses"
+    assert answerer.ask("Did the supply boat come from Stromsay?").answered
+    off = answerer_for(index, min_confidence=0.0, known_names=False)
+    assert off.ask("What is the population of Stromsay?").answered

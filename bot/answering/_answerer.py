@@ -21,6 +21,7 @@ from bot.answering._checks import (
     lacks_time_or_amount,
     mentions_only,
     misses_numbers,
+    names_elsewhere,
     not_in_english,
 )
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
@@ -174,6 +175,11 @@ class Answerer:
 
         nearest = None if meaning is None else sentence_similarity
         quotes = select_quotes(self.index, policy, terms, ranked, meaning, nearest)
+        # a name only another essay uses is no answer from this one (as typed: a name in the
+        # essay's title, "Brannick", may be respelt as another essay's word, "Brannock")
+        elsewhere = policy.known_names and quotes
+        if elsewhere and (because := names_elsewhere(question, self.index, quotes[0].passage)):
+            return replace(declined, declined_because=because)
         if because := self._doubt(read, quotes):
             mended = self._mended(read, terms, quotes) if policy.mend_quotes else None
             if mended is None:

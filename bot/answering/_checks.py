@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from bot.answering._values import Quote
-from index import PassageIndex, analyze, normalize
+from index import Passage, PassageIndex, analyze, normalize
 from index.analyzer import STOPWORDS
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "lacks_time_or_amount",
     "mentions_only",
     "misses_numbers",
+    "names_elsewhere",
     "names_unknown",
     "not_in_english",
     "unknown_names",
@@ -589,8 +590,11 @@ def names_unknown(question: str, index: PassageIndex) -> str | None:
     return f"it names {', '.join(names)}, which the essays never use" if names else None
 
 
-def unknown_names(question: str, index: PassageIndex) -> list[str]:
-    """Names in `question` that the essays never use: "Putin" in "What did Putin say?".
+def unknown_names(
+    question: str, index: PassageIndex, uses: Callable[[str], bool] | None = None
+) -> list[str]:
+    """Names in `question` that the essays never use: "Putin" in "What did Putin say?"; with
+    `uses`, those whose terms it says are not used (one essay's).
 
     A name is a capitalised word that does not open a sentence; in a question mostly in
     capitals (Title Case, or CAPS LOCK) capitals say nothing, so none is a name. Words of
@@ -601,13 +605,26 @@ def unknown_names(question: str, index: PassageIndex) -> list[str]:
     if 2 * len(capitalised) > len(inner):
         return []
     titles = _title_terms(index)  # "the Manifesto" may name an essay by its title
+    used = uses or (lambda term: term in index or term in titles)
     names = []
     for word in capitalised:
         terms = index.query(word)
-        unknown = terms and not any(term in index or term in titles for term in terms)
+        unknown = terms and not any(map(used, terms))
         if unknown and not _named_otherwise(word, index):
             names.append(word)
     return names
+
+
+def names_elsewhere(question: str, index: PassageIndex, lead: Passage) -> str | None:
+    """Declines a question naming something the leading quote's essay never uses, when other
+    essays are searched too: with a story and a field guide in one folder, "What is the
+    population of Stromsay?" (the story's town) is not answered by the salamander's
+    "Estimated population: about 8,400 breeding adults"."""
+    if len(index.documents) < 2:
+        return None
+    own = index.title_terms(lead.document)
+    names = unknown_names(question, index, lambda t: t in own or index.essay_uses(t, lead))
+    return f"it names {', '.join(names)}, which the quoted essay never uses" if names else None
 
 
 # A people's or a language's word is its place's: "Canadian" for an essay saying "Canada",
