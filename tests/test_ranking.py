@@ -458,3 +458,9 @@ def test_a_how_far_question_ranks_by_what_it_measures_not_its_adjective(tmp_path
     assert without_measure("how tall is the spire", ["tall", "spire"]) == ["spire"]
     assert without_measure("How tall?", ["tall"]) == ["tall"]  # never no terms at all
     assert without_measure("Why is it tall?", ["tall"]) == ["tall"]
+    # the noun a specification names it by: "Weight: 1.3 kg"
+    assert without_measure("How heavy is the kettle?", ["heavi", "kettl"]) == [
+        "kettl",
+        "weight",
+        "weigh",
+    ]

@@ -45,7 +45,9 @@ class Policy:
     context_words: bool = True
     # A question asking "how far", "how big", "how tall" ... is ranked without that adjective:
     # the answer gives the measure, seldom the word. Chosen on the tuning sets (session 16:
-    # dev4 S@1 +1, S@3 +1, answer in quote +2; no other tuning figure changed).
+    # dev4 S@1 +1, S@3 +1, answer in quote +2; no other tuning figure changed). Since session
+    # 20 "how heavy", "how far", "how big", "how fast" are ranked by the noun instead
+    # ("weight": a new user's "Weight: 1.3 kg" spec line; dev4 S@1 and answer in quote +1).
     measure_words: bool = True
     # BM25's best this many passages are re-ordered by reciprocal rank fusion with their
     # order by meaning, 1/(c + rank) each, c being `fusion_constant` (1 or less: off). Tuned:

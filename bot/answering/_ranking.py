@@ -28,13 +28,28 @@ _HOW_MEASURED = re.compile(
 )
 
 
+# ... but a specification names it by its noun ("Weight: 1.3 kg"), which is ranked by
+# instead. Not for "tall", "high", "wide", "deep": "41 metres high" says the adjective
+# (with "high" as "height", blind 3's "How high should the sand mould be?" lost its passage).
+_MEASURES = {
+    "far": "distance",
+    "big": "size",
+    "large": "size",
+    "small": "size",
+    "heavy": "weight weighs",
+    "fast": "speed",
+}
+
+
 def without_measure(question: str, terms: list[str]) -> list[str]:
-    """`terms` to rank passages by: without the adjective of a "how far" question."""
+    """`terms` to rank passages by: a "how far" question's adjective replaced by what it
+    measures ("distance")."""
     how = _HOW_MEASURED.match(question)
     if how is None:
         return terms
     adjective = analyze(how.group(1))
-    return [term for term in terms if term not in adjective] or terms
+    kept = [term for term in terms if term not in adjective]
+    return kept + analyze(_MEASURES.get(how.group(1).lower(), "")) if kept else terms
 
 
 def reorder(
