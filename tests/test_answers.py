@@ -1191,3 +1191,19 @@ def test_a_name_only_another_essay_uses_is_not_answered_from_this_one(tmp_path: 
     assert answerer.ask("Did the supply boat come from Stromsay?").answered
     off = answerer_for(index, min_confidence=0.0, known_names=False)
     assert off.ask("What is the population of Stromsay?").answered
+
+
+def test_a_question_the_essay_asks_itself_is_quoted_with_its_answer(tmp_path: Path) -> None:
+    index = _index_of(
+        tmp_path,
+        "# Streets\n\nClosing the road to through traffic worked. Does this mean I am against "
+        "cars? Not at all: I drive to work. Buses run every ten minutes.\n",
+    )
+    asked = "Is the writer against cars?"
+    # (`quote_next` would add it too, to an answer of one sentence: off, as with more quotes)
+    answer = answerer_for(index, min_confidence=0.0, quote_next=False).ask(asked)
+    assert [q.text for q in answer.quotes] == [
+        "Does this mean I am against cars? Not at all: I drive to work."
+    ]
+    off = answerer_for(index, min_confidence=0.0, quote_past_echoes=False, quote_next=False)
+    assert [q.text for q in off.ask(asked).quotes] == ["Does this mean I am against cars?"]

@@ -80,6 +80,8 @@ class Policy:
     # A quoted sentence of two terms or more, every one of them the question's, only restates
     # it ("A: The storm of January 1984."): the sentence after it is quoted too. It changes
     # no answer to the 1,127 gold questions; a new user's interview essay showed the need.
+    # So is one asking a question ("Does this mean I am against cars?" then "No. I own
+    # one."; session 20, from a new user's essay: unseen answer in quote +1, 14 quotes longer).
     quote_past_echoes: bool = True
     # A quoted sentence's next one, when it opens with a pronoun that stands for what the
     # quoted one names ("fleur de sel, a layer of crystals ..." then "It is skimmed by hand

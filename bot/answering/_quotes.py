@@ -243,7 +243,10 @@ def _best_sentences(
             # "A: Not enough." answers; "They sold well." points back (for "What sold well?")
             echo = len(found[i]) >= 2 and found[i] <= terms
             echo = echo and not _NEEDS_ANTECEDENT.match(text, span[0])
-            if span in best and echo and spans[i + 1] not in best:
+            # and the answer to a question the essay asks itself ("Does this mean I am
+            # against cars?" then "No. I own one.")
+            asked = _ASKED.search(text, span[0], span[1]) is not None
+            if span in best and (echo or asked) and spans[i + 1] not in best:
                 best.append(spans[i + 1])
     for i, span in enumerate(spans):  # a quotation closed is quoted from its opening
         if span in best and _closes_quotation(text[span[0] : span[1]]):
@@ -269,6 +272,9 @@ def _best_sentences(
         i += 1
     return best
 
+
+# A sentence ending with a question mark (before closing quotes or brackets).
+_ASKED = re.compile(r"\?[\"'”’)\]]*\s*$")
 
 # Sentences after one that opens a quotation quoted to close it, at most (most close in one).
 _QUOTATION_SENTENCES = 3
