@@ -165,9 +165,6 @@ def render_sections(documents: Sequence[Document]) -> str:
     return "\n".join(lines)
 
 
-_IN = "    "  # a paragraph's lines after its first, under its text, past "¶1  "
-
-
 def render_section(document: Document, sections: Sequence[Section], width: int = _WIDTH) -> str:
     """A whole section: its heading, then numbered paragraphs; then those of its parts (the
     sections under it, `index.with_parts`), each under its own heading."""
@@ -182,13 +179,14 @@ def render_section(document: Document, sections: Sequence[Section], width: int =
 
 
 def _paragraph(number: int, text: str, width: int) -> str:
-    """Paragraph `number` of a section, wrapped under its mark; fenced code line by line."""
+    """Paragraph `number` of a section, wrapped under its mark ("¶12  "), its lines after the
+    first under its text; fenced code line by line."""
+    mark = f"¶{number}  "
+    under = " " * len(mark)
     if is_code(text):
         first, *rest = text.split("\n")
-        return "\n".join([f"¶{number}  {first}", *(_IN + printable(line) for line in rest)])
-    return textwrap.fill(
-        printable(text), width, initial_indent=f"¶{number}  ", subsequent_indent=_IN
-    )
+        return "\n".join([mark + first, *(under + printable(line) for line in rest)])
+    return textwrap.fill(printable(text), width, initial_indent=mark, subsequent_indent=under)
 
 
 def _location(passage: Passage) -> dict[str, Any]:

@@ -295,3 +295,18 @@ def test_the_banner_counts_one_passage_as_one(tmp_path: Path) -> None:
     (tmp_path / "note.md").write_text("# Note\n\nThe ferry leaves at noon.\n", encoding="utf-8")
     out = transcript(answerer_for(PassageIndex(load_documents(tmp_path))), ":quit")
     assert "1 essay(s), 1 passage. Ask" in out
+
+
+def test_a_sections_wrapped_lines_sit_under_their_paragraphs_text_from_the_tenth_on() -> None:
+    from bot.render import render_section
+    from index import parse_document
+
+    words = " ".join(f"word{n}" for n in range(40))
+    text = "# Long\n\n" + "\n\n".join(f"{n} {words}." for n in range(1, 12)) + "\n"
+    document = parse_document(text, stem="long", markdown=True, source="long.md")
+    shown = render_section(document, document.sections, 60).split("\n\n")[1:]
+    for number, block in enumerate(shown, start=1):
+        first, *rest = block.split("\n")
+        mark = f"¶{number}  "
+        assert first.startswith(mark) and rest
+        assert all(line.startswith(" " * len(mark)) and line[len(mark)] != " " for line in rest)
