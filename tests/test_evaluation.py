@@ -410,6 +410,7 @@ BLIND_FOLDERS = {
     "blind3": 3,
     "blind4": 3,
     "blind5": 6,
+    "blind6": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
