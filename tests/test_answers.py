@@ -705,6 +705,8 @@ def test_a_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(tmp_pat
         ("In this essay I look at salt.", False),  # "this" names what follows
         ("At first the pans were small.", False),
         ("It seems the works closed.", False),
+        ("It appears that the works closed.", False),
+        ("It appears gradually in the second summer.", True),  # the band appears
     ],
 )
 def test_a_pronoun_after_a_short_opening_phrase_needs_the_sentence_before(

@@ -14,21 +14,23 @@ __all__ = ["select_quotes", "unquoted_sentences", "with_next_sentence", "with_se
 
 Span = tuple[int, int]
 
+# "It seems", "it appears that" stand for nothing ("It appears gradually" does).
+_IMPERSONAL = r"(would )?(seems?\b|appears?(\s+(that|to|as|likely|unlikely)\b|,))"
+
 # A sentence opening with a pronoun ("It bought the rolling stock"), or with one after a
 # preposition and a word ("At Kessingford these mounds ..."), is quoted with the sentence
 # before it, which says what the pronoun stands for ("The Austrian railway ÖBB ...").
-# "It seems" and "it appears" stand for nothing.
 _NEEDS_ANTECEDENT = re.compile(
     r"[\"'“‘(]*((but|and|yet|so),? )?((at|in|on|by|for|from|with|of|after|before|during) "
     r"[\w-]+,? )?(it|its|they|their|them|this|these|those|he|his|she|her|such)\b"
-    r"(?! (would )?(seems?|appears?)\b)",
+    rf"(?! {_IMPERSONAL})",
     re.IGNORECASE,
 )
 
 # A sentence opening with a personal pronoun ("It is skimmed by hand") most often goes on
 # about what the sentence before it names; "This model" may point further back.
 _CONTINUES = re.compile(
-    r"[\"'“‘(]*((but|and|yet|so),? )?(it|they|he|she)\b(?! (would )?(seems?|appears?)\b)",
+    rf"[\"'“‘(]*((but|and|yet|so),? )?(it|they|he|she)\b(?! {_IMPERSONAL})",
     re.IGNORECASE,
 )
 
