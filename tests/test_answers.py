@@ -1209,3 +1209,16 @@ def test_a_question_the_essay_asks_itself_is_quoted_with_its_answer(tmp_path: Pa
     ]
     off = answerer_for(index, min_confidence=0.0, quote_past_echoes=False, quote_next=False)
     assert [q.text for q in off.ask(asked).quotes] == ["Does this mean I am against cars?"]
+
+
+def test_a_phone_number_asked_for_is_sought_in_the_next_passages() -> None:
+    """A new user's manual: its troubleshooting says "Contact customer support" three
+    times, and the number is in the warranty section, ranked fourth."""
+    index = PassageIndex(load_documents(ROOT / "tests/eval/blind6/kettle-manual"))
+    question = "whats the customer support phone number"
+    answer = answerer_for(index).ask(question)
+    assert answer.answered and any("0800 915 4420" in q.text for q in answer.quotes)
+    off = answerer_for(index, mend_quotes=False).ask(question)
+    assert off.declined_because == "it asks for a phone number and no quote holds one"
+    # no sentence sharing the question's words holds one: still declined
+    assert not answerer_for(index).ask("What's the taxi firm's phone number?").answered

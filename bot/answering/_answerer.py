@@ -11,6 +11,7 @@ from bot.answering._bylines import asks_who_wrote, byline_ids, who_wrote
 from bot.answering._cascade import asked_before, by_words, coverages
 from bot.answering._checks import (
     NOT_ENGLISH,
+    asks_for_contact,
     asks_how_many,
     lacks_comparison,
     lacks_counted,
@@ -181,7 +182,7 @@ class Answerer:
         if elsewhere and (because := names_elsewhere(question, self.index, quotes[0].passage)):
             return replace(declined, declined_because=because)
         if because := self._doubt(read, quotes):
-            mended = self._mended(read, terms, quotes) if policy.mend_quotes else None
+            mended = self._mended(read, terms, quotes, ranked) if policy.mend_quotes else None
             if mended is None:
                 return replace(declined, declined_because=because)
             quotes = mended
@@ -191,10 +192,12 @@ class Answerer:
         return Answer(question, Outcome.ANSWERED, quotes, hits, confidence, evidence=evidence)
 
     def _mended(
-        self, read: str, terms: list[str], quotes: tuple[Quote, ...]
+        self, read: str, terms: list[str], quotes: tuple[Quote, ...], ranked: Sequence[Hit]
     ) -> tuple[Quote, ...] | None:
         """`quotes` with a sentence of the first passage not quoted that holds the time or
-        sum they lack, when one does and then no check doubts them."""
+        sum they lack, when one does and then no check doubts them; for a phone number or
+        an email address, a sentence of the next weighed passages too ("call Thermaline
+        customer support on 0800 915 4420" in its own section)."""
         if not _lacks_value(read, quotes):
             return None
         for span in unquoted_sentences(self.index, terms, quotes):
@@ -202,6 +205,22 @@ class Answerer:
             mended = with_sentence(self.index, quotes, span)
             if not _lacks_value(read, alone) and self._doubt(read, mended) is None:
                 return mended
+        if not asks_for_contact(read):
+            return None
+        wanted = set(terms)
+        for hit in ranked[1 : self.policy.top_k]:
+            text = hit.passage.text
+            for span, found in zip(
+                self.index.spans(hit.passage), self.index.sentence_terms(hit.passage), strict=True
+            ):
+                alone = (Quote(text[slice(*span)], hit.passage, hit.score),)
+                mended = (*quotes, *alone)
+                if (
+                    wanted & found
+                    and not _lacks_value(read, alone)
+                    and not self._doubt(read, mended)
+                ):
+                    return mended
         return None
 
     def _by_bylines(

@@ -14,6 +14,7 @@ from index.analyzer import STOPWORDS
 
 __all__ = [
     "asks_for_a_name",
+    "asks_for_contact",
     "asks_for_money",
     "asks_for_time_or_amount",
     "asks_how_many",
@@ -343,6 +344,11 @@ def lacks_time_or_amount(question: str, quotes: Sequence[Quote]) -> str | None:
     if kind is None or any(kind[0].search(quote.text) for quote in quotes):
         return None
     return kind[1]
+
+
+def asks_for_contact(question: str) -> bool:
+    """Whether `question` asks for an email address or a phone number."""
+    return bool(_ASKS_EMAIL.match(question) or _ASKS_PHONE.match(question))
 
 
 def _time_or_amount(question: str) -> tuple[re.Pattern[str], str] | None:

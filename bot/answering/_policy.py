@@ -129,7 +129,11 @@ class Policy:
     # small ferry across the Minho." then "The crossing cost two euros ..."), rather than
     # declining a passage that answers. From a new user's trial (session 18); no gold decision
     # changed. For every check it answered 3 answerable gold questions and 10 unanswerable
-    # ones; for counts too, 2 unanswerable ones ("hundreds of millions of people").
+    # ones; for counts too, 2 unanswerable ones ("hundreds of millions of people"). A phone
+    # number or email address is sought in the next passages up to `top_k` too, in a
+    # sentence sharing a term with the question (session 20, a new user's manual: "call
+    # Thermaline customer support on 0800 915 4420" in its warranty section; blind 6 +1
+    # answered, no other gold question changed).
     mend_quotes: bool = True
     # A question asking how many needs a quoted sentence holding a count and what it counts
     # (a word of the phrase after "how many", or any word for people when it counts people):
