@@ -196,8 +196,7 @@ class Answerer:
     ) -> tuple[Quote, ...] | None:
         """`quotes` with a sentence of the first passage not quoted that holds the time or
         sum they lack, when one does and then no check doubts them; for a phone number or
-        an email address, a sentence of the next weighed passages too ("call Thermaline
-        customer support on 0800 915 4420" in its own section)."""
+        an email address, a sentence of the next passages too (`_contact_further`)."""
         if not _lacks_value(read, quotes):
             return None
         for span in unquoted_sentences(self.index, terms, quotes):
@@ -205,22 +204,27 @@ class Answerer:
             mended = with_sentence(self.index, quotes, span)
             if not _lacks_value(read, alone) and self._doubt(read, mended) is None:
                 return mended
-        if not asks_for_contact(read):
-            return None
+        return (
+            self._contact_further(read, terms, quotes, ranked) if asks_for_contact(read) else None
+        )
+
+    def _contact_further(
+        self, read: str, terms: list[str], quotes: tuple[Quote, ...], ranked: Sequence[Hit]
+    ) -> tuple[Quote, ...] | None:
+        """`quotes` with the first sentence of the next passages (to `top_k`) that shares a
+        term with the question and holds the phone number or email address it asks for
+        ("call Thermaline customer support on 0800 915 4420", in a manual's warranty section
+        after three troubleshooting passages saying "Contact customer support")."""
         wanted = set(terms)
         for hit in ranked[1 : self.policy.top_k]:
-            text = hit.passage.text
-            for span, found in zip(
+            sentences = zip(
                 self.index.spans(hit.passage), self.index.sentence_terms(hit.passage), strict=True
-            ):
-                alone = (Quote(text[slice(*span)], hit.passage, hit.score),)
-                mended = (*quotes, *alone)
-                if (
-                    wanted & found
-                    and not _lacks_value(read, alone)
-                    and not self._doubt(read, mended)
-                ):
-                    return mended
+            )
+            for span, found in sentences:
+                alone = (Quote(hit.passage.text[slice(*span)], hit.passage, hit.score),)
+                holds = wanted & found and not _lacks_value(read, alone)
+                if holds and self._doubt(read, (*quotes, *alone)) is None:
+                    return (*quotes, *alone)
         return None
 
     def _by_bylines(

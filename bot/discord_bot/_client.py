@@ -166,9 +166,11 @@ def _well_formed(tree: app_commands.CommandTree[Any], data: Any, *, typing: bool
         parameter = parameters.get(option.get("name"))
         if parameter is None or option.get("type") != parameter.type.value:
             return False
-        value, kind = option.get("value"), _OPTION_VALUES.get(parameter.type.value)
-        if kind is not None and (
-            not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool)
+        if typing and option.get("focused"):
+            continue  # what is being typed comes as text, whatever the option's type
+        value, wanted = option.get("value"), _OPTION_VALUES.get(parameter.type.value)
+        if wanted is not None and (
+            not isinstance(value, wanted) or (isinstance(value, bool) and wanted is not bool)
         ):
             return False
     return len(set(given)) == len(given)
