@@ -1222,3 +1222,15 @@ def test_a_phone_number_asked_for_is_sought_in_the_next_passages() -> None:
     assert off.declined_because == "it asks for a phone number and no quote holds one"
     # no sentence sharing the question's words holds one: still declined
     assert not answerer_for(index).ask("What's the taxi firm's phone number?").answered
+
+
+def test_how_often_is_answered_by_a_frequency_in_words_and_when_is_not(tmp_path: Path) -> None:
+    index = _index_of(
+        tmp_path,
+        "# The Light\n\nThe supply boat came from Stromsay every fortnight, weather allowing."
+        "\n\nThe lamp needed trimming at dusk.\n",
+    )
+    answerer = answerer_for(index, min_confidence=0.0)
+    assert answerer.ask("How often did the boat come from Stromsay?").answered
+    stopped = answerer.ask("When did the boat stop coming?")
+    assert stopped.declined_because == "it asks when and no quote holds a time"

@@ -78,6 +78,9 @@ _YEAR = re.compile(
     r"\b\d{3,4}s?\b|\b(that|same|this|next|following|previous|last) year\b|\byear (before|after)\b",
     re.IGNORECASE,
 )
+# How often, as a word: "every fortnight", "weekly" (an amount of time, not a when: "When
+# did she retire?" is not answered by "Once a fortnight, the boat came").
+_FREQUENCY = r"fortnights?|fortnightly|hourly|daily|nightly|weekly|monthly|yearly|annually"
 _TIME = re.compile(
     r"\d|\b(years?|decades?|century|centuries|months?|weeks?|days?|hours?|minutes?|"
     rf"{_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
@@ -92,7 +95,8 @@ _TIME_OR_NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"(thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|"
     r"fifty|sixty|seventy|eighty|ninety|(hundred|thousand|million|billion|dozen)s?|half|several|"
-    r"few|number|once|twice|years?|decades?|century|centuries|months?|weeks?|days?|hours?|"
+    rf"few|number|once|twice|{_FREQUENCY}|years?|decades?|century|centuries|months?|weeks?|"
+    r"days?|hours?|"
     rf"minutes?|{_MONTHS}|spring|summer|autumn|fall|winter|season|"
     r"morning|afternoon|evening|night|ago|"
     r"since|until|after|before|during|now|today|yesterday|tomorrow)\b",
