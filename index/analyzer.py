@@ -7,7 +7,7 @@ import unicodedata
 
 import Stemmer
 
-__all__ = ["STOPWORDS", "analyze", "normalize", "query_terms", "words"]
+__all__ = ["STOPWORDS", "analyze", "normalize", "query_terms", "unaccented", "words"]
 
 # NLTK's English stopword list, which is what most BM25 setups use.
 STOPWORDS = frozenset(
@@ -82,7 +82,7 @@ _PLAIN_LETTERS = str.maketrans(
 )
 
 
-def _unaccented(word: str) -> str:
+def unaccented(word: str) -> str:
     """`word` without diacritics, so that "odegard" finds "ødegård" and "cafe" "café"
     (CJK, Cyrillic and other scripts keep their letters; only marks are dropped)."""
     if word.isascii():
@@ -93,7 +93,7 @@ def _unaccented(word: str) -> str:
 
 
 def _stem(word: str) -> str:
-    word = _unaccented(word)
+    word = unaccented(word)
     stem = str(_stemmer.stemWord(_ISE.sub(r"iz\1", word)))
     if stem.endswith("our") and len(stem) > 5 and stem not in _OUR_KEPT:
         stem = stem[:-3] + "or"

@@ -357,14 +357,7 @@ class PassageIndex:
         of their essay or more, of `_TURN_WORDS` words on average, when two such labels or
         more do (one alone, "Verdict: ...", is a word of the text; "Q:" and "A:" are read as
         labels elsewhere)."""
-        opened: Counter[tuple[str, str]] = Counter()
-        words: Counter[tuple[str, str]] = Counter()
-        for passage in self.passages:
-            found = _SPEAKER.match(passage.text)
-            if found and found[1].casefold() not in _QA:
-                key = (_essay(passage), found[1])
-                opened[key] += 1
-                words[key] += len(passage.text.split()) - len(found[1].split())
+        opened, words = self._labels
         # a field of a list ("Capacity: 1.7 litres") is no speaker: turns run longer
         recurring = [
             key
@@ -387,16 +380,21 @@ class PassageIndex:
         if not end:
             return False
         label = passage.text[:end].rstrip().removesuffix(":")
-        return self._turns[(_essay(passage), label)] < _SPEAKER_TURNS
+        return self._labels[0][(_essay(passage), label)] < _SPEAKER_TURNS
 
     @cached_property
-    def _turns(self) -> Counter[tuple[str, str]]:
-        """How many passages each (essay slug, label) opens."""
-        return Counter(
-            (_essay(passage), found[1])
-            for passage in self.passages
-            if (found := _SPEAKER.match(passage.text))
-        )
+    def _labels(self) -> tuple[Counter[tuple[str, str]], Counter[tuple[str, str]]]:
+        """Per (essay slug, label) opening passages ("ANWEN:"; not "Q:" or "A:"), how many
+        passages it opens, and how many words they hold besides it."""
+        opened: Counter[tuple[str, str]] = Counter()
+        words: Counter[tuple[str, str]] = Counter()
+        for passage in self.passages:
+            found = _SPEAKER.match(passage.text)
+            if found and found[1].casefold() not in _QA:
+                key = (_essay(passage), found[1])
+                opened[key] += 1
+                words[key] += len(passage.text.split()) - len(found[1].split())
+        return opened, words
 
     def _context_text(self, passage: Passage) -> str:
         """What `passage` is indexed with besides its text: its section heading, and its

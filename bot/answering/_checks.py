@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from bot.answering._values import Quote
 from index import Passage, PassageIndex, analyze, normalize
-from index.analyzer import STOPWORDS
+from index.analyzer import STOPWORDS, unaccented
 
 __all__ = [
     "asks_for_a_name",
@@ -713,13 +712,7 @@ def not_in_english(
         return False
     if sum(word in _FOREIGN for word in words) >= 2:
         return True
-    known = [word for word in words if word in theirs or _plain(word) in english()]
+    known = [word for word in words if word in theirs or unaccented(word) in english()]
     if len(words) < 3:  # "¿Cuánto cuesta?"; "ロシアとベラルーシの問題は何ですか" is one word
         return not known and not question.isascii()
     return len(known) < _KNOWN_SHARE * len(words)
-
-
-def _plain(word: str) -> str:
-    """`word` without diacritics, as the English word list spells it."""
-    parts = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in parts if not unicodedata.combining(c))

@@ -137,9 +137,11 @@ def with_next_sentence(index: PassageIndex, quotes: Sequence[Quote]) -> tuple[Qu
     """`quotes` with the sentence after theirs, when they are one sentence alone and another
     follows it in its passage: a lead-in ("Carrick Bay took a different approach.") is read
     with what it leads into."""
+    if len(quotes) != 1:
+        return tuple(quotes)
     spans = index.spans(quotes[0].passage)
     quoted = _quoted_spans(index, quotes[0].passage, quotes)
-    if len(quotes) != 1 or len(quoted) != 1:
+    if len(quoted) != 1:
         return tuple(quotes)
     after = spans.index(next(iter(quoted))) + 1
     return tuple(quotes) if after == len(spans) else with_sentence(index, quotes, spans[after])

@@ -386,16 +386,12 @@ class EssayBot(discord.AutoShardedClient):
             if self.seen.first(interaction.id):
                 await _reply(interaction, OLD_BUTTON)
             return
-        if (
-            interaction.type is discord.InteractionType.modal_submit
-            and data.get("custom_id") != FORM
-        ):
-            if self.seen.first(interaction.id):
-                await _reply(interaction, OLD_FORM)
-            return
         if interaction.type is discord.InteractionType.modal_submit and self.seen.first(
             interaction.id
         ):
+            if data.get("custom_id") != FORM:  # another version's form
+                await _reply(interaction, OLD_FORM)
+                return
             try:
                 await answer_form(self, interaction)
             except Exception as error:
