@@ -471,6 +471,12 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
             heading(text, level=0, top=True)  # "**Housing**" alone: a word processor's heading
         elif opened_by_note and text:
             notes.append(text)
+        elif not in_item and _are_fields(lines := [inline_text(line) for line in paragraph]):
+            # "**Date:** 14 March" over "**Present:** R. Okafor (Chair), ...": Markdown joins
+            # the lines, but each is a field of its own, as in plain text.
+            for field in _fields(lines):
+                builder.paragraph(_joined(field))
+            seen_text = True
         elif text and not _IMAGES.fullmatch(joined):  # an image's alt text is no prose
             builder.paragraph(text)
             seen_text = True

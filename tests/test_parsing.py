@@ -735,3 +735,18 @@ def test_a_section_is_found_by_its_name_as_typed_without_accents_or_apostrophes(
     ):
         assert [s.heading for _, s in find_sections(documents, typed)] == [heading], typed
     assert find_sections(documents, "les debits") == []
+
+
+def test_labelled_fields_on_lines_of_one_markdown_paragraph_are_a_paragraph_each() -> None:
+    text = (
+        "# Committee Minutes\n\n**Date:** 14 March 2025\n**Location:** Community Hall,\n"
+        "Back Lane\n**Present:** R. Okafor (Chair), D. Mills\n\n"
+        "The minutes were approved.\nThey were signed: by the chair.\n"
+    )
+    document = parse_document(text, stem="minutes", markdown=True, source="minutes.md")
+    assert document.sections[0].paragraphs == (
+        "Date: 14 March 2025",
+        "Location: Community Hall, Back Lane",  # a value wrapped onto a line
+        "Present: R. Okafor (Chair), D. Mills",
+        "The minutes were approved. They were signed: by the chair.",  # prose, joined
+    )

@@ -321,6 +321,9 @@ _CALENDAR = re.compile(
     re.IGNORECASE,
 )
 _OPENS_SENTENCE = tuple(".!?:;\"'“‘(¿¡«")  # "¿Cuánto cuesta?": "Cuánto" opens it
+# An initial or a title's abbreviation ends with a full stop that ends no sentence: "Mills" in
+# "D. Mills to book the repair" and "Okafor" in "Dr. Okafor" are names, not sentence openers.
+_ABBREVIATION = re.compile(r"(?<![\w.])([A-Z]|Dr|Mr|Mrs|Ms|Mx|Prof|Rev|St|Capt|Sgt|Lt|Col)\.$")
 
 
 def asks_for_time_or_amount(question: str) -> bool:
@@ -589,7 +592,12 @@ def _inner_words(text: str) -> list[str]:
     return [
         word.group()
         for word in _LETTERS.finditer(text)
-        if (before := text[: word.start()].rstrip()) and before[-1] not in _OPENS_SENTENCE
+        if (before := text[: word.start()].rstrip())
+        and (
+            before[-1] not in _OPENS_SENTENCE
+            # "plan A. The next": a sentence can end with a letter too
+            or (_ABBREVIATION.search(before) and word.group().lower() not in STOPWORDS)
+        )
     ]
 
 
