@@ -142,6 +142,10 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ),
     ("a how-far question ranked with its adjective ('far', 'tall')", {"measure_words": False}),
     ("fusion with meaning off (BM25 and best sentence only)", {"fusion_passages": 0}),
+    (
+        "a question naming a part of an essay that repeats headings: not kept to it",
+        {"sibling_sections": False},
+    ),
     ("lead by the surest passage off", {"lead_margin": 2.0}),
     ("confidence from the first passage only", {"confidence_passages": 1}),
     ("further passages closer in meaning not quoted", {"closer_in_meaning": 2.0}),

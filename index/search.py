@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from index.analyzer import analyze, normalize, query_terms
 from index.analyzer import words as words_of
 from index.bm25 import BM25
-from index.documents import Document, own_heading
+from index.documents import PARENT_MARK, Document, own_heading
 from index.homes import Span, find_homes, layout_from_state, layout_state
 from index.passages import MAX_PASSAGE_WORDS, Passage, split_passages
 from index.sentences import sentence_spans
@@ -417,6 +417,39 @@ class PassageIndex:
             own = Counter(own_heading(s.heading) for s in document.sections)
             shared |= {(document.title, heading) for heading, n in own.items() if n > 1}
         return frozenset(shared)
+
+    def parent(self, passage: Passage) -> str | None:
+        """The heading of the part `passage` belongs to when its essay repeats headings under
+        parts ("Cheese Scones" of "Cheese Scones > Method", or of its own "Cheese Scones"
+        section), else None."""
+        parts = self._parts.get(passage.document, {})
+        if PARENT_MARK in passage.section:
+            parent = passage.section.rpartition(PARENT_MARK)[0]
+            return parent if parent in parts else None
+        return passage.section if passage.section in parts else None
+
+    def parts(self, passage: Passage) -> dict[str, dict[str, tuple[Passage, ...]]]:
+        """The parts of `passage`'s essay whose sections share headings, each with its
+        sections by their own heading: {"Cheese Scones": {"Method": (...), ...}, ...}."""
+        return self._parts.get(passage.document, {})
+
+    @cached_property
+    def _parts(self) -> dict[str, dict[str, dict[str, tuple[Passage, ...]]]]:
+        """`parts`, for every essay."""
+        found: dict[str, dict[str, dict[str, list[Passage]]]] = {}
+        for passage in self.passages:
+            own = own_heading(passage.section)
+            if (passage.document, own) in self._shared_headings and PARENT_MARK in passage.section:
+                parent = passage.section.rpartition(PARENT_MARK)[0]
+                sections = found.setdefault(passage.document, {}).setdefault(parent, {})
+                sections.setdefault(own, []).append(passage)
+        return {
+            document: {
+                parent: {own: tuple(passages) for own, passages in sections.items()}
+                for parent, sections in parents.items()
+            }
+            for document, parents in found.items()
+        }
 
     def heads_table(self, passage: Passage) -> bool:
         """Whether `passage` is the header row of a table (a body row follows it)."""

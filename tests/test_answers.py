@@ -1236,3 +1236,36 @@ def test_how_often_is_answered_by_a_frequency_in_words_and_when_is_not(tmp_path:
     assert answerer.ask("How often did the boat come from Stromsay?").answered
     stopped = answerer.ask("When did the boat stop coming?")
     assert stopped.declined_because == "it asks when and no quote holds a time"
+
+
+RECIPES = (
+    "# Weekend Baking\n\n## Cheese Scones\n\nMakes 8 scones.\n\n### Ingredients\n\n"
+    "- 225 g self-raising flour\n- 55 g cold butter, cubed\n- 150 ml milk\n\n### Method\n\n"
+    "1. Heat the oven to 220°C (200°C fan).\n2. Rub the butter into the flour.\n"
+    "3. Bake for 12–15 minutes until golden.\n\n## Banana Bread\n\nMakes one 900 g loaf.\n\n"
+    "### Ingredients\n\n- 3 very ripe bananas\n- 75 g melted butter\n- 190 g plain flour\n\n"
+    "### Method\n\n1. Heat the oven to 180°C (160°C fan).\n2. Mash the bananas.\n"
+    "3. Bake for 50–60 minutes, until a skewer comes out clean.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "other"),
+    [
+        ("How much flour is in the scones?", "225 g", "190 g"),
+        ("How long do the scones bake?", "12–15 minutes", "50–60 minutes"),
+        ("How long does the banana bread bake?", "50–60 minutes", "12–15 minutes"),
+        ("How hot should the oven be for the scones?", "220°C", "180°C"),
+    ],
+)
+def test_a_question_naming_a_part_is_answered_from_that_parts_section(
+    tmp_path: Path, question: str, answer: str, other: str
+) -> None:
+    # Each recipe has an "Ingredients" and a "Method": the recipe's name, in most of its
+    # passages, hardly tells them apart for BM25 or meaning.
+    index = _index_of(tmp_path, RECIPES)
+    quoted = [quote.text for quote in answerer_for(index, min_confidence=0.0).ask(question).quotes]
+    assert answer in quoted[0]
+    assert not any(other in text for text in quoted)  # the other recipe's figure goes last
+    unscoped = answerer_for(index, min_confidence=0.0, sibling_sections=False).ask(question)
+    assert unscoped.quotes[0].text != quoted[0] or any(other in q.text for q in unscoped.quotes)

@@ -32,7 +32,7 @@ from bot.answering._quotes import (
     with_next_sentence,
     with_sentence,
 )
-from bot.answering._ranking import follow_questions, lead, reorder, without_measure
+from bot.answering._ranking import follow_questions, lead, reorder, to_sibling, without_measure
 from bot.answering._values import Answer, Evidence, Outcome, Quote
 from bot.links import fragment_link
 from index import Hit, Passage, PassageIndex, code_lines, inline_text, is_code, respell
@@ -163,6 +163,8 @@ class Answerer:
             ranked, evidence = self._rank(terms, found, similarity_of, answer_similarity)
         else:  # the cascade: the sentence model is not run; BM25's order, quotes by score
             ranked, evidence, meaning = tuple(found), self._by_words(terms, bm25_first), None
+        if policy.sibling_sections:
+            ranked, evidence = _led_by_sibling(self.index, terms, ranked, evidence)
         hits = ranked[:k]
         confidence = max((e.confidence for e in evidence), default=0.0)
         declined = replace(self._declined(question, hits, confidence), evidence=evidence)
@@ -329,6 +331,18 @@ def _lacks_value(read: str, quotes: Sequence[Quote]) -> bool:
     if asks_how_many(read):
         return False
     return any(check(read, quotes) for check in (lacks_time_or_amount, lacks_money))
+
+
+def _led_by_sibling(
+    index: PassageIndex, terms: list[str], ranked: Sequence[Hit], evidence: tuple[Evidence, ...]
+) -> tuple[tuple[Hit, ...], tuple[Evidence, ...]]:
+    """`ranked` led by the section the question names among those sharing the first's
+    heading (`to_sibling`), and `evidence` with the ranks its passages then have."""
+    moved = to_sibling(ranked, index, terms)
+    passage_at = {hit.rank: hit.passage.id for hit in ranked}
+    rank_of = {hit.passage.id: hit.rank for hit in moved}
+    shifted = (replace(e, rank=rank_of[passage_at[e.rank]]) for e in evidence)
+    return moved, tuple(sorted(shifted, key=lambda e: e.rank))
 
 
 def _without(hits: Sequence[Hit], ids: frozenset[str]) -> Sequence[Hit]:

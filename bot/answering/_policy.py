@@ -56,6 +56,12 @@ class Policy:
     # cascade most of its skips).
     fusion_passages: int = 10
     fusion_constant: float = 1.0
+    # A first passage from a section sharing its heading with others of its essay ("Banana
+    # Bread > Method" and "Cheese Scones > Method") gives way to the one whose parent's
+    # heading the question names ("How long do the scones bake?"): those words are in most
+    # of the parents' passages, so neither BM25 nor meaning tells the two apart. No gold
+    # essay repeats a heading so; from the developers' own recipe file.
+    sibling_sections: bool = True
     # The surest of the weighed passages leads the answer when its confidence is higher than
     # the first's by this much. Tuned: "Ranking by words and meaning".
     lead_margin: float = 0.05

@@ -7,8 +7,9 @@ from collections.abc import Callable, Sequence
 
 from bot.answering._policy import Policy
 from index import Hit, Passage, PassageIndex, analyze
+from index.documents import own_heading
 
-__all__ = ["asks", "follow_questions", "fuse", "lead", "reorder", "without_measure"]
+__all__ = ["asks", "follow_questions", "fuse", "lead", "reorder", "to_sibling", "without_measure"]
 
 # The end of a sentence that asks: "?" before any closing quotes, brackets or asterisks.
 _ASKS = re.compile(r"\?[\"'”’)\]*]*\s*$")
@@ -142,6 +143,40 @@ def lead(
         return tuple(hits)
     moved = next(i for i, hit in enumerate(hits) if hit.passage == surest)
     return _renumbered([hits[moved], *hits[:moved], *hits[moved + 1 :]])
+
+
+def to_sibling(hits: Sequence[Hit], index: PassageIndex, terms: Sequence[str]) -> tuple[Hit, ...]:
+    """`hits` kept to the part of an essay the question names, when its parts repeat their
+    headings ("How much flour is in the scones?" of "Cheese Scones > Ingredients" and
+    "Banana Bread > Ingredients"): the parts' words are in most of their passages, so
+    neither BM25 nor meaning tells them apart. A first passage of another part gives way
+    to the named part's section of its heading (its passage ranked first, else its passage
+    scoring best), and the other parts' passages go last."""
+    if not hits:
+        return ()
+    first = hits[0].passage
+    parts = index.parts(first)
+    asked = set(terms)
+    named = [parent for parent in parts if asked & set(index.terms(parent))]
+    if len(named) != 1:  # none named, or more than one
+        return tuple(hits)
+    chosen = hits[0]
+    if index.parent(first) not in (None, named[0]):
+        section = parts[named[0]].get(own_heading(first.section), ())
+        ids = [passage.id for passage in section]
+        if ranked := [hit for hit in hits if hit.passage.id in ids]:
+            chosen = ranked[0]
+        elif section:  # the first of equals
+            scored = [Hit(p, index.score_terms(terms, p), 0) for p in section]
+            chosen = max(scored, key=lambda hit: hit.score)
+    rest = [hit for hit in hits if hit.passage.id != chosen.passage.id]
+    elsewhere = [
+        hit.passage.document == first.document and index.parent(hit.passage) not in (None, named[0])
+        for hit in rest
+    ]
+    kept = [hit for hit, other in zip(rest, elsewhere, strict=True) if not other]
+    others = [hit for hit, other in zip(rest, elsewhere, strict=True) if other]
+    return _renumbered([chosen, *kept, *others])
 
 
 def _renumbered(hits: Sequence[Hit]) -> tuple[Hit, ...]:
