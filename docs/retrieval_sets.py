@@ -182,6 +182,7 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("unknown-names check off", {"known_names": False}),
     ("respelling off", {"spelling": False}),
     ("who-wrote questions answered with bylines: off", {"bylines": False}),
+    ("a part asked for by its number ('section 3.2') not quoted", {"numbered_parts": False}),
 )
 
 

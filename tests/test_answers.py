@@ -22,6 +22,7 @@ from bot.answering import (
     unknown_names,
 )
 from bot.answering._checks import NOT_ENGLISH, not_in_english
+from bot.answering._references import asked_part
 from bot.measure.evaluation import load_questions
 from bot.render import answer_to_dict, render_answer
 from bot.similarity import model_words
@@ -36,7 +37,7 @@ from index import (
     split_sentences,
 )
 from index.passages import split_passages
-from tests.helpers import ROOT, answerer_for
+from tests.helpers import ROOT, answerer_for, index_of
 
 ANSWERABLE = [
     "Why is the current format of Russia-Belarus relations a dead end?",
@@ -1269,3 +1270,43 @@ def test_a_question_naming_a_part_is_answered_from_that_parts_section(
     assert not any(other in text for text in quoted)  # the other recipe's figure goes last
     unscoped = answerer_for(index, min_confidence=0.0, sibling_sections=False).ask(question)
     assert unscoped.quotes[0].text != quoted[0] or any(other in q.text for q in unscoped.quotes)
+
+
+HANDBOOK = (
+    "Staff Handbook\n\n3. HOLIDAYS\n\n3.1 Employees are entitled to 25 days of paid holiday.\n\n"
+    "3.2 Holiday requests must be made two weeks in advance.\n\n4. SICKNESS\n\n"
+    "Call your manager before 9am on your first day of absence.\n\n"
+    "Bring 3 copies of the form.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("What does section 3.2 say?", ["3.2 Holiday requests"]),
+        ("clause 3.1", ["3.1 Employees"]),
+        ("Show me section 4", ["Call your manager", "Bring 3 copies"]),  # under its heading
+        ("What does Section 3 say?", ["3.1 Employees", "3.2 Holiday"]),
+    ],
+)
+def test_a_part_asked_for_by_its_number_is_quoted(
+    tmp_path: Path, question: str, quoted: list[str]
+) -> None:
+    (tmp_path / "handbook.txt").write_text(HANDBOOK, encoding="utf-8")
+    index = index_of(tmp_path)
+    answer = answerer_for(index).ask(question)
+    assert len(answer.quotes) == len(quoted)
+    assert [q.text[: len(start)] for q, start in zip(answer.quotes, quoted, strict=True)] == quoted
+    without = answerer_for(index, numbered_parts=False).ask(question)
+    assert [q.text for q in without.quotes] != [q.text for q in answer.quotes]
+
+
+def test_a_part_no_essay_numbers_is_declined_saying_so(tmp_path: Path) -> None:
+    (tmp_path / "handbook.txt").write_text(HANDBOOK, encoding="utf-8")
+    answerer = answerer_for(index_of(tmp_path))
+    assert answerer.ask("What does section 9 say?").declined_because == (
+        "the essays have no section 9"
+    )
+    # "Bring 3 copies": a count, not part 3; and a question asking more is answered as any
+    assert asked_part("How many days of holiday does section 3.1 give?") is None
+    assert answerer.ask("What does paragraph 3 say?").quotes[0].text.startswith("3.1")

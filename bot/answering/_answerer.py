@@ -33,6 +33,7 @@ from bot.answering._quotes import (
     with_sentence,
 )
 from bot.answering._ranking import follow_questions, lead, reorder, to_sibling, without_measure
+from bot.answering._references import asked_part, numbered
 from bot.answering._values import Answer, Evidence, Outcome, Quote
 from bot.links import fragment_link
 from index import Hit, Passage, PassageIndex, code_lines, inline_text, is_code, respell
@@ -130,7 +131,13 @@ class Answerer:
                 why = "the essays it asks of do not say who wrote them"
                 return replace(declined, declined_because=why)
             if credited:
-                return self._by_bylines(question, read, credited[: self.policy.max_passages])
+                return self._quoted_whole(question, read, credited[: self.policy.max_passages])
+        if self.policy.numbered_parts and (part := asked_part(read)) is not None:
+            kind, number = part  # "What does section 3.2 say?": its words find nothing
+            if parts := numbered(self.index, number)[: self.policy.max_passages]:
+                return self._quoted_whole(question, read, tuple((p, p.text) for p in parts))
+            declined = self._declined(question, (), 0.0)
+            return replace(declined, declined_because=f"the essays have no {kind} {number}")
         # Confidence and quotes weigh the same passages whatever `k` lists: `-k 1` must not
         # change whether or what it answers.
         policy = self.policy
@@ -229,11 +236,12 @@ class Answerer:
                     return (*quotes, *alone)
         return None
 
-    def _by_bylines(
+    def _quoted_whole(
         self, question: str, read: str, found: tuple[tuple[Passage, str], ...]
     ) -> Answer:
-        """The answer to who wrote the essays: their bylines, quoted whole, or the sentences of
-        their openings that say it."""
+        """The answer found without ranking, each (passage, text) quoted as it is: who wrote
+        the essays (their bylines, or their openings' sentences saying it), or a part asked
+        for by its number."""
         hits = tuple(
             Hit(passage, self.index.score(read, passage), rank)
             for rank, (passage, _) in enumerate(found, start=1)

@@ -35,6 +35,11 @@ class Policy:
     # the opening's sentence since session 17: dev2 and dev4 +1 answered each ("Who put this
     # report together?", "Who wrote most of the logbook?"), no other gold decision changed.
     bylines: bool = True
+    # A question asking for nothing but a numbered part ("What does section 3.2 say?") is
+    # answered with the paragraphs numbered so, or under a heading numbered so, and declined
+    # saying so when there is none (bot/answering/_references.py). From the developers' own
+    # staff handbook; no gold question asks so.
+    numbered_parts: bool = True
     # A passage that only asks (an interviewer's question) is ranked as the passage after it.
     follow_questions: bool = True
     # A passage's coverage counts the words it is read with: its essay's title's words no
