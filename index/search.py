@@ -418,6 +418,18 @@ class PassageIndex:
             shared |= {(document.title, heading) for heading, n in own.items() if n > 1}
         return frozenset(shared)
 
+    def section_passages(self, passage: Passage) -> tuple[Passage, ...]:
+        """The passages of `passage`'s section, in order."""
+        return self._sections[(passage.document, passage.section)]
+
+    @cached_property
+    def _sections(self) -> dict[tuple[str, str], tuple[Passage, ...]]:
+        """The passages of each (essay title, section), in order."""
+        sections: dict[tuple[str, str], list[Passage]] = {}
+        for passage in self.passages:
+            sections.setdefault((passage.document, passage.section), []).append(passage)
+        return {key: tuple(passages) for key, passages in sections.items()}
+
     def parent(self, passage: Passage) -> str | None:
         """The heading of the part `passage` belongs to when its essay repeats headings under
         parts ("Cheese Scones" of "Cheese Scones > Method", or of its own "Cheese Scones"

@@ -1310,3 +1310,41 @@ def test_a_part_no_essay_numbers_is_declined_saying_so(tmp_path: Path) -> None:
     # "Bring 3 copies": a count, not part 3; and a question asking more is answered as any
     assert asked_part("How many days of holiday does section 3.1 give?") is None
     assert answerer.ask("What does paragraph 3 say?").quotes[0].text.startswith("3.1")
+
+
+@pytest.mark.parametrize(
+    ("question", "items"),
+    [
+        (
+            "What ingredients do I need for the banana bread?",
+            ["3 very ripe bananas", "75 g melted butter", "190 g plain flour"],
+        ),
+        (  # the part's section of the heading named, though an ingredient ranks first
+            "What is the method for the banana bread?",
+            ["Heat the oven to 180°C", "Mash the bananas.", "Bake for 50–60 minutes"],
+        ),
+    ],
+)
+def test_a_list_whose_heading_the_question_names_is_quoted_whole(
+    tmp_path: Path, question: str, items: list[str]
+) -> None:
+    index = _index_of(tmp_path, RECIPES)
+    quoted = [q.text for q in answerer_for(index, min_confidence=0.0).ask(question).quotes]
+    assert [text[: len(item)] for text, item in zip(quoted, items, strict=False)] == items
+    alone = answerer_for(index, min_confidence=0.0, quote_lists=False).ask(question).quotes
+    assert len(alone) < len(items)  # an item alone
+    # an item asked for is quoted alone
+    flour = answerer_for(index, min_confidence=0.0).ask("How much flour is in the scones?")
+    assert [q.text for q in flour.quotes if q.passage.section.endswith("Ingredients")] == [
+        "225 g self-raising flour"
+    ]
+
+
+def test_a_tables_rows_are_no_list_quoted_whole(tmp_path: Path) -> None:
+    index = _index_of(
+        tmp_path,
+        "# Kelby\n\n## Population\n\n| Year | People |\n| --- | --- |\n| 1901 | 874 |\n"
+        "| 1951 | 702 |\n| 2021 | 1,184 |\n\n## Trade\n\nThe mill made bobbins.\n",
+    )
+    answer = answerer_for(index, min_confidence=0.0).ask("What was the population in 2021?")
+    assert [q.text for q in answer.quotes] == ["Year | People", "2021 | 1,184"]

@@ -7,12 +7,18 @@ import re
 from collections.abc import Callable, Sequence
 
 from bot.answering._policy import Policy
+from bot.answering._ranking import asks
 from bot.answering._values import Quote
 from index import Hit, Passage, PassageIndex, is_code
+from index.documents import own_heading
 
 __all__ = ["select_quotes", "unquoted_sentences", "with_next_sentence", "with_sentence"]
 
 Span = tuple[int, int]
+
+# A list under its heading, quoted whole: at most this many items of at most so many words.
+_LIST_ITEMS = 12
+_ITEM_WORDS = 15
 
 # "It seems", "it appears that" stand for nothing ("It appears gradually" does).
 _IMPERSONAL = r"(would )?(seems?\b|appears?(\s+(that|to|as|likely|unlikely)\b|,))"
@@ -87,6 +93,9 @@ def select_quotes(
                 spans.add(before)
         if i == 0 and policy.quote_lists and hit.passage.text.rstrip().endswith(":"):
             _add_what_follows(index, policy, hit.passage, chosen)
+        elif i == 0 and policy.quote_lists and (items := _listed(index, wanted, hit.passage)):
+            listed = {item.id: (item, set(index.spans(item))) for item in items}
+            chosen = listed | {key: value for key, value in chosen.items() if key not in listed}
     scores = {hit.passage.id: hit.score for hit in hits}
     quotes: list[Quote] = []
     for passage, spans in _with_code(index, _with_table_headers(index, list(chosen.values()))):
@@ -172,6 +181,26 @@ def _add_what_follows(
             return
         chosen.setdefault(after.id, (after, set()))[1].update(index.spans(after))
         after = index.following(after)
+
+
+def _listed(index: PassageIndex, wanted: set[str], passage: Passage) -> tuple[Passage, ...]:
+    """The items of the list `passage` is one of, when the question names its heading
+    ("What ingredients do I need for the banana bread?" of "Banana Bread > Ingredients"):
+    a section of `_LIST_ITEMS` short paragraphs or fewer, two or more, each of up to
+    `_ITEM_WORDS` words. An item alone ("3 very ripe bananas") is no answer."""
+    items = index.section_passages(passage)
+    if not 2 <= len(items) <= _LIST_ITEMS or any(
+        len(item.text.split()) > _ITEM_WORDS
+        # a table's row answers for itself, and so does a turn of an interview or a talk
+        or index.table_header(item)
+        or index.heads_table(item)
+        or asks(index, item)
+        or index.speaker_end(item)
+        for item in items
+    ):
+        return ()
+    heading = index.terms(own_heading(passage.section))
+    return items if wanted & set(heading) else ()
 
 
 def _essay(hit: Hit) -> str:

@@ -149,9 +149,11 @@ def to_sibling(hits: Sequence[Hit], index: PassageIndex, terms: Sequence[str]) -
     """`hits` kept to the part of an essay the question names, when its parts repeat their
     headings ("How much flour is in the scones?" of "Cheese Scones > Ingredients" and
     "Banana Bread > Ingredients"): the parts' words are in most of their passages, so
-    neither BM25 nor meaning tells them apart. A first passage of another part gives way
-    to the named part's section of its heading (its passage ranked first, else its passage
-    scoring best), and the other parts' passages go last."""
+    neither BM25 nor meaning tells them apart. A first passage of another part, or of
+    another section than the one of the part whose heading the question names ("the method
+    for the banana bread"), gives way to the named part's section of that heading, else of
+    its own (its passage ranked first, else its passage scoring best); the other parts'
+    passages go last."""
     if not hits:
         return ()
     first = hits[0].passage
@@ -161,8 +163,12 @@ def to_sibling(hits: Sequence[Hit], index: PassageIndex, terms: Sequence[str]) -
     if len(named) != 1:  # none named, or more than one
         return tuple(hits)
     chosen = hits[0]
-    if index.parent(first) not in (None, named[0]):
-        section = parts[named[0]].get(own_heading(first.section), ())
+    # its section of the heading the question names ("the method for banana bread"), else
+    # of the first passage's heading
+    headings = [own for own in parts[named[0]] if asked & set(index.terms(own))]
+    heading = headings[0] if len(headings) == 1 else own_heading(first.section)
+    if index.parent(first) not in (None, named[0]) or heading != own_heading(first.section):
+        section = parts[named[0]].get(heading, ())
         ids = [passage.id for passage in section]
         if ranked := [hit for hit in hits if hit.passage.id in ids]:
             chosen = ranked[0]
