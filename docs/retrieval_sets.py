@@ -164,7 +164,7 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ),
     ("an answer of one sentence quoted without the sentence after it", {"quote_next": False}),
     (
-        "a first passage ending with a colon quoted without the list after it",
+        "a list not quoted whole (after a first passage's colon, or under a heading named)",
         {"quote_lists": False},
     ),
     ("answer-type check (when, how many) off", {"answer_types": False}),
@@ -183,6 +183,7 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("respelling off", {"spelling": False}),
     ("who-wrote questions answered with bylines: off", {"bylines": False}),
     ("a part asked for by its number ('section 3.2') not quoted", {"numbered_parts": False}),
+    ("what an essay is about not answered with its opening", {"openings": False}),
 )
 
 

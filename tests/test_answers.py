@@ -1348,3 +1348,30 @@ def test_a_tables_rows_are_no_list_quoted_whole(tmp_path: Path) -> None:
     )
     answer = answerer_for(index, min_confidence=0.0).ask("What was the population in 2021?")
     assert [q.text for q in answer.quotes] == ["Year | People", "2021 | 1,184"]
+
+
+def test_what_an_essay_is_about_is_answered_with_its_summary_or_opening(tmp_path: Path) -> None:
+    (tmp_path / "ferry.md").write_text(
+        "# The Ferry\n\nBy Nessa Cawthorne, 9 June 2023\n\nDate: 1 May 2023\n\n"
+        "The ferry to Inishcarra ran for a century before the strike of 1998 ended it. "
+        "Islanders still argue about why. Nobody agrees.\n\n## The strike\n\nIt began in May.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "moss.md").write_text(
+        "# Moss Roofs\n\n## Methods\n\nTwelve sheds were fitted with moss mats over two "
+        "summers and compared with bare sheds.\n\n## Abstract\n\nMoss mats kept the sheds "
+        "cooler by four degrees on the hottest days of the trial. They cost little.\n",
+        encoding="utf-8",
+    )
+    answerer = answerer_for(index_of(tmp_path))
+    ferry = answerer.ask("What is the ferry essay about?")
+    assert [q.text for q in ferry.quotes] == [  # the first two sentences, past byline and date
+        "The ferry to Inishcarra ran for a century before the strike of 1998 ended it. "
+        "Islanders still argue about why."
+    ]
+    summed = answerer.ask("Summarise the moss report")  # its abstract, though not first
+    assert [q.text[:18] for q in summed.quotes] == ["Moss mats kept the"]
+    assert len(answerer.ask("What are these essays about?").quotes) == 2
+    assert not answerer_for(index_of(tmp_path), openings=False).ask("What is it about?").answered
+    # naming what no title holds, it is answered as any other question
+    assert answerer.ask("Summarise the harbour dredging").quotes == ()

@@ -25,6 +25,7 @@ from bot.answering._checks import (
     names_elsewhere,
     not_in_english,
 )
+from bot.answering._overview import asks_what_about, openings
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
 from bot.answering._quotes import (
     select_quotes,
@@ -122,6 +123,9 @@ class Answerer:
 
     def _answer(self, question: str, read: str, k: int) -> Answer:
         terms = self.index.query(read)  # the question's one analysis, passed down
+        about = self.policy.openings and asks_what_about(read)  # "What is this essay about?"
+        if about and (opening := openings(self.index, terms, self.policy.max_passages)):
+            return self._quoted_whole(question, read, opening)
         if not terms:  # "What is it?": only words too common to look up
             return Answer(question, Outcome.EMPTY, (), (), 0.0)
         if self.policy.bylines and asks_who_wrote(read):
@@ -240,8 +244,8 @@ class Answerer:
         self, question: str, read: str, found: tuple[tuple[Passage, str], ...]
     ) -> Answer:
         """The answer found without ranking, each (passage, text) quoted as it is: who wrote
-        the essays (their bylines, or their openings' sentences saying it), or a part asked
-        for by its number."""
+        the essays (their bylines, or their openings' sentences saying it), what they are
+        about (their openings), or a part asked for by its number."""
         hits = tuple(
             Hit(passage, self.index.score(read, passage), rank)
             for rank, (passage, _) in enumerate(found, start=1)

@@ -35,6 +35,11 @@ class Policy:
     # the opening's sentence since session 17: dev2 and dev4 +1 answered each ("Who put this
     # report together?", "Who wrote most of the logbook?"), no other gold decision changed.
     bylines: bool = True
+    # A question asking what an essay is about ("What is this essay about?", "Summarise the
+    # article") is answered with the first two sentences of its summary section ("Abstract",
+    # "Overview", ...) or else of its first paragraph of prose (bot/answering/_overview.py);
+    # it shares no word with them and was declined. No gold question asks so.
+    openings: bool = True
     # A question asking for nothing but a numbered part ("What does section 3.2 say?") is
     # answered with the paragraphs numbered so, or under a heading numbered so, and declined
     # saying so when there is none (bot/answering/_references.py). From the developers' own
