@@ -323,6 +323,7 @@ _CALENDAR = re.compile(
 _OPENS_SENTENCE = tuple(".!?:;\"'“‘(¿¡«")  # "¿Cuánto cuesta?": "Cuánto" opens it
 # An initial or a title's abbreviation ends with a full stop that ends no sentence: "Mills" in
 # "D. Mills to book the repair" and "Okafor" in "Dr. Okafor" are names, not sentence openers.
+# (Searched for in the last 7 characters before a word: "Capt." and the one before it.)
 _ABBREVIATION = re.compile(r"(?<![\w.])([A-Z]|Dr|Mr|Mrs|Ms|Mx|Prof|Rev|St|Capt|Sgt|Lt|Col)\.$")
 
 
@@ -596,7 +597,7 @@ def _inner_words(text: str) -> list[str]:
         and (
             before[-1] not in _OPENS_SENTENCE
             # "plan A. The next": a sentence can end with a letter too
-            or (_ABBREVIATION.search(before) and word.group().lower() not in STOPWORDS)
+            or (_ABBREVIATION.search(before[-7:]) and word.group().lower() not in STOPWORDS)
         )
     ]
 
