@@ -48,7 +48,7 @@ ANSWERABLE = [
 ]
 UNANSWERABLE = [
     "What is the capital of Australia?",
-    "hello",
+    "Where can I buy a cheap bicycle?",  # ("hello" is told to ask a question: below)
     "asdfghjkl",
     "How do I bake bread?",
     "Сколько лет Лукашенко?",
@@ -130,6 +130,10 @@ def test_empty_and_too_long_questions(answerer: Answerer) -> None:
     # nothing to look up: asked nothing (or only words too common to look up)
     for wordless in ("?!?...", "🐔🥚🍞", "@#$ %^&", "What is it?", "Who?"):
         assert answerer.ask(wordless).outcome is Outcome.EMPTY
+    # a greeting or thanks alone asks nothing of the essays
+    for pleasantry in ("hi", "Hello there!", "Thanks!", "ok thank you very much"):
+        assert answerer.ask(pleasantry).outcome is Outcome.EMPTY
+    assert answerer.ask("hi, who is Lukashenko?").answered
     assert answerer.ask("2019?").outcome is not Outcome.EMPTY
     assert answerer.ask("\ufeffWho is Lukashenko? ").question == "Who is Lukashenko?"  # piped
     long = answerer.ask("Belarus " * 2000)

@@ -71,7 +71,7 @@ def test_an_empty_stdin_says_there_was_nothing_to_answer(
 def test_batch_plain_text_labels_each_question(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sys, "stdin", _Stdin("Lukashenko\nhello\n"))
+    monkeypatch.setattr(sys, "stdin", _Stdin("Lukashenko\nasdfghjkl\n"))
     code, out, _ = run(capsys, "ask", "--seeds", str(SEEDS))
     assert code == 0
     assert out.count("Q: ") == 2

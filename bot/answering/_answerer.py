@@ -55,6 +55,13 @@ EnglishWords = frozenset[str] | Callable[[], frozenset[str]]
 # question and are taken out; other control characters ("\x00") part words as spaces do.
 _ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])?")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A greeting or thanks alone ("hi", "Thanks!", "ok bye") asks nothing of the essays: it is
+# told to ask a question, not that the essays do not cover it.
+_PLEASANTRIES = frozenset(
+    "hi hello hey hiya howdy yo greetings thanks thank you thx ty cheers ok okay bye goodbye "
+    "good morning afternoon evening night there all bot essaybot please great nice cool lol "
+    "much very so".split()
+)
 
 
 # The checks that decline a confident answer whose quotes lack what the question asks for
@@ -103,6 +110,8 @@ class Answerer:
             # taken off as the essays' are: read by the sentence model, they changed quotes.
             plain = inline_text(plain, struck=True)
         if not any(character.isalnum() for character in plain):  # "", "?!", "🐔🥚"
+            return Answer(question, Outcome.EMPTY, (), (), 0.0)
+        if set(re.findall(r"[^\W_]+", plain.lower())) <= _PLEASANTRIES:  # "hi", "thanks!"
             return Answer(question, Outcome.EMPTY, (), (), 0.0)
         if len(question) > MAX_QUESTION_CHARS:
             return Answer(question, Outcome.TOO_LONG, (), (), 0.0)
