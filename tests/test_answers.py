@@ -21,6 +21,7 @@ from bot.answering import (
     Quote,
     unknown_names,
 )
+from bot.answering._cascade import coverages
 from bot.answering._checks import NOT_ENGLISH, not_in_english
 from bot.answering._references import asked_part
 from bot.measure.evaluation import load_questions
@@ -1379,3 +1380,18 @@ def test_what_an_essay_is_about_is_answered_with_its_summary_or_opening(tmp_path
     assert not answerer_for(index_of(tmp_path), openings=False).ask("What is it about?").answered
     # naming what no title holds, it is answered as any other question
     assert answerer.ask("Summarise the harbour dredging").quotes == ()
+
+
+def test_a_request_to_list_is_read_as_a_question(tmp_path: Path) -> None:
+    # "List" and "show" frame the question, words the essays never use: not counted missing
+    index = _index_of(tmp_path, RECIPES)
+    for question in ("List the ingredients for the scones", "Show the scones' ingredients"):
+        terms = index.query(question)
+        hits = [hit for hit in index.search_terms(terms, 10) if "Scones" in hit.passage.section]
+        ((coverage, matched),) = coverages(index, terms, hits[:1], DEFAULT_POLICY)
+        assert (coverage, matched) == (1.0, 2)
+    listed = answerer_for(index).ask("List the ingredients for the scones")
+    assert [q.text for q in listed.quotes][:2] == [
+        "225 g self-raising flour",
+        "55 g cold butter, cubed",
+    ]

@@ -29,7 +29,9 @@ FRAMING = frozenset(
     analyze(
         "essay essays author writer article text say says think mention "
         "describe explain argue tell according discuss opinion view "
-        "propose suggest claim believe conclude recommend write wrote note point"
+        "propose suggest claim believe conclude recommend write wrote note point "
+        # asking for what is there, not of it: "List the ingredients for the scones"
+        "list show outline"
     )
 )
 
