@@ -731,7 +731,17 @@ def test_a_keystroke_in_a_command_of_an_older_version_gets_no_choices_not_a_mess
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
 
 
-@pytest.mark.parametrize("options", ["garbage", [None, 3], [{"name": "name"}]])
+@pytest.mark.parametrize(
+    "options",
+    [
+        "garbage",
+        [None, 3],
+        [{"name": "name"}],
+        # what is being typed is text: a focused value of null or true is none
+        [{"name": "name", "type": 3, "value": None, "focused": True}],
+        [{"name": "name", "type": 3, "value": True, "focused": True}],
+    ],
+)
 def test_a_keystroke_with_malformed_options_gets_no_choices(
     point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, options: Any
 ) -> None:

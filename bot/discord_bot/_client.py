@@ -166,8 +166,10 @@ def _well_formed(tree: app_commands.CommandTree[Any], data: Any, *, typing: bool
         parameter = parameters.get(option.get("name"))
         if parameter is None or option.get("type") != parameter.type.value:
             return False
-        if typing and option.get("focused"):
-            continue  # what is being typed comes as text, whatever the option's type
+        if typing and option.get("focused"):  # what is being typed comes as text,
+            if isinstance(option.get("value"), str):  # whatever the option's type
+                continue
+            return False
         value, wanted = option.get("value"), _OPTION_VALUES.get(parameter.type.value)
         if wanted is not None and (
             not isinstance(value, wanted) or (isinstance(value, bool) and wanted is not bool)
