@@ -183,7 +183,10 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("respelling off", {"spelling": False}),
     ("who-wrote questions answered with bylines: off", {"bylines": False}),
     ("a part asked for by its number ('section 3.2') not quoted", {"numbered_parts": False}),
-    ("what an essay is about not answered with its opening", {"openings": False}),
+    (
+        "what an essay is about, and when and where it took place, not answered by its opening",
+        {"openings": False},
+    ),
 )
 
 

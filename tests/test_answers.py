@@ -1395,3 +1395,38 @@ def test_a_request_to_list_is_read_as_a_question(tmp_path: Path) -> None:
         "225 g self-raising flour",
         "55 g cold butter, cubed",
     ]
+
+
+MINUTES = (
+    "# Allotment Society Committee Meeting: Minutes\n\n**Date:** 14 March 2025\n"
+    "**Location:** Community Hall, Back Lane\n**Present:** R. Okafor (Chair), D. Mills\n"
+    "**Apologies:** J. Barr\n\n## 1. Last meeting\n\n"
+    "The minutes of the meeting on 10 February were approved without changes.\n\n"
+    "## 2. Any other business\n\nNext meeting: 11 April 2025, 7pm.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("When was the meeting?", "Date: 14 March 2025"),
+        ("Where was the meeting held?", "Location: Community Hall, Back Lane"),
+        ("Who attended?", "Present: R. Okafor (Chair), D. Mills"),
+        ("Who chaired the meeting?", "Present: R. Okafor (Chair), D. Mills"),  # "(Chair)"
+        ("Who was absent?", "Apologies: J. Barr"),
+    ],
+)
+def test_when_where_and_who_of_the_essay_itself_are_its_opening_fields(
+    tmp_path: Path, question: str, quoted: str
+) -> None:
+    index = _index_of(tmp_path, MINUTES)
+    assert [q.text for q in answerer_for(index).ask(question).quotes] == [quoted]
+    assert [q.text for q in answerer_for(index, openings=False).ask(question).quotes] != [quoted]
+
+
+def test_a_question_naming_more_than_the_title_is_no_question_of_the_opening_fields(
+    tmp_path: Path,
+) -> None:
+    index = _index_of(tmp_path, MINUTES)
+    nxt = answerer_for(index).ask("When is the next meeting?")
+    assert nxt.quotes[0].text == "Next meeting: 11 April 2025, 7pm."

@@ -25,7 +25,7 @@ from bot.answering._checks import (
     names_elsewhere,
     not_in_english,
 )
-from bot.answering._overview import asks_what_about, openings
+from bot.answering._overview import asks_what_about, opening_field, openings
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
 from bot.answering._quotes import (
     select_quotes,
@@ -135,6 +135,9 @@ class Answerer:
         about = self.policy.openings and asks_what_about(read)  # "What is this essay about?"
         if about and (opening := openings(self.index, terms, self.policy.max_passages)):
             return self._quoted_whole(question, read, opening)
+        most = self.policy.max_passages  # "When was the meeting?" of minutes: "Date: ..."
+        if self.policy.openings and (field := opening_field(self.index, read, terms, most)):
+            return self._quoted_whole(question, read, field)
         if not terms:  # "What is it?": only words too common to look up
             return Answer(question, Outcome.EMPTY, (), (), 0.0)
         if self.policy.bylines and asks_who_wrote(read):

@@ -1,4 +1,5 @@
-"""What an essay is about: its opening, quoted, for a question asking so.
+"""The essay as a whole: what it is about (its opening), and when, where and with whom it
+took place (the fields opening it), quoted for a question asking so.
 
 "What is this essay about?" and "Summarise the article" share no word with any passage that
 answers them, and no sentence is near them in meaning, so they were declined. An essay's
@@ -7,6 +8,15 @@ prose, says what it is about in its own words: its first two sentences are quote
 essays whose titles the question names, or for every essay when it names none (at most
 `max_passages`). A byline, a date, a line of fields ("Date: 14 March 2025") or a table row
 is no opening.
+
+Minutes, notices and letters open with fields saying when and where they took place and who
+was there ("Date: 14 March 2025", "Location: Community Hall", "Present: R. Okafor (Chair),
+..."). "When was the meeting?" of "Allotment Society Committee Meeting: Minutes" shares only
+the title's word with them, and had been answered with "The minutes of the meeting on 10
+February were approved": a question asking when, where, who attended, chaired or was absent,
+naming nothing but its essays' titles' words ("the meeting"), is answered with that field of
+the essays' openings (the first `_FIELDS` paragraphs of their first section) when one is
+there; else it is answered as any other question.
 """
 
 from __future__ import annotations
@@ -17,7 +27,7 @@ from functools import lru_cache
 from bot.answering._bylines import byline_ids
 from index import Passage, PassageIndex, analyze, is_code
 
-__all__ = ["asks_what_about", "openings"]
+__all__ = ["asks_what_about", "opening_field", "openings"]
 
 _KINDS = (
     r"(essays?|articles?|texts?|pieces?|stor(?:y|ies)|reports?|documents?|books?|posts?|"
@@ -98,3 +108,81 @@ def _openings(index: PassageIndex) -> dict[str, tuple[Passage, str]]:
         spans = index.spans(passage)[:_SENTENCES]
         found[title] = (passage, passage.text[spans[0][0] : spans[-1][1]])
     return found
+
+
+_CHAIR = r"chair|chaired by|chairperson|chairman|chairwoman"
+_CHAIRED = re.compile(rf"\(({_CHAIR})\)", re.IGNORECASE)
+# What a question asks of an essay's opening fields, and the labels of the fields that say it.
+_FIELD_QUESTIONS = (
+    (
+        re.compile(r"\W*(when|(on )?(what|which) (date|day))\b", re.IGNORECASE),
+        r"date|when|time|date and time|held on|meeting date|day",
+    ),
+    (
+        re.compile(r"\W*(where|(at )?(what|which) (place|venue|address))\b", re.IGNORECASE),
+        r"location|venue|place|where|address|held at",
+    ),
+    (
+        re.compile(r"\W*who\s+(chaired|was\s+(in\s+the\s+)?chair(ing)?)\b", re.IGNORECASE),
+        _CHAIR,
+    ),
+    (
+        re.compile(
+            r"\W*(who\s+(was|were)\s+(absent|missing|not\s+there)|who\s+(sent\s+)?"
+            r"apologi[sz]ed|who\s+sent\s+(their\s+)?apologies)\b",
+            re.IGNORECASE,
+        ),
+        r"apologies|apologies for absence|absent",
+    ),
+    (
+        re.compile(
+            r"\W*(who\s+(attended|came|took\s+part|(was|were)\s+(there|present|attending))|"
+            r"(list\s+(of\s+)?)?(the\s+)?attendees)\b",
+            re.IGNORECASE,
+        ),
+        r"present|attendees|attending|attended by|participants|in attendance|members present",
+    ),
+)
+# Words of such a question besides its essays' titles' that ask nothing more.
+_OF_THE_EVENT = frozenset(
+    analyze(
+        "when where who what which date day place venue address held hold take place happen "
+        "start begin attend attended came come took part present there chair chaired chairing "
+        "absent missing apologies apologised apologized sent list attendees the this meeting"
+    )
+)
+_FIELDS = 8  # an opening's fields are among the first paragraphs of its first section
+
+
+def opening_field(
+    index: PassageIndex, question: str, terms: list[str], most: int
+) -> tuple[tuple[Passage, str], ...]:
+    """The opening fields answering `question` (of `terms`) when it asks when, where, who
+    attended, chaired or was absent, naming nothing but its essays' titles' words: of the
+    essays it names, or every essay when it names none."""
+    asked = next((labels for asks, labels in _FIELD_QUESTIONS if asks.match(question)), None)
+    if asked is None:
+        return ()
+    named = {term for term in terms if term not in _OF_THE_EVENT}
+    essays = {d.title for d in index.documents if named <= index.title_terms(d.title)}
+    label = re.compile(rf"\*{{0,2}}({asked})\*{{0,2}}\s*:\s*\S", re.IGNORECASE)
+    found = [p for p in _opening_fields(index) if p.document in essays and label.match(p.text)]
+    if not found and asked == _CHAIR:  # "Present: R. Okafor (Chair), D. Mills (Secretary)"
+        found = [
+            p for p in _opening_fields(index) if p.document in essays and _CHAIRED.search(p.text)
+        ]
+    return tuple((passage, passage.text) for passage in found[:most])
+
+
+@lru_cache(maxsize=8)
+def _opening_fields(index: PassageIndex) -> tuple[Passage, ...]:
+    """The fields ("Label: value") among the first `_FIELDS` paragraphs of each essay's first
+    section (read once per index)."""
+    first = {d.title: d.sections[0].heading for d in index.documents if d.sections}
+    return tuple(
+        p
+        for p in index.passages
+        if p.paragraph <= _FIELDS
+        and p.section == first.get(p.document)
+        and _FIELD_LINE.match(p.text)
+    )

@@ -38,7 +38,10 @@ class Policy:
     # A question asking what an essay is about ("What is this essay about?", "Summarise the
     # article") is answered with the first two sentences of its summary section ("Abstract",
     # "Overview", ...) or else of its first paragraph of prose (bot/answering/_overview.py);
-    # it shares no word with them and was declined. No gold question asks so.
+    # it shares no word with them and was declined; and a question asking when, where, who
+    # attended, chaired or was absent, naming nothing but the titles' words ("When was the
+    # meeting?" of minutes), with the essays' opening field saying it ("Date: 14 March
+    # 2025"). No gold question asks so.
     openings: bool = True
     # A question asking for nothing but a numbered part ("What does section 3.2 say?") is
     # answered with the paragraphs numbered so, or under a heading numbered so, and declined
