@@ -89,7 +89,10 @@ def _openings(index: PassageIndex) -> dict[str, tuple[Passage, str]]:
     summaries: dict[str, Passage] = {}
     firsts: dict[str, Passage] = {}
     for passage in index.passages:
-        text = passage.text
+        text, document = passage.text, passage.document
+        summary = _SUMMARY_HEADINGS.fullmatch(passage.section.strip())
+        if document in firsts and (not summary or document in summaries):
+            continue  # its opening found, and this no summary's
         if (
             passage.id in skipped
             or len(text.split()) < _LEAST_WORDS
@@ -99,9 +102,9 @@ def _openings(index: PassageIndex) -> dict[str, tuple[Passage, str]]:
             or index.heads_table(passage)
         ):
             continue
-        firsts.setdefault(passage.document, passage)
-        if _SUMMARY_HEADINGS.fullmatch(passage.section.strip()):
-            summaries.setdefault(passage.document, passage)
+        firsts.setdefault(document, passage)
+        if summary:
+            summaries.setdefault(document, passage)
     found = {}
     for title, first in firsts.items():
         passage = summaries.get(title, first)
