@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from bot.answering import Answer, Answerer
+from bot.answering import Answer, Answerer, Outcome
 from bot.question_log import QuestionLog, record_terminal
 from bot.render import (
     printable,
@@ -138,6 +138,14 @@ class Repl:
     def _evidence(self, answer: Answer) -> str:
         """The confidence, from the evidence the answer carries, and the ranked passages."""
         sure = answer.surest
+        if answer.answered and sure is None:  # a byline, an opening, a numbered part
+            return (
+                f"\nconfidence {answer.confidence:.2f}: found without ranking (who wrote it, what "
+                "it is about, a part asked for by its number); quoted passages:\n"
+                + render_hits(answer.hits)
+            )
+        if answer.outcome in (Outcome.EMPTY, Outcome.TOO_LONG):
+            return "\nnothing was looked up"
         if not answer.hits or sure is None:
             return "\nconfidence 0.00: no passage shares a word with the question"
         but = f", but {answer.declined_because}" if answer.declined_because else ""

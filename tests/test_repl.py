@@ -161,6 +161,13 @@ def test_debug_shows_the_evidence_the_answer_carries(answerer: Answerer) -> None
     assert "confidence 0.60 (passage 2, below the 1 listed: coverage 0.88" in out
 
 
+def test_debug_says_how_an_answer_found_without_ranking_was_found(answerer: Answerer) -> None:
+    out = transcript(answerer, ":debug", "Who wrote this essay?", "What is this essay about?")
+    assert "confidence 0.00" not in out.split("What is this essay about?")[1]
+    assert out.count("found without ranking") == 1  # the shipped essay has no byline
+    assert "nothing was looked up" in transcript(answerer, ":debug", "hi")
+
+
 def test_debug_says_why_a_confident_question_was_declined(answerer: Answerer) -> None:
     out = transcript(answerer, ":debug", "When was the Eurasian Economic Union founded?")
     # said in the answer too, not only in :debug
