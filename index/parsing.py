@@ -558,6 +558,9 @@ def _same(heading: str, title: str) -> bool:
     return heading.casefold().split() == title.casefold().split()
 
 
+_MAX_AUTHOR = 200  # characters of a front matter's `author:` kept
+
+
 def parse_document(
     text: str, *, stem: str, markdown: bool, source: str, name: str | None = None
 ) -> Document:
@@ -576,6 +579,7 @@ def parse_document(
         slug=slugify(stem),
         sections=_without_contents(builder.build()),
         url=_url(fields.get("url", ""), source),
+        author=" ".join(fields.get("author", fields.get("authors", "")).split())[:_MAX_AUTHOR],
     )
 
 

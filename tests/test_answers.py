@@ -1430,3 +1430,19 @@ def test_a_question_naming_more_than_the_title_is_no_question_of_the_opening_fie
     index = _index_of(tmp_path, MINUTES)
     nxt = answerer_for(index).ask("When is the next meeting?")
     assert nxt.quotes[0].text == "Next meeting: 11 April 2025, 7pm."
+
+
+def test_who_wrote_an_essay_whose_front_matter_names_its_author_says_so(tmp_path: Path) -> None:
+    (tmp_path / "river.md").write_text(
+        '---\ntitle: The Aldwen\nauthor: "Delphine Ashworth-Kell"\n---\n\n'
+        "The river runs past the mills at Fellbridge.\n",
+        encoding="utf-8",
+    )
+    index = index_of(tmp_path)
+    assert index.documents[0].author == "Delphine Ashworth-Kell"
+    assert PassageIndex.from_state(index.to_state()).documents == index.documents  # cached too
+    because = answerer_for(index).ask("Who wrote this?").declined_because
+    assert because == (
+        "their text does not say who wrote them, but their front matter gives the author as "
+        "Delphine Ashworth-Kell"
+    )

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from bot.answering._bylines import asks_who_wrote, byline_ids, who_wrote
+from bot.answering._bylines import asks_who_wrote, byline_ids, front_matter_authors, who_wrote
 from bot.answering._cascade import asked_before, by_words, coverages
 from bot.answering._checks import (
     NOT_ENGLISH,
@@ -145,6 +145,11 @@ class Answerer:
             if credited == ():  # it asks of an essay that does not say who wrote it
                 declined = self._declined(question, (), 0.0)
                 why = "the essays it asks of do not say who wrote them"
+                if authors := front_matter_authors(self.index, terms):  # a blog's `author:`
+                    why = (
+                        "their text does not say who wrote them, but their front matter gives "
+                        f"the author as {'; '.join(authors)}"
+                    )
                 return replace(declined, declined_because=why)
             if credited:
                 return self._quoted_whole(question, read, credited[: self.policy.max_passages])

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from index import Passage, PassageIndex
 
-__all__ = ["asks_who_wrote", "byline_ids", "who_wrote", "writers"]
+__all__ = ["asks_who_wrote", "byline_ids", "front_matter_authors", "who_wrote", "writers"]
 
 _WHO_WROTE = re.compile(
     r"\W*(who\s+(wrote|authored|compiled|edited|has\s+written|is\s+the\s+(author|writer)\s+of)|"
@@ -85,6 +85,13 @@ def who_wrote(index: PassageIndex, terms: list[str]) -> tuple[tuple[Passage, str
     if found or not named or _TEXT_WORDS.intersection(terms):
         return found
     return None
+
+
+def front_matter_authors(index: PassageIndex, terms: list[str]) -> list[str]:
+    """The `author:` front matter of the essays a who-wrote question of `terms` asks of (all,
+    when it names none): no passage, so nothing to quote, but no essay to say nothing of."""
+    named = {term for term in terms if term not in _OF_ANY_ESSAY}
+    return [d.author for d in index.documents if d.author and named <= index.title_terms(d.title)]
 
 
 @lru_cache(maxsize=8)
