@@ -422,6 +422,10 @@ class PassageIndex:
         """The passages of `passage`'s section, in order."""
         return self._sections[(passage.document, passage.section)]
 
+    def passages_of(self, document: str, section: str) -> tuple[Passage, ...]:
+        """The passages of the section `section` of the essay titled `document`, in order."""
+        return self._sections.get((document, section), ())
+
     @cached_property
     def _sections(self) -> dict[tuple[str, str], tuple[Passage, ...]]:
         """The passages of each (essay title, section), in order."""

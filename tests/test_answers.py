@@ -1446,3 +1446,15 @@ def test_who_wrote_an_essay_whose_front_matter_names_its_author_says_so(tmp_path
         "their text does not say who wrote them, but their front matter gives the author as "
         "Delphine Ashworth-Kell"
     )
+
+
+def test_a_section_asked_for_by_number_in_an_essay_numbering_none_is_the_contents_one(
+    tmp_path: Path,
+) -> None:
+    index = _index_of(tmp_path, "# Bees\n\nBees are kept.\n\n## Hives\n\nA hive holds frames.\n")
+    answerer = answerer_for(index)
+    # as `essaybot sections` numbers them: 1 "Introduction", 2 "Hives"
+    assert [q.text for q in answerer.ask("What does section 2 say?").quotes] == [
+        "A hive holds frames."
+    ]
+    assert answerer.ask("What does clause 2 say?").declined_because == "the essays have no clause 2"

@@ -155,7 +155,7 @@ class Answerer:
                 return self._quoted_whole(question, read, credited[: self.policy.max_passages])
         if self.policy.numbered_parts and (part := asked_part(read)) is not None:
             kind, number = part  # "What does section 3.2 say?": its words find nothing
-            if parts := numbered(self.index, number)[: self.policy.max_passages]:
+            if parts := numbered(self.index, kind, number)[: self.policy.max_passages]:
                 return self._quoted_whole(question, read, tuple((p, p.text) for p in parts))
             declined = self._declined(question, (), 0.0)
             return replace(declined, declined_because=f"the essays have no {kind} {number}")

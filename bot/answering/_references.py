@@ -6,7 +6,8 @@ BM25 or the sentence model can find ("3.2" is read as "3" and "2"), so a questio
 nothing but a numbered part is answered with the passages numbered so, or with the
 paragraphs under a heading numbered so; when no part has that number, it is declined saying
 so. A question asking more of a part ("What does clause 4 say about notice?") is answered as
-any other: its words find it.
+any other: its words find it. An essay that numbers no part has its sections numbered by the
+table of contents (`essaybot sections`), and "section 2" is its second, as `:section 2` is.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from functools import lru_cache
 
 from index import Passage, PassageIndex, analyze
-from index.documents import own_heading
+from index.documents import find_sections, own_heading
 
 __all__ = ["asked_part", "numbered"]
 
@@ -53,12 +54,23 @@ def asked_part(question: str) -> tuple[str, str] | None:
     ), found.group(2)
 
 
-def numbered(index: PassageIndex, number: str) -> tuple[Passage, ...]:
+def numbered(index: PassageIndex, kind: str, number: str) -> tuple[Passage, ...]:
     """The passages numbered `number` ("3.2 Holiday requests ...", "(3.2) ...", "4. If you
     are ill ...") in the essays, else the first paragraphs under each heading numbered so
-    ("3. HOLIDAYS", "2 Methods")."""
+    ("3. HOLIDAYS", "2 Methods"); else, for a section, the first paragraphs of the section
+    the table of contents numbers so (`essaybot sections`: "2" of one essay, "2.3" of
+    several), as `:section 2` shows it."""
     own, headed = _numbers(index)
-    return own.get(number) or headed.get(number, ())
+    if found := own.get(number) or headed.get(number, ()):
+        return found
+    if kind != "section":
+        return ()
+    listed = find_sections(index.documents, number)[:1]
+    return tuple(
+        passage
+        for document, section in listed
+        for passage in index.passages_of(document.title, section.heading)[:_MOST]
+    )
 
 
 # A part's number opening a paragraph or heading: "3.2 ", "3.2. ", "(3.2) ", "3. ".
