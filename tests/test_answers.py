@@ -1458,3 +1458,24 @@ def test_a_section_asked_for_by_number_in_an_essay_numbering_none_is_the_content
         "A hive holds frames."
     ]
     assert answerer.ask("What does clause 2 say?").declined_because == "the essays have no clause 2"
+
+
+def test_when_and_where_of_the_essay_itself_in_a_prose_opening(tmp_path: Path) -> None:
+    index = _index_of(
+        tmp_path,
+        "# Ramblers: Minutes of the Annual General Meeting\n\nFourteen members came. The "
+        "meeting was held on Thursday 14 March 2024 in the upstairs room of the Ferryman's "
+        "Rest, Quay Lane.\n\n## Actions\n\nThe next meeting will be held in March 2025 at a "
+        "venue to be decided. It closed at 9.14 pm in good spirits.\n",
+    )
+    answerer = answerer_for(index)
+    held = "The meeting was held on Thursday 14 March 2024 in the upstairs room of the"
+    for question in ("When was the meeting?", "Where was the meeting held?"):
+        assert answerer.ask(question).quotes[0].text.startswith(held)
+    assert answerer.ask("When?").outcome is Outcome.EMPTY  # it names no essay
+    assert (
+        not answerer_for(index, openings=False)
+        .ask("When was the meeting?")
+        .quotes[0]
+        .text.startswith(held)
+    )

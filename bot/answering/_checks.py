@@ -27,6 +27,7 @@ __all__ = [
     "mentions_only",
     "misses_numbers",
     "names_elsewhere",
+    "names_new",
     "names_unknown",
     "not_in_english",
     "unknown_names",
@@ -444,7 +445,7 @@ def lacks_name(question: str, quotes: Sequence[Quote]) -> str | None:
     if not asks_for_a_name(question):
         return None
     asked = set(analyze(question))
-    if any(_names_new(asked, quote.text) for quote in quotes):
+    if any(names_new(asked, quote.text) for quote in quotes):
         return None
     return "it asks for a name and no quote holds one"
 
@@ -456,7 +457,7 @@ def lacks_person(question: str, quotes: Sequence[Quote]) -> str | None:
     asked = set(analyze(question))
     asked_words = {word.lower() for word in _WORDS.findall(question)}
     for quote in quotes:
-        if _names_new(asked, quote.text):
+        if names_new(asked, quote.text):
             return None
         for word in map(str.lower, _WORDS.findall(quote.text)):
             if word not in asked_words and (word in _PEOPLE or _DOER.fullmatch(word)):
@@ -471,7 +472,7 @@ def lacks_place(question: str, quotes: Sequence[Quote]) -> str | None:
         return None
     asked = set(analyze(question))
     for quote in quotes:
-        if _names_new(asked, quote.text) or _WHERE_WORD.search(quote.text):
+        if names_new(asked, quote.text) or _WHERE_WORD.search(quote.text):
             return None
         for found in _AT_A_PLACE.finditer(quote.text):
             if found["noun"].lower() not in _NO_PLACE:
@@ -479,7 +480,7 @@ def lacks_place(question: str, quotes: Sequence[Quote]) -> str | None:
     return "it asks where and no quote says where"
 
 
-def _names_new(asked: set[str], text: str) -> bool:
+def names_new(asked: set[str], text: str) -> bool:
     """Whether `text` holds a name (a capitalised word not opening a sentence) other than
     those of the terms `asked`, and other than a day's or a month's."""
     return any(

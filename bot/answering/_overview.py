@@ -25,6 +25,8 @@ import re
 from functools import lru_cache
 
 from bot.answering._bylines import byline_ids
+from bot.answering._checks import lacks_place, lacks_time_or_amount, names_new
+from bot.answering._values import Quote
 from index import Passage, PassageIndex, analyze, is_code
 
 __all__ = ["asks_what_about", "opening_field", "openings"]
@@ -116,15 +118,11 @@ def _openings(index: PassageIndex) -> dict[str, tuple[Passage, str]]:
 _CHAIR = r"chair|chaired by|chairperson|chairman|chairwoman"
 _CHAIRED = re.compile(rf"\(({_CHAIR})\)", re.IGNORECASE)
 # What a question asks of an essay's opening fields, and the labels of the fields that say it.
+_WHEN = r"date|when|time|date and time|held on|meeting date|day"
+_WHERE = r"location|venue|place|where|address|held at"
 _FIELD_QUESTIONS = (
-    (
-        re.compile(r"\W*(when|(on )?(what|which) (date|day))\b", re.IGNORECASE),
-        r"date|when|time|date and time|held on|meeting date|day",
-    ),
-    (
-        re.compile(r"\W*(where|(at )?(what|which) (place|venue|address))\b", re.IGNORECASE),
-        r"location|venue|place|where|address|held at",
-    ),
+    (re.compile(r"\W*(when|(on )?(what|which) (date|day))\b", re.IGNORECASE), _WHEN),
+    (re.compile(r"\W*(where|(at )?(what|which) (place|venue|address))\b", re.IGNORECASE), _WHERE),
     (
         re.compile(r"\W*who\s+(chaired|was\s+(in\s+the\s+)?chair(ing)?)\b", re.IGNORECASE),
         _CHAIR,
@@ -174,7 +172,40 @@ def opening_field(
         found = [
             p for p in _opening_fields(index) if p.document in essays and _CHAIRED.search(p.text)
         ]
-    return tuple((passage, passage.text) for passage in found[:most])
+    if found:
+        return tuple((passage, passage.text) for passage in found[:most])
+    if asked in (_WHEN, _WHERE):  # "The annual general meeting ... was held on Thursday 14
+        # March 2024 in ...", of an essay the question names ("When?" alone names none)
+        named_in = {d.title for d in index.documents if set(terms) & index.title_terms(d.title)}
+        return _said_in_opening(index, question, essays & named_in)[:most]
+    return ()
+
+
+def _said_in_opening(
+    index: PassageIndex, question: str, essays: set[str]
+) -> tuple[tuple[Passage, str], ...]:
+    """The first sentence of each of `essays`' first paragraph of prose that holds the time or
+    the named place `question` asks for, as (passage, sentence)."""
+    when = _FIELD_QUESTIONS[0][0].match(question)
+    asked = set(analyze(question))
+
+    def check(question: str, quotes: list[Quote]) -> str | None:
+        if when:
+            return lacks_time_or_amount(question, quotes)
+        # a place named ("the Ferryman's Rest, Quay Lane"), not only "on small buildings"
+        named = lacks_place(question, quotes) is None and names_new(asked, quotes[0].text)
+        return None if named else "no place named"
+
+    found = []
+    for title, (passage, _) in _openings(index).items():
+        if title not in essays:
+            continue
+        for start, end in index.spans(passage):
+            sentence = passage.text[start:end]
+            if check(question, [Quote(sentence, passage, 0.0)]) is None:
+                found.append((passage, sentence))
+                break
+    return tuple(found)
 
 
 @lru_cache(maxsize=8)
