@@ -79,7 +79,7 @@ def openings(index: PassageIndex, terms: list[str], most: int) -> tuple[tuple[Pa
     sentences of the essays' summaries or openings, of the essays named (all, when none
     is); none when it names what no title holds (it is answered as any other question)."""
     named = {term for term in terms if term not in _FRAME}
-    essays = [d.title for d in index.documents if named <= index.title_terms(d.title)]
+    essays = _titled(index, named)
     found = _openings(index)
     return tuple(found[essay] for essay in essays if essay in found)[:most]
 
@@ -153,6 +153,7 @@ _OF_THE_EVENT = frozenset(
     )
 )
 _FIELDS = 8  # an opening's fields are among the first paragraphs of its first section
+_LOOKED_AT = 3  # openings read per one quoted, at most
 
 
 def opening_field(
@@ -165,7 +166,7 @@ def opening_field(
     if asked is None:
         return ()
     named = {term for term in terms if term not in _OF_THE_EVENT}
-    essays = {d.title for d in index.documents if named <= index.title_terms(d.title)}
+    essays = set(_titled(index, named))
     label = re.compile(rf"\*{{0,2}}({asked})\*{{0,2}}\s*:\s*\S", re.IGNORECASE)
     found = [p for p in _opening_fields(index) if p.document in essays and label.match(p.text)]
     if not found and asked == _CHAIR:  # "Present: R. Okafor (Chair), D. Mills (Secretary)"
@@ -176,13 +177,14 @@ def opening_field(
         return tuple((passage, passage.text) for passage in found[:most])
     if asked in (_WHEN, _WHERE):  # "The annual general meeting ... was held on Thursday 14
         # March 2024 in ...", of an essay the question names ("When?" alone names none)
-        named_in = {d.title for d in index.documents if set(terms) & index.title_terms(d.title)}
-        return _said_in_opening(index, question, essays & named_in)[:most]
+        by_term = _titles_by_term(index)
+        named_in = {title for term in terms for title in by_term.get(term, ())}
+        return _said_in_opening(index, question, essays & named_in, most)
     return ()
 
 
 def _said_in_opening(
-    index: PassageIndex, question: str, essays: set[str]
+    index: PassageIndex, question: str, essays: set[str], most: int
 ) -> tuple[tuple[Passage, str], ...]:
     """The first sentence of each of `essays`' first paragraph of prose that holds the time or
     the named place `question` asks for, as (passage, sentence)."""
@@ -196,10 +198,13 @@ def _said_in_opening(
         named = lacks_place(question, quotes) is None and names_new(asked, quotes[0].text)
         return None if named else "no place named"
 
-    found = []
-    for title, (passage, _) in _openings(index).items():
-        if title not in essays:
-            continue
+    found: list[tuple[Passage, str]] = []
+    openings_of = _openings(index)
+    named = sorted(essays & openings_of.keys(), key=_positions(index).__getitem__)
+    for title in named[: most * _LOOKED_AT]:  # bounded, however many titles share a word
+        if len(found) == most:
+            break
+        passage = openings_of[title][0]
         for start, end in index.spans(passage):
             sentence = passage.text[start:end]
             if check(question, [Quote(sentence, passage, 0.0)]) is None:
@@ -220,3 +225,29 @@ def _opening_fields(index: PassageIndex) -> tuple[Passage, ...]:
         and p.section == first.get(p.document)
         and _FIELD_LINE.match(p.text)
     )
+
+
+@lru_cache(maxsize=8)
+def _positions(index: PassageIndex) -> dict[str, int]:
+    """Each essay title's place among the essays."""
+    return {document.title: n for n, document in enumerate(index.documents)}
+
+
+def _titled(index: PassageIndex, named: set[str]) -> list[str]:
+    """The titles of the essays whose titles hold every term of `named` (all, for none), in
+    the essays' order, from the titles' terms read once per index."""
+    if not named:
+        return [d.title for d in index.documents]
+    by_term = _titles_by_term(index)
+    holding = set.intersection(*(set(by_term.get(term, ())) for term in named))
+    return sorted(holding, key=_positions(index).__getitem__)
+
+
+@lru_cache(maxsize=8)
+def _titles_by_term(index: PassageIndex) -> dict[str, tuple[str, ...]]:
+    """Per term of the essays' titles, the titles holding it."""
+    found: dict[str, list[str]] = {}
+    for document in index.documents:
+        for term in index.title_terms(document.title):
+            found.setdefault(term, []).append(document.title)
+    return {term: tuple(titles) for term, titles in found.items()}
