@@ -1479,3 +1479,17 @@ def test_when_and_where_of_the_essay_itself_in_a_prose_opening(tmp_path: Path) -
         .quotes[0]
         .text.startswith(held)
     )
+
+
+def test_an_opening_field_answers_for_the_essay_the_question_names(tmp_path: Path) -> None:
+    (tmp_path / "minutes.md").write_text(MINUTES, encoding="utf-8")
+    (tmp_path / "letter.md").write_text(
+        "# A letter to the editor\n\nDate: 2 May 2024\n\nDear Sir, the new bridge is a "
+        "disgrace and I want it said in print.\n",
+        encoding="utf-8",
+    )
+    answerer = answerer_for(index_of(tmp_path))
+    assert [q.text for q in answerer.ask("When was the meeting?").quotes] == ["Date: 14 March 2025"]
+    assert [q.text for q in answerer.ask("When was the letter written?").quotes] == [
+        "Date: 2 May 2024"
+    ]

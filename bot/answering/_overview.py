@@ -149,7 +149,9 @@ _OF_THE_EVENT = frozenset(
     analyze(
         "when where who what which date day place venue address held hold take place happen "
         "start begin attend attended came come took part present there chair chaired chairing "
-        "absent missing apologies apologised apologized sent list attendees the this meeting"
+        "absent missing apologies apologised apologized sent list attendees the this it "
+        # "When was this written?", "When was the essay dated?"
+        "written write wrote dated published posted essay article piece report document"
     )
 )
 _FIELDS = 8  # an opening's fields are among the first paragraphs of its first section
