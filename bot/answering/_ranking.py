@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from bot.answering._policy import Policy
 from index import Hit, Passage, PassageIndex, analyze
@@ -159,13 +160,13 @@ def to_sibling(hits: Sequence[Hit], index: PassageIndex, terms: Sequence[str]) -
     first = hits[0].passage
     parts = index.parts(first)
     asked = set(terms)
-    named = [parent for parent in parts if asked & set(index.terms(parent))]
+    named = [parent for parent in parts if asked & _heading_terms(index, parent)]
     if len(named) != 1:  # none named, or more than one
         return tuple(hits)
     chosen = hits[0]
     # its section of the heading the question names ("the method for banana bread"), else
     # of the first passage's heading
-    headings = [own for own in parts[named[0]] if asked & set(index.terms(own))]
+    headings = [own for own in parts[named[0]] if asked & _heading_terms(index, own)]
     heading = headings[0] if len(headings) == 1 else own_heading(first.section)
     if index.parent(first) not in (None, named[0]) or heading != own_heading(first.section):
         section = parts[named[0]].get(heading, ())
@@ -183,6 +184,19 @@ def to_sibling(hits: Sequence[Hit], index: PassageIndex, terms: Sequence[str]) -
     kept = [hit for hit, other in zip(rest, elsewhere, strict=True) if not other]
     others = [hit for hit, other in zip(rest, elsewhere, strict=True) if other]
     return _renumbered([chosen, *kept, *others])
+
+
+def _heading_terms(index: PassageIndex, heading: str) -> frozenset[str]:
+    """The index terms of a part's heading (a cookbook's hundred recipes are read once)."""
+    known = _headings_read(index)
+    if heading not in known:
+        known[heading] = frozenset(index.terms(heading))
+    return known[heading]
+
+
+@lru_cache(maxsize=8)
+def _headings_read(index: PassageIndex) -> dict[str, frozenset[str]]:
+    return {}
 
 
 def _renumbered(hits: Sequence[Hit]) -> tuple[Hit, ...]:
