@@ -265,7 +265,9 @@ def help_message(documents: Sequence[Document], max_question: int) -> list[Embed
         "Under each answer: **In context** (the whole paragraphs), **More** (the next "
         "passages), **Ask a follow-up**, and 👍/👎.\n\n"
         f"**Essays:** {titles}.\n"
-        "Answers are found with BM25 keyword search over paragraphs: use the essays' words."
+        "Answers are found with BM25 keyword search over paragraphs: use the essays' words. "
+        "You can also ask what an essay is about, or for a section by its number (“What "
+        "does section 2 say?”)."
     )
     return [EmbedSpec("About essaybot", clip(text, DESCRIPTION_CHARS), FOOTER)]
 

@@ -30,6 +30,7 @@ _SLASH_COMMANDS = frozenset(
 )
 HELP = """\
 Type a question and press Enter; answers are quotes from the essays with their citations.
+You can also ask what an essay is about, or for a section by its number ("section 2").
   :sections        table of contents
   :section NAME    print a whole section: a unique prefix of its heading, "Title: heading",
                    or its number in :sections ("2.3")
