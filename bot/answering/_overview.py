@@ -16,7 +16,10 @@ the title's word with them, and had been answered with "The minutes of the meeti
 February were approved": a question asking when, where, who attended, chaired or was absent,
 naming nothing but its essays' titles' words ("the meeting"), is answered with that field of
 the essays' openings (the first `_FIELDS` paragraphs of their first section) when one is
-there; else it is answered as any other question.
+there; else, asking when or where and naming a word of a title, with the first sentence of
+that essay's opening (or summary) holding a time or naming a place ("The annual general
+meeting ... was held on Thursday 14 March 2024 in the upstairs room of the Ferryman's Rest");
+else it is answered as any other question.
 """
 
 from __future__ import annotations
