@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -148,6 +149,10 @@ def _quoted(text: str, limit: int) -> str:
     return f"> {fit(' '.join(text.split()), limit)}"
 
 
+_UNESCAPED_BRACKET = re.compile(r"(?<!\\)[\[\]]")
+_ESCAPED = r"\\\g<0>"  # the bracket with a backslash before it
+
+
 def _cite(answer: Answer, passage: Passage, *, with_document: bool, link: bool = True) -> str:
     """The citation in italics; a link to the quoted sentence when its essay is published
     (and `link`)."""
@@ -155,7 +160,10 @@ def _cite(answer: Answer, passage: Passage, *, with_document: bool, link: bool =
     link_to = quote_link(answer, passage) if link else ""
     # Discord shows [text](url) as a link; ")" and spaces in the URL would end it early.
     if link_to and not any(c in link_to for c in " ()<>"):
-        return f"— [{cited}]({link_to})"
+        # A "]" of a heading would end the link's text early: "Swedes](https://evil) and
+        # [more" made the link go to its own address.
+        shown = _UNESCAPED_BRACKET.sub(_ESCAPED, cited)
+        return f"— [{shown}]({link_to})"
     return f"— {cited}"
 
 

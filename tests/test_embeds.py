@@ -255,6 +255,24 @@ def test_a_citation_links_to_the_quoted_sentence_when_the_essay_is_published() -
     assert '— *"Levees", ¶1*' in answer_message(bare, with_document=False)[0].description
 
 
+def test_a_heading_cannot_end_a_citations_link_text_and_send_it_elsewhere() -> None:
+    from bot.answering import Answer, Outcome, Quote
+    from index import Passage
+
+    heading = "Swedes](https://evil.example/phish) and [more"
+    passage = Passage("swedes/s/1", "Swedes", heading, 1, "Swedes grow well.")
+    link = "https://essays.example/swedes#:~:text=Swedes%20grow%20well."
+    answer = Answer("How?", Outcome.ANSWERED, (Quote(passage.text, passage, 1.0, link),), (), 1)
+    for shown in (
+        answer_message(answer, with_document=False)[0].description,
+        answer_text(answer, with_document=False),
+    ):
+        cite = shown[shown.index("— [") :]
+        # the link's text ends only where its address starts: every bracket inside escaped
+        text = cite[3 : cite.index(f"]({link})")]
+        assert re.search(r"(?<!\\)[\[\]]", text) is None, cite
+
+
 def test_long_links_give_way_so_every_citation_of_a_plain_text_answer_is_whole() -> None:
     from index import Passage
 
