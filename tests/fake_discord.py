@@ -84,6 +84,8 @@ class FakeDiscord:
         self.reject_token = False
         self.close_on_identify: int | None = None  # a gateway close code refusing identify
         self.expired: set[str] = set()  # interactions answered too late: 404 "Unknown interaction"
+        # follow-ups past their token's 15 minutes: 401 "Invalid Webhook Token"
+        self.tokens_expired = False
         self.responses: dict[str, dict[str, Any]] = {}  # interaction id: the message it created
         # Permissions the bot lacks, answered with Discord's 403 bodies: embeds refused in
         # these channels (by message or by follow-up to an interaction from there), and any
@@ -227,6 +229,8 @@ class FakeDiscord:
             return None
         if path.startswith("interactions/") and path.split("/")[1] in self.expired:
             return 404, {"message": "Unknown interaction", "code": 10062}
+        if path.startswith("webhooks/") and self.tokens_expired:
+            return 401, {"message": "Invalid Webhook Token", "code": 50027}
         if path.startswith(("webhooks/", "interactions/")):  # the token is the third part
             channel = self._channel_of.get(path.split("/")[2], "")
             body = body.get("data", body) if path.endswith("/callback") else body

@@ -529,6 +529,28 @@ def test_a_channel_gone_or_a_closed_dm_is_one_warning_and_no_apology(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
+def test_an_answer_past_its_tokens_15_minutes_is_one_warning_and_no_apology(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Discord refuses a follow-up after the interaction's token expired with 401 50027; it
+    had been an ERROR with a traceback, then two apologies refused the same way (red-team
+    round 7)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            server.tokens_expired = True
+            interaction = ask(DEAD_END)
+            await server.dispatch("INTERACTION_CREATE", interaction)
+            await server.wait_for(followups(interaction), timeout=WAIT)
+            await asyncio.sleep(0.5)  # time for an apology, were there one
+            assert len([r for r in server.requests if r.path.startswith("webhooks/")]) <= 2
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r for r in caplog.records if "no longer knows where to answer" in r.getMessage()]
+
+
 class _Unreachable(fake.FakeDiscord):
     """A fake whose login answers slowly, or whose gateway answers 503 (an outage)."""
 

@@ -203,7 +203,7 @@ class _LateChoices(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, discord.NotFound) and error.code in _GONE:
+        if isinstance(error, discord.HTTPException) and error.code in _GONE:
             log.debug("choices for a keystroke came after Discord stopped waiting")
             return False
         return True

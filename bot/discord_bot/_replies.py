@@ -107,15 +107,16 @@ async def _try(coroutine: object) -> None:
         log.warning("could not send the apology", exc_info=True)
 
 
-# "Unknown channel", "Unknown message", "Unknown webhook", "Unknown interaction": what the
-# bot answered is gone (a channel deleted, an interaction expired): nothing more can be said.
-_GONE = frozenset({10003, 10008, 10015, 10062})
+# "Unknown channel", "Unknown message", "Unknown webhook", "Unknown interaction", "Invalid
+# webhook token" (401, an interaction's token past its 15 minutes): what the bot answered is
+# gone (a channel deleted, an interaction expired): nothing more can be said.
+_GONE = frozenset({10003, 10008, 10015, 10062, 50027})
 
 
 def _gone(error: BaseException, what: str) -> bool:
     """Whether `error` is Discord saying that what the bot was answering is gone (no failure
     of essaybot's: an apology would be refused too); logged as one warning."""
-    if not (isinstance(error, discord.NotFound) and error.code in _GONE):
+    if not (isinstance(error, discord.HTTPException) and error.code in _GONE):
         return False
     log.warning("%s: Discord no longer knows where to answer (%s)", what, error.text)
     return True
