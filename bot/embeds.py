@@ -294,6 +294,8 @@ class SectionChoices:
         for d, document in enumerate(documents):
             for s, section in enumerate(document.sections):
                 name = f"{document.title}: {section.heading}" if several else section.heading
+                if not any(c.isalnum() for c in name):  # "\u200b\u200b" would show blank
+                    name = f"{s + 1}. {name}"
                 self._choices.append((clip(name, CHOICE_CHARS), f"#{d}.{s}"))
                 folded.append(" ".join(name.casefold().split()))
         self._names = "\n" + "\n".join(folded) + "\n"  # each name between newlines

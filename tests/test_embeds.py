@@ -170,6 +170,8 @@ def scanned_choices(documents: list[Document], typed: str) -> list[tuple[str, st
     for d, document in enumerate(documents):
         for s, section in enumerate(document.sections):
             name = f"{document.title}: {section.heading}" if several else section.heading
+            if not any(c.isalnum() for c in name):  # numbered, so it never shows blank
+                name = f"{s + 1}. {name}"
             folded = " ".join(name.casefold().split())
             if wanted in folded:
                 (prefix if folded.startswith(wanted) else rest).append(
@@ -193,6 +195,11 @@ def test_section_choices_as_a_full_scan_finds_them(
         for n, (title, headings) in enumerate(layout)
     ]
     assert SectionChoices(corpus).matching(typed) == scanned_choices(corpus, typed)
+
+
+def test_a_heading_of_invisible_characters_is_offered_by_its_number_not_blank() -> None:
+    corpus = [Document("Notes", "n", (Section("Intro", ("a",)), Section("\u200b\u200b", ("b",))))]
+    assert SectionChoices(corpus).matching("\u200b") == [("2. \u200b\u200b", "#0.1")]
 
 
 def corpus_of(essays: int) -> list[Document]:
