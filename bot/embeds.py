@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -149,10 +148,6 @@ def _quoted(text: str, limit: int) -> str:
     return f"> {fit(' '.join(text.split()), limit)}"
 
 
-_UNESCAPED_BRACKET = re.compile(r"(?<!\\)[\[\]]")
-_ESCAPED = r"\\\g<0>"  # the bracket with a backslash before it
-
-
 def _cite(answer: Answer, passage: Passage, *, with_document: bool, link: bool = True) -> str:
     """The citation in italics; a link to the quoted sentence when its essay is published
     (and `link`)."""
@@ -160,10 +155,12 @@ def _cite(answer: Answer, passage: Passage, *, with_document: bool, link: bool =
     link_to = quote_link(answer, passage) if link else ""
     # Discord shows [text](url) as a link; ")" and spaces in the URL would end it early.
     if link_to and not any(c in link_to for c in " ()<>"):
-        # A "]" of a heading would end the link's text early: "Swedes](https://evil) and
-        # [more" made the link go to its own address.
-        shown = _UNESCAPED_BRACKET.sub(_ESCAPED, cited)
-        return f"— [{shown}]({link_to})"
+        # A bracket in a heading could end the link's text early, escaped or not (Discord's
+        # link rule reads no escapes there): "Swedes](https://evil) and [more" made the
+        # citation link to its own address. Such a citation is text, the link after it.
+        if any(c in cited for c in "[]"):
+            return f"— {cited} ([page]({link_to}))"
+        return f"— [{cited}]({link_to})"
     return f"— {cited}"
 
 
