@@ -418,10 +418,6 @@ class PassageIndex:
             shared |= {(document.title, heading) for heading, n in own.items() if n > 1}
         return frozenset(shared)
 
-    def section_passages(self, passage: Passage) -> tuple[Passage, ...]:
-        """The passages of `passage`'s section, in order."""
-        return self._sections[(passage.document, passage.section)]
-
     def passages_of(self, document: str, section: str) -> tuple[Passage, ...]:
         """The passages of the section `section` of the essay titled `document`, in order."""
         return self._sections.get((document, section), ())
@@ -438,11 +434,9 @@ class PassageIndex:
         """The heading of the part `passage` belongs to when its essay repeats headings under
         parts ("Cheese Scones" of "Cheese Scones > Method", or of its own "Cheese Scones"
         section), else None."""
-        parts = self._parts.get(passage.document, {})
-        if PARENT_MARK in passage.section:
-            parent = passage.section.rpartition(PARENT_MARK)[0]
-            return parent if parent in parts else None
-        return passage.section if passage.section in parts else None
+        parts = self.parts(passage)
+        parent = passage.section.rpartition(PARENT_MARK)[0] or passage.section
+        return parent if parent in parts else None
 
     def parts(self, passage: Passage) -> dict[str, dict[str, tuple[Passage, ...]]]:
         """The parts of `passage`'s essay whose sections share headings, each with its
@@ -451,21 +445,14 @@ class PassageIndex:
 
     @cached_property
     def _parts(self) -> dict[str, dict[str, dict[str, tuple[Passage, ...]]]]:
-        """`parts`, for every essay."""
-        found: dict[str, dict[str, dict[str, list[Passage]]]] = {}
-        for passage in self.passages:
-            own = own_heading(passage.section)
-            if (passage.document, own) in self._shared_headings and PARENT_MARK in passage.section:
-                parent = passage.section.rpartition(PARENT_MARK)[0]
-                sections = found.setdefault(passage.document, {}).setdefault(parent, {})
-                sections.setdefault(own, []).append(passage)
-        return {
-            document: {
-                parent: {own: tuple(passages) for own, passages in sections.items()}
-                for parent, sections in parents.items()
-            }
-            for document, parents in found.items()
-        }
+        """`parts`, for every essay: its sections named with their parent's heading because
+        another section of it shares their own."""
+        found: dict[str, dict[str, dict[str, tuple[Passage, ...]]]] = {}
+        for (document, section), passages in self._sections.items():
+            parent, _, own = section.rpartition(PARENT_MARK)
+            if parent and (document, own) in self._shared_headings:
+                found.setdefault(document, {}).setdefault(parent, {})[own] = passages
+        return found
 
     def heads_table(self, passage: Passage) -> bool:
         """Whether `passage` is the header row of a table (a body row follows it)."""

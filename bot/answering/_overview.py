@@ -222,13 +222,12 @@ def _said_in_opening(
 def _opening_fields(index: PassageIndex) -> tuple[Passage, ...]:
     """The fields ("Label: value") among the first `_FIELDS` paragraphs of each essay's first
     section (read once per index)."""
-    first = {d.title: d.sections[0].heading for d in index.documents if d.sections}
     return tuple(
         p
-        for p in index.passages
-        if p.paragraph <= _FIELDS
-        and p.section == first.get(p.document)
-        and _FIELD_LINE.match(p.text)
+        for d in index.documents
+        if d.sections
+        for p in index.passages_of(d.title, d.sections[0].heading)
+        if p.paragraph <= _FIELDS and _FIELD_LINE.match(p.text)
     )
 
 

@@ -188,7 +188,7 @@ def _listed(index: PassageIndex, wanted: set[str], passage: Passage) -> tuple[Pa
     ("What ingredients do I need for the banana bread?" of "Banana Bread > Ingredients"):
     a section of `_LIST_ITEMS` short paragraphs or fewer, two or more, each of up to
     `_ITEM_WORDS` words. An item alone ("3 very ripe bananas") is no answer."""
-    items = index.section_passages(passage)
+    items = index.passages_of(passage.document, passage.section)
     if not 2 <= len(items) <= _LIST_ITEMS or any(
         len(item.text.split()) > _ITEM_WORDS
         # a table's row answers for itself, and so does a turn of an interview or a talk
