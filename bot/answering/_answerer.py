@@ -368,6 +368,8 @@ def _led_by_sibling(
     """`ranked` led by the section the question names among those sharing the first's
     heading (`to_sibling`), and `evidence` with the ranks its passages then have."""
     moved = to_sibling(ranked, index, terms)
+    if moved == tuple(ranked):  # most essays repeat no heading: nothing moved
+        return moved, evidence
     passage_at = {hit.rank: hit.passage.id for hit in ranked}
     rank_of = {hit.passage.id: hit.rank for hit in moved}
     shifted = (replace(e, rank=rank_of[passage_at[e.rank]]) for e in evidence)
