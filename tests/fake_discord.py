@@ -29,6 +29,7 @@ THREAD_ID = "300000000000000005"  # a public thread in CHANNEL_ID
 ROLE_ID = "600000000000000006"  # the bot's own managed role, which Discord offers to @-mention
 TIMESTAMP = "2026-11-28T12:00:00.000000+00:00"
 EVERY_PERMISSION = (1 << 51) - 1  # threads' permissions are above bit 31
+CALLBACK_PATH = r"interactions/\d+/[^/]+/callback"  # an interaction's responses
 
 _ids = itertools.count(500000000000000000)
 
@@ -86,6 +87,10 @@ class FakeDiscord:
         self.expired: set[str] = set()  # interactions answered too late: 404 "Unknown interaction"
         # follow-ups past their token's 15 minutes: 401 "Invalid Webhook Token"
         self.tokens_expired = False
+        # First responses carried out but answered 500, as Discord may with any 5xx: how many
+        # more. A second response to an interaction is refused (400, 40060), as Discord does.
+        self.lost_first_responses = 0
+        self._acknowledged: set[str] = set()
         self.responses: dict[str, dict[str, Any]] = {}  # interaction id: the message it created
         # Permissions the bot lacks, answered with Discord's 403 bodies: embeds refused in
         # these channels (by message or by follow-up to an interaction from there), and any
@@ -206,6 +211,10 @@ class FakeDiscord:
             if request.transport is None or request.transport.is_closing():
                 self.abandoned.append(record)
         record.returned = self._reply(request.method, path, body)
+        if self.lost_first_responses and re.fullmatch(CALLBACK_PATH, path):
+            self.lost_first_responses -= 1
+            record.status = 500  # carried out all the same
+            return _json({"message": "500: Internal Server Error", "code": 0}, status=500)
         if path.endswith("/threads"):  # Discord tells the bot about the thread it started
             await self.dispatch("THREAD_CREATE", record.returned | {"newly_created": True})
         return _json(record.returned)
@@ -229,6 +238,8 @@ class FakeDiscord:
             return None
         if path.startswith("interactions/") and path.split("/")[1] in self.expired:
             return 404, {"message": "Unknown interaction", "code": 10062}
+        if re.fullmatch(CALLBACK_PATH, path) and path.split("/")[1] in self._acknowledged:
+            return 400, {"message": "Interaction has already been acknowledged.", "code": 40060}
         if path.startswith("webhooks/") and self.tokens_expired:
             return 401, {"message": "Invalid Webhook Token", "code": 50027}
         if path.startswith(("webhooks/", "interactions/")):  # the token is the third part
@@ -284,8 +295,9 @@ class FakeDiscord:
                 | {"version": "1"}
                 for command in body
             ]
-        if re.fullmatch(r"interactions/\d+/[^/]+/callback", path):
+        if re.fullmatch(CALLBACK_PATH, path):
             interaction_id = path.split("/")[1]
+            self._acknowledged.add(interaction_id)
             if body["type"] == 4:  # a message: Discord says which, so that buttons can find it
                 sent = self.responses[interaction_id] = self.message(body.get("data") or {})
                 return {

@@ -20,7 +20,7 @@ from bot.discord_bot import NO_EMBEDS, NOT_PERMITTED, SHUTDOWN_APOLOGY, SHUTTING
 from bot.embeds import CONTENT_CHARS
 from index import PassageIndex, load_documents
 from tests import fake_discord as fake
-from tests import test_discord
+from tests import test_discord, test_discord_buttons
 from tests.helpers import SEEDS, answerer_for
 from tests.test_discord import DEAD_END, NONE, ask, callbacks, followups, running
 
@@ -549,6 +549,36 @@ def test_an_answer_past_its_tokens_15_minutes_is_one_warning_and_no_apology(
         run(body())
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert [r for r in caplog.records if "no longer knows where to answer" in r.getMessage()]
+
+
+@pytest.mark.parametrize("what", ["/ask", "Ask essaybot", "In context"])
+def test_a_thinking_carried_out_but_answered_500_is_still_followed_by_the_answer(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, what: str
+) -> None:
+    """Discord may carry out a request and answer 5xx; discord.py retries a "thinking…",
+    and Discord refuses the retry as already acknowledged (400, 40060). The answer had
+    never followed: an ERROR, and an apology refused 40060 again (red-team round 7)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            if what == "In context":
+                answer = await test_discord_buttons.answer_of(server, DEAD_END)
+                ids = test_discord_buttons.buttons(answer)
+                interaction = fake.button_press(ids["In context"], answer)
+            elif what == "Ask essaybot":
+                interaction = fake.message_command("Ask essaybot", DEAD_END)
+            else:
+                interaction = ask(DEAD_END)
+            server.lost_first_responses = 1
+            await server.dispatch("INTERACTION_CREATE", interaction)
+            (answer,) = await server.wait_for(followups(interaction), timeout=WAIT)
+            assert answer.status == 200 and answer.body.get("embeds"), answer.body
+            tried = [r.status for r in server.requests if callbacks(server, interaction)(r)]
+            assert tried == [500, 400], tried  # discord.py's retry, refused
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 class _Unreachable(fake.FakeDiscord):

@@ -26,6 +26,7 @@ from bot.discord_bot._replies import (
     _named,
     _reply,
     log,
+    think,
     to_embeds,
 )
 from bot.embeds import EmbedSpec
@@ -89,7 +90,7 @@ async def _show(interaction: discord.Interaction, keys: str, shown: Shown) -> No
         _named("press", interaction.id, interaction.user.id, keys),
         lambda: _reply(interaction, SHUTDOWN_APOLOGY),
     ):
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await think(interaction, ephemeral=True)
         specs = await loop.run_in_executor(bot.answer_workers, shown, bot, passages)
         await interaction.followup.send(
             embeds=to_embeds(specs), ephemeral=True, allowed_mentions=NO_MENTIONS
@@ -201,7 +202,7 @@ class Vote(DynamicItem[Button[Any]], template=VOTE + r"(?P<up>up|down):(?P<id>\d
             _named("vote", interaction.id, interaction.user.id, str(self.question_id)),
             lambda: _reply(interaction, SHUTDOWN_APOLOGY),
         ):
-            await interaction.response.defer(ephemeral=True, thinking=True)
+            await think(interaction, ephemeral=True)
             try:  # a write to SQLite: not on the event loop
                 counted = await asyncio.get_running_loop().run_in_executor(
                     bot.vote_worker,

@@ -19,6 +19,7 @@ from bot.discord_bot._replies import (
     _reply,
     _send_messages,
     _too_quick,
+    think,
     to_embeds,
 )
 from bot.discord_bot._views import contents_view
@@ -92,7 +93,7 @@ def _add_commands(bot: EssayBot) -> None:
             _named("/ask", interaction.id, interaction.user.id, question),
             lambda: _reply(interaction, SHUTDOWN_APOLOGY),
         ):
-            await interaction.response.defer(thinking=True)
+            await think(interaction)
             await follow_up_with_answer(bot, interaction, question)
 
     @tree.command(name="sections", description="The essays' table of contents")

@@ -29,6 +29,7 @@ from bot.discord_bot._replies import (
     _reply,
     log,
     reply_to,
+    think,
 )
 from bot.follow_up import asked_as, unescaped
 from bot.markup import clip
@@ -131,7 +132,7 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
         _named("follow-up", interaction.id, interaction.user.id, question),
         lambda: _reply(interaction, SHUTDOWN_APOLOGY),
     ):
-        await interaction.response.defer(ephemeral=ephemeral or threaded, thinking=True)
+        await think(interaction, ephemeral=ephemeral or threaded)
         if not threaded or message is None:
             await follow_up_with_answer(
                 bot, interaction, question, earlier=earlier, ephemeral=ephemeral

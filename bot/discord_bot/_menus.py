@@ -14,6 +14,7 @@ from bot.discord_bot._replies import (
     SHUTDOWN_APOLOGY,
     _named,
     _reply,
+    think,
     to_embeds,
     too_long,
 )
@@ -66,7 +67,7 @@ def add_menus(bot: EssayBot) -> None:
             _named("Ask essaybot", interaction.id, interaction.user.id, question),
             lambda: _reply(interaction, SHUTDOWN_APOLOGY),
         ):
-            await interaction.response.defer(ephemeral=True, thinking=True)
+            await think(interaction, ephemeral=True)
             await follow_up_with_answer(bot, interaction, question, ephemeral=True)
 
     @tree.context_menu(name="Find the source")
@@ -88,7 +89,7 @@ def add_menus(bot: EssayBot) -> None:
             _named("Find the source", interaction.id, interaction.user.id, quotation),
             lambda: _reply(interaction, SHUTDOWN_APOLOGY),
         ):
-            await interaction.response.defer(ephemeral=True, thinking=True)
+            await think(interaction, ephemeral=True)
             embeds = await loop.run_in_executor(bot.answer_workers, look_up)
             await interaction.followup.send(
                 embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS

@@ -122,6 +122,28 @@ def _gone(error: BaseException, what: str) -> bool:
     return True
 
 
+ACKNOWLEDGED = 40060  # "Interaction has already been acknowledged"
+
+
+async def think(interaction: discord.Interaction, *, ephemeral: bool = False) -> None:
+    """Show "essaybot is thinking…" as the interaction's first response. Discord may carry
+    it out yet answer 5xx; discord.py then retries, and Discord refuses the retry as already
+    acknowledged (40060): the interaction *is* answered, so the answer still follows it
+    (red-team round 7: the user had been left with "thinking…" until it failed)."""
+    try:
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    except discord.HTTPException as error:
+        if error.code != ACKNOWLEDGED:
+            raise
+        log.warning('Discord answered a "thinking…" with an error, then said it was shown')
+        # discord.py records a response only when Discord answers it: record this one, so
+        # that what follows goes to the follow-up webhook (the private attribute is the one
+        # its is_done() and type read).
+        interaction.response._response_type = (
+            discord.InteractionResponseType.deferred_channel_message
+        )
+
+
 async def _reply(interaction: discord.Interaction, text: str) -> None:
     """An ephemeral text reply, whether or not the interaction was answered already."""
     text = clip(text, CONTENT_CHARS)
