@@ -70,14 +70,15 @@ def _parent(section: Section) -> str:
 @dataclass(frozen=True)
 class Document:
     """One essay: its title, a stable slug (from the file name), its sections, where it is
-    published (`url:` in its front matter; "" when not given) and who its front matter says
-    wrote it (`author:`; "" when not given)."""
+    published (`url:` in its front matter; "" when not given), who its front matter says
+    wrote it (`author:`) and when (`date:`, as written; "" when not given)."""
 
     title: str
     slug: str
     sections: tuple[Section, ...]
     url: str = ""
     author: str = ""
+    date: str = ""
 
     @property
     def paragraph_count(self) -> int:

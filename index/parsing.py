@@ -558,7 +558,13 @@ def _same(heading: str, title: str) -> bool:
     return heading.casefold().split() == title.casefold().split()
 
 
-_MAX_AUTHOR = 200  # characters of a front matter's `author:` kept
+_MAX_FIELD = 200  # characters of a front matter's `author:` or `date:` kept
+
+
+def _field(fields: dict[str, str], *names: str) -> str:
+    """The first of the front matter's fields `names` given, on one line, clipped."""
+    given = next((fields[name] for name in names if fields.get(name)), "")
+    return " ".join(given.split())[:_MAX_FIELD]
 
 
 def parse_document(
@@ -579,7 +585,8 @@ def parse_document(
         slug=slugify(stem),
         sections=_without_contents(builder.build()),
         url=_url(fields.get("url", ""), source),
-        author=" ".join(fields.get("author", fields.get("authors", "")).split())[:_MAX_AUTHOR],
+        author=_field(fields, "author", "authors"),
+        date=_field(fields, "date", "published"),
     )
 
 

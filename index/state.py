@@ -134,6 +134,7 @@ def corpus_state(documents: Sequence[Document], passages: Sequence[Passage]) -> 
         "slugs": [d.slug for d in documents],
         "urls": [d.url for d in documents],
         "authors": [d.author for d in documents],
+        "dates": [d.date for d in documents],
         "headings": [s.heading for s in sections],
         "paragraph_text": paragraphs,
         "passage_ids": [p.id for p in passages],
@@ -155,6 +156,7 @@ def corpus_from_state(state: State) -> tuple[tuple[Document, ...], tuple[Passage
     titles = state.strings("titles")
     slugs, urls = state.strings("slugs", len(titles)), state.strings("urls", len(titles))
     authors = state.strings("authors", len(titles))
+    dates = state.strings("dates", len(titles))
     headings = state.strings("headings")
     text = state.strings("paragraph_text")
     per_document = _counts(state, "sections", len(headings))
@@ -169,9 +171,9 @@ def corpus_from_state(state: State) -> tuple[tuple[Document, ...], tuple[Passage
     ]
     document_bounds = [0, *np.cumsum(per_document, dtype=np.int64).tolist()]
     documents = tuple(
-        Document(title, slug, tuple(sections[a:b]), url, author)
-        for title, slug, url, author, (a, b) in zip(
-            titles, slugs, urls, authors, pairwise(document_bounds), strict=True
+        Document(title, slug, tuple(sections[a:b]), url, author, date)
+        for title, slug, url, author, date, (a, b) in zip(
+            titles, slugs, urls, authors, dates, pairwise(document_bounds), strict=True
         )
     )
     ids = state.strings("passage_ids")

@@ -1448,6 +1448,29 @@ def test_who_wrote_an_essay_whose_front_matter_names_its_author_says_so(tmp_path
     )
 
 
+def test_when_an_essay_was_written_its_front_matter_date_is_named_if_its_text_is_silent(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "fares.md").write_text(
+        "---\ntitle: Ferry fares to rise\ndate: 2025-03-14\n---\n\n"
+        "Ferry fares will rise by 8 percent from April, the operator said on Tuesday.\n\n"
+        "The new fares start on 1 April.\n",
+        encoding="utf-8",
+    )
+    index = index_of(tmp_path)
+    assert index.documents[0].date == "2025-03-14"
+    assert PassageIndex.from_state(index.to_state()).documents == index.documents  # cached too
+    answerer = answerer_for(index)
+    dated = "their text does not say when they were written, but their front matter dates "
+    for question in ("When was this published?", "When was the ferry article written?"):
+        assert answerer.ask(question).declined_because == dated + "2025-03-14", question
+    # a question of what the essay tells is answered from its text, as before
+    assert answerer.ask("When do the new fares start?").quotes[0].text == (
+        "The new fares start on 1 April."
+    )
+    assert answerer.ask("When was the ferry opened?").declined_because != dated + "2025-03-14"
+
+
 def test_a_section_asked_for_by_number_in_an_essay_numbering_none_is_the_contents_one(
     tmp_path: Path,
 ) -> None:

@@ -25,7 +25,12 @@ from bot.answering._checks import (
     names_elsewhere,
     not_in_english,
 )
-from bot.answering._overview import asks_what_about, opening_field, openings
+from bot.answering._overview import (
+    asks_what_about,
+    front_matter_dates,
+    opening_field,
+    openings,
+)
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
 from bot.answering._quotes import (
     select_quotes,
@@ -138,6 +143,11 @@ class Answerer:
         most = self.policy.max_passages  # "When was the meeting?" of minutes: "Date: ..."
         if self.policy.openings and (field := opening_field(self.index, read, terms, most)):
             return self._quoted_whole(question, read, field)
+        if self.policy.openings and (dates := front_matter_dates(self.index, read, terms, most)):
+            declined = self._declined(question, (), 0.0)  # "When was this published?"
+            why = "their text does not say when they were written, but their front matter "
+            why += f"dates {dates}"
+            return replace(declined, declined_because=why)
         if not terms:  # "What is it?": only words too common to look up
             return Answer(question, Outcome.EMPTY, (), (), 0.0)
         if self.policy.bylines and asks_who_wrote(read):

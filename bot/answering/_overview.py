@@ -19,7 +19,9 @@ the essays' openings (the first `_FIELDS` paragraphs of their first section) whe
 there; else, asking when or where and naming a word of a title, with the first sentence of
 that essay's opening (or summary) holding a time or naming a place ("The annual general
 meeting ... was held on Thursday 14 March 2024 in the upstairs room of the Ferryman's Rest");
-else it is answered as any other question.
+else it is answered as any other question. But asked when an essay was written ("When was
+this article published?") and its text does not say, its front matter's `date:` is named in
+the decline, as a blog's `author:` is for who wrote it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from bot.answering._checks import lacks_place, lacks_time_or_amount, names_new
 from bot.answering._values import Quote
 from index import Passage, PassageIndex, analyze, is_code
 
-__all__ = ["asks_what_about", "opening_field", "openings"]
+__all__ = ["asks_what_about", "front_matter_dates", "opening_field", "openings"]
 
 _KINDS = (
     r"(essays?|articles?|texts?|pieces?|stor(?:y|ies)|reports?|documents?|books?|posts?|"
@@ -180,12 +182,33 @@ def opening_field(
         ]
     if found:
         return tuple((passage, passage.text) for passage in found[:most])
-    if asked in (_WHEN, _WHERE):  # "The annual general meeting ... was held on Thursday 14
-        # March 2024 in ...", of an essay the question names ("When?" alone names none)
+    dated = asked == _WHEN and front_matter_dates(index, question, terms, most)
+    if asked in (_WHEN, _WHERE) and not dated:  # "The annual general meeting ... was held on
+        # Thursday 14 March 2024 in ...", of an essay the question names ("When?" alone names
+        # none); not when it asks when the essay was written, which its front matter says
         by_term = _titles_by_term(index)
         named_in = {title for term in terms for title in by_term.get(term, ())}
         return _said_in_opening(index, question, essays & named_in, most)
     return ()
+
+
+_WRITTEN = frozenset(analyze("written write wrote dated published posted"))
+
+
+def front_matter_dates(index: PassageIndex, question: str, terms: list[str], most: int) -> str:
+    """For `question` (of `terms`) asking when its essays were written, naming nothing but
+    their titles' words ("When was this published?"), their front matter's `date:` ("" when
+    none has one): "2025-03-14", or "Title: 2025-03-14; ..." for several (at most `most`)."""
+    if not _FIELD_QUESTIONS[0][0].match(question):
+        return ""
+    named = {term for term in terms if term not in _OF_THE_EVENT}
+    if named and not _WRITTEN.intersection(terms):  # "When was the bridge opened?"
+        return ""
+    titles = set(_titled(index, named))
+    dated = [d for d in index.documents if d.date and d.title in titles]
+    if len(dated) == 1:
+        return dated[0].date
+    return "; ".join(f"{d.title}: {d.date}" for d in dated[:most])
 
 
 def _said_in_opening(
