@@ -147,6 +147,10 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
         {"sibling_sections": False},
     ),
     ("lead by the surest passage off", {"lead_margin": 2.0}),
+    (
+        "a time or sum asked for: the first quoted passage holding one does not lead",
+        {"value_leads": False},
+    ),
     ("confidence from the first passage only", {"confidence_passages": 1}),
     ("further passages closer in meaning not quoted", {"closer_in_meaning": 2.0}),
     ("the sentence after one restating the question not quoted", {"quote_past_echoes": False}),

@@ -1448,6 +1448,47 @@ def test_who_wrote_an_essay_whose_front_matter_names_its_author_says_so(tmp_path
     )
 
 
+BRIDGE = """# Tarrow Bridge
+
+Tarrow District Council has approved a £4.2 million plan to repair the Victorian bridge over \
+the River Tarrow, which has been closed to vehicles since January.
+
+The council's cabinet voted 7–2 on Tuesday evening to fund the work from its capital reserves \
+and a £1.5m grant from the regional transport fund.
+
+"This bridge is the spine of the valley," said council leader Marian Colley. "Every week it \
+stays shut costs local businesses money we cannot get back."
+
+Engineers found corrosion in 14 of the bridge's 22 steel beams during an inspection last \
+winter. Repairs are expected to take 11 months, with work starting in March.
+
+Not everyone is pleased. Opposition councillor Dev Rana, who voted against, called the plan "a \
+sticking plaster". He said: "We are spending four million pounds to patch a bridge that will \
+need replacing within twenty years."
+
+Local traders say footfall has fallen by about 30% since the closure. Ruth Abbey, who runs the \
+Old Mill Café, said takings were "down by a third" and that she had cut two staff.
+
+A temporary footbridge will remain open throughout the works.
+"""  # a news report, of the developers'
+
+
+def test_a_question_asking_a_sum_is_led_by_the_passage_holding_one(tmp_path: Path) -> None:
+    index = _index_of(tmp_path, BRIDGE)
+    asked = "How much will the repair cost?"
+    before = answerer_for(index, value_leads=False).ask(asked)
+    assert "11 months" in before.quotes[0].text  # both share the words; one holds a sum
+    answer = answerer_for(index).ask(asked)
+    assert "£4.2 million" in answer.quotes[0].text
+    assert answer.hits[0].passage.id == answer.quotes[0].passage.id
+
+    def weighed(said: Answer) -> dict[str, float]:  # each weighed passage's confidence
+        return {said.hits[e.rank - 1].passage.id: e.confidence for e in said.evidence}
+
+    assert weighed(answer) == weighed(before)  # the evidence's ranks follow its passages
+    assert {q.text for q in answer.quotes} == {q.text for q in before.quotes}  # only reordered
+
+
 def test_when_an_essay_was_written_its_front_matter_date_is_named_if_its_text_is_silent(
     tmp_path: Path,
 ) -> None:

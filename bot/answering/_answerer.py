@@ -226,6 +226,10 @@ class Answerer:
             if mended is None:
                 return replace(declined, declined_because=because)
             quotes = mended
+        if policy.value_leads and (led := _value_led(self.index, read, quotes)):  # "£4.2m" first
+            quotes = led
+            ranked, evidence = _led_by(led[0].passage, ranked, evidence)
+            hits = ranked[:k]
         if policy.quote_next:
             quotes = with_next_sentence(self.index, quotes)
         quotes = tuple(map(self._linked, quotes))
@@ -372,6 +376,37 @@ def _lacks_value(read: str, quotes: Sequence[Quote]) -> bool:
     return any(check(read, quotes) for check in (lacks_time_or_amount, lacks_money))
 
 
+def _value_led(
+    index: PassageIndex, read: str, quotes: tuple[Quote, ...]
+) -> tuple[Quote, ...] | None:
+    """`quotes` led by those of the first passage holding the time, amount or sum of money
+    `read` asks for, when the first passage's do not (None when none moves; nor when they
+    quote a table, whose header stays before its rows)."""
+
+    def of(passage_id: str) -> list[Quote]:
+        return [quote for quote in quotes if quote.passage.id == passage_id]
+
+    first = quotes[0].passage.id
+    if not _lacks_value(read, of(first)) or any(index.heads_table(q.passage) for q in quotes):
+        return None
+    for passage_id in dict.fromkeys(quote.passage.id for quote in quotes):
+        if passage_id != first and not _lacks_value(read, of(passage_id)):
+            return (*of(passage_id), *(q for q in quotes if q.passage.id != passage_id))
+    return None
+
+
+def _led_by(
+    passage: Passage, ranked: Sequence[Hit], evidence: tuple[Evidence, ...]
+) -> tuple[tuple[Hit, ...], tuple[Evidence, ...]]:
+    """`ranked` led by `passage`, and `evidence` with the ranks its passages then have."""
+    first = [hit for hit in ranked if hit.passage.id == passage.id]
+    moved = tuple(
+        replace(hit, rank=rank)
+        for rank, hit in enumerate([*first, *(h for h in ranked if h.passage.id != passage.id)], 1)
+    )
+    return moved, _reranked(evidence, ranked, moved)
+
+
 def _led_by_sibling(
     index: PassageIndex, terms: list[str], ranked: Sequence[Hit], evidence: tuple[Evidence, ...]
 ) -> tuple[tuple[Hit, ...], tuple[Evidence, ...]]:
@@ -380,10 +415,7 @@ def _led_by_sibling(
     moved = to_sibling(ranked, index, terms)
     if moved == tuple(ranked):  # most essays repeat no heading: nothing moved
         return moved, evidence
-    passage_at = {hit.rank: hit.passage.id for hit in ranked}
-    rank_of = {hit.passage.id: hit.rank for hit in moved}
-    shifted = (replace(e, rank=rank_of[passage_at[e.rank]]) for e in evidence)
-    return moved, tuple(sorted(shifted, key=lambda e: e.rank))
+    return moved, _reranked(evidence, ranked, moved)
 
 
 def _without(hits: Sequence[Hit], ids: frozenset[str]) -> Sequence[Hit]:
