@@ -1473,6 +1473,20 @@ A temporary footbridge will remain open throughout the works.
 """  # a news report, of the developers'
 
 
+def test_a_rate_of_pay_answers_how_much_something_is_paid(tmp_path: Path) -> None:
+    index = _index_of(
+        tmp_path,
+        "# Pay\n\nOvertime must be agreed in advance and is paid at time and a half.\n\n"
+        "Night shifts on the loading bay are paid at double time.\n\n"
+        "Warehouse staff are paid monthly by bank transfer.\n",
+    )
+    answerer = answerer_for(index)
+    assert "time and a half" in answerer.ask("How much is overtime paid?").quotes[0].text
+    assert "double time" in answerer.ask("How much are night shifts paid?").quotes[0].text
+    because = answerer.ask("How much are warehouse staff paid?").declined_because
+    assert because == "it asks for a sum of money and no quote holds one"
+
+
 def test_a_question_asking_a_sum_is_led_by_the_passage_holding_one(tmp_path: Path) -> None:
     index = _index_of(tmp_path, BRIDGE)
     asked = "How much will the repair cost?"

@@ -212,7 +212,9 @@ _MONEY_OR_SHARE = re.compile(
     r"[£$€¥%]|\b(pounds?|pence|penny|pennies|euros?|cents?|dollars?|francs?|crowns?|kronor|"
     r"shillings?|guineas?|roubles?|rubles?|yen|percent|per cent|thirds?|quarters?|free)\b(?!-)|"
     # "three times the consumer price", "twice as much", not "wore it twice" (how often)
-    r"\b(times|half|twice)\s+(the|as|what|that|its|their|his|her|our|more|less)\b",
+    r"\b(times|half|twice)\s+(the|as|what|that|its|their|his|her|our|more|less)\b|"
+    # a rate of pay: "paid at time and a half" (a handbook's overtime), "double time"
+    r"\b(time[ -]and[ -]a[ -]half|(double|triple)[ -]time)\b",
     re.IGNORECASE,
 )
 # A question asking who made, founded, wrote or owns something, or the name of something, is
