@@ -44,7 +44,7 @@ import numpy as np
 from retrieval_sets import TUNING_SETS, answerer, question_sets, set_metrics
 
 from bot.answering import DEFAULT_POLICY, Answer, Policy
-from bot.answering._cascade import FRAMING
+from bot.answering._cascade import counted_terms
 from bot.similarity import embed
 from index import PassageIndex
 
@@ -90,7 +90,7 @@ class _Vectors:
 def _signals(index: PassageIndex, vectors: _Vectors, answer: Answer) -> dict[str, float]:
     """The candidate signals of an answered question."""
     read = answer.read_as or answer.question
-    counted = [t for t in index.query(read) if t not in FRAMING or t in index]
+    counted = counted_terms(index, index.query(read))
     idf = {t: index.idf(t) for t in counted}
     total = sum(idf.values()) or 1.0
 

@@ -1473,6 +1473,21 @@ A temporary footbridge will remain open throughout the works.
 """  # a news report, of the developers'
 
 
+def test_what_happened_in_a_year_is_answered_by_the_entry_of_that_year(tmp_path: Path) -> None:
+    index = _index_of(
+        tmp_path,
+        "# Harlow Point Lifeboat Station: A Timeline\n\n"
+        "- **1859** – The first lifeboat arrives, paid for by public subscription.\n"
+        "- **1874** – The boathouse is built on the south slipway.\n"
+        "- **1901** – Coxswain James Treloar and six crew drown in the Great Gale.\n"
+        "- **1932** – The station receives its first motor lifeboat.\n",
+    )
+    answerer = answerer_for(index)
+    assert "Great Gale" in answerer.ask("What happened in 1901?").quotes[0].text
+    assert not answerer.ask("What happened in 1990?").answered  # no entry for it
+    assert not answerer.ask("What happened to the station's cat?").answered
+
+
 def test_a_rate_of_pay_answers_how_much_something_is_paid(tmp_path: Path) -> None:
     index = _index_of(
         tmp_path,
