@@ -377,7 +377,8 @@ KIND_CHECKS = [
         "reedbeds.\n\nThe first warden, Ada Threlkeld, counted the warblers each spring.\n\n"
         "The hide by the pool was paid for by the parish council.\n\n"
         "The new boardwalk was paid for by the town's savings bank.\n\n"
-        "Action: D. Mills to book the repair of the trough by 31 March.\n\n",
+        "Action: D. Mills to book the repair of the trough by 31 March.\n\n"
+        "Anyone can join the spring walk along the dyke.\n\n",
         "person_answers",
         ("Who counted the warblers each spring?", "Ada Threlkeld"),
         ("Who paid for the creation of the Marrowfen Reserve in 1952?",),
@@ -387,6 +388,7 @@ KIND_CHECKS = [
             "Who halted the loss of the reedbeds each spring?",
             "Who paid for the new boardwalk?",  # a bank is someone, as a council is
             "Who will book the repair of the trough?",  # after an initial, a name
+            "Who can join the spring walk along the dyke?",  # "anyone" is someone (an FAQ's)
         ),
     ),
     (

@@ -247,6 +247,7 @@ _PEOPLE = frozenset(
     "friend friends neighbour neighbours neighbor neighbors staff crew police army government "
     "council councils committee board company companies firm firms state authority "
     "authorities society club union group team public everyone nobody someone somebody monks "
+    "anyone anybody everybody adults adult members member guests guest kids "
     "nuns priest king queen prince princess lord lady citizens residents volunteers bank banks "
     "trust charity fund church parish school college university museum hospital association "
     "foundation institute ministry department agency office guild cooperative co-operative "
