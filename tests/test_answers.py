@@ -1520,6 +1520,18 @@ def test_a_question_asking_a_sum_is_led_by_the_passage_holding_one(tmp_path: Pat
     assert {q.text for q in answer.quotes} == {q.text for q in before.quotes}  # only reordered
 
 
+def test_a_question_asking_how_many_is_led_by_the_passage_counting_it(tmp_path: Path) -> None:
+    index = _index_of(
+        tmp_path,
+        "# Ponds\n\nEach pond was surveyed at night by torchlight, and every newt seen in a "
+        "pond was counted.\n\nThe survey team visited the ponds on six nights between March "
+        "and May.\n\nThe ponds lie in a wood north of the village.\n",
+    )
+    asked = "On how many nights were the ponds surveyed?"
+    assert answerer_for(index, value_leads=False).ask(asked).quotes[0].text.startswith("Each")
+    assert "six nights" in answerer_for(index).ask(asked).quotes[0].text
+
+
 def test_when_an_essay_was_written_its_front_matter_date_is_named_if_its_text_is_silent(
     tmp_path: Path,
 ) -> None:

@@ -379,18 +379,21 @@ def _lacks_value(read: str, quotes: Sequence[Quote]) -> bool:
 def _value_led(
     index: PassageIndex, read: str, quotes: tuple[Quote, ...]
 ) -> tuple[Quote, ...] | None:
-    """`quotes` led by those of the first passage holding the time, amount or sum of money
-    `read` asks for, when the first passage's do not (None when none moves; nor when they
-    quote a table, whose header stays before its rows)."""
+    """`quotes` led by those of the first passage holding the time, amount, sum of money or
+    count (of what is counted) `read` asks for, when the first passage's do not (None when
+    none moves; nor when they quote a table, whose header stays before its rows)."""
 
     def of(passage_id: str) -> list[Quote]:
         return [quote for quote in quotes if quote.passage.id == passage_id]
 
+    def lacks(passage_id: str) -> bool:
+        return _lacks_value(read, of(passage_id)) or lacks_counted(read, of(passage_id)) is not None
+
     first = quotes[0].passage.id
-    if not _lacks_value(read, of(first)) or any(index.heads_table(q.passage) for q in quotes):
+    if not lacks(first) or any(index.heads_table(q.passage) for q in quotes):
         return None
     for passage_id in dict.fromkeys(quote.passage.id for quote in quotes):
-        if passage_id != first and not _lacks_value(read, of(passage_id)):
+        if passage_id != first and not lacks(passage_id):
             return (*of(passage_id), *(q for q in quotes if q.passage.id != passage_id))
     return None
 
