@@ -1490,6 +1490,15 @@ def test_what_happened_in_a_year_is_answered_by_the_entry_of_that_year(tmp_path:
     assert not answerer.ask("What happened to the station's cat?").answered
 
 
+def test_a_question_asking_for_a_date_format_needs_no_date(tmp_path: Path) -> None:
+    index = _index_of(
+        tmp_path, "# Options\n\nThe report command's --from option is written as YYYY-MM-DD.\n"
+    )
+    answerer = answerer_for(index, min_confidence=0.0)  # the check alone
+    answer = answerer.ask("What date format does the --from option take?")
+    assert answer.quotes and "YYYY-MM-DD" in answer.quotes[0].text, answer.declined_because
+
+
 def test_a_rate_of_pay_answers_how_much_something_is_paid(tmp_path: Path) -> None:
     index = _index_of(
         tmp_path,

@@ -40,7 +40,9 @@ _WHEN_OR_HOW_MANY = re.compile(
     r"\W*(when|(in )?(what|which) year|how (old|many|long|far|often)|"
     # "What is the population of ...?": a measured quantity, not a figure of speech ("cost")
     r"(what|which)\b[^?.!]{0,24}?\b(population|gdp|percentage|share|rate|age|date|distance|"
-    r"speed|temperature|salary|income|length|height|width|depth|weight|budget|number))\b",
+    r"speed|temperature|salary|income|length|height|width|depth|weight|budget|number))\b"
+    # "What date format does --from take?" asks for a format, not a date
+    r"(?!\s+formats?\b)",
     re.IGNORECASE,
 )
 # "When" and "what month" ask for a time ("what year" asks for a year: below): a count ("a

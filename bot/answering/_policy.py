@@ -81,7 +81,8 @@ class Policy:
     # plan"): both share the question's words, only one holds what it asks for. After the
     # checks, so no decision changes. Session 22, from a news report of the developers':
     # S@1 +8 questions over the gold sets (dev, dev 3, dev 4, blind 3, blind 4, blind 5 +1
-    # each, blind 6 +2), -1 (blind 5, "what date format does --from take?"); with counts
+    # each, blind 6 +2), -1 (blind 5, "what date format does --from take?", since mended:
+    # a format is no date); with counts
     # too, +4 more (dev 3, dev 4, blind 5, blind 6) and -1 (blind 4, "how many required a
     # radiator to be swapped?"); README, "How answers are chosen", step 4.
     value_leads: bool = True
