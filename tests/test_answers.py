@@ -1562,6 +1562,15 @@ def test_when_an_essay_was_written_its_front_matter_date_is_named_if_its_text_is
         "The new fares start on 1 April."
     )
     assert answerer.ask("When was the ferry opened?").declined_because != dated + "2025-03-14"
+    (tmp_path / "tides.md").write_text(
+        "---\ntitle: Spring tides\ndate: 2024-04-02\n---\n\nThe tides run high in April.\n",
+        encoding="utf-8",
+    )
+    both = answerer_for(index_of(tmp_path))
+    assert both.ask("When was this written?").declined_because == dated + (
+        "Ferry fares to rise: 2025-03-14; Spring tides: 2024-04-02"
+    )
+    assert both.ask("When was the tides essay written?").declined_because == dated + "2024-04-02"
 
 
 def test_a_section_asked_for_by_number_in_an_essay_numbering_none_is_the_contents_one(

@@ -199,16 +199,22 @@ def front_matter_dates(index: PassageIndex, question: str, terms: list[str], mos
     """For `question` (of `terms`) asking when its essays were written, naming nothing but
     their titles' words ("When was this published?"), their front matter's `date:` ("" when
     none has one): "2025-03-14", or "Title: 2025-03-14; ..." for several (at most `most`)."""
-    if not _FIELD_QUESTIONS[0][0].match(question):
+    dates = _dates(index)
+    if not dates or not _FIELD_QUESTIONS[0][0].match(question):
         return ""
     named = {term for term in terms if term not in _OF_THE_EVENT}
     if named and not _WRITTEN.intersection(terms):  # "When was the bridge opened?"
         return ""
-    titles = set(_titled(index, named))
-    dated = [d for d in index.documents if d.date and d.title in titles]
+    dated = [(title, dates[title]) for title in _titled(index, named) if title in dates]
     if len(dated) == 1:
-        return dated[0].date
-    return "; ".join(f"{d.title}: {d.date}" for d in dated[:most])
+        return dated[0][1]
+    return "; ".join(f"{title}: {date}" for title, date in dated[:most])
+
+
+@lru_cache(maxsize=8)
+def _dates(index: PassageIndex) -> dict[str, str]:
+    """The front matter's `date:` of each essay that has one, by title (read once per index)."""
+    return {d.title: d.date for d in index.documents if d.date}
 
 
 def _said_in_opening(
