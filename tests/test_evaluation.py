@@ -411,6 +411,7 @@ BLIND_FOLDERS = {
     "blind4": 3,
     "blind5": 6,
     "blind6": 6,
+    "blind7": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
@@ -418,15 +419,16 @@ BLIND = sorted(
 
 
 @pytest.mark.parametrize(("folder", "essay"), BLIND)
-def test_every_blind_excerpt_is_in_one_passage(folder: str, essay: str) -> None:
+def test_every_blind_excerpt_is_in_a_passage(folder: str, essay: str) -> None:
     # These essays were written blind: this checks that parsing keeps each excerpt inside
-    # one passage, not how well anything is answered.
+    # a passage (two meetings' minutes may list the same chair), not how well anything is
+    # answered.
     passages = PassageIndex(load_documents(EVAL / folder / essay)).passages
     lost = []
     for q in load_questions(EVAL / folder / f"{essay}.jsonl"):
         for excerpt in q.relevant:
             found = relevant_passages(passages, EvalQuestion(q.question, (excerpt,)))
-            if len(found) != 1:
+            if not found:
                 lost.append((q.question, excerpt, len(found)))
     assert not lost
     assert [f for f, _ in BLIND].count(folder) >= BLIND_FOLDERS[folder]
