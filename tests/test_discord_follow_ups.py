@@ -240,3 +240,39 @@ def test_a_follow_up_form_as_no_form_has_it_is_asked_for_a_question(
     with caplog.at_level(logging.WARNING):
         run(body())
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+
+
+def test_a_follow_up_whose_thread_was_deleted_is_answered_in_place(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The thread on an answer is deleted while follow-ups are on their way (the post in it
+    is refused 404, 10003, before the bot hears of the deletion): the form is answered
+    privately and a reply in the channel, with one warning (red-team round 8: both lost)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=10) as (server, _):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            first = fake.form_submit(FORM, {FORM_QUESTION: "And why?"}, answer)
+            await server.dispatch("INTERACTION_CREATE", first)
+            in_thread = f"channels/{answer['id']}/messages"
+            await server.wait_for(lambda r: r.path == in_thread)
+            await server.wait_for(followups(first))
+            server.refuse_posts[answer["id"]] = 10003  # deleted
+            second = fake.form_submit(FORM, {FORM_QUESTION: "And the EU?"}, answer)
+            await server.dispatch("INTERACTION_CREATE", second)
+            (private,) = await server.wait_for(followups(second), timeout=30)
+            assert private.body["flags"] == EPHEMERAL
+            assert private.body["embeds"][0]["title"] == "And the EU?"
+            reply = replying_to(answer, "And Minsk?")
+            await server.dispatch("MESSAGE_CREATE", reply)
+            in_channel = f"channels/{fake.CHANNEL_ID}/messages"
+            (replied,) = await server.wait_for(lambda r: r.path == in_channel, timeout=30)
+            assert str(replied.body["message_reference"]["message_id"]) == reply["id"]
+            assert replied.body["embeds"][0]["title"] == "And Minsk?"
+            assert [r.status for r in server.requests if r.path == in_thread] == [200, 404, 404]
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    gone = [r.getMessage() for r in caplog.records if "thread is gone" in r.getMessage()]
+    assert len(gone) == 2 and "Unknown Channel" in gone[0]
+    assert "no longer knows where to answer" not in caplog.text

@@ -15,7 +15,14 @@ import discord
 from bot.answer_buttons import ButtonKeys
 from bot.answering import MAX_QUESTION_CHARS, Answer
 from bot.discord_bot._buttons import KEYS_AFTER, answer_view
-from bot.discord_bot._replies import MISSING_PERMISSIONS, NO_EMBEDS, NO_MENTIONS, log, to_embeds
+from bot.discord_bot._replies import (
+    MISSING_PERMISSIONS,
+    NO_EMBEDS,
+    NO_MENTIONS,
+    UNKNOWN_CHANNEL,
+    log,
+    to_embeds,
+)
 from bot.embeds import answer_message, answer_text
 from bot.follow_up import read_with, shown_as_follow_up
 from bot.question_log import LogError
@@ -121,14 +128,19 @@ async def post_answer(
     """Post the answer with `send` (a reply, or a send to a thread): with embeds, or in plain
     text ending with a note where the bot may not embed (found out once, then remembered).
     Where Discord refuses the post (a thread a moderator locked), post it with `instead`'s
-    send to its channel, and remember the refusal. Whether `send` posted it."""
+    send to its channel, and remember the refusal; so too where the thread is gone (deleted
+    meanwhile: red-team round 8, the answer had been lost). Whether `send` posted it."""
     reply = await reply_for(bot, question, user_id, earlier=earlier, note=NO_EMBEDS)
     try:
         await _post(bot, send, channel_id, reply)
-    except discord.Forbidden as error:
-        if instead is None:
+    except discord.HTTPException as error:
+        deleted = isinstance(error, discord.NotFound) and error.code == UNKNOWN_CHANNEL
+        if instead is None or not (deleted or isinstance(error, discord.Forbidden)):
             raise
-        bot.permission_notes.note(channel_id, "threads", error.text)
+        if deleted:
+            log.warning("a follow-up's thread is gone (%s): answered where asked", error.text)
+        else:
+            bot.permission_notes.note(channel_id, "threads", error.text)
         await _post(bot, *instead, reply)
         return False
     return True

@@ -110,7 +110,8 @@ async def _try(coroutine: object) -> None:
 # "Unknown channel", "Unknown message", "Unknown webhook", "Unknown interaction", "Invalid
 # webhook token" (401, an interaction's token past its 15 minutes): what the bot answered is
 # gone (a channel deleted, an interaction expired): nothing more can be said.
-_GONE = frozenset({10003, 10008, 10015, 10062, 50027})
+UNKNOWN_CHANNEL = 10003
+_GONE = frozenset({UNKNOWN_CHANNEL, 10008, 10015, 10062, 50027})
 
 
 def _gone(error: BaseException, what: str) -> bool:
