@@ -516,11 +516,20 @@ def test_a_malformed_gateway_event_is_dropped_and_the_bot_goes_on(
         async with running(point_at, answerer) as (server, bot):
             await server.dispatch("MESSAGE_CREATE", None)  # type: ignore[arg-type]
             await server.dispatch("MESSAGE_CREATE", {"id": "1", "channel_id": "2"})  # no author
-            await asyncio.sleep(0.5)
+            nobody = ask(DEAD_END)
+            del nobody["member"]  # neither member nor user: no one to answer
+            await server.dispatch("INTERACTION_CREATE", nobody)
+            asked = ask(DEAD_END)
+            await server.dispatch("INTERACTION_CREATE", asked)
+            await server.wait_for(followups(asked))
             assert not bot.is_closed()
+            assert not [r for r in server.requests if callbacks(server, nobody)(r)]
 
-    run(body())
+    with caplog.at_level(logging.WARNING):
+        run(body())
     assert "dropped a malformed MESSAGE_CREATE event" in caplog.text
+    assert "dropped a malformed INTERACTION_CREATE event (KeyError)" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 def test_a_development_guild_essaybot_is_not_in_is_one_line_naming_the_setting(

@@ -12,7 +12,7 @@ import pytest
 from bot.answering import Answerer
 from bot.discord_bot import APOLOGY, _commands
 from bot.discord_bot._buttons import OLDER
-from bot.discord_bot._client import OLD_FORM, OUT_OF_DATE
+from bot.discord_bot._client import OLD_FORM, OUT_OF_DATE, UserCooldowns
 from bot.discord_bot._replies import AUTOMOD_BLOCKED
 from bot.embeds import MESSAGE_CHARS, section_messages
 from bot.question_log import QuestionLog
@@ -913,3 +913,26 @@ def test_the_context_menus_read_a_polls_question_and_an_embeds_text(
                 assert "Choosing between bad and bad" in str(done.body["embeds"]), name
 
     run(body())
+
+
+# Red-team round 8: a raid of more users than the cooldown kept rebuilt its table per check --
+
+
+def test_cooldowns_forget_users_whose_window_has_passed() -> None:
+    # Users are forgotten in the order they last asked, a few per check, never all at once
+    # (the check runs on the event loop); the cost itself is the bench's and red team's.
+    cooldowns = UserCooldowns(1, 60.0)
+    for user in (-1, -2, -3):
+        assert cooldowns.retry_after(user, now=0.0) is None
+    assert cooldowns.retry_after(-4, now=41.0) is None
+    assert len(cooldowns) == 4
+    assert cooldowns.retry_after(-5, now=61.0) is None
+    assert len(cooldowns) == 2  # the first three's minute has passed
+    for user in range(20_000):  # a raid: each asks once within twenty seconds
+        assert cooldowns.retry_after(user, now=100 + user / 1000) is None
+    assert cooldowns.retry_after(0, now=161.0) is None
+    assert len(cooldowns) == 19_000  # those who asked by 101 s are forgotten; 0 asked again
+    assert cooldowns.retry_after(19_999, now=161.0) is not None  # asked at 119.999 s
+    # one who asked again within their window stays held, however early they first asked
+    assert cooldowns.retry_after(0, now=200.0) is not None
+    assert cooldowns.retry_after(0, now=221.5) is None
