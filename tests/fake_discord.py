@@ -104,6 +104,9 @@ class FakeDiscord:
         # Channels whose AutoMod blocks any post quoting the essays (400, 200000).
         self.automod: set[str] = set()
         self.cut: set[str] = set()  # paths whose POSTs have their connection cut: no answer
+        # POSTs to paths starting with one of these are refused 429: Discord's own, asking the
+        # bot to wait that many seconds, or (None) Cloudflare's ban page, HTML without Via.
+        self.rate_limited: dict[str, float | None] = {}
         self._threads_on: set[str] = set()  # messages a thread was started on
         self.abandoned: list[Request] = []  # held requests the bot gave up waiting for
         self._held: dict[str, asyncio.Event] = {}
@@ -196,6 +199,12 @@ class FakeDiscord:
             assert request.transport is not None
             request.transport.abort()
             return web.Response(status=500)  # never arrives
+        limited = [v for k, v in self.rate_limited.items() if path.startswith(k)]
+        if request.method == "POST" and limited:
+            self.requests.append(Request(request.method, path, body, time.monotonic(), 429))
+            async with self._changed:
+                self._changed.notify_all()
+            return _too_many(limited[0])
         status, refusal = self._refusal(request.method, path, body) or (200, None)
         record = Request(request.method, path, body, time.monotonic(), status)
         self.requests.append(record)
@@ -450,6 +459,20 @@ def _json(payload: Any, status: int = 200) -> web.Response:
         body=json.dumps(payload).encode(),
         status=status,
         headers={"Content-Type": "application/json"},
+    )
+
+
+def _too_many(retry_after: float | None) -> web.Response:
+    """Discord's 429, with the Via header its API sends; Cloudflare's (None) has neither."""
+    if retry_after is None:
+        body = b"<html><body>error code: 1015</body></html>"
+        return web.Response(body=body, status=429, headers={"Content-Type": "text/html"})
+    payload = {"message": "You are being rate limited.", "retry_after": retry_after}
+    headers = {"Via": "1.1 google", "Retry-After": str(int(retry_after) + 1)}
+    return web.Response(
+        body=json.dumps(payload | {"global": False}).encode(),
+        status=429,
+        headers=headers | {"Content-Type": "application/json"},
     )
 
 

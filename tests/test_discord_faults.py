@@ -638,3 +638,46 @@ def test_sigterm_before_the_gateway_is_reached_exits_0_promptly(when: str) -> No
         assert "cannot reach Discord" not in log and took <= grace + 5 + 2, log[-2000:]
 
     asyncio.run(asyncio.wait_for(body(), 120))
+
+
+@pytest.mark.parametrize("retry_after", [3600.0, None], ids=["an-hour", "cloudflare"])
+def test_a_rate_limit_of_hours_or_a_cloudflare_ban_gives_the_answer_up_at_once(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, retry_after: Any
+) -> None:
+    """Discord answers an /ask's follow-up and a mention's reply 429, asking for an hour (or
+    Cloudflare refuses them, no JSON, no Via): each answer is given up with one warning, no
+    apology or retry is sent into the limit, and nothing stays in flight (red-team round 8:
+    discord.py slept for the hour, holding the channel's queue; Cloudflare's was an ERROR
+    followed by more requests, which lengthen its ban)."""
+    in_channel = f"channels/{fake.CHANNEL_ID}/messages"
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            asked = ask(DEAD_END)
+            server.rate_limited = {"webhooks/": retry_after, in_channel: retry_after}
+            await server.dispatch("INTERACTION_CREATE", asked)
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
+            await server.wait_for(followups(asked), timeout=WAIT)
+            await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
+            for _ in range(WAIT * 10):
+                if not len(bot.in_flight):
+                    break
+                await asyncio.sleep(0.1)
+            assert not len(bot.in_flight)
+            await asyncio.sleep(0.5)  # nothing more is sent
+            after = [r for r in server.requests if r.status == 429 or r.method == "DELETE"]
+            assert [(r.method, r.path.split("/")[0]) for r in after] in (
+                [("POST", "webhooks"), ("POST", "channels")],
+                [("POST", "channels"), ("POST", "webhooks")],
+            )
+            server.rate_limited = {}  # lifted: the next question is answered as usual
+            again = ask("What does Moscow want?", user_id="400000000000000222")
+            await server.dispatch("INTERACTION_CREATE", again)
+            await server.wait_for(followups(again), timeout=WAIT)
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    given_up = [r.getMessage() for r in caplog.records if "given up" in r.getMessage()]
+    assert len(given_up) == 2
+    assert all(("3600 s" if retry_after else "Cloudflare") in m for m in given_up)

@@ -22,7 +22,7 @@ from bot.discord_bot._replies import (
     MAX_QUESTION,
     NO_MENTIONS,
     SHUTDOWN_APOLOGY,
-    _gone,
+    _given_up,
     _named,
     _reply,
     log,
@@ -71,7 +71,7 @@ async def _guarded(
     try:
         await press
     except Exception as error:
-        if _gone(error, f"the {what} button"):
+        if _given_up(error, f"the {what} button"):
             return
         log.exception("the %s button failed", what)
         await _reply(interaction, APOLOGY)

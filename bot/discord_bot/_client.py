@@ -31,14 +31,16 @@ from bot.discord_bot._replies import (
     MAX_QUESTION,
     NO_MENTIONS,
     NOT_PERMITTED,
+    RATE_LIMIT_WAIT,
     SEND_ERRORS,
     SHUTDOWN_APOLOGY,
     SHUTTING_DOWN,
-    _gone,
+    _given_up,
     _named,
     _reply,
     _too_quick,
     _try,
+    capped_rate_limits,
     log,
     reply_to,
     too_long,
@@ -285,6 +287,8 @@ class EssayBot(discord.AutoShardedClient):
             shard_count=settings.shard_count,
             # None (the library's default) means every shard; its stub types only lists.
             shard_ids=list(settings.shard_ids) or None,  # type: ignore[arg-type]
+            max_ratelimit_timeout=RATE_LIMIT_WAIT,  # the bot's own requests
+            http_trace=capped_rate_limits(),  # an interaction's
         )
         # A malformed event (a MESSAGE_CREATE of null, one without its author) is dropped
         # with a warning: discord.py's sharded client closed itself on any error parsing one.
@@ -423,7 +427,7 @@ class EssayBot(discord.AutoShardedClient):
                 if _automod(error):
                     await _reply(interaction, AUTOMOD_BLOCKED)
                     return
-                if _gone(error, "a follow-up form"):  # expired (after 3 s): one warning
+                if _given_up(error, "a follow-up form"):  # expired (after 3 s): one warning
                     return
                 log.exception("answering a follow-up failed")
                 await _reply(interaction, APOLOGY)
@@ -500,7 +504,7 @@ class EssayBot(discord.AutoShardedClient):
             if _automod(error):
                 await _try(reply(AUTOMOD_BLOCKED, allowed_mentions=NO_MENTIONS))
                 return
-            if _gone(error, "a mention's answer"):
+            if _given_up(error, "a mention's answer"):
                 return
             log.exception("answering a mention failed")
             await _try(reply(APOLOGY, allowed_mentions=NO_MENTIONS))
@@ -524,7 +528,7 @@ class EssayBot(discord.AutoShardedClient):
             self.permission_notes.note(interaction.channel_id or 0, "responses", original.text)
             await _reply(interaction, NOT_PERMITTED)
             return
-        if _gone(original, f"command {interaction.command and interaction.command.name}"):
+        if _given_up(original, f"command {interaction.command and interaction.command.name}"):
             return
         if isinstance(original, _STALE):  # Discord's copy of the commands is an older one's
             await _out_of_date(interaction, str(original))

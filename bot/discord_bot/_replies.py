@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -114,13 +115,56 @@ UNKNOWN_CHANNEL = 10003
 _GONE = frozenset({UNKNOWN_CHANNEL, 10008, 10015, 10062, 50027})
 
 
-def _gone(error: BaseException, what: str) -> bool:
-    """Whether `error` is Discord saying that what the bot was answering is gone (no failure
-    of essaybot's: an apology would be refused too); logged as one warning."""
-    if not (isinstance(error, discord.HTTPException) and error.code in _GONE):
+# Discord may ask essaybot to wait before sending again (a 429). Past this many seconds the
+# answer is given up with a warning: a reply waiting hours would hold its channel's queue,
+# and an interaction's follow-ups die with its token at 15 minutes (red-team round 8).
+RATE_LIMIT_WAIT = 60.0
+_TOO_MANY_REQUESTS = 429
+_INTERACTION_PATH = re.compile(r"/api/v\d+/(webhooks|interactions)/")
+
+
+def _given_up(error: BaseException, what: str) -> bool:
+    """Whether `error` leaves nothing to say, logged as one warning: what the bot was
+    answering is gone (no failure of essaybot's: an apology would be refused too), or Discord
+    asks it to wait longer than RATE_LIMIT_WAIT, or Cloudflare refuses it for sending too
+    many invalid requests (a 429 without Discord's JSON: each request more lengthens it)."""
+    if isinstance(error, discord.RateLimited):
+        log.warning("%s: Discord asks essaybot to wait %.0f s; given up", what, error.retry_after)
+        return True
+    if not isinstance(error, discord.HTTPException):
+        return False
+    if error.status == _TOO_MANY_REQUESTS:  # discord.py waits out Discord's own
+        log.warning("%s: Discord's Cloudflare refuses essaybot for now; given up", what)
+        return True
+    if error.code not in _GONE:
         return False
     log.warning("%s: Discord no longer knows where to answer (%s)", what, error.text)
     return True
+
+
+def capped_rate_limits() -> aiohttp.TraceConfig:
+    """A trace raising discord.RateLimited for an interaction's request that Discord asks to
+    wait more than RATE_LIMIT_WAIT: discord.py's webhooks would sleep however long it says
+    (its `max_ratelimit_timeout` caps only the bot's own requests)."""
+
+    async def on_request_end(
+        session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestEndParams
+    ) -> None:
+        response = params.response
+        if response.status != _TOO_MANY_REQUESTS or "Via" not in response.headers:
+            return
+        if not _INTERACTION_PATH.match(params.url.path):
+            return
+        try:
+            retry_after = float((await response.json())["retry_after"])
+        except (ValueError, KeyError, TypeError, aiohttp.ClientError):
+            return  # discord.py tells it apart
+        if retry_after > RATE_LIMIT_WAIT:
+            raise discord.RateLimited(retry_after)
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_end.append(on_request_end)
+    return trace
 
 
 ACKNOWLEDGED = 40060  # "Interaction has already been acknowledged"
