@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.answering import Answer
-from bot.markup import clip, code_block, escape, fit
+from bot.markup import clip, code_block, escape, fit, without_bidi
 from bot.render import abstention, citation, group_quotes, paragraphs_of, quote_link
 from bot.sources import Match, Source
 from index import Document, Passage, Section, is_code, split_sentences, with_parts
@@ -291,6 +291,7 @@ class SectionChoices:
         for d, document in enumerate(documents):
             for s, section in enumerate(document.sections):
                 name = f"{document.title}: {section.heading}" if several else section.heading
+                name = without_bidi(name)  # a title's U+202E would reverse ": heading"
                 if not any(c.isalnum() for c in name):  # "\u200b\u200b" would show blank
                     name = f"{s + 1}. {name}"
                 self._choices.append((clip(name, CHOICE_CHARS), f"#{d}.{s}"))

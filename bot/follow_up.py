@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.embeds import FOOTER, FOOTER_CHARS, MESSAGE_CHARS, TITLE_CHARS, EmbedSpec
-from bot.markup import clip, fit
+from bot.markup import clip, fit, without_bidi
 from index import PassageIndex
 
 __all__ = [
@@ -52,7 +52,8 @@ def shown_as_follow_up(specs: list[EmbedSpec], follow_up: str, earlier: str) -> 
     room = MESSAGE_CHARS - len(title) - len(first.description) - sum(map(len, rest))
     cap = min(FOOTER_CHARS, room)
     tail = f'" · {FOOTER}'
-    said = clip(" ".join(earlier.split()), max(cap - len(_READ_WITH) - len(tail), 1))
+    earlier = without_bidi(" ".join(earlier.split()))  # it would reorder the footer's words
+    said = clip(earlier, max(cap - len(_READ_WITH) - len(tail), 1))
     return [replace(first, title=title, footer=clip(_READ_WITH + said + tail, cap)), *rest]
 
 

@@ -8,7 +8,7 @@ and `fit` cuts a text to its limit before escaping it, so the work is bounded by
 
 from __future__ import annotations
 
-__all__ = ["clip", "code_block", "escape", "fit"]
+__all__ = ["bidi_closed", "clip", "code_block", "escape", "fit", "without_bidi"]
 
 from index import code_lines
 
@@ -22,6 +22,39 @@ _DIGITS = "0123456789"
 # not), timestamp, guide link (<id:customize>).
 _TOKENS = ("<#", "</", "<:", "<a:", "<t:", "<id:")
 _SURROGATES = dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
+# Explicit bidi formatting: embeddings and overrides (closed by PDF), isolates (by PDI).
+_PDF, _PDI = "\u202c", "\u2069"
+_CLOSERS = dict.fromkeys("\u202a\u202b\u202d\u202e", _PDF)
+_CLOSERS |= dict.fromkeys("\u2066\u2067\u2068", _PDI)
+_BIDI = (*_CLOSERS, _PDF, _PDI)
+_NO_BIDI = dict.fromkeys(map(ord, _BIDI))
+
+
+def bidi_closed(text: str) -> str:
+    """`text` with each bidi embedding, override or isolate it leaves open closed at the end
+    of its line, as the Unicode bidi algorithm pairs them: echoed text (a question, an
+    essay's heading) cannot reorder the bot's own words after it ("¶13" shown "31¶" after
+    a heading holding U+202E). At most one character more for each of `text`'s."""
+    if not any(mark in text for mark in _BIDI):
+        return text
+    return "\n".join(_closed_line(line) for line in text.split("\n"))
+
+
+def _closed_line(line: str) -> str:
+    opened: list[str] = []  # closers due, innermost last
+    for ch in line:
+        if ch in _CLOSERS:
+            opened.append(_CLOSERS[ch])
+        elif ch == _PDF and opened and opened[-1] == _PDF:
+            opened.pop()  # a PDF closes an embedding opened within the same isolate only
+        elif ch == _PDI and _PDI in opened:
+            del opened[len(opened) - 1 - opened[::-1].index(_PDI) :]  # and all within it
+    return line + "".join(reversed(opened))
+
+
+def without_bidi(text: str) -> str:
+    """`text` without explicit bidi formatting characters (for text that is only named)."""
+    return text.translate(_NO_BIDI)
 
 
 def clip(text: str, limit: int) -> str:
@@ -40,10 +73,10 @@ def escape(text: str) -> str:
     other live tokens (channels, timestamps, commands, custom emoji, guide links) broken by
     U+200B.
 
-    At most twice as long as `text`: each character gains at most one backslash or one
-    zero-width space.
+    At most twice as long as `text`: each character gains at most one backslash, one
+    zero-width space or (a bidi control left open) one closing control.
     """
-    return _unlive("\n".join(_escape_line(line) for line in text.split("\n")))
+    return _unlive("\n".join(_escape_line(line) for line in bidi_closed(text).split("\n")))
 
 
 def _unlive(text: str) -> str:
@@ -59,11 +92,12 @@ def _unlive(text: str) -> str:
 def code_block(text: str, limit: int) -> str:
     """Fenced code `text` (or a cut piece of it) as a Discord code block of at most `limit`
     characters (16 at least): its lines, cut with "…" when too long; backticks within are
-    parted by U+200B so that no run of three ends the block, and mentions are broken."""
+    parted by U+200B so that no run of three ends the block, mentions are broken, and bidi
+    controls dropped (they would reorder the code's characters: "Trojan Source")."""
     room = limit - len("```\n\n```")
     # cut before the replacing (which only lengthens), so the work is bounded by `limit`;
     # each pair of a run becomes "`\u200b`": no three backticks stay together
-    body = "\n".join(code_lines(text[: room + len("```\n") + 1]))
+    body = without_bidi("\n".join(code_lines(text[: room + len("```\n") + 1])))
     body = _unlive(body).replace("``", "`\u200b`")
     if len(body) > room:
         body = body[: room - 1] + "…"

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.answering import MAX_QUESTION_CHARS, Answer, Outcome, Quote
+from bot.markup import bidi_closed
 from index import Document, Hit, Passage, Section, is_code
 
 __all__ = [
@@ -51,13 +52,16 @@ _BREAKS = frozenset("\t\n\r\v\f\x85\u2028\u2029")
 
 def citation(passage: Passage, *, with_document: bool) -> str:
     """`"The source of grievances", ¶2`, led by the document title when there are several."""
-    cited = f'"{passage.section}", ¶{passage.paragraph}'
-    return f"{passage.document}, {cited}" if with_document else cited
+    cited = f'"{bidi_closed(passage.section)}", ¶{passage.paragraph}'
+    return f"{bidi_closed(passage.document)}, {cited}" if with_document else cited
 
 
 def section_names(answer: Answer, *, with_document: bool) -> list[str]:
     """The sections an abstention points to, as people would name them."""
-    return [f'{d}, "{s}"' if with_document else f'"{s}"' for d, s in answer.sections]
+    return [
+        f'{bidi_closed(d)}, "{bidi_closed(s)}"' if with_document else f'"{bidi_closed(s)}"'
+        for d, s in answer.sections
+    ]
 
 
 def group_quotes(quotes: Sequence[Quote]) -> list[tuple[Passage, str]]:

@@ -257,3 +257,9 @@ def test_the_invite_link_asks_for_what_follow_up_threads_need() -> None:
     (value,) = set(re.findall(r"&permissions=(\d+)", readme))
     granted = discord.Permissions(int(value))
     assert may_thread(granted) and granted.embed_links and granted.send_messages
+
+
+def test_a_bidi_override_in_the_earlier_question_cannot_reverse_the_footer() -> None:
+    specs = [EmbedSpec("Q", "> quoted", FOOTER)]
+    (shown,) = shown_as_follow_up(specs, "And why?", "\u202eWhat does Moscow want?")
+    assert shown.footer == f'Read with the earlier question "What does Moscow want?" · {FOOTER}'

@@ -352,3 +352,25 @@ def test_a_section_is_laid_out_only_as_far_as_the_messages_sent(shape: str) -> N
     document = Document("Glossary", "glossary", sections)
     messages = section_messages(document, sections[0], 3)
     assert 3 < len(messages) <= 4  # three sent, and one to say that it goes on
+
+
+def test_a_bidi_override_in_a_heading_ends_before_the_paragraph_number() -> None:
+    # Red-team round 8: "Frost \u202eand turnips" reversed what followed on the line,
+    # showing "¶13" as "31¶"; the heading is closed where it ends (U+202C).
+    from index import Passage
+
+    passage = Passage("t/f/13", "Turnips \u2067and more", "Frost \u202eand turnips", 13, "Sow.")
+    answer = Answer("When?", Outcome.ANSWERED, (Quote("Sow.", passage, 1.0),), (), 1)
+    for shown in (
+        answer_message(answer, with_document=True)[0].description,
+        answer_text(answer, with_document=True),
+    ):
+        assert 'Turnips \u2067and more\u2069, "Frost \u202eand turnips\u202c", ¶13' in shown
+
+
+def test_a_bidi_override_in_a_title_cannot_reverse_an_autocomplete_choice() -> None:
+    corpus = [
+        Document("\u202eTurnips", "t", (Section("Frost", ("a",)),)),
+        Document("Swedes", "s", (Section("Frost", ("b",)),)),
+    ]
+    assert SectionChoices(corpus).matching("turn") == [("Turnips: Frost", "#0.0")]

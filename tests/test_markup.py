@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.markup import clip, escape, fit
+from bot.markup import bidi_closed, clip, code_block, escape, fit
 from tests.work import work
 
 # Characters that mean something to Discord, and some that don't.
@@ -29,6 +29,7 @@ ADVERSARIAL = {  # each grows with n; the first two froze the old link pattern f
     "numbered lines": lambda n: "\n1." * (n // 3),
     "mentions": lambda n: "<@everyone @here " * (n // 17),
     "markdown": lambda n: "_*~`|\\[#>" * (n // 10),
+    "bidi controls": lambda n: "\u202e\u2067a\u202c\n" * (n // 4),
 }
 
 
@@ -63,7 +64,7 @@ def assert_inert(escaped: str) -> None:
 def test_escaped_text_shows_as_typed_and_renders_nothing(text: str) -> None:
     text = text.replace("\u200b", "")
     escaped = escape(text)
-    assert shown(escaped) == text
+    assert shown(escaped) == bidi_closed(text)  # what it leaves open, closed
     assert len(escaped) <= 2 * len(text)
     if "://" not in text:  # links are left whole, so that they still work
         assert_inert(escaped)
@@ -133,3 +134,27 @@ def test_clip_respects_the_limit(text: str, limit: int) -> None:
     clipped = clip(text, limit)
     assert len(clipped) <= limit
     assert clipped == text or clipped.endswith("…")
+
+
+RLO, RLI, LRE, PDF, PDI = "\u202e", "\u2067", "\u202a", "\u202c", "\u2069"
+
+
+@pytest.mark.parametrize(
+    ("text", "closed"),
+    [
+        ("plain", "plain"),
+        (f"Frost {RLO}and turnips", f"Frost {RLO}and turnips{PDF}"),
+        (f"{RLO}a{PDF} b", f"{RLO}a{PDF} b"),  # closed already
+        (f"{RLI}a{LRE}b", f"{RLI}a{LRE}b{PDF}{PDI}"),  # innermost first
+        (f"{LRE}a{RLI}b{PDF}", f"{LRE}a{RLI}b{PDF}{PDI}{PDF}"),  # a PDF in an isolate: no close
+        (f"{RLI}{LRE}{PDI}x", f"{RLI}{LRE}{PDI}x"),  # a PDI closes what it holds
+        (f"{PDF}{PDI}x", f"{PDF}{PDI}x"),  # closers with nothing open: left as they are
+        (f"{RLO}one\n{RLI}two", f"{RLO}one{PDF}\n{RLI}two{PDI}"),  # each line closed
+    ],
+)
+def test_bidi_controls_are_closed_where_the_text_ends(text: str, closed: str) -> None:
+    # Red-team round 8: a question or heading holding U+202E reversed the bot's own words
+    # after it ("¶13" shown as "31¶").
+    assert bidi_closed(text) == closed
+    assert escape(text) == closed
+    assert RLO not in code_block(f"if x {RLO}:", 100) and RLI not in code_block(RLI, 100)
