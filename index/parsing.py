@@ -53,6 +53,7 @@ _OPENING_SECTION = re.compile(
 # A line right after the title that is its byline or subtitle, not a first heading: "By Nessa
 # Cawthorne, Saltmarsh Courier, 9 June 2023", "A short biography, prepared for the archive".
 _BYLINE = re.compile(r"(written\s+)?by\s|.*(,|\b(1[5-9]|20)\d\d\b)", re.IGNORECASE)
+_DATELINE = re.compile(r"(written\s+)?by\s|.*\b(1[5-9]|20)\d\d\b", re.IGNORECASE)
 _SENTENCE_END = tuple(".!?…\"'”’)")
 _MAX_HEADING_WORDS = 10
 _MAX_HEADING_CHARS = 80
@@ -218,6 +219,11 @@ class _Builder:
             self.open.append((level, text, own))
         self.sections.append((text, own, level, parent))
 
+    def awaits_text(self) -> bool:
+        """Whether the last heading has no paragraph yet (and labels no chapter)."""
+        heading, paragraphs, *_ = self.sections[-1]
+        return len(self.sections) > 1 and not paragraphs and not _CHAPTER_LABEL.fullmatch(heading)
+
     def paragraph(self, text: str) -> None:
         self.sections[-1][1].append(text)
 
@@ -255,6 +261,10 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
     for number, block in enumerate(blocks):
         if fronted and number == 1 and len(blocks) > 2 and _is_byline(block):
             for line in block:
+                builder.paragraph(line)
+            continue
+        if builder.awaits_text() and _is_dateline(block):
+            for line in block:  # "II. Daniel to Agnes" over "Leeds, 19 September 1994"
                 builder.paragraph(line)
             continue
         if _is_table(block):
@@ -433,6 +443,12 @@ def _may_title(line: str) -> bool:
     """Whether a heading opening a plain-text file is its title: "1. Why towns matter" and
     "Introduction" are its first section."""
     return not _NUMBERED_HEADING.match(line) and not _OPENING_SECTION.fullmatch(line.strip())
+
+
+def _is_dateline(block: list[str]) -> bool:
+    """A line under a heading giving its place and date, or its author ("Leeds, 19 September
+    1994", "by Ruth Ellery"): the section's first paragraph, not a heading of its own."""
+    return len(block) == 1 and _is_front_line(block[0]) and bool(_DATELINE.match(block[0]))
 
 
 def _is_byline(block: list[str]) -> bool:

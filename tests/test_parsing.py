@@ -485,6 +485,20 @@ def test_a_chapter_label_is_joined_to_the_name_under_it() -> None:
     assert [s.heading for s in document.sections] == ["Day 2: Rain"]  # "Day 1" had nothing
 
 
+def test_a_place_and_date_line_under_a_heading_is_its_first_paragraph() -> None:
+    # Trial round 10's letters: each date line had been the letter's heading, and the
+    # letter's own heading ("II. Daniel to Agnes") the last paragraph of the one before.
+    text = (
+        "Letters, 1994\n\nI. Agnes to Daniel\n\nFenwick, 3 September 1994\n\nDear Daniel,\n\n"
+        "The house is quiet.\n\nYour sister,\nAgnes\n\nII. Daniel to Agnes\n\n"
+        "Leeds, 19 September 1994\n\nDear Agnes,\n\nThe room is small.\n"
+    )
+    document = parse_document(text, stem="letters", markdown=False, source="letters.txt")
+    assert [s.heading for s in document.sections] == ["I. Agnes to Daniel", "II. Daniel to Agnes"]
+    assert document.sections[1].paragraphs[:2] == ("Leeds, 19 September 1994", "Dear Agnes,")
+    assert document.sections[0].paragraphs[-1] == "Your sister, Agnes"
+
+
 def test_a_table_of_contents_is_not_text() -> None:
     text = (
         "# Canal Boats\n\n## Contents\n\n- [History](#history)\n- 2. Living aboard\n\n"
