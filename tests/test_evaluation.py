@@ -412,6 +412,7 @@ BLIND_FOLDERS = {
     "blind5": 6,
     "blind6": 6,
     "blind7": 6,
+    "blind8": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
