@@ -73,8 +73,10 @@ _INLINE = [
     (re.compile(_FOOTNOTE_MARK, re.IGNORECASE), ""),
     (re.compile(rf"</?(?:{_BREAKING_TAGS})\b[^<>]*>", re.IGNORECASE), " "),
     (re.compile(rf"</?(?:{_TAGS})\b[^<>]*>", re.IGNORECASE), ""),
-    (re.compile(rf"(\*\*|__)(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)\1"), r"\2"),
-    (re.compile(rf"\*(?=[^\s*])(.{{1,{_SPAN}}}?)(?<=[^\s*])\*"), r"\1"),
+    # Emphasis within a word is left as written: "A = b*y, R = b*y / P" is a formula
+    # (its quote must be what the essay says), and so is "2**10".
+    (re.compile(rf"(?<![\w*])(\*\*|__)(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)\1(?![\w*])"), r"\2"),
+    (re.compile(rf"(?<![\w*])\*(?=[^\s*])(.{{1,{_SPAN}}}?)(?<=[^\s*])\*(?![\w*])"), r"\1"),
     (re.compile(rf"(?<!\w)_(?=[^\s_])(.{{1,{_SPAN}}}?)(?<=[^\s_])_(?!\w)"), r"\1"),
 ]
 # Discord's own marks, in a question typed there: a spoiler ("||Who?||"), and a line made

@@ -110,6 +110,16 @@ def test_markdown_markup_is_taken_off_the_words() -> None:
     )
 
 
+def test_asterisks_within_words_are_text_not_emphasis() -> None:
+    # Trial round 10's lecture notes: "b*y ... b*y" was read as emphasis, and the quote said
+    # "A = by", another formula.
+    text = "# Flow\n\nA = b*y, P = b + 2y, R = b*y / (b + 2y); 2**10 bytes, *not* **more**.\n"
+    (section,) = parse_document(text, stem="f", markdown=True, source="f.md").sections
+    assert section.paragraphs == (
+        "A = b*y, P = b + 2y, R = b*y / (b + 2y); 2**10 bytes, not more.",
+    )
+
+
 def test_a_list_nested_in_an_item_is_read_with_it() -> None:
     text = "# Fridge\n\n- Accepted:\n  - fresh fruit\n  - bread\n- Not accepted:\n"
     text += "  - raw meat or fish\n\t- anything with alcohol\n- Opening hours vary.\n\n"
