@@ -30,6 +30,8 @@ _CHAPTER_LABEL = re.compile(
 )
 # A numbered heading's number: "2." of "2. The Survey", "2.1" of "2.1 Method".
 _HEADING_NUMBER = re.compile(r"(\d+(?:\.\d+)*)\.?\s")
+# A clause's number, of a part at least: "1.4" of "1.4 Staff who work on a Sunday ...".
+_CLAUSE_NUMBER = re.compile(r"(\d+(?:\.\d+)+)\.?\s")
 _LIST_MARKER = re.compile(r"([-*+•–]|\d{1,3}[.)])\s")
 _COLUMN_GAP = re.compile(r"(?<![.!?:;,])(?: {2,}|\t+)")
 # A line that is bold and nothing else: "**Housing**", "__Notes__".
@@ -197,6 +199,7 @@ class _Builder:
         ]
         self.certain_headings = certain_headings
         self.open: list[_Open] = []  # the headings enclosing the next
+        self.resumed: list[str] | None = None  # a heading's paragraphs after its parts
 
     def heading(self, text: str, level: int = 0) -> None:
         """Start a section; `level` is a Markdown heading's (1 for `#`), 0 when not known."""
@@ -207,9 +210,20 @@ class _Builder:
             # "Chapter 3" over "Restoration": one heading, not a stray line of text
             self.sections[-1] = (f"{last}: {text}", paragraphs, head[2], head[3])
             return
+        self.resumed = None
+        plain = not self.certain_headings
+        if plain and not level:  # a numbered clause's heading: "5." 1, "5.1" 2, "5.1.2" 3
+            number = _HEADING_NUMBER.match(text)
+            level = number.group(1).count(".") + 1 if number else 0
+            if not level:
+                self.open.clear()  # an unnumbered heading ends the numbered ones' parts
         if not paragraphs and len(self.sections) > 1 and _parts(last, text):
-            self.sections.pop()  # "2. The Survey" over "2.1 Method": a part's heading, no text
-        self._settle()
+            if not plain:
+                self.sections.pop()  # "2. The Survey" over "2.1 Method": no text of its own
+            # In plain text it is kept, empty, for clauses after its parts: "5.1 Protective
+            # clothing" (with 5.1.1 to 5.1.3), then "5.2 Only staff who ..." is 5.'s
+        else:
+            self._settle()
         own: list[str] = []
         parent = None
         if level:
@@ -225,7 +239,24 @@ class _Builder:
         return len(self.sections) > 1 and not paragraphs and not _CHAPTER_LABEL.fullmatch(heading)
 
     def paragraph(self, text: str) -> None:
-        self.sections[-1][1].append(text)
+        """Add a paragraph to the last section; in plain text, a numbered clause goes to the
+        heading its number is part of ("1.4 Staff who work ..." after "1.3 Breaks" and its
+        1.3.1 to 1.3.3 is clause 4 of "1. Working hours"), and so do the paragraphs after it."""
+        clause = _CLAUSE_NUMBER.match(text) if not self.certain_headings else None
+        if clause:
+            self.resumed = self._holder(clause.group(1))
+        (self.sections[-1][1] if self.resumed is None else self.resumed).append(text)
+
+    def _holder(self, clause: str) -> list[str] | None:
+        """The paragraphs of the innermost open heading whose number `clause` is part of,
+        when it is not the last section's; else None."""
+        for at in range(len(self.open) - 1, -1, -1):
+            number = _HEADING_NUMBER.match(self.open[at][1])
+            if number and clause.startswith(number.group(1).rstrip(".") + "."):
+                own = self.open[at][2]
+                del self.open[at + 1 :]  # the parts after it are closed
+                return None if own is self.sections[-1][1] else own
+        return None
 
     def _settle(self) -> None:
         heading, paragraphs, *_ = self.sections[-1]

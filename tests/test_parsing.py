@@ -509,6 +509,36 @@ def test_a_place_and_date_line_under_a_heading_is_its_first_paragraph() -> None:
     assert document.sections[0].paragraphs[-1] == "Your sister, Agnes"
 
 
+def test_a_plain_text_clause_goes_to_the_heading_its_number_is_part_of() -> None:
+    # Trial round 9's handbook: "1.4" after 1.3's clauses was cited under "1.3 Breaks", and
+    # "5. Health and safety" over "5.1 Protective clothing" was lost, 5.2 cited under 5.1.
+    text = (
+        "Handbook\n\n1. Working hours\n\n1.1 We open at 8.30am.\n\n1.3 Breaks\n\n"
+        "1.3.1 Lunch is 30 minutes.\n\n1.4 Sundays are paid at time and a half.\n\n"
+        "Sundays end at 4pm.\n\n5. Health and safety\n\n5.1 Protective clothing\n\n"
+        "5.1.1 Boots must be worn.\n\n5.2 Only trained staff may drive the forklift.\n\n"
+        "Notes\n\n6.1 A clause under no heading of its number stays where it is.\n"
+    )
+    document = parse_document(text, stem="h", markdown=False, source="h.txt")
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        (
+            "1. Working hours",
+            (
+                "1.1 We open at 8.30am.",
+                "1.4 Sundays are paid at time and a half.",
+                "Sundays end at 4pm.",
+            ),
+        ),
+        ("1.3 Breaks", ("1.3.1 Lunch is 30 minutes.",)),
+        ("5. Health and safety", ("5.2 Only trained staff may drive the forklift.",)),
+        ("5.1 Protective clothing", ("5.1.1 Boots must be worn.",)),
+        ("Notes", ("6.1 A clause under no heading of its number stays where it is.",)),
+    ]
+    sections = {s.heading: s for s in document.sections}
+    parts = with_parts(document, sections["5. Health and safety"])
+    assert [s.heading for s in parts] == ["5. Health and safety", "5.1 Protective clothing"]
+
+
 def test_a_table_of_contents_is_not_text() -> None:
     text = (
         "# Canal Boats\n\n## Contents\n\n- [History](#history)\n- 2. Living aboard\n\n"
