@@ -15,6 +15,8 @@ __all__ = ["PARENT_MARK", "Document", "Section", "find_sections", "own_heading",
 
 _NUMBERED = re.compile(r"(\d{1,6})\.(\d{1,6})")
 _NUMBER = re.compile(r"\d{1,6}\.?")
+# Words a heading's own number may follow: "Article 4 - Plot rules", "Chapter 3: Rain".
+_LABELS = "(?:article|chapter|part|section|clause|schedule|rule|step|lesson|letter|day)"
 # Between a parent's heading and its part's, in the name of a section sharing its heading with
 # another of its essay (index.parsing): a single right-pointing angle quotation mark.
 PARENT_MARK = " \u203a "
@@ -87,9 +89,10 @@ class Document:
 
 
 def find_sections(documents: Sequence[Document], name: str) -> list[tuple[Document, Section]]:
-    """Sections named `name`, case-insensitively: "2.3" is the third section of the second
-    essay (as the table of contents numbers them; "3" or "3." is the third of one essay's),
-    and any heading numbered "2.3" too (a numbered essay's "2.3 Problems"); "Title: heading"
+    """Sections named `name`, case-insensitively: "2.3" is the heading numbered so (a
+    numbered essay's "2.3 Problems", "Article 2.3"), or when none is, the third section of
+    the second essay (as the table of contents numbers them; "3" or "3." is the third of one
+    essay's, unless a heading is numbered "3." or "Article 3"); "Title: heading"
     looks only in the essays whose title is (or starts with) "Title"; else exact headings,
     else those it is a prefix of, else the sections of the essays whose title it is or starts.
     """
@@ -103,14 +106,16 @@ def find_sections(documents: Sequence[Document], name: str) -> list[tuple[Docume
         found = []
         if 0 <= d < len(documents) and 0 <= s < len(documents[d].sections):
             found.append((documents[d], documents[d].sections[s]))
-        # ... and headings numbered so ("2.1 Method"): both, to choose from
+        # ... unless headings are numbered so ("2.1 Method", "5. Health and safety",
+        # "ARTICLE 4 - PLOT RULES"): their own numbers are what a reader of the essay types
+        own = re.compile(rf"({_LABELS}\s+)?{re.escape(wanted)}(?![^\s.):\-–—])(?!\.\d)")
         numbered = [
             (document, section)
             for document in documents
             for section in document.sections
-            if _fold(section.heading).startswith((f"{wanted} ", f"{wanted}. "))
+            if own.match(_fold(section.heading))
         ]
-        return found + [pair for pair in numbered if pair not in found]
+        return numbered or found
     titles = _folded(documents)[0]
     longest = max(map(len, titles), default=0)
     # Only a colon within the longest title's length can end a title (or its start), so the

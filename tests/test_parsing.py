@@ -341,6 +341,20 @@ def test_a_section_s_parts_stop_at_those_of_a_heading_with_no_text_after_it() ->
     assert [s.heading for _, s in find_sections([document, other], "2")] == ["2. Rules"]
 
 
+def test_a_number_names_the_heading_numbered_so_before_the_contents_position() -> None:
+    # Trials rounds 9 and 10: ":section 5" of a handbook showed the contents' fifth section
+    # ("3. Holidays"), ":section 4" of a constitution its "ARTICLE 3".
+    text = "Rules\n\nARTICLE 1 - NAME\n\n1.1 Riverside.\n\nARTICLE 2 - FEES\n\n2.1 Ten.\n\n"
+    text += "ARTICLE 4 - PLOTS\n\n4.1 Dig.\n\nARTICLE 5 - SHEDS\n\n5.1 Small.\n\n"
+    text += "4x4 vehicles\n\nNone.\n"
+    document = parse_document(text, stem="r", markdown=False, source="r.txt")
+    for typed in ("4", "4.", "article 4"):
+        assert [s.heading for _, s in find_sections([document], typed)] == ["ARTICLE 4 - PLOTS"]
+    # no heading numbered 3 ("4x4" is no number 4): the contents' third
+    assert [s.heading for _, s in find_sections([document], "3")] == ["ARTICLE 4 - PLOTS"]
+    assert [s.heading for _, s in find_sections([document], "5")] == ["ARTICLE 5 - SHEDS"]
+
+
 def test_a_heading_with_no_text_prints_its_parts_and_theirs() -> None:
     text = (
         "# Town\n\n## History\n\n### Early\n\nFarms.\n\n### The mill era\n\n"
