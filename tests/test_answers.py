@@ -1308,6 +1308,15 @@ def test_a_part_asked_for_by_its_number_is_quoted(
     assert [q.text for q in without.quotes] != [q.text for q in answer.quotes]
 
 
+def test_a_part_is_found_by_the_number_after_its_headings_label(tmp_path: Path) -> None:
+    # Trial round 10's constitution: "show me article 4" was declined, "the essays have no
+    # article 4", over "ARTICLE 4 - PLOT RULES".
+    text = "Rules\n\nARTICLE 3 - RENTS\n\nRent is due in October.\n\nARTICLE 4 - PLOT RULES\n\n"
+    (tmp_path / "rules.txt").write_text(text + "Plots must be kept tidy.\n", encoding="utf-8")
+    answer = answerer_for(index_of(tmp_path)).ask("Show me article 4")
+    assert [q.text for q in answer.quotes] == ["Plots must be kept tidy."]
+
+
 def test_a_part_no_essay_numbers_is_declined_saying_so(tmp_path: Path) -> None:
     (tmp_path / "handbook.txt").write_text(HANDBOOK, encoding="utf-8")
     answerer = answerer_for(index_of(tmp_path))

@@ -57,7 +57,8 @@ def asked_part(question: str) -> tuple[str, str] | None:
 def numbered(index: PassageIndex, kind: str, number: str) -> tuple[Passage, ...]:
     """The passages numbered `number` ("3.2 Holiday requests ...", "(3.2) ...", "4. If you
     are ill ...") in the essays, else the first paragraphs under each heading numbered so
-    ("3. HOLIDAYS", "2 Methods"); else, for a section, the first paragraphs of the section
+    ("3. HOLIDAYS", "2 Methods", "ARTICLE 3 - RENTS"); else, for a section, the first
+    paragraphs of the section
     the table of contents numbers so (`essaybot sections`: "2" of one essay, "2.3" of
     several), as `:section 2` shows it."""
     own, headed = _numbers(index)
@@ -77,6 +78,13 @@ def numbered(index: PassageIndex, kind: str, number: str) -> tuple[Passage, ...]
 _OPENING = re.compile(r"\(?(\d{1,3}(?:\.\d{1,3}){0,3})(\.(?!\d)|\))?[ \t]+\S")
 
 
+# A heading's number after its label: "ARTICLE 4 - PLOT RULES", "Part 2: Methods".
+_LABELLED = re.compile(
+    r"(?:article|chapter|part|section|clause|schedule|rule)\s+(\d{1,3}(?:\.\d{1,3}){0,3})\b(?!\.\d)",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=8)
 def _numbers(
     index: PassageIndex,
@@ -91,7 +99,8 @@ def _numbers(
         found = _OPENING.match(passage.text)
         if found and ("." in found.group(1) or found.group(2)):
             own.setdefault(found.group(1), []).append(passage)
-        if found := _OPENING.match(own_heading(passage.section)):
+        heading = own_heading(passage.section)
+        if found := _OPENING.match(heading) or _LABELLED.match(heading):
             key = (passage.document, passage.section)
             counted[key] = counted.get(key, 0) + 1
             if counted[key] <= _MOST:
