@@ -324,8 +324,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="essaybot: %(message)s", stream=sys.stderr)
     if isinstance(sys.stdin, io.TextIOWrapper):  # bytes that are not UTF-8 become U+FFFD
         sys.stdin.reconfigure(errors="replace")
+    argv = sys.argv[1:] if argv is None else argv
     try:
-        args = build_parser(_HANDLERS).parse_args(argv)
+        # `essaybot` alone starts the interactive session, as `python` alone does
+        args = build_parser(_HANDLERS).parse_args(argv or ["repl"])
         return int(args.run(args, _settings(args)))
     except (EssaybotError, CorpusError) as error:
         print(f"essaybot: {error}", file=sys.stderr)

@@ -535,3 +535,15 @@ def test_eval_without_files_on_other_essays_asks_for_their_questions(
     code, out, err = run(capsys, "eval", "--seeds", str(essays))
     assert code == 2 and not out
     assert err.count("\n") == 1 and "ask about the shipped essay" in err
+
+
+def test_essaybot_alone_starts_the_interactive_session(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Trial round 9: "essaybot" alone said "the following arguments are required: command".
+    monkeypatch.chdir(SEEDS.parent)  # the default essays, `seeds`
+    monkeypatch.setattr(sys, "stdin", _Stdin(f"{QUESTION}\n"))
+    code, out, err = run(capsys)
+    assert code == 0, err
+    assert "Ask a question, or :help." in out + err
+    assert "dead end" in " ".join(out.split())
