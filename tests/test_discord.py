@@ -756,6 +756,32 @@ def test_contents_pages_turn_after_a_restart(point_at: Any, big_answerer: Answer
     run(body())
 
 
+def test_next_pressed_twice_turns_the_page_twice(point_at: Any, big_answerer: Answerer) -> None:
+    """The second press of Next arrives with the message its first press turned, which no
+    longer has that button: it is answered too, with the page it names (red-team round 8:
+    discord.py dropped it, and the user saw "This interaction failed")."""
+
+    async def body() -> None:
+        async with running(point_at, big_answerer, cooldown_rate=5) as (server, bot):
+            toc = fake.interaction("sections", [])
+            await server.dispatch("INTERACTION_CREATE", toc)
+            await server.wait_for(callbacks(server, toc))
+            message = server.responses[toc["id"]]
+            next_id = [b for row in message["components"] for b in row["components"]][2]
+            first = fake.button_press(next_id["custom_id"], message)
+            await server.dispatch("INTERACTION_CREATE", first)
+            (turned,) = await server.wait_for(callbacks(server, first))
+            page = server.message(turned.body["data"])
+            second = fake.button_press(next_id["custom_id"], page)
+            await server.dispatch("INTERACTION_CREATE", second)
+            (again,) = await server.wait_for(callbacks(server, second), timeout=15)
+            assert again.body["type"] == 7
+            shown = again.body["data"]["embeds"]
+            assert shown == [e.to_dict() for e in to_embeds(bot.contents_pages[1])]
+
+    run(body())
+
+
 def test_40_keystrokes_on_a_big_corpus(point_at: Any, big_answerer: Answerer) -> None:
     async def body() -> None:
         async with running(point_at, big_answerer) as (server, _):

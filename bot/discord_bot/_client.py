@@ -141,6 +141,21 @@ def _ours(data: Any) -> bool:
     )
 
 
+def _turn_gone_from(interaction: discord.Interaction, custom_id: str) -> TurnPage | None:
+    """A contents page's button pressed on a message that no longer has it (Next pressed
+    twice: the first press turned the page, so the second arrives with the page after it),
+    which discord.py drops unanswered ("This interaction failed": red-team round 8)."""
+    turn = TurnPage.__discord_ui_compiled_template__.fullmatch(custom_id)
+    if turn is None or interaction.message is None:
+        return None
+    shown = {
+        getattr(item, "custom_id", None)
+        for row in interaction.message.components
+        for item in getattr(row, "children", (row,))
+    }
+    return None if custom_id in shown else TurnPage(turn["way"], int(turn["page"]), 0)
+
+
 class SeenIds:
     """The last `size` message and interaction ids handled: Discord may deliver an event more
     than once (after a resume), and a question is answered once."""
@@ -414,6 +429,11 @@ class EssayBot(discord.AutoShardedClient):
         if interaction.type is discord.InteractionType.component and not _ours(data):
             if self.seen.first(interaction.id):
                 await _reply(interaction, OLD_BUTTON)
+            return
+        if interaction.type is discord.InteractionType.component and (
+            turn := _turn_gone_from(interaction, str(data.get("custom_id", "")))
+        ):
+            await turn.callback(interaction)  # discord.py drops it: answered here, once
             return
         if interaction.type is discord.InteractionType.modal_submit and self.seen.first(
             interaction.id
