@@ -16,7 +16,7 @@ __all__ = ["PARENT_MARK", "Document", "Section", "find_sections", "own_heading",
 _NUMBERED = re.compile(r"(\d{1,6})\.(\d{1,6})")
 _NUMBER = re.compile(r"\d{1,6}\.?")
 # Words a heading's own number may follow: "Article 4 - Plot rules", "Chapter 3: Rain".
-_LABELS = "(?:article|chapter|part|section|clause|schedule|rule|step|lesson|letter|day)"
+HEADING_LABELS = "(?:article|chapter|part|section|clause|schedule|rule|step|lesson|letter|day)"
 # Between a parent's heading and its part's, in the name of a section sharing its heading with
 # another of its essay (index.parsing): a single right-pointing angle quotation mark.
 PARENT_MARK = " \u203a "
@@ -108,7 +108,7 @@ def find_sections(documents: Sequence[Document], name: str) -> list[tuple[Docume
             found.append((documents[d], documents[d].sections[s]))
         # ... unless headings are numbered so ("2.1 Method", "5. Health and safety",
         # "ARTICLE 4 - PLOT RULES"): their own numbers are what a reader of the essay types
-        own = re.compile(rf"({_LABELS}\s+)?{re.escape(wanted)}(?![^\s.):\-–—])(?!\.\d)")
+        own = re.compile(rf"({HEADING_LABELS}\s+)?{re.escape(wanted)}(?![^\s.):\-–—])(?!\.\d)")
         numbered = [
             (document, section)
             for document in documents

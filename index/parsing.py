@@ -52,10 +52,11 @@ _OPENING_SECTION = re.compile(
     r"(table of )?contents)[:.]?",
     re.IGNORECASE,
 )
-# A line right after the title that is its byline or subtitle, not a first heading: "By Nessa
-# Cawthorne, Saltmarsh Courier, 9 June 2023", "A short biography, prepared for the archive".
-_BYLINE = re.compile(r"(written\s+)?by\s|.*(,|\b(1[5-9]|20)\d\d\b)", re.IGNORECASE)
+# A line under a heading that gives its author or date ("by Ruth Ellery", "Leeds, 19
+# September 1994"); right after the title, a byline or subtitle may be any line with a comma
+# ("By Nessa Cawthorne, Saltmarsh Courier", "A short biography, prepared for the archive").
 _DATELINE = re.compile(r"(written\s+)?by\s|.*\b(1[5-9]|20)\d\d\b", re.IGNORECASE)
+_BYLINE = re.compile(rf"{_DATELINE.pattern}|.*,", re.IGNORECASE)
 _SENTENCE_END = tuple(".!?…\"'”’)")
 _MAX_HEADING_WORDS = 10
 _MAX_HEADING_CHARS = 80
@@ -252,7 +253,7 @@ class _Builder:
         when it is not the last section's; else None."""
         for at in range(len(self.open) - 1, -1, -1):
             number = _HEADING_NUMBER.match(self.open[at][1])
-            if number and clause.startswith(number.group(1).rstrip(".") + "."):
+            if number and clause.startswith(number.group(1) + "."):
                 own = self.open[at][2]
                 del self.open[at + 1 :]  # the parts after it are closed
                 return None if own is self.sections[-1][1] else own

@@ -169,6 +169,32 @@ def test_ask_essaybot_answers_privately_with_buttons(point_at: Any, answerer: An
     run(body())
 
 
+async def answered_in_a_thread(server: fake.FakeDiscord) -> tuple[dict[str, Any], str]:
+    """An answer, and the path of posts in the thread a first follow-up form started on it."""
+    answer = await answer_of(server, "Who would welcome Chinese investment?")
+    first = fake.form_submit(FORM, {FORM_QUESTION: "And why?"}, answer)
+    await server.dispatch("INTERACTION_CREATE", first)
+    in_thread = f"channels/{answer['id']}/messages"
+    await server.wait_for(lambda r: r.path == in_thread)
+    await server.wait_for(followups(first))
+    return answer, in_thread
+
+
+async def follow_ups_answered_in_place(server: fake.FakeDiscord, answer: dict[str, Any]) -> None:
+    """A follow-up form on `answer` is answered privately, a reply to it in the channel."""
+    second = fake.form_submit(FORM, {FORM_QUESTION: "And the EU?"}, answer)
+    await server.dispatch("INTERACTION_CREATE", second)
+    (private,) = await server.wait_for(followups(second), timeout=30)
+    assert private.body["flags"] == EPHEMERAL
+    assert private.body["embeds"][0]["title"] == "And the EU?"
+    reply = replying_to(answer, "And Minsk?")
+    await server.dispatch("MESSAGE_CREATE", reply)
+    in_channel = f"channels/{fake.CHANNEL_ID}/messages"
+    (replied,) = await server.wait_for(lambda r: r.path == in_channel, timeout=30)
+    assert str(replied.body["message_reference"]["message_id"]) == reply["id"]
+    assert replied.body["embeds"][0]["title"] == "And Minsk?"
+
+
 def test_a_follow_up_on_an_answer_whose_thread_was_locked_is_answered_in_place(
     point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -178,12 +204,7 @@ def test_a_follow_up_on_an_answer_whose_thread_was_locked_is_answered_in_place(
 
     async def body() -> None:
         async with running(point_at, answerer, cooldown_rate=10) as (server, bot):
-            answer = await answer_of(server, "Who would welcome Chinese investment?")
-            first = fake.form_submit(FORM, {FORM_QUESTION: "And why?"}, answer)
-            await server.dispatch("INTERACTION_CREATE", first)
-            in_thread = f"channels/{answer['id']}/messages"
-            await server.wait_for(lambda r: r.path == in_thread)
-            await server.wait_for(followups(first))
+            answer, in_thread = await answered_in_a_thread(server)
             locked = fake.thread(answer["id"], fake.CHANNEL_ID, "Who would welcome Chinese")
             locked["owner_id"] = fake.BOT_ID
             locked["thread_metadata"] |= {"locked": True, "archived": True}
@@ -193,17 +214,7 @@ def test_a_follow_up_on_an_answer_whose_thread_was_locked_is_answered_in_place(
                 if bot.get_channel(int(answer["id"])) is None:
                     break
                 await asyncio.sleep(0.01)
-            second = fake.form_submit(FORM, {FORM_QUESTION: "And the EU?"}, answer)
-            await server.dispatch("INTERACTION_CREATE", second)
-            (private,) = await server.wait_for(followups(second), timeout=30)
-            assert private.body["flags"] == EPHEMERAL
-            assert private.body["embeds"][0]["title"] == "And the EU?"
-            reply = replying_to(answer, "And Minsk?")
-            await server.dispatch("MESSAGE_CREATE", reply)
-            in_channel = f"channels/{fake.CHANNEL_ID}/messages"
-            (replied,) = await server.wait_for(lambda r: r.path == in_channel, timeout=30)
-            assert str(replied.body["message_reference"]["message_id"]) == reply["id"]
-            assert replied.body["embeds"][0]["title"] == "And Minsk?"
+            await follow_ups_answered_in_place(server, answer)
             # Found out once, then remembered: one thread refused, one post refused.
             threads = [r.status for r in server.requests if r.path.endswith("/threads")]
             assert threads == [200, 400]
@@ -251,24 +262,9 @@ def test_a_follow_up_whose_thread_was_deleted_is_answered_in_place(
 
     async def body() -> None:
         async with running(point_at, answerer, cooldown_rate=10) as (server, _):
-            answer = await answer_of(server, "Who would welcome Chinese investment?")
-            first = fake.form_submit(FORM, {FORM_QUESTION: "And why?"}, answer)
-            await server.dispatch("INTERACTION_CREATE", first)
-            in_thread = f"channels/{answer['id']}/messages"
-            await server.wait_for(lambda r: r.path == in_thread)
-            await server.wait_for(followups(first))
+            answer, in_thread = await answered_in_a_thread(server)
             server.refuse_posts[answer["id"]] = 10003  # deleted
-            second = fake.form_submit(FORM, {FORM_QUESTION: "And the EU?"}, answer)
-            await server.dispatch("INTERACTION_CREATE", second)
-            (private,) = await server.wait_for(followups(second), timeout=30)
-            assert private.body["flags"] == EPHEMERAL
-            assert private.body["embeds"][0]["title"] == "And the EU?"
-            reply = replying_to(answer, "And Minsk?")
-            await server.dispatch("MESSAGE_CREATE", reply)
-            in_channel = f"channels/{fake.CHANNEL_ID}/messages"
-            (replied,) = await server.wait_for(lambda r: r.path == in_channel, timeout=30)
-            assert str(replied.body["message_reference"]["message_id"]) == reply["id"]
-            assert replied.body["embeds"][0]["title"] == "And Minsk?"
+            await follow_ups_answered_in_place(server, answer)
             assert [r.status for r in server.requests if r.path == in_thread] == [200, 404, 404]
 
     with caplog.at_level(logging.WARNING):

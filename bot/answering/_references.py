@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 
 from index import Passage, PassageIndex, analyze
-from index.documents import find_sections, own_heading
+from index.documents import HEADING_LABELS, find_sections, own_heading
 
 __all__ = ["asked_part", "numbered"]
 
@@ -58,9 +58,8 @@ def numbered(index: PassageIndex, kind: str, number: str) -> tuple[Passage, ...]
     """The passages numbered `number` ("3.2 Holiday requests ...", "(3.2) ...", "4. If you
     are ill ...") in the essays, else the first paragraphs under each heading numbered so
     ("3. HOLIDAYS", "2 Methods", "ARTICLE 3 - RENTS"); else, for a section, the first
-    paragraphs of the section
-    the table of contents numbers so (`essaybot sections`: "2" of one essay, "2.3" of
-    several), as `:section 2` shows it."""
+    paragraphs of the section the table of contents numbers so (`essaybot sections`: "2" of
+    one essay, "2.3" of several), as `:section 2` shows it."""
     own, headed = _numbers(index)
     if found := own.get(number) or headed.get(number, ()):
         return found
@@ -80,8 +79,7 @@ _OPENING = re.compile(r"\(?(\d{1,3}(?:\.\d{1,3}){0,3})(\.(?!\d)|\))?[ \t]+\S")
 
 # A heading's number after its label: "ARTICLE 4 - PLOT RULES", "Part 2: Methods".
 _LABELLED = re.compile(
-    r"(?:article|chapter|part|section|clause|schedule|rule)\s+(\d{1,3}(?:\.\d{1,3}){0,3})\b(?!\.\d)",
-    re.IGNORECASE,
+    rf"{HEADING_LABELS}\s+(\d{{1,3}}(?:\.\d{{1,3}}){{0,3}})\b(?!\.\d)", re.IGNORECASE
 )
 
 
