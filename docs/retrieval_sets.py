@@ -168,6 +168,10 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ),
     ("an answer of one sentence quoted without the sentence after it", {"quote_next": False}),
     (
+        "a labelled answer ('Cause:') quoted without the labelled answers after it ('Fix:')",
+        {"quote_answer_parts": False},
+    ),
+    (
         "a list not quoted whole (after a first passage's colon, or under a heading named)",
         {"quote_lists": False},
     ),

@@ -179,6 +179,25 @@ def test_a_manual_s_problem_is_answered_by_its_solution(tmp_path: Path) -> None:
     assert answer.answered and answer.quotes[0].passage == solution
 
 
+def test_a_problem_s_cause_is_quoted_with_the_fix_after_it(tmp_path: Path) -> None:
+    (tmp_path / "blender.txt").write_text(
+        "Whirl 300: User Manual\n\nTROUBLESHOOTING\n\n"
+        "Problem: The display shows E2 while blending.\n"
+        "Cause: The motor has overheated, usually from a jug packed too full.\n"
+        "Fix: Unplug it, wait 20 minutes and blend in smaller batches.\n\n"
+        "Problem: The jug leaks.\nCause: The seal is worn.\nFix: Order seal W-12.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    cause, fix, next_problem = index.passages[1:4]
+    question = "E2 came up on the display, what do I do?"
+    answer = answerer_for(index).ask(question)
+    assert answer.answered and [q.passage for q in answer.quotes] == [cause, fix]
+    assert next_problem.text.startswith("Problem: The jug")  # the next problem stops it
+    alone = answerer_for(index, quote_answer_parts=False).ask(question)
+    assert [q.passage for q in alone.quotes] == [cause]
+
+
 def test_one_of_the_floor_asking_is_followed_to_the_panels_answer(tmp_path: Path) -> None:
     turns = [
         "GWEN TALLIS: Good evening, everyone, and thank you for coming out tonight.",

@@ -139,6 +139,10 @@ class Policy:
     # dev, dev 4 +1 each), in none fewer. Extending a lone first sentence in answers quoting
     # other passages too put it in 29 more but lengthened 612 (+15%).
     quote_next: bool = True
+    # A labelled answer quoted first is quoted with the labelled answers after it, up to the
+    # next labelled question: a manual's "Cause: ..." with its "Fix: ..." (session 24, from a
+    # new user's manual: blind 8 answer in quote +2, no decision or rank changed).
+    quote_answer_parts: bool = True
     # The first passage, when it ends with a colon ("Surplus money is divided three ways:"),
     # is quoted with the `max_sentences` passages after it in its section, the list it opens.
     # From a new user's essay; no gold decision changed (a fifth-essay answer now quotes the

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from bot.answering._policy import Policy
-from bot.answering._ranking import asks
+from bot.answering._ranking import answered_on, asks
 from bot.answering._values import Quote
 from index import Hit, Passage, PassageIndex, is_code
 from index.documents import own_heading
@@ -91,6 +91,9 @@ def select_quotes(
             before = _antecedent(home.text, index.spans(home), start)
             if before and index.home(home, *before) == (home, *before):
                 spans.add(before)
+        if i == 0 and policy.quote_answer_parts:  # "Cause: ..." goes on in "Fix: ..."
+            for part in answered_on(index, hit.passage):
+                chosen.setdefault(part.id, (part, set()))[1].update(index.spans(part))
         if i == 0 and policy.quote_lists and hit.passage.text.rstrip().endswith(":"):
             _add_what_follows(index, policy, hit.passage, chosen)
         elif i == 0 and policy.quote_lists and (items := _listed(index, wanted, hit.passage)):

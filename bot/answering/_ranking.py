@@ -10,7 +10,16 @@ from bot.answering._policy import Policy
 from index import Hit, Passage, PassageIndex, analyze
 from index.documents import own_heading
 
-__all__ = ["asks", "follow_questions", "fuse", "lead", "reorder", "to_sibling", "without_measure"]
+__all__ = [
+    "answered_on",
+    "asks",
+    "follow_questions",
+    "fuse",
+    "lead",
+    "reorder",
+    "to_sibling",
+    "without_measure",
+]
 
 # The end of a sentence that asks: "?" before any closing quotes, brackets or asterisks.
 _ASKS = re.compile(r"\?[\"'”’)\]*]*\s*$")
@@ -105,6 +114,27 @@ def asks(index: PassageIndex, passage: Passage) -> bool:
     # start at the beginning. How did you end up on the ferry?" then "ANWEN: ...")
     after, label = index.following(passage), passage.text[: index.speaker_end(passage)]
     return bool(label) and after is not None and label != after.text[: index.speaker_end(after)]
+
+
+def answered_on(index: PassageIndex, passage: Passage) -> tuple[Passage, ...]:
+    """The labelled answers after `passage`, itself a labelled answer to a labelled question,
+    up to the next question: a manual's "Cause: The lid is not locked." goes on in "Fix: Turn
+    the lid clockwise ...", which says what to do about it."""
+    before = index.preceding(passage)
+    if before is None or not _ANSWER_LABEL.match(passage.text):
+        return ()
+    if not (_QUESTION_LABEL.match(before.text) or _ANSWER_LABEL.match(before.text)):
+        return ()
+    found: list[Passage] = []
+    after = index.following(passage)
+    while after is not None and len(found) < _ANSWER_PARTS and _ANSWER_LABEL.match(after.text):
+        found.append(after)
+        after = index.following(after)
+    return tuple(found)
+
+
+# Labelled answers after the first one quoted with it, at most ("Cause:", "Fix:", "Note:").
+_ANSWER_PARTS = 2
 
 
 def fuse(
