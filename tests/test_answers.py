@@ -508,6 +508,13 @@ def test_a_numbered_thing_asked_of_must_be_named_by_the_first_quote(tmp_path: Pa
     assert misses_numbers("How much was the Brio 17?", (Quote(price.text, price, 1.0),)) is None
     answer = answerer_for(index, min_confidence=0.0).ask("How much did the Brio 17 cost?")
     assert "£64.99" in answer.quotes[0].text
+    # typed in lower case, it is one of a kind the first quote numbers otherwise
+    lower = "who proposed motion 3"
+    assert misses_numbers(lower, quotes) == "it names motion 3, which no quote holds"
+    assert misses_numbers(lower, quotes[::-1]) is None
+    walks = index.passages[-1]  # numbering no motion, it says nothing of motion 3 either way
+    assert misses_numbers(lower, (Quote(walks.text, walks, 1.0),)) is None
+    assert misses_numbers("are under 16s free", quotes[::-1]) is None  # "under": no label
 
 
 def test_a_check_quotes_the_first_passages_sentence_that_holds_what_it_asks(

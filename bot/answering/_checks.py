@@ -315,6 +315,8 @@ _NUMBER = re.compile(r"(?<![\w.,])\d{3,}(?!\w|[.,]\d)")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 # A capitalised word numbered by a short figure: "Motion 3", "Gate 12", "Stage 4b".
 _LABELLED = re.compile(r"\b([A-Z][a-z]+)\s+(\d{1,2}[a-z]?)(?![\w.,]\d|\w)")
+# ... or a word in lower case: "problem set 5", "room 12" (as typed in a chat).
+_NUMBERED = re.compile(r"\b([a-z]{2,})\s+(\d{1,2}[a-z]?)(?![\w.,]\d|\w)")
 # Words that a figure may follow without being numbered by it ("Was 3 enough?").
 _NOT_LABELS = frozenset(
     "was were is are did does do has have had will would could should can may might how "
@@ -590,6 +592,16 @@ def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
             continue
         named = re.compile(rf"\b{re.escape(word)}\s+{number}(?![\d.,]\d)", re.IGNORECASE)
         if not any(named.search(text) for text in first):
+            missing.append(label.group())
+    # ... and one in lower case is not answered by a quote numbering another of its kind:
+    # "When is problem set 5 due?" not by "Problem set 4 due Fri 24 Oct".
+    for label in _NUMBERED.finditer(question):
+        word, number = label.groups()
+        if word in _NOT_LABELS or word in STOPWORDS or _CALENDAR.match(word):
+            continue
+        numbered = re.compile(rf"\b{word}\s+(\d{{1,2}}[a-z]?)(?![\w.,]\d|\w)", re.IGNORECASE)
+        figures = {found.lower() for text in first for found in numbered.findall(text)}
+        if figures and number not in figures:
             missing.append(label.group())
     return f"it names {', '.join(missing)}, which no quote holds" if missing else None
 
