@@ -1151,6 +1151,39 @@ def test_an_answer_of_one_sentence_is_quoted_with_the_sentence_after_it(tmp_path
     assert kept.quotes[0].text == "Felsham kept its night buses."
 
 
+def test_a_short_lead_in_quoted_first_is_read_with_its_next_sentence(tmp_path: Path) -> None:
+    """... also when other passages are quoted after it, if it is short: the answer is most
+    often what it leads into; a longer first sentence says more itself."""
+    index = _index_of(
+        tmp_path,
+        "# Clocks\n\nI did take on an apprentice once, in 2014. Her name was Priya Nair, and "
+        "she stayed three years.\n\nAn apprentice today would need patience above all.\n\n"
+        "# Oil\n\nThe oil that the old clock makers used on their clock pivots turned to "
+        "varnish within ten years. Modern oil lasts.\n\nOil is sold in tiny bottles.\n\n"
+        "# Points\n\nTwo things matter. First, the oil is cheap. Second, it is quick.\n",
+    )
+    answer = answerer_for(index, min_confidence=0.0).ask("What about the apprentice?")
+    lead = "I did take on an apprentice once, in 2014."
+    assert [q.text for q in answer.quotes] == [
+        f"{lead} Her name was Priya Nair, and she stayed three years.",
+        "An apprentice today would need patience above all.",
+    ]
+    alone = answerer_for(index, min_confidence=0.0, quote_next=False).ask(
+        "What about the apprentice?"
+    )
+    assert alone.quotes[0].text == lead
+    from bot.answering._quotes import with_next_sentence
+
+    oil, bottles, points = index.passages[2:]
+    longer = oil.text.partition(" Modern")[0]  # 17 words: it says more itself
+    quotes = (Quote(longer, oil, 1.0), Quote(bottles.text, bottles, 1.0))
+    assert with_next_sentence(index, quotes) == quotes
+    assert with_next_sentence(index, quotes[:1])[0].text == oil.text  # alone, it is read on
+    # ... but not on to the next point of a list
+    first = (Quote("First, the oil is cheap.", points, 1.0),)
+    assert with_next_sentence(index, first) == first
+
+
 FOREIGN = [
     "¿Cuáles son los problemas entre Rusia y Bielorrusia?",
     "Quels sont les problèmes entre la Russie et la Biélorussie ?",

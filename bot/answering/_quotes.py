@@ -19,6 +19,15 @@ Span = tuple[int, int]
 # A list under its heading, quoted whole: at most this many items of at most so many words.
 _LIST_ITEMS = 12
 _ITEM_WORDS = 15
+# A sentence opening another point of a list ("Third, Russia and Belarus are neighbours")
+# goes on to something else than the sentence before it.
+_NEXT_POINT = re.compile(
+    r"[\"'“‘(]*(first|second|third|fourth|fifth|sixth|finally|lastly|next|also|moreover|"
+    r"furthermore|besides|in addition|on the other hand)\b",
+    re.IGNORECASE,
+)
+# A first quote of one sentence this short, or shorter, is a lead-in to the next sentence.
+_LEAD_IN_WORDS = 12
 
 # "It seems", "it appears that" stand for nothing ("It appears gradually" does).
 _IMPERSONAL = r"(would )?(seems?\b|appears?(\s+(that|to|as|likely|unlikely)\b|,))"
@@ -148,15 +157,20 @@ def with_sentence(index: PassageIndex, quotes: Sequence[Quote], span: Span) -> t
 def with_next_sentence(index: PassageIndex, quotes: Sequence[Quote]) -> tuple[Quote, ...]:
     """`quotes` with the sentence after theirs, when they are one sentence alone and another
     follows it in its passage: a lead-in ("Carrick Bay took a different approach.") is read
-    with what it leads into."""
-    if len(quotes) != 1:
+    with what it leads into. So is a first quote of one short sentence (`_LEAD_IN_WORDS`)
+    before others."""
+    if not quotes:
         return tuple(quotes)
     spans = index.spans(quotes[0].passage)
     quoted = _quoted_spans(index, quotes[0].passage, quotes)
     if len(quoted) != 1:
         return tuple(quotes)
+    if len(quotes) > 1 and len(quotes[0].text.split()) > _LEAD_IN_WORDS:
+        return tuple(quotes)
     after = spans.index(next(iter(quoted))) + 1
-    return tuple(quotes) if after == len(spans) else with_sentence(index, quotes, spans[after])
+    if after == len(spans) or _NEXT_POINT.match(quotes[0].passage.text, spans[after][0]):
+        return tuple(quotes)
+    return with_sentence(index, quotes, spans[after])
 
 
 def _quoted_spans(index: PassageIndex, passage: Passage, quotes: Sequence[Quote]) -> set[Span]:
