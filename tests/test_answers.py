@@ -1497,6 +1497,22 @@ def test_who_wrote_an_essay_whose_front_matter_names_its_author_says_so(tmp_path
         "their text does not say who wrote them, but their front matter gives the author as "
         "Delphine Ashworth-Kell"
     )
+    # in a folder, one essay's author is not all of theirs
+    (tmp_path / "notes.md").write_text("# Mill notes\n\nThe mills closed in 1921.\n")
+    because = answerer_for(index_of(tmp_path)).ask("Who wrote this?").declined_because
+    assert because == (
+        'their text does not say who wrote them, but the front matter of "The Aldwen" gives '
+        "the author as Delphine Ashworth-Kell (no other essay's does)"
+    )
+    (tmp_path / "weirs.md").write_text(  # a title leaving a bidi override open is closed
+        "---\ntitle: Weirs \u202eof the Aldwen\nauthor: Tom Reed\n---\n\nThe weirs are old.\n"
+    )
+    because = answerer_for(index_of(tmp_path)).ask("Who wrote this?").declined_because
+    assert because == (
+        "their text does not say who wrote them, but their front matter gives the authors as "
+        "The Aldwen: Delphine Ashworth-Kell; Weirs \u202eof the Aldwen\u202c: Tom Reed "
+        "(no other essay's does)"
+    )
 
 
 BRIDGE = """# Tarrow Bridge
@@ -1620,6 +1636,12 @@ def test_when_an_essay_was_written_its_front_matter_date_is_named_if_its_text_is
         "Ferry fares to rise: 2025-03-14; Spring tides: 2024-04-02"
     )
     assert both.ask("When was the tides essay written?").declined_because == dated + "2024-04-02"
+    (tmp_path / "notes.md").write_text("# Ferry notes\n\nThe ferry runs hourly.\n")
+    three = answerer_for(index_of(tmp_path)).ask("When was this written?").declined_because
+    assert three == (
+        "their text does not say when they were written, but their front matter dates "
+        "Ferry fares to rise: 2025-03-14; Spring tides: 2024-04-02 (no other essay's does)"
+    )
 
 
 def test_a_section_asked_for_by_number_in_an_essay_numbering_none_is_the_contents_one(

@@ -145,8 +145,7 @@ class Answerer:
             return self._quoted_whole(question, read, field)
         if self.policy.openings and (dates := front_matter_dates(self.index, read, terms, most)):
             declined = self._declined(question, (), 0.0)  # "When was this published?"
-            why = "their text does not say when they were written, but their front matter "
-            why += f"dates {dates}"
+            why = f"their text does not say when they were written, but {dates}"
             return replace(declined, declined_because=why)
         if not terms:  # "What is it?": only words too common to look up
             return Answer(question, Outcome.EMPTY, (), (), 0.0)
@@ -156,10 +155,7 @@ class Answerer:
                 declined = self._declined(question, (), 0.0)
                 why = "the essays it asks of do not say who wrote them"
                 if authors := front_matter_authors(self.index, terms):  # a blog's `author:`
-                    why = (
-                        "their text does not say who wrote them, but their front matter gives "
-                        f"the author as {'; '.join(authors)}"
-                    )
+                    why = f"their text does not say who wrote them, but {authors}"
                 return replace(declined, declined_because=why)
             if credited:
                 return self._quoted_whole(question, read, credited[: self.policy.max_passages])

@@ -19,9 +19,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from bot.markup import bidi_closed
 from index import Passage, PassageIndex
 
-__all__ = ["asks_who_wrote", "byline_ids", "front_matter_authors", "who_wrote", "writers"]
+__all__ = [
+    "asks_who_wrote",
+    "byline_ids",
+    "front_matter_authors",
+    "front_matter_says",
+    "who_wrote",
+    "writers",
+]
 
 _WHO_WROTE = re.compile(
     r"\W*(who\s+(wrote|authored|compiled|edited|has\s+written|is\s+the\s+(author|writer)\s+of)|"
@@ -87,11 +95,32 @@ def who_wrote(index: PassageIndex, terms: list[str]) -> tuple[tuple[Passage, str
     return None
 
 
-def front_matter_authors(index: PassageIndex, terms: list[str]) -> list[str]:
-    """The `author:` front matter of the essays a who-wrote question of `terms` asks of (all,
-    when it names none): no passage, so nothing to quote, but no essay to say nothing of."""
+def front_matter_authors(index: PassageIndex, terms: list[str]) -> str:
+    """What the `author:` front matter says of the essays a who-wrote question of `terms`
+    asks of (all, when it names none), "" when none has one: no passage, so nothing to
+    quote, but no essay to say nothing of (`front_matter_says`)."""
     named = {term for term in terms if term not in _OF_ANY_ESSAY}
-    return [d.author for d in index.documents if d.author and named <= index.title_terms(d.title)]
+    asked = [d for d in index.documents if named <= index.title_terms(d.title)]
+    found = [(d.title, d.author) for d in asked if d.author]
+    return front_matter_says(found, len(asked), "gives the author as", "gives the authors as")
+
+
+def front_matter_says(found: list[tuple[str, str]], asked: int, verb: str, verbs: str) -> str:
+    """What the front matter's fields `found` ((title, value) of the `asked` essays that have
+    one) say, after `verb` ("dates"; `verbs` for several values), "" when none: one value for
+    all ("their front matter dates 2025-03-14"), or each by its essay's title, saying so when
+    other essays asked of have none: a folder's one blog post's author is not all of theirs."""
+    if not found:
+        return ""
+    # a title or value leaving a bidi override open must not reverse the words after it
+    found = [(bidi_closed(title), bidi_closed(value)) for title, value in found]
+    if len(found) == asked and len({value for _, value in found}) == 1:
+        return f"their front matter {verb} {found[0][1]}"
+    if len(found) == 1:
+        said = f'the front matter of "{found[0][0]}" {verb} {found[0][1]}'
+    else:
+        said = f"their front matter {verbs} " + "; ".join(f"{t}: {v}" for t, v in found)
+    return said if len(found) == asked else f"{said} (no other essay's does)"
 
 
 @lru_cache(maxsize=8)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.answering._bylines import byline_ids
+from bot.answering._bylines import byline_ids, front_matter_says
 from bot.answering._checks import lacks_place, lacks_time_or_amount, names_new
 from bot.answering._values import Quote
 from index import Passage, PassageIndex, analyze, is_code
@@ -197,18 +197,18 @@ _WRITTEN = frozenset(analyze("written write wrote dated published posted"))
 
 def front_matter_dates(index: PassageIndex, question: str, terms: list[str], most: int) -> str:
     """For `question` (of `terms`) asking when its essays were written, naming nothing but
-    their titles' words ("When was this published?"), their front matter's `date:` ("" when
-    none has one): "2025-03-14", or "Title: 2025-03-14; ..." for several (at most `most`)."""
+    their titles' words ("When was this published?"), what their front matter's `date:`
+    says ("" when none has one): "their front matter dates 2025-03-14", or each essay's,
+    at most `most` (`front_matter_says`)."""
     dates = _dates(index)
     if not dates or not _FIELD_QUESTIONS[0][0].match(question):
         return ""
     named = {term for term in terms if term not in _OF_THE_EVENT}
     if named and not _WRITTEN.intersection(terms):  # "When was the bridge opened?"
         return ""
-    dated = [(title, dates[title]) for title in _titled(index, named) if title in dates]
-    if len(dated) == 1:
-        return dated[0][1]
-    return "; ".join(f"{title}: {date}" for title, date in dated[:most])
+    asked = _titled(index, named)
+    dated = [(title, dates[title]) for title in asked if title in dates]
+    return front_matter_says(dated[:most], len(asked), "dates", "dates")
 
 
 @lru_cache(maxsize=8)
