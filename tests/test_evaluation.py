@@ -413,6 +413,7 @@ BLIND_FOLDERS = {
     "blind6": 6,
     "blind7": 6,
     "blind8": 6,
+    "blind9": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
