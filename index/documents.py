@@ -108,12 +108,13 @@ def find_sections(documents: Sequence[Document], name: str) -> list[tuple[Docume
             found.append((documents[d], documents[d].sections[s]))
         # ... unless headings are numbered so ("2.1 Method", "5. Health and safety",
         # "ARTICLE 4 - PLOT RULES"): their own numbers are what a reader of the essay types
-        own = re.compile(rf"({HEADING_LABELS}\s+)?{re.escape(wanted)}(?![^\s.):\-–—])(?!\.\d)")
+        own = re.compile(rf"(([^\W\d_]+)\s+)?{re.escape(wanted)}(?![^\s.):\-–—])(?!\.\d)")
         numbered = [
             (document, section)
             for document in documents
             for section in document.sections
-            if own.match(_fold(section.heading))
+            if (found_own := own.match(_fold(section.heading)))
+            and found_own[2] in (None, *_labels(document))
         ]
         return numbered or found
     titles = _folded(documents)[0]
@@ -134,6 +135,21 @@ def find_sections(documents: Sequence[Document], name: str) -> list[tuple[Docume
     # An essay's title (or its start), alone: its sections, to choose from ("The Flour")
     named = [d for d, t in zip(documents, titles, strict=True) if t.startswith(wanted)]
     return [(d, s) for d in named for s in d.sections]
+
+
+_LABELS = re.compile(HEADING_LABELS, re.IGNORECASE)
+# A heading's first word followed by a number: "Room 5: Trade and Empire", "Gallery 2 - Maps".
+_LABEL_NUMBER = re.compile(r"([^\W\d_]+)\s+\d{1,3}(?:\.\d{1,3})*(?![^\s.):\-–—])")
+
+
+def _labels(document: Document) -> set[str]:
+    """The words that number `document`'s headings (folded): the usual labels ("article 4",
+    "chapter 3"), and any word numbering two headings or more ("Room 1: ...", "Room 2: ...")."""
+    counts: dict[str, int] = {}
+    for section in document.sections:
+        if label := _LABEL_NUMBER.match(_fold(section.heading)):
+            counts[label[1]] = counts.get(label[1], 0) + 1
+    return {w for w, n in counts.items() if n >= 2 or _LABELS.fullmatch(w)}
 
 
 def _by_heading(documents: Sequence[Document], wanted: str) -> list[tuple[Document, Section]]:

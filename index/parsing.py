@@ -92,7 +92,16 @@ def _is_front_line(
 ) -> bool:
     """A short line with no terminal punctuation: a byline or a date ("by Tomas Reyes")."""
     line = line.strip()
-    return 0 < len(line) <= chars and len(line.split()) <= words and not line.endswith(_TERMINAL)
+    return 0 < len(line) <= chars and len(line.split()) <= words and not _ends_clause(line)
+
+
+def _ends_clause(line: str) -> bool:
+    """Whether `line` ends as a sentence or a clause may: with a full stop, a comma, a
+    closing quote or bracket ...; not a heading's aside in brackets ("Room 5: Trade and
+    Empire (first floor)", "Results (2019)"), opened on the line and closed without a stop."""
+    if line.endswith(")") and "(" in line:
+        return line[:-1].rstrip().endswith(_TERMINAL)
+    return line.endswith(_TERMINAL)
 
 
 def _is_heading_line(

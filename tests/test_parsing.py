@@ -355,6 +355,29 @@ def test_a_number_names_the_heading_numbered_so_before_the_contents_position() -
     assert [s.heading for _, s in find_sections([document], "5")] == ["ARTICLE 5 - SHEDS"]
 
 
+def test_a_word_numbering_two_headings_or_more_labels_them() -> None:
+    # Trial round 11's museum guide: ":section 5" showed "Room 4" (the contents' fifth,
+    # after the opening), and "Room 5: Trade and Empire (first floor)" was no heading at
+    # all: a line ending with a bracket had been read as a sentence's end.
+    text = "Guide\n\nWelcome to the museum.\n\nRoom 1: The Hall\n\nA long room.\n\n"
+    text += "Room 2: Fishing\n\nHerring.\n\nRoom 3: Trade (first floor)\n\nTobacco jars.\n\n"
+    text += "Shop 1\n\nPostcards and maps are sold here.\n"
+    document = parse_document(text, stem="g", markdown=False, source="g.txt")
+    headings = [s.heading for s in document.sections]
+    assert headings == [
+        "Introduction",
+        "Room 1: The Hall",
+        "Room 2: Fishing",
+        "Room 3: Trade (first floor)",
+        "Shop 1",
+    ]
+    for typed in ("3", "room 3"):
+        assert [s.heading for _, s in find_sections([document], typed)] == [headings[3]]
+    # "Shop" numbers one heading only: "1" is Room 1's, the contents' first otherwise
+    assert [s.heading for _, s in find_sections([document], "1")] == ["Room 1: The Hall"]
+    assert [s.heading for _, s in find_sections([document], "5")] == ["Shop 1"]
+
+
 def test_a_heading_with_no_text_prints_its_parts_and_theirs() -> None:
     text = (
         "# Town\n\n## History\n\n### Early\n\nFarms.\n\n### The mill era\n\n"
