@@ -936,3 +936,75 @@ def test_cooldowns_forget_users_whose_window_has_passed() -> None:
     # one who asked again within their window stays held, however early they first asked
     assert cooldowns.retry_after(0, now=200.0) is not None
     assert cooldowns.retry_after(0, now=221.5) is None
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "<:moscow:123456789012345678>",
+        "<a:spin:123456789012345678>",
+        "<t:1700000000:R>",
+        "</ask:323456789012345678>",
+        "<id:customize>",
+    ],
+)
+def test_discords_inline_tokens_are_not_looked_up(
+    point_at: Any, answerer: Answerer, token: str
+) -> None:
+    """Red-team round 9: an emoji or a timestamp in a question was read as words ("moscow",
+    "123456789012345678", "t", "R"), and "What does Moscow want?" was declined."""
+    question = "What does Moscow want?"
+    plain = answerer.ask(question)
+    assert plain.answered
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            mention = fake.message(f"<@{fake.BOT_ID}> {token} {question} {token}")
+            await server.dispatch("MESSAGE_CREATE", mention)
+            (reply,) = await server.wait_for(lambda r: r.path == CHANNEL_POSTS)
+            (embed, *_) = reply.body["embeds"]
+            assert embed["title"] == question
+            assert plain.quotes[0].text[:60] in embed["description"].replace("\\", "")
+
+    run(body())
+
+
+def test_a_reply_quoting_the_answer_asks_only_what_it_says_after_the_quote(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 9: 250 quoted characters over a 22-character question were refused as
+    a 349-character question; the quoted lines are context, as mentions are."""
+    quoted = "> " + "Belarus is a dead end, the essay says, for all sorts of reasons. " * 4
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            mention = fake.message(f"{quoted}\n<@{fake.BOT_ID}> {DEAD_END}")
+            assert len(mention["content"]) > 300
+            await server.dispatch("MESSAGE_CREATE", mention)
+            (reply,) = await server.wait_for(lambda r: r.path == CHANNEL_POSTS)
+            assert reply.body["embeds"][0]["title"] == DEAD_END
+            # all of it quoted: the quote is the question
+            whole = fake.message(f"<@{fake.BOT_ID}>\n> {DEAD_END}")
+            await server.dispatch("MESSAGE_CREATE", whole)
+            (_, again) = await server.wait_for(lambda r: r.path == CHANNEL_POSTS, count=2)
+            assert again.body["embeds"][0]["title"] == DEAD_END
+
+    run(body())
+
+
+def test_a_dm_from_discords_system_account_gets_no_reply(point_at: Any, answerer: Answerer) -> None:
+    """Red-team round 9: a message of the usual type whose author is Discord's own account
+    (`system`) was answered."""
+    dm = "310000000000000002"
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            for system in (True, False):
+                message = fake.message(DEAD_END, channel_id=dm, mentions_bot=False)
+                del message["guild_id"], message["member"]
+                message["author"]["system"] = system
+                await server.dispatch("MESSAGE_CREATE", message)
+            (reply,) = await server.wait_for(lambda r: r.path == f"channels/{dm}/messages")
+            assert str(reply.body["message_reference"]["message_id"]) == message["id"]
+
+    run(body())

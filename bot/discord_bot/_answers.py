@@ -35,6 +35,16 @@ Send = Callable[..., Awaitable[Any]]
 # Mentions of users, roles and channels, and @everyone and @here, say nothing about the essays:
 # their ids would count as words the essays never use and pull the answer's confidence down.
 _MENTIONS = re.compile(r"<(@[!&]?|#)\d{1,20}>|@(everyone|here)\b")
+# Discord's other inline tokens, shown as pictures, dates or links, never as their text: a
+# custom emoji ("<:moscow:1234>", animated "<a:...>"), a timestamp ("<t:1700000000:R>"), a
+# command's mention ("</ask:1234>", "</notes add:1234>") and a guide's ("<id:customize>").
+_TOKENS = re.compile(
+    r"<a?:\w{1,32}:\d{1,20}>|<t:-?\d{1,20}(:[tTdDfFsSR])?>|</[\w -]{1,100}:\d{1,20}>|<id:\w{1,20}>"
+)
+# A quoted line ("> ..."), or all lines from one opening with ">>> ", as Discord shows them.
+_QUOTED_LINE = re.compile(r"[ \t]*>[ \t]")
+_QUOTED_REST = re.compile(r"[ \t]*>>>[ \t]")
+_QUOTE_MARK = re.compile(r"^[ \t]*>(>>)?[ \t]", re.MULTILINE)
 
 
 # Shown as nothing, yet not whitespace to str.strip: braille blank, Hangul fillers (letters).
@@ -53,8 +63,25 @@ def blank(text: str) -> bool:
 
 
 def without_mentions(question: str) -> str:
-    """`question` as it is looked up: mentions left out, spaces squeezed."""
-    return " ".join(_MENTIONS.sub(" ", question).split())
+    """`question` as it is looked up: mentions and Discord's other inline tokens left out,
+    and the lines it quotes ("> ...", replying to an answer) when it says more than them,
+    spaces squeezed."""
+    plain = _MENTIONS.sub(" ", _TOKENS.sub(" ", question))
+    unquoted = _unquoted(plain)
+    if blank(unquoted):  # all of it quoted: the quote is the question
+        unquoted = _QUOTE_MARK.sub("", plain)
+    return " ".join(unquoted.split())
+
+
+def _unquoted(text: str) -> str:
+    """`text` without the lines Discord shows as a block quote."""
+    kept = []
+    for line in text.split("\n"):
+        if _QUOTED_REST.match(line):
+            break
+        if not _QUOTED_LINE.match(line):
+            kept.append(line)
+    return "\n".join(kept)
 
 
 @dataclass(frozen=True)

@@ -457,6 +457,8 @@ class EssayBot(discord.AutoShardedClient):
         direct message, as a reply."""
         if message.author.bot or self.user is None or message.is_system():
             return  # "X added essaybot to the thread" mentions it, and asks nothing
+        if getattr(message.author, "system", False):  # Discord's own account, in a DM
+            return
         # A DM has no guild; a guild's message does, even when the guild is not in the cache
         # (then `message.guild` is None too, and its channel a partial one naming the guild).
         direct = message.guild is None and getattr(message.channel, "guild_id", None) is None
