@@ -434,6 +434,18 @@ class FakeDiscord:
             self._channel_of[data["token"]] = data["channel_id"]
         await self._event(self._connection, name, data)
 
+    async def send_frame(self, data: bytes, *, through_stream: bool = True) -> None:
+        """Send a frame as it is (through the zlib stream, or bytes that may not inflate), then
+        wait, as `dispatch` does, for the bot to be connected again if it reconnects."""
+        await asyncio.wait_for(self._connected.wait(), 15)
+        connection = self._connection
+        assert connection is not None
+        if through_stream:
+            compressor = connection.compressor
+            data = compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+        self._connected.clear()
+        await connection.ws.send_bytes(data)
+
     async def drop(self) -> None:
         """Cut the gateway connection without a close frame, as a network failure would."""
         assert self._connection is not None

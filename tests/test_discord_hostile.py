@@ -19,7 +19,16 @@ from bot.question_log import QuestionLog
 from index import Document, PassageIndex, Section
 from tests import fake_discord as fake
 from tests.helpers import answerer_for, counting
-from tests.test_discord import DEAD_END, ask, callbacks, followups, point_at, run, running
+from tests.test_discord import (
+    DEAD_END,
+    ask,
+    ask_and_wait,
+    callbacks,
+    followups,
+    point_at,
+    run,
+    running,
+)
 from tests.test_discord_buttons import answer_of, buttons, press
 
 pytestmark = pytest.mark.slow
@@ -1006,5 +1015,35 @@ def test_a_dm_from_discords_system_account_gets_no_reply(point_at: Any, answerer
                 await server.dispatch("MESSAGE_CREATE", message)
             (reply,) = await server.wait_for(lambda r: r.path == f"channels/{dm}/messages")
             assert str(reply.body["message_reference"]["message_id"]) == message["id"]
+
+    run(body())
+
+
+@pytest.mark.parametrize(
+    ("frame", "through_stream"),
+    [
+        (b'{"op": 0, "t": "MESSAGE_CREATE", "s": 9, "d": {"id": "1', True),  # cut short
+        (b"[1, 2, 3]", True),
+        (b"null", True),
+        (b"\x12\x34\x56\x78garbage\x00\x00\xff\xff", False),  # does not inflate
+    ],
+)
+def test_a_gateway_frame_it_cannot_read_is_a_reconnect_not_the_end(
+    point_at: Any,
+    answerer: Answerer,
+    caplog: pytest.LogCaptureFixture,
+    frame: bytes,
+    through_stream: bool,
+) -> None:
+    """Red-team round 9: discord.py's sharded client closed itself on one frame it could
+    not read, and `essaybot discord` stopped."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            await server.send_frame(frame, through_stream=through_stream)
+            await ask_and_wait(server, DEAD_END)  # after the session is resumed
+            assert not bot.is_closed() and server.resumes == 1
+            warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+            assert any("an unreadable gateway frame" in said for said in warned)
 
     run(body())

@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import time
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -111,6 +112,20 @@ def _who_acted(data: Any) -> None:
     member = data.get("member") or {}
     if not (isinstance(member, dict) and member.get("user")) and not data.get("user"):
         raise KeyError("user")
+
+
+class _TolerantWebSocket(discord.gateway.DiscordWebSocket):
+    """The gateway's connection, reconnecting (to resume) on a frame it cannot read: JSON cut
+    short or no object, bytes that do not inflate. discord.py's sharded client closed itself
+    on one, and the bot stopped."""
+
+    async def received_message(self, msg: Any, /) -> None:
+        try:
+            await super().received_message(msg)
+        except (ValueError, TypeError, AttributeError, zlib.error) as error:
+            log.warning("an unreadable gateway frame (%s): reconnecting", type(error).__name__)
+            await self.close(code=4000)
+            raise discord.gateway.ReconnectWebSocket(self.shard_id or 0, resume=True) from None
 
 
 def _tolerant(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
@@ -296,6 +311,8 @@ class EssayBot(discord.AutoShardedClient):
     ) -> None:
         # The bot has no voice: don't warn at start that voice libraries are missing.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        # Shards connect with the gateway class their module names: ours reads frames warily.
+        discord.shard.DiscordWebSocket = _TolerantWebSocket  # type: ignore[misc]
         super().__init__(
             intents=discord.Intents.default(),
             allowed_mentions=NO_MENTIONS,
