@@ -2,14 +2,15 @@
 
 Pure (no discord import). Remembering a refusal spares Discord a request that would be
 refused again (Discord counts refused requests against a bot); it is forgotten after
-`RETRY_SECONDS`, by when a moderator may have granted the permission.
+`RETRY_SECONDS`, by when a moderator may have granted the permission, or at once when
+Discord says that a channel's permissions or a role changed (`forget`).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 __all__ = ["RETRY_SECONDS", "PermissionNotes"]
 
@@ -60,6 +61,20 @@ class PermissionNotes:
     def refused(self, channel_id: int, what: str) -> bool:
         """Whether `what` was refused in this channel in the last RETRY_SECONDS."""
         return self._until.get((channel_id, what), 0.0) > self._clock()
+
+    def forget(self, channel_ids: Collection[int] | None = None) -> None:
+        """Forget what was refused in these channels (all, for None), as when a moderator
+        changed their permissions or the bot's roles: the next question tries again. A DM a
+        user closed stays remembered: no moderator opens it."""
+
+        if channel_ids is None:  # a role changed: rare, so the whole table is read
+            self._until = {key: t for key, t in self._until.items() if key[1] == "direct"}
+            self._logged = {key for key in self._logged if key[1] == "direct"}
+            return
+        for channel_id in channel_ids:  # a channel changed: a few lookups, however many noted
+            for what in _MEANING.keys() - {"direct"}:
+                self._until.pop((channel_id, what), None)
+                self._logged.discard((channel_id, what))
 
     def note(self, channel_id: int, what: str, reason: str, *, remember: bool = True) -> None:
         """Remember that `what` was refused here (`reason`: Discord's words, or ours), unless

@@ -283,6 +283,42 @@ def test_cooldown_refusal_is_ephemeral(point_at: Any, answerer: Answerer) -> Non
     run(body())
 
 
+def test_a_category_in_the_allowlist_stands_for_its_channels_and_threads(
+    point_at: Any, answerer: Answerer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Red-team round 9: Copy Channel ID works on a category too; named in the allowlist, it
+    passed the start-up check (the bot sees it) and then nothing was answered anywhere."""
+    category, inside, thread_id = "300000000000000031", "300000000000000032", "300000000000000033"
+    plain = fake.guild
+
+    def with_category() -> dict[str, Any]:
+        guild = plain()
+        text = guild["channels"][0] | {"id": inside, "name": "essays", "parent_id": category}
+        folder = guild["channels"][0] | {"id": category, "type": 4, "name": "Reading"}
+        guild["channels"] += [folder, text]
+        guild["threads"] += [fake.thread(thread_id, inside, "more")]
+        return guild
+
+    monkeypatch.setattr(fake, "guild", with_category)
+
+    async def body() -> None:
+        async with running(point_at, answerer, allowed_channels=(int(category),)) as (server, _):
+            for where in (inside, thread_id):
+                await server.dispatch(
+                    "MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}", channel_id=where)
+                )
+                (reply,) = await server.wait_for(
+                    lambda r, w=where: r.path == f"channels/{w}/messages"
+                )
+                assert reply.body["embeds"]
+            elsewhere = ask("Lukashenko")  # the guild's main channel: no category
+            await server.dispatch("INTERACTION_CREATE", elsewhere)
+            (refusal,) = await server.wait_for(callbacks(server, elsewhere))
+            assert f"<#{category}>" in refusal.body["data"]["content"]
+
+    run(body())
+
+
 def test_channel_allowlist(point_at: Any, answerer: Answerer) -> None:
     async def body() -> None:
         allowed = (int(fake.CHANNEL_ID),)

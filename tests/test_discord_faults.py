@@ -87,6 +87,35 @@ def test_a_mention_where_embeds_are_refused_is_answered_in_plain_text(
     assert "Embed Links" in logged[0]
 
 
+@pytest.mark.parametrize("fixed_by", ["CHANNEL_UPDATE", "GUILD_ROLE_UPDATE"])
+def test_a_permission_given_back_is_used_at_the_next_mention(
+    point_at: Any, answerer: Answerer, fixed_by: str
+) -> None:
+    """Red-team round 9: a refusal was remembered 10 minutes though Discord says at once that
+    a channel's permissions (or a role) changed: embeds stayed plain text, mentions unanswered."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            server.refuse_embeds.add(fake.CHANNEL_ID)
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
+            await server.wait_for(sent_to(fake.CHANNEL_ID), count=2, timeout=WAIT)
+            await until(lambda: bot.permission_notes.refused(int(fake.CHANNEL_ID), "embeds"))
+            server.refuse_embeds.clear()  # a moderator gives essaybot Embed Links
+            guild = fake.guild()
+            if fixed_by == "CHANNEL_UPDATE":
+                await server.dispatch(fixed_by, guild["channels"][0])
+            else:
+                role = guild["roles"][1]
+                await server.dispatch(fixed_by, {"guild_id": fake.GUILD_ID, "role": role})
+            await until(lambda: not bot.permission_notes.refused(int(fake.CHANNEL_ID), "embeds"))
+            again = fake.message(f"<@{fake.BOT_ID}> Lukashenko", author_id="400000000000000222")
+            await server.dispatch("MESSAGE_CREATE", again)
+            *_, answered = await server.wait_for(sent_to(fake.CHANNEL_ID), count=3, timeout=WAIT)
+            assert answered.status == 200 and answered.body.get("embeds")
+
+    run(body())
+
+
 @pytest.mark.parametrize(("code", "tries"), [(50001, 1), (50013, 2)])
 def test_a_thread_it_cannot_post_in_is_logged_once_and_left_alone(
     point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, code: int, tries: int

@@ -89,3 +89,15 @@ def test_a_refusal_is_remembered_a_while_and_logged_once(caplog: pytest.LogCaptu
     assert "Embed Links" in lines[0] and "Send Messages in Threads" in lines[2]
     now[0] += RETRY_SECONDS + 1  # a moderator may have fixed it: try again
     assert not notes.refused(7, "embeds")
+
+
+def test_permission_notes_are_forgotten_when_discord_says_permissions_changed() -> None:
+    notes = PermissionNotes()
+    for channel in (7, 8):
+        notes.note(channel, "embeds", "Missing Permissions")
+        notes.note(channel, "direct", "Cannot send messages to this user")
+    notes.forget({7})  # channel 7's overwrites changed
+    assert not notes.refused(7, "embeds") and notes.refused(8, "embeds")
+    assert notes.refused(7, "direct")  # a DM a user closed: no moderator opens it
+    notes.forget()  # a role changed
+    assert not notes.refused(8, "embeds") and notes.refused(8, "direct")

@@ -408,16 +408,21 @@ class EssayBot(discord.AutoShardedClient):
     def answers_in(self, channel: object) -> bool:
         """Whether the channel allowlist (if any) lets the bot answer in `channel` (a message's
         or an interaction's): one of its channels, or a thread in one (follow-ups are answered
-        in threads), which names its parent, or the cache does (a private thread's does not)."""
+        in threads), which names its parent, or the cache does (a private thread's does not);
+        or a channel of a category it names, or a thread in one."""
         allowed = self.settings.allowed_channels
         channel_id = getattr(channel, "id", None)
         if not allowed or channel_id in allowed:
             return True
+        cached = self.get_channel(channel_id or 0)  # the cache: lookups, no request
         parent = getattr(channel, "parent_id", None)
         if parent is None:
-            cached = self.get_channel(channel_id or 0)  # the cache: a lookup, no request
             parent = cached.parent_id if isinstance(cached, discord.Thread) else None
-        return parent in allowed
+        if parent in allowed:
+            return True
+        holder = self.get_channel(parent) if parent is not None else cached
+        category = getattr(holder, "category_id", None) or getattr(channel, "category_id", None)
+        return category is not None and category in allowed
 
     def refusal(self, user_id: int, channel: object) -> str | None:
         """Why this user may not ask in `channel` now, or None."""
@@ -437,6 +442,20 @@ class EssayBot(discord.AutoShardedClient):
     def page_refusal(self, user_id: int) -> str | None:
         """Why this user's turn of a contents page is not made now, or None (it is counted)."""
         return _too_quick(self.page_cooldowns.retry_after(user_id))
+
+    async def on_guild_channel_update(
+        self, before: discord.abc.GuildChannel, after: discord.abc.GuildChannel
+    ) -> None:
+        """A channel's permissions may have changed: what it refused is tried again, in it
+        and in its threads (and in a category's channels)."""
+        changed = {after.id, *(thread.id for thread in getattr(after, "threads", ()))}
+        for channel in getattr(after, "channels", ()):  # a category's
+            changed |= {channel.id, *(thread.id for thread in getattr(channel, "threads", ()))}
+        self.permission_notes.forget(changed)
+
+    async def on_guild_role_update(self, before: discord.Role, after: discord.Role) -> None:
+        """A role's permissions may have changed, the bot's among them: all is tried again."""
+        self.permission_notes.forget()
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Answer a submitted follow-up form, whenever it was opened (even before a restart):
