@@ -8,7 +8,7 @@ and `fit` cuts a text to its limit before escaping it, so the work is bounded by
 
 from __future__ import annotations
 
-__all__ = ["bidi_closed", "clip", "code_block", "escape", "fit", "without_bidi"]
+__all__ = ["bidi_closed", "block_quotes", "clip", "code_block", "escape", "fit", "without_bidi"]
 
 from index import code_lines
 
@@ -50,6 +50,30 @@ def _closed_line(line: str) -> str:
         elif ch == _PDI and _PDI in opened:
             del opened[len(opened) - 1 - opened[::-1].index(_PDI) :]  # and all within it
     return line + "".join(reversed(opened))
+
+
+def block_quotes(text: str) -> tuple[list[str], str]:
+    """The block quotes of `text` as Discord shows them (a run of lines opening with "> ",
+    or every line from one opening with ">>> "), each without its marks, and the text
+    outside them."""
+    blocks: list[list[str]] = []
+    outside: list[str] = []
+    quoting = False  # the last line was quoted: a next quoted line goes on its block
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        bare = line.lstrip(" \t")
+        if bare.startswith(">>> "):
+            blocks.append([bare[4:], *lines[i + 1 :]])
+            break
+        if bare.startswith("> ") or bare == ">":
+            if not quoting:
+                blocks.append([])
+            blocks[-1].append(bare[2:])
+            quoting = True
+        else:
+            outside.append(line)
+            quoting = False
+    return ["\n".join(block) for block in blocks], "\n".join(outside)
 
 
 def without_bidi(text: str) -> str:

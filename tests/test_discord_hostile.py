@@ -1047,3 +1047,33 @@ def test_a_gateway_frame_it_cannot_read_is_a_reconnect_not_the_end(
             assert any("an unreadable gateway frame" in said for said in warned)
 
     run(body())
+
+
+def test_find_the_source_reads_components_v2_and_an_answers_own_quote(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 9: a message laid out in text displays (other bots' "components v2")
+    had "no text to look for"; essaybot's own answer was "not word for word (78%)", its
+    question and citation read as part of the quotation."""
+    said = "the accustomed format of Russia-Belarus relations"
+    layout = {
+        "flags": 1 << 15,
+        "components": [
+            {"type": 17, "id": 1, "components": [{"type": 10, "id": 2, "content": said}]}
+        ],
+    }
+
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=50) as (server, _):
+            answered = await ask_and_wait(server, DEAD_END)
+            (answer,) = answered["embeds"][:1]
+            for target in (layout, {"embeds": [answer]}):
+                menu = fake.message_command("Find the source", "")
+                (message,) = menu["data"]["resolved"]["messages"].values()
+                message.update(target)
+                await server.dispatch("INTERACTION_CREATE", menu)
+                (done,) = await server.wait_for(followups(menu))
+                found = done.body["embeds"][0]["description"]
+                assert found.startswith('Word for word from *"Choosing between bad'), found
+
+    run(body())

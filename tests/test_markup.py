@@ -158,3 +158,15 @@ def test_bidi_controls_are_closed_where_the_text_ends(text: str, closed: str) ->
     assert bidi_closed(text) == closed
     assert escape(text) == closed
     assert RLO not in code_block(f"if x {RLO}:", 100) and RLI not in code_block(RLI, 100)
+
+
+def test_block_quotes_are_told_from_the_text_around_them() -> None:
+    from bot.markup import block_quotes
+
+    answer = 'Why?\n> With that in mind,\n> it stays.\n— *"Bad and bad", ¶4*\n\n> Second one\nafter'
+    assert block_quotes(answer) == (
+        ["With that in mind,\nit stays.", "Second one"],
+        'Why?\n— *"Bad and bad", ¶4*\n\nafter',
+    )
+    assert block_quotes(">>> all of it\nto the end") == (["all of it\nto the end"], "")
+    assert block_quotes("Is 3 > 2?\n>not a quote") == ([], "Is 3 > 2?\n>not a quote")

@@ -25,6 +25,7 @@ from bot.discord_bot._replies import (
 )
 from bot.embeds import answer_message, answer_text
 from bot.follow_up import read_with, shown_as_follow_up
+from bot.markup import block_quotes
 from bot.question_log import LogError
 
 if TYPE_CHECKING:  # _client imports this module
@@ -41,10 +42,6 @@ _MENTIONS = re.compile(r"<(@[!&]?|#)\d{1,20}>|@(everyone|here)\b")
 _TOKENS = re.compile(
     r"<a?:\w{1,32}:\d{1,20}>|<t:-?\d{1,20}(:[tTdDfFsSR])?>|</[\w -]{1,100}:\d{1,20}>|<id:\w{1,20}>"
 )
-# A quoted line ("> ..."), or all lines from one opening with ">>> ", as Discord shows them.
-_QUOTED_LINE = re.compile(r"[ \t]*>[ \t]")
-_QUOTED_REST = re.compile(r"[ \t]*>>>[ \t]")
-_QUOTE_MARK = re.compile(r"^[ \t]*>(>>)?[ \t]", re.MULTILINE)
 
 
 # Shown as nothing, yet not whitespace to str.strip: braille blank, Hangul fillers (letters).
@@ -67,21 +64,10 @@ def without_mentions(question: str) -> str:
     and the lines it quotes ("> ...", replying to an answer) when it says more than them,
     spaces squeezed."""
     plain = _MENTIONS.sub(" ", _TOKENS.sub(" ", question))
-    unquoted = _unquoted(plain)
+    quotes, unquoted = block_quotes(plain)
     if blank(unquoted):  # all of it quoted: the quote is the question
-        unquoted = _QUOTE_MARK.sub("", plain)
+        unquoted = "\n".join(quotes)
     return " ".join(unquoted.split())
-
-
-def _unquoted(text: str) -> str:
-    """`text` without the lines Discord shows as a block quote."""
-    kept = []
-    for line in text.split("\n"):
-        if _QUOTED_REST.match(line):
-            break
-        if not _QUOTED_LINE.match(line):
-            kept.append(line)
-    return "\n".join(kept)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import discord
@@ -19,6 +20,7 @@ from bot.discord_bot._replies import (
     too_long,
 )
 from bot.embeds import source_message
+from bot.markup import block_quotes
 from bot.sources import find_source
 
 if TYPE_CHECKING:  # _client imports this module's caller
@@ -31,7 +33,8 @@ def text_of(message: discord.Message) -> str:
     """A message's text as its readers see it: a forwarded message's is in its snapshot
     (Discord leaves `content` empty), how quotes travel between channels; with no text, a
     poll's question, else its embeds' titles and descriptions (a quote another bot shared,
-    a link's preview)."""
+    a link's preview), else its text displays (a layout of Discord's "components v2", which
+    other bots post)."""
     text = message.content.strip()
     if not text and message.message_snapshots:
         text = message.message_snapshots[0].content.strip()
@@ -40,7 +43,31 @@ def text_of(message: discord.Message) -> str:
     if not text:
         shown = (part for embed in message.embeds for part in (embed.title, embed.description))
         text = "\n".join(part.strip() for part in shown if part and part.strip())
+    if not text:
+        text = "\n".join(filter(None, (part.strip() for part in _displayed(message.components))))
     return text
+
+
+def _displayed(components: Sequence[object], depth: int = 0) -> Iterator[str]:
+    """The text displays' contents among `components`, within containers and sections (which
+    Discord nests at most a few deep), in the order they show."""
+    for component in components:
+        if isinstance(component, discord.components.TextDisplay):
+            yield component.content
+        elif depth < _NESTING and (children := getattr(component, "children", None)):
+            yield from _displayed(children, depth + 1)
+
+
+_NESTING = 3
+
+
+def quoted_part(text: str) -> str:
+    """The first block quote of `text`, or `text` when it quotes nothing: what a message
+    quotes is the quotation, not the words around it (an answer's question and citation,
+    "— as someone said")."""
+    quotes, _ = block_quotes(text)
+    first = quotes[0].strip() if quotes else ""
+    return first or text
 
 
 def _unaskable(question: str) -> str | None:
@@ -72,7 +99,7 @@ def add_menus(bot: EssayBot) -> None:
 
     @tree.context_menu(name="Find the source")
     async def source_of(interaction: discord.Interaction, message: discord.Message) -> None:
-        quotation = text_of(message)[:MAX_QUOTATION]
+        quotation = quoted_part(text_of(message))[:MAX_QUOTATION]
         # Gated as "Ask essaybot" is: shutdown, the channel allowlist, the shared cooldown.
         refusal = bot.refusal(interaction.user.id, interaction.channel)
         if not quotation or refusal:
