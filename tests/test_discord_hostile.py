@@ -1059,7 +1059,15 @@ def test_find_the_source_reads_components_v2_and_an_answers_own_quote(
     layout = {
         "flags": 1 << 15,
         "components": [
-            {"type": 17, "id": 1, "components": [{"type": 10, "id": 2, "content": said}]}
+            {
+                "type": 17,
+                "id": 1,
+                "components": [
+                    {"type": 10, "id": 2, "content": "### Quote of the day"},  # a title
+                    {"type": 14, "id": 3},  # a separator
+                    {"type": 10, "id": 4, "content": f"{said}\n-# shared by a reader"},
+                ],
+            }
         ],
     }
 

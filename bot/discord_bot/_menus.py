@@ -50,15 +50,18 @@ def text_of(message: discord.Message) -> str:
 
 def _displayed(components: Sequence[object], depth: int = 0) -> Iterator[str]:
     """The text displays' contents among `components`, within containers and sections (which
-    Discord nests at most a few deep), in the order they show."""
+    Discord nests at most a few deep), in the order they show; without their headings and
+    subtext lines ("### Quote of the day", "-# posted by ..."), a layout's titles."""
     for component in components:
         if isinstance(component, discord.components.TextDisplay):
-            yield component.content
+            lines = component.content.split("\n")
+            yield "\n".join(line for line in lines if not line.lstrip().startswith(_TITLES))
         elif depth < _NESTING and (children := getattr(component, "children", None)):
             yield from _displayed(children, depth + 1)
 
 
 _NESTING = 3
+_TITLES = ("# ", "## ", "### ", "-# ")
 
 
 def quoted_part(text: str) -> str:
