@@ -238,7 +238,8 @@ KIND_CHECKS = [
         "The railway was proposed in 1889 by Edwin Marchbank, a slate merchant.\n\n"
         "She took over the cooperage in 1952, when she was twenty-one.\n\n"
         "The ferry was built in 1911. Sixteen volunteers crew it in summer.\n\n"
-        "The village shop closes at six on weekdays.\n\n",
+        "The village shop closes at six on weekdays.\n\n"
+        "The masters four won the village regatta in a time of 7 minutes 42 seconds.\n\n",
         "answer_types",
         ("What time do the bread classes start?", "7.30pm"),
         (
@@ -251,6 +252,7 @@ KIND_CHECKS = [
             "How many volunteers crew the ferry in summer?",
             "At what time of year does the fete open?",  # a season or a month answers
             "What time does the village shop close?",  # "at six": an hour in words
+            "What time did the masters four get at the regatta?",  # a race's time
         ),
     ),
     (
@@ -340,7 +342,7 @@ KIND_CHECKS = [
             "How much is the deposit for booking a laundry slot?",
             "How much did her new straw hat cost?",  # "twice" says how often, not a price
         ),
-        ("Why do they pay two assistants?",),
+        ("Why do they pay two assistants?", "What would earn her a new straw hat?"),
     ),
     (
         "# The Alp\n\nThe hut stands 1,840 metres up and was rebuilt in 1998.\n\n"

@@ -115,7 +115,10 @@ _CLOCK = re.compile(
     r"(morning|afternoon|evening)\b|"
     # "The shop closes at six", "open until ten": an hour in words after "at" or "until"
     r"\b(at|until|till)\s+(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
-    r"(?!\s+(of|per|in\s+(a|every)|or\s+more|[a-z]+s\b))",
+    r"(?!\s+(of|per|in\s+(a|every)|or\s+more|[a-z]+s\b))|"
+    # a race's time: "in a time of 17 minutes 42 seconds", "2 hours 5 minutes"
+    r"\bin\s+a\s+time\s+of\b|"
+    r"\b\d+\s*(hours?|hrs?|minutes?|mins?)\s+(and\s+)?\d+\s*(minutes?|mins?|seconds?|secs?)\b",
     re.IGNORECASE,
 )
 # "How old was he when he proposed the railway?" asks for an age at an event: the year of
@@ -207,7 +210,9 @@ _ASKS_FOR_MONEY = re.compile(
     r"\W*(how much\b[^?.!]*?\b(charge[sd]?|charging|costs?|pays?|paid|earn(s|ed|t)?|prices?|"
     r"fees?|salary|salaries|wages?|spen[dt]s?|deposits?|rents?|fares?|fines?)|"
     r"(what|which)\b[^?.!]*?\b(prices?|fees?|salary|salaries|wages?)|"
-    r"what (do|does|did|will|would)\b[^?.!]*?\b(charge|pay|cost|earn))\b",
+    # "What does she earn?", not "What would earn it a fifth star?" (what earns)
+    r"what (do|does|did|will|would)\s+(?!(charge|pay|cost|earn)\b)[^?.!]*?\b"
+    r"(charge|pay|cost|earn))\b",
     re.IGNORECASE,
 )
 _MONEY_OR_SHARE = re.compile(
