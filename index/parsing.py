@@ -15,6 +15,7 @@ from index.sentences import CODE_FENCE
 __all__ = ["INTRODUCTION", "parse_document", "readable_title", "slugify"]
 
 INTRODUCTION = "Introduction"
+OPENING = "Opening"  # its name when a heading is "Introduction" too
 NOTES = "Notes"  # a Markdown essay's footnotes, `[^1]: ...`
 _NOTES_HEADINGS = frozenset({"notes", "footnotes", "endnotes"})
 
@@ -281,6 +282,11 @@ class _Builder:
         self._settle()
         kept = [section for section in self.sections if section[1]]
         names = Counter(h.casefold() for h, *_ in kept)
+        opening = self.sections[0]  # the text before the first heading, if any
+        if kept and kept[0] is opening and names[INTRODUCTION.casefold()] > 1:
+            # the text before the first heading, when a heading is "Introduction" too: a
+            # paper's authors over its "## Abstract" and "## Introduction"
+            kept[0] = (OPENING, *kept[0][1:])
 
         def name(heading: str, parent: _Open | None) -> str:
             if parent is None:

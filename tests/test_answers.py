@@ -648,6 +648,33 @@ def test_a_papers_author_line_is_a_byline(tmp_path: Path) -> None:
         assert [q.text for q in answerer.ask(question).quotes] == [authors], question
 
 
+def test_an_author_line_with_the_reports_number_is_a_byline_and_a_passage(
+    tmp_path: Path,
+) -> None:
+    # Trial round 11: "... Institute of Urban Ecology. Report DIUE-2024-07." was no byline
+    # (who wrote the report was declined); it is one, and its number is still found.
+    authors = "Priya Raman and Carys Owen, Dunmere Institute of Urban Ecology. Report DI-07."
+    essay = f"# Moss Roofs\n\n{authors}\n\n## Abstract\n\nMoss cools sheds.\n\n"
+    answerer = answerer_for(_index_of(tmp_path, essay + "## Introduction\n\nSheds get hot.\n"))
+    assert [q.text for q in answerer.ask("Who wrote the moss report?").quotes] == [authors]
+    assert answerer.ask("What is the report number?").quotes[0].text == "Report DI-07."
+
+
+def test_who_wrote_this_review_is_asked_of_the_essay_as_typed(tmp_path: Path) -> None:
+    # Trial round 11: "review" is a kind of text, and the index read it as "view" (a word
+    # the essay uses), so the question was answered with a critic it quotes.
+    front = "---\ntitle: The Salt Road\nauthor: Malcolm Ferrante\ndate: 2024-10-05\n---\n\n"
+    text = "The film is slow. Gwen Atherley wrote that it mistakes slowness for depth, a view."
+    answerer = answerer_for(_index_of(tmp_path, front + text))
+    said = "their text does not say who wrote them, but their front matter gives the author"
+    assert answerer.ask("Who wrote this review?").declined_because == f"{said} as Malcolm Ferrante"
+    when = answerer.ask("When was the review published?").declined_because
+    assert (
+        when
+        == "their text does not say when they were written, but their front matter dates 2024-10-05"
+    )
+
+
 def test_who_wrote_is_answered_by_the_openings_sentence_saying_so(tmp_path: Path) -> None:
     credit = (
         "The report was compiled by the society's honorary secretary, Marguerite Ashdown, "

@@ -355,6 +355,18 @@ def test_a_number_names_the_heading_numbered_so_before_the_contents_position() -
     assert [s.heading for _, s in find_sections([document], "5")] == ["ARTICLE 5 - SHEDS"]
 
 
+def test_the_text_before_the_first_heading_is_no_second_introduction() -> None:
+    # Trial round 11: a paper's author line over "## Abstract" and "## Introduction" was a
+    # section "Introduction" too, and two paragraphs were both cited "Introduction", ¶1.
+    text = "# Moss\n\nA. Writer, Norrby Institute.\n\n## Abstract\n\nMoss.\n\n"
+    document = parse_document(
+        text + "## Introduction\n\nSheds.\n", stem="m", markdown=True, source="m.md"
+    )
+    assert [s.heading for s in document.sections] == ["Opening", "Abstract", "Introduction"]
+    alone = parse_document(text, stem="m", markdown=True, source="m.md")
+    assert [s.heading for s in alone.sections] == ["Introduction", "Abstract"]
+
+
 def test_a_word_numbering_two_headings_or_more_labels_them() -> None:
     # Trial round 11's museum guide: ":section 5" showed "Room 4" (the contents' fifth,
     # after the opening), and "Room 5: Trade and Empire (first floor)" was no heading at

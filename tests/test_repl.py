@@ -192,10 +192,12 @@ def test_ambiguous_prefix_lists_the_candidates(tmp_path: Path) -> None:
     assert 'could be any of 1 "Apples", 2 "Apricots"' in out
     assert "Orange." in out
     # two sections of one name, told apart by the number given
-    twice = "Report\n\nBy A. Writer, Norrby\n\nAbstract\n\nMoss.\n\nIntroduction\n\nSheds.\n"
+    twice = (
+        "Report\n\nBy A. Writer, Norrby\n\nNotes\n\nMoss.\n\nMethod\n\nDug.\n\nNotes\n\nSheds.\n"
+    )
     document = parse_document(twice, stem="r", markdown=False, source="r.txt")
-    out = transcript(answerer_for(PassageIndex([document])), ":section intro", ":section 3")
-    assert 'could be any of 1 "Introduction", 3 "Introduction"' in out and "Sheds." in out
+    out = transcript(answerer_for(PassageIndex([document])), ":section notes", ":section 4")
+    assert 'could be any of 2 "Notes", 4 "Notes"' in out and "Sheds." in out
     many = "".join(f"## Apple variety number {n}\n\nRed.\n\n" for n in range(12))
     document = parse_document(f"# Fruit\n\n{many}", stem="f", markdown=True, source="f.md")
     out = transcript(answerer_for(PassageIndex([document])), ":section apple")

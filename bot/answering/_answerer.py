@@ -42,7 +42,16 @@ from bot.answering._ranking import follow_questions, lead, reorder, to_sibling, 
 from bot.answering._references import asked_part, numbered
 from bot.answering._values import Answer, Evidence, Outcome, Quote
 from bot.links import fragment_link
-from index import Hit, Passage, PassageIndex, code_lines, inline_text, is_code, respell
+from index import (
+    Hit,
+    Passage,
+    PassageIndex,
+    analyze,
+    code_lines,
+    inline_text,
+    is_code,
+    respell,
+)
 
 __all__ = ["Answerer", "Similarity"]
 
@@ -143,18 +152,21 @@ class Answerer:
         most = self.policy.max_passages  # "When was the meeting?" of minutes: "Date: ..."
         if self.policy.openings and (field := opening_field(self.index, read, terms, most)):
             return self._quoted_whole(question, read, field)
-        if self.policy.openings and (dates := front_matter_dates(self.index, read, terms, most)):
+        # Asking of the essays themselves, the question's words are read as typed: an unknown
+        # "review" is not the "view" an essay uses (`PassageIndex.query`).
+        as_typed = analyze(read)
+        if self.policy.openings and (dates := front_matter_dates(self.index, read, as_typed, most)):
             declined = self._declined(question, (), 0.0)  # "When was this published?"
             why = f"their text does not say when they were written, but {dates}"
             return replace(declined, declined_because=why)
         if not terms:  # "What is it?": only words too common to look up
             return Answer(question, Outcome.EMPTY, (), (), 0.0)
         if self.policy.bylines and asks_who_wrote(read):
-            credited = who_wrote(self.index, terms)
+            credited = who_wrote(self.index, as_typed)
             if credited == ():  # it asks of an essay that does not say who wrote it
                 declined = self._declined(question, (), 0.0)
                 why = "the essays it asks of do not say who wrote them"
-                if authors := front_matter_authors(self.index, terms):  # a blog's `author:`
+                if authors := front_matter_authors(self.index, as_typed):  # `author:`
                     why = f"their text does not say who wrote them, but {authors}"
                 return replace(declined, declined_because=why)
             if credited:

@@ -20,9 +20,10 @@ import re
 from functools import lru_cache
 
 from bot.markup import bidi_closed
-from index import Passage, PassageIndex
+from index import Passage, PassageIndex, analyze
 
 __all__ = [
+    "TEXT_KINDS",
     "asks_who_wrote",
     "byline_ids",
     "front_matter_authors",
@@ -51,6 +52,7 @@ _AUTHORS = re.compile(
     rf"{_NAME}(?:(?:,| and| &|, and) {_NAME})*, [^.!?\n]{{0,120}}\b(Department|University|"
     rf"Institute|College|School|Laboratory|Centre|Center|Faculty|Hospital|Museum)\b[^.!?\n]*$"
 )
+_AUTHOR_LINE_WORDS = 40
 # A sentence saying who wrote or kept the text, naming them: "These notes were put together
 # by Wenna Ashgrove, head baker ...", "Kept by Mairi Costain (leader) with occasional ...".
 _CREDITED = re.compile(
@@ -70,7 +72,14 @@ _NOT_NAMES = frozenset(
 )
 # Words of the question that name the kind of text, not which one ("this essay", "the piece"),
 # and its verbs of writing ("Who put this report together?").
-_TEXT_WORDS = frozenset("essay articl piec text stori post report note studi paper".split())
+TEXT_KINDS = frozenset(
+    analyze(
+        "essay article piece text story post report note study paper review guide newsletter "
+        "diary journal blog column handbook manual document leaflet booklet pamphlet "
+        "brochure changelog memo"
+    )
+)
+_TEXT_WORDS = TEXT_KINDS
 _OF_ANY_ESSAY = _TEXT_WORDS | frozenset("write writer author compil edit put togeth".split())
 
 
@@ -128,7 +137,8 @@ def byline_ids(index: PassageIndex) -> frozenset[str]:
     """The ids of the essays' bylines, passages that answer who wrote them and nothing else,
     and of their sign-offs: a letter's "All my love, always," and "Granny Peggy" matched a
     question naming Peggy best and led its answer."""
-    return frozenset(passage.id for passage in (*_bylines(index), *_sign_offs(index)))
+    only_who = (p for p in _bylines(index) if not _says_more(p.text))
+    return frozenset(passage.id for passage in (*only_who, *_sign_offs(index)))
 
 
 def _sign_offs(index: PassageIndex) -> list[Passage]:
@@ -202,5 +212,18 @@ def _is_byline(text: str) -> bool:
     for the association — written by Orla Kiernan", a paper's authors and affiliation, not a
     sentence opening with "By" ("By Monday the river had risen.") or telling who wrote
     something ("It was written by Ann Lee in the winter of 2022.")."""
-    credited = _BYLINE.match(text) or _CREDIT.match(text) or _AUTHORS.match(text)
-    return bool(credited) and (not text.endswith(".") or len(text.split()) <= 5)
+    credited = _BYLINE.match(text) or _CREDIT.match(text)
+    if credited:
+        return not text.endswith(".") or len(text.split()) <= 5
+    # a paper's authors and affiliation, perhaps with its number: "... Institute of Urban
+    # Ecology. Report DIUE-2024-07."
+    line = text.rstrip(".")
+    authors = _AUTHORS.match(line) or _AUTHORS.match(line.rpartition(". ")[0])
+    return bool(authors) and len(text.split()) <= _AUTHOR_LINE_WORDS
+
+
+def _says_more(byline: str) -> bool:
+    """Whether a byline says more than who wrote it ("... Institute of Urban Ecology. Report
+    DIUE-2024-07.": the report's number): then it is searched as any passage too."""
+    line = byline.rstrip(".")
+    return not (_BYLINE.match(byline) or _CREDIT.match(byline) or _AUTHORS.match(line))

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.answering._bylines import byline_ids, front_matter_says
+from bot.answering._bylines import TEXT_KINDS, byline_ids, front_matter_says
 from bot.answering._checks import lacks_place, lacks_time_or_amount, names_new
 from bot.answering._values import Quote
 from index import Passage, PassageIndex, analyze, is_code
@@ -150,14 +150,17 @@ _FIELD_QUESTIONS = (
     ),
 )
 # Words of such a question besides its essays' titles' that ask nothing more.
-_OF_THE_EVENT = frozenset(
-    analyze(
-        "when where who what which date day place venue address held hold take place happen "
-        "start begin attend attended came come took part present there chair chaired chairing "
-        "absent missing apologies apologised apologized sent list attendees the this it "
-        # "When was this written?", "When was the essay dated?"
-        "written write wrote dated published posted essay article piece report document"
+_OF_THE_EVENT = (
+    frozenset(
+        analyze(
+            "when where who what which date day place venue address held hold take place happen "
+            "start begin attend attended came come took part present there chair chaired chairing "
+            "absent missing apologies apologised apologized sent list attendees the this it "
+            # "When was this written?", "When was the essay dated?"
+            "written write wrote dated published posted"
+        )
     )
+    | TEXT_KINDS
 )
 _FIELDS = 8  # an opening's fields are among the first paragraphs of its first section
 _LOOKED_AT = 3  # openings read per one quoted, at most
