@@ -1083,5 +1083,10 @@ def test_find_the_source_reads_components_v2_and_an_answers_own_quote(
                 (done,) = await server.wait_for(followups(menu))
                 found = done.body["embeds"][0]["description"]
                 assert found.startswith('Word for word from *"Choosing between bad'), found
+            # a message with no text at all, and no components either (its content withheld)
+            menu = fake.message_command("Find the source", "")
+            await server.dispatch("INTERACTION_CREATE", menu)
+            (said,) = await server.wait_for(callbacks(server, menu))
+            assert "no text to look for" in said.body["data"]["content"]
 
     run(body())

@@ -44,7 +44,8 @@ def text_of(message: discord.Message) -> str:
         shown = (part for embed in message.embeds for part in (embed.title, embed.description))
         text = "\n".join(part.strip() for part in shown if part and part.strip())
     if not text:
-        text = "\n".join(filter(None, (part.strip() for part in _displayed(message.components))))
+        displays = _displayed(getattr(message, "components", ()))  # a message may have none
+        text = "\n".join(filter(None, (part.strip() for part in displays)))
     return text
 
 
