@@ -65,8 +65,8 @@ class PassageKeys:
         return f"{self._position[passage.id]}-{_hash(passage)}"
 
     def find(self, keys: str) -> list[Passage] | None:
-        """The passages of dot-separated keys; None when any is not in the essays as they
-        are now (they changed since the key was made)."""
+        """The passages of dot-separated keys, each once; None when any is not in the essays
+        as they are now (they changed since the key was made)."""
         found = []
         if keys.count(".") >= _MOST_PASSAGES:  # more than a message holds: not ours (forged)
             return None
@@ -77,7 +77,8 @@ class PassageKeys:
             passage = self.passages[int(position)]
             if _hash(passage) != wanted:
                 return None
-            found.append(passage)
+            if passage not in found:  # a key given twice (forged: ours name each once)
+                found.append(passage)
         return found
 
     def for_answer(self, answer: Answer, question_id: int | None, prefix: int) -> ButtonKeys:
