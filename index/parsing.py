@@ -369,6 +369,8 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
                 heading = _is_heading_line(line) and (
                     not before or before.endswith(_TERMINAL) or _stacked(before, line)
                 )
+                if heading and len(block) == 1 and _is_value(blocks, number, builder):
+                    heading = False
                 (builder.heading if heading else builder.paragraph)(line)
             continue
         rest = block[1:]
@@ -377,6 +379,19 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
             block = rest
         builder.paragraph(_joined(block))
     return title
+
+
+def _is_value(blocks: list[list[str]], number: int, builder: _Builder) -> bool:
+    """Whether the short line alone in block `number`, with no stop, is the text of the
+    heading just before it, not a heading over what follows: a heading's line, unnumbered,
+    then a short line, then another short line or the end ("Contact us" over "Phone 0161 555
+    0142" over "Opening hours" over "Monday to Friday 9 to 5"). Over a paragraph, it is a
+    heading ("Reasons" over "Character and appearance" over "6. The appeal site is ...")."""
+    line = blocks[number][0]
+    if not builder.awaits_text() or _HEADING_NUMBER.match(line) or _CHAPTER_LABEL.match(line):
+        return False
+    after = blocks[number + 1] if number + 1 < len(blocks) else None
+    return after is None or (len(after) == 1 and _is_heading_line(after[0]))
 
 
 # A line giving a field's value: "Signed by the Tenants: Hannah Osei", "Date: 1 May 2024".

@@ -355,6 +355,26 @@ def test_a_number_names_the_heading_numbered_so_before_the_contents_position() -
     assert [s.heading for _, s in find_sections([document], "5")] == ["ARTICLE 5 - SHEDS"]
 
 
+def test_a_short_line_between_headings_lines_is_the_text_of_the_heading_over_it() -> None:
+    # A guide's "Contact us" over "Phone 0161 555 0142" over "Opening hours": every line was
+    # short with no stop, and all of them became text of the section before.
+    text = "Guide\n\nWelcome to the museum.\n\nContact us\n\nPhone 0161 555 0142\n\n"
+    text += "Opening hours\n\nMonday to Friday 9 to 5\n"
+    document = parse_document(text, stem="g", markdown=False, source="g.txt")
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        ("Introduction", ("Welcome to the museum.",)),
+        ("Contact us", ("Phone 0161 555 0142",)),
+        ("Opening hours", ("Monday to Friday 9 to 5",)),
+    ]
+    # over a paragraph, a short line is a heading: the one above it is text, as before
+    stacked = "Decision\n\nDismissed.\n\nReasons\n\nCharacter and appearance\n\nThe site is old.\n"
+    document = parse_document(stacked, stem="d", markdown=False, source="d.txt")
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        ("Introduction", ("Dismissed.", "Reasons")),
+        ("Character and appearance", ("The site is old.",)),
+    ]
+
+
 def test_the_text_before_the_first_heading_is_no_second_introduction() -> None:
     # Trial round 11: a paper's author line over "## Abstract" and "## Introduction" was a
     # section "Introduction" too, and two paragraphs were both cited "Introduction", ¶1.
