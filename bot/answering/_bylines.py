@@ -137,7 +137,7 @@ def byline_ids(index: PassageIndex) -> frozenset[str]:
     """The ids of the essays' bylines, passages that answer who wrote them and nothing else,
     and of their sign-offs: a letter's "All my love, always," and "Granny Peggy" matched a
     question naming Peggy best and led its answer."""
-    only_who = (p for p in _bylines(index) if not _says_more(p.text))
+    only_who = (p for p in _bylines(index) if _credits_alone(p.text))
     return frozenset(passage.id for passage in (*only_who, *_sign_offs(index)))
 
 
@@ -212,18 +212,19 @@ def _is_byline(text: str) -> bool:
     for the association — written by Orla Kiernan", a paper's authors and affiliation, not a
     sentence opening with "By" ("By Monday the river had risen.") or telling who wrote
     something ("It was written by Ann Lee in the winter of 2022.")."""
-    credited = _BYLINE.match(text) or _CREDIT.match(text)
-    if credited:
-        return not text.endswith(".") or len(text.split()) <= 5
-    # a paper's authors and affiliation, perhaps with its number: "... Institute of Urban
-    # Ecology. Report DIUE-2024-07."
+    if _credits_alone(text):
+        return not text.endswith(".") or len(text.split()) <= 5 or _authors(text)
+    # a paper's authors and affiliation with its number: "... Ecology. Report DIUE-2024-07."
+    numbered = _authors(text.rstrip(".").rpartition(". ")[0])
+    return numbered and len(text.split()) <= _AUTHOR_LINE_WORDS
+
+
+def _credits_alone(text: str) -> bool:
+    """Whether `text` is a byline's or an author line's form and nothing more (a byline that
+    says more, the report's number, is searched as any passage too)."""
+    return bool(_BYLINE.match(text) or _CREDIT.match(text)) or _authors(text)
+
+
+def _authors(text: str) -> bool:
     line = text.rstrip(".")
-    authors = _AUTHORS.match(line) or _AUTHORS.match(line.rpartition(". ")[0])
-    return bool(authors) and len(text.split()) <= _AUTHOR_LINE_WORDS
-
-
-def _says_more(byline: str) -> bool:
-    """Whether a byline says more than who wrote it ("... Institute of Urban Ecology. Report
-    DIUE-2024-07.": the report's number): then it is searched as any passage too."""
-    line = byline.rstrip(".")
-    return not (_BYLINE.match(byline) or _CREDIT.match(byline) or _AUTHORS.match(line))
+    return bool(_AUTHORS.match(line)) and len(line.split()) <= _AUTHOR_LINE_WORDS
