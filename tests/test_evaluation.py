@@ -414,6 +414,7 @@ BLIND_FOLDERS = {
     "blind7": 6,
     "blind8": 6,
     "blind9": 6,
+    "blind10": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
