@@ -16,7 +16,9 @@ _END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
 _STARTS_SENTENCE = re.compile(r"[\"'“‘(\[]?[A-Z0-9\u0400-\u042F]")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st sr jr vs etc e.g i.e cf fig no vol pp ed eds gen col lt sgt jan feb "
-    "mar apr jun jul aug sep sept oct nov dec inc ltd co corp dept univ approx".split()
+    "mar apr jun jul aug sep sept oct nov dec inc ltd co corp dept univ approx "
+    # a booking's "ref. CDL-88412", "tel. 0161 …", "ext. 204", "incl. VAT", "cl. 4.2"
+    "ref refs tel ext incl nr nos vols figs cl para paras ch sec est tues thurs".split()
 )
 
 

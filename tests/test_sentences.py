@@ -19,6 +19,12 @@ from index import sentence_spans, split_sentences
         ("It costs 3.5 dollars. Cheap.", ["It costs 3.5 dollars.", "Cheap."]),
         ("no capital. after this", ["no capital. after this"]),
         ("  padded.  ", ["padded."]),
+        # trial round 12: a booking reference was cut off at "ref." in every quote
+        (
+            "One night, €132 (ref. VGB-11876). Breakfast.",
+            ["One night, €132 (ref. VGB-11876).", "Breakfast."],
+        ),
+        ("Call tel. 0161 555 0142, ext. 204. Ask.", ["Call tel. 0161 555 0142, ext. 204.", "Ask."]),
     ],
 )
 def test_split_sentences(text: str, sentences: list[str]) -> None:
