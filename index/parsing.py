@@ -93,7 +93,8 @@ def _is_front_line(
 ) -> bool:
     """A short line with no terminal punctuation: a byline or a date ("by Tomas Reyes")."""
     line = line.strip()
-    return 0 < len(line) <= chars and len(line.split()) <= words and not _ends_clause(line)
+    counted = [word for word in line.split() if any(c.isalnum() for c in word)]  # no dash
+    return 0 < len(line) <= chars and len(counted) <= words and not _ends_clause(line)
 
 
 def _ends_clause(line: str) -> bool:

@@ -375,6 +375,16 @@ def test_a_short_line_between_headings_lines_is_the_text_of_the_heading_over_it(
     ]
 
 
+def test_a_dash_is_no_word_of_a_headings_ten() -> None:
+    # Trial round 12: "Day 4 - Train to the Douro Valley (Tuesday 17 September)" was text,
+    # eleven "words" with the dash, and the whole day was cited under Day 3.
+    text = "Trip\n\nDay 3 – Matosinhos (Monday 16 September)\n\nBeach day.\n\n"
+    text += "Day 4 – Train to the Douro Valley (Tuesday 17 September)\n\nTake the 09:15 train.\n"
+    document = parse_document(text, stem="t", markdown=False, source="t.txt")
+    assert document.sections[-1].heading.startswith("Day 4")
+    assert document.sections[-1].paragraphs == ("Take the 09:15 train.",)
+
+
 def test_the_text_before_the_first_heading_is_no_second_introduction() -> None:
     # Trial round 11: a paper's author line over "## Abstract" and "## Introduction" was a
     # section "Introduction" too, and two paragraphs were both cited "Introduction", ¶1.
