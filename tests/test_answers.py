@@ -332,7 +332,8 @@ KIND_CHECKS = [
         "The merchant charges restaurants twenty euros a kilo for the cheese.\n\n"
         "In 2019 the museum acquired her tools and a half-finished cheese press.\n\n"
         "Each household may book two slots a week in the laundry.\n\n"
-        "She bought a new straw hat and wore it twice.\n\n",
+        "She bought a new straw hat and wore it twice.\n\n"
+        "The merchant gives two weeks' notice of any rise in the cheese's price.\n\n",
         "money_answers",
         ("How much does the merchant charge restaurants for the cheese?", "euros"),
         (
@@ -342,7 +343,11 @@ KIND_CHECKS = [
             "How much is the deposit for booking a laundry slot?",
             "How much did her new straw hat cost?",  # "twice" says how often, not a price
         ),
-        ("Why do they pay two assistants?", "What would earn her a new straw hat?"),
+        (
+            "Why do they pay two assistants?",
+            "What would earn her a new straw hat?",
+            "How much notice of a price rise does the merchant give?",  # notice, not money
+        ),
     ),
     (
         "# The Alp\n\nThe hut stands 1,840 metres up and was rebuilt in 1998.\n\n"

@@ -432,8 +432,26 @@ def _counted(question: str) -> frozenset[str]:
 
 
 def asks_for_money(question: str) -> bool:
-    """Whether `question` asks what something costs, pays or earns: its answer needs a sum."""
+    """Whether `question` asks what something costs, pays or earns: its answer needs a sum;
+    not "how much notice for a rent increase", which asks how much of something else."""
+    measured = _HOW_MUCH_OF.match(question)
+    if measured and measured[1].lower() not in _NOT_MEASURED:
+        return False
     return bool(_ASKS_FOR_MONEY.match(question))
+
+
+# "How much notice ...", "how much water ...": the word after "how much" names what is
+# measured, unless it is a verb, a pronoun or a small word ("how much is the rent?"), or
+# money itself.
+_HOW_MUCH_OF = re.compile(r"\W*how\s+much\s+([a-z]+)\b", re.IGNORECASE)
+_NOT_MEASURED = frozenset(
+    "is are was were be been does do did will would can could should shall may might must "
+    "has have had it they he she we you i this that these those the a an my your our their "
+    "his her its of to for in on at money cash more less extra altogether roughly exactly "
+    "approximately about charge charged charges cost costs pay paid pays price "
+    "prices fee fees rent rents fare fares deposit deposits salary wages wage fine fines "
+    "spend spent earn earned earns".split()
+)
 
 
 def lacks_money(question: str, quotes: Sequence[Quote]) -> str | None:
