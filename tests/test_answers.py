@@ -424,6 +424,21 @@ KIND_CHECKS = [
 ]
 
 
+def test_a_quotes_heading_may_say_when(tmp_path: Path) -> None:
+    # Trial round 12: "when was the --tz option added" was declined as holding no time,
+    # though its changelog heading, "1.6.0 (2024-05-12)", dates it.
+    index = _index_of(
+        tmp_path,
+        "# Changelog\n\n## 1.6.0 (2024-05-12)\n\nAdded the --tz option.\n\n"
+        "## Notes\n\nThe --utc option is older.\n",
+    )
+    answerer = answerer_for(index, min_confidence=0.0)
+    answer = answerer.ask("When was the --tz option added?")
+    assert answer.answered and answer.quotes[0].passage.section.endswith("(2024-05-12)")
+    # a heading with no date dates nothing
+    assert answerer.ask("When was the --utc option added?").declined_because
+
+
 @pytest.mark.parametrize(("section", "check", "answered", "declined", "let_be"), KIND_CHECKS)
 def test_a_question_asking_a_kind_of_answer_needs_one_in_the_quotes(
     tmp_path: Path,

@@ -10,6 +10,7 @@ from functools import lru_cache
 from bot.answering._values import Quote
 from index import Passage, PassageIndex, analyze, normalize
 from index.analyzer import STOPWORDS, unaccented
+from index.documents import own_heading
 
 __all__ = [
     "asks_for_a_name",
@@ -362,6 +363,11 @@ def lacks_time_or_amount(question: str, quotes: Sequence[Quote]) -> str | None:
     """Declines a question asking for a time or amount when no quote holds one."""
     kind = _time_or_amount(question)
     if kind is None or any(kind[0].search(quote.text) for quote in quotes):
+        return None
+    # asked when or in what year, a quote's own heading may date it: a changelog's "1.6.0
+    # (2024-05-12)", a diary's "Saturday 25 May"
+    dated = kind[0] in (_TIME, _YEAR)
+    if dated and any(kind[0].search(own_heading(quote.passage.section)) for quote in quotes):
         return None
     return kind[1]
 
