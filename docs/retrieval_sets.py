@@ -168,6 +168,10 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ),
     ("an answer of one sentence quoted without the sentence after it", {"quote_next": False}),
     (
+        "a yes-or-no question quoted without the passage's opening 'Yes, ...' or 'Not yet.'",
+        {"quote_replies": False},
+    ),
+    (
         "a labelled answer ('Cause:') quoted without the labelled answers after it ('Fix:')",
         {"quote_answer_parts": False},
     ),

@@ -424,15 +424,34 @@ KIND_CHECKS = [
 ]
 
 
+def test_a_yes_or_no_question_is_quoted_with_the_reply_opening_its_answer(tmp_path: Path) -> None:
+    # Trial round 12: "does it work on windows" quoted the sentence after "Yes, since version
+    # 1.4.", which shares no word with the question.
+    index = _index_of(
+        tmp_path,
+        "# logsnip\n\n## Does logsnip work on Windows?\n\nYes, since version 1.4. Windows paths "
+        "work with backslashes, but the colour option is ignored in the old cmd.exe console.\n",
+    )
+    answerer = answerer_for(index, min_confidence=0.0)
+    quoted = answerer.ask("Does it work on Windows?").quotes[0].text
+    assert quoted.startswith("Yes, since version 1.4. Windows paths work")
+    off = answerer_for(index, min_confidence=0.0, quote_replies=False).ask(
+        "Does it work on Windows?"
+    )
+    assert not off.quotes[0].text.startswith("Yes")
+    # the reply answers the heading's question, not another one the passage touches on
+    other = answerer.ask("Does the colour option work in the old cmd.exe console?")
+    assert not other.quotes[0].text.startswith("Yes")
+
+
 def test_a_quotes_heading_may_say_when(tmp_path: Path) -> None:
     # Trial round 12: "when was the --tz option added" was declined as holding no time,
     # though its changelog heading, "1.6.0 (2024-05-12)", dates it.
-    index = _index_of(
-        tmp_path,
-        "# Changelog\n\n## 1.6.0 (2024-05-12)\n\nAdded the --tz option.\n\n"
-        "## Notes\n\nThe --utc option is older.\n",
+    changelog = "# Changelog\n\n## 1.6.0 (2024-05-12)\n\nAdded the --tz option.\n\n"
+    answerer = answerer_for(
+        _index_of(tmp_path, changelog + "## Notes\n\nThe --utc option is older.\n"),
+        min_confidence=0.0,
     )
-    answerer = answerer_for(index, min_confidence=0.0)
     answer = answerer.ask("When was the --tz option added?")
     assert answer.answered and answer.quotes[0].passage.section.endswith("(2024-05-12)")
     # a heading with no date dates nothing

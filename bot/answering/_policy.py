@@ -142,6 +142,10 @@ class Policy:
     # words; not on to the next point of a list, "Third, ...") put the answer in 4 more
     # quotes, in none fewer; 55 quotes changed (+0.8% characters).
     quote_next: bool = True
+    # A yes-or-no question's first quoted passage is quoted with its opening sentence when
+    # that says yes or no ("Yes, since version 1.4.", "Not yet."), which shares no word
+    # with the question (session 24, from a new user's FAQ).
+    quote_replies: bool = True
     # A labelled answer quoted first is quoted with the labelled answers after it, up to the
     # next labelled question: a manual's "Cause: ..." with its "Fix: ..." (session 24, from a
     # new user's manual: blind 8 answer in quote +2, no decision or rank changed).
