@@ -90,6 +90,11 @@ class FakeDiscord:
         # First responses carried out but answered 500, as Discord may with any 5xx: how many
         # more. A second response to an interaction is refused (400, 40060), as Discord does.
         self.lost_first_responses = 0
+        # Channel posts carried out but answered 502, as Discord's edge may: how many more.
+        # A post repeating an earlier one's nonce with `enforce_nonce` gets that message back,
+        # as Discord does, not a second one.
+        self.lost_posts = 0
+        self._nonces: dict[tuple[str, str], Any] = {}
         self._acknowledged: set[str] = set()
         self.responses: dict[str, dict[str, Any]] = {}  # interaction id: the message it created
         # Permissions the bot lacks, answered with Discord's 403 bodies: embeds refused in
@@ -219,7 +224,22 @@ class FakeDiscord:
             await held.wait()
             if request.transport is None or request.transport.is_closing():
                 self.abandoned.append(record)
+        post = posted and re.fullmatch(r"channels/\d+/messages", path) is not None
+        nonce = (
+            (path, str((body or {}).get("nonce")))
+            if post and (body or {}).get("enforce_nonce")
+            else None
+        )
+        if nonce is not None and nonce in self._nonces:
+            record.returned = self._nonces[nonce]
+            return _json(record.returned)
         record.returned = self._reply(request.method, path, body)
+        if nonce is not None:
+            self._nonces[nonce] = record.returned
+        if self.lost_posts and post:
+            self.lost_posts -= 1
+            record.status = 502  # carried out all the same
+            return _json({"message": "502: Bad Gateway", "code": 0}, status=502)
         if self.lost_first_responses and re.fullmatch(CALLBACK_PATH, path):
             self.lost_first_responses -= 1
             record.status = 500  # carried out all the same

@@ -710,3 +710,26 @@ def test_a_rate_limit_of_hours_or_a_cloudflare_ban_gives_the_answer_up_at_once(
     given_up = [r.getMessage() for r in caplog.records if "given up" in r.getMessage()]
     assert len(given_up) == 2
     assert all(("3600 s" if retry_after else "Cloudflare") in m for m in given_up)
+
+
+def test_an_answer_carried_out_but_answered_502_is_posted_once(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 10 feared it posted twice: discord.py retries a POST answered 5xx, which
+    Discord may have carried out. Each channel post carries discord.py's own random nonce with
+    `enforce_nonce`, so the retry gets the first message back."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            server.lost_posts = 1
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
+            lost, retried = await server.wait_for(sent_to(fake.CHANNEL_ID), count=2, timeout=WAIT)
+            assert (lost.status, retried.status) == (502, 200)
+            assert lost.body["nonce"] == retried.body["nonce"] and lost.body["enforce_nonce"]
+            assert retried.returned["id"] == lost.returned["id"]  # one message, not two
+            again = fake.message(f"<@{fake.BOT_ID}> Lukashenko", author_id="400000000000000222")
+            await server.dispatch("MESSAGE_CREATE", again)
+            *_, other = await server.wait_for(sent_to(fake.CHANNEL_ID), count=3, timeout=WAIT)
+            assert other.body["nonce"] != lost.body["nonce"]  # each post its own
+
+    run(body())
