@@ -1075,7 +1075,28 @@ def test_find_the_source_reads_components_v2_and_an_answers_own_quote(
         async with running(point_at, answerer, cooldown_rate=50) as (server, _):
             answered = await ask_and_wait(server, DEAD_END)
             (answer,) = answered["embeds"][:1]
-            for target in (layout, {"embeds": [answer]}):
+            # red-team round 10: a quote in an embed's field, and a forward of an embed
+            field = {
+                "type": "rich",
+                "title": "Quote of the day",
+                "fields": [{"name": "—", "value": said}],
+            }
+            snapshot = {
+                "content": "",
+                "embeds": [{"type": "rich", "description": said}],
+                "attachments": [],
+                "timestamp": fake.TIMESTAMP,
+                "edited_timestamp": None,
+                "flags": 0,
+                "mentions": [],
+                "mention_roles": [],
+                "type": 0,
+            }
+            forward = {
+                "message_reference": {"type": 1, "message_id": "1", "channel_id": "2"},
+                "message_snapshots": [{"message": snapshot}],
+            }
+            for target in (layout, {"embeds": [answer]}, {"embeds": [field]}, forward):
                 menu = fake.message_command("Find the source", "")
                 (message,) = menu["data"]["resolved"]["messages"].values()
                 message.update(target)
@@ -1086,7 +1107,7 @@ def test_find_the_source_reads_components_v2_and_an_answers_own_quote(
             # a message with no text at all, and no components either (its content withheld)
             menu = fake.message_command("Find the source", "")
             await server.dispatch("INTERACTION_CREATE", menu)
-            (said,) = await server.wait_for(callbacks(server, menu))
-            assert "no text to look for" in said.body["data"]["content"]
+            (told,) = await server.wait_for(callbacks(server, menu))
+            assert "no text to look for" in told.body["data"]["content"]
 
     run(body())

@@ -21,7 +21,8 @@ from bot.discord_bot._replies import (
 )
 from bot.embeds import source_message
 from bot.markup import block_quotes
-from bot.sources import find_source
+from bot.sources import Match, Source, find_source
+from index import PassageIndex
 
 if TYPE_CHECKING:  # _client imports this module's caller
     from bot.discord_bot._client import EssayBot
@@ -32,17 +33,28 @@ MAX_QUOTATION = 1000  # characters of a message "Find the source" looks for
 def text_of(message: discord.Message) -> str:
     """A message's text as its readers see it: a forwarded message's is in its snapshot
     (Discord leaves `content` empty), how quotes travel between channels; with no text, a
-    poll's question, else its embeds' titles and descriptions (a quote another bot shared,
-    a link's preview), else its text displays (a layout of Discord's "components v2", which
-    other bots post)."""
+    poll's question, else its embeds' titles, descriptions and fields' values (a quote
+    another bot shared, a link's preview), else its text displays (a layout of Discord's
+    "components v2", which other bots post). A forward is read the same way."""
+    shown = _shown(message)
+    if not shown and message.message_snapshots:
+        shown = _shown(message.message_snapshots[0])
+    if not shown and message.poll is not None:
+        shown = (message.poll.question or "").strip()
+    return shown
+
+
+def _shown(message: discord.Message | discord.MessageSnapshot) -> str:
+    """The text of a message or a forwarded copy: its content, else its embeds', else its
+    text displays'."""
     text = message.content.strip()
-    if not text and message.message_snapshots:
-        text = message.message_snapshots[0].content.strip()
-    if not text and message.poll is not None:
-        text = (message.poll.question or "").strip()
     if not text:
-        shown = (part for embed in message.embeds for part in (embed.title, embed.description))
-        text = "\n".join(part.strip() for part in shown if part and part.strip())
+        parts = (
+            part
+            for embed in message.embeds
+            for part in (embed.title, embed.description, *(field.value for field in embed.fields))
+        )
+        text = "\n".join(part.strip() for part in parts if part and part.strip())
     if not text:
         displays = _displayed(getattr(message, "components", ()))  # a message may have none
         text = "\n".join(filter(None, (part.strip() for part in displays)))
@@ -63,6 +75,27 @@ def _displayed(components: Sequence[object], depth: int = 0) -> Iterator[str]:
 
 _NESTING = 3
 _TITLES = ("# ", "## ", "### ", "-# ")
+
+
+def best_source(index: PassageIndex, quotation: str) -> tuple[Source, str]:
+    """Where `quotation` comes from, whole, or else where one of its lines does (a title over
+    an embed's quote, "Quote of the day", is no part of the quote): word for word first,
+    else the nearest; and what was looked up. At most `_LINES` lines more are searched."""
+    best = (find_source(index, quotation), quotation)
+    lines = [line for line in quotation.split("\n") if len(line.split()) >= _LINE_WORDS]
+    if best[0].match is Match.EXACT or len(lines) < 2:
+        return best
+    for line in lines[:_LINES]:
+        found = find_source(index, line)
+        if found.match is Match.EXACT:
+            return found, line
+        if found.match is Match.NEAR and found.ratio > best[0].ratio:
+            best = (found, line)
+    return best
+
+
+_LINES = 4
+_LINE_WORDS = 4  # a shorter line is a title, a name or a date, not a quotation
 
 
 def quoted_part(text: str) -> str:
@@ -111,9 +144,9 @@ def add_menus(bot: EssayBot) -> None:
             return
         several = len(bot.documents) > 1
 
-        def look_up() -> list[discord.Embed]:  # one search and a few passages read: a worker
-            found = find_source(bot.answerer.index, quotation)
-            return to_embeds(source_message(found, quotation, with_document=several))
+        def look_up() -> list[discord.Embed]:  # a few searches, a few passages read: a worker
+            found, quoted = best_source(bot.answerer.index, quotation)
+            return to_embeds(source_message(found, quoted, with_document=several))
 
         loop = asyncio.get_running_loop()
         with bot.in_flight.track(
