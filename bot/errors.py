@@ -6,6 +6,7 @@
     ├── EvalError           a gold question file is unusable (bot.measure.evaluation)
     ├── ModelMissingError   the similarity model's files are not installed (bot.similarity)
     └── LogError            the question log cannot be opened or written (bot.question_log)
+        └── LogHeld         a question not logged: the file was held elsewhere moments ago
 
 Each message names the file, setting or argument at fault and the fix.
 """

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import secrets
 import sqlite3
 import threading
@@ -24,7 +25,15 @@ if TYPE_CHECKING:
     from bot.answering import Answer
     from index import PassageIndex
 
-__all__ = ["Gap", "LogError", "LoggedQuestion", "QuestionLog", "group_gaps", "record_terminal"]
+__all__ = [
+    "Gap",
+    "LogError",
+    "LogHeld",
+    "LoggedQuestion",
+    "QuestionLog",
+    "group_gaps",
+    "record_terminal",
+]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -52,12 +61,19 @@ _LARGEST_ID = 2**63 - 1  # SQLite's largest integer
 _DAY = 86_400.0
 _PRUNE_EVERY = 3_600.0  # seconds between deletions of expired rows
 _BUSY_SECONDS = 0.5  # how long a write waits for a lock held elsewhere
+# After a write found the file held elsewhere, questions go unlogged this long without
+# waiting: thirty answers had each waited 0.5 s behind the one before (red-team round 10).
+_HELD_PAUSE = 10.0
 # Two questions are one gap when they share at least this share of their terms (Jaccard).
 _SAME_GAP = 0.5
 
 
 class LogError(EssaybotError):
     """The question log cannot be opened or written; the message names the file and the fix."""
+
+
+class LogHeld(LogError):
+    """A question not logged, at once, because the file was held elsewhere moments ago."""
 
 
 @dataclass(frozen=True)
@@ -87,11 +103,18 @@ class QuestionLog:
     """Questions, outcomes, confidence and votes in one SQLite file; safe across threads."""
 
     def __init__(
-        self, path: Path, *, retention_days: float, clock: Callable[[], float] = time.time
+        self,
+        path: Path,
+        *,
+        retention_days: float,
+        clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.path = path
         self.retention = retention_days * _DAY
         self._clock = clock
+        self._monotonic = monotonic
+        self._held_until = -math.inf  # questions are logged again from then on
         self._lock = threading.Lock()
         self._pruned = 0.0
         try:
@@ -139,13 +162,20 @@ class QuestionLog:
         # so a 👎 on an old answer had been counted against a newer, unrelated question.
         row_id = secrets.randbelow(_LARGEST_ID) + 1
         row = (row_id, self._clock(), source, user, question, said, outcome, confidence)
-        with self._locked() as db:
-            self._prune()
-            db.execute(
-                "INSERT INTO questions (id, at, source, user_hash, question, terms, outcome, "
-                "confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                row,
-            )
+        if self._monotonic() < self._held_until:
+            raise LogHeld(f"the question log {self.path} is held by another program")
+        try:
+            with self._locked() as db:
+                self._prune()
+                db.execute(
+                    "INSERT INTO questions (id, at, source, user_hash, question, terms, "
+                    "outcome, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    row,
+                )
+        except LogError as error:
+            if "locked" in str(error):  # another program's lock: not waited for again soon
+                self._held_until = self._monotonic() + _HELD_PAUSE
+            raise
         return row_id
 
     def record_answer(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.question_log import LogError, QuestionLog, group_gaps
+from bot.question_log import LogError, LogHeld, QuestionLog, group_gaps
 from tests.helpers import SEEDS
 
 DAY = 86_400.0
@@ -72,6 +72,31 @@ def test_a_log_locked_elsewhere_is_a_log_error_not_a_crash(tmp_path: Path) -> No
         other.execute("ROLLBACK")
         other.close()
     assert log.vote(answer, 7, up=True)  # the lock gone, it works again
+
+
+def test_after_a_write_found_the_log_held_questions_go_unlogged_at_once_a_while(
+    tmp_path: Path,
+) -> None:
+    """Red-team round 10: thirty answers each waited 0.5 s for a lock another program held,
+    one behind the other; the last came 15 s late."""
+    ticks = Clock()
+    log = QuestionLog(tmp_path / "log.sqlite3", retention_days=30, clock=Clock(), monotonic=ticks)
+    other = sqlite3.connect(log.path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(LogError, match="locked") as first:
+            _declined(log, "Q1?", "q")
+        assert not isinstance(first.value, LogHeld)  # waited for, then told
+        for _ in range(3):  # the next ones are not waited for
+            with pytest.raises(LogHeld):
+                _declined(log, "Q2?", "q")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with pytest.raises(LogHeld):  # still within the pause
+        _declined(log, "Q3?", "q")
+    ticks.now += 11  # the pause over: logged again
+    assert _declined(log, "Q4?", "q") > 0
 
 
 def test_users_are_stored_only_as_salted_hashes(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from bot.discord_bot._replies import (
 from bot.embeds import answer_message, answer_text
 from bot.follow_up import read_with, shown_as_follow_up
 from bot.markup import block_quotes
-from bot.question_log import LogError
+from bot.question_log import LogError, LogHeld
 
 if TYPE_CHECKING:  # _client imports this module
     from bot.discord_bot._client import EssayBot
@@ -112,8 +112,10 @@ def _logged(bot: EssayBot, answer: Answer, user_id: int) -> int | None:
         return bot.question_log.record_answer(
             answer, bot.answerer.index, source="discord", user_id=user_id
         )
-    except LogError:  # the answer matters more than its record
-        log.warning("could not log a question", exc_info=True)
+    except LogHeld:  # held elsewhere moments ago: said then, not at every question
+        return None
+    except LogError as error:  # the answer matters more than its record
+        log.warning("could not log a question (%s); answering all the same", error)
         return None
 
 
