@@ -36,6 +36,7 @@ from bot.answering._quotes import (
     select_quotes,
     unquoted_sentences,
     with_next_sentence,
+    with_reply,
     with_sentence,
 )
 from bot.answering._ranking import follow_questions, lead, reorder, to_sibling, without_measure
@@ -52,7 +53,6 @@ from index import (
     is_code,
     respell,
 )
-from index.documents import own_heading
 
 __all__ = ["Answerer", "Similarity"]
 
@@ -241,8 +241,8 @@ class Answerer:
             hits = ranked[:k]
         if policy.quote_next:
             quotes = with_next_sentence(self.index, quotes)
-        if policy.quote_replies and _ASKS_YES_OR_NO.match(read):
-            quotes = _with_reply(self.index, terms, quotes)
+        if policy.quote_replies:
+            quotes = with_reply(self.index, read, terms, quotes)
         quotes = tuple(map(self._linked, quotes))
         return Answer(question, Outcome.ANSWERED, quotes, hits, confidence, evidence=evidence)
 
@@ -376,41 +376,6 @@ class Answerer:
             confidence = weight * coverage + (1 - weight) * similarity
             evidence.append(Evidence(hit.rank, coverage, similarity, confidence))
         return tuple(evidence)
-
-
-# A question asking yes or no ("Does it work on Windows?"), and a passage's opening sentence
-# that answers one ("Yes, since version 1.4.", "Not yet.").
-_ASKS_YES_OR_NO = re.compile(
-    r"\W*(do|does|did|is|are|was|were|can|could|will|would|should|has|have|had|may|must)\b",
-    re.IGNORECASE,
-)
-_REPLY = re.compile(
-    r"[\"'“‘(*_]*(yes|no|not yet|not currently|not at the moment|sadly not|sadly, no|"
-    r"unfortunately not|unfortunately, no)\b[,.!;:—–-]",
-    re.IGNORECASE,
-)
-
-
-def _with_reply(
-    index: PassageIndex, terms: list[str], quotes: tuple[Quote, ...]
-) -> tuple[Quote, ...]:
-    """`quotes` with the first quote's passage's opening sentence when it says yes or no, is
-    not quoted, and replies to the question asked: the passage answers a question (its
-    heading's, an FAQ's, or an interviewer's before it) holding at least half of the terms
-    of this one. "Does it work on Windows?" is answered by "Yes, since version 1.4.", whose
-    words it shares none of, under "Does logsnip work on Windows?"; "Does --color work in
-    the old console?" is not, by the same "Yes"."""
-    passage = quotes[0].passage
-    opening = index.spans(passage)[0]
-    said = passage.text[slice(*opening)]
-    if not _REPLY.match(said) or any(said in quote.text for quote in quotes):
-        return quotes
-    asked = asked_before(index, passage)
-    replied = set(index.terms(own_heading(passage.section)))
-    replied |= index.indexed_terms(asked) if asked is not None else frozenset()
-    if 2 * len(replied.intersection(terms)) < len(set(terms)):
-        return quotes
-    return with_sentence(index, quotes, opening)
 
 
 def _lacks_value(read: str, quotes: Sequence[Quote]) -> bool:

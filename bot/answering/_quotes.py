@@ -6,13 +6,20 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 
+from bot.answering._cascade import asked_before
 from bot.answering._policy import Policy
 from bot.answering._ranking import answered_on, asks
 from bot.answering._values import Quote
 from index import Hit, Passage, PassageIndex, is_code
 from index.documents import own_heading
 
-__all__ = ["select_quotes", "unquoted_sentences", "with_next_sentence", "with_sentence"]
+__all__ = [
+    "select_quotes",
+    "unquoted_sentences",
+    "with_next_sentence",
+    "with_reply",
+    "with_sentence",
+]
 
 Span = tuple[int, int]
 
@@ -171,6 +178,44 @@ def with_next_sentence(index: PassageIndex, quotes: Sequence[Quote]) -> tuple[Qu
     if after == len(spans) or _NEXT_POINT.match(quotes[0].passage.text, spans[after][0]):
         return tuple(quotes)
     return with_sentence(index, quotes, spans[after])
+
+
+# A question asking yes or no ("Does it work on Windows?"), and a passage's opening sentence
+# that answers one ("Yes, since version 1.4.", "Not yet.").
+_ASKS_YES_OR_NO = re.compile(
+    r"\W*(do|does|did|is|are|was|were|can|could|will|would|should|has|have|had|may|must)\b",
+    re.IGNORECASE,
+)
+_REPLY = re.compile(
+    r"[\"'“‘(*_]*(yes|no|not yet|not currently|not at the moment|sadly not|sadly, no|"
+    r"unfortunately not|unfortunately, no)\b[,.!;:—–-]",
+    re.IGNORECASE,
+)
+
+
+def with_reply(
+    index: PassageIndex, question: str, terms: Sequence[str], quotes: tuple[Quote, ...]
+) -> tuple[Quote, ...]:
+    """`quotes` for a `question` (of `terms`) asking yes or no, with the first quote's
+    passage's opening sentence when it says yes or no, is not quoted, and replies to the
+    question asked: the passage answers a question (its heading's, an FAQ's, or an
+    interviewer's before it) holding at least half of the terms of this one. "Does it
+    work on Windows?" is answered by "Yes, since version 1.4.", whose words it shares none
+    of, under "Does logsnip work on Windows?"; "Does --color work in the old console?" is
+    not, by the same "Yes"."""
+    if not _ASKS_YES_OR_NO.match(question):
+        return quotes
+    passage = quotes[0].passage
+    opening = index.spans(passage)[0]
+    said = passage.text[slice(*opening)]
+    if not _REPLY.match(said) or any(said in quote.text for quote in quotes):
+        return quotes
+    asked = asked_before(index, passage)
+    replied = set(index.terms(own_heading(passage.section)))
+    replied |= index.indexed_terms(asked) if asked is not None else frozenset()
+    if 2 * len(replied.intersection(terms)) < len(set(terms)):
+        return quotes
+    return with_sentence(index, quotes, opening)
 
 
 def _quoted_spans(index: PassageIndex, passage: Passage, quotes: Sequence[Quote]) -> set[Span]:
