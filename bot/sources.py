@@ -4,7 +4,8 @@ A misquote check ("Find the source" in Discord): the text is looked up with BM25
 best passages are read for it, first word for word (case, spacing and curly quotes aside),
 then for a run of 1-3 consecutive sentences holding nearly the same words in the same order
 (difflib's matching words, over the longer of the quotation and the run they span: at least
-`NEAR`). The cost is one search plus reading `_CANDIDATES` passages.
+`NEAR`). The cost is one search plus reading `_CANDIDATES` passages; a message whose whole
+text is not found word for word is looked up line by line too (`best_source`).
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from enum import Enum
 
 from index import Passage, PassageIndex, normalize, sentence_spans
 
-__all__ = ["NEAR", "Match", "Source", "find_source"]
+__all__ = ["NEAR", "Match", "Source", "best_source", "find_source"]
 
 NEAR = 0.7  # share of the words a near-exact quotation keeps, in order
 _CANDIDATES = 10
 _RUN = 3  # consecutive sentences a quotation may span
 _WORD = re.compile(r"[^\W_]+")
+_LINES = 4  # lines of a message looked up one by one, at most (`best_source`)
+_LINE_WORDS = 4  # a shorter line is a title, a name or a date, not a quotation
 
 
 class Match(Enum):
@@ -74,6 +77,23 @@ def find_source(index: PassageIndex, quotation: str) -> Source:
                         Match.NEAR, hit.passage, text[offset + start : offset + end], ratio
                     )
     return best if best.ratio >= NEAR else Source(Match.NONE, best.passage)
+
+
+def best_source(index: PassageIndex, quotation: str) -> tuple[Source, str]:
+    """Where `quotation` comes from, whole, or else where one of its lines does (a title over
+    an embed's quote, "Quote of the day", is no part of the quote): word for word first,
+    else the nearest; and what was looked up. At most `_LINES` lines more are searched."""
+    best = (find_source(index, quotation), quotation)
+    lines = [line for line in quotation.split("\n") if len(line.split()) >= _LINE_WORDS]
+    if best[0].match is Match.EXACT or len(lines) < 2:
+        return best
+    for line in lines[:_LINES]:
+        found = find_source(index, line)
+        if found.match is Match.EXACT:
+            return found, line
+        if found.match is Match.NEAR and found.ratio > best[0].ratio:
+            best = (found, line)
+    return best
 
 
 def _exact(text: str, wanted: list[str]) -> tuple[int, int] | None:

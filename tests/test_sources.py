@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.sources import Match, find_source
+from bot.sources import Match, best_source, find_source
 from index import PassageIndex
 
 DEAD_END = "the accustomed format of Russia-Belarus relations represents a dead end"
@@ -48,3 +48,14 @@ def test_words_the_essays_never_wrote_have_no_source(seed_index: PassageIndex) -
 def test_a_word_inside_another_word_is_no_quotation(seed_index: PassageIndex) -> None:
     # "end relations" is in no passage as words, though "...dead end. Relations" might be
     assert find_source(seed_index, "ate of Russia").match is not Match.EXACT
+
+
+def test_a_quotation_under_a_title_is_found_by_its_own_line(seed_index: PassageIndex) -> None:
+    # Red-team round 10: an embed's "Quote of the day" over its quote made the whole no match.
+    sentence = seed_index.passages[3].text.split(". ")[0]
+    shared = f"Quote of the day, from a reader\n{sentence}"
+    assert find_source(seed_index, shared).match is not Match.EXACT
+    found, looked_up = best_source(seed_index, shared)
+    assert found.match is Match.EXACT and looked_up == sentence
+    # a whole found word for word is not split
+    assert best_source(seed_index, sentence) == (find_source(seed_index, sentence), sentence)

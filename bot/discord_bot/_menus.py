@@ -21,8 +21,7 @@ from bot.discord_bot._replies import (
 )
 from bot.embeds import source_message
 from bot.markup import block_quotes
-from bot.sources import Match, Source, find_source
-from index import PassageIndex
+from bot.sources import best_source
 
 if TYPE_CHECKING:  # _client imports this module's caller
     from bot.discord_bot._client import EssayBot
@@ -75,27 +74,6 @@ def _displayed(components: Sequence[object], depth: int = 0) -> Iterator[str]:
 
 _NESTING = 3
 _TITLES = ("# ", "## ", "### ", "-# ")
-
-
-def best_source(index: PassageIndex, quotation: str) -> tuple[Source, str]:
-    """Where `quotation` comes from, whole, or else where one of its lines does (a title over
-    an embed's quote, "Quote of the day", is no part of the quote): word for word first,
-    else the nearest; and what was looked up. At most `_LINES` lines more are searched."""
-    best = (find_source(index, quotation), quotation)
-    lines = [line for line in quotation.split("\n") if len(line.split()) >= _LINE_WORDS]
-    if best[0].match is Match.EXACT or len(lines) < 2:
-        return best
-    for line in lines[:_LINES]:
-        found = find_source(index, line)
-        if found.match is Match.EXACT:
-            return found, line
-        if found.match is Match.NEAR and found.ratio > best[0].ratio:
-            best = (found, line)
-    return best
-
-
-_LINES = 4
-_LINE_WORDS = 4  # a shorter line is a title, a name or a date, not a quotation
 
 
 def quoted_part(text: str) -> str:
