@@ -444,6 +444,28 @@ def test_a_yes_or_no_question_is_quoted_with_the_reply_opening_its_answer(tmp_pa
     assert not other.quotes[0].text.startswith("Yes")
 
 
+def test_a_biographys_infobox_answers_when_where_born_and_whom_married(tmp_path: Path) -> None:
+    # Trial round 12: "who was her husband" was declined and "when was edith marchbank born"
+    # quoted a sentence with no date, though the infobox opening the essay says both.
+    (tmp_path / "ada.txt").write_text(
+        "Ada Quill\n\nBorn: 3 April 1871, Kendal\nDied: 22 November 1948, Grasmere\n"
+        "Spouse: Walter Henshaw (m. 1899)\n\nEarly life\n\nQuill was born in Kendal and "
+        "grew up above her father's shop.\n\nMarriage\n\nShe met her future husband at a "
+        "lecture on ferns.\n",
+        encoding="utf-8",
+    )
+    answerer = answerer_for(index_of(tmp_path))
+    for question, field in [
+        ("When was Ada Quill born?", "Born: 3 April 1871, Kendal"),
+        ("Where was she born?", "Born: 3 April 1871, Kendal"),
+        ("When did she die?", "Died: 22 November 1948, Grasmere"),
+        ("Who was her husband?", "Spouse: Walter Henshaw (m. 1899)"),
+    ]:
+        assert [q.text for q in answerer.ask(question).quotes] == [field], question
+    answered = answerer.ask("Where did she meet her husband?").quotes  # no field says so
+    assert answered and answered[0].text.startswith("She met her future husband")
+
+
 def test_a_quotes_heading_may_say_when(tmp_path: Path) -> None:
     # Trial round 12: "when was the --tz option added" was declined as holding no time,
     # though its changelog heading, "1.6.0 (2024-05-12)", dates it.

@@ -125,8 +125,27 @@ _CHAIRED = re.compile(rf"\(({_CHAIR})\)", re.IGNORECASE)
 # What a question asks of an essay's opening fields, and the labels of the fields that say it.
 _WHEN = r"date|when|time|date and time|held on|meeting date|day"
 _WHERE = r"location|venue|place|where|address|held at"
+_ASKS_WHEN = re.compile(r"\W*(when|(on )?(what|which) (date|day))\b", re.IGNORECASE)
 _FIELD_QUESTIONS = (
-    (re.compile(r"\W*(when|(on )?(what|which) (date|day))\b", re.IGNORECASE), _WHEN),
+    # a life's, as a biography's infobox gives it: "Born: 3 April 1871, Kendal", "Spouse: ..."
+    (
+        re.compile(
+            r"\W*(when|where|(in )?(what|which) (year|date|town|city|place))\b.*\bborn\b", re.I
+        ),
+        r"born|date of birth|place of birth",
+    ),
+    (
+        re.compile(
+            r"\W*(when|where|(in )?(what|which) (year|date|town|city|place))\b.*\b(die|died)\b",
+            re.IGNORECASE,
+        ),
+        r"died|date of death|place of death",
+    ),
+    (
+        re.compile(r"\W*who\b.*\b(married|marry|spouse|husband|wife)\b", re.IGNORECASE),
+        r"spouse|spouses|married to|husband|wife",
+    ),
+    (_ASKS_WHEN, _WHEN),
     (re.compile(r"\W*(where|(at )?(what|which) (place|venue|address))\b", re.IGNORECASE), _WHERE),
     (
         re.compile(r"\W*who\s+(chaired|was\s+(in\s+the\s+)?chair(ing)?)\b", re.IGNORECASE),
@@ -157,7 +176,9 @@ _OF_THE_EVENT = (
             "start begin attend attended came come took part present there chair chaired chairing "
             "absent missing apologies apologised apologized sent list attendees the this it "
             # "When was this written?", "When was the essay dated?"
-            "written write wrote dated published posted"
+            "written write wrote dated published posted "
+            # "Where was Edith Marchbank born?", "Who was her husband?"
+            "born die died year town city married marry spouse husband wife her his she he"
         )
     )
     | TEXT_KINDS
@@ -204,7 +225,7 @@ def front_matter_dates(index: PassageIndex, question: str, terms: list[str], mos
     says ("" when none has one): "their front matter dates 2025-03-14", or each essay's,
     at most `most` (`front_matter_says`)."""
     dates = _dates(index)
-    if not dates or not _FIELD_QUESTIONS[0][0].match(question):
+    if not dates or not _ASKS_WHEN.match(question):
         return ""
     named = {term for term in terms if term not in _OF_THE_EVENT}
     if named and not _WRITTEN.intersection(terms):  # "When was the bridge opened?"
@@ -225,7 +246,7 @@ def _said_in_opening(
 ) -> tuple[tuple[Passage, str], ...]:
     """The first sentence of each of `essays`' first paragraph of prose that holds the time or
     the named place `question` asks for, as (passage, sentence)."""
-    when = _FIELD_QUESTIONS[0][0].match(question)
+    when = _ASKS_WHEN.match(question)
     asked = set(analyze(question))
 
     def check(question: str, quotes: list[Quote]) -> str | None:
