@@ -109,13 +109,15 @@ def find_sections(documents: Sequence[Document], name: str) -> list[tuple[Docume
         # ... unless headings are numbered so ("2.1 Method", "5. Health and safety",
         # "ARTICLE 4 - PLOT RULES"): their own numbers are what a reader of the essay types
         own = re.compile(rf"(([^\W\d_]+)\s+)?{re.escape(wanted)}(?![^\s.):\-–—])(?!\.\d)")
-        numbered = [
-            (document, section)
-            for document in documents
-            for section in document.sections
-            if (found_own := own.match(_fold(section.heading)))
-            and found_own[2] in (None, *_labels(document))
-        ]
+        numbered = []
+        for document in documents:
+            labels: set[str] | None = None  # read only for an essay with a heading so numbered
+            for section in document.sections:
+                if (found_own := own.match(_fold(section.heading))) is None:
+                    continue
+                labels = _labels(document) if labels is None else labels
+                if found_own[2] is None or found_own[2] in labels:
+                    numbered.append((document, section))
         return numbered or found
     titles = _folded(documents)[0]
     longest = max(map(len, titles), default=0)

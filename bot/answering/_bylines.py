@@ -79,8 +79,7 @@ TEXT_KINDS = frozenset(
         "brochure changelog memo"
     )
 )
-_TEXT_WORDS = TEXT_KINDS
-_OF_ANY_ESSAY = _TEXT_WORDS | frozenset("write writer author compil edit put togeth".split())
+_OF_ANY_ESSAY = TEXT_KINDS | frozenset("write writer author compil edit put togeth".split())
 
 
 def asks_who_wrote(question: str) -> bool:
@@ -99,7 +98,7 @@ def who_wrote(index: PassageIndex, terms: list[str]) -> tuple[tuple[Passage, str
         return None
     found = tuple((p, p.text) for p in _bylines(index) if p.document in essays)
     found = found or tuple(c for c in _credits(index) if c[0].document in essays)
-    if found or not named or _TEXT_WORDS.intersection(terms):
+    if found or not named or TEXT_KINDS.intersection(terms):
         return found
     return None
 

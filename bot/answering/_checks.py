@@ -13,6 +13,7 @@ from index.analyzer import STOPWORDS, unaccented
 from index.documents import own_heading
 
 __all__ = [
+    "ASKS_YES_OR_NO",
     "asks_for_a_name",
     "asks_for_contact",
     "asks_for_money",
@@ -191,8 +192,11 @@ _COUNT_WORD = re.compile(r"\b(both|single|pair|couple|no)\b", re.IGNORECASE)
 # before's?") is answered only by quotes that compare ("than", "against", "rose", "twice"):
 # a sentence giving one surplus does not say. Chosen on the tuning sets: 2 more declined
 # (dev3), no answerable question of any gold set lost.
+# A question asking yes or no opens with an auxiliary ("Does it work on Windows?").
+_YES_OR_NO = r"\W*(is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|may|must)\b"
+ASKS_YES_OR_NO = re.compile(_YES_OR_NO, re.IGNORECASE)
 _ASKS_COMPARED = re.compile(
-    r"\W*(is|are|was|were|do|does|did|has|have|had|will|would|can|could)\b[^?.!]*?"
+    rf"{_YES_OR_NO}[^?.!]*?"
     r"\b(more|less|fewer|\w{3,}er)\s+than\b",
     re.IGNORECASE,
 )
@@ -207,9 +211,12 @@ _COMPARES = re.compile(
 # the payment but not the sum ("we now have to pay two assistants"), and every answerable one
 # quoted a currency or a proportion ("three or four times the consumer price"). "What is the
 # cost of ..." is left out: as often a figure of speech ("the human cost").
+_MONEY_WORDS = (
+    r"charge[sd]?|charging|costs?|pays?|paid|earn(?:s|ed|t)?|prices?|fees?|salary|salaries|"
+    r"wages?|spen[dt]s?|deposits?|rents?|fares?|fines?"
+)
 _ASKS_FOR_MONEY = re.compile(
-    r"\W*(how much\b[^?.!]*?\b(charge[sd]?|charging|costs?|pays?|paid|earn(s|ed|t)?|prices?|"
-    r"fees?|salary|salaries|wages?|spen[dt]s?|deposits?|rents?|fares?|fines?)|"
+    rf"\W*(how much\b[^?.!]*?\b({_MONEY_WORDS})|"
     r"(what|which)\b[^?.!]*?\b(prices?|fees?|salary|salaries|wages?)|"
     # "What does she earn?", not "What would earn it a fifth star?" (what earns)
     r"what (do|does|did|will|would)\s+(?!(charge|pay|cost|earn)\b)[^?.!]*?\b"
@@ -441,22 +448,20 @@ def asks_for_money(question: str) -> bool:
     """Whether `question` asks what something costs, pays or earns: its answer needs a sum;
     not "how much notice for a rent increase", which asks how much of something else."""
     measured = _HOW_MUCH_OF.match(question)
-    if measured and measured[1].lower() not in _NOT_MEASURED:
+    if measured and measured["measured"].lower() not in _NOT_MEASURED:
         return False
     return bool(_ASKS_FOR_MONEY.match(question))
 
 
 # "How much notice ...", "how much water ...": the word after "how much" names what is
-# measured, unless it is a verb, a pronoun or a small word ("how much is the rent?"), or
-# money itself.
-_HOW_MUCH_OF = re.compile(r"\W*how\s+much\s+([a-z]+)\b", re.IGNORECASE)
-_NOT_MEASURED = frozenset(
-    "is are was were be been does do did will would can could should shall may might must "
-    "has have had it they he she we you i this that these those the a an my your our their "
-    "his her its of to for in on at money cash more less extra altogether roughly exactly "
-    "approximately about charge charged charges cost costs pay paid pays price "
-    "prices fee fees rent rents fare fares deposit deposits salary wages wage fine fines "
-    "spend spent earn earned earns".split()
+# measured, unless it is a small word ("how much is the rent?", "how much would it cost"),
+# or money itself ("how much rent ...").
+_HOW_MUCH_OF = re.compile(
+    rf"\W*how\s+much\s+(?!(?:{_MONEY_WORDS})\b)(?P<measured>[a-z]+)\b", re.IGNORECASE
+)
+_NOT_MEASURED = STOPWORDS | frozenset(
+    "would could shall may might must money cash more less extra altogether roughly exactly "
+    "approximately about".split()
 )
 
 

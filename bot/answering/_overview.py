@@ -126,19 +126,15 @@ _CHAIRED = re.compile(rf"\(({_CHAIR})\)", re.IGNORECASE)
 _WHEN = r"date|when|time|date and time|held on|meeting date|day"
 _WHERE = r"location|venue|place|where|address|held at"
 _ASKS_WHEN = re.compile(r"\W*(when|(on )?(what|which) (date|day))\b", re.IGNORECASE)
+_WHEN_OR_WHERE = r"\W*(when|where|(in )?(what|which) (year|date|town|city|place))\b"
 _FIELD_QUESTIONS = (
     # a life's, as a biography's infobox gives it: "Born: 3 April 1871, Kendal", "Spouse: ..."
     (
-        re.compile(
-            r"\W*(when|where|(in )?(what|which) (year|date|town|city|place))\b.*\bborn\b", re.I
-        ),
+        re.compile(rf"{_WHEN_OR_WHERE}.*\bborn\b", re.IGNORECASE),
         r"born|date of birth|place of birth",
     ),
     (
-        re.compile(
-            r"\W*(when|where|(in )?(what|which) (year|date|town|city|place))\b.*\b(die|died)\b",
-            re.IGNORECASE,
-        ),
+        re.compile(rf"{_WHEN_OR_WHERE}.*\bdied?\b", re.IGNORECASE),
         r"died|date of death|place of death",
     ),
     (
@@ -168,6 +164,7 @@ _FIELD_QUESTIONS = (
         r"present|attendees|attending|attended by|participants|in attendance|members present",
     ),
 )
+_WRITTEN = frozenset(analyze("written write wrote dated published posted"))
 # Words of such a question besides its essays' titles' that ask nothing more.
 _OF_THE_EVENT = (
     frozenset(
@@ -175,12 +172,11 @@ _OF_THE_EVENT = (
             "when where who what which date day place venue address held hold take place happen "
             "start begin attend attended came come took part present there chair chaired chairing "
             "absent missing apologies apologised apologized sent list attendees the this it "
-            # "When was this written?", "When was the essay dated?"
-            "written write wrote dated published posted "
             # "Where was Edith Marchbank born?", "Who was her husband?"
             "born die died year town city married marry spouse husband wife her his she he"
         )
     )
+    | _WRITTEN  # "When was this written?", "When was the essay dated?"
     | TEXT_KINDS
 )
 _FIELDS = 8  # an opening's fields are among the first paragraphs of its first section
@@ -214,9 +210,6 @@ def opening_field(
         named_in = {title for term in terms for title in by_term.get(term, ())}
         return _said_in_opening(index, question, essays & named_in, most)
     return ()
-
-
-_WRITTEN = frozenset(analyze("written write wrote dated published posted"))
 
 
 def front_matter_dates(index: PassageIndex, question: str, terms: list[str], most: int) -> str:

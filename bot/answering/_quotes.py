@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from bot.answering._cascade import asked_before
+from bot.answering._checks import ASKS_YES_OR_NO
 from bot.answering._policy import Policy
 from bot.answering._ranking import answered_on, asks
 from bot.answering._values import Quote
@@ -180,12 +181,8 @@ def with_next_sentence(index: PassageIndex, quotes: Sequence[Quote]) -> tuple[Qu
     return with_sentence(index, quotes, spans[after])
 
 
-# A question asking yes or no ("Does it work on Windows?"), and a passage's opening sentence
-# that answers one ("Yes, since version 1.4.", "Not yet.").
-_ASKS_YES_OR_NO = re.compile(
-    r"\W*(do|does|did|is|are|was|were|can|could|will|would|should|has|have|had|may|must)\b",
-    re.IGNORECASE,
-)
+# A passage's opening sentence that answers a yes-or-no question ("Yes, since version 1.4.",
+# "Not yet.").
 _REPLY = re.compile(
     r"[\"'“‘(*_]*(yes|no|not yet|not currently|not at the moment|sadly not|sadly, no|"
     r"unfortunately not|unfortunately, no)\b[,.!;:—–-]",
@@ -203,7 +200,7 @@ def with_reply(
     work on Windows?" is answered by "Yes, since version 1.4.", whose words it shares none
     of, under "Does logsnip work on Windows?"; "Does --color work in the old console?" is
     not, by the same "Yes"."""
-    if not _ASKS_YES_OR_NO.match(question):
+    if not ASKS_YES_OR_NO.match(question):
         return quotes
     passage = quotes[0].passage
     opening = index.spans(passage)[0]
