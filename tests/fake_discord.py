@@ -30,6 +30,13 @@ ROLE_ID = "600000000000000006"  # the bot's own managed role, which Discord offe
 TIMESTAMP = "2026-11-28T12:00:00.000000+00:00"
 EVERY_PERMISSION = (1 << 51) - 1  # threads' permissions are above bit 31
 CALLBACK_PATH = r"interactions/\d+/[^/]+/callback"  # an interaction's responses
+ORIGINAL = "/messages/@original"  # after a webhook's path: an interaction's first message
+
+
+def original(token: str) -> str:
+    """The path of the message an interaction's first response made (its "thinking…")."""
+    return f"webhooks/{APP_ID}/{token}{ORIGINAL}"
+
 
 _ids = itertools.count(500000000000000000)
 
@@ -94,6 +101,11 @@ class FakeDiscord:
         # A post repeating an earlier one's nonce with `enforce_nonce` gets that message back,
         # as Discord does, not a second one.
         self.lost_posts = 0
+        # Interaction follow-ups (a webhook POST, or the PATCH of "thinking…") carried out but
+        # answered 502: how many more. A POST retried makes a second message, as on Discord.
+        self.lost_follow_ups = 0
+        # interaction token -> the message its response made ("thinking…", or the message)
+        self.originals: dict[str, dict[str, Any]] = {}
         self._nonces: dict[tuple[str, str], Any] = {}
         self._acknowledged: set[str] = set()
         self.responses: dict[str, dict[str, Any]] = {}  # interaction id: the message it created
@@ -108,9 +120,10 @@ class FakeDiscord:
         self.refuse_replies: set[str] = set()
         # Channels whose AutoMod blocks any post quoting the essays (400, 200000).
         self.automod: set[str] = set()
-        self.cut: set[str] = set()  # paths whose POSTs have their connection cut: no answer
-        # POSTs to paths starting with one of these are refused 429: Discord's own, asking the
-        # bot to wait that many seconds, or (None) Cloudflare's ban page, HTML without Via.
+        self.cut: set[str] = set()  # paths whose POSTs and PATCHes have their connection cut
+        # POSTs and PATCHes to paths starting with one of these are refused 429: Discord's
+        # own, asking the bot to wait that many seconds, or (None) Cloudflare's ban page, HTML
+        # without Via.
         self.rate_limited: dict[str, float | None] = {}
         self._threads_on: set[str] = set()  # messages a thread was started on
         self.abandoned: list[Request] = []  # held requests the bot gave up waiting for
@@ -172,8 +185,9 @@ class FakeDiscord:
         )
 
     def hold(self, path: str, *, any_body: bool = False) -> asyncio.Event:
-        """Hold the reply to every message with embeds POSTed to `path` (with `any_body`,
-        every POST: a "thinking…" callback, a hint) until the event is set."""
+        """Hold the reply to every message with embeds POSTed to `path`, or edited there by
+        PATCH (with `any_body`, every one: a "thinking…" callback, a hint) until the event is
+        set."""
         if any_body:
             self._held_any.add(path)
         return self._held.setdefault(path, asyncio.Event())
@@ -197,7 +211,7 @@ class FakeDiscord:
             request.headers.get("Authorization") != f"Bot {TOKEN}" or self.reject_token
         ):
             return _json({"message": "401: Unauthorized", "code": 0}, status=401)
-        if request.method == "POST" and path in self.cut:  # a network failure, not an HTTP error
+        if request.method in ("POST", "PATCH") and path in self.cut:  # a network failure
             self.requests.append(Request(request.method, path, body, time.monotonic(), 0))
             async with self._changed:
                 self._changed.notify_all()
@@ -205,7 +219,7 @@ class FakeDiscord:
             request.transport.abort()
             return web.Response(status=500)  # never arrives
         limited = [v for k, v in self.rate_limited.items() if path.startswith(k)]
-        if request.method == "POST" and limited:
+        if request.method in ("POST", "PATCH") and limited:
             self.requests.append(Request(request.method, path, body, time.monotonic(), 429))
             async with self._changed:
                 self._changed.notify_all()
@@ -218,7 +232,7 @@ class FakeDiscord:
         if refusal:
             return _json(refusal, status=status)
         held = self._held.get(path)
-        posted = request.method == "POST" and isinstance(body, dict | None)
+        posted = request.method in ("POST", "PATCH") and isinstance(body, dict | None)
         wanted = posted and (path in self._held_any or (body or {}).get("embeds"))
         if held is not None and wanted:
             await held.wait()
@@ -240,6 +254,10 @@ class FakeDiscord:
             self.lost_posts -= 1
             record.status = 502  # carried out all the same
             return _json({"message": "502: Bad Gateway", "code": 0}, status=502)
+        if self.lost_follow_ups and path.startswith("webhooks/") and posted:
+            self.lost_follow_ups -= 1
+            record.status = 502  # carried out all the same
+            return _json({"message": "502: Bad Gateway", "code": 0}, status=502)
         if self.lost_first_responses and re.fullmatch(CALLBACK_PATH, path):
             self.lost_first_responses -= 1
             record.status = 500  # carried out all the same
@@ -253,7 +271,7 @@ class FakeDiscord:
         synced = re.fullmatch(r"applications/\d+/guilds/(\d+)/commands", path)
         if method == "PUT" and synced and synced.group(1) != GUILD_ID:  # a server not joined
             return 403, {"message": "Missing Access", "code": 50001}
-        if method != "POST":
+        if method != "POST" and not (method == "PATCH" and path.endswith(ORIGINAL)):
             return None
         if path.endswith("/threads") and self.refuse_threads:
             return 403, {"message": "Missing Permissions", "code": 50013}
@@ -327,8 +345,12 @@ class FakeDiscord:
         if re.fullmatch(CALLBACK_PATH, path):
             interaction_id = path.split("/")[1]
             self._acknowledged.add(interaction_id)
+            token = path.split("/")[2]
+            if body["type"] == 5:  # "thinking…": the message its first follow-up takes over
+                self.originals[token] = self.message(body.get("data") or {})
             if body["type"] == 4:  # a message: Discord says which, so that buttons can find it
                 sent = self.responses[interaction_id] = self.message(body.get("data") or {})
+                self.originals[token] = sent
                 return {
                     "interaction": {
                         "id": interaction_id,
@@ -345,6 +367,12 @@ class FakeDiscord:
             # A thread started on a message has the message's id; the bot owns it.
             started = thread(match.group(2), match.group(1), body["name"])
             return started | {"owner_id": BOT_ID}
+        if path.endswith(ORIGINAL) and method == "PATCH":  # edited in place: id and flags kept
+            original = self.originals.setdefault(path.split("/")[2], self.message({}))
+            for key, empty in (("content", ""), ("embeds", []), ("components", [])):
+                if key in body:
+                    original[key] = body[key] or empty
+            return original
         if path.startswith(("webhooks/", "channels/")):
             channel = path.split("/")[1] if path.startswith("channels/") else CHANNEL_ID
             return self.message(body or {}, channel)

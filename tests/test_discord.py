@@ -96,9 +96,10 @@ def callbacks(server: fake.FakeDiscord, interaction: dict[str, Any]) -> Callable
 
 
 def followups(interaction: dict[str, Any]) -> Callable[[Any], bool]:
-    return lambda r: (
-        r.method == "POST" and r.path == f"webhooks/{fake.APP_ID}/{interaction['token']}"
-    )
+    """Messages sent after the interaction's first response: the edit that puts the first
+    in place of "thinking…", and follow-ups."""
+    path = f"webhooks/{fake.APP_ID}/{interaction['token']}"
+    return lambda r: (r.method, r.path) in (("POST", path), ("PATCH", path + fake.ORIGINAL))
 
 
 def ask(question: str, **kwargs: Any) -> dict[str, Any]:
@@ -917,7 +918,7 @@ def test_context_menus_ask_about_a_message_and_find_its_source(
                 (callback,) = await server.wait_for(callbacks(server, interaction))
                 assert callback.body["type"] == 5 and callback.body["data"]["flags"] == 64
                 (followup,) = await server.wait_for(followups(interaction))
-                assert followup.body["flags"] == 64  # only the one who asked sees it
+                assert followup.returned["flags"] == 64  # only the one who asked sees it
                 assert followup.body["allowed_mentions"] == NONE
                 assert expected in followup.body["embeds"][0]["description"]
 

@@ -95,16 +95,16 @@ def test_an_answer_carries_its_deep_link_and_buttons_that_answer_privately(
                 "Prune apple trees in winter, when they are dormant. "
                 "Remove crossing branches first."
             )
-            assert context.body["flags"] == EPHEMERAL
+            assert context.returned["flags"] == EPHEMERAL
             _, more = await press(server, ids["More"], answer)
-            assert more is not None and more.body["flags"] == EPHEMERAL
+            assert more is not None and more.returned["flags"] == EPHEMERAL
             titles = [e["title"] for e in more.body["embeds"]]
             assert titles == ['"Planting", ¶1', '"Planting", ¶2']  # ranked after the quote
             _, thanks = await press(server, ids["👎"], answer)
             assert thanks is not None and thanks.body["content"] == THANKS
             _, again = await press(server, ids["👍"], answer)  # the same user, the same answer
             assert again is not None and again.body["content"] == ALREADY
-            assert again.body["flags"] == EPHEMERAL
+            assert again.returned["flags"] == EPHEMERAL
             _, other = await press(server, ids["👍"], answer, user_id="400000000000000777")
             assert other is not None and other.body["content"] == THANKS
             form, _ = await press(server, ids["Ask a follow-up"], answer)
@@ -232,7 +232,7 @@ def test_a_press_in_flight_at_shutdown_gets_the_grace_period(
         async with running(point_at, answerer, shutdown_grace_seconds=6) as (server, bot):
             answer = await answer_of(server, DEAD_END)
             pressed = fake.button_press(buttons(answer)["In context"], answer)
-            hold = server.hold(f"webhooks/{fake.APP_ID}/{pressed['token']}")
+            hold = server.hold(fake.original(pressed["token"]))
             await server.dispatch("INTERACTION_CREATE", pressed)
 
             def passages(r: Request) -> bool:

@@ -72,14 +72,14 @@ def test_a_follow_up_form_is_answered_in_a_thread_on_the_answer(
             assert posted.body["allowed_mentions"] == NONE and posted.body["components"]
             (note,) = await server.wait_for(followups(submitted))
             assert note.body["content"] == f"Answered in the thread <#{answer['id']}>."
-            assert note.body["flags"] == EPHEMERAL
+            assert note.returned["flags"] == EPHEMERAL
             # The form under an answer in a thread: answered there, for everyone.
             in_thread = fake.form_submit(
                 FORM, {FORM_QUESTION: "Whose?"}, posted.returned, channel_id=fake.THREAD_ID
             )
             await server.dispatch("INTERACTION_CREATE", in_thread)
             (public,) = await server.wait_for(followups(in_thread))
-            assert not public.body.get("flags") and public.body["components"]
+            assert not public.returned["flags"] and public.body["components"]
             assert public.body["embeds"][0]["footer"]["text"].startswith(
                 'Read with the earlier question "And why? Who would welcome Chinese investment?"'
             )
@@ -136,7 +136,7 @@ def test_where_no_thread_can_be_started_a_follow_up_is_still_answered(
             submitted = fake.form_submit(FORM, {FORM_QUESTION: "And why?"}, answer)
             await server.dispatch("INTERACTION_CREATE", submitted)
             (private,) = await server.wait_for(followups(submitted))
-            assert private.body["flags"] == EPHEMERAL
+            assert private.returned["flags"] == EPHEMERAL
             assert private.body["embeds"][0]["title"] == "And why?"
             reply = replying_to(answer, "And why?")
             await server.dispatch("MESSAGE_CREATE", reply)
@@ -163,7 +163,7 @@ def test_ask_essaybot_answers_privately_with_buttons(point_at: Any, answerer: An
             (defer,) = await server.wait_for(callbacks(server, submitted))
             assert defer.body["data"]["flags"] == EPHEMERAL
             (private,) = await server.wait_for(followups(submitted))  # no thread on it
-            assert private.body["flags"] == EPHEMERAL and private.body["embeds"]
+            assert private.returned["flags"] == EPHEMERAL and private.body["embeds"]
             assert not [r for r in server.requests if r.path.endswith("/threads")]
 
     run(body())
@@ -185,7 +185,7 @@ async def follow_ups_answered_in_place(server: fake.FakeDiscord, answer: dict[st
     second = fake.form_submit(FORM, {FORM_QUESTION: "And the EU?"}, answer)
     await server.dispatch("INTERACTION_CREATE", second)
     (private,) = await server.wait_for(followups(second), timeout=30)
-    assert private.body["flags"] == EPHEMERAL
+    assert private.returned["flags"] == EPHEMERAL
     assert private.body["embeds"][0]["title"] == "And the EU?"
     reply = replying_to(answer, "And Minsk?")
     await server.dispatch("MESSAGE_CREATE", reply)

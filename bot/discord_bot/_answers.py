@@ -20,6 +20,7 @@ from bot.discord_bot._replies import (
     NO_EMBEDS,
     NO_MENTIONS,
     UNKNOWN_CHANNEL,
+    after_thinking,
     log,
     to_embeds,
 )
@@ -183,25 +184,19 @@ async def follow_up_with_answer(
     earlier: str = "",
     ephemeral: bool = False,
 ) -> None:
-    """Follow up a deferred interaction with the answer's embeds; where the bot may not
-    embed, in plain text and a note that only the asker sees, naming the permission."""
+    """Answer a deferred interaction with the answer's embeds, in place of its "thinking…";
+    where the bot may not embed, in plain text and a note that only the asker sees, naming
+    the permission. `ephemeral`: the "thinking…" was shown to the asker alone."""
     reply = await reply_for(bot, question, interaction.user.id, earlier=earlier)
-    followup = interaction.followup
+    send = after_thinking(interaction)
     # Discord computes app_permissions for each interaction, channel overwrites included.
     if interaction.app_permissions.embed_links or ephemeral:
         try:
-            await followup.send(
-                embeds=list(reply.embeds),
-                view=reply.view(),
-                ephemeral=ephemeral,
-                allowed_mentions=NO_MENTIONS,
-            )
+            await send(embeds=list(reply.embeds), view=reply.view(), allowed_mentions=NO_MENTIONS)
             return
         except discord.Forbidden as error:
             if error.code != MISSING_PERMISSIONS:
                 raise
     bot.permission_notes.note(interaction.channel_id or 0, "embeds", "no Embed Links here")
-    await followup.send(
-        reply.text, view=reply.view(), ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
-    )
-    await followup.send(NO_EMBEDS, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    await send(reply.text, view=reply.view(), allowed_mentions=NO_MENTIONS)
+    await send(NO_EMBEDS, ephemeral=True, allowed_mentions=NO_MENTIONS)

@@ -25,6 +25,7 @@ from bot.discord_bot._replies import (
     _given_up,
     _named,
     _reply,
+    after_thinking,
     log,
     think,
     to_embeds,
@@ -92,9 +93,7 @@ async def _show(interaction: discord.Interaction, keys: str, shown: Shown) -> No
     ):
         await think(interaction, ephemeral=True)
         specs = await loop.run_in_executor(bot.answer_workers, shown, bot, passages)
-        await interaction.followup.send(
-            embeds=to_embeds(specs), ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+        await after_thinking(interaction)(embeds=to_embeds(specs), allowed_mentions=NO_MENTIONS)
 
 
 def _context(bot: EssayBot, passages: list[Passage]) -> list[EmbedSpec]:
@@ -212,7 +211,7 @@ class Vote(DynamicItem[Button[Any]], template=VOTE + r"(?P<up>up|down):(?P<id>\d
                 log.warning("could not record a vote: %s", error)
                 counted = True  # the voter did their part
             text = THANKS if counted else ALREADY
-            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await after_thinking(interaction)(text, allowed_mentions=NO_MENTIONS)
 
 
 BUTTONS = (InContext, More, FollowUp, Vote)

@@ -8,7 +8,6 @@ title), or from the thread's name: nothing is kept in memory.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -27,6 +26,7 @@ from bot.discord_bot._replies import (
     SHUTDOWN_APOLOGY,
     _named,
     _reply,
+    after_thinking,
     log,
     reply_to,
     think,
@@ -147,7 +147,7 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
         if thread is None:
             await follow_up_with_answer(bot, interaction, question, earlier=earlier, ephemeral=True)
             return
-        here = partial(interaction.followup.send, ephemeral=True)  # if the thread refuses it
+        here = after_thinking(interaction)  # the asker's alone: if the thread refuses it
         in_thread = await post_answer(
             bot,
             thread.send,
@@ -157,13 +157,8 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
             earlier,
             instead=(here, interaction.channel_id or 0),
         )
-        if not in_thread:
-            return
-        await interaction.followup.send(
-            f"Answered in the thread {thread.mention}.",
-            ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
-        )
+        if in_thread:
+            await here(f"Answered in the thread {thread.mention}.", allowed_mentions=NO_MENTIONS)
 
 
 async def mention_target(bot: EssayBot, message: discord.Message) -> tuple[Send, int, str]:

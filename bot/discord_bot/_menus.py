@@ -15,6 +15,7 @@ from bot.discord_bot._replies import (
     SHUTDOWN_APOLOGY,
     _named,
     _reply,
+    after_thinking,
     think,
     to_embeds,
     too_long,
@@ -133,6 +134,4 @@ def add_menus(bot: EssayBot) -> None:
         ):
             await think(interaction, ephemeral=True)
             embeds = await loop.run_in_executor(bot.answer_workers, look_up)
-            await interaction.followup.send(
-                embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
+            await after_thinking(interaction)(embeds=embeds, allowed_mentions=NO_MENTIONS)

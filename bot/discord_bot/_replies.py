@@ -189,6 +189,27 @@ async def think(interaction: discord.Interaction, *, ephemeral: bool = False) ->
         )
 
 
+def after_thinking(interaction: discord.Interaction) -> Callable[..., Awaitable[Any]]:
+    """A send for an interaction shown as "thinking…": its first message takes that one's
+    place by an edit, later ones follow up (with `ephemeral` as asked). Discord may make a
+    follow-up yet answer 5xx, and the webhook's retried POST then shows it twice (red-team
+    round 10); an edit repeated is the same edit. The first message keeps the "thinking…"'s
+    visibility, as a first follow-up would."""
+    thinking = True
+
+    async def send(content: str | None = None, *, ephemeral: bool = False, **fields: Any) -> Any:
+        nonlocal thinking
+        if content is not None:
+            fields["content"] = content
+        if not thinking:
+            return await interaction.followup.send(ephemeral=ephemeral, **fields)
+        message = await interaction.edit_original_response(**fields)
+        thinking = False  # not before: a refused edit (embeds) leaves "thinking…" to edit
+        return message
+
+    return send
+
+
 async def _reply(interaction: discord.Interaction, text: str) -> None:
     """An ephemeral text reply, whether or not the interaction was answered already."""
     text = clip(text, CONTENT_CHARS)
