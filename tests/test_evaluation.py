@@ -415,6 +415,7 @@ BLIND_FOLDERS = {
     "blind8": 6,
     "blind9": 6,
     "blind10": 6,
+    "blind11": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
