@@ -65,8 +65,12 @@ class Hit:
 
 _PROGRESS_EVERY = 10_000
 # A speaker's label opening a transcript's turn: a name of up to four words, a colon, a space
-# ("ANWEN: ", "Dr Mair Pryce: "); opening this many turns of an essay, beside another, it is one.
-_SPEAKER = re.compile(r"([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3}):[ \t]+")
+# ("ANWEN: ", "Dr Mair Pryce: "), after the time of the recording it may give ("[00:01:35] ");
+# opening this many turns of an essay, beside another, it is one.
+_SPEAKER = re.compile(
+    r"(?:[\[(]?(?:\d{1,2}:)?\d{1,2}:\d{2}[\])]?[ \t]+)?"
+    r"([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3}):[ \t]+"
+)
 _SPEAKER_TURNS = 3
 _QA = frozenset({"q", "a", "question", "answer"})
 _TURN_WORDS = 8  # a speaker's turns hold this many words on average, at least
@@ -345,11 +349,17 @@ class PassageIndex:
 
     def speaker_end(self, passage: Passage) -> int:
         """Where the label of a transcript's speaker that opens `passage` ends ("ANWEN: ",
-        "Dr Mair Pryce: "); else 0."""
+        "Dr Mair Pryce: ", "[00:01:35] Lena: "); else 0."""
         found = _SPEAKER.match(passage.text)
         if found is None or (_essay(passage), found[1]) not in self._speakers:
             return 0
         return found.end()
+
+    def speaker(self, passage: Passage) -> str:
+        """The transcript's speaker whose turn `passage` is ("Lena" of "[00:01:35] Lena: "),
+        or ""."""
+        found = _SPEAKER.match(passage.text) if self.speaker_end(passage) else None
+        return "" if found is None else found[1]
 
     @cached_property
     def _speakers(self) -> frozenset[tuple[str, str]]:
@@ -376,11 +386,8 @@ class PassageIndex:
     def minor_speaker(self, passage: Passage) -> bool:
         """Whether `passage` is a transcript's turn by a speaker of one turn or two (one of
         the floor, "AUDIENCE MEMBER: ..."), who asks rather than answers."""
-        end = self.speaker_end(passage)
-        if not end:
-            return False
-        label = passage.text[:end].rstrip().removesuffix(":")
-        return self._labels[0][(_essay(passage), label)] < _SPEAKER_TURNS
+        label = self.speaker(passage)
+        return bool(label) and self._labels[0][(_essay(passage), label)] < _SPEAKER_TURNS
 
     @cached_property
     def _labels(self) -> tuple[Counter[tuple[str, str]], Counter[tuple[str, str]]]:
@@ -393,7 +400,7 @@ class PassageIndex:
             if found and found[1].casefold() not in _QA:
                 key = (_essay(passage), found[1])
                 opened[key] += 1
-                words[key] += len(passage.text.split()) - len(found[1].split())
+                words[key] += len(passage.text[found.end() :].split())
         return opened, words
 
     def _context_text(self, passage: Passage) -> str:

@@ -244,6 +244,24 @@ def test_a_transcript_s_speakers_are_labels_and_a_turn_ending_in_a_question_asks
     assert follow_questions(index.search_terms(terms, 5), index, terms)[0].passage == accident
 
 
+def test_a_speaker_after_the_time_of_the_recording_is_a_label(tmp_path: Path) -> None:
+    """A podcast's "[00:01:35] Lena: ": the time and the name open the turn, and a turn is
+    another speaker's by the name, not the time (trial round 13: every turn had been read as
+    words, the host's questions quoted as the answers)."""
+    timed = [f"[00:0{n}:{7 * n:02d}] " for n in range(1, 7)]
+    text = "".join(
+        f"{time}{line}\n\n" for time, line in zip(timed, TRANSCRIPT.split("\n\n")[1:], strict=False)
+    )
+    index = _essay(tmp_path, f"# Coastlines\n\n{text}")
+    intro, _thanks, lead_in, accident, giving_up, never = index.passages
+    assert index.speaker_end(never) == len(f"{timed[5]}ANWEN: ")
+    assert index.speaker(never) == "ANWEN" and index.speaker(lead_in) == "MARGARET"
+    assert "anwen" not in index.indexed_terms(never) and "anwen" in index.indexed_terms(intro)
+    assert asks(index, lead_in) and asks(index, giving_up) and not asks(index, accident)
+    terms = index.query("How did she end up on the ferry?")
+    assert follow_questions(index.search_terms(terms, 5), index, terms)[0].passage == accident
+
+
 def test_a_list_s_fields_are_no_speakers(tmp_path: Path) -> None:
     kettles = "".join(
         f"## Kettle {n}\n\nCapacity: 1.7 litres\n\nPower: 3 kW\n\n"

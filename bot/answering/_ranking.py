@@ -112,8 +112,8 @@ def asks(index: PassageIndex, passage: Passage) -> bool:
         return True
     # a transcript's turn ending in a question, then another speaker's ("MARGARET: Let's
     # start at the beginning. How did you end up on the ferry?" then "ANWEN: ...")
-    after, label = index.following(passage), passage.text[: index.speaker_end(passage)]
-    return bool(label) and after is not None and label != after.text[: index.speaker_end(after)]
+    after, speaker = index.following(passage), index.speaker(passage)
+    return bool(speaker) and after is not None and speaker != index.speaker(after)
 
 
 def answered_on(index: PassageIndex, passage: Passage) -> tuple[Passage, ...]:
