@@ -193,6 +193,10 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("a thing asked which, mentioned only as 'a ...': answered", {"unnamed_mentions": False}),
     ("unknown-names check off", {"known_names": False}),
     ("respelling off", {"spelling": False}),
+    (
+        "an initialism the essays never use not spelt out ('KS2': 'Key Stage 2')",
+        {"initialisms": False},
+    ),
     ("who-wrote questions answered with bylines: off", {"bylines": False}),
     ("a part asked for by its number ('section 3.2') not quoted", {"numbered_parts": False}),
     (

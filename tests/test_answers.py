@@ -22,7 +22,7 @@ from bot.answering import (
     unknown_names,
 )
 from bot.answering._cascade import coverages
-from bot.answering._checks import NOT_ENGLISH, not_in_english
+from bot.answering._checks import NOT_ENGLISH, not_in_english, spell_out
 from bot.answering._references import asked_part
 from bot.measure.evaluation import load_questions
 from bot.render import answer_to_dict, render_answer
@@ -964,6 +964,32 @@ def test_a_name_the_essays_give_in_other_words_is_known(tmp_path: Path) -> None:
         ("Did the Chilean engineers help?", ["Chilean"]),
     ):
         assert unknown_names(question, index) == names
+
+
+def test_an_initialism_the_essays_spell_out_is_read_as_its_words(tmp_path: Path) -> None:
+    """Trial round 13: "KS1" of a report saying "Key Stage 1" had been declined as a name the
+    essays never use, or found nothing; a list ("Uganda and Kenya") spells out no "UK"."""
+    (tmp_path / "sports.md").write_text(
+        "# Sports day\n\nThe morning was for Key Stage 1 and the afternoon for Key Stage 2. "
+        "Birds winter in Uganda and Kenya.\n\nThe Key Stage 1 relay was won by Rowan, with "
+        "Willow second.\n\nThe Key Stage 2 relays were won by Ash, each runner running 100 "
+        "metres.\n\nResults: Year 3 girls 60 m: Maya Patel (Ash), 10.9 seconds.\n\nYear 4 "
+        "girls 60 m: Zara Ahmed (Willow), 10.1 seconds.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    assert spell_out("Who won the KS1 relay?", index) == "Who won the Key Stage 1 relay?"
+    assert spell_out("Is it found in the UK?", index) == "Is it found in the UK?"
+    assert spell_out("Who won the KS3 relay?", index) == "Who won the KS3 relay?"
+    answer = answerer_for(index).ask("Which house won the KS1 relay?")
+    assert answer.answered and "won by Rowan" in answer.quotes[0].text
+    assert answer.read_as == "Which house won the Key Stage 1 relay?"
+    unspelt = answerer_for(index, initialisms=False).ask("Which house won the KS1 relay?")
+    assert unspelt.read_as == ""
+    # a number and its unit apart in the text, together in the question, or the other way
+    for question in ("Who won the Year 3 girls 60m?", "who won the year 3 girls 60 m"):
+        answer = answerer_for(index).ask(question)
+        assert answer.answered and "Maya Patel" in answer.quotes[0].text, question
 
 
 def test_a_word_of_an_essays_title_is_no_unknown_name(essays: Path) -> None:

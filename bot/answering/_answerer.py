@@ -24,6 +24,7 @@ from bot.answering._checks import (
     misses_numbers,
     names_elsewhere,
     not_in_english,
+    spell_out,
 )
 from bot.answering._overview import (
     asks_what_about,
@@ -142,8 +143,12 @@ class Answerer:
         return self.english() if callable(self.english) else self.english
 
     def read(self, question: str) -> str:
-        """`question` as it is looked up: with `spelling`, misspelt words put right."""
-        return respell(question, self.index, self.english) if self.policy.spelling else question
+        """`question` as it is looked up: with `spelling`, misspelt words put right; with
+        `initialisms`, an initialism the essays never use spelt out as they do ("KS2": "Key
+        Stage 2")."""
+        if self.policy.spelling:
+            question = respell(question, self.index, self.english)
+        return spell_out(question, self.index) if self.policy.initialisms else question
 
     def _answer(self, question: str, read: str, k: int) -> Answer:
         terms = self.index.query(read)  # the question's one analysis, passed down

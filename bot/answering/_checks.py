@@ -633,8 +633,10 @@ def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
         word, number = label.groups()
         if word in _NOT_LABELS or word in STOPWORDS or _CALENDAR.match(word):
             continue
-        numbered = re.compile(rf"\b{word}\s+(\d{{1,2}}[a-z]?)(?![\w.,]\d|\w)", re.IGNORECASE)
-        figures = {found.lower() for text in first for found in numbered.findall(text)}
+        # a number and its unit are written apart as often as not: "girls 60m", "girls 60 m"
+        numbered = re.compile(rf"\b{word}\s+(\d{{1,2}}(?:\s?[a-z])?)(?![\w.,]\d|\w)", re.I)
+        found = [figure.lower() for text in first for figure in numbered.findall(text)]
+        figures = {f.replace(" ", "") for f in found} | {f.split()[0] for f in found}
         if figures and number not in figures:
             missing.append(label.group())
     return f"it names {', '.join(missing)}, which no quote holds" if missing else None
@@ -703,15 +705,18 @@ def names_elsewhere(question: str, index: PassageIndex, lead: Passage) -> str | 
 _OF_A_PLACE = re.compile(r"(?P<place>[^\W\d_]{4,}?)(ians?|ans?|ese|ish|ic|is?)", re.IGNORECASE)
 # An initialism spelt out: "MIT" for "Massachusetts Institute of Technology", "US" for "the
 # United States".
-_INITIALISM = re.compile(r"[A-Z]{2,6}")
-_SPELT_OUT = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|de|du)\s+)?[A-Z][\w'’-]*)+")
+_INITIALISM = re.compile(r"[A-Z]{2,6}\d{0,3}")  # "AGM", "KS2" (Key Stage 2)
+_INITIALISM_WORD = re.compile(rf"(?<![\w'’-])(?:{_INITIALISM.pattern})(?![\w'’-])")
+_SPELT_OUT = re.compile(
+    r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|de|du)\s+)?[A-Z][\w'’-]*)+(?:\s+(\d{1,3})\b)?"
+)
 
 
 def _named_otherwise(word: str, index: PassageIndex) -> bool:
     """Whether the essays name what `word` names in other words: its place, or spelt out."""
     word = re.sub(r"['’]s$", "", word)
     if _INITIALISM.fullmatch(word):
-        return word in _initialisms(index)
+        return word in _spelt_out(index)
     if place := _OF_A_PLACE.fullmatch(word):
         stem = place["place"].lower()  # "portugu": its place may end otherwise ("portugal")
         starts = {stem, *(stem[:n] for n in (len(stem) - 1, len(stem) - 2) if n >= 5)}
@@ -719,18 +724,44 @@ def _named_otherwise(word: str, index: PassageIndex) -> bool:
     return False
 
 
+def spell_out(question: str, index: PassageIndex) -> str:
+    """`question` with each initialism the essays never use ("KS2", "AGM") put as the words
+    it stands for, when the essays spell out one run of words with those initials ("Key
+    Stage 2", "Annual General Meeting"): its initials alone find nothing."""
+
+    def spelt(found: re.Match[str]) -> str:
+        initialism = found.group()
+        if any(term in index for term in index.query(initialism)):
+            return initialism
+        return _spelt_out(index).get(initialism) or initialism
+
+    return _INITIALISM_WORD.sub(spelt, question)
+
+
 @lru_cache(maxsize=8)
-def _initialisms(index: PassageIndex) -> frozenset[str]:
+def _spelt_out(index: PassageIndex) -> dict[str, str]:
     """The initials of the essays' runs of capitalised words, with and without those of the
-    small words between them ("MIT" and "MIOT"), read once per index."""
-    found = set()
+    small words between them ("MIT" and "MIOT"), and with the number after them ("KS2" of
+    "Key Stage 2"), each with the run it stands for ("" where runs differ, or are a list),
+    read once per index."""
+    found: dict[str, str] = {}
     texts = {p.text for p in index.passages} | {p.section for p in index.passages}
     for text in texts:
         for run in _SPELT_OUT.finditer(text):
             words = run.group().split()
-            found.add("".join(w[0] for w in words if w[0].isupper()))
-            found.add("".join(w[0] for w in words).upper())
-    return frozenset(found)
+            number = run[1] or ""
+            words = words[:-1] if number else words
+            phrase = " ".join([*words, number] if number else words)
+            for initials in (
+                "".join(w[0] for w in words if w[0].isupper()) + number,
+                "".join(w[0] for w in words).upper() + number,
+            ):
+                # two runs with these initials: which is meant? Nor is a list one run:
+                # "UK" is not "Uganda and Kenya", though it may be what the essays call it.
+                listed = " and " in phrase
+                if found.setdefault(initials, "" if listed else phrase) != phrase:
+                    found[initials] = ""
+    return found
 
 
 @lru_cache(maxsize=8)

@@ -225,6 +225,9 @@ class Policy:
     known_names: bool = True
     # Misspelt question words are put right from the essays' own words.
     spelling: bool = True
+    # An initialism the essays never use ("KS2", "AGM") is read as the run of capitalised words
+    # they spell out with those initials ("Key Stage 2"), when there is one (trial round 13).
+    initialisms: bool = True
     # The cascade (bot/answering/_cascade.py): when one of the passages weighed matches at
     # least this share of the question's idf mass, over at least `words_cover_terms` of its
     # terms, and BM25's second passage scores at most `words_lead` times its first, the words
