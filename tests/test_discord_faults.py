@@ -759,3 +759,28 @@ def test_an_interactions_answer_discord_made_but_answered_5xx_is_shown_once(
             assert len([r for r in server.requests if followups(interaction)(r)]) == 2
 
     run(body())
+
+
+def test_a_server_that_invites_the_bot_back_is_answered_at_once(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Posts refused in a channel (50013) are remembered; removed from the server and invited
+    back, as a moderator may do to mend its permissions, the bot answers there at the next
+    mention (red-team round 11: it had stayed silent for 10 minutes)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            server.refuse_posts[fake.CHANNEL_ID] = 50013
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
+            # refused with its embeds, then as plain text: Send Messages is missing
+            await server.wait_for(sent_to(fake.CHANNEL_ID), count=2, timeout=WAIT)
+            del server.refuse_posts[fake.CHANNEL_ID]
+            await server.dispatch("GUILD_DELETE", {"id": fake.GUILD_ID})
+            joined = {k: v for k, v in fake.guild().items() if k != "unavailable"}  # a join's
+            await server.dispatch("GUILD_CREATE", joined)
+            again = fake.message(f"<@{fake.BOT_ID}> Lukashenko", author_id="400000000000000333")
+            await server.dispatch("MESSAGE_CREATE", again)
+            *_, answered = await server.wait_for(sent_to(fake.CHANNEL_ID), count=3, timeout=WAIT)
+            assert answered.status == 200 and answered.body["embeds"]
+
+    run(body())

@@ -126,13 +126,22 @@ def test_a_reply_to_an_answer_and_a_mention_in_its_thread_are_follow_ups(
     run(body())
 
 
+@pytest.mark.parametrize("refusal", ["403", "an hour's 429"])
 def test_where_no_thread_can_be_started_a_follow_up_is_still_answered(
-    point_at: Any, answerer: Answerer
+    point_at: Any, answerer: Answerer, refusal: str
 ) -> None:
+    """Discord refuses the thread though the permissions said yes, or asks for an hour's
+    wait before one (red-team round 11: discord.py's RateLimited, no HTTPException, had lost
+    the follow-up)."""
+
     async def body() -> None:
         async with running(point_at, answerer, cooldown_rate=10) as (server, _):
-            server.refuse_threads = True  # Discord says no, though the permissions said yes
             answer = await answer_of(server, "Who would welcome Chinese investment?")
+            if refusal == "403":
+                server.refuse_threads = True
+            else:
+                threads = f"channels/{fake.CHANNEL_ID}/messages/{answer['id']}/threads"
+                server.rate_limited = {threads: 3600.0}
             submitted = fake.form_submit(FORM, {FORM_QUESTION: "And why?"}, answer)
             await server.dispatch("INTERACTION_CREATE", submitted)
             (private,) = await server.wait_for(followups(submitted))
@@ -145,7 +154,7 @@ def test_where_no_thread_can_be_started_a_follow_up_is_still_answered(
             assert str(replied.body["message_reference"]["message_id"]) == reply["id"]
             assert replied.body["embeds"][0]["footer"]["text"].startswith("Read with the earlier")
             refused = [r for r in server.requests if r.path.endswith("/threads")]
-            assert [r.status for r in refused] == [403, 403]
+            assert [r.status for r in refused] == [int(refusal[-3:])] * 2
 
     run(body())
 
@@ -200,7 +209,8 @@ def test_a_follow_up_on_an_answer_whose_thread_was_locked_is_answered_in_place(
 ) -> None:
     """A moderator locked (so archived) the thread on an answer: Discord drops it from the
     bot's cache, refuses a new thread on the message (160004) and a post in it (50083). The
-    form is answered privately, a reply in the channel; the thread is not tried again."""
+    form is answered privately, a reply in the channel; the thread is not tried again until
+    it is unlocked."""
 
     async def body() -> None:
         async with running(point_at, answerer, cooldown_rate=10) as (server, bot):
@@ -219,6 +229,17 @@ def test_a_follow_up_on_an_answer_whose_thread_was_locked_is_answered_in_place(
             threads = [r.status for r in server.requests if r.path.endswith("/threads")]
             assert threads == [200, 400]
             assert [r.status for r in server.requests if r.path == in_thread] == [200, 403]
+            # Unlocked: the next follow-up is answered in the thread again, at once (red-team
+            # round 11: the refusal had been kept for 10 minutes).
+            metadata = locked["thread_metadata"] | {"locked": False, "archived": False}
+            await server.dispatch("THREAD_UPDATE", locked | {"thread_metadata": metadata})
+            del server.refuse_posts[answer["id"]]
+            third = fake.form_submit(FORM, {FORM_QUESTION: "And Kyiv?"}, answer)
+            await server.dispatch("INTERACTION_CREATE", third)
+            await server.wait_for(followups(third), timeout=30)
+            posted = [r for r in server.requests if r.path == in_thread]
+            assert [r.status for r in posted] == [200, 403, 200]
+            assert posted[-1].body["embeds"][0]["title"] == "And Kyiv?"
 
     with caplog.at_level(logging.WARNING):
         run(body())

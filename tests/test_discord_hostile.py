@@ -955,6 +955,11 @@ def test_cooldowns_forget_users_whose_window_has_passed() -> None:
         "<t:1700000000:R>",
         "</ask:323456789012345678>",
         "<id:customize>",
+        # a mention in a spoiler, underlined or bold, with its marks (red-team round 11)
+        "||<@400000000000000009>||",
+        "||@everyone||",
+        "__<@&600000000000000006>__",
+        "||**<@400000000000000009>**||",
     ],
 )
 def test_discords_inline_tokens_are_not_looked_up(

@@ -45,6 +45,10 @@ _TOKENS = re.compile(
 )
 
 
+# Markdown's marks (spoiler, underline, bold, italics, strikethrough) around nothing but
+# spaces: what is left of "||<@123>||" or "__@everyone__" once the mention is left out.
+_MARKS_AROUND_NOTHING = re.compile(r"(\|\||__|\*\*|~~|\*|_)\s+\1")
+
 # Shown as nothing, yet not whitespace to str.strip: braille blank, Hangul fillers (letters).
 _INVISIBLE = frozenset("\u2800\u115f\u1160\u3164\uffa0")
 
@@ -65,6 +69,9 @@ def without_mentions(question: str) -> str:
     and the lines it quotes ("> ...", replying to an answer) when it says more than them,
     spaces squeezed."""
     plain = _MENTIONS.sub(" ", _TOKENS.sub(" ", question))
+    emptied = 1
+    while emptied:  # the marks around a mention, now around nothing: "||@everyone|| ..."
+        plain, emptied = _MARKS_AROUND_NOTHING.subn(" ", plain)
     quotes, unquoted = block_quotes(plain)
     if blank(unquoted):  # all of it quoted: the quote is the question
         unquoted = "\n".join(quotes)

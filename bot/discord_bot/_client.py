@@ -457,6 +457,20 @@ class EssayBot(discord.AutoShardedClient):
         """A role's permissions may have changed, the bot's among them: all is tried again."""
         self.permission_notes.forget()
 
+    async def on_raw_thread_update(self, payload: discord.RawThreadUpdateEvent) -> None:
+        """A thread unlocked (or locked, or its permissions changed): what it refused is tried
+        again (red-team round 11: an unlocked thread had been passed over for 10 minutes)."""
+        self.permission_notes.forget({payload.thread_id})
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        """Invited (back) to a server, as a moderator may do to mend its permissions: what
+        was refused anywhere is tried again (red-team round 11: a channel where the bot had
+        been kicked mid-answer stayed silent for 10 minutes). So too when a server is back
+        after an outage: rare, and its permissions may have changed meanwhile."""
+        self.permission_notes.forget()
+
+    on_guild_available = on_guild_join
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Answer a submitted follow-up form, whenever it was opened (even before a restart):
         it is recognised by its custom id, not by an object kept in memory; and a press on
@@ -513,7 +527,7 @@ class EssayBot(discord.AutoShardedClient):
             return  # it would be refused again; logged when it was
         mine = {self.user.id, role.id if role else 0}
         question = _MENTION.sub(
-            lambda m: "" if int(m.group(1)) in mine else m.group(0),
+            lambda m: " " if int(m.group(1)) in mine else m.group(0),
             text_of(message) if direct else message.content,  # a message forwarded to a DM too
         ).strip()
         reply = reply_to(message, self.permission_notes)

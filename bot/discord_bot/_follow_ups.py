@@ -38,6 +38,10 @@ if TYPE_CHECKING:  # _client imports this module
     from bot.discord_bot._client import EssayBot
 
 THREAD_NAME_CHARS = 100  # Discord's limit
+# Why no thread was started, the follow-up then answered where it was asked: Discord refused
+# it, or asked for a wait longer than discord.py's limit (a RateLimited, not an HTTPException:
+# red-team round 11, the follow-up had been lost).
+THREAD_FAILURES = (discord.HTTPException, discord.RateLimited)
 THREAD_EXISTS = 160004  # Discord's error code: the message has a thread already
 Thread = discord.Thread | discord.PartialMessageable
 
@@ -142,7 +146,7 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
         try:
             if not _thread_refused(bot, message):
                 thread = await _thread_on(bot, message, earlier)
-        except discord.HTTPException:  # e.g. the channel's permissions changed: answer here
+        except THREAD_FAILURES:  # e.g. the channel's permissions changed: answer here
             log.warning("could not start a thread for a follow-up", exc_info=True)
         if thread is None:
             await follow_up_with_answer(bot, interaction, question, earlier=earlier, ephemeral=True)
@@ -182,7 +186,7 @@ async def mention_target(bot: EssayBot, message: discord.Message) -> tuple[Send,
         ):
             try:
                 thread = await _thread_on(bot, replied, earlier)
-            except discord.HTTPException:  # not a reason to leave the question unanswered
+            except THREAD_FAILURES:  # not a reason to leave the question unanswered
                 log.warning("could not start a thread for a follow-up", exc_info=True)
             else:
                 return thread.send, thread.id, earlier
