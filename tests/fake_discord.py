@@ -125,6 +125,7 @@ class FakeDiscord:
         # own, asking the bot to wait that many seconds, or (None) Cloudflare's ban page, HTML
         # without Via.
         self.rate_limited: dict[str, float | None] = {}
+        self.rate_limits_left: dict[str, int] = {}  # of those, how many 429s until lifted
         self._threads_on: set[str] = set()  # messages a thread was started on
         self.abandoned: list[Request] = []  # held requests the bot gave up waiting for
         self._held: dict[str, asyncio.Event] = {}
@@ -218,12 +219,17 @@ class FakeDiscord:
             assert request.transport is not None
             request.transport.abort()
             return web.Response(status=500)  # never arrives
-        limited = [v for k, v in self.rate_limited.items() if path.startswith(k)]
+        limited = [k for k in self.rate_limited if path.startswith(k)]
         if request.method in ("POST", "PATCH") and limited:
+            retry_after = self.rate_limited[limited[0]]
+            if limited[0] in self.rate_limits_left:  # lifted after so many
+                self.rate_limits_left[limited[0]] -= 1
+                if not self.rate_limits_left[limited[0]]:
+                    del self.rate_limited[limited[0]], self.rate_limits_left[limited[0]]
             self.requests.append(Request(request.method, path, body, time.monotonic(), 429))
             async with self._changed:
                 self._changed.notify_all()
-            return _too_many(limited[0])
+            return _too_many(retry_after)
         status, refusal = self._refusal(request.method, path, body) or (200, None)
         record = Request(request.method, path, body, time.monotonic(), status)
         self.requests.append(record)

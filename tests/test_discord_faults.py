@@ -16,7 +16,13 @@ from aiohttp import web
 
 from bot.answering import Answerer
 from bot.cli import main
-from bot.discord_bot import NO_EMBEDS, NOT_PERMITTED, SHUTDOWN_APOLOGY, SHUTTING_DOWN
+from bot.discord_bot import (
+    APOLOGY,
+    NO_EMBEDS,
+    NOT_PERMITTED,
+    SHUTDOWN_APOLOGY,
+    SHUTTING_DOWN,
+)
 from bot.embeds import CONTENT_CHARS
 from index import PassageIndex, load_documents
 from tests import fake_discord as fake
@@ -784,3 +790,33 @@ def test_a_server_that_invites_the_bot_back_is_answered_at_once(
             assert answered.status == 200 and answered.body["embeds"]
 
     run(body())
+
+
+def test_short_rate_limits_five_times_in_a_row_end_in_an_apology(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Discord asks for 0.05 s five times in a row, over an /ask's answer and a mention's:
+    discord.py gives up after its fifth try. Each asker is told (the apology follows the
+    limit), and the log says what happened (red-team round 11: it blamed Cloudflare, and
+    said nothing to the asker)."""
+    in_channel = f"channels/{fake.CHANNEL_ID}/messages"
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            asked = ask(DEAD_END)
+            server.rate_limited = {"webhooks/": 0.05, in_channel: 0.05}
+            server.rate_limits_left = {"webhooks/": 5, in_channel: 5}
+            await server.dispatch("INTERACTION_CREATE", asked)
+            path = f"webhooks/{fake.APP_ID}/{asked['token']}"
+            (apology,) = await server.wait_for(lambda r: r.path == path, timeout=WAIT)
+            assert apology.status == 200 and apology.body["content"] == APOLOGY
+            assert [r.status for r in server.requests if followups(asked)(r)][:5] == [429] * 5
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
+            *_, said = await server.wait_for(sent_to(fake.CHANNEL_ID), count=6, timeout=WAIT)
+            assert said.status == 200 and said.body["content"] == APOLOGY
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    warned = [r.getMessage() for r in caplog.records if "five times in a row" in r.getMessage()]
+    assert len(warned) == 2 and "Cloudflare" not in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

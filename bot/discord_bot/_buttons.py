@@ -27,6 +27,7 @@ from bot.discord_bot._replies import (
     _reply,
     after_thinking,
     log,
+    log_failure,
     think,
     to_embeds,
 )
@@ -74,7 +75,7 @@ async def _guarded(
     except Exception as error:
         if _given_up(error, f"the {what} button"):
             return
-        log.exception("the %s button failed", what)
+        log_failure(error, f"the {what} button")
         await _reply(interaction, APOLOGY)
 
 

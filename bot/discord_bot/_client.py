@@ -43,6 +43,7 @@ from bot.discord_bot._replies import (
     _try,
     capped_rate_limits,
     log,
+    log_failure,
     reply_to,
     too_long,
 )
@@ -499,7 +500,7 @@ class EssayBot(discord.AutoShardedClient):
                     return
                 if _given_up(error, "a follow-up form"):  # expired (after 3 s): one warning
                     return
-                log.exception("answering a follow-up failed")
+                log_failure(error, "answering a follow-up")
                 await _reply(interaction, APOLOGY)
 
     async def on_message(self, message: discord.Message) -> None:
@@ -578,7 +579,7 @@ class EssayBot(discord.AutoShardedClient):
                 return
             if _given_up(error, "a mention's answer"):
                 return
-            log.exception("answering a mention failed")
+            log_failure(error, "answering a mention")
             await _try(reply(APOLOGY, allowed_mentions=NO_MENTIONS))
 
     async def shutdown(self, signal_name: str) -> None:
@@ -605,7 +606,5 @@ class EssayBot(discord.AutoShardedClient):
         if isinstance(original, _STALE):  # Discord's copy of the commands is an older one's
             await _out_of_date(interaction, str(original))
             return
-        log.error(
-            "command %s failed", interaction.command and interaction.command.name, exc_info=original
-        )
+        log_failure(original, f"command {interaction.command and interaction.command.name}")
         await _reply(interaction, APOLOGY)

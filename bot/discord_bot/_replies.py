@@ -133,13 +133,33 @@ def _given_up(error: BaseException, what: str) -> bool:
         return True
     if not isinstance(error, discord.HTTPException):
         return False
-    if error.status == _TOO_MANY_REQUESTS:  # discord.py waits out Discord's own
+    if error.status == _TOO_MANY_REQUESTS and not _still_limited(error):
         log.warning("%s: Discord's Cloudflare refuses essaybot for now; given up", what)
         return True
     if error.code not in _GONE:
         return False
     log.warning("%s: Discord no longer knows where to answer (%s)", what, error.text)
     return True
+
+
+def _still_limited(error: BaseException) -> bool:
+    """Whether `error` is Discord's own 429 (its API's Via header), not Cloudflare's: discord.py
+    waits out each, but gives up after five in a row (short waits asked again and again)."""
+    return (
+        isinstance(error, discord.HTTPException)
+        and error.status == _TOO_MANY_REQUESTS
+        and "Via" in error.response.headers
+    )
+
+
+def log_failure(error: BaseException, what: str) -> None:
+    """Log that answering `what` failed, before an apology: as one warning when Discord kept
+    asking essaybot to wait (red-team round 11: it had been logged as Cloudflare's refusal,
+    and nothing said), else with its traceback."""
+    if _still_limited(error):
+        log.warning("%s failed: Discord asked essaybot to wait five times in a row", what)
+    else:
+        log.error("%s failed", what, exc_info=error)
 
 
 def capped_rate_limits() -> aiohttp.TraceConfig:
