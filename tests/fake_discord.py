@@ -211,6 +211,7 @@ class FakeDiscord:
         if not by_path and (
             request.headers.get("Authorization") != f"Bot {TOKEN}" or self.reject_token
         ):
+            self.requests.append(Request(request.method, path, body, time.monotonic(), 401))
             return _json({"message": "401: Unauthorized", "code": 0}, status=401)
         if request.method in ("POST", "PATCH") and path in self.cut:  # a network failure
             self.requests.append(Request(request.method, path, body, time.monotonic(), 0))

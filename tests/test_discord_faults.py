@@ -820,3 +820,28 @@ def test_short_rate_limits_five_times_in_a_row_end_in_an_apology(
     warned = [r.getMessage() for r in caplog.records if "five times in a row" in r.getMessage()]
     assert len(warned) == 2 and "Cloudflare" not in caplog.text
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_token_reset_while_answering_is_one_warning_and_no_apology(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The bot's token is reset while a mention is answered: Discord refuses the reply 401.
+    One warning, and no apology sent into the same refusal (red-team round 11: an ERROR
+    with a traceback, then the apology, each counted by Discord towards a Cloudflare ban)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            server.reject_token = True
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
+            await until(lambda: "no longer accepts" in caplog.text)
+            await asyncio.sleep(0.5)  # time for an apology, were there one
+            tried = [r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]
+            assert [r.status for r in tried] == [401] and tried[0].body["embeds"]
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    warned = [r.getMessage() for r in caplog.records if "no longer accepts" in r.getMessage()]
+    assert warned == [
+        "a mention's answer: Discord no longer accepts essaybot's token (401); given up"
+    ]

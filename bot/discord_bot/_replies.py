@@ -120,6 +120,8 @@ _GONE = frozenset({UNKNOWN_CHANNEL, 10008, 10015, 10062, 50027})
 # and an interaction's follow-ups die with its token at 15 minutes (red-team round 8).
 RATE_LIMIT_WAIT = 60.0
 _TOO_MANY_REQUESTS = 429
+_UNAUTHORIZED = 401
+_EXPIRED_TOKEN = 50027  # an interaction's token, past its 15 minutes (in _GONE)
 _INTERACTION_PATH = re.compile(r"/api/v\d+/(webhooks|interactions)/")
 
 
@@ -127,12 +129,17 @@ def _given_up(error: BaseException, what: str) -> bool:
     """Whether `error` leaves nothing to say, logged as one warning: what the bot was
     answering is gone (no failure of essaybot's: an apology would be refused too), or Discord
     asks it to wait longer than RATE_LIMIT_WAIT, or Cloudflare refuses it for sending too
-    many invalid requests (a 429 without Discord's JSON: each request more lengthens it)."""
+    many invalid requests (a 429 without Discord's JSON: each request more lengthens it), or
+    the bot's token was reset meanwhile (red-team round 11: a traceback, then an apology
+    refused the same way)."""
     if isinstance(error, discord.RateLimited):
         log.warning("%s: Discord asks essaybot to wait %.0f s; given up", what, error.retry_after)
         return True
     if not isinstance(error, discord.HTTPException):
         return False
+    if error.status == _UNAUTHORIZED and error.code != _EXPIRED_TOKEN:  # reset meanwhile
+        log.warning("%s: Discord no longer accepts essaybot's token (401); given up", what)
+        return True  # an apology would be refused too, and Discord counts each refusal
     if error.status == _TOO_MANY_REQUESTS and not _still_limited(error):
         log.warning("%s: Discord's Cloudflare refuses essaybot for now; given up", what)
         return True
