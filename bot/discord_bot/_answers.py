@@ -22,6 +22,7 @@ from bot.discord_bot._replies import (
     UNKNOWN_CHANNEL,
     after_thinking,
     log,
+    patient,
     to_embeds,
 )
 from bot.embeds import answer_message, answer_text
@@ -170,6 +171,7 @@ async def post_answer(
 
 
 async def _post(bot: EssayBot, send: Send, channel_id: int, reply: Reply) -> None:
+    send = patient(send)
     if bot.permission_notes.refused(channel_id, "embeds"):
         await send(reply.text, view=reply.view(), allowed_mentions=NO_MENTIONS)
         return

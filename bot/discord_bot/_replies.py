@@ -159,6 +159,23 @@ def _still_limited(error: BaseException) -> bool:
     )
 
 
+def patient(send: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """`send`, tried once more when Discord asked essaybot to wait five times in a row
+    (discord.py's last try): a short limit met again and again is over within seconds, and
+    a 429 made nothing, so nothing shows twice (red-team round 11: the answer was lost)."""
+
+    async def again(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await send(*args, **kwargs)
+        except discord.HTTPException as error:
+            if not _still_limited(error):
+                raise
+            log.warning("Discord asked essaybot to wait five times in a row; trying once more")
+            return await send(*args, **kwargs)
+
+    return again
+
+
 def log_failure(error: BaseException, what: str) -> None:
     """Log that answering `what` failed, before an apology: as one warning when Discord kept
     asking essaybot to wait (red-team round 11: it had been logged as Cloudflare's refusal,
@@ -223,14 +240,16 @@ def after_thinking(interaction: discord.Interaction) -> Callable[..., Awaitable[
     round 10); an edit repeated is the same edit. The first message keeps the "thinking…"'s
     visibility, as a first follow-up would."""
     thinking = True
+    edit = patient(interaction.edit_original_response)
+    follow_up = patient(interaction.followup.send)
 
     async def send(content: str | None = None, *, ephemeral: bool = False, **fields: Any) -> Any:
         nonlocal thinking
         if content is not None:
             fields["content"] = content
         if not thinking:
-            return await interaction.followup.send(ephemeral=ephemeral, **fields)
-        message = await interaction.edit_original_response(**fields)
+            return await follow_up(ephemeral=ephemeral, **fields)
+        message = await edit(**fields)
         thinking = False  # not before: a refused edit (embeds) leaves "thinking…" to edit
         return message
 
