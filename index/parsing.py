@@ -224,6 +224,19 @@ class _Builder:
             return
         self.resumed = None
         plain = not self.certain_headings
+        stacked = plain and not level and not paragraphs and len(self.sections) > 1
+        if (
+            stacked
+            and "," not in last
+            and not _parts(last, text)
+            and not _HEADING_NUMBER.match(text)
+        ):
+            # "Afternoon session: Key Stage 2" over "Track events": in plain text, a heading
+            # with no text of its own over another names it with its own (trial round 13:
+            # it had been text of the section before); not a signature ("Imogen Treacher,
+            # Captain" closing a letter, over the next heading)
+            self.sections[-1] = (f"{last}{PARENT_MARK}{text}", paragraphs, head[2], head[3])
+            return
         if plain and not level:  # a numbered clause's heading: "5." 1, "5.1" 2, "5.1.2" 3
             number = _HEADING_NUMBER.match(text)
             level = number.group(1).count(".") + 1 if number else 0

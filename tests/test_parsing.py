@@ -366,12 +366,19 @@ def test_a_short_line_between_headings_lines_is_the_text_of_the_heading_over_it(
         ("Contact us", ("Phone 0161 555 0142",)),
         ("Opening hours", ("Monday to Friday 9 to 5",)),
     ]
-    # over a paragraph, a short line is a heading: the one above it is text, as before
+    # over a paragraph, a short line is a heading; a heading over it, with no text of its
+    # own, names its section too (trial round 13: "Afternoon session: Key Stage 2" over "Track
+    # events" had been text of the morning's section); a signature over a heading is text
     stacked = "Decision\n\nDismissed.\n\nReasons\n\nCharacter and appearance\n\nThe site is old.\n"
+    stacked += "\nAll the best.\n\nImogen Treacher, Captain\n\nClub News\n\nThe bar is open.\n"
     document = parse_document(stacked, stem="d", markdown=False, source="d.txt")
     assert [(s.heading, s.paragraphs) for s in document.sections] == [
-        ("Introduction", ("Dismissed.", "Reasons")),
-        ("Character and appearance", ("The site is old.",)),
+        ("Introduction", ("Dismissed.",)),
+        (
+            "Reasons › Character and appearance",
+            ("The site is old.", "All the best.", "Imogen Treacher, Captain"),
+        ),
+        ("Club News", ("The bar is open.",)),
     ]
 
 
