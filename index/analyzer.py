@@ -63,6 +63,12 @@ _WORD = re.compile(r"[^\W_]+")
 # "(re)integration" means both "reintegration" and "integration".
 _PAREN_PREFIX = re.compile(r"\(([^\W_]+)\)([^\W_]+)")
 _stemmer = Stemmer.Stemmer("english")
+# A measure's number and unit are written together as often as apart: "the girls' 400m" is
+# the "400 m" final, "5km" the "5 km" ("1st", "mp3", "4x4" are no measures).
+_GLUED_UNIT = re.compile(
+    r"(?<![^\W_])(\d+(?:[.,]\d+)?)"
+    r"(km|cm|mm|m|kg|mg|g|ml|l|lbs?|oz|ft|mph|kph|kmh|kwh|kw|mw|w|hz|ghz|mb|gb|tb|am|pm|hrs?|mins?)\b"
+)
 
 
 def normalize(text: str) -> str:
@@ -115,7 +121,7 @@ _terms = _Terms()
 
 def analyze(text: str) -> list[str]:
     """Index terms of `text`, in order, repeats kept (for passages)."""
-    text = _PAREN_PREFIX.sub(r"\1\2 \2", normalize(text))
+    text = _GLUED_UNIT.sub(r"\1 \2", _PAREN_PREFIX.sub(r"\1\2 \2", normalize(text)))
     return [term for term in map(_terms.__getitem__, _WORD.findall(text)) if term]
 
 

@@ -50,3 +50,10 @@ def test_words_are_found_without_their_diacritics(accented: str, plain: str) -> 
 
 def test_other_scripts_keep_their_letters() -> None:
     assert analyze("Москва") == ["москва"] and analyze("東京") == ["東京"]
+
+
+def test_a_measures_number_and_unit_written_together_are_read_as_apart() -> None:
+    """Trial round 13: "Who won the girls 400m?" found nothing of the "400 m" final."""
+    assert analyze("the girls' 400m") == analyze("the girls' 400 m") == ["girl", "400"]
+    assert analyze("5km by 3pm, 2.5kg") == analyze("5 km by 3 pm, 2.5 kg")
+    assert analyze("the 1st mp3 in 4x4 1980s") == ["1st", "mp3", "4x4", "1980s"]  # no measures
