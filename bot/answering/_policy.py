@@ -151,9 +151,10 @@ class Policy:
     # new user's manual: blind 8 answer in quote +2, no decision or rank changed).
     quote_answer_parts: bool = True
     # The first passage, when it ends with a colon ("Surplus money is divided three ways:"),
-    # is quoted with the `max_sentences` passages after it in its section, the list it opens.
-    # From a new user's essay; no gold decision changed (a fifth-essay answer now quotes the
-    # three reasons it announces).
+    # is quoted with the `max_sentences` passages after it in its section, the list it opens
+    # (up to 12 while they are a list's short items: session 25, 3 gold quotes longer, no
+    # decision changed). From a new user's essay; no gold decision changed (a fifth-essay
+    # answer now quotes the three reasons it announces).
     quote_lists: bool = True
     # Sections an abstention points to.
     pointers: int = 4

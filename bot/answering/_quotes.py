@@ -230,13 +230,18 @@ def _add_what_follows(
     passage: Passage,
     chosen: dict[str, tuple[Passage, set[Span]]],
 ) -> None:
-    """The passages after one that ends with a colon, whole, up to `max_sentences`: "Surplus
-    money is divided three ways:" says nothing without the list it opens."""
+    """The passages after one that ends with a colon, whole, up to `max_sentences`, or to
+    `_LIST_ITEMS` while they are a list's items (of up to `_ITEM_WORDS` words): "Surplus
+    money is divided three ways:" says nothing without the list it opens, and "The final
+    house points were announced:" nothing of who came last without its fourth line (trial
+    round 13)."""
     if index.spans(passage)[-1] not in chosen.get(passage.id, (passage, set()))[1]:
         return  # its closing sentence, the one with the colon, is not quoted
     after = index.following(passage)
-    for _ in range(policy.max_sentences):
+    for count in range(_LIST_ITEMS):
         if after is None:
+            return
+        if count >= policy.max_sentences and len(after.text.split()) > _ITEM_WORDS:
             return
         chosen.setdefault(after.id, (after, set()))[1].update(index.spans(after))
         after = index.following(after)
