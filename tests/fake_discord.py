@@ -501,6 +501,13 @@ class FakeDiscord:
         self._connected.clear()
         await connection.ws.send_bytes(data)
 
+    async def close_gateway(self, code: int, reason: bytes = b"") -> None:
+        """Close the gateway connection with a close code, as Discord does (4004: the token
+        was reset)."""
+        assert self._connection is not None
+        self._connected.clear()
+        await self._connection.ws.close(code=code, message=reason)
+
     async def drop(self) -> None:
         """Cut the gateway connection without a close frame, as a network failure would."""
         assert self._connection is not None

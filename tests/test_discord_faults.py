@@ -11,6 +11,7 @@ import socket
 import time
 from typing import Any
 
+import discord
 import pytest
 from aiohttp import web
 
@@ -22,8 +23,11 @@ from bot.discord_bot import (
     NOT_PERMITTED,
     SHUTDOWN_APOLOGY,
     SHUTTING_DOWN,
+    EssayBot,
+    serve,
 )
 from bot.embeds import CONTENT_CHARS
+from bot.settings import Settings
 from index import PassageIndex, load_documents
 from tests import fake_discord as fake
 from tests import test_discord, test_discord_buttons
@@ -854,3 +858,40 @@ def test_a_token_reset_while_answering_is_one_warning_and_no_apology(
     assert warned == [
         "a mention's answer: Discord no longer accepts essaybot's token (401); given up"
     ]
+
+
+def test_a_token_reset_mid_session_lets_the_answers_in_flight_finish(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The bot's token is reset while an /ask is answered: Discord closes the gateway (4004)
+    and discord.py closes the bot. The answer in flight still reaches its asker (its
+    interaction's token works), as at a shutdown (red-team round 11: it had been dropped)."""
+
+    async def body() -> None:
+        server = fake.FakeDiscord()
+        await server.start()
+        point_at(server)
+        bot = EssayBot(answerer, Settings(_env_file=None, discord_token=fake.TOKEN), sync=False)
+        bot._connection.guild_ready_timeout = 0.05
+        task = asyncio.create_task(serve(bot, fake.TOKEN))
+        try:
+            await asyncio.wait_for(bot.wait_until_ready(), 15)
+            asked = ask(DEAD_END)
+            hold = server.hold(fake.original(asked["token"]))
+            await server.dispatch("INTERACTION_CREATE", asked)
+            (answer,) = await server.wait_for(followups(asked), timeout=WAIT)  # held
+            server.reject_token = True
+            await server.close_gateway(4004, b"Authentication failed.")
+            await asyncio.sleep(1.0)
+            hold.set()
+            with pytest.raises((discord.ConnectionClosed, discord.LoginFailure)):
+                await asyncio.wait_for(task, 30)
+            assert answer.status == 200 and answer not in server.abandoned
+        finally:
+            if not task.done():
+                await bot.close()
+            await server.stop()
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert "finishing the answers in flight" in caplog.text

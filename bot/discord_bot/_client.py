@@ -589,6 +589,16 @@ class EssayBot(discord.AutoShardedClient):
         await self.in_flight.drain(self.settings.shutdown_grace_seconds)
         await self.close()
 
+    async def close(self) -> None:
+        """Close; when discord.py closes the bot itself (the token reset meanwhile: the gateway's
+        4004), the answers in flight first get the grace period and their apologies, as at a
+        shutdown: an interaction's token still works (red-team round 11: they had been
+        dropped, their askers left with "thinking…")."""
+        if not self.in_flight.closing and len(self.in_flight):
+            log.warning("the connection to Discord is closing: finishing the answers in flight")
+            await self.in_flight.drain(self.settings.shutdown_grace_seconds)
+        await super().close()
+
     async def on_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
