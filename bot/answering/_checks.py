@@ -749,18 +749,16 @@ def _spelt_out(index: PassageIndex) -> dict[str, str]:
     for text in texts:
         for run in _SPELT_OUT.finditer(text):
             words = run.group().split()
-            number = run[1] or ""
+            phrase, number = " ".join(words), run[1] or ""
             words = words[:-1] if number else words
-            phrase = " ".join([*words, number] if number else words)
+            # a list is no one run: "UK" is not "Uganda and Kenya", though the initials count
+            spelt = "" if " and " in phrase else phrase
             for initials in (
                 "".join(w[0] for w in words if w[0].isupper()) + number,
                 "".join(w[0] for w in words).upper() + number,
             ):
-                # two runs with these initials: which is meant? Nor is a list one run:
-                # "UK" is not "Uganda and Kenya", though it may be what the essays call it.
-                listed = " and " in phrase
-                if found.setdefault(initials, "" if listed else phrase) != phrase:
-                    found[initials] = ""
+                if found.setdefault(initials, spelt) != spelt:
+                    found[initials] = ""  # two runs with these initials: which is meant?
     return found
 
 

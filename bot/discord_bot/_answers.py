@@ -6,9 +6,8 @@ from __future__ import annotations
 import asyncio
 import re
 import unicodedata
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
@@ -20,6 +19,7 @@ from bot.discord_bot._replies import (
     NO_EMBEDS,
     NO_MENTIONS,
     UNKNOWN_CHANNEL,
+    Send,
     after_thinking,
     log,
     patient,
@@ -33,7 +33,6 @@ from bot.question_log import LogError, LogHeld
 if TYPE_CHECKING:  # _client imports this module
     from bot.discord_bot._client import EssayBot
 
-Send = Callable[..., Awaitable[Any]]
 
 # Mentions of users, roles and channels, and @everyone and @here, say nothing about the essays:
 # their ids would count as words the essays never use and pull the answer's confidence down.

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.discord_bot._answers import (
-    Send,
     blank,
     follow_up_with_answer,
     post_answer,
@@ -24,6 +23,7 @@ from bot.discord_bot._replies import (
     MAX_QUESTION,
     NO_MENTIONS,
     SHUTDOWN_APOLOGY,
+    Send,
     _named,
     _reply,
     after_thinking,

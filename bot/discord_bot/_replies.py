@@ -16,6 +16,7 @@ from bot.permission_notes import PermissionNotes
 
 log = logging.getLogger("bot.discord_bot")  # one logger for the package, named as before
 
+Send = Callable[..., Awaitable[Any]]  # a channel's send, a reply, a webhook's post
 MAX_QUESTION = 300  # /ask's option limit; Discord enforces it in the client
 NO_MENTIONS = discord.AllowedMentions.none()
 COLOUR = discord.Colour.dark_teal()
@@ -159,7 +160,7 @@ def _still_limited(error: BaseException) -> bool:
     )
 
 
-def patient(send: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+def patient(send: Send) -> Send:
     """`send`, tried once more when Discord asked essaybot to wait five times in a row
     (discord.py's last try): a short limit met again and again is over within seconds, and
     a 429 made nothing, so nothing shows twice (red-team round 11: the answer was lost)."""
@@ -233,7 +234,7 @@ async def think(interaction: discord.Interaction, *, ephemeral: bool = False) ->
         )
 
 
-def after_thinking(interaction: discord.Interaction) -> Callable[..., Awaitable[Any]]:
+def after_thinking(interaction: discord.Interaction) -> Send:
     """A send for an interaction shown as "thinking…": its first message takes that one's
     place by an edit, later ones follow up (with `ephemeral` as asked). Discord may make a
     follow-up yet answer 5xx, and the webhook's retried POST then shows it twice (red-team
