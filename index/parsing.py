@@ -302,12 +302,17 @@ class _Builder:
             # paper's authors over its "## Abstract" and "## Introduction"
             kept[0] = (OPENING, *kept[0][1:])
 
+        # a parent of which a part repeats another's heading ("### 3. Treasurer's report" in
+        # each "## Meeting of ..."): all its parts are named with it, so that each citation
+        # says which meeting (trial round 13: only the repeated ones had)
+        series = {id(up) for h, _, _, up in kept if up is not None and names[h.casefold()] > 1}
+
         def name(heading: str, parent: _Open | None) -> str:
             if parent is None:
                 return heading
             level, over, text = parent
             # a part of a top heading with no text ("# Orchards, a primer") is named alone
-            if names[heading.casefold()] > 1 or (not text and level > 1):
+            if id(parent) in series or (not text and level > 1):
                 return f"{over}{PARENT_MARK}{heading}"
             return heading
 

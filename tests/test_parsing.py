@@ -315,6 +315,27 @@ def test_sections_sharing_a_heading_are_named_with_their_parents() -> None:
     }
 
 
+def test_every_part_of_a_parent_whose_parts_repeat_is_named_with_it() -> None:
+    # Trial round 13's minutes: "3. Treasurer's report" was cited with its meeting, as each
+    # meeting has one, but "4. Community safety" alone: which meeting?
+    text = (
+        "# Minutes\n\n## Meeting of 14 January\n\nPresent: all.\n\n### 3. Treasurer's report\n\n"
+        "£1,204.\n\n### 4. Community safety\n\nSpeedwatch.\n\n## Meeting of 11 February\n\n"
+        "Present: most.\n\n### 3. Treasurer's report\n\n£1,310.\n\n## Notes\n\nNone.\n\n"
+        "### Later\n\nKept.\n"
+    )
+    sections = parse_document(text, stem="m", markdown=True, source="m.md").sections
+    assert [section.heading for section in sections] == [
+        "Meeting of 14 January",
+        "Meeting of 14 January › 3. Treasurer's report",
+        "Meeting of 14 January › 4. Community safety",  # named too: its sibling repeats
+        "Meeting of 11 February",
+        "Meeting of 11 February › 3. Treasurer's report",
+        "Notes",
+        "Later",  # no part of "Notes" repeats: named alone, as before
+    ]
+
+
 def test_a_section_s_parts_stop_at_those_of_a_heading_with_no_text_after_it() -> None:
     text = (
         "# Village\n\n## Timeline\n\n1784: the mill is built.\n\n## Landmarks\n\n"
