@@ -262,6 +262,20 @@ def test_a_speaker_after_the_time_of_the_recording_is_a_label(tmp_path: Path) ->
     assert follow_questions(index.search_terms(terms, 5), index, terms)[0].passage == accident
 
 
+def test_a_hosts_question_with_why_it_is_asked_asks(tmp_path: Path) -> None:
+    """Trial round 13: a host's "Why clockwise? Because I know a lot of people go the other
+    way." was quoted as the guest's answer; a guest's "Was I scared? Of course." answers."""
+    extra = (
+        "\n\nMARGARET: Why the night crossings? Because most skippers would not touch them."
+        "\n\nANWEN: The tides suited us better after dark, and the harbour was quieter."
+        "\n\nANWEN: Was I scared? Of course I was, every winter."
+        "\n\nMARGARET: Thank you, Anwen, for all of it tonight.\n"
+    )
+    index = _essay(tmp_path, TRANSCRIPT + extra)
+    *_, why, tides, scared, _thanks = index.passages
+    assert asks(index, why) and not asks(index, tides) and not asks(index, scared)
+
+
 def test_a_list_s_fields_are_no_speakers(tmp_path: Path) -> None:
     kettles = "".join(
         f"## Kettle {n}\n\nCapacity: 1.7 litres\n\nPower: 3 kW\n\n"

@@ -106,7 +106,15 @@ def asks(index: PassageIndex, passage: Passage) -> bool:
     # one of the floor asking, whatever they end with ("AUDIENCE MEMBER: ... Why does the
     # housing have to go on the harbour at all? There's the old bus depot site ...")
     floor = index.minor_speaker(passage) and any(_ASKS.search(passage.text[a:b]) for a, b in spans)
-    if not spans or not (floor or _ASKS.search(passage.text[slice(*spans[-1])])):
+    # a host's question and why it is asked ("Why clockwise? Because I know a lot of people
+    # go the other way.": trial round 13, quoted as the guest's answer); not a guest's "Was
+    # I scared? Of course.": the speaker asks in half their turns or more
+    put = (
+        len(spans) == 2
+        and _ASKS.search(passage.text[slice(*spans[0])]) is not None
+        and _asker(index, passage)
+    )
+    if not spans or not (floor or put or _ASKS.search(passage.text[slice(*spans[-1])])):
         return False
     if all(_ASKS.search(passage.text[a:b]) for a, b in spans):
         return True
@@ -114,6 +122,20 @@ def asks(index: PassageIndex, passage: Passage) -> bool:
     # start at the beginning. How did you end up on the ferry?" then "ANWEN: ...")
     after, speaker = index.following(passage), index.speaker(passage)
     return bool(speaker) and after is not None and speaker != index.speaker(after)
+
+
+def _asker(index: PassageIndex, passage: Passage) -> bool:
+    """Whether `passage` is a transcript's turn by a speaker who asks in half their turns of
+    its section or more (an interviewer, a host)."""
+    speaker = index.speaker(passage)
+    if not speaker:
+        return False
+    turns = [
+        p
+        for p in index.passages_of(passage.document, passage.section)
+        if index.speaker(p) == speaker
+    ]
+    return 2 * sum("?" in turn.text for turn in turns) >= len(turns)
 
 
 def answered_on(index: PassageIndex, passage: Passage) -> tuple[Passage, ...]:
