@@ -350,16 +350,21 @@ class PassageIndex:
     def speaker_end(self, passage: Passage) -> int:
         """Where the label of a transcript's speaker that opens `passage` ends ("ANWEN: ",
         "Dr Mair Pryce: ", "[00:01:35] Lena: "); else 0."""
-        found = _SPEAKER.match(passage.text)
-        if found is None or (_essay(passage), found[1]) not in self._speakers:
-            return 0
-        return found.end()
+        found = self._speaker_label(passage)
+        return 0 if found is None else found.end()
 
     def speaker(self, passage: Passage) -> str:
         """The transcript's speaker whose turn `passage` is ("Lena" of "[00:01:35] Lena: "),
         or ""."""
-        found = _SPEAKER.match(passage.text) if self.speaker_end(passage) else None
+        found = self._speaker_label(passage)
         return "" if found is None else found[1]
+
+    def _speaker_label(self, passage: Passage) -> re.Match[str] | None:
+        """The label of a transcript's speaker opening `passage`, if one does."""
+        found = _SPEAKER.match(passage.text)
+        if found is None or (_essay(passage), found[1]) not in self._speakers:
+            return None
+        return found
 
     @cached_property
     def _speakers(self) -> frozenset[tuple[str, str]]:

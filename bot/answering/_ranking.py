@@ -128,14 +128,18 @@ def _asker(index: PassageIndex, passage: Passage) -> bool:
     """Whether `passage` is a transcript's turn by a speaker who asks in half their turns of
     its section or more (an interviewer, a host)."""
     speaker = index.speaker(passage)
-    if not speaker:
-        return False
-    turns = [
-        p
-        for p in index.passages_of(passage.document, passage.section)
-        if index.speaker(p) == speaker
-    ]
-    return 2 * sum("?" in turn.text for turn in turns) >= len(turns)
+    return bool(speaker) and speaker in _askers(index, passage.document, passage.section)
+
+
+@lru_cache(maxsize=64)
+def _askers(index: PassageIndex, document: str, section: str) -> frozenset[str]:
+    """The speakers of a section's transcript who ask in half their turns or more, read once
+    per section (a long interview's turns were read again for each turn weighed)."""
+    turns: dict[str, list[bool]] = {}
+    for passage in index.passages_of(document, section):
+        if speaker := index.speaker(passage):
+            turns.setdefault(speaker, []).append("?" in passage.text)
+    return frozenset(s for s, asked in turns.items() if 2 * sum(asked) >= len(asked))
 
 
 def answered_on(index: PassageIndex, passage: Passage) -> tuple[Passage, ...]:
