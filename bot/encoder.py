@@ -1,16 +1,18 @@
-"""The sentence model run by ONNX Runtime: a session of bot/onnx_graph.py's graph and the weights.
+"""The sentence model run by ONNX Runtime: sessions of bot/onnx_graph.py's graphs and the weights.
 
-The graph (40 KB, no weights) is built once and kept in the cache folder; it is used only if
-its SHA-256 is the one pinned in bot/model_files.py, which tests/test_similarity.py checks
-`build_graph` still gives. So a start imports neither onnx nor builds anything (onnx and its
-ml_dtypes took seconds to import on a busy machine), and the weights run are the verified
-file's own arrays.
+Two graphs: sentences run the model's 32-bit weights; questions run them rounded to 8 bits
+(bot/quantized.py), each session made when first needed. A graph (40 KB, no weights) is built
+once and kept in the cache folder; it is used only if its SHA-256 is the one pinned in
+bot/model_files.py, which tests/test_similarity.py checks `build_graph` still gives. So a
+start imports neither onnx nor builds anything (onnx and its ml_dtypes took seconds to import
+on a busy machine), and the weights run are the verified file's own arrays.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,43 +20,51 @@ import numpy as np
 import onnxruntime as ort
 from numpy.typing import NDArray
 
-from bot.model_files import GRAPH_SHA256
+from bot.model_files import GRAPH_SHA256, QUESTION_GRAPH_SHA256
+from bot.quantized import is_dense, quantize
 
-__all__ = ["GRAPH_SHA256", "Encoder", "graph_bytes", "prepare"]
+__all__ = ["GRAPH_SHA256", "QUESTION_GRAPH_SHA256", "Encoder", "graph_bytes", "prepare"]
 
 log = logging.getLogger(__name__)
 
 Arrays = dict[str, NDArray[Any]]
 
 
-def prepare(weights: Arrays) -> Arrays:
-    """The graph's initializers, from the safetensors arrays: dense layers as (in, out), the
-    token-type row every token uses; the pooler (unused by sentence-transformers) left out."""
+def prepare(weights: Arrays, *, quantized: bool = False) -> Arrays:
+    """The graph's initializers, from the safetensors arrays: dense layers as (in, out), or
+    `quantized` as their 8-bit blocks and scales (`NAME.q8`, `NAME.scales`); the token-type
+    row every token uses; the pooler (unused by sentence-transformers) left out."""
     prepared = {}
     for name, array in weights.items():
         if name.startswith("pooler.") or name == "embeddings.position_ids":
             continue
         if name == "embeddings.token_type_embeddings.weight":
             prepared["embeddings.token_type_0"] = np.ascontiguousarray(array[0])
-        elif array.ndim == 2 and "embeddings" not in name:
+        elif is_dense(name, array) and quantized:
+            prepared[name + ".q8"], prepared[name + ".scales"] = quantize(array)
+        elif is_dense(name, array):
             prepared[name] = np.ascontiguousarray(array.T)  # stored (out, in)
         else:
             prepared[name] = array
     return prepared
 
 
-def graph_bytes(prepared: Arrays, cache_dir: Path | None) -> bytes:
-    """The serialized graph: from the cache folder when it holds the pinned one, else built."""
-    path = cache_dir / f"minilm-{GRAPH_SHA256[:16]}.onnx" if cache_dir else None
+def graph_bytes(prepared: Arrays, cache_dir: Path | None, *, quantized: bool = False) -> bytes:
+    """The serialized graph (the questions' when `quantized`): from the cache folder when it
+    holds the pinned one, else built."""
+    pinned = QUESTION_GRAPH_SHA256 if quantized else GRAPH_SHA256
+    kind = "minilm-questions" if quantized else "minilm"
+    path = cache_dir / f"{kind}-{pinned[:16]}.onnx" if cache_dir else None
     if path is not None and path.is_file():
         cached = path.read_bytes()
-        if hashlib.sha256(cached).hexdigest() == GRAPH_SHA256:
+        if hashlib.sha256(cached).hexdigest() == pinned:
             return cached
         log.warning("ignoring %s: not the graph this version builds", path)
     from bot.onnx_graph import build_graph  # imports onnx: only when nothing is cached
 
-    built = build_graph({name: (a.shape, a.dtype) for name, a in prepared.items()})
-    if path is not None and hashlib.sha256(built).hexdigest() == GRAPH_SHA256:
+    shapes = {name: (a.shape, a.dtype) for name, a in prepared.items()}
+    built = build_graph(shapes, quantized=quantized)
+    if path is not None and hashlib.sha256(built).hexdigest() == pinned:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.with_suffix(".tmp").write_bytes(built)
@@ -65,24 +75,41 @@ def graph_bytes(prepared: Arrays, cache_dir: Path | None) -> bytes:
 
 
 class Encoder:
-    """An ONNX Runtime session of the graph and the model's weights, with its thread count."""
+    """ONNX Runtime sessions of the model's weights, with their thread count: one for
+    sentences, one for questions (8-bit), each made when first needed."""
 
     def __init__(self, weights: Arrays, threads: int, cache_dir: Path | None = None) -> None:
-        prepared = prepare(weights)
+        self._weights, self._threads, self._cache_dir = weights, threads, cache_dir
+        self._sessions: dict[bool, tuple[ort.InferenceSession, dict[str, ort.OrtValue]]] = {}
+        self._lock = threading.Lock()
+
+    def session(self, *, question: bool = False) -> ort.InferenceSession:
+        """The session for questions or for sentences, made on first use."""
+        with self._lock:
+            if question not in self._sessions:
+                self._sessions[question] = self._start(question)
+            return self._sessions[question][0]
+
+    def _start(self, quantized: bool) -> tuple[ort.InferenceSession, dict[str, ort.OrtValue]]:
+        prepared = prepare(self._weights, quantized=quantized)
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
+        options.intra_op_num_threads = self._threads
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         # Spinning threads wait for work by burning a core: bad on a machine that is shared.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         # The session uses these arrays' memory, not a copy, so they live as long as it.
-        self._values = {n: ort.OrtValue.ortvalue_from_numpy(a) for n, a in prepared.items()}
-        options.add_external_initializers(list(self._values), list(self._values.values()))
-        self.session = ort.InferenceSession(
-            graph_bytes(prepared, cache_dir), options, providers=["CPUExecutionProvider"]
-        )
+        values = {n: ort.OrtValue.ortvalue_from_numpy(a) for n, a in prepared.items()}
+        options.add_external_initializers(list(values), list(values.values()))
+        graph = graph_bytes(prepared, self._cache_dir, quantized=quantized)
+        session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+        return session, values
 
-    def run(self, ids: NDArray[np.int64], mask: NDArray[np.int64]) -> NDArray[np.float32]:
-        """Unit vectors for a (batch, tokens) array of token ids and its attention mask."""
-        (vectors,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+    def run(
+        self, ids: NDArray[np.int64], mask: NDArray[np.int64], *, question: bool = False
+    ) -> NDArray[np.float32]:
+        """Unit vectors for a (batch, tokens) array of token ids and its attention mask; by
+        the questions' 8-bit session when `question`."""
+        inputs = {"input_ids": ids, "attention_mask": mask}
+        (vectors,) = self.session(question=question).run(None, inputs)
         return np.asarray(vectors, dtype=np.float32)

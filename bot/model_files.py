@@ -20,6 +20,7 @@ from bot.errors import EssaybotError
 __all__ = [
     "DIGESTS",
     "GRAPH_SHA256",
+    "QUESTION_GRAPH_SHA256",
     "ModelError",
     "ModelMissingError",
     "ModelTamperedError",
@@ -39,9 +40,11 @@ DIGESTS = {
     "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
     "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
 }
-# The ONNX graph bot/onnx_graph.py builds for those weights (bot/encoder.py uses a cached graph
-# only with this SHA-256); here, not there, so naming it does not import ONNX Runtime.
+# The ONNX graphs bot/onnx_graph.py builds for those weights, the sentences' and the questions'
+# (bot/encoder.py uses a cached graph only with its SHA-256); here, not there, so naming them
+# does not import ONNX Runtime.
 GRAPH_SHA256 = "91ad298bfc7c82e9045b770bdef6c7f1b014d3244f02dfeb43ef3c808fc279fb"
+QUESTION_GRAPH_SHA256 = "2645ff229ba1af00a180dc1752b928428bf0724228350867909d2401eb58e802"
 _RECORD = "model-files-verified.json"
 
 

@@ -6,7 +6,9 @@ only their own rows of the 47 MB word-embedding table. Activations are kept as c
 (width x tokens), so every dense layer is the stored (out, in) matrix times them, which is
 also what OpenBLAS does fastest for a short text. Per text it is about half as fast as ONNX
 Runtime (bot/encoder.py), which takes some 0.3 s to import and start: a process that embeds
-a question or two uses this one (README, "The runtime").
+a question or two uses this one (README, "The runtime"). A question runs the dense layers with
+weights and inputs rounded to 8 bits as ONNX Runtime's questions' graph does (bot/quantized.py),
+the rounded weights made when a question first needs each.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from __future__ import annotations
 import json
 import math
 import mmap
+import threading
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from bot.quantized import is_dense, rounded, rounded_inputs
 
 __all__ = ["NumpyEncoder", "map_safetensors"]
 
@@ -53,21 +58,28 @@ class NumpyEncoder:
 
     def __init__(self, weights: dict[str, NDArray[Any]]) -> None:
         self.weights = weights
+        self._rounded = _Rounded(weights)
 
-    def run(self, ids: NDArray[np.int64], mask: NDArray[np.int64]) -> Vectors:
-        """Unit vectors for a (batch, tokens) array of token ids and its attention mask."""
-        rows = [self.embed_ids(row[: int(kept.sum())]) for row, kept in zip(ids, mask, strict=True)]
+    def run(
+        self, ids: NDArray[np.int64], mask: NDArray[np.int64], *, question: bool = False
+    ) -> Vectors:
+        """Unit vectors for a (batch, tokens) array of token ids and its attention mask; with
+        8-bit dense layers when `question`."""
+        rows = [
+            self.embed_ids(row[: int(kept.sum())], question=question)
+            for row, kept in zip(ids, mask, strict=True)
+        ]
         return np.stack(rows) if rows else np.zeros((0, 384), dtype=np.float32)
 
-    def embed_ids(self, ids: NDArray[np.int64]) -> Vectors:
-        """The unit vector of one text's token ids (unpadded)."""
-        w = self.weights
+    def embed_ids(self, ids: NDArray[np.int64], *, question: bool = False) -> Vectors:
+        """The unit vector of one text's token ids (unpadded); a `question`'s in 8 bits."""
+        w: _Weights = self._rounded if question else self.weights
         rows = (
             w["embeddings.word_embeddings.weight"][ids]
             + w["embeddings.position_embeddings.weight"][: len(ids)]
             + w["embeddings.token_type_embeddings.weight"][0]
         )
-        x = _layer_norm(np.ascontiguousarray(rows.T), w, "embeddings.LayerNorm")
+        x = _layer_norm(np.ascontiguousarray(rows.T), self.weights, "embeddings.LayerNorm")
         for layer in range(_LAYERS):
             x = _encoder_layer(x, w, f"encoder.layer.{layer}.")
         pooled = x.mean(axis=1)
@@ -75,7 +87,31 @@ class NumpyEncoder:
         return result
 
 
-def _encoder_layer(x: Vectors, w: dict[str, NDArray[Any]], p: str) -> Vectors:
+class _Rounded:
+    """The weights a question runs: each dense layer's rounded to 8-bit blocks (made when
+    first asked for, kept), the rest as they are."""
+
+    def __init__(self, weights: dict[str, NDArray[Any]]) -> None:
+        self.weights = weights
+        self._made: dict[str, NDArray[np.float32]] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, name: str) -> NDArray[Any]:
+        if not is_dense(name, self.weights[name]):
+            return self.weights[name]
+        with self._lock:
+            if name not in self._made:
+                self._made[name] = rounded(self.weights[name])
+            return self._made[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.weights
+
+
+_Weights = dict[str, NDArray[Any]] | _Rounded
+
+
+def _encoder_layer(x: Vectors, w: _Weights, p: str) -> Vectors:
     """One BERT layer on columns: self-attention, then the feed-forward block, each with
     residual and layer norm."""
     width, length = x.shape
@@ -95,13 +131,15 @@ def _encoder_layer(x: Vectors, w: dict[str, NDArray[Any]], p: str) -> Vectors:
     return _layer_norm(_linear(hidden, w, p + "output.dense") + x, w, p + "output.LayerNorm")
 
 
-def _linear(x: Vectors, w: dict[str, NDArray[Any]], name: str) -> Vectors:
+def _linear(x: Vectors, w: _Weights, name: str) -> Vectors:
+    if isinstance(w, _Rounded):  # a question's: its input rounded as its weights are
+        x = rounded_inputs(x)
     result: Vectors = w[name + ".weight"] @ x  # stored (out, in)
     result += w[name + ".bias"][:, None]
     return result
 
 
-def _layer_norm(x: Vectors, w: dict[str, NDArray[Any]], name: str) -> Vectors:
+def _layer_norm(x: Vectors, w: _Weights, name: str) -> Vectors:
     centred: Vectors = x - x.mean(axis=0)
     variance = (centred * centred).mean(axis=0)
     centred /= np.sqrt(variance + np.float32(1e-12))

@@ -131,7 +131,7 @@ class SentenceVectors:
             if vector is not None:
                 self._questions.move_to_end(question)
                 return vector
-        vector = similarity.embed_one(question)
+        vector = similarity.embed_question(question)
         with self._lock:
             self._questions[question] = vector
             while len(self._questions) > _QUESTIONS:

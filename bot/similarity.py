@@ -54,6 +54,7 @@ __all__ = [
     "best_similarity",
     "embed",
     "embed_one",
+    "embed_question",
     "load_model",
     "model_key",
     "model_words",
@@ -121,6 +122,7 @@ def use_model(
         if runtime != _setup.runtime:  # a text's vector is one runtime's floats, never mixed
             with _lock:
                 _cache.clear()
+                _questions.clear()
         _setup = _Setup(threads, cache_dir, root, runtime)
 
 
@@ -146,6 +148,7 @@ def unload_model() -> None:
         _loaded = _tokenizer = _wordpiece = None
         _setup = _Setup()
         _cache.clear()
+        _questions.clear()
         model_words.cache_clear()
         _vocabulary.cache_clear()
 
@@ -259,18 +262,28 @@ def embed(texts: Sequence[str]) -> Vectors:
 
 def embed_one(text: str) -> Vectors:
     """The unit vector of one text, alone and unpadded (the same floats whenever embedded)."""
+    return _embed(text, question=False)
+
+
+def embed_question(question: str) -> Vectors:
+    """The unit vector of a question: the model with 8-bit dense layers (bot/quantized.py),
+    1.8x sooner, within a cosine of about 0.9995 of `embed_one`'s."""
+    return _embed(question, question=True)
+
+
+def _embed(text: str, *, question: bool) -> Vectors:
     model = _model()
-    ids = _ids(text)
-    batch = np.array([ids], dtype=np.int64)
-    vector: Vectors = model.encoder.run(batch, np.ones_like(batch))[0]
+    batch = np.array([_ids(text)], dtype=np.int64)
+    vector: Vectors = model.encoder.run(batch, np.ones_like(batch), question=question)[0]
     return vector
 
 
 def best_similarity(question: str, texts: Sequence[str]) -> float:
-    """The highest cosine similarity between `question` and any of `texts` (0.0 for none)."""
+    """The highest cosine similarity between `question` (by `embed_question`) and any of
+    `texts` (0.0 for none)."""
     if not texts:
         return 0.0
-    return nearest(_vectors([question, *texts]))
+    return nearest(np.vstack([_question_vector(question), _vectors(texts)]))
 
 
 def nearest(vectors: Vectors) -> float:
@@ -289,10 +302,27 @@ def model_key() -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-# Answers are composed in worker threads (the Discord front end), so the cache has a lock;
+# Answers are composed in worker threads (the Discord front end), so the caches have a lock;
 # embedding happens outside it.
 _cache: OrderedDict[str, Vectors] = OrderedDict()
+_questions: OrderedDict[str, Vectors] = OrderedDict()
+_CACHED_QUESTIONS = 1_024
 _lock = threading.Lock()
+
+
+def _question_vector(question: str) -> Vectors:
+    """The vector of `question`, from an LRU cache of the questions embedded before."""
+    with _lock:
+        vector = _questions.get(question)
+        if vector is not None:
+            _questions.move_to_end(question)
+            return vector
+    vector = embed_question(question)
+    with _lock:
+        _questions[question] = vector
+        while len(_questions) > _CACHED_QUESTIONS:
+            _questions.popitem(last=False)
+    return vector
 
 
 def _vectors(texts: Sequence[str]) -> Vectors:

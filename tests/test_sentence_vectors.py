@@ -27,16 +27,20 @@ QUESTIONS = ["Where do apple trees grow best?", "Who collects a swarm?", "Why bu
 
 @pytest.fixture
 def embedded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every text the encoder embeds from now on, in order (the real encoder still runs)."""
+    """Every text the encoder embeds from now on, in order, sentences and questions (the real
+    encoder still runs)."""
     load_model()
     texts: list[str] = []
-    real = similarity.embed_one
 
-    def counting(text: str) -> similarity.Vectors:
-        texts.append(text)
-        return real(text)
+    def counting(real: Callable[[str], similarity.Vectors]) -> Callable[[str], similarity.Vectors]:
+        def embed(text: str) -> similarity.Vectors:
+            texts.append(text)
+            return real(text)
 
-    monkeypatch.setattr(similarity, "embed_one", counting)
+        return embed
+
+    for name in ("embed_one", "embed_question"):
+        monkeypatch.setattr(similarity, name, counting(getattr(similarity, name)))
     return texts
 
 

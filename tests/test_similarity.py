@@ -5,7 +5,6 @@ text is embedded."""
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import re
 import shutil
@@ -26,11 +25,12 @@ from threadpoolctl import threadpool_info
 from bot import model_files as files
 from bot import similarity
 from bot.cli import main
-from bot.encoder import GRAPH_SHA256, Encoder, graph_bytes, prepare
+from bot.encoder import GRAPH_SHA256, QUESTION_GRAPH_SHA256, Encoder, graph_bytes, prepare
 from bot.measure.evaluation import load_questions
 from bot.model_files import DIGESTS, model_files, verify
 from bot.numpy_encoder import NumpyEncoder, map_safetensors
 from bot.onnx_graph import build_graph
+from bot.quantized import BLOCK, quantize, rounded
 from bot.settings import SettingsError, load_settings
 from bot.similarity import (
     ModelMissingError,
@@ -185,12 +185,16 @@ def test_a_padded_batch_gives_each_text_its_own_vector() -> None:
     assert np.allclose(batched, embed(sentences), atol=1e-6)
 
 
-def test_the_graph_built_is_the_pinned_one() -> None:
+@pytest.mark.parametrize(
+    ("quantized", "pinned"), [(False, GRAPH_SHA256), (True, QUESTION_GRAPH_SHA256)]
+)
+def test_the_graph_built_is_the_pinned_one(quantized: bool, pinned: str) -> None:
     """Pinned so that a start can trust the cached graph without building it (and importing
-    onnx); a change to bot/onnx_graph.py must update GRAPH_SHA256."""
-    prepared = prepare(load_file(str(model_files()[0])))
-    built = build_graph({name: (a.shape, a.dtype) for name, a in prepared.items()})
-    assert hashlib.sha256(built).hexdigest() == GRAPH_SHA256
+    onnx); a change to bot/onnx_graph.py must update GRAPH_SHA256 (the questions' graph:
+    QUESTION_GRAPH_SHA256)."""
+    prepared = prepare(load_file(str(model_files()[0])), quantized=quantized)
+    built = build_graph({n: (a.shape, a.dtype) for n, a in prepared.items()}, quantized=quantized)
+    assert hashlib.sha256(built).hexdigest() == pinned
 
 
 def test_the_graph_is_cached_and_a_damaged_copy_rebuilt(tmp_path: Path) -> None:
@@ -208,8 +212,52 @@ def test_a_text_has_one_vector_whatever_it_is_embedded_with() -> None:
 
 
 def test_a_text_is_most_similar_to_itself() -> None:
+    """Asked as a question it runs the 8-bit layers, so itself is 0.999 near, not 1.0."""
     text = "The union state has not brought the two economies closer."
-    assert math.isclose(best_similarity(text, [text]), 1.0, rel_tol=1e-5)
+    assert 0.999 < best_similarity(text, [text]) < 1 - 1e-6
+    assert best_similarity(text, [text]) > best_similarity(text, [t for t in TEXTS])
+
+
+def test_question_vectors_are_near_sentence_transformers(runtime: str) -> None:
+    """A question's 8-bit vector stays near the model's own (a cosine of 0.999 and more)
+    and is not it (the 8-bit layers do run)."""
+    questions = np.stack([similarity.embed_question(t) for t in TEXTS])
+    assert similarity._model().runtime == runtime
+    assert np.allclose(questions[:, :6], REFERENCE, atol=5e-3)
+    cosines = (questions * embed(TEXTS)).sum(axis=1)
+    assert cosines.min() > 0.999 and cosines.max() < 1 - 1e-5
+    assert np.allclose(np.linalg.norm(questions, axis=1), 1.0, atol=1e-5)
+
+
+def test_the_two_runtimes_agree_on_questions() -> None:
+    """ONNX Runtime's MatMulNBits and numpy's rounding (bot/quantized.py), on 500 gold
+    questions: a rounding on the edge may fall either way, so not to the seventh digit."""
+    questions = _gold_questions()[::8]
+    by_onnx = np.stack([similarity.embed_question(q) for q in questions])
+    similarity.use_model(runtime="numpy")
+    try:
+        by_numpy = np.stack([similarity.embed_question(q) for q in questions])
+    finally:
+        similarity.use_model()
+    assert len(questions) > 500 and (by_onnx * by_numpy).sum(axis=1).min() > 0.9995
+
+
+def test_weights_rounded_to_eight_bits_are_what_onnx_runtime_is_given() -> None:
+    weight = load_file(str(model_files()[0]))["encoder.layer.0.intermediate.dense.weight"]
+    integers, scales = quantize(weight)
+    back = (integers.astype(np.float32) - 128) * scales.reshape(*integers.shape[:2], 1)
+    assert np.array_equal(back.reshape(weight.shape), rounded(weight))
+    steps = np.repeat(scales.reshape(weight.shape[0], -1), BLOCK, axis=1)
+    assert (np.abs(rounded(weight) - weight) <= steps * 0.5001).all()  # half a step
+    assert integers.min() >= 1 and integers.max() <= 255  # -127..127 around 128
+
+
+def test_questions_alone_never_start_the_sentences_session() -> None:
+    """A process whose sentences' vectors are stored embeds questions only: the 32-bit
+    session (and its 42 MB of transposed weights) is not made."""
+    encoder = Encoder(load_file(str(model_files()[0])), threads=1)
+    encoder.run(np.array([[101, 2054, 102]]), np.ones((1, 3), dtype=np.int64), question=True)
+    assert list(encoder._sessions) == [True]
 
 
 @pytest.mark.parametrize(
@@ -336,8 +384,8 @@ def test_missing_model_files_are_one_line_and_exit_2(
 
 def test_the_thread_count_reaches_onnx_runtime_and_blas(model_copy: Path) -> None:
     weights = load_file(str(model_files(model_copy)[0]))
-    for threads in (1, 2):
-        options = Encoder(weights, threads).session.get_session_options()
+    for threads, question in ((1, False), (2, False), (1, True), (2, True)):
+        options = Encoder(weights, threads).session(question=question).get_session_options()
         assert options.intra_op_num_threads == threads
     load_model(threads=1, root=model_copy)
     blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]

@@ -181,7 +181,7 @@ def time_end_to_end(built: PassageIndex, questions: int = 40, baseline: int = 20
     first with no sentence vector stored, then with those the questions need stored."""
     from bot.answering import DEFAULT_POLICY, Answerer
     from bot.sentence_vectors import SentenceVectors
-    from bot.similarity import embed_one, load_model, model_key, model_words
+    from bot.similarity import embed_question, load_model, model_key, model_words
 
     asked = essay_questions([p.text for p in built.passages], questions + 1)
     warm = asked.pop()
@@ -204,7 +204,7 @@ def time_end_to_end(built: PassageIndex, questions: int = 40, baseline: int = 20
 
     answerer = Answerer(built, DEFAULT_POLICY, similarity, english=model_words())
     ask = _answer_times(answerer, asked)
-    embedding = latencies(embed_one, asked)
+    embedding = latencies(embed_question, asked)
     search = latencies(partial(built.search, k=answerer.policy.top_k), asked)
     okapi = reference_model([built.terms(f"{p.section}\n{p.text}") for p in built.passages])
     naive = latencies(partial(rank_bm25_search, okapi), [built.query(q) for q in asked[:baseline]])
