@@ -416,6 +416,7 @@ BLIND_FOLDERS = {
     "blind9": 6,
     "blind10": 6,
     "blind11": 6,
+    "blind12": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
