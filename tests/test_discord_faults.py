@@ -97,12 +97,13 @@ def test_a_mention_where_embeds_are_refused_is_answered_in_plain_text(
     assert "Embed Links" in logged[0]
 
 
-@pytest.mark.parametrize("fixed_by", ["CHANNEL_UPDATE", "GUILD_ROLE_UPDATE"])
+@pytest.mark.parametrize("fixed_by", ["CHANNEL_UPDATE", "GUILD_ROLE_UPDATE", "GUILD_MEMBER_UPDATE"])
 def test_a_permission_given_back_is_used_at_the_next_mention(
     point_at: Any, answerer: Answerer, fixed_by: str
 ) -> None:
     """Red-team round 9: a refusal was remembered 10 minutes though Discord says at once that
-    a channel's permissions (or a role) changed: embeds stayed plain text, mentions unanswered."""
+    a channel's permissions (or a role) changed: embeds stayed plain text, mentions unanswered.
+    Round 12: so too when a moderator gives the bot a role (its own member updated)."""
 
     async def body() -> None:
         async with running(point_at, answerer) as (server, bot):
@@ -114,6 +115,15 @@ def test_a_permission_given_back_is_used_at_the_next_mention(
             guild = fake.guild()
             if fixed_by == "CHANNEL_UPDATE":
                 await server.dispatch(fixed_by, guild["channels"][0])
+            elif fixed_by == "GUILD_MEMBER_UPDATE":
+                someone = fake.guild()["members"][0] | {
+                    "user": fake.user("400000000000000333", "x")
+                }
+                await server.dispatch(fixed_by, someone | {"guild_id": fake.GUILD_ID})
+                await asyncio.sleep(0.2)  # another member's update changes nothing
+                assert bot.permission_notes.refused(int(fake.CHANNEL_ID), "embeds")
+                me = guild["members"][0] | {"roles": [fake.ROLE_ID, "600000000000000777"]}
+                await server.dispatch(fixed_by, me | {"guild_id": fake.GUILD_ID})
             else:
                 role = guild["roles"][1]
                 await server.dispatch(fixed_by, {"guild_id": fake.GUILD_ID, "role": role})

@@ -13,7 +13,7 @@ from bot.answering import Answerer
 from bot.discord_bot import APOLOGY, _commands
 from bot.discord_bot._buttons import OLDER
 from bot.discord_bot._client import OLD_FORM, OUT_OF_DATE, UserCooldowns
-from bot.discord_bot._replies import AUTOMOD_BLOCKED
+from bot.discord_bot._replies import AUTOMOD_BLOCKED, _too_quick
 from bot.embeds import MESSAGE_CHARS, section_messages
 from bot.question_log import QuestionLog
 from index import Document, PassageIndex, Section
@@ -323,6 +323,47 @@ def test_find_the_source_respects_the_channel_allowlist(point_at: Any, answerer:
             (refusal,) = await server.wait_for(callbacks(server, menu))
             assert refusal.body["type"] == 4 and refusal.body["data"]["flags"] == 64  # not deferred
             assert refusal.body["data"]["content"].startswith("I only answer in these channels")
+
+    run(body())
+
+
+@pytest.mark.parametrize(("wait", "said"), [(0.3, "1 s"), (1.0, "1 s"), (29.2, "30 s")])
+def test_a_cooldown_says_to_wait_whole_seconds_up(wait: float, said: str) -> None:
+    """Red-team round 12: 0.3 s left was "please try again in 0 s", posted in public."""
+    assert _too_quick(wait) == f"You're asking quickly; please try again in {said}."
+
+
+def test_a_refusal_names_only_this_servers_allowed_channels(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 12: with one allowlist and the bot in two servers, an /ask in the second
+    was told the first's channel ids (shown "#unknown" there; perhaps its moderators')."""
+    other_guild, other_channel = "200000000000000777", "300000000000000777"
+
+    async def body() -> None:
+        allowed = (int(fake.CHANNEL_ID),)
+        async with running(point_at, answerer, allowed_channels=allowed) as (server, _):
+            second = fake.guild() | {"id": other_guild, "threads": []}
+            second["channels"] = [
+                second["channels"][1] | {"id": other_channel, "guild_id": other_guild}
+            ]
+            await server.dispatch("GUILD_CREATE", second)
+            await asyncio.sleep(0.2)
+            refused = {}
+            for guild, channel in (
+                (fake.GUILD_ID, fake.OTHER_CHANNEL_ID),
+                (other_guild, other_channel),
+            ):
+                payload = ask(DEAD_END, channel_id=channel) | {"guild_id": guild}
+                payload["channel"] = payload["channel"] | {"id": channel, "guild_id": guild}
+                await server.dispatch("INTERACTION_CREATE", payload)
+                (refusal,) = await server.wait_for(callbacks(server, payload))
+                assert refusal.body["data"]["flags"] == 64
+                refused[guild] = refusal.body["data"]["content"]
+            assert (
+                refused[fake.GUILD_ID] == f"I only answer in these channels: <#{fake.CHANNEL_ID}>"
+            )
+            assert refused[other_guild] == "I don't answer in this server."
 
     run(body())
 

@@ -430,9 +430,25 @@ class EssayBot(discord.AutoShardedClient):
         if self.in_flight.closing:
             return SHUTTING_DOWN
         if not self.answers_in(channel):
-            channels = self.settings.allowed_channels
-            return "I only answer in these channels: " + ", ".join(f"<#{c}>" for c in channels)
+            return self._elsewhere(channel)
         return _too_quick(self.cooldowns.retry_after(user_id))
+
+    def _elsewhere(self, channel: object) -> str:
+        """Where to ask instead: the allowlist's channels of this server only (red-team round
+        12: another server's users had been given the first server's channel ids, which
+        showed there as "#unknown" and named, say, its moderators' channel to strangers)."""
+        guild = getattr(getattr(channel, "guild", None), "id", None)
+        guild = guild or getattr(channel, "guild_id", None)
+        if guild is None:
+            return "I don't answer in direct messages; ask me in a server's channel."
+        here = [
+            c
+            for c in self.settings.allowed_channels
+            if getattr(getattr(self.get_channel(c), "guild", None), "id", None) == guild
+        ]
+        if not here:
+            return "I don't answer in this server."
+        return "I only answer in these channels: " + ", ".join(f"<#{c}>" for c in here)
 
     def press_refusal(self, user_id: int) -> str | None:
         """Why this user's button press is not answered now, or None (and it is counted)."""
@@ -471,6 +487,13 @@ class EssayBot(discord.AutoShardedClient):
         self.permission_notes.forget()
 
     on_guild_available = on_guild_join
+
+    async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
+        """The bot's own member changed (Discord tells every bot, whatever its intents): given
+        a role, or its timeout lifted, as a moderator mends its permissions; what was refused
+        is tried again (red-team round 12: a role given had been ignored for 10 minutes)."""
+        if self.user is not None and after.id == self.user.id:
+            self.permission_notes.forget()
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Answer a submitted follow-up form, whenever it was opened (even before a restart):

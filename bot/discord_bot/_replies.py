@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -92,7 +93,10 @@ def too_long(question: str) -> str:
 
 
 def _too_quick(wait: float | None) -> str | None:
-    return None if wait is None else f"You're asking quickly; please try again in {wait:.0f} s."
+    if wait is None:
+        return None
+    # Whole seconds up, at least 1 (red-team round 12: 0.3 s left had read "try again in 0 s")
+    return f"You're asking quickly; please try again in {max(1, math.ceil(wait))} s."
 
 
 def _named(kind: str, item_id: int, user_id: int, question: str) -> str:
