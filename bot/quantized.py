@@ -40,8 +40,8 @@ def _blocks(weight: NDArray[np.float32]) -> tuple[NDArray[np.float32], NDArray[n
     out, width = weight.shape
     blocks = np.asarray(weight, dtype=np.float32).reshape(out, width // BLOCK, BLOCK)
     scales = np.abs(blocks).max(axis=2) / _LEVELS
-    steps = np.where(scales > 0, scales, np.float32(1))  # an all-zero block stays zero
-    integers: NDArray[np.float32] = blocks / steps[..., None]
+    steps = np.where(scales > 0, scales, np.float32(1)).astype(np.float32, copy=False)
+    integers = blocks / steps[..., None]  # an all-zero block stays zero
     np.rint(integers, out=integers)  # in place: a question's first rounding is 36 of these
     return integers, scales.astype(np.float32)
 
