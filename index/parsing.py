@@ -59,6 +59,8 @@ _OPENING_SECTION = re.compile(
 _DATELINE = re.compile(r"(written\s+)?by\s|.*\b(1[5-9]|20)\d\d\b", re.IGNORECASE)
 _BYLINE = re.compile(rf"{_DATELINE.pattern}|.*,", re.IGNORECASE)
 _SENTENCE_END = tuple(".!?…\"'”’)")
+# A letter's greeting ("Dear Callum,"), whose comma opens it rather than closes it.
+_GREETING = re.compile(r"(my\s+)?(dear|dearest|hi|hello|hey|to)\b", re.IGNORECASE)
 _MAX_HEADING_WORDS = 10
 _MAX_HEADING_CHARS = 80
 # A plain-text file's opening line may be longer, a title with its subtitle: "Fire and
@@ -323,8 +325,14 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
     """Feed plain-text lines to `builder`; return the title: `title` (front matter's), else
     the first line of a block of short lines opening the file (byline and date stay text)."""
     blocks, headings = _blocks(lines)
+    signatures = _signatures(blocks)
     fronted = False  # the file opened with its title
     for number, block in enumerate(blocks):
+        if number in signatures:  # said with its closing words, the block before
+            continue
+        if number + 1 in signatures:  # "Yours ever," then "Callum": one paragraph
+            builder.paragraph(_joined([*block, *blocks[number + 1]]))
+            continue
         if fronted and number == 1 and len(blocks) > 2 and _is_byline(block):
             for line in block:
                 builder.paragraph(line)
@@ -454,6 +462,31 @@ def _heads(block: list[str]) -> bool:
     if _LABEL.match(first) or _FIELD.match(first):
         return False
     return sum(bool(_LIST_MARKER.match(line)) for line in rest) >= 2 or _are_fields(rest)
+
+
+def _signatures(blocks: list[list[str]]) -> set[int]:
+    """The blocks that sign a letter: a line or two of a name or two ("Ruth", "Callum and
+    Inés") right under its closing words ("With love and good wishes for the new year,",
+    "Yours ever,"), which they end; not a heading (trial round 14: each letter's signature
+    had named the next letter's section with it, "Ruth" over "II. Callum to Ruth")."""
+    return {
+        number
+        for number in range(1, len(blocks))
+        if _closes(blocks[number - 1])
+        and len(blocks[number]) <= 2
+        and all(_is_signature(line) for line in blocks[number])
+    }
+
+
+def _closes(block: list[str]) -> bool:
+    """A letter's closing words: one short line ending with a comma, not a greeting."""
+    line = block[0].strip() if len(block) == 1 else ""
+    return line.endswith(",") and len(line.split()) <= 12 and not _GREETING.match(line)
+
+
+def _is_signature(line: str) -> bool:
+    words = line.split()
+    return 0 < len(words) <= 4 and words[0][0].isupper() and not line.endswith(_TERMINAL)
 
 
 def _is_subtitle(line: str) -> bool:

@@ -403,6 +403,34 @@ def test_a_short_line_between_headings_lines_is_the_text_of_the_heading_over_it(
     ]
 
 
+def test_a_letters_signature_ends_it_and_heads_nothing() -> None:
+    # Trial round 14: "Ruth" alone under "With love," named the next letter's section, cited
+    # "Ruth" over "II. Callum to Ruth"; the name is said with its closing words. Not a greeting's
+    # name: "Dear Callum," opens a letter, and the line after it is the letter's.
+    text = "Letters\n\nI. Ruth to Callum\n\nDear Callum,\n\nThe winter is mild.\n\n"
+    text += "With love and good wishes for the new year,\n\nRuth\n\nII. Callum to Ruth\n\n"
+    text += "Dear Ruth,\n\nSummer is hot.\n\nWith love from us both,\n\nCallum and Inés\n"
+    document = parse_document(text, stem="l", markdown=False, source="l.txt")
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        (
+            "I. Ruth to Callum",
+            (
+                "Dear Callum,",
+                "The winter is mild.",
+                "With love and good wishes for the new year, Ruth",
+            ),
+        ),
+        (
+            "II. Callum to Ruth",
+            ("Dear Ruth,", "Summer is hot.", "With love from us both, Callum and Inés"),
+        ),
+    ]
+    greeted = parse_document(
+        "Dear Callum,\n\nHappy Birthday\n\nIt rains.\n", stem="g", markdown=False, source="g.txt"
+    )
+    assert "Dear Callum, Happy Birthday" not in greeted.sections[0].paragraphs
+
+
 def test_a_dash_is_no_word_of_a_headings_ten() -> None:
     # Trial round 12: "Day 4 - Train to the Douro Valley (Tuesday 17 September)" was text,
     # eleven "words" with the dash, and the whole day was cited under Day 3.
