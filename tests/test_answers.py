@@ -1704,6 +1704,38 @@ def test_a_rate_of_pay_answers_how_much_something_is_paid(tmp_path: Path) -> Non
     assert because == "it asks for a sum of money and no quote holds one"
 
 
+def test_a_games_coins_are_a_sum_of_money(tmp_path: Path) -> None:
+    # Trial round 14: "Moving against the tide costs 1 coin per space" was no sum.
+    index = _index_of(
+        tmp_path,
+        "# Actions\n\nSail: move your ship up to 3 spaces along the sea lanes. Moving against "
+        "the tide costs 1 coin per space.\n\nTrade: swap one cargo cube for another.\n",
+    )
+    answerer = answerer_for(index, min_confidence=0.0)  # the check alone
+    answer = answerer.ask("What does it cost to sail against the tide?")
+    assert answer.quotes and "1 coin per space" in answer.quotes[0].text, answer.declined_because
+    because = answerer.ask("How much does a Trade cost?").declined_because
+    assert because == "it asks for a sum of money and no quote holds one"
+
+
+def test_a_count_may_come_in_the_short_sentence_after_what_it_counts(tmp_path: Path) -> None:
+    # Trial round 14: the count is said after the sentence the question's words find
+    index = _index_of(
+        tmp_path,
+        '# The visit\n\nFenn wrote in his notebook. "The Board is reviewing all the rock '
+        'stations on this coast," he said. "Carrick Head is one of nine."\n\n'
+        "# Roads\n\nRoad safety suffers too. Drivers who have slept less react more slowly. "
+        "Traffic researchers have tracked a small but consistent increase in fatal crashes in "
+        "the days that follow the clocks change. A small increase, repeated every year across "
+        "millions of people, adds up to a real cost. Insurers have noticed it as well.\n",
+    )
+    answer = answerer_for(index, min_confidence=0.0).ask("How many stations are being reviewed?")
+    assert answer.answered and "one of nine" in answer.quotes[0].text, answer.declined_because
+    # a long sentence after, holding some count, is not what was asked: "millions of people"
+    crashes = "How many people died in fatal crashes in the week after the clocks change?"
+    assert not answerer_for(index, min_confidence=0.0).ask(crashes).answered
+
+
 def test_a_question_asking_a_sum_is_led_by_the_passage_holding_one(tmp_path: Path) -> None:
     index = _index_of(tmp_path, BRIDGE)
     asked = "How much will the repair cost?"

@@ -13,6 +13,7 @@ from bot.answering._checks import (
     NOT_ENGLISH,
     asks_for_contact,
     asks_how_many,
+    holds_count,
     lacks_comparison,
     lacks_counted,
     lacks_money,
@@ -35,6 +36,7 @@ from bot.answering._overview import (
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
 from bot.answering._quotes import (
     select_quotes,
+    sentences_after,
     unquoted_sentences,
     with_next_sentence,
     with_reply,
@@ -93,6 +95,11 @@ _CHECKS: tuple[tuple[str, Callable[[str, Sequence[Quote]], str | None]], ...] = 
     ("person_answers", lacks_person),
     ("place_answers", lacks_place),
 )
+
+
+# The words of a short sentence: one after the sentence a how-many question's words find may
+# give its count ("Nineteen people died in Aldermouth.", "This recipe makes 16 squares.").
+_SHORT_SENTENCE = 15
 
 
 class Answerer:
@@ -257,6 +264,8 @@ class Answerer:
         """`quotes` with a sentence of the first passage not quoted that holds the time or
         sum they lack, when one does and then no check doubts them; for a phone number or
         an email address, a sentence of the next passages too (`_contact_further`)."""
+        if asks_how_many(read):
+            return self._count_after(read, quotes)
         if not _lacks_value(read, quotes):
             return None
         for span in unquoted_sentences(self.index, terms, quotes):
@@ -267,6 +276,21 @@ class Answerer:
         return (
             self._contact_further(read, terms, quotes, ranked) if asks_for_contact(read) else None
         )
+
+    def _count_after(self, read: str, quotes: tuple[Quote, ...]) -> tuple[Quote, ...] | None:
+        """`quotes` with the sentence after the first passage's quoted one, when that is short
+        and holds a count, and then no check doubts them: "The Board is reviewing all the rock
+        stations on this coast." is answered by "Carrick Head is one of nine." (trial round
+        14). Not any sentence of the passage, nor a long one: one holding some count answered
+        what the essays do not say ("How many people died in road crashes ...?" with "A small
+        increase, repeated every year across millions of drivers, ...")."""
+        for span in sentences_after(self.index, quotes):
+            text = quotes[0].passage.text[slice(*span)]
+            if len(text.split()) <= _SHORT_SENTENCE and holds_count(text):
+                mended = with_sentence(self.index, quotes, span)
+                if self._doubt(read, mended) is None:
+                    return mended
+        return None
 
     def _contact_further(
         self, read: str, terms: list[str], quotes: tuple[Quote, ...], ranked: Sequence[Hit]

@@ -19,6 +19,7 @@ __all__ = [
     "asks_for_money",
     "asks_for_time_or_amount",
     "asks_how_many",
+    "holds_count",
     "lacks_comparison",
     "lacks_counted",
     "lacks_money",
@@ -225,7 +226,9 @@ _ASKS_FOR_MONEY = re.compile(
 )
 _MONEY_OR_SHARE = re.compile(
     r"[£$€¥%]|\b(pounds?|pence|penny|pennies|euros?|cents?|dollars?|francs?|crowns?|kronor|"
-    r"shillings?|guineas?|roubles?|rubles?|yen|percent|per cent|thirds?|quarters?|free)\b(?!-)|"
+    r"shillings?|guineas?|roubles?|rubles?|yen|percent|per cent|thirds?|quarters?|free|"
+    # a game's money: "Moving against the tide costs 1 coin per space" (trial round 14)
+    r"\d+\s+coins?)\b(?!-)|"
     # "three times the consumer price", "twice as much", not "wore it twice" (how often)
     r"\b(times|half|twice)\s+(the|as|what|that|its|their|his|her|our|more|less)\b|"
     # a rate of pay: "paid at time and a half" (a handbook's overtime), "double time"
@@ -412,15 +415,27 @@ def _time_or_amount(question: str) -> tuple[re.Pattern[str], str] | None:
     return _TIME_OR_NUMBER, "it asks for a time or amount and no quote holds one"
 
 
+# A sentence of this many words or fewer may count what the one before it names.
+_ELLIPTICAL = 8
+
+
+def holds_count(text: str) -> bool:
+    """Whether `text` holds a count: a number, in figures or words, or "both", "a pair"..."""
+    return bool(_COUNT.search(text) or _COUNT_WORD.search(text))
+
+
 def lacks_counted(question: str, quotes: Sequence[Quote]) -> str | None:
     """Declines a how-many question when no quoted sentence holds a count and what it counts."""
     counted = _counted(question)
     if not counted:
         return None
     for quote in quotes:
-        for sentence in _SENTENCE_END.split(quote.text):
+        # of what it counts in its sentence, or in the one before a short one ("The Board is
+        # reviewing all the rock stations on this coast." then "Carrick Head is one of nine.")
+        for before, sentence in itertools.pairwise(["", *_SENTENCE_END.split(quote.text)]):
             counts = _COUNT.search(sentence) or _COUNT_WORD.search(sentence)
-            if counts and counted.intersection(analyze(sentence)):
+            read = f"{before} {sentence}" if len(sentence.split()) <= _ELLIPTICAL else sentence
+            if counts and counted.intersection(analyze(read)):
                 return None
     return "it asks how many and no quoted count is of what it counts"
 

@@ -152,6 +152,18 @@ def unquoted_sentences(
     ]
 
 
+def sentences_after(index: PassageIndex, quotes: Sequence[Quote]) -> list[Span]:
+    """The sentences of the first quote's passage right after a quoted one, not quoted
+    themselves, in text order."""
+    passage = quotes[0].passage
+    quoted = _quoted_spans(index, passage, quotes)
+    return [
+        after
+        for span, after in itertools.pairwise(index.spans(passage))
+        if span in quoted and after not in quoted
+    ]
+
+
 def with_sentence(index: PassageIndex, quotes: Sequence[Quote], span: Span) -> tuple[Quote, ...]:
     """`quotes` with the sentence at `span` of the first quote's passage quoted too, in that
     passage's runs (joined to an adjacent quoted sentence), where its first quote stood."""
