@@ -47,6 +47,11 @@ _CANDIDATES = 100
 _TABLE_ROWS = 1_000
 # Passages whose index terms are kept once analysed (a few KB each).
 _INDEXED_KEPT = 4096
+# A letter's greeting and nothing else: "Dear Ruth,", "My dearest Anne,", "Hi all,".
+_GREETING_ONLY = re.compile(
+    r"(my\s+)?(dear|dearest|hi|hello|hey)\s+[^\W\d_][\w.'’-]*(\s+[^\W\d_][\w.'’-]*){0,3}[,!]",
+    re.IGNORECASE,
+)
 # What `to_state` saves besides the corpus and the two BM25s, attribute -> dtype: a new array
 # is one line here (plus its checks in `from_state`); a new BM25 is one name in `_PARTS`.
 _SAVED = {"_first_sentence": np.int64}
@@ -111,7 +116,7 @@ class PassageIndex:
             context = analyze(self._context_text(passage))
             after = self.speaker_end(passage)  # a transcript's "ANWEN: " is no word of hers
             parts = [analyze(passage.text[max(a, after) : b]) for a, b in spans]
-            if self.heads_table(passage):
+            if self.unindexed(passage):
                 context, parts = [], [[] for _ in parts]
             first_sentence.append(len(sentences))
             sentences += [context + part for part in parts or [[]]]
@@ -187,8 +192,8 @@ class PassageIndex:
         the passages questions land on: analysing them took 0.3 ms of every answer)."""
         found = self._indexed.get(passage.id)
         if found is None:
-            found = frozenset()  # a table's header row is not indexed
-            if not self.heads_table(passage):
+            found = frozenset()  # a table's header row, a letter's greeting: not indexed
+            if not self.unindexed(passage):
                 text = passage.text[self.speaker_end(passage) :]
                 found = frozenset(self.terms(f"{self._context_text(passage)}\n{text}"))
             if len(self._indexed) >= _INDEXED_KEPT:
@@ -465,6 +470,12 @@ class PassageIndex:
             if parent and (document, own) in self._shared_headings:
                 found.setdefault(document, {}).setdefault(parent, {})[own] = passages
         return found
+
+    def unindexed(self, passage: Passage) -> bool:
+        """Whether `passage` answers nothing and is not indexed: a table's header row alone,
+        or a letter's greeting alone ("Dear Ruth,": trial round 14, it had been the best
+        passage for questions naming Ruth, and so quoted or declined for them)."""
+        return bool(_GREETING_ONLY.fullmatch(passage.text.strip())) or self.heads_table(passage)
 
     def heads_table(self, passage: Passage) -> bool:
         """Whether `passage` is the header row of a table (a body row follows it)."""

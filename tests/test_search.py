@@ -63,6 +63,23 @@ def test_a_passage_saying_it_in_one_sentence_ranks_first(tmp_path: Path) -> None
     assert {h.passage.id: h.score for h in hits} == {h.passage.id: h.score for h in by_passage}
 
 
+def test_a_letters_greeting_alone_is_not_found(tmp_path: Path) -> None:
+    # Trial round 14: "Dear Ruth," was the best passage for questions naming Ruth
+    (tmp_path / "letters.txt").write_text(
+        "Letters\n\nI. Callum to Ruth\n\nDear Ruth,\n\nThe parcel went off on the twentieth. "
+        "Ruth will like the mosses, I hope, and the moss from the high site most.\n\n"
+        "Yours ever, Callum\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    greeting = index.passages[0]
+    assert greeting.text == "Dear Ruth," and index.unindexed(greeting)
+    assert not index.indexed_terms(greeting)
+    hits = index.search("What did Ruth get?", 5)
+    assert hits and greeting not in [h.passage for h in hits]
+    assert not index.unindexed(index.passages[1])
+
+
 def test_only_bm25s_best_passages_are_weighed_by_their_best_sentence(tmp_path: Path) -> None:
     # 150 paragraphs share "apples"; the one saying "apples and pears are sold" in one
     # sentence but padded long, so BM25 alone ranks it below the 100 best, is not found.
