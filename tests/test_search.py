@@ -63,8 +63,9 @@ def test_a_passage_saying_it_in_one_sentence_ranks_first(tmp_path: Path) -> None
     assert {h.passage.id: h.score for h in hits} == {h.passage.id: h.score for h in by_passage}
 
 
-def test_a_letters_greeting_alone_is_not_found(tmp_path: Path) -> None:
-    # Trial round 14: "Dear Ruth," was the best passage for questions naming Ruth
+def test_a_letters_greeting_and_sign_off_alone_are_not_found(tmp_path: Path) -> None:
+    # Trial round 14: "Dear Ruth," and "Love, Ruth" were the best passages for questions
+    # naming Ruth ("What was Ruth's job before she retired?" was answered "Love, Ruth")
     (tmp_path / "letters.txt").write_text(
         "Letters\n\nI. Callum to Ruth\n\nDear Ruth,\n\nThe parcel went off on the twentieth. "
         "Ruth will like the mosses, I hope, and the moss from the high site most.\n\n"
@@ -73,11 +74,15 @@ def test_a_letters_greeting_alone_is_not_found(tmp_path: Path) -> None:
     )
     index = PassageIndex(load_documents(tmp_path))
     greeting = index.passages[0]
-    assert greeting.text == "Dear Ruth," and index.unindexed(greeting)
-    assert not index.indexed_terms(greeting)
-    hits = index.search("What did Ruth get?", 5)
-    assert hits and greeting not in [h.passage for h in hits]
-    assert not index.unindexed(index.passages[1])
+    assert greeting.text == "Dear Ruth," and index.says_nothing(greeting)
+    assert "ruth" in index.indexed_terms(greeting)  # a word the essays use, all the same
+    signed = index.passages[-1]
+    assert signed.text == "Yours ever, Callum" and index.says_nothing(signed)
+    hits = index.search("What did Ruth get from Callum?", 5)
+    assert hits and not {greeting, signed} & {h.passage for h in hits}
+    assert not index.says_nothing(index.passages[1])
+    for text in ("In June we went to Paris, France", "Thanks to all who came, Mary Jones too."):
+        assert not search_module._SIGN_OFF_ONLY.fullmatch(text)
 
 
 def test_only_bm25s_best_passages_are_weighed_by_their_best_sentence(tmp_path: Path) -> None:
