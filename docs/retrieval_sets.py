@@ -191,6 +191,7 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("someone asked who quoted: off", {"person_answers": False}),
     ("a place asked where quoted: off", {"place_answers": False}),
     ("a thing asked which, mentioned only as 'a ...': answered", {"unnamed_mentions": False}),
+    ("a group asked of (adults, women) unnamed, another named: answered", {"group_answers": False}),
     ("unknown-names check off", {"known_names": False}),
     ("respelling off", {"spelling": False}),
     (

@@ -421,6 +421,16 @@ KIND_CHECKS = [
         # no "which" asked, nor who a named role was
         ("What did the builders' merchant supply?", "Who disputed access to the towpath?"),
     ),
+    (
+        "# Dosage\n\nFor children aged 6 to 17, the usual starting dose is 2.5 mg a day.\n\n"
+        "The recommended initial dose is one tablet once daily.\n\n"
+        "The men's eight won the head race in 2019.\n\n",
+        "group_answers",
+        ("What is the starting dose for children?", "2.5 mg a day"),
+        # trial round 14: the adults' dose had been answered with the children's
+        ("What is the usual starting dose for adults?", "Who won the women's eight?"),
+        ("What is the starting dose for children and adults?",),  # both asked: either answers
+    ),
 ]
 
 

@@ -25,6 +25,7 @@ from bot.answering._checks import (
     misses_numbers,
     names_elsewhere,
     not_in_english,
+    of_another_group,
     spell_out,
 )
 from bot.answering._overview import (
@@ -92,6 +93,7 @@ _CHECKS: tuple[tuple[str, Callable[[str, Sequence[Quote]], str | None]], ...] = 
     ("quoted_numbers", misses_numbers),
     ("name_answers", lacks_name),
     ("unnamed_mentions", mentions_only),
+    ("group_answers", of_another_group),
     ("person_answers", lacks_person),
     ("place_answers", lacks_place),
 )

@@ -33,6 +33,7 @@ __all__ = [
     "names_new",
     "names_unknown",
     "not_in_english",
+    "of_another_group",
     "unknown_names",
 ]
 
@@ -543,6 +544,40 @@ def names_new(asked: set[str], text: str) -> bool:
         word[0].isupper() and not set(analyze(word)) & asked and not _CALENDAR.match(word)
         for word in _inner_words(text)
     )
+
+
+# Groups of people a question may ask of, each with the others of its kind: "What is the
+# starting dose for adults?" is not answered by "For children and adolescents aged 6 to 17,
+# the usual starting dose is 2.5 mg a day" (trial round 14's medicine leaflet).
+_GROUPS = (
+    (
+        r"adults?|grown-?ups?",
+        r"child(ren)?|kids?|adolescents?|teen(ager)?s?|infants?|bab(y|ies)|toddlers?|under-\d+s?",
+    ),
+    (
+        r"m[ae]n|males?|boys?|gentlemen|fathers?|husbands?",
+        r"wom[ae]n|females?|girls?|ladies|mothers?|wives|wife",
+    ),
+)
+_GROUP_WORDS = tuple(
+    (re.compile(rf"\b({one})\b", re.IGNORECASE), re.compile(rf"\b({other})\b", re.IGNORECASE))
+    for pair in _GROUPS
+    for one, other in (pair, pair[::-1])
+)
+
+
+def of_another_group(question: str, quotes: Sequence[Quote]) -> str | None:
+    """Declines a question asking of one group of people (adults, women ...) when no quote
+    names it and the first names another of its kind (children, men ...)."""
+    for asked, others in _GROUP_WORDS:
+        group = asked.search(question)
+        if group is None or others.search(question) or not quotes:
+            continue
+        other = others.search(quotes[0].text)
+        if other is not None and not any(asked.search(quote.text) for quote in quotes):
+            asked_of, spoken_of = group.group().lower(), other.group().lower()
+            return f"it asks of {asked_of} and the quotes speak of {spoken_of}"
+    return None
 
 
 def mentions_only(question: str, quotes: Sequence[Quote]) -> str | None:

@@ -222,6 +222,9 @@ class Policy:
     # ("eleven species, including one ..."), possessive ones, "what are the names of" and a
     # figure after it not naming: 6 more (dev 2, dev2 1, dev3 3), none lost.
     unnamed_mentions: bool = True
+    # A question asking of one group of people (adults, women) is declined when no quote names
+    # it and the first names another of its kind (children, men): trial round 14.
+    group_answers: bool = True
     # A question naming something the essays never mention is declined.
     known_names: bool = True
     # Misspelt question words are put right from the essays' own words.
