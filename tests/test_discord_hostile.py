@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from bot.answering import Answerer
-from bot.discord_bot import APOLOGY, _commands
+from bot.discord_bot import APOLOGY, _answers, _commands
+from bot.discord_bot._answers import without_mentions
 from bot.discord_bot._buttons import OLDER
 from bot.discord_bot._client import OLD_FORM, OUT_OF_DATE, UserCooldowns
 from bot.discord_bot._replies import AUTOMOD_BLOCKED, _too_quick
@@ -325,6 +326,23 @@ def test_find_the_source_respects_the_channel_allowlist(point_at: Any, answerer:
             assert refusal.body["data"]["content"].startswith("I only answer in these channels")
 
     run(body())
+
+
+def test_marks_around_a_mention_go_with_it_in_a_few_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Red-team round 13: marks nested a thousand deep around mentions took one pass over a
+    4,000-character message per level (13 ms each, on the event loop); now at most 8."""
+    assert without_mentions("||**__<@1>__**|| What does Moscow want?") == "What does Moscow want?"
+    passes = []
+    real = _answers._MARKS_AROUND_NOTHING
+
+    class Counting:
+        def subn(self, repl: str, text: str) -> tuple[str, int]:
+            passes.append(len(text))
+            return real.subn(repl, text)
+
+    monkeypatch.setattr(_answers, "_MARKS_AROUND_NOTHING", Counting())
+    nested = "<@1> " + "||**__~~" * 250 + " <@2> " + "~~__**||" * 250 + " Why?"
+    assert without_mentions(nested).endswith("Why?") and len(passes) <= 8
 
 
 @pytest.mark.parametrize(("wait", "said"), [(0.3, "1 s"), (1.0, "1 s"), (29.2, "30 s")])
