@@ -122,7 +122,11 @@ def test_a_permission_given_back_is_used_at_the_next_mention(
                 await server.dispatch(fixed_by, someone | {"guild_id": fake.GUILD_ID})
                 await asyncio.sleep(0.2)  # another member's update changes nothing
                 assert bot.permission_notes.refused(int(fake.CHANNEL_ID), "embeds")
-                me = guild["members"][0] | {"roles": [fake.ROLE_ID, "600000000000000777"]}
+                given = guild["roles"][0] | {"id": "600000000000000777", "name": "helpers"}
+                await server.dispatch(
+                    "GUILD_ROLE_CREATE", {"guild_id": fake.GUILD_ID, "role": given}
+                )
+                me = guild["members"][0] | {"roles": [fake.ROLE_ID, given["id"]]}
                 await server.dispatch(fixed_by, me | {"guild_id": fake.GUILD_ID})
             else:
                 role = guild["roles"][1]
@@ -132,6 +136,39 @@ def test_a_permission_given_back_is_used_at_the_next_mention(
             await server.dispatch("MESSAGE_CREATE", again)
             *_, answered = await server.wait_for(sent_to(fake.CHANNEL_ID), count=3, timeout=WAIT)
             assert answered.status == 200 and answered.body.get("embeds")
+
+    run(body())
+
+
+def test_a_change_in_another_server_or_a_nickname_keeps_a_refusal(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 13: a role edited in another server, or the bot's nickname changed,
+    had made it try again everywhere what Discord had refused (each refusal counts)."""
+    other_guild = "210000000000000777"
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            server.refuse_embeds.add(fake.CHANNEL_ID)
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
+            await until(lambda: bot.permission_notes.refused(int(fake.CHANNEL_ID), "embeds"))
+            second = fake.guild() | {"id": other_guild, "threads": []}
+            second["channels"] = [
+                c | {"id": "310000000000000777", "guild_id": other_guild}
+                for c in second["channels"][:1]
+            ]
+            second["roles"] = [r | {"id": other_guild} for r in second["roles"][:1]]
+            await server.dispatch("GUILD_CREATE", second)
+            await server.dispatch(
+                "GUILD_ROLE_UPDATE", {"guild_id": other_guild, "role": second["roles"][0]}
+            )
+            me = fake.guild()["members"][0] | {"guild_id": fake.GUILD_ID, "nick": "Essays"}
+            await server.dispatch("GUILD_MEMBER_UPDATE", me)  # a nickname, no permission
+            await asyncio.sleep(0.3)
+            assert bot.permission_notes.refused(int(fake.CHANNEL_ID), "embeds")
+            role = fake.guild()["roles"][1]  # this server's role: tried again
+            await server.dispatch("GUILD_ROLE_UPDATE", {"guild_id": fake.GUILD_ID, "role": role})
+            await until(lambda: not bot.permission_notes.refused(int(fake.CHANNEL_ID), "embeds"))
 
     run(body())
 

@@ -471,8 +471,10 @@ class EssayBot(discord.AutoShardedClient):
         self.permission_notes.forget(changed)
 
     async def on_guild_role_update(self, before: discord.Role, after: discord.Role) -> None:
-        """A role's permissions may have changed, the bot's among them: all is tried again."""
-        self.permission_notes.forget()
+        """A role's permissions may have changed, the bot's among them: what its server
+        refused is tried again (red-team round 13: not every server's, which Discord would
+        refuse again, each refusal counting towards its limit of invalid requests)."""
+        self.permission_notes.forget(_channels_of(after.guild))
 
     async def on_raw_thread_update(self, payload: discord.RawThreadUpdateEvent) -> None:
         """A thread unlocked (or locked, or its permissions changed): what it refused is tried
@@ -481,10 +483,10 @@ class EssayBot(discord.AutoShardedClient):
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
         """Invited (back) to a server, as a moderator may do to mend its permissions: what
-        was refused anywhere is tried again (red-team round 11: a channel where the bot had
+        was refused there is tried again (red-team round 11: a channel where the bot had
         been kicked mid-answer stayed silent for 10 minutes). So too when a server is back
         after an outage: rare, and its permissions may have changed meanwhile."""
-        self.permission_notes.forget()
+        self.permission_notes.forget(_channels_of(guild))
 
     on_guild_available = on_guild_join
 
@@ -492,8 +494,11 @@ class EssayBot(discord.AutoShardedClient):
         """The bot's own member changed (Discord tells every bot, whatever its intents): given
         a role, or its timeout lifted, as a moderator mends its permissions; what was refused
         is tried again (red-team round 12: a role given had been ignored for 10 minutes)."""
-        if self.user is not None and after.id == self.user.id:
-            self.permission_notes.forget()
+        mine = self.user is not None and after.id == self.user.id
+        # its roles or timeout, not its nickname (red-team round 13)
+        mended = before.roles != after.roles or before.timed_out_until != after.timed_out_until
+        if mine and mended:
+            self.permission_notes.forget(_channels_of(after.guild))
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Answer a submitted follow-up form, whenever it was opened (even before a restart):
@@ -641,3 +646,9 @@ class EssayBot(discord.AutoShardedClient):
             return
         log_failure(original, f"command {interaction.command and interaction.command.name}")
         await _reply(interaction, APOLOGY)
+
+
+def _channels_of(guild: discord.Guild) -> set[int]:
+    """The ids of `guild`'s channels and the threads the cache knows: what its permission
+    changes concern."""
+    return {channel.id for channel in guild.channels} | {thread.id for thread in guild.threads}
