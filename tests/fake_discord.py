@@ -104,6 +104,10 @@ class FakeDiscord:
         # Interaction follow-ups (a webhook POST, or the PATCH of "thinking…") carried out but
         # answered 502: how many more. A POST retried makes a second message, as on Discord.
         self.lost_follow_ups = 0
+        # Channel posts, follow-ups and edits of "thinking…" carried out whose response never
+        # reaches the bot: "lost" (the connection cut after) or "cut" (its body cut short), one
+        # each, in order; the message is made all the same.
+        self.lose_responses: list[str] = []
         # interaction token -> the message its response made ("thinking…", or the message)
         self.originals: dict[str, dict[str, Any]] = {}
         self._nonces: dict[tuple[str, str], Any] = {}
@@ -257,6 +261,14 @@ class FakeDiscord:
         record.returned = self._reply(request.method, path, body)
         if nonce is not None:
             self._nonces[nonce] = record.returned
+        answer = post or (posted and path.startswith("webhooks/"))
+        if self.lose_responses and answer:
+            record.status = 0  # carried out all the same; no response reaches the bot
+            if self.lose_responses.pop(0) == "cut":
+                return web.Response(body=b'{"id": "5000', content_type="application/json")
+            assert request.transport is not None
+            request.transport.abort()
+            return web.Response(status=500)  # never arrives
         if self.lost_posts and post:
             self.lost_posts -= 1
             record.status = 502  # carried out all the same

@@ -818,6 +818,39 @@ def test_an_interactions_answer_discord_made_but_answered_5xx_is_shown_once(
     run(body())
 
 
+@pytest.mark.parametrize("how", ["lost", "cut"])
+def test_an_answer_made_whose_response_is_lost_is_shown_once_without_an_apology(
+    point_at: Any, answerer: Answerer, how: str
+) -> None:
+    """Red-team round 13: Discord makes the answer but its response is lost (the connection
+    cut, or the body cut short). An /ask's answer, shown in place of "thinking…", had been
+    deleted as if it were still "thinking…", and a mention's had a public apology under it:
+    the edit is sent once more (the same edit), the post once more with its nonce (Discord
+    returns the first message)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            server.lose_responses = [how]
+            interaction = ask(DEAD_END)
+            await server.dispatch("INTERACTION_CREATE", interaction)
+            lost, again = await server.wait_for(followups(interaction), count=2, timeout=WAIT)
+            assert (lost.status, again.status) == (0, 200) and again.body["embeds"]
+            assert again.returned["id"] == server.originals[interaction["token"]]["id"]
+            server.lose_responses = [how]
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
+            lost, again = await server.wait_for(sent_to(fake.CHANNEL_ID), count=2, timeout=WAIT)
+            assert (lost.status, again.status) == (0, 200)
+            assert lost.body["nonce"] == again.body["nonce"]
+            assert again.returned["id"] == lost.returned["id"]  # one message, not two
+            await asyncio.sleep(0.5)
+            assert len([r for r in server.requests if followups(interaction)(r)]) == 2
+            assert len([r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]) == 2
+            assert not [r for r in server.requests if r.method == "DELETE"]
+            assert APOLOGY not in str([r.body for r in server.requests])
+
+    run(body())
+
+
 def test_a_server_that_invites_the_bot_back_is_answered_at_once(
     point_at: Any, answerer: Answerer
 ) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import math
 import re
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -181,6 +183,30 @@ def patient(send: Send) -> Send:
     return again
 
 
+# A response lost: the connection dropped, or its body cut short. With no status, Discord may
+# have made the message or edit all the same.
+LOST = (aiohttp.ClientError, json.JSONDecodeError)
+_MAYBE_SHOWN = "essaybot_maybe_shown"  # an interaction's `extras`: its answer may be showing
+
+
+def resent_if_lost(send: Send, *, nonce: bool) -> Send:
+    """`send`, sent once more when its response was lost: an edit repeated is the same edit,
+    and a channel post repeated with its `nonce` (discord.py sends it with `enforce_nonce`)
+    gets the first message back, so nothing shows twice (red-team round 13: the shown answer
+    had been deleted as if it were "thinking…", or a public apology posted under it)."""
+
+    async def again(*args: Any, **kwargs: Any) -> Any:
+        if nonce:
+            kwargs.setdefault("nonce", secrets.randbits(63))  # the same on both tries
+        try:
+            return await send(*args, **kwargs)
+        except LOST as error:
+            log.warning("Discord's response was lost (%s); sending once more", type(error).__name__)
+            return await send(*args, **kwargs)
+
+    return again
+
+
 def log_failure(error: BaseException, what: str) -> None:
     """Log that answering `what` failed, before an apology: as one warning when Discord kept
     asking essaybot to wait (red-team round 11: it had been logged as Cloudflare's refusal,
@@ -245,16 +271,21 @@ def after_thinking(interaction: discord.Interaction) -> Send:
     round 10); an edit repeated is the same edit. The first message keeps the "thinking…"'s
     visibility, as a first follow-up would."""
     thinking = True
-    edit = patient(interaction.edit_original_response)
+    edit = patient(resent_if_lost(interaction.edit_original_response, nonce=False))
     follow_up = patient(interaction.followup.send)
 
     async def send(content: str | None = None, *, ephemeral: bool = False, **fields: Any) -> Any:
         nonlocal thinking
         if content is not None:
             fields["content"] = content
+        fields.pop("nonce", None)  # a channel post's (`resent_if_lost`); an edit needs none
         if not thinking:
             return await follow_up(ephemeral=ephemeral, **fields)
-        message = await edit(**fields)
+        try:
+            message = await edit(**fields)
+        except LOST:  # twice: it may be showing, and is not "thinking…" to remove
+            interaction.extras[_MAYBE_SHOWN] = True
+            raise
         thinking = False  # not before: a refused edit (embeds) leaves "thinking…" to edit
         return message
 
@@ -264,7 +295,8 @@ def after_thinking(interaction: discord.Interaction) -> Send:
 async def _reply(interaction: discord.Interaction, text: str) -> None:
     """An ephemeral text reply, whether or not the interaction was answered already."""
     text = clip(text, CONTENT_CHARS)
-    if interaction.response.type is discord.InteractionResponseType.deferred_channel_message:
+    deferred = discord.InteractionResponseType.deferred_channel_message
+    if interaction.response.type is deferred and not interaction.extras.get(_MAYBE_SHOWN):
         # A public "thinking…" is still showing, and the first follow-up would take its
         # place publicly: remove it, so that the apology can be seen by the asker alone.
         await _try(interaction.delete_original_response())
