@@ -8,6 +8,7 @@ import contextlib
 import logging
 import signal
 import socket
+import threading
 import time
 from typing import Any
 
@@ -847,6 +848,42 @@ def test_an_answer_made_whose_response_is_lost_is_shown_once_without_an_apology(
             assert len([r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]) == 2
             assert not [r for r in server.requests if r.method == "DELETE"]
             assert APOLOGY not in str([r.body for r in server.requests])
+
+    run(body())
+
+
+def test_mentions_a_moderator_purged_are_not_answered(
+    point_at: Any, answerer: Answerer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Red-team round 13: a raid's mentions purged by a moderator (a bulk delete, never the
+    asker's own) had all been answered into the cleaned channel. A mention deleted alone, by
+    its asker, is still answered (the README's choice)."""
+    gate = threading.Event()
+    real = answerer.ask
+
+    def held(question: str, *args: Any, **kwargs: Any) -> Any:
+        gate.wait(10)
+        return real(question, *args, **kwargs)
+
+    monkeypatch.setattr(answerer, "ask", held)
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            purged = [fake.message(f"<@{fake.BOT_ID}> {DEAD_END}") for _ in range(3)]
+            alone = fake.message(f"<@{fake.BOT_ID}> Lukashenko", author_id="400000000000000222")
+            for message in [*purged, alone]:
+                await server.dispatch("MESSAGE_CREATE", message)
+            ids = [m["id"] for m in purged]
+            bulk = {"ids": ids, "channel_id": fake.CHANNEL_ID, "guild_id": fake.GUILD_ID}
+            await server.dispatch("MESSAGE_DELETE_BULK", bulk)
+            gone = {"id": alone["id"], "channel_id": fake.CHANNEL_ID, "guild_id": fake.GUILD_ID}
+            await server.dispatch("MESSAGE_DELETE", gone)
+            await asyncio.sleep(0.3)  # the deletes reach the bot before the answers are made
+            gate.set()
+            (answered,) = await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
+            assert "Lukashenko" in str(answered.body) or answered.body.get("embeds")
+            await asyncio.sleep(0.5)
+            assert len([r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]) == 1
 
     run(body())
 

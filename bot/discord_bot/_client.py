@@ -36,6 +36,7 @@ from bot.discord_bot._replies import (
     SEND_ERRORS,
     SHUTDOWN_APOLOGY,
     SHUTTING_DOWN,
+    Send,
     _given_up,
     _named,
     _reply,
@@ -299,6 +300,10 @@ class _Tree(app_commands.CommandTree["EssayBot"]):
         return self.client.seen.first(interaction.id)
 
 
+# Message ids of bulk deletes kept, newest last: a raid purged while its answers are made.
+_PURGED_KEPT = 10_000
+
+
 class EssayBot(discord.AutoShardedClient):
     """Answers slash commands and mentions from one Answerer; asks for no privileged intent."""
 
@@ -343,6 +348,7 @@ class EssayBot(discord.AutoShardedClient):
         turns = PAGE_TURNS * settings.cooldown_rate
         self.page_cooldowns = UserCooldowns(turns, settings.cooldown_seconds)
         self.refusal_cooldowns = UserCooldowns(1, settings.cooldown_seconds)  # mentions refused
+        self._purged: OrderedDict[int, None] = OrderedDict()  # message ids a moderator purged
         self.passage_keys = PassageKeys(answerer.index)
         # Answers get their own threads: the default pool also resolves host names for
         # aiohttp, and a reply must never wait for an answer to finish.
@@ -490,6 +496,27 @@ class EssayBot(discord.AutoShardedClient):
 
     on_guild_available = on_guild_join
 
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        """Messages a moderator purged (a bulk delete is never the asker's own: it takes
+        Manage Messages, or a ban): the mentions among them not yet answered are not (red-team
+        round 13: a raid's purged mentions had all been answered into the cleaned channel).
+        A question its asker deleted alone is still answered."""
+        for message_id in payload.message_ids:
+            self._purged[message_id] = None
+        while len(self._purged) > _PURGED_KEPT:
+            self._purged.popitem(last=False)
+
+    def _unless_purged(self, message: discord.Message, send: Send) -> Send:
+        """`send` for `message`'s answer, which sends nothing once a moderator purged it."""
+
+        async def sending(*args: Any, **kwargs: Any) -> Any:
+            if message.id in self._purged:
+                log.info("a mention purged by a bulk delete is not answered (%s)", message.id)
+                return None
+            return await send(*args, **kwargs)
+
+        return sending
+
     async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
         """The bot's own member changed (Discord tells every bot, whatever its intents): given
         a role, or its timeout lifted, as a moderator mends its permissions; what was refused
@@ -589,6 +616,10 @@ class EssayBot(discord.AutoShardedClient):
                 lambda: _try(reply(SHUTDOWN_APOLOGY, allowed_mentions=NO_MENTIONS)),
             ):
                 send, target, earlier = await mention_target(self, message)
+                send, reply = (
+                    self._unless_purged(message, send),
+                    self._unless_purged(message, reply),
+                )
                 # A follow-up's thread may refuse it (locked): then a reply here instead.
                 here = None if target == message.channel.id else (reply, message.channel.id)
                 await post_answer(
