@@ -67,6 +67,10 @@ _MAX_HEADING_CHARS = 80
 # Breath: An Interview with Teodora Brannick of Saltmarsh Glass".
 _MAX_TITLE_WORDS = 16
 _MAX_TITLE_CHARS = 120
+# Blocks under a plain-text file's title that may be its byline or subtitle, one after another
+# ("Cobbler, choirmaster and keeper of Hebden Bridge's memory", then "By Ruth Calloway, Calder
+# Valley Gazette, 19 February 2026": trial round 15, the byline had been read as a heading).
+_FRONT_BLOCKS = 3
 # A line longer than this is a whole paragraph, not a hard-wrapped piece of one.
 _UNWRAPPED_LINE = 120
 
@@ -327,15 +331,18 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
     blocks, headings = _blocks(lines)
     signatures = _signatures(blocks)
     fronted = False  # the file opened with its title
+    under = 1  # the block a byline or subtitle under the title may be
     for number, block in enumerate(blocks):
         if number in signatures:  # said with its closing words, the block before
             continue
         if number + 1 in signatures:  # "Yours ever," then "Callum": one paragraph
             builder.paragraph(_joined([*block, *blocks[number + 1]]))
             continue
-        if fronted and number == 1 and len(blocks) > 2 and _is_byline(block):
+        under_title = fronted and number == under <= _FRONT_BLOCKS and len(blocks) > number + 1
+        if under_title and _is_byline(block):  # a subtitle, then "By Ruth Calloway, ...": both
             for line in block:
                 builder.paragraph(line)
+            under += 1
             continue
         if builder.awaits_text() and _is_dateline(block):
             for line in block:  # "II. Daniel to Agnes" over "Leeds, 19 September 1994"

@@ -403,6 +403,20 @@ def test_a_short_line_between_headings_lines_is_the_text_of_the_heading_over_it(
     ]
 
 
+def test_a_byline_under_a_subtitle_is_text_too() -> None:
+    # Trial round 15: the byline under a subtitle under the title had been read as a heading
+    text = "Arthur Pennock, 1938-2026\n\nCobbler, choirmaster and keeper of memory\n\n"
+    text += "By Ruth Calloway, Calder Valley Gazette, 19 February 2026\n\nArthur died.\n\n"
+    text += "Early years\n\nHe was born in 1938.\n"
+    document = parse_document(text, stem="a", markdown=False, source="a.txt")
+    assert document.title == "Arthur Pennock, 1938-2026"
+    assert [(s.heading, len(s.paragraphs)) for s in document.sections] == [
+        ("Introduction", 3),
+        ("Early years", 1),
+    ]
+    assert document.sections[0].paragraphs[1].startswith("By Ruth Calloway")
+
+
 def test_a_letters_signature_ends_it_and_heads_nothing() -> None:
     # Trial round 14: "Ruth" alone under "With love," named the next letter's section, cited
     # "Ruth" over "II. Callum to Ruth"; the name is said with its closing words. Not a greeting's
