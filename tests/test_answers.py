@@ -1717,6 +1717,20 @@ def test_a_rate_of_pay_answers_how_much_something_is_paid(tmp_path: Path) -> Non
     assert because == "it asks for a sum of money and no quote holds one"
 
 
+def test_the_letters_of_an_ampersand_initialism_name_nothing_alone(tmp_path: Path) -> None:
+    # Trial round 15: "where's the nearest A&E" was declined: "it names E, which the essays
+    # never use"; a name the essays never use still is
+    index = _index_of(
+        tmp_path,
+        "# Emergencies\n\nThe nearest hospital with an accident and emergency department is "
+        "West Cornwall Hospital in Penzance.\n",
+    )
+    answerer = answerer_for(index, min_confidence=0.0)
+    answer = answerer.ask("Where's the nearest A&E hospital?")
+    assert answer.answered and "West Cornwall" in answer.quotes[0].text, answer.declined_because
+    assert "Truro" in answerer.ask("Where's the nearest A&E in Truro?").declined_because
+
+
 def test_a_games_coins_are_a_sum_of_money(tmp_path: Path) -> None:
     # Trial round 14: "Moving against the tide costs 1 coin per space" was no sum.
     index = _index_of(

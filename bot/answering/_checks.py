@@ -340,6 +340,7 @@ _NOT_LABELS = frozenset(
     "what who when where which why in on at by for of to from after before about".split()
 )
 _LETTERS = re.compile(r"[^\W\d_][\w'’-]*")
+_AMPERSAND = re.compile(r"\b([A-Z]{1,2})\s?&\s?([A-Z]{1,2})\b")
 _CALENDAR = re.compile(
     r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
     r"may|june|july|august|september|october|november|december)s?$",
@@ -726,6 +727,10 @@ def unknown_names(
     capitalised = [word for word in inner if word[0].isupper()]
     if 2 * len(capitalised) > len(inner):
         return []
+    # the letters of an initialism joined by "&" ("A&E", "R&D") name nothing alone: "E" is
+    # not a name the essays never use (trial round 15: "where's the nearest A&E" declined)
+    joined = {letter for pair in _AMPERSAND.findall(question) for letter in pair}
+    capitalised = [word for word in capitalised if word not in joined]
     titles = _title_terms(index)  # "the Manifesto" may name an essay by its title
     used = uses or (lambda term: term in index or term in titles)
     names = []
