@@ -168,6 +168,10 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ),
     ("an answer of one sentence quoted without the sentence after it", {"quote_next": False}),
     (
+        "a quoted sentence's labelled fields ('Owner: ...') not quoted with it",
+        {"quote_fields": False},
+    ),
+    (
         "a yes-or-no question quoted without the passage's opening 'Yes, ...' or 'Not yet.'",
         {"quote_replies": False},
     ),

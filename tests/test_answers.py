@@ -1731,6 +1731,22 @@ def test_the_letters_of_an_ampersand_initialism_name_nothing_alone(tmp_path: Pat
     assert "Truro" in answerer.ask("Where's the nearest A&E in Truro?").declined_because
 
 
+def test_a_quoted_sentences_labelled_fields_are_quoted_with_it(tmp_path: Path) -> None:
+    # Trial round 15: "who is auditing the leaver secrets" was declined, the action's
+    # "Owner: Marcus Oyelaran." never quoted
+    index = _index_of(
+        tmp_path,
+        "# Actions\n\nA6. Audit every secret created by the leaver process for hidden expiry "
+        "dates. Owner: Marcus Oyelaran. Due 30 April 2026.\n\nA7. Rotate the proxy keys "
+        "every quarter, starting in May with the payment gateway.\n",
+    )
+    answer = answerer_for(index).ask("Who is auditing the leaver secrets?")
+    assert answer.answered, answer.declined_because
+    assert answer.quotes[0].text.endswith("hidden expiry dates. Owner: Marcus Oyelaran.")
+    off = answerer_for(index, quote_fields=False).ask("Who is auditing the leaver secrets?")
+    assert off.declined_because == "it asks who and no quote names anyone"
+
+
 def test_a_games_coins_are_a_sum_of_money(tmp_path: Path) -> None:
     # Trial round 14: "Moving against the tide costs 1 coin per space" was no sum.
     index = _index_of(

@@ -39,6 +39,7 @@ from bot.answering._quotes import (
     select_quotes,
     sentences_after,
     unquoted_sentences,
+    with_fields,
     with_next_sentence,
     with_reply,
     with_sentence,
@@ -239,6 +240,8 @@ class Answerer:
 
         nearest = None if meaning is None else sentence_similarity
         quotes = select_quotes(self.index, policy, terms, ranked, meaning, nearest)
+        if policy.quote_fields:
+            quotes = with_fields(self.index, quotes)
         # a name only another essay uses is no answer from this one (as typed: a name in the
         # essay's title, "Brannick", may be respelt as another essay's word, "Brannock")
         elsewhere = policy.known_names and quotes

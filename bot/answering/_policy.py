@@ -142,6 +142,9 @@ class Policy:
     # words; not on to the next point of a list, "Third, ...") put the answer in 4 more
     # quotes, in none fewer; 55 quotes changed (+0.8% characters).
     quote_next: bool = True
+    # The labelled fields right after a quoted sentence ("Owner: Aisha Mensah.") are quoted
+    # with it, before the checks read the quotes (trial round 15).
+    quote_fields: bool = True
     # A yes-or-no question's first quoted passage is quoted with its opening sentence when
     # that says yes or no ("Yes, since version 1.4.", "Not yet."), which shares no word
     # with the question (session 24, from a new user's FAQ).
