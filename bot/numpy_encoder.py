@@ -104,9 +104,6 @@ class _Rounded:
                 self._made[name] = rounded(self.weights[name])
             return self._made[name]
 
-    def __contains__(self, name: str) -> bool:
-        return name in self.weights
-
 
 _Weights = dict[str, NDArray[Any]] | _Rounded
 

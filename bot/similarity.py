@@ -8,7 +8,9 @@ PyTorch is needed. Two encoders run it, and tests check both against sentence-tr
 ONNX Runtime (bot/encoder.py), twice as fast per text, for processes that answer many
 questions; numpy on the weights file mapped into memory (bot/numpy_encoder.py), which starts in
 milliseconds instead of 0.3 s, for a one-question `essaybot ask`. ASCII text gets its token ids
-from bot/wordpiece.py (the same ids, without loading the tokenizer). Nothing is read before a
+from bot/wordpiece.py (the same ids, without loading the tokenizer). A question, embedded
+while its asker waits, runs the dense layers in 8 bits (bot/quantized.py: 1.8x sooner, within
+a cosine of 0.999); sentences, embedded once and stored, in float32. Nothing is read before a
 text is embedded: a question the words alone decide never loads the model.
 """
 
