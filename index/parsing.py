@@ -12,7 +12,7 @@ from index.errors import SeedFileError
 from index.markdown import block_line, inline_text, is_table_rule
 from index.sentences import CODE_FENCE
 
-__all__ = ["INTRODUCTION", "parse_document", "readable_title", "slugify"]
+__all__ = ["GREETING", "INTRODUCTION", "parse_document", "readable_title", "slugify"]
 
 INTRODUCTION = "Introduction"
 OPENING = "Opening"  # its name when a heading is "Introduction" too
@@ -59,8 +59,10 @@ _OPENING_SECTION = re.compile(
 _DATELINE = re.compile(r"(written\s+)?by\s|.*\b(1[5-9]|20)\d\d\b", re.IGNORECASE)
 _BYLINE = re.compile(rf"{_DATELINE.pattern}|.*,", re.IGNORECASE)
 _SENTENCE_END = tuple(".!?…\"'”’)")
-# A letter's greeting ("Dear Callum,"), whose comma opens it rather than closes it.
-_GREETING = re.compile(r"(my\s+)?(dear|dearest|hi|hello|hey|to)\b", re.IGNORECASE)
+# A letter's greeting ("Dear Callum,"), whose comma opens it rather than closes it (index/
+# search.py never finds one alone).
+GREETING = r"(?:my\s+)?(?:dear|dearest|hi|hello|hey)"
+_GREETING = re.compile(rf"(?:{GREETING}|to)\b", re.IGNORECASE)
 _MAX_HEADING_WORDS = 10
 _MAX_HEADING_CHARS = 80
 # A plain-text file's opening line may be longer, a title with its subtitle: "Fire and

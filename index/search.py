@@ -21,6 +21,7 @@ from index.analyzer import words as words_of
 from index.bm25 import BM25
 from index.documents import PARENT_MARK, Document, own_heading
 from index.homes import Span, find_homes, layout_from_state, layout_state
+from index.parsing import GREETING
 from index.passages import MAX_PASSAGE_WORDS, Passage, split_passages
 from index.sentences import sentence_spans
 from index.state import (
@@ -49,8 +50,7 @@ _TABLE_ROWS = 1_000
 _INDEXED_KEPT = 4096
 # A letter's greeting and nothing else: "Dear Ruth,", "My dearest Anne,", "Hi all,".
 _GREETING_ONLY = re.compile(
-    r"(my\s+)?(dear|dearest|hi|hello|hey)\s+[^\W\d_][\w.'’-]*(\s+[^\W\d_][\w.'’-]*){0,3}[,!]",
-    re.IGNORECASE,
+    rf"{GREETING}\s+[^\W\d_][\w.'’-]*(\s+[^\W\d_][\w.'’-]*){{0,3}}[,!]", re.IGNORECASE
 )
 # ... and its closing words with the signature: "Love, Ruth", "With love from us both, Callum
 # and Inés", "Yours sincerely, Anne Lee." (index/parsing.py joins a signature to them).

@@ -64,7 +64,6 @@ _CREDITED = re.compile(
 # at most _SIGN_OFF_WORDS when it ends with a comma, in an essay of more passages than these.
 _SIGNATURE_WORDS = 4
 _SIGN_OFF_WORDS = 6
-_CLOSING_WORDS = 12  # "With love and good wishes for the new year," said with its name
 _SHORTEST_SIGNED = 5  # an essay of fewer may be a list of short lines, all text
 # Capitalised words of a byline that name no one: "By Zoë Ødegård, 3 June 2024".
 _NOT_NAMES = frozenset(
@@ -150,9 +149,6 @@ def _sign_offs(index: PassageIndex) -> list[Passage]:
         by_essay.setdefault(passage.document, []).append(passage)
     found = []
     for passages in by_essay.values():
-        if len(passages) > _SHORTEST_SIGNED and _signed(passages[-1].text):
-            found.append(passages[-1])  # "All my love, always, Granny Peggy": one paragraph
-            continue
         if len(passages) <= _SHORTEST_SIGNED or not _is_signature(passages[-1].text):
             continue
         found.append(passages[-1])
@@ -160,13 +156,6 @@ def _sign_offs(index: PassageIndex) -> list[Passage]:
         if before.endswith(",") and len(before.split()) <= _SIGN_OFF_WORDS:
             found.append(passages[-2])
     return found
-
-
-def _signed(text: str) -> bool:
-    """A letter's closing words said with its signature, as index/parsing.py joins them when
-    the name stands alone under them: "All my love, always, Granny Peggy"."""
-    closing, comma, name = text.rpartition(",")
-    return bool(comma) and len(closing.split()) < _CLOSING_WORDS and _is_signature(name)
 
 
 def _is_signature(text: str) -> bool:

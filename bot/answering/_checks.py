@@ -435,9 +435,8 @@ def lacks_counted(question: str, quotes: Sequence[Quote]) -> str | None:
         # of what it counts in its sentence, or in the one before a short one ("The Board is
         # reviewing all the rock stations on this coast." then "Carrick Head is one of nine.")
         for before, sentence in itertools.pairwise(["", *_SENTENCE_END.split(quote.text)]):
-            counts = _COUNT.search(sentence) or _COUNT_WORD.search(sentence)
             read = f"{before} {sentence}" if len(sentence.split()) <= _ELLIPTICAL else sentence
-            if counts and counted.intersection(analyze(read)):
+            if holds_count(sentence) and counted.intersection(analyze(read)):
                 return None
     return "it asks how many and no quoted count is of what it counts"
 
