@@ -23,7 +23,6 @@ from bot.discord_bot._replies import (
     after_thinking,
     log,
     patient,
-    resent_if_lost,
     to_embeds,
 )
 from bot.embeds import answer_message, answer_text
@@ -176,7 +175,7 @@ async def post_answer(
 
 
 async def _post(bot: EssayBot, send: Send, channel_id: int, reply: Reply) -> None:
-    send = patient(resent_if_lost(send, nonce=True))
+    send = patient(send)
     if bot.permission_notes.refused(channel_id, "embeds"):
         await send(reply.text, view=reply.view(), allowed_mentions=NO_MENTIONS)
         return

@@ -29,6 +29,7 @@ from bot.discord_bot._replies import (
     after_thinking,
     log,
     reply_to,
+    resent_if_lost,
     think,
 )
 from bot.follow_up import asked_as, unescaped
@@ -154,7 +155,7 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
         here = after_thinking(interaction)  # the asker's alone: if the thread refuses it
         in_thread = await post_answer(
             bot,
-            thread.send,
+            resent_if_lost(thread.send, nonce=True),
             thread.id,
             question,
             interaction.user.id,
@@ -189,7 +190,7 @@ async def mention_target(bot: EssayBot, message: discord.Message) -> tuple[Send,
             except THREAD_FAILURES:  # not a reason to leave the question unanswered
                 log.warning("could not start a thread for a follow-up", exc_info=True)
             else:
-                return thread.send, thread.id, earlier
+                return resent_if_lost(thread.send, nonce=True), thread.id, earlier
     elif me is not None and isinstance(channel, discord.Thread) and channel.owner_id == me.id:
         earlier = channel.name
     return reply_to(message, bot.permission_notes), channel.id, earlier

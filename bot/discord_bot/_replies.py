@@ -57,10 +57,11 @@ def reply_to(
 ) -> Callable[..., Awaitable[discord.Message]]:
     """`message.reply`, except that a message deleted meanwhile still gets its answer, as
     a plain post (Discord refuses a reply to a missing message by default), and so does one
-    where Discord refuses replies (no Read Message History: found out once, then remembered)."""
+    where Discord refuses replies (no Read Message History: found out once, then remembered);
+    sent once more, with its nonce, when the response is lost (`resent_if_lost`)."""
     channel = message.channel
     if notes.refused(channel.id, "replies"):
-        return channel.send
+        return resent_if_lost(channel.send, nonce=True)
 
     async def send(*args: Any, **kwargs: Any) -> discord.Message:
         reference = message.to_reference(fail_if_not_exists=False)
@@ -72,7 +73,7 @@ def reply_to(
             notes.note(channel.id, "replies", error.text)
             return await channel.send(*args, **kwargs)
 
-    return send
+    return resent_if_lost(send, nonce=True)
 
 
 def to_embeds(specs: list[EmbedSpec]) -> list[discord.Embed]:
@@ -278,7 +279,6 @@ def after_thinking(interaction: discord.Interaction) -> Send:
         nonlocal thinking
         if content is not None:
             fields["content"] = content
-        fields.pop("nonce", None)  # a channel post's (`resent_if_lost`); an edit needs none
         if not thinking:
             return await follow_up(ephemeral=ephemeral, **fields)
         try:
