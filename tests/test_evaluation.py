@@ -418,6 +418,7 @@ BLIND_FOLDERS = {
     "blind11": 6,
     "blind12": 6,
     "blind13": 6,
+    "blind14": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
