@@ -339,6 +339,7 @@ _NOT_LABELS = frozenset(
     "was were is are did does do has have had will would could should can may might how "
     "what who when where which why in on at by for of to from after before about".split()
 )
+_CONTRACTED = re.compile(r"(n['’]t|['’](s|re|ve|ll|d|m))$")
 _LETTERS = re.compile(r"[^\W\d_][\w'’-]*")
 _AMPERSAND = re.compile(r"\b([A-Z]{1,2})\s?&\s?([A-Z]{1,2})\b")
 _CALENDAR = re.compile(
@@ -847,7 +848,9 @@ def not_in_english(
 ) -> bool:
     """Whether `question` is mostly of words neither English (`english`, a word list) nor
     the essays' own (then they may be in its language), with no English function word."""
-    words = [normalize(word) for word in _LETTERS.findall(question)]
+    # "what's", "don't", "Mutual's": read without the English ending (blind 14's "What's
+    # Harbourside Mutual's Trustpilot rating?" had been read as in another language)
+    words = [_CONTRACTED.sub("", normalize(word)) for word in _LETTERS.findall(question)]
     words = [word for word in words if len(word) >= 2]
     if not words or any(word in STOPWORDS for word in words):
         return False
