@@ -20,7 +20,7 @@ _URL_TAIL = ".,:;\"']"  # not part of a link when last, as in Discord's own link
 _DIGITS = "0123456789"
 # How Discord's other live tokens start: channel, slash command, custom emoji (animated or
 # not), timestamp, guide link (<id:customize>).
-_TOKENS = ("<#", "</", "<:", "<a:", "<t:", "<id:")
+_TOKENS = ("<#", "</", "<:", "<a:", "<t:", "<id:", "<sound:")  # "<sound:1:2>" plays a sound
 _SURROGATES = dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
 # Explicit bidi formatting: embeddings and overrides (closed by PDF), isolates (by PDI).
 _PDF, _PDI = "\u202c", "\u2069"

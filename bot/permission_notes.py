@@ -57,6 +57,14 @@ class PermissionNotes:
         self._clock = clock
         self._until: dict[tuple[int, str], float] = {}
         self._logged: set[tuple[int, str]] = set()
+        # When each channel's refusals, or every channel's, were last forgotten: a refusal
+        # of a request sent before then answers a question no longer asked.
+        self._forgotten: dict[int, float] = {}
+        self._all_forgotten = float("-inf")
+
+    def now(self) -> float:
+        """The time to pass `note` as `sent_at`, taken as a request is sent."""
+        return self._clock()
 
     def refused(self, channel_id: int, what: str) -> bool:
         """Whether `what` was refused in this channel in the last RETRY_SECONDS."""
@@ -67,19 +75,37 @@ class PermissionNotes:
         changed their permissions or the bot's roles: the next question tries again. A DM a
         user closed stays remembered: no moderator opens it."""
 
+        now = self._clock()
         if channel_ids is None:  # a role changed: rare, so the whole table is read
             self._until = {key: t for key, t in self._until.items() if key[1] == "direct"}
             self._logged = {key for key in self._logged if key[1] == "direct"}
+            self._all_forgotten, self._forgotten = now, {}
             return
+        if len(self._forgotten) >= _MOST:  # only requests in flight are older than these
+            self._forgotten = {c: t for c, t in self._forgotten.items() if t > now - RETRY_SECONDS}
         for channel_id in channel_ids:  # a channel changed: a few lookups, however many noted
+            self._forgotten[channel_id] = now
             for what in _MEANING.keys() - {"direct"}:
                 self._until.pop((channel_id, what), None)
                 self._logged.discard((channel_id, what))
 
-    def note(self, channel_id: int, what: str, reason: str, *, remember: bool = True) -> None:
+    def note(
+        self,
+        channel_id: int,
+        what: str,
+        reason: str,
+        *,
+        remember: bool = True,
+        sent_at: float | None = None,
+    ) -> None:
         """Remember that `what` was refused here (`reason`: Discord's words, or ours), unless
         not to `remember` (a locked thread, tried again at once when unlocked); log it the
-        first time for this channel."""
+        first time for this channel. A refusal of a request sent (`sent_at`, from `now`)
+        before the channel's refusals were last forgotten is dropped: the moderator's fix
+        came after it (red-team round 14: embeds had stayed off for 10 minutes)."""
+        last = max(self._forgotten.get(channel_id, float("-inf")), self._all_forgotten)
+        if sent_at is not None and sent_at <= last:
+            return
         now = self._clock()
         if len(self._until) >= _MOST:
             self._until = {key: until for key, until in self._until.items() if until > now}

@@ -19,10 +19,18 @@ pytestmark = pytest.mark.slow
 __all__ = ["point_at"]  # the fixture, shared with test_discord
 
 
-def replying_to(answer: dict[str, Any], text: str, **kwargs: Any) -> dict[str, Any]:
-    """A MESSAGE_CREATE payload replying to `answer` (which pings the bot, as by default)."""
-    reply = fake.message(f"<@{fake.BOT_ID}> {text}", **kwargs)
-    reply["message_reference"] = {"message_id": answer["id"], "channel_id": answer["channel_id"]}
+def replying_to(
+    answer: dict[str, Any], text: str, *, named: bool = True, **kwargs: Any
+) -> dict[str, Any]:
+    """A MESSAGE_CREATE payload replying to `answer`, which pings the bot, as by default
+    (`named`: the bot's mention is typed in the text too)."""
+    reply = fake.message(f"<@{fake.BOT_ID}> {text}" if named else text, **kwargs)
+    reply["type"] = 19  # a reply
+    reply["message_reference"] = {
+        "message_id": answer["id"],
+        "channel_id": answer["channel_id"],
+        "guild_id": fake.GUILD_ID,
+    }
     reply["referenced_message"] = answer
     return reply
 
@@ -122,6 +130,55 @@ def test_a_reply_to_an_answer_and_a_mention_in_its_thread_are_follow_ups(
                 'Read with the earlier question "What about the EU? Who would welcome Chinese'
             )
             assert len([r for r in server.requests if r.path.endswith("/threads")]) == 1
+
+    run(body())
+
+
+def test_a_reply_that_asks_nothing_is_no_follow_up(point_at: Any, answerer: Answerer) -> None:
+    """Red-team round 14: "Thanks!" replying to an answer started a thread and posted the
+    answer again there; a sticker replying got a public hint. A reply pings the bot without
+    naming it: asking nothing, it is let be; named, it gets the hint, in no thread."""
+
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=10) as (server, _):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            in_channel = f"channels/{fake.CHANNEL_ID}/messages"
+            for text in ("Thanks!", "👍", "ok lol", "thank you so much", ""):
+                await server.dispatch("MESSAGE_CREATE", replying_to(answer, text, named=False))
+            named = replying_to(answer, "thanks!")
+            await server.dispatch("MESSAGE_CREATE", named)
+            (hint,) = await server.wait_for(lambda r: r.path == in_channel)
+            assert hint.body["content"].startswith("Ask me a question after the mention")
+            assert str(hint.body["message_reference"]["message_id"]) == named["id"]
+            await server.dispatch("MESSAGE_CREATE", replying_to(answer, "Why?", named=False))
+            in_thread = f"channels/{answer['id']}/messages"
+            (posted,) = await server.wait_for(lambda r: r.path == in_thread)
+            assert posted.body["embeds"][0]["title"] == "Why?"  # a follow-up that asks
+            sent = [r for r in server.requests if r.method == "POST" and "/messages" in r.path]
+            assert len(sent) == 3  # the answer, the hint, the follow-up's answer
+
+    run(body())
+
+
+def test_a_reply_naming_another_channel_s_answer_is_not_followed_there(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 14: a reply whose reference named an answer in another channel (which
+    Discord does not send, but a forged payload may) had the bot start a thread there,
+    where its allowlist says it does not answer."""
+
+    async def body() -> None:
+        allowed = (int(fake.CHANNEL_ID),)
+        async with running(point_at, answerer, allowed_channels=allowed) as (server, _):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            elsewhere = answer | {"channel_id": fake.OTHER_CHANNEL_ID}
+            reply = replying_to(elsewhere, "And why?")
+            await server.dispatch("MESSAGE_CREATE", reply)
+            in_channel = f"channels/{fake.CHANNEL_ID}/messages"
+            (replied,) = await server.wait_for(lambda r: r.path == in_channel)
+            assert str(replied.body["message_reference"]["message_id"]) == reply["id"]
+            assert not [r for r in server.requests if fake.OTHER_CHANNEL_ID in r.path]
+            assert not [r for r in server.requests if r.path.endswith("/threads")]
 
     run(body())
 

@@ -1014,6 +1014,7 @@ def test_cooldowns_forget_users_whose_window_has_passed() -> None:
         "<t:1700000000:R>",
         "</ask:323456789012345678>",
         "<id:customize>",
+        "<sound:200000000000000002:123456789012345678>",  # a soundboard sound (round 14)
         # a mention in a spoiler, underlined or bold, with its marks (red-team round 11)
         "||<@400000000000000009>||",
         "||@everyone||",

@@ -101,3 +101,28 @@ def test_permission_notes_are_forgotten_when_discord_says_permissions_changed() 
     assert notes.refused(7, "direct")  # a DM a user closed: no moderator opens it
     notes.forget()  # a role changed
     assert not notes.refused(8, "embeds") and notes.refused(8, "direct")
+
+
+def test_a_refusal_of_a_request_sent_before_a_permission_changed_is_dropped(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Red-team round 14: a 403 decided before a moderator's fix, arriving after Discord said
+    the channel changed, kept embeds off there for 10 minutes."""
+    now = [1000.0]
+    notes = PermissionNotes(clock=lambda: now[0])
+    sent = notes.now()
+    now[0] += 0.1
+    notes.forget({7})  # the moderator's fix, while the refusal was on its way
+    now[0] += 0.1
+    with caplog.at_level(logging.WARNING):
+        notes.note(7, "embeds", "Missing Permissions", sent_at=sent)
+        notes.note(8, "embeds", "Missing Permissions", sent_at=sent)  # another channel
+    assert not notes.refused(7, "embeds") and notes.refused(8, "embeds")
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == ["channel 8"]
+    notes.note(7, "embeds", "Missing Permissions", sent_at=notes.now())  # sent after the fix
+    assert notes.refused(7, "embeds")
+    sent = notes.now()
+    now[0] += 0.1
+    notes.forget()  # a role changed: every channel's earlier refusals are stale
+    notes.note(9, "posts", "Missing Access", sent_at=sent)
+    assert not notes.refused(9, "posts")

@@ -102,6 +102,7 @@ def test_fit_respects_the_limit_and_leaves_no_dangling_escape(text: str, limit: 
             "<:pepe:3> <a:wave:4> <id:customize>",
             "<\u200b:pepe:3> <\u200ba:wave:4> <\u200bid:customize>",
         ),
+        ("storm flags <sound:1:2>.", "storm flags <\u200bsound:1:2>."),  # red-team round 14
     ],
 )
 def test_escape_examples(text: str, escaped: str | None) -> None:

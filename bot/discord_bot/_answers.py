@@ -42,6 +42,7 @@ _MENTIONS = re.compile(r"<(@[!&]?|#)\d{1,20}>|@(everyone|here)\b")
 # command's mention ("</ask:1234>", "</notes add:1234>") and a guide's ("<id:customize>").
 _TOKENS = re.compile(
     r"<a?:\w{1,32}:\d{1,20}>|<t:-?\d{1,20}(:[tTdDfFsSR])?>|</[\w -]{1,100}:\d{1,20}>|<id:\w{1,20}>"
+    r"|<sound:\d{1,20}:\d{1,20}>"
 )
 
 
@@ -63,6 +64,25 @@ def blank(text: str) -> bool:
         c.isspace() or c in _INVISIBLE or unicodedata.category(c) in ("Cf", "Mn", "Me")
         for c in text
     )
+
+
+# What a reply says to an answer that asks nothing more: thanks, and acknowledgements.
+_ACKNOWLEDGING = frozenset(
+    "thanks thank thankyou thx ty tysm cheers ta you u very much so lot a ok okay k kk okey "
+    "cool great nice good awesome perfect brilliant lovely amazing excellent fine sweet lol "
+    "lmao haha hahaha hah heh wow oh ah yes yep yeah yup yay no nope sure right alright "
+    "gotcha got it understood noted appreciated appreciate bot essaybot".split()
+)
+_ASKING_WORD = re.compile(r"[^\W_]+")
+
+
+def asks_nothing(text: str) -> bool:
+    """Whether `text` asks nothing: no letter or figure at all (an emoji, "!!"), or nothing
+    but thanks and acknowledgements ("Thanks!", "ok", "lol"). Not "Why?" or "And China?",
+    follow-ups that ask (red-team round 14: "Thanks!" replying to an answer had started a
+    thread and posted the answer again)."""
+    words = _ASKING_WORD.findall(text.casefold())
+    return all(word in _ACKNOWLEDGING for word in words)
 
 
 def without_mentions(question: str) -> str:
@@ -159,6 +179,7 @@ async def post_answer(
     send to its channel, and remember the refusal; so too where the thread is gone (deleted
     meanwhile: red-team round 8, the answer had been lost). Whether `send` posted it."""
     reply = await reply_for(bot, question, user_id, earlier=earlier, note=NO_EMBEDS)
+    sent_at = bot.permission_notes.now()
     try:
         await _post(bot, send, channel_id, reply)
     except discord.HTTPException as error:
@@ -168,7 +189,7 @@ async def post_answer(
         if deleted:
             log.warning("a follow-up's thread is gone (%s): answered where asked", error.text)
         else:
-            bot.permission_notes.note(channel_id, "threads", error.text)
+            bot.permission_notes.note(channel_id, "threads", error.text, sent_at=sent_at)
         await _post(bot, *instead, reply)
         return False
     return True
@@ -179,6 +200,7 @@ async def _post(bot: EssayBot, send: Send, channel_id: int, reply: Reply) -> Non
     if bot.permission_notes.refused(channel_id, "embeds"):
         await send(reply.text, view=reply.view(), allowed_mentions=NO_MENTIONS)
         return
+    sent_at = bot.permission_notes.now()
     try:
         await send(embeds=list(reply.embeds), view=reply.view(), allowed_mentions=NO_MENTIONS)
     except discord.Forbidden as error:
@@ -186,7 +208,7 @@ async def _post(bot: EssayBot, send: Send, channel_id: int, reply: Reply) -> Non
             raise
         await send(reply.text, view=reply.view(), allowed_mentions=NO_MENTIONS)
         # Only now is it known that Embed Links, not Send Messages, is missing.
-        bot.permission_notes.note(channel_id, "embeds", error.text)
+        bot.permission_notes.note(channel_id, "embeds", error.text, sent_at=sent_at)
 
 
 async def follow_up_with_answer(

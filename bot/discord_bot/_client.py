@@ -19,7 +19,7 @@ from discord import app_commands
 
 from bot.answer_buttons import PassageKeys
 from bot.answering import Answerer
-from bot.discord_bot._answers import blank, post_answer, without_mentions
+from bot.discord_bot._answers import asks_nothing, blank, post_answer, without_mentions
 from bot.discord_bot._buttons import BUTTONS, FORM
 from bot.discord_bot._commands import _add_commands
 from bot.discord_bot._follow_ups import answer_form, mention_target
@@ -586,6 +586,11 @@ class EssayBot(discord.AutoShardedClient):
             lambda m: " " if int(m.group(1)) in mine else m.group(0),
             text_of(message) if direct else message.content,  # a message forwarded to a DM too
         ).strip()
+        # What is looked up: other mentions are left out, so they count for nothing.
+        asked = without_mentions(question)
+        named = any(int(m.group(1)) in mine for m in _MENTION.finditer(message.content))
+        if not (direct or named) and (blank(asked) or asks_nothing(asked)):
+            return  # a reply to the bot pings it: "Thanks!" or a sticker asks nothing of it
         reply = reply_to(message, self.permission_notes)
 
         async def say(text: str) -> None:
@@ -595,6 +600,7 @@ class EssayBot(discord.AutoShardedClient):
             ):
                 await reply(text, allowed_mentions=NO_MENTIONS)
 
+        sent_at = self.permission_notes.now()
         try:
             # Counted first: every reply is a public post, hints and refusals too.
             refusal = self.refusal(message.author.id, message.channel)
@@ -603,12 +609,10 @@ class EssayBot(discord.AutoShardedClient):
                 if self.refusal_cooldowns.retry_after(message.author.id) is None:
                     await say(refusal)
                 return
-            # What is looked up: other mentions are left out, so they count for nothing.
-            asked = without_mentions(question)
             if len(asked) > MAX_QUESTION:  # refused before any work
                 await say(too_long(asked))
                 return
-            if blank(asked):
+            if blank(asked) or asks_nothing(asked):
                 await say("Ask me a question after the mention, or use /ask. /help explains more.")
                 return
             with self.in_flight.track(
@@ -631,7 +635,7 @@ class EssayBot(discord.AutoShardedClient):
             elif error.code == _DM_CLOSED:  # the user's choice, not a channel's permission
                 self.permission_notes.note(message.channel.id, "direct", error.text)
             else:
-                self.permission_notes.note(message.channel.id, "posts", error.text)
+                self.permission_notes.note(message.channel.id, "posts", error.text, sent_at=sent_at)
         except Exception as error:
             if _automod(error):
                 await _try(reply(AUTOMOD_BLOCKED, allowed_mentions=NO_MENTIONS))

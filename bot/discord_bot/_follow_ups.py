@@ -174,7 +174,14 @@ async def mention_target(bot: EssayBot, message: discord.Message) -> tuple[Send,
     replied = message.reference.resolved if message.reference else None
     me = bot.user
     earlier = ""
-    if me is not None and isinstance(replied, discord.Message) and replied.author.id == me.id:
+    # A reply names a message of its own channel; a reference to another channel's (forged:
+    # red-team round 14) is not followed there, where the bot may not answer.
+    if (
+        me is not None
+        and isinstance(replied, discord.Message)
+        and replied.author.id == me.id
+        and replied.channel.id == channel.id
+    ):
         # only an answer (it carries the follow-up button), not /help or a /sections page
         earlier = earlier_question(replied) if _is_answer(replied) else ""
         member = message.guild.me if message.guild else None

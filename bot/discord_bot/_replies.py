@@ -65,12 +65,13 @@ def reply_to(
 
     async def send(*args: Any, **kwargs: Any) -> discord.Message:
         reference = message.to_reference(fail_if_not_exists=False)
+        sent_at = notes.now()
         try:
             return await channel.send(*args, reference=reference, **kwargs)
         except discord.Forbidden as error:
             if error.code != CANNOT_REPLY:
                 raise
-            notes.note(channel.id, "replies", error.text)
+            notes.note(channel.id, "replies", error.text, sent_at=sent_at)
             return await channel.send(*args, **kwargs)
 
     return resent_if_lost(send, nonce=True)
