@@ -25,6 +25,8 @@ FUSION_GRID = ((0, 1.0), (3, 1.0), (5, 1.0), (10, 1.0), (20, 1.0), (5, 60.0), (1
 # (words_lead 0.55): 3 of the bench's 40 questions at 100,000 passages, not 21, and end to
 # end 13x below naive rank-bm25 (the target is 30x), a cold `ask` 0.31 s (0.30).
 MAX_FUSED = 10
+# (weight, BM25 share) of the blend of scores each fused passage adds (session 27).
+BLEND_GRID = ((0.0, 0.3), (1.0, 0.3), (2.0, 0.3), (3.0, 0.3), (5.0, 0.3), (3.0, 0.0), (3.0, 0.5))
 LEAD_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
 OFF = 2.0  # a margin no confidence reaches
 RATIO_GRID = (0.01, 0.25, 0.5, 0.75)
@@ -89,29 +91,64 @@ def _answerable() -> int:
     return len(tuning_metrics(DEFAULT_POLICY).answerable)
 
 
+def _pair_table(
+    label: str,
+    fields: tuple[str, str],
+    grid: Sequence[tuple[float, float]],
+    name: Callable[[float, float], str],
+    figures: Sequence[tuple[str, str]],
+    choosable: Callable[[float, float], bool] = lambda a, b: True,
+) -> list[str]:
+    """Two Policy `fields` chosen together from the `choosable` pairs of `grid`: the best
+    pooled MRR, then S@1; a row per pair of `grid`, `name`d."""
+
+    def policy(pair: tuple[float, float]) -> Any:
+        changes: dict[str, Any] = dict(zip(fields, pair, strict=True))
+        return replace(DEFAULT_POLICY, **changes)
+
+    def score(pair: tuple[float, float]) -> tuple[float, float]:
+        metrics = tuning_metrics(policy(pair))
+        return round(metrics.mrr, 6), round(metrics.success_at_1, 6)
+
+    shipped = tuple(getattr(DEFAULT_POLICY, field) for field in fields)
+    chosen = _kept([p for p in grid if choosable(*p)], score, shipped, _answerable())
+    _require(f"({', '.join(fields)})", chosen, shipped)
+    rows = {
+        name(*pair) + (" (**shipped**)" if pair == chosen else ""): dict(
+            zip(fields, pair, strict=True)
+        )
+        for pair in grid
+    }
+    return _table(label, rows, figures)
+
+
 def fusion_table() -> list[str]:
     """Passages fused and the fusion's constant: the best pooled MRR, then S@1, of those
     within the cost budget (`MAX_FUSED`)."""
+    return _pair_table(
+        "passages fused",
+        ("fusion_passages", "fusion_constant"),
+        FUSION_GRID,
+        lambda depth, c: (
+            "BM25 and best sentence only" if depth == 0 else f"best {depth:g}, constant {c:g}"
+        ),
+        (("success_at_1", "S@1"), ("mrr", "MRR")),
+        lambda depth, _: depth <= MAX_FUSED,
+    )
 
-    def score(value: tuple[int, float]) -> tuple[float, float]:
-        depth, constant = value
-        policy = replace(DEFAULT_POLICY, fusion_passages=depth, fusion_constant=constant)
-        metrics = tuning_metrics(policy)
-        return round(metrics.mrr, 6), round(metrics.success_at_1, 6)
 
-    shipped = (DEFAULT_POLICY.fusion_passages, DEFAULT_POLICY.fusion_constant)
-    affordable = [(depth, c) for depth, c in FUSION_GRID if depth <= MAX_FUSED]
-    chosen = _kept(affordable, score, shipped, _answerable())
-    _require("(fusion_passages, fusion_constant)", chosen, shipped)
-    rows = {
-        ("BM25 and best sentence only" if depth == 0 else f"best {depth}, constant {constant:g}")
-        + (" (**shipped**)" if (depth, constant) == chosen else ""): {
-            "fusion_passages": depth,
-            "fusion_constant": constant,
-        }
-        for depth, constant in FUSION_GRID
-    }
-    return _table("passages fused", rows, (("success_at_1", "S@1"), ("mrr", "MRR")))
+def blend_table() -> list[str]:
+    """The weight of the fused passages' blend of scores and BM25's share in it: the best
+    pooled MRR, then S@1."""
+    return _pair_table(
+        "scores blended",
+        ("fusion_scores", "fusion_bm25_share"),
+        BLEND_GRID,
+        lambda weight, share: (
+            "ranks alone" if weight == 0 else f"weight {weight:g}, BM25's share {share:g}"
+        ),
+        (("success_at_1", "S@1"), ("success_at_3", "S@3")),
+    )
 
 
 def lead_table() -> list[str]:

@@ -22,7 +22,13 @@ from pathlib import Path
 # docs/ is this script's folder, so its sibling modules import by name (as mypy finds them).
 from retrieval_abstention import answer_type_table, calibrate, signal_table
 from retrieval_bm25 import SENTENCE_GRID, analyzer_table, model_table, sentence_table
-from retrieval_choices import fusion_table, lead_table, sentence_ratio_table, threshold_choice
+from retrieval_choices import (
+    blend_table,
+    fusion_table,
+    lead_table,
+    sentence_ratio_table,
+    threshold_choice,
+)
 from retrieval_sets import (
     BEFORE,
     TUNING_SETS,
@@ -190,6 +196,7 @@ def main() -> None:
         "sentence_grid": ", ".join(f"{w:g}" for w in SENTENCE_GRID),
         "sentence_table": sentence_table(),
         "fusion_table": fusion_table(),
+        "blend_table": blend_table(),
         "lead_table": lead_table(),
         "sentence_ratio_table": sentence_ratio_table(),
         "signal_table": signal_table(),

@@ -142,6 +142,7 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ),
     ("a how-far question ranked with its adjective ('far', 'tall')", {"measure_words": False}),
     ("fusion with meaning off (BM25 and best sentence only)", {"fusion_passages": 0}),
+    ("fusion by ranks alone (no blend of scores)", {"fusion_scores": 0.0}),
     (
         "a question naming a part of an essay that repeats headings: not kept to it",
         {"sibling_sections": False},

@@ -291,19 +291,35 @@ def test_fusion_puts_a_passage_first_by_words_and_meaning_together(
     interview: PassageIndex,
 ) -> None:
     hits = _hits(interview, 4)
+    ranks = replace(DEFAULT_POLICY, fusion_scores=0.0)  # reciprocal rank fusion alone
     # By meaning the second passage is nearest and the first is farthest.
     near = dict(zip([h.passage.id for h in hits], (0.1, 0.9, 0.5, 0.3), strict=True))
-    fused = fuse(hits, DEFAULT_POLICY, lambda p: near[p.id])
+    fused = fuse(hits, ranks, lambda p: near[p.id])
     # 1/(1+2) + 1/(1+1) beats 1/(1+1) + 1/(1+4); hits keep their BM25 scores.
     assert [h.passage for h in fused] == [hits[i].passage for i in (1, 0, 2, 3)]
     assert [h.score for h in fused] == [9.0, 10.0, 8.0, 7.0]
     assert [h.rank for h in fused] == [1, 2, 3, 4]
     # Ties keep BM25's order; off, or over one passage, nothing moves.
     near = dict(zip([h.passage.id for h in hits], (0.8, 0.9, 0.1, 0.0), strict=True))
-    assert fuse(hits, DEFAULT_POLICY, lambda p: near[p.id]) == hits
+    assert fuse(hits, ranks, lambda p: near[p.id]) == hits
     assert fuse(hits, replace(DEFAULT_POLICY, fusion_passages=0), lambda p: near[p.id]) == hits
     depth_2 = replace(DEFAULT_POLICY, fusion_passages=2)
     assert fuse(hits[:1], depth_2, lambda p: near[p.id]) == hits[:1]
+
+
+def test_fusion_weighs_scores_too_so_a_passage_far_nearer_in_meaning_leads(
+    interview: PassageIndex,
+) -> None:
+    hits = _hits(interview, 4)  # BM25 scores 10, 9, 8, 7
+    near = dict(zip([h.passage.id for h in hits], (0.30, 0.35, 0.80, 0.10), strict=True))
+    # By ranks alone the first and third tie (1/2 + 1/4 each), and BM25's order keeps the
+    # first; by their scores as well the third, far nearer in meaning, leads:
+    # 3 * (0.3 * 8/10 + 0.7 * 0.8) = 2.4 against 3 * (0.3 * 10/10 + 0.7 * 0.3) = 1.53.
+    ranks = replace(DEFAULT_POLICY, fusion_scores=0.0)
+    assert fuse(hits, ranks, lambda p: near[p.id])[0].passage == hits[0].passage
+    fused = fuse(hits, DEFAULT_POLICY, lambda p: near[p.id])
+    assert [h.passage for h in fused] == [hits[i].passage for i in (2, 0, 1, 3)]
+    assert [h.score for h in fused] == [8.0, 10.0, 9.0, 7.0]
 
 
 def test_the_surest_passage_leads_only_when_much_surer(interview: PassageIndex) -> None:

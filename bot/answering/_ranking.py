@@ -166,23 +166,28 @@ _ANSWER_PARTS = 2
 def fuse(
     hits: Sequence[Hit], policy: Policy, similarity_of: Callable[[Passage], float]
 ) -> tuple[Hit, ...]:
-    """`hits` with the best `fusion_passages` re-ordered by reciprocal rank fusion.
+    """`hits` with the best `fusion_passages` re-ordered by reciprocal rank fusion and a
+    blend of their scores.
 
     Each of them scores 1/(c + its rank in `hits`) + 1/(c + its rank by the similarity of
-    its nearest sentence), c being `fusion_constant`; ties keep the order of `hits`, whose
-    words matched more surely than meaning. A hit keeps its BM25 score; ranks are renumbered.
+    its nearest sentence), c being `fusion_constant`, plus `fusion_scores` times the blend
+    (`fusion_bm25_share` of its BM25 score over the best, the rest that similarity); ties
+    keep the order of `hits`, whose words matched more surely than meaning. A hit keeps its
+    BM25 score; ranks are renumbered.
     """
     depth = policy.fusion_passages
     if depth < 2 or len(hits) < 2:
         return tuple(hits)
     head = list(hits[:depth])
-    near = {h.passage.id: similarity_of(h.passage) for h in head}
-    by_meaning = sorted(range(len(head)), key=lambda i: -near[head[i].passage.id])
+    near = [similarity_of(h.passage) for h in head]
+    by_meaning = sorted(range(len(head)), key=lambda i: -near[i])
     meaning_rank = {i: rank for rank, i in enumerate(by_meaning, start=1)}
-    c = policy.fusion_constant
+    c, share = policy.fusion_constant, policy.fusion_bm25_share
+    best = max(h.score for h in head) or 1.0  # scores are BM25's (0 for a followed answer)
 
     def fused(i: int) -> float:
-        return 1 / (c + i + 1) + 1 / (c + meaning_rank[i])
+        blend = share * head[i].score / best + (1 - share) * near[i]
+        return 1 / (c + i + 1) + 1 / (c + meaning_rank[i]) + policy.fusion_scores * blend
 
     order = sorted(range(len(head)), key=lambda i: (-fused(i), i))
     return _renumbered([head[i] for i in order] + list(hits[depth:]))
