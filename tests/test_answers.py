@@ -22,7 +22,7 @@ from bot.answering import (
     unknown_names,
 )
 from bot.answering._cascade import coverages
-from bot.answering._checks import NOT_ENGLISH, not_in_english, spell_out
+from bot.answering._checks import NOT_ENGLISH, holds_count, not_in_english, spell_out
 from bot.answering._references import asked_part
 from bot.measure.evaluation import load_questions
 from bot.render import answer_to_dict, render_answer
@@ -1894,3 +1894,31 @@ def test_an_opening_field_answers_for_the_essay_the_question_names(tmp_path: Pat
     assert [q.text for q in answerer.ask("When was the letter written?").quotes] == [
         "Date: 2 May 2024"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("4.3 Members who keep a private boat there pay a rack fee.", False),
+        ("12. Members must wear a buoyancy aid.", False),
+        ("(3) The club may borrow.", False),
+        ("4.3 Members keep two boats.", True),
+        ("12 people came.", True),
+        ("4.5 million people", True),
+    ],
+)
+def test_the_number_a_clause_opens_with_is_no_count(text: str, counts: bool) -> None:
+    assert holds_count(text) is counts
+
+
+def test_a_how_many_question_is_not_answered_by_a_clause_number(tmp_path: Path) -> None:
+    """Trial round 16: "How many boats does the club own?" quoted a constitution's clause
+    "4.3 Members who keep a private boat ...", its number read as the count."""
+    index = _index_of(
+        tmp_path,
+        "# Constitution\n\n## Boats\n\n4.3 Members who keep a private boat in the boathouse "
+        "pay a rack fee set each year by the committee.\n\n4.4 The committee decides who "
+        "may take out a boat belonging to the club.\n",
+    )
+    answer = answerer_for(index, min_confidence=0.0).ask("How many boats does the club own?")
+    assert answer.declined_because == "it asks how many and no quoted count is of what it counts"

@@ -423,8 +423,14 @@ _ELLIPTICAL = 8
 
 
 def holds_count(text: str) -> bool:
-    """Whether `text` holds a count: a number, in figures or words, or "both", "a pair"..."""
+    """Whether `text` holds a count: a number, in figures or words, or "both", "a pair"...;
+    not the number its clause opens with ("4.3 Members who keep a private boat ...")."""
+    text = text[len(m[0]) :] if (m := _CLAUSE_NUMBER.match(text)) else text
     return bool(_COUNT.search(text) or _COUNT_WORD.search(text))
+
+
+# The number a clause or list item opens with: "4.3 ", "12. ", "(3) ", before a capital.
+_CLAUSE_NUMBER = re.compile(r"\s*(?:\d+(?:\.\d+)+|\(?\d+[.)])\s+(?=[A-Z(])")
 
 
 def lacks_counted(question: str, quotes: Sequence[Quote]) -> str | None:
