@@ -373,6 +373,19 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
             for line in front:
                 builder.paragraph(line)
             continue
+        if (
+            number == 0
+            and len(block) > 1
+            and title is None
+            and _is_title_line(block[0])
+            and _may_title(block[0])
+            and _title_cased(block[0])
+        ):
+            # A title in Title Case over a first line of text, no blank line between ("Hill
+            # Talk, Episode 58: Twenty Winters with Glen Orrin Mountain Rescue" over
+            # "Recorded 14 November 2024 ..."): the title, then the rest read as any block.
+            title, fronted = block[0], True
+            block = block[1:]
         colon = len(block) == 1 and block[0].endswith(":") and _is_heading_line(block[0][:-1])
         if colon and not _lists(blocks[number + 1 :]):
             builder.heading(block[0][:-1].rstrip())  # "Part Two - Decline:", a line alone
@@ -560,6 +573,18 @@ def _cells(line: str) -> list[str]:
     """The cells of a plain-text table's row, parted by two spaces or more or a tab (not
     after a sentence's end: "It ended.  Then" is prose typed with two spaces)."""
     return _COLUMN_GAP.split(line)
+
+
+# Words a title leaves in lower case ("Twenty Winters with Glen Orrin Mountain Rescue").
+_SMALL_WORDS = frozenset("a an and as at but by for from in into of on or the to with vs".split())
+
+
+def _title_cased(line: str) -> bool:
+    """Whether `line` is in Title Case: three words or more, most of them capitalised, as
+    the first line of a wrapped paragraph is not."""
+    words = [w for w in re.findall(r"[^\W_][\w'’-]*", line) if w.lower() not in _SMALL_WORDS]
+    capitals = sum(word[0].isupper() or word[0].isdigit() for word in words)
+    return len(words) >= 3 and capitals >= 0.75 * len(words)
 
 
 def _may_title(line: str) -> bool:

@@ -765,6 +765,24 @@ def test_a_plain_text_title_may_be_as_long_as_a_title_with_its_subtitle() -> Non
     assert long in later.sections[0].paragraphs
 
 
+def test_a_title_case_title_over_a_line_of_text_is_the_title() -> None:
+    """Trial round 16: a podcast's title line over "Recorded 14 November 2024 ...", no blank
+    line between, was read as the first paragraph's opening, the title taken from the file
+    name ("Hill Talk Episode 58")."""
+    title = "Hill Talk, Episode 58: Twenty Winters with Glen Orrin Mountain Rescue"
+    recorded = "Recorded 14 November 2024 at the team base. Host: Priya Castellan."
+    text = f"{title}\n{recorded}\n\nPRIYA: Hello and welcome.\n\nDUNCAN: Thanks, Priya.\n"
+    document = parse_document(text, stem="hill-talk-58", markdown=False, source="h.txt")
+    assert document.title == title
+    assert document.sections[0].paragraphs[0] == recorded
+    # a wrapped paragraph's first line is not in Title Case: no title taken from it
+    opening = "The Harbour Board met in the spring of that year and agreed at last"
+    wrapped = f"{opening}\nthat the quay would be rebuilt.\n\nIt was."
+    plain = parse_document(wrapped, stem="harbour", markdown=False, source="h.txt")
+    assert plain.title == "Harbour"
+    assert plain.sections[0].paragraphs[0] == f"{opening} that the quay would be rebuilt."
+
+
 @pytest.mark.parametrize(
     "subtitle",
     [
