@@ -1922,3 +1922,16 @@ def test_a_how_many_question_is_not_answered_by_a_clause_number(tmp_path: Path) 
     )
     answer = answerer_for(index, min_confidence=0.0).ask("How many boats does the club own?")
     assert answer.declined_because == "it asks how many and no quoted count is of what it counts"
+
+
+def test_a_path_says_where(tmp_path: Path) -> None:
+    """Trial round 16: "Where is the config file now?" of a changelog's "moved ... to
+    ~/.config/tidewater/config.toml" was declined: no quote said where."""
+    index = _index_of(
+        tmp_path,
+        "# Changelog\n\n## 3.0.0\n\nThe config file has moved from ~/.tidewater.toml to "
+        "~/.config/tidewater/config.toml; the old file is read once and copied.\n\n"
+        "## 2.9.0\n\nBackups of virtual machine images are smaller.\n",
+    )
+    answer = answerer_for(index, min_confidence=0.0).ask("Where is the config file now?")
+    assert answer.answered and "~/.config/tidewater/config.toml" in answer.quotes[0].text

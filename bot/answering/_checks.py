@@ -293,6 +293,9 @@ _AT_A_PLACE = re.compile(
     r"[\"“‘']?(?P<noun>\w+)",
     re.IGNORECASE,
 )
+# A file's path or a web address ("~/.config/tidewater/config.toml", "C:\\Program Files",
+# "https://example.org/bins"): where a manual or a changelog says a thing is.
+_PATH = re.compile(r"(?<![\w/])(~|\.{1,2}|[A-Za-z]:)?[/\\][\w.-]+[/\\][\w./\\-]+|https?://\S+")
 _NO_PLACE = frozenset(
     "year years month months week weeks day days time times age moment morning evening night "
     "afternoon season spring summer autumn winter end start beginning middle first last same "
@@ -537,6 +540,8 @@ def lacks_place(question: str, quotes: Sequence[Quote]) -> str | None:
     asked = set(analyze(question))
     for quote in quotes:
         if names_new(asked, quote.text) or _WHERE_WORD.search(quote.text):
+            return None
+        if _PATH.search(quote.text):  # a file's or a page's place: "~/.config/app/config.toml"
             return None
         for found in _AT_A_PLACE.finditer(quote.text):
             if found["noun"].lower() not in _NO_PLACE:
