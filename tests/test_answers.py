@@ -1935,3 +1935,16 @@ def test_a_path_says_where(tmp_path: Path) -> None:
     )
     answer = answerer_for(index, min_confidence=0.0).ask("Where is the config file now?")
     assert answer.answered and "~/.config/tidewater/config.toml" in answer.quotes[0].text
+
+
+def test_a_letter_inside_a_number_is_no_name(tmp_path: Path) -> None:
+    """Trial round 17: "what was plot 14B before I got it" was declined, "it names B, which
+    the essays never use": the B of "14B" had been read as a word of its own."""
+    index = _index_of(
+        tmp_path,
+        "# June\n\nMr Okafor has given me half of plot 14B, which used to be his friend's, "
+        "for £22 a year.\n\nThe rain came on Tuesday.\n",
+    )
+    answer = answerer_for(index).ask("what was plot 14B before I got it")
+    assert answer.declined_because != "it names B, which the essays never use"
+    assert "14B" in answer.quotes[0].text

@@ -343,7 +343,7 @@ _NOT_LABELS = frozenset(
     "what who when where which why in on at by for of to from after before about".split()
 )
 _CONTRACTED = re.compile(r"(n['’]t|['’](s|re|ve|ll|d|m))$")
-_LETTERS = re.compile(r"[^\W\d_][\w'’-]*")
+_LETTERS = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*")  # not "B" of "14B"
 _AMPERSAND = re.compile(r"\b([A-Z]{1,2})\s?&\s?([A-Z]{1,2})\b")
 _CALENDAR = re.compile(
     r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
