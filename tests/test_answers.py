@@ -1948,3 +1948,16 @@ def test_a_letter_inside_a_number_is_no_name(tmp_path: Path) -> None:
     answer = answerer_for(index).ask("what was plot 14B before I got it")
     assert answer.declined_because != "it names B, which the essays never use"
     assert "14B" in answer.quotes[0].text
+
+
+def test_a_why_question_holding_how_many_asks_for_a_reason(tmp_path: Path) -> None:
+    """Trial round 17: "why cant they say how many hedgehogs used the houses" was declined
+    by the how-many check: it asks why, not how many."""
+    index = _index_of(
+        tmp_path,
+        "# Results\n\nWe cannot say how many hedgehogs used the houses, because the cameras "
+        "could not tell the animals apart.\n\nGardens were visited in June.\n",
+    )
+    asked = "why cant they say how many hedgehogs used the houses"
+    answer = answerer_for(index, min_confidence=0.0).ask(asked)
+    assert answer.answered and "cameras" in answer.quotes[0].text

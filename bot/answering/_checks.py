@@ -172,6 +172,7 @@ _PHONE = re.compile(r"\+?\(?\d[\d ().-]{4,}\d")
 # ("kinds of dragonfly": "eleven species ... the canal's dragonflies"), or, when it counts
 # people, any word for people ("nine of us", "44 people", "56 passengers").
 _HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
+_ASKS_WHY = re.compile(r"\W*(why|how\s+come)\b", re.IGNORECASE)  # a reason, whatever follows
 _PHRASE_ENDS = frozenset(
     "do does did are is were was have has had can will would could should may might must "
     "the a an in on at to for by with from and or there this that these those when which who "
@@ -455,7 +456,7 @@ def _counted(question: str) -> frozenset[str]:
     """The terms of what a question asking how many counts ("how many of the ponds": pond),
     with every word for people when it counts people; none when it asks no such thing."""
     found = _HOW_MANY.search(question)
-    if found is None:
+    if found is None or _ASKS_WHY.match(question):  # "why can't they say how many ..."
         return frozenset()
     words = _WORDS.findall(found["rest"])
     if words and words[0].lower() == "of":  # "how many of the ponds", "of her canvases"
