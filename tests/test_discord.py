@@ -627,7 +627,8 @@ def test_essaybot_discord_in_its_own_process(point_at: Any) -> None:
     run(body())
 
 
-ADVERSARIAL = "[" * (MAX_QUESTION // 2) + "](" * (MAX_QUESTION // 4)  # once took seconds
+# Once took seconds to render; it asks something ("why"), so it is answered, not hinted at.
+ADVERSARIAL = "[" * (MAX_QUESTION // 2) + "](" * (MAX_QUESTION // 4 - 2) + "why?"
 
 
 def replies(r: Any) -> bool:
