@@ -109,15 +109,28 @@ def find_sections(documents: Sequence[Document], name: str) -> list[tuple[Docume
         # ... unless headings are numbered so ("2.1 Method", "5. Health and safety",
         # "ARTICLE 4 - PLOT RULES"): their own numbers are what a reader of the essay types
         own = re.compile(rf"(([^\W\d_]+)\s+)?{re.escape(wanted)}(?![^\s.):\-–—])(?!\.\d)")
-        numbered = []
-        for document in documents:
-            labels: set[str] | None = None  # read only for an essay with a heading so numbered
-            for section in document.sections:
-                if (found_own := own.match(_fold(section.heading))) is None:
+        numbered: list[tuple[Document, Section]] = []
+        labels: dict[str, set[str]] = {}  # read only for an essay with a heading so numbered
+        parents: set[tuple[str, str]] = set()
+        for document, section, _, own_folded, parent in _folded(documents)[1]:
+            # its own number ("2.3 Cameras and checks" under "2. Methods"), or its parent's,
+            # a heading with no text whose parts it names ("2" for "2. Methods")
+            for heading, is_own in ((own_folded, True), (parent, False)):
+                found_own = own.match(heading) if heading else None
+                if found_own is None:
                     continue
-                labels = _labels(document) if labels is None else labels
-                if found_own[2] is None or found_own[2] in labels:
+                if found_own[2] is not None:
+                    if document.slug not in labels:
+                        labels[document.slug] = _labels(document)
+                    if found_own[2] not in labels[document.slug]:
+                        continue
+                if is_own:
                     numbered.append((document, section))
+                elif (key := (document.slug, heading)) not in parents:
+                    parents.add(key)
+                    name = section.heading.rpartition(PARENT_MARK)[0]
+                    numbered.append((document, Section(name, (), section.level - 1)))
+                break
         return numbered or found
     titles = _folded(documents)[0]
     longest = max(map(len, titles), default=0)

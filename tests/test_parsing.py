@@ -362,6 +362,31 @@ def test_a_section_s_parts_stop_at_those_of_a_heading_with_no_text_after_it() ->
     assert [s.heading for _, s in find_sections([document, other], "2")] == ["2. Rules"]
 
 
+def test_a_number_names_a_nested_heading_numbered_so_or_its_parent_with_no_text() -> None:
+    """Trial round 17: in a paper whose "## 2. Methods" has no text but "### 2.1 ..." to
+    "### 2.3 ...", ":section 2.3" found nothing and ":section 2" all of the parts, unsure
+    which was meant."""
+    text = (
+        "# Hedgehogs\n\n## 1. Introduction\n\nWhy.\n\n## 2. Methods\n\n### 2.1 Site\n\n"
+        "Here.\n\n### 2.3 Cameras and checks\n\nFilmed.\n\n## 3. Results\n\nUsed.\n"
+    )
+    document = parse_document(text, stem="h", markdown=True, source="h.md")
+    found = {
+        typed: [s.heading for _, s in find_sections([document], typed)]
+        for typed in "2 2.3 3".split()
+    }
+    assert found == {
+        "2": ["2. Methods"],
+        "2.3": ["2. Methods › 2.3 Cameras and checks"],
+        "3": ["3. Results"],
+    }
+    ((_, methods),) = find_sections([document], "2")
+    assert [s.heading for s in with_parts(document, methods)][1:] == [
+        "2. Methods › 2.1 Site",
+        "2. Methods › 2.3 Cameras and checks",
+    ]
+
+
 def test_a_number_names_the_heading_numbered_so_before_the_contents_position() -> None:
     # Trials rounds 9 and 10: ":section 5" of a handbook showed the contents' fifth section
     # ("3. Holidays"), ":section 4" of a constitution its "ARTICLE 3".
