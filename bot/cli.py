@@ -100,6 +100,16 @@ def _answering(
         vectors.save()
 
 
+# JSON escapes the C0 controls; DEL and the C1 controls ("\x9b" opens a terminal command,
+# as ESC [ does) are escaped too, so a logged question cannot drive the reader's terminal.
+_C1 = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
+
+
+def _json(value: object) -> str:
+    """`value` as one line of JSON, non-ASCII text as it is, every control escaped."""
+    return json.dumps(value, ensure_ascii=False).translate(_C1)
+
+
 _UNDECODED = re.compile("[\ud800-\udfff]")
 
 
@@ -164,7 +174,7 @@ def _answer_all(
         if log:
             record_terminal(log, answer, answerer.index)
         if args.json:
-            print(json.dumps(answer_to_dict(answer), ensure_ascii=False), flush=True)
+            print(_json(answer_to_dict(answer)), flush=True)
         elif single:
             print(render_answer(answer, with_document=several, width=text_width()))
         else:
@@ -241,7 +251,7 @@ def _gaps(args: argparse.Namespace, settings: AnySettings) -> int:
     log.close()
     if args.export:
         lines = [
-            json.dumps({"question": q, "relevant": []}, ensure_ascii=False)
+            _json({"question": q, "relevant": []})
             for gap in gaps
             for q in gap.questions
         ]
@@ -251,7 +261,7 @@ def _gaps(args: argparse.Namespace, settings: AnySettings) -> int:
             raise UsageError(f"cannot write {args.export} ({error.strerror})") from None
         print(f"Wrote {len(lines)} question(s) to {args.export}; fill in each 'relevant'.")
     elif args.json:
-        print(json.dumps([dataclasses.asdict(gap) for gap in gaps], ensure_ascii=False))
+        print(_json([dataclasses.asdict(gap) for gap in gaps]))
     elif not gaps:
         print("Every logged question was answered, and no answer was voted down.")
     else:

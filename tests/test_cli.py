@@ -547,3 +547,13 @@ def test_essaybot_alone_starts_the_interactive_session(
     assert code == 0, err
     assert "Ask a question, or :help." in out + err
     assert "dead end" in " ".join(out.split())
+
+
+def test_json_output_escapes_del_and_c1_controls(capsys: pytest.CaptureFixture[str]) -> None:
+    """Red-team round 15: a logged question's "\\x9b2J" (a terminal command, as ESC [ 2J is)
+    reached the reader's terminal raw through `gaps --json`; `ask --json` printed it too."""
+    question = "\x9b2J\x9b31mWho would welcome\x7f Chinese investment?\x9d0;x\x9c"
+    code, out, _ = run(capsys, "ask", question, "--json", "--seeds", str(SEEDS))
+    assert code == 0
+    assert not any(0x7F <= ord(c) < 0xA0 for c in out)
+    assert "\\u009b2J" in out and json.loads(out)["question"] == question

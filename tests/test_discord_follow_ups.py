@@ -331,6 +331,27 @@ def test_a_follow_up_form_as_no_form_has_it_is_asked_for_a_question(
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
 
 
+@pytest.mark.parametrize("said", ["Thanks!", "👍", "ok thanks"])
+def test_a_follow_up_form_that_asks_nothing_is_asked_for_a_question(
+    point_at: Any, answerer: Answerer, said: str
+) -> None:
+    """Red-team round 15: a form saying "Thanks!" started a thread on the answer and posted
+    the answer again there, read with the earlier question."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            submitted = fake.form_submit(FORM, {FORM_QUESTION: said}, answer)
+            await server.dispatch("INTERACTION_CREATE", submitted)
+            (reply,) = await server.wait_for(callbacks(server, submitted))
+            assert reply.body["data"]["content"] == "Please type a question."
+            await asyncio.sleep(0.3)
+            assert not [r for r in server.requests if r.path.endswith("/threads")]
+            assert not [r for r in server.requests if r.path == f"channels/{answer['id']}/messages"]
+
+    run(body())
+
+
 def test_a_follow_up_whose_thread_was_deleted_is_answered_in_place(
     point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
 ) -> None:

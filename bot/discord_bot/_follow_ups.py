@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.discord_bot._answers import (
+    asks_nothing,
     blank,
     follow_up_with_answer,
     post_answer,
@@ -118,7 +119,8 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
     one there, else as a follow-up (seen only by the asker when the answer was)."""
     data: Any = interaction.data or {}
     question = submitted(data.get("components", [])).strip()[:MAX_QUESTION]
-    asks = not blank(without_mentions(question))
+    asked = without_mentions(question)  # "Thanks!" asks nothing (red-team round 15)
+    asks = not blank(asked) and not asks_nothing(asked)
     refusal = bot.refusal(interaction.user.id, interaction.channel) if asks else None
     if refusal or not asks:
         await _reply(interaction, refusal or "Please type a question.")
