@@ -250,11 +250,7 @@ def _gaps(args: argparse.Namespace, settings: AnySettings) -> int:
     gaps = group_gaps(logged)
     log.close()
     if args.export:
-        lines = [
-            _json({"question": q, "relevant": []})
-            for gap in gaps
-            for q in gap.questions
-        ]
+        lines = [_json({"question": q, "relevant": []}) for gap in gaps for q in gap.questions]
         try:
             args.export.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
         except OSError as error:
