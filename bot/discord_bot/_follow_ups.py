@@ -28,7 +28,6 @@ from bot.discord_bot._replies import (
     _named,
     _reply,
     after_thinking,
-    log,
     reply_to,
     resent_if_lost,
     think,
@@ -96,6 +95,17 @@ def may_thread(permissions: discord.Permissions) -> bool:
     return permissions.create_public_threads and permissions.send_messages_in_threads
 
 
+def _thread_failed(bot: EssayBot, message: discord.Message, error: Exception) -> None:
+    """Remember that Discord would not start the thread on `message`, logged once with its
+    reason and no traceback: asked again at each follow-up (red-team round 15: "Maximum
+    number of active threads reached", 160006), each refusal counted against the bot."""
+    if isinstance(error, discord.RateLimited):
+        reason = f"Discord asked to wait {error.retry_after:.0f} s"
+    else:
+        reason = getattr(error, "text", "") or str(error)
+    bot.permission_notes.note(message.id, "threads", reason)
+
+
 def _thread_refused(bot: EssayBot, message: discord.Message) -> bool:
     """Whether the thread on `message` (it has the message's id) refused a post lately: a
     moderator locked it. Discord's cache drops an archived thread, so only a post tells."""
@@ -149,8 +159,8 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
         try:
             if not _thread_refused(bot, message):
                 thread = await _thread_on(bot, message, earlier)
-        except THREAD_FAILURES:  # e.g. the channel's permissions changed: answer here
-            log.warning("could not start a thread for a follow-up", exc_info=True)
+        except THREAD_FAILURES as error:  # e.g. the channel's permissions changed: answer here
+            _thread_failed(bot, message, error)
         if thread is None:
             await follow_up_with_answer(bot, interaction, question, earlier=earlier, ephemeral=True)
             return
@@ -196,8 +206,8 @@ async def mention_target(bot: EssayBot, message: discord.Message) -> tuple[Send,
         ):
             try:
                 thread = await _thread_on(bot, replied, earlier)
-            except THREAD_FAILURES:  # not a reason to leave the question unanswered
-                log.warning("could not start a thread for a follow-up", exc_info=True)
+            except THREAD_FAILURES as error:  # not a reason to leave the question unanswered
+                _thread_failed(bot, replied, error)
             else:
                 return resent_if_lost(thread.send, nonce=True), thread.id, earlier
     elif me is not None and isinstance(channel, discord.Thread) and channel.owner_id == me.id:
