@@ -75,13 +75,22 @@ EnglishWords = frozenset[str] | Callable[[], frozenset[str]]
 # question and are taken out; other control characters ("\x00") part words as spaces do.
 _ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])?")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# A greeting or thanks alone ("hi", "Thanks!", "ok bye") asks nothing of the essays: it is
-# told to ask a question, not that the essays do not cover it.
+# A greeting, thanks or acknowledgement alone ("hi", "Thanks!", "ok bye", "got it, lol") asks
+# nothing of the essays: it is told to ask a question, not that the essays do not cover it.
 _PLEASANTRIES = frozenset(
-    "hi hello hey hiya howdy yo greetings thanks thank you thx ty cheers ok okay bye goodbye "
-    "good morning afternoon evening night there all bot essaybot please great nice cool lol "
-    "much very so".split()
+    "hi hello hey hiya howdy yo greetings thanks thank thankyou you u thx ty tysm cheers ta ok "
+    "okay okey k kk bye goodbye good morning afternoon evening night there all bot essaybot "
+    "please great nice cool lol lmao haha hahaha hah heh much very so a lot awesome perfect "
+    "brilliant lovely amazing excellent fine sweet wow oh ah yes yep yeah yup yay no nope sure "
+    "right alright gotcha got it understood noted appreciated appreciate".split()
 )
+_WORD = re.compile(r"[^\W_]+")
+
+
+def asks_nothing(text: str) -> bool:
+    """Whether `text` asks nothing: no letter or figure ("?!", "🐔🥚"), or nothing but a
+    greeting, thanks or acknowledgement ("hi", "Thanks!", "ok lol"). Not "Why?"."""
+    return set(_WORD.findall(text.casefold())) <= _PLEASANTRIES
 
 
 # The checks that decline a confident answer whose quotes lack what the question asks for
@@ -135,9 +144,7 @@ class Answerer:
             # Markdown marks ("**When** was the _lighthouse_ built?", as typed in Discord) are
             # taken off as the essays' are: read by the sentence model, they changed quotes.
             plain = inline_text(plain, struck=True)
-        if not any(character.isalnum() for character in plain):  # "", "?!", "🐔🥚"
-            return Answer(question, Outcome.EMPTY, (), (), 0.0)
-        if set(re.findall(r"[^\W_]+", plain.lower())) <= _PLEASANTRIES:  # "hi", "thanks!"
+        if asks_nothing(plain):  # "", "?!", "🐔🥚", "hi", "thanks!"
             return Answer(question, Outcome.EMPTY, (), (), 0.0)
         if len(question) > MAX_QUESTION_CHARS:
             return Answer(question, Outcome.TOO_LONG, (), (), 0.0)

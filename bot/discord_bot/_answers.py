@@ -66,25 +66,6 @@ def blank(text: str) -> bool:
     )
 
 
-# What a reply says to an answer that asks nothing more: thanks, and acknowledgements.
-_ACKNOWLEDGING = frozenset(
-    "thanks thank thankyou thx ty tysm cheers ta you u very much so lot a ok okay k kk okey "
-    "cool great nice good awesome perfect brilliant lovely amazing excellent fine sweet lol "
-    "lmao haha hahaha hah heh wow oh ah yes yep yeah yup yay no nope sure right alright "
-    "gotcha got it understood noted appreciated appreciate bot essaybot".split()
-)
-_ASKING_WORD = re.compile(r"[^\W_]+")
-
-
-def asks_nothing(text: str) -> bool:
-    """Whether `text` asks nothing: no letter or figure at all (an emoji, "!!"), or nothing
-    but thanks and acknowledgements ("Thanks!", "ok", "lol"). Not "Why?" or "And China?",
-    follow-ups that ask (red-team round 14: "Thanks!" replying to an answer had started a
-    thread and posted the answer again)."""
-    words = _ASKING_WORD.findall(text.casefold())
-    return all(word in _ACKNOWLEDGING for word in words)
-
-
 def without_mentions(question: str) -> str:
     """`question` as it is looked up: mentions and Discord's other inline tokens left out,
     and the lines it quotes ("> ...", replying to an answer) when it says more than them,

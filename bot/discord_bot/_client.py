@@ -18,8 +18,8 @@ import discord
 from discord import app_commands
 
 from bot.answer_buttons import PassageKeys
-from bot.answering import Answerer
-from bot.discord_bot._answers import asks_nothing, blank, post_answer, without_mentions
+from bot.answering import Answerer, asks_nothing
+from bot.discord_bot._answers import blank, post_answer, without_mentions
 from bot.discord_bot._buttons import BUTTONS, FORM
 from bot.discord_bot._commands import _add_commands
 from bot.discord_bot._follow_ups import answer_form, mention_target

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.answering import asks_nothing
 from bot.discord_bot._answers import (
-    asks_nothing,
     blank,
     follow_up_with_answer,
     post_answer,
