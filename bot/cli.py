@@ -82,12 +82,12 @@ def _answering(
     The similarity model is run by `runtime`, loaded now when `eager`, else when a text is
     first embedded (never, when the words decide every question and the vectors are stored).
     """
-    threads = settings.threads or DEFAULT_THREADS
+    threads, bits = settings.threads or DEFAULT_THREADS, settings.question_bits
     if eager:  # a long-running front end: a damaged install stops it before any indexing
-        load_model(threads=threads, cache_dir=settings.cache_dir, runtime=runtime)
+        load_model(threads=threads, cache_dir=settings.cache_dir, runtime=runtime, bits=bits)
         prepare_spelling(model_words())  # a first misspelt question need not wait for them
     else:
-        use_model(threads=threads, cache_dir=settings.cache_dir, runtime=runtime)
+        use_model(threads=threads, cache_dir=settings.cache_dir, runtime=runtime, bits=bits)
     index = load_index(settings.seeds_dir, settings.cache_dir, terminal_progress())
     if eager:
         index.keep_terms()

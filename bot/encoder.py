@@ -75,20 +75,21 @@ def graph_bytes(prepared: Arrays, cache_dir: Path | None, *, quantized: bool = F
 
 
 class Encoder:
-    """ONNX Runtime sessions of the model's weights, with their thread count: one for
-    sentences, one for questions (8-bit), each made when first needed."""
+    """ONNX Runtime sessions of the model's weights, with their thread count: one in
+    float32, one with 8-bit dense layers (questions, where the CPU makes them sooner), each
+    made when first needed."""
 
     def __init__(self, weights: Arrays, threads: int, cache_dir: Path | None = None) -> None:
         self._weights, self._threads, self._cache_dir = weights, threads, cache_dir
         self._sessions: dict[bool, tuple[ort.InferenceSession, dict[str, ort.OrtValue]]] = {}
         self._lock = threading.Lock()
 
-    def session(self, *, question: bool = False) -> ort.InferenceSession:
-        """The session for questions or for sentences, made on first use."""
+    def session(self, *, quantized: bool = False) -> ort.InferenceSession:
+        """The 8-bit session or the float32 one, made on first use."""
         with self._lock:
-            if question not in self._sessions:
-                self._sessions[question] = self._start(question)
-            return self._sessions[question][0]
+            if quantized not in self._sessions:
+                self._sessions[quantized] = self._start(quantized)
+            return self._sessions[quantized][0]
 
     def _start(self, quantized: bool) -> tuple[ort.InferenceSession, dict[str, ort.OrtValue]]:
         prepared = prepare(self._weights, quantized=quantized)
@@ -106,10 +107,10 @@ class Encoder:
         return session, values
 
     def run(
-        self, ids: NDArray[np.int64], mask: NDArray[np.int64], *, question: bool = False
+        self, ids: NDArray[np.int64], mask: NDArray[np.int64], *, quantized: bool = False
     ) -> NDArray[np.float32]:
         """Unit vectors for a (batch, tokens) array of token ids and its attention mask; by
-        the questions' 8-bit session when `question`."""
+        the 8-bit session when `quantized`."""
         inputs = {"input_ids": ids, "attention_mask": mask}
-        (vectors,) = self.session(question=question).run(None, inputs)
+        (vectors,) = self.session(quantized=quantized).run(None, inputs)
         return np.asarray(vectors, dtype=np.float32)

@@ -6,9 +6,10 @@ only their own rows of the 47 MB word-embedding table. Activations are kept as c
 (width x tokens), so every dense layer is the stored (out, in) matrix times them, which is
 also what OpenBLAS does fastest for a short text. Per text it is about half as fast as ONNX
 Runtime (bot/encoder.py), which takes some 0.3 s to import and start: a process that embeds
-a question or two uses this one (README, "The runtime"). A question runs the dense layers with
-weights and inputs rounded to 8 bits as ONNX Runtime's questions' graph does (bot/quantized.py),
-the rounded weights made when a question first needs each.
+a question or two uses this one (README, "The runtime"). Where questions run in 8 bits
+(bot.similarity.question_bits), a question runs the dense layers with weights and inputs
+rounded to 8 bits as ONNX Runtime's 8-bit graph does (bot/quantized.py), the rounded weights
+made when a question first needs each.
 """
 
 from __future__ import annotations
@@ -61,19 +62,19 @@ class NumpyEncoder:
         self._rounded = _Rounded(weights)
 
     def run(
-        self, ids: NDArray[np.int64], mask: NDArray[np.int64], *, question: bool = False
+        self, ids: NDArray[np.int64], mask: NDArray[np.int64], *, quantized: bool = False
     ) -> Vectors:
         """Unit vectors for a (batch, tokens) array of token ids and its attention mask; with
-        8-bit dense layers when `question`."""
+        8-bit dense layers when `quantized`."""
         rows = [
-            self.embed_ids(row[: int(kept.sum())], question=question)
+            self.embed_ids(row[: int(kept.sum())], quantized=quantized)
             for row, kept in zip(ids, mask, strict=True)
         ]
         return np.stack(rows) if rows else np.zeros((0, 384), dtype=np.float32)
 
-    def embed_ids(self, ids: NDArray[np.int64], *, question: bool = False) -> Vectors:
-        """The unit vector of one text's token ids (unpadded); a `question`'s in 8 bits."""
-        w: _Weights = self._rounded if question else self.weights
+    def embed_ids(self, ids: NDArray[np.int64], *, quantized: bool = False) -> Vectors:
+        """The unit vector of one text's token ids (unpadded); in 8 bits when `quantized`."""
+        w: _Weights = self._rounded if quantized else self.weights
         rows = (
             w["embeddings.word_embeddings.weight"][ids]
             + w["embeddings.position_embeddings.weight"][: len(ids)]

@@ -7,7 +7,7 @@ import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -70,6 +70,10 @@ class Settings(BaseSettings):
         ge=1,
         le=os.cpu_count() or 1,
         description="threads the similarity model may use per question (at most the cores)",
+    )
+    # Unset, 8 where the CPU multiplies 8-bit integers fast, else 32 (bot.similarity).
+    question_bits: Literal[8, 32] | None = Field(
+        None, description="bits a question's dense layers run in: 8 or 32 (unset: by the CPU)"
     )
     discord_token: SecretStr | None = Field(None, description="Discord bot token")
     guild_id: int | None = Field(None, description="guild for instant command sync")

@@ -19,7 +19,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -43,6 +43,7 @@ class KeptSettings:
     question_log: Path | None
     log_retention_days: float
     threads: int | None
+    question_bits: Literal[8, 32] | None
 
 
 def kept(seeds: Path | None) -> KeptSettings | None:
@@ -60,6 +61,7 @@ def kept(seeds: Path | None) -> KeptSettings | None:
             question_log=_optional_path(fields["question_log"]),
             log_retention_days=_typed(fields["log_retention_days"], float),
             threads=_optional(fields["threads"], int),
+            question_bits=_bits(fields["question_bits"]),
         )
     except (OSError, ValueError, TypeError, KeyError):  # none kept, or damaged: validate again
         return None
@@ -75,6 +77,12 @@ def _typed(value: object, kind: type[T]) -> T:
 
 def _optional(value: object, kind: type[T]) -> T | None:
     return None if value is None else _typed(value, kind)
+
+
+def _bits(value: object) -> Literal[8, 32] | None:
+    if value is None or (type(value) is int and value in (8, 32)):
+        return value  # type: ignore[return-value]
+    raise ValueError(f"{value!r} is no number of bits")
 
 
 def _optional_path(value: object) -> Path | None:

@@ -10,8 +10,10 @@ questions; numpy on the weights file mapped into memory (bot/numpy_encoder.py), 
 milliseconds instead of 0.3 s, for a one-question `essaybot ask`. ASCII text gets its token ids
 from bot/wordpiece.py (the same ids, without loading the tokenizer). A question, embedded
 while its asker waits, runs the dense layers in 8 bits (bot/quantized.py: 1.8x sooner, within
-a cosine of 0.999); sentences, embedded once and stored, in float32. Nothing is read before a
-text is embedded: a question the words alone decide never loads the model.
+a cosine of 0.999) on a CPU that multiplies 8-bit integers fast, and in float32 on one that
+does not, where 8 bits are no sooner (`question_bits`); sentences, embedded once and stored,
+always in float32. Nothing is read before a text is embedded: a question the words alone
+decide never loads the model.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ __all__ = [
     "ModelError",
     "ModelMissingError",
     "ModelTamperedError",
+    "QuestionBits",
     "Runtime",
     "best_similarity",
     "embed",
@@ -61,6 +64,7 @@ __all__ = [
     "model_key",
     "model_words",
     "nearest",
+    "question_bits",
     "use_model",
 ]
 
@@ -77,6 +81,12 @@ Vectors = NDArray[np.float32]
 # about 0.4 s more to start and then embeds a text about 15 ms (2x) faster (README, "The
 # runtime"), so it pays for its start from some 28 texts on.
 Runtime = Literal["numpy", "onnx"]
+# The bits a question's dense layers run in (None: as `int8_is_fast` says).
+QuestionBits = Literal[8, 32]
+# x86 CPU flags of instructions that multiply 8-bit integers fast: where one is present ONNX
+# Runtime's 8-bit layers embed a question 1.8x sooner than float32; on an AVX2 CPU without
+# them, no sooner (6.1-7.4 against 5.4-6.0 ms; README, "Questions in 8 bits").
+_FAST_INT8_FLAGS = frozenset({"avx512_vnni", "avx_vnni", "amx_int8"})
 _VOCABULARY_KIND = "essaybot_vocabulary"  # the vocabulary's file, as bot/npys.py records it
 
 
@@ -88,6 +98,7 @@ class _Setup:
     cache_dir: Path | None = None
     root: Path | None = None
     runtime: Runtime = "onnx"
+    bits: QuestionBits | None = None
 
 
 @dataclass(frozen=True)
@@ -109,23 +120,27 @@ def use_model(
     cache_dir: Path | None = None,
     root: Path | None = None,
     runtime: Runtime = "onnx",
+    bits: QuestionBits | None = None,
 ) -> None:
     """Say how the model is to be loaded when a text is first embedded; nothing is read yet.
 
     `threads` bounds ONNX Runtime's and numpy's BLAS threads; `cache_dir` remembers files
     already checked; `root` is the model package's folder (default: the installed one);
-    `runtime` picks the encoder. A model already loaded by another runtime is swapped for
-    this one at the next embedding (their vectors agree to a cosine of 0.999999).
+    `runtime` picks the encoder; `bits`, what a question's dense layers run in (None: 8 where
+    `int8_is_fast`, else 32). A model already loaded by another runtime is swapped for this
+    one at the next embedding (their vectors agree to a cosine of 0.999999).
     """
     global _setup, _loaded, _tokenizer, _wordpiece
     with _load_lock:
         if root != _setup.root:  # another copy of the files: nothing loaded from the old one
             _loaded = _tokenizer = _wordpiece = None
-        if runtime != _setup.runtime:  # a text's vector is one runtime's floats, never mixed
-            with _lock:
+        with _lock:
+            if runtime != _setup.runtime:  # a text's vector is one runtime's floats
                 _cache.clear()
                 _questions.clear()
-        _setup = _Setup(threads, cache_dir, root, runtime)
+            if bits != _setup.bits:
+                _questions.clear()
+        _setup = _Setup(threads, cache_dir, root, runtime, bits)
 
 
 def load_model(
@@ -134,12 +149,13 @@ def load_model(
     cache_dir: Path | None = None,
     root: Path | None = None,
     runtime: Runtime = "onnx",
+    bits: QuestionBits | None = None,
 ) -> None:
     """Check the model's files and load it now (`use_model`'s arguments), once per process.
 
     Raises ModelMissingError or ModelTamperedError, whose messages name the file and the fix.
     """
-    use_model(threads=threads, cache_dir=cache_dir, root=root, runtime=runtime)
+    use_model(threads=threads, cache_dir=cache_dir, root=root, runtime=runtime, bits=bits)
     _model()
 
 
@@ -264,19 +280,39 @@ def embed(texts: Sequence[str]) -> Vectors:
 
 def embed_one(text: str) -> Vectors:
     """The unit vector of one text, alone and unpadded (the same floats whenever embedded)."""
-    return _embed(text, question=False)
+    return _embed(text)
 
 
 def embed_question(question: str) -> Vectors:
-    """The unit vector of a question: the model with 8-bit dense layers (bot/quantized.py),
-    1.8x sooner, within a cosine of about 0.9995 of `embed_one`'s."""
-    return _embed(question, question=True)
+    """The unit vector of a question: in 8 bits (bot/quantized.py; 1.8x sooner where the
+    CPU multiplies 8-bit integers fast, within a cosine of about 0.9995 of `embed_one`'s) when
+    `question_bits` says so, else `embed_one`'s."""
+    return _embed(question, quantized=question_bits() == 8)
 
 
-def _embed(text: str, *, question: bool) -> Vectors:
+def question_bits() -> QuestionBits:
+    """The bits questions run in: as `use_model` was told, else 8 where `int8_is_fast`."""
+    bits = _setup.bits
+    return bits if bits is not None else 8 if int8_is_fast() else 32
+
+
+@cache
+def int8_is_fast(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether this CPU multiplies 8-bit integers fast (an x86 with VNNI or AMX, by Linux's
+    `cpuinfo`); elsewhere, or when unknown, questions run in float32. Read from the CPU, not
+    timed, so a machine answers the same whatever its load."""
+    try:
+        with cpuinfo.open(encoding="utf-8", errors="replace") as info:
+            flags = next((line for line in info if line.startswith("flags")), "")
+    except OSError:
+        return False
+    return not _FAST_INT8_FLAGS.isdisjoint(flags.partition(":")[2].split())
+
+
+def _embed(text: str, *, quantized: bool = False) -> Vectors:
     model = _model()
     batch = np.array([_ids(text)], dtype=np.int64)
-    vector: Vectors = model.encoder.run(batch, np.ones_like(batch), question=question)[0]
+    vector: Vectors = model.encoder.run(batch, np.ones_like(batch), quantized=quantized)[0]
     return vector
 
 

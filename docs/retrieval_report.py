@@ -53,6 +53,7 @@ from bot.measure.evaluation import (
     load_questions,
 )
 from bot.measure.typos import with_typos
+from bot.similarity import question_bits
 
 ROOT = Path(__file__).resolve().parent.parent
 # The report's prose, with a `$name` for each figure or table this script computes.
@@ -185,6 +186,7 @@ def main() -> None:
         h: ", ".join(f"`{p.relative_to(ROOT)}`" for p in paths) for h, paths in batches().items()
     }
     figures: dict[str, str | int | list[str]] = {
+        "question_bits": question_bits(),
         "tuning_files": files["tuning"],
         "tuning_answerable": counts["tuning"][0],
         "tuning_unanswerable": counts["tuning"][1],

@@ -72,6 +72,7 @@ def test_dotenv_is_read(tmp_path: Path) -> None:
             "ESSAYBOT_COOLDOWN_SECONDS: Input should be a finite",
         ),
         ("ESSAYBOT_LOG_RETENTION_DAYS", "nan", "ESSAYBOT_LOG_RETENTION_DAYS: Input should be"),
+        ("ESSAYBOT_QUESTION_BITS", "16", "ESSAYBOT_QUESTION_BITS: Input should be 8 or 32"),
     ],
 )
 def test_bad_values_name_the_variable(
@@ -190,6 +191,7 @@ def test_settings_are_kept_without_the_token_until_what_they_come_from_changes(
         question_log=settings.question_log,
         log_retention_days=90.0,
         threads=1,
+        question_bits=None,
     )
     assert "s3cret" not in path.name + path.read_text(encoding="utf-8")
     monkeypatch.setenv("ESSAYBOT_DISCORD_TOKEN", "another-token")  # not a kept setting

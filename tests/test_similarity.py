@@ -91,6 +91,14 @@ def runtime(request: pytest.FixtureRequest) -> Iterator[str]:
     similarity.use_model()
 
 
+@pytest.fixture
+def eight_bits() -> Iterator[None]:
+    """Questions in 8 bits, whatever this machine's CPU would choose."""
+    similarity.use_model(bits=8)
+    yield
+    similarity.use_model()
+
+
 def test_vectors_match_sentence_transformers(runtime: str) -> None:
     vectors = embed(TEXTS)
     assert similarity._model().runtime == runtime
@@ -211,6 +219,7 @@ def test_a_text_has_one_vector_whatever_it_is_embedded_with() -> None:
     assert (embed([TEXTS[0], TEXTS[1], TEXTS[5]])[1] == alone).all()
 
 
+@pytest.mark.usefixtures("eight_bits")
 def test_a_text_is_most_similar_to_itself() -> None:
     """Asked as a question it runs the 8-bit layers, so itself is 0.999 near, not 1.0."""
     text = "The union state has not brought the two economies closer."
@@ -221,6 +230,7 @@ def test_a_text_is_most_similar_to_itself() -> None:
 def test_question_vectors_are_near_sentence_transformers(runtime: str) -> None:
     """A question's 8-bit vector stays near the model's own (a cosine of 0.999 and more)
     and is not it (the 8-bit layers do run)."""
+    similarity.use_model(runtime=runtime, bits=8)  # type: ignore[arg-type]
     questions = np.stack([similarity.embed_question(t) for t in TEXTS])
     assert similarity._model().runtime == runtime
     assert np.allclose(questions[:, :6], REFERENCE, atol=5e-3)
@@ -233,8 +243,9 @@ def test_the_two_runtimes_agree_on_questions() -> None:
     """ONNX Runtime's MatMulNBits and numpy's rounding (bot/quantized.py), on 500 gold
     questions: a rounding on the edge may fall either way, so not to the seventh digit."""
     questions = _gold_questions()[::8]
+    similarity.use_model(bits=8)
     by_onnx = np.stack([similarity.embed_question(q) for q in questions])
-    similarity.use_model(runtime="numpy")
+    similarity.use_model(runtime="numpy", bits=8)
     try:
         by_numpy = np.stack([similarity.embed_question(q) for q in questions])
     finally:
@@ -253,11 +264,50 @@ def test_weights_rounded_to_eight_bits_are_what_onnx_runtime_is_given() -> None:
 
 
 def test_questions_alone_never_start_the_sentences_session() -> None:
-    """A process whose sentences' vectors are stored embeds questions only: the 32-bit
-    session (and its 42 MB of transposed weights) is not made."""
+    """A process whose sentences' vectors are stored embeds questions only: in 8 bits, the
+    32-bit session (and its 42 MB of transposed weights) is not made."""
     encoder = Encoder(load_file(str(model_files()[0])), threads=1)
-    encoder.run(np.array([[101, 2054, 102]]), np.ones((1, 3), dtype=np.int64), question=True)
+    encoder.run(np.array([[101, 2054, 102]]), np.ones((1, 3), dtype=np.int64), quantized=True)
     assert list(encoder._sessions) == [True]
+
+
+def test_in_32_bits_a_question_is_embedded_as_a_sentence(runtime: str) -> None:
+    """Where the CPU gains nothing from 8 bits, a question's vector is its sentence vector."""
+    similarity.use_model(runtime=runtime, bits=32)  # type: ignore[arg-type]
+    assert similarity.question_bits() == 32
+    for text in TEXTS:
+        assert np.array_equal(similarity.embed_question(text), similarity.embed_one(text))
+    similarity.use_model(runtime=runtime, bits=8)  # type: ignore[arg-type]
+    text = TEXTS[0]
+    assert not np.array_equal(similarity.embed_question(text), similarity.embed_one(text))
+
+
+@pytest.mark.parametrize(
+    ("flags", "fast"),
+    [
+        ("fpu sse2 avx2 fma avx512f avx512_vnni", True),  # Cascade Lake and later
+        ("fpu sse2 avx2 fma avx_vnni", True),  # Alder Lake, Zen 5
+        ("fpu sse2 avx2 fma avx512f avx512bw", False),  # Skylake-SP
+        ("fpu sse2 avx2 fma", False),  # this project's AMD EPYC of session 27
+        ("fpu sse2 avx2 not_avx_vnni", False),  # a flag is a whole word
+    ],
+)
+def test_the_cpu_says_whether_questions_run_in_8_bits(
+    tmp_path: Path, flags: str, fast: bool
+) -> None:
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(f"processor\t: 0\nmodel name\t: x\nflags\t\t: {flags}\n\n")
+    assert similarity.int8_is_fast(cpuinfo) is fast
+    assert similarity.int8_is_fast(tmp_path / "missing") is False  # not Linux: float32
+
+
+def test_question_bits_follow_the_cpu_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    for fast, bits in ((True, 8), (False, 32)):
+        monkeypatch.setattr(similarity, "int8_is_fast", lambda fast=fast: fast)
+        assert similarity.question_bits() == bits
+        similarity.use_model(bits=40 - bits)  # type: ignore[arg-type]
+        assert similarity.question_bits() == 40 - bits
+        similarity.use_model()
 
 
 @pytest.mark.parametrize(
@@ -384,8 +434,8 @@ def test_missing_model_files_are_one_line_and_exit_2(
 
 def test_the_thread_count_reaches_onnx_runtime_and_blas(model_copy: Path) -> None:
     weights = load_file(str(model_files(model_copy)[0]))
-    for threads, question in ((1, False), (2, False), (1, True), (2, True)):
-        options = Encoder(weights, threads).session(question=question).get_session_options()
+    for threads, quantized in ((1, False), (2, False), (1, True), (2, True)):
+        options = Encoder(weights, threads).session(quantized=quantized).get_session_options()
         assert options.intra_op_num_threads == threads
     load_model(threads=1, root=model_copy)
     blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
