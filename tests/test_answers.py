@@ -1762,6 +1762,26 @@ def test_a_games_coins_are_a_sum_of_money(tmp_path: Path) -> None:
     assert because == "it asks for a sum of money and no quote holds one"
 
 
+def test_a_fee_given_in_any_currency_is_a_sum_of_money(tmp_path: Path) -> None:
+    # Trial round 18: "The standard visa fee is 120 korun" was no sum (a currency no list
+    # holds), and "what does a quick 10 minute charge give you" asked for one (a battery's).
+    index = _index_of(
+        tmp_path,
+        "# Fees\n\nThe standard visa fee is 120 korun and is paid online.\n\nThe visa "
+        "itself is valid for 90 days from the date of entry.\n\nAn extension is granted once, "
+        "for a fee payable at the border office.\n\n# Charging\n\nA ten-minute "
+        "charge gives about two hours of listening.\n",
+    )
+    answerer = answerer_for(index, min_confidence=0.0)  # the checks alone
+    answer = answerer.ask("How much is the visa fee?")
+    assert answer.quotes and "120 korun" in answer.quotes[0].text, answer.declined_because
+    because = answerer.ask("How much is the fee for an extension?").declined_because
+    assert because == "it asks for a sum of money and no quote holds one"
+    charge = answerer.ask("What does a quick 10 minute charge give you?")
+    assert "money" not in charge.declined_because
+    assert charge.quotes and "two hours" in charge.quotes[0].text
+
+
 def test_a_count_may_come_in_the_short_sentence_after_what_it_counts(tmp_path: Path) -> None:
     # Trial round 14: the count is said after the sentence the question's words find
     index = _index_of(

@@ -223,7 +223,9 @@ _ASKS_FOR_MONEY = re.compile(
     r"(what|which)\b[^?.!]*?\b(prices?|fees?|salary|salaries|wages?)|"
     # "What does she earn?", not "What would earn it a fifth star?" (what earns)
     r"what (do|does|did|will|would)\s+(?!(charge|pay|cost|earn)\b)[^?.!]*?\b"
-    r"(charge|pay|cost|earn))\b",
+    # ... not "What does a ten-minute charge give you?", where the word is the subject
+    r"(charge|pay|cost|earn)\b(?!\s+(give|get|do|mean|last|provide|include|take|offer|let|"
+    r"allow|cover|buy)s?\b))\b",
     re.IGNORECASE,
 )
 _MONEY_OR_SHARE = re.compile(
@@ -234,7 +236,10 @@ _MONEY_OR_SHARE = re.compile(
     # "three times the consumer price", "twice as much", not "wore it twice" (how often)
     r"\b(times|half|twice)\s+(the|as|what|that|its|their|his|her|our|more|less)\b|"
     # a rate of pay: "paid at time and a half" (a handbook's overtime), "double time"
-    r"\b(time[ -]and[ -]a[ -]half|(double|triple)[ -]time)\b",
+    r"\b(time[ -]and[ -]a[ -]half|(double|triple)[ -]time)\b|"
+    # a sum in a currency no list can hold: "The standard visa fee is 120 korun" (trial 18)
+    r"\b(fee|price|cost|charge|fare|rent|salary|wage|deposit|fine)s?"
+    r"(\s+(is|was|are|were|of|will\s+be))?\s*:?\s*((about|around|roughly|only|just)\s+)?\d",
     re.IGNORECASE,
 )
 # A question asking who made, founded, wrote or owns something, or the name of something, is
