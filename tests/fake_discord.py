@@ -130,6 +130,13 @@ class FakeDiscord:
         # without Via.
         self.rate_limited: dict[str, float | None] = {}
         self.rate_limits_left: dict[str, int] = {}  # of those, how many 429s until lifted
+        # POSTs and PATCHes to paths matching one of these (in full) answered 503 by Discord's
+        # edge, not carried out ("upstream connect error"): how many more. discord.py does not
+        # retry a 503.
+        self.unavailable: dict[str, int] = {}
+        # Successful responses to paths starting with one of these say their bucket is spent
+        # (X-RateLimit-Remaining 0) until that many seconds from now.
+        self.spent_buckets: dict[str, float] = {}
         self._threads_on: set[str] = set()  # messages a thread was started on
         self.abandoned: list[Request] = []  # held requests the bot gave up waiting for
         self._held: dict[str, asyncio.Event] = {}
@@ -224,6 +231,13 @@ class FakeDiscord:
             assert request.transport is not None
             request.transport.abort()
             return web.Response(status=500)  # never arrives
+        down = [k for k, n in self.unavailable.items() if n and re.fullmatch(k, path)]
+        if request.method in ("POST", "PATCH") and down:
+            self.unavailable[down[0]] -= 1
+            self.requests.append(Request(request.method, path, body, time.monotonic(), 503))
+            async with self._changed:
+                self._changed.notify_all()
+            return _json({"message": "upstream connect error", "code": 0}, status=503)
         limited = [k for k in self.rate_limited if path.startswith(k)]
         if request.method in ("POST", "PATCH") and limited:
             retry_after = self.rate_limited[limited[0]]
@@ -283,6 +297,10 @@ class FakeDiscord:
             return _json({"message": "500: Internal Server Error", "code": 0}, status=500)
         if path.endswith("/threads"):  # Discord tells the bot about the thread it started
             await self.dispatch("THREAD_CREATE", record.returned | {"newly_created": True})
+        spent = [after for k, after in self.spent_buckets.items() if path.startswith(k)]
+        if spent:
+            bucket = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": str(spent[0])}
+            return _json(record.returned, headers=bucket)
         return _json(record.returned)
 
     def _refusal(self, method: str, path: str, body: Any) -> tuple[int, dict[str, Any]] | None:
@@ -539,12 +557,12 @@ _REFUSALS = {  # Discord's words for its 403 codes (and 404s: what is gone)
 }
 
 
-def _json(payload: Any, status: int = 200) -> web.Response:
+def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     # discord.py parses a body as JSON only for exactly this Content-Type (no charset).
     return web.Response(
         body=json.dumps(payload).encode(),
         status=status,
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **(headers or {})},
     )
 
 

@@ -792,6 +792,68 @@ def test_an_answer_carried_out_but_answered_502_is_posted_once(
     run(body())
 
 
+def test_a_post_discord_fails_with_a_503_is_sent_once_more(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 16: one 503 (which discord.py does not retry, unlike 500, 502 and 504)
+    lost a mention's answer, with a traceback and a public "please try again". A post Discord
+    failed is sent once more with its nonce, which gives back the message if it made one."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            server.unavailable = {rf"channels/{fake.CHANNEL_ID}/messages": 1}
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
+            failed, shown = await server.wait_for(sent_to(fake.CHANNEL_ID), count=2, timeout=WAIT)
+            assert (failed.status, shown.status) == (503, 200) and ANSWER in str(shown.body)
+            assert failed.body["nonce"] == shown.body["nonce"]
+            await asyncio.sleep(0.5)
+            assert len([r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]) == 2
+            assert APOLOGY not in str([r.body for r in server.requests])
+
+    run(body())
+
+
+def test_an_interactions_answer_made_but_answered_5xx_five_times_is_not_deleted(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 16: Discord made an /ask's answer (the edit of "thinking…") but its edge
+    answered 502 to discord.py's five tries: the answer showing was deleted as if it were
+    "thinking…", and an apology sent. The edit is sent once more (the same edit)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            server.lost_follow_ups = 5
+            interaction = ask(DEAD_END)
+            await server.dispatch("INTERACTION_CREATE", interaction)
+            *failed, shown = await server.wait_for(followups(interaction), count=6, timeout=WAIT)
+            assert {r.status for r in failed} == {502} and shown.status == 200
+            await asyncio.sleep(0.5)
+            assert not [r for r in server.requests if r.method == "DELETE"]
+            assert APOLOGY not in str([r.body for r in server.requests])
+
+    run(body())
+
+
+def test_an_answer_whose_bucket_is_spent_for_an_hour_is_not_held_in_flight(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 16: an /ask's answer made, its response saying the webhook's bucket is
+    spent for an hour: discord.py slept the hour inside the request, holding the answer in
+    flight (a shutdown then waited its whole grace and apologised for an answered question).
+    The request returns at once; the bucket's lock is released later."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, client):
+            server.spent_buckets = {"webhooks/": 3600.0}
+            interaction = ask(DEAD_END)
+            await server.dispatch("INTERACTION_CREATE", interaction)
+            (shown,) = await server.wait_for(followups(interaction), timeout=WAIT)
+            assert shown.status == 200
+            await until(lambda: not client.in_flight)
+
+    run(body())
+
+
 @pytest.mark.parametrize("command", ["ask", "Ask essaybot"])
 def test_an_interactions_answer_discord_made_but_answered_5xx_is_shown_once(
     point_at: Any, answerer: Answerer, command: str

@@ -221,6 +221,35 @@ def test_where_no_thread_can_be_started_a_follow_up_is_still_answered(
     assert not [r for r in caplog.records if r.exc_info]
 
 
+def test_a_thread_discord_fails_to_start_is_tried_again_at_the_next_follow_up(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Red-team round 16: a 503 starting the thread was remembered as the thread refused for
+    10 minutes, and logged as "unlock the thread". Discord's own failure is no refusal: the
+    follow-up is answered in place, and the next one gets its thread. The thread's name holds
+    no bidi override (one cut short would leave it open)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=10) as (server, _):
+            answer = await answer_of(server, "Who would welcome \u202eChinese\x07 investment?")
+            threads = rf"channels/{fake.CHANNEL_ID}/messages/{answer['id']}/threads"
+            server.unavailable = {threads: 1}
+            submitted = fake.form_submit(FORM, {FORM_QUESTION: "And why?"}, answer)
+            await server.dispatch("INTERACTION_CREATE", submitted)
+            (private,) = await server.wait_for(followups(submitted))
+            assert private.returned["flags"] == EPHEMERAL
+            again = fake.form_submit(FORM, {FORM_QUESTION: "And why would they?"}, answer)
+            await server.dispatch("INTERACTION_CREATE", again)
+            started = await server.wait_for(lambda r: r.path.endswith("/threads"), count=2)
+            assert [r.status for r in started] == [503, 200]
+            assert started[1].body["name"] == "Who would welcome Chinese investment?"
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert not [r for r in caplog.records if "threads refused" in r.getMessage()]
+    assert [r for r in caplog.records if "failed to start a thread (503)" in r.getMessage()]
+
+
 def test_ask_essaybot_answers_privately_with_buttons(point_at: Any, answerer: Answerer) -> None:
     async def body() -> None:
         async with running(point_at, answerer) as (server, _):

@@ -42,6 +42,7 @@ from bot.discord_bot._replies import (
     _reply,
     _too_quick,
     _try,
+    cap_webhook_waits,
     capped_rate_limits,
     log,
     log_failure,
@@ -328,6 +329,7 @@ class EssayBot(discord.AutoShardedClient):
             max_ratelimit_timeout=RATE_LIMIT_WAIT,  # the bot's own requests
             http_trace=capped_rate_limits(),  # an interaction's
         )
+        cap_webhook_waits()  # an interaction's, after a request that spent its bucket
         # A malformed event (a MESSAGE_CREATE of null, one without its author) is dropped
         # with a warning: discord.py's sharded client closed itself on any error parsing one.
         parsers = self._connection.parsers

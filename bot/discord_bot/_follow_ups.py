@@ -28,12 +28,13 @@ from bot.discord_bot._replies import (
     _named,
     _reply,
     after_thinking,
+    log,
     reply_to,
     resent_if_lost,
     think,
 )
 from bot.follow_up import asked_as, unescaped
-from bot.markup import clip
+from bot.markup import clip, without_bidi
 
 if TYPE_CHECKING:  # _client imports this module
     from bot.discord_bot._client import EssayBot
@@ -99,6 +100,9 @@ def _thread_failed(bot: EssayBot, message: discord.Message, error: Exception) ->
     """Remember that Discord would not start the thread on `message`, logged once with its
     reason and no traceback: asked again at each follow-up (red-team round 15: "Maximum
     number of active threads reached", 160006), each refusal counted against the bot."""
+    if isinstance(error, discord.DiscordServerError):  # Discord's own failure, not a refusal
+        log.warning("Discord failed to start a thread (%s); answered where asked", error.status)
+        return  # red-team round 16: a 503 had been remembered as refused for 10 minutes
     if isinstance(error, discord.RateLimited):
         reason = f"Discord asked to wait {error.retry_after:.0f} s"
     else:
@@ -112,12 +116,20 @@ def _thread_refused(bot: EssayBot, message: discord.Message) -> bool:
     return bot.permission_notes.refused(message.id, "threads")
 
 
+def thread_name(question: str) -> str:
+    """A thread's name from its question: without bidi marks or control characters (a name
+    is only named, and one cut short could leave an override open: red-team round 16), and
+    within Discord's 100 characters."""
+    name = "".join(ch for ch in without_bidi(question) if ch.isprintable() or ch == " ")
+    return clip(" ".join(name.split()), THREAD_NAME_CHARS) or "Follow-ups"
+
+
 async def _thread_on(bot: EssayBot, message: discord.Message, name: str) -> Thread:
     """The thread on `message`: the one it has, or a new one named after its question."""
     if message.thread is not None:
         return message.thread
     try:
-        return await message.create_thread(name=clip(name, THREAD_NAME_CHARS) or "Follow-ups")
+        return await message.create_thread(name=thread_name(name))
     except discord.HTTPException as error:
         if error.code != THREAD_EXISTS:  # started meanwhile, or not in the cache
             raise

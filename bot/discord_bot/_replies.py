@@ -185,9 +185,11 @@ def patient(send: Send) -> Send:
     return again
 
 
-# A response lost: the connection dropped, or its body cut short. With no status, Discord may
-# have made the message or edit all the same.
-LOST = (aiohttp.ClientError, json.JSONDecodeError)
+# A response lost: the connection dropped, or its body cut short; with no status, Discord may
+# have made the message or edit all the same. Or Discord's 5xx, which it may answer to what it
+# carried out (discord.py retries 500, 502, 504 and 524 five times, and not 503 at all: red-team
+# round 16 lost an answer to one 503, and deleted one made but answered 502 five times).
+LOST = (aiohttp.ClientError, json.JSONDecodeError, discord.DiscordServerError)
 _MAYBE_SHOWN = "essaybot_maybe_shown"  # an interaction's `extras`: its answer may be showing
 
 
@@ -203,7 +205,8 @@ def resent_if_lost(send: Send, *, nonce: bool) -> Send:
         try:
             return await send(*args, **kwargs)
         except LOST as error:
-            log.warning("Discord's response was lost (%s); sending once more", type(error).__name__)
+            failed = getattr(error, "status", None) or type(error).__name__
+            log.warning("Discord's response was lost or failed (%s); sending once more", failed)
             return await send(*args, **kwargs)
 
     return again
@@ -242,6 +245,30 @@ def capped_rate_limits() -> aiohttp.TraceConfig:
     trace = aiohttp.TraceConfig()
     trace.on_request_end.append(on_request_end)
     return trace
+
+
+def cap_webhook_waits() -> None:
+    """Stop discord.py's webhooks from holding an interaction's answer while they wait out a
+    spent bucket (a success with X-RateLimit-Remaining 0): they slept its reset, however long,
+    inside the request, holding the interaction's lock, and a cancelled sleep never released it
+    (red-team round 16: an answered /ask stayed in flight an hour with a reset of 3,600 s, and
+    its apology at shutdown hung on the lock). Now the request returns at once and the lock
+    is released after the reset, at most RATE_LIMIT_WAIT later, so the interaction's next
+    request still waits for it; one sent within a longer reset gets Discord's 429, which
+    `capped_rate_limits` gives up on. Set once, on discord.py's class (used by webhooks only)."""
+    lock_class: Any = discord.webhook.async_.AsyncDeferredLock
+    if getattr(lock_class.__aexit__, "released_later", False):
+        return
+
+    async def released_later(self: Any, *_exc: object) -> None:
+        delay = min(float(self.delta or 0), RATE_LIMIT_WAIT)
+        if delay > 0:
+            asyncio.get_running_loop().call_later(delay, self.lock.release)
+        else:
+            self.lock.release()
+
+    released_later.released_later = True  # type: ignore[attr-defined]
+    lock_class.__aexit__ = released_later
 
 
 ACKNOWLEDGED = 40060  # "Interaction has already been acknowledged"
