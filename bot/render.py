@@ -130,15 +130,17 @@ def quote_link(answer: Answer, passage: Passage) -> str:
     return next((q.link for q in answer.quotes if q.passage.id == passage.id), "")
 
 
-def render_hits(hits: Sequence[Hit]) -> str:
-    """The ranked passages with scores, one line each (for debugging retrieval)."""
+def render_hits(hits: Sequence[Hit], width: int = 120) -> str:
+    """The ranked passages with scores, one line each (for debugging retrieval): each
+    passage's start, shortened to end the line within `width` (at least 20 characters)."""
     if not hits:
         return "  (no passage shares a word with the question)"
-    return "\n".join(
-        f"  {h.rank:>2}. {h.score:7.3f}  {printable(h.passage.id)}  "
-        f"{textwrap.shorten(printable(h.passage.text), 60)}"
-        for h in hits
-    )
+    lines = []
+    for h in hits:
+        head = f"  {h.rank:>2}. {h.score:7.3f}  {printable(h.passage.id)}  "
+        text = textwrap.shorten(printable(h.passage.text), max(20, width - len(head)))
+        lines.append(head + text)
+    return "\n".join(lines)
 
 
 def paragraphs_of(document: Document) -> str:

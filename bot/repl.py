@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from bot.answering import Answer, Answerer, Outcome
+from bot.answering import Answer, Answerer, Evidence, Outcome
 from bot.question_log import QuestionLog, record_terminal
 from bot.render import (
     printable,
@@ -137,18 +137,25 @@ class Repl:
         return True
 
     def _evidence(self, answer: Answer) -> str:
-        """The confidence, from the evidence the answer carries, and the ranked passages."""
-        sure = answer.surest
-        if answer.answered and sure is None:  # a byline, an opening, a numbered part
-            return (
-                f"\nconfidence {answer.confidence:.2f}: found without ranking (who wrote it, what "
-                "it is about, a part asked for by its number); quoted passages:\n"
-                + render_hits(answer.hits)
-            )
+        """The confidence, from the evidence the answer carries, and the ranked passages; the
+        confidence's line wrapped to the terminal, as answers are (trial round 17: 150
+        columns)."""
         if answer.outcome in (Outcome.EMPTY, Outcome.TOO_LONG):
             return "\nnothing was looked up"
-        if not answer.hits or sure is None:
+        if answer.answered and answer.surest is None:  # a byline, an opening, a numbered part
+            said = (
+                f"confidence {answer.confidence:.2f}: found without ranking (who wrote it, what "
+                "it is about, a part asked for by its number); quoted passages:"
+            )
+        elif not answer.hits or answer.surest is None:
             return "\nconfidence 0.00: no passage shares a word with the question"
+        else:
+            said = self._confidence(answer, answer.surest) + "; ranked passages:"
+        width = text_width()
+        return "\n" + textwrap.fill(said, width) + "\n" + render_hits(answer.hits, width)
+
+    def _confidence(self, answer: Answer, sure: Evidence) -> str:
+        """How sure the answer is, from which passage, and the threshold it is held to."""
         but = f", but {answer.declined_because}" if answer.declined_because else ""
         meaning = (
             "the words decided, the sentence model was not run"
@@ -159,12 +166,11 @@ class Repl:
         # Two places, or four where two would hide which side of the threshold it is on
         places = 4 if f"{answer.confidence:.2f}" == f"{threshold:.2f}" else 2
         # with a small :k the surest passage may rank below the ones listed
-        unlisted = f", below the {len(answer.hits)} listed" if sure.rank > len(answer.hits) else ""
+        hits = len(answer.hits)
+        unlisted = f", below the {hits} listed" if sure.rank > hits else ""
         return (
-            f"\nconfidence {answer.confidence:.{places}f} (passage {sure.rank}{unlisted}: coverage "
-            f"{sure.coverage:.2f}, {meaning}; answers from "
-            f"{threshold:.2f}){but}; "
-            "ranked passages:\n" + render_hits(answer.hits)
+            f"confidence {answer.confidence:.{places}f} (passage {sure.rank}{unlisted}: "
+            f"coverage {sure.coverage:.2f}, {meaning}; answers from {threshold:.2f}){but}"
         )
 
     def _section(self, name: str) -> None:

@@ -14,6 +14,7 @@ import pexpect
 import pytest
 
 from bot.answering import Answer, Answerer, Evidence
+from bot.render import text_width
 from bot.repl import PROMPT, Repl
 from index import PassageIndex, load_documents
 from tests.helpers import ROOT, SEEDS, answerer_for
@@ -87,7 +88,8 @@ def test_commands(answerer: Answerer) -> None:
     assert "Russia-Belarus: Choosing between bad and bad" in out and "¶5  The problem" in out
     assert "No section is called 'zzz'" in out
     assert "k = 2" in out and "debug on" in out
-    assert "ranked passages:" in out and "russia-belarus/choosing-between-bad-and-bad/2" in out
+    assert "ranked passages:" in " ".join(out.split())
+    assert "russia-belarus/choosing-between-bad-and-bad/2" in out
     assert out.count("Usage: :k N") == 2
     assert "Unknown command :nope" in out
     assert "commands start with ':' (:section)" in out
@@ -154,11 +156,11 @@ def test_debug_shows_the_evidence_the_answer_carries(answerer: Answerer) -> None
             return replace(super().ask(question, k), confidence=0.6, evidence=made_up)
 
     told = Told(answerer.index, answerer.policy, answerer.similarity, english=answerer.english)
-    out = transcript(told, ":debug", "Why does Russia give aid to Belarus?")
+    out = " ".join(transcript(told, ":debug", "Why does Russia give aid to Belarus?").split())
     assert "confidence 0.60 (passage 2: coverage 0.88, similarity 0.25;" in out
     # with :k 1 the surest passage is not among those listed, and it says so
     out = transcript(told, ":debug", ":k 1", "Why does Russia give aid to Belarus?")
-    assert "confidence 0.60 (passage 2, below the 1 listed: coverage 0.88" in out
+    assert "confidence 0.60 (passage 2, below the 1 listed: coverage 0.88" in " ".join(out.split())
 
 
 def test_debug_says_how_an_answer_found_without_ranking_was_found(answerer: Answerer) -> None:
@@ -170,10 +172,12 @@ def test_debug_says_how_an_answer_found_without_ranking_was_found(answerer: Answ
 
 def test_debug_says_why_a_confident_question_was_declined(answerer: Answerer) -> None:
     out = transcript(answerer, ":debug", "When was the Eurasian Economic Union founded?")
+    assert max(map(len, out.splitlines())) <= text_width()  # wrapped, as answers are
+    out = " ".join(out.split())
     # said in the answer too, not only in :debug
     assert "The essays don't cover this: it asks when and no quote holds a time." in out
     assert "but it asks when and no quote holds a time" in out
-    out = transcript(answerer, ":debug", "What did Putin say about Lukashenko?")
+    out = " ".join(transcript(answerer, ":debug", "What did Putin say about Lukashenko?").split())
     assert "but it names Putin, which the essays never use" in out
 
 
