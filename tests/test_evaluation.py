@@ -427,6 +427,7 @@ BLIND_FOLDERS = {
     "blind14": 6,
     "blind15": 6,
     "blind16": 6,
+    "blind17": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
