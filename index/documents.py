@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.analyzer import normalize
+from index.patterns import lazy
 
 __all__ = ["PARENT_MARK", "Document", "Section", "find_sections", "own_heading", "with_parts"]
 
-_NUMBERED = re.compile(r"(\d{1,6})\.(\d{1,6})")
-_NUMBER = re.compile(r"\d{1,6}\.?")
+_NUMBERED = lazy(r"(\d{1,6})\.(\d{1,6})")
+_NUMBER = lazy(r"\d{1,6}\.?")
 # Words a heading's own number may follow: "Article 4 - Plot rules", "Chapter 3: Rain".
 HEADING_LABELS = "(?:article|chapter|part|section|clause|schedule|rule|step|lesson|letter|day)"
 # Between a parent's heading and its part's, in the name of a section sharing its heading with
@@ -108,7 +109,7 @@ def find_sections(documents: Sequence[Document], name: str) -> list[tuple[Docume
             found.append((documents[d], documents[d].sections[s]))
         # ... unless headings are numbered so ("2.1 Method", "5. Health and safety",
         # "ARTICLE 4 - PLOT RULES"): their own numbers are what a reader of the essay types
-        own = re.compile(rf"(([^\W\d_]+)\s+)?{re.escape(wanted)}(?![^\s.):\-–—])(?!\.\d)")
+        own = lazy(rf"(([^\W\d_]+)\s+)?{re.escape(wanted)}(?![^\s.):\-–—])(?!\.\d)")
         numbered: list[tuple[Document, Section]] = []
         labels: dict[str, set[str]] = {}  # read only for an essay with a heading so numbered
         parents: set[tuple[str, str]] = set()
@@ -152,9 +153,9 @@ def find_sections(documents: Sequence[Document], name: str) -> list[tuple[Docume
     return [(d, s) for d in named for s in d.sections]
 
 
-_LABELS = re.compile(HEADING_LABELS, re.IGNORECASE)
+_LABELS = lazy(HEADING_LABELS, re.IGNORECASE)
 # A heading's first word followed by a number: "Room 5: Trade and Empire", "Gallery 2 - Maps".
-_LABEL_NUMBER = re.compile(r"([^\W\d_]+)\s+\d{1,3}(?:\.\d{1,3})*(?![^\s.):\-–—])")
+_LABEL_NUMBER = lazy(r"([^\W\d_]+)\s+\d{1,3}(?:\.\d{1,3})*(?![^\s.):\-–—])")
 
 
 def _labels(document: Document) -> set[str]:

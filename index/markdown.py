@@ -10,15 +10,17 @@ from __future__ import annotations
 import html
 import re
 
+from index.patterns import lazy
+
 __all__ = ["block_line", "inline_text", "is_table_rule"]
 
 _BLOCK_STARTS = frozenset("-*+>|[0123456789")  # a line starting otherwise is plain text
 # A list item's marker: "- ", "* ", "+ ", "1. ", "1) ".
-_LIST_ITEM = re.compile(r"^(?:[-*+]|(\d{1,9})[.)])[ \t]+(?=\S)")
-_BLOCKQUOTE = re.compile(r"^(?:>[ \t]?)+")
-_TABLE_RULE = re.compile(r"^\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?$")
-_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]^]+\]:[ \t]*\S+.*$")
-_FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:[ \t]*")
+_LIST_ITEM = lazy(r"^(?:[-*+]|(\d{1,9})[.)])[ \t]+(?=\S)")
+_BLOCKQUOTE = lazy(r"^(?:>[ \t]?)+")
+_TABLE_RULE = lazy(r"^\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?$")
+_LINK_DEFINITION = lazy(r"^ {0,3}\[[^\]^]+\]:[ \t]*\S+.*$")
+_FOOTNOTE_DEFINITION = lazy(r"^\[\^[^\]]+\]:[ \t]*")
 
 # Spans are bounded (_SPAN characters) so that a paragraph full of unclosed openers ("**a **a")
 # costs linear time, not quadratic; a longer span keeps its markup.
@@ -26,10 +28,8 @@ _SPAN = 500
 # Kept verbatim, out of reach of the rules below: escaped characters and code spans.
 # A code span opens and closes with runs of backticks of one length, each run whole (as in
 # CommonMark): without that, a long run of backticks took time growing with its cube.
-_LITERAL = re.compile(
-    rf"\\([!-/:-@\[-`{{-~])|(?<!`)(`+)(?!`)(.{{1,{_SPAN}}}?)(?<!`)\2(?!`)", re.DOTALL
-)
-_PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+_LITERAL = lazy(rf"\\([!-/:-@\[-`{{-~])|(?<!`)(`+)(?!`)(.{{1,{_SPAN}}}?)(?<!`)\2(?!`)", re.DOTALL)
+_PLACEHOLDER = lazy("\ue000(\\d+)\ue001")
 _MARKUP = "*_`[<&\\~"  # a text with none of these has no markup to take off
 _QUESTION_MARKUP = _MARKUP + "|#"  # and a question none of Discord's marks either
 # Tags that break a line or a block part the words on either side ("evening.<br>They" is
@@ -46,12 +46,10 @@ _TAGS = "|".join(
 # former" (in a question, the words are the asker's and stay: "Who is ~~Lukashenko~~?").
 # Before punctuation, the space before it goes too: "a heat gun ~~and a torch~~." reads "a heat
 # gun.", as the page shows it.
-_STRIKE = re.compile(rf"~~(?=\S)((?:(?!~~).){{1,{_SPAN}}}?)(?<=\S)~~")
-_DELETION = re.compile(
-    rf"<(del|s|strike)\b[^<>]*>(?:(?!</?\1\b).){{0,{_SPAN}}}?</\1\s*>", re.IGNORECASE
-)
+_STRIKE = lazy(rf"~~(?=\S)((?:(?!~~).){{1,{_SPAN}}}?)(?<=\S)~~")
+_DELETION = lazy(rf"<(del|s|strike)\b[^<>]*>(?:(?!</?\1\b).){{0,{_SPAN}}}?</\1\s*>", re.IGNORECASE)
 _STRUCK = [
-    (re.compile(rf"(?<![ \t])[ \t]*{pattern.pattern}(?=[.,;:!?…)\]])", pattern.flags), "")
+    (lazy(rf"(?<![ \t])[ \t]*{pattern.pattern}(?=[.,;:!?…)\]])", pattern.flags), "")
     for pattern in (_STRIKE, _DELETION)
 ] + [(_STRIKE, ""), (_DELETION, "")]
 _STRUCK_KEPT = [(_STRIKE, r"\1")]
@@ -60,30 +58,30 @@ _FOOTNOTE_MARK = (
 )
 _INLINE = [
     # A script or a style sheet is no text of the page ("<script>alert(1)</script>").
-    (re.compile(rf"<(script|style)\b[^<>]*>.{{0,{_SPAN * 20}}}?</\1\s*>", re.I | re.S), " "),
-    (re.compile(rf"!\[([^\]]{{0,{_SPAN}}})\]\([^)]{{0,{_SPAN}}}\)"), r"\1"),
-    (re.compile(rf"\[([^\]]{{1,{_SPAN}}})\]\([^)]{{0,{_SPAN}}}\)"), r"\1"),
-    (re.compile(rf"\[\^[^\]]{{1,{_SPAN}}}\]"), ""),
-    (re.compile(rf"\[([^\]]{{1,{_SPAN}}})\]\[[^\]]{{0,{_SPAN}}}\]"), r"\1"),
-    (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),
+    (lazy(rf"<(script|style)\b[^<>]*>.{{0,{_SPAN * 20}}}?</\1\s*>", re.I | re.S), " "),
+    (lazy(rf"!\[([^\]]{{0,{_SPAN}}})\]\([^)]{{0,{_SPAN}}}\)"), r"\1"),
+    (lazy(rf"\[([^\]]{{1,{_SPAN}}})\]\([^)]{{0,{_SPAN}}}\)"), r"\1"),
+    (lazy(rf"\[\^[^\]]{{1,{_SPAN}}}\]"), ""),
+    (lazy(rf"\[([^\]]{{1,{_SPAN}}})\]\[[^\]]{{0,{_SPAN}}}\]"), r"\1"),
+    (lazy(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),
     # A footnote's mark ("each.<sup>1</sup> The arch"), not glued to the next words; after a
     # figure an ordinal ("19<sup>th</sup>": 19th) or a power ("10<sup>6</sup>": 10^6).
-    (re.compile(r"(\d)<sup>\s*(st|nd|rd|th|er|e|o|a)\s*</sup>", re.IGNORECASE), r"\1\2"),
-    (re.compile(r"(\d)<sup>\s*([^<>\s]{1,12})\s*</sup>", re.IGNORECASE), r"\1^\2"),
-    (re.compile(_FOOTNOTE_MARK, re.IGNORECASE), ""),
-    (re.compile(rf"</?(?:{_BREAKING_TAGS})\b[^<>]*>", re.IGNORECASE), " "),
-    (re.compile(rf"</?(?:{_TAGS})\b[^<>]*>", re.IGNORECASE), ""),
+    (lazy(r"(\d)<sup>\s*(st|nd|rd|th|er|e|o|a)\s*</sup>", re.IGNORECASE), r"\1\2"),
+    (lazy(r"(\d)<sup>\s*([^<>\s]{1,12})\s*</sup>", re.IGNORECASE), r"\1^\2"),
+    (lazy(_FOOTNOTE_MARK, re.IGNORECASE), ""),
+    (lazy(rf"</?(?:{_BREAKING_TAGS})\b[^<>]*>", re.IGNORECASE), " "),
+    (lazy(rf"</?(?:{_TAGS})\b[^<>]*>", re.IGNORECASE), ""),
     # Emphasis within a word is left as written: "A = b*y, R = b*y / P" is a formula
     # (its quote must be what the essay says), and so is "2**10".
-    (re.compile(rf"(?<![\w*])(\*\*|__)(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)\1(?![\w*])"), r"\2"),
-    (re.compile(rf"(?<![\w*])\*(?=[^\s*])(.{{1,{_SPAN}}}?)(?<=[^\s*])\*(?![\w*])"), r"\1"),
-    (re.compile(rf"(?<!\w)_(?=[^\s_])(.{{1,{_SPAN}}}?)(?<=[^\s_])_(?!\w)"), r"\1"),
+    (lazy(rf"(?<![\w*])(\*\*|__)(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)\1(?![\w*])"), r"\2"),
+    (lazy(rf"(?<![\w*])\*(?=[^\s*])(.{{1,{_SPAN}}}?)(?<=[^\s*])\*(?![\w*])"), r"\1"),
+    (lazy(rf"(?<!\w)_(?=[^\s_])(.{{1,{_SPAN}}}?)(?<=[^\s_])_(?!\w)"), r"\1"),
 ]
 # Discord's own marks, in a question typed there: a spoiler ("||Who?||"), and a line made
 # small text ("-# Who?").
 _DISCORD_MARKS = [
-    (re.compile(rf"\|\|(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)\|\|"), r"\1"),
-    (re.compile(r"^[ \t]*-#[ \t]+", re.MULTILINE), ""),
+    (lazy(rf"\|\|(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)\|\|"), r"\1"),
+    (lazy(r"^[ \t]*-#[ \t]+", re.MULTILINE), ""),
 ]
 _ESSAY_RULES = (*_STRUCK, *_INLINE)
 _QUESTION_RULES = (*_STRUCK_KEPT, *_DISCORD_MARKS, *_INLINE)

@@ -10,6 +10,7 @@ from itertools import pairwise
 from index.documents import PARENT_MARK, Document, Section, own_heading
 from index.errors import SeedFileError
 from index.markdown import block_line, inline_text, is_table_rule
+from index.patterns import lazy
 from index.sentences import CODE_FENCE
 
 __all__ = ["GREETING", "INTRODUCTION", "parse_document", "readable_title", "slugify"]
@@ -19,36 +20,36 @@ OPENING = "Opening"  # its name when a heading is "Introduction" too
 NOTES = "Notes"  # a Markdown essay's footnotes, `[^1]: ...`
 _NOTES_HEADINGS = frozenset({"notes", "footnotes", "endnotes"})
 
-_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
-_SETEXT_RULE = re.compile(r"^(=+|-+)[ \t]*$")
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
-_THEMATIC_BREAK = re.compile(r"^([-*_])([ \t]*\1){2,}[ \t]*$")
+_MD_HEADING = lazy(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_SETEXT_RULE = lazy(r"^(=+|-+)[ \t]*$")
+_FENCE = lazy(r"^[ \t]*(`{3,}|~{3,})")
+_THEMATIC_BREAK = lazy(r"^([-*_])([ \t]*\1){2,}[ \t]*$")
 # A label numbering a part of a text, alone on its line: "Chapter 3", "PART II", "Section One".
-_CHAPTER_LABEL = re.compile(
+_CHAPTER_LABEL = lazy(
     r"(chapter|part|section|book|act|lesson|step|stage|day)\s+(\d+|[ivxlc]+|one|two|three|four|"
     r"five|six|seven|eight|nine|ten|eleven|twelve)",
     re.IGNORECASE,
 )
 # A numbered heading's number: "2." of "2. The Survey", "2.1" of "2.1 Method".
-_HEADING_NUMBER = re.compile(r"(\d+(?:\.\d+)*)\.?\s")
+_HEADING_NUMBER = lazy(r"(\d+(?:\.\d+)*)\.?\s")
 # A clause's number, of a part at least: "1.4" of "1.4 Staff who work on a Sunday ...".
-_CLAUSE_NUMBER = re.compile(r"(\d+(?:\.\d+)+)\.?\s")
-_LIST_MARKER = re.compile(r"([-*+•–]|\d{1,3}[.)])\s")
-_COLUMN_GAP = re.compile(r"(?<![.!?:;,])(?: {2,}|\t+)")
+_CLAUSE_NUMBER = lazy(r"(\d+(?:\.\d+)+)\.?\s")
+_LIST_MARKER = lazy(r"([-*+•–]|\d{1,3}[.)])\s")
+_COLUMN_GAP = lazy(r"(?<![.!?:;,])(?: {2,}|\t+)")
 # A line that is bold and nothing else: "**Housing**", "__Notes__".
-_BOLD_LINE = re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+)(?<=\S)\1")
+_BOLD_LINE = lazy(r"(\*\*|__)(?=\S)((?:(?!\1).)+)(?<=\S)\1")
 # A blockquote's blank line ("> >"), which parts its paragraphs as a blank line does.
-_BLOCKQUOTE_BLANK = re.compile(r"(>[ \t]*)+")
+_BLOCKQUOTE_BLANK = lazy(r"(>[ \t]*)+")
 # Images alone ("![The finished gauge on its post](gauge.jpg)"): their alt text is no prose.
-_IMAGES = re.compile(r"(\s*!\[[^\]]*\]\([^)]*\))+\s*")
+_IMAGES = lazy(r"(\s*!\[[^\]]*\]\([^)]*\))+\s*")
 # A line of three or more "=", "-", "*" or "_" alone: an underline or a break, not text.
-_RULE_LINE = re.compile(r"^(=[ \t]*){3,}$|^([-*_])([ \t]*\2){2,}$")
+_RULE_LINE = lazy(r"^(=[ \t]*){3,}$|^([-*_])([ \t]*\2){2,}$")
 _TERMINAL = tuple(".!?:;,…\"'”’)]-–—")
-_INNER_SENTENCE_END = re.compile(r"[a-z][.!?…]\s")  # "done. Next" inside a line
-_NUMBERED_HEADING = re.compile(r"(\d+|[IVXLC]+)[.)]\s")  # "1. Why towns matter", "IV) Ends"
+_INNER_SENTENCE_END = lazy(r"[a-z][.!?…]\s")  # "done. Next" inside a line
+_NUMBERED_HEADING = lazy(r"(\d+|[IVXLC]+)[.)]\s")  # "1. Why towns matter", "IV) Ends"
 # The usual names of an opening section: a plain-text essay starting with one starts with
 # that section, not with its title.
-_OPENING_SECTION = re.compile(
+_OPENING_SECTION = lazy(
     r"(introduction|background|overview|summary|abstract|preface|foreword|prologue|"
     r"(table of )?contents)[:.]?",
     re.IGNORECASE,
@@ -56,13 +57,13 @@ _OPENING_SECTION = re.compile(
 # A line under a heading that gives its author or date ("by Ruth Ellery", "Leeds, 19
 # September 1994"); right after the title, a byline or subtitle may be any line with a comma
 # ("By Nessa Cawthorne, Saltmarsh Courier", "A short biography, prepared for the archive").
-_DATELINE = re.compile(r"(written\s+)?by\s|.*\b(1[5-9]|20)\d\d\b", re.IGNORECASE)
-_BYLINE = re.compile(rf"{_DATELINE.pattern}|.*,", re.IGNORECASE)
+_DATELINE = lazy(r"(written\s+)?by\s|.*\b(1[5-9]|20)\d\d\b", re.IGNORECASE)
+_BYLINE = lazy(rf"{_DATELINE.pattern}|.*,", re.IGNORECASE)
 _SENTENCE_END = tuple(".!?…\"'”’)")
 # A letter's greeting ("Dear Callum,"), whose comma opens it rather than closes it (index/
 # search.py never finds one alone).
 GREETING = r"(?:my\s+)?(?:dear|dearest|hi|hello|hey)"
-_GREETING = re.compile(rf"(?:{GREETING}|to)\b", re.IGNORECASE)
+_GREETING = lazy(rf"(?:{GREETING}|to)\b", re.IGNORECASE)
 _MAX_HEADING_WORDS = 10
 _MAX_HEADING_CHARS = 80
 # A plain-text file's opening line may be longer, a title with its subtitle: "Fire and
@@ -131,7 +132,7 @@ def _is_title_line(line: str) -> bool:
     return _is_heading_line(line, _MAX_TITLE_WORDS, _MAX_TITLE_CHARS)
 
 
-_WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
+_WEB_ADDRESS = lazy(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 _MAX_URL_CHARS = 512
 
 
@@ -444,15 +445,15 @@ def _is_value(blocks: list[list[str]], number: int, builder: _Builder) -> bool:
 
 
 # A line giving a field's value: "Signed by the Tenants: Hannah Osei", "Date: 1 May 2024".
-_FIELD = re.compile(r"[^:\s][^:]{0,59}:\s+\S")
+_FIELD = lazy(r"[^:\s][^:]{0,59}:\s+\S")
 # A hard-wrapped line broken after a word's hyphen ("twenty-" then "one") joins the next
 # line without a space.
-_BROKEN_AT_HYPHEN = re.compile(r"[^\W\d_]-$")
+_BROKEN_AT_HYPHEN = lazy(r"[^\W\d_]-$")
 
 
 # A field's label: a capitalised word, or up to four, and a colon ("Moderator:", "Keep-warm
 # time:", "Signed by the Landlord:"); prose's colon comes later in its line.
-_LABEL = re.compile(r"[A-Z][\w'’()/-]*(?: [\w'’()/-]+){0,3}:\s+\S")
+_LABEL = lazy(r"[A-Z][\w'’()/-]*(?: [\w'’()/-]+){0,3}:\s+\S")
 
 
 def _are_fields(block: list[str]) -> bool:
@@ -755,7 +756,7 @@ def parse_document(
 
 
 # A contents entry's numbering and page number: "1. History", "History .......... 12".
-_ENTRY_NUMBER = re.compile(r"^([\dIVXLC]+[.):]?\s+)?|[\s.·…]*\d*\s*$")
+_ENTRY_NUMBER = lazy(r"^([\dIVXLC]+[.):]?\s+)?|[\s.·…]*\d*\s*$")
 
 
 def _entry(text: str) -> str:

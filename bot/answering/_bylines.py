@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from bot.markup import bidi_closed
 from index import Passage, PassageIndex, analyze
+from index.patterns import lazy
 
 __all__ = [
     "TEXT_KINDS",
@@ -32,7 +33,7 @@ __all__ = [
     "writers",
 ]
 
-_WHO_WROTE = re.compile(
+_WHO_WROTE = lazy(
     r"\W*(who\s+(wrote|authored|compiled|edited|has\s+written|is\s+the\s+(author|writer)\s+of)|"
     r"who\s+(put|pulled)\s+(this|these|the|it)\b[^?]{0,40}\btogether|"
     r"who\s+(is|was|are|were)\s+(the|its|their)\s+(author|writer)s?|"
@@ -40,22 +41,22 @@ _WHO_WROTE = re.compile(
     r"by\s+whom\s+(is|was)|who\s+(is|was)\s+(it|this|that)\b.{0,30}\bwritten\s+by)\b",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(r"([Ww]ritten\s+)?[Bb]y\s+[A-Z][^!?\n]{0,90}$")  # not "By the end, ..."
+_BYLINE = lazy(r"([Ww]ritten\s+)?[Bb]y\s+[A-Z][^!?\n]{0,90}$")  # not "By the end, ..."
 # A subtitle naming its writer: "A report for the Residents' Association — written by Orla
 # Kiernan, November 2022".
-_CREDIT = re.compile(r"[^!?\n]{0,90}\b(written|compiled|edited)\s+by\s+[A-Z][^!?\n]{0,60}$")
+_CREDIT = lazy(r"[^!?\n]{0,90}\b(written|compiled|edited)\s+by\s+[A-Z][^!?\n]{0,60}$")
 # A paper's author line: names ("Hanna Lindqvist", "T. Adeyemi") joined by "and", "&" or
 # commas, then their affiliation: "Hanna Lindqvist and Mateo Ruiz, Department of Urban
 # Ecology, Norrby Institute of Technology".
 _NAME = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){1,3}"
-_AUTHORS = re.compile(
+_AUTHORS = lazy(
     rf"{_NAME}(?:(?:,| and| &|, and) {_NAME})*, [^.!?\n]{{0,120}}\b(Department|University|"
     rf"Institute|College|School|Laboratory|Centre|Center|Faculty|Hospital|Museum)\b[^.!?\n]*$"
 )
 _AUTHOR_LINE_WORDS = 40
 # A sentence saying who wrote or kept the text, naming them: "These notes were put together
 # by Wenna Ashgrove, head baker ...", "Kept by Mairi Costain (leader) with occasional ...".
-_CREDITED = re.compile(
+_CREDITED = lazy(
     r"\b(?i:written|compiled|kept|edited|prepared|put\s+together|drawn\s+up|authored|recorded|"
     r"minuted)\s+by\b"
     r"[^.!?]*?\b[A-Z][a-z]"

@@ -11,6 +11,7 @@ from bot.answering._values import Quote
 from index import Passage, PassageIndex, analyze, normalize
 from index.analyzer import STOPWORDS, unaccented
 from index.documents import own_heading
+from index.patterns import LazyPattern, lazy
 
 __all__ = [
     "ASKS_YES_OR_NO",
@@ -40,7 +41,7 @@ __all__ = [
 # A question asking when or how many is answered only by quotes holding a time or amount
 # ("When was the union founded?" is not answered by a sentence about the union). "How much"
 # and "how big" are left out: they as often ask for a degree ("How much does it matter?").
-_WHEN_OR_HOW_MANY = re.compile(
+_WHEN_OR_HOW_MANY = lazy(
     r"\W*(when|(in )?(what|which) year|how (old|many|long|far|often)|"
     # "What is the population of ...?": a measured quantity, not a figure of speech ("cost")
     r"(what|which)\b[^?.!]{0,24}?\b(population|gdp|percentage|share|rate|age|date|distance|"
@@ -51,13 +52,13 @@ _WHEN_OR_HOW_MANY = re.compile(
 )
 # "When" and "what month" ask for a time ("what year" asks for a year: below): a count ("a
 # team of four volunteers") does not answer them, a number with digits or a word of time does.
-_ASKS_WHEN = re.compile(r"\W*(when|(in )?(what|which) (month|decade|century|date))\b", re.I)
+_ASKS_WHEN = lazy(r"\W*(when|(in )?(what|which) (month|decade|century|date))\b", re.I)
 # "How many" asks for a count: a figure or a number word ("several", "none"), not only a
 # word of time ("on the first Saturday of each month from May to October" does not say how
 # many volunteers lead the walks). It declines 1 more unanswerable dev question and loses no
 # answerable one of any gold set.
-_ASKS_HOW_MANY = re.compile(r"\W*how many\b", re.IGNORECASE)
-_COUNT = re.compile(
+_ASKS_HOW_MANY = lazy(r"\W*how many\b", re.IGNORECASE)
+_COUNT = lazy(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"(thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|"
     r"fifty|sixty|seventy|eighty|ninety|(hundred|thousand|million|billion|dozen)s?|half|several|"
@@ -68,8 +69,8 @@ _COUNT = re.compile(
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 # "How long" asks for a duration or a length: "3000 grit" or "long periods" does not say how
 # long a stone is soaked, "about ten minutes" does; so do dates and a year ("since 1992").
-_ASKS_HOW_LONG = re.compile(r"\W*(for\s+)?how\s+long\b", re.IGNORECASE)
-_DURATION = re.compile(
+_ASKS_HOW_LONG = lazy(r"\W*(for\s+)?how\s+long\b", re.IGNORECASE)
+_DURATION = lazy(
     r"\b(seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|fortnights?|months?|years?|"
     r"decades?|century|centuries|generations?|lifetimes?|terms?|semesters?|shifts?|stints?|"
     r"spells?|overnight|morning|afternoon|evening|"
@@ -79,15 +80,15 @@ _DURATION = re.compile(
     re.IGNORECASE,
 )
 # "In what year" asks for a year, given in figures ("1992", "the 1970s") or by another year.
-_ASKS_YEAR = re.compile(r"\W*(in )?(what|which) year\b", re.IGNORECASE)
-_YEAR = re.compile(
+_ASKS_YEAR = lazy(r"\W*(in )?(what|which) year\b", re.IGNORECASE)
+_YEAR = lazy(
     r"\b\d{3,4}s?\b|\b(that|same|this|next|following|previous|last) year\b|\byear (before|after)\b",
     re.IGNORECASE,
 )
 # How often, as a word: "every fortnight", "weekly" (an amount of time, not a when: "When
 # did she retire?" is not answered by "Once a fortnight, the boat came").
 _FREQUENCY = r"fortnights?|fortnightly|hourly|daily|nightly|weekly|monthly|yearly|annually"
-_TIME = re.compile(
+_TIME = lazy(
     r"\d|\b(years?|decades?|century|centuries|months?|weeks?|days?|hours?|minutes?|"
     rf"{_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"spring|summer|autumn|fall|"
@@ -96,7 +97,7 @@ _TIME = re.compile(
     r"when|while|age|aged|born|childhood|youth)\b",
     re.IGNORECASE,
 )
-_TIME_OR_NUMBER = re.compile(
+_TIME_OR_NUMBER = lazy(
     # Plural number words too: "hundreds of kilometres" is an amount.
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"(thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|"
@@ -110,8 +111,8 @@ _TIME_OR_NUMBER = re.compile(
 )
 # "What time ..." asks for a time of day: "Thursday evening" does not say when the class
 # starts, "7.30pm", "half past four" or "noon" does ("what time of year" asks for a season).
-_ASKS_CLOCK = re.compile(r"\W*(at\s+)?what\s+time\b(?!\s+of\b)", re.IGNORECASE)
-_CLOCK = re.compile(
+_ASKS_CLOCK = lazy(r"\W*(at\s+)?what\s+time\b(?!\s+of\b)", re.IGNORECASE)
+_CLOCK = lazy(
     r"\b\d{1,2}([:.]\d{2})?\s*([ap]\.?m\b\.?|o'clock)|\b\d{1,2}[:.]\d{2}\b|"
     r"\b(noon|midday|midnight|dawn|dusk|sunrise|sunset|daybreak|nightfall|o'clock|"
     r"half\s+past|quarter\s+(past|to))\b|"
@@ -129,11 +130,11 @@ _CLOCK = re.compile(
 # the event does not give it ("proposed in 1889 by Edwin Marchbank"), an age does ("She was
 # twenty-one", "at the age of 92", "in her sixties"). "How old is the bridge?" may be
 # answered by the year it was built, and is left to the time-or-amount check.
-_ASKS_AGE_AT = re.compile(
+_ASKS_AGE_AT = lazy(
     r"\W*how\s+old\b[^?.!]*?\b(when|while|during|by\s+the\s+time|at\s+the\s+time)\b",
     re.IGNORECASE,
 )
-_AGE = re.compile(
+_AGE = lazy(
     r"(?<![\d,.])\b\d{1,3}\b(?![,.]?\d)|\b(ages?|aged|born|birthday|teens|teenager|"
     r"(twen|thir|for|fif|six|seven|eigh|nine)ties|two|three|four|five|six|seven|eight|nine|"
     r"ten|eleven|twelve|(thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|fifty|"
@@ -143,15 +144,15 @@ _AGE = re.compile(
 # A question asking what temperature, or how hot, needs a temperature ("eleven degrees",
 # "24°C", "freezing"), and one asking what percentage, proportion or share needs a share
 # ("43 per cent", "about a third", "one in five"): a year or a count does not say.
-_ASKS_TEMPERATURE = re.compile(
+_ASKS_TEMPERATURE = lazy(
     r"\W*((at|to)\s+)?(what|which)\s+temperature\b|\W*how\s+(hot|cold|warm)\b", re.IGNORECASE
 )
-_DEGREES = re.compile(
+_DEGREES = lazy(
     r"[°º]|\b(degrees?|celsius|centigrade|fahrenheit|freezing|boiling|frost)\b|\b\d+\s?[CF]\b",
     re.IGNORECASE,
 )
-_ASKS_SHARE = re.compile(r"\W*(what|which)\s+(percentage|proportion|share|fraction)\b", re.I)
-_SHARE = re.compile(
+_ASKS_SHARE = lazy(r"\W*(what|which)\s+(percentage|proportion|share|fraction)\b", re.I)
+_SHARE = lazy(
     r"%|\b(per\s?cent|percent|half|halves|thirds?|quarters?|fifths?|tenths?|majority|minority|"
     r"none|ratio)\b|\d\s*:\s*\d|\b(in|out\s+of)\s+(every\s+)?"
     r"(\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|a\s+hundred)\b|"
@@ -160,19 +161,19 @@ _SHARE = re.compile(
 )
 # A question asking for an email address or a phone number needs one in the quotes: "the
 # editor, Carol Fenwick" does not give her email address.
-_ASKS_EMAIL = re.compile(r"\W*(what|what's|which)\b[^?.!]*\be-?mail(\s+address)?\b", re.I)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.\w")
-_ASKS_PHONE = re.compile(
+_ASKS_EMAIL = lazy(r"\W*(what|what's|which)\b[^?.!]*\be-?mail(\s+address)?\b", re.I)
+_EMAIL = lazy(r"[\w.+-]+@[\w-]+\.\w")
+_ASKS_PHONE = lazy(
     r"\W*(what|what's|which)\b[^?.!]*\b((tele)?phone|mobile|contact)\s+(number|no\.?)", re.I
 )
-_PHONE = re.compile(r"\+?\(?\d[\d ().-]{4,}\d")
+_PHONE = lazy(r"\+?\(?\d[\d ().-]{4,}\d")
 # "How many hospitals were found to contain RAAC?" is not answered by "more than a hundred
 # schools", nor "How many steps are there?" by "41 metres high": a sentence of the quotes
 # must hold a count and what the question counts, a word of the phrase after "how many"
 # ("kinds of dragonfly": "eleven species ... the canal's dragonflies"), or, when it counts
 # people, any word for people ("nine of us", "44 people", "56 passengers").
-_HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
-_ASKS_WHY = re.compile(r"\W*(why|how\s+come)\b", re.IGNORECASE)  # a reason, whatever follows
+_HOW_MANY = lazy(r"\bhow\s+many\s+(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
+_ASKS_WHY = lazy(r"\W*(why|how\s+come)\b", re.IGNORECASE)  # a reason, whatever follows
 _PHRASE_ENDS = frozenset(
     "do does did are is were was have has had can will would could should may might must "
     "the a an in on at to for by with from and or there this that these those when which who "
@@ -189,21 +190,21 @@ _PEOPLE_COUNTED = frozenset(
         "soldiers troops sailors readers victims survivors casualties dead"
     )
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
-_COUNT_WORD = re.compile(r"\b(both|single|pair|couple|no)\b", re.IGNORECASE)
+_SENTENCE_END = lazy(r"(?<=[.!?;])\s+")
+_COUNT_WORD = lazy(r"\b(both|single|pair|couple|no)\b", re.IGNORECASE)
 # A yes-or-no question comparing two things ("Was the 2023 surplus bigger than the year
 # before's?") is answered only by quotes that compare ("than", "against", "rose", "twice"):
 # a sentence giving one surplus does not say. Chosen on the tuning sets: 2 more declined
 # (dev3), no answerable question of any gold set lost.
 # A question asking yes or no opens with an auxiliary ("Does it work on Windows?").
 _YES_OR_NO = r"\W*(is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|may|must)\b"
-ASKS_YES_OR_NO = re.compile(_YES_OR_NO, re.IGNORECASE)
-_ASKS_COMPARED = re.compile(
+ASKS_YES_OR_NO = lazy(_YES_OR_NO, re.IGNORECASE)
+_ASKS_COMPARED = lazy(
     rf"{_YES_OR_NO}[^?.!]*?"
     r"\b(more|less|fewer|\w{3,}er)\s+than\b",
     re.IGNORECASE,
 )
-_COMPARES = re.compile(
+_COMPARES = lazy(
     r"\b(than|compared|against|versus|twice|double[sd]?|half|more|less|fewer|rose|risen|fell|"
     r"fallen|increased?|decreased?|higher|lower|bigger|smaller|larger|greater|same as)\b",
     re.IGNORECASE,
@@ -218,7 +219,7 @@ _MONEY_WORDS = (
     r"charge[sd]?|charging|costs?|pays?|paid|earn(?:s|ed|t)?|prices?|fees?|salary|salaries|"
     r"wages?|spen[dt]s?|deposits?|rents?|fares?|fines?"
 )
-_ASKS_FOR_MONEY = re.compile(
+_ASKS_FOR_MONEY = lazy(
     rf"\W*(how much\b[^?.!]*?\b({_MONEY_WORDS})|"
     r"(what|which)\b[^?.!]*?\b(prices?|fees?|salary|salaries|wages?)|"
     # "What does she earn?", not "What would earn it a fifth star?" (what earns)
@@ -228,7 +229,7 @@ _ASKS_FOR_MONEY = re.compile(
     r"allow|cover|buy)s?\b))\b",
     re.IGNORECASE,
 )
-_MONEY_OR_SHARE = re.compile(
+_MONEY_OR_SHARE = lazy(
     r"[£$€¥%]|\b(pounds?|pence|penny|pennies|euros?|cents?|dollars?|francs?|crowns?|kronor|"
     r"shillings?|guineas?|roubles?|rubles?|yen|percent|per cent|thirds?|quarters?|free|"
     # a game's money: "Moving against the tide costs 1 coin per space" (trial round 14)
@@ -249,7 +250,7 @@ _MONEY_OR_SHARE = re.compile(
 # "Who" alone is left out: its answers are as often kinds of people ("employees") as names;
 # so are "who owns" and "who runs" ("a cooperative of local shareholders", "Women ran most
 # of the boiling houses": a new user's answer, declined).
-_ASKS_FOR_A_NAME = re.compile(
+_ASKS_FOR_A_NAME = lazy(
     r"\W*(who\s+(first\s+)?(wrote|founded|invented|designed|built|discovered|composed|painted|"
     r"coined|created|established|named)|(what|which)\s+(is|was|are|were)\s+"
     r"the\s+names?\s+of|what\s+names?|"
@@ -262,8 +263,8 @@ _ASKS_FOR_A_NAME = re.compile(
 # noun of one who does ("the founder", "a surveyor", "residents"). "Who paid for the creation
 # of the Marrowfen Reserve in 1952?" is not answered by "The creation of the Marrowfen
 # Reserve in 1952 ... halted the loss". Only a name was measured first: 6 answerable lost.
-_ASKS_WHO = re.compile(r"\W*(by\s+)?(who|whom)\b", re.IGNORECASE)
-_DOER = re.compile(r"[a-z]{3,}(er|or|ist|ian|ent|ant|ee|eer|ier)s?")
+_ASKS_WHO = lazy(r"\W*(by\s+)?(who|whom)\b", re.IGNORECASE)
+_DOER = lazy(r"[a-z]{3,}(er|or|ist|ian|ent|ant|ee|eer|ier)s?")
 _PEOPLE = frozenset(
     "i me my we us our you he him his she her they them their himself herself themselves "
     "myself ourselves people person man men woman women child children family families mother "
@@ -284,16 +285,16 @@ _PEOPLE = frozenset(
 # the next annual general meeting be held?" is not answered by "The next annual general
 # meeting will be held in March 2025". Chosen on the tuning sets: 1 more declined (dev3),
 # none answerable lost in any gold set.
-_ASKS_WHERE = re.compile(
+_ASKS_WHERE = lazy(
     r"\W*(where|(in|at|to|from)\s+(what|which)\s+(place|country|city|town|village|county|"
     r"region|street|building|room))\b",
     re.IGNORECASE,
 )
-_WHERE_WORD = re.compile(
+_WHERE_WORD = lazy(
     r"\b(abroad|overseas|inland|offshore|upstairs|downstairs|here|there|home|nearby|locally)\b",
     re.IGNORECASE,
 )
-_AT_A_PLACE = re.compile(
+_AT_A_PLACE = lazy(
     r"\b(in|at|on|to|near|inside|outside|behind|beside|under|above|from|into|across|along|"
     r"around|beyond|within)\s+(the|a|an|his|her|their|its|our|my|this|that|each|every)\s+"
     r"[\"“‘']?(?P<noun>\w+)",
@@ -301,7 +302,7 @@ _AT_A_PLACE = re.compile(
 )
 # A file's path or a web address ("~/.config/tidewater/config.toml", "C:\\Program Files",
 # "https://example.org/bins"): where a manual or a changelog says a thing is.
-_PATH = re.compile(r"(?<![\w/])(~|\.{1,2}|[A-Za-z]:)?[/\\][\w.-]+[/\\][\w./\\-]+|https?://\S+")
+_PATH = lazy(r"(?<![\w/])(~|\.{1,2}|[A-Za-z]:)?[/\\][\w.-]+[/\\][\w./\\-]+|https?://\S+")
 _NO_PLACE = frozenset(
     "year years month months week weeks day days time times age moment morning evening night "
     "afternoon season spring summer autumn winter end start beginning middle first last same "
@@ -323,7 +324,7 @@ _NO_PLACE = frozenset(
 # answerable question of any tuning set lost; then counted, possessive and named mentions,
 # and figures no longer naming: 6 more (dev 2, dev2 1, dev3 3), none answerable lost in any
 # gold set.
-_ASKS_WHICH = re.compile(
+_ASKS_WHICH = lazy(
     r"\W*((in|at|from|on|to|for|by|with)\s+)?((what|which)\s+(is|was|are|were)\s+the\s+names?\s+"
     r"of(\s+(the|her|his|their|its))?|which|who\s+(is|was|are|were)\s+(the|her|his|their|its))"
     r"\s+(?P<rest>.*)",
@@ -333,25 +334,25 @@ _GRAMMAR = frozenset(
     "the a an of in on at to for by with from and or is was are were do does did has have had "
     "can could will would should may might must that who which whose".split()
 )
-_AUXILIARY = re.compile(r"\b(is|was|are|were|do|does|did|has|have|had)\b", re.IGNORECASE)
-_IDENTIFIED = re.compile(r"\b(called|named|known)\b", re.IGNORECASE)
-_WORDS = re.compile(r"[\w'’-]+")
+_AUXILIARY = lazy(r"\b(is|was|are|were|do|does|did|has|have|had)\b", re.IGNORECASE)
+_IDENTIFIED = lazy(r"\b(called|named|known)\b", re.IGNORECASE)
+_WORDS = lazy(r"[\w'’-]+")
 # A whole number of three digits or more (a year, a figure), not part of "1,840" or "3.125".
-_NUMBER = re.compile(r"(?<![\w.,])\d{3,}(?!\w|[.,]\d)")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_NUMBER = lazy(r"(?<![\w.,])\d{3,}(?!\w|[.,]\d)")
+_THOUSANDS = lazy(r"(?<=\d),(?=\d{3}\b)")
 # A capitalised word numbered by a short figure: "Motion 3", "Gate 12", "Stage 4b".
-_LABELLED = re.compile(r"\b([A-Z][a-z]+)\s+(\d{1,2}[a-z]?)(?![\w.,]\d|\w)")
+_LABELLED = lazy(r"\b([A-Z][a-z]+)\s+(\d{1,2}[a-z]?)(?![\w.,]\d|\w)")
 # ... or a word in lower case: "problem set 5", "room 12" (as typed in a chat).
-_NUMBERED = re.compile(r"\b([a-z]{2,})\s+(\d{1,2}[a-z]?)(?![\w.,]\d|\w)")
+_NUMBERED = lazy(r"\b([a-z]{2,})\s+(\d{1,2}[a-z]?)(?![\w.,]\d|\w)")
 # Words that a figure may follow without being numbered by it ("Was 3 enough?").
 _NOT_LABELS = frozenset(
     "was were is are did does do has have had will would could should can may might how "
     "what who when where which why in on at by for of to from after before about".split()
 )
-_CONTRACTED = re.compile(r"(n['’]t|['’](s|re|ve|ll|d|m))$")
-_LETTERS = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*")  # not "B" of "14B"
-_AMPERSAND = re.compile(r"\b([A-Z]{1,2})\s?&\s?([A-Z]{1,2})\b")
-_CALENDAR = re.compile(
+_CONTRACTED = lazy(r"(n['’]t|['’](s|re|ve|ll|d|m))$")
+_LETTERS = lazy(r"(?<![\w'’-])[^\W\d_][\w'’-]*")  # not "B" of "14B"
+_AMPERSAND = lazy(r"\b([A-Z]{1,2})\s?&\s?([A-Z]{1,2})\b")
+_CALENDAR = lazy(
     r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
     r"may|june|july|august|september|october|november|december)s?$",
     re.IGNORECASE,
@@ -360,7 +361,7 @@ _OPENS_SENTENCE = tuple(".!?:;\"'“‘(¿¡«")  # "¿Cuánto cuesta?": "Cuánt
 # An initial or a title's abbreviation ends with a full stop that ends no sentence: "Mills" in
 # "D. Mills to book the repair" and "Okafor" in "Dr. Okafor" are names, not sentence openers.
 # (Searched for in the last 7 characters before a word: "Capt." and the one before it.)
-_ABBREVIATION = re.compile(r"(?<![\w.])([A-Z]|Dr|Mr|Mrs|Ms|Mx|Prof|Rev|St|Capt|Sgt|Lt|Col)\.$")
+_ABBREVIATION = lazy(r"(?<![\w.])([A-Z]|Dr|Mr|Mrs|Ms|Mx|Prof|Rev|St|Capt|Sgt|Lt|Col)\.$")
 
 
 def asks_for_time_or_amount(question: str) -> bool:
@@ -399,7 +400,7 @@ def asks_for_contact(question: str) -> bool:
     return bool(_ASKS_EMAIL.match(question) or _ASKS_PHONE.match(question))
 
 
-def _time_or_amount(question: str) -> tuple[re.Pattern[str], str] | None:
+def _time_or_amount(question: str) -> tuple[LazyPattern, str] | None:
     """What a quote must hold for `question`, asking for a time or amount, and why it is
     declined without; None when it asks for neither."""
     if _ASKS_CLOCK.match(question):
@@ -439,7 +440,7 @@ def holds_count(text: str) -> bool:
 
 
 # The number a clause or list item opens with: "4.3 ", "12. ", "(3) ", before a capital.
-_CLAUSE_NUMBER = re.compile(r"\s*(?:\d+(?:\.\d+)+|\(?\d+[.)])\s+(?=[A-Z(])")
+_CLAUSE_NUMBER = lazy(r"\s*(?:\d+(?:\.\d+)+|\(?\d+[.)])\s+(?=[A-Z(])")
 
 
 def lacks_counted(question: str, quotes: Sequence[Quote]) -> str | None:
@@ -488,7 +489,7 @@ def asks_for_money(question: str) -> bool:
 # "How much notice ...", "how much water ...": the word after "how much" names what is
 # measured, unless it is a small word ("how much is the rent?", "how much would it cost"),
 # or money itself ("how much rent ...").
-_HOW_MUCH_OF = re.compile(
+_HOW_MUCH_OF = lazy(
     rf"\W*how\s+much\s+(?!(?:{_MONEY_WORDS})\b)(?P<measured>[a-z]+)\b", re.IGNORECASE
 )
 _NOT_MEASURED = STOPWORDS | frozenset(
@@ -578,7 +579,7 @@ _GROUPS = (
     ),
 )
 _GROUP_WORDS = tuple(
-    (re.compile(rf"\b({one})\b", re.IGNORECASE), re.compile(rf"\b({other})\b", re.IGNORECASE))
+    (lazy(rf"\b({one})\b", re.IGNORECASE), lazy(rf"\b({other})\b", re.IGNORECASE))
     for pair in _GROUPS
     for one, other in (pair, pair[::-1])
 )
@@ -614,7 +615,7 @@ def mentions_only(question: str, quotes: Sequence[Quote]) -> str | None:
         wanted = [phrase[:n] for n in range(len(phrase), 1, -1)]
     asked_words = {word.lower() for word in _WORDS.findall(question)}
     for words in wanted:
-        mention = re.compile(
+        mention = lazy(
             r"\b(a|an|some|another|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
             r"twelve|several|various|many|few)\s+([\w'’-]+\s+){0,2}?"
             + r"\s+".join(map(re.escape, words))
@@ -645,7 +646,7 @@ def _says_which(after: str, asked_words: set[str]) -> bool:
 # of the leading essay holds, in figures or in words ("thirty"), as a year or figure of three
 # digits or more is declined: "How long does bulk fermentation take at 30 degrees?" is not
 # answered by "about five hours at 24 degrees". Years ("in 31 yrs") are left out.
-_MEASURE = re.compile(
+_MEASURE = lazy(
     r"(?<![\w.,])(\d{1,2}(?:\.\d+)?)\s*(?:°|%|(?:degrees?|(?:milli|centi|kilo)?met(?:re|er)s?|"
     r"mm|cm|km|miles?|(?:kilo)?grams?|kg|lit(?:re|er)s?|ml|minutes?|mins?|hours?|hrs?|"
     r"seconds?|secs?|percent|per\s+cent)\b)",
@@ -692,7 +693,7 @@ def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
         word, number = label.groups()
         if word.casefold() in _NOT_LABELS or _CALENDAR.match(word):
             continue
-        named = re.compile(rf"\b{re.escape(word)}\s+{number}(?![\d.,]\d)", re.IGNORECASE)
+        named = lazy(rf"\b{re.escape(word)}\s+{number}(?![\d.,]\d)", re.IGNORECASE)
         if not any(named.search(text) for text in first):
             missing.append(label.group())
     # ... and one in lower case is not answered by a quote numbering another of its kind:
@@ -702,7 +703,7 @@ def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
         if word in _NOT_LABELS or word in STOPWORDS or _CALENDAR.match(word):
             continue
         # a number and its unit are written apart as often as not: "girls 60m", "girls 60 m"
-        numbered = re.compile(rf"\b{word}\s+(\d{{1,2}}(?:\s?[a-z])?)(?![\w.,]\d|\w)", re.I)
+        numbered = lazy(rf"\b{word}\s+(\d{{1,2}}(?:\s?[a-z])?)(?![\w.,]\d|\w)", re.I)
         found = [figure.lower() for text in first for figure in numbered.findall(text)]
         figures = {f.replace(" ", "") for f in found} | {f.split()[0] for f in found}
         if figures and number not in figures:
@@ -774,12 +775,12 @@ def names_elsewhere(question: str, index: PassageIndex, lead: Passage) -> str | 
 # A people's or a language's word is its place's: "Canadian" for an essay saying "Canada",
 # "Portuguese" for "Portugal" (the word less its ending, or less up to two letters more when
 # five are left: "Chilean" is not "children").
-_OF_A_PLACE = re.compile(r"(?P<place>[^\W\d_]{4,}?)(ians?|ans?|ese|ish|ic|is?)", re.IGNORECASE)
+_OF_A_PLACE = lazy(r"(?P<place>[^\W\d_]{4,}?)(ians?|ans?|ese|ish|ic|is?)", re.IGNORECASE)
 # An initialism spelt out: "MIT" for "Massachusetts Institute of Technology", "US" for "the
 # United States".
-_INITIALISM = re.compile(r"[A-Z]{2,6}\d{0,3}")  # "AGM", "KS2" (Key Stage 2)
-_INITIALISM_WORD = re.compile(rf"(?<![\w'’-])(?:{_INITIALISM.pattern})(?![\w'’-])")
-_SPELT_OUT = re.compile(
+_INITIALISM = lazy(r"[A-Z]{2,6}\d{0,3}")  # "AGM", "KS2" (Key Stage 2)
+_INITIALISM_WORD = lazy(rf"(?<![\w'’-])(?:{_INITIALISM.pattern})(?![\w'’-])")
+_SPELT_OUT = lazy(
     r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|de|du)\s+)?[A-Z][\w'’-]*)+(?:\s+(\d{1,3})\b)?"
 )
 

@@ -33,6 +33,7 @@ from bot.answering._bylines import TEXT_KINDS, byline_ids, front_matter_says
 from bot.answering._checks import lacks_place, lacks_time_or_amount, names_new
 from bot.answering._values import Quote
 from index import Passage, PassageIndex, analyze, is_code
+from index.patterns import lazy
 
 __all__ = ["asks_what_about", "front_matter_dates", "opening_field", "openings"]
 
@@ -40,7 +41,7 @@ _KINDS = (
     r"(essays?|articles?|texts?|pieces?|stor(?:y|ies)|reports?|documents?|books?|posts?|"
     r"papers?|writings?|guides?|manuals?|notes|files?|pages?|chapters?|transcripts?|letters?)"
 )
-_WHAT_ABOUT = re.compile(
+_WHAT_ABOUT = lazy(
     r"\W*(?:so,?\s+|ok,?\s+|okay,?\s+)?(?:"
     rf"what(?:'s|’s|\s+is|\s+are)\s+(?:this|the|these|that|those|your)\s+(?:[\w'’-]+\s+){{0,4}}?"
     rf"{_KINDS}\s+(?:all\s+|mainly\s+|mostly\s+)?about|"
@@ -63,12 +64,12 @@ _FRAME = frozenset(
     )
 )
 # Headings of a section that sums an essay up.
-_SUMMARY_HEADINGS = re.compile(
+_SUMMARY_HEADINGS = lazy(
     r"(abstract|summary|executive summary|overview|in brief|at a glance|tl;?dr|key points|"
     r"synopsis|about( this \w+)?)",
     re.IGNORECASE,
 )
-_FIELD_LINE = re.compile(r"[A-Z][\w '’()/-]{0,40}:\s")
+_FIELD_LINE = lazy(r"[A-Z][\w '’()/-]{0,40}:\s")
 _LEAST_WORDS = 12  # a shorter paragraph is a heading's line, a date, a caption
 _SENTENCES = 2
 
@@ -121,34 +122,34 @@ def _openings(index: PassageIndex) -> dict[str, tuple[Passage, str]]:
 
 
 _CHAIR = r"chair|chaired by|chairperson|chairman|chairwoman"
-_CHAIRED = re.compile(rf"\(({_CHAIR})\)", re.IGNORECASE)
+_CHAIRED = lazy(rf"\(({_CHAIR})\)", re.IGNORECASE)
 # What a question asks of an essay's opening fields, and the labels of the fields that say it.
 _WHEN = r"date|when|time|date and time|held on|meeting date|day"
 _WHERE = r"location|venue|place|where|address|held at"
-_ASKS_WHEN = re.compile(r"\W*(when|(on )?(what|which) (date|day))\b", re.IGNORECASE)
+_ASKS_WHEN = lazy(r"\W*(when|(on )?(what|which) (date|day))\b", re.IGNORECASE)
 _WHEN_OR_WHERE = r"\W*(when|where|(in )?(what|which) (year|date|town|city|place))\b"
 _FIELD_QUESTIONS = (
     # a life's, as a biography's infobox gives it: "Born: 3 April 1871, Kendal", "Spouse: ..."
     (
-        re.compile(rf"{_WHEN_OR_WHERE}.*\bborn\b", re.IGNORECASE),
+        lazy(rf"{_WHEN_OR_WHERE}.*\bborn\b", re.IGNORECASE),
         r"born|date of birth|place of birth",
     ),
     (
-        re.compile(rf"{_WHEN_OR_WHERE}.*\bdied?\b", re.IGNORECASE),
+        lazy(rf"{_WHEN_OR_WHERE}.*\bdied?\b", re.IGNORECASE),
         r"died|date of death|place of death",
     ),
     (
-        re.compile(r"\W*who\b.*\b(married|marry|spouse|husband|wife)\b", re.IGNORECASE),
+        lazy(r"\W*who\b.*\b(married|marry|spouse|husband|wife)\b", re.IGNORECASE),
         r"spouse|spouses|married to|husband|wife",
     ),
     (_ASKS_WHEN, _WHEN),
-    (re.compile(r"\W*(where|(at )?(what|which) (place|venue|address))\b", re.IGNORECASE), _WHERE),
+    (lazy(r"\W*(where|(at )?(what|which) (place|venue|address))\b", re.IGNORECASE), _WHERE),
     (
-        re.compile(r"\W*who\s+(chaired|was\s+(in\s+the\s+)?chair(ing)?)\b", re.IGNORECASE),
+        lazy(r"\W*who\s+(chaired|was\s+(in\s+the\s+)?chair(ing)?)\b", re.IGNORECASE),
         _CHAIR,
     ),
     (
-        re.compile(
+        lazy(
             r"\W*(who\s+(was|were)\s+(absent|missing|not\s+there)|who\s+(sent\s+)?"
             r"apologi[sz]ed|who\s+sent\s+(their\s+)?apologies)\b",
             re.IGNORECASE,
@@ -156,7 +157,7 @@ _FIELD_QUESTIONS = (
         r"apologies|apologies for absence|absent",
     ),
     (
-        re.compile(
+        lazy(
             r"\W*(who\s+(attended|came|took\s+part|(was|were)\s+(there|present|attending))|"
             r"(list\s+(of\s+)?)?(the\s+)?attendees)\b",
             re.IGNORECASE,
@@ -194,7 +195,7 @@ def opening_field(
         return ()
     named = {term for term in terms if term not in _OF_THE_EVENT}
     essays = set(_titled(index, named))
-    label = re.compile(rf"\*{{0,2}}({asked})\*{{0,2}}\s*:\s*\S", re.IGNORECASE)
+    label = lazy(rf"\*{{0,2}}({asked})\*{{0,2}}\s*:\s*\S", re.IGNORECASE)
     found = [p for p in _opening_fields(index) if p.document in essays and label.match(p.text)]
     if not found and asked == _CHAIR:  # "Present: R. Okafor (Chair), D. Mills (Secretary)"
         found = [

@@ -13,6 +13,7 @@ from bot.answering._ranking import answered_on, asks
 from bot.answering._values import Quote
 from index import Hit, Passage, PassageIndex, is_code
 from index.documents import own_heading
+from index.patterns import lazy
 
 __all__ = [
     "select_quotes",
@@ -29,7 +30,7 @@ _LIST_ITEMS = 12
 _ITEM_WORDS = 15
 # A sentence opening another point of a list ("Third, Russia and Belarus are neighbours")
 # goes on to something else than the sentence before it.
-_NEXT_POINT = re.compile(
+_NEXT_POINT = lazy(
     r"[\"'“‘(]*(first|second|third|fourth|fifth|sixth|finally|lastly|next|also|moreover|"
     r"furthermore|besides|in addition|on the other hand)\b",
     re.IGNORECASE,
@@ -37,7 +38,7 @@ _NEXT_POINT = re.compile(
 # A first quote of one sentence this short, or shorter, is a lead-in to the next sentence.
 _LEAD_IN_WORDS = 12
 # A labelled field of a few words: "Owner: Aisha Mensah.", "Status: done on 25 March."
-_FIELD = re.compile(r"[A-Z][\w-]*(?: [\w-]+)?: [^.!?]{1,60}[.!]?$")
+_FIELD = lazy(r"[A-Z][\w-]*(?: [\w-]+)?: [^.!?]{1,60}[.!]?$")
 
 # "It seems", "it appears that" stand for nothing ("It appears gradually" does).
 _IMPERSONAL = r"(would )?(seems?\b|appears?(\s+(that|to|as|likely|unlikely)\b|,))"
@@ -45,7 +46,7 @@ _IMPERSONAL = r"(would )?(seems?\b|appears?(\s+(that|to|as|likely|unlikely)\b|,)
 # A sentence opening with a pronoun ("It bought the rolling stock"), or with one after a
 # preposition and a word ("At Kessingford these mounds ..."), is quoted with the sentence
 # before it, which says what the pronoun stands for ("The Austrian railway ÖBB ...").
-_NEEDS_ANTECEDENT = re.compile(
+_NEEDS_ANTECEDENT = lazy(
     r"[\"'“‘(]*((but|and|yet|so),? )?((at|in|on|by|for|from|with|of|after|before|during) "
     r"[\w-]+,? )?(it|its|they|their|them|this|these|those|he|his|she|her|such)\b"
     rf"(?! {_IMPERSONAL})",
@@ -54,7 +55,7 @@ _NEEDS_ANTECEDENT = re.compile(
 
 # A sentence opening with a personal pronoun ("It is skimmed by hand") most often goes on
 # about what the sentence before it names; "This model" may point further back.
-_CONTINUES = re.compile(
+_CONTINUES = lazy(
     rf"[\"'“‘(]*((but|and|yet|so),? )?(it|they|he|she)\b(?! {_IMPERSONAL})",
     re.IGNORECASE,
 )
@@ -220,7 +221,7 @@ def with_next_sentence(index: PassageIndex, quotes: Sequence[Quote]) -> tuple[Qu
 
 # A passage's opening sentence that answers a yes-or-no question ("Yes, since version 1.4.",
 # "Not yet.").
-_REPLY = re.compile(
+_REPLY = lazy(
     r"[\"'“‘(*_]*(yes|no|not yet|not currently|not at the moment|sadly not|sadly, no|"
     r"unfortunately not|unfortunately, no)\b[,.!;:—–-]",
     re.IGNORECASE,
@@ -408,7 +409,7 @@ def _best_sentences(
 
 
 # A sentence ending with a question mark (before closing quotes or brackets).
-_ASKED = re.compile(r"\?[\"'”’)\]]*\s*$")
+_ASKED = lazy(r"\?[\"'”’)\]]*\s*$")
 
 # Sentences after one that opens a quotation quoted to close it, at most (most close in one).
 _QUOTATION_SENTENCES = 3
