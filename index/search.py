@@ -23,6 +23,7 @@ from index.documents import PARENT_MARK, Document, own_heading
 from index.homes import Span, find_homes, layout_from_state, layout_state
 from index.parsing import GREETING
 from index.passages import MAX_PASSAGE_WORDS, Passage, split_passages
+from index.patterns import lazy
 from index.sentences import sentence_spans
 from index.state import (
     State,
@@ -49,12 +50,12 @@ _TABLE_ROWS = 1_000
 # Passages whose index terms are kept once analysed (a few KB each).
 _INDEXED_KEPT = 4096
 # A letter's greeting and nothing else: "Dear Ruth,", "My dearest Anne,", "Hi all,".
-_GREETING_ONLY = re.compile(
+_GREETING_ONLY = lazy(
     rf"{GREETING}\s+[^\W\d_][\w.'’-]*(\s+[^\W\d_][\w.'’-]*){{0,3}}[,!]", re.IGNORECASE
 )
 # ... and its closing words with the signature: "Love, Ruth", "With love from us both, Callum
 # and Inés", "Yours sincerely, Anne Lee." (index/parsing.py joins a signature to them).
-_SIGN_OFF_ONLY = re.compile(
+_SIGN_OFF_ONLY = lazy(
     r"(?i:[^.!?\n]{0,60}\b(love|yours|regards|wishes|sincerely|faithfully|truly|ever|cheers|"
     r"thanks|warmly|affectionately|always|best)\b[^.!?\n]{0,30}),\s+"
     r"[A-Z][\w'’-]*(\s+(and\s+)?[A-Z][\w'’-]*){0,3}[.!]?"
@@ -86,7 +87,7 @@ _PROGRESS_EVERY = 10_000
 # A speaker's label opening a transcript's turn: a name of up to four words, a colon, a space
 # ("ANWEN: ", "Dr Mair Pryce: "), after the time of the recording it may give ("[00:01:35] ");
 # opening this many turns of an essay, beside another, it is one.
-_SPEAKER = re.compile(
+_SPEAKER = lazy(
     r"(?:[\[(]?(?:\d{1,2}:)?\d{1,2}:\d{2}[\])]?[ \t]+)?"
     r"([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3}):[ \t]+"
 )
@@ -290,6 +291,17 @@ class PassageIndex:
             start, _ = ranges.get(_essay(passage), (position, position))
             ranges[_essay(passage)] = (start, position + 1)
         return ranges
+
+    def uses_phrase(self, phrase: str, at_most: int = 64) -> bool:
+        """Whether a passage holds `phrase` as written (case aside), of those holding each of
+        its terms: at most `at_most` of them are read, the rarest term's first."""
+        terms = self.query(phrase)
+        if not terms or not all(term in self for term in terms):
+            return False
+        rarest = min(terms, key=self._bm25.document_frequency)
+        found = self._bm25.passages_with(rarest)
+        wanted = lazy(rf"(?<!\w){re.escape(phrase)}(?!\w)", re.IGNORECASE)
+        return any(wanted.search(self.passages[int(at)].text) for at in found[:at_most])
 
     def __contains__(self, term: object) -> bool:
         """Whether an index term occurs anywhere in the corpus."""

@@ -127,6 +127,8 @@ def respell(
             return word
         if folded in _CONTRACTIONS:
             return _cased_like(word, _CONTRACTIONS[folded])
+        if (hyphenated := _hyphenated(folded, index)) is not None:
+            return _cased_like(word, hyphenated)
         if words is None:
             words = english if isinstance(english, frozenset) else english()
         if not _misspelt(folded, index, words):
@@ -139,6 +141,18 @@ def respell(
         return word if nearest is None else _cased_like(word, nearest)
 
     return _WORD.sub(mend, question)
+
+
+@lru_cache(maxsize=16_384)
+def _hyphenated(word: str, index: PassageIndex) -> str | None:
+    """`word` as the essays write it with a hyphen, when they do: "preseason" for their
+    "pre-season" (trial round 18: "when does preseason start" matched nothing). Each half
+    at least two letters, with a term the essays use; the first split they write wins."""
+    for at in range(2, len(word) - 1):
+        hyphenated = f"{word[:at]}-{word[at:]}"
+        if index.uses_phrase(hyphenated):
+            return hyphenated
+    return None
 
 
 @lru_cache(maxsize=16_384)
