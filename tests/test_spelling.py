@@ -39,6 +39,10 @@ ENGLISH = frozenset(
         # a word the essay hyphenates, written as one (trial round 18: "preseason")
         ("Is the postsoviet label out of date?", "Is the post-soviet label out of date?"),
         ("Is travel visafree?", "Is travel visa-free?"),
+        # two words the essay writes as one (trial round 19: "head teacher", "headteacher")
+        ("What inter governmental grievances?", "What intergovernmental grievances?"),
+        ("Is it inter-governmental?", "Is it intergovernmental?"),
+        ("What Frame Work?", "What Framework?"),
     ],
 )
 def test_misspelt_words_are_put_right(seed_index: PassageIndex, question: str, read: str) -> None:
@@ -56,6 +60,7 @@ def test_misspelt_words_are_put_right(seed_index: PassageIndex, question: str, r
         "What is photosynthesis?",  # nothing in the essay is one edit away
         "When is the next elction?",  # "elition" stems to "elit" but is no word
         "Is the unionstate over?",  # "union state", never hyphenated
+        "Is the post Soviet space gone?",  # written "post-Soviet", never as one word
     ],
 )
 def test_words_that_may_be_meant_are_left_alone(seed_index: PassageIndex, question: str) -> None:
