@@ -13,6 +13,7 @@ from bot.answering._checks import (
     NOT_ENGLISH,
     asks_for_contact,
     asks_how_many,
+    essays_naming,
     holds_count,
     lacks_comparison,
     lacks_counted,
@@ -167,7 +168,11 @@ class Answerer:
             question = respell(question, self.index, self.english)
         return spell_out(question, self.index) if self.policy.initialisms else question
 
-    def _answer(self, question: str, read: str, k: int) -> Answer:
+    def _answer(
+        self, question: str, read: str, k: int, only: frozenset[str] | None = None
+    ) -> Answer:
+        """The answer to `read` (the question as read), listing `k` passages; of the essays
+        whose slugs are `only`, when given."""
         terms = self.index.query(read)  # the question's one analysis, passed down
         about = self.policy.openings and asks_what_about(read)  # "What is this essay about?"
         if about and (opening := openings(self.index, terms, self.policy.max_passages)):
@@ -220,7 +225,11 @@ class Answerer:
 
         # Enough to list k hits after the followed questions' answers are listed once.
         ranked_by = without_measure(read, terms) if policy.measure_words else terms
-        found: Sequence[Hit] = self.index.search_terms(ranked_by, max(k, policy.weighed) * 2)
+        wanted = max(k, policy.weighed) * 2
+        found: Sequence[Hit] = self.index.search_terms(ranked_by, wanted if only is None else 50)
+        if only is not None:
+            kept = [h for h in found if h.passage.id.partition("/")[0] in only][:wanted]
+            found = [replace(h, rank=rank) for rank, h in enumerate(kept, 1)]
         if policy.bylines:  # a byline answers who wrote an essay, nothing else
             found = _without(found, byline_ids(self.index))
         if policy.follow_questions:
@@ -253,6 +262,11 @@ class Answerer:
         # essay's title, "Brannick", may be respelt as another essay's word, "Brannock")
         elsewhere = policy.known_names and quotes
         if elsewhere and (because := names_elsewhere(question, self.index, quotes[0].passage)):
+            # Asked again of the essays naming it, if any (trial round 19: "When did Quenby
+            # get its market?" led with another essay's market in a folder of six)
+            naming = essays_naming(question, self.index) if only is None else frozenset()
+            if naming and (again := self._answer(question, read, k, only=naming)).answered:
+                return again
             return replace(declined, declined_because=because)
         if because := self._doubt(read, quotes):
             mended = self._mended(read, terms, quotes, ranked) if policy.mend_quotes else None

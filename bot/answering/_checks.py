@@ -767,9 +767,33 @@ def names_elsewhere(question: str, index: PassageIndex, lead: Passage) -> str | 
     "Estimated population: about 8,400 breeding adults"."""
     if len(index.documents) < 2:
         return None
-    own = index.title_terms(lead.document)
-    names = unknown_names(question, index, lambda t: t in own or index.essay_uses(t, lead))
+    names = unknown_names(question, index, _uses_of(index, lead))
     return f"it names {', '.join(names)}, which the quoted essay never uses" if names else None
+
+
+def essays_naming(question: str, index: PassageIndex) -> frozenset[str]:
+    """The essays (by the slug their passages' ids start with) that use every name in
+    `question`, as `names_elsewhere` tests the leading quote's."""
+    return frozenset(
+        slug
+        for slug, first in _first_passages(index).items()
+        if not unknown_names(question, index, _uses_of(index, first))
+    )
+
+
+def _uses_of(index: PassageIndex, lead: Passage) -> Callable[[str], bool]:
+    """Whether `lead`'s essay uses a term: in its passages or its title."""
+    own = index.title_terms(lead.document)
+    return lambda term: term in own or index.essay_uses(term, lead)
+
+
+@lru_cache(maxsize=8)
+def _first_passages(index: PassageIndex) -> dict[str, Passage]:
+    """Each essay's first passage, by the slug its passages' ids start with."""
+    firsts: dict[str, Passage] = {}
+    for passage in index.passages:
+        firsts.setdefault(passage.id.partition("/")[0], passage)
+    return firsts
 
 
 # A people's or a language's word is its place's: "Canadian" for an essay saying "Canada",
