@@ -1384,6 +1384,18 @@ def test_a_name_only_another_essay_uses_is_not_answered_from_this_one(tmp_path: 
     assert off.ask("What is the population of Stromsay?").answered
 
 
+def test_a_why_question_is_quoted_with_the_sentence_giving_the_reason() -> None:
+    """Trial round 19: "Weekend 4: Saturday 5 April and Sunday 6 April. Trains run as
+    normal." was quoted without the next sentence's reason, "because of the Cresswater
+    Half Marathon"."""
+    index = PassageIndex(load_documents(ROOT / "tests/eval/blind17/railway"))
+    answer = answerer_for(index).ask("Why is there no work on 5 and 6 April?")
+    assert answer.answered, answer.declined_because
+    assert "because of the Cresswater Half Marathon" in answer.quotes[0].text
+    what = answerer_for(index).ask("What happens on 5 and 6 April?")  # asks no reason
+    assert "Half Marathon" not in " ".join(quote.text for quote in what.quotes)
+
+
 def test_a_name_another_essay_uses_is_asked_again_of_that_essay() -> None:
     """Trial round 19: with its six essays in one folder, "When did Quenby get its market?"
     led with the festival's "Tellow Market" and was declined as naming Quenby, which the

@@ -42,6 +42,7 @@ from bot.answering._quotes import (
     unquoted_sentences,
     with_fields,
     with_next_sentence,
+    with_reason,
     with_reply,
     with_sentence,
 )
@@ -279,6 +280,8 @@ class Answerer:
             hits = ranked[:k]
         if policy.quote_next:
             quotes = with_next_sentence(self.index, quotes)
+        if policy.quote_next:
+            quotes = with_reason(self.index, read, quotes)
         if policy.quote_replies:
             quotes = with_reply(self.index, read, terms, quotes)
         quotes = tuple(map(self._linked, quotes))

@@ -219,6 +219,35 @@ def with_next_sentence(index: PassageIndex, quotes: Sequence[Quote]) -> tuple[Qu
     return with_sentence(index, quotes, spans[after])
 
 
+# A question asking a reason, and the words that give one.
+_ASKS_WHY = lazy(r"\W*(why|how\s+come)\b", re.IGNORECASE)
+_REASON = lazy(
+    r"\b(because|due to|owing to|thanks to|as a result|so that|in order to|since|caused by|"
+    r"the reason|reasons?)\b",
+    re.IGNORECASE,
+)
+
+
+def with_reason(index: PassageIndex, question: str, quotes: Sequence[Quote]) -> tuple[Quote, ...]:
+    """`quotes` for a why `question` with the sentence after the first passage's last quoted
+    one, when no quote gives a reason and that sentence does (trial round 19: "Why is there
+    no work on 5 and 6 April?" quoted "Trains run as normal." and not the next sentence's
+    "because of the Cresswater Half Marathon")."""
+    if not quotes or not _ASKS_WHY.match(question):
+        return tuple(quotes)
+    if any(_REASON.search(quote.text) for quote in quotes):
+        return tuple(quotes)
+    passage = quotes[0].passage
+    spans = index.spans(passage)
+    quoted = _quoted_spans(index, passage, quotes)
+    if not quoted:
+        return tuple(quotes)
+    after = spans.index(max(quoted)) + 1
+    if after == len(spans) or not _REASON.search(passage.text[slice(*spans[after])]):
+        return tuple(quotes)
+    return with_sentence(index, quotes, spans[after])
+
+
 # A passage's opening sentence that answers a yes-or-no question ("Yes, since version 1.4.",
 # "Not yet.").
 _REPLY = lazy(
