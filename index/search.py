@@ -292,6 +292,10 @@ class PassageIndex:
             ranges[_essay(passage)] = (start, position + 1)
         return ranges
 
+    def essay_openings(self) -> dict[str, Passage]:
+        """Each essay's first passage, by its slug (what its passages' ids start with)."""
+        return {slug: self.passages[start] for slug, (start, _) in self._essay_ranges.items()}
+
     def uses_phrase(self, phrase: str, at_most: int = 64) -> bool:
         """Whether a passage holds `phrase` as written (case aside), of those holding each of
         its terms: at most `at_most` of them are read, the rarest term's first."""
@@ -300,7 +304,7 @@ class PassageIndex:
             return False
         rarest = min(terms, key=self._bm25.document_frequency)
         found = self._bm25.passages_with(rarest)
-        wanted = lazy(rf"(?<!\w){re.escape(phrase)}(?!\w)", re.IGNORECASE)
+        wanted = re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)", re.IGNORECASE)
         return any(wanted.search(self.passages[int(at)].text) for at in found[:at_most])
 
     def __contains__(self, term: object) -> bool:

@@ -279,9 +279,7 @@ class Answerer:
             ranked, evidence = _led_by(led[0].passage, ranked, evidence)
             hits = ranked[:k]
         if policy.quote_next:
-            quotes = with_next_sentence(self.index, quotes)
-        if policy.quote_next:
-            quotes = with_reason(self.index, read, quotes)
+            quotes = with_reason(self.index, read, with_next_sentence(self.index, quotes))
         if policy.quote_replies:
             quotes = with_reply(self.index, read, terms, quotes)
         quotes = tuple(map(self._linked, quotes))

@@ -14,6 +14,7 @@ from index.documents import own_heading
 from index.patterns import LazyPattern, lazy
 
 __all__ = [
+    "ASKS_WHY",
     "ASKS_YES_OR_NO",
     "asks_for_a_name",
     "asks_for_contact",
@@ -173,7 +174,7 @@ _PHONE = lazy(r"\+?\(?\d[\d ().-]{4,}\d")
 # ("kinds of dragonfly": "eleven species ... the canal's dragonflies"), or, when it counts
 # people, any word for people ("nine of us", "44 people", "56 passengers").
 _HOW_MANY = lazy(r"\bhow\s+many\s+(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
-_ASKS_WHY = lazy(r"\W*(why|how\s+come)\b", re.IGNORECASE)  # a reason, whatever follows
+ASKS_WHY = lazy(r"\W*(why|how\s+come)\b", re.IGNORECASE)  # a reason, whatever follows
 _PHRASE_ENDS = frozenset(
     "do does did are is were was have has had can will would could should may might must "
     "the a an in on at to for by with from and or there this that these those when which who "
@@ -462,7 +463,7 @@ def _counted(question: str) -> frozenset[str]:
     """The terms of what a question asking how many counts ("how many of the ponds": pond),
     with every word for people when it counts people; none when it asks no such thing."""
     found = _HOW_MANY.search(question)
-    if found is None or _ASKS_WHY.match(question):  # "why can't they say how many ..."
+    if found is None or ASKS_WHY.match(question):  # "why can't they say how many ..."
         return frozenset()
     words = _WORDS.findall(found["rest"])
     if words and words[0].lower() == "of":  # "how many of the ponds", "of her canvases"
@@ -776,7 +777,7 @@ def essays_naming(question: str, index: PassageIndex) -> frozenset[str]:
     `question`, as `names_elsewhere` tests the leading quote's."""
     return frozenset(
         slug
-        for slug, first in _first_passages(index).items()
+        for slug, first in index.essay_openings().items()
         if not unknown_names(question, index, _uses_of(index, first))
     )
 
@@ -785,15 +786,6 @@ def _uses_of(index: PassageIndex, lead: Passage) -> Callable[[str], bool]:
     """Whether `lead`'s essay uses a term: in its passages or its title."""
     own = index.title_terms(lead.document)
     return lambda term: term in own or index.essay_uses(term, lead)
-
-
-@lru_cache(maxsize=8)
-def _first_passages(index: PassageIndex) -> dict[str, Passage]:
-    """Each essay's first passage, by the slug its passages' ids start with."""
-    firsts: dict[str, Passage] = {}
-    for passage in index.passages:
-        firsts.setdefault(passage.id.partition("/")[0], passage)
-    return firsts
 
 
 # A people's or a language's word is its place's: "Canadian" for an essay saying "Canada",

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from bot.answering._cascade import asked_before
-from bot.answering._checks import ASKS_YES_OR_NO
+from bot.answering._checks import ASKS_WHY, ASKS_YES_OR_NO
 from bot.answering._policy import Policy
 from bot.answering._ranking import answered_on, asks
 from bot.answering._values import Quote
@@ -219,8 +219,7 @@ def with_next_sentence(index: PassageIndex, quotes: Sequence[Quote]) -> tuple[Qu
     return with_sentence(index, quotes, spans[after])
 
 
-# A question asking a reason, and the words that give one.
-_ASKS_WHY = lazy(r"\W*(why|how\s+come)\b", re.IGNORECASE)
+# The words that give a reason.
 _REASON = lazy(
     r"\b(because|due to|owing to|thanks to|as a result|so that|in order to|since|caused by|"
     r"the reason|reasons?)\b",
@@ -233,7 +232,7 @@ def with_reason(index: PassageIndex, question: str, quotes: Sequence[Quote]) -> 
     one, when no quote gives a reason and that sentence does (trial round 19: "Why is there
     no work on 5 and 6 April?" quoted "Trains run as normal." and not the next sentence's
     "because of the Cresswater Half Marathon")."""
-    if not quotes or not _ASKS_WHY.match(question):
+    if not quotes or not ASKS_WHY.match(question):
         return tuple(quotes)
     if any(_REASON.search(quote.text) for quote in quotes):
         return tuple(quotes)
