@@ -176,7 +176,7 @@ def _one_word(first: str, second: str, index: PassageIndex) -> str | None:
     if len(first) < 3 or len(second) < 3 or not (analyze(first) and analyze(second)):
         return None
     joined = first + second
-    terms = index.query(joined)
+    terms = index.terms(joined)  # a word they use: no variant of it looked for
     if len(terms) != 1 or terms[0] not in index or not index.uses_phrase(joined):
         return None
     if index.uses_phrase(f"{first} {second}") or index.uses_phrase(f"{first}-{second}"):
