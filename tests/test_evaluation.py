@@ -428,6 +428,7 @@ BLIND_FOLDERS = {
     "blind15": 6,
     "blind16": 6,
     "blind17": 6,
+    "blind18": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
