@@ -996,3 +996,26 @@ def test_labelled_fields_on_lines_of_one_markdown_paragraph_are_a_paragraph_each
         "Present: R. Okafor (Chair), D. Mills",
         "The minutes were approved. They were signed: by the chair.",  # prose, joined
     )
+
+
+def test_a_prefix_finds_a_numbered_heading_s_name_and_a_parent_without_its_parts() -> None:
+    # Trial round 20: ":section treasurer" found nothing for "3. Treasurer's report", and
+    # ":section cheese" listed "Cheese Scones" with its own "Ingredients" and "Method".
+    text = (
+        "# Club\n\n## Cheese Scones\n\nLovely.\n\n### Ingredients\n\nFlour.\n\n### Method\n\n"
+        "Bake.\n\n## Cheese Straws\n\nCrisp.\n\n### Ingredients\n\nMore flour.\n\n"
+        "## 3. Treasurer's report\n\nMoney.\n\n## 4. Cheesemaking\n\nCurds.\n"
+    )
+    document = parse_document(text, stem="c", markdown=True, source="c.md")
+    found = {
+        typed: [s.heading for _, s in find_sections([document], typed)]
+        for typed in ("treasurer", "treasurers rep", "cheese", "cheesem", "ingredients", "3")
+    }
+    assert found == {
+        "treasurer": ["3. Treasurer's report"],
+        "treasurers rep": ["3. Treasurer's report"],
+        "cheese": ["Cheese Scones", "Cheese Straws", "4. Cheesemaking"],  # parents, not parts
+        "cheesem": ["4. Cheesemaking"],
+        "ingredients": ["Cheese Scones › Ingredients", "Cheese Straws › Ingredients"],
+        "3": ["3. Treasurer's report"],
+    }
