@@ -198,6 +198,10 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("a thing asked which, mentioned only as 'a ...': answered", {"unnamed_mentions": False}),
     ("a group asked of (adults, women) unnamed, another named: answered", {"group_answers": False}),
     ("unknown-names check off", {"known_names": False}),
+    (
+        "a name the essay uses elsewhere, but no quoted passage mentions: answered",
+        {"quoted_names": False},
+    ),
     ("respelling off", {"spelling": False}),
     (
         "an initialism the essays never use not spelt out ('KS2': 'Key Stage 2')",

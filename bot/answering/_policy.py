@@ -242,6 +242,12 @@ class Policy:
     group_answers: bool = True
     # A question naming something the essays never mention is declined.
     known_names: bool = True
+    # ... and one naming what its essay names elsewhere, but no quoted passage mentions (the
+    # Drama audition's question answered with the Music audition's length: trial round 19).
+    # Session 29, over every gold set: 19 more adversarial questions declined and 1 more
+    # unanswerable; 12 answerable ones lost (8 with the answer quoted), whose passages name
+    # it otherwise ("the council" for Wendleby, "this part of the world" for Scotland).
+    quoted_names: bool = True
     # Misspelt question words are put right from the essays' own words.
     spelling: bool = True
     # An initialism the essays never use ("KS2", "AGM") is read as the run of capitalised words
