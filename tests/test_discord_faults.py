@@ -32,7 +32,7 @@ from bot.settings import Settings
 from index import PassageIndex, load_documents
 from tests import fake_discord as fake
 from tests import test_discord, test_discord_buttons
-from tests.helpers import SEEDS, answerer_for
+from tests.helpers import SEEDS, answerer_for, counting
 from tests.test_discord import DEAD_END, NONE, ask, callbacks, followups, running
 
 # End to end: the real client against the loopback fake Discord (the slow tier).
@@ -948,6 +948,115 @@ def test_mentions_a_moderator_purged_are_not_answered(
             assert len([r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]) == 1
 
     run(body())
+
+
+def _purge(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    """A moderator's bulk delete of `messages`."""
+    ids = [m["id"] for m in messages]
+    return {"ids": ids, "channel_id": fake.CHANNEL_ID, "guild_id": fake.GUILD_ID}
+
+
+def test_answers_waiting_for_the_channels_rate_limit_are_not_posted_after_a_purge(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 17: a raid's answers already made wait in discord.py's bucket for the
+    channel's rate limit; a moderator's purge arrived meanwhile, and each was posted into the
+    cleaned channel when the bucket reset (the purge had been checked once, before the wait).
+    It is checked again as each request is about to go."""
+    counted, asked = counting(answerer)
+
+    async def body() -> None:
+        async with running(point_at, counted) as (server, _):
+            # each post spends the channel's bucket for 1.5 s: one answer, the others wait
+            server.spent_buckets = {f"channels/{fake.CHANNEL_ID}/messages": 1.5}
+            raid = [
+                fake.message(f"<@{fake.BOT_ID}> {DEAD_END}", author_id=f"4000000000000005{n:02d}")
+                for n in range(3)
+            ]
+            for message in raid:
+                await server.dispatch("MESSAGE_CREATE", message)
+            (first,) = await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
+            await until(lambda: len(asked) == 3)
+            await asyncio.sleep(0.2)  # the other two answers made, waiting for the bucket
+            await server.dispatch("MESSAGE_DELETE_BULK", _purge(raid))
+            await asyncio.sleep(2.5)  # past the bucket's reset: they would have been posted
+            assert first.status == 200 and first.body["embeds"]
+            assert [r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)] == [first]
+
+    run(body())
+
+
+def test_hints_and_refusals_to_a_purged_raid_are_not_posted(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 17: a raid of empty mentions (and too long ones, and a user told to slow
+    down) gets its hints and refusals at once, waiting for the channel's rate limit; after a
+    moderator's purge they kept coming (the purge was checked for answers only)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=1, cooldown_seconds=60) as (
+            server,
+            _,
+        ):
+            server.spent_buckets = {f"channels/{fake.CHANNEL_ID}/messages": 1.5}
+            raider = "400000000000000601"
+            raid = [
+                fake.message(f"<@{fake.BOT_ID}>", author_id=raider),  # the hint, posted at once
+                fake.message(f"<@{fake.BOT_ID}>", author_id=raider),  # "You're asking quickly"
+                fake.message(f"<@{fake.BOT_ID}> {'why ' * 100}", author_id="400000000000000602"),
+            ]
+            for message in raid:
+                await server.dispatch("MESSAGE_CREATE", message)
+            (first,) = await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
+            await asyncio.sleep(0.3)  # the refusals wait for the bucket
+            await server.dispatch("MESSAGE_DELETE_BULK", _purge(raid))
+            await asyncio.sleep(2.5)  # past the bucket's reset: they would have been posted
+            assert "Ask me a question" in first.body["content"]
+            assert [r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)] == [first]
+
+    run(body())
+
+
+def test_answers_queued_when_posts_are_refused_are_not_tried(
+    point_at: Any,
+    answerer: Answerer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Red-team round 17: Send Messages taken away while eight mentions' answers were being
+    made. The first refusal was noted ("posts refused"), yet every answer queued was still
+    tried with embeds, then in plain text: 16 refusals, each counted by Cloudflare towards its
+    ban. The note is read as each is sent: one answer's two refusals, no more."""
+    made = threading.Semaphore(0)
+    real = answerer.ask
+
+    def held(question: str, *args: Any, **kwargs: Any) -> Any:
+        made.acquire(timeout=30)
+        return real(question, *args, **kwargs)
+
+    monkeypatch.setattr(answerer, "ask", held)
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            for n in range(8):
+                mention = fake.message(
+                    f"<@{fake.BOT_ID}> {DEAD_END}", author_id=f"4000000000000007{n:02d}"
+                )
+                await server.dispatch("MESSAGE_CREATE", mention)
+            await asyncio.sleep(0.3)  # all eight are being answered
+            server.refuse_posts[fake.CHANNEL_ID] = 50013  # a moderator took Send Messages away
+            made.release()  # one answer is made, and refused twice: embeds, then plain text
+            await until(lambda: bot.permission_notes.refused(int(fake.CHANNEL_ID), "posts"))
+            made.release(7)
+            await until(lambda: not bot.in_flight)
+            refused = [r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]
+            assert [r.status for r in refused] == [403, 403]
+
+    with caplog.at_level(logging.INFO):
+        run(body())
+    assert len([r for r in caplog.records if "posts refused" in r.getMessage()]) == 1
+    assert len([r for r in caplog.records if "refuses posts" in r.getMessage()]) == 7
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 def test_a_server_that_invites_the_bot_back_is_answered_at_once(

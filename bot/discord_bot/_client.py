@@ -48,6 +48,7 @@ from bot.discord_bot._replies import (
     log_failure,
     reply_to,
     too_long,
+    unless_unwanted,
 )
 from bot.discord_bot._views import TurnPage
 from bot.embeds import SectionChoices, sections_messages
@@ -508,16 +509,20 @@ class EssayBot(discord.AutoShardedClient):
         while len(self._purged) > _PURGED_KEPT:
             self._purged.popitem(last=False)
 
-    def _unless_purged(self, message: discord.Message, send: Send) -> Send:
-        """`send` for `message`'s answer, which sends nothing once a moderator purged it."""
+    def _unwanted(self, message: discord.Message) -> str | None:
+        """Why a reply to `message` (its answer, a hint, a refusal, an apology) is no longer
+        to be posted: a moderator purged it, or its channel refuses posts (noted meanwhile,
+        by another mention's reply). Checked as each request is about to go (red-team round
+        17): two lookups, however many wait."""
+        if message.id in self._purged:
+            return f"a mention purged by a bulk delete is not answered ({message.id})"
+        if self.permission_notes.refused(message.channel.id, "posts"):
+            return f"channel {message.channel.id} refuses posts: mention {message.id} unanswered"
+        return None
 
-        async def sending(*args: Any, **kwargs: Any) -> Any:
-            if message.id in self._purged:
-                log.info("a mention purged by a bulk delete is not answered (%s)", message.id)
-                return None
-            return await send(*args, **kwargs)
-
-        return sending
+    def _unless_unwanted(self, message: discord.Message, send: Send) -> Send:
+        """`send` for a reply to `message`, which sends nothing once it is `_unwanted`."""
+        return unless_unwanted(send, lambda: self._unwanted(message))
 
     async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
         """The bot's own member changed (Discord tells every bot, whatever its intents): given
@@ -593,7 +598,8 @@ class EssayBot(discord.AutoShardedClient):
         named = any(int(m.group(1)) in mine for m in _MENTION.finditer(message.content))
         if not (direct or named) and (blank(asked) or asks_nothing(asked)):
             return  # a reply to the bot pings it: "Thanks!" or a sticker asks nothing of it
-        reply = reply_to(message, self.permission_notes)
+        # Every reply to it, hints and refusals too, is checked as it is about to go.
+        reply = self._unless_unwanted(message, reply_to(message, self.permission_notes))
 
         async def say(text: str) -> None:
             """A hint or refusal: a public post too, which a shutdown waits for."""
@@ -622,10 +628,7 @@ class EssayBot(discord.AutoShardedClient):
                 lambda: _try(reply(SHUTDOWN_APOLOGY, allowed_mentions=NO_MENTIONS)),
             ):
                 send, target, earlier = await mention_target(self, message)
-                send, reply = (
-                    self._unless_purged(message, send),
-                    self._unless_purged(message, reply),
-                )
+                send = self._unless_unwanted(message, send)
                 # A follow-up's thread may refuse it (locked): then a reply here instead.
                 here = None if target == message.channel.id else (reply, message.channel.id)
                 await post_answer(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 import math
@@ -222,10 +223,56 @@ def log_failure(error: BaseException, what: str) -> None:
         log.error("%s failed", what, exc_info=error)
 
 
+class Withheld(Exception):
+    """A post not sent because it is no longer wanted (`unless_unwanted` says why)."""
+
+
+# Why the request about to go is no longer wanted, or None: set by `unless_unwanted` for the
+# task sending, read by the trace of `capped_rate_limits` as each request starts.
+_UNWANTED: contextvars.ContextVar[Callable[[], str | None] | None] = contextvars.ContextVar(
+    "essaybot_unwanted", default=None
+)
+
+
+def unless_unwanted(send: Send, unwanted: Callable[[], str | None]) -> Send:
+    """`send`, which sends nothing (logged, and returns None) once `unwanted` names a reason:
+    checked as it is called, and again as each of its requests is about to go, after
+    discord.py's wait for the channel's rate limit (red-team round 17: a raid's answers and
+    hints waiting there were posted after a moderator had purged the raid, and answers
+    queued when Send Messages was taken away were each still tried twice, embeds then
+    plain text, every 403 counted by Cloudflare towards its ban). A request stopped as it
+    starts has had its turn in discord.py's bucket, which cannot be given back: a purged
+    raid's queue drains at the channel's rate, as it would have, but posts nothing."""
+
+    async def sending(*args: Any, **kwargs: Any) -> Any:
+        token = _UNWANTED.set(unwanted)
+        try:
+            if reason := unwanted():  # not queued behind the channel's rate limit at all
+                raise Withheld(reason)
+            return await send(*args, **kwargs)
+        except Withheld as withheld:
+            log.info("not sent: %s", withheld)
+            return None
+        finally:
+            _UNWANTED.reset(token)
+
+    return sending
+
+
+async def _withhold_unwanted(
+    session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestStartParams
+) -> None:
+    """Stop a request as it starts, when the post it makes is no longer wanted."""
+    unwanted = _UNWANTED.get()
+    if unwanted is not None and (reason := unwanted()):
+        raise Withheld(reason)
+
+
 def capped_rate_limits() -> aiohttp.TraceConfig:
     """A trace raising discord.RateLimited for an interaction's request that Discord asks to
     wait more than RATE_LIMIT_WAIT: discord.py's webhooks would sleep however long it says
-    (its `max_ratelimit_timeout` caps only the bot's own requests)."""
+    (its `max_ratelimit_timeout` caps only the bot's own requests); and Withheld for a request
+    whose post is no longer wanted (`unless_unwanted`), as it starts."""
 
     async def on_request_end(
         session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestEndParams
@@ -243,6 +290,7 @@ def capped_rate_limits() -> aiohttp.TraceConfig:
             raise discord.RateLimited(retry_after)
 
     trace = aiohttp.TraceConfig()
+    trace.on_request_start.append(_withhold_unwanted)
     trace.on_request_end.append(on_request_end)
     return trace
 
