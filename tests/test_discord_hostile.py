@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import unicodedata
 from typing import Any
 
 import pytest
 
 from bot.answering import Answerer
-from bot.discord_bot import APOLOGY, _answers, _commands
+from bot.discord_bot import APOLOGY, _answers, _commands, too_long
 from bot.discord_bot._answers import without_mentions
 from bot.discord_bot._buttons import OLDER
 from bot.discord_bot._client import OLD_FORM, OUT_OF_DATE, UserCooldowns
@@ -1174,5 +1175,62 @@ def test_find_the_source_reads_components_v2_and_an_answers_own_quote(
             await server.dispatch("INTERACTION_CREATE", menu)
             (told,) = await server.wait_for(callbacks(server, menu))
             assert "no text to look for" in told.body["data"]["content"]
+
+    run(body())
+
+
+# Red-team round 17 -----------------------------------------------------------------------
+
+# A bell, an escape sequence (colour), NUL, a C1 "ESC [" (U+009B), DEL, and @everyone parted
+# by a NUL and by an escape sequence.
+CONTROLLED = "Who is \x07Lukashenko\x1b[31m?\x00 \x9b1m\x7f @every\x00one @every\x1b[0mone"
+
+
+def _unprintable(text: str) -> list[str]:
+    return [c for c in text if unicodedata.category(c) == "Cc" and c != "\n"]
+
+
+def test_control_characters_are_not_echoed_and_nothing_joins_into_a_ping(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 17: an /ask's embed title and a mention's plain-text answer echoed NUL,
+    BEL, ESC sequences, DEL and U+009B as typed (they are looked up without them). They are
+    echoed without them too; "@every\x00one" stays two words, and "@every\x1b[0mone", joined
+    once its sequence is taken out, is left out like any @everyone; nothing can ping."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            reply = await ask_and_wait(server, CONTROLLED)
+            title = reply["embeds"][0]["title"]
+            assert title == "Who is Lukashenko? 1m @every one"
+            assert reply["allowed_mentions"] == {"parse": []}
+            server.refuse_embeds.add(fake.CHANNEL_ID)
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {CONTROLLED}"))
+            *_, plain = await server.wait_for(lambda r: r.path == CHANNEL_POSTS, count=2)
+            content = plain.body["content"]
+            assert content.startswith("**Who is Lukashenko? 1m @every one**")
+            assert not _unprintable(content) and not _unprintable(title)
+            assert "@everyone" not in content and plain.body["allowed_mentions"] == {"parse": []}
+
+    run(body())
+
+
+def test_an_ask_longer_than_its_option_allows_is_refused_not_answered(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 17: Discord holds /ask's option to 300 characters, but a registration
+    older than a sync, or a forged payload, does not: one of 400 was answered (and past 1,000
+    told "at most 1,000"). It gets a too-long mention's refusal, privately, before any work."""
+    counted, asked = counting(answerer)
+
+    async def body() -> None:
+        async with running(point_at, counted) as (server, _):
+            for question in ("Why " * 100, "Why " * 1500):
+                interaction = ask(question)
+                await server.dispatch("INTERACTION_CREATE", interaction)
+                (said,) = await server.wait_for(callbacks(server, interaction))
+                assert said.body["type"] == 4 and said.body["data"]["flags"] == 64
+                assert said.body["data"]["content"] == too_long(question.strip())
+            assert asked == []
 
     run(body())

@@ -55,6 +55,22 @@ _NESTED_MARKS = 8
 _INVISIBLE = frozenset("\u2800\u115f\u1160\u3164\uffa0")
 
 
+# Terminal escape sequences ("\x1b[31m", pasted from a terminal) and control characters (C0
+# but newline and tab, DEL, C1: U+009B is a terminal's "ESC ["), as the answering core reads
+# them: no part of a question, so not echoed either (red-team round 17: embed titles and
+# plain-text answers showed them, and a terminal a log or answer is pasted into obeys them).
+_ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])?")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` as it is echoed: escape sequences taken out and control characters made spaces,
+    as the answering core reads a question ("@every\x00one" stays two words). A sequence
+    taken out may join what it parted ("@every\x1b[0mone"): so this comes before mentions are
+    left out (`without_mentions`), and echoes are escaped and may ping no one besides."""
+    return _CONTROLS.sub(" ", _ESCAPES.sub("", text))
+
+
 def blank(text: str) -> bool:
     """Whether `text` shows as nothing: spaces, format characters (zero-width space, marks
     of direction, BOM, soft hyphen, invisible operators), marks with nothing to sit on
@@ -103,7 +119,8 @@ def make_reply(
 ) -> Reply:
     """Answer `question` (a follow-up to `earlier`, if given), log it, render it (blocking:
     call it from a worker thread); `note` ends the plain-text form."""
-    asked = without_mentions(question)
+    asked = without_mentions(printable(question))  # echoed as the title: printable
+    earlier = printable(earlier)  # echoed in the footer (an older answer's title may hold any)
     read = read_with(asked, earlier, bot.answerer.index, MAX_QUESTION_CHARS)
     answer = bot.answerer.ask(read)
     question_id = _logged(bot, answer, user_id)

@@ -21,6 +21,7 @@ from bot.discord_bot._replies import (
     _too_quick,
     think,
     to_embeds,
+    too_long,
 )
 from bot.discord_bot._views import contents_view
 from bot.embeds import MESSAGE_CHARS, EmbedSpec, help_message, section_messages
@@ -86,7 +87,12 @@ def _add_commands(bot: EssayBot) -> None:
     ) -> None:
         # Counted as a question (a refusal is a reply too), then a blank one gets a hint.
         refusal = bot.refusal(interaction.user.id, interaction.channel)
-        if refusal or blank(without_mentions(question)):
+        asked = without_mentions(question)
+        # Discord holds the option to MAX_QUESTION, but a registration older than a sync, or
+        # a forged payload, does not: refused as a mention that long is (red-team round 17).
+        if not refusal and len(asked) > MAX_QUESTION:
+            refusal = too_long(asked)
+        if refusal or blank(asked):
             await _reply(interaction, refusal or NO_QUESTION)
             return
         with bot.in_flight.track(  # from the first response: a shutdown waits for it too

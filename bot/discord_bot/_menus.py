@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.discord_bot._answers import blank, follow_up_with_answer, without_mentions
+from bot.discord_bot._answers import blank, follow_up_with_answer, printable, without_mentions
 from bot.discord_bot._replies import (
     MAX_QUESTION,
     NO_MENTIONS,
@@ -124,7 +124,8 @@ def add_menus(bot: EssayBot) -> None:
         several = len(bot.documents) > 1
 
         def look_up() -> list[discord.Embed]:  # a few searches, a few passages read: a worker
-            found, quoted = best_source(bot.answerer.index, quotation)
+            # echoed as its title, so printable, as a question is (red-team round 17)
+            found, quoted = best_source(bot.answerer.index, printable(quotation))
             return to_embeds(source_message(found, quoted, with_document=several))
 
         loop = asyncio.get_running_loop()
