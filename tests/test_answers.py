@@ -29,6 +29,7 @@ from bot.render import answer_to_dict, render_answer
 from bot.similarity import model_words
 from index import (
     Document,
+    Passage,
     PassageIndex,
     Section,
     code_lines,
@@ -588,6 +589,8 @@ def test_a_numbered_thing_asked_of_must_be_named_by_the_first_quote(tmp_path: Pa
     walks = index.passages[-1]  # numbering no motion, it says nothing of motion 3 either way
     assert misses_numbers(lower, (Quote(walks.text, walks, 1.0),)) is None
     assert misses_numbers("are under 16s free", quotes[::-1]) is None  # "under": no label
+    # "Brio 17s" are more than one Brio 17 (trial round 20: "How many Polkerran 26s ...?")
+    assert misses_numbers("How many Brio 17s were sold?", (Quote(price.text, price, 1.0),)) is None
 
 
 def test_a_check_quotes_the_first_passages_sentence_that_holds_what_it_asks(
@@ -2023,3 +2026,38 @@ def test_a_name_its_essay_uses_elsewhere_is_not_answered_from_passages_never_nam
     walk = answerer_for(index_of(ROOT / "tests/eval/blind15/trail"))
     beacon = walk.ask("How far away is Lundy Island from Penhale Beacon?")
     assert beacon.answered and "From the Beacon" in beacon.quotes[0].text
+
+
+def test_shares_sales_and_servings_in_words_answer_their_questions() -> None:
+    """Trial round 20: "one in fourteen adults" is a share, "How much did ... sell for?"
+    asks for a sum (not "how much was the wall raised"), "Serves 10." counts people, and
+    "Makes about 20." under "Welsh Cakes" counts the cakes."""
+    from bot.answering._checks import asks_for_money, lacks_counted, lacks_time_or_amount
+
+    def quote(text: str, section: str = "Facts") -> tuple[Quote, ...]:
+        return (Quote(text, Passage("e/s/1", "E", section, 1, text), 1.0),)
+
+    share = "What share of adults have never used the internet?"
+    assert lacks_time_or_amount(share, quote("Around one in fourteen adults has not.")) is None
+    assert lacks_time_or_amount(share, quote("Many adults have not.")) is not None
+    assert asks_for_money("How much did the Hornby collection sell for?")
+    assert asks_for_money("How much is the painting worth?")
+    assert not asks_for_money("How much was the flood wall raised?")
+    people = "How many people does the Victoria sponge serve?"
+    assert lacks_counted(people, quote("Serves 10. Edie's birthday cake.")) is None
+    assert lacks_counted(people, quote("Bake for 10 minutes.")) is not None
+    cakes = "How many welsh cakes does the recipe make?"
+    assert lacks_counted(cakes, quote("Makes about 20.", "Welsh Cakes")) is None
+    assert lacks_counted(cakes, quote("Makes about 20.", "Scones")) is not None
+
+
+def test_a_figure_the_first_quote_lacks_is_quoted_from_its_passage() -> None:
+    """Trial round 20: "... which had 4,300 signatures by last weekend." was declined as
+    naming no 5000; the passage's next sentence says "If it reaches 5,000, ..."."""
+    index = index_of(ROOT / "tests/eval/blind18/opinion")
+    question = "What happens if the petition gets 5000 signatures?"
+    answer = answerer_for(index).ask(question)
+    assert answer.answered, answer.declined_because
+    assert "If it reaches 5,000" in " ".join(quote.text for quote in answer.quotes)
+    unmended = answerer_for(index, mend_quotes=False).ask(question)
+    assert unmended.declined_because == "it names 5000, which no quote holds"

@@ -311,6 +311,8 @@ class Answerer:
         """`quotes` with a sentence of the first passage not quoted that holds the time or
         sum they lack, when one does and then no check doubts them; for a phone number or
         an email address, a sentence of the next passages too (`_contact_further`)."""
+        if misses_numbers(read, quotes) is not None:  # "If it reaches 5,000, ..." (round 20)
+            return self._with_sentence(read, quotes)
         if asks_how_many(read):
             return self._count_after(read, quotes)
         if not _lacks_value(read, quotes):
@@ -323,6 +325,17 @@ class Answerer:
         return (
             self._contact_further(read, terms, quotes, ranked) if asks_for_contact(read) else None
         )
+
+    def _with_sentence(self, read: str, quotes: tuple[Quote, ...]) -> tuple[Quote, ...] | None:
+        """`quotes` with the first sentence of the first passage, not quoted, after which no
+        check doubts them: the one holding the figure or naming the numbered thing the
+        question does ("What happens if the petition gets 5000 signatures?": "If it reaches
+        5,000, the council must debate it ...", after "... which had 4,300 signatures")."""
+        for span in unquoted_sentences(self.index, None, quotes):
+            mended = with_sentence(self.index, quotes, span)
+            if self._doubt(read, mended) is None:
+                return mended
+        return None
 
     def _count_after(self, read: str, quotes: tuple[Quote, ...]) -> tuple[Quote, ...] | None:
         """`quotes` with the sentence after the first passage's quoted one, when that is short

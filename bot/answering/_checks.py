@@ -156,7 +156,9 @@ _ASKS_SHARE = lazy(r"\W*(what|which)\s+(percentage|proportion|share|fraction)\b"
 _SHARE = lazy(
     r"%|\b(per\s?cent|percent|half|halves|thirds?|quarters?|fifths?|tenths?|majority|minority|"
     r"none|ratio)\b|\d\s*:\s*\d|\b(in|out\s+of)\s+(every\s+)?"
-    r"(\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|a\s+hundred)\b|"
+    r"(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"(thir|four|fif|six|seven|eigh|nine)teen|(twen|thir|for|fif|six|seven|eigh|nine)ty|"
+    r"a\s+(hundred|thousand))\b|"
     r"\b(one|two|three|four|five|\d+)\s+to\s+(one|two|three|four|five|six|\d+)\b",
     re.IGNORECASE,
 )
@@ -188,7 +190,7 @@ _PEOPLE_COUNTED = frozenset(
         "volunteers staff workers employees residents pupils students households families us "
         "we they crew players guests walkers customers villagers inhabitants lives participants "
         "attendees spectators runners competitors entrants voters tenants owners farmers "
-        "soldiers troops sailors readers victims survivors casualties dead"
+        "soldiers troops sailors readers victims survivors casualties dead serves feeds sleeps"
     )
 )
 _SENTENCE_END = lazy(r"(?<=[.!?;])\s+")
@@ -218,7 +220,7 @@ _COMPARES = lazy(
 # cost of ..." is left out: as often a figure of speech ("the human cost").
 _MONEY_WORDS = (
     r"charge[sd]?|charging|costs?|pays?|paid|earn(?:s|ed|t)?|prices?|fees?|salary|salaries|"
-    r"wages?|spen[dt]s?|deposits?|rents?|fares?|fines?"
+    r"wages?|spen[dt]s?|deposits?|rents?|fares?|fines?|sell|sold|fetch(?:ed)?|worth"
 )
 _ASKS_FOR_MONEY = lazy(
     rf"\W*(how much\b[^?.!]*?\b({_MONEY_WORDS})|"
@@ -452,7 +454,9 @@ def lacks_counted(question: str, quotes: Sequence[Quote]) -> str | None:
     for quote in quotes:
         # of what it counts in its sentence, or in the one before a short one ("The Board is
         # reviewing all the rock stations on this coast." then "Carrick Head is one of nine.")
-        for before, sentence in itertools.pairwise(["", *_SENTENCE_END.split(quote.text)]):
+        # (the first, with its passage's heading: "Makes about 20." under "Welsh Cakes")
+        heading = own_heading(quote.passage.section)
+        for before, sentence in itertools.pairwise([heading, *_SENTENCE_END.split(quote.text)]):
             read = f"{before} {sentence}" if len(sentence.split()) <= _ELLIPTICAL else sentence
             if holds_count(sentence) and counted.intersection(analyze(read)):
                 return None
@@ -694,7 +698,9 @@ def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
         word, number = label.groups()
         if word.casefold() in _NOT_LABELS or _CALENDAR.match(word):
             continue
-        named = lazy(rf"\b{re.escape(word)}\s+{number}(?![\d.,]\d)", re.IGNORECASE)
+        # "Polkerran 26s" are boats named "Polkerran 26" (trial round 20)
+        figure = f"{number[:-1]}s?" if number.endswith("s") else number
+        named = lazy(rf"\b{re.escape(word)}\s+{figure}(?![\d.,]\d)", re.IGNORECASE)
         if not any(named.search(text) for text in first):
             missing.append(label.group())
     # ... and one in lower case is not answered by a quote numbering another of its kind:

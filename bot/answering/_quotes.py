@@ -142,16 +142,17 @@ _ASKING = frozenset({"much", "mani", "old", "long", "far", "often"})
 
 
 def unquoted_sentences(
-    index: PassageIndex, terms: Sequence[str], quotes: Sequence[Quote]
+    index: PassageIndex, terms: Sequence[str] | None, quotes: Sequence[Quote]
 ) -> list[Span]:
     """The sentences of the first quote's passage that no quote holds and that share a term
-    with the question of `terms` (besides "much", "many" ...), in text order."""
-    passage, wanted = quotes[0].passage, set(terms) - _ASKING
+    with the question of `terms` (besides "much", "many" ...; any, when None), in text
+    order."""
+    passage, wanted = quotes[0].passage, set(terms or ()) - _ASKING
     quoted = _quoted_spans(index, passage, quotes)
     return [
         span
         for span, found in zip(index.spans(passage), index.sentence_terms(passage), strict=True)
-        if span not in quoted and wanted & found
+        if span not in quoted and (terms is None or wanted & found)
     ]
 
 
