@@ -28,9 +28,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bot import similarity
-from bot.similarity import WIDTH, Vectors, nearest
+from bot.similarity import WIDTH, Vectors, nearest, nearest_headed
 from bot.vector_files import Keys, read_segments, remove_segments, store_folder, write_segment
-from index import PassageIndex
+from index import PassageIndex, read_heading
 
 __all__ = ["BUILD_LIMIT", "SAVE_BATCH", "SentenceVectors", "corpus_sentences", "open_vectors"]
 
@@ -66,10 +66,15 @@ def _among(keys: Keys, known: Keys) -> tuple[NDArray[np.intp], NDArray[np.bool_]
 
 
 def corpus_sentences(index: PassageIndex) -> Iterator[str]:
-    """Every sentence of the essays, as the answerer weighs them (`PassageIndex.spans`)."""
+    """Every sentence of the essays, as the answerer weighs them (`PassageIndex.spans`), and
+    every heading they are read under (`index.read_heading`)."""
+    headings: set[str] = set()
     for passage in index.passages:
         for start, end in index.spans(passage):
             yield passage.text[start:end]
+        if (heading := read_heading(passage.section)) and heading not in headings:
+            headings.add(heading)
+            yield heading
 
 
 class SentenceVectors:
@@ -118,12 +123,14 @@ class SentenceVectors:
         """Rows embedded since the last save."""
         return len(self._unsaved)
 
-    def similarity(self, question: str, sentences: Sequence[str]) -> float:
-        """The highest cosine between `question` and any of `sentences` (0.0 for none): the
-        Answerer's `Similarity`, the same floats as bot.similarity.best_similarity."""
+    def similarity(self, question: str, sentences: Sequence[str], heading: str = "") -> float:
+        """The highest cosine between `question` and any of `sentences` (0.0 for none), each
+        read alone and under `heading` if given: the Answerer's `Similarity`, the same floats
+        as bot.similarity.best_similarity."""
         if not sentences:
             return 0.0
-        return nearest(np.stack([self._question(question), *self.vectors(sentences)]))
+        vectors = np.stack([self._question(question), *self.vectors(sentences)])
+        return nearest_headed(vectors, self.vectors([heading])[0]) if heading else nearest(vectors)
 
     def _question(self, question: str) -> Vectors:
         with self._lock:

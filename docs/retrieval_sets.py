@@ -153,6 +153,7 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
         {"value_leads": False},
     ),
     ("confidence from the first passage only", {"confidence_passages": 1}),
+    ("sentences weighed without their heading", {"headings": False}),
     ("further passages closer in meaning not quoted", {"closer_in_meaning": 2.0}),
     ("the sentence after one restating the question not quoted", {"quote_past_echoes": False}),
     (

@@ -8,7 +8,7 @@ from index.documents import Document, Section, find_sections, with_parts
 from index.errors import CorpusError, EmptyCorpusError, SeedFileError, SeedsNotFoundError
 from index.loader import essay_bytes, fingerprint, load_documents
 from index.markdown import inline_text
-from index.parsing import parse_document
+from index.parsing import parse_document, read_heading
 from index.passages import Passage
 from index.search import Hit, PassageIndex
 from index.sentences import code_lines, is_code, sentence_spans, split_sentences
@@ -35,6 +35,7 @@ __all__ = [
     "normalize",
     "parse_document",
     "query_terms",
+    "read_heading",
     "respell",
     "sentence_spans",
     "split_sentences",

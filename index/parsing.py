@@ -13,10 +13,26 @@ from index.markdown import block_line, inline_text, is_table_rule
 from index.patterns import lazy
 from index.sentences import CODE_FENCE
 
-__all__ = ["GREETING", "INTRODUCTION", "parse_document", "readable_title", "slugify"]
+__all__ = [
+    "GREETING",
+    "INTRODUCTION",
+    "parse_document",
+    "read_heading",
+    "readable_title",
+    "slugify",
+]
 
 INTRODUCTION = "Introduction"
 OPENING = "Opening"  # its name when a heading is "Introduction" too
+
+
+def read_heading(section: str) -> str:
+    """What a section's name says of its text, to read its sentences with: its heading
+    after its parent's ("Cheese Scones, Method"); "" for the text before an essay's first
+    heading, named by the parser, not the writer ("Introduction", "Opening")."""
+    return "" if section in (INTRODUCTION, OPENING) else section.replace(PARENT_MARK, ", ")
+
+
 NOTES = "Notes"  # a Markdown essay's footnotes, `[^1]: ...`
 _NOTES_HEADINGS = frozenset({"notes", "footnotes", "endnotes"})
 

@@ -36,6 +36,7 @@ from index import (
     is_code,
     load_documents,
     normalize,
+    read_heading,
     split_sentences,
 )
 from index.passages import split_passages
@@ -2061,3 +2062,22 @@ def test_a_figure_the_first_quote_lacks_is_quoted_from_its_passage() -> None:
     assert "If it reaches 5,000" in " ".join(quote.text for quote in answer.quotes)
     unmended = answerer_for(index, mend_quotes=False).ask(question)
     assert unmended.declined_because == "it names 5000, which no quote holds"
+
+
+def test_a_short_sentence_is_weighed_under_its_heading_too() -> None:
+    """Trial round 20: "Serves 10." under "Victoria Sponge" was ranked first for "How many
+    people does the Victoria sponge serve?" and declined at confidence 0.36; read under its
+    heading too, it is sure enough. Its similarity is never less than the sentence's own."""
+    from bot.similarity import best_similarity
+
+    question = "How many people does the Victoria sponge serve?"
+    alone = best_similarity(question, ["Serves 10."])
+    headed = best_similarity(question, ["Serves 10."], "Victoria Sponge")
+    assert headed > alone + 0.2
+    assert best_similarity(question, ["Serves 10."], "Ferry timetable") >= alone
+    index = index_of(ROOT / "tests/eval/blind18/recipes")
+    answer = answerer_for(index).ask(question)
+    assert answer.answered and answer.quotes[0].text.startswith("Serves 10.")
+    assert not answerer_for(index, headings=False).ask(question).answered
+    assert read_heading("Cheese Scones › Method") == "Cheese Scones, Method"
+    assert read_heading("Introduction") == ""  # the parser's name, not the writer's

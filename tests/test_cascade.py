@@ -25,9 +25,9 @@ class Recorded:
     def __init__(self) -> None:
         self.asked: list[str] = []
 
-    def __call__(self, question: str, texts: Sequence[str]) -> float:
+    def __call__(self, question: str, texts: Sequence[str], heading: str = "", /) -> float:
         self.asked.append(question)
-        return best_similarity(question, texts)
+        return best_similarity(question, texts, heading)
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from bot.npys import read_records, replace_file
 from bot.sentence_vectors import SentenceVectors, corpus_sentences, open_vectors
 from bot.similarity import best_similarity, load_model, model_key
 from bot.vector_files import read_segments, store_folder, write_segment
-from index import PassageIndex, load_documents
+from index import PassageIndex, load_documents, read_heading
 from tests.helpers import ROOT, SEEDS, answerer_for, index_of
 
 QUESTIONS = ["Where do apple trees grow best?", "Who collects a swarm?", "Why build levees?"]
@@ -147,6 +147,9 @@ def test_the_store_gives_the_same_floats_as_embedding_afresh(tmp_path: Path) -> 
         for passage in index.passages:
             sentences = [passage.text[a:b] for a, b in index.spans(passage)]
             assert store.similarity(question, sentences) == best_similarity(question, sentences)
+            heading = read_heading(passage.section)  # read under it too, as weighed
+            headed = store.similarity(question, sentences, heading)
+            assert headed == best_similarity(question, sentences, heading)
 
 
 def test_a_progress_line_counts_the_sentences_embedded(essays: Path, tmp_path: Path) -> None:
@@ -260,6 +263,10 @@ def test_the_sentences_stored_are_those_the_answerer_weighs(essays: Path) -> Non
     sentences = list(corpus_sentences(index))
     assert "A swarm is a colony looking for a new home." in sentences
     assert all(s == s.strip() and s for s in sentences)
+    # ... and the headings they are read under for confidence, each once
+    headings = {read_heading(p.section) for p in index.passages} - {""}
+    assert headings and headings <= set(sentences)
+    assert len(sentences) == len(set(sentences)) or all(sentences.count(h) == 1 for h in headings)
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Protocol
 
 from bot.answering._bylines import (
     asks_who_wrote,
@@ -65,15 +66,21 @@ from index import (
     code_lines,
     inline_text,
     is_code,
+    read_heading,
     respell,
 )
 
 __all__ = ["Answerer", "Similarity"]
 
-# How close in meaning a question is to the nearest of some sentences, from 0 to 1: the
-# front ends pass bot.sentence_vectors.SentenceVectors.similarity (sentence vectors kept on
-# disk), tests bot.similarity.best_similarity (the same floats, embedded in memory).
-Similarity = Callable[[str, Sequence[str]], float]
+
+class Similarity(Protocol):
+    """How close in meaning a question is to the nearest of some sentences, each read alone
+    and, given a heading, under it too, from 0 to 1: the front ends pass
+    bot.sentence_vectors.SentenceVectors.similarity (sentence vectors kept on disk), tests
+    bot.similarity.best_similarity (the same floats, embedded in memory)."""
+
+    def __call__(self, question: str, sentences: Sequence[str], heading: str = "", /) -> float: ...
+
 
 # The English words never respelt, or a function giving them (called only when a question
 # has a word the essays do not use, so the list is not loaded for the others).
@@ -231,6 +238,18 @@ class Answerer:
             own = similarity_of(passage)
             return own if asked is None else max(own, similarity_of(asked))
 
+        def weighed_similarity(passage: Passage) -> float:
+            """`answer_similarity`, its sentences read under their heading too when weighed
+            for confidence (`Policy.headings`): "Serves 10." under "Victoria Sponge"."""
+            heading = read_heading(passage.section) if policy.headings else ""
+            if not heading:
+                return answer_similarity(passage)
+            key = f"{passage.id}\n{heading}"
+            if key not in similarities:
+                sentences = [passage.text[a:b] for a, b in self.index.spans(passage)]
+                similarities[key] = self.similarity(read, sentences, heading)
+            return max(answer_similarity(passage), similarities[key])
+
         # Enough to list k hits after the followed questions' answers are listed once.
         ranked_by = without_measure(read, terms) if policy.measure_words else terms
         wanted = max(k, policy.weighed) * 2
@@ -246,7 +265,7 @@ class Answerer:
         words = by_words(self.index, policy, read, terms, bm25_first) if found else None
         meaning: Callable[[Passage], float] | None = answer_similarity
         if words is None:
-            ranked, evidence = self._rank(terms, found, similarity_of, answer_similarity)
+            ranked, evidence = self._rank(terms, found, similarity_of, weighed_similarity)
         else:  # the cascade: the sentence model is not run; BM25's order, quotes by score
             ranked, evidence, meaning = tuple(found), self._by_words(terms, bm25_first), None
         if policy.sibling_sections:
@@ -424,19 +443,19 @@ class Answerer:
         terms: list[str],
         found: Sequence[Hit],
         similarity_of: Callable[[Passage], float],
-        answer_similarity: Callable[[Passage], float],
+        weighed_similarity: Callable[[Passage], float],
     ) -> tuple[tuple[Hit, ...], tuple[Evidence, ...]]:
         """The answer's order of `found` and the evidence, when meaning decides: passages are
-        re-ordered by their own `similarity_of` and weighed by `answer_similarity` (re-ordered
+        re-ordered by their own `similarity_of` and weighed by `weighed_similarity` (re-ordered
         by it too, a question of S@1 was lost on dev 2, dev 4 and unseen each)."""
         # Confidence weighs the passages BM25 put first; meaning re-orders them (`reorder`),
         # but weighing the passages it pulls up answered more that the essays do not cover.
-        weighed = self._weigh(terms, found, answer_similarity)
+        weighed = self._weigh(terms, found, weighed_similarity)
         ranked = reorder(found, self.policy, similarity_of)
         if weighed:
             surest = max(weighed, key=lambda e: e.confidence)  # the first of equals
             passage = found[surest.rank - 1].passage
-            first = self._weigh(terms, ranked[:1], answer_similarity)[0]
+            first = self._weigh(terms, ranked[:1], weighed_similarity)[0]
             ranked = lead(ranked, passage, surest.confidence - first.confidence, self.policy)
         return ranked, _reranked(weighed, found, ranked)
 

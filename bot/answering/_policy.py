@@ -28,6 +28,12 @@ class Policy:
     coverage_weight: float = 0.20
     # Confidence is the most sure of this many best hits. Tuned with `coverage_weight`.
     confidence_passages: int = 2
+    # Weighed for confidence, a passage's sentences are read under their section's heading
+    # too (bot.similarity.HEADING_WEIGHT), the nearer of the two counting: "Serves 10." under
+    # "Victoria Sponge" for "How many people does the Victoria sponge serve?" (trial round
+    # 20: declined at 0.36). Chosen in session 29 on the tuning sets (the confidence's AUC,
+    # 0.676 -> 0.683; the threshold stays the best); docs/retrieval.md, "Abstention".
+    headings: bool = True
     # A question asking who wrote an essay is answered with its byline ("By Nessa Cawthorne,
     # ..."), which neither words nor meaning find, or else its opening's sentence saying who
     # compiled or kept it; asked of "this essay" that says neither, it is declined

@@ -120,9 +120,9 @@ def time_shipped_essay(seeds: Path, questions: Sequence[str], runs: int = 10) ->
         vectors = open_vectors(index, seeds, Path(cache))  # every sentence, from the first start
     embedded: list[str] = []
 
-    def similarity(question: str, texts: Sequence[str]) -> float:
+    def similarity(question: str, texts: Sequence[str], heading: str = "", /) -> float:
         embedded.append(question)
-        return vectors.similarity(question, texts)
+        return vectors.similarity(question, texts, heading)
 
     answerer = Answerer(index, DEFAULT_POLICY, similarity, english=model_words)
     # First pass: every question new (its vector is computed; its passages' sentences' were
@@ -198,9 +198,9 @@ def time_end_to_end(built: PassageIndex, questions: int = 40, baseline: int = 20
         stored.load()
     weighed: set[str] = set()
 
-    def similarity(question: str, texts: Sequence[str]) -> float:
+    def similarity(question: str, texts: Sequence[str], heading: str = "", /) -> float:
         weighed.add(question)
-        return stored.similarity(question, texts)
+        return stored.similarity(question, texts, heading)
 
     answerer = Answerer(built, DEFAULT_POLICY, similarity, english=model_words())
     ask = _answer_times(answerer, asked)
