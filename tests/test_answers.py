@@ -1251,12 +1251,13 @@ def test_a_followed_answer_sharing_no_word_is_quoted_from_its_first_two_sentence
         "Penmor now and children climb all over her. I visit.\n",
     )
     question = "Where is the boat now?"  # its answer shares no word with it
-    answer = answerer_for(index).ask(question)
+    # surer by 0.13 than the first passage, it leads only under session 27's lead margin
+    answer = answerer_for(index, lead_margin=0.1).ask(question)
     assert [q.text for q in answer.quotes] == [
         "MARGARET: The council bought her for the maritime museum. She sits in a shed in "
         "Penmor now and children climb all over her."
     ]
-    one = answerer_for(index, followed_sentences=1).ask(question)
+    one = answerer_for(index, lead_margin=0.1, followed_sentences=1).ask(question)
     assert one.declined_because == "it asks where and no quote says where"
 
 
