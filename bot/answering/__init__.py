@@ -5,7 +5,7 @@ switch; an `Answer` carries the `Evidence` it was decided on. The cascade (`_cas
 words decide without `similarity` when they suffice.
 """
 
-from bot.answering._answerer import Answerer, Similarity, asks_nothing
+from bot.answering._answerer import Answerer, Similarity, as_read, asks_nothing
 from bot.answering._checks import unknown_names
 from bot.answering._policy import DEFAULT_POLICY, MAX_QUESTION_CHARS, Policy
 from bot.answering._values import Answer, Evidence, Outcome, Quote
@@ -20,6 +20,7 @@ __all__ = [
     "Policy",
     "Quote",
     "Similarity",
+    "as_read",
     "asks_nothing",
     "unknown_names",
 ]

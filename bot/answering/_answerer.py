@@ -70,7 +70,7 @@ from index import (
     respell,
 )
 
-__all__ = ["Answerer", "Similarity"]
+__all__ = ["Answerer", "Similarity", "as_read"]
 
 
 class Similarity(Protocol):
@@ -93,6 +93,14 @@ _ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # A greeting, thanks or acknowledgement alone ("hi", "Thanks!", "ok bye", "got it, lol") asks
 # nothing of the essays: it is told to ask a question, not that the essays do not cover it.
+
+
+def as_read(text: str) -> str:
+    """`text` as a question is read (and echoed): without terminal escape sequences, its
+    other control characters as spaces ("@every\x00one" stays two words)."""
+    return _CONTROLS.sub(" ", _ESCAPES.sub("", text))
+
+
 _PLEASANTRIES = frozenset(
     "hi hello hey hiya howdy yo greetings thanks thank thankyou you u thx ty tysm cheers ta ok "
     "okay okey k kk bye goodbye good morning afternoon evening night there all bot essaybot "
@@ -155,7 +163,7 @@ class Answerer:
         # echoed as asked (a byte order mark piped in is no part of it); looked up without
         # control characters
         question = question.strip().lstrip("\ufeff").strip()
-        plain = _CONTROLS.sub(" ", _ESCAPES.sub("", question)).strip()
+        plain = as_read(question).strip()
         if len(question) <= MAX_QUESTION_CHARS:  # a question refused is not read further
             # Markdown marks ("**When** was the _lighthouse_ built?", as typed in Discord) are
             # taken off as the essays' are: read by the sentence model, they changed quotes.

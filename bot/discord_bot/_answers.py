@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.answer_buttons import ButtonKeys
-from bot.answering import MAX_QUESTION_CHARS, Answer
+from bot.answering import MAX_QUESTION_CHARS, Answer, as_read
 from bot.discord_bot._buttons import KEYS_AFTER, answer_view
 from bot.discord_bot._replies import (
     MISSING_PERMISSIONS,
@@ -55,20 +55,14 @@ _NESTED_MARKS = 8
 _INVISIBLE = frozenset("\u2800\u115f\u1160\u3164\uffa0")
 
 
-# Terminal escape sequences ("\x1b[31m", pasted from a terminal) and control characters (C0
-# but newline and tab, DEL, C1: U+009B is a terminal's "ESC ["), as the answering core reads
-# them: no part of a question, so not echoed either (red-team round 17: embed titles and
-# plain-text answers showed them, and a terminal a log or answer is pasted into obeys them).
-_ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])?")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def printable(text: str) -> str:
-    """`text` as it is echoed: escape sequences taken out and control characters made spaces,
-    as the answering core reads a question ("@every\x00one" stays two words). A sequence
-    taken out may join what it parted ("@every\x1b[0mone"): so this comes before mentions are
-    left out (`without_mentions`), and echoes are escaped and may ping no one besides."""
-    return _CONTROLS.sub(" ", _ESCAPES.sub("", text))
+    """`text` as it is echoed: as the answering core reads a question (`as_read`: terminal
+    escape sequences, no part of a question, are taken out, control characters made spaces;
+    red-team round 17: embed titles and plain-text answers showed them, and a terminal a log
+    or answer is pasted into obeys them). A sequence taken out may join what it parted
+    ("@every\x1b[0mone"): so this comes before mentions are left out (`without_mentions`),
+    and echoes are escaped and may ping no one besides."""
+    return as_read(text)
 
 
 def blank(text: str) -> bool:
