@@ -2082,3 +2082,16 @@ def test_a_short_sentence_is_weighed_under_its_heading_too() -> None:
     assert not answerer_for(index, headings=False).ask(question).answered
     assert read_heading("Cheese Scones › Method") == "Cheese Scones, Method"
     assert read_heading("Introduction") == ""  # the parser's name, not the writer's
+
+
+def test_a_guest_s_answer_ending_by_asking_the_other_guest_is_their_own_answer() -> None:
+    """Trial round 20: Jo's "... We call that braiding. Owen, why don't you explain the
+    drainage side?" was ranked as Owen's turn after it, so "What is braiding?" never quoted
+    it; a short lead-in and its question still ask ("I remember that! You had a grade four
+    exam that afternoon. Did you pass?" then "JIM: Distinction.")."""
+    podcast = answerer_for(index_of(ROOT / "tests/eval/blind18/podcast"))
+    answer = podcast.ask("What is braiding?")
+    assert answer.answered and "We call that braiding." in [q.text for q in answer.quotes]
+    ferry = answerer_for(index_of(ROOT / "tests/eval/blind5/ferry-interview"))
+    passed = ferry.ask("Did Jim pass his music exam?")
+    assert passed.answered and passed.quotes[0].text.startswith("JIM: Distinction.")

@@ -119,9 +119,19 @@ def asks(index: PassageIndex, passage: Passage) -> bool:
     if all(_ASKS.search(passage.text[a:b]) for a, b in spans):
         return True
     # a transcript's turn ending in a question, then another speaker's ("MARGARET: Let's
-    # start at the beginning. How did you end up on the ferry?" then "ANWEN: ...")
+    # start at the beginning. How did you end up on the ferry?" then "ANWEN: ..."): a host's,
+    # or a short one; not a guest's answer that ends by asking the other guest ("... We call
+    # that braiding. Owen, why don't you explain the drainage side?": trial round 20)
     after, speaker = index.following(passage), index.speaker(passage)
-    return bool(speaker) and after is not None and speaker != index.speaker(after)
+    if not speaker or after is None or speaker == index.speaker(after):
+        return False
+    lead_in = passage.text[index.speaker_end(passage) : spans[-1][0]]
+    return len(lead_in.split()) <= _LEAD_IN_WORDS or _asker(index, passage)
+
+
+# The most words before a turn's question for it to ask all the same, as a lead-in does
+# ("I remember that! You had a grade four exam that afternoon. Did you pass?").
+_LEAD_IN_WORDS = 15
 
 
 def _asker(index: PassageIndex, passage: Passage) -> bool:
