@@ -91,8 +91,6 @@ EnglishWords = frozenset[str] | Callable[[], frozenset[str]]
 # question and are taken out; other control characters ("\x00") part words as spaces do.
 _ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])?")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# A greeting, thanks or acknowledgement alone ("hi", "Thanks!", "ok bye", "got it, lol") asks
-# nothing of the essays: it is told to ask a question, not that the essays do not cover it.
 
 
 def as_read(text: str) -> str:
@@ -101,6 +99,8 @@ def as_read(text: str) -> str:
     return _CONTROLS.sub(" ", _ESCAPES.sub("", text))
 
 
+# A greeting, thanks or acknowledgement alone ("hi", "Thanks!", "ok bye", "got it, lol") asks
+# nothing of the essays: it is told to ask a question, not that the essays do not cover it.
 _PLEASANTRIES = frozenset(
     "hi hello hey hiya howdy yo greetings thanks thank thankyou you u thx ty tysm cheers ta ok "
     "okay okey k kk bye goodbye good morning afternoon evening night there all bot essaybot "
@@ -233,10 +233,12 @@ class Answerer:
         policy = self.policy
         similarities: dict[str, float] = {}
 
+        def sentences_of(passage: Passage) -> list[str]:
+            return [passage.text[a:b] for a, b in self.index.spans(passage)]
+
         def similarity_of(passage: Passage) -> float:
             if passage.id not in similarities:
-                sentences = [passage.text[a:b] for a, b in self.index.spans(passage)]
-                similarities[passage.id] = self.similarity(read, sentences)
+                similarities[passage.id] = self.similarity(read, sentences_of(passage))
             return similarities[passage.id]
 
         def answer_similarity(passage: Passage) -> float:
@@ -254,8 +256,7 @@ class Answerer:
                 return answer_similarity(passage)
             key = f"{passage.id}\n{heading}"
             if key not in similarities:
-                sentences = [passage.text[a:b] for a, b in self.index.spans(passage)]
-                similarities[key] = self.similarity(read, sentences, heading)
+                similarities[key] = self.similarity(read, sentences_of(passage), heading)
             return max(answer_similarity(passage), similarities[key])
 
         # Enough to list k hits after the followed questions' answers are listed once.

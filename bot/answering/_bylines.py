@@ -141,11 +141,13 @@ def byline_ids(index: PassageIndex) -> frozenset[str]:
     return frozenset(passage.id for passage in (*only_who, *_sign_offs(index)))
 
 
-def _sign_offs(index: PassageIndex) -> list[Passage]:
+@lru_cache(maxsize=8)
+def _sign_offs(index: PassageIndex) -> tuple[Passage, ...]:
     """The closing name of each essay of more than five passages ("Granny Peggy", "Love,
     Mum", "Anna Kerr": a few capitalised words, no figure), with the line before it when
     that ends with a comma ("All my love, always,"), as a letter closes; or the two as one
-    passage, as a plain text's paragraphs are read ("All my love, always, Granny Peggy")."""
+    passage, as a plain text's paragraphs are read ("All my love, always, Granny Peggy").
+    Read once per index: `byline_ids` and `signers` both want them."""
     by_essay: dict[str, list[Passage]] = {}
     for passage in index.passages:
         by_essay.setdefault(passage.document, []).append(passage)
@@ -163,7 +165,7 @@ def _sign_offs(index: PassageIndex) -> list[Passage]:
         before = passages[-2].text
         if before.endswith(",") and len(before.split()) <= _SIGN_OFF_WORDS:
             found.append(passages[-2])
-    return found
+    return tuple(found)
 
 
 def _is_signature(text: str) -> bool:
