@@ -26,12 +26,17 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+
+def _base_forms(table: str) -> dict[str, str]:
+    """Each form of a table's entries ("base form form; ...") -> its entry's base word."""
+    return {form: entry.split()[0] for entry in table.split(";") for form in entry.split()[1:]}
+
+
 # Irregular past forms and plurals, which stemming leaves as they are, read as their base
 # word ("taught" finds "teach", "women" "woman"): each entry is the base and its forms. Forms
 # that are as often another word are left out ("ground", "wound", "bore", "rose", "given").
-_BASE_FORMS = {
-    form: entry.split()[0]
-    for entry in """
+_BASE_FORMS = _base_forms(
+    """
     arise arose arisen; awake awoke awoken; beat beaten; become became; begin began begun;
     bend bent; bite bitten; bleed bled; blow blew blown; break broke broken; breed bred;
     bring brought; build built; burn burnt; buy bought; catch caught; choose chose chosen;
@@ -54,9 +59,18 @@ _BASE_FORMS = {
     undertake undertook undertaken; wake woke woken; wear wore worn; weave wove woven;
     weep wept; win won; withdraw withdrew withdrawn; write wrote written; child children;
     foot feet; goose geese; man men; mouse mice; tooth teeth; woman women
-    """.split(";")
-    for form in entry.split()[1:]
-}
+    """
+)
+# Nouns of an event or a measure, read as the verb or adjective they come from, which the
+# stemmer leaves apart ("When did Grace die?" finds "her death in 1979"). "long" is not
+# "length": "How long ..." asks for a duration as often as a length.
+_BASE_FORMS |= _base_forms(
+    """
+    die death dead; marry marriage; born birth; sell sale; lose loss; grow growth;
+    choose choice; speak speech; fly flight; prove proof; high height; wide width;
+    deep depth; strong strength
+    """
+)
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"'})
 _WORD = re.compile(r"[^\W_]+")

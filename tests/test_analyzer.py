@@ -21,6 +21,9 @@ from index import analyze, query_terms
         ("She taught; they teach", ["teach", "teach"]),  # irregular forms: their base word
         ("women woman children", ["woman", "woman", "child"]),
         ("on the ground, a wound", ["ground", "wound"]),  # as often another word: left
+        ("her death; she died", ["die", "die"]),  # an event's noun: the verb
+        ("its height; how high", ["high", "high"]),
+        ("its length; how long", ["length", "long"]),  # "how long" is as often a duration
     ],
 )
 def test_analyze(text: str, terms: list[str]) -> None:
