@@ -431,6 +431,7 @@ BLIND_FOLDERS = {
     "blind16": 6,
     "blind17": 6,
     "blind18": 6,
+    "blind19": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
