@@ -2095,3 +2095,21 @@ def test_a_guest_s_answer_ending_by_asking_the_other_guest_is_their_own_answer()
     ferry = answerer_for(index_of(ROOT / "tests/eval/blind5/ferry-interview"))
     passed = ferry.ask("Did Jim pass his music exam?")
     assert passed.answered and passed.quotes[0].text.startswith("JIM: Distinction.")
+
+
+def test_an_interview_s_prompts_without_labels_are_answered_by_the_passage_after(
+    tmp_path: Path,
+) -> None:
+    """Trial round 21: a magazine's bold questions ("You grew up in the Netherlands. How did
+    you end up breeding apples in Herefordshire?") were quoted as the answer; a section
+    alternating prompts and answers reads them as an interviewer's. An essay's paragraph
+    ending in a question is not one."""
+    interview = answerer_for(index_of(ROOT / "tests/eval/blind19/interview"))
+    taught = interview.ask("Who taught her to breed apples?")
+    assert taught.answered and taught.quotes[0].text.startswith("A man called Harold Penfold")
+    (tmp_path / "essay.md").write_text(
+        "# Ponds\n\nA garden pond needs sun for half the day. Will frogs find it?\n\n"
+        "They will, within a season, if there is a ditch nearby.\n"
+    )
+    pond = answerer_for(index_of(tmp_path)).ask("Will frogs find a garden pond?")
+    assert pond.answered and pond.quotes[0].text.startswith("A garden pond needs sun")

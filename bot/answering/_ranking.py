@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -98,7 +99,8 @@ def asks(index: PassageIndex, passage: Passage) -> bool:
     """Whether every sentence of `passage` asks (an interviewer's question, an FAQ's), or it
     is labelled a question and the passage after it an answer ("Q: Tell us about the
     furnace." then "A: ..."): an interviewer's prompt need not end with "?"; or it is a
-    speaker's turn ending in a question, and another speaker's turn follows."""
+    speaker's turn ending in a question, and another speaker's turn follows; or an
+    interview's unlabelled prompt."""
     if _QUESTION_LABEL.match(passage.text):
         after = index.following(passage)
         return after is not None and bool(_ANSWER_LABEL.match(after.text))
@@ -118,11 +120,20 @@ def asks(index: PassageIndex, passage: Passage) -> bool:
         return False
     if all(_ASKS.search(passage.text[a:b]) for a, b in spans):
         return True
+    after, speaker = index.following(passage), index.speaker(passage)
+    # a short prompt ending in a question, without speakers' labels, in a section that
+    # alternates prompts and answers (a magazine's bold questions: trial round 21)
+    if not speaker and after is not None:
+        lead_in = passage.text[: spans[-1][0]]
+        return (
+            len(lead_in.split()) <= _LEAD_IN_WORDS
+            and _prompts(index, passage)
+            and not _ASKS.search(after.text)
+        )
     # a transcript's turn ending in a question, then another speaker's ("MARGARET: Let's
     # start at the beginning. How did you end up on the ferry?" then "ANWEN: ..."): a host's,
     # or a short one; not a guest's answer that ends by asking the other guest ("... We call
     # that braiding. Owen, why don't you explain the drainage side?": trial round 20)
-    after, speaker = index.following(passage), index.speaker(passage)
     if not speaker or after is None or speaker == index.speaker(after):
         return False
     lead_in = passage.text[index.speaker_end(passage) : spans[-1][0]]
@@ -132,6 +143,27 @@ def asks(index: PassageIndex, passage: Passage) -> bool:
 # The most words before a turn's question for it to ask all the same, as a lead-in does
 # ("I remember that! You had a grade four exam that afternoon. Did you pass?").
 _LEAD_IN_WORDS = 15
+
+
+# The prompts a section needs to be read as an interview: passages ending in a question,
+# each followed by one that does not ("You've named more than forty varieties. Which is
+# your favourite?" then "Marguerite. ...": trial round 21, a magazine's bold questions).
+_PROMPTS = 3
+
+
+def _prompts(index: PassageIndex, passage: Passage) -> bool:
+    """Whether `passage`'s section alternates prompts and answers, as an interview does."""
+    return _prompted(index, passage.document, passage.section) >= _PROMPTS
+
+
+@lru_cache(maxsize=64)
+def _prompted(index: PassageIndex, document: str, section: str) -> int:
+    """How many passages of a section end in a question and are followed by one that does not."""
+    passages = index.passages_of(document, section)
+    return sum(
+        bool(_ASKS.search(one.text)) and not _ASKS.search(two.text)
+        for one, two in itertools.pairwise(passages)
+    )
 
 
 def _asker(index: PassageIndex, passage: Passage) -> bool:
