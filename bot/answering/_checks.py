@@ -518,6 +518,11 @@ def asks_for_a_name(question: str) -> bool:
     return bool(_ASKS_FOR_A_NAME.match(question))
 
 
+def asks_for_someone(question: str) -> bool:
+    """Whether `question` asks who, or for a maker's or owner's name (`asks_for_a_name`)."""
+    return bool(_ASKS_WHO.match(question)) or asks_for_a_name(question)
+
+
 def lacks_name(question: str, quotes: Sequence[Quote]) -> str | None:
     """Declines a question asking for a name when no quote holds one it does not (a day or
     a month is no one's name: "on Saturdays")."""

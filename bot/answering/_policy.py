@@ -163,7 +163,9 @@ class Policy:
     # quotes, in none fewer; 55 quotes changed (+0.8% characters).
     quote_next: bool = True
     # The labelled fields right after a quoted sentence ("Owner: Aisha Mensah.") are quoted
-    # with it, before the checks read the quotes (trial round 15).
+    # with it, before the checks read the quotes (trial round 15); a who question's quotes
+    # that name no one are led by a labelled field of their section that does ("Artist:
+    # Edith Marrable" for a catalogue's object: trial round 21).
     quote_fields: bool = True
     # A yes-or-no question's first quoted passage is quoted with its opening sentence when
     # that says yes or no ("Yes, since version 1.4.", "Not yet."), which shares no word

@@ -16,6 +16,7 @@ from index.documents import own_heading
 from index.patterns import lazy
 
 __all__ = [
+    "section_fields",
     "select_quotes",
     "unquoted_sentences",
     "with_next_sentence",
@@ -199,6 +200,16 @@ def with_fields(index: PassageIndex, quotes: Sequence[Quote]) -> tuple[Quote, ..
         runs = _runs(passage.text, quoted | fields)
         found += [Quote(text, passage, mine[0].score) for text in runs]
     return tuple(found)
+
+
+def section_fields(index: PassageIndex, passage: Passage) -> tuple[Passage, ...]:
+    """The passages of `passage`'s section that are a labelled field each, as a catalogue's
+    object ("Artist: Edith Marrable", "Date: 1791") or a record lays its facts out."""
+    return tuple(
+        other
+        for other in index.passages_of(passage.document, passage.section)
+        if other.id != passage.id and _FIELD.match(other.text)
+    )
 
 
 def with_next_sentence(index: PassageIndex, quotes: Sequence[Quote]) -> tuple[Quote, ...]:
