@@ -2125,3 +2125,20 @@ def test_a_who_question_is_answered_by_a_labelled_field_of_its_section() -> None
     kettles = answerer_for(index_of(ROOT / "tests/eval/dev4/kettle-comparison-review"))
     where = kettles.ask("Where is the cheapest place to buy the Pemberton?")
     assert not any(q.text.startswith("Power:") for q in where.quotes)
+
+
+def test_a_reason_names_a_name_without_its_possessive() -> None:
+    """Trial round 21: "it names Pellingham's, which no quoted passage mentions" read oddly."""
+    museum = answerer_for(index_of(ROOT / "tests/eval/blind19/museum"))
+    answer = museum.ask("When did Pellingham's fish market close?")
+    assert answer.declined_because == "it names Pellingham, which no quoted passage mentions"
+
+
+def test_a_year_the_essay_s_title_names_is_held_by_its_quotes() -> None:
+    """Trial round 21: "total spending 2023-24" of the "Annual Report 2023-24" was declined
+    as naming 2023, which no quote holds; a year the title does not name still is."""
+    council = answerer_for(index_of(ROOT / "tests/eval/blind19/council"))
+    spent = council.ask("total spending 2023-24")
+    assert spent.answered and spent.quotes[0].text.startswith("Total spending was £2,198,730")
+    before = council.ask("What was total spending in 2022-23?")
+    assert before.declined_because == "it names 2022, which no quote holds"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from bot.answering._values import Quote
@@ -693,7 +693,10 @@ def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
     lead = quotes[0].passage.document if quotes else None
     # "1,840" in a quote is the "1840" of a question
     texts = [_THOUSANDS.sub("", q.text) for q in quotes if q.passage.document == lead]
-    quoted = {number for text in texts for number in _NUMBER.findall(text)}
+    # the essay's title and the quote's heading set its years ("Annual Report 2023-24":
+    # "total spending 2023-24" is answered by "Total spending was £2,198,730.", round 21)
+    scope = [quotes[0].passage.document, quotes[0].passage.section] if quotes else []
+    quoted = {number for text in texts + scope for number in _NUMBER.findall(text)}
     missing = [number for number in _NUMBER.findall(question) if number not in quoted]
     missing += [m.group() for m in _MEASURE.finditer(question) if not _holds_number(texts, m[1])]
     # A numbered thing must be named by the first quote, or by its heading ("Price: £64.99"
@@ -740,7 +743,7 @@ def _inner_words(text: str) -> list[str]:
 def names_unknown(question: str, index: PassageIndex) -> str | None:
     """Declines a question naming something the essays never use."""
     names = unknown_names(question, index)
-    return f"it names {', '.join(names)}, which the essays never use" if names else None
+    return f"it names {_listed(names)}, which the essays never use" if names else None
 
 
 def unknown_names(
@@ -780,7 +783,7 @@ def names_elsewhere(question: str, index: PassageIndex, lead: Passage) -> str | 
     if len(index.documents) < 2:
         return None
     names = unknown_names(question, index, _uses_of(index, lead))
-    return f"it names {', '.join(names)}, which the quoted essay never uses" if names else None
+    return f"it names {_listed(names)}, which the quoted essay never uses" if names else None
 
 
 def names_unquoted(
@@ -820,7 +823,13 @@ def names_unquoted(
         for name in names
         for run in [next((run for run in runs if name in run), [])]
     )
-    return f"it names {', '.join(named)}, which no quoted passage mentions"
+    return f"it names {_listed(named)}, which no quoted passage mentions"
+
+
+def _listed(names: Iterable[str]) -> str:
+    """Names as a reason gives them, without a possessive: "it names Pellingham, ...", not
+    "it names Pellingham's, ..." (trial round 21)."""
+    return ", ".join(dict.fromkeys(re.sub(r"['’]s?$", "", name) for name in names))
 
 
 # A run of capitalised words, "of" or "the" between them: "Penhale Beacon", "Isle of Man".
