@@ -2142,3 +2142,14 @@ def test_a_year_the_essay_s_title_names_is_held_by_its_quotes() -> None:
     assert spent.answered and spent.quotes[0].text.startswith("Total spending was £2,198,730")
     before = council.ask("What was total spending in 2022-23?")
     assert before.declined_because == "it names 2022, which no quote holds"
+
+
+def test_one_word_of_a_name_stands_for_it_only_as_written() -> None:
+    """Trial round 21: "How many trees were planted at Memorial Park?" quoted Gorse Hill's
+    6,200 trees under the heading "Parks and Open Spaces", whose "Parks" mentioned the park;
+    a name's word written as the name is written still mentions it ("the Beacon")."""
+    council = answerer_for(index_of(ROOT / "tests/eval/blind19/council"))
+    trees = council.ask("How many trees were planted at Memorial Park?")
+    assert trees.declined_because == "it names Memorial Park, which no quoted passage mentions"
+    planted = council.ask("How many trees were planted at Gorse Hill?")
+    assert planted.answered and "6,200" in planted.quotes[0].text

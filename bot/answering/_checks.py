@@ -798,13 +798,20 @@ def names_unquoted(
     "How many crossings did the Morning Star make to Dunkirk?" is not answered by "the
     Tamsin ... made two crossings" (trial round 20). A run of capitalised words is mentioned
     by one of its words ("Penhale Beacon": "From the Beacon ..."); a day, a month, an
-    initialism or a code ("E2") is left to the other checks."""
+    initialism or a code ("E2") is left to the other checks. One word stands for the run
+    only as written, capitalised: "Memorial Park" is not mentioned by the heading "Parks
+    and Open Spaces" (trial round 21: it quoted Gorse Hill's trees)."""
     lead = quotes[0].passage
     mentioned = set(index.title_terms(lead.document))
-    for passage in {quote.passage.id: quote.passage for quote in quotes}.values():
+    passages = {quote.passage.id: quote.passage for quote in quotes}.values()
+    for passage in passages:
         mentioned |= index.indexed_terms(passage) | read_with(passage)
         mentioned.update(index.terms(passage.text[: index.speaker_end(passage)]))
     runs = [run.group().split() for run in _NAME_RUN.finditer(question)]
+    read = [text for p in passages for text in (p.text, p.section, p.document)]
+
+    def written(word: str) -> bool:
+        return any(re.search(rf"\b{re.escape(word)}\b", text) for text in read)
 
     def unquoted(name: str) -> bool:
         if _CALENDAR.match(name) or _INITIALISM.fullmatch(name) or _DIGIT.search(name):
@@ -812,14 +819,21 @@ def names_unquoted(
         if not all(index.essay_uses(term, lead) for term in index.query(name)):
             return False  # a name the essay never uses is `names_unknown`'s
         words = next((run for run in runs if name in run), [name])
-        return not any(term in mentioned for word in words for term in index.query(word))
+        if len(words) < 2:
+            return not any(term in mentioned for term in index.query(name))
+        if all(term in mentioned for word in words for term in index.query(word)):
+            return False
+        return not any(map(written, words))
 
     names = list(filter(unquoted, unknown_names(question, index, mentioned.__contains__)))
     if not names:
         return None
-    # named as asked: "Morning Star", not "Morning, Star"
+    # named as asked, from its first word unmentioned: "Morning Star", not "Morning, Star";
+    # "Fenner Hall" of "Does Fenner Hall ...?"
     named = dict.fromkeys(
-        " ".join(word for word in run if word in names) if name in run else name
+        " ".join(run[next(i for i, word in enumerate(run) if word in names) :])
+        if name in run
+        else name
         for name in names
         for run in [next((run for run in runs if name in run), [])]
     )
