@@ -2153,3 +2153,11 @@ def test_one_word_of_a_name_stands_for_it_only_as_written() -> None:
     assert trees.declined_because == "it names Memorial Park, which no quoted passage mentions"
     planted = council.ask("How many trees were planted at Gorse Hill?")
     assert planted.answered and "6,200" in planted.quotes[0].text
+
+
+def test_a_heading_dates_its_passages_only_by_a_figure_or_a_calendar_name() -> None:
+    """Trial round 21: "When did Edith Marrable die?" was answered "Artist: Edith Marrable",
+    dated by its heading "The Herring Season, Pellingham Quay" ("season")."""
+    museum = answerer_for(index_of(ROOT / "tests/eval/blind19/museum"))
+    died = museum.ask("When did Edith Marrable die?")
+    assert not died.answered or any("1948" in quote.text for quote in died.quotes)

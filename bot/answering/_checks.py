@@ -393,9 +393,14 @@ def lacks_time_or_amount(question: str, quotes: Sequence[Quote]) -> str | None:
     # asked when or in what year, a quote's own heading may date it: a changelog's "1.6.0
     # (2024-05-12)", a diary's "Saturday 25 May"
     dated = kind[0] in (_TIME, _YEAR)
-    if dated and any(kind[0].search(own_heading(quote.passage.section)) for quote in quotes):
+    if dated and any(_DATED.search(own_heading(quote.passage.section)) for quote in quotes):
         return None
     return kind[1]
+
+
+# A heading that dates its passages: a figure or a day's or month's name; not "The Herring
+# Season" (trial round 21: "When did Edith Marrable die?" answered "Artist: Edith Marrable").
+_DATED = lazy(rf"\d|\b({_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 
 
 def asks_for_contact(question: str) -> bool:
