@@ -217,15 +217,17 @@ def _hit(hit: Hit) -> dict[str, Any]:
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
-    """The JSON shape in the README ("JSON"): question, answered, quotes, hits; `read_as`, the
-    question as it was looked up, when misspelt words were put right; and when it did not
-    answer, `outcome` (why: "not_covered", "empty", "too_long") and `declined_because`, when
-    a check declined a confident answer."""
+    """The JSON shape in the README ("JSON"): question, answered, confidence, quotes, hits;
+    `read_as`, the question as it was looked up, when misspelt words were put right; and
+    when it did not answer, `outcome` (why: "not_covered", "empty", "too_long") and
+    `declined_because`, when a check declined a confident answer. The confidence is the one
+    answering was decided on (trial round 21: a new user had to run `eval` to see it)."""
     return {
         "question": answer.question,
         **({"read_as": answer.read_as} if answer.read_as else {}),
         "answered": answer.answered,
         **({} if answer.answered else {"outcome": answer.outcome.value}),
+        "confidence": round(answer.confidence, 4),
         **({"declined_because": answer.declined_because} if answer.declined_because else {}),
         "quotes": [
             {

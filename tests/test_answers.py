@@ -1050,9 +1050,12 @@ def _check_schema(payload: dict[str, object], question: str) -> None:
     assert set(payload) - {"read_as", "outcome", "declined_because"} == {
         "question",
         "answered",
+        "confidence",
         "quotes",
         "hits",
     }
+    confidence = payload["confidence"]
+    assert isinstance(confidence, float | int) and 0 <= confidence <= 1
     if payload["answered"]:
         assert "outcome" not in payload and "declined_because" not in payload
     else:
