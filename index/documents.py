@@ -184,12 +184,13 @@ def _by_heading(documents: Sequence[Document], wanted: str) -> list[tuple[Docume
     }
     if parents:
         return [(d, Section(name, (), level)) for (_, name, level), d in parents.items()]
-    # ... or its name after its own number ("treasurer" for "3. Treasurer's report": a reader
-    # types its name; trial round 20)
+    # ... or its name after its own number or article ("treasurer" for "3. Treasurer's
+    # report", "wrayness" for "The Wrayness Ferry at Dusk": a reader types its name; trial
+    # rounds 20 and 21)
     found = [
         (d, s, own, parent)
         for d, s, full, own, parent in sections
-        if full.startswith(wanted) or own.startswith(wanted) or _unnumbered(own).startswith(wanted)
+        if full.startswith(wanted) or own.startswith(wanted) or _name_of(own).startswith(wanted)
     ]
     # a parent found with its parts is found alone: it prints with them (`with_parts`), and
     # "cheese" names "Cheese Scones", not also its "Ingredients" and "Method" (trial round 20)
@@ -197,14 +198,15 @@ def _by_heading(documents: Sequence[Document], wanted: str) -> list[tuple[Docume
     return [(d, s) for d, s, _, parent in found if (d.slug, parent) not in found_parents]
 
 
-# The number a heading opens with: "3. " of "3. Treasurer's report", "2.1 " of "2.1 Method".
-_HEADING_NUMBER = lazy(r"\d{1,6}(?:\.\d{1,6})*[.)]?\s+")
+# The number or article a heading opens with: "3. " of "3. Treasurer's report", "2.1 " of
+# "2.1 Method", "the " of "The Wrayness Ferry at Dusk" (folded: lower case).
+_HEADING_OPENING = lazy(r"(?:\d{1,6}(?:\.\d{1,6})*[.)]?\s+)?(?:(?:the|an?)\s+)?")
 
 
-def _unnumbered(heading: str) -> str:
-    """A folded `heading` without the number it opens with, if any."""
-    found = _HEADING_NUMBER.match(heading)
-    return heading[found.end() :] if found else heading
+def _name_of(heading: str) -> str:
+    """A folded `heading` without the number and the article it opens with, if any."""
+    opening = _HEADING_OPENING.match(heading)
+    return heading[opening.end() :] if opening else heading
 
 
 # The last essays looked in, their titles and headings folded: a lookup over 18,000 headings
