@@ -24,6 +24,7 @@ __all__ = [
 
 INTRODUCTION = "Introduction"
 OPENING = "Opening"  # its name when a heading is "Introduction" too
+_NUMBER_OPENING = lazy(r"\d{1,6}(?:\.\d{1,6})*[.)]?\s+")  # "1. " of "1. Introduction"
 
 
 def read_heading(section: str) -> str:
@@ -322,9 +323,11 @@ class _Builder:
         kept = [section for section in self.sections if section[1]]
         names = Counter(h.casefold() for h, *_ in kept)
         opening = self.sections[0]  # the text before the first heading, if any
-        if kept and kept[0] is opening and names[INTRODUCTION.casefold()] > 1:
+        introductions = Counter(_NUMBER_OPENING.sub("", h).casefold() for h, *_ in kept)
+        if kept and kept[0] is opening and introductions[INTRODUCTION.casefold()] > 1:
             # the text before the first heading, when a heading is "Introduction" too: a
-            # paper's authors over its "## Abstract" and "## Introduction"
+            # paper's authors over its "## Abstract" and "## Introduction" (or its numbered
+            # "## 1. Introduction": trial round 21)
             kept[0] = (OPENING, *kept[0][1:])
 
         # a parent of which a part repeats another's heading ("### 3. Treasurer's report" in

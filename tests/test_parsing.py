@@ -490,6 +490,11 @@ def test_the_text_before_the_first_heading_is_no_second_introduction() -> None:
     assert [s.heading for s in document.sections] == ["Opening", "Abstract", "Introduction"]
     alone = parse_document(text, stem="m", markdown=True, source="m.md")
     assert [s.heading for s in alone.sections] == ["Introduction", "Abstract"]
+    # trial round 21: a numbered "## 1. Introduction" too
+    numbered = parse_document(
+        text + "## 1. Introduction\n\nSheds.\n", stem="m", markdown=True, source="m.md"
+    )
+    assert [s.heading for s in numbered.sections] == ["Opening", "Abstract", "1. Introduction"]
 
 
 def test_a_word_numbering_two_headings_or_more_labels_them() -> None:
