@@ -13,7 +13,7 @@ import pytest
 from bot.answering import Answerer
 from bot.discord_bot import APOLOGY, _answers, _commands, too_long
 from bot.discord_bot._answers import without_mentions
-from bot.discord_bot._buttons import OLDER
+from bot.discord_bot._buttons import FORM, FORM_QUESTION, OLDER
 from bot.discord_bot._client import OLD_FORM, OUT_OF_DATE, UserCooldowns
 from bot.discord_bot._replies import AUTOMOD_BLOCKED, _too_quick
 from bot.embeds import MESSAGE_CHARS, section_messages
@@ -955,6 +955,41 @@ def test_a_form_of_another_version_is_answered_with_a_note(
             assert reply.body["data"]["content"] == OLD_FORM
 
     run(body())
+
+
+@pytest.mark.parametrize("kind", ["older button", "older form", "blank form", "stale options"])
+def test_a_note_to_an_interaction_past_its_3_seconds_is_one_plain_warning(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, kind: str
+) -> None:
+    """Red-team round 18: a note or refusal (an older version's button or form, a blank
+    form, a command's stale options) to an interaction Discord no longer knows (404 10062:
+    its 3 seconds were over) had been logged as "could not send the apology", with a
+    traceback. Nothing failed in essaybot: one plain warning, as for every late interaction."""
+    forms = {"older form": "essaybot:follow-up-form:v2", "blank form": FORM}
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            if kind == "older button":
+                late = fake.button_press("essaybot:reread:1-abcd", answer)
+            elif kind == "stale options":
+                late = fake.interaction("ask", [{"name": "question", "type": 4, "value": 1}])
+            else:
+                late = fake.form_submit(forms[kind], {FORM_QUESTION: " "}, answer)
+            server.expired.add(late["id"])  # after Discord's 3 seconds
+            await server.dispatch("INTERACTION_CREATE", late)
+            await server.wait_for(callbacks(server, late))
+            await asyncio.sleep(0.3)  # time for another try, were there one
+            assert len([r for r in server.requests if callbacks(server, late)(r)]) == 1
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert not [r for r in caplog.records if r.exc_info]
+    assert "apology" not in caplog.text
+    gone = [r for r in caplog.records if "no longer knows where to answer" in r.getMessage()]
+    assert [r.getMessage() for r in gone] == [
+        "a private note: Discord no longer knows where to answer (Unknown interaction)"
+    ]
 
 
 def test_the_context_menus_read_a_polls_question_and_an_embeds_text(

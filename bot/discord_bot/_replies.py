@@ -109,13 +109,16 @@ def _named(kind: str, item_id: int, user_id: int, question: str) -> str:
     return f"{kind} {item_id} from user {user_id} ({clip(question, 80)!r})"
 
 
-async def _try(coroutine: object) -> None:
-    """Await a best-effort send; a failure to apologise is only logged, even the network's
-    (it must not escape an error handler, unretrieved)."""
+async def _try(coroutine: object, what: str = "the apology") -> None:
+    """Await a best-effort send of `what`; a failure is only logged, even the network's (it
+    must not escape an error handler, unretrieved): as one plain warning when nothing could
+    have been said (`_given_up`: red-team round 18, a note to an interaction past Discord's
+    3 seconds had been logged as a failed apology, with a traceback), else with its traceback."""
     try:
         await coroutine  # type: ignore[misc]
-    except SEND_ERRORS:
-        log.warning("could not send the apology", exc_info=True)
+    except SEND_ERRORS as error:
+        if not _given_up(error, what):
+            log.warning("could not send %s", what, exc_info=True)
 
 
 # "Unknown channel", "Unknown message", "Unknown webhook", "Unknown interaction", "Invalid
@@ -369,19 +372,18 @@ def after_thinking(interaction: discord.Interaction) -> Send:
 
 
 async def _reply(interaction: discord.Interaction, text: str) -> None:
-    """An ephemeral text reply, whether or not the interaction was answered already."""
+    """An ephemeral text reply, whether or not the interaction was answered already: an
+    apology, or a note or refusal (named so in the log, should it fail)."""
     text = clip(text, CONTENT_CHARS)
+    what = "the apology" if text in (APOLOGY, SHUTDOWN_APOLOGY) else "a private note"
     deferred = discord.InteractionResponseType.deferred_channel_message
     if interaction.response.type is deferred and not interaction.extras.get(_MAYBE_SHOWN):
         # A public "thinking…" is still showing, and the first follow-up would take its
         # place publicly: remove it, so that the apology can be seen by the asker alone.
-        await _try(interaction.delete_original_response())
-    if interaction.response.is_done():
-        await _try(interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS))
-    else:
-        await _try(
-            interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        )
+        await _try(interaction.delete_original_response(), 'the removal of "thinking…"')
+    done = interaction.response.is_done()
+    send: Send = interaction.followup.send if done else interaction.response.send_message
+    await _try(send(text, ephemeral=True, allowed_mentions=NO_MENTIONS), what)
 
 
 async def _send_messages(interaction: discord.Interaction, messages: list[list[EmbedSpec]]) -> None:
