@@ -119,6 +119,7 @@ class FakeDiscord:
         self.refuse_embeds: set[str] = set()
         self.refuse_posts: dict[str, int] = {}
         self.refuse_threads = False  # starting a thread is refused (Missing Permissions)
+        self.deleted_messages: set[str] = set()  # a thread started on one: 404 Unknown Message
         # Replies (posts with a message_reference) refused in these channels: no Read Message
         # History (403, 160002); a plain post goes through.
         self.refuse_replies: set[str] = set()
@@ -313,6 +314,8 @@ class FakeDiscord:
         if path.endswith("/threads") and self.refuse_threads:
             return 403, {"message": "Missing Permissions", "code": 50013}
         if match := re.fullmatch(r"channels/\d+/messages/(\d+)/threads", path):
+            if match.group(1) in self.deleted_messages:
+                return 404, {"message": "Unknown Message", "code": 10008}
             if match.group(1) in self._threads_on:  # one thread per message, even if archived
                 return 400, {
                     "message": "A thread has already been created for this message",

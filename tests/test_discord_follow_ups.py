@@ -250,6 +250,32 @@ def test_a_thread_discord_fails_to_start_is_tried_again_at_the_next_follow_up(
     assert [r for r in caplog.records if "failed to start a thread (503)" in r.getMessage()]
 
 
+def test_a_follow_up_to_an_answer_deleted_meanwhile_is_not_logged_as_a_lock(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Red-team round 18: an answer deleted, then its follow-up form: the thread's start gets
+    404 10008, which had been logged as "threads refused" in "channel <the answer's id>",
+    with the advice to unlock the thread or give Manage Threads; neither could help. It is
+    said to be gone, and the follow-up is answered privately where it was asked."""
+
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=10) as (server, _):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            server.deleted_messages.add(answer["id"])  # a moderator deleted the answer
+            submitted = fake.form_submit(FORM, {FORM_QUESTION: "And why?"}, answer)
+            await server.dispatch("INTERACTION_CREATE", submitted)
+            (private,) = await server.wait_for(followups(submitted))
+            assert private.returned["flags"] == EPHEMERAL
+            assert private.body["embeds"][0]["title"] == "And why?"
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    (logged,) = [r.getMessage() for r in caplog.records if "Unknown Message" in r.getMessage()]
+    assert logged.endswith("is gone (Unknown Message): follow-up answered where asked")
+    assert "unlock" not in caplog.text and "Manage Threads" not in caplog.text
+    assert not [r for r in caplog.records if r.exc_info]
+
+
 def test_ask_essaybot_answers_privately_with_buttons(point_at: Any, answerer: Answerer) -> None:
     async def body() -> None:
         async with running(point_at, answerer) as (server, _):

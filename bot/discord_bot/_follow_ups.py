@@ -21,6 +21,7 @@ from bot.discord_bot._answers import (
 )
 from bot.discord_bot._buttons import FOLLOW_UP, FORM_QUESTION
 from bot.discord_bot._replies import (
+    _GONE,
     MAX_QUESTION,
     NO_MENTIONS,
     SHUTDOWN_APOLOGY,
@@ -99,10 +100,16 @@ def may_thread(permissions: discord.Permissions) -> bool:
 def _thread_failed(bot: EssayBot, message: discord.Message, error: Exception) -> None:
     """Remember that Discord would not start the thread on `message`, logged once with its
     reason and no traceback: asked again at each follow-up (red-team round 15: "Maximum
-    number of active threads reached", 160006), each refusal counted against the bot."""
+    number of active threads reached", 160006), each refusal counted against the bot. An
+    answer deleted meanwhile (404 10008) is no refusal: said so, not remembered (a 404 is
+    not counted against the bot)."""
     if isinstance(error, discord.DiscordServerError):  # Discord's own failure, not a refusal
         log.warning("Discord failed to start a thread (%s); answered where asked", error.status)
         return  # red-team round 16: a 503 had been remembered as refused for 10 minutes
+    if isinstance(error, discord.HTTPException) and error.code in _GONE:  # the answer deleted
+        gone = (message.id, error.text)
+        log.warning("answer %s is gone (%s): follow-up answered where asked", *gone)
+        return  # red-team round 18: logged as a lock to undo, which no moderator could
     if isinstance(error, discord.RateLimited):
         reason = f"Discord asked to wait {error.retry_after:.0f} s"
     else:
