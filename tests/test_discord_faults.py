@@ -287,6 +287,48 @@ def test_a_reply_refused_without_read_message_history_is_posted_plainly(
     assert "Read Message History" in logged[0] and "Traceback" not in caplog.text
 
 
+@pytest.mark.parametrize("taken", ["replies", "embeds"])
+def test_answers_waiting_for_the_bucket_meet_a_refusal_once(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, taken: str
+) -> None:
+    """Red-team round 18: Read Message History (or Embed Links) taken away while answers wait
+    in discord.py's bucket for the channel's rate limit. The refusal had been read before the
+    wait (replies when the mention arrived, embeds as the answer was posted), so each answer
+    queued behind the first refused tried the reply (or embeds) again, each 403 counted by
+    Cloudflare. It is read as each request is about to go: one refusal, then plain posts."""
+    counted, asked = counting(answerer)
+
+    async def body() -> None:
+        async with running(point_at, counted) as (server, _):
+            # each post spends the channel's bucket for 1.5 s: one answer, the others wait
+            server.spent_buckets = {f"channels/{fake.CHANNEL_ID}/messages": 1.5}
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
+            await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
+            refusals = server.refuse_replies if taken == "replies" else server.refuse_embeds
+            refusals.add(fake.CHANNEL_ID)  # a moderator takes the permission away
+            for n in range(2):
+                mention = fake.message(
+                    f"<@{fake.BOT_ID}> {DEAD_END}", author_id=f"4000000000000009{n:02d}"
+                )
+                await server.dispatch("MESSAGE_CREATE", mention)
+            await until(lambda: len(asked) == 3)
+            await asyncio.sleep(0.2)  # both answers made, waiting for the bucket
+            posts = await server.wait_for(sent_to(fake.CHANNEL_ID), count=4, timeout=WAIT)
+            await asyncio.sleep(0.5)  # nothing more is tried
+            assert [r.status for r in server.requests if sent_to(fake.CHANNEL_ID)(r)] == [
+                200,
+                403,
+                200,
+                200,
+            ]
+            kept = "message_reference" if taken == "replies" else "embeds"
+            assert [kept in r.body for r in posts] == [True, True, False, False]
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert len([r for r in caplog.records if f"{taken} refused" in r.getMessage()]) == 1
+
+
 def test_a_network_failure_while_apologising_is_only_logged(
     point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
 ) -> None:

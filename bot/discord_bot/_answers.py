@@ -21,6 +21,7 @@ from bot.discord_bot._replies import (
     UNKNOWN_CHANNEL,
     Send,
     after_thinking,
+    checked_as_sent,
     log,
     patient,
     to_embeds,
@@ -188,19 +189,32 @@ async def post_answer(
 
 
 async def _post(bot: EssayBot, send: Send, channel_id: int, reply: Reply) -> None:
+    """Post `reply` with its embeds, or as plain text where embeds are refused: read as the
+    request is about to go, after discord.py's wait for the channel's rate limit (red-team
+    round 18: read before it, and each answer queued behind the first refused tried embeds
+    again, each refusal counted by Cloudflare)."""
     send = patient(send)
-    if bot.permission_notes.refused(channel_id, "embeds"):
-        await send(reply.text, view=reply.view(), allowed_mentions=NO_MENTIONS)
-        return
-    sent_at = bot.permission_notes.now()
-    try:
-        await send(embeds=list(reply.embeds), view=reply.view(), allowed_mentions=NO_MENTIONS)
-    except discord.Forbidden as error:
-        if error.code != MISSING_PERMISSIONS:
-            raise
-        await send(reply.text, view=reply.view(), allowed_mentions=NO_MENTIONS)
-        # Only now is it known that Embed Links, not Send Messages, is missing.
-        bot.permission_notes.note(channel_id, "embeds", error.text, sent_at=sent_at)
+    notes = bot.permission_notes
+
+    def refused() -> bool:
+        return notes.refused(channel_id, "embeds")
+
+    if not refused():
+        sent_at = notes.now()
+        try:
+            with checked_as_sent("embeds", refused):  # stopped: plain text below
+                await send(
+                    embeds=list(reply.embeds), view=reply.view(), allowed_mentions=NO_MENTIONS
+                )
+                return
+        except discord.Forbidden as error:
+            if error.code != MISSING_PERMISSIONS:
+                raise
+            await send(reply.text, view=reply.view(), allowed_mentions=NO_MENTIONS)
+            # Only now is it known that Embed Links, not Send Messages, is missing.
+            notes.note(channel_id, "embeds", error.text, sent_at=sent_at)
+            return
+    await send(reply.text, view=reply.view(), allowed_mentions=NO_MENTIONS)
 
 
 async def follow_up_with_answer(

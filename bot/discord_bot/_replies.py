@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import json
 import logging
 import math
 import re
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import aiohttp
@@ -58,22 +59,27 @@ def reply_to(
 ) -> Callable[..., Awaitable[discord.Message]]:
     """`message.reply`, except that a message deleted meanwhile still gets its answer, as
     a plain post (Discord refuses a reply to a missing message by default), and so does one
-    where Discord refuses replies (no Read Message History: found out once, then remembered);
-    sent once more, with its nonce, when the response is lost (`resent_if_lost`)."""
+    where Discord refuses replies (no Read Message History: found out once, then remembered,
+    and read as each request is about to go: red-team round 18, answers queued when it was
+    taken away had each tried a reply first, each refusal counted by Cloudflare); sent once
+    more, with its nonce, when the response is lost (`resent_if_lost`)."""
     channel = message.channel
-    if notes.refused(channel.id, "replies"):
-        return resent_if_lost(channel.send, nonce=True)
+
+    def refused() -> bool:
+        return notes.refused(channel.id, "replies")
 
     async def send(*args: Any, **kwargs: Any) -> discord.Message:
-        reference = message.to_reference(fail_if_not_exists=False)
-        sent_at = notes.now()
-        try:
-            return await channel.send(*args, reference=reference, **kwargs)
-        except discord.Forbidden as error:
-            if error.code != CANNOT_REPLY:
-                raise
-            notes.note(channel.id, "replies", error.text, sent_at=sent_at)
-            return await channel.send(*args, **kwargs)
+        if not refused():
+            reference = message.to_reference(fail_if_not_exists=False)
+            sent_at = notes.now()
+            try:
+                with checked_as_sent("replies", refused):  # stopped: a plain post below
+                    return await channel.send(*args, reference=reference, **kwargs)
+            except discord.Forbidden as error:
+                if error.code != CANNOT_REPLY:
+                    raise
+                notes.note(channel.id, "replies", error.text, sent_at=sent_at)
+        return await channel.send(*args, **kwargs)
 
     return resent_if_lost(send, nonce=True)
 
@@ -271,11 +277,54 @@ async def _withhold_unwanted(
         raise Withheld(reason)
 
 
+class Refused(Exception):
+    """A request stopped as it was about to go: Discord refused one like it in its channel
+    meanwhile (`what`, as PermissionNotes names it), so it is sent the other way at once."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+# What Discord may have refused meanwhile that would refuse the request about to go: set by
+# `checked_as_sent` for the task sending, read by the trace of `capped_rate_limits`.
+_REFUSALS: contextvars.ContextVar[tuple[tuple[str, Callable[[], bool]], ...]] = (
+    contextvars.ContextVar("essaybot_refusals", default=())
+)
+
+
+@contextlib.contextmanager
+def checked_as_sent(what: str, refused: Callable[[], bool]) -> Iterator[None]:
+    """A block whose request is stopped as it is about to go, after discord.py's wait for the
+    channel's rate limit, once `refused()` says Discord refused `what` there meanwhile: the
+    block is then left, and the code after it sends the other way (red-team round 18: the
+    refusal had been read before that wait, so every answer queued behind the first refused
+    was refused too). A refusal of an outer block's `what` is left to that block."""
+    token = _REFUSALS.set((*_REFUSALS.get(), (what, refused)))
+    try:
+        yield
+    except Refused as stopped:
+        if stopped.what != what:
+            raise
+    finally:
+        _REFUSALS.reset(token)
+
+
+async def _stop_refused(
+    session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestStartParams
+) -> None:
+    """Stop a request as it starts, when Discord refused one like it meanwhile."""
+    for what, refused in _REFUSALS.get():
+        if refused():
+            raise Refused(what)
+
+
 def capped_rate_limits() -> aiohttp.TraceConfig:
     """A trace raising discord.RateLimited for an interaction's request that Discord asks to
     wait more than RATE_LIMIT_WAIT: discord.py's webhooks would sleep however long it says
     (its `max_ratelimit_timeout` caps only the bot's own requests); and Withheld for a request
-    whose post is no longer wanted (`unless_unwanted`), as it starts."""
+    whose post is no longer wanted (`unless_unwanted`), as it starts, and Refused for one that
+    Discord refused the like of meanwhile (`checked_as_sent`)."""
 
     async def on_request_end(
         session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestEndParams
@@ -294,6 +343,7 @@ def capped_rate_limits() -> aiohttp.TraceConfig:
 
     trace = aiohttp.TraceConfig()
     trace.on_request_start.append(_withhold_unwanted)
+    trace.on_request_start.append(_stop_refused)
     trace.on_request_end.append(on_request_end)
     return trace
 
