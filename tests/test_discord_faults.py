@@ -1059,6 +1059,28 @@ def test_hints_and_refusals_to_a_purged_raid_are_not_posted(
     run(body())
 
 
+def held_answers(answerer: Answerer, monkeypatch: pytest.MonkeyPatch) -> threading.Semaphore:
+    """A semaphore each answer waits for (30 s at most) before it is made: released one at a
+    time, to refuse the first answer before the others are made."""
+    made = threading.Semaphore(0)
+    real = answerer.ask
+
+    def held(question: str, *args: Any, **kwargs: Any) -> Any:
+        made.acquire(timeout=30)
+        return real(question, *args, **kwargs)
+
+    monkeypatch.setattr(answerer, "ask", held)
+    return made
+
+
+async def mentions(server: fake.FakeDiscord, count: int, users: str) -> None:
+    """`count` mentions asking DEAD_END in the main channel, each from its own user (ids
+    starting with `users`, 16 digits)."""
+    for n in range(count):
+        mention = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}", author_id=f"{users}{n:02d}")
+        await server.dispatch("MESSAGE_CREATE", mention)
+
+
 def test_answers_queued_when_posts_are_refused_are_not_tried(
     point_at: Any,
     answerer: Answerer,
@@ -1069,22 +1091,11 @@ def test_answers_queued_when_posts_are_refused_are_not_tried(
     made. The first refusal was noted ("posts refused"), yet every answer queued was still
     tried with embeds, then in plain text: 16 refusals, each counted by Cloudflare towards its
     ban. The note is read as each is sent: one answer's two refusals, no more."""
-    made = threading.Semaphore(0)
-    real = answerer.ask
-
-    def held(question: str, *args: Any, **kwargs: Any) -> Any:
-        made.acquire(timeout=30)
-        return real(question, *args, **kwargs)
-
-    monkeypatch.setattr(answerer, "ask", held)
+    made = held_answers(answerer, monkeypatch)
 
     async def body() -> None:
         async with running(point_at, answerer) as (server, bot):
-            for n in range(8):
-                mention = fake.message(
-                    f"<@{fake.BOT_ID}> {DEAD_END}", author_id=f"4000000000000007{n:02d}"
-                )
-                await server.dispatch("MESSAGE_CREATE", mention)
+            await mentions(server, 8, "4000000000000007")
             await asyncio.sleep(0.3)  # all eight are being answered
             server.refuse_posts[fake.CHANNEL_ID] = 50013  # a moderator took Send Messages away
             made.release()  # one answer is made, and refused twice: embeds, then plain text
@@ -1188,6 +1199,41 @@ def test_a_token_reset_while_answering_is_one_warning_and_no_apology(
     assert warned == [
         "a mention's answer: Discord no longer accepts essaybot's token (401); given up"
     ]
+
+
+def test_answers_queued_when_the_token_is_refused_are_not_sent(
+    point_at: Any,
+    answerer: Answerer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Red-team round 18: the bot's token reset (every REST request refused 401, the gateway
+    not closed yet) while six mentions' answers were being made: each still sent its request
+    with the token, each refused, counted by Cloudflare and logged. The first 401 stops every
+    later request made with it, bot-wide; an interaction's own token still works."""
+    made = held_answers(answerer, monkeypatch)
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            await mentions(server, 6, "4000000000000010")
+            await asyncio.sleep(0.3)  # all six are being answered
+            server.reject_token = True  # the token is reset
+            made.release()  # one answer is made, and refused
+            await until(lambda: "no longer accepts" in caplog.text)
+            made.release(5)
+            await until(lambda: not bot.in_flight)
+            refused = [r for r in server.requests if r.status == 401]
+            assert [r.path for r in refused] == [f"channels/{fake.CHANNEL_ID}/messages"]
+            asked = ask("What does Moscow want?", user_id="400000000000001099")
+            await server.dispatch("INTERACTION_CREATE", asked)
+            made.release()
+            (answer,) = await server.wait_for(followups(asked), timeout=WAIT)
+            assert answer.status == 200 and answer.body["embeds"]
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len([r for r in caplog.records if "no longer accepts" in r.getMessage()]) == 1
 
 
 def test_a_token_reset_mid_session_lets_the_answers_in_flight_finish(

@@ -36,7 +36,10 @@ from bot.discord_bot._replies import (
     SEND_ERRORS,
     SHUTDOWN_APOLOGY,
     SHUTTING_DOWN,
+    Halted,
+    Halts,
     Send,
+    Withheld,
     _given_up,
     _named,
     _reply,
@@ -258,12 +261,14 @@ def _completes(tree: app_commands.CommandTree[Any], data: Any) -> bool:
 
 class _LateChoices(logging.Filter):
     """discord.py logs choices Discord refused because they came after its 3 seconds (the
-    user typed on) as an ERROR with a traceback; nothing failed: one debug line instead."""
+    user typed on), or not sent at all (`Withheld`), as an ERROR with a traceback; nothing
+    failed: one debug line instead."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, discord.HTTPException) and error.code in _GONE:
-            log.debug("choices for a keystroke came after Discord stopped waiting")
+        late = isinstance(error, discord.HTTPException) and error.code in _GONE
+        if late or isinstance(error, Withheld):
+            log.debug("choices for a keystroke were not taken (%s)", error)
             return False
         return True
 
@@ -328,8 +333,9 @@ class EssayBot(discord.AutoShardedClient):
             # None (the library's default) means every shard; its stub types only lists.
             shard_ids=list(settings.shard_ids) or None,  # type: ignore[arg-type]
             max_ratelimit_timeout=RATE_LIMIT_WAIT,  # the bot's own requests
-            http_trace=capped_rate_limits(),  # an interaction's
+            http_trace=capped_rate_limits(halts := Halts()),  # an interaction's; every one's
         )
+        self.halts = halts  # what stops every request of the bot's (its token refused)
         cap_webhook_waits()  # an interaction's, after a request that spent its bucket
         # A malformed event (a MESSAGE_CREATE of null, one without its author) is dropped
         # with a warning: discord.py's sharded client closed itself on any error parsing one.
@@ -509,15 +515,19 @@ class EssayBot(discord.AutoShardedClient):
         while len(self._purged) > _PURGED_KEPT:
             self._purged.popitem(last=False)
 
-    def _unwanted(self, message: discord.Message) -> str | None:
+    def _unwanted(self, message: discord.Message) -> Withheld | None:
         """Why a reply to `message` (its answer, a hint, a refusal, an apology) is no longer
-        to be posted: a moderator purged it, or its channel refuses posts (noted meanwhile,
-        by another mention's reply). Checked as each request is about to go (red-team round
-        17): two lookups, however many wait."""
+        to be posted, as the Withheld to raise: a moderator purged it, or its channel refuses
+        posts (noted meanwhile, by another mention's reply), or no request of the bot's may
+        go (`Halts`: red-team round 18). Checked as each request is about to go (red-team
+        round 17): a few lookups, however many wait."""
         if message.id in self._purged:
-            return f"a mention purged by a bulk delete is not answered ({message.id})"
+            return Withheld(f"a mention purged by a bulk delete is not answered ({message.id})")
         if self.permission_notes.refused(message.channel.id, "posts"):
-            return f"channel {message.channel.id} refuses posts: mention {message.id} unanswered"
+            channel = message.channel.id
+            return Withheld(f"channel {channel} refuses posts: mention {message.id} unanswered")
+        if halted := self.halts.halted(bot_token=True):
+            return Halted(f"{halted}: mention {message.id} unanswered")
         return None
 
     def _unless_unwanted(self, message: discord.Message, send: Send) -> Send:
@@ -586,8 +596,8 @@ class EssayBot(discord.AutoShardedClient):
         # is remembered: every message of a busy server would push a mention out of memory.
         if not self.seen.first(message.id):
             return
-        if self.permission_notes.refused(message.channel.id, "posts"):
-            return  # it would be refused again; logged when it was
+        if self._unwanted(message):
+            return  # it would be refused again, or not sent: logged when that began
         mine = {self.user.id, role.id if role else 0}
         question = _MENTION.sub(
             lambda m: " " if int(m.group(1)) in mine else m.group(0),
@@ -643,7 +653,7 @@ class EssayBot(discord.AutoShardedClient):
                 self.permission_notes.note(message.channel.id, "posts", error.text, sent_at=sent_at)
         except Exception as error:
             if _automod(error):
-                await _try(reply(AUTOMOD_BLOCKED, allowed_mentions=NO_MENTIONS))
+                await _try(reply(AUTOMOD_BLOCKED, allowed_mentions=NO_MENTIONS), "a note")
                 return
             if _given_up(error, "a mention's answer"):
                 return

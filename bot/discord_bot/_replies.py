@@ -43,14 +43,27 @@ NOT_PERMITTED = (
 )
 MISSING_PERMISSIONS = 50013  # Discord's error code for a permission the bot lacks
 CANNOT_REPLY = 160002  # Discord's error code for a reply without Read Message History
+
+
+class Withheld(Exception):
+    """A post not sent because it is no longer wanted (`unless_unwanted` says why)."""
+
+
+class Halted(Withheld):
+    """A request not sent because every request like it is refused now (`Halts`): logged at
+    debug level, as it was said once when that began."""
+
+
 # What an apology may fail with: Discord's refusal, or the network (which discord.py passes on).
-# What a send can fail with; RuntimeError too: aiohttp's "Session is closed", at shutdown.
+# What a send can fail with; RuntimeError too: aiohttp's "Session is closed", at shutdown;
+# and Withheld: a request stopped as it starts (an interaction's too, red-team round 18).
 SEND_ERRORS = (
     discord.HTTPException,
     aiohttp.ClientError,
     OSError,
     asyncio.TimeoutError,
     RuntimeError,
+    Withheld,
 )
 
 
@@ -142,6 +155,7 @@ _TOO_MANY_REQUESTS = 429
 _UNAUTHORIZED = 401
 _EXPIRED_TOKEN = 50027  # an interaction's token, past its 15 minutes (in _GONE)
 _INTERACTION_PATH = re.compile(r"/api/v\d+/(webhooks|interactions)/")
+_API_PATH = re.compile(r"/api/v\d+/")
 
 
 def _given_up(error: BaseException, what: str) -> bool:
@@ -150,7 +164,10 @@ def _given_up(error: BaseException, what: str) -> bool:
     asks it to wait longer than RATE_LIMIT_WAIT, or Cloudflare refuses it for sending too
     many invalid requests (a 429 without Discord's JSON: each request more lengthens it), or
     the bot's token was reset meanwhile (red-team round 11: a traceback, then an apology
-    refused the same way)."""
+    refused the same way); or it was not sent at all (`Withheld`)."""
+    if isinstance(error, Withheld):
+        _not_sent(error)
+        return True
     if isinstance(error, discord.RateLimited):
         log.warning("%s: Discord asks essaybot to wait %.0f s; given up", what, error.retry_after)
         return True
@@ -232,23 +249,26 @@ def log_failure(error: BaseException, what: str) -> None:
         log.error("%s failed", what, exc_info=error)
 
 
-class Withheld(Exception):
-    """A post not sent because it is no longer wanted (`unless_unwanted` says why)."""
-
-
 # Why the request about to go is no longer wanted, or None: set by `unless_unwanted` for the
 # task sending, read by the trace of `capped_rate_limits` as each request starts.
-_UNWANTED: contextvars.ContextVar[Callable[[], str | None] | None] = contextvars.ContextVar(
+_UNWANTED: contextvars.ContextVar[Callable[[], Withheld | None] | None] = contextvars.ContextVar(
     "essaybot_unwanted", default=None
 )
 
 
-def unless_unwanted(send: Send, unwanted: Callable[[], str | None]) -> Send:
-    """`send`, which sends nothing (logged, and returns None) once `unwanted` names a reason:
-    checked as it is called, and again as each of its requests is about to go, after
-    discord.py's wait for the channel's rate limit (red-team round 17: a raid's answers and
-    hints waiting there were posted after a moderator had purged the raid, and answers
-    queued when Send Messages was taken away were each still tried twice, embeds then
+def _not_sent(withheld: Withheld) -> None:
+    """Log a request not sent: at debug level when it was `Halted` (said when that began)."""
+    log.log(
+        logging.DEBUG if isinstance(withheld, Halted) else logging.INFO, "not sent: %s", withheld
+    )
+
+
+def unless_unwanted(send: Send, unwanted: Callable[[], Withheld | None]) -> Send:
+    """`send`, which sends nothing (logged, and returns None) once `unwanted` gives the reason
+    to withhold it: checked as it is called, and again as each of its requests is about to
+    go, after discord.py's wait for the channel's rate limit (red-team round 17: a raid's
+    answers and hints waiting there were posted after a moderator had purged the raid, and
+    answers queued when Send Messages was taken away were each still tried twice, embeds then
     plain text, every 403 counted by Cloudflare towards its ban). A request stopped as it
     starts has had its turn in discord.py's bucket, which cannot be given back: a purged
     raid's queue drains at the channel's rate, as it would have, but posts nothing."""
@@ -256,11 +276,11 @@ def unless_unwanted(send: Send, unwanted: Callable[[], str | None]) -> Send:
     async def sending(*args: Any, **kwargs: Any) -> Any:
         token = _UNWANTED.set(unwanted)
         try:
-            if reason := unwanted():  # not queued behind the channel's rate limit at all
-                raise Withheld(reason)
+            if withheld := unwanted():  # not queued behind the channel's rate limit at all
+                raise withheld
             return await send(*args, **kwargs)
         except Withheld as withheld:
-            log.info("not sent: %s", withheld)
+            _not_sent(withheld)
             return None
         finally:
             _UNWANTED.reset(token)
@@ -268,13 +288,41 @@ def unless_unwanted(send: Send, unwanted: Callable[[], str | None]) -> Send:
     return sending
 
 
+class Halts:
+    """What stops every request of the bot's, learnt from one response: Discord refused the
+    bot's token (401: reset meanwhile), and every later request with it would be refused
+    too, each counted towards Cloudflare's ban (red-team round 18: 12 queued answers each
+    sent theirs). An interaction's own token still works: its requests go on."""
+
+    def __init__(self) -> None:
+        self.token_refused = False
+
+    def why(self, path: str) -> str | None:
+        """Why a request to `path` (its URL's) is not to be sent now, or None."""
+        if not _API_PATH.match(path):  # the gateway's connection: discord.py's own affair
+            return None
+        return self.halted(bot_token=not _INTERACTION_PATH.match(path))
+
+    def halted(self, *, bot_token: bool) -> str | None:
+        """Why a request (with the bot's token, or an interaction's) is not to be sent now."""
+        if bot_token and self.token_refused:
+            return "Discord no longer accepts essaybot's token"
+        return None
+
+    def learn(self, path: str, status: int) -> None:
+        """Take note of a response that dooms every request like its own."""
+        bot_token = _API_PATH.match(path) and not _INTERACTION_PATH.match(path)
+        if status == _UNAUTHORIZED and bot_token:
+            self.token_refused = True
+
+
 async def _withhold_unwanted(
     session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestStartParams
 ) -> None:
     """Stop a request as it starts, when the post it makes is no longer wanted."""
     unwanted = _UNWANTED.get()
-    if unwanted is not None and (reason := unwanted()):
-        raise Withheld(reason)
+    if unwanted is not None and (withheld := unwanted()):
+        raise withheld
 
 
 class Refused(Exception):
@@ -319,17 +367,25 @@ async def _stop_refused(
             raise Refused(what)
 
 
-def capped_rate_limits() -> aiohttp.TraceConfig:
+def capped_rate_limits(halts: Halts) -> aiohttp.TraceConfig:
     """A trace raising discord.RateLimited for an interaction's request that Discord asks to
     wait more than RATE_LIMIT_WAIT: discord.py's webhooks would sleep however long it says
-    (its `max_ratelimit_timeout` caps only the bot's own requests); and Withheld for a request
-    whose post is no longer wanted (`unless_unwanted`), as it starts, and Refused for one that
-    Discord refused the like of meanwhile (`checked_as_sent`)."""
+    (its `max_ratelimit_timeout` caps only the bot's own requests); and, as a request starts,
+    Halted for any while `halts` says so (learnt from every response), Withheld for one whose
+    post is no longer wanted (`unless_unwanted`), and Refused for one that Discord refused
+    the like of meanwhile (`checked_as_sent`)."""
+
+    async def on_request_start(
+        session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestStartParams
+    ) -> None:
+        if reason := halts.why(params.url.path):
+            raise Halted(reason)
 
     async def on_request_end(
         session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestEndParams
     ) -> None:
         response = params.response
+        halts.learn(params.url.path, response.status)
         if response.status != _TOO_MANY_REQUESTS or "Via" not in response.headers:
             return
         if not _INTERACTION_PATH.match(params.url.path):
@@ -342,6 +398,7 @@ def capped_rate_limits() -> aiohttp.TraceConfig:
             raise discord.RateLimited(retry_after)
 
     trace = aiohttp.TraceConfig()
+    trace.on_request_start.append(on_request_start)
     trace.on_request_start.append(_withhold_unwanted)
     trace.on_request_start.append(_stop_refused)
     trace.on_request_end.append(on_request_end)
