@@ -130,6 +130,7 @@ class FakeDiscord:
         # own, asking the bot to wait that many seconds, or (None) Cloudflare's ban page, HTML
         # without Via.
         self.rate_limited: dict[str, float | None] = {}
+        self.cloudflare_retry_after: str | None = None  # a Retry-After on Cloudflare's page
         self.rate_limits_left: dict[str, int] = {}  # of those, how many 429s until lifted
         # POSTs and PATCHes to paths matching one of these (in full) answered 503 by Discord's
         # edge, not carried out ("upstream connect error"): how many more. discord.py does not
@@ -249,7 +250,7 @@ class FakeDiscord:
             self.requests.append(Request(request.method, path, body, time.monotonic(), 429))
             async with self._changed:
                 self._changed.notify_all()
-            return _too_many(retry_after)
+            return _too_many(retry_after, self.cloudflare_retry_after)
         status, refusal = self._refusal(request.method, path, body) or (200, None)
         record = Request(request.method, path, body, time.monotonic(), status)
         self.requests.append(record)
@@ -569,11 +570,15 @@ def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None
     )
 
 
-def _too_many(retry_after: float | None) -> web.Response:
-    """Discord's 429, with the Via header its API sends; Cloudflare's (None) has neither."""
+def _too_many(retry_after: float | None, cloudflare_retry_after: str | None) -> web.Response:
+    """Discord's 429, with the Via header its API sends; Cloudflare's (None) has neither (nor
+    JSON), and a Retry-After only when given one."""
     if retry_after is None:
         body = b"<html><body>error code: 1015</body></html>"
-        return web.Response(body=body, status=429, headers={"Content-Type": "text/html"})
+        headers = {"Content-Type": "text/html"}
+        if cloudflare_retry_after is not None:
+            headers["Retry-After"] = cloudflare_retry_after
+        return web.Response(body=body, status=429, headers=headers)
     payload = {"message": "You are being rate limited.", "retry_after": retry_after}
     headers = {"Via": "1.1 google", "Retry-After": str(int(retry_after) + 1)}
     return web.Response(

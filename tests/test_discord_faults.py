@@ -771,30 +771,24 @@ def test_sigterm_before_the_gateway_is_reached_exits_0_promptly(when: str) -> No
     asyncio.run(asyncio.wait_for(body(), 120))
 
 
-@pytest.mark.parametrize("retry_after", [3600.0, None], ids=["an-hour", "cloudflare"])
-def test_a_rate_limit_of_hours_or_a_cloudflare_ban_gives_the_answer_up_at_once(
-    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, retry_after: Any
+def test_a_rate_limit_of_hours_gives_the_answer_up_at_once(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Discord answers an /ask's follow-up and a mention's reply 429, asking for an hour (or
-    Cloudflare refuses them, no JSON, no Via): each answer is given up with one warning, no
-    apology or retry is sent into the limit, and nothing stays in flight (red-team round 8:
-    discord.py slept for the hour, holding the channel's queue; Cloudflare's was an ERROR
-    followed by more requests, which lengthen its ban)."""
+    """Discord answers an /ask's follow-up and a mention's reply 429, asking for an hour:
+    each answer is given up with one warning, no apology or retry is sent into the limit,
+    and nothing stays in flight (red-team round 8: discord.py slept for the hour, holding the
+    channel's queue). Cloudflare's refusal: test_a_cloudflare_ban_stops_every_request."""
     in_channel = f"channels/{fake.CHANNEL_ID}/messages"
 
     async def body() -> None:
         async with running(point_at, answerer) as (server, bot):
             asked = ask(DEAD_END)
-            server.rate_limited = {"webhooks/": retry_after, in_channel: retry_after}
+            server.rate_limited = {"webhooks/": 3600.0, in_channel: 3600.0}
             await server.dispatch("INTERACTION_CREATE", asked)
             await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
             await server.wait_for(followups(asked), timeout=WAIT)
             await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
-            for _ in range(WAIT * 10):
-                if not len(bot.in_flight):
-                    break
-                await asyncio.sleep(0.1)
-            assert not len(bot.in_flight)
+            await until(lambda: not bot.in_flight)
             await asyncio.sleep(0.5)  # nothing more is sent
             after = [r for r in server.requests if r.status == 429 or r.method == "DELETE"]
             assert sorted(r.path.split("/")[0] for r in after) == ["channels", "webhooks"]
@@ -807,8 +801,73 @@ def test_a_rate_limit_of_hours_or_a_cloudflare_ban_gives_the_answer_up_at_once(
         run(body())
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     given_up = [r.getMessage() for r in caplog.records if "given up" in r.getMessage()]
-    assert len(given_up) == 2
-    assert all(("3600 s" if retry_after else "Cloudflare") in m for m in given_up)
+    assert len(given_up) == 2 and all("3600 s" in m for m in given_up)
+
+
+def test_a_cloudflare_ban_stops_every_request(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Discord's Cloudflare refuses every POST and PATCH (a 429 page, no JSON, no Via): the
+    first answer refused is given up with one warning and no apology (red-team round 8: an
+    ERROR followed by more requests). Red-team round 18: every later question still sent its
+    request into the ban (a mention's reply, an /ask's "thinking…"), each lengthening it.
+    Nothing more is sent, bot-wide, for 10 minutes (no Retry-After given): mentions are left
+    unanswered, interactions to fail, quietly."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            server.rate_limited = {"": None}  # Cloudflare's page for every POST and PATCH
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
+            await server.wait_for(lambda r: r.status == 429, timeout=WAIT)
+            await until(lambda: "Cloudflare" in caplog.text)
+            for n in range(3):
+                later = fake.message(
+                    f"<@{fake.BOT_ID}> Lukashenko", author_id=f"4000000000000011{n:02d}"
+                )
+                await server.dispatch("MESSAGE_CREATE", later)
+                await server.dispatch(
+                    "INTERACTION_CREATE", ask(DEAD_END, user_id=f"4000000000000012{n:02d}")
+                )
+            await asyncio.sleep(1.0)  # time for their requests, were there any
+            await until(lambda: not bot.in_flight)
+            posted = [r for r in server.requests if r.method in ("POST", "PATCH", "DELETE")]
+            assert [r.status for r in posted] == [429]
+
+    with caplog.at_level(logging.DEBUG, logger="bot.discord_bot"):
+        run(body())
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    warned = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warned == [
+        "a mention's answer: Discord's Cloudflare refuses essaybot for now; given up, and "
+        "nothing is sent for 600 s"
+    ]
+    halted = [r for r in caplog.records if "not sent: Discord's Cloudflare" in r.getMessage()]
+    assert len(halted) == 3 and all(r.levelno == logging.DEBUG for r in halted)  # the /asks
+
+
+def test_after_cloudflare_s_retry_after_requests_resume(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Red-team round 18: Cloudflare's refusal saying how long (Retry-After) is waited out
+    bot-wide, no longer: the next question after it is answered."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            server.rate_limited = {"": None}
+            server.cloudflare_retry_after = "1"
+            await server.dispatch("INTERACTION_CREATE", ask(DEAD_END))
+            await server.wait_for(lambda r: r.status == 429, timeout=WAIT)
+            server.rate_limited = {}  # lifted meanwhile
+            await until(lambda: not bot.halts.halted(bot_token=False))
+            again = ask("What does Moscow want?", user_id="400000000000000223")
+            await server.dispatch("INTERACTION_CREATE", again)
+            await server.wait_for(followups(again), timeout=WAIT)
+            (thinking,) = [r for r in server.requests if callbacks(server, again)(r)]
+            assert thinking.status == 200
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert "given up, and nothing is sent for 1 s" in caplog.text
 
 
 def test_an_answer_carried_out_but_answered_502_is_posted_once(

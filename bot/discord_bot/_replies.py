@@ -10,7 +10,8 @@ import logging
 import math
 import re
 import secrets
-from collections.abc import Awaitable, Callable, Iterator
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Any
 
 import aiohttp
@@ -177,7 +178,13 @@ def _given_up(error: BaseException, what: str) -> bool:
         log.warning("%s: Discord no longer accepts essaybot's token (401); given up", what)
         return True  # an apology would be refused too, and Discord counts each refusal
     if error.status == _TOO_MANY_REQUESTS and not _still_limited(error):
-        log.warning("%s: Discord's Cloudflare refuses essaybot for now; given up", what)
+        pause = cloudflare_pause(error.response.headers)
+        log.warning(
+            "%s: Discord's Cloudflare refuses essaybot for now; given up, and nothing is sent "
+            "for %.0f s",
+            what,
+            pause,
+        )
         return True
     if error.code not in _GONE:
         return False
@@ -288,14 +295,34 @@ def unless_unwanted(send: Send, unwanted: Callable[[], Withheld | None]) -> Send
     return sending
 
 
+# Seconds nothing is sent after Discord's Cloudflare refused a request without saying how
+# long (no Retry-After): its bans last about an hour, so this asks again every 10 minutes.
+CLOUDFLARE_PAUSE = 600.0
+
+
+def cloudflare_pause(headers: Mapping[str, str]) -> float:
+    """How long to send nothing after Cloudflare's refusal: its Retry-After, if it gives one
+    in seconds, else CLOUDFLARE_PAUSE."""
+    try:
+        pause = float(headers.get("Retry-After", ""))
+    except ValueError:  # none, or an HTTP date
+        return CLOUDFLARE_PAUSE
+    return pause if 0 <= pause < math.inf else CLOUDFLARE_PAUSE
+
+
 class Halts:
     """What stops every request of the bot's, learnt from one response: Discord refused the
     bot's token (401: reset meanwhile), and every later request with it would be refused
     too, each counted towards Cloudflare's ban (red-team round 18: 12 queued answers each
-    sent theirs). An interaction's own token still works: its requests go on."""
+    sent theirs; an interaction's own token still works: its requests go on); or Discord's
+    Cloudflare refused a request (a 429 without Discord's Via header), and each request more
+    lengthens its ban: none is sent for `cloudflare_pause` (red-team round 18: every new
+    question sent one more, 25 in 2.6 s)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
         self.token_refused = False
+        self._paused_until = -math.inf
 
     def why(self, path: str) -> str | None:
         """Why a request to `path` (its URL's) is not to be sent now, or None."""
@@ -305,15 +332,20 @@ class Halts:
 
     def halted(self, *, bot_token: bool) -> str | None:
         """Why a request (with the bot's token, or an interaction's) is not to be sent now."""
+        if self._clock() < self._paused_until:
+            return "Discord's Cloudflare refuses essaybot for now"
         if bot_token and self.token_refused:
             return "Discord no longer accepts essaybot's token"
         return None
 
-    def learn(self, path: str, status: int) -> None:
+    def learn(self, path: str, status: int, headers: Mapping[str, str]) -> None:
         """Take note of a response that dooms every request like its own."""
         bot_token = _API_PATH.match(path) and not _INTERACTION_PATH.match(path)
         if status == _UNAUTHORIZED and bot_token:
             self.token_refused = True
+        if status == _TOO_MANY_REQUESTS and "Via" not in headers and _API_PATH.match(path):
+            until = self._clock() + cloudflare_pause(headers)
+            self._paused_until = max(self._paused_until, until)
 
 
 async def _withhold_unwanted(
@@ -385,7 +417,7 @@ def capped_rate_limits(halts: Halts) -> aiohttp.TraceConfig:
         session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestEndParams
     ) -> None:
         response = params.response
-        halts.learn(params.url.path, response.status)
+        halts.learn(params.url.path, response.status, response.headers)
         if response.status != _TOO_MANY_REQUESTS or "Via" not in response.headers:
             return
         if not _INTERACTION_PATH.match(params.url.path):
