@@ -660,6 +660,44 @@ def test_a_channel_gone_or_a_closed_dm_is_one_warning_and_no_apology(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
+@pytest.mark.parametrize("told", ["CHANNEL_DELETE", "a 404"])
+def test_answers_queued_for_a_deleted_channel_are_dropped(
+    point_at: Any,
+    answerer: Answerer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    told: str,
+) -> None:
+    """Red-team round 18: a channel deleted with answers queued for it: every one was still
+    sent (404, 10003) and logged, lines and requests growing with the queue. Once the bot
+    knows (Discord's CHANNEL_DELETE, or the first 404 there), the rest are dropped unsent,
+    with no line more (debug only)."""
+    made = held_answers(answerer, monkeypatch)
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            await mentions(server, 6, "4000000000000013")
+            await asyncio.sleep(0.3)  # all six are being answered
+            server.refuse_posts[fake.CHANNEL_ID] = 10003  # deleted
+            if told == "CHANNEL_DELETE":
+                await server.dispatch("CHANNEL_DELETE", fake.guild()["channels"][0])
+                await until(lambda: bot.get_channel(int(fake.CHANNEL_ID)) is None)
+            else:
+                made.release()  # one answer is made, and refused 404
+                await until(lambda: "Unknown Channel" in caplog.text)
+            made.release(6)
+            await until(lambda: not bot.in_flight)
+            gone = [r.status for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]
+            assert gone == ([] if told == "CHANNEL_DELETE" else [404])
+
+    with caplog.at_level(logging.INFO):
+        run(body())
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.discord_bot"]
+    lines = [line for line in lines if not line.startswith("ready as")]
+    assert len(lines) == (0 if told == "CHANNEL_DELETE" else 1), lines
+
+
 def test_an_answer_past_its_tokens_15_minutes_is_one_warning_and_no_apology(
     point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -10,7 +10,7 @@ import re
 import time
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -36,6 +36,7 @@ from bot.discord_bot._replies import (
     SEND_ERRORS,
     SHUTDOWN_APOLOGY,
     SHUTTING_DOWN,
+    UNKNOWN_CHANNEL,
     Halted,
     Halts,
     Send,
@@ -307,8 +308,17 @@ class _Tree(app_commands.CommandTree["EssayBot"]):
         return self.client.seen.first(interaction.id)
 
 
-# Message ids of bulk deletes kept, newest last: a raid purged while its answers are made.
+# Message ids of bulk deletes kept, newest last: a raid purged while its answers are made;
+# and as many ids of channels deleted.
 _PURGED_KEPT = 10_000
+
+
+def _remember(table: OrderedDict[int, None], ids: Iterable[int]) -> None:
+    """Add `ids` to `table`, newest last, keeping the last _PURGED_KEPT."""
+    for kept in ids:
+        table[kept] = None
+    while len(table) > _PURGED_KEPT:
+        table.popitem(last=False)
 
 
 class EssayBot(discord.AutoShardedClient):
@@ -358,6 +368,7 @@ class EssayBot(discord.AutoShardedClient):
         self.page_cooldowns = UserCooldowns(turns, settings.cooldown_seconds)
         self.refusal_cooldowns = UserCooldowns(1, settings.cooldown_seconds)  # mentions refused
         self._purged: OrderedDict[int, None] = OrderedDict()  # message ids a moderator purged
+        self._deleted: OrderedDict[int, None] = OrderedDict()  # channel and thread ids deleted
         self.passage_keys = PassageKeys(answerer.index)
         # Answers get their own threads: the default pool also resolves host names for
         # aiohttp, and a reply must never wait for an answer to finish.
@@ -510,22 +521,30 @@ class EssayBot(discord.AutoShardedClient):
         Manage Messages, or a ban): the mentions among them not yet answered are not (red-team
         round 13: a raid's purged mentions had all been answered into the cleaned channel).
         A question its asker deleted alone is still answered."""
-        for message_id in payload.message_ids:
-            self._purged[message_id] = None
-        while len(self._purged) > _PURGED_KEPT:
-            self._purged.popitem(last=False)
+        _remember(self._purged, payload.message_ids)
+
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        """A channel deleted: the answers still queued for it are not sent (`_unwanted`)."""
+        _remember(self._deleted, [channel.id])
+
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        """A thread deleted: the answers still queued for it are not sent (`_unwanted`)."""
+        _remember(self._deleted, [payload.thread_id])
 
     def _unwanted(self, message: discord.Message) -> Withheld | None:
         """Why a reply to `message` (its answer, a hint, a refusal, an apology) is no longer
         to be posted, as the Withheld to raise: a moderator purged it, or its channel refuses
-        posts (noted meanwhile, by another mention's reply), or no request of the bot's may
-        go (`Halts`: red-team round 18). Checked as each request is about to go (red-team
-        round 17): a few lookups, however many wait."""
+        posts (noted meanwhile, by another mention's reply), or was deleted (Discord said so,
+        or refused a reply there 404 10003), or no request of the bot's may go (`Halts`).
+        Checked as each request is about to go (red-team round 17; round 18: every answer
+        queued for a deleted channel was sent and logged): a few lookups, however many wait."""
         if message.id in self._purged:
             return Withheld(f"a mention purged by a bulk delete is not answered ({message.id})")
         if self.permission_notes.refused(message.channel.id, "posts"):
             channel = message.channel.id
             return Withheld(f"channel {channel} refuses posts: mention {message.id} unanswered")
+        if message.channel.id in self._deleted:  # said by Discord, or the first 404's warning
+            return Halted(f"channel {message.channel.id} was deleted: mention {message.id}")
         if halted := self.halts.halted(bot_token=True):
             return Halted(f"{halted}: mention {message.id} unanswered")
         return None
@@ -655,6 +674,8 @@ class EssayBot(discord.AutoShardedClient):
             if _automod(error):
                 await _try(reply(AUTOMOD_BLOCKED, allowed_mentions=NO_MENTIONS), "a note")
                 return
+            if isinstance(error, discord.NotFound) and error.code == UNKNOWN_CHANNEL:
+                _remember(self._deleted, [message.channel.id])  # nothing more sent there
             if _given_up(error, "a mention's answer"):
                 return
             log_failure(error, "answering a mention")
