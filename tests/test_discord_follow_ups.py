@@ -11,6 +11,7 @@ import pytest
 
 from bot.answering import Answerer
 from bot.discord_bot._buttons import FORM, FORM_QUESTION
+from bot.discord_bot._replies import too_long
 from tests import fake_discord as fake
 from tests.test_discord import DEAD_END, NONE, callbacks, followups, point_at, run, running
 from tests.test_discord_buttons import EPHEMERAL, answer_of, buttons, press
@@ -431,3 +432,23 @@ def test_a_follow_up_whose_thread_was_deleted_is_answered_in_place(
     gone = [r.getMessage() for r in caplog.records if "thread is gone" in r.getMessage()]
     assert len(gone) == 2 and "Unknown Channel" in gone[0]
     assert "no longer knows where to answer" not in caplog.text
+
+
+def test_a_follow_up_form_longer_than_its_field_allows_is_refused(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 18 (O10): a forged form of 400 characters was cut to 300 and answered,
+    where /ask that long is refused: it gets the same refusal, privately, before any work."""
+    question = "Why " * 100
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            submitted = fake.form_submit(FORM, {FORM_QUESTION: question}, answer)
+            await server.dispatch("INTERACTION_CREATE", submitted)
+            (reply,) = await server.wait_for(callbacks(server, submitted))
+            assert reply.body["data"]["content"] == too_long(question.strip())
+            await asyncio.sleep(0.3)
+            assert not [r for r in server.requests if r.path.endswith("/threads")]
+
+    run(body())

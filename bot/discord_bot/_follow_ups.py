@@ -33,6 +33,7 @@ from bot.discord_bot._replies import (
     reply_to,
     resent_if_lost,
     think,
+    too_long,
 )
 from bot.follow_up import asked_as, unescaped
 from bot.markup import clip, without_bidi
@@ -147,10 +148,14 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
     """Answer a submitted follow-up form: in a thread on the answer when the bot may start
     one there, else as a follow-up (seen only by the asker when the answer was)."""
     data: Any = interaction.data or {}
-    question = submitted(data.get("components", [])).strip()[:MAX_QUESTION]
+    question = submitted(data.get("components", [])).strip()
     asked = without_mentions(question)  # "Thanks!" asks nothing (red-team round 15)
     asks = not blank(asked) and not asks_nothing(asked)
     refusal = bot.refusal(interaction.user.id, interaction.channel) if asks else None
+    # The form holds its field to MAX_QUESTION, but a forged one does not: refused as /ask
+    # refuses one that long, not cut short and answered (red-team round 18, O10).
+    if asks and not refusal and len(asked) > MAX_QUESTION:
+        refusal = too_long(asked)
     if refusal or not asks:
         await _reply(interaction, refusal or "Please type a question.")
         return
