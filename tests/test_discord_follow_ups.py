@@ -401,16 +401,23 @@ def test_a_follow_up_form_that_asks_nothing_is_asked_for_a_question(
 
     async def body() -> None:
         async with running(point_at, answerer) as (server, _):
-            answer = await answer_of(server, "Who would welcome Chinese investment?")
-            submitted = fake.form_submit(FORM, {FORM_QUESTION: said}, answer)
-            await server.dispatch("INTERACTION_CREATE", submitted)
-            (reply,) = await server.wait_for(callbacks(server, submitted))
-            assert reply.body["data"]["content"] == "Please type a question."
-            await asyncio.sleep(0.3)
-            assert not [r for r in server.requests if r.path.endswith("/threads")]
-            assert not [r for r in server.requests if r.path == f"channels/{answer['id']}/messages"]
+            assert await form_refused(server, said) == "Please type a question."
 
     run(body())
+
+
+async def form_refused(server: fake.FakeDiscord, text: str) -> str:
+    """What the follow-up form `text` on an answer is told, privately, with no thread
+    started and nothing posted on the answer."""
+    answer = await answer_of(server, "Who would welcome Chinese investment?")
+    submitted = fake.form_submit(FORM, {FORM_QUESTION: text}, answer)
+    await server.dispatch("INTERACTION_CREATE", submitted)
+    (reply,) = await server.wait_for(callbacks(server, submitted))
+    await asyncio.sleep(0.3)
+    assert not [r for r in server.requests if r.path.endswith("/threads")]
+    assert not [r for r in server.requests if r.path == f"channels/{answer['id']}/messages"]
+    content: str = reply.body["data"]["content"]
+    return content
 
 
 def test_a_follow_up_whose_thread_was_deleted_is_answered_in_place(
@@ -443,12 +450,6 @@ def test_a_follow_up_form_longer_than_its_field_allows_is_refused(
 
     async def body() -> None:
         async with running(point_at, answerer) as (server, _):
-            answer = await answer_of(server, "Who would welcome Chinese investment?")
-            submitted = fake.form_submit(FORM, {FORM_QUESTION: question}, answer)
-            await server.dispatch("INTERACTION_CREATE", submitted)
-            (reply,) = await server.wait_for(callbacks(server, submitted))
-            assert reply.body["data"]["content"] == too_long(question.strip())
-            await asyncio.sleep(0.3)
-            assert not [r for r in server.requests if r.path.endswith("/threads")]
+            assert await form_refused(server, question) == too_long(question.strip())
 
     run(body())
