@@ -137,7 +137,9 @@ async def _try(coroutine: object, what: str = "the apology") -> None:
     try:
         await coroutine  # type: ignore[misc]
     except SEND_ERRORS as error:
-        if not _given_up(error, what):
+        if isinstance(error, discord.DiscordServerError):  # one line, as for the answer
+            log.warning("could not send %s: Discord's servers answered %s", what, error.status)
+        elif not _given_up(error, what):
             log.warning("could not send %s", what, exc_info=True)
 
 
@@ -249,9 +251,13 @@ def resent_if_lost(send: Send, *, nonce: bool) -> Send:
 def log_failure(error: BaseException, what: str) -> None:
     """Log that answering `what` failed, before an apology: as one warning when Discord kept
     asking essaybot to wait (red-team round 11: it had been logged as Cloudflare's refusal,
-    and nothing said), else with its traceback."""
+    and nothing said), as one line when Discord's servers failed it (5xx after discord.py's
+    retries and essaybot's one more: an outage, red-team round 18's O6 had two tracebacks per
+    mention), else with its traceback."""
     if _still_limited(error):
         log.warning("%s failed: Discord asked essaybot to wait five times in a row", what)
+    elif isinstance(error, discord.DiscordServerError):  # Discord's outage, not a fault here
+        log.error("%s failed: Discord's servers answered %s", what, error.status)
     else:
         log.error("%s failed", what, exc_info=error)
 
