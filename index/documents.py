@@ -12,7 +12,15 @@ from functools import lru_cache
 from index.analyzer import normalize
 from index.patterns import lazy
 
-__all__ = ["PARENT_MARK", "Document", "Section", "find_sections", "own_heading", "with_parts"]
+__all__ = [
+    "PARENT_MARK",
+    "Document",
+    "Section",
+    "find_sections",
+    "heading_name",
+    "own_heading",
+    "with_parts",
+]
 
 _NUMBERED = lazy(r"(\d{1,6})\.(\d{1,6})")
 _NUMBER = lazy(r"\d{1,6}\.?")
@@ -190,7 +198,7 @@ def _by_heading(documents: Sequence[Document], wanted: str) -> list[tuple[Docume
     found = [
         (d, s, own, parent)
         for d, s, full, own, parent in sections
-        if full.startswith(wanted) or own.startswith(wanted) or _name_of(own).startswith(wanted)
+        if full.startswith(wanted) or own.startswith(wanted) or heading_name(own).startswith(wanted)
     ]
     # a parent found with its parts is found alone: it prints with them (`with_parts`), and
     # "cheese" names "Cheese Scones", not also its "Ingredients" and "Method" (trial round 20)
@@ -203,8 +211,9 @@ def _by_heading(documents: Sequence[Document], wanted: str) -> list[tuple[Docume
 _HEADING_OPENING = lazy(r"(?:\d{1,6}(?:\.\d{1,6})*[.)]?\s+)?(?:(?:the|an?)\s+)?")
 
 
-def _name_of(heading: str) -> str:
-    """A folded `heading` without the number and the article it opens with, if any."""
+def heading_name(heading: str) -> str:
+    """A folded (or lower-case) `heading` without the number and the article it opens with,
+    if any: "treasurer's report" of "3. treasurer's report"."""
     opening = _HEADING_OPENING.match(heading)
     return heading[opening.end() :] if opening else heading
 

@@ -7,7 +7,7 @@ import textwrap
 from collections import Counter
 from itertools import pairwise
 
-from index.documents import PARENT_MARK, Document, Section, own_heading
+from index.documents import PARENT_MARK, Document, Section, heading_name, own_heading
 from index.errors import SeedFileError
 from index.markdown import block_line, inline_text, is_table_rule
 from index.patterns import lazy
@@ -24,7 +24,6 @@ __all__ = [
 
 INTRODUCTION = "Introduction"
 OPENING = "Opening"  # its name when a heading is "Introduction" too
-_NUMBER_OPENING = lazy(r"\d{1,6}(?:\.\d{1,6})*[.)]?\s+")  # "1. " of "1. Introduction"
 
 
 def read_heading(section: str) -> str:
@@ -323,7 +322,7 @@ class _Builder:
         kept = [section for section in self.sections if section[1]]
         names = Counter(h.casefold() for h, *_ in kept)
         opening = self.sections[0]  # the text before the first heading, if any
-        introductions = Counter(_NUMBER_OPENING.sub("", h).casefold() for h, *_ in kept)
+        introductions = Counter(heading_name(h.casefold()) for h, *_ in kept)
         if kept and kept[0] is opening and introductions[INTRODUCTION.casefold()] > 1:
             # the text before the first heading, when a heading is "Introduction" too: a
             # paper's authors over its "## Abstract" and "## Introduction" (or its numbered

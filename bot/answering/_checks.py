@@ -68,6 +68,7 @@ _COUNT = lazy(
 )
 # The months, for the patterns of time below.
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 # "How long" asks for a duration or a length: "3000 grit" or "long periods" does not say how
 # long a stone is soaked, "about ten minutes" does; so do dates and a year ("since 1992").
 _ASKS_HOW_LONG = lazy(r"\W*(for\s+)?how\s+long\b", re.IGNORECASE)
@@ -91,7 +92,7 @@ _YEAR = lazy(
 _FREQUENCY = r"fortnights?|fortnightly|hourly|daily|nightly|weekly|monthly|yearly|annually"
 _TIME = lazy(
     r"\d|\b(years?|decades?|century|centuries|months?|weeks?|days?|hours?|minutes?|"
-    rf"{_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    rf"{_MONTHS}|{_DAYS}|"
     r"spring|summer|autumn|fall|"
     r"winter|season|morning|afternoon|evening|night|dawn|dusk|noon|midnight|ago|since|until|"
     r"till|after|before|during|now|today|tonight|yesterday|tomorrow|later|earlier|"
@@ -356,8 +357,7 @@ _CONTRACTED = lazy(r"(n['’]t|['’](s|re|ve|ll|d|m))$")
 _LETTERS = lazy(r"(?<![\w'’-])[^\W\d_][\w'’-]*")  # not "B" of "14B"
 _AMPERSAND = lazy(r"\b([A-Z]{1,2})\s?&\s?([A-Z]{1,2})\b")
 _CALENDAR = lazy(
-    r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
-    r"may|june|july|august|september|october|november|december)s?$",
+    rf"({_DAYS}|{_MONTHS})s?$",
     re.IGNORECASE,
 )
 _OPENS_SENTENCE = tuple(".!?:;\"'“‘(¿¡«")  # "¿Cuánto cuesta?": "Cuánto" opens it
@@ -400,7 +400,7 @@ def lacks_time_or_amount(question: str, quotes: Sequence[Quote]) -> str | None:
 
 # A heading that dates its passages: a figure or a day's or month's name; not "The Herring
 # Season" (trial round 21: "When did Edith Marrable die?" answered "Artist: Edith Marrable").
-_DATED = lazy(rf"\d|\b({_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+_DATED = lazy(rf"\d|\b({_MONTHS}|{_DAYS})\b", re.IGNORECASE)
 
 
 def asks_for_contact(question: str) -> bool:
