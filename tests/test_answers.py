@@ -1121,7 +1121,7 @@ def test_json_says_why_it_did_not_answer(answerer: Answerer) -> None:
     assert answered["answered"] and "outcome" not in answered
 
 
-def test_a_year_asked_must_be_quoted_from_the_leading_essay() -> None:
+def test_a_year_asked_must_be_quoted_from_the_leading_section() -> None:
     from bot.answering._checks import misses_numbers
     from bot.answering._values import Quote
     from index import Passage
@@ -1131,8 +1131,16 @@ def test_a_year_asked_must_be_quoted_from_the_leading_essay() -> None:
     question = "What happened in the storm of 1990?"
     other_essay = (Quote(storm.text, storm, 2.0), Quote(tiles.text, tiles, 1.0))
     assert misses_numbers(question, other_essay) == "it names 1990, which no quote holds"
-    same_essay = (Quote(tiles.text, tiles, 2.0), Quote(storm.text, storm, 1.0))
-    assert misses_numbers(question, same_essay) is None
+    led_by_it = (Quote(tiles.text, tiles, 2.0), Quote(storm.text, storm, 1.0))
+    assert misses_numbers(question, led_by_it) is None
+    # another section of the same essay names 1990 for something else
+    later = Passage("keeper/later/1", "keeper", "Later", 1, "By 1990 the light was automatic.")
+    other_section = (Quote(storm.text, storm, 2.0), Quote(later.text, later, 1.0))
+    assert misses_numbers(question, other_section) == "it names 1990, which no quote holds"
+    # the next passage of the leading section does hold it
+    next_one = Passage("keeper/storms/2", "keeper", "Storms", 2, "Another came in 1990.")
+    same_section = (Quote(storm.text, storm, 2.0), Quote(next_one.text, next_one, 1.0))
+    assert misses_numbers(question, same_section) is None
 
 
 @pytest.mark.parametrize("nearer", [0.5, 0.7])

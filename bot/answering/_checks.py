@@ -692,12 +692,18 @@ def _holds_number(texts: Sequence[str], number: str) -> bool:
 
 def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
     """Declines a question naming a year or figure, or a numbered thing ("Motion 3", "Gate
-    12"), that no quote of the leading essay holds: "What happened in 2024?" is not answered
-    by a sentence about 2019, nor helped by another essay's quote that happens to name 2024;
-    "Who proposed Motion 3?" not by Motion 2's proposer."""
-    lead = quotes[0].passage.document if quotes else None
+    12"), that no quote of the leading section holds: "What happened in 2024?" is not
+    answered by a sentence about 2019, nor helped by another section's quote that happens to
+    name 2024 ("How many barrels did Kelderwick cure in 1950?" by the 1907 figure, with "By
+    1950 only 28 drifters" of a later room quoted after it: trial round 17); "Who proposed
+    Motion 3?" not by Motion 2's proposer."""
+    lead = (quotes[0].passage.document, quotes[0].passage.section) if quotes else None
     # "1,840" in a quote is the "1840" of a question
-    texts = [_THOUSANDS.sub("", q.text) for q in quotes if q.passage.document == lead]
+    texts = [
+        _THOUSANDS.sub("", q.text)
+        for q in quotes
+        if (q.passage.document, q.passage.section) == lead
+    ]
     # the essay's title and the quote's heading set its years ("Annual Report 2023-24":
     # "total spending 2023-24" is answered by "Total spending was £2,198,730.", round 21)
     scope = [quotes[0].passage.document, quotes[0].passage.section] if quotes else []
