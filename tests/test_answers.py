@@ -787,6 +787,56 @@ def test_who_wrote_is_answered_by_the_openings_sentence_saying_so(tmp_path: Path
     )
 
 
+def test_who_wrote_reads_a_byline_that_goes_on_and_a_credit_naming_the_kind(
+    tmp_path: Path,
+) -> None:
+    """Trial round 22: a guide's byline going on in sentences, a match report's "Report by"
+    in its opening and a play's subtitle each say who wrote them, and a question naming the
+    kind of text ("the play") asks of the essays calling themselves so."""
+    byline = "By Freya Lindqvist, outdoor gear editor. Updated 2 April 2025."
+    (tmp_path / "tents.md").write_text(
+        f"# The Best Tents\n\n{byline}\n\nWe pitched seven tents on the hills.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "match.txt").write_text(
+        "Castlebrook 3 Millbridge 2\n\nSaturday 8 March 2025, at The Weir Ground. "
+        "Report by Dylan Osei.\n\nMatch report\n\nThe referee was Anika Sorensen.\n",
+        encoding="utf-8",
+    )
+    play = "A play in two acts by Corin Mabey, first performed in Falmouth."
+    (tmp_path / "salt.txt").write_text(
+        f"The Salt House\n\n{play}\n\nEDITH: Sit down.\n", encoding="utf-8"
+    )
+    answerer = answerer_for(PassageIndex(load_documents(tmp_path)))
+    cases = {
+        "Who wrote the tent guide?": [byline],
+        "Who wrote the match report?": ["Report by Dylan Osei."],  # a heading names it
+        "Who wrote the play?": [play],
+        "Who wrote this?": [byline, "Report by Dylan Osei.", play],
+    }
+    for question, quoted in cases.items():
+        assert sorted(q.text for q in answerer.ask(question).quotes) == sorted(quoted), question
+    # the byline saying more is still searched for what it says
+    hits = answerer.ask("When was the tent guide updated?").hits
+    assert byline in [hit.passage.text for hit in hits]
+
+
+def test_initialisms_in_the_plural_or_spelt_with_a_title_are_not_unknown(tmp_path: Path) -> None:
+    """Trial round 22: "CV" is used when the essay says "CVs"; "MP" is not Mrs Pellow's
+    initials; "OK" is no name."""
+    from bot.answering._checks import names_unknown, spell_out
+
+    index = _index_of(
+        tmp_path,
+        "# Applying\n\nWe do not accept CVs on their own.\n\n"
+        "## Cast\n\nMrs Pellow keeps the lodger. The tent is fine for summer camping.\n",
+    )
+    assert names_unknown("Can I just send my CV?", index) is None
+    assert names_unknown("Is the tent OK for summer camping?", index) is None
+    assert spell_out("Who is the local MP?", index) == "Who is the local MP?"
+    assert names_unknown("Who is the local MP?", index) == "it names MP, which the essays never use"
+
+
 def test_a_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(tmp_path: Path) -> None:
     index = _index_of(
         tmp_path,

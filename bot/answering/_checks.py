@@ -774,7 +774,8 @@ def unknown_names(
     # the letters of an initialism joined by "&" ("A&E", "R&D") name nothing alone: "E" is
     # not a name the essays never use (trial round 15: "where's the nearest A&E" declined)
     joined = {letter for pair in _AMPERSAND.findall(question) for letter in pair}
-    capitalised = [word for word in capitalised if word not in joined]
+    # "Is it OK for summer camping?": a word written in capitals, not a name (round 22)
+    capitalised = [word for word in capitalised if word not in joined and word != "OK"]
     titles = _title_terms(index)  # "the Manifesto" may name an essay by its title
     used = uses or (lambda term: term in index or term in titles)
     names = []
@@ -886,6 +887,7 @@ _OF_A_PLACE = lazy(r"(?P<place>[^\W\d_]{4,}?)(ians?|ans?|ese|ish|ic|is?)", re.IG
 # United States".
 _INITIALISM = lazy(r"[A-Z]{2,6}\d{0,3}")  # "AGM", "KS2" (Key Stage 2)
 _INITIALISM_WORD = lazy(rf"(?<![\w'’-])(?:{_INITIALISM.pattern})(?![\w'’-])")
+_TITLED = lazy(r"(Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Rev|Sir|Dame|Lady|Lord|Cllr|Capt)\.?")
 _SPELT_OUT = lazy(
     r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|de|du)\s+)?[A-Z][\w'’-]*)+(?:\s+(\d{1,3})\b)?"
 )
@@ -895,7 +897,8 @@ def _named_otherwise(word: str, index: PassageIndex) -> bool:
     """Whether the essays name what `word` names in other words: its place, or spelt out."""
     word = re.sub(r"['’]s$", "", word)
     if _INITIALISM.fullmatch(word):
-        return word in _spelt_out(index)
+        # or in the plural: "CV" of "We do not accept CVs on their own" (trial round 22)
+        return word in _spelt_out(index) or any(map(index.__contains__, index.query(word + "s")))
     if place := _OF_A_PLACE.fullmatch(word):
         stem = place["place"].lower()  # "portugu": its place may end otherwise ("portugal")
         starts = {stem, *(stem[:n] for n in (len(stem) - 1, len(stem) - 2) if n >= 5)}
@@ -928,6 +931,8 @@ def _spelt_out(index: PassageIndex) -> dict[str, str]:
     for text in texts:
         for run in _SPELT_OUT.finditer(text):
             words = run.group().split()
+            if _TITLED.fullmatch(words[0]):  # "Mrs Pellow" is no "MP" (trial round 22)
+                continue
             phrase, number = " ".join(words), run[1] or ""
             words = words[:-1] if number else words
             # a list is no one run: "UK" is not "Uganda and Kenya", though the initials count
