@@ -140,6 +140,14 @@ def test_the_rule_allows_one_question_worse_when_more_do_better() -> None:
     assert choose([_row(0.9), worse, better, better]) == (0.6, 2, 0.5)
     assert choose([_row(0.9), worse, better]) == (0.9, 2, 0.5)  # as many better as worse
     assert choose([_row(0.9), worse, worse, better, better, better]) == (0.9, 2, 0.5)
+    # one worse in each of two gold sets is allowed, as issue #14 counts (per set)
+    dev, dev2 = (replace(worse, set_name=f"{name}/essay") for name in ("dev", "dev2"))
+    assert choose([_row(0.9), dev, dev2, better, better, better]) == (0.6, 2, 0.5)
+    # ... and two essays of one folder are one set, as are the other essays
+    again = replace(worse, set_name="dev/another")
+    assert choose([_row(0.9), dev, again, better, better, better]) == (0.9, 2, 0.5)
+    second, third = (replace(worse, set_name=n) for n in ("second-essay", "third-essay"))
+    assert choose([_row(0.9), second, third, better, better, better]) == (0.9, 2, 0.5)
 
 
 @pytest.fixture(scope="module")

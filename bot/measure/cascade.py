@@ -16,8 +16,10 @@ its first passage relevant (S@1), a relevant one in its first three (S@3), its d
 The rule, on the fitting sets: of the triples on the grid (C from 0.30 to 1.00 by 0.05; N
 from 2 to 4, since one matched term is no evidence of meaning; L from 0.50 to 1.00 by 0.05,
 or inf: the first passage need not score highest), keep those under which at most one
-fitting question does worse on any figure and more do better than worse (issue #14 allows a
-gold set one question worse; until session 14 none could be, and with the second dev set
+question of each fitting gold set (the tuning half; the other essays; dev, dev2, dev3) does
+worse on any figure and more do better than worse over all of them (issue #14 allows a
+gold set one question worse; until session 31 one for all the sets together, and until
+session 14 none could be, and with the second dev set
 that rule kept only L 0.5, under which 2 of the 100k bench's 40 questions skipped the model
 rather than about half, for one dev2 question's S@3); the one letting the most fitting
 questions skip wins, ties to the larger C, then N, then the smaller L; none at all is
@@ -34,6 +36,7 @@ from __future__ import annotations
 import itertools
 import math
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -50,7 +53,13 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 EVAL = ROOT / "tests/eval"
 _OFF = replace(DEFAULT_POLICY, words_cover=math.inf)
 _ALL_BY_WORDS = replace(DEFAULT_POLICY, words_cover=0.0, words_cover_terms=0, words_lead=math.inf)
-# How many fitting questions a triple may make worse (when more are made better).
+# How many questions of one fitting gold set a triple may make worse (when more, over all
+# of them, are made better): issue #14 lets no gold set lose more than one question on a
+# figure. Until session 31 this counted the fitting sets together; then one dev question
+# ("Why do fen cutters call this bird the sedge fiddler?", S@1) besides dev2's "Who started
+# the Old Harold starter?" made that rule choose `words_lead` 0.9, under which 14 of the
+# 100,000-passage bench's 40 questions skip the model rather than 21: end to end 10.5x below
+# naive rank-bm25 instead of 52x (one run each, side by side), where #14 asks 30x.
 _WORSE_ALLOWED = 1
 _FITTED = (
     "tuning",
@@ -182,14 +191,24 @@ def log_set(name: str, index: PassageIndex, questions: Sequence[EvalQuestion]) -
     return logged
 
 
+def _gold_set(set_name: str) -> str:
+    """The gold set a logged set counts in, as `essaybot eval` reports them: a dev folder's
+    essays are one set ("dev2/glassblower-interview" is dev2's), and so are the tuning
+    half's files and the other essays."""
+    if set_name.startswith("tuning"):
+        return "tuning"
+    return "other essays" if set_name.endswith("-essay") else set_name.partition("/")[0]
+
+
 def choose(rows: Sequence[Logged]) -> tuple[float, int, float]:
     """(`words_cover`, `words_cover_terms`, `words_lead`) by the rule, from the fitting rows."""
     fitting = [r for r in rows if r.fitted and r.hits]
     best: tuple[int, float, int, float] = (0, math.inf, 0, -math.inf)
     for triple in itertools.product(_COVERS, (2, 3, 4), _LEADS):
-        worse = sum(r.worse(*triple) for r in fitting)
+        worse_in = Counter(_gold_set(r.set_name) for r in fitting if r.worse(*triple))
+        worse = sum(worse_in.values())
         better = sum(r.better(*triple) for r in fitting)
-        if worse <= _WORSE_ALLOWED and (worse == 0 or better > worse):
+        if max(worse_in.values(), default=0) <= _WORSE_ALLOWED and (worse == 0 or better > worse):
             skips = sum(r.skips(*triple) for r in fitting)
             best = max(best, (skips, triple[0], triple[1], -triple[2]))
     if best[0] == 0:
