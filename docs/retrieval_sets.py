@@ -185,6 +185,10 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
         "a list not quoted whole (after a first passage's colon, or under a heading named)",
         {"quote_lists": False},
     ),
+    (
+        "further quotes of other sections need not name what the first names",
+        {"quotes_of_the_named": False},
+    ),
     ("answer-type check (when, how many) off", {"answer_types": False}),
     (
         "a time or sum a check misses not sought in the first passage's other sentences",

@@ -821,6 +821,29 @@ def test_who_wrote_reads_a_byline_that_goes_on_and_a_credit_naming_the_kind(
     assert byline in [hit.passage.text for hit in hits]
 
 
+def test_further_quotes_of_other_sections_name_what_the_first_does(tmp_path: Path) -> None:
+    """Trial round 22: a spec line asked of one tent is not followed by other tents' bare
+    spec lines, which only their citations tell apart."""
+    from bot.answering._quotes import of_the_named
+
+    spec = "Flysheet hydrostatic head: {} mm; groundsheet {} mm"
+    index = _index_of(
+        tmp_path,
+        "# Tents\n\n## Kestrel Dome 3\n\nThe Kestrel sleeps three.\n\n"
+        f"{spec.format('4,000', '8,000')}\n\n## Larkspur Ridge 2\n\nLight and roomy.\n\n"
+        f"{spec.format('3,000', '5,000')}\n\n## Care\n\nDry the Kestrel before packing, or "
+        "its groundsheet rots.\n",
+    )
+    _, kestrel, _, larkspur, care = index.passages
+    quotes = tuple(Quote(p.text, p, 1.0) for p in (kestrel, larkspur, care))
+    question = "What's the hydrostatic head of the Kestrel's groundsheet?"
+    # the Larkspur's line names no Kestrel; the care section does
+    assert of_the_named(index, question, quotes) == (quotes[0], quotes[2])
+    # a question naming nothing the first quote names keeps them all
+    assert of_the_named(index, "What's the hydrostatic head?", quotes) == quotes
+    assert of_the_named(index, "Is the Norrsken's head higher?", quotes) == quotes
+
+
 def test_initialisms_in_the_plural_or_spelt_with_a_title_are_not_unknown(tmp_path: Path) -> None:
     """Trial round 22: "CV" is used when the essay says "CVs"; "MP" is not Mrs Pellow's
     initials; "OK" is no name."""

@@ -46,6 +46,7 @@ from bot.answering._overview import (
 )
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
 from bot.answering._quotes import (
+    of_the_named,
     section_fields,
     select_quotes,
     sentences_after,
@@ -294,6 +295,8 @@ class Answerer:
 
         nearest = None if meaning is None else sentence_similarity
         quotes = select_quotes(self.index, policy, terms, ranked, meaning, nearest)
+        if policy.quotes_of_the_named:
+            quotes = of_the_named(self.index, read, quotes)
         if policy.quote_fields:
             quotes = with_fields(self.index, quotes)
         # a name only another essay uses is no answer from this one (as typed: a name in the

@@ -36,6 +36,7 @@ __all__ = [
     "names_unknown",
     "not_in_english",
     "of_another_group",
+    "question_names",
     "unknown_names",
 ]
 
@@ -751,6 +752,14 @@ def _inner_words(text: str) -> list[str]:
     ]
 
 
+def question_names(question: str) -> list[str]:
+    """The capitalised words of `question` that do not open a sentence; none when it is
+    mostly in capitals (Title Case, or CAPS LOCK), where capitals say nothing."""
+    inner = _inner_words(question)
+    capitalised = [word for word in inner if word[0].isupper()]
+    return [] if 2 * len(capitalised) > len(inner) else capitalised
+
+
 def names_unknown(question: str, index: PassageIndex) -> str | None:
     """Declines a question naming something the essays never use."""
     names = unknown_names(question, index)
@@ -767,10 +776,7 @@ def unknown_names(
     capitals (Title Case, or CAPS LOCK) capitals say nothing, so none is a name. Words of
     the essays' titles count as used.
     """
-    inner = _inner_words(question)
-    capitalised = [word for word in inner if word[0].isupper()]
-    if 2 * len(capitalised) > len(inner):
-        return []
+    capitalised = question_names(question)
     # the letters of an initialism joined by "&" ("A&E", "R&D") name nothing alone: "E" is
     # not a name the essays never use (trial round 15: "where's the nearest A&E" declined)
     joined = {letter for pair in _AMPERSAND.findall(question) for letter in pair}

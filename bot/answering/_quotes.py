@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from bot.answering._cascade import asked_before
-from bot.answering._checks import ASKS_WHY, ASKS_YES_OR_NO
+from bot.answering._checks import ASKS_WHY, ASKS_YES_OR_NO, question_names
 from bot.answering._policy import Policy
 from bot.answering._ranking import answered_on, asks
 from bot.answering._values import Quote
@@ -16,6 +16,7 @@ from index.documents import own_heading
 from index.patterns import lazy
 
 __all__ = [
+    "of_the_named",
     "section_fields",
     "select_quotes",
     "unquoted_sentences",
@@ -128,6 +129,30 @@ def select_quotes(
             score = index.score_terms(terms, passage)
         quotes.extend(Quote(text, passage, score) for text in _runs(passage.text, spans))
     return tuple(quotes)
+
+
+def of_the_named(index: PassageIndex, question: str, quotes: Sequence[Quote]) -> tuple[Quote, ...]:
+    """`quotes` less those of other sections than the first's that do not name what the
+    question names and the first quote's passage does (in its text, heading or essay's
+    title): "What's the hydrostatic head of the Kestrel's groundsheet?" is answered by the
+    Kestrel's spec line, not followed by two other tents' bare ones (trial round 22)."""
+    lead = quotes[0].passage if quotes else None
+    if lead is None or len(quotes) < 2:
+        return tuple(quotes)
+
+    def names(passage: Passage, name: str) -> bool:
+        terms = set(index.terms(name))
+        return bool(terms) and terms <= index.indexed_terms(passage) | index.title_terms(
+            passage.document
+        )
+
+    named = [name for name in question_names(question) if names(lead, name)]
+    return tuple(
+        quote
+        for quote in quotes
+        if (quote.passage.document, quote.passage.section) == (lead.document, lead.section)
+        or all(names(quote.passage, name) for name in named)
+    )
 
 
 def _nearest_sentence(
