@@ -201,9 +201,24 @@ def _by_heading(documents: Sequence[Document], wanted: str) -> list[tuple[Docume
         if full.startswith(wanted) or own.startswith(wanted) or heading_name(own).startswith(wanted)
     ]
     # a parent found with its parts is found alone: it prints with them (`with_parts`), and
-    # "cheese" names "Cheese Scones", not also its "Ingredients" and "Method" (trial round 20)
-    found_parents = {(d.slug, own) for d, _, own, _ in found}
-    return [(d, s) for d, s, _, parent in found if (d.slug, parent) not in found_parents]
+    # "cheese" names "Cheese Scones", not also its "Ingredients" and "Method" (trial round 20);
+    # so is one with no text of its own, which only its parts' headings name: "person" names
+    # "Person specification", not its "Essential criteria" and "Desirable criteria" (round 22)
+    named = {(d.slug, own) for d, _, own, _ in found}
+    textless = [
+        (d, s, parent)
+        for d, s, _, parent in found
+        if parent
+        and (d.slug, parent) not in named
+        and (parent.startswith(wanted) or heading_name(parent).startswith(wanted))
+    ]
+    parents = {
+        (d.slug, s.heading.rpartition(PARENT_MARK)[0], s.level - 1): d for d, s, _ in textless
+    }
+    named |= {(d.slug, parent) for d, _, parent in textless}
+    return [(d, Section(name, (), level)) for (_, name, level), d in parents.items()] + [
+        (d, s) for d, s, _, parent in found if (d.slug, parent) not in named
+    ]
 
 
 # The number or article a heading opens with: "3. " of "3. Treasurer's report", "2.1 " of

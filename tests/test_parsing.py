@@ -1024,3 +1024,22 @@ def test_a_prefix_finds_a_numbered_heading_s_name_and_a_parent_without_its_parts
         "3": ["3. Treasurer's report"],
         "wray": ["The Wrayness Ferry"],  # its name after its article (trial round 21)
     }
+
+
+def test_a_prefix_finds_a_parent_with_no_text_of_its_own_not_its_parts() -> None:
+    # Trial round 22: ":section person" of "Person specification", whose text is all in its
+    # "Essential criteria" and "Desirable criteria", was refused as either of them.
+    text = (
+        "# Job\n\n## Person specification\n\n### Essential criteria\n\nA degree.\n\n"
+        "### Desirable criteria\n\nA licence.\n\n## Personal data\n\nKept safe.\n"
+    )
+    document = parse_document(text, stem="j", markdown=True, source="j.md")
+    found = {
+        typed: [s.heading for _, s in find_sections([document], typed)]
+        for typed in ("person s", "person", "essential")
+    }
+    assert found == {
+        "person s": ["Person specification"],
+        "person": ["Person specification", "Personal data"],
+        "essential": ["Person specification › Essential criteria"],
+    }
