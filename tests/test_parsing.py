@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -362,6 +364,12 @@ def test_a_section_s_parts_stop_at_those_of_a_heading_with_no_text_after_it() ->
     assert [s.heading for _, s in find_sections([document, other], "2")] == ["2. Rules"]
 
 
+def _headings_found(text: str, typed_in: Sequence[str]) -> dict[str, list[str]]:
+    """Per name typed, the headings `find_sections` finds for it in the Markdown `text`."""
+    document = parse_document(text, stem="e", markdown=True, source="e.md")
+    return {typed: [s.heading for _, s in find_sections([document], typed)] for typed in typed_in}
+
+
 def test_a_number_names_a_nested_heading_numbered_so_or_its_parent_with_no_text() -> None:
     """Trial round 17: in a paper whose "## 2. Methods" has no text but "### 2.1 ..." to
     "### 2.3 ...", ":section 2.3" found nothing and ":section 2" all of the parts, unsure
@@ -370,11 +378,8 @@ def test_a_number_names_a_nested_heading_numbered_so_or_its_parent_with_no_text(
         "# Hedgehogs\n\n## 1. Introduction\n\nWhy.\n\n## 2. Methods\n\n### 2.1 Site\n\n"
         "Here.\n\n### 2.3 Cameras and checks\n\nFilmed.\n\n## 3. Results\n\nUsed.\n"
     )
-    document = parse_document(text, stem="h", markdown=True, source="h.md")
-    found = {
-        typed: [s.heading for _, s in find_sections([document], typed)]
-        for typed in "2 2.3 3".split()
-    }
+    found = _headings_found(text, "2 2.3 3".split())
+    document = parse_document(text, stem="e", markdown=True, source="e.md")
     assert found == {
         "2": ["2. Methods"],
         "2.3": ["2. Methods › 2.3 Cameras and checks"],
@@ -1012,9 +1017,8 @@ def test_a_prefix_finds_a_numbered_heading_s_name_and_a_parent_without_its_parts
         "## 3. Treasurer's report\n\nMoney.\n\n## 4. Cheesemaking\n\nCurds.\n\n"
         "## The Wrayness Ferry\n\nOars.\n"
     )
-    document = parse_document(text, stem="c", markdown=True, source="c.md")
     typed_in = ("treasurer", "treasurers rep", "cheese", "cheesem", "ingredients", "3", "wray")
-    found = {typed: [s.heading for _, s in find_sections([document], typed)] for typed in typed_in}
+    found = _headings_found(text, typed_in)
     assert found == {
         "treasurer": ["3. Treasurer's report"],
         "treasurers rep": ["3. Treasurer's report"],
@@ -1033,11 +1037,7 @@ def test_a_prefix_finds_a_parent_with_no_text_of_its_own_not_its_parts() -> None
         "# Job\n\n## Person specification\n\n### Essential criteria\n\nA degree.\n\n"
         "### Desirable criteria\n\nA licence.\n\n## Personal data\n\nKept safe.\n"
     )
-    document = parse_document(text, stem="j", markdown=True, source="j.md")
-    found = {
-        typed: [s.heading for _, s in find_sections([document], typed)]
-        for typed in ("person s", "person", "essential")
-    }
+    found = _headings_found(text, ("person s", "person", "essential"))
     assert found == {
         "person s": ["Person specification"],
         "person": ["Person specification", "Personal data"],
