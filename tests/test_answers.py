@@ -587,6 +587,15 @@ def test_a_numbered_thing_asked_of_must_be_named_by_the_first_quote(tmp_path: Pa
     lower = "who proposed motion 3"
     assert misses_numbers(lower, quotes) == "it names motion 3, which no quote holds"
     assert misses_numbers(lower, quotes[::-1]) is None
+    # a number in parts too: "version 4.0" is not answered by versions 4.2 and 4.1
+    from index import Passage
+
+    sheet = Passage("s/v/1", "s", "Sheet", 1, "Version 4.2 of 18 November, replacing version 4.1.")
+    versions = (Quote(sheet.text, sheet, 1.0),)
+    for asked, missing in (("version 4.0", "version 4.0"), ("Python 2.7", "Python 2.7")):
+        because = misses_numbers(f"When was {asked} issued?", versions)
+        assert because == f"it names {missing}, which no quote holds"
+    assert misses_numbers("When was version 4.1 issued?", versions) is None
     walks = index.passages[-1]  # numbering no motion, it says nothing of motion 3 either way
     assert misses_numbers(lower, (Quote(walks.text, walks, 1.0),)) is None
     assert misses_numbers("are under 16s free", quotes[::-1]) is None  # "under": no label

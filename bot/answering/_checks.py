@@ -345,10 +345,11 @@ _WORDS = lazy(r"[\w'’-]+")
 # A whole number of three digits or more (a year, a figure), not part of "1,840" or "3.125".
 _NUMBER = lazy(r"(?<![\w.,])\d{3,}(?!\w|[.,]\d)")
 _THOUSANDS = lazy(r"(?<=\d),(?=\d{3}\b)")
-# A capitalised word numbered by a short figure: "Motion 3", "Gate 12", "Stage 4b".
-_LABELLED = lazy(r"\b([A-Z][a-z]+)\s+(\d{1,2}[a-z]?)(?![\w.,]\d|\w)")
+# A capitalised word numbered by a short figure: "Motion 3", "Gate 12", "Stage 4b", or by
+# parts ("Version 4.0", "Python 2.7": not answered by "Version 4.2" or "Python 3.9").
+_LABELLED = lazy(r"\b([A-Z][a-z]+)\s+(\d{1,2}(?:\.\d{1,2})*[a-z]?)(?![\w.,]\d|\w)")
 # ... or a word in lower case: "problem set 5", "room 12" (as typed in a chat).
-_NUMBERED = lazy(r"\b([a-z]{2,})\s+(\d{1,2}[a-z]?)(?![\w.,]\d|\w)")
+_NUMBERED = lazy(r"\b([a-z]{2,})\s+(\d{1,2}(?:\.\d{1,2})*[a-z]?)(?![\w.,]\d|\w)")
 # Words that a figure may follow without being numbered by it ("Was 3 enough?").
 _NOT_LABELS = frozenset(
     "was were is are did does do has have had will would could should can may might how "
@@ -719,7 +720,7 @@ def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
         if word.casefold() in _NOT_LABELS or _CALENDAR.match(word):
             continue
         # "Polkerran 26s" are boats named "Polkerran 26" (trial round 20)
-        figure = f"{number[:-1]}s?" if number.endswith("s") else number
+        figure = f"{re.escape(number[:-1])}s?" if number.endswith("s") else re.escape(number)
         named = lazy(rf"\b{re.escape(word)}\s+{figure}(?![\d.,]\d)", re.IGNORECASE)
         if not any(named.search(text) for text in first):
             missing.append(label.group())
@@ -730,7 +731,9 @@ def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
         if word in _NOT_LABELS or word in STOPWORDS or _CALENDAR.match(word):
             continue
         # a number and its unit are written apart as often as not: "girls 60m", "girls 60 m"
-        numbered = lazy(rf"\b{word}\s+(\d{{1,2}}(?:\s?[a-z])?)(?![\w.,]\d|\w)", re.I)
+        numbered = lazy(
+            rf"\b{word}\s+(\d{{1,2}}(?:\.\d{{1,2}})*(?:\s?[a-z])?)(?![\w.,]\d|\w)", re.I
+        )
         found = [figure.lower() for text in first for figure in numbered.findall(text)]
         figures = {f.replace(" ", "") for f in found} | {f.split()[0] for f in found}
         if figures and number not in figures:
