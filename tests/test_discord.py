@@ -516,7 +516,7 @@ def test_main_with_a_rejected_token_is_one_line(
     assert fake.TOKEN not in out + err
 
 
-@pytest.mark.parametrize("code", [4010, 4011, 4013, 4014])
+@pytest.mark.parametrize("code", [4010, 4011, 4012, 4013, 4014])
 def test_a_gateway_refusing_the_identify_is_one_line(
     point_at: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], code: int
 ) -> None:

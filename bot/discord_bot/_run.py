@@ -30,10 +30,13 @@ REFUSALS = {
     "leave both unset, or give ids from 0 to below the count",
     4011: "Discord requires sharding for this bot (it is in over 2,500 servers); set "
     "ESSAYBOT_SHARD_COUNT, or leave it unset for Discord's recommended count",
+    4012: "Discord refused the gateway API version this discord.py speaks (invalid API "
+    "version); upgrade it: pip install -U discord.py",
     4013: "Discord refused the bot's gateway intents (invalid intents)",
     4014: "Discord refused the bot's gateway intents: enable them for the bot at "
     "https://discord.com/developers/applications (Bot → Privileged Gateway Intents)",
 }
+CLOSED = "Discord closed the connection with code {code} and allows no reconnect"
 BAD_TOKEN = (
     "Discord rejected ESSAYBOT_DISCORD_TOKEN; copy the bot's token again from "
     "https://discord.com/developers/applications (Bot → Reset Token)"
@@ -139,7 +142,9 @@ def run(
             raise SettingsError(BAD_TOKEN) from None
         if error.code in REFUSALS:  # the gateway refused how the bot identified
             raise SettingsError(REFUSALS[error.code]) from None
-        raise
+        # discord.py reconnects after any other code but those above: one it gives up on
+        # later is said in one line too, not a traceback (red-team round 19, D10: 4012)
+        raise SettingsError(CLOSED.format(code=error.code)) from None
     except (aiohttp.ClientConnectionError, TimeoutError) as error:
         if bot.in_flight.closing:  # stopped while logging in: the close cut the login short
             log.info("closed")
