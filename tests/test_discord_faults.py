@@ -592,6 +592,37 @@ def test_a_mention_redelivered_after_much_chatter_is_answered_once(
     run(body())
 
 
+def test_a_mention_redelivered_after_a_refused_flood_is_answered_once(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """One account's flood of mentions, refused by the cooldown (one refusal posted), had
+    pushed every answered id out of memory, and a mention delivered again after a resume
+    was answered twice (red-team round 19, D12: 4,200 mentions against 4,096 ids kept; here
+    the memory is made small)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=1) as (server, bot):
+            bot.seen.size = bot.refused_ids.size = 20
+            mention = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}")
+            await server.dispatch("MESSAGE_CREATE", mention)
+            await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
+            flooder = "450000000000000666"
+            for n in range(60):
+                flood = fake.message(f"<@{fake.BOT_ID}> {DEAD_END} {n}", author_id=flooder)
+                await server.dispatch("MESSAGE_CREATE", flood)
+            await server.dispatch("MESSAGE_CREATE", mention)  # Discord delivers it again
+            await asyncio.sleep(1.5)
+            to_it = [
+                r
+                for r in server.requests
+                if sent_to(fake.CHANNEL_ID)(r)
+                and str(r.body.get("message_reference", {}).get("message_id")) == mention["id"]
+            ]
+            assert len(to_it) == 1
+
+    run(body())
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["/ask", "hint"])
 def test_a_first_response_or_a_hint_on_its_way_at_sigterm_is_let_finish(

@@ -187,6 +187,9 @@ class SeenIds:
         self._ids: OrderedDict[int, None] = OrderedDict()
         self.size = size
 
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self._ids
+
     def first(self, event_id: int) -> bool:
         """Whether `event_id` is new (it is remembered now)."""
         if event_id in self._ids:
@@ -378,8 +381,12 @@ class EssayBot(discord.AutoShardedClient):
         self.vote_worker = ThreadPoolExecutor(1, thread_name_prefix="vote")
         self.in_flight = InFlight()
         self.permission_notes = PermissionNotes()
-        # Every command works in servers (guild install) and, installed to a user, anywhere.
         self.seen = SeenIds()
+        # Mentions the cooldown refused, kept apart: one account's flood of them (4,200 in
+        # 2 s cost one refusal post) had pushed every answered id out of `seen`, and a
+        # mention delivered again after a resume was answered twice (red-team round 19, D12).
+        self.refused_ids = SeenIds()
+        # Every command works in servers (guild install) and, installed to a user, anywhere.
         self.tree = _Tree(
             self,
             allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
@@ -613,7 +620,8 @@ class EssayBot(discord.AutoShardedClient):
             return
         # Delivered again (Discord may, after a resume): answered once. Only what it answers
         # is remembered: every message of a busy server would push a mention out of memory.
-        if not self.seen.first(message.id):
+        # (Remembered below, as refused or not, before anything is awaited.)
+        if message.id in self.seen or message.id in self.refused_ids:
             return
         if self._unwanted(message):
             return  # it would be refused again, or not sent: logged when that began
@@ -641,6 +649,7 @@ class EssayBot(discord.AutoShardedClient):
         try:
             # Counted first: every reply is a public post, hints and refusals too.
             refusal = self.refusal(message.author.id, message.channel)
+            (self.refused_ids if refusal else self.seen).first(message.id)
             if refusal:
                 # Said once per cooldown window: a user mentioning on and on gets one reply.
                 if self.refusal_cooldowns.retry_after(message.author.id) is None:
