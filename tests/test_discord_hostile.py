@@ -1269,3 +1269,20 @@ def test_an_ask_longer_than_its_option_allows_is_refused_not_answered(
             assert asked == []
 
     run(body())
+
+
+def test_a_best_effort_send_never_lets_its_failure_escape(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A response discord.py cannot read ("X-RateLimit-Reset-After: soon", from a proxy)
+    raises a ValueError after Discord carried the post out: an apology sent that way had let
+    it escape the error handler (red-team round 19, D11). It is one warning now."""
+    from bot.discord_bot._replies import _try
+
+    async def unreadable() -> None:
+        raise ValueError("could not convert string to float: 'soon'")
+
+    with caplog.at_level(logging.WARNING):
+        asyncio.run(_try(unreadable(), "the apology"))
+    (record,) = caplog.records
+    assert record.levelno == logging.WARNING and "could not send the apology" in record.message

@@ -133,10 +133,12 @@ async def _try(coroutine: object, what: str = "the apology") -> None:
     """Await a best-effort send of `what`; a failure is only logged, even the network's (it
     must not escape an error handler, unretrieved): as one plain warning when nothing could
     have been said (`_given_up`: red-team round 18, a note to an interaction past Discord's
-    3 seconds had been logged as a failed apology, with a traceback), else with its traceback."""
+    3 seconds had been logged as a failed apology, with a traceback), else with its traceback.
+    Any failure: a response discord.py could not read ("X-RateLimit-Reset-After: soon", from
+    a proxy) had raised a ValueError past the handler (red-team round 19, D11)."""
     try:
         await coroutine  # type: ignore[misc]
-    except SEND_ERRORS as error:
+    except Exception as error:
         if isinstance(error, discord.DiscordServerError):  # one line, as for the answer
             log.warning("could not send %s: Discord's servers answered %s", what, error.status)
         elif not _given_up(error, what):
