@@ -139,6 +139,9 @@ class FakeDiscord:
         # Successful responses to paths starting with one of these say their bucket is spent
         # (X-RateLimit-Remaining 0) until that many seconds from now.
         self.spent_buckets: dict[str, float] = {}
+        # ... or carry these headers, as a proxy may mangle them ("X-RateLimit-Reset-After:
+        # soon"), which discord.py cannot read.
+        self.odd_headers: dict[str, dict[str, str]] = {}
         self._threads_on: set[str] = set()  # messages a thread was started on
         self.abandoned: list[Request] = []  # held requests the bot gave up waiting for
         self._held: dict[str, asyncio.Event] = {}
@@ -300,6 +303,9 @@ class FakeDiscord:
         if path.endswith("/threads"):  # Discord tells the bot about the thread it started
             await self.dispatch("THREAD_CREATE", record.returned | {"newly_created": True})
         spent = [after for k, after in self.spent_buckets.items() if path.startswith(k)]
+        odd = [headers for k, headers in self.odd_headers.items() if path.startswith(k)]
+        if odd:
+            return _json(record.returned, headers=odd[0])
         if spent:
             bucket = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": str(spent[0])}
             return _json(record.returned, headers=bucket)

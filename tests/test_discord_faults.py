@@ -623,6 +623,31 @@ def test_a_mention_redelivered_after_a_refused_flood_is_answered_once(
     run(body())
 
 
+def test_an_answer_carried_out_with_an_unreadable_response_is_not_apologised_for(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A post Discord carried out (200) whose rate-limit headers discord.py cannot read
+    ("X-RateLimit-Reset-After: soon", from a proxy) raised a ValueError: logged as a failed
+    answer, with an apology posted under the answer showing (red-team round 19, D11)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            odd = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": "soon"}
+            server.odd_headers[f"channels/{fake.CHANNEL_ID}/messages"] = odd
+            with caplog.at_level(logging.WARNING):
+                await server.dispatch(
+                    "MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}")
+                )
+                await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
+                await asyncio.sleep(1.0)
+            posts = [r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]
+            assert len(posts) == 1 and posts[0].status == 200  # the answer, no apology
+            assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+            assert "its response could not be read" in caplog.text
+
+    run(body())
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["/ask", "hint"])
 def test_a_first_response_or_a_hint_on_its_way_at_sigterm_is_let_finish(

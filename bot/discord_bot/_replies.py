@@ -11,7 +11,9 @@ import math
 import re
 import secrets
 import time
+import traceback
 from collections.abc import Awaitable, Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -163,6 +165,23 @@ _INTERACTION_PATH = re.compile(r"/api/v\d+/(webhooks|interactions)/")
 _API_PATH = re.compile(r"/api/v\d+/")
 
 
+# The status of the last request this task sent, as its response ended (0 before): read by
+# `_unreadable_success`.
+_LAST_STATUS: contextvars.ContextVar[int] = contextvars.ContextVar("last_status", default=0)
+
+
+def _unreadable_success(error: BaseException) -> bool:
+    """Whether `error` is discord.py failing to read the headers of a response that says
+    Discord carried the request out ("X-RateLimit-Reset-After: soon", from a proxy): the
+    answer is showing, and an apology under it would be wrong (red-team round 19, D11)."""
+    if not isinstance(error, (ValueError, KeyError, TypeError)):
+        return False
+    if not 200 <= _LAST_STATUS.get() < 300:
+        return False
+    frames = traceback.extract_tb(error.__traceback__)
+    return any(Path(frame.filename).parts[-2:] == ("discord", "http.py") for frame in frames)
+
+
 def _given_up(error: BaseException, what: str) -> bool:
     """Whether `error` leaves nothing to say, logged as one warning: what the bot was
     answering is gone (no failure of essaybot's: an apology would be refused too), or Discord
@@ -172,6 +191,9 @@ def _given_up(error: BaseException, what: str) -> bool:
     refused the same way); or it was not sent at all (`Withheld`)."""
     if isinstance(error, Withheld):
         _not_sent(error)
+        return True
+    if _unreadable_success(error):
+        log.warning("%s: Discord carried it out, but its response could not be read", what)
         return True
     if isinstance(error, discord.RateLimited):
         log.warning("%s: Discord asks essaybot to wait %.0f s; given up", what, error.retry_after)
@@ -418,6 +440,7 @@ def capped_rate_limits(halts: Halts) -> aiohttp.TraceConfig:
     async def on_request_start(
         session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestStartParams
     ) -> None:
+        _LAST_STATUS.set(0)
         if reason := halts.why(params.url.path):
             raise Halted(reason)
 
@@ -425,6 +448,7 @@ def capped_rate_limits(halts: Halts) -> aiohttp.TraceConfig:
         session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestEndParams
     ) -> None:
         response = params.response
+        _LAST_STATUS.set(response.status)
         halts.learn(params.url.path, response.status, response.headers)
         if response.status != _TOO_MANY_REQUESTS or "Via" not in response.headers:
             return
