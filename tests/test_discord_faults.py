@@ -648,6 +648,39 @@ def test_an_answer_carried_out_with_an_unreadable_response_is_not_apologised_for
     run(body())
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": "soon"},  # a ValueError
+        {"X-RateLimit-Remaining": "0"},  # no reset at all: a KeyError
+    ],
+    ids=["reset-after soon", "no reset"],
+)
+def test_an_asks_answer_shown_with_an_unreadable_response_is_kept_not_apologised_for(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, headers: dict[str, str]
+) -> None:
+    """An /ask's answer takes the place of "thinking…" by an edit Discord carries out (200)
+    whose rate-limit headers discord.py cannot read (from a proxy). Raised in discord.py's
+    webhook requests, not its HTTP client's, it had been taken for a failure: the answer
+    showing deleted as if it were "thinking…", and an apology sent (red-team round 19, D11)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            server.odd_headers["webhooks/"] = headers
+            interaction = ask(DEAD_END)
+            with caplog.at_level(logging.WARNING):
+                await server.dispatch("INTERACTION_CREATE", interaction)
+                (shown,) = await server.wait_for(followups(interaction), timeout=WAIT)
+                await asyncio.sleep(1.0)
+            assert shown.status == 200 and shown.body["embeds"]
+            sent = [r for r in server.requests if r.path.startswith("webhooks/")]
+            assert sent == [shown]  # neither deleted nor apologised for
+            assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+            assert "command ask: Discord carried it out" in caplog.text
+
+    run(body())
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["/ask", "hint"])
 def test_a_first_response_or_a_hint_on_its_way_at_sigterm_is_let_finish(

@@ -168,18 +168,25 @@ _API_PATH = re.compile(r"/api/v\d+/")
 # The status of the last request this task sent, as its response ended (0 before): read by
 # `_unreadable_success`.
 _LAST_STATUS: contextvars.ContextVar[int] = contextvars.ContextVar("last_status", default=0)
+_DISCORD_PY = Path(discord.__file__).parent
 
 
 def _unreadable_success(error: BaseException) -> bool:
     """Whether `error` is discord.py failing to read the headers of a response that says
     Discord carried the request out ("X-RateLimit-Reset-After: soon", from a proxy): the
-    answer is showing, and an apology under it would be wrong (red-team round 19, D11)."""
+    answer is showing, and an apology under it would be wrong (red-team round 19, D11).
+    Raised within one of discord.py's `request`s: the bot's own (`http.py`) or an
+    interaction's (`webhook/async_.py`), where an /ask's shown answer had been deleted as
+    if it were "thinking…", and apologised for."""
     if not isinstance(error, (ValueError, KeyError, TypeError)):
         return False
     if not 200 <= _LAST_STATUS.get() < 300:
         return False
     frames = traceback.extract_tb(error.__traceback__)
-    return any(Path(frame.filename).parts[-2:] == ("discord", "http.py") for frame in frames)
+    return any(
+        frame.name == "request" and Path(frame.filename).is_relative_to(_DISCORD_PY)
+        for frame in frames
+    )
 
 
 def _given_up(error: BaseException, what: str) -> bool:
