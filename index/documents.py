@@ -185,13 +185,9 @@ def _by_heading(documents: Sequence[Document], wanted: str) -> list[tuple[Docume
         return exact
     # a heading with no text of its own names its parts ("Landmarks" of its "Kelder Bridge"): it
     # is found as itself, with no paragraphs, and `with_parts` gives them
-    parents = {
-        (d.slug, s.heading.rpartition(PARENT_MARK)[0], s.level - 1): d
-        for d, s, _, _, parent in sections
-        if parent == wanted
-    }
+    parents = _parents_of([(d, s) for d, s, _, _, parent in sections if parent == wanted])
     if parents:
-        return [(d, Section(name, (), level)) for (_, name, level), d in parents.items()]
+        return parents
     # ... or its name after its own number or article ("treasurer" for "3. Treasurer's
     # report", "wrayness" for "The Wrayness Ferry at Dusk": a reader types its name; trial
     # rounds 20 and 21)
@@ -212,13 +208,17 @@ def _by_heading(documents: Sequence[Document], wanted: str) -> list[tuple[Docume
         and (d.slug, parent) not in named
         and (parent.startswith(wanted) or heading_name(parent).startswith(wanted))
     ]
-    parents = {
-        (d.slug, s.heading.rpartition(PARENT_MARK)[0], s.level - 1): d for d, s, _ in textless
-    }
     named |= {(d.slug, parent) for d, _, parent in textless}
-    return [(d, Section(name, (), level)) for (_, name, level), d in parents.items()] + [
+    return _parents_of([(d, s) for d, s, _ in textless]) + [
         (d, s) for d, s, _, parent in found if (d.slug, parent) not in named
     ]
+
+
+def _parents_of(parts: Sequence[tuple[Document, Section]]) -> list[tuple[Document, Section]]:
+    """The headings with no text of their own that `parts` are under, once each, as sections
+    with no paragraphs (`with_parts` gives them their parts)."""
+    parents = {(d.slug, s.heading.rpartition(PARENT_MARK)[0], s.level - 1): d for d, s in parts}
+    return [(d, Section(name, (), level)) for (_, name, level), d in parents.items()]
 
 
 # The number or article a heading opens with: "3. " of "3. Treasurer's report", "2.1 " of

@@ -120,7 +120,7 @@ def who_wrote(index: PassageIndex, terms: list[str]) -> tuple[tuple[Passage, str
     said = {c[0].document: c for c in _credits(index)}
     said.update((p.document, (p, p.text)) for p in _bylines(index))
     found = tuple(said[d.title] for d in index.documents if d.title in essays and d.title in said)
-    if found or not named or TEXT_KINDS.intersection(terms):
+    if found or not named or kinds:
         return found
     return None
 

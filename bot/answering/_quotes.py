@@ -136,9 +136,9 @@ def of_the_named(index: PassageIndex, question: str, quotes: Sequence[Quote]) ->
     question names and the first quote's passage does (in its text, heading or essay's
     title): "What's the hydrostatic head of the Kestrel's groundsheet?" is answered by the
     Kestrel's spec line, not followed by two other tents' bare ones (trial round 22)."""
-    lead = quotes[0].passage if quotes else None
-    if lead is None or len(quotes) < 2:
+    if len(quotes) < 2:
         return tuple(quotes)
+    lead = quotes[0].passage
 
     def names(passage: Passage, name: str) -> bool:
         terms = set(index.terms(name))
