@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import unicodedata
 from typing import Any
 
@@ -14,8 +15,14 @@ from bot.answering import Answerer
 from bot.discord_bot import APOLOGY, _answers, _commands, too_long
 from bot.discord_bot._answers import without_mentions
 from bot.discord_bot._buttons import FORM, FORM_QUESTION, OLDER
-from bot.discord_bot._client import OLD_FORM, OUT_OF_DATE, UserCooldowns
-from bot.discord_bot._replies import AUTOMOD_BLOCKED, _too_quick
+from bot.discord_bot._client import (
+    ANSWER_WORKERS,
+    MOST_WAITING,
+    OLD_FORM,
+    OUT_OF_DATE,
+    UserCooldowns,
+)
+from bot.discord_bot._replies import AUTOMOD_BLOCKED, BUSY, _too_quick
 from bot.embeds import MESSAGE_CHARS, section_messages
 from bot.question_log import QuestionLog
 from index import Document, PassageIndex, Section
@@ -1286,3 +1293,55 @@ def test_a_best_effort_send_never_lets_its_failure_escape(
         asyncio.run(_try(unreadable(), "the apology"))
     (record,) = caplog.records
     assert record.levelno == logging.WARNING and "could not send the apology" in record.message
+
+
+def test_a_raid_in_one_server_neither_holds_up_another_nor_queues_without_end(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 19 (O5): one first-come queue for every server, without a cap; a raid of
+    300 accounts delayed another server's answer from 0.01 s to 2.6 s. Now servers take turns,
+    and a server with MOST_WAITING answers waiting is told once that it is busy."""
+    release, asked = threading.Event(), []
+
+    class Held(Answerer):  # the real answerer, each answer held until the raid has queued
+        def ask(self, question: str, k: int | None = None) -> Any:
+            asked.append(question)
+            release.wait(20)
+            return super().ask(question, k)
+
+    held = Held(answerer.index, answerer.policy, answerer.similarity, english=answerer.english)
+    other_channel, other_guild = "300000000000000077", "200000000000000777"
+    raiders = MOST_WAITING + ANSWER_WORKERS + 10
+
+    async def body() -> None:
+        async with running(point_at, held) as (server, _):
+            for n in range(raiders):
+                raid = fake.message(f"<@{fake.BOT_ID}> {DEAD_END} {n}", author_id=f"4{n:017d}")
+                await server.dispatch("MESSAGE_CREATE", raid)
+            elsewhere = fake.message(
+                f"<@{fake.BOT_ID}> {DEAD_END} elsewhere", channel_id=other_channel
+            )
+            elsewhere["guild_id"] = other_guild
+            await server.dispatch("MESSAGE_CREATE", elsewhere)
+            await server.wait_for(lambda r: r.path == CHANNEL_POSTS and r.body["content"] == BUSY)
+            late = ask(DEAD_END, user_id="410000000000000001")  # /ask is told so privately
+            await server.dispatch("INTERACTION_CREATE", late)
+            (told,) = await server.wait_for(callbacks(server, late))
+            assert told.body["data"]["content"] == BUSY and told.body["data"]["flags"] & 64
+            release.set()
+            await server.wait_for(lambda r: r.path == f"channels/{other_channel}/messages")
+            await server.wait_for(
+                lambda r: (
+                    len([r for r in server.requests if r.path == CHANNEL_POSTS])
+                    == MOST_WAITING + ANSWER_WORKERS + 1
+                )
+            )
+            await asyncio.sleep(0.5)  # no more
+            posted = [r.body for r in server.requests if r.path == CHANNEL_POSTS]
+            assert [p["content"] for p in posted].count(BUSY) == 1  # one note for the raid
+            assert len(posted) == MOST_WAITING + ANSWER_WORKERS + 1
+        # the workers' held jobs, then the raid's next, then the other server's
+        assert asked.index(f"{DEAD_END} elsewhere") <= ANSWER_WORKERS + 1
+        assert len(asked) == MOST_WAITING + ANSWER_WORKERS + 1
+
+    run(body())

@@ -146,14 +146,14 @@ def _logged(bot: EssayBot, answer: Answer, user_id: int) -> int | None:
 
 
 async def reply_for(
-    bot: EssayBot, question: str, user_id: int, *, earlier: str = "", note: str = ""
+    bot: EssayBot, question: str, user_id: int, server: int, *, earlier: str = "", note: str = ""
 ) -> Reply:
-    """`make_reply` in a worker, so that the event loop never waits for an answer."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(
-        bot.answer_workers,
-        lambda: make_reply(bot, question, user_id, earlier=earlier, note=note),
+    """`make_reply` in a worker, in `server`'s turn, so that the event loop never waits for
+    an answer."""
+    job = bot.answer_workers.submit(
+        server, lambda: make_reply(bot, question, user_id, earlier=earlier, note=note)
     )
+    return await asyncio.wrap_future(job)
 
 
 async def post_answer(
@@ -162,6 +162,7 @@ async def post_answer(
     channel_id: int,
     question: str,
     user_id: int,
+    server: int,
     earlier: str = "",
     *,
     instead: tuple[Send, int] | None = None,
@@ -171,7 +172,7 @@ async def post_answer(
     Where Discord refuses the post (a thread a moderator locked), post it with `instead`'s
     send to its channel, and remember the refusal; so too where the thread is gone (deleted
     meanwhile: red-team round 8, the answer had been lost). Whether `send` posted it."""
-    reply = await reply_for(bot, question, user_id, earlier=earlier, note=NO_EMBEDS)
+    reply = await reply_for(bot, question, user_id, server, earlier=earlier, note=NO_EMBEDS)
     sent_at = bot.permission_notes.now()
     try:
         await _post(bot, send, channel_id, reply)
@@ -228,7 +229,9 @@ async def follow_up_with_answer(
     """Answer a deferred interaction with the answer's embeds, in place of its "thinking…";
     where the bot may not embed, in plain text and a note that only the asker sees, naming
     the permission. `ephemeral`: the "thinking…" was shown to the asker alone."""
-    reply = await reply_for(bot, question, interaction.user.id, earlier=earlier)
+    user = interaction.user.id
+    server = bot.server(interaction.channel, user)
+    reply = await reply_for(bot, question, user, server, earlier=earlier)
     send = after_thinking(interaction)
     # Discord computes app_permissions for each interaction, channel overwrites included.
     if interaction.app_permissions.embed_links or ephemeral:

@@ -87,13 +87,15 @@ async def _show(interaction: discord.Interaction, keys: str, shown: Shown) -> No
     if refusal or passages is None:
         await _reply(interaction, refusal or OLDER)
         return
-    loop = asyncio.get_running_loop()
     with bot.in_flight.track(  # a shutdown waits for it, or apologises
         _named("press", interaction.id, interaction.user.id, keys),
         lambda: _reply(interaction, SHUTDOWN_APOLOGY),
     ):
         await think(interaction, ephemeral=True)
-        specs = await loop.run_in_executor(bot.answer_workers, shown, bot, passages)
+        server = bot.server(interaction.channel, interaction.user.id)
+        specs = await asyncio.wrap_future(
+            bot.answer_workers.submit(server, lambda: shown(bot, passages))
+        )
         await after_thinking(interaction)(embeds=to_embeds(specs), allowed_mentions=NO_MENTIONS)
 
 

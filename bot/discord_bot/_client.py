@@ -29,6 +29,7 @@ from bot.discord_bot._replies import (
     APOLOGY,
     AUTOMOD_BLOCKED,
     AUTOMOD_CODES,
+    BUSY,
     MAX_QUESTION,
     NO_MENTIONS,
     NOT_PERMITTED,
@@ -54,6 +55,7 @@ from bot.discord_bot._replies import (
     too_long,
     unless_unwanted,
 )
+from bot.discord_bot._turns import Turns, server_of
 from bot.discord_bot._views import TurnPage
 from bot.embeds import SectionChoices, sections_messages
 from bot.in_flight import InFlight
@@ -63,6 +65,8 @@ from bot.settings import Settings, SettingsError
 from index import Document, find_sections
 
 ANSWER_WORKERS = min(4, os.cpu_count() or 1)  # answering is mostly CPU-bound Python
+# Answers one server may have waiting for a worker; a question beyond is told it is busy.
+MOST_WAITING = 25
 # A contents page may be turned this many times as often as a question may be asked.
 PAGE_TURNS = 10
 _MENTION = re.compile(r"<@[!&]?(\d+)>")  # a user's mention, or a role's
@@ -374,8 +378,9 @@ class EssayBot(discord.AutoShardedClient):
         self._deleted: OrderedDict[int, None] = OrderedDict()  # channel and thread ids deleted
         self.passage_keys = PassageKeys(answerer.index)
         # Answers get their own threads: the default pool also resolves host names for
-        # aiohttp, and a reply must never wait for an answer to finish.
-        self.answer_workers = ThreadPoolExecutor(ANSWER_WORKERS, thread_name_prefix="answer")
+        # aiohttp, and a reply must never wait for an answer to finish. Servers take turns.
+        self.answer_workers = Turns(ANSWER_WORKERS, MOST_WAITING, "answer")
+        self.busy_notes = UserCooldowns(1, settings.cooldown_seconds)  # BUSY, by server
         # Votes write the question log one at a time, in their own thread: queued behind a
         # log another program held, they had taken every thread of the loop's default pool.
         self.vote_worker = ThreadPoolExecutor(1, thread_name_prefix="vote")
@@ -464,14 +469,20 @@ class EssayBot(discord.AutoShardedClient):
             return SHUTTING_DOWN
         if not self.answers_in(channel):
             return self._elsewhere(channel)
+        if self.answer_workers.full(self.server(channel, user_id)):  # not counted: not asked
+            return BUSY
         return _too_quick(self.cooldowns.retry_after(user_id))
+
+    def server(self, channel: object, user_id: int) -> int:
+        """Whose turn this user's questions in `channel` wait for (bot/discord_bot/_turns.py):
+        the channel's server's, or outside a server the user's."""
+        return server_of(_guild_id(channel), user_id)
 
     def _elsewhere(self, channel: object) -> str:
         """Where to ask instead: the allowlist's channels of this server only (red-team round
         12: another server's users had been given the first server's channel ids, which
         showed there as "#unknown" and named, say, its moderators' channel to strangers)."""
-        guild = getattr(getattr(channel, "guild", None), "id", None)
-        guild = guild or getattr(channel, "guild_id", None)
+        guild = _guild_id(channel)
         if guild is None:
             return "I don't answer in direct messages; ask me in a server's channel."
         here = [
@@ -651,8 +662,14 @@ class EssayBot(discord.AutoShardedClient):
             refusal = self.refusal(message.author.id, message.channel)
             (self.refused_ids if refusal else self.seen).first(message.id)
             if refusal:
-                # Said once per cooldown window: a user mentioning on and on gets one reply.
-                if self.refusal_cooldowns.retry_after(message.author.id) is None:
+                # Said once per cooldown window: a user mentioning on and on gets one reply;
+                # that the server is busy, once in it: a raid of many users gets one
+                if refusal == BUSY:
+                    server = self.server(message.channel, message.author.id)
+                    quiet = self.busy_notes.retry_after(server) is not None
+                else:
+                    quiet = self.refusal_cooldowns.retry_after(message.author.id) is not None
+                if not quiet:
                     await say(refusal)
                 return
             if len(asked) > MAX_QUESTION:  # refused before any work
@@ -669,9 +686,9 @@ class EssayBot(discord.AutoShardedClient):
                 send = self._unless_unwanted(message, send)
                 # A follow-up's thread may refuse it (locked): then a reply here instead.
                 here = None if target == message.channel.id else (reply, message.channel.id)
-                await post_answer(
-                    self, send, target, question, message.author.id, earlier, instead=here
-                )
+                user = message.author.id
+                server = self.server(message.channel, user)
+                await post_answer(self, send, target, question, user, server, earlier, instead=here)
         except discord.Forbidden as error:  # not even plain text: nothing can be said there
             if error.code == _THREAD_LOCKED:  # no permission is missing; not kept: unlockable
                 self.permission_notes.note(message.channel.id, "locked", error.text, remember=False)
@@ -726,6 +743,13 @@ class EssayBot(discord.AutoShardedClient):
             return
         log_failure(original, f"command {interaction.command and interaction.command.name}")
         await _reply(interaction, APOLOGY)
+
+
+def _guild_id(channel: object) -> int | None:
+    """The id of `channel`'s server (a cached channel's guild's, or a partial one's), or None
+    for a DM."""
+    guild = getattr(getattr(channel, "guild", None), "id", None)
+    return guild or getattr(channel, "guild_id", None)
 
 
 def _channels_of(guild: discord.Guild) -> set[int]:

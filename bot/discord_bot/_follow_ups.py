@@ -195,6 +195,7 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
             thread.id,
             question,
             interaction.user.id,
+            bot.server(interaction.channel, interaction.user.id),
             earlier,
             instead=(here, interaction.channel_id or 0),
         )

@@ -128,11 +128,11 @@ def add_menus(bot: EssayBot) -> None:
             found, quoted = best_source(bot.answerer.index, printable(quotation))
             return to_embeds(source_message(found, quoted, with_document=several))
 
-        loop = asyncio.get_running_loop()
         with bot.in_flight.track(
             _named("Find the source", interaction.id, interaction.user.id, quotation),
             lambda: _reply(interaction, SHUTDOWN_APOLOGY),
         ):
             await think(interaction, ephemeral=True)
-            embeds = await loop.run_in_executor(bot.answer_workers, look_up)
+            server = bot.server(interaction.channel, interaction.user.id)
+            embeds = await asyncio.wrap_future(bot.answer_workers.submit(server, look_up))
             await after_thinking(interaction)(embeds=embeds, allowed_mentions=NO_MENTIONS)

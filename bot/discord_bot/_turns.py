@@ -1,0 +1,99 @@
+"""Answers take turns between servers, and each server may keep only so many waiting.
+
+The answer workers are few (the machine's cores). With one first-come queue, a raid of a
+few hundred accounts in one server queued hundreds of answers, and a question from another
+server waited behind all of them (red-team round 19: 0.01 s became 2.6 s). So each server
+(a DM or a user-installed app's channel: its user) has its own queue, and the workers take
+one job from each server with work in turn: another server's question waits for at most one
+job per busy server. A server with `most_waiting` jobs queued is told it is busy instead of
+queueing more (`full`), which bounds the memory a raid can take.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any, TypeVar
+
+__all__ = ["Turns", "server_of"]
+
+T = TypeVar("T")
+
+_Job = tuple[Future[Any], Callable[[], Any]]
+
+
+def server_of(guild_id: int | None, user_id: int) -> int:
+    """Whose turn a job is taken in: its server's, or outside a server its user's (Discord's
+    ids are unique across servers and users alike)."""
+    return guild_id if guild_id is not None else user_id
+
+
+class Turns:
+    """`workers` threads running jobs one server at a time in turn (round robin), first come
+    first served within a server."""
+
+    def __init__(self, workers: int, most_waiting: int, name: str) -> None:
+        self.most_waiting = most_waiting
+        # server -> its jobs not yet started, in turn order: a server moves to the end when
+        # a job of it starts, and leaves when it has none waiting
+        self._waiting: OrderedDict[int, deque[_Job]] = OrderedDict()
+        self._ready = threading.Condition()
+        self._stopping = False
+        self._threads = [
+            threading.Thread(target=self._work, name=f"{name}_{n}", daemon=True)
+            for n in range(workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def full(self, server: int) -> bool:
+        """Whether `server` has as many jobs waiting as it may: a question now is refused."""
+        with self._ready:
+            return len(self._waiting.get(server, ())) >= self.most_waiting
+
+    def submit(self, server: int, job: Callable[[], T]) -> Future[T]:
+        """Queue `job` in `server`'s turn; its future holds its result or its exception. A
+        job is queued even when the server is `full` (that is checked before the question is
+        taken); so only the questions taken since the check can go over."""
+        future: Future[T] = Future()
+        with self._ready:
+            if self._stopping:
+                raise RuntimeError("the answer workers have stopped")
+            self._waiting.setdefault(server, deque()).append((future, job))
+            self._ready.notify()
+        return future
+
+    def shutdown(self) -> None:
+        """Stop the workers once the jobs waiting are done (the jobs in flight are the
+        shutdown's to wait for, so this does not)."""
+        with self._ready:
+            self._stopping = True
+            self._ready.notify_all()
+
+    def _next(self) -> _Job | None:
+        """The next job in turn, waiting for one; None once stopping with none left."""
+        with self._ready:
+            while not self._waiting:
+                if self._stopping:
+                    return None
+                self._ready.wait()
+            server, jobs = next(iter(self._waiting.items()))
+            job = jobs.popleft()
+            del self._waiting[server]
+            if jobs:  # its next job waits for every other server's
+                self._waiting[server] = jobs
+            return job
+
+    def _work(self) -> None:
+        while (job := self._next()) is not None:
+            future, run = job
+            if not future.set_running_or_notify_cancel():  # cancelled while it waited
+                continue
+            try:
+                result = run()
+            except BaseException as error:  # the asker's to handle, as an executor's would be
+                future.set_exception(error)
+            else:
+                future.set_result(result)
