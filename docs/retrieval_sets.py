@@ -189,6 +189,10 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
         "further quotes of other sections need not name what the first names",
         {"quotes_of_the_named": False},
     ),
+    (
+        "when the words decide, BM25's first passage leads, not the one they cover best",
+        {"words_lead_covered": 2.0},
+    ),
     ("answer-type check (when, how many) off", {"answer_types": False}),
     (
         "a time or sum a check misses not sought in the first passage's other sentences",

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -55,6 +56,32 @@ def test_a_question_in_the_essays_words_is_answered_without_the_model(
     meaning, weighed = _ask(shipped, question, words_cover=math.inf)
     assert meaning.asked and weighed.answered
     assert weighed.hits[0].passage == answer.hits[0].passage
+
+
+def test_the_passage_the_words_cover_best_leads_not_bm25s_short_first(tmp_path: Path) -> None:
+    """Trial round 23: "How does Velmoxan work?" led with a transcript's "That's genuinely
+    detective work." (a short passage, so BM25's first) at confidence 1.0, which came from
+    the leaflet's passage naming both."""
+    facts = [  # "Velmoxan" in every passage, "work" in few: BM25 ranks the short one first
+        "Velmoxan is a tablet taken once a day.",
+        "Take Velmoxan with or without food.",
+        "Do not take Velmoxan if you are pregnant.",
+        "Keep Velmoxan out of the sight and reach of children.",
+        "Velmoxan contains ramastine, which belongs to a group of medicines that lower blood "
+        "pressure. It works by relaxing the blood vessels, so that the heart pumps blood "
+        "through them more easily and the pressure falls over the first weeks of treatment.",
+    ]
+    podcast = ["That's genuinely detective work.", "We spent a year grafting the old trees."]
+    (tmp_path / "folder.md").write_text(
+        "\n\n".join(["# The tablets", *facts, "# The podcast", *podcast]), encoding="utf-8"
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    meaning, answer = _ask(index, "How does Velmoxan work?")
+    assert not meaning.asked and answer.answered  # the words decided
+    assert "It works by relaxing" in answer.quotes[0].passage.text
+    # BM25 puts the short passage first: with the rule off, it leads
+    _, first = _ask(index, "How does Velmoxan work?", words_lead_covered=2.0)
+    assert first.quotes[0].text == "That's genuinely detective work."
 
 
 def test_a_clear_lead_is_needed_when_words_lead_is_set(shipped: PassageIndex) -> None:

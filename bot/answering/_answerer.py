@@ -279,7 +279,7 @@ class Answerer:
         if words is None:
             ranked, evidence = self._rank(terms, found, similarity_of, weighed_similarity)
         else:  # the cascade: the sentence model is not run; BM25's order, quotes by score
-            ranked, evidence, meaning = tuple(found), self._by_words(terms, bm25_first), None
+            (ranked, evidence), meaning = self._by_words(terms, found, bm25_first), None
         if policy.sibling_sections:
             ranked, evidence = _led_by_sibling(self.index, terms, ranked, evidence)
         hits = ranked[:k]
@@ -485,10 +485,24 @@ class Answerer:
             ranked = lead(ranked, passage, surest.confidence - first.confidence, self.policy)
         return ranked, _reranked(weighed, found, ranked)
 
-    def _by_words(self, terms: list[str], weighed: tuple[Hit, ...]) -> tuple[Evidence, ...]:
-        """The evidence of the `weighed` hits when the words decided: coverage alone."""
-        found = coverages(self.index, terms, weighed, self.policy)
-        return tuple(Evidence(h.rank, c, None, c) for h, (c, _) in zip(weighed, found, strict=True))
+    def _by_words(
+        self, terms: list[str], found: Sequence[Hit], weighed: tuple[Hit, ...]
+    ) -> tuple[tuple[Hit, ...], tuple[Evidence, ...]]:
+        """The answer's order of `found` and the evidence of the `weighed` hits when the words
+        decided: coverage alone; BM25's order, led by the passage covered best when it covers
+        more than the first by `words_lead_covered` or more. An order BM25 did not make (an
+        answer following its question, a part the question names) stands."""
+        covered = coverages(self.index, terms, weighed, self.policy)
+        evidence = tuple(
+            Evidence(h.rank, c, None, c) for h, (c, _) in zip(weighed, covered, strict=True)
+        )
+        if not evidence or any(h.score > found[0].score for h in weighed):
+            return tuple(found), evidence
+        surest = max(evidence, key=lambda e: e.confidence)  # the first of equals
+        margin = replace(self.policy, lead_margin=self.policy.words_lead_covered)
+        passage = found[surest.rank - 1].passage
+        ranked = lead(found, passage, surest.confidence - evidence[0].confidence, margin)
+        return ranked, _reranked(evidence, found, ranked)
 
     def _weigh(
         self, terms: list[str], hits: Sequence[Hit], similarity_of: Callable[[Passage], float]
