@@ -22,7 +22,7 @@ from bot.answering import (
     unknown_names,
 )
 from bot.answering._cascade import coverages
-from bot.answering._checks import NOT_ENGLISH, holds_count, not_in_english, spell_out
+from bot.answering._checks import NOT_ENGLISH, holds_count, lacks_place, not_in_english, spell_out
 from bot.answering._references import asked_part
 from bot.measure.evaluation import load_questions
 from bot.render import answer_to_dict, render_answer
@@ -2254,3 +2254,29 @@ def test_a_heading_dates_its_passages_only_by_a_figure_or_a_calendar_name() -> N
     museum = answerer_for(index_of(ROOT / "tests/eval/blind19/museum"))
     died = museum.ask("When did Edith Marrable die?")
     assert not died.answered or any("1948" in quote.text for quote in died.quotes)
+
+
+def test_a_labelled_field_naming_a_place_says_where(tmp_path: Path) -> None:
+    """Trial round 23's tasting catalogue: "Where is Dunlossit Moss from?" had been declined
+    ("no quote says where"), "Region: Campbeltown" quoted: a field's value opens its line."""
+    drams = {
+        "Dunlossit Moss 15 Year Old": "Campbeltown",
+        "Kilmorran 12": "Speyside",
+        "Isle of Tarsay 8": "Islay",
+        "Auchtervane 10": "Highland",
+    }
+    index = _index_of(
+        tmp_path,
+        "# Autumn tasting\n\n"
+        + "".join(
+            f"## {name}\n\nRegion: {region}\n\nABV: 46%\n\nNose: smoke and brine.\n\n"
+            for name, region in drams.items()
+        ),
+    )
+    answer = answerer_for(index).ask("Where is Dunlossit Moss from?")
+    assert answer.answered and answer.quotes[0].text == "Region: Campbeltown"
+    # a field of no place does not say where
+    passage = answer.quotes[0].passage
+    for text, says in [("Region: Campbeltown", True), ("ABV: 46%", False), ("Nose: smoke", False)]:
+        reason = lacks_place("Where is it from?", [Quote(text, passage, 0.0)])
+        assert (reason is None) == says

@@ -308,6 +308,13 @@ _AT_A_PLACE = lazy(
 # A file's path or a web address ("~/.config/tidewater/config.toml", "C:\\Program Files",
 # "https://example.org/bins"): where a manual or a changelog says a thing is.
 _PATH = lazy(r"(?<![\w/])(~|\.{1,2}|[A-Za-z]:)?[/\\][\w.-]+[/\\][\w./\\-]+|https?://\S+")
+# A field naming a place: "Region: Campbeltown", "Venue: The Corn Exchange, Perth" (trial
+# round 23's tasting catalogue: "Where is Dunlossit Moss from?" had been declined).
+_PLACE_FIELD = lazy(
+    r"\W*(region|location|address|venue|place|country|origin|town|city|county|site|where|"
+    r"based|located|headquarters|meeting point)\s*:\s*\w",
+    re.IGNORECASE,
+)
 _NO_PLACE = frozenset(
     "year years month months week weeks day days time times age moment morning evening night "
     "afternoon season spring summer autumn winter end start beginning middle first last same "
@@ -566,6 +573,8 @@ def lacks_place(question: str, quotes: Sequence[Quote]) -> str | None:
         if names_new(asked, quote.text) or _WHERE_WORD.search(quote.text):
             return None
         if _PATH.search(quote.text):  # a file's or a page's place: "~/.config/app/config.toml"
+            return None
+        if _PLACE_FIELD.match(quote.text):  # a labelled field: "Region: Campbeltown"
             return None
         for found in _AT_A_PLACE.finditer(quote.text):
             if found["noun"].lower() not in _NO_PLACE:
