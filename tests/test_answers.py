@@ -598,6 +598,15 @@ def test_a_numbered_thing_asked_of_must_be_named_by_the_first_quote(tmp_path: Pa
     assert misses_numbers("When was version 4.1 issued?", versions) is None
     walks = index.passages[-1]  # numbering no motion, it says nothing of motion 3 either way
     assert misses_numbers(lower, (Quote(walks.text, walks, 1.0),)) is None
+    # named with a word or two between, as a heading names it in full (trial round 23)
+    dram = Passage("t/d/1", "t", "Dram 7: Ardnaclach Peated 10 Year Old", 1, "Phenol: 45 ppm.")
+    drams = (Quote(dram.text, dram, 1.0),)
+    assert misses_numbers("What is the phenol level of the Ardnaclach 10?", drams) is None
+    because = misses_numbers("What is the phenol level of the Ardnaclach 12?", drams)
+    assert because == "it names Ardnaclach 12, which no quote holds"
+    # ... capitalised ones only: "Motion was 3" names no motion
+    carried = Passage("m/c/1", "m", "Votes", 1, "The Motion was 3 votes short.")
+    assert misses_numbers(question, (Quote(carried.text, carried, 1.0),)) is not None
     assert misses_numbers("are under 16s free", quotes[::-1]) is None  # "under": no label
     # "Brio 17s" are more than one Brio 17 (trial round 20: "How many Polkerran 26s ...?")
     assert misses_numbers("How many Brio 17s were sold?", (Quote(price.text, price, 1.0),)) is None

@@ -730,7 +730,10 @@ def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
             continue
         # "Polkerran 26s" are boats named "Polkerran 26" (trial round 20)
         figure = f"{re.escape(number[:-1])}s?" if number.endswith("s") else re.escape(number)
-        named = lazy(rf"\b{re.escape(word)}\s+{figure}(?![\d.,]\d)", re.IGNORECASE)
+        # ... after up to two capitalised words: "Ardnaclach 10" is the heading's "Ardnaclach
+        # Peated 10 Year Old" (trial round 23)
+        between = r"(?:\s+(?-i:[A-Z])[\w'’-]*){0,2}"
+        named = lazy(rf"\b{re.escape(word)}{between}\s+{figure}(?![\d.,]\d)", re.IGNORECASE)
         if not any(named.search(text) for text in first):
             missing.append(label.group())
     # ... and one in lower case is not answered by a quote numbering another of its kind:
