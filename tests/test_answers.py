@@ -2289,3 +2289,24 @@ def test_a_labelled_field_naming_a_place_says_where(tmp_path: Path) -> None:
     for text, says in [("Region: Campbeltown", True), ("ABV: 46%", False), ("Nose: smoke", False)]:
         reason = lacks_place("Where is it from?", [Quote(text, passage, 0.0)])
         assert (reason is None) == says
+
+
+def test_a_name_holding_a_word_of_time_is_no_question_of_the_essays_opening(
+    tmp_path: Path,
+) -> None:
+    """Trial round 23: "When is Apple Day this year?" of a podcast titled "The Apple
+    Detectives" was answered with the opening's "Recorded 3 October 2026 at Carrow
+    Orchard." at confidence 1.0: "Day" was read as asking of the event, "Apple" as naming
+    the essay."""
+    index = _index_of(
+        tmp_path,
+        "# The Apple Detectives\n\nRecorded 3 October 2026 at Carrow Orchard, near Ledbury. "
+        "Hosts Freya Calloway and Dev Mistry, with their guest Rosalind Acheson.\n\n"
+        "FREYA: Welcome to the orchard, where the late apples are coming ripe this week.\n\n"
+        "ROSALIND: Our Apple Day is on the third Sunday of October, so this year that's the "
+        "eighteenth.\n\nROSALIND: We graft forty new trees every winter in the old nursery.\n",
+    )
+    answer = answerer_for(index, min_confidence=0.0).ask("When is Apple Day this year?")
+    assert "third Sunday of October" in answer.quotes[0].text
+    recorded = answerer_for(index).ask("When was The Apple Detectives recorded?")
+    assert recorded.quotes[0].text.startswith("Recorded 3 October 2026")

@@ -30,7 +30,7 @@ import re
 from functools import lru_cache
 
 from bot.answering._bylines import TEXT_KINDS, byline_ids, front_matter_says
-from bot.answering._checks import lacks_place, lacks_time_or_amount, names_new
+from bot.answering._checks import lacks_place, lacks_time_or_amount, names_new, question_names
 from bot.answering._values import Quote
 from index import Passage, PassageIndex, analyze, is_code
 from index.patterns import lazy
@@ -193,8 +193,7 @@ def opening_field(
     asked = next((labels for asks, labels in _FIELD_QUESTIONS if asks.match(question)), None)
     if asked is None:
         return ()
-    named = {term for term in terms if term not in _OF_THE_EVENT}
-    essays = set(_titled(index, named))
+    essays = set(_titled(index, _named(question, terms)))
     label = lazy(rf"\*{{0,2}}({asked})\*{{0,2}}\s*:\s*\S", re.IGNORECASE)
     found = [p for p in _opening_fields(index) if p.document in essays and label.match(p.text)]
     if not found and asked == _CHAIR:  # "Present: R. Okafor (Chair), D. Mills (Secretary)"
@@ -213,6 +212,15 @@ def opening_field(
     return ()
 
 
+def _named(question: str, terms: list[str]) -> set[str]:
+    """The terms of `question` naming what it asks of: not the words asking of an event,
+    unless a name holds them ("When is Apple Day this year?" asks of Apple Day, not of the
+    podcast "The Apple Detectives" and the day its opening says it was recorded: trial round
+    23)."""
+    capitalised = set(analyze(" ".join(question_names(question))))
+    return {term for term in terms if term not in _OF_THE_EVENT or term in capitalised}
+
+
 def front_matter_dates(index: PassageIndex, question: str, terms: list[str], most: int) -> str:
     """For `question` (of `terms`) asking when its essays were written, naming nothing but
     their titles' words ("When was this published?"), what their front matter's `date:`
@@ -221,7 +229,7 @@ def front_matter_dates(index: PassageIndex, question: str, terms: list[str], mos
     dates = _dates(index)
     if not dates or not _ASKS_WHEN.match(question):
         return ""
-    named = {term for term in terms if term not in _OF_THE_EVENT}
+    named = _named(question, terms)
     if named and not _WRITTEN.intersection(terms):  # "When was the bridge opened?"
         return ""
     asked = _titled(index, named)
