@@ -193,6 +193,11 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
         "when the words decide, BM25's first passage leads, not the one they cover best",
         {"words_lead_covered": 2.0},
     ),
+    (
+        "a first passage holding the value asked and every other word is not answered below "
+        "the threshold",
+        {"typed_lead": False},
+    ),
     ("answer-type check (when, how many) off", {"answer_types": False}),
     (
         "a time or sum a check misses not sought in the first passage's other sentences",

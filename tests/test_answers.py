@@ -2265,23 +2265,25 @@ def test_a_heading_dates_its_passages_only_by_a_figure_or_a_calendar_name() -> N
     assert not died.answered or any("1948" in quote.text for quote in died.quotes)
 
 
+def _tasting(folder: Path, fields: dict[str, str]) -> PassageIndex:
+    """A tasting's catalogue: per dram (its heading), a field of `fields`, then two more."""
+    drams = (
+        f"## {name}\n\n{field}\n\nABV: 46%\n\nNose: smoke and brine.\n\n"
+        for name, field in fields.items()
+    )
+    return _index_of(folder, "# Autumn tasting\n\n" + "".join(drams))
+
+
 def test_a_labelled_field_naming_a_place_says_where(tmp_path: Path) -> None:
     """Trial round 23's tasting catalogue: "Where is Dunlossit Moss from?" had been declined
     ("no quote says where"), "Region: Campbeltown" quoted: a field's value opens its line."""
-    drams = {
+    regions = {
         "Dunlossit Moss 15 Year Old": "Campbeltown",
         "Kilmorran 12": "Speyside",
         "Isle of Tarsay 8": "Islay",
         "Auchtervane 10": "Highland",
     }
-    index = _index_of(
-        tmp_path,
-        "# Autumn tasting\n\n"
-        + "".join(
-            f"## {name}\n\nRegion: {region}\n\nABV: 46%\n\nNose: smoke and brine.\n\n"
-            for name, region in drams.items()
-        ),
-    )
+    index = _tasting(tmp_path, {name: f"Region: {region}" for name, region in regions.items()})
     answer = answerer_for(index).ask("Where is Dunlossit Moss from?")
     assert answer.answered and answer.quotes[0].text == "Region: Campbeltown"
     # a field of no place does not say where
@@ -2310,3 +2312,22 @@ def test_a_name_holding_a_word_of_time_is_no_question_of_the_essays_opening(
     assert "third Sunday of October" in answer.quotes[0].text
     recorded = answerer_for(index).ask("When was The Apple Detectives recorded?")
     assert recorded.quotes[0].text.startswith("Recorded 3 October 2026")
+
+
+def test_a_first_passage_holding_the_value_asked_and_every_name_answers(tmp_path: Path) -> None:
+    """Trial round 23: "How much does the Tarsay 8 cost?" was declined at confidence 0.296
+    with "Price: £39" under "Isle of Tarsay 8" first: "cost" is not "price", and a field
+    line says little to the sentence model. Holding a sum and every other word of the
+    question, the value and the words decide, as the cascade's words do."""
+    prices = {"Isle of Tarsay 8": "£39", "Auchtervane 10": "£42", "Kilmorran 12": "£55"}
+    index = _tasting(tmp_path, {name: f"Price: {price}" for name, price in prices.items()})
+    strict = answerer_for(index, min_confidence=0.9)  # meaning alone is too weak here
+    answer = strict.ask("How much does the Tarsay 8 cost?")
+    assert answer.answered and answer.quotes[0].text == "Price: £39"
+    assert answer.confidence == 1.0 and answer.surest is not None
+    assert answer.surest.coverage == 1.0 and answer.surest.similarity is not None
+    off = answerer_for(index, min_confidence=0.9, typed_lead=False)
+    assert not off.ask("How much does the Tarsay 8 cost?").answered
+    # a name the first passage does not hold, or no sum in it: weak evidence as before
+    assert not strict.ask("How much does the Tarsay 12 cost?").answered
+    assert not strict.ask("How much smoke does the Tarsay 8 have?").answered

@@ -22,6 +22,7 @@ from bot.answering._checks import (
     asks_for_someone,
     asks_how_many,
     essays_naming,
+    holds_asked_value,
     holds_count,
     lacks_comparison,
     lacks_counted,
@@ -284,6 +285,13 @@ class Answerer:
             ranked, evidence = _led_by_sibling(self.index, terms, ranked, evidence)
         hits = ranked[:k]
         confidence = max((e.confidence for e in evidence), default=0.0)
+        weak = words is None and confidence < self.policy.min_confidence
+        if weak and ranked and self._typed_lead(read, terms, ranked[0]):
+            # the value and the words decide, as the cascade's words do: its confidence is
+            # their coverage, the value counting for the words asking for it
+            surest = Evidence(1, 1.0, answer_similarity(ranked[0].passage), 1.0)
+            evidence = (surest, *(e for e in evidence if e.rank != 1))
+            confidence = 1.0
         declined = replace(self._declined(question, hits, confidence), evidence=evidence)
         if words is not None and not words.covered:
             return replace(declined, declined_because=words.because)
@@ -485,6 +493,17 @@ class Answerer:
             ranked = lead(ranked, passage, surest.confidence - first.confidence, self.policy)
         return ranked, _reranked(weighed, found, ranked)
 
+    def _typed_lead(self, read: str, terms: list[str], hit: Hit) -> bool:
+        """Whether `hit` holds the value `read` asks for and, with its heading and context,
+        every other term of the question (`Policy.typed_lead`)."""
+        if not self.policy.typed_lead:
+            return False
+        heading = read_heading(hit.passage.section)
+        if not holds_asked_value(read, f"{heading} {hit.passage.text}"):
+            return False
+        named = [t for t in terms if t not in _ASKING_A_VALUE]
+        return bool(named) and coverages(self.index, named, [hit], self.policy)[0][0] == 1.0
+
     def _by_words(
         self, terms: list[str], found: Sequence[Hit], weighed: tuple[Hit, ...]
     ) -> tuple[tuple[Hit, ...], tuple[Evidence, ...]]:
@@ -524,6 +543,15 @@ class Answerer:
             confidence = weight * coverage + (1 - weight) * similarity
             evidence.append(Evidence(hit.rank, coverage, similarity, confidence))
         return tuple(evidence)
+
+
+# Words asking for a value, not naming what it is of: "How much does the Tarsay 8 cost?"
+_ASKING_A_VALUE = frozenset(
+    analyze(
+        "much many long old far often when time date day year cost costs price fee charge pay "
+        "paid spend spent worth value amount number total"
+    )
+)
 
 
 def _lacks_value(read: str, quotes: Sequence[Quote]) -> bool:

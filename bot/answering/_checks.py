@@ -21,6 +21,7 @@ __all__ = [
     "asks_for_money",
     "asks_for_time_or_amount",
     "asks_how_many",
+    "holds_asked_value",
     "holds_count",
     "lacks_comparison",
     "lacks_counted",
@@ -525,6 +526,15 @@ def lacks_money(question: str, quotes: Sequence[Quote]) -> str | None:
     if any(_MONEY_OR_SHARE.search(quote.text) for quote in quotes):
         return None
     return "it asks for a sum of money and no quote holds one"
+
+
+def holds_asked_value(question: str, text: str) -> bool | None:
+    """Whether `text` holds the time, amount or sum of money `question` asks for; None when it
+    asks for none."""
+    if asks_for_money(question):
+        return bool(_MONEY_OR_SHARE.search(text))
+    kind = _time_or_amount(question)
+    return None if kind is None else bool(kind[0].search(text))
 
 
 def asks_for_a_name(question: str) -> bool:
