@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import signal
 import socket
 import threading
@@ -644,6 +645,41 @@ def test_an_answer_carried_out_with_an_unreadable_response_is_not_apologised_for
             assert len(posts) == 1 and posts[0].status == 200  # the answer, no apology
             assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
             assert "its response could not be read" in caplog.text
+
+    run(body())
+
+
+@pytest.mark.parametrize("wait", ["nan", "inf", "-inf"])
+def test_a_wait_of_nan_or_infinity_is_one_second_not_a_broken_event_loop(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, wait: str
+) -> None:
+    """A proxy's "X-RateLimit-Reset-After: nan" on a post Discord carried out made discord.py
+    sleep(nan): a NaN deadline among the event loop's timers breaks their order, and every
+    timer of the bot fired up to 30 s late (red-team round 20, D13); "inf" slept for ever."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            odd = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": wait}
+            server.odd_headers[f"channels/{fake.CHANNEL_ID}/messages"] = odd
+            with caplog.at_level(logging.WARNING):
+                await server.dispatch(
+                    "MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}")
+                )
+                await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
+                await asyncio.sleep(0.2)  # discord.py's wait for the bucket is scheduled
+            loop = asyncio.get_running_loop()
+            deadlines = [timer.when() for timer in loop._scheduled]  # type: ignore[attr-defined]
+            assert deadlines and all(math.isfinite(when) for when in deadlines)
+            assert "no finite number: waiting 1 s" in caplog.text
+            # the channel's bucket is free again a second later: the next answer is posted
+            await asyncio.sleep(1.2)
+            await server.dispatch(
+                "MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}", author_id="4" * 18)
+            )
+            await server.wait_for(
+                lambda r: len([p for p in server.requests if sent_to(fake.CHANNEL_ID)(p)]) == 2,
+                timeout=WAIT,
+            )
 
     run(body())
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import aiohttp
 import discord
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from bot.embeds import CONTENT_CHARS, EmbedSpec, clip
 from bot.permission_notes import PermissionNotes
@@ -456,6 +457,7 @@ def capped_rate_limits(halts: Halts) -> aiohttp.TraceConfig:
         session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestEndParams
     ) -> None:
         response = params.response
+        _finite_waits(response)
         _LAST_STATUS.set(response.status)
         halts.learn(params.url.path, response.status, response.headers)
         if response.status != _TOO_MANY_REQUESTS or "Via" not in response.headers:
@@ -475,6 +477,36 @@ def capped_rate_limits(halts: Halts) -> aiohttp.TraceConfig:
     trace.on_request_start.append(_stop_refused)
     trace.on_request_end.append(on_request_end)
     return trace
+
+
+# The headers saying how long to wait, which discord.py reads as floats and sleeps for.
+_WAITS = ("X-RateLimit-Reset-After", "X-RateLimit-Reset", "Retry-After")
+_UNKNOWN_WAIT = "1"  # seconds waited where a header says NaN or infinity
+
+
+def _finite_waits(response: aiohttp.ClientResponse) -> None:
+    """Make a wait that reads as NaN or infinity (a proxy's "nan") one second, as the
+    response is read: discord.py slept `asyncio.sleep(nan)`, whose NaN deadline breaks the
+    order of the event loop's timers, and every timer of the bot then fired up to 30 s late
+    (red-team round 20, D13: the 15.8 s loop gap of round 19); infinity slept for ever.
+    Headers that are no number at all are left to discord.py (`_given_up`)."""
+    bad = [name for name in _WAITS if _not_finite(response.headers.get(name))]
+    if not bad:
+        return
+    log.warning("Discord's response gave %s no finite number: waiting %s s", bad[0], _UNKNOWN_WAIT)
+    headers = CIMultiDict(response.headers)
+    for name in bad:
+        headers[name] = _UNKNOWN_WAIT
+    # what `response.headers` returns, and has kept since first read (aiohttp's `reify`)
+    response._headers = CIMultiDictProxy(headers)
+    response._cache.pop("headers", None)
+
+
+def _not_finite(value: str | None) -> bool:
+    try:
+        return value is not None and not math.isfinite(float(value))
+    except ValueError:
+        return False
 
 
 def cap_webhook_waits() -> None:
