@@ -1325,16 +1325,20 @@ async def mentions(server: fake.FakeDiscord, count: int, users: str) -> None:
         await server.dispatch("MESSAGE_CREATE", mention)
 
 
+@pytest.mark.parametrize("told", [False, True], ids=["unannounced", "CHANNEL_UPDATE"])
 def test_answers_queued_when_posts_are_refused_are_not_tried(
     point_at: Any,
     answerer: Answerer,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
+    told: bool,
 ) -> None:
     """Red-team round 17: Send Messages taken away while eight mentions' answers were being
     made. The first refusal was noted ("posts refused"), yet every answer queued was still
     tried with embeds, then in plain text: 16 refusals, each counted by Cloudflare towards its
-    ban. The note is read as each is sent: one answer's two refusals, no more."""
+    ban. The note is read as each is sent: one answer's two refusals, no more. Round 20
+    (D16): with the channel's update Discord sends then, every refusal was dropped as of a
+    request sent before the change (its time was the mention's), and all 16 were tried."""
     made = held_answers(answerer, monkeypatch)
 
     async def body() -> None:
@@ -1342,6 +1346,9 @@ def test_answers_queued_when_posts_are_refused_are_not_tried(
             await mentions(server, 8, "4000000000000007")
             await asyncio.sleep(0.3)  # all eight are being answered
             server.refuse_posts[fake.CHANNEL_ID] = 50013  # a moderator took Send Messages away
+            if told:
+                await server.dispatch("CHANNEL_UPDATE", fake.guild()["channels"][0])
+                await asyncio.sleep(0.2)
             made.release()  # one answer is made, and refused twice: embeds, then plain text
             await until(lambda: bot.permission_notes.refused(int(fake.CHANNEL_ID), "posts"))
             made.release(7)

@@ -24,6 +24,7 @@ from bot.discord_bot._replies import (
     checked_as_sent,
     log,
     patient,
+    request_sent,
     to_embeds,
 )
 from bot.embeds import answer_message, answer_text
@@ -183,6 +184,7 @@ async def post_answer(
         if deleted:
             log.warning("a follow-up's thread is gone (%s): answered where asked", error.text)
         else:
+            sent_at = request_sent(sent_at)
             bot.permission_notes.note(channel_id, "threads", error.text, sent_at=sent_at)
         await _post(bot, *instead, reply)
         return False
@@ -213,7 +215,7 @@ async def _post(bot: EssayBot, send: Send, channel_id: int, reply: Reply) -> Non
                 raise
             await send(reply.text, view=reply.view(), allowed_mentions=NO_MENTIONS)
             # Only now is it known that Embed Links, not Send Messages, is missing.
-            notes.note(channel_id, "embeds", error.text, sent_at=sent_at)
+            notes.note(channel_id, "embeds", error.text, sent_at=request_sent(sent_at))
             return
     await send(reply.text, view=reply.view(), allowed_mentions=NO_MENTIONS)
 

@@ -52,6 +52,7 @@ from bot.discord_bot._replies import (
     log,
     log_failure,
     reply_to,
+    request_sent,
     too_long,
     unless_unwanted,
 )
@@ -695,6 +696,7 @@ class EssayBot(discord.AutoShardedClient):
             elif error.code == _DM_CLOSED:  # the user's choice, not a channel's permission
                 self.permission_notes.note(message.channel.id, "direct", error.text)
             else:
+                sent_at = request_sent(sent_at)
                 self.permission_notes.note(message.channel.id, "posts", error.text, sent_at=sent_at)
         except Exception as error:
             if _automod(error):

@@ -96,7 +96,7 @@ def reply_to(
             except discord.Forbidden as error:
                 if error.code != CANNOT_REPLY:
                     raise
-                notes.note(channel.id, "replies", error.text, sent_at=sent_at)
+                notes.note(channel.id, "replies", error.text, sent_at=request_sent(sent_at))
         return await channel.send(*args, **kwargs)
 
     return resent_if_lost(send, nonce=True)
@@ -170,6 +170,21 @@ _API_PATH = re.compile(r"/api/v\d+/")
 # The status of the last request this task sent, as its response ended (0 before): read by
 # `_unreadable_success`.
 _LAST_STATUS: contextvars.ContextVar[int] = contextvars.ContextVar("last_status", default=0)
+# When the last request this task sent went (PermissionNotes' clock, time.monotonic): read by
+# `request_sent`.
+_LAST_SENT: contextvars.ContextVar[float | None] = contextvars.ContextVar("last_sent", default=None)
+
+
+def request_sent(fallback: float) -> float:
+    """When this task's last request to Discord went (a refusal caught now is of that one),
+    else `fallback`: a refusal is dropped as out of date when sent before a channel's change
+    (`PermissionNotes.note`), and an answer waits its turn and the channel's rate limit after
+    its question came (red-team round 20, D16: every queued answer's refusal was dropped so,
+    after the channel's update Discord sends when Send Messages is taken away)."""
+    sent = _LAST_SENT.get()
+    return fallback if sent is None else max(sent, fallback)
+
+
 _DISCORD_PY = Path(discord.__file__).parent
 
 
@@ -450,6 +465,7 @@ def capped_rate_limits(halts: Halts) -> aiohttp.TraceConfig:
         session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestStartParams
     ) -> None:
         _LAST_STATUS.set(0)
+        _LAST_SENT.set(time.monotonic())
         if reason := halts.why(params.url.path):
             raise Halted(reason)
 
