@@ -1134,6 +1134,7 @@ def test_a_dm_from_discords_system_account_gets_no_reply(point_at: Any, answerer
         (b"[1, 2, 3]", True),
         (b"null", True),
         (b"\x12\x34\x56\x78garbage\x00\x00\xff\xff", False),  # does not inflate
+        (b'{"op": 0, "t": "READY", "s": 9, "d": {"v": 10}}', True),  # no session: a KeyError
     ],
 )
 def test_a_gateway_frame_it_cannot_read_is_a_reconnect_not_the_end(

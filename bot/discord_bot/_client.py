@@ -128,17 +128,19 @@ def _who_acted(data: Any) -> None:
 
 
 class _TolerantWebSocket(discord.gateway.DiscordWebSocket):
-    """The gateway's connection, reconnecting (to resume) on a frame it cannot read: JSON cut
-    short or no object, bytes that do not inflate. discord.py's sharded client closed itself
-    on one, and the bot stopped."""
+    """The gateway's connection, reconnecting (to resume, when it has a session) on a frame it
+    cannot read: JSON cut short or no object, bytes that do not inflate, a READY without its
+    session (red-team round 20: a KeyError, exit 1 and a 37-line traceback). discord.py's
+    sharded client closed itself on one, and the bot stopped."""
 
     async def received_message(self, msg: Any, /) -> None:
         try:
             await super().received_message(msg)
-        except (ValueError, TypeError, AttributeError, zlib.error) as error:
+        except (ValueError, TypeError, AttributeError, KeyError, zlib.error) as error:
             log.warning("an unreadable gateway frame (%s): reconnecting", type(error).__name__)
             await self.close(code=4000)
-            raise discord.gateway.ReconnectWebSocket(self.shard_id or 0, resume=True) from None
+            resume = self.session_id is not None
+            raise discord.gateway.ReconnectWebSocket(self.shard_id or 0, resume=resume) from None
 
 
 def _tolerant(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
