@@ -28,6 +28,7 @@ from bot.discord_bot import (
     EssayBot,
     serve,
 )
+from bot.discord_bot._client import ANSWER_WORKERS
 from bot.embeds import CONTENT_CHARS
 from bot.settings import Settings
 from index import PassageIndex, load_documents
@@ -1315,6 +1316,34 @@ def held_answers(answerer: Answerer, monkeypatch: pytest.MonkeyPatch) -> threadi
 
     monkeypatch.setattr(answerer, "ask", held)
     return made
+
+
+def test_a_purged_raids_questions_waiting_for_a_worker_are_not_worked_out(
+    point_at: Any, answerer: Answerer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Red-team round 20: a raid purged at once was still answered, 84 to 88 of its 100
+    questions, each taking a worker, though nothing would be posted. Questions waiting for
+    their turn are dropped at it; those being answered finish, and are not posted."""
+    counted, asked = counting(answerer)
+    made = held_answers(counted, monkeypatch)  # every worker held: the rest wait their turn
+
+    async def body() -> None:
+        async with running(point_at, counted) as (server, bot):
+            raid = [
+                fake.message(f"<@{fake.BOT_ID}> {DEAD_END}", author_id=f"4000000000000009{n:02d}")
+                for n in range(12)
+            ]
+            for message in raid:
+                await server.dispatch("MESSAGE_CREATE", message)
+            await asyncio.sleep(0.3)
+            await server.dispatch("MESSAGE_DELETE_BULK", _purge(raid))
+            await asyncio.sleep(0.2)
+            made.release(12)
+            await until(lambda: not bot.in_flight)
+            assert len(asked) == ANSWER_WORKERS
+            assert not [r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]
+
+    run(body())
 
 
 async def mentions(server: fake.FakeDiscord, count: int, users: str) -> None:

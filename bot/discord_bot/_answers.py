@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,9 +21,11 @@ from bot.discord_bot._replies import (
     NO_MENTIONS,
     UNKNOWN_CHANNEL,
     Send,
+    Withheld,
     after_thinking,
     checked_as_sent,
     log,
+    not_sent,
     patient,
     request_sent,
     to_embeds,
@@ -147,14 +150,26 @@ def _logged(bot: EssayBot, answer: Answer, user_id: int) -> int | None:
 
 
 async def reply_for(
-    bot: EssayBot, question: str, user_id: int, server: int, *, earlier: str = "", note: str = ""
+    bot: EssayBot,
+    question: str,
+    user_id: int,
+    server: int,
+    *,
+    earlier: str = "",
+    note: str = "",
+    gone: Callable[[], str] = str,
 ) -> Reply:
     """`make_reply` in a worker, in `server`'s turn, so that the event loop never waits for
-    an answer."""
-    job = bot.answer_workers.submit(
-        server, lambda: make_reply(bot, question, user_id, earlier=earlier, note=note)
-    )
-    return await asyncio.wrap_future(job)
+    an answer; not made, but Withheld, when `gone()` says why the question is gone by its
+    turn (a raid a moderator purged: red-team round 20, 84 of 100 purged questions had been
+    answered all the same). `gone` runs in the worker: it may only look values up."""
+
+    def made() -> Reply:
+        if why := gone():
+            raise Withheld(why)
+        return make_reply(bot, question, user_id, earlier=earlier, note=note)
+
+    return await asyncio.wrap_future(bot.answer_workers.submit(server, made))
 
 
 async def post_answer(
@@ -167,13 +182,21 @@ async def post_answer(
     earlier: str = "",
     *,
     instead: tuple[Send, int] | None = None,
+    gone: Callable[[], str] = str,
 ) -> bool:
     """Post the answer with `send` (a reply, or a send to a thread): with embeds, or in plain
     text ending with a note where the bot may not embed (found out once, then remembered).
     Where Discord refuses the post (a thread a moderator locked), post it with `instead`'s
     send to its channel, and remember the refusal; so too where the thread is gone (deleted
-    meanwhile: red-team round 8, the answer had been lost). Whether `send` posted it."""
-    reply = await reply_for(bot, question, user_id, server, earlier=earlier, note=NO_EMBEDS)
+    meanwhile: red-team round 8, the answer had been lost). Whether `send` posted it; not
+    when the question is `gone` by its turn (`reply_for`)."""
+    try:
+        reply = await reply_for(
+            bot, question, user_id, server, earlier=earlier, note=NO_EMBEDS, gone=gone
+        )
+    except Withheld as withheld:
+        not_sent(withheld)
+        return False
     sent_at = bot.permission_notes.now()
     try:
         await _post(bot, send, channel_id, reply)

@@ -12,6 +12,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import discord
@@ -570,6 +571,15 @@ class EssayBot(discord.AutoShardedClient):
             return Halted(f"{halted}: mention {message.id} unanswered")
         return None
 
+    def _gone(self, message_id: int, channel_id: int) -> str:
+        """Why a mention is gone before its answer is made, or "": purged, or its channel
+        deleted. Read by an answer worker: lookups only."""
+        if message_id in self._purged:
+            return f"a mention purged by a bulk delete is not answered ({message_id})"
+        if channel_id in self._deleted:
+            return f"channel {channel_id} was deleted: mention {message_id}"
+        return ""
+
     def _unless_unwanted(self, message: discord.Message, send: Send) -> Send:
         """`send` for a reply to `message`, which sends nothing once it is `_unwanted`."""
         return unless_unwanted(send, lambda: self._unwanted(message))
@@ -691,7 +701,10 @@ class EssayBot(discord.AutoShardedClient):
                 here = None if target == message.channel.id else (reply, message.channel.id)
                 user = message.author.id
                 server = self.server(message.channel, user)
-                await post_answer(self, send, target, question, user, server, earlier, instead=here)
+                gone = partial(self._gone, message.id, message.channel.id)
+                await post_answer(
+                    self, send, target, question, user, server, earlier, instead=here, gone=gone
+                )
         except discord.Forbidden as error:  # not even plain text: nothing can be said there
             if error.code == _THREAD_LOCKED:  # no permission is missing; not kept: unlockable
                 self.permission_notes.note(message.channel.id, "locked", error.text, remember=False)

@@ -214,7 +214,7 @@ def _given_up(error: BaseException, what: str) -> bool:
     the bot's token was reset meanwhile (red-team round 11: a traceback, then an apology
     refused the same way); or it was not sent at all (`Withheld`)."""
     if isinstance(error, Withheld):
-        _not_sent(error)
+        not_sent(error)
         return True
     if _unreadable_success(error):
         log.warning("%s: Discord carried it out, but its response could not be read", what)
@@ -317,7 +317,7 @@ _UNWANTED: contextvars.ContextVar[Callable[[], Withheld | None] | None] = contex
 )
 
 
-def _not_sent(withheld: Withheld) -> None:
+def not_sent(withheld: Withheld) -> None:
     """Log a request not sent: at debug level when it was `Halted` (said when that began)."""
     log.log(
         logging.DEBUG if isinstance(withheld, Halted) else logging.INFO, "not sent: %s", withheld
@@ -341,7 +341,7 @@ def unless_unwanted(send: Send, unwanted: Callable[[], Withheld | None]) -> Send
                 raise withheld
             return await send(*args, **kwargs)
         except Withheld as withheld:
-            _not_sent(withheld)
+            not_sent(withheld)
             return None
         finally:
             _UNWANTED.reset(token)
