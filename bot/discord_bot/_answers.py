@@ -157,7 +157,7 @@ async def reply_for(
     *,
     earlier: str = "",
     note: str = "",
-    gone: Callable[[], str] = str,
+    gone: Callable[[], Withheld | None] = lambda: None,
 ) -> Reply:
     """`make_reply` in a worker, in `server`'s turn, so that the event loop never waits for
     an answer; not made, but Withheld, when `gone()` says why the question is gone by its
@@ -165,8 +165,8 @@ async def reply_for(
     answered all the same). `gone` runs in the worker: it may only look values up."""
 
     def made() -> Reply:
-        if why := gone():
-            raise Withheld(why)
+        if withheld := gone():
+            raise withheld
         return make_reply(bot, question, user_id, earlier=earlier, note=note)
 
     return await asyncio.wrap_future(bot.answer_workers.submit(server, made))
@@ -182,7 +182,7 @@ async def post_answer(
     earlier: str = "",
     *,
     instead: tuple[Send, int] | None = None,
-    gone: Callable[[], str] = str,
+    gone: Callable[[], Withheld | None] = lambda: None,
 ) -> bool:
     """Post the answer with `send` (a reply, or a send to a thread): with embeds, or in plain
     text ending with a note where the bot may not embed (found out once, then remembered).

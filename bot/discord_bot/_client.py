@@ -560,25 +560,23 @@ class EssayBot(discord.AutoShardedClient):
         or refused a reply there 404 10003), or no request of the bot's may go (`Halts`).
         Checked as each request is about to go (red-team round 17; round 18: every answer
         queued for a deleted channel was sent and logged): a few lookups, however many wait."""
-        if message.id in self._purged:
-            return Withheld(f"a mention purged by a bulk delete is not answered ({message.id})")
+        if gone := self._gone(message.id, message.channel.id):
+            return gone
         if self.permission_notes.refused(message.channel.id, "posts"):
             channel = message.channel.id
             return Withheld(f"channel {channel} refuses posts: mention {message.id} unanswered")
-        if message.channel.id in self._deleted:  # said by Discord, or the first 404's warning
-            return Halted(f"channel {message.channel.id} was deleted: mention {message.id}")
         if halted := self.halts.halted(bot_token=True):
             return Halted(f"{halted}: mention {message.id} unanswered")
         return None
 
-    def _gone(self, message_id: int, channel_id: int) -> str:
-        """Why a mention is gone before its answer is made, or "": purged, or its channel
-        deleted. Read by an answer worker: lookups only."""
+    def _gone(self, message_id: int, channel_id: int) -> Withheld | None:
+        """Why a mention is gone before its answer is made, as `_unwanted` says it: purged,
+        or its channel deleted. Read by an answer worker: lookups only."""
         if message_id in self._purged:
-            return f"a mention purged by a bulk delete is not answered ({message_id})"
-        if channel_id in self._deleted:
-            return f"channel {channel_id} was deleted: mention {message_id}"
-        return ""
+            return Withheld(f"a mention purged by a bulk delete is not answered ({message_id})")
+        if channel_id in self._deleted:  # said by Discord, or the first 404's warning
+            return Halted(f"channel {channel_id} was deleted: mention {message_id}")
+        return None
 
     def _unless_unwanted(self, message: discord.Message, send: Send) -> Send:
         """`send` for a reply to `message`, which sends nothing once it is `_unwanted`."""
