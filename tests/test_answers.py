@@ -2153,6 +2153,10 @@ def test_shares_sales_and_servings_in_words_answer_their_questions() -> None:
     cakes = "How many welsh cakes does the recipe make?"
     assert lacks_counted(cakes, quote("Makes about 20.", "Welsh Cakes")) is None
     assert lacks_counted(cakes, quote("Makes about 20.", "Scones")) is not None
+    # people counted by what they do (trial round 23), not things: "41 contributors"
+    helped = "How many people contributed to 3.0.0?"
+    assert lacks_counted(helped, quote("Release 3.0.0 was the work of 41 contributors.")) is None
+    assert lacks_counted(helped, quote("Release 3.0.0 fixed 41 bugs.")) is not None
 
 
 def test_a_figure_the_first_quote_lacks_is_quoted_from_its_passage() -> None:
