@@ -326,11 +326,11 @@ def test_the_surest_passage_leads_only_when_much_surer(interview: PassageIndex) 
     hits = _hits(interview, 3)
     margin = DEFAULT_POLICY.lead_margin
     surest = hits[2].passage
-    led = lead(hits, surest, margin + 0.01, DEFAULT_POLICY)
+    led = lead(hits, surest, margin + 0.01, margin)
     assert [h.passage for h in led] == [surest, hits[0].passage, hits[1].passage]
     assert [h.rank for h in led] == [1, 2, 3]
-    assert lead(hits, surest, margin - 0.01, DEFAULT_POLICY) == hits
-    assert lead(hits, hits[0].passage, 1.0, DEFAULT_POLICY) == hits
+    assert lead(hits, surest, margin - 0.01, margin) == hits
+    assert lead(hits, hits[0].passage, 1.0, margin) == hits
 
 
 def test_an_answer_opens_with_the_passage_its_confidence_came_from(

@@ -490,7 +490,8 @@ class Answerer:
             surest = max(weighed, key=lambda e: e.confidence)  # the first of equals
             passage = found[surest.rank - 1].passage
             first = self._weigh(terms, ranked[:1], weighed_similarity)[0]
-            ranked = lead(ranked, passage, surest.confidence - first.confidence, self.policy)
+            surer_by = surest.confidence - first.confidence
+            ranked = lead(ranked, passage, surer_by, self.policy.lead_margin)
         return ranked, _reranked(weighed, found, ranked)
 
     def _typed_lead(self, read: str, terms: list[str], hit: Hit) -> bool:
@@ -518,9 +519,9 @@ class Answerer:
         if not evidence or any(h.score > found[0].score for h in weighed):
             return tuple(found), evidence
         surest = max(evidence, key=lambda e: e.confidence)  # the first of equals
-        margin = replace(self.policy, lead_margin=self.policy.words_lead_covered)
         passage = found[surest.rank - 1].passage
-        ranked = lead(found, passage, surest.confidence - evidence[0].confidence, margin)
+        surer_by = surest.confidence - evidence[0].confidence
+        ranked = lead(found, passage, surer_by, self.policy.words_lead_covered)
         return ranked, _reranked(evidence, found, ranked)
 
     def _weigh(

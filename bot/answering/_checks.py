@@ -197,10 +197,10 @@ _PEOPLE_COUNTED = frozenset(
     )
 )
 _SENTENCE_END = lazy(r"(?<=[.!?;])\s+")
-# A figure and a word for people by what they do: "41 contributors", "212 signatories"
-_COUNTED_DOERS = lazy(
-    r"\b\d[\d,]*\s+(?:[a-z]+\s+)?[a-z]{3,}(er|or|ist|ian|ent|ant|ee|eer|ier|ories)s\b"
-)
+# A word for someone by what they do: "contributor", "resident" (`_DOER`, `_COUNTED_DOERS`)
+_DOER_WORD = r"[a-z]{3,}(?:er|or|ist|ian|ent|ant|ee|eer|ier)"
+# A figure and a word for people by what they do: "41 contributors", "12 new subscribers"
+_COUNTED_DOERS = lazy(rf"\b\d[\d,]*\s+(?:[a-z]+\s+)?{_DOER_WORD}s\b")
 _COUNT_WORD = lazy(r"\b(both|single|pair|couple|no)\b", re.IGNORECASE)
 # A yes-or-no question comparing two things ("Was the 2023 surplus bigger than the year
 # before's?") is answered only by quotes that compare ("than", "against", "rose", "twice"):
@@ -274,7 +274,7 @@ _ASKS_FOR_A_NAME = lazy(
 # of the Marrowfen Reserve in 1952?" is not answered by "The creation of the Marrowfen
 # Reserve in 1952 ... halted the loss". Only a name was measured first: 6 answerable lost.
 _ASKS_WHO = lazy(r"\W*(by\s+)?(who|whom)\b", re.IGNORECASE)
-_DOER = lazy(r"[a-z]{3,}(er|or|ist|ian|ent|ant|ee|eer|ier)s?")
+_DOER = lazy(rf"{_DOER_WORD}s?")
 _PEOPLE = frozenset(
     "i me my we us our you he him his she her they them their himself herself themselves "
     "myself ourselves people person man men woman women child children family families mother "

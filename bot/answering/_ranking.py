@@ -235,15 +235,11 @@ def fuse(
     return _renumbered([head[i] for i in order] + list(hits[depth:]))
 
 
-def lead(
-    hits: Sequence[Hit],
-    surest: Passage,
-    surer_by: float,
-    policy: Policy,
-) -> tuple[Hit, ...]:
+def lead(hits: Sequence[Hit], surest: Passage, surer_by: float, margin: float) -> tuple[Hit, ...]:
     """`hits` led by `surest`, the passage the confidence came from, when it is surer than
-    the first of `hits` by at least `lead_margin` (`surer_by` says by how much)."""
-    if surer_by < policy.lead_margin or hits[0].passage == surest:
+    the first of `hits` by at least `margin` (`surer_by` says by how much; `lead_margin`,
+    or `words_lead_covered` when the words decide)."""
+    if surer_by < margin or hits[0].passage == surest:
         return tuple(hits)
     moved = next(i for i, hit in enumerate(hits) if hit.passage == surest)
     return _renumbered([hits[moved], *hits[:moved], *hits[moved + 1 :]])

@@ -738,6 +738,7 @@ class EssayBot(discord.AutoShardedClient):
             log.warning("the connection to Discord is closing: finishing the answers in flight")
             await self.in_flight.drain(self.settings.shutdown_grace_seconds)
         await super().close()
+        self.answer_workers.shutdown()  # its threads end once the jobs waiting are done
 
     async def on_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
