@@ -434,6 +434,7 @@ BLIND_FOLDERS = {
     "blind19": 6,
     "blind20": 6,
     "blind21": 6,
+    "blind22": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
