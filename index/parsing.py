@@ -351,6 +351,8 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
     the first line of a block of short lines opening the file (byline and date stay text)."""
     blocks, headings = _blocks(lines)
     signatures = _signatures(blocks)
+    emails = {number for number, block in enumerate(blocks) if _is_email_header(block)}
+    signoffs = _signoffs(blocks, emails)
     fronted = False  # the file opened with its title
     under = 1  # the block a byline or subtitle under the title may be
     for number, block in enumerate(blocks):
@@ -358,6 +360,14 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
             continue
         if number + 1 in signatures:  # "Yours ever," then "Callum": one paragraph
             builder.paragraph(_joined([*block, *blocks[number + 1]]))
+            continue
+        if number in emails:  # a message of a thread: its sender (and date) head it
+            builder.heading(_sender(block))
+            for line in block:
+                builder.paragraph(line)
+            continue
+        if number in signoffs:  # "Priya" over "Treasurer", ending a message: not a heading
+            builder.paragraph(_joined(block))
             continue
         under_title = fronted and number == under <= _FRONT_BLOCKS and len(blocks) > number + 1
         if under_title and _is_byline(block):  # a subtitle, then "By Ruth Calloway, ...": both
@@ -516,6 +526,49 @@ def _signatures(blocks: list[list[str]]) -> set[int]:
         if _closes(blocks[number - 1])
         and len(blocks[number]) <= 2
         and all(_is_signature(line) for line in blocks[number])
+    }
+
+
+# An email's header lines ("From: Priya Ramaswamy <treasurer@...>", "Date: Mon, 3 Mar 2025").
+_EMAIL_FIELD = lazy(r"(from|to|cc|date|sent|subject):\s*(.*)", re.IGNORECASE)
+_ADDRESS = lazy(r"\s*<[^<>]*>\s*")
+
+
+def _email_fields(block: list[str]) -> dict[str, str]:
+    fields = [_EMAIL_FIELD.fullmatch(line) for line in block]
+    return {f[1].casefold(): f[2].strip() for f in fields if f}
+
+
+def _is_email_header(block: list[str]) -> bool:
+    """A message's header in a thread of emails or memos: a block of "From:", "To:", "Date:",
+    "Sent:", "Cc:" and "Subject:" lines, a sender among them (trial round 24: each message
+    had been cited under the name signing the one before it)."""
+    fields = _email_fields(block)
+    return len(block) >= 2 and len(fields) == len(block) and "from" in fields
+
+
+def _sender(block: list[str]) -> str:
+    """A message's heading: who sent it ("Priya Ramaswamy", the address dropped unless it is
+    all there is) and when, as its header says, so that each message has its own."""
+    fields = _email_fields(block)
+    sender = _ADDRESS.sub(" ", fields["from"]).strip().strip("\"'") or fields["from"]
+    when = fields.get("date") or fields.get("sent")
+    return f"{sender}, {when}" if when else sender
+
+
+def _signoffs(blocks: list[list[str]], emails: set[int]) -> set[int]:
+    """The blocks that sign a message of a thread: up to three short lines, a name first
+    ("Tobias" over "Musical Director"), right before the next message's header or ending a
+    file that has headers."""
+    ends = {number - 1 for number in emails} | ({len(blocks) - 1} if emails else set())
+    return {
+        number
+        for number in ends
+        if number >= 0
+        and number not in emails
+        and len(blocks[number]) <= 3
+        and _is_signature(blocks[number][0])
+        and all(_is_front_line(line) for line in blocks[number])
     }
 
 

@@ -475,6 +475,57 @@ def test_a_letters_signature_ends_it_and_heads_nothing() -> None:
     assert "Dear Callum, Happy Birthday" not in greeted.sections[0].paragraphs
 
 
+def test_each_message_of_an_email_thread_is_headed_by_its_sender() -> None:
+    # Trial round 24: each message's sign-off ("Priya" over "Treasurer") headed the next
+    # message, so Tobias's words were cited under "Priya", and the header lines of the first
+    # message were the title's. A memo's "From:" and "Subject:" head it the same way.
+    text = "Re: Spring concert venue (St Aldhelm's flooded)\n\n"
+    text += "From: Maureen Okonkwo <sec@choir.example>\nTo: Committee\n"
+    text += "Date: Mon, 3 Mar 2025 07:42\nSubject: Venue\n\nDear all,\n\nThe church is shut.\n\n"
+    text += "Maureen\nHon Secretary, Brackenridge Choir\n\n\n"
+    text += "From: Tobias Lind <music@choir.example>\n"
+    text += "Date: Mon, 3 Mar 2025 09:15\n\nCentral Hall seats 300.\n\nTobias\nMusical Director\n"
+    document = parse_document(text, stem="t", markdown=False, source="t.txt")
+    assert document.title == "Re: Spring concert venue (St Aldhelm's flooded)"
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        (
+            "Maureen Okonkwo, Mon, 3 Mar 2025 07:42",
+            (
+                "From: Maureen Okonkwo <sec@choir.example>",
+                "To: Committee",
+                "Date: Mon, 3 Mar 2025 07:42",
+                "Subject: Venue",
+                "Dear all,",
+                "The church is shut.",
+                "Maureen Hon Secretary, Brackenridge Choir",
+            ),
+        ),
+        (
+            "Tobias Lind, Mon, 3 Mar 2025 09:15",
+            (
+                "From: Tobias Lind <music@choir.example>",
+                "Date: Mon, 3 Mar 2025 09:15",
+                "Central Hall seats 300.",
+                "Tobias Musical Director",
+            ),
+        ),
+    ]
+    memo = parse_document(
+        "From: <hr@example.org>\nSubject: Leave\n\nBook leave early.\n",
+        stem="m",
+        markdown=False,
+        source="m.txt",
+    )
+    assert [s.heading for s in memo.sections] == ["<hr@example.org>"]
+    fields = parse_document(
+        "Intro\n\nIt rains.\n\nTo: the council\nDate: 5 May\n",
+        stem="f",
+        markdown=False,
+        source="f.txt",
+    )
+    assert "To: the council" in fields.sections[-1].paragraphs  # no sender: no message
+
+
 def test_a_dash_is_no_word_of_a_headings_ten() -> None:
     # Trial round 12: "Day 4 - Train to the Douro Valley (Tuesday 17 September)" was text,
     # eleven "words" with the dash, and the whole day was cited under Day 3.
