@@ -2159,6 +2159,25 @@ def test_shares_sales_and_servings_in_words_answer_their_questions() -> None:
     assert lacks_counted(helped, quote("Release 3.0.0 fixed 41 bugs.")) is not None
 
 
+def test_a_size_answers_how_long_and_paying_for_asks_for_a_use() -> None:
+    """Trial round 24: "How long is the message header?" of "a fixed header of 16 bytes" and
+    "How long is the budget book?" of "212 pages" had been declined for want of a duration;
+    "What does the increase pay for?" asks what it buys, not a sum."""
+    from bot.answering._checks import asks_for_money, lacks_time_or_amount
+
+    def quote(text: str) -> tuple[Quote, ...]:
+        return (Quote(text, Passage("e/s/1", "E", "Facts", 1, text), 1.0),)
+
+    header = "How long is the message header?"
+    assert lacks_time_or_amount(header, quote("A fixed header of 16 bytes.")) is None
+    assert lacks_time_or_amount(header, quote("It ends with a 16-byte tag.")) is None
+    assert lacks_time_or_amount(header, quote("Copies run to 212 pages.")) is None
+    assert lacks_time_or_amount(header, quote("The header has many words in it.")) is not None
+    assert not asks_for_money("What does the Council on Aging increase pay for?")
+    assert asks_for_money("What does the ferry charge for a car?")
+    assert asks_for_money("What do members pay for a plot?")
+
+
 def test_a_figure_the_first_quote_lacks_is_quoted_from_its_passage() -> None:
     """Trial round 20: "... which had 4,300 signatures by last weekend." was declined as
     naming no 5000; the passage's next sentence says "If it reaches 5,000, ..."."""

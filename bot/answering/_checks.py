@@ -80,7 +80,10 @@ _DURATION = lazy(
     r"spells?|overnight|morning|afternoon|evening|"
     rf"season|{_MONTHS}|spring|summer|autumn|winter|since|until|till|ago|"
     r"(milli|centi|kilo)?(metres?|meters?)|miles?|feet|foot|inch(es)?|yards?|"
-    r"(1\d|20)\d\ds?)\b|\d\s*(s|h|hrs?|mins?|mm|cm|m|km|ft|yds?)\b|\d\s*['\"′″]",
+    r"(1\d|20)\d\ds?)\b|\d\s*(s|h|hrs?|mins?|mm|cm|m|km|ft|yds?)\b|\d\s*['\"′″]|"
+    # a size in its own units, after its figure: "16 bytes", "a 16-byte tag", "212 pages"
+    r"\d\s*-?\s*(bytes?|bits?|octets?|characters?|digits?|words?|pages?|lines?|chapters?|"
+    r"episodes?|laps?|rounds?|[KMGT]i?B)\b",
     re.IGNORECASE,
 )
 # "In what year" asks for a year, given in figures ("1992", "the 1970s") or by another year.
@@ -236,7 +239,7 @@ _ASKS_FOR_MONEY = lazy(
     r"what (do|does|did|will|would)\s+(?!(charge|pay|cost|earn)\b)[^?.!]*?\b"
     # ... not "What does a ten-minute charge give you?", where the word is the subject
     r"(charge|pay|cost|earn)\b(?!\s+(give|get|do|mean|last|provide|include|take|offer|let|"
-    r"allow|cover|buy)s?\b))\b",
+    r"allow|cover|buy)s?\b|\s+for\W*$))\b",  # nor "What will the increase pay for?": a use
     re.IGNORECASE,
 )
 _MONEY_OR_SHARE = lazy(
