@@ -1110,6 +1110,22 @@ def test_an_initialism_the_essays_spell_out_is_read_as_its_words(tmp_path: Path)
         assert answer.answered and "Maya Patel" in answer.quotes[0].text, question
 
 
+def test_an_initialism_spelt_out_after_the_is_read_as_its_words(tmp_path: Path) -> None:
+    """Trial round 24: "the IMO's target" of "The International Maritime Organization has set
+    a target" had been declined as a name the essays never use ("TIMO" was spelt out)."""
+    (tmp_path / "speech.md").write_text(
+        "# Speech\n\nThe International Maritime Organization has set a target of net-zero "
+        "emissions by 2050.\n\nThe yard builds ferries.\n\nThe tugs are old.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    assert unknown_names("What is the IMO's target?", index) == []
+    read = "What is the International Maritime Organization's target?"
+    assert spell_out("What is the IMO's target?", index) == read
+    assert spell_out("Is it IMO-compliant?", index) == "Is it IMO-compliant?"
+    assert unknown_names("What is the EMA's target?", index) == ["EMA's"]
+
+
 def test_a_word_of_an_essays_title_is_no_unknown_name(essays: Path) -> None:
     index = PassageIndex(load_documents(essays))  # "Keeping an Orchard": no "orchard" in its text
     assert unknown_names("When does the Orchard essay say to prune?", index) == []

@@ -927,7 +927,9 @@ _OF_A_PLACE = lazy(r"(?P<place>[^\W\d_]{4,}?)(ians?|ans?|ese|ish|ic|is?)", re.IG
 # An initialism spelt out: "MIT" for "Massachusetts Institute of Technology", "US" for "the
 # United States".
 _INITIALISM = lazy(r"[A-Z]{2,6}\d{0,3}")  # "AGM", "KS2" (Key Stage 2)
-_INITIALISM_WORD = lazy(rf"(?<![\w'’-])(?:{_INITIALISM.pattern})(?![\w'’-])")
+# ... alone or its own ("the IMO's target"), not inside a word ("IMO-compliant", "O'Neill")
+_INITIALISM_WORD = lazy(rf"(?<![\w'’-])(?:{_INITIALISM.pattern})(?![\w-]|['’](?!s\b))")
+_ARTICLES = frozenset(("The", "A", "An"))
 _TITLED = lazy(r"(Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Rev|Sir|Dame|Lady|Lord|Cllr|Capt)\.?")
 _SPELT_OUT = lazy(
     r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|de|du)\s+)?[A-Z][\w'’-]*)+(?:\s+(\d{1,3})\b)?"
@@ -978,11 +980,16 @@ def _spelt_out(index: PassageIndex) -> dict[str, str]:
             words = words[:-1] if number else words
             # a list is no one run: "UK" is not "Uganda and Kenya", though the initials count
             spelt = "" if " and " in phrase else phrase
-            for initials in (
-                "".join(w[0] for w in words if w[0].isupper()) + number,
-                "".join(w[0] for w in words).upper() + number,
-            ):
-                if found.setdefault(initials, spelt) != spelt:
+            spellings = [
+                ("".join(w[0] for w in words if w[0].isupper()) + number, spelt),
+                ("".join(w[0] for w in words).upper() + number, spelt),
+            ]
+            if words[0] in _ARTICLES and len(words) > 2:
+                # "The International Maritime Organization" opening a sentence is the "IMO"
+                bare = "".join(w[0] for w in words[1:] if w[0].isupper()) + number
+                spellings.append((bare, spelt.split(maxsplit=1)[1] if spelt else ""))
+            for initials, meant in spellings:
+                if found.setdefault(initials, meant) != meant:
                     found[initials] = ""  # two runs with these initials: which is meant?
     return found
 
