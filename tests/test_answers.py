@@ -687,6 +687,26 @@ def test_who_wrote_an_essay_is_answered_with_its_byline(tmp_path: Path) -> None:
     assert not answerer_for(index, bylines=False).ask("Who wrote this?").answered
 
 
+def test_who_gave_a_speech_is_answered_with_its_byline(tmp_path: Path) -> None:
+    """Trial round 24: "Delivered by Dr Ines Valcourt-Mbeki, Tidewater Pavilion, ..." was no
+    byline and "Who gave the commencement address?" no question of who wrote it; a speech's
+    byline says where and when too, so it is searched as any passage."""
+    (tmp_path / "speech.txt").write_text(
+        "Commencement Address to the Class of 2025, Harrowgate College\n"
+        "Delivered by Dr Ines Valcourt-Mbeki, Tidewater Pavilion, Port Selwyn, 14 June 2025\n\n"
+        "Thank you, Provost Aldridge, and thank you all.\n\nI left school at sixteen.\n\n"
+        "Failure is not a gift.\n\nGo and build ships.\n",
+        encoding="utf-8",
+    )
+    answerer = answerer_for(PassageIndex(load_documents(tmp_path)))
+    for question in ("Who gave the commencement address?", "Who delivered this speech?"):
+        answer = answerer.ask(question)
+        assert answer.answered, question
+        assert answer.quotes[0].text.startswith("Delivered by Dr Ines Valcourt-Mbeki"), question
+    where = answerer.ask("Where was the address delivered?", k=10)
+    assert any(h.passage.text.startswith("Delivered by") for h in where.hits)
+
+
 def test_a_byline_answers_only_who_wrote(tmp_path: Path) -> None:
     (tmp_path / "memoir.txt").write_text(
         "Under the Wrecks\n\nBy Teodora Vance\n\nMy uncle Bartholomew first took Teodora Vance, "

@@ -40,12 +40,17 @@ __all__ = [
 _WHO_WROTE = lazy(
     r"\W*(who\s+(wrote|authored|compiled|edited|has\s+written|is\s+the\s+(author|writer)\s+of)|"
     r"who\s+(put|pulled)\s+(this|these|the|it)\b[^?]{0,40}\btogether|"
+    # a speech's giver: "Who gave the commencement address?" (trial round 24)
+    r"who\s+(gave|delivered|presented|preached|made)\s+(this|the|that)\b[^?]{0,40}\b"
+    r"(speech|address|lecture|talk|sermon|keynote|eulogy|toast|oration)|"
     r"who\s+(is|was|are|were)\s+(the|its|their)\s+(author|writer)s?|"
     r"(what\s+is|what's)\s+the\s+(author|writer)'?s\s+name|"
     r"by\s+whom\s+(is|was)|who\s+(is|was)\s+(it|this|that)\b.{0,30}\bwritten\s+by)\b",
     re.IGNORECASE,
 )
-_BYLINE = lazy(r"([Ww]ritten\s+)?[Bb]y\s+[A-Z][^!?\n]{0,90}$")  # not "By the end, ..."
+# not "By the end, ..."; a speech's: "Delivered by Dr Ines Valcourt-Mbeki, Tidewater Pavilion"
+_BYLINE = lazy(r"([Ww]ritten\s+|[Dd]elivered\s+|[Gg]iven\s+)?[Bb]y\s+[A-Z][^!?\n]{0,90}$")
+_SPOKEN = lazy(r"([Dd]elivered|[Gg]iven)\s+by\b")
 # A byline's name of two words or more and a comma may go on in sentences: "By Freya
 # Lindqvist, outdoor gear editor. Updated 2 April 2025." (trial round 22)
 _NAMED_BYLINE = lazy(r"([Ww]ritten\s+)?[Bb]y\s+[A-Z][\w'’.-]+(\s+[A-Z][\w'’.-]+)+,")
@@ -88,10 +93,15 @@ TEXT_KINDS = frozenset(
     analyze(
         "essay article piece text story post report note study paper review guide newsletter "
         "diary journal blog column handbook manual document leaflet booklet pamphlet "
-        "brochure changelog memo play poem novel memoir script"
+        "brochure changelog memo play poem novel memoir script speech address lecture talk "
+        "sermon keynote"
     )
 )
-_OF_ANY_ESSAY = TEXT_KINDS | frozenset("write writer author compil edit put togeth".split())
+_OF_ANY_ESSAY = TEXT_KINDS | frozenset(
+    analyze(
+        "write writer author compiled edited put together gave delivered presented preached made"
+    )
+)
 
 
 def asks_who_wrote(question: str) -> bool:
@@ -172,8 +182,14 @@ def front_matter_says(found: list[tuple[str, str]], asked: int, verb: str, verbs
 def byline_ids(index: PassageIndex) -> frozenset[str]:
     """The ids of the essays' bylines, passages that answer who wrote them and nothing else,
     and of their sign-offs: a letter's "All my love, always," and "Granny Peggy" matched a
-    question naming Peggy best and led its answer."""
-    only_who = (p for p in _bylines(index) if _credits_alone(p.text) and not _goes_on(p.text))
+    question naming Peggy best and led its answer. A speech's ("Delivered by Dr Ines
+    Valcourt-Mbeki, Tidewater Pavilion, Port Selwyn, 14 June 2025") says where and when it
+    was given too: it is searched as any passage."""
+    only_who = (
+        p
+        for p in _bylines(index)
+        if _credits_alone(p.text) and not _goes_on(p.text) and not _SPOKEN.match(p.text)
+    )
     return frozenset(passage.id for passage in (*only_who, *_sign_offs(index)))
 
 
