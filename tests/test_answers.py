@@ -2195,6 +2195,32 @@ def test_shares_sales_and_servings_in_words_answer_their_questions() -> None:
     assert lacks_counted(helped, quote("Release 3.0.0 fixed 41 bugs.")) is not None
 
 
+def test_an_emails_header_names_no_one_and_its_sign_off_does(tmp_path: Path) -> None:
+    """Trial round 24: "Who are the soloists?" of an email thread was answered at confidence
+    1.0 by its "Date: Mon, 3 Mar 2025 11:03" header field, led as a catalogue's "Artist:"
+    would be; and a sign-off, "Tobias Musical Director", names Tobias."""
+    from bot.answering._checks import names_new
+    from bot.answering._quotes import section_fields
+    from index import analyze
+
+    (tmp_path / "thread.txt").write_text(
+        "Concert\n\nFrom: Priya <p@choir.example>\nDate: Mon, 3 Mar 2025 11:03\n"
+        "Subject: Concert\n\nThe costs so far are these.\n\nSoloists: £600\n"
+        "Artist: Edith Marrable\n\nPriya\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    soloists = next(p for p in index.passages if p.text.startswith("Soloists"))
+    assert [p.text for p in section_fields(index, soloists)] == ["Artist: Edith Marrable"]
+    asked = set(analyze("Who is the musical director?"))
+    assert names_new(asked, "Tobias Musical Director")
+    assert names_new(asked, "Gwen Atherley")
+    assert not names_new(asked, "Printing: £96")
+    assert not names_new(asked, "Soloists (soprano and baritone): £600")
+    assert not names_new(asked, "Musical Director")
+    assert not names_new(asked, "Thanks for all the help with the venue today and yesterday.")
+
+
 def test_a_size_answers_how_long_and_paying_for_asks_for_a_use() -> None:
     """Trial round 24: "How long is the message header?" of "a fixed header of 16 bytes" and
     "How long is the budget book?" of "212 pages" had been declined for want of a duration;

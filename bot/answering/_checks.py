@@ -604,11 +604,21 @@ def lacks_place(question: str, quotes: Sequence[Quote]) -> str | None:
 
 def names_new(asked: set[str], text: str) -> bool:
     """Whether `text` holds a name (a capitalised word not opening a sentence) other than
-    those of the terms `asked`, and other than a day's or a month's."""
+    those of the terms `asked`, and other than a day's or a month's. A short line that is no
+    sentence may open with one: a sign-off, "Tobias" over "Musical Director" (trial round
+    24), "Gwen Atherley"."""
+    words = _inner_words(text)
+    if (opening := _NAMED_LINE.match(text)) and len(text.split()) <= _NAMED_LINE_WORDS:
+        words = [opening[1], *words]
     return any(
         word[0].isupper() and not set(analyze(word)) & asked and not _CALENDAR.match(word)
-        for word in _inner_words(text)
+        for word in words
     )
+
+
+# A line of a capitalised word and another, and no sentence: "Tobias Musical Director".
+_NAMED_LINE = lazy(r"([A-Z][a-z]+(?:-[A-Z][a-z]+)?) [A-Z][^.!?:]*$")
+_NAMED_LINE_WORDS = 6
 
 
 # Groups of people a question may ask of, each with the others of its kind: "What is the

@@ -41,6 +41,7 @@ _NEXT_POINT = lazy(
 _LEAD_IN_WORDS = 12
 # A labelled field of a few words: "Owner: Aisha Mensah.", "Status: done on 25 March."
 _FIELD = lazy(r"[A-Z][\w-]*(?: [\w-]+)?: [^.!?]{1,60}[.!]?$")
+_EMAIL_HEADER = lazy(r"(From|To|Cc|Date|Sent|Subject): ")
 
 # "It seems", "it appears that" stand for nothing ("It appears gradually" does).
 _IMPERSONAL = r"(would )?(seems?\b|appears?(\s+(that|to|as|likely|unlikely)\b|,))"
@@ -229,11 +230,15 @@ def with_fields(index: PassageIndex, quotes: Sequence[Quote]) -> tuple[Quote, ..
 
 def section_fields(index: PassageIndex, passage: Passage) -> tuple[Passage, ...]:
     """The passages of `passage`'s section that are a labelled field each, as a catalogue's
-    object ("Artist: Edith Marrable", "Date: 1791") or a record lays its facts out."""
+    object ("Artist: Edith Marrable", "Date: 1791") or a record lays its facts out; not an
+    email's header, which tells of the message, not of what it says ("Date: Mon, 3 Mar 2025
+    11:03" had answered "Who are the soloists?", trial round 24)."""
     return tuple(
         other
         for other in index.passages_of(passage.document, passage.section)
-        if other.id != passage.id and _FIELD.match(other.text)
+        if other.id != passage.id
+        and _FIELD.match(other.text)
+        and not _EMAIL_HEADER.match(other.text)
     )
 
 
