@@ -1296,6 +1296,46 @@ def test_a_best_effort_send_never_lets_its_failure_escape(
     assert record.levelno == logging.WARNING and "could not send the apology" in record.message
 
 
+def test_slash_commands_let_through_hold_their_place_in_a_busy_server(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 21 (D1): a question is queued only once Discord has taken its
+    deferral, so with Discord slow to take it a burst of /ask let every one through the
+    check of the server's queue (118 waiting where MOST_WAITING may). Each one let through
+    holds its place now, and the rest are told the server is busy."""
+    release = threading.Event()
+
+    class Held(Answerer):
+        def ask(self, question: str, k: int | None = None) -> Any:
+            release.wait(20)
+            return super().ask(question, k)
+
+    held = Held(answerer.index, answerer.policy, answerer.similarity, english=answerer.english)
+    burst = MOST_WAITING + 10
+
+    async def body() -> None:
+        async with running(point_at, held) as (server, _):
+            server.slow_callbacks = 0.3
+            asked = [ask(f"{DEAD_END} {n}", user_id=f"42{n:016d}") for n in range(burst)]
+            for interaction in asked:
+                await server.dispatch("INTERACTION_CREATE", interaction)
+            told = await server.wait_for(
+                lambda r: "callback" in r.path and r.body.get("data", {}).get("content") == BUSY,
+                count=burst - MOST_WAITING,
+            )
+            release.set()
+            answered = await server.wait_for(
+                lambda r: r.path.startswith("webhooks/") and r.method == "PATCH",
+                count=MOST_WAITING,
+            )
+            await asyncio.sleep(0.5)  # no more
+            assert len(told) == burst - MOST_WAITING
+            patched = [r for r in server.requests if r.path.startswith("webhooks/")]
+            assert len(answered) == len(patched) == MOST_WAITING
+
+    run(body())
+
+
 def test_a_raid_in_one_server_neither_holds_up_another_nor_queues_without_end(
     point_at: Any, answerer: Answerer
 ) -> None:

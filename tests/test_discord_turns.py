@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import CancelledError
 
 import pytest
 
-from bot.discord_bot._turns import Turns, server_of
+from bot.discord_bot._turns import HOLD_SECONDS, Turns, server_of
 
 A, B, C = 1, 2, 3
 
@@ -107,3 +108,23 @@ def test_shutdown_finishes_the_jobs_waiting_then_refuses_more() -> None:
 def test_outside_a_server_each_user_takes_their_own_turn() -> None:
     assert server_of(200, 400) == 200
     assert server_of(None, 400) == 400
+
+
+def test_a_place_held_counts_until_its_job_is_queued_or_it_lapses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Red-team round 21 (D1): a slash command is queued only after Discord takes its
+    # deferral; the place it holds meanwhile is counted, so a burst cannot all get through.
+    turns, release, ran = held(most_waiting=2)
+    assert turns.hold(A) and turns.hold(A)
+    assert turns.full(A) and not turns.hold(A) and not turns.full(B)
+    turns.submit(A, job(ran, "a0"))  # in the place held for it: still two counted
+    assert turns.full(A)
+    now = [1000.0]
+    monkeypatch.setattr("bot.discord_bot._turns.time.monotonic", lambda: now[0])
+    turns._held[A] = deque([now[0]])  # the other place, held now
+    assert turns.full(A)
+    now[0] += HOLD_SECONDS + 1  # never queued (a blank question): it lapses
+    assert not turns.full(A) and turns.hold(A)
+    release.set()
+    turns.shutdown()

@@ -83,7 +83,9 @@ async def _show(interaction: discord.Interaction, keys: str, shown: Shown) -> No
     """Reply privately with passages the press's keys name, read in a worker thread."""
     bot = _bot(interaction)
     passages = bot.passage_keys.find(keys)  # a few passages hashed: bounded, on the loop
-    refusal = OLDER if passages is None else bot.press_refusal(interaction.user.id)
+    refusal = (
+        OLDER if passages is None else bot.press_refusal(interaction.user.id, interaction.channel)
+    )
     if refusal or passages is None:
         await _reply(interaction, refusal or OLDER)
         return

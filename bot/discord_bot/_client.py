@@ -467,15 +467,21 @@ class EssayBot(discord.AutoShardedClient):
         category = getattr(holder, "category_id", None) or getattr(channel, "category_id", None)
         return category is not None and category in allowed
 
-    def refusal(self, user_id: int, channel: object) -> str | None:
-        """Why this user may not ask in `channel` now, or None."""
+    def refusal(self, user_id: int, channel: object, *, queued: bool = True) -> str | None:
+        """Why this user may not ask in `channel` now, or None: then, when the question is
+        `queued` for the answer workers, a place is held for it in its server's turn."""
         if self.in_flight.closing:
             return SHUTTING_DOWN
         if not self.answers_in(channel):
             return self._elsewhere(channel)
-        if self.answer_workers.full(self.server(channel, user_id)):  # not counted: not asked
+        server = self.server(channel, user_id)
+        if queued and self.answer_workers.full(server):  # not counted: not asked
             return BUSY
-        return _too_quick(self.cooldowns.retry_after(user_id))
+        if too_quick := _too_quick(self.cooldowns.retry_after(user_id)):
+            return too_quick
+        if queued and not self.answer_workers.hold(server):  # only another thread's job
+            return BUSY
+        return None
 
     def server(self, channel: object, user_id: int) -> int:
         """Whose turn this user's questions in `channel` wait for (bot/discord_bot/_turns.py):
@@ -498,11 +504,20 @@ class EssayBot(discord.AutoShardedClient):
             return "I don't answer in this server."
         return "I only answer in these channels: " + ", ".join(f"<#{c}>" for c in here)
 
-    def press_refusal(self, user_id: int) -> str | None:
-        """Why this user's button press is not answered now, or None (and it is counted)."""
+    def press_refusal(self, user_id: int, channel: object = None) -> str | None:
+        """Why this user's button press is not answered now, or None (and it is counted);
+        a press in `channel` queues work for the answer workers, so it holds a place in its
+        server's turn, as a question does (red-team round 21: presses were never refused)."""
         if self.in_flight.closing:
             return SHUTTING_DOWN
-        return _too_quick(self.press_cooldowns.retry_after(user_id))
+        server = self.server(channel, user_id)
+        if channel is not None and self.answer_workers.full(server):
+            return BUSY
+        if too_quick := _too_quick(self.press_cooldowns.retry_after(user_id)):
+            return too_quick
+        if channel is not None and not self.answer_workers.hold(server):
+            return BUSY
+        return None
 
     def page_refusal(self, user_id: int) -> str | None:
         """Why this user's turn of a contents page is not made now, or None (it is counted)."""

@@ -109,7 +109,8 @@ def _add_commands(bot: EssayBot) -> None:
     @tree.command(name="section", description="Read a whole section of the essays")
     @app_commands.describe(name="The section's heading (start typing to pick one)")
     async def section(interaction: discord.Interaction, name: str) -> None:
-        refusal = bot.refusal(interaction.user.id, interaction.channel)  # it posts publicly
+        # it posts publicly; its work is not the answer workers'
+        refusal = bot.refusal(interaction.user.id, interaction.channel, queued=False)
         if refusal:
             await _reply(interaction, refusal)
             return

@@ -6,13 +6,17 @@ server waited behind all of them (red-team round 19: 0.01 s became 2.6 s). So ea
 (a DM or a user-installed app's channel: its user) has its own queue, and the workers take
 one job from each server with work in turn: another server's question waits for at most one
 job per busy server. A server with `most_waiting` jobs queued is told it is busy instead of
-queueing more (`full`), which bounds the memory a raid can take.
+queueing more (`full`), which bounds the memory a raid can take. A question let through
+holds a place until its job is queued (`hold`): a slash command is queued only once Discord
+has taken its deferral, and a burst of 120 had all been let through before any was queued
+(red-team round 21: 118 waiting where 25 may).
 """
 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict, deque
+import time
+from collections import OrderedDict, defaultdict, deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
@@ -22,6 +26,10 @@ __all__ = ["Turns", "server_of"]
 T = TypeVar("T")
 
 _Job = tuple[Future[Any], Callable[[], Any]]
+
+# How long a place held for a question lasts unless its job is queued: a question let
+# through may still be turned away (blank, too long) or fail before it is queued.
+HOLD_SECONDS = 15.0
 
 
 def server_of(guild_id: int | None, user_id: int) -> int:
@@ -39,6 +47,8 @@ class Turns:
         # server -> its jobs not yet started, in turn order: a server moves to the end when
         # a job of it starts, and leaves when it has none waiting
         self._waiting: OrderedDict[int, deque[_Job]] = OrderedDict()
+        # server -> when each place held for a job to come was taken (`hold`), oldest first
+        self._held: defaultdict[int, deque[float]] = defaultdict(deque)
         self._ready = threading.Condition()
         self._stopping = False
         self._threads = [
@@ -49,18 +59,42 @@ class Turns:
             thread.start()
 
     def full(self, server: int) -> bool:
-        """Whether `server` has as many jobs waiting as it may: a question now is refused."""
+        """Whether `server` has as many jobs waiting, or places held for jobs to come, as it
+        may: a question now is refused."""
         with self._ready:
-            return len(self._waiting.get(server, ())) >= self.most_waiting
+            return self._counted(server) >= self.most_waiting
+
+    def hold(self, server: int) -> bool:
+        """Hold a place in `server`'s queue for a job to come (queued by `submit`, or given
+        up after `HOLD_SECONDS`); False, and none held, when it is `full`."""
+        with self._ready:
+            if self._counted(server) >= self.most_waiting:
+                return False
+            self._held[server].append(time.monotonic())
+            return True
+
+    def _counted(self, server: int) -> int:
+        held = self._held.get(server)
+        if held is not None:
+            expired = time.monotonic() - HOLD_SECONDS
+            while held and held[0] < expired:
+                held.popleft()
+            if not held:
+                del self._held[server]
+        return len(self._waiting.get(server, ())) + len(held or ())
 
     def submit(self, server: int, job: Callable[[], T]) -> Future[T]:
-        """Queue `job` in `server`'s turn; its future holds its result or its exception. A
-        job is queued even when the server is `full` (that is checked before the question is
-        taken); so only the questions taken since the check can go over."""
+        """Queue `job` in `server`'s turn, in the oldest place held for it if any; its future
+        holds its result or its exception. A job is queued even when the server is `full`
+        (that is checked when the question is let through)."""
         future: Future[T] = Future()
         with self._ready:
             if self._stopping:
                 raise RuntimeError("the answer workers have stopped")
+            if held := self._held.get(server):
+                held.popleft()
+                if not held:
+                    del self._held[server]
             self._waiting.setdefault(server, deque()).append((future, job))
             self._ready.notify()
         return future
