@@ -567,6 +567,12 @@ def test_a_malformed_gateway_event_is_dropped_and_the_bot_goes_on(
         async with running(point_at, answerer) as (server, bot):
             await server.dispatch("MESSAGE_CREATE", None)  # type: ignore[arg-type]
             await server.dispatch("MESSAGE_CREATE", {"id": "1", "channel_id": "2"})  # no author
+            # a null content, or a text display's in a DM (red-team round 21): not text
+            await server.dispatch("MESSAGE_CREATE", fake.message(None))  # type: ignore[arg-type]
+            direct = fake.message("", channel_id="300000000000000099")
+            del direct["guild_id"], direct["member"]
+            direct["components"] = [{"type": 17, "components": [{"type": 10, "content": None}]}]
+            await server.dispatch("MESSAGE_CREATE", direct)
             nobody = ask(DEAD_END)
             del nobody["member"]  # neither member nor user: no one to answer
             await server.dispatch("INTERACTION_CREATE", nobody)
@@ -579,6 +585,7 @@ def test_a_malformed_gateway_event_is_dropped_and_the_bot_goes_on(
     with caplog.at_level(logging.WARNING):
         run(body())
     assert "dropped a malformed MESSAGE_CREATE event" in caplog.text
+    assert caplog.text.count("dropped a malformed MESSAGE_CREATE event (TypeError)") == 2
     assert "dropped a malformed INTERACTION_CREATE event (KeyError)" in caplog.text
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
