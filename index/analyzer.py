@@ -121,13 +121,22 @@ def _stem(word: str) -> str:
 
 
 class _Terms(dict[str, str]):
-    """Word -> index term ("" for a stopword), computed once per distinct word."""
+    """Word -> index term ("" for a stopword), computed once per distinct word of up to
+    `_LONGEST_KEPT` characters. Questions can bring endless new words, so it empties at
+    `_MOST_KEPT` (red-team round 21: at a million words of 30 letters each, questions
+    within their cooldowns had made it hold 153 MB)."""
 
     def __missing__(self, word: str) -> str:
-        if len(self) > 1_000_000:  # questions can bring endless new words; stay bounded
-            self.clear()
-        self[word] = term = "" if word in STOPWORDS else _stem(_BASE_FORMS.get(word, word))
+        term = "" if word in STOPWORDS else _stem(_BASE_FORMS.get(word, word))
+        if len(word) <= _LONGEST_KEPT:
+            if len(self) >= _MOST_KEPT:
+                self.clear()
+            self[word] = term
         return term
+
+
+_MOST_KEPT = 200_000  # about 40 MB at most; a 100,000-passage corpus's words fit
+_LONGEST_KEPT = 24  # a longer word is rare in any text: stemmed again each time
 
 
 _terms = _Terms()
