@@ -7,12 +7,13 @@ import asyncio
 import logging
 import threading
 import unicodedata
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from bot.answering import Answerer
-from bot.discord_bot import APOLOGY, _answers, _commands, too_long
+from bot.discord_bot import APOLOGY, EssayBot, _answers, _client, _commands, too_long
 from bot.discord_bot._answers import without_mentions
 from bot.discord_bot._buttons import FORM, FORM_QUESTION, OLDER
 from bot.discord_bot._client import (
@@ -23,8 +24,10 @@ from bot.discord_bot._client import (
     UserCooldowns,
 )
 from bot.discord_bot._replies import AUTOMOD_BLOCKED, BUSY, _too_quick
+from bot.discord_bot._run import serve
 from bot.embeds import MESSAGE_CHARS, section_messages
 from bot.question_log import QuestionLog
+from bot.settings import Settings
 from index import Document, PassageIndex, Section
 from tests import fake_discord as fake
 from tests.helpers import answerer_for, counting
@@ -1156,6 +1159,59 @@ def test_a_gateway_frame_it_cannot_read_is_a_reconnect_not_the_end(
             assert any("an unreadable gateway frame" in said for said in warned)
 
     run(body())
+
+
+def test_a_ready_never_readable_is_waited_out_longer_each_time(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Red-team round 21 (D3): a READY that is never readable (no session) had made the bot
+    log in afresh every 5 s, 720 times an hour, where Discord allows 1,000 a day."""
+
+    class NoSession(fake.FakeDiscord):
+        async def _identify(self, connection: Any, data: dict[str, Any]) -> None:
+            self.identifies += 1
+            ready = {"v": 10, "user": fake.BOT_USER, "guilds": [], "shard": [0, 1]}
+            await self._event(connection, "READY", ready)
+
+    async def body() -> None:
+        server = NoSession()
+        await server.start()
+        point_at(server)
+        bot = EssayBot(answerer, Settings(_env_file=None, discord_token=fake.TOKEN), sync=False)
+        task = asyncio.create_task(serve(bot, fake.TOKEN))
+        try:
+            for _ in range(200):  # the second log-in, discord.py's few seconds later
+                if "waiting 4 s" in caplog.text:
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            await bot.close()
+            await asyncio.wait_for(task, 15)
+            await server.stop()
+        assert server.identifies == 2
+        said = [r.getMessage() for r in caplog.records if "unreadable gateway frame" in r.message]
+        assert said == [
+            "an unreadable gateway frame (KeyError): reconnecting",
+            "an unreadable gateway frame (KeyError): waiting 4 s, then reconnecting",
+        ]
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+
+
+def test_unreadable_frames_one_after_another_are_waited_out_longer_each_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = [5000.0]
+    monkeypatch.setattr(_client.time, "monotonic", lambda: now[0])
+    state = SimpleNamespace()
+    waits = []
+    for _ in range(12):
+        waits.append(_client._unreadable_wait(state))
+        now[0] += 10
+    assert waits == [0, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900]
+    now[0] += _client._QUIET_AFTER  # a while since: the next is the first again
+    assert _client._unreadable_wait(state) == 0
 
 
 def test_find_the_source_reads_components_v2_and_an_answers_own_quote(

@@ -159,16 +159,46 @@ class _TolerantWebSocket(discord.gateway.DiscordWebSocket):
     """The gateway's connection, reconnecting (to resume, when it has a session) on a frame it
     cannot read: JSON cut short or no object, bytes that do not inflate, a READY without its
     session (red-team round 20: a KeyError, exit 1 and a 37-line traceback). discord.py's
-    sharded client closed itself on one, and the bot stopped."""
+    sharded client closed itself on one, and the bot stopped. Unreadable frames one after
+    another are waited out longer each time, up to `_LONGEST_WAIT`: a READY that is never
+    readable had made it log in afresh every 5 s, 720 times an hour, where Discord allows a
+    bot 1,000 a day (red-team round 21)."""
 
     async def received_message(self, msg: Any, /) -> None:
         try:
             await super().received_message(msg)
         except (ValueError, TypeError, AttributeError, KeyError, zlib.error) as error:
-            log.warning("an unreadable gateway frame (%s): reconnecting", type(error).__name__)
+            wait = _unreadable_wait(self._connection)
+            said = f"waiting {wait:.0f} s, then reconnecting" if wait else "reconnecting"
+            log.log(
+                logging.ERROR if wait >= _LOUD_WAIT else logging.WARNING,
+                "an unreadable gateway frame (%s): %s",
+                type(error).__name__,
+                said,
+            )
             await self.close(code=4000)
+            client = self._connection._get_client()
+            waited = 0.0
+            while waited < wait and not client.is_closed():  # a shutdown does not wait
+                await asyncio.sleep(min(1.0, wait - waited))
+                waited += 1.0
             resume = self.session_id is not None
             raise discord.gateway.ReconnectWebSocket(self.shard_id or 0, resume=resume) from None
+
+
+_LONGEST_WAIT = 900.0  # 15 minutes: 96 log-ins a day at most
+_LOUD_WAIT = 60.0  # from this wait on, an error: Discord, or something between, is broken
+_QUIET_AFTER = 1800.0  # unreadable frames this far apart are not one after another
+
+
+def _unreadable_wait(state: Any) -> float:
+    """How long to wait before reconnecting after an unreadable frame: nothing for the first
+    in a while, then 4, 8, 16 ... seconds up to `_LONGEST_WAIT` (kept on the client's state)."""
+    now = time.monotonic()
+    last, count = getattr(state, "_essaybot_unreadable", (now, 0))
+    count = count + 1 if now - last < _QUIET_AFTER else 1
+    state._essaybot_unreadable = (now, count)
+    return 0.0 if count == 1 else min(_LONGEST_WAIT, 2.0**count)
 
 
 def _tolerant(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
