@@ -2083,6 +2083,38 @@ def test_an_opening_field_answers_for_the_essay_the_question_names(tmp_path: Pat
     ]
 
 
+def test_the_phone_number_or_email_of_the_essay_itself_is_its_contact_line(
+    tmp_path: Path,
+) -> None:
+    """Trial round 24: "What is the phone number?" of a menu shares no word with its contact
+    line, "14 Quayside Row, Kilbrannan · Tel. 01632 960 418", and found nothing."""
+    (tmp_path / "menu.md").write_text(
+        "# Harbour & Hearth, Autumn Dinner Menu\n\nServed Tuesday to Saturday, 5.30 pm to "
+        "9.30 pm, in 2024-2025.\n\n14 Quayside Row, Kilbrannan, KB4 2QT · Tel. 01632 960 418\n\n"
+        "## Mains\n\nRib-eye steak with chips, £28.\n\nFor groups, please email "
+        "events@harbour.example or call 01632 960 419.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "notes.md").write_text(
+        "# Farm notes\n\nThe beef comes from Achnacraig Farm.\n\nCall the farm on 01632 555 777.\n",
+        encoding="utf-8",
+    )
+    answerer = answerer_for(index_of(tmp_path))
+    phones = [q.text for q in answerer.ask("What is the phone number?").quotes]
+    assert phones == [
+        "14 Quayside Row, Kilbrannan, KB4 2QT · Tel. 01632 960 418",
+        "Call the farm on 01632 555 777.",
+    ]
+    menu = answerer.ask("What's the menu's phone number?")
+    assert [q.text for q in menu.quotes] == [phones[0]]
+    email = answerer.ask("What is the email address?")
+    assert [q.text for q in email.quotes] == [
+        "For groups, please email events@harbour.example or call 01632 960 419."
+    ]
+    # a question naming more than the essays' titles is answered as any other
+    assert not answerer.ask("What is the phone number of the Glenmore estate?").answered
+
+
 @pytest.mark.parametrize(
     ("text", "counts"),
     [

@@ -41,6 +41,7 @@ from bot.answering._checks import (
 )
 from bot.answering._overview import (
     asks_what_about,
+    contact_lines,
     front_matter_dates,
     opening_field,
     openings,
@@ -207,6 +208,8 @@ class Answerer:
         most = self.policy.max_passages  # "When was the meeting?" of minutes: "Date: ..."
         if self.policy.openings and (field := opening_field(self.index, read, terms, most)):
             return self._quoted_whole(question, read, field)
+        if self.policy.openings and (contact := contact_lines(self.index, read, terms, most)):
+            return self._quoted_whole(question, read, contact)  # "What is the phone number?"
         # Asking of the essays themselves, the question's words are read as typed: an unknown
         # "review" is not the "view" an essay uses (`PassageIndex.query`).
         as_typed = analyze(read)

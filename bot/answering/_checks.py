@@ -422,7 +422,17 @@ _DATED = lazy(rf"\d|\b({_MONTHS}|{_DAYS})\b", re.IGNORECASE)
 
 def asks_for_contact(question: str) -> bool:
     """Whether `question` asks for an email address or a phone number."""
-    return bool(_ASKS_EMAIL.match(question) or _ASKS_PHONE.match(question))
+    return asks_for_email(question) or asks_for_phone(question)
+
+
+def asks_for_email(question: str) -> bool:
+    """Whether `question` asks for an email address ("What's the email?")."""
+    return bool(_ASKS_EMAIL.match(question))
+
+
+def asks_for_phone(question: str) -> bool:
+    """Whether `question` asks for a phone number ("What is the phone number?")."""
+    return bool(_ASKS_PHONE.match(question))
 
 
 def _time_or_amount(question: str) -> tuple[LazyPattern, str] | None:
