@@ -2083,6 +2083,24 @@ def test_an_opening_field_answers_for_the_essay_the_question_names(tmp_path: Pat
     ]
 
 
+def test_when_a_document_was_published_is_its_field_labelled_so(tmp_path: Path) -> None:
+    """Trial round 24: "When was version 1.2 published?" of a specification opening with
+    "Published: 9 October 2025" had been answered with its abstract."""
+    (tmp_path / "spec.txt").write_text(
+        "Lantern Telemetry Exchange Protocol, Version 1.2\nStatus: Proposed Standard\n"
+        "Published: 9 October 2025\n\nAbstract\n\nThis document specifies version 1.2 of "
+        "the protocol, which adds acknowledgement batching.\n\nIntroduction\n\nThe "
+        "protocol was first deployed in 2019.\n",
+        encoding="utf-8",
+    )
+    answerer = answerer_for(index_of(tmp_path))
+    answer = answerer.ask("When was version 1.2 published?")
+    assert [q.text for q in answer.quotes] == ["Published: 9 October 2025"]
+    # naming what no title holds, it is answered as any other question
+    first = answerer.ask("When was the first edition published?")
+    assert [q.text for q in first.quotes] != ["Published: 9 October 2025"]
+
+
 def test_the_phone_number_or_email_of_the_essay_itself_is_its_contact_line(
     tmp_path: Path,
 ) -> None:

@@ -173,6 +173,16 @@ _FIELD_QUESTIONS = (
     ),
 )
 _WRITTEN = frozenset(analyze("written write wrote dated published posted"))
+# What a document says was done to it when, as a field's label or "Date of ...".
+_NOUNS = {
+    "published": "publication",
+    "issued": "issue",
+    "released": "release",
+    "updated": "update",
+    "revised": "revision",
+    "decided": "decision",
+}
+_DONE = lazy(rf"\b({'|'.join(_NOUNS)})\b", re.IGNORECASE)
 # Words of such a question besides its essays' titles' that ask nothing more.
 _OF_THE_EVENT = (
     frozenset(
@@ -185,6 +195,7 @@ _OF_THE_EVENT = (
         )
     )
     | _WRITTEN  # "When was this written?", "When was the essay dated?"
+    | frozenset(analyze(" ".join(_NOUNS)))  # "When was version 1.2 published?"
     | TEXT_KINDS
 )
 _FIELDS = 8  # an opening's fields are among the first paragraphs of its first section
@@ -201,6 +212,10 @@ def opening_field(
     if asked is None:
         return ()
     essays = set(_titled(index, _named(question, terms)))
+    if asked == _WHEN and (done := _DONE.search(question)):
+        # a field labelled with what the question asks when of: "Published: 9 October 2025"
+        # for "When was version 1.2 published?" of its specification (trial round 24)
+        asked = f"{asked}|{done[1]}|date of {_NOUNS[done[1].lower()]}"
     label = lazy(rf"\*{{0,2}}({asked})\*{{0,2}}\s*:\s*\S", re.IGNORECASE)
     found = [p for p in _opening_fields(index) if p.document in essays and label.match(p.text)]
     if not found and asked == _CHAIR:  # "Present: R. Okafor (Chair), D. Mills (Secretary)"
