@@ -561,7 +561,7 @@ def _signoffs(blocks: list[list[str]], emails: set[int]) -> set[int]:
     ("Tobias" over "Musical Director"), right before the next message's header or ending a
     file that has headers."""
     ends = {number - 1 for number in emails} | ({len(blocks) - 1} if emails else set())
-    return {
+    found = {
         number
         for number in ends
         if number >= 0
@@ -570,6 +570,16 @@ def _signoffs(blocks: list[list[str]], emails: set[int]) -> set[int]:
         and _is_signature(blocks[number][0])
         and all(_is_front_line(line) for line in blocks[number])
     }
+    # a notice or letter signed at its end with a name over a role: "Martin Achterberg" over
+    # "Managing Director, Kestrel Garden Tools Ltd" (trial round 24: read as a heading)
+    last = blocks[-1] if len(blocks) > 1 else []
+    if len(last) == 2 and _PERSON.fullmatch(last[0]) and "," in last[1] and _is_front_line(last[1]):
+        found.add(len(blocks) - 1)
+    return found
+
+
+# A person's name alone on its line: two or three capitalised words ("Martin Achterberg").
+_PERSON = lazy(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z][a-z'’]+(?:-[A-Z][a-z]+)?){1,2}")
 
 
 def _closes(block: list[str]) -> bool:

@@ -526,6 +526,23 @@ def test_each_message_of_an_email_thread_is_headed_by_its_sender() -> None:
     assert "To: the council" in fields.sections[-1].paragraphs  # no sender: no message
 
 
+def test_a_notice_signed_at_its_end_with_a_name_over_a_role_heads_nothing() -> None:
+    # Trial round 24: "Martin Achterberg" over "Managing Director, Kestrel Garden Tools Ltd"
+    # ending a recall notice was read as a heading, so no passage held the name.
+    text = "Recall notice\n\nStop using the battery now.\n\nContact\n\nCall 0800 048 7712.\n\n"
+    text += "Martin Achterberg\nManaging Director, Kestrel Garden Tools Ltd\n"
+    document = parse_document(text, stem="r", markdown=False, source="r.txt")
+    assert [(s.heading, s.paragraphs[-1]) for s in document.sections][-1] == (
+        "Contact",
+        "Martin Achterberg Managing Director, Kestrel Garden Tools Ltd",
+    )
+    headed = "Notes\n\nIt rains.\n\nOpening Hours\nMonday to Friday 9 to 5\n"
+    assert (
+        parse_document(headed, stem="h", markdown=False, source="h.txt").sections[-1].heading
+        == "Opening Hours"
+    )  # no comma: a heading over its text
+
+
 def test_a_dash_is_no_word_of_a_headings_ten() -> None:
     # Trial round 12: "Day 4 - Train to the Douro Valley (Tuesday 17 September)" was text,
     # eleven "words" with the dash, and the whole day was cited under Day 3.
