@@ -8,7 +8,7 @@ from index.documents import Document, Section, find_sections, with_parts
 from index.errors import CorpusError, EmptyCorpusError, SeedFileError, SeedsNotFoundError
 from index.loader import essay_bytes, fingerprint, load_documents
 from index.markdown import inline_text
-from index.parsing import parse_document, read_heading
+from index.parsing import is_email_header, parse_document, read_heading
 from index.passages import Passage
 from index.search import Hit, PassageIndex
 from index.sentences import code_lines, is_code, sentence_spans, split_sentences
@@ -31,6 +31,7 @@ __all__ = [
     "fingerprint",
     "inline_text",
     "is_code",
+    "is_email_header",
     "load_documents",
     "normalize",
     "parse_document",

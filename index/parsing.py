@@ -16,6 +16,7 @@ from index.sentences import CODE_FENCE
 __all__ = [
     "GREETING",
     "INTRODUCTION",
+    "is_email_header",
     "parse_document",
     "read_heading",
     "readable_title",
@@ -532,6 +533,11 @@ def _signatures(blocks: list[list[str]]) -> set[int]:
 # An email's header lines ("From: Priya Ramaswamy <treasurer@...>", "Date: Mon, 3 Mar 2025").
 _EMAIL_FIELD = lazy(r"(from|to|cc|date|sent|subject):\s*(.*)", re.IGNORECASE)
 _ADDRESS = lazy(r"\s*<[^<>]*>\s*")
+
+
+def is_email_header(line: str) -> bool:
+    """Whether `line` is a line of an email's header ("Date: Mon, 3 Mar 2025 11:03")."""
+    return _EMAIL_FIELD.fullmatch(line) is not None
 
 
 def _email_fields(block: list[str]) -> dict[str, str]:

@@ -49,8 +49,9 @@ _WHO_WROTE = lazy(
     re.IGNORECASE,
 )
 # not "By the end, ..."; a speech's: "Delivered by Dr Ines Valcourt-Mbeki, Tidewater Pavilion"
-_BYLINE = lazy(r"([Ww]ritten\s+|[Dd]elivered\s+|[Gg]iven\s+)?[Bb]y\s+[A-Z][^!?\n]{0,90}$")
-_SPOKEN = lazy(r"([Dd]elivered|[Gg]iven)\s+by\b")
+_SPOKEN_BY = r"([Dd]elivered|[Gg]iven)\s+"
+_BYLINE = lazy(rf"([Ww]ritten\s+|{_SPOKEN_BY})?[Bb]y\s+[A-Z][^!?\n]{{0,90}}$")
+_SPOKEN = lazy(rf"{_SPOKEN_BY}by\b")
 # A byline's name of two words or more and a comma may go on in sentences: "By Freya
 # Lindqvist, outdoor gear editor. Updated 2 April 2025." (trial round 22)
 _NAMED_BYLINE = lazy(r"([Ww]ritten\s+)?[Bb]y\s+[A-Z][\w'’.-]+(\s+[A-Z][\w'’.-]+)+,")

@@ -23,6 +23,7 @@ __all__ = [
     "asks_how_many",
     "holds_asked_value",
     "holds_count",
+    "holds_email",
     "lacks_comparison",
     "lacks_counted",
     "lacks_money",
@@ -423,6 +424,11 @@ _DATED = lazy(rf"\d|\b({_MONTHS}|{_DAYS})\b", re.IGNORECASE)
 def asks_for_contact(question: str) -> bool:
     """Whether `question` asks for an email address or a phone number."""
     return asks_for_email(question) or asks_for_phone(question)
+
+
+def holds_email(text: str) -> bool:
+    """Whether `text` holds an email address."""
+    return _EMAIL.search(text) is not None
 
 
 def asks_for_email(question: str) -> bool:

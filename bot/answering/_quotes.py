@@ -11,7 +11,7 @@ from bot.answering._checks import ASKS_WHY, ASKS_YES_OR_NO, question_names
 from bot.answering._policy import Policy
 from bot.answering._ranking import answered_on, asks
 from bot.answering._values import Quote
-from index import Hit, Passage, PassageIndex, is_code
+from index import Hit, Passage, PassageIndex, is_code, is_email_header
 from index.documents import own_heading
 from index.patterns import lazy
 
@@ -41,7 +41,6 @@ _NEXT_POINT = lazy(
 _LEAD_IN_WORDS = 12
 # A labelled field of a few words: "Owner: Aisha Mensah.", "Status: done on 25 March."
 _FIELD = lazy(r"[A-Z][\w-]*(?: [\w-]+)?: [^.!?]{1,60}[.!]?$")
-_EMAIL_HEADER = lazy(r"(From|To|Cc|Date|Sent|Subject): ")
 
 # "It seems", "it appears that" stand for nothing ("It appears gradually" does).
 _IMPERSONAL = r"(would )?(seems?\b|appears?(\s+(that|to|as|likely|unlikely)\b|,))"
@@ -236,9 +235,7 @@ def section_fields(index: PassageIndex, passage: Passage) -> tuple[Passage, ...]
     return tuple(
         other
         for other in index.passages_of(passage.document, passage.section)
-        if other.id != passage.id
-        and _FIELD.match(other.text)
-        and not _EMAIL_HEADER.match(other.text)
+        if other.id != passage.id and _FIELD.match(other.text) and not is_email_header(other.text)
     )
 
 

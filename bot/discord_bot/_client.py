@@ -533,14 +533,7 @@ class EssayBot(discord.AutoShardedClient):
             return SHUTTING_DOWN
         if not self.answers_in(channel):
             return self._elsewhere(channel)
-        server = self.server(channel, user_id)
-        if queued and self.answer_workers.full(server):  # not counted: not asked
-            return BUSY
-        if too_quick := _too_quick(self.cooldowns.retry_after(user_id)):
-            return too_quick
-        if queued and not self.answer_workers.hold(server):  # only another thread's job
-            return BUSY
-        return None
+        return self._let_through(user_id, channel, self.cooldowns, queued=queued)
 
     def server(self, channel: object, user_id: int) -> int:
         """Whose turn this user's questions in `channel` wait for (bot/discord_bot/_turns.py):
@@ -569,12 +562,21 @@ class EssayBot(discord.AutoShardedClient):
         server's turn, as a question does (red-team round 21: presses were never refused)."""
         if self.in_flight.closing:
             return SHUTTING_DOWN
+        queued = channel is not None
+        return self._let_through(user_id, channel, self.press_cooldowns, queued=queued)
+
+    def _let_through(
+        self, user_id: int, channel: object, cooldowns: UserCooldowns, *, queued: bool
+    ) -> str | None:
+        """Why the user may not go on, by the server's queue (when the work is `queued` for
+        the answer workers) and by `cooldowns` (counted only when the queue lets it through),
+        or None: then a place is held for the work in its server's turn."""
         server = self.server(channel, user_id)
-        if channel is not None and self.answer_workers.full(server):
+        if queued and self.answer_workers.full(server):  # not counted: not asked
             return BUSY
-        if too_quick := _too_quick(self.press_cooldowns.retry_after(user_id)):
+        if too_quick := _too_quick(cooldowns.retry_after(user_id)):
             return too_quick
-        if channel is not None and not self.answer_workers.hold(server):
+        if queued and not self.answer_workers.hold(server):  # only another thread's job
             return BUSY
         return None
 
