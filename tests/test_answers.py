@@ -2271,6 +2271,25 @@ def test_an_emails_header_names_no_one_and_its_sign_off_does(tmp_path: Path) -> 
     assert not names_new(asked, "Thanks for all the help with the venue today and yesterday.")
 
 
+def test_an_emails_date_says_when_it_was_sent_not_when_its_subject_is(tmp_path: Path) -> None:
+    """Trial round 24: "When is the spring concert?" of a thread titled with it was answered
+    at confidence 1.0 by the first message's "Date: Mon, 3 Mar 2025 07:42", as a meeting's
+    minutes' "Date:" answers "When was the meeting?"; and then by the first sentence of its
+    opening to hold a word of time ("... at least six weeks"), which is no date."""
+    (tmp_path / "thread.txt").write_text(
+        "Re: Spring concert venue (the church flooded)\n\nFrom: Maureen <m@choir.example>\n"
+        "Date: Mon, 3 Mar 2025 07:42\nSubject: Spring concert venue\n\nThe church is flooded "
+        "and closed for at least six weeks.\n\nThe tickets are sold and the programmes are "
+        "printed.\n\nMaureen\n",
+        encoding="utf-8",
+    )
+    answerer = answerer_for(index_of(tmp_path))
+    for question in ("When is the spring concert?", "When does the concert start?"):
+        assert not any(
+            "3 Mar 2025" in q.text or "six weeks" in q.text for q in answerer.ask(question).quotes
+        )
+
+
 def test_a_size_answers_how_long_and_paying_for_asks_for_a_use() -> None:
     """Trial round 24: "How long is the message header?" of "a fixed header of 16 bytes" and
     "How long is the budget book?" of "212 pages" had been declined for want of a duration;

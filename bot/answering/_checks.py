@@ -23,6 +23,7 @@ __all__ = [
     "asks_how_many",
     "holds_asked_value",
     "holds_count",
+    "holds_date",
     "holds_email",
     "lacks_comparison",
     "lacks_counted",
@@ -419,6 +420,11 @@ def lacks_time_or_amount(question: str, quotes: Sequence[Quote]) -> str | None:
 # A heading that dates its passages: a figure or a day's or month's name; not "The Herring
 # Season" (trial round 21: "When did Edith Marrable die?" answered "Artist: Edith Marrable").
 _DATED = lazy(rf"\d|\b({_MONTHS}|{_DAYS})\b", re.IGNORECASE)
+
+
+def holds_date(text: str) -> bool:
+    """Whether `text` names a day or a date: a figure, or a day's or month's name."""
+    return _DATED.search(text) is not None
 
 
 def asks_for_contact(question: str) -> bool:

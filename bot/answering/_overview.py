@@ -33,6 +33,7 @@ from bot.answering._bylines import TEXT_KINDS, byline_ids, front_matter_says
 from bot.answering._checks import (
     asks_for_email,
     asks_for_phone,
+    holds_date,
     holds_email,
     lacks_place,
     lacks_time_or_amount,
@@ -40,7 +41,7 @@ from bot.answering._checks import (
     question_names,
 )
 from bot.answering._values import Quote
-from index import Passage, PassageIndex, analyze, is_code
+from index import Passage, PassageIndex, analyze, is_code, is_email_header
 from index.patterns import lazy
 
 __all__ = ["asks_what_about", "contact_lines", "front_matter_dates", "opening_field", "openings"]
@@ -174,6 +175,7 @@ _FIELD_QUESTIONS = (
     ),
 )
 _WRITTEN = frozenset(analyze("written write wrote dated published posted"))
+_SENT = _WRITTEN | frozenset(analyze("sent send email emailed message"))
 # What a document says was done to it when, as a field's label or "Date of ...".
 _NOUNS = {
     "published": "publication",
@@ -219,6 +221,9 @@ def opening_field(
         asked = f"{asked}|{done[1]}|date of {_NOUNS[done[1].lower()]}"
     label = lazy(rf"\*{{0,2}}({asked})\*{{0,2}}\s*:\s*\S", re.IGNORECASE)
     found = [p for p in _opening_fields(index) if p.document in essays and label.match(p.text)]
+    if not _SENT.intersection(terms):  # an email's "Date:" says when it was sent, not when the
+        # concert it is about is (trial round 24)
+        found = [p for p in found if not _in_email_header(index, p)]
     if not found and asked == _CHAIR:  # "Present: R. Okafor (Chair), D. Mills (Secretary)"
         found = [
             p for p in _opening_fields(index) if p.document in essays and _CHAIRED.search(p.text)
@@ -329,14 +334,18 @@ def _dates(index: PassageIndex) -> dict[str, str]:
 def _said_in_opening(
     index: PassageIndex, question: str, essays: set[str], most: int
 ) -> tuple[tuple[Passage, str], ...]:
-    """The first sentence of each of `essays`' first paragraph of prose that holds the time or
+    """The first sentence of each of `essays`' first paragraph of prose that holds the date or
     the named place `question` asks for, as (passage, sentence)."""
     when = _ASKS_WHEN.match(question)
     asked = set(analyze(question))
 
     def check(question: str, quotes: list[Quote]) -> str | None:
-        if when:
-            return lacks_time_or_amount(question, quotes)
+        if when:  # a day or a date: "The church is closed until further notice ... at least
+            # six weeks" does not say when the spring concert its email is titled by is (trial
+            # round 24)
+            return lacks_time_or_amount(question, quotes) or (
+                None if holds_date(quotes[0].text) else "no date"
+            )
         # a place named ("the Ferryman's Rest, Quay Lane"), not only "on small buildings"
         named = lacks_place(question, quotes) is None and names_new(asked, quotes[0].text)
         return None if named else "no place named"
@@ -366,6 +375,15 @@ def _opening_fields(index: PassageIndex) -> tuple[Passage, ...]:
         if d.sections
         for p in index.passages_of(d.title, d.sections[0].heading)
         if p.paragraph <= _FIELDS and _FIELD_LINE.match(p.text)
+    )
+
+
+def _in_email_header(index: PassageIndex, passage: Passage) -> bool:
+    """Whether `passage` is a field of an email's header: its section, a message, opens with
+    "From:" among such fields."""
+    fields = index.passages_of(passage.document, passage.section)[:_FIELDS]
+    return is_email_header(passage.text) and any(
+        is_email_header(p.text) and p.text[:5].casefold() == "from:" for p in fields
     )
 
 
