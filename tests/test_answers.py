@@ -2290,6 +2290,32 @@ def test_an_emails_date_says_when_it_was_sent_not_when_its_subject_is(tmp_path: 
         )
 
 
+@pytest.mark.parametrize(
+    ("heading", "dates"),
+    [
+        ("Saturday 25 May", True),
+        ("1.6.0 (2024-05-12)", True),
+        ("Mon, 3 Mar 2025 07:42", True),
+        ("Day 3: Porto", True),
+        ("Offers in excess of £412,500", False),
+        ("2. Service intervals", False),
+        ("Question 4", False),
+    ],
+)
+def test_a_heading_dates_its_passages_by_a_date_not_by_any_figure(
+    heading: str, dates: bool
+) -> None:
+    """Trial round 25: "When was the loft converted?" was answered at confidence 1.0 by "...
+    a converted loft and no onward chain." under the price line, "Offers in excess of
+    £412,500", read as a heading: any figure in a heading had dated its passages."""
+    from bot.answering._checks import lacks_time_or_amount
+
+    text = "A house with a converted loft and no onward chain."
+    quote = Quote(text, Passage("e/s/1", "E", heading, 1, text), 1.0)
+    declined = lacks_time_or_amount("When was the loft converted?", (quote,))
+    assert (declined is None) is dates
+
+
 def test_a_size_answers_how_long_and_paying_for_asks_for_a_use() -> None:
     """Trial round 24: "How long is the message header?" of "a fixed header of 16 bytes" and
     "How long is the budget book?" of "212 pages" had been declined for want of a duration;

@@ -419,7 +419,15 @@ def lacks_time_or_amount(question: str, quotes: Sequence[Quote]) -> str | None:
 
 # A heading that dates its passages: a figure or a day's or month's name; not "The Herring
 # Season" (trial round 21: "When did Edith Marrable die?" answered "Artist: Edith Marrable").
-_DATED = lazy(rf"\d|\b({_MONTHS}|{_DAYS})\b", re.IGNORECASE)
+_DATED = lazy(
+    # a year, a day's or month's name, a date or time in figures, a day or week numbered; not
+    # any figure: "Offers in excess of £412,500" does not date "... a converted loft" (trial
+    # round 25: "When was the loft converted?" answered at confidence 1.0)
+    rf"\b(1\d{{3}}|20\d{{2}})s?\b|\b({_MONTHS}|{_DAYS})\b|\b\d{{1,2}}[:/]\d{{2}}\b|"
+    r"\b\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b|"
+    r"\b(day|week|night|month|year)\s+\d",
+    re.IGNORECASE,
+)
 
 
 def holds_date(text: str) -> bool:
