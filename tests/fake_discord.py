@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import os
 import re
 import sys
@@ -130,7 +131,7 @@ class FakeDiscord:
         # POSTs and PATCHes to paths starting with one of these are refused 429: Discord's
         # own, asking the bot to wait that many seconds, or (None) Cloudflare's ban page, HTML
         # without Via.
-        self.rate_limited: dict[str, float | None] = {}
+        self.rate_limited: dict[str, Any] = {}
         self.cloudflare_retry_after: str | None = None  # a Retry-After on Cloudflare's page
         self.rate_limits_left: dict[str, int] = {}  # of those, how many 429s until lifted
         # POSTs and PATCHes to paths matching one of these (in full) answered 503 by Discord's
@@ -579,9 +580,10 @@ def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None
     )
 
 
-def _too_many(retry_after: float | None, cloudflare_retry_after: str | None) -> web.Response:
+def _too_many(retry_after: Any, cloudflare_retry_after: str | None) -> web.Response:
     """Discord's 429, with the Via header its API sends; Cloudflare's (None) has neither (nor
-    JSON), and a Retry-After only when given one."""
+    JSON), and a Retry-After only when given one. A `retry_after` that is no number of
+    seconds (NaN, a string: a proxy's) is sent as it is, without a Retry-After header."""
     if retry_after is None:
         body = b"<html><body>error code: 1015</body></html>"
         headers = {"Content-Type": "text/html"}
@@ -589,7 +591,9 @@ def _too_many(retry_after: float | None, cloudflare_retry_after: str | None) -> 
             headers["Retry-After"] = cloudflare_retry_after
         return web.Response(body=body, status=429, headers=headers)
     payload = {"message": "You are being rate limited.", "retry_after": retry_after}
-    headers = {"Via": "1.1 google", "Retry-After": str(int(retry_after) + 1)}
+    headers = {"Via": "1.1 google"}
+    if isinstance(retry_after, float | int) and math.isfinite(retry_after) and retry_after >= 0:
+        headers["Retry-After"] = str(int(retry_after) + 1)
     return web.Response(
         body=json.dumps(payload | {"global": False}).encode(),
         status=429,

@@ -685,6 +685,32 @@ def test_a_wait_of_nan_or_infinity_is_one_second_not_a_broken_event_loop(
     run(body())
 
 
+@pytest.mark.parametrize("wait", [math.nan, "soon", -5.0], ids=["NaN", "a string", "negative"])
+def test_a_429_whose_retry_after_is_no_number_of_seconds_is_waited_out_for_one_second(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, wait: Any
+) -> None:
+    """Red-team round 22 (D2): a 429 whose body says `"retry_after": NaN` (a proxy's; Python's
+    json reads it) made discord.py sleep for ever holding the channel's rate-limit lock: the
+    answer and every later one in that channel were never posted. A string had been a
+    traceback. It is waited out for one second, and the answer is posted."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            posts = f"channels/{fake.CHANNEL_ID}/messages"
+            server.rate_limited[posts], server.rate_limits_left[posts] = wait, 1
+            with caplog.at_level(logging.WARNING):
+                await server.dispatch(
+                    "MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}")
+                )
+                await server.wait_for(
+                    lambda r: sent_to(fake.CHANNEL_ID)(r) and r.status == 200, timeout=WAIT
+                )
+            assert "no number of seconds: waiting 1 s" in caplog.text
+            assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+    run(body())
+
+
 @pytest.mark.parametrize(
     "headers",
     [

@@ -478,6 +478,7 @@ def capped_rate_limits(halts: Halts) -> aiohttp.TraceConfig:
         halts.learn(params.url.path, response.status, response.headers)
         if response.status != _TOO_MANY_REQUESTS or "Via" not in response.headers:
             return
+        await _finite_retry_after(response)
         if not _INTERACTION_PATH.match(params.url.path):
             return
         try:
@@ -516,6 +517,26 @@ def _finite_waits(response: aiohttp.ClientResponse) -> None:
     # what `response.headers` returns, and has kept since first read (aiohttp's `reify`)
     response._headers = CIMultiDictProxy(headers)
     response._cache.pop("headers", None)
+
+
+async def _finite_retry_after(response: aiohttp.ClientResponse) -> None:
+    """Make a 429's `retry_after` that is no finite number of seconds, or missing, one
+    second, as its body is read: discord.py slept on the body's NaN for ever, holding the
+    channel's rate-limit lock, so the channel went silent until a restart, and every channel
+    when it said `"global": true` (red-team round 22, D2); a string or none had been a
+    traceback. A body that is no JSON object is left to discord.py (a Cloudflare ban)."""
+    try:
+        data = await response.json()
+    except (ValueError, aiohttp.ClientError):
+        return
+    if not isinstance(data, dict):
+        return
+    wait = data.get("retry_after")
+    if not isinstance(wait, bool) and isinstance(wait, int | float) and 0 <= wait < math.inf:
+        return
+    log.warning("Discord's 429 gave retry_after %.40r, no number of seconds: waiting 1 s", wait)
+    data["retry_after"] = float(_UNKNOWN_WAIT)
+    response._body = json.dumps(data).encode()  # what discord.py reads next
 
 
 def _not_finite(value: str | None) -> bool:
