@@ -1392,6 +1392,19 @@ def test_slash_commands_let_through_hold_their_place_in_a_busy_server(
     run(body())
 
 
+def _held_until(release: threading.Event, asked: list[str], answerer: Answerer) -> Answerer:
+    """The real answerer, noting each question in `asked` and holding its answer until
+    `release` is set (until a raid has queued)."""
+
+    class Held(Answerer):
+        def ask(self, question: str, k: int | None = None) -> Any:
+            asked.append(question)
+            release.wait(20)
+            return super().ask(question, k)
+
+    return Held(answerer.index, answerer.policy, answerer.similarity, english=answerer.english)
+
+
 def test_a_raid_in_one_server_neither_holds_up_another_nor_queues_without_end(
     point_at: Any, answerer: Answerer
 ) -> None:
@@ -1399,14 +1412,7 @@ def test_a_raid_in_one_server_neither_holds_up_another_nor_queues_without_end(
     300 accounts delayed another server's answer from 0.01 s to 2.6 s. Now servers take turns,
     and a server with MOST_WAITING answers waiting is told once that it is busy."""
     release, asked = threading.Event(), []
-
-    class Held(Answerer):  # the real answerer, each answer held until the raid has queued
-        def ask(self, question: str, k: int | None = None) -> Any:
-            asked.append(question)
-            release.wait(20)
-            return super().ask(question, k)
-
-    held = Held(answerer.index, answerer.policy, answerer.similarity, english=answerer.english)
+    held = _held_until(release, asked, answerer)
     other_channel, other_guild = "300000000000000077", "200000000000000777"
     raiders = MOST_WAITING + ANSWER_WORKERS + 10
 
@@ -1440,5 +1446,63 @@ def test_a_raid_in_one_server_neither_holds_up_another_nor_queues_without_end(
         # the workers' held jobs, then the raid's next, then the other server's
         assert asked.index(f"{DEAD_END} elsewhere") <= ANSWER_WORKERS + 1
         assert len(asked) == MOST_WAITING + ANSWER_WORKERS + 1
+
+    run(body())
+
+
+def test_hints_hold_no_place_in_a_servers_turn(point_at: Any, answerer: Answerer) -> None:
+    """Red-team round 22 (D1): a mention let through and then answered with a hint ("hi"
+    asks nothing; a blank /ask) held one of its server's MOST_WAITING places for 15 s, so 27
+    "@essaybot hi" from 9 accounts made the server busy for every reader with no answer
+    worked out. A hint holds no place; the question after them is answered."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            for n in range(MOST_WAITING + 5):
+                hi = fake.message(f"<@{fake.BOT_ID}> hi", author_id=f"43{n:016d}")
+                await server.dispatch("MESSAGE_CREATE", hi)
+            for n in range(5):
+                await server.dispatch("INTERACTION_CREATE", ask("\u200b", user_id=f"44{n:016d}"))
+            await server.wait_for(lambda r: r.path == CHANNEL_POSTS, count=MOST_WAITING + 5)
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
+            await server.wait_for(lambda r: r.path == CHANNEL_POSTS and r.body.get("embeds"))
+            bodies = [r.body or {} for r in server.requests]
+            contents = [b.get("content") for b in bodies] + [
+                (b.get("data") or {}).get("content") for b in bodies
+            ]
+            assert BUSY not in contents
+
+    run(body())
+
+
+def test_a_raid_of_direct_messages_neither_holds_up_a_server_nor_queues_without_end(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 22 (D3): each DM was its user's own turn, so nothing bounded them:
+    300 accounts' DMs queued 272 answers, and a server's /ask waited behind all of them
+    (0.01 s became 1.71 s). Direct messages now take one turn together, bounded as a
+    server's is, and each raider told that it is busy hears so privately."""
+    release, asked = threading.Event(), []
+    held = _held_until(release, asked, answerer)
+    raiders = MOST_WAITING + ANSWER_WORKERS + 10
+
+    async def body() -> None:
+        async with running(point_at, held) as (server, _):
+            for n in range(raiders):
+                dm = fake.message(
+                    f"{DEAD_END} {n}", channel_id=f"31{n:016d}", author_id=f"45{n:016d}"
+                )
+                del dm["guild_id"], dm["member"]
+                await server.dispatch("MESSAGE_CREATE", dm)
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
+            await server.wait_for(
+                lambda r: r.path.startswith("channels/31") and r.body.get("content") == BUSY,
+                count=raiders - MOST_WAITING - ANSWER_WORKERS,
+            )
+            release.set()
+            await server.wait_for(lambda r: r.path == CHANNEL_POSTS)
+            await asyncio.sleep(0.5)
+        assert asked.index(DEAD_END) <= ANSWER_WORKERS + 1  # not behind the whole raid
+        assert len(asked) <= MOST_WAITING + ANSWER_WORKERS + 1
 
     run(body())

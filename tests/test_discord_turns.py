@@ -9,7 +9,7 @@ from concurrent.futures import CancelledError
 
 import pytest
 
-from bot.discord_bot._turns import HOLD_SECONDS, Turns, server_of
+from bot.discord_bot._turns import DIRECT, HOLD_SECONDS, Turns, server_of
 
 A, B, C = 1, 2, 3
 
@@ -105,9 +105,11 @@ def test_shutdown_finishes_the_jobs_waiting_then_refuses_more() -> None:
         assert not thread.is_alive()
 
 
-def test_outside_a_server_each_user_takes_their_own_turn() -> None:
-    assert server_of(200, 400) == 200
-    assert server_of(None, 400) == 400
+def test_outside_a_server_every_user_takes_one_turn_together() -> None:
+    # Red-team round 22 (D3): each DM had been its user's own turn, so 300 raiders' DMs
+    # queued 272 answers ahead of a server's question; together they are bounded as one.
+    assert server_of(200) == 200
+    assert server_of(None) == DIRECT
 
 
 def test_a_place_held_counts_until_its_job_is_queued_or_it_lapses(
@@ -127,4 +129,21 @@ def test_a_place_held_counts_until_its_job_is_queued_or_it_lapses(
     now[0] += HOLD_SECONDS + 1  # never queued (a blank question): it lapses
     assert not turns.full(A) and turns.hold(A)
     release.set()
+    turns.shutdown()
+
+
+def test_places_held_and_never_used_are_forgotten_whoever_held_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Red-team round 22 (D4): a place held for a question turned away was dropped only when
+    # its own server (a DM's user) was counted again, so each such user left one behind.
+    turns = Turns(1, 25, "test")
+    now = [1000.0]
+    monkeypatch.setattr("bot.discord_bot._turns.time.monotonic", lambda: now[0])
+    for server in range(100, 3100):
+        assert turns.hold(server)
+    assert len(turns._held) == 3000
+    now[0] += HOLD_SECONDS + 1
+    assert turns.hold(A)
+    assert list(turns._held) == [A] and len(turns._holds) == 1
     turns.shutdown()

@@ -255,7 +255,7 @@ async def follow_up_with_answer(
     where the bot may not embed, in plain text and a note that only the asker sees, naming
     the permission. `ephemeral`: the "thinking…" was shown to the asker alone."""
     user = interaction.user.id
-    server = bot.server(interaction.channel, user)
+    server = bot.server(interaction.channel)
     reply = await reply_for(bot, question, user, server, earlier=earlier)
     send = after_thinking(interaction)
     # Discord computes app_permissions for each interaction, channel overwrites included.

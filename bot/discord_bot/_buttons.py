@@ -94,7 +94,7 @@ async def _show(interaction: discord.Interaction, keys: str, shown: Shown) -> No
         lambda: _reply(interaction, SHUTDOWN_APOLOGY),
     ):
         await think(interaction, ephemeral=True)
-        server = bot.server(interaction.channel, interaction.user.id)
+        server = bot.server(interaction.channel)
         specs = await asyncio.wrap_future(
             bot.answer_workers.submit(server, lambda: shown(bot, passages))
         )

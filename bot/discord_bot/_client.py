@@ -57,7 +57,7 @@ from bot.discord_bot._replies import (
     too_long,
     unless_unwanted,
 )
-from bot.discord_bot._turns import Turns, server_of
+from bot.discord_bot._turns import DIRECT, Turns, server_of
 from bot.discord_bot._views import TurnPage
 from bot.embeds import SectionChoices, sections_messages
 from bot.in_flight import InFlight
@@ -535,10 +535,10 @@ class EssayBot(discord.AutoShardedClient):
             return self._elsewhere(channel)
         return self._let_through(user_id, channel, self.cooldowns, queued=queued)
 
-    def server(self, channel: object, user_id: int) -> int:
-        """Whose turn this user's questions in `channel` wait for (bot/discord_bot/_turns.py):
-        the channel's server's, or outside a server the user's."""
-        return server_of(_guild_id(channel), user_id)
+    def server(self, channel: object) -> int:
+        """Whose turn questions in `channel` wait for (bot/discord_bot/_turns.py): the
+        channel's server's, or outside a server that of direct messages."""
+        return server_of(_guild_id(channel))
 
     def _elsewhere(self, channel: object) -> str:
         """Where to ask instead: the allowlist's channels of this server only (red-team round
@@ -571,7 +571,7 @@ class EssayBot(discord.AutoShardedClient):
         """Why the user may not go on, by the server's queue (when the work is `queued` for
         the answer workers) and by `cooldowns` (counted only when the queue lets it through),
         or None: then a place is held for the work in its server's turn."""
-        server = self.server(channel, user_id)
+        server = self.server(channel)
         if queued and self.answer_workers.full(server):  # not counted: not asked
             return BUSY
         if too_quick := _too_quick(cooldowns.retry_after(user_id)):
@@ -745,15 +745,20 @@ class EssayBot(discord.AutoShardedClient):
 
         sent_at = self.permission_notes.now()
         try:
-            # Counted first: every reply is a public post, hints and refusals too.
-            refusal = self.refusal(message.author.id, message.channel)
+            # Counted first: every reply is a public post, hints and refusals too; a place is
+            # held in the server's turn only for a question to answer (red-team round 22: 27
+            # "@essaybot hi" from 9 accounts had held all 25 of a server's for 15 s)
+            unaskable = len(asked) > MAX_QUESTION or blank(asked) or asks_nothing(asked)
+            refusal = self.refusal(message.author.id, message.channel, queued=not unaskable)
             (self.refused_ids if refusal else self.seen).first(message.id)
             if refusal:
                 # Said once per cooldown window: a user mentioning on and on gets one reply;
-                # that the server is busy, once in it: a raid of many users gets one
+                # that the server is busy, once in it: a raid of many users gets one (in
+                # direct messages, each user: no one else sees it)
                 if refusal == BUSY:
-                    server = self.server(message.channel, message.author.id)
-                    quiet = self.busy_notes.retry_after(server) is not None
+                    server = self.server(message.channel)
+                    noted = message.author.id if server == DIRECT else server
+                    quiet = self.busy_notes.retry_after(noted) is not None
                 else:
                     quiet = self.refusal_cooldowns.retry_after(message.author.id) is not None
                 if not quiet:
@@ -774,7 +779,7 @@ class EssayBot(discord.AutoShardedClient):
                 # A follow-up's thread may refuse it (locked): then a reply here instead.
                 here = None if target == message.channel.id else (reply, message.channel.id)
                 user = message.author.id
-                server = self.server(message.channel, user)
+                server = self.server(message.channel)
                 gone = partial(self._gone, message.id, message.channel.id)
                 await post_answer(
                     self, send, target, question, user, server, earlier, instead=here, gone=gone

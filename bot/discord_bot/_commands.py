@@ -85,9 +85,11 @@ def _add_commands(bot: EssayBot) -> None:
     async def ask(
         interaction: discord.Interaction, question: app_commands.Range[str, 1, MAX_QUESTION]
     ) -> None:
-        # Counted as a question (a refusal is a reply too), then a blank one gets a hint.
-        refusal = bot.refusal(interaction.user.id, interaction.channel)
+        # Counted as a question (a refusal is a reply too), then a blank one gets a hint; only
+        # one to answer holds a place in its server's turn (red-team round 22)
         asked = without_mentions(question)
+        unaskable = len(asked) > MAX_QUESTION or blank(asked)
+        refusal = bot.refusal(interaction.user.id, interaction.channel, queued=not unaskable)
         # Discord holds the option to MAX_QUESTION, but a registration older than a sync, or
         # a forged payload, does not: refused as a mention that long is (red-team round 17).
         if not refusal and len(asked) > MAX_QUESTION:

@@ -151,7 +151,8 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
     question = submitted(data.get("components", [])).strip()
     asked = without_mentions(question)  # "Thanks!" asks nothing (red-team round 15)
     asks = not blank(asked) and not asks_nothing(asked)
-    refusal = bot.refusal(interaction.user.id, interaction.channel) if asks else None
+    queued = len(asked) <= MAX_QUESTION  # only one to answer holds a place (red-team round 22)
+    refusal = bot.refusal(interaction.user.id, interaction.channel, queued=queued) if asks else None
     # The form holds its field to MAX_QUESTION, but a forged one does not: refused as /ask
     # refuses one that long, not cut short and answered (red-team round 18, O10).
     if asks and not refusal and len(asked) > MAX_QUESTION:
@@ -195,7 +196,7 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
             thread.id,
             question,
             interaction.user.id,
-            bot.server(interaction.channel, interaction.user.id),
+            bot.server(interaction.channel),
             earlier,
             instead=(here, interaction.channel_id or 0),
         )

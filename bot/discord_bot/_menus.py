@@ -117,7 +117,7 @@ def add_menus(bot: EssayBot) -> None:
     async def source_of(interaction: discord.Interaction, message: discord.Message) -> None:
         quotation = quoted_part(text_of(message))[:MAX_QUOTATION]
         # Gated as "Ask essaybot" is: shutdown, the channel allowlist, the shared cooldown.
-        refusal = bot.refusal(interaction.user.id, interaction.channel)
+        refusal = bot.refusal(interaction.user.id, interaction.channel, queued=bool(quotation))
         if not quotation or refusal:
             await _reply(interaction, refusal or "That message has no text to look for.")
             return
@@ -133,6 +133,6 @@ def add_menus(bot: EssayBot) -> None:
             lambda: _reply(interaction, SHUTDOWN_APOLOGY),
         ):
             await think(interaction, ephemeral=True)
-            server = bot.server(interaction.channel, interaction.user.id)
+            server = bot.server(interaction.channel)
             embeds = await asyncio.wrap_future(bot.answer_workers.submit(server, look_up))
             await after_thinking(interaction)(embeds=embeds, allowed_mentions=NO_MENTIONS)

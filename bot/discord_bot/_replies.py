@@ -31,7 +31,7 @@ NO_MENTIONS = discord.AllowedMentions.none()
 COLOUR = discord.Colour.dark_teal()
 APOLOGY = "Sorry, something went wrong while answering. It has been logged; please try again."
 SHUTTING_DOWN = "essaybot is shutting down; please ask again in a minute."
-BUSY = "Many questions are waiting to be answered in this server; please ask again in a minute."
+BUSY = "Many questions are waiting to be answered here; please ask again in a minute."
 SHUTDOWN_APOLOGY = (
     "Sorry, essaybot had to shut down before it could answer; please ask again in a minute."
 )
