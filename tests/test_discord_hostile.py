@@ -751,6 +751,8 @@ QUESTION = {"name": "question", "type": 3, "value": "Who?"}
         ("section", [{"name": "name", "type": 3, "value": ["Intro"]}]),
         ("section", "garbage"),  # no objects: discord.py's own exception, and no answer
         ("section", [None]),
+        # red-team round 22 (D8): an unhashable name raised TypeError, and no answer
+        ("ask", [QUESTION, {"name": ["name"], "type": 3, "value": "x"}]),
     ],
     ids=[
         "command renamed",
@@ -762,6 +764,7 @@ QUESTION = {"name": "question", "type": 3, "value": "Who?"}
         "list for text",
         "no list",
         "no object",
+        "list for a name",
     ],
 )
 def test_a_command_discord_lists_from_an_older_version_is_told_so_not_try_again(
@@ -819,6 +822,7 @@ def test_a_keystroke_in_a_command_of_an_older_version_gets_no_choices_not_a_mess
         # what is being typed is text: a focused value of null or true is none
         [{"name": "name", "type": 3, "value": None, "focused": True}],
         [{"name": "name", "type": 3, "value": True, "focused": True}],
+        [{"name": {"a": 1}, "type": 3, "value": "In", "focused": True}],  # round 22, D8
     ],
 )
 def test_a_keystroke_with_malformed_options_gets_no_choices(

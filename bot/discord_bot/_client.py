@@ -289,7 +289,9 @@ def _well_formed(tree: app_commands.CommandTree[Any], data: Any, *, typing: bool
     if not isinstance(command, app_commands.Command):
         return True  # no slash command of this version's: the tree's own lookup says so
     options = data.get("options", [])
-    if not isinstance(options, list) or not all(isinstance(o, dict) for o in options):
+    if not isinstance(options, list) or not all(
+        isinstance(o, dict) and isinstance(o.get("name"), str) for o in options
+    ):  # a name of a list had raised TypeError, and no answer (red-team round 22)
         return False
     parameters = {p.display_name: p for p in command.parameters}
     given = [o.get("name") for o in options]
