@@ -625,6 +625,31 @@ def test_a_mention_redelivered_after_a_refused_flood_is_answered_once(
     run(body())
 
 
+def test_a_mention_redelivered_after_a_flood_of_presses_is_answered_once(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 22 (D5): presses of buttons no essaybot made (answered with no
+    cooldown) were remembered with the answered mentions, so one account's 4,200 of them
+    pushed an answered mention's id out, and it was answered twice when delivered again
+    (here the memory is made small)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            bot.seen.size = bot.seen_interactions.size = 20
+            mention = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}")
+            await server.dispatch("MESSAGE_CREATE", mention)
+            await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
+            presses = [fake.button_press(f"made-up {n}", mention) for n in range(60)]
+            for pressed in presses:
+                await server.dispatch("INTERACTION_CREATE", pressed)
+            await server.wait_for(callbacks(server, presses[-1]), timeout=WAIT)
+            await server.dispatch("MESSAGE_CREATE", mention)  # Discord delivers it again
+            await asyncio.sleep(1.5)
+            assert len([r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]) == 1
+
+    run(body())
+
+
 def test_an_answer_carried_out_with_an_unreadable_response_is_not_apologised_for(
     point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -247,8 +247,8 @@ def _turn_gone_from(interaction: discord.Interaction, custom_id: str) -> TurnPag
 
 
 class SeenIds:
-    """The last `size` message and interaction ids handled: Discord may deliver an event more
-    than once (after a resume), and a question is answered once."""
+    """The last `size` message (or interaction) ids handled: Discord may deliver an event
+    more than once (after a resume), and a question is answered once."""
 
     def __init__(self, size: int = 4096) -> None:
         self._ids: OrderedDict[int, None] = OrderedDict()
@@ -377,7 +377,7 @@ class _Tree(app_commands.CommandTree["EssayBot"]):
         ):
             await _out_of_date(interaction, "its options are not this version's")
             return False
-        return self.client.seen.first(interaction.id)
+        return self.client.seen_interactions.first(interaction.id)
 
 
 # Message ids of bulk deletes kept, newest last: a raid purged while its answers are made;
@@ -456,6 +456,10 @@ class EssayBot(discord.AutoShardedClient):
         # 2 s cost one refusal post) had pushed every answered id out of `seen`, and a
         # mention delivered again after a resume was answered twice (red-team round 19, D12).
         self.refused_ids = SeenIds()
+        # Interactions, kept apart from mentions too: presses of made-up buttons (answered
+        # with no cooldown) and /ask past the cooldown had pushed an answered mention's id
+        # out, and it was answered twice when delivered again (red-team round 22, D5).
+        self.seen_interactions = SeenIds()
         # Every command works in servers (guild install) and, installed to a user, anywhere.
         self.tree = _Tree(
             self,
@@ -676,7 +680,7 @@ class EssayBot(discord.AutoShardedClient):
         a button no essaybot of this version made (an older one's), with a note."""
         data: Any = interaction.data if isinstance(interaction.data, dict) else {}
         if interaction.type is discord.InteractionType.component and not _ours(data):
-            if self.seen.first(interaction.id):
+            if self.seen_interactions.first(interaction.id):
                 await _reply(interaction, OLD_BUTTON)
             return
         if interaction.type is discord.InteractionType.component and (
@@ -684,8 +688,9 @@ class EssayBot(discord.AutoShardedClient):
         ):
             await turn.callback(interaction)  # discord.py drops it: answered here, once
             return
-        if interaction.type is discord.InteractionType.modal_submit and self.seen.first(
-            interaction.id
+        if (
+            interaction.type is discord.InteractionType.modal_submit
+            and self.seen_interactions.first(interaction.id)
         ):
             if data.get("custom_id") != FORM:  # another version's form
                 await _reply(interaction, OLD_FORM)
