@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Collection
 
 __all__ = ["RETRY_SECONDS", "PermissionNotes"]
@@ -57,9 +58,9 @@ class PermissionNotes:
         self._clock = clock
         self._until: dict[tuple[int, str], float] = {}
         self._logged: set[tuple[int, str]] = set()
-        # When each channel's refusals, or every channel's, were last forgotten: a refusal
-        # of a request sent before then answers a question no longer asked.
-        self._forgotten: dict[int, float] = {}
+        # When each channel's refusals (oldest first), or every channel's, were last
+        # forgotten: a refusal of a request sent before then answers a question no longer asked.
+        self._forgotten: OrderedDict[int, float] = OrderedDict()
         self._all_forgotten = float("-inf")
 
     def now(self) -> float:
@@ -79,15 +80,22 @@ class PermissionNotes:
         if channel_ids is None:  # a role changed: rare, so the whole table is read
             self._until = {key: t for key, t in self._until.items() if key[1] == "direct"}
             self._logged = {key for key in self._logged if key[1] == "direct"}
-            self._all_forgotten, self._forgotten = now, {}
+            self._all_forgotten, self._forgotten = now, OrderedDict()
             return
-        if len(self._forgotten) >= _MOST:  # only requests in flight are older than these
-            self._forgotten = {c: t for c, t in self._forgotten.items() if t > now - RETRY_SECONDS}
         for channel_id in channel_ids:  # a channel changed: a few lookups, however many noted
+            self._forgotten.pop(channel_id, None)
             self._forgotten[channel_id] = now
             for what in _MEANING.keys() - {"direct"}:
                 self._until.pop((channel_id, what), None)
                 self._logged.discard((channel_id, what))
+        # the oldest go, from the front: only requests still in flight are older than the
+        # rest (red-team round 22, D7: rebuilt whole at each of 2,500 servers coming online,
+        # the table cost 8 s of the event loop at start-up)
+        expired = now - RETRY_SECONDS
+        while self._forgotten and (
+            len(self._forgotten) > _MOST or next(iter(self._forgotten.values())) <= expired
+        ):
+            self._forgotten.popitem(last=False)
 
     def note(
         self,

@@ -126,3 +126,22 @@ def test_a_refusal_of_a_request_sent_before_a_permission_changed_is_dropped(
     notes.forget()  # a role changed: every channel's earlier refusals are stale
     notes.note(9, "posts", "Missing Access", sent_at=sent)
     assert not notes.refused(9, "posts")
+
+
+def test_forgetting_many_servers_channels_keeps_the_latest_few_thousand() -> None:
+    """Red-team round 22 (D7): once 10,000 channels were remembered as forgotten, the table
+    was rebuilt whole at each server coming online, and at start-up none had expired: 2,500
+    servers of 40 channels cost 8 s of the event loop, and it held all 100,000."""
+    from bot.permission_notes import _MOST
+
+    now = [1000.0]
+    notes = PermissionNotes(clock=lambda: now[0])
+    for server in range(2_500):
+        notes.forget(range(server * 40, server * 40 + 40))
+    assert len(notes._forgotten) == _MOST
+    assert 99_999 in notes._forgotten and 0 not in notes._forgotten
+    notes.note(99_999, "embeds", "Missing Permissions", sent_at=now[0] - 1)  # sent before
+    assert not notes.refused(99_999, "embeds")
+    now[0] += RETRY_SECONDS + 1
+    notes.forget({7})
+    assert list(notes._forgotten) == [7]  # the rest had expired
