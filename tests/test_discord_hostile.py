@@ -1142,6 +1142,8 @@ def test_a_dm_from_discords_system_account_gets_no_reply(point_at: Any, answerer
         (b"null", True),
         (b"\x12\x34\x56\x78garbage\x00\x00\xff\xff", False),  # does not inflate
         (b'{"op": 0, "t": "READY", "s": 9, "d": {"v": 10}}', True),  # no session: a KeyError
+        # inflating past 16 MiB (red-team round 22, D6: 512 MB blocked the loop 3 s)
+        (b'{"op": 0, "t": "X", "s": 9, "d": "' + b"a" * (17 << 20) + b'"}', True),
     ],
 )
 def test_a_gateway_frame_it_cannot_read_is_a_reconnect_not_the_end(
@@ -1510,3 +1512,15 @@ def test_a_raid_of_direct_messages_neither_holds_up_a_server_nor_queues_without_
         assert len(asked) <= MOST_WAITING + ANSWER_WORKERS + 1
 
     run(body())
+
+
+def test_gateway_frames_never_ending_a_message_are_not_kept_past_16_mib() -> None:
+    """Red-team round 22 (D6): frames without the zlib stream's end of a message were all
+    kept (256 MB in the repro); past 16 MiB they are an unreadable frame."""
+    from bot.discord_bot._client import _CappedInflate
+
+    inflate = _CappedInflate()
+    with pytest.raises(ValueError, match="over 16 MiB"):
+        for _ in range(17):
+            assert inflate.decompress(b"x" * (1 << 20)) is None
+    assert len(inflate.buffer) == 0
