@@ -224,3 +224,24 @@ def test_a_cold_ask_loads_only_what_its_question_needs(
         env=filled_cache,
     )
     assert result.stdout.strip().splitlines()[-1] == str(sorted(loaded))
+
+
+def test_words_asking_what_kind_the_answer_is_do_not_count_against_coverage(
+    tmp_path: Path,
+) -> None:
+    """Trial round 25: "What make is the boiler?" of "... from a Worcester combination
+    boiler" matched half its idf mass, "make" being a word the essays never use."""
+    from bot.answering._cascade import coverages
+
+    (tmp_path / "house.md").write_text(
+        "# A house\n\nGas central heating from a Worcester combination boiler.\n\n"
+        "The garden faces south and has two apple trees.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    hits = index.search("What make is the boiler?", 1)
+    for question in ("What make is the boiler?", "What kind of boiler is it?"):
+        terms = index.query(question)
+        assert coverages(index, terms, hits, DEFAULT_POLICY)[0][0] == 1.0
+    terms = index.query("What colour is the boiler?")  # a word it asks of, not a kind
+    assert coverages(index, terms, hits, DEFAULT_POLICY)[0][0] < 1.0

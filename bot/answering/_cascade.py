@@ -31,7 +31,9 @@ FRAMING = frozenset(
         "describe explain argue tell according discuss opinion view "
         "propose suggest claim believe conclude recommend write wrote note point "
         # asking for what is there, not of it: "List the ingredients for the scones"
-        "list show outline"
+        "list show outline "
+        # asking what kind of thing the answer is: "What make is the boiler?"
+        "make kind type sort brand"
     )
 )
 # ... and "happen" in a question naming a year ("What happened in 1901?" of a timeline whose
