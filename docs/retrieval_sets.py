@@ -147,6 +147,7 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
         "a question naming a part of an essay that repeats headings: not kept to it",
         {"sibling_sections": False},
     ),
+    ("'What is X?' not led by the passage defining X", {"definitions": False}),
     ("lead by the surest passage off", {"lead_margin": 2.0}),
     (
         "a time or sum asked for: the first quoted passage holding one does not lead",

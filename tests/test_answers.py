@@ -2511,3 +2511,45 @@ def test_a_first_passage_holding_the_value_asked_and_every_name_answers(tmp_path
     # a name the first passage does not hold, or no sum in it: weak evidence as before
     assert not strict.ask("How much does the Tarsay 12 cost?").answered
     assert not strict.ask("How much smoke does the Tarsay 8 have?").answered
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        ("What is Quillprint?", "Quillprint"),
+        ("what's an ETP", "ETP"),
+        ("Who is Miss Corrigan?", "Miss Corrigan"),
+        ("What is the wetted perimeter?", "wetted perimeter"),
+        ("What is she famous for?", None),
+        ("What was her job?", None),
+        ("What is Corvalan used for?", None),
+        ("What is the fare cap for residents?", None),
+    ],
+)
+def test_a_question_asking_only_what_a_thing_is(question: str, thing: str | None) -> None:
+    from bot.answering._ranking import asks_definition
+
+    assert asks_definition(question) == thing
+
+
+def test_what_a_thing_is_is_answered_by_the_passage_defining_it(tmp_path: Path) -> None:
+    """Trial round 25: "What is Quillprint?" of a page whose every passage names it quoted the
+    shortest, "Check the service's state first:"; a sentence opening "Quillprint is the ..."
+    defines it, as "... the foam, called the krausen" does, and "Quillprint is slow" and
+    "Quillprint is retiring" do not."""
+    (tmp_path / "quillprint.md").write_text(
+        "# Quillprint troubleshooting\n\n## Before you start\n\nCheck Quillprint first.\n\n"
+        "Quillprint is slow on Mondays, and Quillprint is retiring next year.\n\n"
+        "## Overview\n\nWarehouse staff print labels all day long from every packing "
+        "station, and most of them never think about how. Quillprint is the label-printing "
+        "service that runs on every packing station in the warehouse.\n\n"
+        "## Brewing\n\nLeave a fifth of the jar empty for the foam, called the krausen, which "
+        "rises on the second day.\n",
+        encoding="utf-8",
+    )
+    answerer = answerer_for(index_of(tmp_path))
+    quotes = answerer.ask("What is Quillprint?").quotes
+    assert quotes[0].text.startswith("Quillprint is the label-printing service")
+    assert answerer.ask("What is krausen?").quotes[0].text.startswith("Leave a fifth")
+    off = answerer_for(index_of(tmp_path), definitions=False).ask("What is Quillprint?")
+    assert not off.quotes[0].text.startswith("Quillprint is the label-printing service")

@@ -59,7 +59,15 @@ from bot.answering._quotes import (
     with_reply,
     with_sentence,
 )
-from bot.answering._ranking import follow_questions, lead, reorder, to_sibling, without_measure
+from bot.answering._ranking import (
+    asks_definition,
+    follow_questions,
+    lead,
+    reorder,
+    to_definition,
+    to_sibling,
+    without_measure,
+)
 from bot.answering._references import asked_part, numbered
 from bot.answering._values import Answer, Evidence, Outcome, Quote
 from bot.links import fragment_link
@@ -285,7 +293,10 @@ class Answerer:
         else:  # the cascade: the sentence model is not run; BM25's order, quotes by score
             (ranked, evidence), meaning = self._by_words(terms, found, bm25_first), None
         if policy.sibling_sections:
-            ranked, evidence = _led_by_sibling(self.index, terms, ranked, evidence)
+            ranked, evidence = _led(to_sibling(ranked, self.index, terms), ranked, evidence)
+        if policy.definitions and (thing := asks_definition(read)):
+            defined = to_definition(ranked, self.index, thing, terms)
+            ranked, evidence = _led(defined, ranked, evidence)
         hits = ranked[:k]
         confidence = max((e.confidence for e in evidence), default=0.0)
         weak = words is None and confidence < self.policy.min_confidence
@@ -601,13 +612,12 @@ def _led_by(
     return moved, _reranked(evidence, ranked, moved)
 
 
-def _led_by_sibling(
-    index: PassageIndex, terms: list[str], ranked: Sequence[Hit], evidence: tuple[Evidence, ...]
+def _led(
+    moved: tuple[Hit, ...], ranked: Sequence[Hit], evidence: tuple[Evidence, ...]
 ) -> tuple[tuple[Hit, ...], tuple[Evidence, ...]]:
-    """`ranked` led by the section the question names among those sharing the first's
-    heading (`to_sibling`), and `evidence` with the ranks its passages then have."""
-    moved = to_sibling(ranked, index, terms)
-    if moved == tuple(ranked):  # most essays repeat no heading: nothing moved
+    """`moved`, `ranked` led by another passage (`to_sibling`, `to_definition`), and
+    `evidence` with the ranks its passages then have."""
+    if moved == tuple(ranked):  # most questions move nothing
         return moved, evidence
     return moved, _reranked(evidence, ranked, moved)
 

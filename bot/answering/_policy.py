@@ -92,6 +92,9 @@ class Policy:
     # of the parents' passages, so neither BM25 nor meaning tells the two apart. No gold
     # essay repeats a heading so; from the developers' own recipe file.
     sibling_sections: bool = True
+    # "What is Quillprint?" is led by the passage defining it ("Quillprint is the ...", "...
+    # the foam, called the krausen"), when one of BM25's best does (trial round 25).
+    definitions: bool = True
     # A question asking for a time, amount, sum of money or count ("How much will the repair
     # cost?") is led by the first quoted passage holding one, when the first passage's quotes
     # do not ("Repairs are expected to take 11 months" before "... approved a £4.2 million

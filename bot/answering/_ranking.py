@@ -18,6 +18,7 @@ __all__ = [
     "fuse",
     "lead",
     "reorder",
+    "to_definition",
     "to_sibling",
     "without_measure",
 ]
@@ -283,6 +284,75 @@ def to_sibling(hits: Sequence[Hit], index: PassageIndex, terms: Sequence[str]) -
     kept = [hit for hit, other in zip(rest, elsewhere, strict=True) if not other]
     others = [hit for hit, other in zip(rest, elsewhere, strict=True) if other]
     return _renumbered([chosen, *kept, *others])
+
+
+# "What is clinker?", "What's an ETP?", "Who is Miss Corrigan?": a question asking only what
+# or who a thing of a few words is.
+_ASKS_WHAT_IS = re.compile(
+    r"\W*(?:what|who)(?:['’]s|\s+(?:is|are|was|were))\s+(?:(?:an?|the)\s+)?"
+    r"(?P<thing>[\w'’-]+(?:\s+[\w'’-]+){0,3}?)\s*\??\s*$",
+    re.IGNORECASE,
+)
+# Words that make the rest no thing defined: "What is she famous for?", "What was her job?"
+_NOT_DEFINED = frozenset(
+    "i you he she it we they this that these those there here his her its their our your my "
+    "used made called for about like in on of at to from with when where why how which what "
+    "who job name names answer".split()
+)
+# Passages looked through for a definition, by BM25.
+_DEFINITION_DEPTH = 50
+
+
+def asks_definition(question: str) -> str | None:
+    """The thing `question` asks only what (or who) it is, or None."""
+    found = _ASKS_WHAT_IS.match(question)
+    if found is None:
+        return None
+    thing = found["thing"]
+    if any(word.lower() in _NOT_DEFINED for word in thing.split()):
+        return None
+    return thing
+
+
+def to_definition(
+    hits: Sequence[Hit], index: PassageIndex, thing: str, terms: Sequence[str]
+) -> tuple[Hit, ...]:
+    """`hits` led by the passage defining `thing`, when one of BM25's best does and the
+    first does not: a sentence opening "Quillprint is ...", "A tarka is ...", "Clinker, the
+    ...", or naming it "... the foam, called the krausen", or a glossary's "Krausen: ...".
+    "What is Quillprint?" of a page whose every passage names it had quoted "Check the
+    service's state first:" (trial round 25), the shortest of them."""
+    if not hits:
+        return tuple(hits)
+    defines = _definition(thing)
+    if _defines(index, hits[0].passage, defines):
+        return tuple(hits)
+    for hit in hits[1:]:
+        if _defines(index, hit.passage, defines):
+            return _renumbered([hit, *(h for h in hits if h is not hit)])
+    ids = {hit.passage.id for hit in hits}
+    for hit in index.search_terms(list(terms), _DEFINITION_DEPTH):
+        if hit.passage.id not in ids and _defines(index, hit.passage, defines):
+            return _renumbered([hit, *hits])
+    return tuple(hits)
+
+
+def _definition(thing: str) -> re.Pattern[str]:
+    """A sentence defining `thing`: opening with it and "is a", "means", a comma or colon
+    ("Miss Corrigan is retiring" says no more who she is), or naming it ("called the
+    krausen", "known as")."""
+    named = r"\s+".join(re.escape(word) for word in thing.split())
+    return re.compile(
+        rf"^\W*(?:(?:the|an?)\s+)?{named}\s*(?:\([^)]*\)\s*)?(?:,\s*(?:the|an?)\s|:\s|[—–]\s*|"
+        r"(?:is|are|was|were)\s+(?:an?|the|one|my|our|his|her|their|its)\s|"
+        r"(?:means|refers\s+to|stands\s+for)\s)"
+        rf"|\b(?:called|named|known\s+as)\s+(?:(?:the|an?)\s+)?{named}\b",
+        re.IGNORECASE,
+    )
+
+
+def _defines(index: PassageIndex, passage: Passage, defines: re.Pattern[str]) -> bool:
+    return any(defines.search(passage.text[start:end]) for start, end in index.spans(passage))
 
 
 def _heading_terms(index: PassageIndex, heading: str) -> frozenset[str]:
