@@ -2553,3 +2553,83 @@ def test_what_a_thing_is_is_answered_by_the_passage_defining_it(tmp_path: Path) 
     assert answerer.ask("What is krausen?").quotes[0].text.startswith("Leave a fifth")
     off = answerer_for(index_of(tmp_path), definitions=False).ask("What is Quillprint?")
     assert not off.quotes[0].text.startswith("Quillprint is the label-printing service")
+
+
+def test_a_thing_asked_which_is_named_before_or_inside_its_mention_or_by_the() -> None:
+    """Trial round 26: "Which room has its own shower?" was declined at confidence 1.0 as
+    "the quotes only mention one" of "the Otter room is a private family room ... with its
+    own shower"; so was "Which header does the API key go in?" of "sent in the X-Quaywise-Key
+    header" quoted with "a Retry-After header giving ..."."""
+    from bot.answering._checks import mentions_only
+
+    def quoted(*texts: str) -> tuple[Quote, ...]:
+        return tuple(
+            Quote(t, Passage(f"e/s/{n}", "E", "S", n, t), 1.0) for n, t in enumerate(texts)
+        )
+
+    shower = "Which room has its own shower?"
+    rooms = "The Heron room sleeps six; the Otter room is a family room with its own shower."
+    assert mentions_only(shower, quoted(rooms)) is None
+    assert (
+        mentions_only(shower, quoted("There is a private family room with its own shower."))
+        is not None
+    )
+    header = "Which header does the API key go in?"
+    assert (
+        mentions_only(
+            header,
+            quoted(
+                "It is sent in the X-Quaywise-Key header.", "We return a header giving the wait."
+            ),
+        )
+        is None
+    )
+    assert mentions_only(header, quoted("We return a Retry-After header giving the wait.")) is None
+    assert mentions_only(header, quoted("We return a header giving the wait.")) is not None
+
+
+def test_email_as_a_verb_asks_for_no_address() -> None:
+    """Trial round 26: "What date did she first email about the stain?" was declined as
+    asking for an email address."""
+    from bot.answering._checks import asks_for_email
+
+    assert not asks_for_email("What date did she first email about the stain?")
+    assert not asks_for_email("What do I email them about?")
+    assert asks_for_email("What is Helena Marsh's email address?")
+    assert asks_for_email("Which email do I write to?")
+
+
+@pytest.mark.parametrize(
+    ("text", "holds"),
+    [
+        ("0715. Slipped from Custom House Quay under engine.", True),
+        ("Hove to at 1430 hrs.", True),
+        ("1912. The bridge opened.", False),
+        ("In 1430 the abbey burned.", False),
+    ],
+)
+def test_a_24_hour_clock_is_a_time_of_day_and_a_year_is_not(text: str, holds: bool) -> None:
+    """Trial round 26: a deck log's every entry opens with its time ("0715.")."""
+    from bot.answering._checks import lacks_time_or_amount
+
+    quote = Quote(text, Passage("e/s/1", "E", "Log", 1, text), 1.0)
+    assert (lacks_time_or_amount("What time did they slip?", (quote,)) is None) is holds
+
+
+def test_a_sermons_byline_says_who_preached_it_where_and_when(tmp_path: Path) -> None:
+    """Trial round 26: "Who preached the sermon?" was told the essays do not say who wrote
+    them, and "When was this sermon given?" found nothing, though the sermon opens
+    "Preached by the Revd Canon Judith Marwood at St Oswin's Church, ..., on Sunday 28
+    September 2025"."""
+    (tmp_path / "sermon.txt").write_text(
+        "Bigger Barns: A Sermon for Harvest Festival\n\nPreached by the Revd Canon Judith "
+        "Marwood at St Oswin's Church, Lower Hesket, on Sunday 28 September 2025\n\n"
+        "Good morning, and a very happy harvest to you all. The rich fool built bigger barns "
+        "and kept the grain for himself alone.\n\nThe food bank needs tins and dry goods more "
+        "than fresh marrows, and the vicarage takes them on weekdays.\n",
+        encoding="utf-8",
+    )
+    answerer = answerer_for(index_of(tmp_path))
+    preached = "Preached by the Revd Canon Judith Marwood"
+    for question in ("Who preached the sermon?", "When was this sermon given?"):
+        assert answerer.ask(question).quotes[0].text.startswith(preached)

@@ -130,6 +130,9 @@ _CLOCK = lazy(
     # "The shop closes at six", "open until ten": an hour in words after "at" or "until"
     r"\b(at|until|till)\s+(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
     r"(?!\s+(of|per|in\s+(a|every)|or\s+more|[a-z]+s\b))|"
+    # the 24-hour clock of a log or a timetable: "0715. Slipped from ...", "1430 hrs", not
+    # a year: "1912. The bridge opened" (trial round 26: a deck log's every entry)
+    r"\b0\d[0-5]\d\b|\b(?:[01]\d|2[0-3])[0-5]\d\s*(?:hrs|hours|h)\b|"
     # a race's time: "in a time of 17 minutes 42 seconds", "2 hours 5 minutes"
     r"\bin\s+a\s+time\s+of\b|"
     r"\b\d+\s*(hours?|hrs?|minutes?|mins?)\s+(and\s+)?\d+\s*(minutes?|mins?|seconds?|secs?)\b",
@@ -172,7 +175,11 @@ _SHARE = lazy(
 )
 # A question asking for an email address or a phone number needs one in the quotes: "the
 # editor, Carol Fenwick" does not give her email address.
-_ASKS_EMAIL = lazy(r"\W*(what|what's|which)\b[^?.!]*\be-?mail(\s+address)?\b", re.I)
+# ... not "email" as a verb: "What date did she first email about the stain?" (trial round 26)
+_EMAILED = r"did|do|does|will|would|should|can|could|to|i|we|you|he|she|they"
+_ASKS_EMAIL = lazy(
+    rf"\W*(what|what's|which)\b(?:(?!\b(?:{_EMAILED})\b)[^?.!])*\be-?mail(\s+address)?\b", re.I
+)
 _EMAIL = lazy(r"[\w.+-]+@[\w-]+\.\w")
 _ASKS_PHONE = lazy(
     r"\W*(what|what's|which)\b[^?.!]*\b((tele)?phone|mobile|contact)\s+(number|no\.?)", re.I
@@ -701,24 +708,55 @@ def mentions_only(question: str, quotes: Sequence[Quote]) -> str | None:
         wanted = [phrase[:n] for n in range(len(phrase), 1, -1)]
     asked_words = {word.lower() for word in _WORDS.findall(question)}
     for words in wanted:
+        head = r"\s+".join(map(re.escape, words)) + r"(['’]s)?(?![\w'’-])"  # "a member's"
         mention = lazy(
             r"\b(a|an|some|another|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-            r"twelve|several|various|many|few)\s+([\w'’-]+\s+){0,2}?"
-            + r"\s+".join(map(re.escape, words))
-            + r"(['’]s)?(?![\w'’-])",  # "a former member's family"
+            r"twelve|several|various|many|few)\s+(?P<middle>([\w'’-]+\s+){0,2}?)" + head,
             re.IGNORECASE,
         )
-        # The words after each mention (eight, within its sentence): one saying which will do.
+        # The words after each mention (eight, within its sentence), or a name in it ("a
+        # Retry-After header"), or one it is said of ("the Otter room is a family room"):
+        # one saying which will do; so does a mention by name ("the X-Quaywise-Key header",
+        # trial round 26).
         afters = [
-            " ".join(quote.text[found.end() :].partition(". ")[0].split()[:8])
+            (
+                " ".join(quote.text[found.end() :].partition(". ")[0].split()[:8]),
+                found["middle"],
+                _said_before(quote.text[: found.start()].rpartition(". ")[2]),
+            )
             for quote in quotes
             for found in mention.finditer(quote.text)
         ]
-        if any(_says_which(after, asked_words) for after in afters):
+        if any(
+            _says_which(after, asked_words)
+            or _says_which(middle, asked_words)
+            or (_SAID_OF.search(before) and _says_which(before, asked_words))
+            for after, middle, before in afters
+        ):
+            return None
+        named = lazy(r"\bthe\s+(?P<name>([\w'’-]+\s+){1,3}?)" + head, re.IGNORECASE)
+        if any(
+            _says_which(found["name"], asked_words)
+            for quote in quotes
+            for found in named.finditer(quote.text)
+        ):
             return None
         if afters:
             return f"it asks which {' '.join(words)} and the quotes only mention one"
     return None
+
+
+def _said_before(opening: str) -> str:
+    """The last six words of a sentence's `opening`, without its first when that is a
+    stopword, capitalised whatever it is ("There is a room", not "Maren, who became")."""
+    words = opening.split()
+    if words and words[0].lower() in STOPWORDS:
+        words = words[1:]
+    return " ".join(words[-6:])
+
+
+# The end of what a mention is said of: "the Otter room is (a private family room)".
+_SAID_OF = lazy(r"\b(is|are|was|were|becomes|became)\s*$", re.IGNORECASE)
 
 
 def _says_which(after: str, asked_words: set[str]) -> bool:
