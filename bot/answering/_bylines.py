@@ -33,6 +33,7 @@ __all__ = [
     "byline_ids",
     "front_matter_authors",
     "front_matter_says",
+    "spoken_bylines",
     "who_wrote",
     "writers",
 ]
@@ -49,8 +50,10 @@ _WHO_WROTE = lazy(
     re.IGNORECASE,
 )
 # not "By the end, ..."; a speech's: "Delivered by Dr Ines Valcourt-Mbeki, Tidewater Pavilion"
-_SPOKEN_BY = r"([Dd]elivered|[Gg]iven)\s+"
-_BYLINE = lazy(rf"([Ww]ritten\s+|{_SPOKEN_BY})?[Bb]y\s+[A-Z][^!?\n]{{0,90}}$")
+# a sermon's: "Preached by the Revd Canon Judith Marwood at St Oswin's Church, Lower Hesket,
+# on Sunday 28 September 2025" (trial round 26)
+_SPOKEN_BY = r"([Dd]elivered|[Gg]iven|[Pp]reached|[Pp]resented)\s+"
+_BYLINE = lazy(rf"([Ww]ritten\s+|{_SPOKEN_BY})?[Bb]y\s+(the\s+)?[A-Z][^!?\n]{{0,120}}$")
 _SPOKEN = lazy(rf"{_SPOKEN_BY}by\b")
 # A byline's name of two words or more and a comma may go on in sentences: "By Freya
 # Lindqvist, outdoor gear editor. Updated 2 April 2025." (trial round 22)
@@ -192,6 +195,18 @@ def byline_ids(index: PassageIndex) -> frozenset[str]:
         if _credits_alone(p.text) and not _goes_on(p.text) and not _SPOKEN.match(p.text)
     )
     return frozenset(passage.id for passage in (*only_who, *_sign_offs(index)))
+
+
+@lru_cache(maxsize=8)
+def spoken_bylines(index: PassageIndex) -> dict[str, Passage]:
+    """Per essay title, its byline saying who gave it, and where and when ("Preached by the
+    Revd Canon Judith Marwood at St Oswin's Church, Lower Hesket, on Sunday 28 September
+    2025"), if it has one (read once per index)."""
+    found: dict[str, Passage] = {}
+    for passage in _bylines(index):
+        if _SPOKEN.match(passage.text):
+            found.setdefault(passage.document, passage)
+    return found
 
 
 @lru_cache(maxsize=8)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.answering._bylines import TEXT_KINDS, byline_ids, front_matter_says
+from bot.answering._bylines import TEXT_KINDS, byline_ids, front_matter_says, spoken_bylines
 from bot.answering._checks import (
     asks_for_email,
     asks_for_phone,
@@ -194,7 +194,9 @@ _OF_THE_EVENT = (
             "start begin attend attended came come took part present there chair chaired chairing "
             "absent missing apologies apologised apologized sent list attendees the this it "
             # "Where was Edith Marchbank born?", "Who was her husband?"
-            "born die died year town city married marry spouse husband wife her his she he"
+            "born die died year town city married marry spouse husband wife her his she he "
+            # "When was this sermon given?" (trial round 26)
+            "give given gave deliver delivered preach preached"
         )
     )
     | _WRITTEN  # "When was this written?", "When was the essay dated?"
@@ -351,17 +353,19 @@ def _said_in_opening(
         return None if named else "no place named"
 
     found: list[tuple[Passage, str]] = []
-    openings_of = _openings(index)
+    openings_of, spoken = _openings(index), spoken_bylines(index)
     named = sorted(essays & openings_of.keys(), key=_positions(index).__getitem__)
     for title in named[: most * _LOOKED_AT]:  # bounded, however many titles share a word
         if len(found) == most:
             break
-        passage = openings_of[title][0]
-        for start, end in index.spans(passage):
-            sentence = passage.text[start:end]
-            if check(question, [Quote(sentence, passage, 0.0)]) is None:
-                found.append((passage, sentence))
-                break
+        # a speech's or sermon's byline says where and when it was given (trial round 26)
+        passages = [p for p in (spoken.get(title), openings_of[title][0]) if p is not None]
+        sentences = [(p, p.text[start:end]) for p in passages for start, end in index.spans(p)]
+        said = next(
+            (s for s in sentences if check(question, [Quote(s[1], s[0], 0.0)]) is None), None
+        )
+        if said is not None:
+            found.append(said)
     return tuple(found)
 
 
