@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import math
 import os
 import re
 import sys
@@ -592,7 +591,7 @@ def _too_many(retry_after: Any, cloudflare_retry_after: str | None) -> web.Respo
         return web.Response(body=body, status=429, headers=headers)
     payload = {"message": "You are being rate limited.", "retry_after": retry_after}
     headers = {"Via": "1.1 google"}
-    if isinstance(retry_after, float | int) and math.isfinite(retry_after) and retry_after >= 0:
+    if isinstance(retry_after, float | int) and 0 <= retry_after < 10**9:  # not NaN, nor 10**400
         headers["Retry-After"] = str(int(retry_after) + 1)
     return web.Response(
         body=json.dumps(payload | {"global": False}).encode(),

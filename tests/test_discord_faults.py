@@ -710,7 +710,9 @@ def test_a_wait_of_nan_or_infinity_is_one_second_not_a_broken_event_loop(
     run(body())
 
 
-@pytest.mark.parametrize("wait", [math.nan, "soon", -5.0], ids=["NaN", "a string", "negative"])
+@pytest.mark.parametrize(
+    "wait", [math.nan, "soon", -5.0, 10**400], ids=["NaN", "a string", "negative", "huge"]
+)
 def test_a_429_whose_retry_after_is_no_number_of_seconds_is_waited_out_for_one_second(
     point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, wait: Any
 ) -> None:

@@ -1514,11 +1514,19 @@ def test_a_raid_of_direct_messages_neither_holds_up_a_server_nor_queues_without_
     run(body())
 
 
-def test_gateway_frames_never_ending_a_message_are_not_kept_past_16_mib() -> None:
+def test_gateway_frames_never_ending_a_message_are_not_kept_past_16_mib(
+    point_at: Any, answerer: Answerer
+) -> None:
     """Red-team round 22 (D6): frames without the zlib stream's end of a message were all
-    kept (256 MB in the repro); past 16 MiB they are an unreadable frame."""
+    kept (256 MB in the repro); past 16 MiB they are an unreadable frame. The gateway is
+    read through that bound whatever discord.py would choose (zstd: round 23)."""
+    import discord
+
     from bot.discord_bot._client import _CappedInflate
 
+    EssayBot(answerer, Settings(_env_file=None, discord_token=fake.TOKEN), sync=False)
+
+    assert discord.utils._ActiveDecompressionContext is _CappedInflate  # zlib, even with zstd
     inflate = _CappedInflate()
     with pytest.raises(ValueError, match="over 16 MiB"):
         for _ in range(17):

@@ -164,11 +164,6 @@ class _TolerantWebSocket(discord.gateway.DiscordWebSocket):
     readable had made it log in afresh every 5 s, 720 times an hour, where Discord allows a
     bot 1,000 a day (red-team round 21)."""
 
-    def __init__(self, socket: Any, *, loop: asyncio.AbstractEventLoop) -> None:
-        super().__init__(socket, loop=loop)
-        if self._decompressor.COMPRESSION_TYPE == _CappedInflate.COMPRESSION_TYPE:
-            self._decompressor = _CappedInflate()
-
     async def received_message(self, msg: Any, /) -> None:
         try:
             await super().received_message(msg)
@@ -446,6 +441,10 @@ class EssayBot(discord.AutoShardedClient):
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         # Shards connect with the gateway class their module names: ours reads frames warily.
         discord.shard.DiscordWebSocket = _TolerantWebSocket  # type: ignore[misc]
+        # ... and inflates them with a bound, over zlib even where discord.py would ask for
+        # zstd (the zstandard package, Python 3.14), which it inflates unbounded: a 32 KiB
+        # frame took 2 GB and blocked the event loop 7.4 s (red-team round 23)
+        discord.utils._ActiveDecompressionContext = _CappedInflate
         super().__init__(
             intents=discord.Intents.default(),
             allowed_mentions=NO_MENTIONS,

@@ -524,7 +524,8 @@ async def _finite_retry_after(response: aiohttp.ClientResponse) -> None:
     second, as its body is read: discord.py slept on the body's NaN for ever, holding the
     channel's rate-limit lock, so the channel went silent until a restart, and every channel
     when it said `"global": true` (red-team round 22, D2); a string or none had been a
-    traceback. A body that is no JSON object is left to discord.py (a Cloudflare ban)."""
+    traceback, and an integer too big for a float an OverflowError (round 23). A body that is
+    no JSON object is left to discord.py (a Cloudflare ban)."""
     try:
         data = await response.json()
     except (ValueError, aiohttp.ClientError):
@@ -532,8 +533,13 @@ async def _finite_retry_after(response: aiohttp.ClientResponse) -> None:
     if not isinstance(data, dict):
         return
     wait = data.get("retry_after")
-    if not isinstance(wait, bool) and isinstance(wait, int | float) and 0 <= wait < math.inf:
-        return
+    with contextlib.suppress(OverflowError):  # an integer of 400 digits (red-team round 23)
+        if (
+            not isinstance(wait, bool)
+            and isinstance(wait, int | float)
+            and 0 <= float(wait) < math.inf
+        ):
+            return
     log.warning("Discord's 429 gave retry_after %.40r, no number of seconds: waiting 1 s", wait)
     data["retry_after"] = float(_UNKNOWN_WAIT)
     response._body = json.dumps(data).encode()  # what discord.py reads next
