@@ -710,6 +710,39 @@ def test_a_wait_of_nan_or_infinity_is_one_second_not_a_broken_event_loop(
     run(body())
 
 
+@pytest.mark.parametrize("reset", ["3600", "1e9"])
+def test_a_far_reset_of_a_bucket_with_requests_left_does_not_silence_the_channel(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, reset: str
+) -> None:
+    """Red-team round 23 (E3): a post's response saying 4 requests are left and the bucket
+    resets in an hour (a proxy's, or an edge's) made discord.py give up every later answer
+    in that channel for the hour, unsent and unapologised for (with 1e9, until a restart)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            odd = {
+                "X-RateLimit-Limit": "5",
+                "X-RateLimit-Remaining": "4",
+                "X-RateLimit-Reset-After": reset,
+                "X-RateLimit-Bucket": "far",
+            }
+            server.odd_headers[f"channels/{fake.CHANNEL_ID}/messages"] = odd
+            with caplog.at_level(logging.WARNING):
+                for author in ("400000000000000001", "4" * 18):
+                    mention = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}", author_id=author)
+                    await server.dispatch("MESSAGE_CREATE", mention)
+                await server.wait_for(
+                    lambda r: len([p for p in server.requests if sent_to(fake.CHANNEL_ID)(p)]) == 2,
+                    timeout=WAIT,
+                )
+            assert "with requests left: 60 s instead" in caplog.text
+            posts = [p for p in server.requests if sent_to(fake.CHANNEL_ID)(p)]
+            assert all(p.status == 200 and p.body.get("embeds") for p in posts)  # both answers
+            assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+    run(body())
+
+
 @pytest.mark.parametrize(
     "wait", [math.nan, "soon", -5.0, 10**400], ids=["NaN", "a string", "negative", "huge"]
 )

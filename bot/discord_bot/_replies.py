@@ -506,14 +506,28 @@ def _finite_waits(response: aiohttp.ClientResponse) -> None:
     response is read: discord.py slept `asyncio.sleep(nan)`, whose NaN deadline breaks the
     order of the event loop's timers, and every timer of the bot then fired up to 30 s late
     (red-team round 20, D13: the 15.8 s loop gap of round 19); infinity slept for ever.
-    Headers that are no number at all are left to discord.py (`_given_up`)."""
-    bad = [name for name in _WAITS if _not_finite(response.headers.get(name))]
-    if not bad:
+    Headers that are no number at all are left to discord.py (`_given_up`). A bucket's reset
+    over RATE_LIMIT_WAIT away while it has requests left is RATE_LIMIT_WAIT: discord.py kept
+    it, never refreshed while requests were left, and gave up every later answer in the
+    channel until then (red-team round 23, E3: an hour; with 1e9, until a restart)."""
+    changed = {name: _UNKNOWN_WAIT for name in _WAITS if _not_finite(response.headers.get(name))}
+    if changed:
+        log.warning(
+            "Discord's response gave %s no finite number: waiting %s s",
+            next(iter(changed)),
+            _UNKNOWN_WAIT,
+        )
+    elif _far_reset(response.headers):
+        log.warning(
+            "Discord's response resets its bucket in %.40s s with requests left: %g s instead",
+            response.headers["X-RateLimit-Reset-After"],
+            RATE_LIMIT_WAIT,
+        )
+        changed = {"X-RateLimit-Reset-After": f"{RATE_LIMIT_WAIT:g}"}
+    if not changed:
         return
-    log.warning("Discord's response gave %s no finite number: waiting %s s", bad[0], _UNKNOWN_WAIT)
     headers = CIMultiDict(response.headers)
-    for name in bad:
-        headers[name] = _UNKNOWN_WAIT
+    headers.update(changed)
     # what `response.headers` returns, and has kept since first read (aiohttp's `reify`)
     response._headers = CIMultiDictProxy(headers)
     response._cache.pop("headers", None)
@@ -543,6 +557,15 @@ async def _finite_retry_after(response: aiohttp.ClientResponse) -> None:
     log.warning("Discord's 429 gave retry_after %.40r, no number of seconds: waiting 1 s", wait)
     data["retry_after"] = float(_UNKNOWN_WAIT)
     response._body = json.dumps(data).encode()  # what discord.py reads next
+
+
+def _far_reset(headers: Mapping[str, str]) -> bool:
+    """Whether a bucket with requests left resets over RATE_LIMIT_WAIT from now."""
+    try:
+        left = int(headers.get("X-RateLimit-Remaining", "0"))
+        return left > 0 and float(headers.get("X-RateLimit-Reset-After", "0")) > RATE_LIMIT_WAIT
+    except ValueError:
+        return False
 
 
 def _not_finite(value: str | None) -> bool:
