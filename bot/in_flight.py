@@ -17,6 +17,7 @@ __all__ = ["APOLOGY_SECONDS", "InFlight"]
 log = logging.getLogger(__name__)
 
 APOLOGY_SECONDS = 5.0  # at most this long, after the grace period, to send the apologies
+_LISTED = 10  # questions named in the log line of those not answered, at most
 
 Apology = Callable[[], Awaitable[None]]
 
@@ -75,21 +76,27 @@ class InFlight:
         if dropped:
             deadline = loop.time() + APOLOGY_SECONDS  # for the cancelling and the apologies
             await asyncio.wait([task for task, _ in dropped], timeout=APOLOGY_SECONDS)
-            apologies = asyncio.gather(
-                *(apology() for _, (_, apology) in dropped), return_exceptions=True
-            )
-            try:
-                failures = await asyncio.wait_for(apologies, max(deadline - loop.time(), 0))
-            except TimeoutError:
+            sending = [asyncio.ensure_future(apology()) for _, (_, apology) in dropped]
+            done, late = await asyncio.wait(sending, timeout=max(deadline - loop.time(), 0))
+            for task in late:
+                task.cancel()
+            failed = [task.exception() for task in done if task.exception() is not None]
+            for failure in failed:
+                log.warning("could not send an apology", exc_info=failure)
+            if late:
                 log.warning("not every apology was sent within %g s", APOLOGY_SECONDS)
-            else:
-                for failure in failures:
-                    if isinstance(failure, BaseException):
-                        log.warning("could not send an apology", exc_info=failure)
+            # what was said, as it was: a raid's channel takes five posts in five seconds, and
+            # the rest of its apologies are not sent (red-team round 23: "each sent an
+            # apology" had been logged for 133, of whom 86 got none), in a line of bounded size
+            whats = [what for _, (what, _) in dropped]
+            shown = "; ".join(whats[:_LISTED]) + (
+                f"; and {len(whats) - _LISTED} more" if len(whats) > _LISTED else ""
+            )
             log.warning(
-                "%d question(s) not answered within %g s, each sent an apology: %s",
+                "%d question(s) not answered within %g s, %d sent an apology: %s",
                 len(dropped),
                 grace,
-                "; ".join(what for _, (what, _) in dropped),
+                len(done) - len(failed),
+                shown,
             )
         return [what for _, (what, _) in dropped]

@@ -145,3 +145,34 @@ def test_forgetting_many_servers_channels_keeps_the_latest_few_thousand() -> Non
     now[0] += RETRY_SECONDS + 1
     notes.forget({7})
     assert list(notes._forgotten) == [7]  # the rest had expired
+
+
+def test_the_log_counts_the_apologies_sent_and_names_a_few_questions(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Red-team round 23 (E2): with a raid's channel taking five posts in five seconds, "133
+    question(s) not answered ..., each sent an apology" was logged, in one line of 13 KB,
+    when 86 of them got none."""
+    monkeypatch.setattr("bot.in_flight.APOLOGY_SECONDS", 0.2)
+
+    async def body() -> None:
+        in_flight = InFlight()
+
+        async def asked(n: int) -> None:
+            async def apology() -> None:
+                if n % 3:
+                    await asyncio.Event().wait()  # held by a rate limit past the deadline
+
+            with in_flight.track(f"mention {n:04d}", apology):
+                await asyncio.Event().wait()
+
+        tasks = [asyncio.create_task(asked(n)) for n in range(30)]
+        await asyncio.sleep(0)
+        with caplog.at_level(logging.WARNING):
+            await asyncio.wait_for(in_flight.drain(grace=0.05), 10)
+        assert all(task.done() for task in tasks)
+
+    asyncio.run(body())
+    (line,) = [r.getMessage() for r in caplog.records if "not answered" in r.getMessage()]
+    assert line.startswith("30 question(s) not answered within 0.05 s, 10 sent an apology")
+    assert "mention 0009" in line and "mention 0010" not in line and "and 20 more" in line
