@@ -9,7 +9,7 @@ from concurrent.futures import CancelledError
 
 import pytest
 
-from bot.discord_bot._turns import DIRECT, HOLD_SECONDS, Turns, server_of
+from bot.discord_bot._turns import DIRECT, DIRECT_SHARE, HOLD_SECONDS, Turns, server_of
 
 A, B, C = 1, 2, 3
 
@@ -110,6 +110,13 @@ def test_outside_a_server_every_user_takes_one_turn_together() -> None:
     # queued 272 answers ahead of a server's question; together they are bounded as one.
     assert server_of(200) == 200
     assert server_of(None) == DIRECT
+    # ... and may keep DIRECT_SHARE servers' worth waiting (round 23, E7: 30 accounts' DMs
+    # had made an unrelated user's DM busy)
+    turns = Turns(1, 3, "test")
+    assert all(turns.hold(DIRECT) for _ in range(3 * DIRECT_SHARE))
+    assert turns.full(DIRECT) and not turns.hold(DIRECT)
+    assert all(turns.hold(A) for _ in range(3)) and turns.full(A)
+    turns.shutdown()
 
 
 def test_a_place_held_counts_until_its_job_is_queued_or_it_lapses(
