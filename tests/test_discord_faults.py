@@ -635,10 +635,13 @@ def test_a_mention_redelivered_after_a_flood_of_presses_is_answered_once(
 
     async def body() -> None:
         async with running(point_at, answerer) as (server, bot):
-            bot.seen.size = bot.seen_interactions.size = 20
+            bot.seen.size = bot.seen_interactions.size = bot.unknown_presses.size = 20
             mention = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}")
             await server.dispatch("MESSAGE_CREATE", mention)
             await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
+            asked = ask(DEAD_END, user_id="410000000000000042")
+            await server.dispatch("INTERACTION_CREATE", asked)
+            await server.wait_for(callbacks(server, asked), timeout=WAIT)
             presses = [fake.button_press(f"made-up {n}", mention) for n in range(60)]
             for pressed in presses:
                 await server.dispatch("INTERACTION_CREATE", pressed)
@@ -646,6 +649,8 @@ def test_a_mention_redelivered_after_a_flood_of_presses_is_answered_once(
             await server.dispatch("MESSAGE_CREATE", mention)  # Discord delivers it again
             await asyncio.sleep(1.5)
             assert len([r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]) == 1
+            # nor an answered interaction's (round 23, E5: a follow-up form's)
+            assert int(asked["id"]) in bot.seen_interactions
 
     run(body())
 

@@ -497,6 +497,10 @@ class EssayBot(discord.AutoShardedClient):
         # with no cooldown) and /ask past the cooldown had pushed an answered mention's id
         # out, and it was answered twice when delivered again (red-team round 22, D5).
         self.seen_interactions = SeenIds()
+        # ... and presses of buttons no essaybot of this version made apart from those: they
+        # have no cooldown, and 4,200 of them had pushed an answered form's id out, which was
+        # answered twice when Discord delivered it again (red-team round 23, E5)
+        self.unknown_presses = SeenIds()
         # Every command works in servers (guild install) and, installed to a user, anywhere.
         self.tree = _Tree(
             self,
@@ -717,7 +721,7 @@ class EssayBot(discord.AutoShardedClient):
         a button no essaybot of this version made (an older one's), with a note."""
         data: Any = interaction.data if isinstance(interaction.data, dict) else {}
         if interaction.type is discord.InteractionType.component and not _ours(data):
-            if self.seen_interactions.first(interaction.id):
+            if self.unknown_presses.first(interaction.id):
                 await _reply(interaction, OLD_BUTTON)
             return
         if interaction.type is discord.InteractionType.component and (
