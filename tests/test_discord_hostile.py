@@ -18,6 +18,7 @@ from bot.discord_bot._answers import without_mentions
 from bot.discord_bot._buttons import FORM, FORM_QUESTION, OLDER
 from bot.discord_bot._client import (
     ANSWER_WORKERS,
+    MOST_POSTING,
     MOST_WAITING,
     OLD_FORM,
     OUT_OF_DATE,
@@ -1534,3 +1535,47 @@ def test_gateway_frames_never_ending_a_message_are_not_kept_past_16_mib(
         for _ in range(17):
             assert inflate.decompress(b"x" * (1 << 20)) is None
     assert len(inflate.buffer) == 0
+
+
+def test_a_channel_with_many_answers_waiting_to_be_posted_is_busy(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 23 (E1): Discord takes some five posts in five seconds in a channel, and
+    a raid paced to keep the answer workers' queue short queued 105 answers there, unbounded,
+    never told it was busy: a reader's mention was answered 122 s later. A mention finding
+    MOST_POSTING answers waiting to be posted in its channel is told it is busy."""
+
+    counted, asked = counting(answerer)
+
+    async def body() -> None:
+        async with running(point_at, counted) as (server, _):
+            release = server.hold(CHANNEL_POSTS)  # Discord slow to take the answers
+            for n in range(MOST_POSTING):
+                raid = fake.message(f"<@{fake.BOT_ID}> {DEAD_END} {n}", author_id=f"46{n:016d}")
+                await server.dispatch("MESSAGE_CREATE", raid)
+            # each answer made and waiting for its post (the first held by Discord, the rest
+            # behind it for the channel's rate limit): the raid paced to keep the workers'
+            # queue short
+            await server.wait_for(answering)
+            for _ in range(100):
+                if len(asked) == MOST_POSTING:
+                    break
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.2)  # rendered and handed to discord.py
+            late = fake.message(f"<@{fake.BOT_ID}> {DEAD_END} late", author_id="4" * 18)
+            await server.dispatch("MESSAGE_CREATE", late)
+            await asyncio.sleep(0.3)
+            release.set()  # the busy note waits for the channel's rate limit too
+            await server.wait_for(
+                lambda r: r.path == CHANNEL_POSTS and r.body.get("content") == BUSY
+            )
+            await server.wait_for(
+                lambda r: len([p for p in server.requests if answering(p)]) == MOST_POSTING
+            )
+            await asyncio.sleep(0.5)  # no more: the late mention was not answered
+            assert len([p for p in server.requests if answering(p)]) == MOST_POSTING
+
+    def answering(request: Any) -> bool:
+        return request.path == CHANNEL_POSTS and bool((request.body or {}).get("embeds"))
+
+    run(body())

@@ -197,20 +197,21 @@ async def post_answer(
     except Withheld as withheld:
         not_sent(withheld)
         return False
-    sent_at = bot.permission_notes.now()
-    try:
-        await _post(bot, send, channel_id, reply)
-    except discord.HTTPException as error:
-        deleted = isinstance(error, discord.NotFound) and error.code == UNKNOWN_CHANNEL
-        if instead is None or not (deleted or isinstance(error, discord.Forbidden)):
-            raise
-        if deleted:
-            log.warning("a follow-up's thread is gone (%s): answered where asked", error.text)
-        else:
-            sent_at = request_sent(sent_at)
-            bot.permission_notes.note(channel_id, "threads", error.text, sent_at=sent_at)
-        await _post(bot, *instead, reply)
-        return False
+    with bot.posting_in(channel_id):  # counted: a channel with too many waiting is busy
+        sent_at = bot.permission_notes.now()
+        try:
+            await _post(bot, send, channel_id, reply)
+        except discord.HTTPException as error:
+            deleted = isinstance(error, discord.NotFound) and error.code == UNKNOWN_CHANNEL
+            if instead is None or not (deleted or isinstance(error, discord.Forbidden)):
+                raise
+            if deleted:
+                log.warning("a follow-up's thread is gone (%s): answered where asked", error.text)
+            else:
+                sent_at = request_sent(sent_at)
+                bot.permission_notes.note(channel_id, "threads", error.text, sent_at=sent_at)
+            await _post(bot, *instead, reply)
+            return False
     return True
 
 

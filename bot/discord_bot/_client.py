@@ -10,7 +10,7 @@ import re
 import time
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any
@@ -69,6 +69,9 @@ from index import Document, find_sections
 ANSWER_WORKERS = min(4, os.cpu_count() or 1)  # answering is mostly CPU-bound Python
 # Answers one server may have waiting for a worker; a question beyond is told it is busy.
 MOST_WAITING = 25
+# Answers one channel may have made and waiting to be posted (about 10 s of Discord's rate
+# of posts in a channel); a mention beyond is told it is busy.
+MOST_POSTING = 10
 # A contents page may be turned this many times as often as a question may be asked.
 PAGE_TURNS = 10
 _MENTION = re.compile(r"<@[!&]?(\d+)>")  # a user's mention, or a role's
@@ -501,6 +504,7 @@ class EssayBot(discord.AutoShardedClient):
         # have no cooldown, and 4,200 of them had pushed an answered form's id out, which was
         # answered twice when Discord delivered it again (red-team round 23, E5)
         self.unknown_presses = SeenIds()
+        self._posting: dict[int, int] = {}  # channel -> answers made, not yet posted there
         # Every command works in servers (guild install) and, installed to a user, anywhere.
         self.tree = _Tree(
             self,
@@ -573,14 +577,33 @@ class EssayBot(discord.AutoShardedClient):
         category = getattr(holder, "category_id", None) or getattr(channel, "category_id", None)
         return category is not None and category in allowed
 
-    def refusal(self, user_id: int, channel: object, *, queued: bool = True) -> str | None:
+    def refusal(
+        self, user_id: int, channel: object, *, queued: bool = True, crowded: bool = False
+    ) -> str | None:
         """Why this user may not ask in `channel` now, or None: then, when the question is
-        `queued` for the answer workers, a place is held for it in its server's turn."""
+        `queued` for the answer workers, a place is held for it in its server's turn. A
+        question `queued` in a `crowded` channel (`MOST_POSTING` answers waiting to be posted
+        there) is told it is busy."""
         if self.in_flight.closing:
             return SHUTTING_DOWN
         if not self.answers_in(channel):
             return self._elsewhere(channel)
+        if queued and crowded:
+            return BUSY
         return self._let_through(user_id, channel, self.cooldowns, queued=queued)
+
+    @contextlib.contextmanager
+    def posting_in(self, channel_id: int) -> Iterator[None]:
+        """Count an answer made as waiting to be posted in its channel until it is (or
+        fails): Discord takes some five posts in five seconds in a channel, and a raid paced
+        to keep the answer workers' queue short had queued 105 answers there, unbounded, a
+        reader's waiting 122 s (red-team round 23, E1)."""
+        self._posting[channel_id] = self._posting.get(channel_id, 0) + 1
+        try:
+            yield
+        finally:
+            if left := self._posting.pop(channel_id) - 1:
+                self._posting[channel_id] = left
 
     def server(self, channel: object) -> int:
         """Whose turn questions in `channel` wait for (bot/discord_bot/_turns.py): the
@@ -797,7 +820,10 @@ class EssayBot(discord.AutoShardedClient):
             # held in the server's turn only for a question to answer (red-team round 22: 27
             # "@essaybot hi" from 9 accounts had held all 25 of a server's for 15 s)
             unaskable = len(asked) > MAX_QUESTION or blank(asked) or asks_nothing(asked)
-            refusal = self.refusal(message.author.id, message.channel, queued=not unaskable)
+            crowded = self._posting.get(message.channel.id, 0) >= MOST_POSTING
+            refusal = self.refusal(
+                message.author.id, message.channel, queued=not unaskable, crowded=crowded
+            )
             (self.refused_ids if refusal else self.seen).first(message.id)
             if refusal:
                 # Said once per cooldown window: a user mentioning on and on gets one reply;
