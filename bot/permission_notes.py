@@ -83,8 +83,8 @@ class PermissionNotes:
             self._all_forgotten, self._forgotten = now, OrderedDict()
             return
         for channel_id in channel_ids:  # a channel changed: a few lookups, however many noted
-            self._forgotten.pop(channel_id, None)
             self._forgotten[channel_id] = now
+            self._forgotten.move_to_end(channel_id)
             for what in _MEANING.keys() - {"direct"}:
                 self._until.pop((channel_id, what), None)
                 self._logged.discard((channel_id, what))

@@ -210,6 +210,13 @@ def test_an_abstention_over_several_documents_parts_their_sections_clearly(
     assert list(answer.sections[: len(firsts)]) == firsts[: DEFAULT_POLICY.pointers]
 
 
+def _quotes(*texts: str, section: str = "Facts") -> tuple[Quote, ...]:
+    """Quotes of `texts`, each its own passage of one essay's section `section`."""
+    return tuple(
+        Quote(t, Passage(f"e/s/{n}", "E", section, n, t), 1.0) for n, t in enumerate(texts, 1)
+    )
+
+
 def _index_of(folder: Path, essay: str) -> PassageIndex:
     """The index of a folder holding one Markdown essay with the text `essay`."""
     (folder / "essay.md").write_text(essay, encoding="utf-8")
@@ -2225,7 +2232,7 @@ def test_shares_sales_and_servings_in_words_answer_their_questions() -> None:
     from bot.answering._checks import asks_for_money, lacks_counted, lacks_time_or_amount
 
     def quote(text: str, section: str = "Facts") -> tuple[Quote, ...]:
-        return (Quote(text, Passage("e/s/1", "E", section, 1, text), 1.0),)
+        return _quotes(text, section=section)
 
     share = "What share of adults have never used the internet?"
     assert lacks_time_or_amount(share, quote("Around one in fourteen adults has not.")) is None
@@ -2311,8 +2318,7 @@ def test_a_heading_dates_its_passages_by_a_date_not_by_any_figure(
     from bot.answering._checks import lacks_time_or_amount
 
     text = "A house with a converted loft and no onward chain."
-    quote = Quote(text, Passage("e/s/1", "E", heading, 1, text), 1.0)
-    declined = lacks_time_or_amount("When was the loft converted?", (quote,))
+    declined = lacks_time_or_amount("When was the loft converted?", _quotes(text, section=heading))
     assert (declined is None) is dates
 
 
@@ -2322,8 +2328,7 @@ def test_a_size_answers_how_long_and_paying_for_asks_for_a_use() -> None:
     "What does the increase pay for?" asks what it buys, not a sum."""
     from bot.answering._checks import asks_for_money, lacks_time_or_amount
 
-    def quote(text: str) -> tuple[Quote, ...]:
-        return (Quote(text, Passage("e/s/1", "E", "Facts", 1, text), 1.0),)
+    quote = _quotes
 
     header = "How long is the message header?"
     assert lacks_time_or_amount(header, quote("A fixed header of 16 bytes.")) is None
@@ -2562,10 +2567,7 @@ def test_a_thing_asked_which_is_named_before_or_inside_its_mention_or_by_the() -
     header" quoted with "a Retry-After header giving ..."."""
     from bot.answering._checks import mentions_only
 
-    def quoted(*texts: str) -> tuple[Quote, ...]:
-        return tuple(
-            Quote(t, Passage(f"e/s/{n}", "E", "S", n, t), 1.0) for n, t in enumerate(texts)
-        )
+    quoted = _quotes
 
     shower = "Which room has its own shower?"
     rooms = "The Heron room sleeps six; the Otter room is a family room with its own shower."
@@ -2612,8 +2614,8 @@ def test_a_24_hour_clock_is_a_time_of_day_and_a_year_is_not(text: str, holds: bo
     """Trial round 26: a deck log's every entry opens with its time ("0715.")."""
     from bot.answering._checks import lacks_time_or_amount
 
-    quote = Quote(text, Passage("e/s/1", "E", "Log", 1, text), 1.0)
-    assert (lacks_time_or_amount("What time did they slip?", (quote,)) is None) is holds
+    quotes = _quotes(text, section="Log")
+    assert (lacks_time_or_amount("What time did they slip?", quotes) is None) is holds
 
 
 def test_a_sermons_byline_says_who_preached_it_where_and_when(tmp_path: Path) -> None:

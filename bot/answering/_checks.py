@@ -438,7 +438,8 @@ _DATED = lazy(
 
 
 def holds_date(text: str) -> bool:
-    """Whether `text` names a day or a date: a figure, or a day's or month's name."""
+    """Whether `text` names a day or a date (`_DATED`): a year, a day's or month's name, a
+    date or time in figures, "day 3"."""
     return _DATED.search(text) is not None
 
 

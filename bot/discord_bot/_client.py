@@ -578,17 +578,17 @@ class EssayBot(discord.AutoShardedClient):
         return category is not None and category in allowed
 
     def refusal(
-        self, user_id: int, channel: object, *, queued: bool = True, crowded: bool = False
+        self, user_id: int, channel: object, *, queued: bool = True, posts: bool = False
     ) -> str | None:
         """Why this user may not ask in `channel` now, or None: then, when the question is
-        `queued` for the answer workers, a place is held for it in its server's turn. A
-        question `queued` in a `crowded` channel (`MOST_POSTING` answers waiting to be posted
-        there) is told it is busy."""
+        `queued` for the answer workers, a place is held for it in its server's turn. One
+        whose answer `posts` in `channel` is told it is busy when `MOST_POSTING` answers are
+        waiting to be posted there."""
         if self.in_flight.closing:
             return SHUTTING_DOWN
         if not self.answers_in(channel):
             return self._elsewhere(channel)
-        if queued and crowded:
+        if queued and posts and self._posting.get(getattr(channel, "id", 0), 0) >= MOST_POSTING:
             return BUSY
         return self._let_through(user_id, channel, self.cooldowns, queued=queued)
 
@@ -820,9 +820,8 @@ class EssayBot(discord.AutoShardedClient):
             # held in the server's turn only for a question to answer (red-team round 22: 27
             # "@essaybot hi" from 9 accounts had held all 25 of a server's for 15 s)
             unaskable = len(asked) > MAX_QUESTION or blank(asked) or asks_nothing(asked)
-            crowded = self._posting.get(message.channel.id, 0) >= MOST_POSTING
             refusal = self.refusal(
-                message.author.id, message.channel, queued=not unaskable, crowded=crowded
+                message.author.id, message.channel, queued=not unaskable, posts=True
             )
             (self.refused_ids if refusal else self.seen).first(message.id)
             if refusal:

@@ -10,10 +10,10 @@ queueing more (`full`), which bounds the memory a raid can take. A question let 
 holds a place until its job is queued (`hold`): a slash command is queued only once Discord
 has taken its deferral, and a burst of 120 had all been let through before any was queued
 (red-team round 21: 118 waiting where 25 may). Direct messages and a user-installed app's
-channels take one turn together, bounded as a server's is: each its user's own, a raid of
-300 accounts' direct messages had queued 272 answers ahead of any server's (red-team round
-22). Places held and never used are dropped once lapsed, whoever held them, so the table of
-them does not grow with the users who ever asked (round 22).
+channels take one turn together, bounded at `DIRECT_SHARE` servers' worth: each its user's
+own, a raid of 300 accounts' direct messages had queued 272 answers ahead of any server's
+(red-team round 22). Places held and never used are dropped once lapsed, whoever held
+them, so the table of them does not grow with the users who ever asked (round 22).
 """
 
 from __future__ import annotations
