@@ -9,10 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Iterator
-from typing import Any
+from collections.abc import Awaitable, Callable, Hashable, Iterator
+from typing import Any, Generic, TypeVar
 
-__all__ = ["APOLOGY_SECONDS", "InFlight"]
+__all__ = ["APOLOGY_SECONDS", "Gathered", "InFlight"]
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +20,7 @@ APOLOGY_SECONDS = 5.0  # at most this long, after the grace period, to send the 
 _LISTED = 10  # questions named in the log line of those not answered, at most
 
 Apology = Callable[[], Awaitable[None]]
+T = TypeVar("T")
 
 
 class InFlight:
@@ -100,3 +101,32 @@ class InFlight:
                 shown,
             )
         return [what for _, (what, _) in dropped]
+
+
+class Gathered(Generic[T]):
+    """Items added under one key in the same turn of the event loop, sent together by one
+    call of `send(key, items)`: a shutdown's apologies to the askers of one channel, which
+    takes five posts in five seconds (red-team round 23, E2: of 100 askers in a raided
+    channel 86 got no apology). Each `add` returns when its batch is sent."""
+
+    def __init__(self, send: Callable[[Hashable, list[T]], Awaitable[None]]) -> None:
+        self._send = send
+        self._gathering: dict[Hashable, tuple[list[T], asyncio.Task[None]]] = {}
+
+    async def add(self, key: Hashable, item: T) -> None:
+        """Add `item` to `key`'s batch and wait until the batch is sent."""
+        if key in self._gathering:
+            items, sending = self._gathering[key]
+            items.append(item)
+        else:
+            items = [item]
+            sending = asyncio.get_running_loop().create_task(self._send_gathered(key, items))
+            self._gathering[key] = (items, sending)
+        await sending  # one add cancelled (its apology late) cancels the batch's sending
+
+    async def _send_gathered(self, key: Hashable, items: list[T]) -> None:
+        try:
+            await asyncio.sleep(0)  # the adds of this turn of the loop join the batch
+        finally:
+            del self._gathering[key]  # a later add starts a batch of its own
+        await self._send(key, items)

@@ -511,6 +511,48 @@ def test_sigterm_finishes_answers_in_flight_and_apologises_for_the_rest() -> Non
     run(body())
 
 
+def test_a_channels_askers_cut_off_by_a_shutdown_get_one_apology_naming_them(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 23 (E2): a channel takes five posts in five seconds, so an apology
+    each to a raided channel's askers left 86 of 100 with none. Now the mentions a shutdown
+    cuts off in one channel get one reply naming every asker (pinging none); a channel with
+    one gets the plain apology, as before."""
+    posts = f"channels/{fake.CHANNEL_ID}/messages"
+    thread = f"channels/{fake.THREAD_ID}/messages"
+
+    async def body() -> None:
+        async with running(point_at, answerer, shutdown_grace_seconds=0.5) as (server, bot):
+            holds = [server.hold(posts), server.hold(thread)]
+            askers = [f"45000000000000000{n}" for n in (1, 2, 3, 1)]  # one asks twice
+            mentions = [fake.message(f"<@{fake.BOT_ID}> {DEAD_END}", author_id=a) for a in askers]
+            alone = fake.message(
+                f"<@{fake.BOT_ID}> {DEAD_END}",
+                author_id="450000000000000009",
+                channel_id=fake.THREAD_ID,
+            )
+            for mention in [*mentions, alone]:
+                await server.dispatch("MESSAGE_CREATE", mention)
+            answering = lambda r: isinstance(r.body, dict) and bool(r.body.get("embeds"))  # noqa: E731
+            await server.wait_for(answering, count=2, timeout=WAIT)  # one a channel is sent
+            while len(bot.in_flight) < 5:  # the rest wait behind it, all five in flight
+                await asyncio.sleep(0.05)
+            await asyncio.wait_for(bot.shutdown("SIGTERM"), WAIT)
+            assert not any(hold.is_set() for hold in holds)  # no answer got through
+
+        said = [r for r in server.requests if r.method == "POST" and not answering(r)]
+        (apology,) = [r for r in said if r.path == posts]
+        text = apology.body["content"]
+        assert text.startswith("Sorry, essaybot had to shut down before it could answer ")
+        assert [text.count(f"<@{a}>") for a in askers[:3]] == [1, 1, 1]
+        assert apology.body["allowed_mentions"] == NONE
+        assert str(apology.body["message_reference"]["message_id"]) == mentions[-1]["id"]
+        (alone_apology,) = [r for r in said if r.path == thread]
+        assert alone_apology.body["content"] == SHUTDOWN_APOLOGY
+
+    run(body())
+
+
 def test_a_section_being_posted_at_sigterm_gets_the_grace_period(
     point_at: Any, tmp_path: Any
 ) -> None:

@@ -1,13 +1,17 @@
-"""Shutdown bookkeeping (answers in flight) and per-channel permission notes, without Discord."""
+"""Shutdown bookkeeping (answers in flight, apologies) and per-channel permission notes, without
+Discord."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 
 import pytest
 
-from bot.in_flight import InFlight
+from bot.discord_bot import SHUTDOWN_APOLOGY
+from bot.discord_bot._replies import shutdown_apology
+from bot.in_flight import Gathered, InFlight
 from bot.permission_notes import RETRY_SECONDS, PermissionNotes
 
 
@@ -176,3 +180,69 @@ def test_the_log_counts_the_apologies_sent_and_names_a_few_questions(
     (line,) = [r.getMessage() for r in caplog.records if "not answered" in r.getMessage()]
     assert line.startswith("30 question(s) not answered within 0.05 s, 10 sent an apology")
     assert "mention 0009" in line and "mention 0010" not in line and "and 20 more" in line
+
+
+def test_apologies_of_one_turn_are_gathered_by_key_and_each_counted_sent(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Red-team round 23 (E2): a shutdown's apologies to one channel go as one post."""
+    batches: list[tuple[object, list[int]]] = []
+
+    async def send(key: object, items: list[int]) -> None:
+        batches.append((key, items))
+
+    async def body() -> None:
+        in_flight, gathered = InFlight(), Gathered[int](send)
+
+        async def asked(n: int) -> None:
+            with in_flight.track(f"mention {n}", partial(gathered.add, "AB"[n % 2], n)):
+                await asyncio.Event().wait()
+
+        tasks = [asyncio.create_task(asked(n)) for n in range(7)]
+        await asyncio.sleep(0)
+        with caplog.at_level(logging.WARNING):
+            await asyncio.wait_for(in_flight.drain(grace=0.05), 10)
+        assert all(task.done() for task in tasks)
+        await gathered.add("A", 99)  # later: a batch of its own
+        await asyncio.wait_for(gathered.add("B", 98), 10)
+
+    asyncio.run(body())
+    assert batches == [("A", [0, 2, 4, 6]), ("B", [1, 3, 5]), ("A", [99]), ("B", [98])]
+    (line,) = [r.getMessage() for r in caplog.records if "not answered" in r.getMessage()]
+    assert line.startswith("7 question(s) not answered within 0.05 s, 7 sent an apology")
+
+
+def test_a_gathered_batch_cancelled_with_its_apology_is_not_sent() -> None:
+    sent: list[list[int]] = []
+
+    async def send(key: object, items: list[int]) -> None:
+        await asyncio.Event().wait()  # held, as by a rate limit past the deadline
+        sent.append(items)
+
+    async def body() -> None:
+        gathered = Gathered[int](send)
+        adds = [asyncio.create_task(gathered.add("A", n)) for n in range(3)]
+        await asyncio.sleep(0.05)
+        adds[0].cancel()
+        done, _ = await asyncio.wait(adds, timeout=10)
+        assert len(done) == 3 and all(add.cancelled() for add in adds)
+        assert not gathered._gathering
+
+    asyncio.run(body())
+    assert sent == []
+
+
+@pytest.mark.parametrize("askers", [0, 1, 2, 3, 20, 21, 5000])
+def test_one_apology_names_its_askers_within_discords_limits(askers: int) -> None:
+    users = [400000000000000000 + n for n in range(askers)]
+    text = shutdown_apology(users)
+    if askers <= 1:
+        assert text == SHUTDOWN_APOLOGY
+        return
+    assert len(text) <= 2000 and "@everyone" not in text and "@here" not in text
+    named = min(askers, 20)
+    assert text.count("<@") == named and f"<@{users[named - 1]}>" in text
+    assert text.endswith("; please ask again in a minute.")
+    assert (f"and {askers - 20} more;" in text) is (askers > 20)
+    if askers == 2:
+        assert f"<@{users[0]}> and <@{users[1]}>;" in text

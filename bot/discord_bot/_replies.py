@@ -121,6 +121,26 @@ def too_long(question: str) -> str:
     )
 
 
+# Askers named in one apology at most: 20 mentions of ~22 characters and the words fit
+# Discord's 2,000 characters many times over (a channel has about 10 answers in flight).
+_NAMED_AT_MOST = 20
+
+
+def shutdown_apology(users: list[int]) -> str:
+    """The apology to a channel's askers whose answers a shutdown cut off: one post for all
+    of them, naming each (not pinging: it is sent with no mentions allowed)."""
+    if len(users) <= 1:
+        return SHUTDOWN_APOLOGY
+    named = [f"<@{user}>" for user in users[:_NAMED_AT_MOST]]
+    more = len(users) - len(named)
+    if more:
+        named.append(f"{more} more")
+    return (
+        f"Sorry, essaybot had to shut down before it could answer {', '.join(named[:-1])} and "
+        f"{named[-1]}; please ask again in a minute."
+    )
+
+
 def _too_quick(wait: float | None) -> str | None:
     if wait is None:
         return None
