@@ -28,7 +28,7 @@ from bot.discord_bot import (
     EssayBot,
     serve,
 )
-from bot.discord_bot._client import ANSWER_WORKERS
+from bot.discord_bot._client import ANSWER_WORKERS, SeenPerUser
 from bot.embeds import CONTENT_CHARS
 from bot.settings import Settings
 from index import PassageIndex, load_documents
@@ -673,11 +673,14 @@ def test_a_mention_redelivered_after_a_flood_of_presses_is_answered_once(
     """Red-team round 22 (D5): presses of buttons no essaybot made (answered with no
     cooldown) were remembered with the answered mentions, so one account's 4,200 of them
     pushed an answered mention's id out, and it was answered twice when delivered again
-    (here the memory is made small)."""
+    (here the memory is made small). Nor do another account's /ask past the cooldown push
+    out an answered interaction (round 23, E5: a follow-up form delivered again had been
+    answered twice in public)."""
 
     async def body() -> None:
         async with running(point_at, answerer) as (server, bot):
-            bot.seen.size = bot.seen_interactions.size = bot.unknown_presses.size = 20
+            bot.seen.size = bot.unknown_presses.size = 20
+            bot.seen_interactions = SeenPerUser(each=20)
             mention = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}")
             await server.dispatch("MESSAGE_CREATE", mention)
             await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
@@ -693,6 +696,13 @@ def test_a_mention_redelivered_after_a_flood_of_presses_is_answered_once(
             assert len([r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]) == 1
             # nor an answered interaction's (round 23, E5: a follow-up form's)
             assert int(asked["id"]) in bot.seen_interactions
+            flood = [ask("Lukashenko", user_id="410000000000000666") for _ in range(60)]
+            for refused in flood:  # past the cooldown but the first few
+                await server.dispatch("INTERACTION_CREATE", refused)
+            await server.wait_for(callbacks(server, flood[-1]), timeout=WAIT)
+            await server.dispatch("INTERACTION_CREATE", asked)  # Discord delivers it again
+            await asyncio.sleep(1.5)
+            assert len([r for r in server.requests if callbacks(server, asked)(r)]) == 1
 
     run(body())
 

@@ -10,6 +10,7 @@ from functools import partial
 import pytest
 
 from bot.discord_bot import SHUTDOWN_APOLOGY
+from bot.discord_bot._client import SeenPerUser
 from bot.discord_bot._replies import shutdown_apology
 from bot.in_flight import Gathered, InFlight
 from bot.permission_notes import RETRY_SECONDS, PermissionNotes
@@ -246,3 +247,15 @@ def test_one_apology_names_its_askers_within_discords_limits(askers: int) -> Non
     assert (f"and {askers - 20} more;" in text) is (askers > 20)
     if askers == 2:
         assert f"<@{users[0]}> and <@{users[1]}>;" in text
+
+
+def test_interactions_are_remembered_per_user_and_users_are_bounded() -> None:
+    seen = SeenPerUser(users=3, each=4)
+    assert seen.first(1, user_id=10) and not seen.first(1, user_id=10)
+    for n in range(100, 200):  # one account's flood forgets only its own
+        seen.first(n, user_id=11)
+    assert 1 in seen and 150 not in seen and 199 in seen
+    assert not seen.first(1, user_id=10)
+    for user in (12, 13, 14):  # three more users: the least recent (10, then 11) forgotten
+        seen.first(user, user_id=user)
+    assert 1 not in seen and seen.first(1, user_id=10)

@@ -67,7 +67,7 @@ async def _guarded(
 ) -> None:
     """Run a press once (Discord may deliver one twice, after a resume: the second is
     dropped); a failure is logged and the presser gets an apology only they see."""
-    if not _bot(interaction).seen_interactions.first(interaction.id):
+    if not _bot(interaction).seen_interactions.first(interaction.id, interaction.user.id):
         press.close()  # never started
         return
     try:

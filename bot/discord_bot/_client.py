@@ -312,6 +312,31 @@ class SeenIds:
         return True
 
 
+class SeenPerUser:
+    """The last interaction ids handled, kept per user: the last `each` of each of the last
+    `users` users. One account's flood of refused commands or presses forgets only its own
+    (red-team round 23, E5: one account's 4,200 /ask past the cooldown had pushed another's
+    answered follow-up form out of memory, and the form, delivered again after a resume, was
+    answered twice in public)."""
+
+    def __init__(self, users: int = 4096, each: int = 32) -> None:
+        self._users: OrderedDict[int, SeenIds] = OrderedDict()
+        self.users, self.each = users, each
+
+    def __contains__(self, event_id: object) -> bool:
+        return any(event_id in seen for seen in self._users.values())
+
+    def first(self, event_id: int, user_id: int) -> bool:
+        """Whether `event_id` of `user_id`'s is new (it is remembered now)."""
+        seen = self._users.get(user_id)
+        if seen is None:
+            seen = self._users[user_id] = SeenIds(self.each)
+            if len(self._users) > self.users:
+                self._users.popitem(last=False)
+        self._users.move_to_end(user_id)
+        return seen.first(event_id)
+
+
 # The Python types of an option's value by its type: string, integer, boolean, number.
 _OPTION_VALUES: dict[int, type | tuple[type, ...]] = {3: str, 4: int, 5: bool, 10: (int, float)}
 
@@ -422,7 +447,7 @@ class _Tree(app_commands.CommandTree["EssayBot"]):
         ):
             await _out_of_date(interaction, "its options are not this version's")
             return False
-        return self.client.seen_interactions.first(interaction.id)
+        return self.client.seen_interactions.first(interaction.id, interaction.user.id)
 
 
 # Message ids of bulk deletes kept, newest last: a raid purged while its answers are made;
@@ -509,8 +534,9 @@ class EssayBot(discord.AutoShardedClient):
         self.refused_ids = SeenIds()
         # Interactions, kept apart from mentions too: presses of made-up buttons (answered
         # with no cooldown) and /ask past the cooldown had pushed an answered mention's id
-        # out, and it was answered twice when delivered again (red-team round 22, D5).
-        self.seen_interactions = SeenIds()
+        # out, and it was answered twice when delivered again (red-team round 22, D5);
+        # by user, so that one account's refused ones push out only its own (round 23, E5).
+        self.seen_interactions = SeenPerUser()
         # ... and presses of buttons no essaybot of this version made apart from those: they
         # have no cooldown, and 4,200 of them had pushed an answered form's id out, which was
         # answered twice when Discord delivered it again (red-team round 23, E5)
@@ -765,7 +791,7 @@ class EssayBot(discord.AutoShardedClient):
             return
         if (
             interaction.type is discord.InteractionType.modal_submit
-            and self.seen_interactions.first(interaction.id)
+            and self.seen_interactions.first(interaction.id, interaction.user.id)
         ):
             if data.get("custom_id") != FORM:  # another version's form
                 await _reply(interaction, OLD_FORM)
