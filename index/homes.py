@@ -33,27 +33,35 @@ def _key(text: str) -> str:
 
 
 def find_homes(
-    passages: Sequence[Passage], spans: Sequence[Sequence[Span]], documents: Sequence[range]
+    passages: Sequence[Passage],
+    spans: Sequence[Sequence[Span]],
+    documents: Sequence[range],
+    quotations: frozenset[int] = frozenset(),
 ) -> Homes:
     """The later copy of every sentence that has one: `spans[i]` are passage i's sentences and
     `documents[i]` the positions of its document's passages.
 
     The home of a sentence is in the last passage after its own that holds a sentence equal to
     it (final punctuation aside) or, for one of at least five words, containing it; the first
-    such sentence there.
+    such sentence there. A forum reply's quotation of an earlier post (`quotations`,
+    index/replies.py) is no copy and has none: a post is cited from itself.
     """
     homes: Homes = {}
     for positions in dict.fromkeys(documents):  # each document once
-        homes.update(_document_homes(passages, spans, positions))
+        homes.update(_document_homes(passages, spans, positions, quotations))
     return homes
 
 
 def _document_homes(
-    passages: Sequence[Passage], spans: Sequence[Sequence[Span]], positions: range
+    passages: Sequence[Passage],
+    spans: Sequence[Sequence[Span]],
+    positions: range,
+    quotations: frozenset[int],
 ) -> Homes:
     sentences = [  # (position, start, end, key), in text order
         (i, start, end, _key(passages[i].text[start:end]))
         for i in positions
+        if i not in quotations
         for start, end in spans[i]
     ]
     equal: defaultdict[str, list[int]] = defaultdict(list)  # stripped key -> sentences

@@ -353,7 +353,8 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
     blocks, headings = _blocks(lines)
     signatures = _signatures(blocks)
     emails = {number for number, block in enumerate(blocks) if _is_email_header(block)}
-    signoffs = _signoffs(blocks, emails)
+    posts = _post_headers(blocks)
+    signoffs = _signoffs(blocks, emails, posts)
     fronted = False  # the file opened with its title
     under = 1  # the block a byline or subtitle under the title may be
     for number, block in enumerate(blocks):
@@ -366,6 +367,9 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
             builder.heading(_sender(block))
             for line in block:
                 builder.paragraph(line)
+            continue
+        if number in posts:  # a post of a forum thread: its number, poster and time head it
+            builder.heading(_post_heading(block[0]))
             continue
         if number in signoffs:  # "Priya" over "Treasurer", ending a message: not a heading
             builder.paragraph(_joined(block))
@@ -562,20 +566,63 @@ def _sender(block: list[str]) -> str:
     return f"{sender}, {when}" if when else sender
 
 
-def _signoffs(blocks: list[list[str]], emails: set[int]) -> set[int]:
+# A forum post's header: its number ("#3", "Reply #3", "Post 12"), "Posted by", or a "»"
+# between the poster and when ("#3  Mike_in_Macc  »  Tue 14 Jan 2025, 23:05"), with a date
+# or a time of day.
+_POST_MARK = lazy(r"(?:^#|\b(?:post|reply|comment|message)\s*#?\s*)\d+\b|\bposted\s+by\b|»", re.I)
+_POSTED_WHEN = lazy(r"\d{1,2}[:.]\d\d\b|\b(?:1[89]|20)\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+_MAX_POST_HEADER = 120
+
+
+def _post_headers(blocks: list[list[str]]) -> set[int]:
+    """The blocks that head the posts of a forum thread: a line alone marked as a post's
+    and dated (above), two or more of them (trial round 27: the posts had been cited under
+    the signature ending the post before, "Dave" heading Hannah's update)."""
+    found = {
+        number
+        for number, block in enumerate(blocks)
+        if len(block) == 1
+        and len(block[0]) <= _MAX_POST_HEADER
+        and _POST_MARK.search(block[0])
+        and _POSTED_WHEN.search(block[0])
+    }
+    return found if len(found) >= 2 else set()
+
+
+def _post_heading(line: str) -> str:
+    """A post's header as its heading: "#3 Mike_in_Macc, Tue 14 Jan 2025, 23:05"."""
+    return " ".join(line.replace("»", ",").split()).replace(" ,", ",")
+
+
+def _signoffs(blocks: list[list[str]], emails: set[int], posts: set[int]) -> set[int]:
     """The blocks that sign a message of a thread: up to three short lines, a name first
     ("Tobias" over "Musical Director"), right before the next message's header or ending a
-    file that has headers."""
-    ends = {number - 1 for number in emails} | ({len(blocks) - 1} if emails else set())
+    file that has headers; in a forum thread, any line or two that could be a heading
+    there ("Gary | Roofing & rendering, Oldham | NFRC member", "Dave" over "Plasterer 26
+    years, Tameside. Lime where it belongs.")."""
+    heads = emails | posts
+    ends = {number - 1 for number in heads} | ({len(blocks) - 1} if heads else set())
     found = {
         number
         for number in ends
         if number >= 0
-        and number not in emails
+        and number not in heads
         and len(blocks[number]) <= 3
         and _is_signature(blocks[number][0])
         and all(_is_front_line(line) for line in blocks[number])
     }
+    found |= {
+        number
+        for number in ends
+        if posts
+        and number >= 0
+        and number not in heads
+        and len(blocks[number]) <= 2
+        and any(_is_heading_line(line) for line in blocks[number])
+        and all(len(line) <= _MAX_HEADING_CHARS for line in blocks[number])
+    }
+    signed = [blocks[number] for number in found]  # a poster's signature, wherever it recurs
+    found |= {number for number, block in enumerate(blocks) if posts and block in signed}
     # a notice or letter signed at its end with a name over a role: "Martin Achterberg" over
     # "Managing Director, Kestrel Garden Tools Ltd" (trial round 24: read as a heading)
     last = blocks[-1] if len(blocks) > 1 else []

@@ -24,6 +24,7 @@ from index.homes import Span, find_homes, layout_from_state, layout_state
 from index.parsing import GREETING
 from index.passages import MAX_PASSAGE_WORDS, Passage, split_passages
 from index.patterns import lazy
+from index.replies import quoting
 from index.sentences import sentence_spans
 from index.state import (
     State,
@@ -123,6 +124,7 @@ class PassageIndex:
         first_sentence = array("q")
         self._spans = [tuple(sentence_spans(p.text)) for p in self.passages]
         self._link()
+        quotations = quoting(self.passages, self._document_of)  # of earlier posts: no words
         pairs = zip(self.passages, self._spans, strict=True)
         for done, (passage, spans) in enumerate(pairs, start=1):
             # Each sentence is indexed with its section heading, as its passage is, and a
@@ -131,7 +133,7 @@ class PassageIndex:
             context = analyze(self._context_text(passage))
             after = self.speaker_end(passage)  # a transcript's "ANWEN: " is no word of hers
             parts = [analyze(passage.text[max(a, after) : b]) for a, b in spans]
-            if self.heads_table(passage):
+            if self.heads_table(passage) or done - 1 in quotations:
                 context, parts = [], [[] for _ in parts]
             first_sentence.append(len(sentences))
             sentences += [context + part for part in parts or [[]]]
@@ -144,7 +146,7 @@ class PassageIndex:
         self._first_sentence = np.append(np.frombuffer(first_sentence, np.int64), len(sentences))
         if progress:
             progress(total, total)
-        self._homes = find_homes(self.passages, self._spans, self._document_of)
+        self._homes = find_homes(self.passages, self._spans, self._document_of, quotations)
 
     def to_state(self) -> State:
         """The index as arrays and JSON values, for `from_state`."""

@@ -437,6 +437,7 @@ BLIND_FOLDERS = {
     "blind22": 6,
     "blind23": 6,
     "blind24": 6,
+    "blind25": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")

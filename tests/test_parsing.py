@@ -526,6 +526,35 @@ def test_each_message_of_an_email_thread_is_headed_by_its_sender() -> None:
     assert "To: the council" in fields.sections[-1].paragraphs  # no sender: no message
 
 
+def test_each_post_of_a_forum_thread_is_headed_by_its_number_poster_and_time() -> None:
+    # Trial round 27: the posts ran on under the signature ending the post before ("Dave"
+    # headed Hannah's update, "Gary | Roofing & rendering, Oldham | NFRC member" Ellie's),
+    # and no passage held a signature's words.
+    text = "Forums > Damp\n\nBlack mould on back bedroom wall\n\n"
+    text += "#1  hollybank_hannah  »  Tue 14 Jan 2025, 21:47\n\nWe dry laundry indoors.\n\n"
+    text += "#2  GrumpyPlasterer  »  Tue 14 Jan 2025, 22:30\n\nDo NOT inject anything.\n\n"
+    text += "Dave\nPlasterer 26 years, Tameside. Lime where it belongs.\n\n"
+    text += "#3  RoofnRender_Gaz  »  Wed 15 Jan 2025, 12:14\n\nClear the gutter first.\n\n"
+    text += "Gary | Roofing & rendering, Oldham | NFRC member\n\n"
+    text += "Reply #4 on: 16 January 2025, 08:11\n\nDave is right.\n\n"
+    text += "Dave\nPlasterer 26 years, Tameside. Lime where it belongs.\n\n"
+    text += "Who is online\n"
+    document = parse_document(text, stem="t", markdown=False, source="t.txt")
+    signature = "Dave Plasterer 26 years, Tameside. Lime where it belongs."
+    assert [(s.heading, s.paragraphs) for s in document.sections][1:] == [
+        ("#1 hollybank_hannah, Tue 14 Jan 2025, 21:47", ("We dry laundry indoors.",)),
+        ("#2 GrumpyPlasterer, Tue 14 Jan 2025, 22:30", ("Do NOT inject anything.", signature)),
+        (
+            "#3 RoofnRender_Gaz, Wed 15 Jan 2025, 12:14",
+            ("Clear the gutter first.", "Gary | Roofing & rendering, Oldham | NFRC member"),
+        ),
+        ("Reply #4 on: 16 January 2025, 08:11", ("Dave is right.", signature, "Who is online")),
+    ]
+    one = "Notes\n\n#1 hollybank_hannah » Tue 14 Jan 2025\n\nIt rains.\n\nDave\nPlasterer\n"
+    alone = parse_document(one, stem="o", markdown=False, source="o.txt")
+    assert "#1 hollybank_hannah » Tue 14 Jan 2025" in alone.sections[0].paragraphs  # no thread
+
+
 def test_a_notice_signed_at_its_end_with_a_name_over_a_role_heads_nothing() -> None:
     # Trial round 24: "Martin Achterberg" over "Managing Director, Kestrel Garden Tools Ltd"
     # ending a recall notice was read as a heading, so no passage held the name.

@@ -85,6 +85,37 @@ def test_a_letters_greeting_and_sign_off_alone_are_not_found(tmp_path: Path) -> 
         assert not search_module._SIGN_OFF_ONLY.fullmatch(text)
 
 
+def test_a_forum_replys_quotation_of_an_earlier_post_is_not_found_nor_cited(
+    tmp_path: Path,
+) -> None:
+    # Trial round 27: "What are the walls made of?" was answered at confidence 1.0 by a
+    # quotation of another post ("RoofnRender_Gaz wrote: That's penetrating damp ..."), and
+    # quotations outranked the posts they quote (shorter passages, the same words).
+    (tmp_path / "thread.txt").write_text(
+        "Mould thread\n\n#1  hannah  »  Tue 14 Jan 2025, 21:47\n\n"
+        "We dry laundry on an airer in the box room next door because the garden is useless. "
+        "The walls are solid brick with no cavity.\n\n"
+        "#2  Mike_in_Macc  »  Tue 14 Jan 2025, 23:05\n\n"
+        "hannah wrote:\nWe dry laundry on an airer in the box room next door\n\n"
+        "There's your culprit. Get a dehumidifier.\n\n"
+        "#3  Steve  »  Wed 15 Jan 2025, 08:00\n\n"
+        "Bob wrote: a PIV unit dries the laundry room fastest of all\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    post, quotation = index.passages[1], index.passages[2]
+    assert quotation.text.startswith("hannah wrote:")
+    assert index.score_terms(index.query("laundry on an airer in the box room"), quotation) == 0
+    hits = index.search("Where do they dry laundry on an airer?", 5)
+    assert hits[0].passage == post and quotation not in {h.passage for h in hits}
+    start = quotation.text.index("We dry")
+    assert index.home(quotation, start, len(quotation.text))[0] == quotation  # no copy
+    # The original's sentence stays its own, not credited to the later quotation
+    assert index.home(post, 0, post.text.index(". ") + 1)[0] == post
+    unquoted = index.passages[-1]  # quoting nothing earlier here: words of its own
+    assert {h.passage for h in index.search("PIV unit", 5)} == {unquoted}
+
+
 def test_only_bm25s_best_passages_are_weighed_by_their_best_sentence(tmp_path: Path) -> None:
     # 150 paragraphs share "apples"; the one saying "apples and pears are sold" in one
     # sentence but padded long, so BM25 alone ranks it below the 100 best, is not found.
