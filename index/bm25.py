@@ -114,6 +114,10 @@ class BM25:
         del order, tf, counts, idf
         self._derive()
 
+    def terms(self) -> list[str]:
+        """Every term of the corpus, in the order first seen."""
+        return list(self._column)
+
     def to_state(self) -> State:
         """The index as arrays and JSON values, for `from_state`."""
         arrays = save_arrays(self, _SAVED) | strings_state("terms", list(self._column))

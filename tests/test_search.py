@@ -116,6 +116,24 @@ def test_a_forum_replys_quotation_of_an_earlier_post_is_not_found_nor_cited(
     assert {h.passage for h in index.search("PIV unit", 5)} == {unquoted}
 
 
+def test_a_word_the_essays_never_use_finds_one_of_its_family(tmp_path: Path) -> None:
+    # Trial round 27: "What is he allergic to?" and "What did the physiotherapists do?" were
+    # declined at confidence 0, the letter saying "Allergies" and "physiotherapy".
+    (tmp_path / "letter.txt").write_text(
+        "Discharge\n\nAllergies: trimethoprim, a widespread itchy rash.\n\n"
+        "With physiotherapy he learnt breathing exercises.\n\n"
+        "The current plan is a standard review in six weeks.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    assert index.query("What is he allergic to?") == ["allergi"]
+    assert index.query("What did the physiotherapists do?") == ["physiotherapi"]
+    assert index.search("allergic", 3)[0].passage.text.startswith("Allergies")
+    # not a word that only begins alike: "currency" is no "current", "stand" no "standard"
+    assert index.query("currency stand") == ["currenc", "stand"]
+    assert index.query("plan") == ["plan"]  # a word they use is left alone
+
+
 def test_only_bm25s_best_passages_are_weighed_by_their_best_sentence(tmp_path: Path) -> None:
     # 150 paragraphs share "apples"; the one saying "apples and pears are sold" in one
     # sentence but padded long, so BM25 alone ranks it below the 100 best, is not found.

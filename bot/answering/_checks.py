@@ -1111,7 +1111,10 @@ def not_in_english(
     words = [word for word in words if len(word) >= 2 and not _DIGIT.search(word)]
     if not words or any(word in STOPWORDS for word in words):
         return False
-    theirs = [word for word in words if any(term in index for term in index.query(word))]
+    # ("problemas" is no word of theirs for "problematic": a family is an English word's)
+    theirs = [
+        word for word in words if any(term in index for term in index.query(word, relatives=False))
+    ]
     if 2 * len(theirs) >= len(words):  # the essays' own language
         return False
     if sum(word in _FOREIGN for word in words) >= 2:
