@@ -2635,3 +2635,23 @@ def test_a_sermons_byline_says_who_preached_it_where_and_when(tmp_path: Path) ->
     preached = "Preached by the Revd Canon Judith Marwood"
     for question in ("Who preached the sermon?", "When was this sermon given?"):
         assert answerer.ask(question).quotes[0].text.startswith(preached)
+
+
+def test_a_forum_poster_is_named_by_the_run_together_name_heading_their_post(
+    tmp_path: Path,
+) -> None:
+    # Trial round 27: "What did Ellie pay per square metre?" was declined ("it names Ellie,
+    # which no quoted passage mentions") though her post, headed "#6 EcoHomeEllie, ...", was
+    # quoted: the thread names her elsewhere ("Thanks Ellie").
+    thread = "Damp thread\n\n#1  hollybank_hannah  »  Tue 14 Jan 2025, 21:47\n\n"
+    thread += "Black mould keeps coming back on the bedroom wall. Any ideas?\n\n"
+    thread += "#2  EcoHomeEllie  »  Wed 15 Jan 2025, 18:40\n\n"
+    thread += "Use wood fibre boards finished with lime plaster. We paid about £95 per square "
+    thread += "metre installed for 60mm wood fibre on our end terrace in 2023.\n\n"
+    thread += "#3  hollybank_hannah  »  Sat 25 Jan 2025, 16:20\n\n"
+    thread += "Thanks Ellie, and thanks everyone else who replied to the thread.\n"
+    (tmp_path / "thread.txt").write_text(thread, encoding="utf-8")
+    answer = answerer_for(index_of(tmp_path)).ask("What did Ellie pay per square metre?")
+    assert answer.answered, answer.declined_because
+    assert "£95 per square metre" in answer.quotes[0].text
+    assert answer.quotes[0].passage.section == "#2 EcoHomeEllie, Wed 15 Jan 2025, 18:40"

@@ -939,6 +939,9 @@ def names_unquoted(
     for passage in passages:
         mentioned |= index.indexed_terms(passage) | read_with(passage)
         mentioned.update(index.terms(passage.text[: index.speaker_end(passage)]))
+        # a name inside a heading's run-together one, a forum post's poster "EcoHomeEllie"
+        # (trial round 27: "What did Ellie pay per square metre?" declined, her post quoted)
+        mentioned.update(index.terms(" ".join(_HUMP.findall(passage.section))))
     runs = [run.group().split() for run in _NAME_RUN.finditer(question)]
     read = [text for p in passages for text in (p.text, p.section, p.document)]
 
@@ -979,6 +982,7 @@ def _listed(names: Iterable[str]) -> str:
 
 
 # A run of capitalised words, "of" or "the" between them: "Penhale Beacon", "Isle of Man".
+_HUMP = lazy(r"(?<=[a-z])[A-Z][a-z]+")  # "Ellie" of "EcoHomeEllie", "Plasterer" of ...
 _NAME_RUN = lazy(r"[A-Z][\w'’-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'’-]*)*")
 _DIGIT = lazy(r"\d")
 
