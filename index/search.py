@@ -270,9 +270,15 @@ class PassageIndex:
 
     def query(self, question: str, *, relatives: bool = True) -> list[str]:
         """A question's terms, each once; an unknown word may match a known variant, or with
-        `relatives` one of its family (`_relative`)."""
-        terms = (resolve_unknown(t, self) for t in self._fold(query_terms(question)))
-        return list(dict.fromkeys(map(self._relative, terms) if relatives else terms))
+        `relatives`, when the essays use none of them, one of its family (`_relative`): read
+        so always, they moved the answers of questions the essays' words already found
+        (session 35: the tuning sets then chose another threshold)."""
+        terms = list(
+            dict.fromkeys(resolve_unknown(t, self) for t in self._fold(query_terms(question)))
+        )
+        if relatives and not any(term in self for term in terms):
+            return list(dict.fromkeys(map(self._relative, terms)))
+        return terms
 
     def _relative(self, term: str) -> str:
         """`term`, or when the essays never use it, the one of theirs of its family that they

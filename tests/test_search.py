@@ -118,7 +118,8 @@ def test_a_forum_replys_quotation_of_an_earlier_post_is_not_found_nor_cited(
 
 def test_a_word_the_essays_never_use_finds_one_of_its_family(tmp_path: Path) -> None:
     # Trial round 27: "What is he allergic to?" and "What did the physiotherapists do?" were
-    # declined at confidence 0, the letter saying "Allergies" and "physiotherapy".
+    # declined at confidence 0, the letter saying "Allergies" and "physiotherapy": when the
+    # essays use none of a question's words, each is read as one of its family.
     (tmp_path / "letter.txt").write_text(
         "Discharge\n\nAllergies: trimethoprim, a widespread itchy rash.\n\n"
         "With physiotherapy he learnt breathing exercises.\n\n"
@@ -132,6 +133,8 @@ def test_a_word_the_essays_never_use_finds_one_of_its_family(tmp_path: Path) -> 
     # not a word that only begins alike: "currency" is no "current", "stand" no "standard"
     assert index.query("currency stand") == ["currenc", "stand"]
     assert index.query("plan") == ["plan"]  # a word they use is left alone
+    # and beside one, an unknown word is left too: the words found decide
+    assert index.query("allergic plan") == ["allerg", "plan"]
 
 
 def test_only_bm25s_best_passages_are_weighed_by_their_best_sentence(tmp_path: Path) -> None:
