@@ -28,7 +28,7 @@ class InFlight:
 
     def __init__(self) -> None:
         self.closing = False
-        self._tasks: dict[asyncio.Task[Any], tuple[str, Apology]] = {}
+        self._tasks: dict[asyncio.Task[Any], tuple[str, Apology | None]] = {}
         self._hurry = asyncio.Event()
 
     def __len__(self) -> int:
@@ -36,8 +36,11 @@ class InFlight:
         return len(self._tasks)
 
     @contextlib.contextmanager
-    def track(self, what: str, apology: Apology) -> Iterator[None]:
-        """Count the current task as an answer in flight (`what` names it in the log)."""
+    def track(self, what: str, apology: Apology | None) -> Iterator[None]:
+        """Count the current task as an answer in flight (`what` names it in the log), or
+        with no `apology` a post that answers nothing (a hint, a refusal): a shutdown waits
+        for it too, but cut off it is no question left unanswered (red-team round 24: 36
+        refusals cut off had been logged as questions "sent an apology")."""
         task = asyncio.current_task()
         if task is None:  # not inside a task: nothing a shutdown could wait for
             yield
@@ -71,13 +74,18 @@ class InFlight:
                 )
         finally:
             hurry.cancel()
-        dropped = list(self._tasks.items())
-        for task, _ in dropped:
+        cut_off = list(self._tasks.items())
+        for task, _ in cut_off:
             task.cancel()  # so that a late answer does not follow its apology
+        dropped: list[tuple[str, Apology]] = [
+            (what, apology) for _, (what, apology) in cut_off if apology is not None
+        ]
+        if not cut_off:
+            return []
+        deadline = loop.time() + APOLOGY_SECONDS  # for the cancelling and the apologies
+        await asyncio.wait([task for task, _ in cut_off], timeout=APOLOGY_SECONDS)
         if dropped:
-            deadline = loop.time() + APOLOGY_SECONDS  # for the cancelling and the apologies
-            await asyncio.wait([task for task, _ in dropped], timeout=APOLOGY_SECONDS)
-            sending = [asyncio.ensure_future(apology()) for _, (_, apology) in dropped]
+            sending = [asyncio.ensure_future(apology()) for _, apology in dropped]
             done, late = await asyncio.wait(sending, timeout=max(deadline - loop.time(), 0))
             for task in late:
                 task.cancel()
@@ -89,7 +97,7 @@ class InFlight:
             # what was said, as it was: a raid's channel takes five posts in five seconds, and
             # the rest of its apologies are not sent (red-team round 23: "each sent an
             # apology" had been logged for 133, of whom 86 got none), in a line of bounded size
-            whats = [what for _, (what, _) in dropped]
+            whats = [what for what, _ in dropped]
             shown = "; ".join(whats[:_LISTED]) + (
                 f"; and {len(whats) - _LISTED} more" if len(whats) > _LISTED else ""
             )
@@ -100,7 +108,7 @@ class InFlight:
                 len(done) - len(failed),
                 shown,
             )
-        return [what for _, (what, _) in dropped]
+        return [what for what, _ in dropped]
 
 
 class Gathered(Generic[T]):

@@ -767,22 +767,27 @@ def test_a_wait_of_nan_or_infinity_is_one_second_not_a_broken_event_loop(
     run(body())
 
 
-@pytest.mark.parametrize("reset", ["3600", "1e9"])
+@pytest.mark.parametrize("reset", ["3600", "1e9", "at an hour"])
 def test_a_far_reset_of_a_bucket_with_requests_left_does_not_silence_the_channel(
     point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, reset: str
 ) -> None:
     """Red-team round 23 (E3): a post's response saying 4 requests are left and the bucket
     resets in an hour (a proxy's, or an edge's) made discord.py give up every later answer
-    in that channel for the hour, unsent and unapologised for (with 1e9, until a restart)."""
+    in that channel for the hour, unsent and unapologised for (with 1e9, until a restart);
+    round 24 (F3): so did an absolute `X-RateLimit-Reset` an hour away, with no
+    `X-RateLimit-Reset-After`, which discord.py then reads."""
 
     async def body() -> None:
         async with running(point_at, answerer) as (server, _):
             odd = {
                 "X-RateLimit-Limit": "5",
                 "X-RateLimit-Remaining": "4",
-                "X-RateLimit-Reset-After": reset,
                 "X-RateLimit-Bucket": "far",
             }
+            if reset == "at an hour":
+                odd["X-RateLimit-Reset"] = f"{time.time() + 3600:.3f}"
+            else:
+                odd["X-RateLimit-Reset-After"] = reset
             server.odd_headers[f"channels/{fake.CHANNEL_ID}/messages"] = odd
             with caplog.at_level(logging.WARNING):
                 for author in ("400000000000000001", "4" * 18):

@@ -11,7 +11,8 @@ import pytest
 
 from bot.answering import Answerer
 from bot.discord_bot._buttons import FORM, FORM_QUESTION
-from bot.discord_bot._replies import too_long
+from bot.discord_bot._client import MOST_POSTING
+from bot.discord_bot._replies import BUSY, too_long
 from tests import fake_discord as fake
 from tests.test_discord import DEAD_END, NONE, callbacks, followups, point_at, run, running
 from tests.test_discord_buttons import EPHEMERAL, answer_of, buttons, press
@@ -451,5 +452,44 @@ def test_a_follow_up_form_longer_than_its_field_allows_is_refused(
     async def body() -> None:
         async with running(point_at, answerer) as (server, _):
             assert await form_refused(server, question) == too_long(question.strip())
+
+    run(body())
+
+
+def test_follow_ups_to_an_answer_whose_thread_has_many_answers_waiting_are_busy(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 24 (F1): follow-ups to one answer are answered in the thread on it, but
+    the bound of answers waiting to be posted was read in the channel they came from: 40
+    accounts' replies to one answer queued 105 answers in its thread (20 accounts' forms,
+    52), a reader's waiting 127 s. With MOST_POSTING waiting in the thread, a reply to the
+    answer and its follow-up form are told it is busy; in the channel, a mention is not."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            bot._posting[int(answer["id"])] = MOST_POSTING  # the thread on it: a raid's
+            reply = replying_to(answer, "What about the EU?", author_id="470000000000000001")
+            await server.dispatch("MESSAGE_CREATE", reply)
+            (busy,) = await server.wait_for(
+                lambda r: r.path == f"channels/{fake.CHANNEL_ID}/messages", timeout=60
+            )
+            assert busy.body["content"] == BUSY
+            form = fake.form_submit(
+                FORM, {FORM_QUESTION: "And why?"}, answer, user_id="470000000000000002"
+            )
+            await server.dispatch("INTERACTION_CREATE", form)
+            (refused,) = await server.wait_for(callbacks(server, form))
+            assert refused.body["data"]["content"] == BUSY
+            elsewhere = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}", author_id="4" * 18)
+            await server.dispatch("MESSAGE_CREATE", elsewhere)
+            answered = await server.wait_for(
+                lambda r: (
+                    r.path == f"channels/{fake.CHANNEL_ID}/messages" and bool(r.body.get("embeds"))
+                ),
+                timeout=60,
+            )
+            assert answered  # the channel itself has none waiting
+            assert not [r for r in server.requests if r.path.endswith("/threads")]
 
     run(body())

@@ -1471,7 +1471,9 @@ def test_hints_hold_no_place_in_a_servers_turn(point_at: Any, answerer: Answerer
                 await server.dispatch("MESSAGE_CREATE", hi)
             for n in range(5):
                 await server.dispatch("INTERACTION_CREATE", ask("\u200b", user_id=f"44{n:016d}"))
-            await server.wait_for(lambda r: r.path == CHANNEL_POSTS, count=MOST_WAITING + 5)
+            # the hints posted, those past MOST_POSTING waiting at once not made (round 24)
+            await server.wait_for(lambda r: r.path == CHANNEL_POSTS, count=MOST_POSTING)
+            await asyncio.sleep(0.5)
             await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
             await server.wait_for(lambda r: r.path == CHANNEL_POSTS and r.body.get("embeds"))
             bodies = [r.body or {} for r in server.requests]
@@ -1577,5 +1579,35 @@ def test_a_channel_with_many_answers_waiting_to_be_posted_is_busy(
 
     def answering(request: Any) -> bool:
         return request.path == CHANNEL_POSTS and bool((request.body or {}).get("embeds"))
+
+    run(body())
+
+
+def test_hints_in_a_channel_with_many_posts_waiting_are_not_made(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 24 (F4): hints and refusals are public posts too, but were neither
+    counted among a channel's posts waiting nor held back by them: 40 accounts' 118 "@essaybot
+    hi" queued ahead of a reader's answer, which waited 128 s. Past MOST_POSTING waiting, a
+    hint is not made (the channel's count of posts waiting is the raid's); with fewer, it is,
+    and counted while it waits."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            bot._posting[int(fake.CHANNEL_ID)] = MOST_POSTING
+            hint = fake.message(f"<@{fake.BOT_ID}> hi", author_id="480000000000000001")
+            await server.dispatch("MESSAGE_CREATE", hint)
+            await asyncio.sleep(1.0)
+            assert not [r for r in server.requests if r.path == CHANNEL_POSTS]
+            bot._posting[int(fake.CHANNEL_ID)] = MOST_POSTING - 1
+            release = server.hold(CHANNEL_POSTS, any_body=True)
+            again = fake.message(f"<@{fake.BOT_ID}> hi", author_id="480000000000000002")
+            await server.dispatch("MESSAGE_CREATE", again)
+            (held,) = await server.wait_for(lambda r: r.path == CHANNEL_POSTS)
+            assert held.body["content"].startswith("Ask me a question after the mention")
+            assert bot.posting(int(fake.CHANNEL_ID)) == MOST_POSTING  # counted while it waits
+            release.set()
+            await asyncio.sleep(0.3)
+            assert bot.posting(int(fake.CHANNEL_ID)) == MOST_POSTING - 1
 
     run(body())

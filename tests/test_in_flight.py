@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from functools import partial
+from typing import Any
 
 import pytest
 
@@ -259,3 +260,36 @@ def test_interactions_are_remembered_per_user_and_users_are_bounded() -> None:
     for user in (12, 13, 14):  # three more users: the least recent (10, then 11) forgotten
         seen.first(user, user_id=user)
     assert 1 not in seen and seen.first(1, user_id=10)
+
+
+def test_a_post_answering_nothing_cut_off_is_waited_for_but_no_question_unanswered(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Red-team round 24: 36 "shutting down" refusals cut off at a shutdown had been logged
+    as questions not answered that "sent an apology" (a no-op), when 4 apologies were sent."""
+    apologised: list[str] = []
+
+    async def body() -> list[str]:
+        in_flight = InFlight()
+
+        async def posting(what: str, apology: Any) -> None:
+            with in_flight.track(what, apology):
+                await asyncio.Event().wait()
+
+        async def sorry() -> None:
+            apologised.append("mention 1")
+
+        tasks = [
+            asyncio.create_task(posting("reply 7", None)),
+            asyncio.create_task(posting("mention 1", sorry)),
+        ]
+        await asyncio.sleep(0)
+        with caplog.at_level(logging.WARNING):
+            dropped = await asyncio.wait_for(in_flight.drain(grace=0.05), 10)
+        assert all(task.cancelled() for task in tasks)  # both waited for, then cut off
+        return dropped
+
+    assert asyncio.run(body()) == ["mention 1"] and apologised == ["mention 1"]
+    (line,) = [r.getMessage() for r in caplog.records if "not answered" in r.getMessage()]
+    assert line.startswith("1 question(s) not answered within 0.05 s, 1 sent an apology")
+    assert "reply 7" not in line

@@ -615,26 +615,37 @@ class EssayBot(discord.AutoShardedClient):
         return category is not None and category in allowed
 
     def refusal(
-        self, user_id: int, channel: object, *, queued: bool = True, posts: bool = False
+        self,
+        user_id: int,
+        channel: object,
+        *,
+        queued: bool = True,
+        posts: Iterable[int | None] = (),
     ) -> str | None:
         """Why this user may not ask in `channel` now, or None: then, when the question is
         `queued` for the answer workers, a place is held for it in its server's turn. One
-        whose answer `posts` in `channel` is told it is busy when `MOST_POSTING` answers are
-        waiting to be posted there."""
+        whose answer may be posted in one of the channels `posts` names (its own, or the
+        thread on the answer it follows up) is told it is busy when `MOST_POSTING` answers
+        are waiting to be posted there."""
         if self.in_flight.closing:
             return SHUTTING_DOWN
         if not self.answers_in(channel):
             return self._elsewhere(channel)
-        if queued and posts and self._posting.get(getattr(channel, "id", 0), 0) >= MOST_POSTING:
+        if queued and any(self.posting(place) >= MOST_POSTING for place in posts):
             return BUSY
         return self._let_through(user_id, channel, self.cooldowns, queued=queued)
 
+    def posting(self, channel_id: int | None) -> int:
+        """How many posts are waiting to be sent in a channel (`posting_in`)."""
+        return self._posting.get(channel_id or 0, 0)
+
     @contextlib.contextmanager
     def posting_in(self, channel_id: int) -> Iterator[None]:
-        """Count an answer made as waiting to be posted in its channel until it is (or
-        fails): Discord takes some five posts in five seconds in a channel, and a raid paced
-        to keep the answer workers' queue short had queued 105 answers there, unbounded, a
-        reader's waiting 122 s (red-team round 23, E1)."""
+        """Count an answer made, or a hint or refusal, as waiting to be posted in its channel
+        until it is (or fails): Discord takes some five posts in five seconds in a channel,
+        and a raid paced to keep the answer workers' queue short had queued 105 answers there,
+        unbounded, a reader's waiting 122 s (red-team round 23, E1); 118 hints had done the
+        same (round 24, F4)."""
         self._posting[channel_id] = self._posting.get(channel_id, 0) + 1
         try:
             yield
@@ -845,10 +856,15 @@ class EssayBot(discord.AutoShardedClient):
         reply = self._unless_unwanted(message, reply_to(message, self.permission_notes))
 
         async def say(text: str) -> None:
-            """A hint or refusal: a public post too, which a shutdown waits for."""
-            with self.in_flight.track(
-                _named("reply", message.id, message.author.id, text), lambda: asyncio.sleep(0)
-            ):
+            """A hint or refusal: a public post too, which a shutdown waits for, counted among
+            the channel's posts waiting, and not made when `MOST_POSTING` wait there, but
+            the note that it is busy (red-team round 24, F4: 40 accounts' 118 hints had
+            queued ahead of a reader's answer, 128 s)."""
+            channel_id = message.channel.id
+            if text != BUSY and self.posting(channel_id) >= MOST_POSTING:
+                return
+            what = _named("reply", message.id, message.author.id, text)
+            with self.posting_in(channel_id), self.in_flight.track(what, None):
                 await reply(text, allowed_mentions=NO_MENTIONS)
 
         sent_at = self.permission_notes.now()
@@ -857,8 +873,15 @@ class EssayBot(discord.AutoShardedClient):
             # held in the server's turn only for a question to answer (red-team round 22: 27
             # "@essaybot hi" from 9 accounts had held all 25 of a server's for 15 s)
             unaskable = len(asked) > MAX_QUESTION or blank(asked) or asks_nothing(asked)
+            # posted in its channel, or in the thread on the answer it replies to, whose id is
+            # that answer's (red-team round 24, F1: a raid of replies to one answer had
+            # queued 105 answers in its thread, the channel's count 0)
+            replied = message.reference.message_id if message.reference else None
             refusal = self.refusal(
-                message.author.id, message.channel, queued=not unaskable, posts=True
+                message.author.id,
+                message.channel,
+                queued=not unaskable,
+                posts=(message.channel.id, replied),
             )
             (self.refused_ids if refusal else self.seen).first(message.id)
             if refusal:

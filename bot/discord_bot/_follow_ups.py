@@ -152,7 +152,14 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
     asked = without_mentions(question)  # "Thanks!" asks nothing (red-team round 15)
     asks = not blank(asked) and not asks_nothing(asked)
     queued = len(asked) <= MAX_QUESTION  # only one to answer holds a place (red-team round 22)
-    refusal = bot.refusal(interaction.user.id, interaction.channel, queued=queued) if asks else None
+    # posted in the thread on the answer (its id the answer's) or beside it (red-team round
+    # 24, F1: 20 accounts' forms had queued 52 answers in one thread)
+    places = (interaction.channel_id, interaction.message.id if interaction.message else None)
+    refusal = (
+        bot.refusal(interaction.user.id, interaction.channel, queued=queued, posts=places)
+        if asks
+        else None
+    )
     # The form holds its field to MAX_QUESTION, but a forged one does not: refused as /ask
     # refuses one that long, not cut short and answered (red-team round 18, O10).
     if asks and not refusal and len(asked) > MAX_QUESTION:
