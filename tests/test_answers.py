@@ -19,6 +19,7 @@ from bot.answering import (
     Outcome,
     Policy,
     Quote,
+    as_read,
     unknown_names,
 )
 from bot.answering._cascade import coverages
@@ -155,6 +156,10 @@ def test_empty_and_too_long_questions(answerer: Answerer) -> None:
         "Who is Luka\x1b[4mshenko?",
         "\x1b]0;a window title\x07Who is Lukashenko?",
         "Who is\x00Lukashenko?",
+        # characters that show as nothing, copied inside words (red-team round 24, F7)
+        "Who is Luka\u00adshen\u00adko?",
+        "Who is Luka\u200bshenko?",
+        "Who is Lu\u200dka\u2060shenko\ufeff?",
         # Markdown emphasis and code marks, as typed in Discord
         "**Who** is _Lukashenko_?",
         "Who is `Lukashenko`?",
@@ -2655,3 +2660,8 @@ def test_a_forum_poster_is_named_by_the_run_together_name_heading_their_post(
     assert answer.answered, answer.declined_because
     assert "£95 per square metre" in answer.quotes[0].text
     assert answer.quotes[0].passage.section == "#2 EcoHomeEllie, Wed 15 Jan 2025, 18:40"
+
+
+def test_a_decomposed_accent_is_read_composed() -> None:
+    # Red-team round 24 (F7): "Chine\u0301se" had been read as naming "Chine"
+    assert as_read("Zoe\u0308 O\u0308degard and Chine\u0301se") == "Zoë Ödegard and Chinése"

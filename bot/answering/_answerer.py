@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Protocol
@@ -104,12 +105,18 @@ EnglishWords = frozenset[str] | Callable[[], frozenset[str]]
 # question and are taken out; other control characters ("\x00") part words as spaces do.
 _ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])?")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Characters that show as nothing, copied from web pages and PDFs inside words: a soft
+# hyphen, zero-width spaces and joiners, direction marks, a word joiner, a byte order mark.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def as_read(text: str) -> str:
     """`text` as a question is read (and echoed): without terminal escape sequences, its
-    other control characters as spaces ("@every\x00one" stays two words)."""
-    return _CONTROLS.sub(" ", _ESCAPES.sub("", text))
+    other control characters as spaces ("@every\x00one" stays two words); without characters
+    that show as nothing, its accents composed (red-team round 24, F7: "wel\u00adcome
+    Chi\u00adnese" had been declined as naming "Chi", which the essays never use)."""
+    read = _CONTROLS.sub(" ", _ESCAPES.sub("", text))
+    return unicodedata.normalize("NFC", _INVISIBLE.sub("", read))
 
 
 # A greeting, thanks or acknowledgement alone ("hi", "Thanks!", "ok bye", "got it, lol") asks
