@@ -23,6 +23,7 @@ from bot import discord_bot
 from bot.answering import Answerer
 from bot.cli import main
 from bot.discord_bot import APOLOGY, BAD_TOKEN, MAX_QUESTION, PAGE_TURNS, EssayBot, serve, to_embeds
+from bot.discord_bot._menus import OWN_ANSWER
 from bot.discord_bot._run import CLOSED, MALFORMED_TOKEN, REFUSALS
 from bot.discord_bot._run import run as run_bot
 from bot.question_log import QuestionLog
@@ -943,5 +944,27 @@ def test_context_menus_ask_about_a_message_and_find_its_source(
                 assert followup.returned["flags"] == 64  # only the one who asked sees it
                 assert followup.body["allowed_mentions"] == NONE
                 assert expected in followup.body["embeds"][0]["description"]
+
+    run(body())
+
+
+def test_ask_essaybot_on_essaybots_own_message_is_a_hint_not_an_answer(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 24 (F10): "Ask essaybot" on essaybot's decline asked its text again and
+    "answered" it with a quote about Minsk, which the decline had said was not covered."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            declined = "**What is the weather in Minsk today?**\nThe essays don't cover this."
+            interaction = fake.message_command("Ask essaybot", declined)
+            target = next(iter(interaction["data"]["resolved"]["messages"].values()))
+            target["author"] = fake.BOT_USER
+            await server.dispatch("INTERACTION_CREATE", interaction)
+            (callback,) = await server.wait_for(callbacks(server, interaction))
+            assert callback.body["type"] == 4 and callback.body["data"]["flags"] == 64
+            assert callback.body["data"]["content"] == OWN_ANSWER
+            await asyncio.sleep(0.5)
+            assert not [r for r in server.requests if followups(interaction)(r)]
 
     run(body())

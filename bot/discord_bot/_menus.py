@@ -86,6 +86,12 @@ def quoted_part(text: str) -> str:
     return first or text
 
 
+OWN_ANSWER = (
+    "That is essaybot's own message: to ask more about an answer, press its Ask a follow-up "
+    "button, or use /ask."
+)
+
+
 def _unaskable(question: str) -> str | None:
     """Why a message's text cannot be asked as a question, if it cannot (its mentions are
     left out, as they are of what is looked up: they neither ask nor count)."""
@@ -102,7 +108,14 @@ def add_menus(bot: EssayBot) -> None:
     @tree.context_menu(name="Ask essaybot")
     async def ask_about(interaction: discord.Interaction, message: discord.Message) -> None:
         question = text_of(message)
-        refusal = _unaskable(question) or bot.refusal(interaction.user.id, interaction.channel)
+        # essaybot's own answer is no question (red-team round 24, F10: a decline's text
+        # asked again was "answered" with a quote about what it had said was not covered)
+        own = bot.user is not None and message.author.id == bot.user.id
+        refusal = (
+            OWN_ANSWER
+            if own
+            else _unaskable(question) or bot.refusal(interaction.user.id, interaction.channel)
+        )
         if refusal:
             await _reply(interaction, refusal)
             return
