@@ -23,6 +23,7 @@ from bot.discord_bot._client import (
     OLD_FORM,
     OUT_OF_DATE,
     UserCooldowns,
+    identify_wait,
 )
 from bot.discord_bot._replies import AUTOMOD_BLOCKED, BUSY, _too_quick
 from bot.discord_bot._run import serve
@@ -1611,3 +1612,37 @@ def test_hints_in_a_channel_with_many_posts_waiting_are_not_made(
             assert bot.posting(int(fake.CHANNEL_ID)) == MOST_POSTING - 1
 
     run(body())
+
+
+def test_logging_in_again_and_again_waits_longer_each_time(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Red-team round 24 (F2): a gateway answering every IDENTIFY with INVALID_SESSION made
+    the bot log in every 5 s, 660 times an hour, where Discord allows 1,000 a day and then
+    resets the token; discord.py logged it at INFO. Now the first few log-ins again within
+    the hour wait its 5 s, the rest 8, 16, 32 ... s up to 15 minutes, with a warning."""
+    times: list[float] = []
+    waits = [identify_wait(times, float(minute * 60)) for minute in range(12)]
+    assert waits[:3] == [5.0, 5.0, 5.0] and waits[3:6] == [8.0, 16.0, 32.0]
+    assert waits[-1] == 900.0 and max(waits) == 900.0  # 15 minutes: 96 log-ins a day at most
+    assert identify_wait(times, 12 * 60 + 3600.0 + 1) == 5.0  # an hour of quiet: afresh
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr("bot.discord_bot._client.asyncio.sleep", sleep)
+    bot = SimpleNamespace(_identifies=[], is_closed=lambda: False)
+    hook = EssayBot.before_identify_hook
+
+    async def body() -> None:
+        await hook(bot, 0, initial=True)  # type: ignore[arg-type]
+        assert slept == []  # the first log-in waits for nothing
+        for _ in range(6):
+            await hook(bot, 0)  # type: ignore[arg-type]
+
+    with caplog.at_level(logging.WARNING):
+        asyncio.run(body())
+    assert sum(slept) == 3 * 5 + 8 + 16 + 32
+    assert [r.levelname for r in caplog.records].count("WARNING") == 3
+    assert "ended 6 sessions within the hour: logging in again in 32 s" in caplog.text

@@ -246,6 +246,20 @@ def _unreadable_wait(state: Any) -> float:
     return 0.0 if count == 1 else min(_LONGEST_WAIT, 2.0**count)
 
 
+_IDENTIFY_WAIT = 5.0  # discord.py's own wait before logging in again
+_IDENTIFIES_KEPT = 3600.0  # log-ins again within this long count as one after another
+_FREE_IDENTIFIES = 3  # so many of them wait only discord.py's 5 s
+
+
+def identify_wait(times: list[float], now: float) -> float:
+    """How long to wait before logging in again (`times`, of the log-ins again so far, gains
+    `now`): discord.py's 5 s for the first few within the hour, then 8, 16, 32 ... seconds
+    up to `_LONGEST_WAIT`."""
+    times[:] = [t for t in times if now - t < _IDENTIFIES_KEPT] + [now]
+    count = len(times) - _FREE_IDENTIFIES
+    return _IDENTIFY_WAIT if count <= 0 else min(_LONGEST_WAIT, 2.0 ** (count + 2))
+
+
 def _tolerant(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
     """`parse`, a gateway event's parser, dropping an event it cannot read with a warning."""
 
@@ -524,6 +538,7 @@ class EssayBot(discord.AutoShardedClient):
         # log another program held, they had taken every thread of the loop's default pool.
         self.vote_worker = ThreadPoolExecutor(1, thread_name_prefix="vote")
         self.in_flight = InFlight()
+        self._identifies: list[float] = []  # log-ins again within the hour (`identify_wait`)
         # A shutdown's apologies to mentions: one post per channel, naming its askers
         self.shutdown_apologies: Gathered[tuple[int, Send]] = Gathered(_apologise)
         self.permission_notes = PermissionNotes()
@@ -559,6 +574,27 @@ class EssayBot(discord.AutoShardedClient):
     def documents(self) -> tuple[Document, ...]:
         """The essays answered from."""
         return self.answerer.index.documents
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait before logging in again: discord.py's 5 s, then, when log-ins come one after
+        another, longer each time (`identify_wait`), said in a warning, from a minute on an
+        error. A gateway answering every log-in with INVALID_SESSION had made it log in every
+        5 s, 660 times an hour, where Discord allows a bot 1,000 a day and then resets its
+        token (red-team round 24, F2). A shutdown does not wait."""
+        if initial:
+            return
+        wait = identify_wait(self._identifies, time.monotonic())
+        if wait > _IDENTIFY_WAIT:
+            log.log(
+                logging.ERROR if wait >= _LOUD_WAIT else logging.WARNING,
+                "Discord's gateway ended %d sessions within the hour: logging in again in %.0f s",
+                len(self._identifies),
+                wait,
+            )
+        waited = 0.0
+        while waited < wait and not self.is_closed():
+            await asyncio.sleep(min(1.0, wait - waited))
+            waited += 1.0
 
     async def setup_hook(self) -> None:
         """Listen for presses of the answers' buttons; sync commands only when asked: to the
