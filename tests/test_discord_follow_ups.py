@@ -12,7 +12,7 @@ import pytest
 from bot.answering import Answerer
 from bot.discord_bot._buttons import FORM, FORM_QUESTION
 from bot.discord_bot._client import MOST_POSTING
-from bot.discord_bot._replies import BUSY, too_long
+from bot.discord_bot._replies import APOLOGY, BUSY, too_long
 from tests import fake_discord as fake
 from tests.test_discord import DEAD_END, NONE, callbacks, followups, point_at, run, running
 from tests.test_discord_buttons import EPHEMERAL, answer_of, buttons, press
@@ -493,3 +493,59 @@ def test_follow_ups_to_an_answer_whose_thread_has_many_answers_waiting_are_busy(
             assert not [r for r in server.requests if r.path.endswith("/threads")]
 
     run(body())
+
+
+def test_a_thread_start_whose_connection_is_cut_answers_the_follow_up_where_asked(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Red-team round 24 (F8): the connection of the request starting a follow-up's thread
+    cut (aiohttp's error, no HTTPException) gave the asker "something went wrong" and the log
+    an ERROR, the follow-up unanswered. Now it is answered where it was asked, one warning."""
+
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=10) as (server, _):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            server.cut.add(f"channels/{fake.CHANNEL_ID}/messages/{answer['id']}/threads")
+            reply = replying_to(answer, "And why?")
+            await server.dispatch("MESSAGE_CREATE", reply)
+            in_channel = f"channels/{fake.CHANNEL_ID}/messages"
+            (replied,) = await server.wait_for(
+                lambda r: r.path == in_channel and r.status == 200, timeout=60
+            )
+            assert str(replied.body["message_reference"]["message_id"]) == reply["id"]
+            assert replied.body["embeds"][0]["footer"]["text"].startswith("Read with the earlier")
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert "starting a thread got no response" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_follow_up_answered_in_its_thread_whose_private_note_fails_gets_no_apology(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Red-team round 24 (F5): a follow-up form answered in the thread, for everyone, whose
+    private "Answered in the thread" note then failed, told its asker "something went wrong
+    ... please try again", which would post a second answer. The note is best effort."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            submitted = fake.form_submit(FORM, {FORM_QUESTION: "And why?"}, answer)
+            server.cut.add(fake.original(submitted["token"]))  # the note's edit: no response
+            await server.dispatch("INTERACTION_CREATE", submitted)
+            (posted,) = await server.wait_for(
+                lambda r: r.path == f"channels/{answer['id']}/messages", timeout=60
+            )
+            assert posted.body["embeds"][0]["title"] == "And why?"
+            await server.wait_for(
+                lambda r: r.path == fake.original(submitted["token"]), count=2, timeout=60
+            )
+            await asyncio.sleep(1.0)
+            said = [r.body for r in server.requests if followups(submitted)(r) and r.status]
+            assert not [b for b in said if APOLOGY in str(b)]
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert "could not send a note" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -22,12 +22,14 @@ from bot.discord_bot._answers import (
 from bot.discord_bot._buttons import FOLLOW_UP, FORM_QUESTION
 from bot.discord_bot._replies import (
     _GONE,
+    LOST,
     MAX_QUESTION,
     NO_MENTIONS,
     SHUTDOWN_APOLOGY,
     Send,
     _named,
     _reply,
+    _try,
     after_thinking,
     log,
     reply_to,
@@ -44,8 +46,9 @@ if TYPE_CHECKING:  # _client imports this module
 THREAD_NAME_CHARS = 100  # Discord's limit
 # Why no thread was started, the follow-up then answered where it was asked: Discord refused
 # it, or asked for a wait longer than discord.py's limit (a RateLimited, not an HTTPException:
-# red-team round 11, the follow-up had been lost).
-THREAD_FAILURES = (discord.HTTPException, discord.RateLimited)
+# red-team round 11, the follow-up had been lost), or the request's response was lost (its
+# connection cut: red-team round 24, F8, an apology and an ERROR, the follow-up unanswered).
+THREAD_FAILURES = (discord.HTTPException, discord.RateLimited, *LOST)
 THREAD_EXISTS = 160004  # Discord's error code: the message has a thread already
 Thread = discord.Thread | discord.PartialMessageable
 
@@ -107,6 +110,9 @@ def _thread_failed(bot: EssayBot, message: discord.Message, error: Exception) ->
     if isinstance(error, discord.DiscordServerError):  # Discord's own failure, not a refusal
         log.warning("Discord failed to start a thread (%s); answered where asked", error.status)
         return  # red-team round 16: a 503 had been remembered as refused for 10 minutes
+    if isinstance(error, LOST):  # the connection cut: Discord may have started it (160004)
+        log.warning("starting a thread got no response (%s); answered where asked", error)
+        return
     if isinstance(error, discord.HTTPException) and error.code in _GONE:  # the answer deleted
         gone = (message.id, error.text)
         log.warning("answer %s is gone (%s): follow-up answered where asked", *gone)
@@ -207,8 +213,10 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
             earlier,
             instead=(here, interaction.channel_id or 0),
         )
-        if in_thread:
-            await here(f"Answered in the thread {thread.mention}.", allowed_mentions=NO_MENTIONS)
+        if in_thread:  # a note, once the answer shows: its failure is only logged (red-team
+            # round 24, F5: the asker had been told "something went wrong, please try again")
+            note = f"Answered in the thread {thread.mention}."
+            await _try(here(note, allowed_mentions=NO_MENTIONS), "a note")
 
 
 async def mention_target(bot: EssayBot, message: discord.Message) -> tuple[Send, int, str]:
