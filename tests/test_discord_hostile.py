@@ -1170,6 +1170,28 @@ def test_a_gateway_frame_it_cannot_read_is_a_reconnect_not_the_end(
     run(body())
 
 
+@pytest.mark.parametrize("interval", [b"0", b"-5000", b"NaN", b"1e300"])
+def test_a_heartbeat_interval_no_gateway_means_is_an_unreadable_frame(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, interval: bytes
+) -> None:
+    """Red-team round 24 (F6): a HELLO's heartbeat interval of 0, negative or NaN had made
+    discord.py send some 11,500 heartbeats a second, and 1e300 killed its heartbeat thread
+    with a traceback. It is a frame the bot cannot read: a reconnect that resumes."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            hello = b'{"op": 10, "d": {"heartbeat_interval": ' + interval + b"}}"
+            await server.send_frame(hello, through_stream=True)
+            await ask_and_wait(server, DEAD_END)  # after the session is resumed
+            assert not bot.is_closed() and server.resumes == 1
+            warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+            assert "an unreadable gateway frame (ValueError): reconnecting" in warned
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert not [r for r in caplog.records if r.exc_info]
+
+
 def test_a_ready_never_readable_is_waited_out_longer_each_time(
     point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
 ) -> None:
