@@ -23,7 +23,15 @@ from bot.answering import (
     unknown_names,
 )
 from bot.answering._cascade import coverages
-from bot.answering._checks import NOT_ENGLISH, holds_count, lacks_place, not_in_english, spell_out
+from bot.answering._checks import (
+    NOT_ENGLISH,
+    asks_for_email,
+    asks_for_phone,
+    holds_count,
+    lacks_place,
+    not_in_english,
+    spell_out,
+)
 from bot.answering._references import asked_part
 from bot.measure.evaluation import load_questions
 from bot.render import answer_to_dict, render_answer
@@ -2665,3 +2673,30 @@ def test_a_forum_poster_is_named_by_the_run_together_name_heading_their_post(
 def test_a_decomposed_accent_is_read_composed() -> None:
     # Red-team round 24 (F7): "Chine\u0301se" had been read as naming "Chine"
     assert as_read("Zoe\u0308 O\u0308degard and Chine\u0301se") == "Zoë Ödegard and Chinése"
+
+
+@pytest.mark.parametrize(
+    ("asked", "email", "phone"),
+    [
+        ("email address", True, False),
+        ("admissions email", True, False),
+        ("ward phone number", False, True),
+        ("What is the phone number?", False, True),
+        ("can notices be sent by email", False, False),  # a question of its own
+        ("Is there a phone number?", False, False),
+    ],
+)
+def test_a_contact_typed_as_a_search_asks_for_one(asked: str, email: bool, phone: bool) -> None:
+    # Trial round 27: "email address" of a CV had not been read as asking for one
+    assert (asks_for_email(asked), asks_for_phone(asked)) == (email, phone)
+
+
+def test_an_email_address_asked_of_a_cv_is_its_owners_not_a_referees(tmp_path: Path) -> None:
+    # Trial round 27: the referee's "Email: carol.ndiaye@post.example" fitted the word "email"
+    # better than the CV's own contact line, which has no label
+    cv = "# Ingrid Falkenrath\n\nLeeds · 07700 900 551 · ingrid.falkenrath@mailbox.example\n\n"
+    cv += "## Profile\n\nA hydrologist with ten years of flood modelling for councils.\n\n"
+    cv += "## Referees\n\nCarol Ndiaye, Area Manager. Email: carol.ndiaye@post.example\n"
+    (tmp_path / "cv.md").write_text(cv, encoding="utf-8")
+    answer = answerer_for(index_of(tmp_path)).ask("email address")
+    assert answer.answered and "ingrid.falkenrath@mailbox.example" in answer.quotes[0].text

@@ -177,12 +177,23 @@ _SHARE = lazy(
 # editor, Carol Fenwick" does not give her email address.
 # ... not "email" as a verb: "What date did she first email about the stain?" (trial round 26)
 _EMAILED = r"did|do|does|will|would|should|can|could|to|i|we|you|he|she|they"
+# A few words typed as a search, no question's verb or question word opening them
+_TERSE = (
+    r"\W*(?!(?:can|could|do|does|did|is|are|was|were|should|will|would|may|might|must|how|"
+    r"why|when|where|who|if)\b)[\w'’ -]{0,40}"
+)
 _ASKS_EMAIL = lazy(
-    rf"\W*(what|what's|which)\b(?:(?!\b(?:{_EMAILED})\b)[^?.!])*\be-?mail(\s+address)?\b", re.I
+    rf"\W*(what|what's|which)\b(?:(?!\b(?:{_EMAILED})\b)[^?.!])*\be-?mail(\s+address)?\b|"
+    # typed as a search: "email address", "press office email" (trial round 27); not a
+    # question of its own ("can notices be sent by email")
+    rf"{_TERSE}(?<!by )(?<!via )\be-?mail(\s+address)?\W*$",
+    re.I,
 )
 _EMAIL = lazy(r"[\w.+-]+@[\w-]+\.\w")
 _ASKS_PHONE = lazy(
-    r"\W*(what|what's|which)\b[^?.!]*\b((tele)?phone|mobile|contact)\s+(number|no\.?)", re.I
+    r"\W*(what|what's|which)\b[^?.!]*\b((tele)?phone|mobile|contact)\s+(number|no\.?)|"
+    rf"{_TERSE}\b((tele)?phone|mobile|contact)\s+(number|no\.?)\W*$",  # "ward phone number"
+    re.I,
 )
 _PHONE = lazy(r"\+?\(?\d[\d ().-]{4,}\d")
 # "How many hospitals were found to contain RAAC?" is not answered by "more than a hundred

@@ -265,12 +265,15 @@ def contact_lines(
         return ()
     named = {term for term in _named(question, terms) if term not in _CONTACT_WORDS}
     lines = _contact_lines(index)
+    # fitted by the words naming whose or what's: "email" fits any "Email: ..." label, and
+    # a CV's "email address" had been a referee's (trial round 27)
+    fitting = [term for term in terms if term not in _CONTACT_WORDS]
     found = []
     for title in _titled(index, named):
         if held := lines.get((title, kind)):
             # the one the question's words fit best, the first when none fits better ("What's
             # the recall email address?": "Email: recall@...", not a bulk collection's)
-            found.append(max(held, key=lambda line: index.score_terms(terms, line[0])))
+            found.append(max(held, key=lambda line: index.score_terms(fitting, line[0])))
             if len(found) == most:
                 break
     return tuple(found)
