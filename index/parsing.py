@@ -766,7 +766,15 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
         joined = _joined(paragraph)
         text = inline_text(joined)
         bold = _BOLD_LINE.fullmatch(opened_by)
-        if len(paragraph) == 1 and bold and _is_heading_line(inline_text(bold.group(2))):
+        # ... but not a dateline opening the file, under its title: "**Version 6.2, effective
+        # 6 January 2025**" (trial round 28: no passage held it), as a plain text file's
+        dated = not seen_text and _is_dateline([text])
+        if (
+            len(paragraph) == 1
+            and bold
+            and _is_heading_line(inline_text(bold.group(2)))
+            and not dated
+        ):
             heading(text, level=0, top=True)  # "**Housing**" alone: a word processor's heading
         elif opened_by_note and text:
             notes.append(text)

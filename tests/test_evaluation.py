@@ -438,6 +438,7 @@ BLIND_FOLDERS = {
     "blind23": 6,
     "blind24": 6,
     "blind25": 6,
+    "blind26": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")

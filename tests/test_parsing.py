@@ -866,6 +866,23 @@ def test_markdown_bold_lines_alone_are_headings() -> None:
     ]
 
 
+def test_a_bold_dateline_opening_a_markdown_file_is_text_not_a_heading() -> None:
+    # Trial round 28: a licence's "**Version 6.2, effective 6 January 2025**" under its front
+    # matter's title was a heading, so no passage held it; a later bold line with a year is
+    # still a heading ("**2019 season**" over its text)
+    text = "---\ntitle: LedgerLeaf Licence\n---\n\n**Version 6.2, effective 6 January 2025**\n\n"
+    text += "Read this agreement carefully.\n\n**2019 season**\n\nWe won the league.\n"
+    document = parse_document(text, stem="eula", markdown=True, source="eula.md")
+    assert document.title == "LedgerLeaf Licence"
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        (
+            "Introduction",
+            ("Version 6.2, effective 6 January 2025", "Read this agreement carefully."),
+        ),
+        ("2019 season", ("We won the league.",)),
+    ]
+
+
 def test_plain_text_title_line_is_the_title_and_byline_and_date_are_text() -> None:
     text = "THE QUIET REVOLUTION IN TEA\nby Jane Doe\nMarch 3, 2021\n\nTea is popular.\n\n"
     text += "Origins\n\nLegend says an emperor found it.\n"
