@@ -2700,3 +2700,16 @@ def test_an_email_address_asked_of_a_cv_is_its_owners_not_a_referees(tmp_path: P
     (tmp_path / "cv.md").write_text(cv, encoding="utf-8")
     answer = answerer_for(index_of(tmp_path)).ask("email address")
     assert answer.answered and "ingrid.falkenrath@mailbox.example" in answer.quotes[0].text
+
+
+def test_a_month_or_day_as_dates_shorten_it_names_what_it_shortens(tmp_path: Path) -> None:
+    # Trial round 28: "How did Pendle Bridge get on against St Oswin's on 2 Feb?" had been
+    # declined as naming "Feb", which the essays never use; they say "2 February"
+    (tmp_path / "league.md").write_text(
+        "# Results\n\nOn Sunday 2 February 2025 Pendle Bridge beat St Oswin's 2-1.\n",
+        encoding="utf-8",
+    )
+    index = index_of(tmp_path)
+    assert unknown_names("Who won on 2 Feb?", index) == []
+    assert unknown_names("Who won on Thurs 6 Feb?", index) == ["Thurs"]  # no Thursday there
+    assert unknown_names("Who is Jan?", index) == ["Jan"]  # a name as often: not January

@@ -891,6 +891,30 @@ def names_unknown(question: str, index: PassageIndex) -> str | None:
     return f"it names {_listed(names)}, which the essays never use" if names else None
 
 
+# A month or day as dates shorten it, read as written out: "on 2 Feb" names February (trial
+# round 28 had declined it as naming "Feb", which the essays never use); not "Jan", "Mar",
+# "Sun", "Sat", "Wed": names and words as often.
+_SHORTENED = {
+    short: full
+    for full, shorts in (
+        ("february", "feb"),
+        ("april", "apr"),
+        ("june", "jun"),
+        ("july", "jul"),
+        ("august", "aug"),
+        ("september", "sep sept"),
+        ("october", "oct"),
+        ("november", "nov"),
+        ("december", "dec"),
+        ("monday", "mon"),
+        ("tuesday", "tue tues"),
+        ("thursday", "thu thur thurs"),
+        ("friday", "fri"),
+    )
+    for short in shorts.split()
+}
+
+
 def unknown_names(
     question: str, index: PassageIndex, uses: Callable[[str], bool] | None = None
 ) -> list[str]:
@@ -911,7 +935,7 @@ def unknown_names(
     used = uses or (lambda term: term in index or term in titles)
     names = []
     for word in capitalised:
-        terms = index.query(word)
+        terms = index.query(_SHORTENED.get(word.casefold().rstrip("."), word))
         unknown = terms and not any(map(used, terms))
         if unknown and not _named_otherwise(word, index):
             names.append(word)
