@@ -120,7 +120,7 @@ class BM25:
 
     def to_state(self) -> State:
         """The index as arrays and JSON values, for `from_state`."""
-        arrays = save_arrays(self, _SAVED) | strings_state("terms", list(self._column))
+        arrays = save_arrays(self, _SAVED) | strings_state("terms", self.terms())
         values: dict[str, str | int | float | bool] = {"size": self.size}
         values |= {"degenerate": self.degenerate, "bounded_from": self.bounded_from}
         return State(arrays, values)

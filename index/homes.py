@@ -17,7 +17,7 @@ from index.analyzer import normalize
 from index.passages import Passage
 from index.state import State, require
 
-__all__ = ["Homes", "Span", "find_homes", "layout_from_state", "layout_state"]
+__all__ = ["Homes", "Span", "compared", "find_homes", "layout_from_state", "layout_state"]
 
 Span = tuple[int, int]
 # (passage position, sentence start) -> (position, start, end) of the copy to cite instead.
@@ -27,7 +27,7 @@ _MIN_CONTAINED_WORDS = 5
 _END = ".!?…"
 
 
-def _key(text: str) -> str:
+def compared(text: str) -> str:
     """A sentence as compared: normalised, white space collapsed."""
     return " ".join(normalize(text).split())
 
@@ -59,7 +59,7 @@ def _document_homes(
     quotations: frozenset[int],
 ) -> Homes:
     sentences = [  # (position, start, end, key), in text order
-        (i, start, end, _key(passages[i].text[start:end]))
+        (i, start, end, compared(passages[i].text[start:end]))
         for i in positions
         if i not in quotations
         for start, end in spans[i]

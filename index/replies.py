@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from index.analyzer import normalize
+from index.homes import compared
 from index.passages import Passage
 from index.patterns import lazy
 
@@ -27,10 +27,6 @@ _QUOTING = lazy(
 _MIN_QUOTED_WORDS = 3
 
 
-def _key(text: str) -> str:
-    return " ".join(normalize(text).split())
-
-
 def quoting(passages: Sequence[Passage], documents: Sequence[range]) -> frozenset[int]:
     """The positions of the passages that quote an earlier passage of their essay;
     `documents[i]` are the positions of passage i's essay's passages."""
@@ -38,14 +34,14 @@ def quoting(passages: Sequence[Passage], documents: Sequence[range]) -> frozense
     keys: dict[int, str] = {}
     for position, passage in enumerate(passages):
         label = _QUOTING.match(passage.text)
-        quoted = _key(passage.text[label.end() :]) if label else ""
+        quoted = compared(passage.text[label.end() :]) if label else ""
         if len(quoted.split()) < _MIN_QUOTED_WORDS:
             continue
         for earlier in documents[position]:
             if earlier >= position:
                 break
             if earlier not in keys:
-                keys[earlier] = _key(passages[earlier].text)
+                keys[earlier] = compared(passages[earlier].text)
             if quoted in keys[earlier]:
                 found.add(position)
                 break

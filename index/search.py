@@ -262,7 +262,7 @@ class PassageIndex:
         all of them are kept, now (a long-running front end, at start: 4 ms for the shipped
         essay), so that a first question need not (it took 0.5-1 ms of some, and a first
         misspelt word the words: 1.3 s at 100,000 passages; a transcript's speakers: 34 ms)."""
-        _ = self.words, self._speakers, self._sorted_terms
+        _ = self.words, self._speakers
         if len(self.passages) <= _INDEXED_KEPT:
             for passage in self.passages:
                 self.indexed_terms(passage)
@@ -302,6 +302,8 @@ class PassageIndex:
 
     @cached_property
     def _sorted_terms(self) -> list[str]:
+        """The index's terms in order, sorted once, when a question first needs a family:
+        seldom (only when it shares no word with the essays), so not at start."""
         return sorted(self._bm25.terms())
 
     @cached_property

@@ -189,11 +189,7 @@ class _TolerantWebSocket(discord.gateway.DiscordWebSocket):
                 said,
             )
             await self.close(code=4000)
-            client = self._connection._get_client()
-            waited = 0.0
-            while waited < wait and not client.is_closed():  # a shutdown does not wait
-                await asyncio.sleep(min(1.0, wait - waited))
-                waited += 1.0
+            await _wait_unless_closed(self._connection._get_client(), wait)
             resume = self.session_id is not None
             raise discord.gateway.ReconnectWebSocket(self.shard_id or 0, resume=resume) from None
 
@@ -257,7 +253,21 @@ def _unreadable_wait(state: Any) -> float:
     last, count = getattr(state, "_essaybot_unreadable", (now, 0))
     count = count + 1 if now - last < _QUIET_AFTER else 1
     state._essaybot_unreadable = (now, count)
-    return 0.0 if count == 1 else min(_LONGEST_WAIT, 2.0**count)
+    return 0.0 if count == 1 else _backoff(count)
+
+
+def _backoff(count: int) -> float:
+    """The wait after `count` failures one after another: 2**count s, up to `_LONGEST_WAIT`."""
+    return min(_LONGEST_WAIT, 2.0**count)
+
+
+async def _wait_unless_closed(client: discord.Client, wait: float) -> None:
+    """Sleep `wait` seconds, a second at a time, unless `client` closes: a shutdown does not
+    wait for a reconnect or a log-in."""
+    waited = 0.0
+    while waited < wait and not client.is_closed():
+        await asyncio.sleep(min(1.0, wait - waited))
+        waited += 1.0
 
 
 _IDENTIFY_WAIT = 5.0  # discord.py's own wait before logging in again
@@ -271,7 +281,7 @@ def identify_wait(times: list[float], now: float) -> float:
     up to `_LONGEST_WAIT`."""
     times[:] = [t for t in times if now - t < _IDENTIFIES_KEPT] + [now]
     count = len(times) - _FREE_IDENTIFIES
-    return _IDENTIFY_WAIT if count <= 0 else min(_LONGEST_WAIT, 2.0 ** (count + 2))
+    return _IDENTIFY_WAIT if count <= 0 else _backoff(count + 2)
 
 
 def _tolerant(event: str, parse: Callable[[Any], None]) -> Callable[[Any], None]:
@@ -606,10 +616,7 @@ class EssayBot(discord.AutoShardedClient):
                 len(self._identifies),
                 wait,
             )
-        waited = 0.0
-        while waited < wait and not self.is_closed():
-            await asyncio.sleep(min(1.0, wait - waited))
-            waited += 1.0
+        await _wait_unless_closed(self, wait)
 
     async def setup_hook(self) -> None:
         """Listen for presses of the answers' buttons; sync commands only when asked: to the
