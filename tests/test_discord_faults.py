@@ -100,6 +100,76 @@ def test_a_mention_where_embeds_are_refused_is_answered_in_plain_text(
     assert "Embed Links" in logged[0]
 
 
+ADMINISTRATOR, SEND_MESSAGES = 1 << 3, 1 << 11
+
+
+def everyone_may_not(*permissions: int) -> dict[str, Any]:
+    """A GUILD_ROLE_UPDATE taking `permissions` (and Administrator, which overrides every
+    channel's) from @everyone, the fake's role granting the bot everything."""
+    everyone = fake.guild()["roles"][0]
+    taken = ADMINISTRATOR | sum(permissions)
+    return {
+        "guild_id": fake.GUILD_ID,
+        "role": everyone | {"permissions": str(fake.EVERY_PERMISSION & ~taken)},
+    }
+
+
+@pytest.mark.parametrize("missing", ["Send Messages", "Embed Links"])
+def test_what_the_cached_permissions_refuse_is_not_asked_of_discord(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, missing: str
+) -> None:
+    """Red-team round 24 (F9): every channel or thread refusing posts cost two refused
+    requests (the answer with embeds, then in plain text) before the refusal was remembered,
+    and a channel without Embed Links one; each counts towards Discord's limit of refused
+    requests, a bot's across all its servers. The permissions discord.py caches say so first:
+    no post where Send Messages is missing, plain text at once where Embed Links is. Given
+    back (the role updated again), the next mention is answered with its embeds."""
+    permission = SEND_MESSAGES if missing == "Send Messages" else EMBED_LINKS
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            await server.dispatch("GUILD_ROLE_UPDATE", everyone_may_not(permission))
+            await until(
+                lambda: (
+                    not bot.get_channel(int(fake.CHANNEL_ID))
+                    .permissions_for(bot.get_guild(int(fake.GUILD_ID)).me)
+                    .administrator
+                )
+            )
+            first = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}")
+            await server.dispatch("MESSAGE_CREATE", first)
+            if missing == "Send Messages":
+                await until(lambda: bot.permission_notes.refused(int(fake.CHANNEL_ID), "posts"))
+                await asyncio.sleep(0.5)
+                assert not [r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]
+            else:
+                (plain,) = await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
+                assert plain.status == 200 and "embeds" not in plain.body
+                assert plain.body["content"].endswith(f"*{NO_EMBEDS}*")
+            given_back = fake.guild()["roles"][0]
+            await server.dispatch(
+                "GUILD_ROLE_UPDATE", {"guild_id": fake.GUILD_ID, "role": given_back}
+            )
+            await until(lambda: not bot.permission_notes.refused(int(fake.CHANNEL_ID), "posts"))
+            again = fake.message(f"<@{fake.BOT_ID}> Lukashenko", author_id="400000000000000444")
+            await server.dispatch("MESSAGE_CREATE", again)
+            *_, answered = await server.wait_for(
+                lambda r: (
+                    sent_to(fake.CHANNEL_ID)(r)
+                    and str(r.body["message_reference"]["message_id"]) == again["id"]
+                ),
+                timeout=WAIT,
+            )
+            assert answered.status == 200 and answered.body["embeds"]
+            assert all(r.status == 200 for r in server.requests if sent_to(fake.CHANNEL_ID)(r))
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    what = "posts" if missing == "Send Messages" else "embeds"
+    logged = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert len(logged) == 1 and f"{what} refused (as the permissions cached say" in logged[0]
+
+
 @pytest.mark.parametrize("fixed_by", ["CHANNEL_UPDATE", "GUILD_ROLE_UPDATE", "GUILD_MEMBER_UPDATE"])
 def test_a_permission_given_back_is_used_at_the_next_mention(
     point_at: Any, answerer: Answerer, fixed_by: str

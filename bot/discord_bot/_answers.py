@@ -25,6 +25,7 @@ from bot.discord_bot._replies import (
     after_thinking,
     checked_as_sent,
     log,
+    may_embed,
     not_sent,
     patient,
     request_sent,
@@ -226,6 +227,8 @@ async def _post(bot: EssayBot, send: Send, channel_id: int, reply: Reply) -> Non
     def refused() -> bool:
         return notes.refused(channel_id, "embeds")
 
+    if not refused() and not may_embed(bot.get_channel(channel_id)):
+        notes.note(channel_id, "embeds", "as the permissions cached say")
     if not refused():
         sent_at = notes.now()
         try:

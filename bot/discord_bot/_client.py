@@ -51,6 +51,7 @@ from bot.discord_bot._replies import (
     capped_rate_limits,
     log,
     log_failure,
+    may_post,
     reply_to,
     request_sent,
     shutdown_apology,
@@ -814,8 +815,10 @@ class EssayBot(discord.AutoShardedClient):
         queued for a deleted channel was sent and logged): a few lookups, however many wait."""
         if gone := self._gone(message.id, message.channel.id):
             return gone
-        if self.permission_notes.refused(message.channel.id, "posts"):
-            channel = message.channel.id
+        channel = message.channel.id
+        if not may_post(message.channel):  # not asked of Discord, which would refuse it
+            self.permission_notes.note(channel, "posts", "as the permissions cached say")
+        if self.permission_notes.refused(channel, "posts"):
             return Withheld(f"channel {channel} refuses posts: mention {message.id} unanswered")
         if halted := self.halts.halted(bot_token=True):
             return Halted(f"{halted}: mention {message.id} unanswered")

@@ -464,6 +464,41 @@ def checked_as_sent(what: str, refused: Callable[[], bool]) -> Iterator[None]:
         _REFUSALS.reset(token)
 
 
+def cached_permissions(channel: object) -> discord.Permissions | None:
+    """The bot's permissions in a server's channel or thread as discord.py's cache holds them
+    (its roles and the channel's overwrites applied); None outside a server, or where the
+    cache cannot say (a channel known by its id alone, a thread whose parent is not cached).
+    Read before a post, so that one Discord would refuse is not sent: every refused request
+    counts towards Discord's limit of them, a bot's across all its servers (red-team round
+    24, F9: each channel refusing posts had cost two before the refusal was remembered)."""
+    guild = getattr(channel, "guild", None)
+    me = getattr(guild, "me", None)
+    if me is None or not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
+        return None
+    try:
+        return channel.permissions_for(me)
+    except discord.ClientException:  # a thread whose parent is not cached
+        return None
+
+
+def may_post(channel: object) -> bool:
+    """Whether the bot may post in `channel`, as far as the cache says (`cached_permissions`;
+    True where it cannot say): Send Messages, or in a thread Send Messages in Threads."""
+    permissions = cached_permissions(channel)
+    if permissions is None:
+        return True
+    if isinstance(channel, discord.Thread):
+        return permissions.send_messages_in_threads
+    return permissions.send_messages
+
+
+def may_embed(channel: object) -> bool:
+    """Whether the bot may embed in `channel`, as far as the cache says (True where it cannot
+    say): Embed Links."""
+    permissions = cached_permissions(channel)
+    return permissions is None or permissions.embed_links
+
+
 async def _stop_refused(
     session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestStartParams
 ) -> None:
