@@ -735,8 +735,15 @@ def _is_dateline(block: list[str]) -> bool:
 
 
 def _is_byline(block: list[str]) -> bool:
-    """Short lines, the first a byline or subtitle (the block after a title: front, too)."""
-    return all(map(_is_front_line, block)) and bool(_BYLINE.match(block[0]))
+    """Short lines, the first a byline or subtitle (the block after a title: front, too); or
+    a byline or a dateline with a comma over any lines ("Abbeymead Ward, polling day
+    Thursday 7 May 2026" over "Published by the Returning Officer, …": trial round 29, the
+    date had been a heading over that sentence, in no passage)."""
+    if not _is_front_line(block[0]):
+        return False
+    if all(map(_is_front_line, block[1:])):
+        return bool(_BYLINE.match(block[0]))
+    return bool(_DATELINE.match(block[0])) and "," in block[0]
 
 
 def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> str | None:

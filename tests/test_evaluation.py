@@ -439,6 +439,7 @@ BLIND_FOLDERS = {
     "blind24": 6,
     "blind25": 6,
     "blind26": 6,
+    "blind27": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")

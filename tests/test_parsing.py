@@ -447,6 +447,29 @@ def test_a_byline_under_a_subtitle_is_text_too() -> None:
     assert document.sections[0].paragraphs[1].startswith("By Ruth Calloway")
 
 
+def test_a_dateline_over_a_sentence_under_the_title_is_text() -> None:
+    # Trial round 29: "Abbeymead Ward, polling day Thursday 7 May 2026" over "Published by
+    # the Returning Officer, ...", no blank line between, had headed that sentence, so no
+    # passage held the date. A heading with neither a comma nor a year over text stays one.
+    text = "Candidates' Statements\n\nAbbeymead Ward, polling day Thursday 7 May 2026\n"
+    text += "Published by the Returning Officer, Wrenfold Civic Centre, Market Square.\n\n"
+    text += "How to vote\n\nPolls are open from 7am to 10pm.\n"
+    document = parse_document(text, stem="c", markdown=False, source="c.txt")
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        (
+            "Introduction",
+            (
+                "Abbeymead Ward, polling day Thursday 7 May 2026",
+                "Published by the Returning Officer, Wrenfold Civic Centre, Market Square.",
+            ),
+        ),
+        ("How to vote", ("Polls are open from 7am to 10pm.",)),
+    ]
+    headed = text.replace("Abbeymead Ward, polling day Thursday 7 May 2026", "About the ward")
+    document = parse_document(headed, stem="c", markdown=False, source="c.txt")
+    assert [s.heading for s in document.sections] == ["About the ward", "How to vote"]
+
+
 def test_a_letters_signature_ends_it_and_heads_nothing() -> None:
     # Trial round 14: "Ruth" alone under "With love," named the next letter's section, cited
     # "Ruth" over "II. Callum to Ruth"; the name is said with its closing words. Not a greeting's
