@@ -91,6 +91,8 @@ _MAX_TITLE_CHARS = 120
 # ("Cobbler, choirmaster and keeper of Hebden Bridge's memory", then "By Ruth Calloway, Calder
 # Valley Gazette, 19 February 2026": trial round 15, the byline had been read as a heading).
 _FRONT_BLOCKS = 3
+# Numbered questions alone on their lines are headings when at least this many are.
+_LEAST_QUESTIONS = 3
 # A line longer than this is a whole paragraph, not a hard-wrapped piece of one.
 _UNWRAPPED_LINE = 120
 
@@ -355,6 +357,7 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
     emails = {number for number, block in enumerate(blocks) if _is_email_header(block)}
     posts = _post_headers(blocks)
     signoffs = _signoffs(blocks, emails, posts)
+    questions = _numbered_questions(blocks)
     fronted = False  # the file opened with its title
     under = 1  # the block a byline or subtitle under the title may be
     for number, block in enumerate(blocks):
@@ -383,6 +386,9 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
         if builder.awaits_text() and _is_dateline(block):
             for line in block:  # "II. Daniel to Agnes" over "Leeds, 19 September 1994"
                 builder.paragraph(line)
+            continue
+        if number in questions:  # "4. Do I have to take part?" over its answer
+            builder.heading(block[0])
             continue
         if _is_table(block):
             for line in block:  # a table in aligned columns: a row per paragraph
@@ -462,6 +468,22 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
             block = rest
         builder.paragraph(_joined(block))
     return title
+
+
+def _numbered_questions(blocks: list[list[str]]) -> set[int]:
+    """The blocks that are a numbered question alone ("4. Do I have to take part?"), when
+    three or more are: a leaflet's or an information sheet's headings, each over its
+    answer (trial round 29: a study's information sheet, whose sixteen such headings had
+    been paragraphs, every answer cited under the one heading that asked nothing)."""
+    found = {
+        number
+        for number, block in enumerate(blocks)
+        if len(block) == 1
+        and _NUMBERED_HEADING.match(block[0])
+        and block[0].endswith("?")
+        and _is_title_line(block[0][:-1])
+    }
+    return found if len(found) >= _LEAST_QUESTIONS else set()
 
 
 def _is_value(blocks: list[list[str]], number: int, builder: _Builder) -> bool:

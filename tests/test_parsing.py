@@ -470,6 +470,25 @@ def test_a_dateline_over_a_sentence_under_the_title_is_text() -> None:
     assert [s.heading for s in document.sections] == ["About the ward", "How to vote"]
 
 
+def test_numbered_questions_alone_on_their_lines_are_headings() -> None:
+    # Trial round 29: an information sheet's "4. Do I have to take part?" over its answer
+    # had been a paragraph, so every answer was cited under the one heading asking nothing
+    # ("9. Expenses and payments"); three or more make a document's headings, fewer are text.
+    questions = ["1. Why have I been invited?", "2. Do I have to take part?"]
+    questions += ["3. Expenses and payments", "4. What if there is a problem?"]
+    text = "Information Sheet\n\nPlease read this.\n\n"
+    text += "".join(f"{q}\n\nAnswer {n}.\n\n" for n, q in enumerate(questions, 1))
+    document = parse_document(text, stem="i", markdown=False, source="i.txt")
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        ("Introduction", ("Please read this.",)),
+        *((q, (f"Answer {n}.",)) for n, q in enumerate(questions, 1)),
+    ]
+    two = text.replace("4. What if there is a problem?", "4. Problems")
+    two = two.replace("1. Why have I been invited?", "1. Invitations")
+    document = parse_document(two, stem="i", markdown=False, source="i.txt")
+    assert "2. Do I have to take part?" not in [s.heading for s in document.sections]
+
+
 def test_a_letters_signature_ends_it_and_heads_nothing() -> None:
     # Trial round 14: "Ruth" alone under "With love," named the next letter's section, cited
     # "Ruth" over "II. Callum to Ruth"; the name is said with its closing words. Not a greeting's
