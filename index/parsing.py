@@ -433,6 +433,10 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
         if _heads(block):  # "Before first use" over "1. Remove all packaging", no blank line
             builder.heading(block[0])
             block = block[1:]
+            if _is_table(block):  # "Keeper history" over "Keeper   From   To   Type"
+                for line in block:
+                    builder.paragraph(" | ".join(_cells(line)))
+                continue
         if sum(bool(_LIST_MARKER.match(line)) for line in block) >= 2:
             for item in _items(block):  # "We need:" then "- flour" and "- salt", no blank lines
                 builder.paragraph(_joined(item))
@@ -531,15 +535,17 @@ def _fields(block: list[str]) -> list[list[str]]:
 
 
 def _heads(block: list[str]) -> bool:
-    """Whether the first line of `block` is a heading over a list or fields ("Before first
-    use" over "1. Remove all packaging", "Specifications" over "Capacity: 1.7 litres"): a
-    heading's line, no item or field itself, and no colon leading into them ("We need:")."""
+    """Whether the first line of `block` is a heading over a list, fields or a table ("Before
+    first use" over "1. Remove all packaging", "Specifications" over "Capacity: 1.7 litres",
+    "Mileage history" over "Date   Source   Mileage"): a heading's line, no item or field
+    itself, and no colon leading into them ("We need:")."""
     first, rest = block[0], block[1:]
     if not rest or not _is_heading_line(first) or _LIST_MARKER.match(first):
         return False
     if _LABEL.match(first) or _FIELD.match(first):
         return False
-    return sum(bool(_LIST_MARKER.match(line)) for line in rest) >= 2 or _are_fields(rest)
+    listed = sum(bool(_LIST_MARKER.match(line)) for line in rest) >= 2
+    return listed or _are_fields(rest) or _is_table(rest)
 
 
 def _signatures(blocks: list[list[str]]) -> set[int]:

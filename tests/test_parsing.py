@@ -808,6 +808,28 @@ def test_plain_text_table_in_aligned_columns() -> None:
     )
 
 
+def test_a_heading_right_over_an_aligned_table_heads_its_rows() -> None:
+    # Trial round 29: "Keeper history" over its table, no blank line between, had been one
+    # wrapped paragraph of every row with its spacing, then a row a heading of its own.
+    text = "Report\n\nThe car is sound.\n\nKeeper history\n"
+    text += "Keeper   From               Type\n"
+    text += "1        28 February 2014   Company (Dyfed Lettings Ltd)\n"
+    text += "2        2 July 2017        Private\n\nIt has had one plate change.\n"
+    document = parse_document(text, stem="r", markdown=False, source="r.txt")
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        ("Introduction", ("The car is sound.",)),
+        (
+            "Keeper history",
+            (
+                "Keeper | From | Type",
+                "1 | 28 February 2014 | Company (Dyfed Lettings Ltd)",
+                "2 | 2 July 2017 | Private",
+                "It has had one plate change.",
+            ),
+        ),
+    ]
+
+
 def test_a_chapter_label_is_joined_to_the_name_under_it() -> None:
     text = "Mill\n\nBuilt in 1820.\n\nChapter 3\nRestoration\n\nReopened in 1998.\n"
     document = parse_document(text, stem="mill", markdown=False, source="mill.txt")
