@@ -91,6 +91,9 @@ class FakeDiscord:
         self.resumes = 0
         self.reject_token = False
         self.close_on_identify: int | None = None  # a gateway close code refusing identify
+        # IDENTIFYs answered INVALID_SESSION (op 9), as a gateway in trouble may: how many more.
+        self.invalid_sessions = 0
+        self.identify_times: list[float] = []  # when each IDENTIFY came (time.monotonic)
         self.expired: set[str] = set()  # interactions answered too late: 404 "Unknown interaction"
         # follow-ups past their token's 15 minutes: 401 "Invalid Webhook Token"
         self.tokens_expired = False
@@ -495,6 +498,11 @@ class FakeDiscord:
         assert data["token"] == TOKEN
         if self.close_on_identify is not None:
             await connection.ws.close(code=self.close_on_identify, message=b"refused")
+            return
+        self.identify_times.append(time.monotonic())
+        if self.invalid_sessions:
+            self.invalid_sessions -= 1
+            await self._send(connection, {"op": 9, "d": False})
             return
         self.identifies += 1
         self.identified.append({k: v for k, v in data.items() if k != "token"})

@@ -4,12 +4,14 @@ said once per cooldown, forged button ids, a mention deleted before its answer."
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import threading
 import unicodedata
 from types import SimpleNamespace
 from typing import Any
 
+import discord
 import pytest
 
 from bot.answering import Answerer
@@ -1636,35 +1638,60 @@ def test_hints_in_a_channel_with_many_posts_waiting_are_not_made(
     run(body())
 
 
-def test_logging_in_again_and_again_waits_longer_each_time(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_logging_in_again_and_again_waits_longer_each_time() -> None:
     """Red-team round 24 (F2): a gateway answering every IDENTIFY with INVALID_SESSION made
     the bot log in every 5 s, 660 times an hour, where Discord allows 1,000 a day and then
-    resets the token; discord.py logged it at INFO. Now the first few log-ins again within
-    the hour wait its 5 s, the rest 8, 16, 32 ... s up to 15 minutes, with a warning."""
+    resets the token. The first few log-ins again within the hour wait discord.py's 5 s, the
+    rest 8, 16, 32 ... s up to 15 minutes."""
     times: list[float] = []
     waits = [identify_wait(times, float(minute * 60)) for minute in range(12)]
     assert waits[:3] == [5.0, 5.0, 5.0] and waits[3:6] == [8.0, 16.0, 32.0]
     assert waits[-1] == 900.0 and max(waits) == 900.0  # 15 minutes: 96 log-ins a day at most
     assert identify_wait(times, 12 * 60 + 3600.0 + 1) == 5.0  # an hour of quiet: afresh
-    slept: list[float] = []
 
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
 
-    monkeypatch.setattr("bot.discord_bot._client.asyncio.sleep", sleep)
-    bot = SimpleNamespace(_identifies=[], is_closed=lambda: False)
-    hook = EssayBot.before_identify_hook
+def test_a_storm_of_ended_sessions_is_waited_out_and_the_bot_logs_in_again(
+    point_at: Any,
+    answerer: Answerer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Red-team round 25 (G1): the waits of F2's fix ran in discord.py's hook before IDENTIFY,
+    within its 60 s to connect; from the seventh log-in within the hour the wait was longer,
+    discord.py cancelled it and connected again, counted as one more log-in, and the bot
+    never logged in again, however well the gateway came back. Now the bot waits with the
+    ended session's socket closed, before connecting. Time runs 60 times faster here:
+    discord.py's 60 s to connect is 1 s, and the wait before the eighth log-in 128 s."""
+    scale = 60.0
+    monkeypatch.setattr(_client, "_IDENTIFY_WAIT", 5.0 / scale)
+    monkeypatch.setattr(_client, "_backoff", lambda count: min(900.0, 2.0**count) / scale)
+    sped = SimpleNamespace(**vars(asyncio))
+    real_wait_for = asyncio.wait_for
+    sped.wait_for = lambda coroutine, timeout: real_wait_for(coroutine, timeout / scale)
+    monkeypatch.setattr(discord.shard, "asyncio", sped)
 
     async def body() -> None:
-        await hook(bot, 0, initial=True)  # type: ignore[arg-type]
-        assert slept == []  # the first log-in waits for nothing
-        for _ in range(6):
-            await hook(bot, 0)  # type: ignore[arg-type]
+        async with running(point_at, answerer) as (server, _):
+            server.invalid_sessions = 7  # the next seven log-ins are ended at once
+            before = len(server.identify_times)
+            assert server._connection is not None
+            await server._send(server._connection, {"op": 9, "d": False})
+            for _ in range(1500):  # the eighth is let in (at most 15 s)
+                if len(server.identify_times) == before + 8 and server._connected.is_set():
+                    break
+                await asyncio.sleep(0.01)
+            times = server.identify_times[before:]
+            assert len(times) == 8 and server.invalid_sessions == 0
+            gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+            # each gap: the wait after the session ended (8, 16, ... s from the fourth)
+            assert gaps[-1] >= 128.0 / scale * 0.9 and gaps[-2] >= 64.0 / scale * 0.9
+            asked = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}")
+            await server.dispatch("MESSAGE_CREATE", asked)
+            (answered,) = await server.wait_for(
+                lambda r: r.path == f"channels/{fake.CHANNEL_ID}/messages", timeout=30
+            )
+            assert answered.status == 200
 
     with caplog.at_level(logging.WARNING):
-        asyncio.run(body())
-    assert sum(slept) == 3 * 5 + 8 + 16 + 32
-    assert [r.levelname for r in caplog.records].count("WARNING") == 3
-    assert "ended 6 sessions within the hour: logging in again in 32 s" in caplog.text
+        run(body())
+    assert "ended 8 sessions of shard 0 within the hour: logging in again in 2 s" in caplog.text
