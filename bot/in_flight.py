@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable, Hashable, Iterator
 from typing import Any, Generic, TypeVar
 
-__all__ = ["APOLOGY_SECONDS", "Gathered", "InFlight"]
+__all__ = ["APOLOGY_SECONDS", "Gathered", "InFlight", "posted"]
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +22,18 @@ _LISTED = 10  # questions named in the log line of those not answered, at most
 
 Apology = Callable[[], Awaitable[None]]
 T = TypeVar("T")
+
+# What says that the answer this task is sending has been posted (`InFlight.posting`).
+_POSTED: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar(
+    "essaybot_posted", default=None
+)
+
+
+def posted() -> None:
+    """Say, as a response to one of this task's requests comes back carried out, that the
+    answer it is sending within `InFlight.posting` is posted (nothing, outside one)."""
+    if (done := _POSTED.get()) is not None:
+        done()
 
 
 class InFlight:
@@ -50,6 +63,27 @@ class InFlight:
             yield
         finally:
             self._tasks.pop(task, None)
+
+    @contextlib.contextmanager
+    def posting(self) -> Iterator[None]:
+        """A block sending the current task's answer: once Discord says a request of it was
+        carried out (`posted`), the answer is no longer in flight, and a shutdown neither
+        waits for the task nor cancels it, nor apologises for it (red-team round 25, G2: a
+        task whose post had spent its channel's rate limit stayed in discord.py's wait for
+        the limit's reset, its answer showing; cut off at the grace's end, it was logged as
+        not answered, and the reset it was to announce never came, so the channel's apology
+        waited past its time and was not sent)."""
+        task = asyncio.current_task()
+
+        def done() -> None:
+            if task is not None:
+                self._tasks.pop(task, None)
+
+        token = _POSTED.set(done)
+        try:
+            yield
+        finally:
+            _POSTED.reset(token)
 
     def hurry(self) -> None:
         """Stop waiting for the answers in flight (a second signal): apologise now."""
@@ -115,26 +149,40 @@ class Gathered(Generic[T]):
     """Items added under one key in the same turn of the event loop, sent together by one
     call of `send(key, items)`: a shutdown's apologies to the askers of one channel, which
     takes five posts in five seconds (red-team round 23, E2: of 100 askers in a raided
-    channel 86 got no apology). Each `add` returns when its batch is sent."""
+    channel 86 got no apology). Each `add` returns when its batch is posted (`posted`; its
+    sending may still wait for the channel's rate limit to reset, red-team round 25, G2) or
+    its sending ends."""
 
     def __init__(self, send: Callable[[Hashable, list[T]], Awaitable[None]]) -> None:
         self._send = send
-        self._gathering: dict[Hashable, tuple[list[T], asyncio.Task[None]]] = {}
+        self._gathering: dict[Hashable, tuple[list[T], asyncio.Task[None], asyncio.Event]] = {}
 
     async def add(self, key: Hashable, item: T) -> None:
-        """Add `item` to `key`'s batch and wait until the batch is sent."""
+        """Add `item` to `key`'s batch and wait until the batch is posted or its sending
+        ends (raising what that raised)."""
         if key in self._gathering:
-            items, sending = self._gathering[key]
+            items, sending, said = self._gathering[key]
             items.append(item)
         else:
-            items = [item]
-            sending = asyncio.get_running_loop().create_task(self._send_gathered(key, items))
-            self._gathering[key] = (items, sending)
-        await sending  # one add cancelled (its apology late) cancels the batch's sending
+            items, said = [item], asyncio.Event()
+            sending = asyncio.get_running_loop().create_task(self._send_gathered(key, items, said))
+            self._gathering[key] = (items, sending, said)
+        saying = asyncio.ensure_future(said.wait())
+        try:
+            await asyncio.wait([sending, saying], return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            if not said.is_set():  # one add cancelled (its apology late) cancels the batch
+                sending.cancel()
+            raise
+        finally:
+            saying.cancel()
+        if sending.done() and not said.is_set():
+            sending.result()  # its failure, raised
 
-    async def _send_gathered(self, key: Hashable, items: list[T]) -> None:
+    async def _send_gathered(self, key: Hashable, items: list[T], said: asyncio.Event) -> None:
         try:
             await asyncio.sleep(0)  # the adds of this turn of the loop join the batch
         finally:
             del self._gathering[key]  # a later add starts a batch of its own
+        _POSTED.set(said.set)  # this task's own context: its post, once carried out
         await self._send(key, items)

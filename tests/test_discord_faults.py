@@ -623,6 +623,42 @@ def test_a_channels_askers_cut_off_by_a_shutdown_get_one_apology_naming_them(
     run(body())
 
 
+def test_an_answer_posted_waiting_for_its_channels_reset_is_not_cut_off(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Red-team round 25 (G2): an answer's post that spent its channel's rate limit stayed
+    in discord.py's wait for the reset, its answer showing, and was cut off at the grace's
+    end: logged as not answered, its asker named in the apology, and the reset it was to
+    announce never came, so the channel's one apology waited past its time and was never
+    sent (0 of 17 askers). Posted is answered: the rest get their apology after the reset."""
+    posts = f"channels/{fake.CHANNEL_ID}/messages"
+
+    async def body() -> None:
+        async with running(point_at, answerer, shutdown_grace_seconds=0.5) as (server, bot):
+            server.spent_buckets[posts] = 3.0  # every post spends the channel's limit for 3 s
+            askers = [f"45100000000000000{n}" for n in (1, 2, 3)]
+            for asker in askers:
+                mention = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}", author_id=asker)
+                await server.dispatch("MESSAGE_CREATE", mention)
+            (answered,) = await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
+            while len(bot.in_flight) < 2:  # the other two wait for the reset
+                await asyncio.sleep(0.05)
+            await asyncio.wait_for(bot.shutdown("SIGTERM"), WAIT)
+            first = answered.body["message_reference"]["message_id"]
+            said = [r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]
+            (apology,) = [r for r in said if "embeds" not in r.body]
+            text = apology.body["content"]
+            assert text.startswith("Sorry, essaybot had to shut down before it could answer ")
+            answered_asker = [a for a in askers if f"<@{a}>" not in text]
+            assert len(answered_asker) == 1 and apology.status == 200
+            assert str(first) != str(apology.body["message_reference"]["message_id"])
+
+    with caplog.at_level(logging.INFO):
+        run(body())
+    assert "2 question(s) not answered within 0.5 s, 2 sent an apology" in caplog.text
+    assert "not every apology was sent" not in caplog.text
+
+
 def test_a_section_being_posted_at_sigterm_gets_the_grace_period(
     point_at: Any, tmp_path: Any
 ) -> None:

@@ -201,7 +201,8 @@ async def post_answer(
     with bot.posting_in(channel_id):  # counted: a channel with too many waiting is busy
         sent_at = bot.permission_notes.now()
         try:
-            await _post(bot, send, channel_id, reply)
+            with bot.in_flight.posting():
+                await _post(bot, send, channel_id, reply)
         except discord.HTTPException as error:
             deleted = isinstance(error, discord.NotFound) and error.code == UNKNOWN_CHANNEL
             if instead is None or not (deleted or isinstance(error, discord.Forbidden)):
@@ -211,7 +212,8 @@ async def post_answer(
             else:
                 sent_at = request_sent(sent_at)
                 bot.permission_notes.note(channel_id, "threads", error.text, sent_at=sent_at)
-            await _post(bot, *instead, reply)
+            with bot.in_flight.posting():
+                await _post(bot, *instead, reply)
             return False
     return True
 
@@ -265,11 +267,15 @@ async def follow_up_with_answer(
     # Discord computes app_permissions for each interaction, channel overwrites included.
     if interaction.app_permissions.embed_links or ephemeral:
         try:
-            await send(embeds=list(reply.embeds), view=reply.view(), allowed_mentions=NO_MENTIONS)
+            with bot.in_flight.posting():
+                await send(
+                    embeds=list(reply.embeds), view=reply.view(), allowed_mentions=NO_MENTIONS
+                )
             return
         except discord.Forbidden as error:
             if error.code != MISSING_PERMISSIONS:
                 raise
     bot.permission_notes.note(interaction.channel_id or 0, "embeds", "no Embed Links here")
-    await send(reply.text, view=reply.view(), allowed_mentions=NO_MENTIONS)
+    with bot.in_flight.posting():
+        await send(reply.text, view=reply.view(), allowed_mentions=NO_MENTIONS)
     await send(NO_EMBEDS, ephemeral=True, allowed_mentions=NO_MENTIONS)

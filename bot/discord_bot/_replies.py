@@ -21,6 +21,7 @@ import discord
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from bot.embeds import CONTENT_CHARS, EmbedSpec, clip
+from bot.in_flight import posted
 from bot.permission_notes import PermissionNotes
 
 log = logging.getLogger("bot.discord_bot")  # one logger for the package, named as before
@@ -530,6 +531,8 @@ def capped_rate_limits(halts: Halts) -> aiohttp.TraceConfig:
         response = params.response
         _finite_waits(response)
         _LAST_STATUS.set(response.status)
+        if response.ok and params.method in ("POST", "PATCH"):
+            posted()  # an answer being posted is (`InFlight.posting`)
         halts.learn(params.url.path, response.status, response.headers)
         if response.status != _TOO_MANY_REQUESTS or "Via" not in response.headers:
             return
