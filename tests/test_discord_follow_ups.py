@@ -549,3 +549,35 @@ def test_a_follow_up_answered_in_its_thread_whose_private_note_fails_gets_no_apo
         run(body())
     assert "could not send a note" in caplog.text
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_form_delivered_again_after_its_askers_own_flood_is_answered_once(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 25 (G3): each user's last 32 interactions were remembered together, so
+    the asker's own 33 presses of Ask a follow-up, or forms of another version, none of them
+    costing a turn, pushed their answered form out, and the form, delivered again after a
+    resume, was answered twice in the thread. Answered forms are remembered apart."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            asker = {"user_id": "460000000000000001"}
+            submitted = fake.form_submit(FORM, {FORM_QUESTION: "And why?"}, answer, **asker)
+            await server.dispatch("INTERACTION_CREATE", submitted)
+            in_thread = f"channels/{answer['id']}/messages"
+            await server.wait_for(lambda r: r.path == in_thread, timeout=30)
+            old = [
+                fake.form_submit("essaybot:old-form", {"q": "?"}, answer, **asker)
+                for _ in range(40)
+            ]
+            pressed = [fake.button_press(buttons(answer)["Ask a follow-up"], answer, **asker)]
+            for flood in [*old, *(pressed * 40)]:
+                again = dict(flood, id=fake.snowflake())
+                await server.dispatch("INTERACTION_CREATE", again)
+            await asyncio.sleep(1.0)
+            await server.dispatch("INTERACTION_CREATE", submitted)  # Discord delivers it again
+            await asyncio.sleep(1.5)
+            assert len([r for r in server.requests if r.path == in_thread]) == 1
+
+    run(body())

@@ -393,6 +393,11 @@ class SeenPerUser:
     def __contains__(self, event_id: object) -> bool:
         return any(event_id in seen for seen in self._users.values())
 
+    def holds(self, event_id: int, user_id: int) -> bool:
+        """Whether `event_id` of `user_id`'s is remembered."""
+        seen = self._users.get(user_id)
+        return seen is not None and event_id in seen
+
     def first(self, event_id: int, user_id: int) -> bool:
         """Whether `event_id` of `user_id`'s is new (it is remembered now)."""
         seen = self._users.get(user_id)
@@ -605,6 +610,12 @@ class EssayBot(discord.AutoShardedClient):
         # out, and it was answered twice when delivered again (red-team round 22, D5);
         # by user, so that one account's refused ones push out only its own (round 23, E5).
         self.seen_interactions = SeenPerUser()
+        # Follow-up forms answered, kept apart, and only once let through: the asker's own
+        # presses of Ask a follow-up, page turns, another version's forms and forms refused
+        # (none costing a turn) had pushed an answered form out of its asker's memory, and
+        # the form, delivered again after a resume, was answered twice in the thread
+        # (red-team round 25, G3: 33 of them).
+        self.answered_forms = SeenPerUser()
         # ... and presses of buttons no essaybot of this version made apart from those: they
         # have no cooldown, and 4,200 of them had pushed an answered form's id out, which was
         # answered twice when Discord delivered it again (red-team round 23, E5)
@@ -876,12 +887,10 @@ class EssayBot(discord.AutoShardedClient):
         ):
             await turn.callback(interaction)  # discord.py drops it: answered here, once
             return
-        if (
-            interaction.type is discord.InteractionType.modal_submit
-            and self.seen_interactions.first(interaction.id, interaction.user.id)
-        ):
-            if data.get("custom_id") != FORM:  # another version's form
-                await _reply(interaction, OLD_FORM)
+        if interaction.type is discord.InteractionType.modal_submit:
+            if data.get("custom_id") != FORM:  # another version's form: a private note
+                if self.unknown_presses.first(interaction.id):
+                    await _reply(interaction, OLD_FORM)
                 return
             try:
                 await answer_form(self, interaction)

@@ -153,6 +153,9 @@ async def _thread_on(bot: EssayBot, message: discord.Message, name: str) -> Thre
 async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
     """Answer a submitted follow-up form: in a thread on the answer when the bot may start
     one there, else as a follow-up (seen only by the asker when the answer was)."""
+    answered = bot.answered_forms.holds(interaction.id, interaction.user.id)
+    if answered or interaction.id in bot.refused_ids:
+        return  # delivered again (after a resume): answered, or refused, once
     data: Any = interaction.data or {}
     question = submitted(data.get("components", [])).strip()
     asked = without_mentions(question)  # "Thanks!" asks nothing (red-team round 15)
@@ -171,8 +174,10 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
     if asks and not refusal and len(asked) > MAX_QUESTION:
         refusal = too_long(asked)
     if refusal or not asks:
+        bot.refused_ids.first(interaction.id)
         await _reply(interaction, refusal or "Please type a question.")
         return
+    bot.answered_forms.first(interaction.id, interaction.user.id)
     message = interaction.message
     earlier = earlier_question(message)
     ephemeral = message is not None and message.flags.ephemeral
