@@ -18,6 +18,18 @@ def test_a_verbatim_quotation_is_found_whatever_its_case_and_quotes(
     assert source.text == DEAD_END  # the essay's own words, as it writes them
 
 
+def test_a_quotation_copied_with_invisible_characters_is_word_for_word(
+    seed_index: PassageIndex,
+) -> None:
+    # Red-team round 25: a web page's soft hyphens or a zero-width space inside a word had
+    # split it, and the copy was called near (Discord's menu read it first; now any caller).
+    for copied in (
+        DEAD_END.replace("accustomed", "ac\u00adcus\u00adtomed"),
+        DEAD_END.replace("format", "for\u200bmat"),
+    ):
+        assert find_source(seed_index, copied).match is Match.EXACT
+
+
 def test_a_misquotation_is_near_and_shows_what_the_essay_says(seed_index: PassageIndex) -> None:
     misquoted = (
         "We must acknowledge that the usual format of Russia-Belarus relations is a dead end"
