@@ -485,6 +485,37 @@ def test_an_excerpt_in_no_passage_names_its_line(seed_index: PassageIndex, tmp_p
         evaluate(answerer_for(seed_index), questions)
 
 
+def test_every_bad_line_is_named_at_once(seed_index: PassageIndex, tmp_path: Path) -> None:
+    # Trial round 27: eval stopped at the first bad line, one fix a run; and an excerpt
+    # in no passage was found only after every question had been answered.
+    path = tmp_path / "gold.jsonl"
+    bad = [f'{{"question": "Why {n}?", "relevant": ["no such words {n}"]}}' for n in range(12)]
+    path.write_text(
+        "\n".join(
+            [GOOD, '{"question": 3, "relevant": []}', *bad, '{"question": "q", "relevent": []}']
+        )
+    )
+    with pytest.raises(EvalError) as error:
+        load_questions(path)
+    assert str(error.value).splitlines() == [
+        f'{path}:2: "question" must be a non-empty string, not a number',
+        f'{path}:15: unknown key "relevent"; did you mean "relevant"?',
+    ]
+    path.write_text("\n".join([GOOD, *bad]))
+    asked: list[str] = []
+    answerer = answerer_for(seed_index)
+    real = answerer.ask
+    answerer.ask = lambda question, **kw: asked.append(question) or real(question, **kw)  # type: ignore[method-assign]
+    with pytest.raises(EvalError) as error:
+        evaluate(answerer, load_questions(path))
+    lines = str(error.value).splitlines()
+    assert lines[0] == f"{path}:2: no passage contains the excerpts of 'Why 0?'; check them"
+    assert (
+        len(lines) == 11 and lines[9].startswith(f"{path}:11: ") and lines[10] == "... and 2 more"
+    )
+    assert asked == []  # nothing answered before the file is known good
+
+
 def test_an_answer_in_no_relevant_passage_names_its_line(
     seed_index: PassageIndex, tmp_path: Path
 ) -> None:

@@ -136,14 +136,15 @@ def load_questions(path: Path) -> list[EvalQuestion]:
             f"{path}: not UTF-8 text (byte offset {error.start}); save it as UTF-8"
         ) from None
     lines = text.split("\n")  # not splitlines(): JSON strings may hold U+2028 and the like
-    questions = []
+    questions, problems = [], []
     for number, line in enumerate(lines, start=1):
         if line.strip():
             where = f"{path}:{number}"
             try:
                 questions.append(_question(line, where))
             except ValueError as error:
-                raise EvalError(f"{where}: {error}") from None
+                problems.append(f"{where}: {error}")
+    _stop_at(problems)
     if not questions:
         raise EvalError(f"{path}: no questions; add one JSON object per line")
     return questions
@@ -219,8 +220,37 @@ def _ndcg(relevance: Sequence[bool], total_relevant: int) -> float:
     return dcg / ideal if ideal else 0.0
 
 
+def _stop_at(problems: Sequence[str]) -> None:
+    """Raise EvalError saying every problem found (the first `_PROBLEMS_SHOWN`, one a line),
+    if any: a file with several is mended in one go, not one a run (trial round 27)."""
+    if problems:
+        more = len(problems) - _PROBLEMS_SHOWN
+        shown = [*problems[:_PROBLEMS_SHOWN], *([f"... and {more} more"] if more > 0 else [])]
+        raise EvalError("\n".join(shown))
+
+
+_PROBLEMS_SHOWN = 10
+
+
+def _problem(passages: Sequence[Passage], q: EvalQuestion) -> str | None:
+    """What is wrong with `q`'s excerpts or answer over `passages`, if anything."""
+    found = relevant_passages(passages, q) if q.relevant else []
+    where = f"{q.where}: " if q.where else ""
+    if q.relevant and not found:
+        return f"{where}no passage contains the excerpts of {q.question!r}; check them"
+    if q.answer and not any(_squash(q.answer) in _squash(p.text) for p in found):
+        return (
+            f"{where}the answer {q.answer!r} of {q.question!r} is in no passage holding "
+            "its excerpts; check it"
+        )
+    return None
+
+
 def evaluate(answerer: Answerer, questions: Sequence[EvalQuestion]) -> Metrics:
-    """Rank the top 10 passages for every question and score them against the excerpts."""
+    """Rank the top 10 passages for every question and score them against the excerpts
+    (every question's excerpts checked first, before any is answered)."""
+    passages = answerer.index.passages
+    _stop_at([problem for q in questions if (problem := _problem(passages, q))])
     answers = [answerer.ask(q.question, k=DEPTH) for q in questions]
     return judge(
         answerer.index.passages,
@@ -256,18 +286,9 @@ def judge(
         hits = tuple(hits[:DEPTH])
         relevance = [_is_relevant(h.passage, q.relevant) for h in hits]
         first = relevance.index(True) + 1 if any(relevance) else 0
-        found = relevant_passages(passages, q) if q.relevant else []
-        where = f"{q.where}: " if q.where else ""
-        if q.relevant and not found:
-            raise EvalError(
-                f"{where}no passage contains the excerpts of {q.question!r}; check them"
-            )
-        if q.answer and not any(_squash(q.answer) in _squash(p.text) for p in found):
-            raise EvalError(
-                f"{where}the answer {q.answer!r} of {q.question!r} is in no passage holding "
-                "its excerpts; check it"
-            )
-        total = len(found)
+        if problem := _problem(passages, q):
+            raise EvalError(problem)
+        total = len(relevant_passages(passages, q)) if q.relevant else 0
         ndcg = _ndcg(relevance, total)
         results.append(Result(q, hits, first, said, ndcg, confidence, cited, texts, because))
     return _aggregate(results)
