@@ -1559,6 +1559,19 @@ def test_a_why_question_is_quoted_with_the_sentence_giving_the_reason() -> None:
     assert "Half Marathon" not in " ".join(quote.text for quote in what.quotes)
 
 
+def test_a_which_question_is_quoted_with_the_sentence_naming_what_it_asks_for() -> None:
+    """Trial round 29: "Which hospital was the man with chest pain taken to?" quoted his
+    collapse and the doctor's arrival, not "He was flown to Raigmore Hospital by Rescue
+    948." The noun a which or what question asks for is quoted when no quote names it."""
+    index = PassageIndex(load_documents(ROOT / "tests/eval/blind27/callout-log-2025"))
+    answer = answerer_for(index).ask("Which hospital was the man with chest pain taken to?")
+    assert answer.answered, answer.declined_because
+    assert "flown to Raigmore Hospital" in answer.quotes[0].text
+    assert answer.quotes[0].text.startswith("A man in his seventies collapsed")
+    when = answerer_for(index).ask("What time did the man with chest pain collapse?")
+    assert "Raigmore" not in " ".join(quote.text for quote in when.quotes)  # no noun asked
+
+
 def test_a_name_another_essay_uses_is_asked_again_of_that_essay() -> None:
     """Trial round 19: with its six essays in one folder, "When did Quenby get its market?"
     led with the festival's "Tellow Market" and was declined as naming Quenby, which the

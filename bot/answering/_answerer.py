@@ -54,6 +54,7 @@ from bot.answering._quotes import (
     select_quotes,
     sentences_after,
     unquoted_sentences,
+    with_asked_noun,
     with_fields,
     with_next_sentence,
     with_reason,
@@ -354,6 +355,7 @@ class Answerer:
             hits = ranked[:k]
         if policy.quote_next:
             quotes = with_reason(self.index, read, with_next_sentence(self.index, quotes))
+            quotes = with_asked_noun(self.index, read, quotes)
         if policy.quote_replies:
             quotes = with_reply(self.index, read, terms, quotes)
         quotes = tuple(map(self._linked, quotes))

@@ -11,7 +11,7 @@ from bot.answering._checks import ASKS_WHY, ASKS_YES_OR_NO, question_names
 from bot.answering._policy import Policy
 from bot.answering._ranking import answered_on, asks
 from bot.answering._values import Quote
-from index import Hit, Passage, PassageIndex, is_code, is_email_header
+from index import Hit, Passage, PassageIndex, analyze, is_code, is_email_header
 from index.documents import own_heading
 from index.patterns import lazy
 
@@ -256,6 +256,43 @@ def with_next_sentence(index: PassageIndex, quotes: Sequence[Quote]) -> tuple[Qu
     if after == len(spans) or _NEXT_POINT.match(quotes[0].passage.text, spans[after][0]):
         return tuple(quotes)
     return with_sentence(index, quotes, spans[after])
+
+
+# "Which hospital ...", "what colour ...", "what kind of lamp ...": the noun asked for, whose
+# answer names one. Not "what is", "which of", "what time" (a time is no word of its answer).
+_ASKED_NOUN = lazy(
+    r"\W*(?:which|what)\s+(?:(?:kind|type|sort|make|brand)\s+of\s+(?:an?\s+)?)?"
+    r"(?P<noun>[a-z][a-z-]{2,})\b",
+    re.IGNORECASE,
+)
+_NOT_ASKED_NOUNS = frozenset(
+    "is was are were does did do has have had will would can could should may might must "
+    "the this that these those its his her their our your my of about else time day date "
+    "year month happens happened".split()
+)
+_NOT_ASKED_TERMS = frozenset(analyze(" ".join(_NOT_ASKED_NOUNS)))  # "days": day
+
+
+def with_asked_noun(
+    index: PassageIndex, question: str, quotes: Sequence[Quote]
+) -> tuple[Quote, ...]:
+    """`quotes` with the first sentence of the first passage, not quoted, that names the
+    noun a which or what question asks for, when no quote does (trial round 29: "Which
+    hospital was the man with chest pain taken to?" quoted his collapse and the doctor's
+    arrival, not "He was flown to Raigmore Hospital by Rescue 948.")."""
+    asked = _ASKED_NOUN.match(question)
+    if not quotes or asked is None or asked["noun"].lower() in _NOT_ASKED_NOUNS:
+        return tuple(quotes)
+    noun = frozenset(analyze(asked["noun"]))
+    if not noun or noun & _NOT_ASKED_TERMS or any(noun & set(analyze(q.text)) for q in quotes):
+        return tuple(quotes)
+    passage = quotes[0].passage
+    quoted = _quoted_spans(index, passage, quotes)
+    sentences = zip(index.spans(passage), index.sentence_terms(passage), strict=True)
+    for span, terms in sentences:
+        if span not in quoted and noun <= terms:
+            return with_sentence(index, quotes, span)
+    return tuple(quotes)
 
 
 # The words that give a reason.
