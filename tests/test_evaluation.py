@@ -440,6 +440,7 @@ BLIND_FOLDERS = {
     "blind25": 6,
     "blind26": 6,
     "blind27": 6,
+    "blind28": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
@@ -450,14 +451,21 @@ BLIND = sorted(
 def test_every_blind_excerpt_is_in_a_passage(folder: str, essay: str) -> None:
     # These essays were written blind: this checks that parsing keeps each excerpt inside
     # a passage (two meetings' minutes may list the same chair), not how well anything is
-    # answered.
+    # answered; or, for one its writer took from a Markdown "#" heading (a book club's
+    # "November: Letters to a Young Beekeeper by Morwenna Gale"), in that heading: never in
+    # a line parsing alone read as a heading (trial rounds 28, 29: a dateline had been).
     passages = PassageIndex(load_documents(EVAL / folder / essay)).passages
     lost = []
     for q in load_questions(EVAL / folder / f"{essay}.jsonl"):
         for excerpt in q.relevant:
             found = relevant_passages(passages, EvalQuestion(q.question, (excerpt,)))
-            if not found:
-                lost.append((q.question, excerpt, len(found)))
+            squashed = " ".join(normalize(excerpt).split())
+            if any(squashed in " ".join(normalize(p.text).split()) for p in found):
+                continue
+            (source,) = (EVAL / folder / essay).iterdir()
+            marked = [line for line in source.read_text().splitlines() if line[:1] == "#"]
+            if not (found and any(excerpt in line for line in marked)):
+                lost.append((q.question, excerpt))
     assert not lost
     assert [f for f, _ in BLIND].count(folder) >= BLIND_FOLDERS[folder]
 
@@ -483,6 +491,34 @@ def test_an_excerpt_in_no_passage_names_its_line(seed_index: PassageIndex, tmp_p
     questions = load_questions(path)
     with pytest.raises(EvalError, match=rf"^{re.escape(str(path))}:2: no passage contains"):
         evaluate(answerer_for(seed_index), questions)
+
+
+def test_an_excerpt_only_a_heading_holds_makes_its_sections_passages_relevant(
+    tmp_path: Path,
+) -> None:
+    # Trial round 30: a book club's "## November: Letters to a Young Beekeeper by Morwenna
+    # Gale" gives the author only in its heading, which the answer's citation shows; an
+    # excerpt from it had stopped eval. An excerpt some passage holds is read as before.
+    folder = tmp_path / "club"
+    folder.mkdir()
+    (folder / "club.md").write_text(
+        "# Club\n\n## November: Letters to a Young Beekeeper by Morwenna Gale\n\n"
+        "Chosen by Felix. He brought honey.\n\nClub score: 7.0.\n\n"
+        "## December\n\nA party, with Morwenna Gale's honey cake.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(folder))
+    heading = EvalQuestion(
+        "Who wrote Letters to a Young Beekeeper?", ("Beekeeper by Morwenna Gale",), "Morwenna Gale"
+    )
+    held = EvalQuestion("What cake?", ("Morwenna Gale's honey cake",))
+    assert [p.text for p in relevant_passages(index.passages, heading)] == [
+        "Chosen by Felix. He brought honey.",
+        "Club score: 7.0.",
+    ]
+    assert [p.section for p in relevant_passages(index.passages, held)] == ["December"]
+    metrics = evaluate(answerer_for(index), [heading, held])
+    assert [r.first_relevant for r in metrics.results] == [1, 1]
 
 
 def test_every_bad_line_is_named_at_once(seed_index: PassageIndex, tmp_path: Path) -> None:
