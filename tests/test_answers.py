@@ -1572,6 +1572,20 @@ def test_a_which_question_is_quoted_with_the_sentence_naming_what_it_asks_for() 
     assert "Raigmore" not in " ".join(quote.text for quote in when.quotes)  # no noun asked
 
 
+def test_a_registers_entry_is_quoted_with_its_number_and_date() -> None:
+    """Trial round 30: "No. 426. 6 December 1840. Susan, daughter of ..." was quoted without
+    the sentences labelling it, so "When was Susan Pascoe baptised" was declined as no
+    quote holding a time. The labels are quoted with the sentence they label; a lone
+    sentence is still quoted with the one after it ("M. Boscawen-Hicks, vicar.")."""
+    index = PassageIndex(load_documents(ROOT / "tests/eval/blind28/st-wenna-registers"))
+    answer = answerer_for(index).ask("When was Susan Pascoe baptised")
+    assert answer.answered, answer.declined_because
+    assert answer.quotes[0].text.startswith("No. 426. 6 December 1840. Susan, daughter of")
+    who = answerer_for(index).ask("Who baptised James Trewin?")
+    assert who.quotes[0].text.startswith("No. 403. 28 January 1838. James, son of")
+    assert "Boscawen-Hicks, vicar" in " ".join(quote.text for quote in who.quotes)
+
+
 def test_a_name_another_essay_uses_is_asked_again_of_that_essay() -> None:
     """Trial round 19: with its six essays in one folder, "When did Quenby get its market?"
     led with the festival's "Tellow Market" and was declined as naming Quenby, which the

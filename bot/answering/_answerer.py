@@ -56,6 +56,7 @@ from bot.answering._quotes import (
     unquoted_sentences,
     with_asked_noun,
     with_fields,
+    with_labels,
     with_next_sentence,
     with_reason,
     with_reply,
@@ -328,7 +329,7 @@ class Answerer:
         if policy.quotes_of_the_named:
             quotes = of_the_named(self.index, read, quotes)
         if policy.quote_fields:
-            quotes = with_fields(self.index, quotes)
+            quotes = with_labels(self.index, with_fields(self.index, quotes))
         # a name only another essay uses is no answer from this one (as typed: a name in the
         # essay's title, "Brannick", may be respelt as another essay's word, "Brannock")
         elsewhere = policy.known_names and quotes

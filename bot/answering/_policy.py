@@ -172,7 +172,10 @@ class Policy:
     # The labelled fields right after a quoted sentence ("Owner: Aisha Mensah.") are quoted
     # with it, before the checks read the quotes (trial round 15); a who question's quotes
     # that name no one are led by a labelled field of their section that does ("Artist:
-    # Edith Marrable" for a catalogue's object: trial round 21).
+    # Edith Marrable" for a catalogue's object: trial round 21). So are the sentences right
+    # before a quoted one that only label it, an entry's number, a time or a date ("No. 426.
+    # 6 December 1840." before "Susan, daughter of ...": trial round 30; over the gold sets
+    # the answer in 6 more quotes, 2 more answered, one adversarial question more answered).
     quote_fields: bool = True
     # A yes-or-no question's first quoted passage is quoted with its opening sentence when
     # that says yes or no ("Yes, since version 1.4.", "Not yet."), which shares no word

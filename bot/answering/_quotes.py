@@ -209,22 +209,72 @@ def with_fields(index: PassageIndex, quotes: Sequence[Quote]) -> tuple[Quote, ..
     "Owner: Aisha Mensah." and "Status: done on 25 March." after "Move the client certificate
     into cert-manager." (trial round 15: who owned an action was declined, its owner never
     quoted). A passage's quotes stay where its first one stood."""
+
+    def fields(passage: Passage, quoted: set[Span]) -> set[Span]:
+        found: set[Span] = set()
+        for span, after in itertools.pairwise(index.spans(passage)):
+            field = _FIELD.match(passage.text[slice(*after)])
+            if field and (span in quoted or span in found) and after not in quoted:
+                found.add(after)
+        return found
+
+    return _widened(index, quotes, fields)
+
+
+def _widened(
+    index: PassageIndex, quotes: Sequence[Quote], more: Callable[[Passage, set[Span]], set[Span]]
+) -> tuple[Quote, ...]:
+    """`quotes` with the sentences `more` adds to each passage's quoted ones, in that
+    passage's runs, where its first quote stood."""
     found: list[Quote] = []
     for passage_id in dict.fromkeys(quote.passage.id for quote in quotes):
         mine = [quote for quote in quotes if quote.passage.id == passage_id]
         passage = mine[0].passage
         quoted = _quoted_spans(index, passage, mine)
-        fields: set[Span] = set()
-        for span, after in itertools.pairwise(index.spans(passage)):
-            field = _FIELD.match(passage.text[slice(*after)])
-            if field and (span in quoted or span in fields) and after not in quoted:
-                fields.add(after)
-        if not fields:
+        added = more(passage, quoted)
+        if not added:
             found += mine
             continue
-        runs = _runs(passage.text, quoted | fields)
+        runs = _runs(passage.text, quoted | added)
         found += [Quote(text, passage, mine[0].score) for text in runs]
     return tuple(found)
+
+
+# A sentence that only labels the one after it: an entry's number ("No. 426.", "1."), a
+# time ("1400.") or a date ("6 December 1840."), one after another.
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_LABEL_PART = (
+    rf"(?:(?:no\.?\s*|#)?\d[\d,:/-]*\.?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\.?,?\s+\d{{4}}\.?)"
+)
+_LABEL = lazy(rf"{_LABEL_PART}(?:\s+{_LABEL_PART})*", re.IGNORECASE)
+
+
+def with_labels(index: PassageIndex, quotes: Sequence[Quote]) -> tuple[Quote, ...]:
+    """`quotes` with the sentences right before a quoted one that only label it, as a
+    register's entries or a log's lines open ("No. 426. 6 December 1840." before "Susan,
+    daughter of ..."; trial round 30: the entries had been quoted without their dates, and
+    "When was Susan Pascoe baptised?" declined as no quote holding a time). Labels stay
+    sentences of their own, so a sentence's meaning is read without them."""
+
+    def labels(passage: Passage, quoted: set[Span]) -> set[Span]:
+        found: set[Span] = set()
+        spans = index.spans(passage)
+        for position, span in enumerate(spans):
+            before = position - 1
+            while (
+                span in quoted
+                and before >= 0
+                and spans[before] not in quoted
+                and _LABEL.fullmatch(passage.text[slice(*spans[before])])
+            ):
+                found.add(spans[before])
+                before -= 1
+        return found
+
+    return _widened(index, quotes, labels)
 
 
 def section_fields(index: PassageIndex, passage: Passage) -> tuple[Passage, ...]:
@@ -246,13 +296,19 @@ def with_next_sentence(index: PassageIndex, quotes: Sequence[Quote]) -> tuple[Qu
     before others."""
     if not quotes:
         return tuple(quotes)
-    spans = index.spans(quotes[0].passage)
-    quoted = _quoted_spans(index, quotes[0].passage, quotes)
+    passage = quotes[0].passage
+    spans = index.spans(passage)
+    quoted = {
+        span
+        for span in _quoted_spans(index, passage, quotes)
+        if not _LABEL.fullmatch(passage.text[slice(*span)])  # "12." before it: no sentence
+    }
     if len(quoted) != 1:
         return tuple(quotes)
-    if len(quotes) > 1 and len(quotes[0].text.split()) > _LEAD_IN_WORDS:
+    (alone,) = quoted
+    if len(quotes) > 1 and len(passage.text[slice(*alone)].split()) > _LEAD_IN_WORDS:
         return tuple(quotes)
-    after = spans.index(next(iter(quoted))) + 1
+    after = spans.index(alone) + 1
     if after == len(spans) or _NEXT_POINT.match(quotes[0].passage.text, spans[after][0]):
         return tuple(quotes)
     return with_sentence(index, quotes, spans[after])
