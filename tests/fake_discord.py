@@ -94,6 +94,10 @@ class FakeDiscord:
         # IDENTIFYs answered INVALID_SESSION (op 9), as a gateway in trouble may: how many more.
         self.invalid_sessions = 0
         self.identify_times: list[float] = []  # when each IDENTIFY came (time.monotonic)
+        # RESUMEs answered RESUMED then RECONNECT (op 7), as a gateway in trouble may: how
+        # many more; and when each RESUME came.
+        self.reconnects_after_resume = 0
+        self.resume_times: list[float] = []
         self.expired: set[str] = set()  # interactions answered too late: 404 "Unknown interaction"
         # follow-ups past their token's 15 minutes: 401 "Invalid Webhook Token"
         self.tokens_expired = False
@@ -529,7 +533,12 @@ class FakeDiscord:
             await self._send(connection, {"op": 9, "d": False})
             return
         self.resumes += 1
+        self.resume_times.append(time.monotonic())
         await self._event(connection, "RESUMED", {})
+        if self.reconnects_after_resume:
+            self.reconnects_after_resume -= 1
+            await self._send(connection, {"op": 7, "d": None})
+            return
         self._connected.set()
 
     async def dispatch(self, name: str, data: dict[str, Any], timeout: float = 15) -> None:

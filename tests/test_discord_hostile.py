@@ -1650,6 +1650,16 @@ def test_logging_in_again_and_again_waits_longer_each_time() -> None:
     assert identify_wait(times, 12 * 60 + 3600.0 + 1) == 5.0  # an hour of quiet: afresh
 
 
+async def answers_a_mention(server: fake.FakeDiscord) -> None:
+    """The bot, connected again, answers a mention."""
+    asked = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}")
+    await server.dispatch("MESSAGE_CREATE", asked)
+    (answered,) = await server.wait_for(
+        lambda r: r.path == f"channels/{fake.CHANNEL_ID}/messages", timeout=30
+    )
+    assert answered.status == 200
+
+
 def test_a_storm_of_ended_sessions_is_waited_out_and_the_bot_logs_in_again(
     point_at: Any,
     answerer: Answerer,
@@ -1685,13 +1695,46 @@ def test_a_storm_of_ended_sessions_is_waited_out_and_the_bot_logs_in_again(
             gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
             # each gap: the wait after the session ended (8, 16, ... s from the fourth)
             assert gaps[-1] >= 128.0 / scale * 0.9 and gaps[-2] >= 64.0 / scale * 0.9
-            asked = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}")
-            await server.dispatch("MESSAGE_CREATE", asked)
-            (answered,) = await server.wait_for(
-                lambda r: r.path == f"channels/{fake.CHANNEL_ID}/messages", timeout=30
-            )
-            assert answered.status == 200
+            await answers_a_mention(server)
 
     with caplog.at_level(logging.WARNING):
         run(body())
     assert "ended 8 sessions of shard 0 within the hour: logging in again in 2 s" in caplog.text
+
+
+def test_reconnects_to_resume_one_after_another_wait_longer_each_time(
+    point_at: Any,
+    answerer: Answerer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Red-team round 26 (H1): a gateway answering every RESUME with a RECONNECT (or a
+    resumable INVALID_SESSION, or a close) had the bot connect again at once, 341 to 704
+    times a second, logged at most at INFO. The first few reconnects within five minutes go
+    at once, then 1, 2, 4 ... s (here 20 times faster), with a warning; once the gateway
+    lets the session be, a mention is answered."""
+    scale = 20.0
+    real = getattr(_client, "resume_wait", lambda times, now: 0.0)
+    paced = lambda times, now: real(times, now) / scale  # noqa: E731
+    monkeypatch.setattr(_client, "resume_wait", paced, raising=False)
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            server.reconnects_after_resume = 6  # each of the next six RESUMEs: RECONNECT
+            assert server._connection is not None
+            await server._send(server._connection, {"op": 7, "d": None})
+            for _ in range(1500):  # the seventh RESUME is let be (at most 15 s)
+                if len(server.resume_times) == 7 and server._connected.is_set():
+                    break
+                await asyncio.sleep(0.01)
+            times = server.resume_times
+            assert len(times) == 7 and server.reconnects_after_resume == 0
+            gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+            # the fourth reconnect within the five minutes waits 1 s, the fifth 2, the sixth 4
+            assert gaps[-1] >= 8.0 / scale * 0.9 and gaps[-2] >= 4.0 / scale * 0.9
+            assert gaps[0] < 1.0 / scale  # the first few at once
+            await answers_a_mention(server)
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert "ended 7 connections of shard 0 within five minutes: resuming in 0 s" in caplog.text

@@ -177,13 +177,19 @@ class _TolerantWebSocket(discord.gateway.DiscordWebSocket):
     readable had made it log in afresh every 5 s, 720 times an hour, where Discord allows a
     bot 1,000 a day (red-team round 21)."""
 
+    async def poll_event(self) -> None:
+        try:
+            await super().poll_event()
+        except discord.gateway.ReconnectWebSocket as again:
+            # the session invalidated (logging in again), or a RECONNECT, a resumable
+            # INVALID_SESSION or a close: each paced when they come one after another
+            if not getattr(again, "paced", False):
+                await self._paced(resume=again.resume)
+            raise
+
     async def received_message(self, msg: Any, /) -> None:
         try:
             await super().received_message(msg)
-        except discord.gateway.ReconnectWebSocket as again:
-            if not again.resume:  # the session invalidated: logging in again, paced
-                await self._paced(self._connection)
-            raise
         except (ValueError, TypeError, AttributeError, KeyError, zlib.error) as error:
             wait = _unreadable_wait(self._connection)
             said = f"waiting {wait:.0f} s, then reconnecting" if wait else "reconnecting"
@@ -196,31 +202,45 @@ class _TolerantWebSocket(discord.gateway.DiscordWebSocket):
             await self.close(code=4000)
             await _wait_unless_closed(self._connection._get_client(), wait)
             resume = self.session_id is not None
-            raise discord.gateway.ReconnectWebSocket(self.shard_id or 0, resume=resume) from None
+            again = discord.gateway.ReconnectWebSocket(self.shard_id or 0, resume=resume)
+            again.paced = True  # type: ignore[attr-defined]  # waited out above
+            raise again from None
 
-    async def _paced(self, state: Any) -> None:
-        """Wait, the socket closed, before logging in again after a session Discord ended:
-        with discord.py's 5 s (`before_identify_hook`), the first few times within the hour
-        nothing more, then 8, 16, 32 ... s in all up to `_LONGEST_WAIT` (`identify_wait`), each
-        shard counting its own. A gateway answering every log-in with INVALID_SESSION had
-        made the bot log in every 5 s, 660 times an hour, where Discord allows 1,000 a day
-        and then resets the token (red-team round 24, F2). Here, not in the hook: that runs
-        within discord.py's 60 s to connect, which cancelled a longer wait and counted the
-        try again, so a shard never logged in again (red-team round 25, G1)."""
-        shards: dict[int, list[float]] = getattr(state, "_essaybot_identifies", {})
-        state._essaybot_identifies = shards
+    async def _paced(self, *, resume: bool) -> None:
+        """Wait, the socket closed, before connecting again, each shard counting its own.
+
+        Before logging in again after a session Discord ended: with discord.py's 5 s
+        (`before_identify_hook`), the first few times within the hour nothing more, then 8,
+        16, 32 ... s in all up to `_LONGEST_WAIT` (`identify_wait`). A gateway answering every
+        log-in with INVALID_SESSION had made the bot log in every 5 s, 660 times an hour,
+        where Discord allows 1,000 a day and then resets the token (red-team round 24, F2).
+        Here, not in the hook: that runs within discord.py's 60 s to connect, which cancelled
+        a longer wait and counted the try again, so a shard never logged in again (red-team
+        round 25, G1). Before resuming: the first few times within five minutes at once,
+        then 1, 2, 4 ... s up to half a minute (`resume_wait`); a gateway answering every
+        RESUME with a RECONNECT, a resumable INVALID_SESSION or a close had had 341 to 704
+        connections a second, logged at most at INFO (red-team round 26, H1)."""
+        state = self._connection
+        kind = "_essaybot_resumes" if resume else "_essaybot_identifies"
+        shards: dict[int, list[float]] = getattr(state, kind, {})
+        setattr(state, kind, shards)
         times = shards.setdefault(self.shard_id or 0, [])
-        wait = identify_wait(times, time.monotonic())
-        if wait > _IDENTIFY_WAIT:
+        if resume:
+            wait = extra = resume_wait(times, time.monotonic())
+            said = "connections of shard %d within five minutes: resuming in %.0f s"
+        else:
+            wait = identify_wait(times, time.monotonic())
+            extra = wait - _IDENTIFY_WAIT
+            said = "sessions of shard %d within the hour: logging in again in %.0f s"
+        if extra > 0:
             log.log(
                 logging.ERROR if wait >= _LOUD_WAIT else logging.WARNING,
-                "Discord's gateway ended %d sessions of shard %d within the hour: "
-                "logging in again in %.0f s",
+                "Discord's gateway ended %d " + said,
                 len(times),
                 self.shard_id or 0,
                 wait,
             )
-        await _wait_unless_closed(state._get_client(), wait - _IDENTIFY_WAIT)
+        await _wait_unless_closed(state._get_client(), extra)
 
 
 # The largest gateway message read, inflated or not (Discord's largest, a big server's
@@ -302,6 +322,20 @@ async def _wait_unless_closed(client: discord.Client, wait: float) -> None:
 _IDENTIFY_WAIT = 5.0  # discord.py's own wait before logging in again
 _IDENTIFIES_KEPT = 3600.0  # log-ins again within this long count as one after another
 _FREE_IDENTIFIES = 3  # so many of them wait only discord.py's 5 s
+
+
+_RESUMES_KEPT = 300.0  # reconnects to resume within this long count as one after another
+_FREE_RESUMES = 3  # so many of them go at once
+_LONGEST_RESUME_WAIT = 30.0  # within discord.py's 60 s to connect, should it come then
+
+
+def resume_wait(times: list[float], now: float) -> float:
+    """How long to wait before reconnecting to resume (`times`, of the reconnects so far,
+    gains `now`): nothing for the first few within five minutes, then 1, 2, 4 ... seconds up
+    to half a minute."""
+    times[:] = [t for t in times if now - t < _RESUMES_KEPT] + [now]
+    count = len(times) - _FREE_RESUMES
+    return 0.0 if count <= 0 else min(_LONGEST_RESUME_WAIT, 2.0 ** (count - 1))
 
 
 def identify_wait(times: list[float], now: float) -> float:
