@@ -18,7 +18,7 @@ __all__ = ["RETRY_SECONDS", "PermissionNotes"]
 log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 600.0
-_MOST = 10_000  # channels remembered before the expired ones are forgotten
+_MOST = 10_000  # refusals (and forgettings) remembered at most, the soonest to lapse going first
 
 # What each refusal means for users there, and the fix, as logged.
 _MEANING = {
@@ -56,7 +56,9 @@ class PermissionNotes:
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._until: dict[tuple[int, str], float] = {}
+        # (channel, what) -> until when it is remembered, the soonest first (each lasts
+        # RETRY_SECONDS from its note): past `_MOST`, the soonest to lapse go
+        self._until: OrderedDict[tuple[int, str], float] = OrderedDict()
         self._logged: set[tuple[int, str]] = set()
         # When each channel's refusals (oldest first), or every channel's, were last
         # forgotten: a refusal of a request sent before then answers a question no longer asked.
@@ -78,7 +80,7 @@ class PermissionNotes:
 
         now = self._clock()
         if channel_ids is None:  # a role changed: rare, so the whole table is read
-            self._until = {key: t for key, t in self._until.items() if key[1] == "direct"}
+            self._until = OrderedDict((k, t) for k, t in self._until.items() if k[1] == "direct")
             self._logged = {key for key in self._logged if key[1] == "direct"}
             self._all_forgotten, self._forgotten = now, OrderedDict()
             return
@@ -115,10 +117,13 @@ class PermissionNotes:
         if sent_at is not None and sent_at <= last:
             return
         now = self._clock()
-        if len(self._until) >= _MOST:
-            self._until = {key: until for key, until in self._until.items() if until > now}
         if remember:
             self._until[(channel_id, what)] = now + RETRY_SECONDS
+            self._until.move_to_end((channel_id, what))
+        # the soonest to lapse go first, lapsed or past `_MOST` (red-team round 26, H5: the
+        # whole table had been rebuilt at each note once it held 10,000 live ones)
+        while self._until and (len(self._until) > _MOST or next(iter(self._until.values())) <= now):
+            self._until.popitem(last=False)
         if (channel_id, what) in self._logged:
             return
         if len(self._logged) >= _MOST:

@@ -153,6 +153,26 @@ def test_forgetting_many_servers_channels_keeps_the_latest_few_thousand() -> Non
     assert list(notes._forgotten) == [7]  # the rest had expired
 
 
+def test_noting_many_channels_keeps_the_latest_few_thousand_at_a_steady_cost() -> None:
+    """Red-team round 26 (H5): past 10,000 live notes the table was rebuilt whole at each
+    note, freeing nothing, and grew without bound: 40,000 channels noted within ten minutes
+    cost 50 s of the event loop. The soonest to lapse now go first."""
+    from bot.permission_notes import _MOST
+
+    now = [1000.0]
+    notes = PermissionNotes(clock=lambda: now[0])
+    for channel in range(40_000):
+        notes.note(channel, "posts", "Missing Permissions")
+        now[0] += 0.001  # all within ten minutes
+    assert len(notes._until) == _MOST
+    assert notes.refused(39_999, "posts") and not notes.refused(0, "posts")
+    now[0] += 100.0
+    notes.note(30_000, "posts", "Missing Permissions")  # noted again: lasts from now
+    now[0] += RETRY_SECONDS - 50.0
+    notes.note(1, "embeds", "Missing Permissions")  # the others lapsed meanwhile go
+    assert list(notes._until) == [(30_000, "posts"), (1, "embeds")]
+
+
 def test_the_log_counts_the_apologies_sent_and_names_a_few_questions(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:

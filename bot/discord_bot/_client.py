@@ -876,9 +876,10 @@ class EssayBot(discord.AutoShardedClient):
         if gone := self._gone(message.id, message.channel.id):
             return gone
         channel = message.channel.id
-        if not may_post(message.channel):  # not asked of Discord, which would refuse it
+        refused = self.permission_notes.refused(channel, "posts")
+        if not refused and not may_post(message.channel):  # not asked of Discord, which
             self.permission_notes.note(channel, "posts", "as the permissions cached say")
-        if self.permission_notes.refused(channel, "posts"):
+        if refused or self.permission_notes.refused(channel, "posts"):
             return Withheld(f"channel {channel} refuses posts: mention {message.id} unanswered")
         if halted := self.halts.halted(bot_token=True):
             return Halted(f"{halted}: mention {message.id} unanswered")
