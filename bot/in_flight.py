@@ -42,7 +42,9 @@ def posted() -> None:
 class InFlight:
     """The answers in flight, each with its apology; `closing` once a shutdown has begun."""
 
-    def __init__(self) -> None:
+    def __init__(self, before_apologies: Callable[[], Awaitable[None]] | None = None) -> None:
+        # what to do once the cut-off answers are cancelled, before their apologies go
+        self._before_apologies = before_apologies
         self.closing = False
         self._tasks: dict[asyncio.Task[Any], tuple[str, Apology | None]] = {}
         self._hurry = asyncio.Event()
@@ -121,6 +123,9 @@ class InFlight:
             return []
         deadline = loop.time() + APOLOGY_SECONDS  # for the cancelling and the apologies
         await asyncio.wait([task for task, _ in cut_off], timeout=APOLOGY_SECONDS)
+        if dropped and self._before_apologies is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._before_apologies(), max(deadline - loop.time(), 0))
         if dropped:
             sending = [asyncio.ensure_future(apology()) for _, apology in dropped]
             done, late = await asyncio.wait(sending, timeout=max(deadline - loop.time(), 0))

@@ -140,6 +140,7 @@ class FakeDiscord:
         self.rate_limited: dict[str, Any] = {}
         self.cloudflare_retry_after: str | None = None  # a Retry-After on Cloudflare's page
         self.rate_limits_left: dict[str, int] = {}  # of those, how many 429s until lifted
+        self.global_rate_limit = False  # those 429s are Discord's global limit's
         # POSTs and PATCHes to paths matching one of these (in full) answered 503 by Discord's
         # edge, not carried out ("upstream connect error"): how many more. discord.py does not
         # retry a 503.
@@ -263,7 +264,7 @@ class FakeDiscord:
             self.requests.append(Request(request.method, path, body, time.monotonic(), 429))
             async with self._changed:
                 self._changed.notify_all()
-            return _too_many(retry_after, self.cloudflare_retry_after)
+            return _too_many(retry_after, self.cloudflare_retry_after, self.global_rate_limit)
         status, refusal = self._refusal(request.method, path, body) or (200, None)
         record = Request(request.method, path, body, time.monotonic(), status)
         self.requests.append(record)
@@ -596,7 +597,9 @@ def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None
     )
 
 
-def _too_many(retry_after: Any, cloudflare_retry_after: str | None) -> web.Response:
+def _too_many(
+    retry_after: Any, cloudflare_retry_after: str | None, is_global: bool = False
+) -> web.Response:
     """Discord's 429, with the Via header its API sends; Cloudflare's (None) has neither (nor
     JSON), and a Retry-After only when given one. A `retry_after` that is no number of
     seconds (NaN, a string: a proxy's) is sent as it is, without a Retry-After header."""
@@ -607,11 +610,11 @@ def _too_many(retry_after: Any, cloudflare_retry_after: str | None) -> web.Respo
             headers["Retry-After"] = cloudflare_retry_after
         return web.Response(body=body, status=429, headers=headers)
     payload = {"message": "You are being rate limited.", "retry_after": retry_after}
-    headers = {"Via": "1.1 google"}
+    headers = {"Via": "1.1 google"} | ({"X-RateLimit-Global": "true"} if is_global else {})
     if isinstance(retry_after, float | int) and 0 <= retry_after < 10**9:  # not NaN, nor 10**400
         headers["Retry-After"] = str(int(retry_after) + 1)
     return web.Response(
-        body=json.dumps(payload | {"global": False}).encode(),
+        body=json.dumps(payload | {"global": is_global}).encode(),
         status=429,
         headers=headers | {"Content-Type": "application/json"},
     )

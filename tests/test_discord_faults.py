@@ -659,6 +659,36 @@ def test_an_answer_posted_waiting_for_its_channels_reset_is_not_cut_off(
     assert "not every apology was sent" not in caplog.text
 
 
+def test_askers_cut_off_while_discords_global_limit_is_waited_out_get_their_apology(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Red-team round 26 (H2): discord.py waits out Discord's global rate limit in the task
+    that met it, its lock cleared until the wait is done; a shutdown cancelling that task
+    (its answer cut off) left the lock cleared for good, and no apology went (0 of 3). The
+    lock is set again once the limit is over, and the askers get their apology."""
+    posts = f"channels/{fake.CHANNEL_ID}/messages"
+
+    async def body() -> None:
+        async with running(point_at, answerer, shutdown_grace_seconds=0.5) as (server, bot):
+            server.rate_limited[posts], server.rate_limits_left[posts] = 2.0, 1
+            server.global_rate_limit = True
+            askers = [f"45200000000000000{n}" for n in (1, 2, 3)]
+            for asker in askers:
+                mention = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}", author_id=asker)
+                await server.dispatch("MESSAGE_CREATE", mention)
+            (limited,) = await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
+            assert limited.status == 429
+            await asyncio.wait_for(bot.shutdown("SIGTERM"), WAIT)
+            said = [r for r in server.requests if sent_to(fake.CHANNEL_ID)(r) and r.status == 200]
+            (apology,) = [r for r in said if "embeds" not in r.body]
+            assert all(f"<@{asker}>" in apology.body["content"] for asker in askers)
+            assert bot.http._global_over.is_set()
+
+    with caplog.at_level(logging.INFO):
+        run(body())
+    assert "3 question(s) not answered within 0.5 s, 3 sent an apology" in caplog.text
+
+
 def test_a_section_being_posted_at_sigterm_gets_the_grace_period(
     point_at: Any, tmp_path: Any
 ) -> None:

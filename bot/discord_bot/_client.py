@@ -630,7 +630,7 @@ class EssayBot(discord.AutoShardedClient):
         # Votes write the question log one at a time, in their own thread: queued behind a
         # log another program held, they had taken every thread of the loop's default pool.
         self.vote_worker = ThreadPoolExecutor(1, thread_name_prefix="vote")
-        self.in_flight = InFlight()
+        self.in_flight = InFlight(before_apologies=self._global_limit_over)
         # A shutdown's apologies to mentions: one post per channel, naming its askers
         self.shutdown_apologies: Gathered[tuple[int, Send]] = Gathered(_apologise)
         self.permission_notes = PermissionNotes()
@@ -1057,6 +1057,18 @@ class EssayBot(discord.AutoShardedClient):
                 return
             log_failure(error, "answering a mention")
             await _try(reply(APOLOGY, allowed_mentions=NO_MENTIONS))
+
+    async def _global_limit_over(self) -> None:
+        """discord.py's lock for Discord's global rate limit, set again once the limit is
+        over: the task waiting it out clears it, and sets it only when its wait is done; a
+        shutdown cancelling that task (its answer cut off) had left it cleared, so that no
+        request with the bot's token went again, the apologies among them (red-team round
+        26, H2: 0 of 3 askers apologised to, the limit over 2.6 s before their time was up)."""
+        lock = getattr(self.http, "_global_over", None)
+        if not isinstance(lock, asyncio.Event) or lock.is_set():
+            return
+        await asyncio.sleep(max(self.halts.global_until - time.monotonic(), 0.0))
+        lock.set()
 
     async def shutdown(self, signal_name: str) -> None:
         """Stop taking questions, give the answers in flight the grace period to finish,

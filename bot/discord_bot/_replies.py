@@ -398,6 +398,7 @@ class Halts:
         self._clock = clock
         self.token_refused = False
         self._paused_until = -math.inf
+        self.global_until = -math.inf  # when Discord's last global rate limit is over
 
     def why(self, path: str) -> str | None:
         """Why a request to `path` (its URL's) is not to be sent now, or None."""
@@ -421,6 +422,11 @@ class Halts:
         if status == _TOO_MANY_REQUESTS and "Via" not in headers and _API_PATH.match(path):
             until = self._clock() + cloudflare_pause(headers)
             self._paused_until = max(self._paused_until, until)
+        if status == _TOO_MANY_REQUESTS and headers.get("X-RateLimit-Global", "") == "true":
+            with contextlib.suppress(ValueError):
+                wait = min(float(headers.get("Retry-After", "")), RATE_LIMIT_WAIT)
+                if math.isfinite(wait):
+                    self.global_until = max(self.global_until, self._clock() + wait)
 
 
 async def _withhold_unwanted(
