@@ -1055,6 +1055,16 @@ class EssayBot(discord.AutoShardedClient):
                 _remember(self._deleted, [message.channel.id])  # nothing more sent there
             if _given_up(error, "a mention's answer"):
                 return
+            if isinstance(error, discord.DiscordServerError):  # sent twice, failed twice
+                # the apology would go to the same channel, in the same outage (red-team
+                # round 26, H3: each mention then cost four requests and an ERROR)
+                log.warning(
+                    "a mention's answer: Discord's servers answered %s twice; mention %s "
+                    "unanswered, with no apology, which would meet the same outage",
+                    error.status,
+                    message.id,
+                )
+                return
             log_failure(error, "answering a mention")
             await _try(reply(APOLOGY, allowed_mentions=NO_MENTIONS))
 
