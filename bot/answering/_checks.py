@@ -16,6 +16,7 @@ from index.patterns import LazyPattern, lazy
 __all__ = [
     "ASKS_WHY",
     "ASKS_YES_OR_NO",
+    "MONTHS",
     "asks_for_a_name",
     "asks_for_contact",
     "asks_for_money",
@@ -71,7 +72,7 @@ _COUNT = lazy(
     re.IGNORECASE,
 )
 # The months, for the patterns of time below.
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 # "How long" asks for a duration or a length: "3000 grit" or "long periods" does not say how
 # long a stone is soaked, "about ten minutes" does; so do dates and a year ("since 1992").
@@ -80,7 +81,7 @@ _DURATION = lazy(
     r"\b(seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|fortnights?|months?|years?|"
     r"decades?|century|centuries|generations?|lifetimes?|terms?|semesters?|shifts?|stints?|"
     r"spells?|overnight|morning|afternoon|evening|"
-    rf"season|{_MONTHS}|spring|summer|autumn|winter|since|until|till|ago|"
+    rf"season|{MONTHS}|spring|summer|autumn|winter|since|until|till|ago|"
     r"(milli|centi|kilo)?(metres?|meters?)|miles?|feet|foot|inch(es)?|yards?|"
     r"(1\d|20)\d\ds?)\b|\d\s*(s|h|hrs?|mins?|mm|cm|m|km|ft|yds?)\b|\d\s*['\"′″]|"
     # a size in its own units, after its figure: "16 bytes", "a 16-byte tag", "212 pages"
@@ -99,7 +100,7 @@ _YEAR = lazy(
 _FREQUENCY = r"fortnights?|fortnightly|hourly|daily|nightly|weekly|monthly|yearly|annually"
 _TIME = lazy(
     r"\d|\b(years?|decades?|century|centuries|months?|weeks?|days?|hours?|minutes?|"
-    rf"{_MONTHS}|{_DAYS}|"
+    rf"{MONTHS}|{_DAYS}|"
     r"spring|summer|autumn|fall|"
     r"winter|season|morning|afternoon|evening|night|dawn|dusk|noon|midnight|ago|since|until|"
     r"till|after|before|during|now|today|tonight|yesterday|tomorrow|later|earlier|"
@@ -113,7 +114,7 @@ _TIME_OR_NUMBER = lazy(
     r"fifty|sixty|seventy|eighty|ninety|(hundred|thousand|million|billion|dozen)s?|half|several|"
     rf"few|number|once|twice|{_FREQUENCY}|years?|decades?|century|centuries|months?|weeks?|"
     r"days?|hours?|"
-    rf"minutes?|{_MONTHS}|spring|summer|autumn|fall|winter|season|"
+    rf"minutes?|{MONTHS}|spring|summer|autumn|fall|winter|season|"
     r"morning|afternoon|evening|night|ago|"
     r"since|until|after|before|during|now|today|yesterday|tomorrow)\b",
     re.IGNORECASE,
@@ -394,7 +395,7 @@ _CONTRACTED = lazy(r"(n['’]t|['’](s|re|ve|ll|d|m))$")
 _LETTERS = lazy(r"(?<![\w'’-])[^\W\d_][\w'’-]*")  # not "B" of "14B"
 _AMPERSAND = lazy(r"\b([A-Z]{1,2})\s?&\s?([A-Z]{1,2})\b")
 _CALENDAR = lazy(
-    rf"({_DAYS}|{_MONTHS})s?$",
+    rf"({_DAYS}|{MONTHS})s?$",
     re.IGNORECASE,
 )
 _OPENS_SENTENCE = tuple(".!?:;\"'“‘(¿¡«")  # "¿Cuánto cuesta?": "Cuánto" opens it
@@ -441,7 +442,7 @@ _DATED = lazy(
     # a year, a day's or month's name, a date or time in figures, a day or week numbered; not
     # any figure: "Offers in excess of £412,500" does not date "... a converted loft" (trial
     # round 25: "When was the loft converted?" answered at confidence 1.0)
-    rf"\b(1\d{{3}}|20\d{{2}})s?\b|\b({_MONTHS}|{_DAYS})\b|\b\d{{1,2}}[:/]\d{{2}}\b|"
+    rf"\b(1\d{{3}}|20\d{{2}})s?\b|\b({MONTHS}|{_DAYS})\b|\b\d{{1,2}}[:/]\d{{2}}\b|"
     r"\b\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b|"
     r"\b(day|week|night|month|year)\s+\d",
     re.IGNORECASE,

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from bot.answering._cascade import asked_before
-from bot.answering._checks import ASKS_WHY, ASKS_YES_OR_NO, question_names
+from bot.answering._checks import ASKS_WHY, ASKS_YES_OR_NO, MONTHS, question_names
 from bot.answering._policy import Policy
 from bot.answering._ranking import answered_on, asks
 from bot.answering._values import Quote
@@ -242,10 +242,7 @@ def _widened(
 
 # A sentence that only labels the one after it: an entry's number ("No. 426.", "1."), a
 # time ("1400.") or a date ("6 December 1840."), one after another.
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
+_MONTH = rf"(?:{MONTHS}|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
 _LABEL_PART = (
     rf"(?:(?:no\.?\s*|#)?\d[\d,:/-]*\.?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\.?,?\s+\d{{4}}\.?)"
 )

@@ -333,17 +333,22 @@ def resume_wait(times: list[float], now: float) -> float:
     """How long to wait before reconnecting to resume (`times`, of the reconnects so far,
     gains `now`): nothing for the first few within five minutes, then 1, 2, 4 ... seconds up
     to half a minute."""
-    times[:] = [t for t in times if now - t < _RESUMES_KEPT] + [now]
-    count = len(times) - _FREE_RESUMES
+    count = _counted_in(times, now, _RESUMES_KEPT) - _FREE_RESUMES
     return 0.0 if count <= 0 else min(_LONGEST_RESUME_WAIT, 2.0 ** (count - 1))
+
+
+def _counted_in(times: list[float], now: float, kept: float) -> int:
+    """How many of `times` are within `kept` seconds of `now`, which joins them (the older
+    are dropped)."""
+    times[:] = [t for t in times if now - t < kept] + [now]
+    return len(times)
 
 
 def identify_wait(times: list[float], now: float) -> float:
     """How long to wait before logging in again (`times`, of the log-ins again so far, gains
     `now`): discord.py's 5 s for the first few within the hour, then 8, 16, 32 ... seconds
     up to `_LONGEST_WAIT`."""
-    times[:] = [t for t in times if now - t < _IDENTIFIES_KEPT] + [now]
-    count = len(times) - _FREE_IDENTIFIES
+    count = _counted_in(times, now, _IDENTIFIES_KEPT) - _FREE_IDENTIFIES
     return _IDENTIFY_WAIT if count <= 0 else _backoff(count + 2)
 
 

@@ -61,10 +61,7 @@ class Result:
     @property
     def quoted_relevant(self) -> bool:
         """Whether the answer quotes a relevant passage (never, for an unanswerable question)."""
-        return any(
-            p.id in self.relevant_ids or _is_relevant(p, self.question.relevant)
-            for p in self.quoted
-        )
+        return any(p.id in self.relevant_ids for p in self.quoted)
 
     @property
     def answer_in_quote(self) -> bool:
@@ -213,11 +210,6 @@ def _kind(value: object) -> str:
     return "an object" if isinstance(value, dict) else "null"
 
 
-def _is_relevant(passage: Passage, excerpts: Sequence[str]) -> bool:
-    text = _squash(passage.text)
-    return any(_squash(excerpt) in text for excerpt in excerpts)
-
-
 def _ndcg(relevance: Sequence[bool], total_relevant: int) -> float:
     dcg = sum(1 / math.log2(rank + 1) for rank, rel in enumerate(relevance, 1) if rel)
     ideal = sum(1 / math.log2(rank + 1) for rank in range(1, min(total_relevant, DEPTH) + 1))
@@ -236,9 +228,8 @@ def _stop_at(problems: Sequence[str]) -> None:
 _PROBLEMS_SHOWN = 10
 
 
-def _problem(passages: Sequence[Passage], q: EvalQuestion) -> str | None:
-    """What is wrong with `q`'s excerpts or answer over `passages`, if anything."""
-    found = relevant_passages(passages, q) if q.relevant else []
+def _problem(q: EvalQuestion, found: Sequence[Passage]) -> str | None:
+    """What is wrong with `q`'s excerpts or answer, `found` its relevant passages, if anything."""
     where = f"{q.where}: " if q.where else ""
     if q.relevant and not found:
         return f"{where}no passage contains the excerpts of {q.question!r}; check them"
@@ -254,7 +245,7 @@ def evaluate(answerer: Answerer, questions: Sequence[EvalQuestion]) -> Metrics:
     """Rank the top 10 passages for every question and score them against the excerpts
     (every question's excerpts checked first, before any is answered)."""
     passages = answerer.index.passages
-    _stop_at([problem for q in questions if (problem := _problem(passages, q))])
+    _stop_at([p for q in questions if (p := _problem(q, relevant_passages(passages, q)))])
     answers = [answerer.ask(q.question, k=DEPTH) for q in questions]
     return judge(
         answerer.index.passages,
@@ -288,9 +279,10 @@ def judge(
     rows = zip(questions, rankings, answered, confidences, quoted, quotes, reasons, strict=True)
     for q, hits, said, confidence, cited, texts, because in rows:
         hits = tuple(hits[:DEPTH])
-        if problem := _problem(passages, q):
+        found = relevant_passages(passages, q)
+        if problem := _problem(q, found):
             raise EvalError(problem)
-        ids = frozenset(p.id for p in relevant_passages(passages, q)) if q.relevant else frozenset()
+        ids = frozenset(p.id for p in found)
         relevance = [h.passage.id in ids for h in hits]
         first = relevance.index(True) + 1 if any(relevance) else 0
         ndcg = _ndcg(relevance, len(ids))
