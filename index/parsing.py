@@ -63,6 +63,9 @@ _IMAGES = lazy(r"(\s*!\[[^\]]*\]\([^)]*\))+\s*")
 _RULE_LINE = lazy(r"^(=[ \t]*){3,}$|^([-*_])([ \t]*\2){2,}$")
 _TERMINAL = tuple(".!?:;,…\"'”’)]-–—")
 _INNER_SENTENCE_END = lazy(r"[a-z][.!?…]\s")  # "done. Next" inside a line
+# An email address, or a phone number (nine digits or more, in groups): what a line gives as
+# a contact's, not what a heading names ("Celia Abernethy, secretary: 07700 900 318").
+_CONTACT = lazy(r"[\w.+-]+@[\w-]+\.\w|\+?\(?\d(?:[ ()-]{0,2}\d){8,}")
 _NUMBERED_HEADING = lazy(r"(\d+|[IVXLC]+)[.)]\s")  # "1. Why towns matter", "IV) Ends"
 # The usual names of an opening section: a plain-text essay starting with one starts with
 # that section, not with its title.
@@ -137,12 +140,14 @@ def _ends_clause(line: str) -> bool:
 def _is_heading_line(
     line: str, words: int = _MAX_HEADING_WORDS, chars: int = _MAX_HEADING_CHARS
 ) -> bool:
-    """A short line with no terminal punctuation that starts like a title."""
+    """A short line with no terminal punctuation that starts like a title, giving no email
+    address or phone number."""
     line = line.strip()
     return (
         _is_front_line(line, words, chars)
         and (line[0].isupper() or line[0].isdigit())
         and not _INNER_SENTENCE_END.search(line)
+        and not _CONTACT.search(line)
     )
 
 

@@ -433,6 +433,22 @@ def test_a_short_line_between_headings_lines_is_the_text_of_the_heading_over_it(
     ]
 
 
+def test_a_line_giving_a_phone_number_or_email_address_is_no_heading() -> None:
+    # Trial round 31: "Celia Abernethy, secretary: 07700 900 318 or secretary@..." had headed
+    # the line after it, so her number was cited as a section's name, in no passage
+    for contact in ("07700 900 318", "+44 (0)161 555 0142", "secretary@choir.example"):
+        text = f"Choir notes\n\nWe sing.\n\nContacts\n\nCelia Abernethy, secretary: {contact}\n\n"
+        text += "Fergus Mallinder, musical director: via Celia, please, not directly.\n"
+        document = parse_document(text, stem="c", markdown=False, source="c.txt")
+        assert [(s.heading, s.paragraphs) for s in document.sections][-1] == (
+            "Contacts",
+            (
+                f"Celia Abernethy, secretary: {contact}",
+                "Fergus Mallinder, musical director: via Celia, please, not directly.",
+            ),
+        )
+
+
 def test_a_byline_under_a_subtitle_is_text_too() -> None:
     # Trial round 15: the byline under a subtitle under the title had been read as a heading
     text = "Arthur Pennock, 1938-2026\n\nCobbler, choirmaster and keeper of memory\n\n"

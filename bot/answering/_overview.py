@@ -259,7 +259,9 @@ def contact_lines(
     nothing but its essays' titles' words ("What is the phone number?"), the first sentence
     of each essay holding one, as (passage, sentence): a menu's contact line, "14 Quayside
     Row, Kilbrannan, KB4 2QT · Tel. 01632 960 418", shares no word with the question (trial
-    round 24). At most `most`, of the essays it names, or every essay when it names none."""
+    round 24). At most `most`, of the essays it names, or every essay when it names none;
+    when it names what no title does, the lines whose passages name it ("Celia Abernethy,
+    secretary: 07700 900 318", for Celia's phone number: trial round 31)."""
     kind = "phone" if asks_for_phone(question) else "email" if asks_for_email(question) else ""
     if not kind:
         return ()
@@ -269,7 +271,16 @@ def contact_lines(
     # a CV's "email address" had been a referee's (trial round 27)
     fitting = [term for term in terms if term not in _CONTACT_WORDS]
     found = []
-    for title in _titled(index, named):
+    titled = _titled(index, named)
+    if not titled and named:  # "What is Celia's phone number?": a line of a passage naming her
+        named_in = [
+            (passage, line)
+            for title in _titled(index, set())
+            for passage, line in lines.get((title, kind), ())
+            if named <= index.indexed_terms(passage)
+        ]
+        return tuple(named_in[:most])
+    for title in titled:
         if held := lines.get((title, kind)):
             # the one the question's words fit best, the first when none fits better ("What's
             # the recall email address?": "Email: recall@...", not a bulk collection's)
