@@ -2651,6 +2651,24 @@ def test_a_thing_asked_which_is_named_before_or_inside_its_mention_or_by_the() -
     assert mentions_only(header, quoted("We return a header giving the wait.")) is not None
 
 
+def test_a_person_asked_who_is_named_as_what_the_quote_says_they_are() -> None:
+    """Trial round 31: "who is the youngest player" was declined at confidence 1.0 as "the
+    quotes only mention one" of "Eight-year-old Ruby Tollemache is the youngest player in
+    the congress ..., with a win against a player rated 1340"."""
+    from bot.answering._checks import mentions_only
+
+    youngest = "who is the youngest player"
+    ruby = "Eight-year-old Ruby Tollemache is the youngest player, with a win against a player."
+    assert mentions_only(youngest, _quotes(ruby)) is None
+    # the youngest player not named: "a player" says nobody
+    vague = "The youngest player is on 2 points, with a win against a player rated 1340."
+    assert mentions_only(youngest, _quotes(vague)) is not None
+    assert (
+        mentions_only(youngest, _quotes("She is the youngest player, beating a player."))
+        is not None
+    )
+
+
 def test_email_as_a_verb_asks_for_no_address() -> None:
     """Trial round 26: "What date did she first email about the stain?" was declined as
     asking for an email address."""

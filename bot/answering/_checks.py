@@ -735,7 +735,7 @@ def mentions_only(question: str, quotes: Sequence[Quote]) -> str | None:
             (
                 " ".join(quote.text[found.end() :].partition(". ")[0].split()[:8]),
                 found["middle"],
-                _said_before(quote.text[: found.start()].rpartition(". ")[2]),
+                quote.text[: found.start()],
             )
             for quote in quotes
             for found in mention.finditer(quote.text)
@@ -743,13 +743,14 @@ def mentions_only(question: str, quotes: Sequence[Quote]) -> str | None:
         if any(
             _says_which(after, asked_words)
             or _says_which(middle, asked_words)
-            or (_SAID_OF.search(before) and _says_which(before, asked_words))
+            or _said_of(before, asked_words)
             for after, middle, before in afters
         ):
             return None
         named = lazy(r"\bthe\s+(?P<name>([\w'’-]+\s+){1,3}?)" + head, re.IGNORECASE)
         if any(
             _says_which(found["name"], asked_words)
+            or _said_of(quote.text[: found.start()], asked_words)
             for quote in quotes
             for found in named.finditer(quote.text)
         ):
@@ -757,6 +758,13 @@ def mentions_only(question: str, quotes: Sequence[Quote]) -> str | None:
         if afters:
             return f"it asks which {' '.join(words)} and the quotes only mention one"
     return None
+
+
+def _said_of(opening: str, asked_words: set[str]) -> bool:
+    """Whether the sentence `opening` a mention ends by saying what it is of, by name: "the
+    Otter room is (a family room)", "Ruby Tollemache is (the youngest player)"."""
+    before = _said_before(opening.rpartition(". ")[2])
+    return bool(_SAID_OF.search(before)) and _says_which(before, asked_words)
 
 
 def _said_before(opening: str) -> str:
