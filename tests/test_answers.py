@@ -2669,6 +2669,32 @@ def test_a_person_asked_who_is_named_as_what_the_quote_says_they_are() -> None:
     )
 
 
+def test_a_catalogue_entry_number_is_no_time(tmp_path: Path) -> None:
+    """Trial round 31: "when was brackenside otter born" was answered at confidence 1.0 with
+    its entry's "102 BRACKENSIDE OTTER, owned by Mr and Mrs D. Ferris." and its sire, the
+    entry's number read as a time; its "Born 30 September 2024." is quoted now."""
+    from bot.answering._checks import lacks_time_or_amount
+
+    asked = "when was brackenside otter born"
+    entry = "102 BRACKENSIDE OTTER, owned by Mr and Mrs D. Ferris."
+    assert lacks_time_or_amount(asked, _quotes(entry)) is not None
+    assert lacks_time_or_amount(asked, _quotes(entry, "Born 30 September 2024.")) is None
+    # a time labelling a log's line is one: "0715. Slipped from the quay."
+    assert (
+        lacks_time_or_amount("When did they sail?", _quotes("0715. Slipped from the quay.")) is None
+    )
+    (tmp_path / "show.txt").write_text(
+        "Open Show Catalogue\n\nClass 1 Minor Puppy Dog\n\n101 HOLLYMEAD SUMMER STORM, owned by "
+        "Mrs J. Pettifer. Br Exh. Born 12 October 2024. Sire Hollymead Thunder Road, dam "
+        "Hollymead Daisy Chain. Yellow.\n\n102 BRACKENSIDE OTTER, owned by Mr and Mrs D. "
+        "Ferris. Br Mrs L. Anstey. Born 30 September 2024. Sire Warrenhill Moss, dam "
+        "Brackenside Bramble. Black.\n",
+        encoding="utf-8",
+    )
+    answer = answerer_for(index_of(tmp_path)).ask(asked)
+    assert any("30 September 2024" in quote.text for quote in answer.quotes)
+
+
 def test_email_as_a_verb_asks_for_no_address() -> None:
     """Trial round 26: "What date did she first email about the stain?" was declined as
     asking for an email address."""

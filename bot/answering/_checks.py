@@ -426,7 +426,9 @@ def lacks_comparison(question: str, quotes: Sequence[Quote]) -> str | None:
 def lacks_time_or_amount(question: str, quotes: Sequence[Quote]) -> str | None:
     """Declines a question asking for a time or amount when no quote holds one."""
     kind = _time_or_amount(question)
-    if kind is None or any(kind[0].search(quote.text) for quote in quotes):
+    if kind is None or any(
+        kind[0].search(_ENTRY_NUMBER.sub("", quote.text, count=1)) for quote in quotes
+    ):
         return None
     # asked when or in what year, a quote's own heading may date it: a changelog's "1.6.0
     # (2024-05-12)", a diary's "Saturday 25 May"
@@ -516,6 +518,9 @@ def holds_count(text: str) -> bool:
 
 # The number a clause or list item opens with: "4.3 ", "12. ", "(3) ", before a capital.
 _CLAUSE_NUMBER = lazy(r"\s*(?:\d+(?:\.\d+)+|\(?\d+[.)])\s+(?=[A-Z(])")
+# ... and a catalogue's entry number, before a name in capitals: "102 BRACKENSIDE OTTER,
+# owned by ..." holds no time for "when was Brackenside Otter born" (trial round 31).
+_ENTRY_NUMBER = lazy(r"^\s*\d+\s+(?=[A-Z][A-Z'’-]+\b)")
 
 
 def lacks_counted(question: str, quotes: Sequence[Quote]) -> str | None:
