@@ -1070,7 +1070,7 @@ def test_a_channel_gone_or_a_closed_dm_is_one_warning_and_no_apology(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
-@pytest.mark.parametrize("told", ["CHANNEL_DELETE", "a 404"])
+@pytest.mark.parametrize("told", ["CHANNEL_DELETE", "a 404", "GUILD_DELETE"])
 def test_answers_queued_for_a_deleted_channel_are_dropped(
     point_at: Any,
     answerer: Answerer,
@@ -1081,7 +1081,8 @@ def test_answers_queued_for_a_deleted_channel_are_dropped(
     """Red-team round 18: a channel deleted with answers queued for it: every one was still
     sent (404, 10003) and logged, lines and requests growing with the queue. Once the bot
     knows (Discord's CHANNEL_DELETE, or the first 404 there), the rest are dropped unsent,
-    with no line more (debug only)."""
+    with no line more (debug only). So too when the bot is kicked from the server (round 27,
+    I1: each was made and refused 403, a permission warning per channel)."""
     made = held_answers(answerer, monkeypatch)
 
     async def body() -> None:
@@ -1092,20 +1093,24 @@ def test_answers_queued_for_a_deleted_channel_are_dropped(
             if told == "CHANNEL_DELETE":
                 await server.dispatch("CHANNEL_DELETE", fake.guild()["channels"][0])
                 await until(lambda: bot.get_channel(int(fake.CHANNEL_ID)) is None)
+            elif told == "GUILD_DELETE":  # kicked: Discord refuses what it would post there
+                server.refuse_posts[fake.CHANNEL_ID] = 50001
+                await server.dispatch("GUILD_DELETE", {"id": fake.GUILD_ID})
+                await until(lambda: bot.get_guild(int(fake.GUILD_ID)) is None)
             else:
                 made.release()  # one answer is made, and refused 404
                 await until(lambda: "Unknown Channel" in caplog.text)
             made.release(6)
             await until(lambda: not bot.in_flight)
             gone = [r.status for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]
-            assert gone == ([] if told == "CHANNEL_DELETE" else [404])
+            assert gone == ([404] if told == "a 404" else [])
 
     with caplog.at_level(logging.INFO):
         run(body())
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     lines = [r.getMessage() for r in caplog.records if r.name == "bot.discord_bot"]
     lines = [line for line in lines if not line.startswith("ready as")]
-    assert len(lines) == (0 if told == "CHANNEL_DELETE" else 1), lines
+    assert len(lines) == (1 if told == "a 404" else 0), lines
 
 
 def test_an_answer_past_its_tokens_15_minutes_is_one_warning_and_no_apology(

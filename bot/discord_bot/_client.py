@@ -133,11 +133,13 @@ def _automod(error: BaseException) -> bool:
 
 
 def _who_acted(data: Any) -> None:
-    """Raise unless an interaction names who acted (its member's user, or its user):
-    discord.py reads one naming neither, and its `user` is a sentinel that fails later, in
-    the middle of answering (red-team round 8)."""
+    """Raise unless an interaction names who acted (its member's user, or outside a server
+    its user): discord.py reads one naming neither, and its `user` is a sentinel that fails
+    later, in the middle of answering (red-team round 8); in a server it reads only the
+    member (round 27, I2: a forged `user` alone had failed the command tree's check)."""
     member = data.get("member") or {}
-    if not (isinstance(member, dict) and member.get("user")) and not data.get("user"):
+    named = isinstance(member, dict) and member.get("user")
+    if not named and (int(data.get("guild_id") or 0) or not data.get("user")):
         raise KeyError("user")
 
 
@@ -627,6 +629,7 @@ class EssayBot(discord.AutoShardedClient):
         self.refusal_cooldowns = UserCooldowns(1, settings.cooldown_seconds)  # mentions refused
         self._purged: OrderedDict[int, None] = OrderedDict()  # message ids a moderator purged
         self._deleted: OrderedDict[int, None] = OrderedDict()  # channel and thread ids deleted
+        self._removed: OrderedDict[int, None] = OrderedDict()  # servers that removed the bot
         self.passage_keys = PassageKeys(answerer.index)
         # Answers get their own threads: the default pool also resolves host names for
         # aiohttp, and a reply must never wait for an answer to finish. Servers take turns.
@@ -852,9 +855,16 @@ class EssayBot(discord.AutoShardedClient):
         was refused there is tried again (red-team round 11: a channel where the bot had
         been kicked mid-answer stayed silent for 10 minutes). So too when a server is back
         after an outage: rare, and its permissions may have changed meanwhile."""
+        self._removed.pop(guild.id, None)
         self.permission_notes.forget(_channels_of(guild))
 
     on_guild_available = on_guild_join
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Kicked or banned from a server (or the server deleted; discord.py says so only of
+        a removal, not of an outage): the answers still queued there are not made nor sent
+        (red-team round 27, I1: each was made and refused, one warning per channel)."""
+        _remember(self._removed, [guild.id])
 
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
         """Messages a moderator purged (a bulk delete is never the asker's own: it takes
@@ -878,7 +888,7 @@ class EssayBot(discord.AutoShardedClient):
         or refused a reply there 404 10003), or no request of the bot's may go (`Halts`).
         Checked as each request is about to go (red-team round 17; round 18: every answer
         queued for a deleted channel was sent and logged): a few lookups, however many wait."""
-        if gone := self._gone(message.id, message.channel.id):
+        if gone := self._gone(message.id, message.channel.id, _guild_id(message.channel)):
             return gone
         channel = message.channel.id
         refused = self.permission_notes.refused(channel, "posts")
@@ -890,9 +900,12 @@ class EssayBot(discord.AutoShardedClient):
             return Halted(f"{halted}: mention {message.id} unanswered")
         return None
 
-    def _gone(self, message_id: int, channel_id: int) -> Withheld | None:
+    def _gone(self, message_id: int, channel_id: int, server: int | None) -> Withheld | None:
         """Why a mention is gone before its answer is made, as `_unwanted` says it: purged,
-        or its channel deleted. Read by an answer worker: lookups only."""
+        its channel deleted, or the bot removed from its `server`. Read by an answer worker:
+        lookups only."""
+        if server in self._removed:
+            return Halted(f"essaybot was removed from server {server}: mention {message_id}")
         if message_id in self._purged:
             return Withheld(f"a mention purged by a bulk delete is not answered ({message_id})")
         if channel_id in self._deleted:  # said by Discord, or the first 404's warning
@@ -1040,7 +1053,8 @@ class EssayBot(discord.AutoShardedClient):
                 here = None if target == message.channel.id else (reply, message.channel.id)
                 user = message.author.id
                 server = self.server(message.channel)
-                gone = partial(self._gone, message.id, message.channel.id)
+                where = (message.channel.id, _guild_id(message.channel))
+                gone = partial(self._gone, message.id, *where)
                 await post_answer(
                     self, send, target, question, user, server, earlier, instead=here, gone=gone
                 )
