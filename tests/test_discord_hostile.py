@@ -585,6 +585,15 @@ def test_a_system_message_naming_the_bot_gets_no_reply(point_at: Any, answerer: 
     run(body())
 
 
+async def _hinted_privately(server: fake.FakeDiscord, question: str) -> None:
+    """/ask `question` gets the hint to type a question, seen only by the asker."""
+    interaction = ask(question)
+    await server.dispatch("INTERACTION_CREATE", interaction)
+    (hint,) = await server.wait_for(callbacks(server, interaction))
+    assert hint.body["type"] == 4 and hint.body["data"]["flags"] == 64  # only the asker
+    assert "type a question" in hint.body["data"]["content"]
+
+
 @pytest.mark.parametrize(
     "blank",
     # zero-width spaces, a Hangul filler, a braille blank and a mark of direction, a
@@ -607,16 +616,28 @@ def test_a_blank_looking_ask_or_message_gets_a_private_hint(
 
     async def body() -> None:
         async with running(point_at, counted) as (server, _):
-            interaction = ask(blank)
-            await server.dispatch("INTERACTION_CREATE", interaction)
-            (hint,) = await server.wait_for(callbacks(server, interaction))
-            assert hint.body["type"] == 4 and hint.body["data"]["flags"] == 64  # only the asker
-            assert "type a question" in hint.body["data"]["content"]
+            await _hinted_privately(server, blank)
             menu = fake.message_command("Ask essaybot", f"<@{fake.ROLE_ID}> {blank}")
             await server.dispatch("INTERACTION_CREATE", menu)
             (said,) = await server.wait_for(callbacks(server, menu))
             assert said.body["data"]["content"] == "That message has no text to ask about."
             assert asked == []  # nothing looked up, nothing logged
+
+    run(body())
+
+
+@pytest.mark.parametrize("nothing", ["thanks!", "ok lol", "!!", "\U0001f414\U0001f95a"])
+def test_an_ask_asking_nothing_gets_the_private_hint_a_mention_gets(
+    point_at: Any, answerer: Answerer, nothing: str
+) -> None:
+    """Red-team round 27: /ask "thanks!" was answered in public, a "thinking..." then an
+    embed titled "thanks!", holding a place in the server's turn; a mention of it gets a hint."""
+    counted, asked = counting(answerer)
+
+    async def body() -> None:
+        async with running(point_at, counted) as (server, _):
+            await _hinted_privately(server, nothing)
+            assert asked == []
 
     run(body())
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.answering import asks_nothing
 from bot.discord_bot._answers import blank, follow_up_with_answer, without_mentions
 from bot.discord_bot._replies import (
     MAX_QUESTION,
@@ -85,16 +86,18 @@ def _add_commands(bot: EssayBot) -> None:
     async def ask(
         interaction: discord.Interaction, question: app_commands.Range[str, 1, MAX_QUESTION]
     ) -> None:
-        # Counted as a question (a refusal is a reply too), then a blank one gets a hint; only
-        # one to answer holds a place in its server's turn (red-team round 22)
+        # Counted as a question (a refusal is a reply too), then a blank one, or one asking
+        # nothing ("thanks!"), gets a hint, privately, as a mention does; only one to answer
+        # holds a place in its server's turn (red-team rounds 22, 27)
         asked = without_mentions(question)
-        unaskable = len(asked) > MAX_QUESTION or blank(asked)
+        empty = blank(asked) or asks_nothing(asked)
+        unaskable = len(asked) > MAX_QUESTION or empty
         refusal = bot.refusal(interaction.user.id, interaction.channel, queued=not unaskable)
         # Discord holds the option to MAX_QUESTION, but a registration older than a sync, or
         # a forged payload, does not: refused as a mention that long is (red-team round 17).
         if not refusal and len(asked) > MAX_QUESTION:
             refusal = too_long(asked)
-        if refusal or blank(asked):
+        if refusal or empty:
             await _reply(interaction, refusal or NO_QUESTION)
             return
         with bot.in_flight.track(  # from the first response: a shutdown waits for it too
