@@ -1150,6 +1150,31 @@ def test_an_initialism_the_essays_spell_out_is_read_as_its_words(tmp_path: Path)
         assert answer.answered and "Maya Patel" in answer.quotes[0].text, question
 
 
+def test_an_initialism_typed_in_lower_case_in_the_plural_or_with_in_is_read_as_its_words(
+    tmp_path: Path,
+) -> None:
+    """Trial round 31: "when is the agm" found nothing, though "When is the AGM?" finds the
+    Annual General Meeting; nor did "CCs" (Challenge Certificates) or "BIS" (Best in Show)."""
+    (tmp_path / "club.md").write_text(
+        "# Club notes\n\nThe Annual General Meeting is on 4 March in the Swan Upper Bar.\n\n"
+        "Moss has won three Challenge Certificates. Best in Show went to Juniper.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    english = frozenset({"when", "is", "the", "how", "many", "has", "won", "who", "sub"})
+    read = spell_out("when is the agm", index, english)
+    assert read == "when is the Annual General Meeting"
+    assert spell_out("how many CCs has Moss won", index, english) == (
+        "how many Challenge Certificates has Moss won"
+    )
+    assert spell_out("who won BIS", index, english) == "who won Best in Show"
+    # a word of English in lower case is that word: "sub" is no "Swan Upper Bar"
+    assert spell_out("who won the sub", index, english) == "who won the sub"
+    assert spell_out("where is the SUB", index, english) == "where is the Swan Upper Bar"
+    answer = answerer_for(index).ask("when is the agm")
+    assert answer.answered and "4 March" in answer.quotes[0].text
+
+
 def test_an_initialism_spelt_out_after_the_is_read_as_its_words(tmp_path: Path) -> None:
     """Trial round 24: "the IMO's target" of "The International Maritime Organization has set
     a target" had been declined as a name the essays never use ("TIMO" was spelt out)."""

@@ -211,7 +211,9 @@ class Answerer:
         Stage 2")."""
         if self.policy.spelling:
             question = respell(question, self.index, self.english)
-        return spell_out(question, self.index) if self.policy.initialisms else question
+        if not self.policy.initialisms:
+            return question
+        return spell_out(question, self.index, self._english_words())
 
     def _answer(
         self, question: str, read: str, k: int, only: frozenset[str] | None = None

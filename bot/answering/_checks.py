@@ -1061,10 +1061,12 @@ _OF_A_PLACE = lazy(r"(?P<place>[^\W\d_]{4,}?)(ians?|ans?|ese|ish|ic|is?)", re.IG
 _INITIALISM = lazy(r"[A-Z]{2,6}\d{0,3}")  # "AGM", "KS2" (Key Stage 2)
 # ... alone or its own ("the IMO's target"), not inside a word ("IMO-compliant", "O'Neill")
 _INITIALISM_WORD = lazy(rf"(?<![\w'’-])(?:{_INITIALISM.pattern})(?![\w-]|['’](?!s\b))")
+# ... as a question may type it: in the plural ("CCs"), or in lower case ("agm")
+_TYPED_INITIALISM = lazy(r"(?<![\w'’-])(?:[A-Z]{2,6}\d{0,3}s?|[a-z]{2,5})(?![\w-]|['’](?!s\b))")
 _ARTICLES = frozenset(("The", "A", "An"))
 _TITLED = lazy(r"(Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Rev|Sir|Dame|Lady|Lord|Cllr|Capt)\.?")
 _SPELT_OUT = lazy(
-    r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|de|du)\s+)?[A-Z][\w'’-]*)+(?:\s+(\d{1,3})\b)?"
+    r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|de|du|in)\s+)?[A-Z][\w'’-]*)+(?:\s+(\d{1,3})\b)?"
 )
 
 
@@ -1081,18 +1083,26 @@ def _named_otherwise(word: str, index: PassageIndex) -> bool:
     return False
 
 
-def spell_out(question: str, index: PassageIndex) -> str:
+def spell_out(question: str, index: PassageIndex, english: frozenset[str] = frozenset()) -> str:
     """`question` with each initialism the essays never use ("KS2", "AGM") put as the words
     it stands for, when the essays spell out one run of words with those initials ("Key
-    Stage 2", "Annual General Meeting"): its initials alone find nothing."""
+    Stage 2", "Annual General Meeting"): its initials alone find nothing. So too in the
+    plural ("CCs": "Challenge Certificates"), and typed in lower case when no word of
+    `english` ("agm"; trial round 31)."""
 
     def spelt(found: re.Match[str]) -> str:
-        initialism = found.group()
-        if any(term in index for term in index.query(initialism)):
-            return initialism
-        return _spelt_out(index).get(initialism) or initialism
+        typed = found.group()
+        if any(term in index for term in index.query(typed)):
+            return typed
+        if typed.islower() and typed in english:  # "sub", "bis" are words
+            return typed
+        initialism = typed.upper() if typed.islower() else typed
+        meant = _spelt_out(index).get(initialism)
+        if not meant and initialism.endswith("s"):
+            meant = _spelt_out(index).get(initialism[:-1])
+        return meant or typed
 
-    return _INITIALISM_WORD.sub(spelt, question)
+    return _TYPED_INITIALISM.sub(spelt, question)
 
 
 @lru_cache(maxsize=8)
