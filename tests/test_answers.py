@@ -2226,6 +2226,36 @@ def test_the_phone_number_of_someone_named_is_the_contact_line_naming_them(
     assert not answerer.ask("What is Fergus's phone number?").answered
 
 
+def test_who_holds_a_role_is_the_field_labelled_with_it(tmp_path: Path) -> None:
+    """Trial round 31: "who is the show secretary" quoted three rules asking exhibitors to
+    see "the secretary"; the officers' "Secretary: Mr Kevin Oakes, ..." had ranked fourth."""
+    (tmp_path / "catalogue.txt").write_text(
+        "Harwell Vale Open Show Catalogue\n\nOfficers\n\nChairman: Mrs Rosalind Threlfall. "
+        "Secretary: Mr Kevin Oakes, 4 Damson Close. Treasurer: Mrs Anita Brennan.\n\nRules"
+        "\n\nAny complaint about the show must be made in writing to the secretary.\n\n"
+        "Please collect your ring number from the secretary's table at the show.\n\n"
+        "Signed by the Landlord: Gareth Pellow\n",
+        encoding="utf-8",
+    )
+    from bot.answering._overview import role_fields
+
+    index = index_of(tmp_path)
+    answerer = answerer_for(index)
+    oakes = "Secretary: Mr Kevin Oakes, 4 Damson Close."
+    assert [q.text for q in answerer.ask("Who is the show secretary?").quotes] == [oakes]
+    assert [q.text for q in answerer.ask("who's the treasurer").quotes] == [
+        "Treasurer: Mrs Anita Brennan."
+    ]
+    # a role more than the label says, or a label more than the role: no field answers
+    assert role_fields(index, "Who is the assistant secretary?", [], 3) == ()
+    assert role_fields(index, "Who is the landlord?", [], 3) == ()  # a signature
+    assert role_fields(index, "Who is the secretary's dog?", [], 3) == ()
+    assert (
+        answerer_for(index, openings=False).ask("Who is the show secretary?").quotes[0].text
+        != oakes
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "counts"),
     [

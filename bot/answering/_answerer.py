@@ -46,6 +46,7 @@ from bot.answering._overview import (
     front_matter_dates,
     opening_field,
     openings,
+    role_fields,
 )
 from bot.answering._policy import MAX_QUESTION_CHARS, Policy
 from bot.answering._quotes import (
@@ -229,6 +230,8 @@ class Answerer:
             return self._quoted_whole(question, read, field)
         if self.policy.openings and (contact := contact_lines(self.index, read, terms, most)):
             return self._quoted_whole(question, read, contact)  # "What is the phone number?"
+        if self.policy.openings and (role := role_fields(self.index, read, terms, most)):
+            return self._quoted_whole(question, read, role)  # "Secretary: Mr Kevin Oakes"
         # Asking of the essays themselves, the question's words are read as typed: an unknown
         # "review" is not the "view" an essay uses (`PassageIndex.query`).
         as_typed = analyze(read)

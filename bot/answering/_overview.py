@@ -44,7 +44,14 @@ from bot.answering._values import Quote
 from index import Passage, PassageIndex, analyze, is_code, is_email_header
 from index.patterns import lazy
 
-__all__ = ["asks_what_about", "contact_lines", "front_matter_dates", "opening_field", "openings"]
+__all__ = [
+    "asks_what_about",
+    "contact_lines",
+    "front_matter_dates",
+    "opening_field",
+    "openings",
+    "role_fields",
+]
 
 _KINDS = (
     r"(essays?|articles?|texts?|pieces?|stor(?:y|ies)|reports?|documents?|books?|posts?|"
@@ -310,6 +317,60 @@ def _contact_lines(index: PassageIndex) -> dict[tuple[str, str], list[tuple[Pass
                 spans = index.spans(passage)
                 held.append((passage, next(text[a:b] for a, b in spans if holds(text[a:b]))))
     return lines
+
+
+# "Who is the show secretary?": a role asked for by its name, with nothing after it.
+_ASKS_ROLE = lazy(
+    r"\W*who(?:['’]s|\s+is|\s+was)\s+(?:the|our|your|their)\s+(?P<role>[a-z][\w'’ -]{1,40}?)\W*$",
+    re.IGNORECASE,
+)
+# A role's field naming who holds it: "Secretary: Mr Kevin Oakes, 4 Damson Close, ...", at a
+# sentence's start; the label capitalised, the holder a name (after a title, or not).
+_ROLE_FIELD = lazy(
+    r"(?:^|(?<=[.;]\s))(?P<label>[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,3}):\s+"
+    r"(?:(?:Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Rev|Cllr|Sir|Dame)\.?\s+)?[A-Z][\w'’.-]*\s+[A-Z]"
+)
+
+
+def role_fields(
+    index: PassageIndex, question: str, terms: list[str], most: int
+) -> tuple[tuple[Passage, str], ...]:
+    """For `question` asking who holds a role, named and no more ("Who is the show
+    secretary?"), the sentences of fields labelled with it that name someone ("Secretary: Mr
+    Kevin Oakes, 4 Damson Close, ..."), at most `most`: a list of officers had ranked fourth,
+    under three rules asking exhibitors to see "the secretary" (trial round 31). The label
+    holds the role's last word, and every word of it that no title of the essays holds
+    ("show" is the catalogue's; an assistant secretary is not the secretary), and no word
+    more ("Signed by the Landlord: Gareth Pellow" is a signature, not who the landlord is)."""
+    if not (asked := _ASKS_ROLE.match(question)):
+        return ()
+    role = analyze(asked["role"])
+    if not role:
+        return ()
+    titled = {term for document in index.documents for term in index.title_terms(document.title)}
+    found = []
+    for label, passage, sentence in _role_fields(index):
+        known = label | titled
+        if role[-1] in label and known.issuperset(role) and label <= titled.union(role):
+            found.append((passage, sentence))
+            if len(found) == most:
+                break
+    return tuple(found)
+
+
+@lru_cache(maxsize=8)
+def _role_fields(index: PassageIndex) -> tuple[tuple[frozenset[str], Passage, str], ...]:
+    """Each field naming who holds a role, as (its label's terms, passage, sentence); read
+    once per index."""
+    fields = []
+    for passage in index.passages:
+        text = passage.text
+        if ":" not in text:  # most passages hold none: a plainer search first
+            continue
+        for a, b in index.spans(passage):
+            for field in _ROLE_FIELD.finditer(text, a, b):
+                fields.append((frozenset(analyze(field["label"])), passage, text[a:b]))
+    return tuple(fields)
 
 
 def _holds_phone(text: str) -> bool:
