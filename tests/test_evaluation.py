@@ -442,6 +442,7 @@ BLIND_FOLDERS = {
     "blind27": 6,
     "blind28": 6,
     "blind29": 6,
+    "blind30": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
