@@ -11,9 +11,10 @@ import contextlib
 import contextvars
 import logging
 from collections.abc import Awaitable, Callable, Hashable, Iterator
+from functools import partial
 from typing import Any, Generic, TypeVar
 
-__all__ = ["APOLOGY_SECONDS", "Gathered", "InFlight", "posted"]
+__all__ = ["APOLOGY_SECONDS", "Gathered", "InFlight", "posted", "sent"]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,21 @@ def posted() -> None:
         done()
 
 
+# What says that a post of this task (an answer's, an apology's) has gone to Discord whole.
+_SENT: contextvars.ContextVar[Callable[[bool], None] | None] = contextvars.ContextVar(
+    "essaybot_sent", default=None
+)
+
+
+def sent(whole: bool = True) -> None:
+    """Say, as one of this task's posts has gone whole to Discord, its response not yet
+    back, that what it posts may show (red-team round 28, J1: Discord slow to respond at a
+    shutdown, answers that showed were apologised for, and logged as not answered); or,
+    not `whole`, that Discord refused it (what it posts is tried otherwise, or not shown)."""
+    if (went := _SENT.get()) is not None:
+        went(whole)
+
+
 class InFlight:
     """The answers in flight, each with its apology; `closing` once a shutdown has begun."""
 
@@ -47,6 +63,7 @@ class InFlight:
         self._before_apologies = before_apologies
         self.closing = False
         self._tasks: dict[asyncio.Task[Any], tuple[str, Apology | None]] = {}
+        self._sent: set[asyncio.Task[Any]] = set()  # whose answer went whole, unconfirmed
         self._hurry = asyncio.Event()
 
     def __len__(self) -> int:
@@ -68,6 +85,7 @@ class InFlight:
             yield
         finally:
             self._tasks.pop(task, None)
+            self._sent.discard(task)
 
     @contextlib.contextmanager
     def posting(self) -> Iterator[None]:
@@ -84,11 +102,18 @@ class InFlight:
             if task is not None:
                 self._tasks.pop(task, None)
 
-        token = _POSTED.set(done)
+        def went(whole: bool) -> None:
+            if task is not None and task in self._tasks and whole:
+                self._sent.add(task)
+            elif task is not None:
+                self._sent.discard(task)
+
+        token, went_token = _POSTED.set(done), _SENT.set(went)
         try:
             yield
         finally:
             _POSTED.reset(token)
+            _SENT.reset(went_token)
 
     def hurry(self) -> None:
         """Stop waiting for the answers in flight (a second signal): apologise now."""
@@ -119,6 +144,9 @@ class InFlight:
         dropped: list[tuple[str, Apology]] = [
             (what, apology) for _, (what, apology) in cut_off if apology is not None
         ]
+        # an answer sent whole, Discord's response not back, may show: it is apologised for
+        # all the same (no answer may show with none), and the log says it may show
+        unconfirmed = sum(task in self._sent for task, (_, apology) in cut_off if apology)
         if not cut_off:
             return []
         deadline = loop.time() + APOLOGY_SECONDS  # for the cancelling and the apologies
@@ -127,30 +155,58 @@ class InFlight:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._before_apologies(), max(deadline - loop.time(), 0))
         if dropped:
-            sending = [asyncio.ensure_future(apology()) for _, apology in dropped]
+            went: set[int] = set()  # the apologies sent whole, Discord's response not back
+            sending = [
+                _started(apology, partial(_note, went, n)) for n, (_, apology) in enumerate(dropped)
+            ]
             done, late = await asyncio.wait(sending, timeout=max(deadline - loop.time(), 0))
             for task in late:
                 task.cancel()
             failed = [task.exception() for task in done if task.exception() is not None]
             for failure in failed:
                 log.warning("could not send an apology", exc_info=failure)
-            if late:
+            unsent = [task for n, task in enumerate(sending) if task in late and n not in went]
+            if unsent:
                 log.warning("not every apology was sent within %g s", APOLOGY_SECONDS)
             # what was said, as it was: a raid's channel takes five posts in five seconds, and
             # the rest of its apologies are not sent (red-team round 23: "each sent an
             # apology" had been logged for 133, of whom 86 got none), in a line of bounded size
-            whats = [what for what, _ in dropped]
-            shown = "; ".join(whats[:_LISTED]) + (
-                f"; and {len(whats) - _LISTED} more" if len(whats) > _LISTED else ""
-            )
             log.warning(
-                "%d question(s) not answered within %g s, %d sent an apology: %s",
+                "%d question(s) not answered within %g s%s, %d sent an apology: %s",
                 len(dropped),
                 grace,
-                len(done) - len(failed),
-                shown,
+                f" ({unconfirmed} sent, unconfirmed by Discord: they may show)"
+                if unconfirmed
+                else "",
+                len(sending) - len(failed) - len(unsent),
+                _listed([what for what, _ in dropped]),
             )
         return [what for what, _ in dropped]
+
+
+def _listed(whats: list[str]) -> str:
+    """`whats` for a log line of bounded size: the first `_LISTED`, and how many more."""
+    more = f"; and {len(whats) - _LISTED} more" if len(whats) > _LISTED else ""
+    return "; ".join(whats[:_LISTED]) + more
+
+
+def _note(went: set[int], number: int, whole: bool) -> None:
+    """Note in `went` whether apology `number` has gone whole to Discord (`sent`)."""
+    (went.add if whole else went.discard)(number)
+
+
+def _started(apology: Apology, went: Callable[[bool], None]) -> asyncio.Task[None]:
+    """`apology` sending in a task of its own, which calls `went` once its post has gone
+    whole to Discord (`sent`)."""
+    token = _SENT.set(went)
+    try:
+        return asyncio.get_running_loop().create_task(_awaited(apology()))  # copies this context
+    finally:
+        _SENT.reset(token)
+
+
+async def _awaited(awaitable: Awaitable[None]) -> None:
+    await awaitable
 
 
 class Gathered(Generic[T]):
@@ -163,18 +219,25 @@ class Gathered(Generic[T]):
 
     def __init__(self, send: Callable[[Hashable, list[T]], Awaitable[None]]) -> None:
         self._send = send
-        self._gathering: dict[Hashable, tuple[list[T], asyncio.Task[None], asyncio.Event]] = {}
+        self._gathering: dict[
+            Hashable,
+            tuple[list[T], asyncio.Task[None], asyncio.Event, list[Callable[[bool], None]]],
+        ] = {}
 
     async def add(self, key: Hashable, item: T) -> None:
         """Add `item` to `key`'s batch and wait until the batch is posted or its sending
         ends (raising what that raised)."""
         if key in self._gathering:
-            items, sending, said = self._gathering[key]
+            items, sending, said, went = self._gathering[key]
             items.append(item)
         else:
-            items, said = [item], asyncio.Event()
-            sending = asyncio.get_running_loop().create_task(self._send_gathered(key, items, said))
-            self._gathering[key] = (items, sending, said)
+            items, said, went = [item], asyncio.Event(), []
+            sending = asyncio.get_running_loop().create_task(
+                self._send_gathered(key, items, said, went)
+            )
+            self._gathering[key] = (items, sending, said, went)
+        if (adder_went := _SENT.get()) is not None:
+            went.append(adder_went)  # the batch's post, sent whole, is each adder's
         saying = asyncio.ensure_future(said.wait())
         try:
             await asyncio.wait([sending, saying], return_when=asyncio.FIRST_COMPLETED)
@@ -187,10 +250,22 @@ class Gathered(Generic[T]):
         if sending.done() and not said.is_set():
             sending.result()  # its failure, raised
 
-    async def _send_gathered(self, key: Hashable, items: list[T], said: asyncio.Event) -> None:
+    async def _send_gathered(
+        self,
+        key: Hashable,
+        items: list[T],
+        said: asyncio.Event,
+        went: list[Callable[[bool], None]],
+    ) -> None:
         try:
             await asyncio.sleep(0)  # the adds of this turn of the loop join the batch
         finally:
             del self._gathering[key]  # a later add starts a batch of its own
         _POSTED.set(said.set)  # this task's own context: its post, once carried out
+
+        def each_went(whole: bool) -> None:
+            for adder_went in went:
+                adder_went(whole)
+
+        _SENT.set(each_went)
         await self._send(key, items)

@@ -571,7 +571,10 @@ def test_sigterm_finishes_answers_in_flight_and_apologises_for_the_rest() -> Non
         assert f"Ask essaybot {menu['id']} from user" in log
         apologised.append(menu)
         assert len(answered) == 4 and len(apologised) == 5
-        assert f"5 question(s) not answered within {grace} s, 5 sent an apology" in log
+        # each held answer had gone whole to Discord, its response not back: it may show,
+        # and the log says so (red-team round 28, J1: it said "not answered" alone)
+        held = f"5 question(s) not answered within {grace} s (5 sent, unconfirmed by Discord: "
+        assert held + "they may show), 5 sent an apology" in log
         assert "Traceback" not in log and fake.TOKEN not in log
         print(
             f"\nshutdown: 9 in flight, {len(answered)} answered, {len(apologised)} apologised, "

@@ -21,7 +21,7 @@ import discord
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from bot.embeds import CONTENT_CHARS, EmbedSpec, clip
-from bot.in_flight import posted
+from bot.in_flight import posted, sent
 from bot.permission_notes import PermissionNotes
 
 log = logging.getLogger("bot.discord_bot")  # one logger for the package, named as before
@@ -539,6 +539,8 @@ def capped_rate_limits(halts: Halts) -> aiohttp.TraceConfig:
         _LAST_STATUS.set(response.status)
         if response.ok and params.method in ("POST", "PATCH"):
             posted()  # an answer being posted is (`InFlight.posting`)
+        elif params.method in ("POST", "PATCH"):
+            sent(whole=False)  # refused: what it posts does not show
         halts.learn(params.url.path, response.status, response.headers)
         if response.status != _TOO_MANY_REQUESTS or "Via" not in response.headers:
             return
@@ -552,10 +554,17 @@ def capped_rate_limits(halts: Halts) -> aiohttp.TraceConfig:
         if retry_after > RATE_LIMIT_WAIT:
             raise discord.RateLimited(retry_after)
 
+    async def on_request_chunk_sent(
+        session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestChunkSentParams
+    ) -> None:
+        if params.method in ("POST", "PATCH"):
+            sent()  # a post gone whole (its JSON is one chunk), its response not yet back
+
     trace = aiohttp.TraceConfig()
     trace.on_request_start.append(on_request_start)
     trace.on_request_start.append(_withhold_unwanted)
     trace.on_request_start.append(_stop_refused)
+    trace.on_request_chunk_sent.append(on_request_chunk_sent)
     trace.on_request_end.append(on_request_end)
     return trace
 
