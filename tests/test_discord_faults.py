@@ -1116,6 +1116,28 @@ def test_answers_queued_for_a_deleted_channel_are_dropped(
     assert len(lines) == (1 if told == "a 404" else 0), lines
 
 
+def test_follow_ups_are_not_tried_in_threads_of_a_server_the_bot_was_removed_from(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 28 (J3): kicked with follow-up forms queued, each answer was sent into
+    its thread, refused 403 and logged as a lock to undo; it goes where asked at once (the
+    form's own webhook), until the bot is invited back."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            thread, guild = int(fake.THREAD_ID), int(fake.GUILD_ID)
+            assert not bot.refuses_follow_ups(thread, guild)
+            await server.dispatch("GUILD_DELETE", {"id": fake.GUILD_ID})
+            await until(lambda: bot.get_guild(guild) is None)
+            assert bot.refuses_follow_ups(thread, guild)
+            joined = {k: v for k, v in fake.guild().items() if k != "unavailable"}
+            await server.dispatch("GUILD_CREATE", joined)
+            await until(lambda: bot.get_guild(guild) is not None)
+            assert not bot.refuses_follow_ups(thread, guild)
+
+    run(body())
+
+
 def test_an_answer_past_its_tokens_15_minutes_is_one_warning_and_no_apology(
     point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
 ) -> None:

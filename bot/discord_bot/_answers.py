@@ -189,7 +189,9 @@ async def post_answer(
     text ending with a note where the bot may not embed (found out once, then remembered).
     Where Discord refuses the post (a thread a moderator locked), post it with `instead`'s
     send to its channel, and remember the refusal; so too where the thread is gone (deleted
-    meanwhile: red-team round 8, the answer had been lost). Whether `send` posted it; not
+    meanwhile: red-team round 8, the answer had been lost), and at once where the thread is
+    known gone or refusing, or the bot removed from the server (red-team round 28, J2, J3:
+    each answer queued for it had been refused there first). Whether `send` posted it; not
     when the question is `gone` by its turn (`reply_for`)."""
     try:
         reply = await reply_for(
@@ -198,8 +200,11 @@ async def post_answer(
     except Withheld as withheld:
         not_sent(withheld)
         return False
+    if instead is not None and bot.refuses_follow_ups(channel_id, server):
+        return await _post_instead(bot, instead, reply)
     with bot.posting_in(channel_id):  # counted: a channel with too many waiting is busy
         sent_at = bot.permission_notes.now()
+        failed = False
         try:
             with bot.in_flight.posting():
                 await _post(bot, send, channel_id, reply)
@@ -207,15 +212,26 @@ async def post_answer(
             deleted = isinstance(error, discord.NotFound) and error.code == UNKNOWN_CHANNEL
             if instead is None or not (deleted or isinstance(error, discord.Forbidden)):
                 raise
+            failed = True
             if deleted:
                 log.warning("a follow-up's thread is gone (%s): answered where asked", error.text)
+                bot.thread_gone(channel_id)  # the answers queued for it go where asked
             else:
                 sent_at = request_sent(sent_at)
                 bot.permission_notes.note(channel_id, "threads", error.text, sent_at=sent_at)
-            with bot.in_flight.posting():
-                await _post(bot, *instead, reply)
-            return False
+    if failed:  # posted where asked, its post to the thread not counted there
+        return await _post_instead(bot, instead, reply)
     return True
+
+
+async def _post_instead(bot: EssayBot, instead: tuple[Send, int] | None, reply: Reply) -> bool:
+    """Post `reply` with `instead`'s send to its channel, where the question was asked; the
+    thread `post_answer` was to post it in refused it. False: not posted in the thread."""
+    assert instead is not None
+    send, channel_id = instead
+    with bot.posting_in(channel_id), bot.in_flight.posting():
+        await _post(bot, send, channel_id, reply)
+    return False
 
 
 async def _post(bot: EssayBot, send: Send, channel_id: int, reply: Reply) -> None:

@@ -912,6 +912,17 @@ class EssayBot(discord.AutoShardedClient):
             return Halted(f"channel {channel_id} was deleted: mention {message_id}")
         return None
 
+    def refuses_follow_ups(self, thread_id: int, server: int) -> bool:
+        """Whether a follow-up's answer is not to be tried in the thread `thread_id` of
+        `server`: the thread deleted, or known to refuse posts (locked), or the bot removed
+        from the server. Lookups only."""
+        refused = self.permission_notes.refused(thread_id, "threads")
+        return refused or thread_id in self._deleted or server in self._removed
+
+    def thread_gone(self, thread_id: int) -> None:
+        """A thread Discord says is gone (404): nothing more is tried there."""
+        _remember(self._deleted, [thread_id])
+
     def _unless_unwanted(self, message: discord.Message, send: Send) -> Send:
         """`send` for a reply to `message`, which sends nothing once it is `_unwanted`."""
         return unless_unwanted(send, lambda: self._unwanted(message))
