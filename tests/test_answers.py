@@ -2750,6 +2750,24 @@ def test_a_catalogue_entry_number_is_no_time(tmp_path: Path) -> None:
     assert any("30 September 2024" in quote.text for quote in answer.quotes)
 
 
+def test_a_tables_header_row_names_no_one(tmp_path: Path) -> None:
+    """Trial round 32: "what brand of solar panels are they using" was answered at
+    confidence 1.0 with "Item | Cost" over "Solar panels, inverters and frames ... |
+    £412,000", the header's column names read as a maker's name."""
+    (tmp_path / "offer.md").write_text(
+        "# Share offer\n\n## How the money will be used\n\n| Item | Cost |\n| --- | --- |\n"
+        "| Solar panels, inverters and frames for the solar farm | £412,000 |\n"
+        "| Roof panels for the schools | £98,000 |\n\n## Who\n\n| Role | Person |\n"
+        "| --- | --- |\n| Chair | Dr Amara Quist |\n",
+        encoding="utf-8",
+    )
+    answerer = answerer_for(index_of(tmp_path))
+    brand = answerer.ask("what brand of solar panels are they using")
+    assert brand.declined_because == "it asks for a name and no quote holds one"
+    chair = answerer.ask("Who is the chair?")  # a row naming someone still does
+    assert chair.answered and any("Amara Quist" in q.text for q in chair.quotes)
+
+
 def test_email_as_a_verb_asks_for_no_address() -> None:
     """Trial round 26: "What date did she first email about the stain?" was declined as
     asking for an email address."""

@@ -156,6 +156,9 @@ _CHECKS: tuple[tuple[str, Callable[[str, Sequence[Quote]], str | None]], ...] = 
 )
 
 
+# The checks needing a name in the quotes, which a table's header row does not give.
+_NAMING_CHECKS = frozenset(("name_answers", "person_answers"))
+
 # The words of a short sentence: one after the sentence a how-many question's words find may
 # give its count ("Nineteen people died in Aldermouth.", "This recipe makes 16 squares.").
 _SHORT_SENTENCE = 15
@@ -487,8 +490,12 @@ class Answerer:
         """Why quotes from a confident ranking still do not answer, if they do not."""
         if not quotes:
             return "only a section heading matched"
+        # a table's header row names its columns, no one: "Item | Cost" over a row is no
+        # maker's name for "What brand of solar panels ...?" (trial round 32)
+        rows = tuple(q for q in quotes if not self.index.heads_table(q.passage))
         for switch, check in _CHECKS:
-            if getattr(self.policy, switch) and (because := check(read, quotes)):
+            checked = rows if switch in _NAMING_CHECKS else quotes
+            if getattr(self.policy, switch) and (because := check(read, checked)):
                 return because
         return None  # a name the essays never use was declined before (the cascade)
 
