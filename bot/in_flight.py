@@ -160,12 +160,12 @@ class InFlight:
                 _started(apology, partial(_note, went, n)) for n, (_, apology) in enumerate(dropped)
             ]
             done, late = await asyncio.wait(sending, timeout=max(deadline - loop.time(), 0))
-            for task in late:
-                task.cancel()
-            failed = [task.exception() for task in done if task.exception() is not None]
+            for saying in late:
+                saying.cancel()
+            failed = [saying.exception() for saying in done if saying.exception() is not None]
             for failure in failed:
                 log.warning("could not send an apology", exc_info=failure)
-            unsent = [task for n, task in enumerate(sending) if task in late and n not in went]
+            unsent = [n for n, saying in enumerate(sending) if saying in late and n not in went]
             if unsent:
                 log.warning("not every apology was sent within %g s", APOLOGY_SECONDS)
             # what was said, as it was: a raid's channel takes five posts in five seconds, and
@@ -195,18 +195,14 @@ def _note(went: set[int], number: int, whole: bool) -> None:
     (went.add if whole else went.discard)(number)
 
 
-def _started(apology: Apology, went: Callable[[bool], None]) -> asyncio.Task[None]:
+def _started(apology: Apology, went: Callable[[bool], None]) -> asyncio.Future[None]:
     """`apology` sending in a task of its own, which calls `went` once its post has gone
     whole to Discord (`sent`)."""
     token = _SENT.set(went)
     try:
-        return asyncio.get_running_loop().create_task(_awaited(apology()))  # copies this context
+        return asyncio.ensure_future(apology())  # its task copies this context
     finally:
         _SENT.reset(token)
-
-
-async def _awaited(awaitable: Awaitable[None]) -> None:
-    await awaitable
 
 
 class Gathered(Generic[T]):

@@ -8,13 +8,21 @@ from index.documents import Document, Section, find_sections, with_parts
 from index.errors import CorpusError, EmptyCorpusError, SeedFileError, SeedsNotFoundError
 from index.loader import essay_bytes, fingerprint, load_documents
 from index.markdown import inline_text
-from index.parsing import is_email_header, parse_document, read_heading
+from index.parsing import (
+    EMAIL_ADDRESS,
+    PHONE_DIGITS,
+    is_email_header,
+    parse_document,
+    read_heading,
+)
 from index.passages import Passage
 from index.search import Hit, PassageIndex
 from index.sentences import code_lines, is_code, sentence_spans, split_sentences
 from index.spelling import respell
 
 __all__ = [
+    "EMAIL_ADDRESS",
+    "PHONE_DIGITS",
     "CorpusError",
     "Document",
     "EmptyCorpusError",

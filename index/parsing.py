@@ -63,9 +63,11 @@ _IMAGES = lazy(r"(\s*!\[[^\]]*\]\([^)]*\))+\s*")
 _RULE_LINE = lazy(r"^(=[ \t]*){3,}$|^([-*_])([ \t]*\2){2,}$")
 _TERMINAL = tuple(".!?:;,…\"'”’)]-–—")
 _INNER_SENTENCE_END = lazy(r"[a-z][.!?…]\s")  # "done. Next" inside a line
-# An email address, or a phone number (nine digits or more, in groups): what a line gives as
-# a contact's, not what a heading names ("Celia Abernethy, secretary: 07700 900 318").
-_CONTACT = lazy(r"[\w.+-]+@[\w-]+\.\w|\+?\(?\d(?:[ ()-]{0,2}\d){8,}")
+# An email address; the digits of a phone number (nine or more, in groups: "01632 960 418",
+# not a date or a range of years). A line holding either gives a contact's, not what a
+# heading names ("Celia Abernethy, secretary: 07700 900 318").
+EMAIL_ADDRESS = lazy(r"[\w.+-]+@[\w-]+\.\w")
+PHONE_DIGITS = lazy(r"\d(?:[ ().-]{0,2}\d){8,}")
 _NUMBERED_HEADING = lazy(r"(\d+|[IVXLC]+)[.)]\s")  # "1. Why towns matter", "IV) Ends"
 # The usual names of an opening section: a plain-text essay starting with one starts with
 # that section, not with its title.
@@ -147,7 +149,8 @@ def _is_heading_line(
         _is_front_line(line, words, chars)
         and (line[0].isupper() or line[0].isdigit())
         and not _INNER_SENTENCE_END.search(line)
-        and not _CONTACT.search(line)
+        and not EMAIL_ADDRESS.search(line)
+        and not PHONE_DIGITS.search(line)
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from bot.answering._values import Quote
-from index import Passage, PassageIndex, analyze, normalize
+from index import EMAIL_ADDRESS, Passage, PassageIndex, analyze, normalize
 from index.analyzer import STOPWORDS, unaccented
 from index.documents import own_heading
 from index.patterns import LazyPattern, lazy
@@ -190,7 +190,6 @@ _ASKS_EMAIL = lazy(
     rf"{_TERSE}(?<!by )(?<!via )\be-?mail(\s+address)?\W*$",
     re.I,
 )
-_EMAIL = lazy(r"[\w.+-]+@[\w-]+\.\w")
 _ASKS_PHONE = lazy(
     r"\W*(what|what's|which)\b[^?.!]*\b((tele)?phone|mobile|contact)\s+(number|no\.?)|"
     rf"{_TERSE}\b((tele)?phone|mobile|contact)\s+(number|no\.?)\W*$",  # "ward phone number"
@@ -464,7 +463,7 @@ def asks_for_contact(question: str) -> bool:
 
 def holds_email(text: str) -> bool:
     """Whether `text` holds an email address."""
-    return _EMAIL.search(text) is not None
+    return EMAIL_ADDRESS.search(text) is not None
 
 
 def asks_for_email(question: str) -> bool:
@@ -483,7 +482,7 @@ def _time_or_amount(question: str) -> tuple[LazyPattern, str] | None:
     if _ASKS_CLOCK.match(question):
         return _CLOCK, "it asks what time and no quote holds a time of day"
     if _ASKS_EMAIL.match(question):
-        return _EMAIL, "it asks for an email address and no quote holds one"
+        return EMAIL_ADDRESS, "it asks for an email address and no quote holds one"
     if _ASKS_PHONE.match(question):
         return _PHONE, "it asks for a phone number and no quote holds one"
     if _ASKS_TEMPERATURE.match(question):
@@ -1059,10 +1058,11 @@ _OF_A_PLACE = lazy(r"(?P<place>[^\W\d_]{4,}?)(ians?|ans?|ese|ish|ic|is?)", re.IG
 # An initialism spelt out: "MIT" for "Massachusetts Institute of Technology", "US" for "the
 # United States".
 _INITIALISM = lazy(r"[A-Z]{2,6}\d{0,3}")  # "AGM", "KS2" (Key Stage 2)
-# ... alone or its own ("the IMO's target"), not inside a word ("IMO-compliant", "O'Neill")
-_INITIALISM_WORD = lazy(rf"(?<![\w'’-])(?:{_INITIALISM.pattern})(?![\w-]|['’](?!s\b))")
-# ... as a question may type it: in the plural ("CCs"), or in lower case ("agm")
-_TYPED_INITIALISM = lazy(r"(?<![\w'’-])(?:[A-Z]{2,6}\d{0,3}s?|[a-z]{2,5})(?![\w-]|['’](?!s\b))")
+# ... as a question may type it, alone or its own ("the IMO's target"), not inside a word
+# ("IMO-compliant", "O'Neill"): in the plural too ("CCs"), or in lower case ("agm")
+_TYPED_INITIALISM = lazy(
+    rf"(?<![\w'’-])(?:{_INITIALISM.pattern}s?|[a-z]{{2,5}})(?![\w-]|['’](?!s\b))"
+)
 _ARTICLES = frozenset(("The", "A", "An"))
 _TITLED = lazy(r"(Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Rev|Sir|Dame|Lady|Lord|Cllr|Capt)\.?")
 _SPELT_OUT = lazy(

@@ -41,7 +41,7 @@ from bot.answering._checks import (
     question_names,
 )
 from bot.answering._values import Quote
-from index import Passage, PassageIndex, analyze, is_code, is_email_header
+from index import PHONE_DIGITS, Passage, PassageIndex, analyze, is_code, is_email_header
 from index.patterns import lazy
 
 __all__ = [
@@ -250,9 +250,8 @@ def opening_field(
 
 
 # A phone number of nine digits or more ("Tel. 01632 960 418", "+44 1482 555 210"), not a
-# date or a range of years; an email address.
-_DIGITS = lazy(r"\d(?:[ ().-]{0,2}\d){8,}")
-_PHONE_NUMBER = lazy(rf"(?<!\w)(?<!\d\.)\+?\(?{_DIGITS.pattern}(?!\w|\.\d)")
+# date or a range of years, nor inside a longer figure.
+_PHONE_NUMBER = lazy(rf"(?<!\w)(?<!\d\.)\+?\(?{PHONE_DIGITS.pattern}(?!\w|\.\d)")
 # Words of a question asking for a phone number or email address that name nothing.
 _CONTACT_WORDS = frozenset(
     analyze("phone telephone mobile contact number no email e-mail mail address their your our")
@@ -309,7 +308,7 @@ def _contact_lines(index: PassageIndex) -> dict[tuple[str, str], list[tuple[Pass
         text = passage.text
         # most passages hold neither: a plainer search first (0.4 s at 100,000 passages, once
         # per index, not 1.4 s), and none at all for an email without an "@"
-        kinds = [("phone", _holds_phone)] if _DIGITS.search(text) else []
+        kinds = [("phone", _holds_phone)] if PHONE_DIGITS.search(text) else []
         kinds += [("email", holds_email)] if "@" in text else []
         for kind, holds in kinds:
             held = lines.setdefault((passage.document, kind), [])
@@ -347,11 +346,14 @@ def role_fields(
     role = analyze(asked["role"])
     if not role:
         return ()
-    titled = {term for document in index.documents for term in index.title_terms(document.title)}
+    titled = _titles_by_term(index).keys()  # every title's terms, read once per index
     found = []
     for label, passage, sentence in _role_fields(index):
-        known = label | titled
-        if role[-1] in label and known.issuperset(role) and label <= titled.union(role):
+        if (
+            role[-1] in label
+            and all(t in label or t in titled for t in role)
+            and all(t in titled or t in role for t in label)
+        ):
             found.append((passage, sentence))
             if len(found) == most:
                 break

@@ -219,15 +219,14 @@ async def post_answer(
             else:
                 sent_at = request_sent(sent_at)
                 bot.permission_notes.note(channel_id, "threads", error.text, sent_at=sent_at)
-    if failed:  # posted where asked, its post to the thread not counted there
+    if failed and instead is not None:  # posted where asked, not counted in the thread
         return await _post_instead(bot, instead, reply)
     return True
 
 
-async def _post_instead(bot: EssayBot, instead: tuple[Send, int] | None, reply: Reply) -> bool:
+async def _post_instead(bot: EssayBot, instead: tuple[Send, int], reply: Reply) -> bool:
     """Post `reply` with `instead`'s send to its channel, where the question was asked; the
     thread `post_answer` was to post it in refused it. False: not posted in the thread."""
-    assert instead is not None
     send, channel_id = instead
     with bot.posting_in(channel_id), bot.in_flight.posting():
         await _post(bot, send, channel_id, reply)
