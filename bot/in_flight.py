@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Hashable, Iterator
 from functools import partial
 from typing import Any, Generic, TypeVar
 
-__all__ = ["APOLOGY_SECONDS", "Gathered", "InFlight", "posted", "sent"]
+__all__ = ["APOLOGY_SECONDS", "Gathered", "InFlight", "noting_sent", "posted", "sent"]
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,24 @@ def sent(whole: bool = True) -> None:
     not `whole`, that Discord refused it (what it posts is tried otherwise, or not shown)."""
     if (went := _SENT.get()) is not None:
         went(whole)
+
+
+@contextlib.contextmanager
+def noting_sent(note: Callable[[bool], None]) -> Iterator[None]:
+    """Within the block, `sent` calls `note` too (whether a post went whole), as well as
+    what it called outside it."""
+    outer = _SENT.get()
+
+    def both(whole: bool) -> None:
+        note(whole)
+        if outer is not None:
+            outer(whole)
+
+    token = _SENT.set(both)
+    try:
+        yield
+    finally:
+        _SENT.reset(token)
 
 
 class InFlight:

@@ -309,10 +309,10 @@ def test_one_apology_names_its_askers_within_discords_limits(askers: int) -> Non
     assert len(text) <= 2000 and "@everyone" not in text and "@here" not in text
     named = min(askers, 20)
     assert text.count("<@") == named and f"<@{users[named - 1]}>" in text
-    assert text.endswith("; please ask again in a minute.")
-    assert (f"and {askers - 20} more;" in text) is (askers > 20)
+    assert text.endswith(" were posted; if yours does not show, please ask again in a minute.")
+    assert (f"and {askers - 20} more were" in text) is (askers > 20)
     if askers == 2:
-        assert f"<@{users[0]}> and <@{users[1]}>;" in text
+        assert f"<@{users[0]}> and <@{users[1]}> were" in text
 
 
 def test_interactions_are_remembered_per_user_and_users_are_bounded() -> None:

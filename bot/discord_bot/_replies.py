@@ -21,7 +21,7 @@ import discord
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from bot.embeds import CONTENT_CHARS, EmbedSpec, clip
-from bot.in_flight import posted, sent
+from bot.in_flight import noting_sent, posted, sent
 from bot.permission_notes import PermissionNotes
 
 log = logging.getLogger("bot.discord_bot")  # one logger for the package, named as before
@@ -33,8 +33,10 @@ COLOUR = discord.Colour.dark_teal()
 APOLOGY = "Sorry, something went wrong while answering. It has been logged; please try again."
 SHUTTING_DOWN = "essaybot is shutting down; please ask again in a minute."
 BUSY = "Many questions are waiting to be answered here; please ask again in a minute."
+# Said also of an answer sent whole but not yet confirmed by Discord, which may show.
 SHUTDOWN_APOLOGY = (
-    "Sorry, essaybot had to shut down before it could answer; please ask again in a minute."
+    "Sorry, essaybot had to shut down before it could be sure your answer was posted; if "
+    "none shows, please ask again in a minute."
 )
 NO_EMBEDS = "I can't post embeds here: ask a moderator to give me Embed Links."
 # Discord's codes for a post its AutoMod blocked: the message, or a thread's title.
@@ -137,8 +139,9 @@ def shutdown_apology(users: list[int]) -> str:
     if more:
         named.append(f"{more} more")
     return (
-        f"Sorry, essaybot had to shut down before it could answer {', '.join(named[:-1])} and "
-        f"{named[-1]}; please ask again in a minute."
+        "Sorry, essaybot had to shut down before it could be sure its answers to "
+        f"{', '.join(named[:-1])} and {named[-1]} were posted; if yours does not show, please "
+        "ask again in a minute."
     )
 
 
@@ -720,10 +723,16 @@ def after_thinking(interaction: discord.Interaction) -> Send:
             fields["content"] = content
         if not thinking:
             return await follow_up(ephemeral=ephemeral, **fields)
+        went: list[bool] = []
         try:
-            message = await edit(**fields)
+            with noting_sent(went.append):
+                message = await edit(**fields)
         except LOST:  # twice: it may be showing, and is not "thinking…" to remove
             interaction.extras[_MAYBE_SHOWN] = True
+            raise
+        except asyncio.CancelledError:  # a shutdown's: once sent whole, it may be showing
+            if went and went[-1]:  # (red-team round 28, J1: the shown answer was deleted)
+                interaction.extras[_MAYBE_SHOWN] = True
             raise
         thinking = False  # not before: a refused edit (embeds) leaves "thinking…" to edit
         return message
