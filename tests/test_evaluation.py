@@ -443,6 +443,7 @@ BLIND_FOLDERS = {
     "blind28": 6,
     "blind29": 6,
     "blind30": 6,
+    "blind31": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
