@@ -498,6 +498,31 @@ def test_a_biographys_infobox_answers_when_where_born_and_whom_married(tmp_path:
     assert answered and answered[0].text.startswith("She met her future husband")
 
 
+def test_an_opening_after_a_line_or_two_answers_of_its_subject_not_of_their_kin(
+    tmp_path: Path,
+) -> None:
+    # Trial round 33: an estate's accounts open with who prepared them, then "1. Particulars
+    # of the estate" and its fields: "when did gwendolen pascoe die" had been declined as
+    # holding no time. "When did her husband die" asks of another life.
+    (tmp_path / "estate.txt").write_text(
+        "Estate of Gwendolen Pascoe\n\nPrepared by Vyvyan LLP, solicitors, for the executors, "
+        "21 February 2025.\n\n1. Particulars of the estate\n\nName of deceased: Gwendolen "
+        "Pascoe\nDate of death: 2 February 2024, at Treliske, Truro\nAge at death: 88\n\n"
+        "Mrs Pascoe was a widow; her husband Stanley Pascoe died on 14 August 2009 and left "
+        "his whole estate to her.\n\n2. Assets\n\nThe house was valued at £240,000 in March "
+        "2024 and sold for £245,000 when the estate was wound up.\n",
+        encoding="utf-8",
+    )
+    answerer = answerer_for(index_of(tmp_path))
+    for question in ("When did Gwendolen Pascoe die?", "Where did she die?"):
+        answer = answerer.ask(question)
+        assert [q.text for q in answer.quotes] == [
+            "Date of death: 2 February 2024, at Treliske, Truro"
+        ], question
+    kin = answerer.ask("When did her husband die?").quotes
+    assert kin and "14 August 2009" in kin[0].text
+
+
 def test_a_quotes_heading_may_say_when(tmp_path: Path) -> None:
     # Trial round 12: "when was the --tz option added" was declined as holding no time,
     # though its changelog heading, "1.6.0 (2024-05-12)", dates it.

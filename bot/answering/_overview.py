@@ -144,16 +144,20 @@ _WHEN = r"date|when|time|date and time|held on|meeting date|day"
 _WHERE = r"location|venue|place|where|address|held at"
 _ASKS_WHEN = lazy(r"\W*(when|(on )?(what|which) (date|day))\b", re.IGNORECASE)
 _WHEN_OR_WHERE = r"\W*(when|where|(in )?(what|which) (year|date|town|city|place))\b"
+_BORN = r"born|date of birth|place of birth"
+_DIED = r"died|date of death|place of death"
+_LIFE = (_BORN, _DIED)
+# Whom else a question of a birth or a death may ask of than the essay's subject.
+_KIN = lazy(
+    r"\b(husband|wife|spouse|partner|son|daughter|child|children|mother|father|parents?|"
+    r"brother|sister|grand(son|daughter|child|mother|father)|uncle|aunt|nephew|niece|cousin|"
+    r"friend|widow|widower)s?\b",
+    re.IGNORECASE,
+)
 _FIELD_QUESTIONS = (
     # a life's, as a biography's infobox gives it: "Born: 3 April 1871, Kendal", "Spouse: ..."
-    (
-        lazy(rf"{_WHEN_OR_WHERE}.*\bborn\b", re.IGNORECASE),
-        r"born|date of birth|place of birth",
-    ),
-    (
-        lazy(rf"{_WHEN_OR_WHERE}.*\bdied?\b", re.IGNORECASE),
-        r"died|date of death|place of death",
-    ),
+    (lazy(rf"{_WHEN_OR_WHERE}.*\bborn\b", re.IGNORECASE), _BORN),
+    (lazy(rf"{_WHEN_OR_WHERE}.*\bdied?\b", re.IGNORECASE), _DIED),
     (
         lazy(r"\W*who\b.*\b(married|marry|spouse|husband|wife)\b", re.IGNORECASE),
         r"spouse|spouses|married to|husband|wife",
@@ -212,6 +216,7 @@ _OF_THE_EVENT = (
 )
 _FIELDS = 8  # an opening's fields are among the first paragraphs of its first section
 _LOOKED_AT = 3  # openings read per one quoted, at most
+_BEFORE_FIELDS = 2  # paragraphs before an opening's fields, at most (a line or two on it)
 
 
 def opening_field(
@@ -221,8 +226,8 @@ def opening_field(
     attended, chaired or was absent, naming nothing but its essays' titles' words: of the
     essays it names, or every essay when it names none."""
     asked = next((labels for asks, labels in _FIELD_QUESTIONS if asks.match(question)), None)
-    if asked is None:
-        return ()
+    if asked is None or (asked in _LIFE and _KIN.search(question)):
+        return ()  # "When did her husband die?" asks of another life (trial round 33)
     essays = set(_titled(index, _named(question, terms)))
     if asked == _WHEN and (done := _DONE.search(question)):
         # a field labelled with what the question asks when of: "Published: 9 October 2025"
@@ -449,14 +454,20 @@ def _said_in_opening(
 @lru_cache(maxsize=8)
 def _opening_fields(index: PassageIndex) -> tuple[Passage, ...]:
     """The fields ("Label: value") among the first `_FIELDS` paragraphs of each essay's first
-    section (read once per index)."""
-    return tuple(
-        p
-        for d in index.documents
-        if d.sections
-        for p in index.passages_of(d.title, d.sections[0].heading)
-        if p.paragraph <= _FIELDS and _FIELD_LINE.match(p.text)
-    )
+    section holding any, after no more than `_BEFORE_FIELDS` paragraphs (an account's
+    "Prepared by …" before "1. Particulars of the estate" and its "Date of death: …": trial
+    round 33); read once per index."""
+    found: list[Passage] = []
+    for d in index.documents:
+        before = 0
+        for section in d.sections:
+            passages = index.passages_of(d.title, section.heading)
+            fields = [p for p in passages if p.paragraph <= _FIELDS and _FIELD_LINE.match(p.text)]
+            if fields or before + len(passages) > _BEFORE_FIELDS:
+                found += fields
+                break
+            before += len(passages)
+    return tuple(found)
 
 
 def _in_email_header(index: PassageIndex, passage: Passage) -> bool:
