@@ -1160,6 +1160,15 @@ _FOREIGN = frozenset(
     "jest są jak dlaczego gdzie między".split()
 )
 NOT_ENGLISH = "the question seems not to be in English, the language essaybot reads"
+_CUT_TO = 4  # the letters of a word cut short ("cert", "temp"; five, and Portuguese "entre"
+_CUT_FROM = 7  # read as "entrepreneur"), of a word this long at least ("certificate")
+
+
+@lru_cache(maxsize=2)
+def _shortened(english: frozenset[str]) -> frozenset[str]:
+    """The starts of `english`'s longer words, as typed for them cut short ("fensa cert
+    date" had been read as in another language: trial round 33)."""
+    return frozenset(word[:_CUT_TO] for word in english if len(word) >= _CUT_FROM)
 
 
 def not_in_english(
@@ -1182,7 +1191,13 @@ def not_in_english(
         return False
     if sum(word in _FOREIGN for word in words) >= 2:
         return True
-    known = [word for word in words if word in theirs or unaccented(word) in english()]
+    known = [
+        word
+        for word in words
+        if word in theirs
+        or unaccented(word) in english()
+        or unaccented(word) in _shortened(english())
+    ]
     if len(words) < 3:  # "¿Cuánto cuesta?"; "ロシアとベラルーシの問題は何ですか" is one word
         return not known and not question.isascii()
     return len(known) < _KNOWN_SHARE * len(words)
