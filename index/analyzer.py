@@ -85,6 +85,85 @@ _GLUED_UNIT = re.compile(
 )
 
 
+# A day or a month written short next to a day's number is the day or the month: "Tue 11"
+# in a rota is "tuesday 11 march" asked (trial round 33), "14 Jan" is "14 January"; and a
+# day's number is read without its ordinal ending, "the 3rd" for "Mon 3". Not alone: "sat",
+# "sun", "mar", "wed" are words too.
+_DAYS = {
+    "mon": "monday",
+    "tue": "tuesday",
+    "tues": "tuesday",
+    "wed": "wednesday",
+    "thu": "thursday",
+    "thur": "thursday",
+    "thurs": "thursday",
+    "fri": "friday",
+    "sat": "saturday",
+    "sun": "sunday",
+}
+_MONTHS = {
+    "jan": "january",
+    "feb": "february",
+    "mar": "march",
+    "apr": "april",
+    "jun": "june",
+    "jul": "july",
+    "aug": "august",
+    "sep": "september",
+    "sept": "september",
+    "oct": "october",
+    "nov": "november",
+    "dec": "december",
+}
+# A day's number, and a short day or month right before it or a short month right after it
+# (searched for only by a number: a passage's regular expressions at every letter had
+# doubled the time to analyse it).
+_DAY_NUMBER = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th)?(?![^\W_])")  # after no letter or digit
+_SHORT = _DAYS | _MONTHS
+_SHORT_AFTER = re.compile(rf"\s+({'|'.join(_MONTHS)})\.?(?![^\W_])")
+_BEFORE = 8  # characters before a number that may hold a short day or month: "thurs., "
+
+
+def _short_before(text: str, since: int, at: int) -> tuple[str, str] | None:
+    """The day or month written out and what is written before `at` (from `since`) for it,
+    when that is a short day or month and a space, a comma or a full stop ("tue, ")."""
+    end = at
+    while end > since and text[end - 1] in " \t,.":
+        end -= 1
+    start = end
+    while start > since and "a" <= text[start - 1] <= "z":
+        start -= 1
+    word = text[start:end]
+    if (
+        end == at
+        or word not in _SHORT
+        or (start and (text[start - 1].isalnum() or text[start - 1] == "_"))
+    ):
+        return None
+    return _DAYS.get(word) or _MONTHS[word], text[start:at]
+
+
+def _dates_spelt_out(text: str) -> str:
+    """`text` (normalised) with short days and months by a day's number written out, and
+    ordinal endings dropped."""
+    parts: list[str] = []
+    done = 0
+    for number in _DAY_NUMBER.finditer(text):
+        start, end = number.span()
+        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            continue  # "ks1", "2025" (its last two digits), "mp3"
+        if short := _short_before(text, max(done, start - _BEFORE), start):
+            parts += [text[done : start - len(short[1])], short[0], " "]
+        else:
+            parts.append(text[done:start])
+        parts.append(number[1])
+        done = end
+        if after := _SHORT_AFTER.match(text, end):
+            parts += [" ", _MONTHS[after[1]]]
+            done = after.end()
+    return "".join(parts) + text[done:] if parts else text
+
+
 def normalize(text: str) -> str:
     """NFKC, curly quotes made straight, case folded."""
     return unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
@@ -145,6 +224,7 @@ _terms = _Terms()
 def analyze(text: str) -> list[str]:
     """Index terms of `text`, in order, repeats kept (for passages)."""
     text = _GLUED_UNIT.sub(r"\1 \2", _PAREN_PREFIX.sub(r"\1\2 \2", normalize(text)))
+    text = _dates_spelt_out(text)
     return [term for term in map(_terms.__getitem__, _WORD.findall(text)) if term]
 
 

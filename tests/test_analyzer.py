@@ -59,7 +59,19 @@ def test_a_measures_number_and_unit_written_together_are_read_as_apart() -> None
     """Trial round 13: "Who won the girls 400m?" found nothing of the "400 m" final."""
     assert analyze("the girls' 400m") == analyze("the girls' 400 m") == ["girl", "400"]
     assert analyze("5km by 3pm, 2.5kg") == analyze("5 km by 3 pm, 2.5 kg")
-    assert analyze("the 1st mp3 in 4x4 1980s") == ["1st", "mp3", "4x4", "1980s"]  # no measures
+    assert analyze("the 1st mp3 in 4x4 1980s") == ["1", "mp3", "4x4", "1980s"]  # no measures
+
+
+def test_a_short_day_or_month_by_a_days_number_is_read_written_out() -> None:
+    """Trial round 33: a rota's rows "Tue 11", "Sat 15" were not found by "who is working the
+    early shift tuesday 11 march", nor "Mon 3" by "monday 3rd march"."""
+    assert analyze("Tue 11") == analyze("tuesday 11th") == ["tuesday", "11"]
+    assert analyze("Mon 3 Mar") == analyze("monday the 3rd of march") == analyze("Monday 3 March")
+    assert analyze("Tue, 14 Jan. 2025") == analyze("Tuesday 14 January 2025")
+    assert analyze("Jan 14th") == analyze("January 14")
+    assert analyze("sat 8") == ["saturday", "8"]
+    # alone they are words: "sat" is "sit", "mar" and "wed" are kept as typed
+    assert analyze("they sat down to mar the wed day") == ["sit", "mar", "wed", "day"]
 
 
 def test_the_word_cache_stays_bounded_whatever_words_questions_bring(
