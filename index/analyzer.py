@@ -68,7 +68,9 @@ _BASE_FORMS |= _base_forms(
     """
     die death dead; marry marriage; born birth; sell sale; lose loss; grow growth;
     choose choice; speak speech; fly flight; prove proof; high height; wide width;
-    deep depth; strong strength
+    deep depth; strong strength; bury burial; depart departure; admit admission;
+    decide decision; permit permission; expand expansion; maintain maintenance;
+    succeed success; convert conversion; explode explosion
     """
 )
 

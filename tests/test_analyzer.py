@@ -22,6 +22,8 @@ from index import analyze, query_terms
         ("women woman children", ["woman", "woman", "child"]),
         ("on the ground, a wound", ["ground", "wound"]),  # as often another word: left
         ("her death; she died", ["die", "die"]),  # an event's noun: the verb
+        ("burial at Troon; where is she buried", ["buri", "troon", "buri"]),  # trial round 33
+        ("date of admission; when was he admitted", ["date", "admit", "admit"]),
         ("its height; how high", ["high", "high"]),
         ("its length; how long", ["length", "long"]),  # "how long" is as often a duration
     ],
