@@ -523,6 +523,26 @@ def test_an_opening_after_a_line_or_two_answers_of_its_subject_not_of_their_kin(
     assert kin and "14 August 2009" in kin[0].text
 
 
+def test_a_day_of_a_month_asked_of_must_be_quoted(tmp_path: Path) -> None:
+    # Trial round 33: "what was her blood pressure on 10 march" was answered with "138/82 on
+    # 3 March 2025" (confidence 0.76); a rota's row is dated by its week's heading.
+    essay = (
+        "# Care plan\n\n## Monitoring\n\nBlood pressure is checked every Monday morning; "
+        "it was 138/82 on 3 March 2025. Tell the GP if the top figure is over 170.\n\n"
+        "## Week 2: Monday 10 March to Sunday 16 March\n\n| Day | Early |\n| --- | --- |\n"
+        "| Mon 10 | Margaret Holt |\n| Tue 11 | Ann Wharfe |\n"
+    )
+    answerer = answerer_for(_index_of(tmp_path, essay), min_confidence=0.0)
+    for asked in ("on 3 March", "on March 3rd", "on the 3rd"):
+        answer = answerer.ask(f"What was her blood pressure {asked}?")
+        assert answer.answered and "138/82" in answer.quotes[0].text, asked
+    for asked in ("on 10 March", "on March 10th", "on the 10th"):
+        answer = answerer.ask(f"What was her blood pressure {asked}?")
+        assert answer.declined_because == f"it names {asked[3:]}, which no quote holds"
+    early = answerer.ask("Who is on the early shift on Tuesday 11 March?")
+    assert early.answered and any("Ann Wharfe" in quote.text for quote in early.quotes)
+
+
 def test_a_quotes_heading_may_say_when(tmp_path: Path) -> None:
     # Trial round 12: "when was the --tz option added" was declined as holding no time,
     # though its changelog heading, "1.6.0 (2024-05-12)", dates it.

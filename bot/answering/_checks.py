@@ -397,6 +397,14 @@ _CALENDAR = lazy(
     rf"({_DAYS}|{MONTHS})s?$",
     re.IGNORECASE,
 )
+# A day of a month a question names: "10 march", "March 10th", "the 27th".
+_MONTH_SHORT = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DAY_OF_MONTH = lazy(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_SHORT}(?!\w)"
+    rf"|\b{_MONTH_SHORT}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?![\w:.,]\d|\w)"
+    r"|\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b",
+    re.IGNORECASE,
+)
 _OPENS_SENTENCE = tuple(".!?:;\"'“‘(¿¡«")  # "¿Cuánto cuesta?": "Cuánto" opens it
 # An initial or a title's abbreviation ends with a full stop that ends no sentence: "Mills" in
 # "D. Mills to book the repair" and "Okafor" in "Dr. Okafor" are names, not sentence openers.
@@ -844,6 +852,17 @@ def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
     quoted = {number for text in texts + scope for number in _NUMBER.findall(text)}
     missing = [number for number in _NUMBER.findall(question) if number not in quoted]
     missing += [m.group() for m in _MEASURE.finditer(question) if not _holds_number(texts, m[1])]
+    # a day of a month: its number, as a day's (not "08:00", "1.5"), in a quote or its
+    # heading ("what was her blood pressure on 10 march" is not
+    # answered by "138/82 on 3 March 2025": trial round 33)
+    dated = [
+        _THOUSANDS.sub("", text) for q in quotes for text in (q.text, q.passage.section)
+    ] + scope
+    for date in _DAY_OF_MONTH.finditer(question):
+        day = int(next(group for group in date.groups() if group))
+        said = lazy(rf"(?<![\d.,:/£$€-])0?{day}(?:st|nd|rd|th)?(?!\d|[.:,]\d)", re.IGNORECASE)
+        if 1 <= day <= 31 and not any(said.search(text) for text in dated):
+            missing.append(date.group())
     # A numbered thing must be named by the first quote, or by its heading ("Price: £64.99"
     # under "Brio 17"): another motion's proposer quoted first does not answer for Motion 3.
     first = [_THOUSANDS.sub("", quotes[0].text), quotes[0].passage.section] if quotes else []
