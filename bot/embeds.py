@@ -145,7 +145,8 @@ def _quoted(text: str, limit: int) -> str:
     """A quote as a block quote of at most `limit` characters; fenced code as a code block."""
     if is_code(text):
         return code_block(text, limit)
-    return f"> {fit(' '.join(text.split()), limit)}"
+    lines = [" ".join(line.split()) for line in text.split("\n")]  # a header row over its row
+    return f"> {fit(chr(10).join(lines), limit)}".replace("\n", "\n> ")
 
 
 def _cite(answer: Answer, passage: Passage, *, with_document: bool, link: bool = True) -> str:

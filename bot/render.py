@@ -65,11 +65,26 @@ def section_names(answer: Answer, *, with_document: bool) -> list[str]:
 
 
 def group_quotes(quotes: Sequence[Quote]) -> list[tuple[Passage, str]]:
-    """Quotes of the same passage joined in text order with "…" for skipped sentences."""
+    """Quotes of the same passage joined in text order with "…" for skipped sentences; a
+    table's header row on a line of its own over the row quoted after it, with that row's
+    citation (trial rounds 32 and 33: quoted with its own, "¶1", it had read as an answer)."""
     groups: dict[str, tuple[Passage, list[str]]] = {}
+    headers = {quote.passage.id for quote in quotes if quote.heads_table}
     for quote in quotes:
         groups.setdefault(quote.passage.id, (quote.passage, []))[1].append(quote.text)
-    return [(passage, " … ".join(texts)) for passage, texts in groups.values()]
+    grouped: list[tuple[Passage, str]] = []
+    for passage, texts in groups.values():
+        text = " … ".join(texts)
+        if not is_code(text):  # a line break is then the header row's alone
+            text = " ".join(text.split())
+        if grouped and grouped[-1][0].id in headers and _same_section(grouped[-1][0], passage):
+            text = f"{grouped.pop()[1]}\n{text}"
+        grouped.append((passage, text))
+    return grouped
+
+
+def _same_section(one: Passage, other: Passage) -> bool:
+    return (one.document, one.section) == (other.document, other.section)
 
 
 def abstention(answer: Answer, *, with_document: bool) -> str:
@@ -109,13 +124,16 @@ def render_answer(answer: Answer, *, with_document: bool, width: int = _WIDTH) -
     for passage, text in group_quotes(answer.quotes):
         if is_code(text):  # its lines as written, fences and all, not wrapped
             quoted = "\n".join(f"  {printable(line)}" for line in text.split("\n"))
-        else:
-            quoted = textwrap.fill(
-                printable(text),
-                width,
-                initial_indent="  “",
-                subsequent_indent="   ",
-                break_on_hyphens=False,
+        else:  # a table's header row and the row under it on lines of their own
+            quoted = "\n".join(
+                textwrap.fill(
+                    printable(line),
+                    width,
+                    initial_indent="  “" if number == 0 else "   ",
+                    subsequent_indent="   ",
+                    break_on_hyphens=False,
+                )
+                for number, line in enumerate(text.split("\n"))
             )
             quoted += "”"
         cited = printable(citation(passage, with_document=with_document))

@@ -33,6 +33,7 @@ from bot.answering._checks import (
     spell_out,
 )
 from bot.answering._references import asked_part
+from bot.embeds import answer_message
 from bot.measure.evaluation import load_questions
 from bot.render import answer_to_dict, render_answer
 from bot.similarity import model_words
@@ -1050,6 +1051,25 @@ def test_a_table_rows_quote_comes_after_its_header_row(tmp_path: Path) -> None:
     assert quotes.count("Tent | Weight | Price") == 1  # once, however many of its rows
     pegs = [q.text for q in answerer.ask("Which peg suits soft ground?").quotes]
     assert pegs[:2] == ["Peg | Use", "Y-stake | soft ground"]
+
+
+def test_a_table_rows_header_is_shown_over_it_with_the_rows_citation(tmp_path: Path) -> None:
+    # Trial rounds 32 and 33: the header row was shown as a quote of its own, "— ¶1", and
+    # read as an answer; it is shown on a line over its row, cited by the row.
+    answer = answerer_for(_index_of(tmp_path, _TENTS), min_confidence=0.0).ask(
+        "How much does the Stormhaven weigh?"
+    )
+    text = render_answer(answer, with_document=False)
+    assert (
+        '“Tent | Weight | Price\n   Stormhaven | 2.9 kg | £410”\n     — "Introduction", ¶4' in text
+    )
+    assert "¶2" not in text  # the header row's own paragraph is cited nowhere
+    (spec,) = answer_message(answer, with_document=False)
+    assert (
+        '> Tent \\| Weight \\| Price\n> Stormhaven \\| 2.9 kg \\| £410\n— *"Introduction", ¶4*'
+        in (spec.description)
+    )
+    assert answer_to_dict(answer)["quotes"][0]["text"] == "Tent | Weight | Price"  # as it was
 
 
 def test_a_table_row_is_indexed_with_its_header_and_the_header_alone_is_not(

@@ -127,7 +127,10 @@ def select_quotes(
         score = scores.get(passage.id)
         if score is None:
             score = index.score_terms(terms, passage)
-        quotes.extend(Quote(text, passage, score) for text in _runs(passage.text, spans))
+        heads = index.heads_table(passage)
+        quotes.extend(
+            Quote(text, passage, score, heads_table=heads) for text in _runs(passage.text, spans)
+        )
     return tuple(quotes)
 
 

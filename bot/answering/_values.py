@@ -28,6 +28,8 @@ class Quote:
     score: float
     # The essay's page opened at this quote (a text fragment), when its essay has a `url:`.
     link: str = ""
+    # A table's header row, quoted for the body row after it ("Day | Early | Late").
+    heads_table: bool = False
 
 
 @dataclass(frozen=True)
