@@ -145,6 +145,9 @@ def use_model(
         _setup = _Setup(threads, cache_dir, root, runtime, bits)
 
 
+_WARM_TEXT = "essaybot"
+
+
 def load_model(
     *,
     threads: int = DEFAULT_THREADS,
@@ -153,12 +156,18 @@ def load_model(
     runtime: Runtime = "onnx",
     bits: QuestionBits | None = None,
 ) -> None:
-    """Check the model's files and load it now (`use_model`'s arguments), once per process.
+    """Check the model's files and load and start it now (`use_model`'s arguments), once
+    per process.
 
     Raises ModelMissingError or ModelTamperedError, whose messages name the file and the fix.
     """
     use_model(threads=threads, cache_dir=cache_dir, root=root, runtime=runtime, bits=bits)
     _model()
+    # ... and started: the runtime's first run of each precision costs ~0.8 s, which a
+    # first question had paid, every question asked meanwhile waiting behind it (a burst
+    # of /ask had been told the server was busy)
+    _embed(_WARM_TEXT, quantized=question_bits() == 8)
+    _embed(_WARM_TEXT)
 
 
 def unload_model() -> None:

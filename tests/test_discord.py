@@ -462,6 +462,8 @@ def test_reconnects_after_the_gateway_drops(point_at: Any, answerer: Answerer) -
 def test_load_200_asks_from_50_users(point_at: Any, answerer: Answerer) -> None:
     users, per_user = 50, 4
     questions = [DEAD_END, "Lukashenko", "Who would welcome Chinese investment?", "hello"]
+    for question in questions:  # the model started and the essay's vectors made, as
+        answerer.ask(question)  # `essaybot discord` has them before it connects
 
     async def body() -> None:
         async with running(point_at, answerer, cooldown_rate=3, cooldown_seconds=60) as (server, _):

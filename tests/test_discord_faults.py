@@ -702,30 +702,51 @@ def test_requests_open_to_discord_at_once_are_bounded_across_channels(
     """Red-team round 28 (J4): with Discord slow to respond, a raid over 300 channels had
     held 302 connections open at once, and a process of 400 descriptors ran out of sockets.
     The requests open to Discord at once are bounded across channels (`MOST_REQUESTS`, here
-    4, the gateway's connection to the fake among them): the rest wait, and are sent as
-    those end."""
-    monkeypatch.setattr("bot.discord_bot._client.MOST_REQUESTS", 4)
+    3): the rest wait, and are sent as those end. Round 29 (K1): an interaction's first
+    response waits for none of them (Discord takes it within 3 s or never)."""
+    monkeypatch.setattr("bot.discord_bot._client.MOST_REQUESTS", 3)
     channels = [f"4600000000000000{n:02d}" for n in range(8)]
     answering = lambda r: isinstance(r.body, dict) and bool(r.body.get("embeds"))  # noqa: E731
 
     async def body() -> None:
         async with running(point_at, answerer) as (server, bot):
             holds = [server.hold(f"channels/{channel}/messages") for channel in channels]
-            for n, channel in enumerate(channels):
-                asker = f"4700000000000000{n:02d}"
-                mention = fake.message(
-                    f"<@{fake.BOT_ID}> {DEAD_END}", author_id=asker, channel_id=channel
+            mentions = [
+                fake.message(
+                    f"<@{fake.BOT_ID}> {DEAD_END}",
+                    author_id=f"4700000000000000{n:02d}",
+                    channel_id=channel,
                 )
+                for n, channel in enumerate(channels)
+            ]
+            for mention in mentions:
                 await server.dispatch("MESSAGE_CREATE", mention)
             await server.wait_for(answering, count=3, timeout=WAIT)
             while sum(bot._posting.values()) < len(channels):  # every answer made, waiting
                 await asyncio.sleep(0.05)
+            # one purged while its answer waits: checked once it may go, it does not (K2)
+            sent = {r.path for r in server.requests if answering(r)}
+            waiting = next(
+                m for m in mentions if f"channels/{m['channel_id']}/messages" not in sent
+            )
+            gone = waiting["channel_id"]
+            purged = {"ids": [waiting["id"]], "channel_id": gone, "guild_id": fake.GUILD_ID}
+            await server.dispatch("MESSAGE_DELETE_BULK", purged)
+            interaction = ask(DEAD_END, user_id="470000000000000099")
+            await server.dispatch("INTERACTION_CREATE", interaction)
+            (thinking,) = await server.wait_for(callbacks(server, interaction), timeout=WAIT)
+            assert thinking.body["type"] == 5  # "thinking…", while the posts wait
             await asyncio.sleep(0.5)
             assert len([r for r in server.requests if answering(r)]) == 3
             for hold in holds:
                 hold.set()
             posted = await server.wait_for(answering, count=len(channels), timeout=WAIT)
-            assert {r.path for r in posted} == {f"channels/{c}/messages" for c in channels}
+            await asyncio.sleep(0.5)
+            paths = {r.path for r in server.requests if answering(r)}
+            assert paths == {f"channels/{c}/messages" for c in channels if c != gone} | {
+                fake.original(interaction["token"])
+            }
+            assert len(posted) == len(channels)  # the 7 answers and the /ask's
 
     run(body())
 

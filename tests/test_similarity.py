@@ -442,6 +442,15 @@ def test_the_thread_count_reaches_onnx_runtime_and_blas(model_copy: Path) -> Non
     assert blas and all(pool["num_threads"] == 1 for pool in blas)
 
 
+def test_a_model_loaded_for_a_front_end_is_started_before_any_question(model_copy: Path) -> None:
+    # A first question had paid ~0.8 s to start the runtime, every /ask of a burst waiting
+    # behind it (told the server was busy): the Discord bot and the REPL load it eagerly.
+    load_model(threads=1, root=model_copy, runtime="onnx")
+    encoder = similarity._model().encoder
+    assert isinstance(encoder, Encoder)
+    assert set(encoder._sessions) == {similarity.question_bits() == 8, False}
+
+
 @pytest.mark.parametrize("threads", ["0", str((os.cpu_count() or 1) + 1), "two"])
 def test_a_thread_count_beyond_the_cores_is_refused(
     threads: str, monkeypatch: pytest.MonkeyPatch

@@ -15,7 +15,6 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
-import aiohttp
 import discord
 from discord import app_commands
 
@@ -75,9 +74,8 @@ MOST_WAITING = 25
 # of posts in a channel); a mention beyond is told it is busy.
 MOST_POSTING = 10
 # Requests open to Discord's API at once, across all channels (its global limit is 50 a
-# second); one beyond waits for one to end, holding no connection (red-team round 28, J4:
-# with Discord slow to respond, a raid over 300 channels had held 302 connections open and
-# run a 400-descriptor process out of sockets). The gateway is another host: not counted.
+# second), an interaction's first response apart: one more waits for one to end, holding
+# no connection (`capped_rate_limits`).
 MOST_REQUESTS = 50
 # A contents page may be turned this many times as often as a question may be asked.
 PAGE_TURNS = 10
@@ -609,7 +607,8 @@ class EssayBot(discord.AutoShardedClient):
             # None (the library's default) means every shard; its stub types only lists.
             shard_ids=list(settings.shard_ids) or None,  # type: ignore[arg-type]
             max_ratelimit_timeout=RATE_LIMIT_WAIT,  # the bot's own requests
-            http_trace=capped_rate_limits(halts := Halts()),  # an interaction's; every one's
+            # an interaction's; every one's
+            http_trace=capped_rate_limits(halts := Halts(), MOST_REQUESTS),
         )
         self.halts = halts  # what stops every request of the bot's (its token refused)
         cap_webhook_waits()  # an interaction's, after a request that spent its bucket
@@ -692,13 +691,6 @@ class EssayBot(discord.AutoShardedClient):
         before connecting: `_TolerantWebSocket._paced`); a shutdown does not wait."""
         if not initial:
             await _wait_unless_closed(self, _IDENTIFY_WAIT)
-
-    async def login(self, token: str) -> None:
-        """Log in over a connection pool of `MOST_REQUESTS` per host: discord.py's own has no
-        bound (it needs a running loop, so it is made here, as discord.py makes its own)."""
-        if self.http.connector is discord.utils.MISSING:
-            self.http.connector = aiohttp.TCPConnector(limit=0, limit_per_host=MOST_REQUESTS)
-        await super().login(token)
 
     async def setup_hook(self) -> None:
         """Listen for presses of the answers' buttons; sync commands only when asked: to the
