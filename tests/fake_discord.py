@@ -113,9 +113,10 @@ class FakeDiscord:
         # answered 502: how many more. A POST retried makes a second message, as on Discord.
         self.lost_follow_ups = 0
         # Channel posts, follow-ups and edits of "thinking…" carried out whose response never
-        # reaches the bot: "lost" (the connection cut after) or "cut" (its body cut short), one
-        # each, in order; the message is made all the same.
+        # reaches the bot: "lost" (the connection cut after), "cut" (its body cut short) or
+        # "hang" (never sent), one each, in order; the message is made all the same.
         self.lose_responses: list[str] = []
+        self._hung = asyncio.Event()  # what a response never sent waits for: the stop
         # interaction token -> the message its response made ("thinking…", or the message)
         self.originals: dict[str, dict[str, Any]] = {}
         self._nonces: dict[tuple[str, str], Any] = {}
@@ -219,7 +220,7 @@ class FakeDiscord:
         return self._held.setdefault(path, asyncio.Event())
 
     async def stop(self) -> None:
-        for event in self._held.values():
+        for event in [*self._held.values(), self._hung]:
             event.set()
         if self._connection is not None:
             await self._connection.ws.close()
@@ -294,8 +295,11 @@ class FakeDiscord:
         answer = post or (posted and path.startswith("webhooks/"))
         if self.lose_responses and answer:
             record.status = 0  # carried out all the same; no response reaches the bot
-            if self.lose_responses.pop(0) == "cut":
+            how = self.lose_responses.pop(0)
+            if how == "cut":
                 return web.Response(body=b'{"id": "5000', content_type="application/json")
+            if how == "hang":  # the connection kept, nothing sent: the bot's timeout ends it
+                await self._hung.wait()
             assert request.transport is not None
             request.transport.abort()
             return web.Response(status=500)  # never arrives

@@ -13,6 +13,7 @@ import threading
 import time
 from typing import Any
 
+import aiohttp
 import discord
 import pytest
 from aiohttp import web
@@ -401,6 +402,40 @@ def test_answers_waiting_for_the_bucket_meet_a_refusal_once(
     with caplog.at_level(logging.WARNING):
         run(body())
     assert len([r for r in caplog.records if f"{taken} refused" in r.getMessage()]) == 1
+
+
+def test_embed_links_taken_away_while_answers_wait_is_read_from_the_cache_as_they_go(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 29 (K4): Embed Links taken away (the role updated) while answers wait
+    in discord.py's bucket for the channel's rate limit: the permissions cached had been read
+    before the wait, so each went with embeds and was refused, 3 to 5 a channel. They are
+    read as each request is about to go: plain text, no refusal."""
+    counted, asked = counting(answerer)
+
+    async def body() -> None:
+        async with running(point_at, counted) as (server, bot):
+            server.spent_buckets = {f"channels/{fake.CHANNEL_ID}/messages": 1.5}
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
+            await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
+            for n in range(2):
+                mention = fake.message(
+                    f"<@{fake.BOT_ID}> {DEAD_END}", author_id=f"4000000000000008{n:02d}"
+                )
+                await server.dispatch("MESSAGE_CREATE", mention)
+            await until(lambda: len(asked) == 3)
+            await asyncio.sleep(0.2)  # both answers made, waiting for the bucket
+            server.refuse_embeds.add(fake.CHANNEL_ID)  # Discord refuses them from now on
+            await server.dispatch("GUILD_ROLE_UPDATE", everyone_may_not(EMBED_LINKS))
+            channel = bot.get_channel(int(fake.CHANNEL_ID))
+            await until(lambda: not channel.permissions_for(channel.guild.me).embed_links)
+            posts = await server.wait_for(sent_to(fake.CHANNEL_ID), count=3, timeout=WAIT)
+            await asyncio.sleep(0.5)  # nothing more is tried
+            statuses = [r.status for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]
+            assert statuses == [200, 200, 200]
+            assert ["embeds" in r.body for r in posts] == [True, False, False]
+
+    run(body())
 
 
 def test_a_network_failure_while_apologising_is_only_logged(
@@ -1545,15 +1580,17 @@ def test_an_interactions_answer_discord_made_but_answered_5xx_is_shown_once(
     run(body())
 
 
-@pytest.mark.parametrize("how", ["lost", "cut"])
+@pytest.mark.parametrize("how", ["lost", "cut", "hang"])
 def test_an_answer_made_whose_response_is_lost_is_shown_once_without_an_apology(
-    point_at: Any, answerer: Answerer, how: str
+    point_at: Any, answerer: Answerer, how: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Red-team round 13: Discord makes the answer but its response is lost (the connection
     cut, or the body cut short). An /ask's answer, shown in place of "thinking…", had been
     deleted as if it were still "thinking…", and a mention's had a public apology under it:
     the edit is sent once more (the same edit), the post once more with its nonce (Discord
-    returns the first message)."""
+    returns the first message). Round 29 (K3): so too when the response never comes, and
+    aiohttp's timeout (300 s; here 1 s) ends the request."""
+    monkeypatch.setattr(aiohttp.client, "DEFAULT_TIMEOUT", aiohttp.ClientTimeout(total=1))
 
     async def body() -> None:
         async with running(point_at, answerer) as (server, _):

@@ -242,10 +242,14 @@ async def _post(bot: EssayBot, send: Send, channel_id: int, reply: Reply) -> Non
     notes = bot.permission_notes
 
     def refused() -> bool:
+        """Read as the request is about to go: the notes, or the permissions cached, which
+        a change of them mid-burst has updated (red-team round 29, K4: the queued answers
+        still went with embeds, 3 to 5 refused a channel, their plain text meeting the
+        spent rate limit)."""
+        if not notes.refused(channel_id, "embeds") and not may_embed(bot.get_channel(channel_id)):
+            notes.note(channel_id, "embeds", "as the permissions cached say")
         return notes.refused(channel_id, "embeds")
 
-    if not refused() and not may_embed(bot.get_channel(channel_id)):
-        notes.note(channel_id, "embeds", "as the permissions cached say")
     if not refused():
         sent_at = notes.now()
         try:

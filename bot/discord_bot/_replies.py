@@ -296,8 +296,10 @@ def patient(send: Send) -> Send:
 # A response lost: the connection dropped, or its body cut short; with no status, Discord may
 # have made the message or edit all the same. Or Discord's 5xx, which it may answer to what it
 # carried out (discord.py retries 500, 502, 504 and 524 five times, and not 503 at all: red-team
-# round 16 lost an answer to one 503, and deleted one made but answered 502 five times).
-LOST = (aiohttp.ClientError, json.JSONDecodeError, discord.DiscordServerError)
+# round 16 lost an answer to one 503, and deleted one made but answered 502 five times). Or
+# no response within aiohttp's 300 s, a builtin TimeoutError (round 29, K3: a shown /ask
+# answer had been deleted, an apology posted under a mention's, each with an ERROR).
+LOST = (aiohttp.ClientError, json.JSONDecodeError, discord.DiscordServerError, TimeoutError)
 _MAYBE_SHOWN = "essaybot_maybe_shown"  # an interaction's `extras`: its answer may be showing
 
 
