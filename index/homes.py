@@ -24,6 +24,10 @@ Span = tuple[int, int]
 Homes = dict[tuple[int, int], tuple[int, int, int]]
 # A sentence found inside a longer one counts as a copy only if it is at least this long.
 _MIN_CONTAINED_WORDS = 5
+# A sentence this short repeated is another statement, not a copy: "No." after "Is there a
+# septic tank?" is not the "No." after "Are you aware of any dispute?" (trial round 33: a
+# property form's every "No." had been cited from its last).
+_MIN_COPIED_WORDS = 3
 _END = ".!?…"
 
 
@@ -67,7 +71,8 @@ def _document_homes(
     equal: defaultdict[str, list[int]] = defaultdict(list)  # stripped key -> sentences
     words: Counter[str] = Counter()
     for n, (_, _, _, key) in enumerate(sentences):
-        equal[key.rstrip(_END)].append(n)
+        if len(key.split()) >= _MIN_COPIED_WORDS:
+            equal[key.rstrip(_END)].append(n)
         words.update(set(key.split()))
     # A sentence inside another is found through its rarest inner word, which the other
     # holds as a whole word too (its first and last may be parts of longer words there).

@@ -203,6 +203,22 @@ def test_repeated_sentence_lives_in_its_last_copy(seed_index: PassageIndex) -> N
     assert home.text[start:stop] == standfirst.text[first:end]
 
 
+def test_a_short_reply_repeated_is_another_statement_and_stays_where_it_is() -> None:
+    # Trial round 33: a property form's "No." under "Are the sellers aware of anything that
+    # might lead to a dispute?" had been cited from the septic tank's "No.", its last copy.
+    form = Document(
+        "Form",
+        "form",
+        (
+            Section("Disputes", ("Is there a dispute with a neighbour?", "No.")),
+            Section("Services", ("Is there a septic tank?", "No.", "Yes, mains water.")),
+        ),
+    )
+    index = PassageIndex([form, *_FILLER])
+    reply = next(p for p in index.passages if p.section == "Disputes" and p.text == "No.")
+    assert index.home(reply, 0, 3) == (reply, 0, 3)
+
+
 def test_sentence_inside_a_longer_one_lives_in_the_longer(seed_index: PassageIndex) -> None:
     standfirst = seed_index.passages[0]
     start = standfirst.text.index("The accustomed format")
@@ -233,7 +249,7 @@ def _home_by_scanning(
     for other in reversed(same[same.index(passage) + 1 :]):
         for other_start, other_end in sentence_spans(other.text):
             candidate = key(other.text[other_start:other_end])
-            if candidate.rstrip(".!?…") == wanted or (
+            if (len(wanted.split()) >= 3 and candidate.rstrip(".!?…") == wanted) or (
                 len(wanted.split()) >= 5 and wanted in candidate
             ):
                 return other, other_start, other_end
