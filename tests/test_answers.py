@@ -544,6 +544,28 @@ def test_a_day_of_a_month_asked_of_must_be_quoted(tmp_path: Path) -> None:
     assert early.answered and any("Ann Wharfe" in quote.text for quote in early.quotes)
 
 
+def test_a_bare_reply_is_quoted_with_the_question_it_answers(tmp_path: Path) -> None:
+    # Trial round 33: a property form's "No." was the whole answer to "are there any
+    # disputes with the neighbours", cited from another "No." (the septic tank's).
+    (tmp_path / "form.txt").write_text(
+        "Property information form\n\n2. Disputes and complaints\n\n2.1 Have there been any "
+        "complaints about noise from a property nearby?\nYes. In 2022 the sellers complained "
+        "to the council about late deliveries to the bakery.\n\n2.2 Are the sellers aware of "
+        "anything that might lead to a dispute with the neighbours?\nNo.\n\n12. Services\n\n"
+        "12.5 Is the property connected to mains surface water drainage?\nYes.\n\n12.6 Is "
+        "there a septic tank or sewage treatment plant?\nNo.\n",
+        encoding="utf-8",
+    )
+    answerer = answerer_for(index_of(tmp_path), min_confidence=0.0)
+    answer = answerer.ask("Is there anything that might lead to a dispute with the neighbours?")
+    texts = [(q.passage.section, q.text) for q in answer.quotes]
+    question = "2.2 Are the sellers aware of anything that might lead to a dispute with the"
+    assert texts[:2] == [
+        ("2. Disputes and complaints", f"{question} neighbours?"),
+        ("2. Disputes and complaints", "No."),
+    ]
+
+
 def test_a_quotes_heading_may_say_when(tmp_path: Path) -> None:
     # Trial round 12: "when was the --tz option added" was declined as holding no time,
     # though its changelog heading, "1.6.0 (2024-05-12)", dates it.

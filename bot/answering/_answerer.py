@@ -55,6 +55,7 @@ from bot.answering._quotes import (
     select_quotes,
     sentences_after,
     unquoted_sentences,
+    with_asked,
     with_asked_noun,
     with_fields,
     with_labels,
@@ -366,7 +367,7 @@ class Answerer:
             quotes = with_reason(self.index, read, with_next_sentence(self.index, quotes))
             quotes = with_asked_noun(self.index, read, quotes)
         if policy.quote_replies:
-            quotes = with_reply(self.index, read, terms, quotes)
+            quotes = with_asked(self.index, with_reply(self.index, read, terms, quotes))
         quotes = tuple(map(self._linked, quotes))
         return Answer(question, Outcome.ANSWERED, quotes, hits, confidence, evidence=evidence)
 

@@ -413,6 +413,28 @@ def with_reply(
     return with_sentence(index, quotes, opening)
 
 
+_BARE_REPLY_WORDS = 3  # "No.", "Yes, gas.", "Not yet.": a reply that says little alone
+
+
+def with_asked(index: PassageIndex, quotes: tuple[Quote, ...]) -> tuple[Quote, ...]:
+    """`quotes` with the question a bare reply among them answers, before it, when a passage
+    before it in its section asks one and is not quoted: a form's "No." alone had read as
+    the answer to whatever was asked (trial round 33: "are there any disputes with the
+    neighbours" → "No.", whose question was "Are the sellers aware of anything that might
+    lead to a dispute?")."""
+    quoted = {quote.passage.id for quote in quotes}
+    found: list[Quote] = []
+    for quote in quotes:
+        passage = quote.passage
+        bare = len(passage.text.split()) <= _BARE_REPLY_WORDS and _REPLY.match(passage.text)
+        asked = asked_before(index, passage) if bare else None
+        if asked is not None and asked.id not in quoted and asked.section == passage.section:
+            found.append(Quote(asked.text, asked, quote.score))
+            quoted.add(asked.id)
+        found.append(quote)
+    return tuple(found)
+
+
 def _quoted_spans(index: PassageIndex, passage: Passage, quotes: Sequence[Quote]) -> set[Span]:
     """The sentence spans of `passage` that `quotes` hold."""
     runs = []
