@@ -126,9 +126,14 @@ _SHORT_AFTER = re.compile(rf"\s+({'|'.join(_MONTHS)})\.?(?![^\W_])")
 _BEFORE = 8  # characters before a number that may hold a short day or month: "thurs., "
 
 
-def _short_before(text: str, since: int, at: int) -> tuple[str, str] | None:
-    """The day or month written out and what is written before `at` (from `since`) for it,
-    when that is a short day or month and a space, a comma or a full stop ("tue, ")."""
+def _after_a_word(text: str, at: int) -> bool:
+    """Whether a letter, digit or underscore is right before `at`: "ks1", "salmon 3"."""
+    return at > 0 and (text[at - 1].isalnum() or text[at - 1] == "_")
+
+
+def _short_before(text: str, since: int, at: int) -> tuple[str, int] | None:
+    """The day or month written out, and where it starts, when what is written before `at`
+    (from `since`) is a short day or month and a space, a comma or a full stop ("tue, ")."""
     end = at
     while end > since and text[end - 1] in " \t,.":
         end -= 1
@@ -136,13 +141,9 @@ def _short_before(text: str, since: int, at: int) -> tuple[str, str] | None:
     while start > since and "a" <= text[start - 1] <= "z":
         start -= 1
     word = text[start:end]
-    if (
-        end == at
-        or word not in _SHORT
-        or (start and (text[start - 1].isalnum() or text[start - 1] == "_"))
-    ):
+    if end == at or word not in _SHORT or _after_a_word(text, start):
         return None
-    return _DAYS.get(word) or _MONTHS[word], text[start:at]
+    return _SHORT[word], start
 
 
 def _dates_spelt_out(text: str) -> str:
@@ -152,10 +153,10 @@ def _dates_spelt_out(text: str) -> str:
     done = 0
     for number in _DAY_NUMBER.finditer(text):
         start, end = number.span()
-        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        if _after_a_word(text, start):
             continue  # "ks1", "2025" (its last two digits), "mp3"
         if short := _short_before(text, max(done, start - _BEFORE), start):
-            parts += [text[done : start - len(short[1])], short[0], " "]
+            parts += [text[done : short[1]], short[0], " "]
         else:
             parts.append(text[done:start])
         parts.append(number[1])

@@ -362,6 +362,19 @@ def test_a_reply_refused_without_read_message_history_is_posted_plainly(
     assert "Read Message History" in logged[0] and "Traceback" not in caplog.text
 
 
+async def _two_answers_waiting_for_the_bucket(
+    server: fake.FakeDiscord, asked: list[str], authors: str
+) -> None:
+    """Dispatch two more mentions in the main channel (from `authors` 00 and 01) and return
+    once both answers are made and wait in discord.py's bucket for the channel's rate limit
+    (`asked`: the questions the answerer was asked, the one already posted among them)."""
+    for n in range(2):
+        mention = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}", author_id=f"{authors}{n:02d}")
+        await server.dispatch("MESSAGE_CREATE", mention)
+    await until(lambda: len(asked) == 3)
+    await asyncio.sleep(0.2)  # both answers made, waiting for the bucket
+
+
 @pytest.mark.parametrize("taken", ["replies", "embeds"])
 def test_answers_waiting_for_the_bucket_meet_a_refusal_once(
     point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, taken: str
@@ -381,13 +394,7 @@ def test_answers_waiting_for_the_bucket_meet_a_refusal_once(
             await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
             refusals = server.refuse_replies if taken == "replies" else server.refuse_embeds
             refusals.add(fake.CHANNEL_ID)  # a moderator takes the permission away
-            for n in range(2):
-                mention = fake.message(
-                    f"<@{fake.BOT_ID}> {DEAD_END}", author_id=f"4000000000000009{n:02d}"
-                )
-                await server.dispatch("MESSAGE_CREATE", mention)
-            await until(lambda: len(asked) == 3)
-            await asyncio.sleep(0.2)  # both answers made, waiting for the bucket
+            await _two_answers_waiting_for_the_bucket(server, asked, "4000000000000009")
             posts = await server.wait_for(sent_to(fake.CHANNEL_ID), count=4, timeout=WAIT)
             await asyncio.sleep(0.5)  # nothing more is tried
             assert [r.status for r in server.requests if sent_to(fake.CHANNEL_ID)(r)] == [
@@ -418,13 +425,7 @@ def test_embed_links_taken_away_while_answers_wait_is_read_from_the_cache_as_the
             server.spent_buckets = {f"channels/{fake.CHANNEL_ID}/messages": 1.5}
             await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
             await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
-            for n in range(2):
-                mention = fake.message(
-                    f"<@{fake.BOT_ID}> {DEAD_END}", author_id=f"4000000000000008{n:02d}"
-                )
-                await server.dispatch("MESSAGE_CREATE", mention)
-            await until(lambda: len(asked) == 3)
-            await asyncio.sleep(0.2)  # both answers made, waiting for the bucket
+            await _two_answers_waiting_for_the_bucket(server, asked, "4000000000000008")
             server.refuse_embeds.add(fake.CHANNEL_ID)  # Discord refuses them from now on
             await server.dispatch("GUILD_ROLE_UPDATE", everyone_may_not(EMBED_LINKS))
             channel = bot.get_channel(int(fake.CHANNEL_ID))

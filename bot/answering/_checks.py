@@ -853,15 +853,15 @@ def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
     missing = [number for number in _NUMBER.findall(question) if number not in quoted]
     missing += [m.group() for m in _MEASURE.finditer(question) if not _holds_number(texts, m[1])]
     # a day of a month: its number, as a day's (not "08:00", "1.5"), in a quote or its
-    # heading ("what was her blood pressure on 10 march" is not
-    # answered by "138/82 on 3 March 2025": trial round 33)
-    dated = [
-        _THOUSANDS.sub("", text) for q in quotes for text in (q.text, q.passage.section)
-    ] + scope
+    # heading ("what was her blood pressure on 10 march" is not answered by "138/82 on 3
+    # March 2025": trial round 33)
+    dated = [q.text for q in quotes] + [q.passage.section for q in quotes] + scope
     for date in _DAY_OF_MONTH.finditer(question):
         day = int(next(group for group in date.groups() if group))
-        said = lazy(rf"(?<![\d.,:/£$€-])0?{day}(?:st|nd|rd|th)?(?!\d|[.:,]\d)", re.IGNORECASE)
-        if 1 <= day <= 31 and not any(said.search(text) for text in dated):
+        if not 1 <= day <= 31:
+            continue
+        said = re.compile(rf"(?<![\d.,:/£$€-])0?{day}(?:st|nd|rd|th)?(?!\d|[.:,]\d)", re.IGNORECASE)
+        if not any(said.search(text) for text in dated):
             missing.append(date.group())
     # A numbered thing must be named by the first quote, or by its heading ("Price: £64.99"
     # under "Brio 17"): another motion's proposer quoted first does not answer for Motion 3.
@@ -1210,12 +1210,12 @@ def not_in_english(
         return False
     if sum(word in _FOREIGN for word in words) >= 2:
         return True
+    words_known = english()
+    cut_short = _shortened(words_known)
     known = [
         word
         for word in words
-        if word in theirs
-        or unaccented(word) in english()
-        or unaccented(word) in _shortened(english())
+        if word in theirs or unaccented(word) in words_known or unaccented(word) in cut_short
     ]
     if len(words) < 3:  # "¿Cuánto cuesta?"; "ロシアとベラルーシの問題は何ですか" is one word
         return not known and not question.isascii()
