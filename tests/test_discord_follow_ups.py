@@ -16,6 +16,7 @@ from bot.discord_bot._replies import APOLOGY, BUSY, too_long
 from tests import fake_discord as fake
 from tests.test_discord import DEAD_END, NONE, callbacks, followups, point_at, run, running
 from tests.test_discord_buttons import EPHEMERAL, answer_of, buttons, press
+from tests.test_discord_faults import everyone_may_not
 
 pytestmark = pytest.mark.slow
 __all__ = ["point_at"]  # the fixture, shared with test_discord
@@ -323,6 +324,22 @@ async def follow_ups_answered_in_place(server: fake.FakeDiscord, answer: dict[st
     assert replied.body["embeds"][0]["title"] == "And Minsk?"
 
 
+async def asked_again_unlocked(
+    server: fake.FakeDiscord, answer: dict[str, Any], locked: dict[str, Any], in_thread: str
+) -> list[int]:
+    """The statuses of the posts in the `locked` thread on `answer` once Discord says it is
+    unlocked and a follow-up form is submitted, the last of which answers it."""
+    unlocked = locked["thread_metadata"] | {"locked": False, "archived": False}
+    await server.dispatch("THREAD_UPDATE", locked | {"thread_metadata": unlocked})
+    del server.refuse_posts[answer["id"]]
+    third = fake.form_submit(FORM, {FORM_QUESTION: "And Kyiv?"}, answer)
+    await server.dispatch("INTERACTION_CREATE", third)
+    await server.wait_for(followups(third), timeout=30)
+    posted = [r for r in server.requests if r.path == in_thread]
+    assert posted[-1].body["embeds"][0]["title"] == "And Kyiv?"
+    return [r.status for r in posted]
+
+
 def test_a_follow_up_on_an_answer_whose_thread_was_locked_is_answered_in_place(
     point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -350,21 +367,52 @@ def test_a_follow_up_on_an_answer_whose_thread_was_locked_is_answered_in_place(
             assert [r.status for r in server.requests if r.path == in_thread] == [200, 403]
             # Unlocked: the next follow-up is answered in the thread again, at once (red-team
             # round 11: the refusal had been kept for 10 minutes).
-            metadata = locked["thread_metadata"] | {"locked": False, "archived": False}
-            await server.dispatch("THREAD_UPDATE", locked | {"thread_metadata": metadata})
-            del server.refuse_posts[answer["id"]]
-            third = fake.form_submit(FORM, {FORM_QUESTION: "And Kyiv?"}, answer)
-            await server.dispatch("INTERACTION_CREATE", third)
-            await server.wait_for(followups(third), timeout=30)
-            posted = [r for r in server.requests if r.path == in_thread]
-            assert [r.status for r in posted] == [200, 403, 200]
-            assert posted[-1].body["embeds"][0]["title"] == "And Kyiv?"
+            posted = await asked_again_unlocked(server, answer, locked, in_thread)
+            assert posted == [200, 403, 200]
 
     with caplog.at_level(logging.WARNING):
         run(body())
     refused = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
     assert len(refused) == 1 and "threads refused (Thread is archived)" in refused[0]
     assert "unlock the thread" in refused[0]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+MANAGE_THREADS = 1 << 34
+
+
+def test_a_thread_locked_where_the_bot_may_not_manage_threads_is_passed_over_until_unlocked(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Red-team round 29 (J2's remainder): a THREAD_UPDATE saying a thread is locked, where
+    the bot may not manage threads, is taken at its word: follow-ups on its answer are
+    answered in place without a request refused, and a later update of the still locked
+    thread (a rename) does not forget it. Unlocked, the thread is used again."""
+
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=10) as (server, bot):
+            answer, in_thread = await answered_in_a_thread(server)
+            await server.dispatch("GUILD_ROLE_UPDATE", everyone_may_not(MANAGE_THREADS))
+            locked = fake.thread(answer["id"], fake.CHANNEL_ID, "Who would welcome Chinese")
+            locked["owner_id"] = fake.BOT_ID
+            locked["thread_metadata"] |= {"locked": True}
+            await server.dispatch("THREAD_UPDATE", locked)
+            await server.dispatch("THREAD_UPDATE", locked | {"name": "Renamed"})
+            server.refuse_posts[answer["id"]] = 50083
+            for _ in range(1000):  # until the bot has taken the rename
+                if getattr(bot.get_channel(int(answer["id"])), "name", "") == "Renamed":
+                    break
+                await asyncio.sleep(0.01)
+            await follow_ups_answered_in_place(server, answer)
+            assert [r.status for r in server.requests if r.path.endswith("/threads")] == [200]
+            assert [r.status for r in server.requests if r.path == in_thread] == [200]
+            posted = await asked_again_unlocked(server, answer, locked, in_thread)
+            assert posted == [200, 200]
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    refused = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert len(refused) == 1 and "threads refused (the thread is locked)" in refused[0]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 

@@ -47,6 +47,7 @@ from bot.discord_bot._replies import (
     _reply,
     _too_quick,
     _try,
+    cached_permissions,
     cap_webhook_waits,
     capped_rate_limits,
     log,
@@ -851,8 +852,17 @@ class EssayBot(discord.AutoShardedClient):
         self.permission_notes.forget(_channels_of(after.guild))
 
     async def on_raw_thread_update(self, payload: discord.RawThreadUpdateEvent) -> None:
-        """A thread unlocked (or locked, or its permissions changed): what it refused is tried
-        again (red-team round 11: an unlocked thread had been passed over for 10 minutes)."""
+        """A thread unlocked (or renamed, or archived): what it refused is tried again
+        (red-team round 11: an unlocked thread had been passed over for 10 minutes). A thread
+        locked, where the bot may not manage threads, refuses its answers' follow-ups until
+        unlocked: noted, not found out by a refused request, and not forgotten at the next
+        update while it stays locked (red-team round 29, J2: a rename had forgotten it)."""
+        metadata = payload.data.get("thread_metadata")
+        if isinstance(metadata, dict) and metadata.get("locked") is True:
+            parent = cached_permissions(self.get_channel(payload.parent_id))
+            if parent is None or not parent.manage_threads:
+                self.permission_notes.note(payload.thread_id, "threads", "the thread is locked")
+                return
         self.permission_notes.forget({payload.thread_id})
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
