@@ -1159,6 +1159,12 @@ def test_a_channel_gone_or_a_closed_dm_is_one_warning_and_no_apology(
             await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
             await asyncio.sleep(0.5)  # time for an apology, were there one
             assert len([r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]) == 1
+            # Remembered: a later question there is not sent to be refused again (red-team
+            # round 29: each message of a user who had closed their DMs cost one refused).
+            later = fake.message(f"<@{fake.BOT_ID}> Who would welcome Chinese investment?")
+            await server.dispatch("MESSAGE_CREATE", later)
+            await asyncio.sleep(1.0)
+            assert len([r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]) == 1
 
     with caplog.at_level(logging.WARNING):
         run(body())

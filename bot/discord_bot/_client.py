@@ -911,6 +911,9 @@ class EssayBot(discord.AutoShardedClient):
             self.permission_notes.note(channel, "posts", "as the permissions cached say")
         if refused or self.permission_notes.refused(channel, "posts"):
             return Withheld(f"channel {channel} refuses posts: mention {message.id} unanswered")
+        if self.permission_notes.refused(channel, "direct"):  # red-team round 29: one
+            # refused request per message of a user who had closed their DMs to the bot
+            return Withheld(f"DM {channel} is closed to essaybot: message {message.id} unanswered")
         if halted := self.halts.halted(bot_token=True):
             return Halted(f"{halted}: mention {message.id} unanswered")
         return None
