@@ -2581,7 +2581,7 @@ def test_a_guest_s_answer_ending_by_asking_the_other_guest_is_their_own_answer()
     exam that afternoon. Did you pass?" then "JIM: Distinction.")."""
     podcast = answerer_for(index_of(ROOT / "tests/eval/blind18/podcast"))
     answer = podcast.ask("What is braiding?")
-    assert answer.answered and "We call that braiding." in [q.text for q in answer.quotes]
+    assert answer.answered and "We call that braiding." in " ".join(q.text for q in answer.quotes)
     ferry = answerer_for(index_of(ROOT / "tests/eval/blind5/ferry-interview"))
     passed = ferry.ask("Did Jim pass his music exam?")
     assert passed.answered and passed.quotes[0].text.startswith("JIM: Distinction.")

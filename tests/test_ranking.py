@@ -461,14 +461,16 @@ def test_a_quoted_sentences_continuation_opening_with_a_pronoun_is_quoted_too(
     )
     index = PassageIndex(load_documents(tmp_path))
     question = "How is fleur de sel gathered from the salterns?"
-    quoted = answerer_for(index, min_confidence=0.0).ask(question).quotes
-    # The best sentence, its continuation, and the other sentence matching; not "Bakers".
+    # The best sentence, its continuation, and the other sentence matching; not "Bakers"
+    # (unless sentences between quoted ones are quoted too).
+    quoted = answerer_for(index, min_confidence=0.0, quote_gaps=False).ask(question).quotes
     assert [q.text for q in quoted] == [
         "The best-known product of the salterns is fleur de sel, a delicate layer of "
         "crystals on the pans. It is skimmed by hand with a wooden rake.",
         "Tourists buy fleur de sel in jars.",
     ]
-    alone = answerer_for(index, min_confidence=0.0, quote_continuations=False).ask(question)
+    off = {"quote_continuations": False, "quote_gaps": False}
+    alone = answerer_for(index, min_confidence=0.0, **off).ask(question)
     assert "It is skimmed" not in " ".join(q.text for q in alone.quotes)
 
 
@@ -531,3 +533,22 @@ def test_a_how_far_question_ranks_by_what_it_measures_not_its_adjective(tmp_path
         "weight",
         "weigh",
     ]
+
+
+def test_a_sentence_between_two_quoted_ones_is_quoted_too(tmp_path: Path) -> None:
+    (tmp_path / "cement.md").write_text(
+        "# Cement\n\nIn France, Louis Vicat took the next step. Around 1817 he showed that "
+        "hydraulic lime could be made by burning limestone and clay together. Vicat's work "
+        "gave cement a scientific basis. The Romans had known none of this.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    question = "What did Louis Vicat do for cement in France?"
+    quoted = answerer_for(index, min_confidence=0.0).ask(question).quotes
+    assert [q.text for q in quoted] == [
+        "In France, Louis Vicat took the next step. Around 1817 he showed that hydraulic lime "
+        "could be made by burning limestone and clay together. Vicat's work gave cement a "
+        "scientific basis."
+    ]
+    apart = answerer_for(index, min_confidence=0.0, quote_gaps=False).ask(question).quotes
+    assert "Around 1817" not in " ".join(q.text for q in apart)

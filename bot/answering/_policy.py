@@ -141,6 +141,10 @@ class Policy:
     # with a wooden rake"), is quoted too, within `max_sentences`. Chosen on the dev set
     # (answer in quote +2 questions, no decision changed); docs/retrieval.md, "Ablation".
     quote_continuations: bool = True
+    # A sentence between two quoted ones of a passage is quoted too, so that the quote reads
+    # on ("In France, Louis Vicat took the next step." ... "Vicat's work gave cement a
+    # scientific basis" had left out "Around 1817 he showed that ...").
+    quote_gaps: bool = True
     # The first passage's sentence nearest in meaning to the question is quoted too, when its
     # words did not choose it ("Keepers worked six weeks on the rock ..." for "How long did a
     # keeper spend on the rock before going ashore?"); only when meaning was weighed. Session

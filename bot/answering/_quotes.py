@@ -121,6 +121,9 @@ def select_quotes(
         elif i == 0 and policy.quote_lists and (items := _listed(index, wanted, hit.passage)):
             listed = {item.id: (item, set(index.spans(item))) for item in items}
             chosen = listed | {key: value for key, value in chosen.items() if key not in listed}
+    if policy.quote_gaps:  # "In France, Louis Vicat took the next step." ... "Vicat's work
+        for passage, spans in chosen.values():  # gave ...": the sentence between too
+            spans.update(_gaps(index.spans(passage), spans))
     scores = {hit.passage.id: hit.score for hit in hits}
     quotes: list[Quote] = []
     for passage, spans in _with_code(index, _with_table_headers(index, list(chosen.values()))):
@@ -156,6 +159,15 @@ def of_the_named(index: PassageIndex, question: str, quotes: Sequence[Quote]) ->
         if (quote.passage.document, quote.passage.section) == (lead.document, lead.section)
         or all(names(quote.passage, name) for name in named)
     )
+
+
+def _gaps(spans: Sequence[Span], quoted: set[Span]) -> list[Span]:
+    """The sentences of `spans` that are not `quoted` but lie between two that are."""
+    return [
+        span
+        for before, span, after in zip(spans, spans[1:], spans[2:], strict=False)
+        if span not in quoted and before in quoted and after in quoted
+    ]
 
 
 def _nearest_sentence(
