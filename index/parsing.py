@@ -470,6 +470,8 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
                 heading = _is_heading_line(line) and (
                     not before or before.endswith(_TERMINAL) or _stacked(before, line)
                 )
+                if heading and _gives_figure(line):
+                    heading = False
                 if heading and len(block) == 1 and _is_value(blocks, number, builder):
                     heading = False
                 (builder.heading if heading else builder.paragraph)(line)
@@ -521,6 +523,18 @@ _BROKEN_AT_HYPHEN = lazy(r"[^\W\d_]-$")
 # A field's label: a capitalised word, or up to four, and a colon ("Moderator:", "Keep-warm
 # time:", "Signed by the Landlord:"); prose's colon comes later in its line.
 _LABEL = lazy(r"[A-Z][\w'’()/-]*(?: [\w'’()/-]+){0,3}:\s+\S")
+
+
+# A field's value that is a figure: a number, a date, a sum ("Next pay date: 28 November
+# 2025", "Total: £1,240"); a label ending in a number heads a part ("Day 3: Into the Hills").
+_FIGURE_FIELD = lazy(r"(?P<label>[A-Z][\w'’()/-]*(?: [\w'’()/-]+){0,3}):\s+[£$€]?\d")
+
+
+def _gives_figure(line: str) -> bool:
+    """Whether `line` is a labelled field whose value is a figure: text, not a heading (trial
+    round 34: a payslip's "Next pay date: 28 November 2025" had headed the section after)."""
+    field = _FIGURE_FIELD.match(line)
+    return field is not None and not field["label"][-1].isdigit()
 
 
 def _are_fields(block: list[str]) -> bool:

@@ -433,6 +433,21 @@ def test_a_short_line_between_headings_lines_is_the_text_of_the_heading_over_it(
     ]
 
 
+def test_a_field_giving_a_figure_alone_on_its_line_is_text_not_a_heading() -> None:
+    # Trial round 34: a payslip's "Next pay date: 28 November 2025" over "Payroll queries"
+    # had headed the section after it, so the date was in no passage; "Day 3: Into the
+    # Hills" heads its part still.
+    text = "Payslip\n\nNotes\n\n1. Paid monthly.\n\nNext pay date: 28 November 2025\n\n"
+    text += "Payroll queries\n\nContact: Helen Marchetti\nEmail: payroll@example.com\n\n"
+    text += "Day 3: Into the Hills\n\nWe walked.\n"
+    document = parse_document(text, stem="p", markdown=False, source="p.txt")
+    assert [(s.heading, s.paragraphs) for s in document.sections] == [
+        ("Notes", ("1. Paid monthly.", "Next pay date: 28 November 2025")),
+        ("Payroll queries", ("Contact: Helen Marchetti", "Email: payroll@example.com")),
+        ("Day 3: Into the Hills", ("We walked.",)),
+    ]
+
+
 def test_a_line_giving_a_phone_number_or_email_address_is_no_heading() -> None:
     # Trial round 31: "Celia Abernethy, secretary: 07700 900 318 or secretary@..." had headed
     # the line after it, so her number was cited as a section's name, in no passage
