@@ -444,6 +444,7 @@ BLIND_FOLDERS = {
     "blind29": 6,
     "blind30": 6,
     "blind31": 6,
+    "blind32": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
