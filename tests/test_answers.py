@@ -28,6 +28,7 @@ from bot.answering._checks import (
     asks_for_email,
     asks_for_phone,
     holds_count,
+    lacks_money,
     lacks_place,
     not_in_english,
     spell_out,
@@ -2087,6 +2088,26 @@ def test_a_games_coins_are_a_sum_of_money(tmp_path: Path) -> None:
     assert answer.quotes and "1 coin per space" in answer.quotes[0].text, answer.declined_because
     because = answerer.ask("How much does a Trade cost?").declined_because
     assert because == "it asks for a sum of money and no quote holds one"
+
+
+@pytest.mark.parametrize(
+    ("text", "a_sum"),
+    [
+        ("Taxable pay: 2,963.52", True),
+        ("Employer pension contribution: 114.00.", True),
+        ("USDAW union subscription | 17.85", True),
+        ("The pension scheme opens at 10.30 on Mondays.", False),  # a time
+        ("The pension scheme pole is 2.50 m tall.", False),  # a measure
+        ("The pension scheme covers 37.50 hours a week.", False),
+        ("The pension scheme is version 2.10 of the rules.", False),  # no sum, said
+    ],
+)
+def test_pounds_and_pence_without_a_currency_are_a_sum(text: str, a_sum: bool) -> None:
+    # Trial round 34: a payslip's figures carry no "£" ("Taxable pay: 2,963.52"), and "how
+    # much of my pay was taxable this month" was declined as holding no sum of money.
+    quote = Quote(text, Passage("p/s/1", "p", "s", 1, text), 1.0)
+    because = lacks_money("How much does the pension scheme pay?", [quote])
+    assert (because is None) is a_sum
 
 
 def test_a_fee_given_in_any_currency_is_a_sum_of_money(tmp_path: Path) -> None:

@@ -273,7 +273,13 @@ _MONEY_OR_SHARE = lazy(
     r"\b(time[ -]and[ -]a[ -]half|(double|triple)[ -]time)\b|"
     # a sum in a currency no list can hold: "The standard visa fee is 120 korun" (trial 18)
     r"\b(fee|price|cost|charge|fare|rent|salary|wage|deposit|fine)s?"
-    r"(\s+(is|was|are|were|of|will\s+be))?\s*:?\s*((about|around|roughly|only|just)\s+)?\d",
+    r"(\s+(is|was|are|were|of|will\s+be))?\s*:?\s*((about|around|roughly|only|just)\s+)?\d|"
+    # a sum written without its currency, as payslips and accounts do under "Amount (£)":
+    # pounds and pence ("Taxable pay: 2,963.52"; trial round 34), not a time ("at 10.30"),
+    # nor a measure ("2.50 m", "37.50 hours")
+    r"(?<![\d.,])(?<!at )(?<!by )(?<!until )\d{1,3}(,\d{3})*\.\d\d(?![\d,]|\.\d)"
+    r"(?!\s*([%°]|[a-z]{1,3}\b|hours?|hrs|metres?|meters?|miles?|litres?|liters?|kilo\w*|"
+    r"grams?|tonnes?|seconds?|minutes?|days?|weeks?|months?|years?|points?|inch\w*|feet|foot))",
     re.IGNORECASE,
 )
 # A question asking who made, founded, wrote or owns something, or the name of something, is
