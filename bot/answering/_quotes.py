@@ -373,9 +373,10 @@ _REASON = lazy(
 
 def with_reason(index: PassageIndex, question: str, quotes: Sequence[Quote]) -> tuple[Quote, ...]:
     """`quotes` for a why `question` with the sentence after the first passage's last quoted
-    one, when no quote gives a reason and that sentence does (trial round 19: "Why is there
-    no work on 5 and 6 April?" quoted "Trains run as normal." and not the next sentence's
-    "because of the Cresswater Half Marathon")."""
+    one, when no quote gives a reason (trial round 19: "Why is there no work on 5 and 6
+    April?" quoted "Trains run as normal." and not the next sentence's "because of the
+    Cresswater Half Marathon"), whether or not that sentence says "because" (round 34: "...
+    by £730 to collect tax on your private medical insurance")."""
     if not quotes or not ASKS_WHY.match(question):
         return tuple(quotes)
     if any(_REASON.search(quote.text) for quote in quotes):
@@ -386,7 +387,7 @@ def with_reason(index: PassageIndex, question: str, quotes: Sequence[Quote]) -> 
     if not quoted:
         return tuple(quotes)
     after = spans.index(max(quoted)) + 1
-    if after == len(spans) or not _REASON.search(passage.text[slice(*spans[after])]):
+    if after == len(spans):
         return tuple(quotes)
     return with_sentence(index, quotes, spans[after])
 
