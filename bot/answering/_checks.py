@@ -1184,9 +1184,21 @@ _FOREIGN = frozenset(
     "het een zijn wat hoe waarom waar "
     "jest są jak dlaczego gdzie między".split()
 )
+# English function words typed without their apostrophe ("whats toms mobile": trial
+# round 34), read as English as the function words are.
+_UNAPOSTROPHED = frozenset(
+    "whats thats hows wheres whos whens whys theres heres im ive dont doesnt didnt isnt cant "
+    "wont wasnt werent arent youre theyre hasnt havent couldnt shouldnt wouldnt".split()
+)
 NOT_ENGLISH = "the question seems not to be in English, the language essaybot reads"
 _CUT_TO = 4  # the letters of a word cut short ("cert", "temp"; five, and Portuguese "entre"
 _CUT_FROM = 7  # read as "entrepreneur"), of a word this long at least ("certificate")
+
+
+def _possessive(word: str, english: frozenset[str]) -> bool:
+    """Whether `word` is an English word and an "s", a plural or a possessive typed without
+    its apostrophe ("dentists gdc number", "toms mobile": trial round 34)."""
+    return len(word) > _CUT_TO and word.endswith("s") and word[:-1] in english
 
 
 @lru_cache(maxsize=2)
@@ -1206,7 +1218,7 @@ def not_in_english(
     words = [_CONTRACTED.sub("", normalize(word)) for word in _LETTERS.findall(question)]
     # a code ("E5", "KS2") is of no language (trial round 20: "E5 eror code" read as foreign)
     words = [word for word in words if len(word) >= 2 and not _DIGIT.search(word)]
-    if not words or any(word in STOPWORDS for word in words):
+    if not words or any(word in STOPWORDS or word in _UNAPOSTROPHED for word in words):
         return False
     # ("problemas" is no word of theirs for "problematic": a family is an English word's)
     theirs = [
@@ -1221,7 +1233,10 @@ def not_in_english(
     known = [
         word
         for word in words
-        if word in theirs or unaccented(word) in words_known or unaccented(word) in cut_short
+        if word in theirs
+        or unaccented(word) in words_known
+        or unaccented(word) in cut_short
+        or _possessive(unaccented(word), words_known)
     ]
     if len(words) < 3:  # "¿Cuánto cuesta?"; "ロシアとベラルーシの問題は何ですか" is one word
         return not known and not question.isascii()
