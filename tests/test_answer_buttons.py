@@ -189,7 +189,9 @@ def test_a_short_follow_up_is_answered_from_the_earlier_question(answerer: Answe
 def test_a_question_is_read_back_from_its_escaped_title(text: str) -> None:
     if "://" not in text:  # links are left unescaped, so a backslash in one stays
         assert unescaped(escape(text)) == bidi_closed(text)
-        assert unescaped(escape(text + "\ud800")) == bidi_closed(text) + "\ufffd"
+        # the U+FFFD is inside what a bidi control left open: closed after it, at the line's
+        # end (hypothesis found "\u202a" read back as "\u202a\ufffd\u202c", as it should be)
+        assert unescaped(escape(text + "\ud800")) == bidi_closed(text + "\ufffd")
 
 
 def test_a_follow_up_to_a_follow_up_keeps_the_first_question() -> None:
