@@ -2962,6 +2962,9 @@ def test_a_decomposed_accent_is_read_composed() -> None:
         ("What is the phone number?", False, True),
         ("can notices be sent by email", False, False),  # a question of its own
         ("Is there a phone number?", False, False),
+        ("email address for objections", True, False),  # and whose (trial round 34)
+        ("phone number of the vet", False, True),
+        ("send it by email to the office", False, False),
     ],
 )
 def test_a_contact_typed_as_a_search_asks_for_one(asked: str, email: bool, phone: bool) -> None:

@@ -183,16 +183,19 @@ _TERSE = (
     r"\W*(?!(?:can|could|do|does|did|is|are|was|were|should|will|would|may|might|must|how|"
     r"why|when|where|who|if)\b)[\w'’ -]{0,40}"
 )
+# ... and whose, after it: "email address for objections", "phone number of the vet"
+# (trial round 34), in a few words
+_WHOSE = r"(\s+(for|of|at|to)\b[\w'’ -]{1,30})?"
 _ASKS_EMAIL = lazy(
     rf"\W*(what|what's|which)\b(?:(?!\b(?:{_EMAILED})\b)[^?.!])*\be-?mail(\s+address)?\b|"
     # typed as a search: "email address", "press office email" (trial round 27); not a
     # question of its own ("can notices be sent by email")
-    rf"{_TERSE}(?<!by )(?<!via )\be-?mail(\s+address)?\W*$",
+    rf"{_TERSE}(?<!by )(?<!via )\be-?mail(\s+address)?{_WHOSE}\W*$",
     re.I,
 )
 _ASKS_PHONE = lazy(
     r"\W*(what|what's|which)\b[^?.!]*\b((tele)?phone|mobile|contact)\s+(number|no\.?)|"
-    rf"{_TERSE}\b((tele)?phone|mobile|contact)\s+(number|no\.?)\W*$",  # "ward phone number"
+    rf"{_TERSE}\b((tele)?phone|mobile|contact)\s+(number|no\.?){_WHOSE}\W*$",  # "ward phone number"
     re.I,
 )
 _PHONE = lazy(r"\+?\(?\d[\d ().-]{4,}\d")
