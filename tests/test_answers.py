@@ -545,6 +545,24 @@ def test_a_day_of_a_month_asked_of_must_be_quoted(tmp_path: Path) -> None:
     assert early.answered and any("Ann Wharfe" in quote.text for quote in early.quotes)
 
 
+def test_a_month_asked_of_must_be_quoted(tmp_path: Path) -> None:
+    # Trial round 34: "how many night shifts did i work in september" was answered with
+    # "You worked five night shifts in October." (confidence 0.72)
+    essay = (
+        "# Payslip\n\n## Notes\n\nThe night shift allowance is paid for each month in "
+        "which you work at least four night shifts. You worked five night shifts in October."
+        "\n\nYour tax code changed in September 2025.\n\nThe rota for 02/11 is posted.\n"
+    )
+    answerer = answerer_for(_index_of(tmp_path, essay), min_confidence=0.0)
+    answer = answerer.ask("how many night shifts did i work in october")
+    assert answer.answered and "five night shifts" in answer.quotes[0].text
+    september = answerer.ask("how many night shifts did i work in september")
+    assert september.declined_because == "it names september, which no quote holds"
+    assert answerer.ask("May I work night shifts?").declined_because != (
+        "it names May, which no quote holds"  # "may" and "march" only by a day's number
+    )
+
+
 def test_a_bare_reply_is_quoted_with_the_question_it_answers(tmp_path: Path) -> None:
     # Trial round 33: a property form's "No." was the whole answer to "are there any
     # disputes with the neighbours", cited from another "No." (the septic tank's).

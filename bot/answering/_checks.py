@@ -414,6 +414,12 @@ _DAY_OF_MONTH = lazy(
     r"|\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b",
     re.IGNORECASE,
 )
+# A month a question names: not "may" nor "march" unless by a day's number ("10 march").
+_MONTH_NAMED = lazy(
+    r"\b(january|february|april|june|july|august|september|october|november|december)\b"
+    r"|(?<=\d )(?:st |nd |rd |th )?(may|march)\b|\b(may|march)(?= \d)",
+    re.IGNORECASE,
+)
 _OPENS_SENTENCE = tuple(".!?:;\"'“‘(¿¡«")  # "¿Cuánto cuesta?": "Cuánto" opens it
 # An initial or a title's abbreviation ends with a full stop that ends no sentence: "Mills" in
 # "D. Mills to book the repair" and "Okafor" in "Dr. Okafor" are names, not sentence openers.
@@ -872,6 +878,14 @@ def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
         said = re.compile(rf"(?<![\d.,:/£$€-])0?{day}(?:st|nd|rd|th)?(?!\d|[.:,]\d)", re.IGNORECASE)
         if not any(said.search(text) for text in dated):
             missing.append(date.group())
+    # a month: named, or shortened, or any date in figures ("how many night shifts did i
+    # work in september" is not answered by "You worked five night shifts in October":
+    # trial round 34)
+    for month in _MONTH_NAMED.finditer(question):
+        name = next(group for group in month.groups() if group)
+        said = re.compile(rf"\b{name[:3]}|\d/\d", re.IGNORECASE)
+        if not any(said.search(text) for text in dated):
+            missing.append(name)
     # A numbered thing must be named by the first quote, or by its heading ("Price: £64.99"
     # under "Brio 17"): another motion's proposer quoted first does not answer for Motion 3.
     first = [_THOUSANDS.sub("", quotes[0].text), quotes[0].passage.section] if quotes else []
