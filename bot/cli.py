@@ -30,7 +30,14 @@ from bot.render import (
 )
 from bot.sentence_vectors import SAVE_BATCH, SentenceVectors, open_vectors
 from bot.settings_cache import KeptSettings, keep, kept
-from bot.similarity import DEFAULT_THREADS, Runtime, load_model, model_words, use_model
+from bot.similarity import (
+    DEFAULT_THREADS,
+    Runtime,
+    load_model,
+    model_words,
+    use_model,
+    word_vectors,
+)
 from index import CorpusError, load_documents
 from index.spelling import prepare as prepare_spelling
 
@@ -93,7 +100,8 @@ def _answering(
         index.keep_terms()
     progress = terminal_progress("embedding", "sentences")
     vectors = open_vectors(index, settings.seeds_dir, settings.cache_dir, progress)
-    answerer = Answerer(index, _policy(args, settings), vectors.similarity, english=model_words)
+    policy = _policy(args, settings)
+    answerer = Answerer(index, policy, vectors.similarity, english=model_words, words=word_vectors)
     try:
         yield Answering(answerer, vectors)
     finally:

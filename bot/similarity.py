@@ -68,6 +68,7 @@ __all__ = [
     "nearest_headed",
     "question_bits",
     "use_model",
+    "word_vectors",
 ]
 
 _MAX_TOKENS = 256  # the model's max_seq_length; longer texts are truncated, as it was trained
@@ -90,6 +91,8 @@ QuestionBits = Literal[8, 32]
 # them, no sooner (6.1-7.4 against 5.4-6.0 ms; README, "Questions in 8 bits").
 _FAST_INT8_FLAGS = frozenset({"avx512_vnni", "avx_vnni", "amx_int8"})
 _VOCABULARY_KIND = "essaybot_vocabulary"  # the vocabulary's file, as bot/npys.py records it
+_WORD_VECTORS_KIND = "essaybot_word_vectors"
+_WORD_LETTERS = 3  # whole words this long at least have a word vector
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,7 @@ def unload_model() -> None:
         _questions.clear()
         model_words.cache_clear()
         _vocabulary.cache_clear()
+        word_vectors.cache_clear()
 
 
 def _the_tokenizer() -> Tokenizer:
@@ -275,6 +279,38 @@ def _vocabulary() -> list[str]:
         with contextlib.suppress(OSError, ValueError):  # read-only: made again next time
             replace_file(path, _VOCABULARY_KIND, 1, {"tokens": tokens}, {})
     return tokens
+
+
+@cache
+def word_vectors() -> tuple[tuple[str, ...], NDArray[np.float32]]:
+    """The model's whole words of three letters or more (about 21,400) and their unit input
+    vectors, as the model reads each word before its context: "kids" is nearest "children",
+    "bike" "bicycle" (bot/answering/_synonyms.py). Taken from the verified weights once, then
+    kept in the cache folder in half precision (a checksummed bot/npys.py file, 16 MB; a
+    damaged one is made again), so a question needing them never loads the encoder for them."""
+    name = f"word-vectors-{DIGESTS['model.safetensors'][:16]}.npys"
+    path = _setup.cache_dir / name if _setup.cache_dir else None
+    if path is not None:
+        with contextlib.suppress(*UNREADABLE):
+            values, arrays = read_records(path, _WORD_VECTORS_KIND, 1)
+            words, vectors = values.get("words"), arrays.get("vectors")
+            if isinstance(words, list) and vectors is not None and len(words) == len(vectors):
+                return tuple(map(str, words)), vectors.astype(np.float32, copy=False)
+    from safetensors import safe_open
+
+    weights_path = model_files(_setup.root)[0]
+    verify((weights_path,), _setup.cache_dir)
+    with safe_open(str(weights_path), "numpy") as weights:
+        table = weights.get_tensor("embeddings.word_embeddings.weight")
+    kept = [(i, t) for i, t in enumerate(_vocabulary()) if t.isalpha() and len(t) >= _WORD_LETTERS]
+    vectors = np.asarray(table[[i for i, _ in kept]], dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    halves = vectors.astype(np.float16)  # as kept, so that every run reads the same floats
+    words = tuple(t for _, t in kept)
+    if path is not None:
+        with contextlib.suppress(OSError, ValueError):  # read-only: made again next time
+            replace_file(path, _WORD_VECTORS_KIND, 1, {"words": list(words)}, {"vectors": halves})
+    return words, halves.astype(np.float32)
 
 
 def embed(texts: Sequence[str]) -> Vectors:

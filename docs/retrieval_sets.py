@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.answering import DEFAULT_POLICY, Answerer, Policy
 from bot.measure.evaluation import EvalQuestion, Metrics, evaluate, load_questions, pool
-from bot.similarity import best_similarity, model_words
+from bot.similarity import best_similarity, model_words, word_vectors
 from index import PassageIndex, load_documents
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +83,7 @@ def question_sets() -> dict[str, list[Part]]:
 
 def answerer(index: PassageIndex, policy: Policy) -> Answerer:
     """An Answerer over `index` with the real sentence model."""
-    return Answerer(index, policy, best_similarity, english=model_words())
+    return Answerer(index, policy, best_similarity, english=model_words(), words=word_vectors)
 
 
 def measured(policy: Policy, parts: Sequence[Part]) -> Metrics:
@@ -285,7 +285,7 @@ RULES = replace(DEFAULT_POLICY, words_cover=math.inf)
 def answerer_with(index: PassageIndex, **changes: Any) -> Answerer:
     """An Answerer over `index` with the shipped policy, changed as `changes` say."""
     policy = replace(RULES, **changes)
-    return Answerer(index, policy, best_similarity, english=model_words())
+    return Answerer(index, policy, best_similarity, english=model_words(), words=word_vectors)
 
 
 def batches() -> dict[str, list[Path]]:
@@ -363,6 +363,7 @@ def one_folder_table() -> list[str]:
             replace(DEFAULT_POLICY, other_essays_nearer=nearer),
             best_similarity,
             english=model_words(),
+            words=word_vectors,
         )
         for name in sets:
             metrics = pool([evaluate(one, qs) for _, qs in sets[name]])

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.answering import DEFAULT_POLICY, Answerer
-from bot.similarity import best_similarity, model_words
+from bot.similarity import best_similarity, model_words, word_vectors
 from index import PassageIndex, load_documents
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +52,7 @@ Levees protect towns but push the flood downstream. Engineers now prefer to give
 def answerer_for(index: PassageIndex, **changes: Any) -> Answerer:
     """An Answerer over `index` with the real model and the default policy, as `changes` say."""
     policy = replace(DEFAULT_POLICY, **changes)
-    return Answerer(index, policy, best_similarity, english=model_words())
+    return Answerer(index, policy, best_similarity, english=model_words(), words=word_vectors)
 
 
 def index_of(folder: Path) -> PassageIndex:
@@ -70,5 +70,9 @@ def counting(answerer: Answerer) -> tuple[Answerer, list[str]]:
             return super().ask(question, k)
 
     return Counting(
-        answerer.index, answerer.policy, answerer.similarity, english=answerer.english
+        answerer.index,
+        answerer.policy,
+        answerer.similarity,
+        english=answerer.english,
+        words=answerer.words,
     ), asked

@@ -3012,3 +3012,22 @@ def test_a_month_or_day_as_dates_shorten_it_names_what_it_shortens(tmp_path: Pat
     assert unknown_names("Who won on 2 Feb?", index) == []
     assert unknown_names("Who won on Thurs 6 Feb?", index) == ["Thurs"]  # no Thursday there
     assert unknown_names("Who is Jan?", index) == ["Jan"]  # a name as often: not January
+
+
+def test_an_everyday_word_the_essays_never_use_is_read_as_their_nearest(tmp_path: Path) -> None:
+    # Trial round 34: "what are the kids eating" shared no word with the children's menu and
+    # was declined at confidence 0.
+    essay = (
+        "# Wedding day\n\n## Food\n\nChildren's menu for the 7 children: chicken goujons and "
+        "ice cream.\n\nThe cake is cut at 8pm, after the speeches.\n\n## Sunday\n\nBrunch "
+        "for the family on Sunday at the hotel.\n\n## Guests\n\nAlice Hart sits at table 2.\n"
+    )
+    index = _index_of(tmp_path, essay)
+    answer = answerer_for(index).ask("what are the kids eating")
+    assert answer.read_as == "what are the children eating"
+    assert answer.answered and "chicken goujons" in answer.quotes[0].text
+    off = answerer_for(index, synonyms=False).ask("what are the kids eating")
+    assert not off.read_as and not off.answered
+    # not a day for another day, nor a name for another, nor a word typed with a capital
+    for kept in ("what happens on saturday", "where does alison sit", "what are the Kids eating"):
+        assert not answerer_for(index).ask(kept).read_as, kept

@@ -477,3 +477,27 @@ def test_the_english_word_list_is_kept_in_the_cache_and_remade_if_damaged(
     similarity.use_model(root=model_copy, cache_dir=cache)
     with pytest.raises(ModelMissingError):
         similarity.model_words()
+
+
+def test_the_word_vectors_are_kept_in_the_cache_and_remade_if_damaged(
+    model_copy: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    similarity.use_model(root=model_copy, cache_dir=cache)
+    words, vectors = similarity.word_vectors()
+    assert len(words) == len(vectors) > 20_000 and "children" in words
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-2)
+    row = {word: i for i, word in enumerate(words)}
+    assert vectors[row["kids"]] @ vectors[row["children"]] > 0.7  # what they are for
+    assert vectors[row["alison"]] @ vectors[row["alice"]] < 0.5
+    (kept,) = cache.glob("word-vectors-*.npys")
+    similarity.unload_model()
+    similarity.use_model(root=model_copy, cache_dir=cache)
+    (model_copy / "model_files" / "model.safetensors").unlink()  # the kept file is enough
+    again = similarity.word_vectors()
+    assert again[0] == words and np.array_equal(again[1], vectors)  # the same floats
+    _flip_a_byte(kept, kept.stat().st_size - 100)  # damaged: remade from the weights
+    similarity.unload_model()
+    similarity.use_model(root=model_copy, cache_dir=cache)
+    with pytest.raises(ModelMissingError):
+        similarity.word_vectors()

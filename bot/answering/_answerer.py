@@ -74,6 +74,7 @@ from bot.answering._ranking import (
     without_measure,
 )
 from bot.answering._references import asked_part, numbered
+from bot.answering._synonyms import WordVectors, with_synonyms
 from bot.answering._values import Answer, Evidence, Outcome, Quote
 from bot.links import fragment_link
 from index import (
@@ -168,7 +169,8 @@ _SHORT_SENTENCE = 15
 class Answerer:
     """Turns a question into an Answer from `index`, as `policy` says, judging meaning by
     `similarity`, which is called only when the words do not decide (the cascade); `english`
-    (bot.similarity.model_words, or that function) are words never respelt."""
+    (bot.similarity.model_words, or that function) are words never respelt; `words`
+    (bot.similarity.word_vectors), the model's words read for those the essays never use."""
 
     def __init__(
         self,
@@ -177,11 +179,13 @@ class Answerer:
         similarity: Similarity,
         *,
         english: EnglishWords,
+        words: WordVectors | None = None,
     ) -> None:
         self.index = index
         self.policy = policy
         self.similarity = similarity
         self.english = english
+        self.words = words
         self._published = {d.slug: d for d in index.documents if d.url}
         self._pages: dict[str, str] = {}
 
@@ -216,6 +220,9 @@ class Answerer:
         Stage 2")."""
         if self.policy.spelling:
             question = respell(question, self.index, self.english)
+        if self.policy.synonyms and self.words is not None:
+            least = self.policy.synonym_similarity
+            question = with_synonyms(question, self.index, self.words, least)
         if not self.policy.initialisms:
             return question
         return spell_out(question, self.index, self._english_words())

@@ -53,7 +53,7 @@ def time_loading(
     from bot.answering import DEFAULT_POLICY, Answerer
     from bot.index_cache import load_index
     from bot.sentence_vectors import SentenceVectors
-    from bot.similarity import model_words
+    from bot.similarity import model_words, word_vectors
 
     with tempfile.TemporaryDirectory() as cache:
         timings = []
@@ -63,7 +63,9 @@ def time_loading(
             timings.append(time.perf_counter() - start)
         start = time.perf_counter()
         similarity = SentenceVectors().similarity  # the first question: no vector stored
-        Answerer(built, DEFAULT_POLICY, similarity, english=model_words()).ask(question)
+        Answerer(built, DEFAULT_POLICY, similarity, english=model_words(), words=word_vectors).ask(
+            question
+        )
         first = (time.perf_counter() - start) * 1000
     plain, writing, hit = timings
     return LoadTimes(len(built.passages), plain, writing, hit, first), built
@@ -84,7 +86,7 @@ def time_shipped_essay(seeds: Path, questions: Sequence[str], runs: int = 10) ->
     """
     from bot.answering import DEFAULT_POLICY, Answerer
     from bot.sentence_vectors import open_vectors
-    from bot.similarity import load_model, model_words
+    from bot.similarity import load_model, model_words, word_vectors
     from index import PassageIndex, load_documents
 
     walls, floors, loaded = [], [], 0
@@ -124,7 +126,7 @@ def time_shipped_essay(seeds: Path, questions: Sequence[str], runs: int = 10) ->
         embedded.append(question)
         return vectors.similarity(question, texts, heading)
 
-    answerer = Answerer(index, DEFAULT_POLICY, similarity, english=model_words)
+    answerer = Answerer(index, DEFAULT_POLICY, similarity, english=model_words, words=word_vectors)
     # First pass: every question new (its vector is computed; its passages' sentences' were
     # at build); then the same questions again, from the caches.
     first = _answer_times(answerer, questions)
@@ -181,14 +183,16 @@ def time_end_to_end(built: PassageIndex, questions: int = 40, baseline: int = 20
     first with no sentence vector stored, then with those the questions need stored."""
     from bot.answering import DEFAULT_POLICY, Answerer
     from bot.sentence_vectors import SentenceVectors
-    from bot.similarity import embed_question, load_model, model_key, model_words
+    from bot.similarity import embed_question, load_model, model_key, model_words, word_vectors
 
     asked = essay_questions([p.text for p in built.passages], questions + 1)
     warm = asked.pop()
     load_model()
     with tempfile.TemporaryDirectory() as folder:
         vectors = SentenceVectors(Path(folder), model_key())
-        answerer = Answerer(built, DEFAULT_POLICY, vectors.similarity, english=model_words())
+        answerer = Answerer(
+            built, DEFAULT_POLICY, vectors.similarity, english=model_words(), words=word_vectors
+        )
         answerer.ask(warm)  # the first answer's one-time costs (the English word list...)
         first_use = _answer_times(answerer, asked)
         vectors.save()
@@ -202,7 +206,9 @@ def time_end_to_end(built: PassageIndex, questions: int = 40, baseline: int = 20
         weighed.add(question)
         return stored.similarity(question, texts, heading)
 
-    answerer = Answerer(built, DEFAULT_POLICY, similarity, english=model_words())
+    answerer = Answerer(
+        built, DEFAULT_POLICY, similarity, english=model_words(), words=word_vectors
+    )
     ask = _answer_times(answerer, asked)
     embedding = latencies(embed_question, asked)
     search = latencies(partial(built.search, k=answerer.policy.top_k), asked)

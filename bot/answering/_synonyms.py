@@ -1,0 +1,95 @@
+"""Everyday words the essays do not use, read as the essays' word nearest in the model.
+
+"what are the kids eating" shares no word with "Children's menu for the 7 children: chicken
+goujons"; nor "bike hire" with "bicycles". A question word the essays never use (after
+respelling), typed in lower case, is read as the essays' word whose input vector in the
+sentence model (`bot.similarity.word_vectors`: how the model reads a word before its
+context) is nearest it, when that is near enough (`Policy.synonym_similarity`). Such
+neighbours are as often a word's kin as its synonym ("monday" is 0.75 from "tuesday",
+"sixty" 0.72 from "forty"), so days, months, times of day, numbers and words of how often
+are never read as another; nor is a word read as one ending in it ("site" as "website").
+Names are safe by the threshold: "alison" is 0.31 from "alice", "oxford" 0.46 from
+"cambridge". The question is then shown as read, as a respelt one is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+import numpy as np
+from numpy.typing import NDArray
+
+from index import PassageIndex, analyze, normalize
+from index.analyzer import STOPWORDS
+from index.patterns import lazy
+
+__all__ = ["WordVectors", "with_synonyms"]
+
+# Words whose nearest in the model are their kin, not their synonyms: never read as another.
+_KIN = lazy(
+    r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
+    r"may|june|july|august|september|october|november|december|spring|summer|autumn|winter|"
+    r"morning|afternoon|evening|night|noon|midnight|dawn|dusk|tonight|today|tomorrow|"
+    r"yesterday|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
+    r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|first|second|third|"
+    r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|once|twice|half|double|might|must|could|"
+    r"should|would|often|sometimes|usually|always|never)s?"
+)
+_WORD = lazy(r"[A-Za-z]+")
+_NEAREST = 5  # neighbours tried, nearest first, past those left out above
+
+
+WordVectors = Callable[[], tuple[tuple[str, ...], NDArray[np.float32]]]
+
+
+def with_synonyms(question: str, index: PassageIndex, load: WordVectors, least: float) -> str:
+    """`question` with each lower-case word the essays never use, and the model reads as a
+    word (`load`: its words and their unit vectors, loaded only for such a word), put as the
+    essays' word nearest it in the model, at a cosine of `least` or more."""
+
+    def nearest(match: re.Match[str]) -> str:
+        word = match.group()
+        folded = normalize(word)
+        if word != folded or folded in STOPWORDS or _KIN.fullmatch(folded):
+            return word
+        terms = index.query(folded)
+        if not terms or any(term in index for term in terms):  # the essays use it
+            return word
+        rows, theirs, kept = _theirs(index, load)
+        if folded not in rows or not theirs:
+            return word
+        cosines = kept @ load()[1][rows[folded]]
+        for i in np.argsort(-cosines)[:_NEAREST]:
+            other = theirs[int(i)]
+            if cosines[i] < least:
+                break
+            if not _KIN.fullmatch(other) and not other.endswith(folded):
+                return other
+        return word
+
+    return _WORD.sub(nearest, question)
+
+
+@lru_cache(maxsize=8)
+def _theirs(
+    index: PassageIndex, load: WordVectors
+) -> tuple[dict[str, int], tuple[str, ...], NDArray[np.float32]]:
+    """The rows of the model's words, and those of them the essays use (every term of each)
+    with their vectors: read once per index when a question first has a word they never use
+    (lookups, a few milliseconds for 21,400 words, once `_terms` has read them)."""
+    words, vectors = load()
+    rows, terms = _terms(load)
+    kept = [i for i, word_terms in enumerate(terms) if all(t in index for t in word_terms)]
+    return rows, tuple(words[i] for i in kept), vectors[kept]
+
+
+@lru_cache(maxsize=2)
+def _terms(load: WordVectors) -> tuple[dict[str, int], tuple[tuple[str, ...], ...]]:
+    """Each of the model's words' row, and its terms (none: a stopword): 0.13 s, once."""
+    words = load()[0]
+    return {word: i for i, word in enumerate(words)}, tuple(
+        tuple(analyze(word)) or ("",) for word in words
+    )
