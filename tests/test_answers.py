@@ -2765,6 +2765,26 @@ def test_a_first_passage_holding_the_value_asked_and_every_name_answers(tmp_path
     assert not strict.ask("How much smoke does the Tarsay 8 have?").answered
 
 
+def test_a_size_or_a_day_asked_for_is_a_value_the_first_passage_may_hold(tmp_path: Path) -> None:
+    """Trial round 34: "how tall is the wellingtonia" was declined at 0.42 with the tree's
+    row ("T4 | Wellingtonia | Rear garden | 27 m") first, and "what day are my fillings
+    booked" at 0.42 with the appointment's: "how tall" and "what day" asked for no value."""
+    index = _index_of(
+        tmp_path,
+        "# Notice\n\n## Schedule of trees\n\n| Tree | Species | Height |\n| --- | --- | --- |\n"
+        "| T1 | English oak | 21 m |\n| T4 | Wellingtonia | 27 m |\n\n## Appointments booked"
+        "\n\n| Date | Treatment |\n| --- | --- |\n| Friday 24 October | UL4 fillings |\n",
+    )
+    strict = answerer_for(index, min_confidence=0.9)  # meaning alone is too weak here
+    for asked, said in (
+        ("how tall is the wellingtonia", "27 m"),
+        ("what day are my fillings booked", "Friday 24 October"),
+    ):
+        answer = strict.ask(asked)
+        assert answer.answered and said in answer.quotes[-1].text, asked
+        assert not answerer_for(index, min_confidence=0.9, typed_lead=False).ask(asked).answered
+
+
 @pytest.mark.parametrize(
     ("question", "thing"),
     [

@@ -594,7 +594,7 @@ class Answerer:
 _ASKING_A_VALUE = frozenset(
     analyze(
         "much many long old far often when time date day year cost costs price fee charge pay "
-        "paid spend spent worth value amount number total"
+        "paid spend spent worth value amount number total tall high wide deep heavy big"
     )
 )
 

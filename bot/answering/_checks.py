@@ -48,7 +48,8 @@ __all__ = [
 # ("When was the union founded?" is not answered by a sentence about the union). "How much"
 # and "how big" are left out: they as often ask for a degree ("How much does it matter?").
 _WHEN_OR_HOW_MANY = lazy(
-    r"\W*(when|(in )?(what|which) year|how (old|many|long|far|often)|"
+    r"\W*(when|(in )?(what|which) (year|day|month)|how (old|many|long|far|often|tall|high|wide|"
+    r"deep|heavy|big)|"
     # "What is the population of ...?": a measured quantity, not a figure of speech ("cost")
     r"(what|which)\b[^?.!]{0,24}?\b(population|gdp|percentage|share|rate|age|date|distance|"
     r"speed|temperature|salary|income|length|height|width|depth|weight|budget|number))\b"
@@ -58,7 +59,7 @@ _WHEN_OR_HOW_MANY = lazy(
 )
 # "When" and "what month" ask for a time ("what year" asks for a year: below): a count ("a
 # team of four volunteers") does not answer them, a number with digits or a word of time does.
-_ASKS_WHEN = lazy(r"\W*(when|(in )?(what|which) (month|decade|century|date))\b", re.I)
+_ASKS_WHEN = lazy(r"\W*(when|(in )?(what|which) (month|decade|century|date|day))\b", re.I)
 # "How many" asks for a count: a figure or a number word ("several", "none"), not only a
 # word of time ("on the first Saturday of each month from May to October" does not say how
 # many volunteers lead the walks). It declines 1 more unanswerable dev question and loses no
