@@ -142,6 +142,10 @@ class FakeDiscord:
         self.cloudflare_retry_after: str | None = None  # a Retry-After on Cloudflare's page
         self.rate_limits_left: dict[str, int] = {}  # of those, how many 429s until lifted
         self.global_rate_limit = False  # those 429s are Discord's global limit's
+        self.global_until = 0.0  # every post is refused by the global limit until then
+        self.slow_bodies = 0.0  # a post's response: its headers at once, its body this late
+        self.posts_reading = 0  # posts whose response's body is not yet sent
+        self.most_posts_reading = 0
         # POSTs and PATCHes to paths matching one of these (in full) answered 503 by Discord's
         # edge, not carried out ("upstream connect error"): how many more. discord.py does not
         # retry a 503.
@@ -229,6 +233,23 @@ class FakeDiscord:
 
     # REST -----------------------------------------------------------------
 
+    async def _slow_body(self, request: web.Request, payload: Any) -> web.StreamResponse:
+        """`payload` as a response whose headers go at once and whose body `slow_bodies` s
+        later, counting the posts still being read."""
+        body = json.dumps(payload).encode()
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        response.content_length = len(body)
+        self.posts_reading += 1
+        self.most_posts_reading = max(self.most_posts_reading, self.posts_reading)
+        try:
+            await response.prepare(request)
+            await asyncio.sleep(self.slow_bodies)
+            await response.write(body)
+            await response.write_eof()
+        finally:
+            self.posts_reading -= 1
+        return response
+
     async def _rest(self, request: web.Request) -> web.Response:
         path = request.match_info["path"]
         if self.slow_callbacks and re.fullmatch(CALLBACK_PATH, path):
@@ -256,6 +277,9 @@ class FakeDiscord:
                 self._changed.notify_all()
             return _json({"message": "upstream connect error", "code": 0}, status=503)
         limited = [k for k in self.rate_limited if path.startswith(k)]
+        if request.method in ("POST", "PATCH") and time.monotonic() < self.global_until:
+            self.requests.append(Request(request.method, path, body, time.monotonic(), 429))
+            return _too_many(self.global_until - time.monotonic(), None, is_global=True)
         if request.method in ("POST", "PATCH") and limited:
             retry_after = self.rate_limited[limited[0]]
             if limited[0] in self.rate_limits_left:  # lifted after so many
@@ -303,6 +327,8 @@ class FakeDiscord:
             assert request.transport is not None
             request.transport.abort()
             return web.Response(status=500)  # never arrives
+        if self.slow_bodies and post:
+            return await self._slow_body(request, record.returned)
         if self.lost_posts and post:
             self.lost_posts -= 1
             record.status = 502  # carried out all the same

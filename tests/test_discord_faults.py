@@ -787,6 +787,105 @@ def test_requests_open_to_discord_at_once_are_bounded_across_channels(
     run(body())
 
 
+def _answering(request: Any) -> bool:
+    """Whether `request` posts an answer (embeds)."""
+    return isinstance(request.body, dict) and bool(request.body.get("embeds"))
+
+
+async def _one_mention_each(server: fake.FakeDiscord, channels: list[str]) -> None:
+    """A mention in each of `channels`, by a user of its own."""
+    for channel in channels:
+        mention = fake.message(
+            f"<@{fake.BOT_ID}> {DEAD_END}", author_id=f"47{channel[2:]}", channel_id=channel
+        )
+        await server.dispatch("MESSAGE_CREATE", mention)
+        await asyncio.sleep(0)
+
+
+async def _waiting_behind_one(
+    server: fake.FakeDiscord, bot: Any, channels: list[str]
+) -> asyncio.Event:
+    """A mention in each of `channels`, the first channel's answer held at Discord (its
+    place among `MOST_REQUESTS` with it) until the event returned is set, the others' answers
+    made and waiting."""
+    first = server.hold(f"channels/{channels[0]}/messages")
+    await _one_mention_each(server, channels[:1])
+    await server.wait_for(_answering, timeout=WAIT)
+    await _one_mention_each(server, channels[1:])
+    while sum(bot._posting.values()) < len(channels):
+        await asyncio.sleep(0.05)
+    return first
+
+
+def test_discords_global_limit_said_while_requests_wait_for_a_place_is_waited_out(
+    point_at: Any, answerer: Answerer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Red-team round 30 (L3): Discord's global rate limit, met by one request while others
+    waited for a place among `MOST_REQUESTS`, was met again by each of them (discord.py had
+    looked for it before their wait): 70 refused where 1 would do. They wait it out."""
+    monkeypatch.setattr("bot.discord_bot._client.MOST_REQUESTS", 1)
+    channels = [f"4610000000000000{n:02d}" for n in range(4)]
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            first = await _waiting_behind_one(server, bot, channels)
+            server.global_until = time.monotonic() + 1.0
+            first.set()
+            await server.wait_for(
+                lambda r: _answering(r) and r.status == 200, count=4, timeout=WAIT
+            )
+            refused = [r for r in server.requests if _answering(r) and r.status == 429]
+            assert len(refused) == 1
+
+    run(body())
+
+
+def test_a_place_is_given_back_once_the_responses_body_is_read(
+    point_at: Any, answerer: Answerer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Red-team round 30 (L2): a place among `MOST_REQUESTS` was given back when the
+    response's headers came, before its body was read: with the bodies late, 145
+    connections were open for a bound of 50. It is given back with the body read."""
+    monkeypatch.setattr("bot.discord_bot._client.MOST_REQUESTS", 2)
+    channels = [f"4620000000000000{n:02d}" for n in range(6)]
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            server.slow_bodies = 0.4
+            await _one_mention_each(server, channels)
+            await server.wait_for(_answering, count=len(channels), timeout=WAIT)
+            while server.posts_reading:
+                await asyncio.sleep(0.05)
+            assert server.most_posts_reading == 2
+
+    run(body())
+
+
+def test_the_wait_for_a_place_counts_against_no_timeout(
+    point_at: Any, answerer: Answerer, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    """Red-team round 30 (L1): the wait for a place among `MOST_REQUESTS` counted against
+    aiohttp's total timeout (300 s; here 1 s), so a request that had waited long timed out
+    though Discord answered it at once, and one that had waited past it had no timeout at
+    all. Only the reads are timed (`REQUEST_TIMEOUT`)."""
+    monkeypatch.setattr(aiohttp.client, "DEFAULT_TIMEOUT", aiohttp.ClientTimeout(total=1))
+    monkeypatch.setattr("bot.discord_bot._client.MOST_REQUESTS", 1)
+    channels = [f"4630000000000000{n:02d}" for n in range(3)]
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            first = await _waiting_behind_one(server, bot, channels)
+            await asyncio.sleep(1.5)  # the others wait past aiohttp's total timeout
+            first.set()
+            await server.wait_for(_answering, count=len(channels), timeout=WAIT)
+            await asyncio.sleep(0.3)
+            assert len([r for r in server.requests if _answering(r)]) == len(channels)
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert "TimeoutError" not in caplog.text
+
+
 def test_a_section_being_posted_at_sigterm_gets_the_grace_period(
     point_at: Any, tmp_path: Any
 ) -> None:
@@ -1596,8 +1695,9 @@ def test_an_answer_made_whose_response_is_lost_is_shown_once_without_an_apology(
     deleted as if it were still "thinking…", and a mention's had a public apology under it:
     the edit is sent once more (the same edit), the post once more with its nonce (Discord
     returns the first message). Round 29 (K3): so too when the response never comes, and
-    aiohttp's timeout (300 s; here 1 s) ends the request."""
-    monkeypatch.setattr(aiohttp.client, "DEFAULT_TIMEOUT", aiohttp.ClientTimeout(total=1))
+    aiohttp's timeout of a read (300 s; here 1 s) ends the request."""
+    timeout = aiohttp.ClientTimeout(total=None, sock_read=1)
+    monkeypatch.setattr("bot.discord_bot._replies.REQUEST_TIMEOUT", timeout)
 
     async def body() -> None:
         async with running(point_at, answerer) as (server, _):

@@ -56,6 +56,7 @@ from bot.discord_bot._replies import (
     reply_to,
     request_sent,
     shutdown_apology,
+    time_reads,
     too_long,
     unless_unwanted,
 )
@@ -695,7 +696,8 @@ class EssayBot(discord.AutoShardedClient):
 
     async def setup_hook(self) -> None:
         """Listen for presses of the answers' buttons; sync commands only when asked: to the
-        development guild, or globally with --sync."""
+        development guild, or globally with --sync. Time each request's reads, not its whole."""
+        time_reads(self.http)
         self.add_dynamic_items(*BUTTONS, TurnPage)
         if self.settings.guild_id is not None:
             guild = discord.Object(id=self.settings.guild_id)
