@@ -105,6 +105,7 @@ class FakeDiscord:
         # more. A second response to an interaction is refused (400, 40060), as Discord does.
         self.lost_first_responses = 0
         self.slow_callbacks = 0.0  # seconds Discord takes to take an interaction's response
+        self.callbacks_open = self.most_callbacks_open = 0  # those taking that long at once
         # Channel posts carried out but answered 502, as Discord's edge may: how many more.
         # A post repeating an earlier one's nonce with `enforce_nonce` gets that message back,
         # as Discord does, not a second one.
@@ -253,7 +254,12 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.Response:
         path = request.match_info["path"]
         if self.slow_callbacks and re.fullmatch(CALLBACK_PATH, path):
-            await asyncio.sleep(self.slow_callbacks)
+            self.callbacks_open += 1
+            self.most_callbacks_open = max(self.most_callbacks_open, self.callbacks_open)
+            try:
+                await asyncio.sleep(self.slow_callbacks)
+            finally:
+                self.callbacks_open -= 1
         body = await request.json() if request.body_exists else None
         # Interaction callbacks and webhooks are authorised by their token in the path.
         by_path = path.startswith(("interactions/", "webhooks/"))

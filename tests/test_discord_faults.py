@@ -886,6 +886,37 @@ def test_the_wait_for_a_place_counts_against_no_timeout(
     assert "TimeoutError" not in caplog.text
 
 
+def test_keystrokes_are_dropped_while_as_many_first_responses_as_requests_are_open(
+    point_at: Any, answerer: Answerer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Red-team round 30 (L4): interactions' first responses wait for no place among
+    `MOST_REQUESTS`, and had no bound of their own: one account's 20 keystrokes a second,
+    with Discord taking 30 s, held 193 connections. While as many first responses are open
+    as requests may be, a keystroke is dropped (its choices would come too late); a command
+    still gets its "thinking…"."""
+    monkeypatch.setattr("bot.discord_bot._client.MOST_REQUESTS", 2)
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            server.slow_callbacks = 1.0
+            for typed in ("c", "ch", "cho", "choo", "choos", "choosi"):
+                keystroke = fake.interaction(
+                    "section",
+                    [{"name": "name", "type": 3, "value": typed, "focused": True}],
+                    autocomplete=True,
+                )
+                await server.dispatch("INTERACTION_CREATE", keystroke)
+                await asyncio.sleep(0.05)
+            interaction = ask(DEAD_END)
+            await server.dispatch("INTERACTION_CREATE", interaction)
+            (thinking,) = await server.wait_for(callbacks(server, interaction), timeout=WAIT)
+            assert thinking.body["type"] == 5
+            chose = [r for r in server.requests if r.body and r.body.get("type") == 8]
+            assert len(chose) == 2 and server.most_callbacks_open == 3
+
+    run(body())
+
+
 def test_a_section_being_posted_at_sigterm_gets_the_grace_period(
     point_at: Any, tmp_path: Any
 ) -> None:

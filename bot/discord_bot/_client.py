@@ -556,6 +556,12 @@ class _Tree(app_commands.CommandTree["EssayBot"]):
         if interaction.type is discord.InteractionType.autocomplete:
             # A keystroke: answering it twice is harmless, remembering it is not. One in an
             # option an older version had (Discord's copy lags a sync) takes no choices.
+            # With as many first responses open as requests may be (Discord slow), it is
+            # dropped: its choices would come too late, and each holds a connection
+            # (red-team round 30, L4: one account's keystrokes had held 193).
+            if self.client.halts.first_responses_open >= MOST_REQUESTS:
+                log.debug("a keystroke dropped: %d first responses open", MOST_REQUESTS)
+                return False
             if _completes(self, interaction.data):
                 return True
             with contextlib.suppress(*SEND_ERRORS):

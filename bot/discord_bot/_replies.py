@@ -404,6 +404,7 @@ class Halts:
         self.token_refused = False
         self._paused_until = -math.inf
         self.global_until = -math.inf  # when Discord's last global rate limit is over
+        self.first_responses_open = 0  # interactions' first responses sent, not yet ended
 
     def why(self, path: str) -> str | None:
         """Why a request to `path` (its URL's) is not to be sent now, or None."""
@@ -543,7 +544,10 @@ def capped_rate_limits(halts: Halts, most_open: int) -> aiohttp.TraceConfig:
         session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestStartParams
     ) -> None:
         path = params.url.path
-        if path.startswith("/api/") and not _FIRST_RESPONSE.fullmatch(path):
+        if _FIRST_RESPONSE.fullmatch(path):  # counted, for keystrokes to be dropped (`Halts`)
+            halts.first_responses_open += 1
+            context.first = True
+        elif path.startswith("/api/"):
             await open_requests.acquire()
             context.open = True  # released at the request's end, whatever it is
         try:
@@ -565,6 +569,9 @@ def capped_rate_limits(halts: Halts, most_open: int) -> aiohttp.TraceConfig:
         if getattr(context, "open", False):
             context.open = False
             open_requests.release()
+        if getattr(context, "first", False):
+            context.first = False
+            halts.first_responses_open -= 1
 
     async def on_request_exception(
         session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestExceptionParams
