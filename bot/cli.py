@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.answering import DEFAULT_POLICY, Answerer, Policy
+from bot.answering import DEFAULT_POLICY, Answerer, Policy, prepare_synonyms
 from bot.arguments import UsageError, build_parser
 from bot.errors import EssaybotError
 from bot.index_cache import load_index
@@ -98,6 +98,7 @@ def _answering(
     index = load_index(settings.seeds_dir, settings.cache_dir, terminal_progress())
     if eager:
         index.keep_terms()
+        prepare_synonyms(index, word_vectors)  # nor a first question with an everyday word
     progress = terminal_progress("embedding", "sentences")
     vectors = open_vectors(index, settings.seeds_dir, settings.cache_dir, progress)
     policy = _policy(args, settings)

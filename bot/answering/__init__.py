@@ -8,6 +8,7 @@ words decide without `similarity` when they suffice.
 from bot.answering._answerer import Answerer, Similarity, as_read, asks_nothing
 from bot.answering._checks import unknown_names
 from bot.answering._policy import DEFAULT_POLICY, MAX_QUESTION_CHARS, Policy
+from bot.answering._synonyms import prepare_synonyms
 from bot.answering._values import Answer, Evidence, Outcome, Quote
 
 __all__ = [
@@ -22,5 +23,6 @@ __all__ = [
     "Similarity",
     "as_read",
     "asks_nothing",
+    "prepare_synonyms",
     "unknown_names",
 ]

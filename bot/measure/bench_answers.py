@@ -84,7 +84,7 @@ def time_shipped_essay(seeds: Path, questions: Sequence[str], runs: int = 10) ->
     The cold runs ask the first `runs` questions, one each, so questions the words decide and
     questions that load the model are both timed; `model_loaded_cold` counts the latter.
     """
-    from bot.answering import DEFAULT_POLICY, Answerer
+    from bot.answering import DEFAULT_POLICY, Answerer, prepare_synonyms
     from bot.sentence_vectors import open_vectors
     from bot.similarity import load_model, model_words, word_vectors
     from index import PassageIndex, load_documents
@@ -119,6 +119,7 @@ def time_shipped_essay(seeds: Path, questions: Sequence[str], runs: int = 10) ->
         prepare_spelling(model_words())  # as the long-running front ends do at start
         index = PassageIndex(load_documents(seeds))
         index.keep_terms()  # as they do
+        prepare_synonyms(index, word_vectors)  # and this
         vectors = open_vectors(index, seeds, Path(cache))  # every sentence, from the first start
     embedded: list[str] = []
 
