@@ -93,6 +93,7 @@ _FAST_INT8_FLAGS = frozenset({"avx512_vnni", "avx_vnni", "amx_int8"})
 _VOCABULARY_KIND = "essaybot_vocabulary"  # the vocabulary's file, as bot/npys.py records it
 _WORD_VECTORS_KIND = "essaybot_word_vectors"
 _WORD_LETTERS = 3  # whole words this long at least have a word vector
+_WORD_TABLE = "embeddings.word_embeddings.weight"
 
 
 @dataclass(frozen=True)
@@ -244,12 +245,24 @@ def _load_encoder(setup: _Setup) -> Encoder | NumpyEncoder:
     if setup.runtime == "numpy":
         from bot.numpy_encoder import NumpyEncoder, map_safetensors
 
-        return NumpyEncoder(map_safetensors(weights_path))
+        weights = map_safetensors(weights_path)
+        _keep_word_vectors(weights[_WORD_TABLE])
+        return NumpyEncoder(weights)
     from safetensors.numpy import load_file
 
     from bot.encoder import Encoder
 
-    return Encoder(load_file(str(weights_path)), setup.threads, setup.cache_dir)
+    loaded = load_file(str(weights_path))
+    _keep_word_vectors(loaded[_WORD_TABLE])
+    return Encoder(loaded, setup.threads, setup.cache_dir)
+
+
+def _keep_word_vectors(table: NDArray[np.float32]) -> None:
+    """Keep `word_vectors` in the cache folder while the weights are loaded, if not yet kept:
+    a later start's question with an everyday word then reads them without the weights."""
+    path = _word_vectors_path()
+    if path is not None and not path.exists():
+        _kept_word_vectors(np.asarray(table, dtype=np.float32), path)
 
 
 @cache
@@ -281,6 +294,11 @@ def _vocabulary() -> list[str]:
     return tokens
 
 
+def _word_vectors_path() -> Path | None:
+    name = f"word-vectors-{DIGESTS['model.safetensors'][:16]}.npys"
+    return _setup.cache_dir / name if _setup.cache_dir else None
+
+
 @cache
 def word_vectors() -> tuple[tuple[str, ...], NDArray[np.float32]]:
     """The model's whole words of three letters or more (about 21,400) and their unit input
@@ -288,8 +306,7 @@ def word_vectors() -> tuple[tuple[str, ...], NDArray[np.float32]]:
     "bike" "bicycle" (bot/answering/_synonyms.py). Taken from the verified weights once, then
     kept in the cache folder in half precision (a checksummed bot/npys.py file, 16 MB; a
     damaged one is made again), so a question needing them never loads the encoder for them."""
-    name = f"word-vectors-{DIGESTS['model.safetensors'][:16]}.npys"
-    path = _setup.cache_dir / name if _setup.cache_dir else None
+    path = _word_vectors_path()
     if path is not None:
         with contextlib.suppress(*UNREADABLE):
             values, arrays = read_records(path, _WORD_VECTORS_KIND, 1)
@@ -301,7 +318,13 @@ def word_vectors() -> tuple[tuple[str, ...], NDArray[np.float32]]:
     weights_path = model_files(_setup.root)[0]
     verify((weights_path,), _setup.cache_dir)
     with safe_open(str(weights_path), "numpy") as weights:
-        table = weights.get_tensor("embeddings.word_embeddings.weight")
+        return _kept_word_vectors(weights.get_tensor(_WORD_TABLE), path)
+
+
+def _kept_word_vectors(
+    table: NDArray[np.float32], path: Path | None
+) -> tuple[tuple[str, ...], NDArray[np.float32]]:
+    """`word_vectors` from the model's input table, kept at `path` (when given)."""
     kept = [(i, t) for i, t in enumerate(_vocabulary()) if t.isalpha() and len(t) >= _WORD_LETTERS]
     vectors = np.asarray(table[[i for i, _ in kept]], dtype=np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)

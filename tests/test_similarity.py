@@ -501,3 +501,19 @@ def test_the_word_vectors_are_kept_in_the_cache_and_remade_if_damaged(
     similarity.use_model(root=model_copy, cache_dir=cache)
     with pytest.raises(ModelMissingError):
         similarity.word_vectors()
+
+
+@pytest.mark.parametrize("runtime", ["onnx", "numpy"])
+def test_loading_the_model_keeps_the_word_vectors(
+    model_copy: Path, tmp_path: Path, runtime: similarity.Runtime
+) -> None:
+    # a later start's question with an everyday word then reads them without the weights
+    cache = tmp_path / "cache"
+    similarity.load_model(root=model_copy, cache_dir=cache, runtime=runtime)
+    (kept,) = cache.glob("word-vectors-*.npys")
+    words, vectors = similarity.word_vectors()
+    similarity.unload_model()
+    (model_copy / "model_files" / "model.safetensors").unlink()
+    similarity.use_model(root=model_copy, cache_dir=cache)
+    again = similarity.word_vectors()
+    assert again[0] == words and np.array_equal(again[1], vectors) and kept.exists()

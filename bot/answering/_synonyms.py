@@ -21,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
+from bot.answering._cascade import FRAMING
 from index import PassageIndex, analyze, normalize
 from index.analyzer import STOPWORDS
 from index.patterns import lazy
@@ -54,6 +55,8 @@ def with_synonyms(question: str, index: PassageIndex, load: WordVectors, least: 
         word = match.group()
         folded = normalize(word)
         if word != folded or folded in STOPWORDS or _KIN.fullmatch(folded):
+            return word
+        if any(term in FRAMING for term in analyze(folded)):  # "say" says nothing asked
             return word
         terms = index.query(folded)
         if not terms or any(term in index for term in terms):  # the essays use it
