@@ -39,7 +39,7 @@ from bot.answering._synonyms import with_synonyms
 from bot.embeds import answer_message
 from bot.measure.evaluation import load_questions
 from bot.render import answer_to_dict, render_answer
-from bot.similarity import model_words
+from bot.similarity import model_words, word_vectors
 from index import (
     Document,
     Passage,
@@ -3059,6 +3059,9 @@ def test_an_everyday_word_the_essays_never_use_is_read_as_their_nearest(tmp_path
     # framing the question, which asks nothing of them (a cold ask need not read them)
     asked = "What did Putin say on Sunday about the three cakes?"
     assert with_synonyms(asked, index, unloadable, 0.7) == asked
+    # and at most 8 words a question are looked up, whatever its length
+    flood = with_synonyms(" ".join(["kids"] * 100), index, word_vectors, 0.7).split()
+    assert flood.count("children") == 8 and flood.count("kids") == 92
     # not a day for another day, nor a name for another, nor a word typed with a capital
     for kept in ("what happens on saturday", "where does alison sit", "what are the Kids eating"):
         assert not answerer_for(index).ask(kept).read_as, kept
