@@ -522,12 +522,13 @@ _BROKEN_AT_HYPHEN = lazy(r"[^\W\d_]-$")
 
 # A field's label: a capitalised word, or up to four, and a colon ("Moderator:", "Keep-warm
 # time:", "Signed by the Landlord:"); prose's colon comes later in its line.
-_LABEL = lazy(r"[A-Z][\w'’()/-]*(?: [\w'’()/-]+){0,3}:\s+\S")
+_LABEL_WORDS = r"[A-Z][\w'’()/-]*(?: [\w'’()/-]+){0,3}"
+_LABEL = lazy(rf"{_LABEL_WORDS}:\s+\S")
 
 
 # A field's value that is a figure: a number, a date, a sum ("Next pay date: 28 November
 # 2025", "Total: £1,240"); a label ending in a number heads a part ("Day 3: Into the Hills").
-_FIGURE_FIELD = lazy(r"(?P<label>[A-Z][\w'’()/-]*(?: [\w'’()/-]+){0,3}):\s+[£$€]?\d")
+_FIGURE_FIELD = lazy(rf"(?P<label>{_LABEL_WORDS}):\s+[£$€]?\d")
 
 
 def _gives_figure(line: str) -> bool:

@@ -25,6 +25,7 @@ from index.analyzer import analyze, normalize
 from index.search import PassageIndex
 
 __all__ = [
+    "CONTRACTIONS",
     "LIMITS",
     "MIN_LETTERS",
     "MIN_SHORT_LETTERS",
@@ -43,7 +44,7 @@ _WORD = re.compile(rf"[^\W\d_]{{{MIN_SHORT_LETTERS},}}")
 _LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
 # Contractions often typed without their apostrophe, each no English word without it ("its",
 # "wont", "well" and "shell" are, and stay).
-_CONTRACTIONS = {
+CONTRACTIONS = {
     word.replace("'", ""): word
     for word in """
     what's how's where's who's when's why's that's there's here's don't doesn't didn't isn't
@@ -126,8 +127,8 @@ def respell(
         terms = index.query(folded)
         if not terms or any(term in index for term in terms):  # the essays use it
             return word
-        if folded in _CONTRACTIONS:
-            return _cased_like(word, _CONTRACTIONS[folded])
+        if folded in CONTRACTIONS:
+            return _cased_like(word, CONTRACTIONS[folded])
         if (hyphenated := _hyphenated(folded, index)) is not None:
             return _cased_like(word, hyphenated)
         if words is None:

@@ -12,6 +12,7 @@ from index import EMAIL_ADDRESS, Passage, PassageIndex, analyze, normalize
 from index.analyzer import STOPWORDS, unaccented
 from index.documents import own_heading
 from index.patterns import LazyPattern, lazy
+from index.spelling import CONTRACTIONS
 
 __all__ = [
     "ASKS_WHY",
@@ -74,7 +75,7 @@ _COUNT = lazy(
 )
 # The months, for the patterns of time below.
 MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 # "How long" asks for a duration or a length: "3000 grit" or "long periods" does not say how
 # long a stone is soaked, "about ten minutes" does; so do dates and a year ("since 1992").
 _ASKS_HOW_LONG = lazy(r"\W*(for\s+)?how\s+long\b", re.IGNORECASE)
@@ -101,7 +102,7 @@ _YEAR = lazy(
 _FREQUENCY = r"fortnights?|fortnightly|hourly|daily|nightly|weekly|monthly|yearly|annually"
 _TIME = lazy(
     r"\d|\b(years?|decades?|century|centuries|months?|weeks?|days?|hours?|minutes?|"
-    rf"{MONTHS}|{_DAYS}|"
+    rf"{MONTHS}|{DAYS}|"
     r"spring|summer|autumn|fall|"
     r"winter|season|morning|afternoon|evening|night|dawn|dusk|noon|midnight|ago|since|until|"
     r"till|after|before|during|now|today|tonight|yesterday|tomorrow|later|earlier|"
@@ -404,7 +405,7 @@ _CONTRACTED = lazy(r"(n['’]t|['’](s|re|ve|ll|d|m))$")
 _LETTERS = lazy(r"(?<![\w'’-])[^\W\d_][\w'’-]*")  # not "B" of "14B"
 _AMPERSAND = lazy(r"\b([A-Z]{1,2})\s?&\s?([A-Z]{1,2})\b")
 _CALENDAR = lazy(
-    rf"({_DAYS}|{MONTHS})s?$",
+    rf"({DAYS}|{MONTHS})s?$",
     re.IGNORECASE,
 )
 # A day of a month a question names: "10 march", "March 10th", "the 27th".
@@ -467,7 +468,7 @@ _DATED = lazy(
     # a year, a day's or month's name, a date or time in figures, a day or week numbered; not
     # any figure: "Offers in excess of £412,500" does not date "... a converted loft" (trial
     # round 25: "When was the loft converted?" answered at confidence 1.0)
-    rf"\b(1\d{{3}}|20\d{{2}})s?\b|\b({MONTHS}|{_DAYS})\b|\b\d{{1,2}}[:/]\d{{2}}\b|"
+    rf"\b(1\d{{3}}|20\d{{2}})s?\b|\b({MONTHS}|{DAYS})\b|\b\d{{1,2}}[:/]\d{{2}}\b|"
     r"\b\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b|"
     r"\b(day|week|night|month|year)\s+\d",
     re.IGNORECASE,
@@ -828,6 +829,7 @@ _MEASURE = lazy(
 _ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
 _ONES += "fifteen sixteen seventeen eighteen nineteen"
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
+NUMBER_WORDS = f"{_ONES} {_TENS}".split()
 
 
 def _in_words(number: str) -> str:
@@ -1202,21 +1204,16 @@ _FOREIGN = frozenset(
     "het een zijn wat hoe waarom waar "
     "jest są jak dlaczego gdzie między".split()
 )
-# English function words typed without their apostrophe ("whats toms mobile": trial
-# round 34), read as English as the function words are.
-_UNAPOSTROPHED = frozenset(
-    "whats thats hows wheres whos whens whys theres heres im ive dont doesnt didnt isnt cant "
-    "wont wasnt werent arent youre theyre hasnt havent couldnt shouldnt wouldnt".split()
-)
 NOT_ENGLISH = "the question seems not to be in English, the language essaybot reads"
 _CUT_TO = 4  # the letters of a word cut short ("cert", "temp"; five, and Portuguese "entre"
 _CUT_FROM = 7  # read as "entrepreneur"), of a word this long at least ("certificate")
+_POSSESSIVE_FROM = 5  # letters of a word read as an English one and an "s" ("dentists")
 
 
 def _possessive(word: str, english: frozenset[str]) -> bool:
     """Whether `word` is an English word and an "s", a plural or a possessive typed without
     its apostrophe ("dentists gdc number", "toms mobile": trial round 34)."""
-    return len(word) > _CUT_TO and word.endswith("s") and word[:-1] in english
+    return len(word) >= _POSSESSIVE_FROM and word.endswith("s") and word[:-1] in english
 
 
 @lru_cache(maxsize=2)
@@ -1236,7 +1233,8 @@ def not_in_english(
     words = [_CONTRACTED.sub("", normalize(word)) for word in _LETTERS.findall(question)]
     # a code ("E5", "KS2") is of no language (trial round 20: "E5 eror code" read as foreign)
     words = [word for word in words if len(word) >= 2 and not _DIGIT.search(word)]
-    if not words or any(word in STOPWORDS or word in _UNAPOSTROPHED for word in words):
+    # ... typed without its apostrophe too ("whats toms mobile": trial round 34)
+    if not words or any(word in STOPWORDS or word in CONTRACTIONS for word in words):
         return False
     # ("problemas" is no word of theirs for "problematic": a family is an English word's)
     theirs = [

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bot.answering._cascade import FRAMING
+from bot.answering._checks import DAYS, MONTHS, NUMBER_WORDS
 from index import PassageIndex, analyze, normalize
 from index.analyzer import STOPWORDS
 from index.patterns import lazy
@@ -30,14 +31,11 @@ __all__ = ["WordVectors", "prepare_synonyms", "with_synonyms"]
 
 # Words whose nearest in the model are their kin, not their synonyms: never read as another.
 _KIN = lazy(
-    r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
-    r"may|june|july|august|september|october|november|december|spring|summer|autumn|winter|"
-    r"morning|afternoon|evening|night|noon|midnight|dawn|dusk|tonight|today|tomorrow|"
-    r"yesterday|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
-    r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|first|second|third|"
-    r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|once|twice|half|double|might|must|could|"
-    r"should|would|often|sometimes|usually|always|never)s?"
+    rf"({DAYS}|{MONTHS}|{'|'.join(NUMBER_WORDS)}|spring|summer|autumn|winter|morning|"
+    r"afternoon|evening|night|noon|midnight|dawn|dusk|tonight|today|tomorrow|yesterday|"
+    r"hundred|thousand|million|billion|first|second|third|fourth|fifth|sixth|seventh|eighth|"
+    r"ninth|tenth|once|twice|half|double|might|must|could|should|would|often|sometimes|"
+    r"usually|always|never)s?"
 )
 _WORD = lazy(r"[A-Za-z]+")
 _NEAREST = 5  # neighbours tried, nearest first, past those left out above
