@@ -316,23 +316,26 @@ class FakeDiscord:
             if post and (body or {}).get("enforce_nonce")
             else None
         )
-        if nonce is not None and nonce in self._nonces:
+        replayed = nonce is not None and nonce in self._nonces  # the first message back
+        if nonce is not None and replayed:
             record.returned = self._nonces[nonce]
-            return _json(record.returned)
-        record.returned = self._reply(request.method, path, body)
+        else:
+            record.returned = self._reply(request.method, path, body)
         if nonce is not None:
             self._nonces[nonce] = record.returned
         answer = post or (posted and path.startswith("webhooks/"))
-        if self.lose_responses and answer:
+        if self.lose_responses and answer:  # a post's sent again with its nonce too
             record.status = 0  # carried out all the same; no response reaches the bot
             how = self.lose_responses.pop(0)
             if how == "cut":
                 return web.Response(body=b'{"id": "5000', content_type="application/json")
             if how == "hang":  # the connection kept, nothing sent: the bot's timeout ends it
                 await self._hung.wait()
-            assert request.transport is not None
-            request.transport.abort()
+            if request.transport is not None:  # None: closed by the bot meanwhile
+                request.transport.abort()
             return web.Response(status=500)  # never arrives
+        if replayed:
+            return _json(record.returned)
         if self.slow_bodies and post:
             return await self._slow_body(request, record.returned)
         if self.lost_posts and post:

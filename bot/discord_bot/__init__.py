@@ -14,6 +14,7 @@ from bot.discord_bot._replies import NO_EMBEDS as NO_EMBEDS
 from bot.discord_bot._replies import NOT_PERMITTED as NOT_PERMITTED
 from bot.discord_bot._replies import SHUTDOWN_APOLOGY as SHUTDOWN_APOLOGY
 from bot.discord_bot._replies import SHUTTING_DOWN as SHUTTING_DOWN
+from bot.discord_bot._replies import UNCONFIRMED as UNCONFIRMED
 from bot.discord_bot._replies import to_embeds as to_embeds
 from bot.discord_bot._run import BAD_TOKEN as BAD_TOKEN
 from bot.discord_bot._run import NO_TOKEN as NO_TOKEN

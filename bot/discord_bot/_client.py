@@ -52,6 +52,7 @@ from bot.discord_bot._replies import (
     capped_rate_limits,
     log,
     log_failure,
+    lost_twice,
     may_post,
     reply_to,
     request_sent,
@@ -1118,6 +1119,14 @@ class EssayBot(discord.AutoShardedClient):
                     "a mention's answer: Discord's servers answered %s twice; mention %s "
                     "unanswered, with no apology, which would meet the same outage",
                     error.status,
+                    message.id,
+                )
+                return
+            if lost_twice(error):  # it may be showing; an apology would meet the same network
+                log.warning(
+                    "a mention's answer: Discord's response was lost twice (%s); mention %s "
+                    "given no apology, as the answer may be showing",
+                    type(error).__name__,
                     message.id,
                 )
                 return
