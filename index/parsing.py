@@ -87,6 +87,11 @@ _SENTENCE_END = tuple(".!?…\"'”’)")
 GREETING = r"(?:my\s+)?(?:dear|dearest|hi|hello|hey)"
 _GREETING = lazy(rf"(?:{GREETING}|to)\b", re.IGNORECASE)
 _MAX_HEADING_WORDS = 10
+# A line of this many commas is an address or a list, not a heading ("Revenues Office,
+# Brackenmoor House, Station Road, Brackenmoor BR1 4AA": trial round 35, read as a heading
+# over the phone and email under it, and the same line under the title then dropped as its
+# contents entry). No heading of the gold essays has more than two.
+_ADDRESS_COMMAS = 3
 _MAX_HEADING_CHARS = 80
 # A plain-text file's opening line may be longer, a title with its subtitle: "Fire and
 # Breath: An Interview with Teodora Brannick of Saltmarsh Glass".
@@ -151,6 +156,7 @@ def _is_heading_line(
         and not _INNER_SENTENCE_END.search(line)
         and not EMAIL_ADDRESS.search(line)
         and not PHONE_DIGITS.search(line)
+        and line.count(",") < _ADDRESS_COMMAS
     )
 
 
@@ -399,8 +405,8 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
             builder.heading(block[0])
             continue
         if _is_table(block):
-            for line in block:  # a table in aligned columns: a row per paragraph
-                builder.paragraph(" | ".join(_cells(line)))
+            for row in _rows(block):  # a table in aligned columns: a row per paragraph
+                builder.paragraph(row)
             continue
         if number in headings:  # underlined, or "# Heading"
             if number == 0 and len(blocks) > 1 and title is None and _may_title(block[0]):
@@ -442,9 +448,14 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
             builder.heading(block[0])
             block = block[1:]
             if _is_table(block):  # "Keeper history" over "Keeper   From   To   Type"
-                for line in block:
-                    builder.paragraph(" | ".join(_cells(line)))
+                for row in _rows(block):
+                    builder.paragraph(row)
                 continue
+        if len(block) > 2 and block[0].endswith(":") and _is_table(block[1:]):
+            builder.paragraph(block[0])  # "Parking charges:" over "Up to 2 hours    £3.20"
+            for row in _rows(block[1:]):
+                builder.paragraph(row)
+            continue
         if sum(bool(_LIST_MARKER.match(line)) for line in block) >= 2:
             for item in _items(block):  # "We need:" then "- flour" and "- salt", no blank lines
                 builder.paragraph(_joined(item))
@@ -455,6 +466,11 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
             continue
         if _are_fields(block):  # "Panel: Councillor Rhodri Vane (harbour committee chair),"
             for field in _fields(block):  # over "Dr Sunita Mehra ...": each field whole
+                builder.paragraph(_joined(field))
+            continue
+        if len(block) > 2 and _are_fields(block[1:]) and _is_front_line(block[0]):
+            builder.paragraph(block[0])  # an address over "Phone: ..." and "Email: ..."
+            for field in _fields(block[1:]):
                 builder.paragraph(_joined(field))
             continue
         # One paragraph per line when lines are too long to be hard-wrapped, or when each
@@ -470,6 +486,8 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
                 heading = _is_heading_line(line) and (
                     not before or before.endswith(_TERMINAL) or _stacked(before, line)
                 )
+                if heading and len(block) > 1 and _TITLED_NAME.fullmatch(line):
+                    heading = False  # whom a letter is to, over the address
                 if heading and _gives_figure(line):
                     heading = False
                 if heading and len(block) == 1 and _is_value(blocks, number, builder):
@@ -522,7 +540,7 @@ _BROKEN_AT_HYPHEN = lazy(r"[^\W\d_]-$")
 
 # A field's label: a capitalised word, or up to four, and a colon ("Moderator:", "Keep-warm
 # time:", "Signed by the Landlord:"); prose's colon comes later in its line.
-_LABEL_WORDS = r"[A-Z][\w'’()/-]*(?: [\w'’()/-]+){0,3}"
+_LABEL_WORDS = r"[A-Z][\w'’()/%-]*(?: [\w'’()/%-]+){0,3}"
 _LABEL = lazy(rf"{_LABEL_WORDS}:\s+\S")
 
 
@@ -538,23 +556,34 @@ def _gives_figure(line: str) -> bool:
     return field is not None and not field["label"][-1].isdigit()
 
 
-def _are_fields(block: list[str]) -> bool:
+def _are_fields(block: list[str], bold: list[bool] | None = None) -> bool:
     """Whether `block` is labelled fields, two or more, a value wrapped onto lines of its own
     ("Panel: Councillor Rhodri Vane (harbour committee chair), Dr Sunita Mehra (marine" then
-    "ecologist, University of Westhaven)")."""
-    labelled = [bool(_LABEL.match(line)) for line in block]
+    "ecologist, University of Westhaven)"); `bold` says which lines opened with a Markdown
+    bold label, a field's however long."""
+    labelled = _labelled(block, bold)
     return bool(labelled) and labelled[0] and sum(labelled) >= 2
 
 
-def _fields(block: list[str]) -> list[list[str]]:
+def _fields(block: list[str], bold: list[bool] | None = None) -> list[list[str]]:
     """The lines of each field of `block` (`_are_fields`)."""
     fields: list[list[str]] = []
-    for line in block:
-        if _LABEL.match(line) or not fields:
+    for line, label in zip(block, _labelled(block, bold), strict=True):
+        if label or not fields:
             fields.append([line])
         else:
             fields[-1].append(line)
     return fields
+
+
+def _labelled(block: list[str], bold: list[bool] | None) -> list[bool]:
+    return [bool(_LABEL.match(line)) or bool(bold and bold[at]) for at, line in enumerate(block)]
+
+
+# A Markdown line opening with a bold label: "**Hexley Wheelers club discount (10% off parts
+# only):** minus £14.36", "**Total**: £285.22" (trial round 35: a label of more words than a
+# plain one's, or with "%", had been joined to the field before).
+_BOLD_LABEL = lazy(r"(\*\*|__)[^*_\n]{1,80}?(?::\1|\1:)\s*\S")
 
 
 def _heads(block: list[str]) -> bool:
@@ -572,17 +601,25 @@ def _heads(block: list[str]) -> bool:
 
 
 def _signatures(blocks: list[list[str]]) -> set[int]:
-    """The blocks that sign a letter: a line or two of a name or two ("Ruth", "Callum and
-    Inés") right under its closing words ("With love and good wishes for the new year,",
-    "Yours ever,"), which they end; not a heading (trial round 14: each letter's signature
-    had named the next letter's section with it, "Ruth" over "II. Callum to Ruth")."""
+    """The blocks that sign a letter: a name or two ("Ruth", "Callum and Inés"), with the
+    signer's role under it or not (`_SIGNATURE_LINES`), right under its closing words ("With
+    love and good wishes for the new year,", "Yours ever,"), which they end; not a heading
+    (trial round 14: each letter's signature had named the next letter's section with it,
+    "Ruth" over "II. Callum to Ruth")."""
     return {
         number
         for number in range(1, len(blocks))
         if _closes(blocks[number - 1])
-        and len(blocks[number]) <= 2
-        and all(_is_signature(line) for line in blocks[number])
+        and len(blocks[number]) <= _SIGNATURE_LINES
+        and _is_signature(blocks[number][0])
+        and all(map(_is_front_line, blocks[number][1:]))
     }
+
+
+# A letter's signature: a name over up to two lines of its role ("Karen Whitlow" over
+# "Endoscopy Booking Coordinator, on behalf of Dr Helen Marsh": trial round 35, the name had
+# headed the role, so no quote said who signed).
+_SIGNATURE_LINES = 3
 
 
 # An email's header lines ("From: Priya Ramaswamy <treasurer@...>", "Date: Mon, 3 Mar 2025").
@@ -682,6 +719,13 @@ def _signoffs(blocks: list[list[str]], emails: set[int], posts: set[int]) -> set
     return found
 
 
+# A person's name with a title ("Mr Anthony Kilbride", "Dr Helen Marsh"): over lines of an
+# address it is whom a letter is to, not a heading (trial round 35: it had headed the address
+# and "Dear Mr Kilbride,").
+_TITLED_NAME = lazy(
+    r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Rev|Revd|Sir|Dame|Lady|Lord)\.?"
+    r"(?: [A-Z][\w'’.-]*){1,4}"
+)
 # A person's name alone on its line: two or three capitalised words ("Martin Achterberg").
 _PERSON = lazy(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z][a-z'’]+(?:-[A-Z][a-z]+)?){1,2}")
 
@@ -761,6 +805,55 @@ def _cells(line: str) -> list[str]:
     return _COLUMN_GAP.split(line)
 
 
+def _rows(block: list[str]) -> list[str]:
+    """A plain-text table's rows as paragraphs, cells joined by pipes as a Markdown table's
+    (its first row is its header, index/search.py); a table whose first row is data (a list of
+    contacts, no header) by `HEADERLESS_CELLS`, so that none of its rows is taken for one.
+
+    A row of fewer cells than the rest is parted by any gap, a cell's stop too ("No.  Object"
+    over "1    Herring Fleet at Dusk": trial round 35, the header had been one cell short, so
+    the first object's row was taken for the header and never found)."""
+    cells = [_cells(line) for line in block]
+    most = Counter(len(row) for row in cells).most_common(1)[0][0]
+    for at, line in enumerate(block):
+        if len(cells[at]) < most and len(loose := _ANY_GAP.split(line)) == most:
+            cells[at] = loose
+    joint = " | " if _headed(cells) else HEADERLESS_CELLS
+    return [joint.join(row) for row in cells]
+
+
+# The cells of a table with no header row are joined by this, not by pipes: "Endoscopy
+# Bookings · 01632 960 775 · Monday to Friday 8am to 5pm" over the unit's other numbers
+# (trial round 35: the first number had been taken for the header and never found).
+HEADERLESS_CELLS = " · "
+_ANY_GAP = lazy(r" {2,}|\t+")
+_DIGITS = lazy(r"\d+")
+_LETTER = lazy(r"[^\W\d_]")
+
+
+def _headed(rows: list[list[str]]) -> bool:
+    """Whether a plain-text table's first row is its header: unless each of its cells is of
+    the kind most cells under it are, and one is a figure written as theirs are ("01632 960
+    775" over phone numbers, "£3.20" over prices). A header names a column in words ("Amount"
+    over "£155.94", "Budget 2023-24" over "£56,000", "Over 10,000 miles" over "25p per
+    mile"), or by a year over sums ("2024" over "£3,000")."""
+    if len(rows) < 2 or any(len(row) != len(rows[0]) for row in rows):
+        return True
+    for column, cell in enumerate(rows[0]):
+        below = Counter(_kind(row[column]) for row in rows[1:]).most_common(1)[0][0]
+        if _kind(cell) != below:
+            return True
+    return not any(_kind(cell)[0] == "figure" for cell in rows[0])
+
+
+def _kind(cell: str) -> tuple[str, str]:
+    """A cell's kind: words (with a figure or not), or a figure as written ("£9.9" for
+    "£3.20", "9 9 9" for "01632 960 775")."""
+    if _LETTER.search(cell):
+        return "words", "figure" if _DIGITS.search(cell) else ""
+    return "figure" if _DIGITS.search(cell) else "other", _DIGITS.sub("9", cell)
+
+
 # Words a title leaves in lower case ("Twenty Winters with Glen Orrin Mountain Rescue").
 _SMALL_WORDS = frozenset("a an and as at but by for from in into of on or the to with vs".split())
 
@@ -807,26 +900,32 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
     code: list[str] = []  # the lines of the fenced code being read
     notes: list[str] = []  # footnotes' texts, wherever defined: a section of their own, last
     fenced = in_item = in_comment = seen_text = opened_by_note = False
+    titled = False  # the title was the last thing read
     fence = ""  # the fence that opened the code being read
     opened_by = ""  # the line that opened the paragraph, as written
     item_indent = 0  # how far in the item being read starts
 
     def heading(text: str, level: int, *, top: bool = False) -> None:
-        nonlocal title, seen_text
+        nonlocal title, seen_text, titled
         if (top or level == 1) and not seen_text and text and (title is None or _same(text, title)):
             title = title or text  # front matter's title, repeated: not a section
+            titled = True
         elif text:
             builder.heading(text, level)
+            titled = False
         seen_text = True
 
     def flush() -> None:
-        nonlocal seen_text, in_item
+        nonlocal seen_text, in_item, titled
         joined = _joined(paragraph)
         text = inline_text(joined)
         bold = _BOLD_LINE.fullmatch(opened_by)
         # ... but not a dateline opening the file, under its title: "**Version 6.2, effective
-        # 6 January 2025**" (trial round 28: no passage held it), as a plain text file's
-        dated = not seen_text and _is_dateline([text])
+        # 6 January 2025**" (trial round 28: no passage held it), as a plain text file's; the
+        # title its "# " heading too ("**By Oliver Keane, Home & Hearth Test Lab, October
+        # 2025**": trial round 36, "who wrote the review" had found no passage)
+        dated = (not seen_text or titled) and _is_dateline([text])
+        titled = titled and not text
         if (
             len(paragraph) == 1
             and bold
@@ -836,10 +935,13 @@ def _parse_markdown(lines: list[str], builder: _Builder, title: str | None) -> s
             heading(text, level=0, top=True)  # "**Housing**" alone: a word processor's heading
         elif opened_by_note and text:
             notes.append(text)
-        elif not in_item and _are_fields(lines := [inline_text(line) for line in paragraph]):
+        elif not in_item and _are_fields(
+            lines := [inline_text(line) for line in paragraph],
+            labels := [bool(_BOLD_LABEL.match(line)) for line in paragraph],
+        ):
             # "**Date:** 14 March" over "**Present:** R. Okafor (Chair), ...": Markdown joins
             # the lines, but each is a field of its own, as in plain text.
-            for field in _fields(lines):
+            for field in _fields(lines, labels):
                 builder.paragraph(_joined(field))
             seen_text = True
         elif text and not _IMAGES.fullmatch(joined):  # an image's alt text is no prose

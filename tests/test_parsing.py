@@ -1252,3 +1252,111 @@ def test_a_prefix_finds_a_parent_with_no_text_of_its_own_not_its_parts() -> None
         "person": ["Person specification", "Personal data"],
         "essential": ["Person specification › Essential criteria"],
     }
+
+
+def _plain(text: str, *, markdown: bool = False) -> list[tuple[str, tuple[str, ...]]]:
+    source = "letter.md" if markdown else "letter.txt"
+    document = parse_document(text, stem="letter", markdown=markdown, source=source)
+    return [(s.heading, s.paragraphs) for s in document.sections]
+
+
+def test_an_address_is_no_heading_and_a_line_repeating_it_is_kept() -> None:
+    """Trial round 35: an address under "Contact us" headed the phone and email under it,
+    and the same address under the title was then dropped as a contents entry."""
+    address = "Revenues Office, Brackenmoor House, Station Road, Brackenmoor BR1 4AA"
+    text = (
+        f"Council Tax Bill 2025/26\n\n{address}\n\nAccount reference: 60044721\n\n"
+        f"Please keep this bill.\n\nContact us\n\n{address}\nPhone: 0300 123 4580\n"
+        "Email: counciltax@brackenmoor.gov.uk\n"
+    )
+    assert _plain(text) == [
+        ("Introduction", (address, "Account reference: 60044721", "Please keep this bill.")),
+        ("Contact us", (address, "Phone: 0300 123 4580", "Email: counciltax@brackenmoor.gov.uk")),
+    ]
+
+
+def test_a_letter_s_addressee_and_signer_with_a_role_are_no_headings() -> None:
+    """Trial round 35: "Mr Anthony Kilbride" headed his address and "Dear Mr Kilbride,";
+    "Karen Whitlow" headed her role, so no quote said who signed the letter."""
+    text = (
+        "Westmere Hospital\n\nMr Anthony Kilbride\n27 Orchard Terrace\nBalsham Cross\n\n"
+        "Dear Mr Kilbride,\n\nYour appointment\n\nYou were referred to us by your GP.\n\n"
+        "Yours sincerely,\n\nKaren Whitlow\nEndoscopy Booking Coordinator, on behalf of Dr Marsh\n"
+    )
+    sections = _plain(text)
+    assert [heading for heading, _ in sections] == ["Introduction", "Your appointment"]
+    assert "Mr Anthony Kilbride" in sections[0][1]
+    assert sections[1][1][-1] == (
+        "Yours sincerely, Karen Whitlow Endoscopy Booking Coordinator, on behalf of Dr Marsh"
+    )
+
+
+def test_a_table_with_no_header_row_keeps_its_first_row_as_data() -> None:
+    """Trial round 35: a list of contacts in aligned columns had its first row taken for the
+    header, never found; a header naming a column of figures in words stays the header."""
+    contacts = (
+        "Useful contacts\n\nEndoscopy Bookings     01632 960 775    Monday to Friday 8am to 5pm\n"
+        "Pre-assessment nurses  01632 960 781    Monday to Friday 9am to 4pm\n"
+    )
+    assert _plain(contacts)[0][1] == (
+        "Endoscopy Bookings · 01632 960 775 · Monday to Friday 8am to 5pm",
+        "Pre-assessment nurses · 01632 960 781 · Monday to Friday 9am to 4pm",
+    )
+    priced = "Prices\n\nItem        Cost\nBrake pads  £12.00\nChain       £18.50\n"
+    assert _plain(priced)[0][1][0] == "Item | Cost"
+
+
+def test_a_header_row_a_cell_short_is_parted_at_any_gap() -> None:
+    """Trial round 35: "No.  Object" was one cell (a stop before the gap reads as prose's), so
+    the header was a cell short and the first object's row was taken for the header."""
+    text = (
+        "Schedule\n\nNo.  Object                 Maker            Value\n"
+        "1    Herring Fleet at Dusk  Annie Coldwell   £85,000\n"
+        "2    Mending Nets           Annie Coldwell   £22,000\n"
+    )
+    assert _plain(text)[0][1][:2] == (
+        "No. | Object | Maker | Value",
+        "1 | Herring Fleet at Dusk | Annie Coldwell | £85,000",
+    )
+
+
+def test_a_line_leading_into_a_table_with_no_blank_line_is_its_own_paragraph() -> None:
+    # Trial round 35: "Parking charges:" and its four rows had been one paragraph.
+    text = "Getting here\n\nParking charges:\nUp to 2 hours     £3.20\nUp to 4 hours     £5.50\n"
+    assert _plain(text)[0][1] == (
+        "Parking charges:",
+        "Up to 2 hours · £3.20",
+        "Up to 4 hours · £5.50",
+    )
+
+
+def test_a_markdown_bold_label_of_many_words_or_a_share_opens_a_field() -> None:
+    """Trial round 35: "VAT included at 20%" and a long bold label had been joined to the
+    field before: "Total: £285.22 VAT included at 20%: £47.54"."""
+    text = (
+        "# Invoice\n\n**Parts and labour:** £299.58\n"
+        "**Hexley Wheelers club discount (10% off parts only):** minus £14.36\n"
+        "**Total:** £285.22\n**VAT included at 20%:** £47.54\n"
+    )
+    assert _plain(text, markdown=True)[0][1] == (
+        "Parts and labour: £299.58",
+        "Hexley Wheelers club discount (10% off parts only): minus £14.36",
+        "Total: £285.22",
+        "VAT included at 20%: £47.54",
+    )
+
+
+def test_a_bold_byline_under_a_markdown_title_heading_is_text() -> None:
+    """Trial round 36: "**By Oliver Keane, Home & Hearth Test Lab, October 2025**" under the
+    file's "# " title had headed the review's opening; "who wrote the review" found nothing."""
+    text = (
+        "# The best stick vacuums of 2025\n\n**By Oliver Keane, Home & Hearth Test Lab, "
+        "October 2025**\n\nWe bought six models.\n\n**Verdict**\n\nBuy the Vantor.\n"
+    )
+    assert _plain(text, markdown=True) == [
+        (
+            "Introduction",
+            ("By Oliver Keane, Home & Hearth Test Lab, October 2025", "We bought six models."),
+        ),
+        ("Verdict", ("Buy the Vantor.",)),
+    ]
