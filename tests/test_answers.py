@@ -713,6 +713,12 @@ def test_a_numbered_thing_asked_of_must_be_named_by_the_first_quote(tmp_path: Pa
     assert misses_numbers("What is the phenol level of the Ardnaclach 10?", drams) is None
     because = misses_numbers("What is the phenol level of the Ardnaclach 12?", drams)
     assert because == "it names Ardnaclach 12, which no quote holds"
+    # ... or after a stop: "No 4" as typed is the essay's "No. 4" (trial round 36)
+    furnace = Passage("k/f/1", "k", "Inside", 1, "Furnace No. 4 was last rebuilt in 2019.")
+    rebuilt = (Quote(furnace.text, furnace, 1.0),)
+    assert misses_numbers("When was Furnace No 4 last rebuilt?", rebuilt) is None
+    because = misses_numbers("When was Furnace No 5 last rebuilt?", rebuilt)
+    assert because == "it names No 5, which no quote holds"
     # ... capitalised ones only: "Motion was 3" names no motion
     carried = Passage("m/c/1", "m", "Votes", 1, "The Motion was 3 votes short.")
     assert misses_numbers(question, (Quote(carried.text, carried, 1.0),)) is not None

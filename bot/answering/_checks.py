@@ -901,7 +901,8 @@ def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
         # ... after up to two capitalised words: "Ardnaclach 10" is the heading's "Ardnaclach
         # Peated 10 Year Old" (trial round 23)
         between = r"(?:\s+(?-i:[A-Z])[\w'’-]*){0,2}"
-        named = lazy(rf"\b{re.escape(word)}{between}\s+{figure}(?![\d.,]\d)", re.IGNORECASE)
+        # ... or after a stop: "No 4" is the essay's "No. 4" (trial round 36)
+        named = lazy(rf"\b{re.escape(word)}\.?{between}\s+{figure}(?![\d.,]\d)", re.IGNORECASE)
         if not any(named.search(text) for text in first):
             missing.append(label.group())
     # ... and one in lower case is not answered by a quote numbering another of its kind:
