@@ -1217,6 +1217,16 @@ def _possessive(word: str, english: frozenset[str]) -> bool:
     return len(word) >= _POSSESSIVE_FROM and word.endswith("s") and word[:-1] in english
 
 
+def _compound(word: str, english: frozenset[str]) -> bool:
+    """Whether `word` is two English words of three letters or more run together ("elmsworth
+    flex runtime": trial round 36, "runtime" is no word of the model's)."""
+    halves = range(_COMPOUND_PART, len(word) - _COMPOUND_PART + 1)
+    return any(word[:at] in english and word[at:] in english for at in halves)
+
+
+_COMPOUND_PART = 3
+
+
 @lru_cache(maxsize=2)
 def _shortened(english: frozenset[str]) -> frozenset[str]:
     """The starts of `english`'s longer words, as typed for them cut short ("fensa cert
@@ -1254,6 +1264,7 @@ def not_in_english(
         or unaccented(word) in words_known
         or unaccented(word) in cut_short
         or _possessive(unaccented(word), words_known)
+        or _compound(unaccented(word), words_known)
     ]
     if len(words) < 3:  # "¿Cuánto cuesta?"; "ロシアとベラルーシの問題は何ですか" is one word
         return not known and not question.isascii()
