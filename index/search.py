@@ -261,12 +261,22 @@ class PassageIndex:
         """Gather the essays' words, and analyse every passage's terms and its sentences' when
         all of them are kept, now (a long-running front end, at start: 4 ms for the shipped
         essay), so that a first question need not (it took 0.5-1 ms of some, and a first
-        misspelt word the words: 1.3 s at 100,000 passages; a transcript's speakers: 34 ms)."""
-        _ = self.words, self._speakers
+        misspelt word the words: 1.3 s at 100,000 passages, and a word typed cut short their
+        sorted list; a transcript's speakers: 34 ms)."""
+        _ = self.words, self._speakers, self._sorted_words
         if len(self.passages) <= _INDEXED_KEPT:
             for passage in self.passages:
                 self.indexed_terms(passage)
                 self.sentence_terms(passage)
+
+    @cached_property
+    def _sorted_words(self) -> list[str]:
+        return sorted(self.words)
+
+    def words_beginning(self, start: str) -> list[str]:
+        """The essays' words beginning with `start` (what a word typed cut short may be)."""
+        words = self._sorted_words
+        return words[bisect_left(words, start) : bisect_left(words, start + "\U0010ffff")]
 
     def query(self, question: str, *, relatives: bool = True) -> list[str]:
         """A question's terms, each once; an unknown word may match a known variant, or with

@@ -226,18 +226,12 @@ def _clipped(word: str, index: PassageIndex) -> str | None:
     round 36: "where is the defib now" found nothing), "approx" for "approximately"."""
     if len(word) < _CLIPPED:
         return None
-    words = _sorted_words(index)
-    first, last = bisect_left(words, word), bisect_left(words, word + "\U0010ffff")
-    whole = [w for w in words[first:last] if len(w) >= max(_CLIPPED_WHOLE, len(word) + 2)]
+    begun = index.words_beginning(word)
+    whole = [w for w in begun if len(w) >= max(_CLIPPED_WHOLE, len(word) + 2)]
     terms = {term for w in whole for term in index.terms(w)}
     if not whole or len(terms) != 1 or not all(term in index for term in terms):
         return None
     return min(whole, key=len)
-
-
-@lru_cache(maxsize=8)
-def _sorted_words(index: PassageIndex) -> list[str]:
-    return sorted(index.words)
 
 
 @lru_cache(maxsize=16_384)

@@ -1035,9 +1035,15 @@ def test_a_sentence_opening_with_a_pronoun_is_quoted_with_the_one_before(tmp_pat
     sold = answerer.ask("What sold well?").quotes
     assert [q.text for q in sold] == ["They sold well."]
     # The sentence before counts against max_sentences, but the best sentence is always quoted
-    # (the year asked, not quoted, would decline the question: that check is off here).
+    # (the year asked, not quoted, would decline the question: that check is off here, and
+    # so is quoting the sentence that holds it, `quote_uncovered`, once the checks passed).
     two = answerer_for(
-        index, min_confidence=0.0, max_sentences=2, quoted_numbers=False, quote_next=False
+        index,
+        min_confidence=0.0,
+        max_sentences=2,
+        quoted_numbers=False,
+        quote_next=False,
+        quote_uncovered=False,
     )
     assert [q.text for q in two.ask("Which brand relaunched the routes in 2020?").quotes] == [
         quotes[0]
@@ -1473,12 +1479,14 @@ def test_the_first_passage_s_sentence_nearest_in_meaning_is_quoted_though_its_wo
     question = "How long did a keeper spend on the rock before going ashore?"
     # by its words (four of the question's against "rock" alone) only the first is quoted
     # (with no check of the kind of answer, which would decline it or seek the time itself)
-    # (nor the sentence after a lone quoted one, `quote_next`, which here is the same)
+    # (nor the sentence after a lone quoted one, `quote_next`, which here is the same, nor
+    # the one holding "rock", `quote_uncovered`)
     changes = {
         "min_confidence": 0.0,
         "words_cover": math.inf,
         "answer_types": False,
         "quote_next": False,
+        "quote_uncovered": False,
     }
     by_words = answerer_for(index, **changes, quote_nearest=False)
     assert [q.text for q in by_words.ask(question).quotes] == [
@@ -1893,6 +1901,25 @@ def test_a_list_whose_heading_the_question_names_is_quoted_whole(
     assert [q.text for q in flour.quotes if q.passage.section.endswith("Ingredients")] == [
         "225 g self-raising flour"
     ]
+
+
+def test_a_list_is_quoted_whole_only_when_the_question_names_what_it_lists(
+    tmp_path: Path,
+) -> None:
+    """Trial round 36: "Can I buy Dunmere Crystal glasses online?" of an essay on glass quoted
+    all twelve dates of "Kettleby glass: a timeline", named by its "glass" alone."""
+    index = _index_of(
+        tmp_path,
+        "# Glass\n\n## Kettleby glass: a timeline\n\n- 1698: The first glasshouse is built.\n"
+        "- 1847: Josiah Harrow buys two glasshouses.\n- 1988: Dunmere Crystal is founded.\n"
+        "- 2016: The visitor centre opens.\n\n## The shop\n\nThe shop sells seconds.\n",
+    )
+    answerer = answerer_for(index, min_confidence=0.0)
+    bought = answerer.ask("Can I buy Dunmere Crystal glass online?")
+    assert [q.text for q in bought.quotes][:1] == ["1988: Dunmere Crystal is founded."]
+    assert len(bought.quotes) < 4
+    timeline = answerer.ask("What is on the Kettleby glass timeline?")
+    assert len([q for q in timeline.quotes if q.passage.section.endswith("timeline")]) == 4
 
 
 def test_a_tables_rows_are_no_list_quoted_whole(tmp_path: Path) -> None:
@@ -2781,12 +2808,14 @@ def test_a_size_or_a_day_asked_for_is_a_value_the_first_passage_may_hold(tmp_pat
         tmp_path,
         "# Notice\n\n## Schedule of trees\n\n| Tree | Species | Height |\n| --- | --- | --- |\n"
         "| T1 | English oak | 21 m |\n| T4 | Wellingtonia | 27 m |\n\n## Appointments booked"
-        "\n\n| Date | Treatment |\n| --- | --- |\n| Friday 24 October | UL4 fillings |\n",
+        "\n\n| Date | Treatment |\n| --- | --- |\n| Friday 24 October | UL4 fillings |\n"
+        "\n## Pumps\n\n| Pump | Noise |\n| --- | --- |\n| Drayton | 41 dB |\n| Calder | 44 dB |\n",
     )
     strict = answerer_for(index, min_confidence=0.9)  # meaning alone is too weak here
     for asked, said in (
         ("how tall is the wellingtonia", "27 m"),
         ("what day are my fillings booked", "Friday 24 October"),
+        ("how loud is the Drayton pump", "41 dB"),  # trial round 36: "how loud" too
     ):
         answer = strict.ask(asked)
         assert answer.answered and said in answer.quotes[-1].text, asked
@@ -3071,3 +3100,23 @@ def test_an_everyday_word_the_essays_never_use_is_read_as_their_nearest(tmp_path
     # not a day for another day, nor a name for another, nor a word typed with a capital
     for kept in ("what happens on saturday", "where does alison sit", "what are the Kids eating"):
         assert not answerer_for(index).ask(kept).read_as, kept
+
+
+def test_a_sentence_holding_a_word_of_the_question_no_quote_holds_is_quoted(
+    tmp_path: Path,
+) -> None:
+    """Trial round 36: "Will I be paid during jury service?" quoted only "If you are called
+    for jury service, tell your manager ...", at confidence 1.0; the pay came after it."""
+    index = _index_of(
+        tmp_path,
+        "# Handbook\n\n## Jury service\n\nIf you are called for jury service, tell your manager "
+        "as soon as you receive the summons. Keep a copy of it. Bring it to the office. The "
+        "company will continue to pay your normal salary for up to 15 working days.\n\n"
+        "## Pay\n\nWe pay monthly.\n\nOvertime is paid at time and a half.\n\n"
+        "Sick pay starts on day one.\n\nHoliday pay is your usual pay.\n",
+    )
+    question = "Will I be paid during jury service?"
+    quoted = " ".join(q.text for q in answerer_for(index).ask(question).quotes)
+    assert "pay your normal salary" in quoted and "Bring it" not in quoted
+    alone = answerer_for(index, quote_uncovered=False).ask(question).quotes
+    assert "pay your normal salary" not in " ".join(q.text for q in alone)

@@ -63,6 +63,7 @@ from bot.answering._quotes import (
     with_reason,
     with_reply,
     with_sentence,
+    with_uncovered,
 )
 from bot.answering._ranking import (
     asks_definition,
@@ -375,6 +376,8 @@ class Answerer:
             quotes = with_asked_noun(self.index, read, quotes)
         if policy.quote_replies:
             quotes = with_asked(self.index, with_reply(self.index, read, terms, quotes))
+        if policy.quote_uncovered:
+            quotes = with_uncovered(self.index, terms, quotes, policy.uncovered_sentences)
         quotes = tuple(map(self._linked, quotes))
         return Answer(question, Outcome.ANSWERED, quotes, hits, confidence, evidence=evidence)
 
@@ -594,7 +597,8 @@ class Answerer:
 _ASKING_A_VALUE = frozenset(
     analyze(
         "much many long old far often when time date day year cost costs price fee charge pay "
-        "paid spend spent worth value amount number total tall high wide deep heavy big"
+        "paid spend spent worth value amount number total tall high wide deep heavy big loud "
+        "fast thick"
     )
 )
 

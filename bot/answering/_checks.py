@@ -50,7 +50,7 @@ __all__ = [
 # and "how big" are left out: they as often ask for a degree ("How much does it matter?").
 _WHEN_OR_HOW_MANY = lazy(
     r"\W*(when|(in )?(what|which) (year|day|month)|how (old|many|long|far|often|tall|high|wide|"
-    r"deep|heavy|big)|"
+    r"deep|heavy|big|loud|fast|thick)|"
     # "What is the population of ...?": a measured quantity, not a figure of speech ("cost")
     r"(what|which)\b[^?.!]{0,24}?\b(population|gdp|percentage|share|rate|age|date|distance|"
     r"speed|temperature|salary|income|length|height|width|depth|weight|budget|number))\b"

@@ -152,6 +152,12 @@ class Policy:
     # on ("In France, Louis Vicat took the next step." ... "Vicat's work gave cement a
     # scientific basis" had left out "Around 1817 he showed that ...").
     quote_gaps: bool = True
+    # Once the checks have passed, a sentence of the first passage holding a word of the
+    # question that neither its quoted sentences nor its heading hold is quoted too, up to
+    # `uncovered_sentences` ("Will I be paid during jury service?": "... tell your manager"
+    # and "The company will continue to pay your normal salary": trial round 36).
+    quote_uncovered: bool = True
+    uncovered_sentences: int = 1
     # The first passage's sentence nearest in meaning to the question is quoted too, when its
     # words did not choose it ("Keepers worked six weeks on the rock ..." for "How long did a
     # keeper spend on the rock before going ashore?"); only when meaning was weighed. Session
