@@ -265,7 +265,8 @@ KIND_CHECKS = [
         "She took over the cooperage in 1952, when she was twenty-one.\n\n"
         "The ferry was built in 1911. Sixteen volunteers crew it in summer.\n\n"
         "The village shop closes at six on weekdays.\n\n"
-        "The masters four won the village regatta in a time of 7 minutes 42 seconds.\n\n",
+        "The masters four won the village regatta in a time of 7 minutes 42 seconds.\n\n"
+        "The church clock stopped at twenty past four in the storm.\n\n",
         "answer_types",
         ("What time do the bread classes start?", "7.30pm"),
         (
@@ -279,6 +280,7 @@ KIND_CHECKS = [
             "At what time of year does the fete open?",  # a season or a month answers
             "What time does the village shop close?",  # "at six": an hour in words
             "What time did the masters four get at the regatta?",  # a race's time
+            "What time did the church clock stop at?",  # "twenty past four" (trial round 37)
         ),
     ),
     (
@@ -800,6 +802,23 @@ def test_who_wrote_an_essay_is_answered_with_its_byline(tmp_path: Path) -> None:
         assert not answerer.ask(question).answered, question
     assert "Ilkka" in answerer.ask("Who started the ferry?").quotes[0].text
     assert not answerer_for(index, bylines=False).ask("Who wrote this?").answered
+
+
+def test_when_an_essay_was_written_is_answered_with_its_dated_byline(tmp_path: Path) -> None:
+    """Trial round 37: "When did she write this?" found no passage, a byline answering only
+    who wrote; "Who wrote this history?" was not asked of the essay."""
+    (tmp_path / "dinghy.txt").write_text(
+        "Bringing Her Back\nBy Tamsin Roskilly, written over the winter of 2023\n\n"
+        "My own boat is Wren, a dinghy built in 1961.\n\nThe Hull\n\nStrip the paint.\n",
+        encoding="utf-8",
+    )
+    answerer = answerer_for(PassageIndex(load_documents(tmp_path)))
+    byline = "By Tamsin Roskilly, written over the winter of 2023"
+    for question in ("When did she write this?", "When was this history written?"):
+        assert [q.text for q in answerer.ask(question).quotes] == [byline], question
+    assert [q.text for q in answerer.ask("Who wrote this history?").quotes] == [byline]
+    built = answerer.ask("When was the boat built?")
+    assert byline not in [q.text for q in built.quotes]
 
 
 def test_who_gave_a_speech_is_answered_with_its_byline(tmp_path: Path) -> None:
@@ -1709,6 +1728,10 @@ def test_a_why_question_is_quoted_with_the_sentence_giving_the_reason() -> None:
     payslip = answerer_for(index_of(ROOT / "tests/eval/blind32/payslip"))
     changed = payslip.ask("why did my tax code change")
     assert "to collect tax on your private medical insurance" in changed.quotes[0].text
+    # Trial round 37: quoted ending its passage, with the sentence before it, the cause
+    history = answerer_for(index_of(ROOT / "tests/eval/blind35/ashburn-institute"))
+    closed = history.ask("Why did the committee vote to close in 1979?")
+    assert "could not afford to treat it" in closed.quotes[0].text
 
 
 def test_a_which_question_is_quoted_with_the_sentence_naming_what_it_asks_for() -> None:
@@ -2300,6 +2323,9 @@ def test_when_and_where_of_the_essay_itself_in_a_prose_opening(tmp_path: Path) -
     for question in ("When was the meeting?", "Where was the meeting held?"):
         assert answerer.ask(question).quotes[0].text.startswith(held)
     assert answerer.ask("When?").outcome is Outcome.EMPTY  # it names no essay
+    # where a thing comes from is not where the meeting was (trial round 37)
+    came = answerer_for(index, min_confidence=0.0).ask("Where do the ramblers come from?")
+    assert not came.quotes or not came.quotes[0].text.startswith(held)
     assert (
         not answerer_for(index, openings=False, fusion_scores=0.0)
         .ask("When was the meeting?")

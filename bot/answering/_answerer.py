@@ -14,6 +14,7 @@ from bot.answering._bylines import (
     byline_ids,
     front_matter_authors,
     signers,
+    when_written,
     who_wrote,
 )
 from bot.answering._cascade import asked_before, by_words, context, coverages
@@ -263,6 +264,9 @@ class Answerer:
                 return replace(declined, declined_because=why)
             if credited:
                 return self._quoted_whole(question, read, credited[: self.policy.max_passages])
+        if self.policy.bylines and (dated := when_written(self.index, read, as_typed)):
+            dated = dated[: self.policy.max_passages]  # "When did she write this?"
+            return self._quoted_whole(question, read, tuple((p, p.text) for p in dated))
         if self.policy.numbered_parts and (part := asked_part(read)) is not None:
             kind, number = part  # "What does section 3.2 say?": its words find nothing
             if parts := numbered(self.index, kind, number)[: self.policy.max_passages]:

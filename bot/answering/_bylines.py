@@ -34,6 +34,7 @@ __all__ = [
     "front_matter_authors",
     "front_matter_says",
     "spoken_bylines",
+    "when_written",
     "who_wrote",
     "writers",
 ]
@@ -98,7 +99,7 @@ TEXT_KINDS = frozenset(
         "essay article piece text story post report note study paper review guide newsletter "
         "diary journal blog column handbook manual document leaflet booklet pamphlet "
         "brochure changelog memo play poem novel memoir script speech address lecture talk "
-        "sermon keynote"
+        "sermon keynote history account chronicle feature transcript"
     )
 )
 _OF_ANY_ESSAY = TEXT_KINDS | frozenset(
@@ -195,6 +196,23 @@ def byline_ids(index: PassageIndex) -> frozenset[str]:
         if _credits_alone(p.text) and not _goes_on(p.text) and not _SPOKEN.match(p.text)
     )
     return frozenset(passage.id for passage in (*only_who, *_sign_offs(index)))
+
+
+def when_written(index: PassageIndex, question: str, terms: list[str]) -> tuple[Passage, ...]:
+    """The bylines giving a year ("By Tamsin Roskilly, written over the winter of 2023") that
+    answer `question` (of `terms`) asking when the essays were written, naming nothing else:
+    a byline answers nothing else, so "When did she write this?" had found no passage
+    (trial round 37)."""
+    asked = set(terms)
+    if not _ASKS_WHEN_WRITTEN.match(question) or not asked & _WRITING or not asked <= _OF_WRITING:
+        return ()  # not "When are the lectures?" of a syllabus
+    return tuple(p for p in _bylines(index) if p.id in byline_ids(index) and _YEAR.search(p.text))
+
+
+_ASKS_WHEN_WRITTEN = lazy(r"\W*(when|(in\s+)?(what|which)\s+(year|month|date))\b", re.IGNORECASE)
+_WRITING = frozenset(analyze("write wrote written publish published"))
+_OF_WRITING = TEXT_KINDS | _WRITING
+_YEAR = lazy(r"\b(1[5-9]|20)\d\d\b")
 
 
 @lru_cache(maxsize=8)

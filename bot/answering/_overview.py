@@ -163,7 +163,12 @@ _FIELD_QUESTIONS = (
         r"spouse|spouses|married to|husband|wife",
     ),
     (_ASKS_WHEN, _WHEN),
-    (lazy(r"\W*(where|(at )?(what|which) (place|venue|address))\b", re.IGNORECASE), _WHERE),
+    # not where a thing comes from ("Where does most of the reed come from now?" of an
+    # interview had been answered where it was recorded: trial round 37)
+    (
+        lazy(r"\W*(where|(at )?(what|which) (place|venue|address))\b(?!.*\bfrom\b)", re.I),
+        _WHERE,
+    ),
     (
         lazy(r"\W*who\s+(chaired|was\s+(in\s+the\s+)?chair(ing)?)\b", re.IGNORECASE),
         _CHAIR,

@@ -414,9 +414,13 @@ def with_reason(index: PassageIndex, question: str, quotes: Sequence[Quote]) -> 
     if not quoted:
         return tuple(quotes)
     after = spans.index(max(quoted)) + 1
-    if after == len(spans):
-        return tuple(quotes)
-    return with_sentence(index, quotes, spans[after])
+    if after < len(spans):
+        return with_sentence(index, quotes, spans[after])
+    # ... or, ending the passage, with the sentence before them: a cause told before what it
+    # caused ("Dry rot had been found ... could not afford to treat it. In 1979 the committee
+    # voted to close the Institute": trial round 37)
+    before = spans.index(min(quoted)) - 1
+    return with_sentence(index, quotes, spans[before]) if before >= 0 else tuple(quotes)
 
 
 # A passage's opening sentence that answers a yes-or-no question ("Yes, since version 1.4.",
