@@ -61,11 +61,18 @@ _SIGN_OFF_ONLY = lazy(
     r"thanks|warmly|affectionately|always|best)\b[^.!?\n]{0,30}),\s+"
     r"[A-Z][\w'’-]*(\s+(and\s+)?[A-Z][\w'’-]*){0,3}[.!]?"
 )
-_LETTER_LINE = 120  # characters at most: the two read no longer text
+# ... and an interview's thanks and nothing else, its speaker's label before them: "MORROW:
+# Owen Pardew, thank you very much." (trial round 37: quoted in six answers, two first).
+_THANKS_ONLY = lazy(
+    r"([A-Z][\w .'’-]{0,30}:\s+)?([A-Z][\w'’-]*(\s+(and\s+)?[A-Z][\w'’-]*){0,4},\s+)?"
+    r"(?i:thank\s+you|thanks)(?i:\s+(both|all|again))?(?i:\s+(very|so)\s+much)?"
+    r"(?i:\s+for\s+[^.!?,]{0,25})?[.!]"
+)
+_LETTER_LINE = 120  # characters at most: the three read no longer text
 
 
 def _letter_line(text: str) -> bool:
-    return bool(_GREETING_ONLY.fullmatch(text) or _SIGN_OFF_ONLY.fullmatch(text))
+    return any(p.fullmatch(text) for p in (_GREETING_ONLY, _SIGN_OFF_ONLY, _THANKS_ONLY))
 
 
 # What `to_state` saves besides the corpus and the two BM25s, attribute -> dtype: a new array

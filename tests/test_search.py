@@ -85,6 +85,25 @@ def test_a_letters_greeting_and_sign_off_alone_are_not_found(tmp_path: Path) -> 
         assert not search_module._SIGN_OFF_ONLY.fullmatch(text)
 
 
+def test_an_interviews_thanks_alone_are_not_found(tmp_path: Path) -> None:
+    # Trial round 37: "MORROW: Owen Pardew, thank you very much." was quoted in six answers,
+    # twice first ("Does Owen Pardew have any children?")
+    (tmp_path / "interview.txt").write_text(
+        "Roof and Reed\n\nMORROW: Owen, thank you for having us. How did you start?\n\n"
+        "PARDEW: My uncle Owen Pardew senior had a yard in Dorset.\n\n"
+        "MORROW: Owen Pardew, thank you very much.\n\nPARDEW: Thank you.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    thanks = [p for p in index.passages if index.says_nothing(p)]
+    assert [p.text for p in thanks] == [
+        "MORROW: Owen Pardew, thank you very much.",
+        "PARDEW: Thank you.",
+    ]
+    hits = index.search("Who is Owen Pardew?", 5)
+    assert hits and not set(thanks) & {h.passage for h in hits}
+
+
 def test_a_forum_replys_quotation_of_an_earlier_post_is_not_found_nor_cited(
     tmp_path: Path,
 ) -> None:
