@@ -215,7 +215,7 @@ def _discord(args: argparse.Namespace, settings: Settings) -> int:
         raise SettingsError(discord_bot.NO_TOKEN)
     logging.getLogger().setLevel(logging.INFO)
     for handler in logging.getLogger().handlers:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(discord_bot.LogFormat())  # no interaction's token in a line
     try:
         with _answering(args, settings) as answering:
             discord_bot.run(

@@ -9,6 +9,7 @@ import logging
 import math
 import signal
 import socket
+import sys
 import threading
 import time
 from typing import Any
@@ -28,6 +29,7 @@ from bot.discord_bot import (
     SHUTTING_DOWN,
     UNCONFIRMED,
     EssayBot,
+    LogFormat,
     serve,
 )
 from bot.discord_bot._client import ANSWER_WORKERS, SeenPerUser
@@ -488,6 +490,28 @@ def test_discord_out_of_reach_at_start_is_one_line_and_exit_2(
     )
     assert last.endswith("check the network connection, then start it again")
     assert "Traceback" not in err + caplog.text and fake.TOKEN not in out + err + caplog.text
+    # its log lines are the bot's, which name no interaction's token (below)
+    assert any(isinstance(h.formatter, LogFormat) for h in logging.getLogger().handlers)
+
+
+def test_no_interactions_token_is_logged() -> None:
+    """Red-team round 31 (M3): aiohttp's connection-timeout and redirect errors name the
+    request's whole address, an /ask's edit's holding the interaction's token, which lets
+    anyone answer as essaybot there for 15 minutes; logged at ERROR and WARNING."""
+    token = "aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OnNlY3JldA" * 2
+    edit = f"https://discord.com/api/v10/webhooks/{fake.APP_ID}/{token}/messages/@original"
+    callback = f"https://discord.com/api/v10/interactions/1234567890/{token}/callback"
+    try:
+        raise aiohttp.ConnectionTimeoutError(f"Connection timeout to host {edit}")
+    except aiohttp.ConnectionTimeoutError:
+        record = logging.LogRecord(
+            "bot.discord_bot", logging.ERROR, __file__, 1, "%s failed", (callback,), sys.exc_info()
+        )
+    line = LogFormat().format(record)
+    assert token not in line and "Traceback" in line
+    assert f"/webhooks/{fake.APP_ID}/<token>/messages/@original" in line
+    assert "/interactions/1234567890/<token>/callback failed" in line
+    assert token in logging.Formatter().format(record)  # what a plain format had said
 
 
 # Shutdown ----------------------------------------------------------------------------
@@ -839,6 +863,27 @@ def test_discords_global_limit_said_while_requests_wait_for_a_place_is_waited_ou
             )
             refused = [r for r in server.requests if _answering(r) and r.status == 429]
             assert len(refused) == 1
+
+    run(body())
+
+
+def test_a_gateway_reconnect_does_not_wait_out_discords_global_limit(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 31 (M2): the wait for Discord's global rate limit (L3's) held the
+    gateway's reconnect too: a resume came 18.8 s after the close, and an /ask clicked
+    meanwhile was lost. Only the REST API's requests with the bot's token wait it out."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            bot.halts.global_until = time.monotonic() + 20.0
+            closed = time.monotonic()
+            await server.close_gateway(4000)
+            while not server.resume_times:
+                assert time.monotonic() - closed < 10, "no resume within 10 s"
+                await asyncio.sleep(0.05)
+            assert server.resume_times[0] - closed < 5
+            bot.halts.global_until = time.monotonic()
 
     run(body())
 

@@ -18,7 +18,7 @@ from bot.discord_bot._replies import UNCONFIRMED as UNCONFIRMED
 from bot.discord_bot._replies import to_embeds as to_embeds
 from bot.discord_bot._run import BAD_TOKEN as BAD_TOKEN
 from bot.discord_bot._run import NO_TOKEN as NO_TOKEN
-from bot.discord_bot._run import DiscordUnreachable, run
+from bot.discord_bot._run import DiscordUnreachable, LogFormat, run
 from bot.discord_bot._run import serve as serve
 
-__all__ = ["MAX_QUESTION", "DiscordUnreachable", "EssayBot", "run", "too_long"]
+__all__ = ["MAX_QUESTION", "DiscordUnreachable", "EssayBot", "LogFormat", "run", "too_long"]
