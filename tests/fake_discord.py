@@ -144,6 +144,7 @@ class FakeDiscord:
         self.rate_limits_left: dict[str, int] = {}  # of those, how many 429s until lifted
         self.global_rate_limit = False  # those 429s are Discord's global limit's
         self.global_until = 0.0  # every post is refused by the global limit until then
+        self.global_headers = True  # ... its 429s saying so in headers, or in the body alone
         self.slow_bodies = 0.0  # a post's response: its headers at once, its body this late
         self.posts_reading = 0  # posts whose response's body is not yet sent
         self.most_posts_reading = 0
@@ -285,7 +286,11 @@ class FakeDiscord:
         limited = [k for k in self.rate_limited if path.startswith(k)]
         if request.method in ("POST", "PATCH") and time.monotonic() < self.global_until:
             self.requests.append(Request(request.method, path, body, time.monotonic(), 429))
-            return _too_many(self.global_until - time.monotonic(), None, is_global=True)
+            limited_globally = _too_many(self.global_until - time.monotonic(), None, is_global=True)
+            if not self.global_headers:  # a proxy's loss: the body says it all
+                del limited_globally.headers["X-RateLimit-Global"]
+                del limited_globally.headers["Retry-After"]
+            return limited_globally
         if request.method in ("POST", "PATCH") and limited:
             retry_after = self.rate_limited[limited[0]]
             if limited[0] in self.rate_limits_left:  # lifted after so many

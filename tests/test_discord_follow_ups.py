@@ -387,7 +387,8 @@ def test_a_thread_locked_where_the_bot_may_not_manage_threads_is_passed_over_unt
     """Red-team round 29 (J2's remainder): a THREAD_UPDATE saying a thread is locked, where
     the bot may not manage threads, is taken at its word: follow-ups on its answer are
     answered in place without a request refused, and a later update of the still locked
-    thread (a rename) does not forget it. Unlocked, the thread is used again."""
+    thread (a rename) does not forget it. Unlocked, the thread is used again. Another's
+    thread locked is not noted (round 31, M4: one warning each)."""
 
     async def body() -> None:
         async with running(point_at, answerer, cooldown_rate=10) as (server, bot):
@@ -398,6 +399,11 @@ def test_a_thread_locked_where_the_bot_may_not_manage_threads_is_passed_over_unt
             locked["thread_metadata"] |= {"locked": True}
             await server.dispatch("THREAD_UPDATE", locked)
             await server.dispatch("THREAD_UPDATE", locked | {"name": "Renamed"})
+            # a thread someone else started, locked: none of the bot's (round 31, M4)
+            theirs = fake.thread("470000000000000001", fake.CHANNEL_ID, "Cake rota")
+            theirs["owner_id"] = "400000000000000001"
+            theirs["thread_metadata"] |= {"locked": True}
+            await server.dispatch("THREAD_UPDATE", theirs)
             server.refuse_posts[answer["id"]] = 50083
             for _ in range(1000):  # until the bot has taken the rename
                 if getattr(bot.get_channel(int(answer["id"])), "name", "") == "Renamed":

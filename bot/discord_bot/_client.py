@@ -865,9 +865,13 @@ class EssayBot(discord.AutoShardedClient):
         (red-team round 11: an unlocked thread had been passed over for 10 minutes). A thread
         locked, where the bot may not manage threads, refuses its answers' follow-ups until
         unlocked: noted, not found out by a refused request, and not forgotten at the next
-        update while it stays locked (red-team round 29, J2: a rename had forgotten it)."""
+        update while it stays locked (red-team round 29, J2: a rename had forgotten it). Only
+        a thread essaybot started, on an answer: any other locked is none of its business
+        (round 31, M4: 200 unrelated threads locked gave 200 warnings, and 10,001 pushed a
+        channel's refusal out of the notes)."""
         metadata = payload.data.get("thread_metadata")
-        if isinstance(metadata, dict) and metadata.get("locked") is True:
+        mine = self.user is not None and str(payload.data.get("owner_id")) == str(self.user.id)
+        if mine and isinstance(metadata, dict) and metadata.get("locked") is True:
             parent = cached_permissions(self.get_channel(payload.parent_id))
             if parent is None or not parent.manage_threads:
                 self.permission_notes.note(payload.thread_id, "threads", "the thread is locked")
