@@ -170,6 +170,11 @@ ABLATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
         {"followed_sentences": 1},
     ),
     ("an answer of one sentence quoted without the sentence after it", {"quote_next": False}),
+    ("a sentence between two quoted ones of a passage not quoted", {"quote_gaps": False}),
+    (
+        "the sentence holding a word of the question no quoted one holds not quoted",
+        {"quote_uncovered": False},
+    ),
     (
         "a quoted sentence's labelled fields ('Owner: ...') not quoted with it",
         {"quote_fields": False},
