@@ -388,7 +388,8 @@ def test_a_thread_locked_where_the_bot_may_not_manage_threads_is_passed_over_unt
     the bot may not manage threads, is taken at its word: follow-ups on its answer are
     answered in place without a request refused, and a later update of the still locked
     thread (a rename) does not forget it. Unlocked, the thread is used again. Another's
-    thread locked is not noted (round 31, M4: one warning each)."""
+    thread locked is not noted (round 31, M4: one warning each), and the parent channel's
+    update does not forget the lock (round 31: one post refused)."""
 
     async def body() -> None:
         async with running(point_at, answerer, cooldown_rate=10) as (server, bot):
@@ -407,6 +408,12 @@ def test_a_thread_locked_where_the_bot_may_not_manage_threads_is_passed_over_unt
             server.refuse_posts[answer["id"]] = 50083
             for _ in range(1000):  # until the bot has taken the rename
                 if getattr(bot.get_channel(int(answer["id"])), "name", "") == "Renamed":
+                    break
+                await asyncio.sleep(0.01)
+            # nor does the parent channel's update (its notes forgotten: round 31)
+            await server.dispatch("CHANNEL_UPDATE", fake.guild()["channels"][0] | {"topic": "x"})
+            for _ in range(1000):
+                if getattr(bot.get_channel(int(fake.CHANNEL_ID)), "topic", None) == "x":
                     break
                 await asyncio.sleep(0.01)
             await follow_ups_answered_in_place(server, answer)

@@ -643,6 +643,9 @@ class EssayBot(discord.AutoShardedClient):
         self.refusal_cooldowns = UserCooldowns(1, settings.cooldown_seconds)  # mentions refused
         self._purged: OrderedDict[int, None] = OrderedDict()  # message ids a moderator purged
         self._deleted: OrderedDict[int, None] = OrderedDict()  # channel and thread ids deleted
+        # its own threads Discord says are locked, until it says unlocked: a note would be
+        # forgotten at the parent channel's update or after 10 minutes (red-team round 31)
+        self._locked: OrderedDict[int, None] = OrderedDict()
         self._removed: OrderedDict[int, None] = OrderedDict()  # servers that removed the bot
         self.passage_keys = PassageKeys(answerer.index)
         # Answers get their own threads: the default pool also resolves host names for
@@ -875,7 +878,9 @@ class EssayBot(discord.AutoShardedClient):
             parent = cached_permissions(self.get_channel(payload.parent_id))
             if parent is None or not parent.manage_threads:
                 self.permission_notes.note(payload.thread_id, "threads", "the thread is locked")
+                _remember(self._locked, [payload.thread_id])
                 return
+        self._locked.pop(payload.thread_id, None)
         self.permission_notes.forget({payload.thread_id})
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
@@ -947,8 +952,17 @@ class EssayBot(discord.AutoShardedClient):
         """Whether a follow-up's answer is not to be tried in the thread `thread_id` of
         `server`: the thread deleted, or known to refuse posts (locked), or the bot removed
         from the server. Lookups only."""
-        refused = self.permission_notes.refused(thread_id, "threads")
+        refused = self.permission_notes.refused(thread_id, "threads") or self.locked(thread_id)
         return refused or thread_id in self._deleted or server in self._removed
+
+    def locked(self, thread_id: int) -> bool:
+        """Whether the bot's thread `thread_id` is locked, as Discord last said, where the bot
+        may not manage threads (a lookup)."""
+        if thread_id not in self._locked:
+            return False
+        thread = self.get_channel(thread_id)
+        parent = cached_permissions(getattr(thread, "parent", None))
+        return parent is None or not parent.manage_threads
 
     def thread_gone(self, thread_id: int) -> None:
         """A thread Discord says is gone (404): nothing more is tried there."""
