@@ -223,7 +223,7 @@ _CLIPPED_WHOLE = 7
 def _clipped(word: str, index: PassageIndex) -> str | None:
     """The essays' word that `word` (neither theirs nor English) begins, typed cut short,
     when their words it begins are all one term: "defib" for their "defibrillator" (trial
-    round 36: "where is the defib now" found nothing), "approx" for "approximately"."""
+    round 36: "where is the defib now" found nothing), "merch" for "merchandise"."""
     if len(word) < _CLIPPED:
         return None
     begun = index.words_beginning(word)
