@@ -937,6 +937,41 @@ def test_the_wait_for_a_place_counts_against_no_timeout(
     assert "TimeoutError" not in caplog.text
 
 
+async def _flooded_then_asked(server: fake.FakeDiscord, flood: list[dict[str, Any]]) -> None:
+    """Dispatch `flood`'s interactions, then an /ask, which gets its "thinking…"."""
+    for interaction in flood:
+        await server.dispatch("INTERACTION_CREATE", interaction)
+        await asyncio.sleep(0.05)
+    interaction = ask(DEAD_END)
+    await server.dispatch("INTERACTION_CREATE", interaction)
+    (thinking,) = await server.wait_for(callbacks(server, interaction), timeout=WAIT)
+    assert thinking.body["type"] == 5
+
+
+def test_help_and_private_notes_are_dropped_while_first_responses_are_saturated(
+    point_at: Any, answerer: Answerer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Red-team round 31 (L4's remainder): one account's /help, or its /ask past the cooldown
+    each refused with a private note, answered in their first responses, had held 193
+    connections with Discord slow, and failed others' answers. While as many first responses
+    are open as requests may be, they are dropped, as keystrokes are; an /ask still gets its
+    "thinking…"."""
+    monkeypatch.setattr("bot.discord_bot._client.MOST_REQUESTS", 2)
+
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=1) as (server, _):
+            server.slow_callbacks = 1.0
+            flood = [fake.interaction("help", []) for _ in range(4)]
+            flood += [ask(DEAD_END, user_id="400000000000000077") for _ in range(4)]
+            await _flooded_then_asked(server, flood)
+            await asyncio.sleep(1.5)
+            # two /help at most; the flood's first /ask and this one "thinking…" besides
+            said = [r for r in server.requests if r.body and r.body.get("type") == 4]
+            assert len(said) <= 2 and server.most_callbacks_open <= 4
+
+    run(body())
+
+
 def test_keystrokes_are_dropped_while_as_many_first_responses_as_requests_are_open(
     point_at: Any, answerer: Answerer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -950,18 +985,15 @@ def test_keystrokes_are_dropped_while_as_many_first_responses_as_requests_are_op
     async def body() -> None:
         async with running(point_at, answerer) as (server, _):
             server.slow_callbacks = 1.0
-            for typed in ("c", "ch", "cho", "choo", "choos", "choosi"):
-                keystroke = fake.interaction(
+            keystrokes = [
+                fake.interaction(
                     "section",
                     [{"name": "name", "type": 3, "value": typed, "focused": True}],
                     autocomplete=True,
                 )
-                await server.dispatch("INTERACTION_CREATE", keystroke)
-                await asyncio.sleep(0.05)
-            interaction = ask(DEAD_END)
-            await server.dispatch("INTERACTION_CREATE", interaction)
-            (thinking,) = await server.wait_for(callbacks(server, interaction), timeout=WAIT)
-            assert thinking.body["type"] == 5
+                for typed in ("c", "ch", "cho", "choo", "choos", "choosi")
+            ]
+            await _flooded_then_asked(server, keystrokes)
             chose = [r for r in server.requests if r.body and r.body.get("type") == 8]
             assert len(chose) == 2 and server.most_callbacks_open == 3
 

@@ -550,6 +550,10 @@ async def _out_of_date(interaction: discord.Interaction, why: str) -> None:
     await _reply(interaction, OUT_OF_DATE)
 
 
+# Commands answered in their first response, not after "thinking…".
+_SHOWN_AT_ONCE = frozenset({"help", "sections", "section"})
+
+
 class _Tree(app_commands.CommandTree["EssayBot"]):
     """The commands; one delivered twice is run once."""
 
@@ -560,7 +564,7 @@ class _Tree(app_commands.CommandTree["EssayBot"]):
             # With as many first responses open as requests may be (Discord slow), it is
             # dropped: its choices would come too late, and each holds a connection
             # (red-team round 30, L4: one account's keystrokes had held 193).
-            if self.client.halts.first_responses_open >= MOST_REQUESTS:
+            if self.client.halts.saturated():
                 log.debug("a keystroke dropped: %d first responses open", MOST_REQUESTS)
                 return False
             if _completes(self, interaction.data):
@@ -568,9 +572,14 @@ class _Tree(app_commands.CommandTree["EssayBot"]):
             with contextlib.suppress(*SEND_ERRORS):
                 await interaction.response.autocomplete([])
             return False
-        if interaction.type is discord.InteractionType.application_command and not _well_formed(
-            self, interaction.data, typing=False
-        ):
+        command = interaction.type is discord.InteractionType.application_command
+        name = interaction.data.get("name") if isinstance(interaction.data, dict) else None
+        if command and name in _SHOWN_AT_ONCE and self.client.halts.saturated():
+            # /help and the contents answer in their first response: dropped, as a keystroke
+            # is (red-team round 31: one account's /help had held 193 connections)
+            log.debug("/%s dropped: %d first responses open", name, MOST_REQUESTS)
+            return False
+        if command and not _well_formed(self, interaction.data, typing=False):
             await _out_of_date(interaction, "its options are not this version's")
             return False
         return self.client.seen_interactions.first(interaction.id, interaction.user.id)

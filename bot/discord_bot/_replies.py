@@ -427,6 +427,12 @@ class Halts:
         self._paused_until = -math.inf
         self.global_until = -math.inf  # when Discord's last global rate limit is over
         self.first_responses_open = 0  # interactions' first responses sent, not yet ended
+        self.most_open = math.inf  # requests open at once, at most (`capped_rate_limits`)
+
+    def saturated(self) -> bool:
+        """Whether as many interactions' first responses are open as requests may be
+        (Discord slow to take them): one more would hold one more connection."""
+        return self.first_responses_open >= self.most_open
 
     def why(self, path: str) -> str | None:
         """Why a request to `path` (its URL's) is not to be sent now, or None."""
@@ -566,6 +572,7 @@ def capped_rate_limits(halts: Halts, most_open: int) -> aiohttp.TraceConfig:
     first responses waiting past their 3 s behind slow posts, and run the checks before the
     wait (round 29, K1, K2)."""
     open_requests = asyncio.Semaphore(most_open)
+    halts.most_open = most_open
 
     async def on_request_start(
         session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestStartParams
@@ -837,9 +844,20 @@ def after_thinking(interaction: discord.Interaction) -> Send:
     return send
 
 
+def _halts_of(interaction: discord.Interaction) -> Halts:
+    halts = getattr(interaction.client, "halts", None)
+    return halts if isinstance(halts, Halts) else Halts()
+
+
 async def _reply(interaction: discord.Interaction, text: str) -> None:
     """An ephemeral text reply, whether or not the interaction was answered already: an
     apology, or a note or refusal (named so in the log, should it fail)."""
+    if not interaction.response.is_done() and _halts_of(interaction).saturated():
+        # a note in a first response: with Discord slow, each holds a connection (red-team
+        # round 31: one account's presses on old buttons, or /ask past its cooldown, each
+        # noted, had held 193 and failed others' answers); dropped, as a keystroke is
+        log.debug("a private note dropped: as many first responses open as requests may be")
+        return
     text = clip(text, CONTENT_CHARS)
     if text == APOLOGY and interaction.extras.get(_MAYBE_SHOWN):
         text = UNCONFIRMED  # "try again" under the answer that shows would be wrong
