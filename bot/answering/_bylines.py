@@ -29,6 +29,7 @@ from index.patterns import lazy
 
 __all__ = [
     "TEXT_KINDS",
+    "WRITTEN",
     "asks_who_wrote",
     "byline_ids",
     "front_matter_authors",
@@ -204,14 +205,15 @@ def when_written(index: PassageIndex, question: str, terms: list[str]) -> tuple[
     a byline answers nothing else, so "When did she write this?" had found no passage
     (trial round 37)."""
     asked = set(terms)
-    if not _ASKS_WHEN_WRITTEN.match(question) or not asked & _WRITING or not asked <= _OF_WRITING:
+    if not _ASKS_WHEN_WRITTEN.match(question) or not asked & WRITTEN or not asked <= _OF_WRITING:
         return ()  # not "When are the lectures?" of a syllabus
     return tuple(p for p in _bylines(index) if p.id in byline_ids(index) and _YEAR.search(p.text))
 
 
 _ASKS_WHEN_WRITTEN = lazy(r"\W*(when|(in\s+)?(what|which)\s+(year|month|date))\b", re.IGNORECASE)
-_WRITING = frozenset(analyze("write wrote written publish published"))
-_OF_WRITING = TEXT_KINDS | _WRITING
+# Words asking when a text was written: "When was this written?", "... dated?", "... posted?"
+WRITTEN = frozenset(analyze("written write wrote dated published posted"))
+_OF_WRITING = TEXT_KINDS | WRITTEN
 _YEAR = lazy(r"\b(1[5-9]|20)\d\d\b")
 
 

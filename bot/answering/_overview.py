@@ -29,7 +29,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.answering._bylines import TEXT_KINDS, byline_ids, front_matter_says, spoken_bylines
+from bot.answering._bylines import (
+    TEXT_KINDS,
+    WRITTEN,
+    byline_ids,
+    front_matter_says,
+    spoken_bylines,
+)
 from bot.answering._checks import (
     asks_for_email,
     asks_for_phone,
@@ -190,8 +196,7 @@ _FIELD_QUESTIONS = (
         r"present|attendees|attending|attended by|participants|in attendance|members present",
     ),
 )
-_WRITTEN = frozenset(analyze("written write wrote dated published posted"))
-_SENT = _WRITTEN | frozenset(analyze("sent send email emailed message"))
+_SENT = WRITTEN | frozenset(analyze("sent send email emailed message"))
 # What a document says was done to it when, as a field's label or "Date of ...".
 _NOUNS = {
     "published": "publication",
@@ -215,7 +220,7 @@ _OF_THE_EVENT = (
             "give given gave deliver delivered preach preached"
         )
     )
-    | _WRITTEN  # "When was this written?", "When was the essay dated?"
+    | WRITTEN  # "When was this written?", "When was the essay dated?"
     | frozenset(analyze(" ".join(_NOUNS)))  # "When was version 1.2 published?"
     | TEXT_KINDS
 )
@@ -407,7 +412,7 @@ def front_matter_dates(index: PassageIndex, question: str, terms: list[str], mos
     if not dates or not _ASKS_WHEN.match(question):
         return ""
     named = _named(question, terms)
-    if named and not _WRITTEN.intersection(terms):  # "When was the bridge opened?"
+    if named and not WRITTEN.intersection(terms):  # "When was the bridge opened?"
         return ""
     asked = _titled(index, named)
     dated = [(title, dates[title]) for title in asked if title in dates]

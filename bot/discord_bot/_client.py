@@ -883,12 +883,11 @@ class EssayBot(discord.AutoShardedClient):
         channel's refusal out of the notes)."""
         metadata = payload.data.get("thread_metadata")
         mine = self.user is not None and str(payload.data.get("owner_id")) == str(self.user.id)
-        if mine and isinstance(metadata, dict) and metadata.get("locked") is True:
-            parent = cached_permissions(self.get_channel(payload.parent_id))
-            if parent is None or not parent.manage_threads:
-                self.permission_notes.note(payload.thread_id, "threads", "the thread is locked")
-                _remember(self._locked, [payload.thread_id])
-                return
+        locked = isinstance(metadata, dict) and metadata.get("locked") is True
+        if mine and locked and not _manages_threads(self.get_channel(payload.parent_id)):
+            self.permission_notes.note(payload.thread_id, "threads", "the thread is locked")
+            _remember(self._locked, [payload.thread_id])
+            return
         self._locked.pop(payload.thread_id, None)
         self.permission_notes.forget({payload.thread_id})
 
@@ -969,9 +968,7 @@ class EssayBot(discord.AutoShardedClient):
         may not manage threads (a lookup)."""
         if thread_id not in self._locked:
             return False
-        thread = self.get_channel(thread_id)
-        parent = cached_permissions(getattr(thread, "parent", None))
-        return parent is None or not parent.manage_threads
+        return not _manages_threads(getattr(self.get_channel(thread_id), "parent", None))
 
     def thread_gone(self, thread_id: int) -> None:
         """A thread Discord says is gone (404): nothing more is tried there."""
@@ -1209,6 +1206,13 @@ class EssayBot(discord.AutoShardedClient):
             return
         log_failure(original, f"command {interaction.command and interaction.command.name}")
         await _reply(interaction, APOLOGY)
+
+
+def _manages_threads(channel: object) -> bool:
+    """Whether the bot may manage threads in `channel`, by the permissions cached (so may
+    post in a locked one); not when unknown."""
+    permissions = cached_permissions(channel)
+    return permissions is not None and permissions.manage_threads
 
 
 def _guild_id(channel: object) -> int | None:

@@ -844,15 +844,11 @@ def after_thinking(interaction: discord.Interaction) -> Send:
     return send
 
 
-def _halts_of(interaction: discord.Interaction) -> Halts:
-    halts = getattr(interaction.client, "halts", None)
-    return halts if isinstance(halts, Halts) else Halts()
-
-
 async def _reply(interaction: discord.Interaction, text: str) -> None:
     """An ephemeral text reply, whether or not the interaction was answered already: an
     apology, or a note or refusal (named so in the log, should it fail)."""
-    if not interaction.response.is_done() and _halts_of(interaction).saturated():
+    halts = getattr(interaction.client, "halts", None)
+    if not interaction.response.is_done() and isinstance(halts, Halts) and halts.saturated():
         # a note in a first response: with Discord slow, each holds a connection (red-team
         # round 31: one account's presses on old buttons, or /ask past its cooldown, each
         # noted, had held 193 and failed others' answers); dropped, as a keystroke is
