@@ -21,7 +21,7 @@ import onnxruntime as ort
 from numpy.typing import NDArray
 
 from bot.model_files import GRAPH_SHA256, QUESTION_GRAPH_SHA256
-from bot.quantized import is_dense, quantize
+from bot.quantized import is_dense, load_maxima, prepare_questions
 
 __all__ = ["GRAPH_SHA256", "QUESTION_GRAPH_SHA256", "Encoder", "graph_bytes", "prepare"]
 
@@ -32,21 +32,25 @@ Arrays = dict[str, NDArray[Any]]
 
 def prepare(weights: Arrays, *, quantized: bool = False) -> Arrays:
     """The graph's initializers, from the safetensors arrays: dense layers as (in, out), or
-    `quantized` as their 8-bit blocks and scales (`NAME.q8`, `NAME.scales`); the token-type
-    row every token uses; the pooler (unused by sentence-transformers) left out."""
-    prepared = {}
+    `quantized` as bot/quantized.py prepares them for questions; the token-type row every
+    token uses; the pooler (unused by sentence-transformers) left out."""
+    prepared = prepare_questions(weights, load_maxima()) if quantized else {}
     for name, array in weights.items():
         if name.startswith("pooler.") or name == "embeddings.position_ids":
             continue
         if name == "embeddings.token_type_embeddings.weight":
             prepared["embeddings.token_type_0"] = np.ascontiguousarray(array[0])
-        elif is_dense(name, array) and quantized:
-            prepared[name + ".q8"], prepared[name + ".scales"] = quantize(array)
         elif is_dense(name, array):
-            prepared[name] = np.ascontiguousarray(array.T)  # stored (out, in)
-        else:
+            if not quantized:  # stored (out, in)
+                prepared[name] = np.ascontiguousarray(array.T)
+        elif not (quantized and _dense_bias(name, weights)):  # 8 bits prepared their own
             prepared[name] = array
     return prepared
+
+
+def _dense_bias(name: str, weights: Arrays) -> bool:
+    weight = name.removesuffix(".bias") + ".weight"
+    return name.endswith(".bias") and weight in weights and is_dense(weight, weights[weight])
 
 
 def graph_bytes(prepared: Arrays, cache_dir: Path | None, *, quantized: bool = False) -> bytes:

@@ -20,6 +20,7 @@ from bot.errors import EssaybotError
 __all__ = [
     "DIGESTS",
     "GRAPH_SHA256",
+    "LAYER_MAXIMA_SHA256",
     "QUESTION_GRAPH_SHA256",
     "ModelError",
     "ModelMissingError",
@@ -44,7 +45,10 @@ DIGESTS = {
 # (bot/encoder.py uses a cached graph only with its SHA-256); here, not there, so naming them
 # does not import ONNX Runtime.
 GRAPH_SHA256 = "91ad298bfc7c82e9045b770bdef6c7f1b014d3244f02dfeb43ef3c808fc279fb"
-QUESTION_GRAPH_SHA256 = "2645ff229ba1af00a180dc1752b928428bf0724228350867909d2401eb58e802"
+QUESTION_GRAPH_SHA256 = "ab00db65321922fbf118609989bbba9066d126a48e0726dd09eeb082dce1b87e"
+# The calibration behind the questions' 8 bits (bot/quantized.py), shipped as
+# bot/layer_maxima.npz and written by `python -m bot.measure.calibrate`.
+LAYER_MAXIMA_SHA256 = "3ece88d3f567565f9dc11d0b5c41a7694909ac63db13f3093c36837937806161"
 _RECORD = "model-files-verified.json"
 
 

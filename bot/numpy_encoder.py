@@ -9,7 +9,7 @@ Runtime (bot/encoder.py), which takes some 0.3 s to import and start: a process 
 a question or two uses this one (README, "The runtime"). Where questions run in 8 bits
 (bot.similarity.question_bits), a question runs the dense layers with weights and inputs
 rounded to 8 bits as ONNX Runtime's 8-bit graph does (bot/quantized.py), the rounded weights
-made when a question first needs each.
+made when a question first needs them.
 """
 
 from __future__ import annotations
@@ -18,13 +18,15 @@ import json
 import math
 import mmap
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from bot.quantized import is_dense, rounded, rounded_inputs
+from bot.quantized import QKV, Dense8, dense_layers, load_maxima, rounded_inputs
 
 __all__ = ["NumpyEncoder", "map_safetensors"]
 
@@ -59,7 +61,8 @@ class NumpyEncoder:
 
     def __init__(self, weights: dict[str, NDArray[Any]]) -> None:
         self.weights = weights
-        self._rounded = _Rounded(weights)
+        self._question: dict[str, _Rounded] = {}  # made when a question first needs it
+        self._lock = threading.Lock()
 
     def run(
         self, ids: NDArray[np.int64], mask: NDArray[np.int64], *, quantized: bool = False
@@ -74,70 +77,103 @@ class NumpyEncoder:
 
     def embed_ids(self, ids: NDArray[np.int64], *, quantized: bool = False) -> Vectors:
         """The unit vector of one text's token ids (unpadded); in 8 bits when `quantized`."""
-        w: _Weights = self._rounded if quantized else self.weights
+        return self._embed(ids, self._eight_bits() if quantized else _dense(self.weights))
+
+    def input_maxima(self, texts_ids: list[NDArray[np.int64]]) -> dict[str, Vectors]:
+        """The largest magnitude of each input channel of each 8-bit dense layer (named as
+        bot.quantized.dense_inputs names them) over the token ids of `texts_ids`, in float32:
+        the calibration behind the questions' 8 bits (bot/measure/calibrate.py)."""
+        maxima: dict[str, Vectors] = {}
+        float32 = _dense(self.weights)
+
+        def recorded(x: Vectors, name: str) -> Vectors:
+            seen = np.abs(x).max(axis=1)
+            maxima[name] = np.maximum(maxima[name], seen) if name in maxima else seen
+            return float32(x, name)
+
+        for ids in texts_ids:
+            self._embed(ids, recorded)
+        return maxima
+
+    def _embed(self, ids: NDArray[np.int64], dense: _Dense) -> Vectors:
+        w = self.weights
         rows = (
             w["embeddings.word_embeddings.weight"][ids]
             + w["embeddings.position_embeddings.weight"][: len(ids)]
             + w["embeddings.token_type_embeddings.weight"][0]
         )
-        x = _layer_norm(np.ascontiguousarray(rows.T), self.weights, "embeddings.LayerNorm")
+        x = _layer_norm(np.ascontiguousarray(rows.T), w, "embeddings.LayerNorm")
         for layer in range(_LAYERS):
-            x = _encoder_layer(x, w, f"encoder.layer.{layer}.")
+            x = _encoder_layer(x, w, dense, f"encoder.layer.{layer}.")
         pooled = x.mean(axis=1)
         result: Vectors = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
         return result
 
-
-class _Rounded:
-    """The weights a question runs: each dense layer's rounded to 8-bit blocks (made when
-    first asked for, kept), the rest as they are."""
-
-    def __init__(self, weights: dict[str, NDArray[Any]]) -> None:
-        self.weights = weights
-        self._made: dict[str, NDArray[np.float32]] = {}
-        self._lock = threading.Lock()
-
-    def __getitem__(self, name: str) -> NDArray[Any]:
-        if not is_dense(name, self.weights[name]):
-            return self.weights[name]
+    def _eight_bits(self) -> _Dense:
+        """The dense layers as a question runs them (bot/quantized.py), their weights rounded
+        when a question first needs them (about 60 ms, once) and given back in floats."""
         with self._lock:
-            if name not in self._made:
-                self._made[name] = rounded(self.weights[name])
-            return self._made[name]
+            if not self._question:
+                for layer in dense_layers(self.weights, load_maxima()):
+                    rounded = layer.integers.astype(np.float32)
+                    rounded *= layer.scales[:, None]
+                    self._question[layer.name] = _Rounded(rounded, layer)
+            question = self._question
+
+        def dense(x: Vectors, name: str) -> Vectors:
+            rounded = question[name]
+            x = x * rounded.of.inverse[:, None]
+            cold = len(x) - rounded.of.hot.shape[1]
+            result: Vectors = rounded.weight @ rounded_inputs(x[:cold])
+            if cold < len(x):
+                result += rounded.of.hot @ x[cold:]
+            result += rounded.of.bias[:, None]
+            return result
+
+        return dense
 
 
-_Weights = dict[str, NDArray[Any]] | _Rounded
+@dataclass(frozen=True)
+class _Rounded:
+    weight: Vectors  # (out, cold inputs): the 8-bit weights in floats
+    of: Dense8
 
 
-def _encoder_layer(x: Vectors, w: _Weights, p: str) -> Vectors:
+_Dense = Callable[[Vectors, str], Vectors]  # a dense layer: input (in, tokens), its name
+
+
+def _dense(weights: dict[str, NDArray[Any]]) -> _Dense:
+    """The dense layers in float32: the stored (out, in) weights times the columns."""
+
+    def dense(x: Vectors, name: str) -> Vectors:
+        if name.endswith(QKV):  # query, key and value, one above the other
+            p = name.removesuffix(QKV) + "attention.self."
+            return np.vstack([dense(x, p + n) for n in ("query", "key", "value")])
+        result: Vectors = weights[name + ".weight"] @ x
+        result += weights[name + ".bias"][:, None]
+        return result
+
+    return dense
+
+
+def _encoder_layer(x: Vectors, w: dict[str, NDArray[Any]], dense: _Dense, p: str) -> Vectors:
     """One BERT layer on columns: self-attention, then the feed-forward block, each with
-    residual and layer norm."""
+    residual and layer norm. Query, key and value are one dense layer of three outputs."""
     width, length = x.shape
     head = width // _HEADS
-
-    def heads(name: str) -> Vectors:  # (heads, head width, tokens)
-        return _linear(x, w, p + "attention.self." + name).reshape(_HEADS, head, length)
-
-    scores = heads("query").transpose(0, 2, 1) @ heads("key")  # (heads, query, key)
+    query, key, value = (t.reshape(_HEADS, head, length) for t in np.split(dense(x, p + QKV), 3))
+    scores = query.transpose(0, 2, 1) @ key  # (heads, query, key)
     scores *= np.float32(1 / math.sqrt(head))
     scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
     scores /= scores.sum(axis=-1, keepdims=True)
-    context = (heads("value") @ scores.transpose(0, 2, 1)).reshape(width, length)
-    attended = _linear(context, w, p + "attention.output.dense") + x
+    context = (value @ scores.transpose(0, 2, 1)).reshape(width, length)
+    attended = dense(context, p + "attention.output.dense") + x
     x = _layer_norm(attended, w, p + "attention.output.LayerNorm")
-    hidden = _gelu(_linear(x, w, p + "intermediate.dense"))
-    return _layer_norm(_linear(hidden, w, p + "output.dense") + x, w, p + "output.LayerNorm")
+    hidden = _gelu(dense(x, p + "intermediate.dense"))
+    return _layer_norm(dense(hidden, p + "output.dense") + x, w, p + "output.LayerNorm")
 
 
-def _linear(x: Vectors, w: _Weights, name: str) -> Vectors:
-    if isinstance(w, _Rounded):  # a question's: its input rounded as its weights are
-        x = rounded_inputs(x)
-    result: Vectors = w[name + ".weight"] @ x  # stored (out, in)
-    result += w[name + ".bias"][:, None]
-    return result
-
-
-def _layer_norm(x: Vectors, w: _Weights, name: str) -> Vectors:
+def _layer_norm(x: Vectors, w: dict[str, NDArray[Any]], name: str) -> Vectors:
     centred: Vectors = x - x.mean(axis=0)
     variance = (centred * centred).mean(axis=0)
     centred /= np.sqrt(variance + np.float32(1e-12))

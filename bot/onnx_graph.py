@@ -4,8 +4,8 @@ It computes what bot/numpy_encoder.py computes in numpy: BERT, then the mean of 
 vectors under the attention mask, scaled to unit length. The graph holds no weights: each is
 an initializer ONNX Runtime is given at load (bot/encoder.py), so the graph is 40 KB, the
 same for any copy of the weights, and is built once and cached. The questions' graph
-(`quantized`) runs each dense layer as ONNX Runtime's MatMulNBits on 8-bit weights
-(bot/quantized.py).
+(`quantized`) runs the dense layers in 8 bits as bot/quantized.py prepares them (ONNX
+Runtime's DynamicQuantizeMatMul), and attention and GELU as ONNX Runtime's own operators.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ import numpy as np
 from numpy.typing import NDArray
 from onnx import NodeProto, TensorProto, helper, numpy_helper
 
-from bot.quantized import BLOCK
+from bot.quantized import QKV
 
 __all__ = ["build_graph"]
 
 LAYERS, HEADS, WIDTH = 6, 12, 384
+_MS = "com.microsoft"  # ONNX Runtime's own operators
 _OPSET = 18  # LayerNormalization (17), reductions taking their axes as an input (18)
 
 
@@ -54,23 +55,16 @@ def build_graph(
         return name
 
     def linear(x: str, prefix: str) -> str:
-        if quantized:  # weights (out, in/32, 32), inputs rounded likewise, integer products
-            out, blocks, _ = weights[prefix + ".weight.q8"][0]
-            inputs = [x, weight(prefix + ".weight.q8"), weight(prefix + ".weight.scales")]
-            product = node(
-                "MatMulNBits",
-                inputs,
-                prefix + ".mm",
-                domain="com.microsoft",
-                K=blocks * BLOCK,
-                N=out,
-                bits=8,
-                block_size=BLOCK,
-                accuracy_level=4,  # 8-bit inputs: without, 6x slower than float32
-            )
-        else:  # dense layers are stored (out, in); (in, out) makes x @ w one plain MatMul
-            product = node("MatMul", [x, weight(prefix + ".weight")], prefix + ".mm")
+        product = node("MatMul", [x, weight(prefix + ".weight")], prefix + ".mm")
         return node("Add", [product, weight(prefix + ".bias")], prefix)
+
+    def dense8(x: str, name: str) -> str:
+        """x's product with the 8-bit NAME.q8, plus NAME.bias (bot/quantized.py)."""
+        inputs = [x, weight(name + ".q8"), weight(name + ".scales"), "", weight(name + ".bias")]
+        return node("DynamicQuantizeMatMul", inputs, name + ".mm", domain=_MS)
+
+    def smoothed(x: str, name: str) -> str:
+        return node("Mul", [x, weight(name + ".inverse")], name + ".smoothed")
 
     def norm(x: str, prefix: str) -> str:
         scale, bias = weight(prefix + ".weight"), weight(prefix + ".bias")
@@ -110,8 +104,10 @@ def build_graph(
     )
     x = norm(x, "embeddings.LayerNorm")
 
-    # Padding gets -10000 before the softmax (as BERT does), so it weighs exp(-10000) = 0.
     mask = node("Cast", ["attention_mask"], "mask", to=TensorProto.FLOAT)
+    # Padding gets -10000 before the softmax (as BERT does), so it weighs exp(-10000) = 0;
+    # MultiHeadAttention (questions) does so given the mask as integers.
+    padding = node("Cast", ["attention_mask"], "padding", to=TensorProto.INT32)
     blocked = node("Sub", [one, mask], "blocked")
     bias = node(
         "Mul",
@@ -127,8 +123,42 @@ def build_graph(
     )
     scale = const("scale", np.array(1 / math.sqrt(head), dtype=np.float32))
 
+    def question_layer(x: str, p: str) -> str:
+        """One layer as a question runs it: its dense layers in 8 bits (bot/quantized.py),
+        attention by ONNX Runtime's MultiHeadAttention, GELU by its Gelu."""
+        qkv = p + QKV
+        parts = [qkv + ".q", qkv + ".k", qkv + ".v"]
+        split = [dense8(smoothed(x, qkv), qkv)]
+        nodes.append(helper.make_node("Split", split, parts, qkv, axis=-1, num_outputs=3))
+        context = node(
+            "MultiHeadAttention",
+            [*parts, "", padding],
+            p + "attention.context",
+            domain=_MS,
+            num_heads=HEADS,
+        )
+        out = p + "attention.output.dense"
+        attended = node("Add", [dense8(smoothed(context, out), out), x], p + "attended")
+        x = norm(attended, p + "attention.output.LayerNorm")
+        up, down = p + "intermediate.dense", p + "output.dense"
+        gelu = node("Gelu", [dense8(smoothed(x, up), up)], p + "gelu", domain=_MS)
+        # its inputs coldest first: the last `hot` multiplied in float32
+        sizes = const(
+            down + ".sizes", np.array([weights[down + ".q8"][0][0], weights[down + ".hot"][0][0]])
+        )
+        cold, hot = down + ".cold", down + ".hot_inputs"
+        nodes.append(
+            helper.make_node("Split", [smoothed(gelu, down), sizes], [cold, hot], down, axis=-1)
+        )
+        in_float = node("MatMul", [hot, weight(down + ".hot")], down + ".hot_mm")
+        product = node("Add", [dense8(cold, down), in_float], down + ".sum")
+        return norm(node("Add", [product, x], p + "output.sum"), p + "output.LayerNorm")
+
     for layer in range(LAYERS):
         p = f"encoder.layer.{layer}."
+        if quantized:
+            x = question_layer(x, p)
+            continue
 
         def heads(name: str, perm: list[int], x: str = x, p: str = p) -> str:
             projected = linear(x, p + "attention.self." + name)
@@ -207,6 +237,7 @@ def build_graph(
         "vectors",
     )
 
+    nodes, inits = _used(nodes, inits, "vectors")
     graph = helper.make_graph(
         nodes,
         "all-MiniLM-L6-v2, questions" if quantized else "all-MiniLM-L6-v2",
@@ -225,3 +256,16 @@ def build_graph(
     model.ir_version, model.producer_name = 10, "essaybot"
     serialized: bytes = model.SerializeToString(deterministic=True)
     return serialized
+
+
+def _used(
+    nodes: list[NodeProto], inits: list[TensorProto], output: str
+) -> tuple[list[NodeProto], list[TensorProto]]:
+    """The nodes `output` needs and the initializers they read (the questions' graph has no
+    use for the float32 attention's constants)."""
+    needed, kept = {output}, []
+    for each in reversed(nodes):
+        if needed.intersection(each.output):
+            kept.append(each)
+            needed.update(each.input)
+    return kept[::-1], [t for t in inits if t.name in needed]

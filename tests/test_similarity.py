@@ -26,11 +26,12 @@ from bot import model_files as files
 from bot import similarity
 from bot.cli import main
 from bot.encoder import GRAPH_SHA256, QUESTION_GRAPH_SHA256, Encoder, graph_bytes, prepare
+from bot.measure.calibrate import layer_maxima, npz_bytes
 from bot.measure.evaluation import load_questions
 from bot.model_files import DIGESTS, model_files, verify
 from bot.numpy_encoder import NumpyEncoder, map_safetensors
 from bot.onnx_graph import build_graph
-from bot.quantized import BLOCK, quantize, rounded
+from bot.quantized import MAXIMA, dense_inputs, load_maxima, prepare_questions, rounded_inputs
 from bot.settings import SettingsError, load_settings
 from bot.similarity import (
     ModelMissingError,
@@ -228,20 +229,21 @@ def test_a_text_is_most_similar_to_itself() -> None:
 
 
 def test_question_vectors_are_near_sentence_transformers(runtime: str) -> None:
-    """A question's 8-bit vector stays near the model's own (a cosine of 0.999 and more)
+    """A question's 8-bit vector stays near the model's own (a cosine of 0.998 and more)
     and is not it (the 8-bit layers do run)."""
     similarity.use_model(runtime=runtime, bits=8)  # type: ignore[arg-type]
     questions = np.stack([similarity.embed_question(t) for t in TEXTS])
     assert similarity._model().runtime == runtime
-    assert np.allclose(questions[:, :6], REFERENCE, atol=5e-3)
+    assert np.allclose(questions[:, :6], REFERENCE, atol=1e-2)
     cosines = (questions * embed(TEXTS)).sum(axis=1)
-    assert cosines.min() > 0.999 and cosines.max() < 1 - 1e-5
+    assert cosines.min() > 0.998 and cosines.max() < 1 - 1e-5
     assert np.allclose(np.linalg.norm(questions, axis=1), 1.0, atol=1e-5)
 
 
 def test_the_two_runtimes_agree_on_questions() -> None:
-    """ONNX Runtime's MatMulNBits and numpy's rounding (bot/quantized.py), on 500 gold
-    questions: a rounding on the edge may fall either way, so not to the seventh digit."""
+    """ONNX Runtime's 8 bits and numpy's rounding (bot/quantized.py), on 500 gold questions:
+    an input's 8-bit step is its tensor's range / 255, so floats that differ in the seventh
+    digit can move the step and the roundings with it; near, not equal."""
     questions = _gold_questions()[::8]
     similarity.use_model(bits=8)
     by_onnx = np.stack([similarity.embed_question(q) for q in questions])
@@ -250,17 +252,65 @@ def test_the_two_runtimes_agree_on_questions() -> None:
         by_numpy = np.stack([similarity.embed_question(q) for q in questions])
     finally:
         similarity.use_model()
-    assert len(questions) > 500 and (by_onnx * by_numpy).sum(axis=1).min() > 0.9995
+    cosines = (by_onnx * by_numpy).sum(axis=1)
+    assert len(questions) > 500 and cosines.min() > 0.998 and cosines.mean() > 0.9997
 
 
-def test_weights_rounded_to_eight_bits_are_what_onnx_runtime_is_given() -> None:
-    weight = load_file(str(model_files()[0]))["encoder.layer.0.intermediate.dense.weight"]
-    integers, scales = quantize(weight)
-    back = (integers.astype(np.float32) - 128) * scales.reshape(*integers.shape[:2], 1)
-    assert np.array_equal(back.reshape(weight.shape), rounded(weight))
-    steps = np.repeat(scales.reshape(weight.shape[0], -1), BLOCK, axis=1)
-    assert (np.abs(rounded(weight) - weight) <= steps * 0.5001).all()  # half a step
-    assert integers.min() >= 1 and integers.max() <= 255  # -127..127 around 128
+def _one_layer(integers: np.ndarray, scales: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """ONNX Runtime's DynamicQuantizeMatMul of `x` by 8-bit `integers` and their `scales`."""
+    import onnxruntime as ort
+    from onnx import TensorProto, helper, numpy_helper
+
+    graph = helper.make_graph(
+        [helper.make_node("DynamicQuantizeMatMul", ["x", "w", "s"], ["y"], domain="com.microsoft")],
+        "one layer",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, None)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        [numpy_helper.from_array(integers, "w"), numpy_helper.from_array(scales, "s")],
+    )
+    opsets = [helper.make_opsetid("", 18), helper.make_opsetid("com.microsoft", 1)]
+    model = helper.make_model(graph, opset_imports=opsets, ir_version=10)
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    result: np.ndarray = session.run(None, {"x": x})[0]
+    return result
+
+
+def test_the_8_bit_rounding_is_onnx_runtimes() -> None:
+    """numpy's rounding of a layer's input and weights (bot/quantized.py) gives what ONNX
+    Runtime computes, on a layer's real weights and an input with an outlier channel."""
+    prepared = prepare_questions(load_file(str(model_files()[0])), load_maxima())
+    name = dense_inputs(2)[1]
+    integers, scales = prepared[name + ".q8"], prepared[name + ".scales"]
+    x = np.random.default_rng(7).standard_normal((1, 9, 384)).astype(np.float32)
+    x[0, 0, 5] = 40.0  # sets the step of every other input
+    by_onnx = _one_layer(integers, scales, x)[0]
+    by_numpy = rounded_inputs(x[0]) @ (integers.astype(np.float32) * scales)
+    unrounded = x[0] @ (integers.astype(np.float32) * scales)
+    assert np.abs(by_onnx - by_numpy).max() < 1e-4 < np.abs(by_onnx - unrounded).max()
+    assert integers.dtype == np.int8 and np.abs(integers).max() == 127
+
+
+def test_the_shipped_calibration_is_what_calibrate_writes() -> None:
+    """bot/layer_maxima.npz holds, for each 8-bit dense layer, its inputs' largest magnitudes
+    over the shipped essay's sentences, as `python -m bot.measure.calibrate` writes them."""
+    shipped, written = load_maxima(), layer_maxima(SEEDS)
+    names = {name for layer in range(6) for name in dense_inputs(layer)}
+    assert set(shipped) == set(written) == names
+    for name in names:
+        assert np.allclose(shipped[name], written[name], rtol=1e-5), name
+    down = shipped[dense_inputs(0)[3]]  # GELU's output: a few channels far over the rest
+    assert down.max() > 10 * np.median(down)
+
+
+def test_a_changed_calibration_file_is_refused(tmp_path: Path) -> None:
+    maxima = load_maxima()
+    maxima[dense_inputs(0)[0]] = maxima[dense_inputs(0)[0]] * 2
+    changed = tmp_path / MAXIMA.name
+    changed.write_bytes(npz_bytes(maxima))
+    with pytest.raises(files.ModelTamperedError, match=re.escape(str(changed))):
+        load_maxima(changed)
+    changed.write_bytes(MAXIMA.read_bytes())
+    assert load_maxima(changed).keys() == maxima.keys()
 
 
 def test_questions_alone_never_start_the_sentences_session() -> None:
