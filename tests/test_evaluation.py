@@ -450,6 +450,7 @@ BLIND_FOLDERS = {
     "blind33": 6,
     "blind34": 6,
     "blind35": 6,
+    "blind36": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
