@@ -161,8 +161,15 @@ def _is_heading_line(
 
 
 def _is_title_line(line: str) -> bool:
-    """A line that may be a plain-text file's title: a heading's, up to a title's length."""
+    """A line that may be a plain-text file's title: a heading's, up to a title's length; in
+    Title Case, it may ask before its subtitle ("Do Hedgerows Keep Farm Soils Cooler? A
+    Plain-Language Guide to the Marrowfield Study": trial round 38, read as a paragraph)."""
+    if _title_cased(line):
+        line = _ASKED_TITLE.sub(":", line, count=1)
     return _is_heading_line(line, _MAX_TITLE_WORDS, _MAX_TITLE_CHARS)
+
+
+_ASKED_TITLE = lazy(r"(?<=[a-z])[?!](?=\s+[A-Z])")
 
 
 _WEB_ADDRESS = lazy(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)

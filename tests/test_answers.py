@@ -2211,6 +2211,21 @@ def test_a_fee_given_in_any_currency_is_a_sum_of_money(tmp_path: Path) -> None:
     assert charge.quotes and "two hours" in charge.quotes[0].text
 
 
+@pytest.mark.parametrize(
+    ("text", "a_sum"),
+    [
+        ("The entry fee to the reserve was 150 bolivianos.", True),  # trial round 38
+        ("The exit fee was fifteen bolivianos, paid in cash.", True),
+        ("The fee was one of the reasons we left.", False),
+        ("The fee for parking at the school was waived.", False),
+    ],
+)
+def test_a_fee_may_be_said_some_words_before_its_sum(text: str, a_sum: bool) -> None:
+    quote = Quote(text, Passage("p/s/1", "p", "s", 1, text), 1.0)
+    because = lacks_money("How much was the reserve entrance fee?", [quote])
+    assert (because is None) is a_sum
+
+
 def test_a_count_may_come_in_the_short_sentence_after_what_it_counts(tmp_path: Path) -> None:
     # Trial round 14: the count is said after the sentence the question's words find
     index = _index_of(

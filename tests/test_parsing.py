@@ -1009,6 +1009,19 @@ def test_a_plain_text_title_may_be_as_long_as_a_title_with_its_subtitle() -> Non
     assert long in later.sections[0].paragraphs
 
 
+def test_a_title_in_title_case_may_ask_before_its_subtitle() -> None:
+    """Trial round 38: a study's guide opened "Do Hedgerows Keep Farm Soils Cooler? A
+    Plain-Language Guide ...", read as a paragraph and titled from the file name."""
+    title = "Do Hedgerows Keep Farm Soils Cooler? A Plain-Language Guide to the Marrowfield Study"
+    text = f"{title}\n\nBy Dr Anjali Pershore, June 2024\n\nSummary\n\nThey do, a little."
+    document = parse_document(text, stem="hedgerow-study", markdown=False, source="h.txt")
+    assert document.title == title
+    # a sentence asking, not in Title Case, still opens the text
+    asked = "Do hedgerows keep soils cooler? We measured it on twelve farms over two summers"
+    prose = parse_document(f"{asked}\n\nThey do.", stem="h", markdown=False, source="h.txt")
+    assert prose.title == "H" and asked in prose.sections[0].paragraphs
+
+
 def test_a_title_case_title_over_a_line_of_text_is_the_title() -> None:
     """Trial round 16: a podcast's title line over "Recorded 14 November 2024 ...", no blank
     line between, was read as the first paragraph's opening, the title taken from the file

@@ -264,16 +264,22 @@ def test_a_speaker_after_the_time_of_the_recording_is_a_label(tmp_path: Path) ->
 
 def test_a_hosts_question_with_why_it_is_asked_asks(tmp_path: Path) -> None:
     """Trial round 13: a host's "Why clockwise? Because I know a lot of people go the other
-    way." was quoted as the guest's answer; a guest's "Was I scared? Of course." answers."""
+    way." was quoted as the guest's answer; a guest's "Was I scared? Of course." answers;
+    trial round 38: a host's question with a remark after it asks too."""
     extra = (
         "\n\nMARGARET: Why the night crossings? Because most skippers would not touch them."
         "\n\nANWEN: The tides suited us better after dark, and the harbour was quieter."
         "\n\nANWEN: Was I scared? Of course I was, every winter."
+        "\n\nMARGARET: Let's talk about the people. Who travels on a night ferry? It can't all"
+        " be sheep."
+        "\n\nANWEN: Islanders home from hospital, teachers, and walkers in the summer."
         "\n\nMARGARET: Thank you, Anwen, for all of it tonight.\n"
     )
     index = _essay(tmp_path, TRANSCRIPT + extra)
-    *_, why, tides, scared, _thanks = index.passages
+    *_, why, tides, scared, people, travellers, _thanks = index.passages
     assert asks(index, why) and not asks(index, tides) and not asks(index, scared)
+    # trial round 38: a remark after the host's question ("It can't all be sheep.")
+    assert asks(index, people) and not asks(index, travellers)
 
 
 def test_a_list_s_fields_are_no_speakers(tmp_path: Path) -> None:

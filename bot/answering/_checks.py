@@ -280,9 +280,14 @@ _MONEY_OR_SHARE = lazy(
     r"\b(times|half|twice)\s+(the|as|what|that|its|their|his|her|our|more|less)\b|"
     # a rate of pay: "paid at time and a half" (a handbook's overtime), "double time"
     r"\b(time[ -]and[ -]a[ -]half|(double|triple)[ -]time)\b|"
-    # a sum in a currency no list can hold: "The standard visa fee is 120 korun" (trial 18)
+    # a sum in a currency no list can hold: "The standard visa fee is 120 korun" (trial 18),
+    # "The entry fee to the reserve was 150 bolivianos", "The exit fee was fifteen
+    # bolivianos" (trial 38)
     r"\b(fee|price|cost|charge|fare|rent|salary|wage|deposit|fine)s?"
-    r"(\s+(is|was|are|were|of|will\s+be))?\s*:?\s*((about|around|roughly|only|just)\s+)?\d|"
+    r"((\s+[\w'’-]+){0,4}?\s+(is|was|are|were|will\s+be)\b|\s+of)?\s*:?\s*"
+    r"((about|around|roughly|only|just)\s+)?(\d|(one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve|(thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|"
+    r"fifty|sixty|seventy|eighty|ninety|a\s+hundred|a\s+thousand)\b(?!\s+of\b))|"
     # a sum written without its currency, as payslips and accounts do under "Amount (£)":
     # pounds and pence ("Taxable pay: 2,963.52"; trial round 34), not a time ("at 10.30"),
     # nor a measure ("2.50 m", "37.50 hours")

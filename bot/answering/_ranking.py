@@ -110,11 +110,15 @@ def asks(index: PassageIndex, passage: Passage) -> bool:
     # housing have to go on the harbour at all? There's the old bus depot site ...")
     floor = index.minor_speaker(passage) and any(_ASKS.search(passage.text[a:b]) for a, b in spans)
     # a host's question and why it is asked ("Why clockwise? Because I know a lot of people
-    # go the other way.": trial round 13, quoted as the guest's answer); not a guest's "Was
-    # I scared? Of course.": the speaker asks in half their turns or more
+    # go the other way.": trial round 13, quoted as the guest's answer), or with a remark
+    # after it ("Who travels on a night ferry? It can't all be sheep.": trial round 38, the
+    # first hit of five questions); not a guest's "Was I scared? Of course.": the speaker
+    # asks in half their turns or more
+    asked = [n for n, (a, b) in enumerate(spans) if _ASKS.search(passage.text[a:b])]
+    after_words = len(passage.text[spans[asked[-1]][1] :].split()) if asked else 0
     put = (
-        len(spans) == 2
-        and _ASKS.search(passage.text[slice(*spans[0])]) is not None
+        bool(asked)
+        and ((len(spans) == 2 and asked[0] == 0) or after_words <= _REMARK_WORDS)
         and _asker(index, passage)
     )
     if not spans or not (floor or put or _ASKS.search(passage.text[slice(*spans[-1])])):
@@ -141,6 +145,9 @@ def asks(index: PassageIndex, passage: Passage) -> bool:
     return len(lead_in.split()) <= _LEAD_IN_WORDS or _asker(index, passage)
 
 
+# The most words a host's turn may say after its question and still only ask ("It can't all
+# be sheep.").
+_REMARK_WORDS = 8
 # The most words before a turn's question for it to ask all the same, as a lead-in does
 # ("I remember that! You had a grade four exam that afternoon. Did you pass?").
 _LEAD_IN_WORDS = 15
