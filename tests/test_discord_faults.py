@@ -972,6 +972,30 @@ def test_help_and_private_notes_are_dropped_while_first_responses_are_saturated(
     run(body())
 
 
+def test_follow_up_forms_are_dropped_while_first_responses_are_saturated(
+    point_at: Any, answerer: Answerer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Red-team round 32 (N1): the "Ask a follow-up" button opens its form in its first
+    response; one account's presses, with Discord slow, had held 193 connections. While as
+    many first responses are open as requests may be, a press is dropped."""
+    monkeypatch.setattr("bot.discord_bot._client.MOST_REQUESTS", 2)
+
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=10) as (server, _):
+            answer = await test_discord_buttons.answer_of(
+                server, "Who would welcome Chinese investment?"
+            )
+            follow_up = test_discord_buttons.buttons(answer)["Ask a follow-up"]
+            server.slow_callbacks = 1.0
+            flood = [fake.button_press(follow_up, answer) for _ in range(6)]
+            await _flooded_then_asked(server, flood)
+            await asyncio.sleep(1.5)
+            forms = [r for r in server.requests if r.body and r.body.get("type") == 9]
+            assert 1 <= len(forms) <= 2 and server.most_callbacks_open <= 3
+
+    run(body())
+
+
 def test_keystrokes_are_dropped_while_as_many_first_responses_as_requests_are_open(
     point_at: Any, answerer: Answerer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,6 +7,7 @@ import asyncio
 import logging
 from typing import Any
 
+import discord
 import pytest
 
 from bot.answering import Answerer
@@ -381,6 +382,17 @@ def test_a_follow_up_on_an_answer_whose_thread_was_locked_is_answered_in_place(
 MANAGE_THREADS = 1 << 34
 
 
+async def locked_without_managing(server: fake.FakeDiscord, answer: dict[str, Any]) -> Any:
+    """The update locking the thread the bot started on `answer`, sent where the bot may not
+    manage threads."""
+    await server.dispatch("GUILD_ROLE_UPDATE", everyone_may_not(MANAGE_THREADS))
+    locked = fake.thread(answer["id"], fake.CHANNEL_ID, "Who would welcome Chinese")
+    locked["owner_id"] = fake.BOT_ID
+    locked["thread_metadata"] |= {"locked": True}
+    await server.dispatch("THREAD_UPDATE", locked)
+    return locked
+
+
 def test_a_thread_locked_where_the_bot_may_not_manage_threads_is_passed_over_until_unlocked(
     point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -394,11 +406,7 @@ def test_a_thread_locked_where_the_bot_may_not_manage_threads_is_passed_over_unt
     async def body() -> None:
         async with running(point_at, answerer, cooldown_rate=10) as (server, bot):
             answer, in_thread = await answered_in_a_thread(server)
-            await server.dispatch("GUILD_ROLE_UPDATE", everyone_may_not(MANAGE_THREADS))
-            locked = fake.thread(answer["id"], fake.CHANNEL_ID, "Who would welcome Chinese")
-            locked["owner_id"] = fake.BOT_ID
-            locked["thread_metadata"] |= {"locked": True}
-            await server.dispatch("THREAD_UPDATE", locked)
+            locked = await locked_without_managing(server, answer)
             await server.dispatch("THREAD_UPDATE", locked | {"name": "Renamed"})
             # a thread someone else started, locked: none of the bot's (round 31, M4)
             theirs = fake.thread("470000000000000001", fake.CHANNEL_ID, "Cake rota")
@@ -427,6 +435,37 @@ def test_a_thread_locked_where_the_bot_may_not_manage_threads_is_passed_over_unt
     refused = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
     assert len(refused) == 1 and "threads refused (the thread is locked)" in refused[0]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_lock_undone_while_the_bot_was_away_is_forgotten(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 32 (N2): a thread unlocked while the bot logs in again sends no update;
+    the new session's server gives it unlocked, and that is Discord's last word: follow-ups
+    go to the thread again (they had been answered in place until its next update)."""
+
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=10) as (server, bot):
+            answer, in_thread = await answered_in_a_thread(server)
+            await locked_without_managing(server, answer)
+            for _ in range(1000):  # until the bot has taken the lock
+                if bot.locked(int(answer["id"])):
+                    break
+                await asyncio.sleep(0.01)
+            assert bot.locked(int(answer["id"]))
+            # the cache as a new session's GUILD_CREATE gives it, no THREAD_UPDATE seen
+            thread = bot.get_channel(int(answer["id"]))
+            assert isinstance(thread, discord.Thread)
+            thread.locked = False
+            again = fake.form_submit(FORM, {FORM_QUESTION: "And Kyiv?"}, answer)
+            await server.dispatch("INTERACTION_CREATE", again)
+            await server.wait_for(followups(again), timeout=30)
+            posted = [r for r in server.requests if r.path == in_thread]
+            assert [r.status for r in posted] == [200, 200]
+            assert posted[-1].body["embeds"][0]["title"] == "And Kyiv?"
+            assert not bot.locked(int(answer["id"]))
+
+    run(body())
 
 
 @pytest.mark.parametrize(

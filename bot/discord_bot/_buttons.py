@@ -164,7 +164,12 @@ class FollowUp(DynamicItem[Button[Any]], template=FOLLOW_UP):
         return cls()
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        """Open the form."""
+        """Open the form; not while as many first responses are open as requests may be
+        (Discord slow): dropped, as a keystroke is (red-team round 32, N1: one account's
+        presses had held 193 connections and failed others' answers)."""
+        if _bot(interaction).halts.saturated():
+            log.debug("a follow-up form dropped: first responses saturated")
+            return
 
         async def open_form() -> None:
             await interaction.response.send_modal(follow_up_form())

@@ -959,16 +959,24 @@ class EssayBot(discord.AutoShardedClient):
     def refuses_follow_ups(self, thread_id: int, server: int) -> bool:
         """Whether a follow-up's answer is not to be tried in the thread `thread_id` of
         `server`: the thread deleted, or known to refuse posts (locked), or the bot removed
-        from the server. Lookups only."""
-        refused = self.permission_notes.refused(thread_id, "threads") or self.locked(thread_id)
+        from the server. Lookups, but for a lock Discord has since undone."""
+        refused = self.locked(thread_id) or self.permission_notes.refused(thread_id, "threads")
         return refused or thread_id in self._deleted or server in self._removed
 
     def locked(self, thread_id: int) -> bool:
         """Whether the bot's thread `thread_id` is locked, as Discord last said, where the bot
-        may not manage threads (a lookup)."""
+        may not manage threads. The cache has Discord's last word: a thread it gives unlocked
+        is forgotten as locked, with its note (red-team round 32, N2: an unlock made while
+        the bot logged in again reaches it only in the new session's server, and had left
+        the thread passed over until its next update)."""
         if thread_id not in self._locked:
             return False
-        return not _manages_threads(getattr(self.get_channel(thread_id), "parent", None))
+        thread = self.get_channel(thread_id)
+        if isinstance(thread, discord.Thread) and not thread.locked:
+            del self._locked[thread_id]
+            self.permission_notes.forget({thread_id})
+            return False
+        return not _manages_threads(getattr(thread, "parent", None))
 
     def thread_gone(self, thread_id: int) -> None:
         """A thread Discord says is gone (404): nothing more is tried there."""

@@ -127,7 +127,8 @@ def _thread_failed(bot: EssayBot, message: discord.Message, error: Exception) ->
 def _thread_refused(bot: EssayBot, message: discord.Message) -> bool:
     """Whether the thread on `message` (it has the message's id) refused a post lately: a
     moderator locked it. Discord's cache drops an archived thread, so only a post tells."""
-    return bot.permission_notes.refused(message.id, "threads") or bot.locked(message.id)
+    # the lock first: a lock Discord has since undone is forgotten with its note
+    return bot.locked(message.id) or bot.permission_notes.refused(message.id, "threads")
 
 
 def thread_name(question: str) -> str:
