@@ -7,6 +7,7 @@ and messages, and send its replies, which are recorded for tests to assert on.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import os
@@ -115,8 +116,10 @@ class FakeDiscord:
         self.lost_follow_ups = 0
         # Channel posts, follow-ups and edits of "thinking…" carried out whose response never
         # reaches the bot: "lost" (the connection cut after), "cut" (its body cut short) or
-        # "hang" (never sent), one each, in order; the message is made all the same.
+        # "hang" (never sent) or "trickle" (its body a byte every `trickle` s, each within the
+        # bot's read timeout), one each, in order; the message is made all the same.
         self.lose_responses: list[str] = []
+        self.trickle = 0.2
         self._hung = asyncio.Event()  # what a response never sent waits for: the stop
         # interaction token -> the message its response made ("thinking…", or the message)
         self.originals: dict[str, dict[str, Any]] = {}
@@ -252,6 +255,19 @@ class FakeDiscord:
             self.posts_reading -= 1
         return response
 
+    async def _trickled(self, request: web.Request, payload: Any) -> web.StreamResponse:
+        """`payload` as a response whose headers go at once and whose body a byte every
+        `trickle` s, until the bot gives up on it."""
+        body = json.dumps(payload).encode()
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        response.content_length = len(body)
+        await response.prepare(request)
+        with contextlib.suppress(ConnectionError):  # the bot closed the connection
+            for byte in body:
+                await response.write(bytes([byte]))
+                await asyncio.sleep(self.trickle)
+        return response
+
     async def _rest(self, request: web.Request) -> web.Response:
         path = request.match_info["path"]
         if self.slow_callbacks and re.fullmatch(CALLBACK_PATH, path):
@@ -334,6 +350,8 @@ class FakeDiscord:
             how = self.lose_responses.pop(0)
             if how == "cut":
                 return web.Response(body=b'{"id": "5000', content_type="application/json")
+            if how == "trickle":
+                return await self._trickled(request, record.returned)
             if how == "hang":  # the connection kept, nothing sent: the bot's timeout ends it
                 await self._hung.wait()
             if request.transport is not None:  # None: closed by the bot meanwhile

@@ -1824,7 +1824,7 @@ def test_an_interactions_answer_discord_made_but_answered_5xx_is_shown_once(
     run(body())
 
 
-@pytest.mark.parametrize("how", ["lost", "cut", "hang"])
+@pytest.mark.parametrize("how", ["lost", "cut", "hang", "trickle"])
 def test_an_answer_made_whose_response_is_lost_is_shown_once_without_an_apology(
     point_at: Any, answerer: Answerer, how: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1833,9 +1833,12 @@ def test_an_answer_made_whose_response_is_lost_is_shown_once_without_an_apology(
     deleted as if it were still "thinking…", and a mention's had a public apology under it:
     the edit is sent once more (the same edit), the post once more with its nonce (Discord
     returns the first message). Round 29 (K3): so too when the response never comes, and
-    aiohttp's timeout of a read (300 s; here 1 s) ends the request."""
+    aiohttp's timeout of a read (300 s; here 1 s) ends the request. Round 31 (M1): so too
+    when the response comes a byte at a time, each within that timeout, and the request's
+    deadline (300 s; here 2 s) ends it."""
     timeout = aiohttp.ClientTimeout(total=None, sock_read=1)
     monkeypatch.setattr("bot.discord_bot._replies.REQUEST_TIMEOUT", timeout)
+    monkeypatch.setattr("bot.discord_bot._replies.REQUEST_DEADLINE", 2.0)
 
     async def body() -> None:
         async with running(point_at, answerer) as (server, _):

@@ -591,6 +591,8 @@ def capped_rate_limits(halts: Halts, most_open: int) -> aiohttp.TraceConfig:
             # connection (round 31, M2: a resume had waited 18.8 s out, interactions lost)
             if _API_PATH.match(path) and not _INTERACTION_PATH.match(path):
                 await asyncio.sleep(max(halts.global_until - time.monotonic(), 0.0))
+            if (deadline := _DEADLINE.get()) is not None:  # from now, not the wait for a place
+                deadline.reschedule(asyncio.get_running_loop().time() + REQUEST_DEADLINE)
             _LAST_STATUS.set(0)
             _LAST_SENT.set(time.monotonic())
             if reason := halts.why(path):
@@ -666,14 +668,34 @@ def capped_rate_limits(halts: Halts, most_open: int) -> aiohttp.TraceConfig:
 # 300 s was sent with no timeout at all, and one that never had its response held its place
 # for good), but 300 s for each read, as long as a response that never comes was given.
 REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=30, sock_read=300)
+# ... and the whole request, from its place got to its response read, this long: a response
+# coming a byte at a time, each within the read timeout, had held its place for good
+# (red-team round 31, M1: 50 such held every place; no answer went out again).
+REQUEST_DEADLINE = 300.0
+_DEADLINE: contextvars.ContextVar[asyncio.Timeout | None] = contextvars.ContextVar(
+    "deadline", default=None
+)
 
 
 def time_reads(http: discord.http.HTTPClient) -> None:
     """Give discord.py's session (made at login; the interactions' webhooks share it)
-    `REQUEST_TIMEOUT`: discord.py takes no timeout of its own."""
+    `REQUEST_TIMEOUT`, and each of its requests a deadline that `capped_rate_limits` starts
+    once the request has its place: discord.py takes no timeout of its own."""
     session = getattr(http, "_HTTPClient__session", None)
-    if isinstance(session, aiohttp.ClientSession):
-        session._timeout = REQUEST_TIMEOUT
+    if not isinstance(session, aiohttp.ClientSession):
+        return
+    session._timeout = REQUEST_TIMEOUT
+    request = session._request
+
+    async def with_deadline(*args: Any, **kwargs: Any) -> aiohttp.ClientResponse:
+        async with asyncio.timeout(None) as deadline:  # set when the place is got
+            token = _DEADLINE.set(deadline)
+            try:
+                return await request(*args, **kwargs)
+            finally:
+                _DEADLINE.reset(token)
+
+    session._request = with_deadline  # type: ignore[method-assign]
 
 
 # The headers saying how long to wait, which discord.py reads as floats and sleeps for.
