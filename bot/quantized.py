@@ -27,6 +27,7 @@ seventh digit).
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,16 +76,17 @@ def dense_inputs(layer: int) -> tuple[str, ...]:
     return (p + QKV, p + "attention.output.dense", p + "intermediate.dense", p + "output.dense")
 
 
-def load_maxima(path: Path = MAXIMA) -> Arrays:
+def load_maxima(path: Path | None = None) -> Arrays:
     """The calibration's largest input magnitude per channel of each dense layer, from the
-    file shipped beside this module, checked against its pinned SHA-256."""
+    file shipped beside this module (`MAXIMA`), checked against its pinned SHA-256."""
+    path = path or MAXIMA
     data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != LAYER_MAXIMA_SHA256:
         raise ModelTamperedError(
             f"{path} is not the file this version ships (its SHA-256 differs); "
             "reinstall essaybot, or write it again with: python -m bot.measure.calibrate"
         )
-    with np.load(path, allow_pickle=False) as arrays:
+    with np.load(io.BytesIO(data), allow_pickle=False) as arrays:  # the bytes checked
         return {name: arrays[name] for name in arrays.files}
 
 

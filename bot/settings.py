@@ -99,6 +99,14 @@ class Settings(BaseSettings):
     def _cache_off(cls, value: object) -> object:
         return None if isinstance(value, str) and value.strip().lower() == "off" else value
 
+    @field_validator("question_bits", mode="before")
+    @classmethod
+    def _bits(cls, value: object) -> object:
+        """The environment's "8" is 8: a literal takes no string (it had refused both)."""
+        if isinstance(value, str) and value.strip() in ("8", "32"):
+            return int(value)
+        return value
+
     @field_validator("allowed_channels", "shard_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:

@@ -84,6 +84,15 @@ def test_bad_values_name_the_variable(
     assert str(error.value).startswith(message)
 
 
+@pytest.mark.parametrize(("value", "bits"), [("8", 8), (" 32 ", 32)])
+def test_question_bits_are_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, value: str, bits: int
+) -> None:
+    # Session 41: the README's `ESSAYBOT_QUESTION_BITS=8` had been refused as not 8 or 32.
+    monkeypatch.setenv("ESSAYBOT_QUESTION_BITS", value)
+    assert load_settings().question_bits == bits
+
+
 def test_a_negative_shard_id_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ESSAYBOT_SHARD_COUNT", "2")
     monkeypatch.setenv("ESSAYBOT_SHARD_IDS", "-1")

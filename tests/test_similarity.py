@@ -470,6 +470,24 @@ def test_a_tampered_file_is_one_line_and_exit_2(
     assert "Traceback" not in err
 
 
+def test_a_changed_calibration_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The questions' 8 bits read bot/layer_maxima.npz when the model starts: a changed copy
+    stops `ask` as a changed model file does, naming it."""
+    maxima = load_maxima()
+    maxima[dense_inputs(3)[2]] = maxima[dense_inputs(3)[2]] + 1
+    changed = tmp_path / MAXIMA.name
+    changed.write_bytes(npz_bytes(maxima))
+    monkeypatch.setattr("bot.quantized.MAXIMA", changed)
+    monkeypatch.setenv("ESSAYBOT_QUESTION_BITS", "8")
+    monkeypatch.setenv("ESSAYBOT_CACHE_DIR", str(tmp_path / "cache"))
+    similarity.unload_model()
+    assert main(["ask", "What currency does Ukraine use?", "--seeds", str(SEEDS)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(changed) in err and "Traceback" not in err
+
+
 def test_missing_model_files_are_one_line_and_exit_2(
     model_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
