@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from bot.quantized import QKV, Dense8, dense_layers, load_maxima, rounded_inputs
+from bot.quantized import QKV, dense_layers, load_maxima, rounded_inputs
 
 __all__ = ["NumpyEncoder", "map_safetensors"]
 
@@ -111,23 +111,25 @@ class NumpyEncoder:
 
     def _eight_bits(self) -> _Dense:
         """The dense layers as a question runs them (bot/quantized.py), their weights rounded
-        when a question first needs them (about 60 ms, once) and given back in floats."""
+        when a question first needs them (about 90 ms, once) and given back in floats."""
         with self._lock:
             if not self._question:
                 for layer in dense_layers(self.weights, load_maxima()):
                     rounded = layer.integers.astype(np.float32)
                     rounded *= layer.scales[:, None]
-                    self._question[layer.name] = _Rounded(rounded, layer)
+                    self._question[layer.name] = _Rounded(
+                        rounded, layer.inverse, layer.bias, layer.hot
+                    )
             question = self._question
 
         def dense(x: Vectors, name: str) -> Vectors:
-            rounded = question[name]
-            x = x * rounded.of.inverse[:, None]
-            cold = len(x) - rounded.of.hot.shape[1]
-            result: Vectors = rounded.weight @ rounded_inputs(x[:cold])
+            layer = question[name]
+            x = x * layer.inverse[:, None]
+            cold = len(x) - layer.hot.shape[1]
+            result: Vectors = layer.weight @ rounded_inputs(x[:cold])
             if cold < len(x):
-                result += rounded.of.hot @ x[cold:]
-            result += rounded.of.bias[:, None]
+                result += layer.hot @ x[cold:]
+            result += layer.bias[:, None]
             return result
 
         return dense
@@ -135,8 +137,12 @@ class NumpyEncoder:
 
 @dataclass(frozen=True)
 class _Rounded:
-    weight: Vectors  # (out, cold inputs): the 8-bit weights in floats
-    of: Dense8
+    """A question's dense layer (bot.quantized.Dense8) with its 8-bit weights in floats."""
+
+    weight: Vectors  # (out, cold inputs)
+    inverse: Vectors
+    bias: Vectors
+    hot: Vectors  # (out, hot inputs)
 
 
 _Dense = Callable[[Vectors, str], Vectors]  # a dense layer: input (in, tokens), its name

@@ -149,7 +149,8 @@ def dense_layers(weights: Arrays, maxima: Arrays) -> list[Dense8]:
             integers = np.rint(smoothed[:, :cold] / scales[:, None]).astype(np.int8)
             inverse = (np.float32(1) / factors).astype(np.float32)
             bias = np.asarray(bias, dtype=np.float32)
-            layers.append(Dense8(name, integers, scales, inverse, bias, smoothed[:, cold:]))
+            hot_weights = np.ascontiguousarray(smoothed[:, cold:])  # not a view: its own
+            layers.append(Dense8(name, integers, scales, inverse, bias, hot_weights))
     return layers
 
 
