@@ -39,6 +39,7 @@ from bot.similarity import (
     word_vectors,
 )
 from index import CorpusError, load_documents
+from index.patterns import compile_all
 from index.spelling import prepare as prepare_spelling
 
 # Imported by the commands that use them: a cold `essaybot ask` pays for none of these.
@@ -99,6 +100,7 @@ def _answering(
     if eager:
         index.keep_terms()
         prepare_synonyms(index, word_vectors)  # nor a first question with an everyday word
+        compile_all()  # nor one with a rule's pattern
     progress = terminal_progress("embedding", "sentences")
     vectors = open_vectors(index, settings.seeds_dir, settings.cache_dir, progress)
     policy = _policy(args, settings)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import subprocess
 import sys
 
-from index.patterns import LazyPattern, lazy
+from index.patterns import LazyPattern, compile_all, lazy
 from tests.helpers import ROOT
 
 
@@ -35,9 +36,33 @@ def test_importing_the_answering_code_compiles_no_check_or_markdown_pattern() ->
         "plain = [k for mod in (c, m) for k, v in vars(mod).items() if isinstance(v, re.Pattern)]\n"
         "print(len(found), sum(v._compiled is not None for v in found), plain)\n"
     )
+    lazy_count, compiled, plain = _printed(code).split(maxsplit=2)
+    assert int(lazy_count) > 60 and int(compiled) == 0 and plain.strip() == "[]"
+    assert isinstance(lazy("x"), LazyPattern)
+
+
+def test_compile_all_compiles_every_pattern_in_use_and_keeps_none_a_call_dropped() -> None:
+    """A long-running front end compiles the rules' patterns at start (its first questions
+    had waited about 40 ms for them); patterns a question makes with its own words are not
+    kept for it."""
+    code = (
+        "import bot.answering._checks as c\n"
+        "from index.patterns import LazyPattern, compile_all\n"
+        "found = [v for v in vars(c).values() if isinstance(v, LazyPattern)]\n"
+        "print(compile_all(), sum(v._compiled is not None for v in found), len(found))\n"
+    )
+    made, compiled, found = map(int, _printed(code).split())
+    assert made >= found > 60 and compiled == found
+    before = compile_all()
+    for word in range(1_000):
+        lazy(rf"\b{word}\b").search("1 2 3")
+    gc.collect()
+    assert compile_all() <= before + 10
+
+
+def _printed(code: str) -> str:
+    """What `code` prints, run in a fresh Python (nothing imported or compiled before it)."""
     shown = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    lazy_count, compiled, plain = shown.stdout.split(maxsplit=2)
-    assert int(lazy_count) > 60 and int(compiled) == 0 and plain.strip() == "[]"
-    assert isinstance(lazy("x"), LazyPattern)
+    return shown.stdout

@@ -156,6 +156,40 @@ def test_a_word_the_essays_never_use_finds_one_of_its_family(tmp_path: Path) -> 
     assert index.query("allergic plan") == ["allerg", "plan"]
 
 
+def test_a_words_query_terms_are_kept_and_given_as_a_new_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checks look up each of a question's words, often the same ones: a short text's
+    terms are kept (a bounded number), and each caller gets its own list."""
+    (tmp_path / "letter.txt").write_text(
+        "Allergies: trimethoprim.\n\nWith physiotherapy he learnt breathing.\n", encoding="utf-8"
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    monkeypatch.setattr(search_module, "_QUERIED_KEPT", 3)
+    first = index.query("allergic")
+    first.append("changed")
+    assert index.query("allergic") == ["allergi"]
+    assert index.query("allergic", relatives=False) == ["allerg"]
+    assert (("allergic", True) in index._queried) and len(index._queried) == 2
+    for word in ("breathing", "learnt", "physiotherapy"):
+        index.query(word)
+    assert len(index._queried) <= 3
+    long = "What did he learn about breathing with physiotherapy after the rash?"
+    assert index.query(long) == index.query(long) and all(len(q) <= 40 for q, _ in index._queried)
+
+
+def test_a_phrase_is_used_when_a_passage_holds_it_between_word_boundaries(tmp_path: Path) -> None:
+    (tmp_path / "club.txt").write_text(
+        "The PRE-SEASON camp opens in June.\n\nA head teacher_ visited; unhead teachers did not.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    assert index.uses_phrase("pre-season") and index.uses_phrase("Pre-Season camp")
+    assert not index.uses_phrase("season camp opens in july")
+    assert not index.uses_phrase("head teacher")  # only "teacher_" and "unhead teachers"
+    assert not index.uses_phrase("pre-seasons")
+
+
 def test_only_bm25s_best_passages_are_weighed_by_their_best_sentence(tmp_path: Path) -> None:
     # 150 paragraphs share "apples"; the one saying "apples and pears are sold" in one
     # sentence but padded long, so BM25 alone ranks it below the 100 best, is not found.
