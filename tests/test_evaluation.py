@@ -451,6 +451,7 @@ BLIND_FOLDERS = {
     "blind34": 6,
     "blind35": 6,
     "blind36": 6,
+    "blind37": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
