@@ -117,9 +117,11 @@ class FakeDiscord:
         # Channel posts, follow-ups and edits of "thinking…" carried out whose response never
         # reaches the bot: "lost" (the connection cut after), "cut" (its body cut short) or
         # "hang" (never sent) or "trickle" (its body a byte every `trickle` s, each within the
-        # bot's read timeout), one each, in order; the message is made all the same.
+        # bot's read timeout) or "flood" (a body that never ends, as fast as it is read), one
+        # each, in order; the message is made all the same.
         self.lose_responses: list[str] = []
         self.trickle = 0.2
+        self.flooded = 0  # bytes of "flood" bodies sent
         self._hung = asyncio.Event()  # what a response never sent waits for: the stop
         # interaction token -> the message its response made ("thinking…", or the message)
         self.originals: dict[str, dict[str, Any]] = {}
@@ -268,6 +270,18 @@ class FakeDiscord:
                 await asyncio.sleep(self.trickle)
         return response
 
+    async def _flooded(self, request: web.Request) -> web.StreamResponse:
+        """A response whose headers go at once and whose body, of no length said, never ends,
+        until the bot gives up on it."""
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        await response.prepare(request)
+        chunk = b"[" + b" " * (2**16 - 1)
+        with contextlib.suppress(ConnectionError):  # the bot closed the connection
+            while not self._hung.is_set():
+                await response.write(chunk)
+                self.flooded += len(chunk)
+        return response
+
     async def _rest(self, request: web.Request) -> web.Response:
         path = request.match_info["path"]
         if self.slow_callbacks and re.fullmatch(CALLBACK_PATH, path):
@@ -352,6 +366,8 @@ class FakeDiscord:
                 return web.Response(body=b'{"id": "5000', content_type="application/json")
             if how == "trickle":
                 return await self._trickled(request, record.returned)
+            if how == "flood":
+                return await self._flooded(request)
             if how == "hang":  # the connection kept, nothing sent: the bot's timeout ends it
                 await self._hung.wait()
             if request.transport is not None:  # None: closed by the bot meanwhile

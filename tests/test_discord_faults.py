@@ -1824,7 +1824,7 @@ def test_an_interactions_answer_discord_made_but_answered_5xx_is_shown_once(
     run(body())
 
 
-@pytest.mark.parametrize("how", ["lost", "cut", "hang", "trickle"])
+@pytest.mark.parametrize("how", ["lost", "cut", "hang", "trickle", "flood"])
 def test_an_answer_made_whose_response_is_lost_is_shown_once_without_an_apology(
     point_at: Any, answerer: Answerer, how: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1835,10 +1835,14 @@ def test_an_answer_made_whose_response_is_lost_is_shown_once_without_an_apology(
     returns the first message). Round 29 (K3): so too when the response never comes, and
     aiohttp's timeout of a read (300 s; here 1 s) ends the request. Round 31 (M1): so too
     when the response comes a byte at a time, each within that timeout, and the request's
-    deadline (300 s; here 2 s) ends it."""
+    deadline (300 s; here 2 s) ends it. Round 33 (M1's remainder): so too when its body never
+    ends, and no more than MAX_RESPONSE_BYTES (8 MiB; here 1 MiB) of it is read (the
+    deadline, here 60 s, had let the bot's memory grow by 187 MiB in 6 s)."""
     timeout = aiohttp.ClientTimeout(total=None, sock_read=1)
     monkeypatch.setattr("bot.discord_bot._replies.REQUEST_TIMEOUT", timeout)
-    monkeypatch.setattr("bot.discord_bot._replies.REQUEST_DEADLINE", 2.0)
+    deadline = 60.0 if how == "flood" else 2.0
+    monkeypatch.setattr("bot.discord_bot._replies.REQUEST_DEADLINE", deadline)
+    monkeypatch.setattr("bot.discord_bot._replies.MAX_RESPONSE_BYTES", 2**20)
 
     async def body() -> None:
         async with running(point_at, answerer) as (server, _):
@@ -1859,6 +1863,7 @@ def test_an_answer_made_whose_response_is_lost_is_shown_once_without_an_apology(
             assert len([r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]) == 2
             assert not [r for r in server.requests if r.method == "DELETE"]
             assert APOLOGY not in str([r.body for r in server.requests])
+            assert server.flooded > 2**20 or how != "flood"
 
     run(body())
 

@@ -13,7 +13,7 @@ import pytest
 from bot.answering import Answerer
 from bot.discord_bot._buttons import FORM, FORM_QUESTION
 from bot.discord_bot._client import MOST_POSTING
-from bot.discord_bot._replies import APOLOGY, BUSY, too_long
+from bot.discord_bot._replies import APOLOGY, BUSY, cached_permissions, too_long
 from tests import fake_discord as fake
 from tests.test_discord import DEAD_END, NONE, callbacks, followups, point_at, run, running
 from tests.test_discord_buttons import EPHEMERAL, answer_of, buttons, press
@@ -466,6 +466,37 @@ def test_a_lock_undone_while_the_bot_was_away_is_forgotten(
             assert not bot.locked(int(answer["id"]))
 
     run(body())
+
+
+def test_a_lock_made_while_the_bot_was_away_is_taken_from_the_cache(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Red-team round 33 (O1): a thread locked while the bot logs in again sends no update;
+    the new session's server gives it locked, where the bot may not manage threads: follow-ups
+    are answered in place with no post refused (two had been, 403), and nothing is warned."""
+
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=10) as (server, bot):
+            answer, in_thread = await answered_in_a_thread(server)
+            await server.dispatch("GUILD_ROLE_UPDATE", everyone_may_not(MANAGE_THREADS))
+            for _ in range(1000):  # until the bot has taken the role's change
+                permissions = cached_permissions(bot.get_channel(int(fake.CHANNEL_ID)))
+                if permissions is not None and not permissions.manage_threads:
+                    break
+                await asyncio.sleep(0.01)
+            # the cache as a new session's GUILD_CREATE gives it, no THREAD_UPDATE seen
+            thread = bot.get_channel(int(answer["id"]))
+            assert isinstance(thread, discord.Thread) and not bot.locked(thread.id)
+            thread.locked = True
+            server.refuse_posts[answer["id"]] = 50083
+            await follow_ups_answered_in_place(server, answer)
+            assert [r.status for r in server.requests if r.path == in_thread] == [200]
+            thread.locked = False  # and unlocked again: the thread is used
+            assert not bot.locked(thread.id)
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
 
 
 @pytest.mark.parametrize(

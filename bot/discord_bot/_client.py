@@ -965,16 +965,20 @@ class EssayBot(discord.AutoShardedClient):
 
     def locked(self, thread_id: int) -> bool:
         """Whether the bot's thread `thread_id` is locked, as Discord last said, where the bot
-        may not manage threads. The cache has Discord's last word: a thread it gives unlocked
-        is forgotten as locked, with its note (red-team round 32, N2: an unlock made while
-        the bot logged in again reaches it only in the new session's server, and had left
-        the thread passed over until its next update)."""
-        if thread_id not in self._locked:
-            return False
+        may not manage threads. The cache has Discord's last word, either way: a thread it
+        gives unlocked is forgotten as locked, with its note (red-team round 32, N2: an unlock
+        made while the bot logged in again reaches it only in the new session's server, and
+        had left the thread passed over until its next update), and one it gives locked is
+        locked (round 33, O1: a lock made then had its follow-ups refused, 2 x 403)."""
         thread = self.get_channel(thread_id)
-        if isinstance(thread, discord.Thread) and not thread.locked:
-            del self._locked[thread_id]
-            self.permission_notes.forget({thread_id})
+        if isinstance(thread, discord.Thread):
+            mine = self.user is not None and thread.owner_id == self.user.id
+            if not (thread.locked and mine):
+                if thread_id in self._locked:
+                    del self._locked[thread_id]
+                    self.permission_notes.forget({thread_id})
+                return False
+        elif thread_id not in self._locked:
             return False
         return not _manages_threads(getattr(thread, "parent", None))
 

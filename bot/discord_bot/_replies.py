@@ -621,9 +621,11 @@ def capped_rate_limits(halts: Halts, most_open: int) -> aiohttp.TraceConfig:
     ) -> None:
         response = params.response
         try:  # the place is given back with the connection: once the body is read too
-            with contextlib.suppress(aiohttp.ClientError, TimeoutError, ValueError):
-                await response.read()  # kept: discord.py's read returns it (red-team round
-        finally:  # 30, L2: headers at once and the body late had held 145 connections)
+            await _read_body(response)  # kept: discord.py's read returns it (red-team round
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:  # 30, L2: headers at
+            if isinstance(error, ResponseTooLarge):  # once and the body late had held 145
+                raise  # connections); an error reading it is discord.py's to meet again
+        finally:
             closed(context)
         _finite_waits(response)
         _LAST_STATUS.set(response.status)
@@ -661,6 +663,32 @@ def capped_rate_limits(halts: Halts, most_open: int) -> aiohttp.TraceConfig:
     trace.on_request_end.append(on_request_end)
     trace.on_request_exception.append(on_request_exception)
     return trace
+
+
+# The most of a response's body read, once inflated: Discord's biggest to the bot are a few
+# hundred KB (a page of 100 messages). An endless one had grown the bot by 187 MiB in 6 s, for
+# as long as the request's deadline (red-team round 33, M1's remainder: 8 GiB in 300 s).
+MAX_RESPONSE_BYTES = 8 * 2**20
+
+
+class ResponseTooLarge(aiohttp.ClientPayloadError):
+    """A response's body over MAX_RESPONSE_BYTES: not read further, the connection closed."""
+
+
+async def _read_body(response: aiohttp.ClientResponse) -> None:
+    """Read `response`'s body, kept as aiohttp keeps a body read (its `read` returns it), up
+    to MAX_RESPONSE_BYTES; past that the connection is closed and ResponseTooLarge raised."""
+    if (response.content_length or 0) > MAX_RESPONSE_BYTES:
+        response.close()
+        raise ResponseTooLarge(f"Discord's response said {response.content_length} bytes")
+    chunks, size = [], 0
+    async for chunk in response.content.iter_any():
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            response.close()
+            raise ResponseTooLarge(f"Discord's response went on past {MAX_RESPONSE_BYTES} bytes")
+        chunks.append(chunk)
+    response._body = b"".join(chunks)
 
 
 # aiohttp's timeout for the bot's requests: none for the whole request, which counts the wait
