@@ -163,13 +163,16 @@ def _is_heading_line(
 def _is_title_line(line: str) -> bool:
     """A line that may be a plain-text file's title: a heading's, up to a title's length; in
     Title Case, it may ask before its subtitle ("Do Hedgerows Keep Farm Soils Cooler? A
-    Plain-Language Guide to the Marrowfield Study": trial round 38, read as a paragraph)."""
+    Plain-Language Guide to the Marrowfield Study": trial round 38, read as a paragraph), or
+    ask after its name ("Valley Talk: The Last Bus to Cefn Isaf?": trial round 39)."""
     if _title_cased(line):
         line = _ASKED_TITLE.sub(":", line, count=1)
+        line = line.strip()[:-1] if _ASKS_AFTER_NAME.match(line) else line
     return _is_heading_line(line, _MAX_TITLE_WORDS, _MAX_TITLE_CHARS)
 
 
 _ASKED_TITLE = lazy(r"(?<=[a-z])[?!](?=\s+[A-Z])")
+_ASKS_AFTER_NAME = lazy(r"\s*[^?!:.]+(:|\s[–—-])\s+[^?!:.]+[a-z]\?\s*$")
 
 
 _WEB_ADDRESS = lazy(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)

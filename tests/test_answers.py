@@ -266,7 +266,8 @@ KIND_CHECKS = [
         "The ferry was built in 1911. Sixteen volunteers crew it in summer.\n\n"
         "The village shop closes at six on weekdays.\n\n"
         "The masters four won the village regatta in a time of 7 minutes 42 seconds.\n\n"
-        "The church clock stopped at twenty past four in the storm.\n\n",
+        "The church clock stopped at twenty past four in the storm.\n\n"
+        "Kerry fetched the sanitiser from the Line 3 store at about half two.\n\n",
         "answer_types",
         ("What time do the bread classes start?", "7.30pm"),
         (
@@ -281,6 +282,7 @@ KIND_CHECKS = [
             "What time does the village shop close?",  # "at six": an hour in words
             "What time did the masters four get at the regatta?",  # a race's time
             "What time did the church clock stop at?",  # "twenty past four" (trial round 37)
+            "What time did Kerry fetch the sanitiser?",  # "half two" (trial round 39)
         ),
     ),
     (
@@ -2244,6 +2246,26 @@ def test_a_count_may_come_in_the_short_sentence_after_what_it_counts(tmp_path: P
     assert not answerer_for(index, min_confidence=0.0).ask(crashes).answered
 
 
+def test_a_count_naming_nothing_counts_what_the_sentence_before_names(tmp_path: Path) -> None:
+    # Trial round 39: "thirty-one in the folder" counts the forms the sentence before names
+    index = _index_of(
+        tmp_path,
+        "# Not finished yet\n\nThe branch is clear that the settlement has gaps.\n\n"
+        "At Netherby, the branch has started the incident forms again. By the end of November "
+        "there were already thirty-one in the folder, most of them about the long unlit path "
+        "between the wards and the mortuary.\n\n"
+        "# Buses\n\nThe 47 runs from the bus station up the valley. It runs hourly on weekdays "
+        "and three on a Sunday, the last at six.\n",
+    )
+    answerer = answerer_for(index, min_confidence=0.0)
+    forms = answerer.ask("How many incident forms have been filled in at Netherby so far?")
+    assert forms.answered and "thirty-one" in forms.quotes[0].text, forms.declined_because
+    sundays = answerer.ask("How many runs of the 47 on a Sunday?")
+    assert sundays.answered and "three on a Sunday" in sundays.quotes[0].text
+    # a count of something else is still no answer
+    assert not answerer.ask("How many porters work at Netherby?").answered
+
+
 def test_a_question_asking_a_sum_is_led_by_the_passage_holding_one(tmp_path: Path) -> None:
     index = _index_of(tmp_path, BRIDGE)
     asked = "How much will the repair cost?"
@@ -2917,6 +2939,10 @@ def test_a_thing_asked_which_is_named_before_or_inside_its_mention_or_by_the() -
     shower = "Which room has its own shower?"
     rooms = "The Heron room sleeps six; the Otter room is a family room with its own shower."
     assert mentions_only(shower, quoted(rooms)) is None
+    # an adverb is no part of what is asked: not "which still" (trial round 39)
+    still = "Which hospital still has a single night porter?"
+    netherby = "The community hospital at Netherby, where a single porter still covers nights."
+    assert mentions_only(still, quoted(netherby)) is None
     assert (
         mentions_only(shower, quoted("There is a private family room with its own shower."))
         is not None
@@ -3006,6 +3032,11 @@ def test_email_as_a_verb_asks_for_no_address() -> None:
     assert not asks_for_email("What do I email them about?")
     assert asks_for_email("What is Helena Marsh's email address?")
     assert asks_for_email("Which email do I write to?")
+    # an email sent, not an address (trial round 39: declined as "it asks for an email address")
+    assert not asks_for_email("Which email might have been a protected disclosure?")
+    assert not asks_for_email("What email did he send to the manager?")
+    assert not asks_for_email("What emails were sent that week?")
+    assert asks_for_email("What email address did she give?")
 
 
 @pytest.mark.parametrize(

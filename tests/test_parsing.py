@@ -1020,6 +1020,11 @@ def test_a_title_in_title_case_may_ask_before_its_subtitle() -> None:
     asked = "Do hedgerows keep soils cooler? We measured it on twelve farms over two summers"
     prose = parse_document(f"{asked}\n\nThey do.", stem="h", markdown=False, source="h.txt")
     assert prose.title == "H" and asked in prose.sections[0].paragraphs
+    # or asks after its name (trial round 39: a phone-in titled from its file name)
+    named = "Valley Talk: The Last Bus to Cefn Isaf?"
+    text = f"{named}\nBroadcast on Tuesday.\n\nPart one\n\nGWEN: Hello."
+    show = parse_document(text, stem="valley-talk", markdown=False, source="v.txt")
+    assert show.title == named and named not in str(show.sections)
 
 
 def test_a_title_case_title_over_a_line_of_text_is_the_title() -> None:

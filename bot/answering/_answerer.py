@@ -23,6 +23,7 @@ from bot.answering._checks import (
     asks_for_contact,
     asks_for_someone,
     asks_how_many,
+    counts_before,
     essays_naming,
     holds_asked_value,
     holds_count,
@@ -443,10 +444,13 @@ class Answerer:
         stations on this coast." is answered by "Carrick Head is one of nine." (trial round
         14). Not any sentence of the passage, nor a long one: one holding some count answered
         what the essays do not say ("How many people died in road crashes ...?" with "A small
-        increase, repeated every year across millions of drivers, ...")."""
+        increase, repeated every year across millions of drivers, ..."); unless its count is
+        of what the quoted one names ("... the forms again." and "By the end of November there
+        were already thirty-one in the folder, most of them about ...": trial round 39)."""
         for span in sentences_after(self.index, quotes):
             text = quotes[0].passage.text[slice(*span)]
-            if len(text.split()) <= _SHORT_SENTENCE and holds_count(text):
+            short = len(text.split()) <= _SHORT_SENTENCE  # or a count of what it names
+            if (short or counts_before(text)) and holds_count(text):
                 mended = with_sentence(self.index, quotes, span)
                 if self._doubt(read, mended) is None:
                     return mended

@@ -132,6 +132,9 @@ _CLOCK = lazy(
     # had been declined beside "twenty past four")
     r"\b(five|ten|twenty|twenty[- ]five)\s+(past|to)\s+"
     r"(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\b|"
+    # spoken British: "about half two" for half past two (trial round 39)
+    r"\bhalf\s+(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
+    r"(?!\s+(of|per|[a-z]+s\b))|"
     r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+in\s+the\s+"
     r"(morning|afternoon|evening)\b|"
     # "The shop closes at six", "open until ten": an hour in words after "at" or "until"
@@ -192,8 +195,15 @@ _TERSE = (
 # ... and whose, after it: "email address for objections", "phone number of the vet"
 # (trial round 34), in a few words
 _WHOSE = r"(\s+(for|of|at|to)\b[\w'’ -]{1,30})?"
+# ... nor an email sent, the subject of its verb or what was sent: "Which email might have
+# been a protected disclosure?", "What email did he send?", "What emails ..." (trial round 39)
+_SENT_EMAIL = (
+    r"(?!s\b|\s+(might|may|could|would|should|was|were|had|has|have)\b|"
+    r"\s+(did|do|does)\s+[\w'’-]+\s+(send|receive|get|forward|read)\b)"
+)
 _ASKS_EMAIL = lazy(
-    rf"\W*(what|what's|which)\b(?:(?!\b(?:{_EMAILED})\b)[^?.!])*\be-?mail(\s+address)?\b|"
+    rf"\W*(what|what's|which)\b(?:(?!\b(?:{_EMAILED})\b)[^?.!])*\be-?mail(\s+address)?\b"
+    rf"{_SENT_EMAIL}|"
     # typed as a search: "email address", "press office email" (trial round 27); not a
     # question of its own ("can notices be sent by email")
     rf"{_TERSE}(?<!by )(?<!via )\be-?mail(\s+address)?{_WHOSE}\W*$",
@@ -394,6 +404,12 @@ _GRAMMAR = frozenset(
     "the a an of in on at to for by with from and or is was are were do does did has have had "
     "can could will would should may might must that who which whose".split()
 )
+# An adverb ends the asked noun phrase as a grammar word does: "Which hospital still has a
+# single night porter?" asks which hospital, not "which still" (trial round 39).
+_ADVERBS = frozenset(
+    "still also now already currently ever just only really actually usually often always "
+    "never then recently eventually finally once first last".split()
+)
 _AUXILIARY = lazy(r"\b(is|was|are|were|do|does|did|has|have|had)\b", re.IGNORECASE)
 _IDENTIFIED = lazy(r"\b(called|named|known)\b", re.IGNORECASE)
 _WORDS = lazy(r"[\w'’-]+")
@@ -540,6 +556,18 @@ def _time_or_amount(question: str) -> tuple[LazyPattern, str] | None:
 
 # A sentence of this many words or fewer may count what the one before it names.
 _ELLIPTICAL = 8
+# ... and so may one whose count names nothing: "At Netherby, the branch has started the forms
+# again. By the end of November there were already thirty-one in the folder, ..." (trial
+# round 39)
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_TENS_WORDS = "(thir|four|fif|six|seven|eigh|nine)teen|(twen|thir|for|fif|six|seven|eigh|nine)ty"
+_NUMBER_WORD = rf"{_UNITS}|ten|eleven|twelve|{_TENS_WORDS}(-({_UNITS}))?"
+_BARE_COUNT = lazy(rf"\b(\d{{1,3}}|{_NUMBER_WORD})\s+(in|on|at|from|by|so\s+far|left)\b", re.I)
+
+
+def counts_before(text: str) -> bool:
+    """Whether `text` holds a count of what a sentence before it names (`_BARE_COUNT`)."""
+    return _BARE_COUNT.search(text) is not None
 
 
 def holds_count(text: str) -> bool:
@@ -567,7 +595,8 @@ def lacks_counted(question: str, quotes: Sequence[Quote]) -> str | None:
         # (the first, with its passage's heading: "Makes about 20." under "Welsh Cakes")
         heading = own_heading(quote.passage.section)
         for before, sentence in itertools.pairwise([heading, *_SENTENCE_END.split(quote.text)]):
-            read = f"{before} {sentence}" if len(sentence.split()) <= _ELLIPTICAL else sentence
+            elliptical = len(sentence.split()) <= _ELLIPTICAL or counts_before(sentence)
+            read = f"{before} {sentence}" if elliptical else sentence
             if holds_count(sentence) and counted.intersection(analyze(read)):
                 return None
             # people counted by what they do: "the work of 41 contributors" (trial round 23)
@@ -750,7 +779,7 @@ def mentions_only(question: str, quotes: Sequence[Quote]) -> str | None:
         return None
     phrase = []
     for word in _WORDS.findall(asked["rest"]):
-        if word.lower() in _GRAMMAR:
+        if word.lower() in _GRAMMAR or word.lower() in _ADVERBS:
             break
         phrase.append(word)
     if _AUXILIARY.search(question):  # a noun phrase: its last words, its head among them
