@@ -3023,6 +3023,19 @@ def test_a_tables_header_row_names_no_one(tmp_path: Path) -> None:
     assert chair.answered and any("Amara Quist" in q.text for q in chair.quotes)
 
 
+def test_asking_who_someone_is_a_pronoun_names_nobody() -> None:
+    """Trial round 39: "Who was the director of estates?" was answered at confidence 1.0 by
+    "The director of estates looked at the two sheets ... Then he asked how many forms we
+    had." Asking who did something, a pronoun may still answer ("I" of a memoir)."""
+    from bot.answering._checks import lacks_person
+
+    director = _quotes('"The director of estates looked at them. Then he asked how many we had."')
+    assert lacks_person("Who was the director of estates?", director) is not None
+    assert lacks_person("Who asked how many forms there were?", director) is None
+    named = _quotes("The director of estates, Ruth Abiola, looked at them.")
+    assert lacks_person("Who was the director of estates?", named) is None
+
+
 def test_email_as_a_verb_asks_for_no_address() -> None:
     """Trial round 26: "What date did she first email about the stain?" was declined as
     asking for an email address."""

@@ -686,11 +686,15 @@ def lacks_name(question: str, quotes: Sequence[Quote]) -> str | None:
 
 
 def lacks_person(question: str, quotes: Sequence[Quote]) -> str | None:
-    """Declines a question asking who when no quote names someone (`_ASKS_WHO`)."""
+    """Declines a question asking who when no quote names someone (`_ASKS_WHO`); asking who
+    someone is ("Who was the director of estates?"), a pronoun names nobody (trial round 39:
+    "The director of estates looked at the two sheets ... Then he asked", at confidence 1.0)."""
     if not _ASKS_WHO.match(question):
         return None
     asked = set(analyze(question))
     asked_words = {word.lower() for word in _WORDS.findall(question)}
+    if _ASKS_WHO_IS.match(question):
+        asked_words |= _PRONOUNS
     for quote in quotes:
         if names_new(asked, quote.text):
             return None
@@ -698,6 +702,13 @@ def lacks_person(question: str, quotes: Sequence[Quote]) -> str | None:
             if word not in asked_words and (word in _PEOPLE or _DOER.fullmatch(word)):
                 return None
     return "it asks who and no quote names anyone"
+
+
+_ASKS_WHO_IS = lazy(r"\W*who\s+(is|was|are|were)\s+(the|a|an|her|his|their|its|our)\s", re.I)
+_PRONOUNS = frozenset(
+    "i me my we us our you your he him his she her they them their himself herself themselves "
+    "myself ourselves".split()
+)
 
 
 def lacks_place(question: str, quotes: Sequence[Quote]) -> str | None:
