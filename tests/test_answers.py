@@ -1601,6 +1601,20 @@ def test_a_speaker_s_turn_is_quoted_from_its_first_sentence(tmp_path: Path) -> N
     assert answer.quotes[0].text == turns[3]  # its opening too: who speaks, and the answer
 
 
+def test_a_courtesy_alone_is_not_quoted_beside_what_was_said(tmp_path: Path) -> None:
+    """Trial round 39: a phone-in's "Go ahead, Geraint." and "Good morning, Doctor." were
+    quoted as if they said something, for sharing a name with the question."""
+    turns = [
+        "GWEN: And finally, this is Geraint, who has a different view of the bus. Go ahead, "
+        "Geraint.",
+        "GERAINT: Morning. I think the village should run its own community bus instead.",
+    ]
+    index = _index_of(tmp_path, "# Valley Talk\n\n" + "\n\n".join(turns) + "\n")
+    answer = answerer_for(index, min_confidence=0.0).ask("What view of the bus has Geraint?")
+    quoted = " ".join(q.text for q in answer.quotes)
+    assert "different view of the bus" in quoted and "Go ahead" not in quoted
+
+
 def test_an_answer_of_one_sentence_is_quoted_with_the_sentence_after_it(tmp_path: Path) -> None:
     """A lead-in ("Carrick Bay took a different approach.") is read with what it leads
     into; the checks have passed before, so the decision is the same."""

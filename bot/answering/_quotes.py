@@ -64,6 +64,16 @@ _CONTINUES = lazy(
 )
 
 
+# A courtesy and nothing else, a speaker's label before it: "Good morning, Doctor.", "Go
+# ahead, Geraint.", "Thank you, Bethan.", "NASREEN: Good morning." (trial round 39: quoted
+# for "What does the doctor say ...?" in place of what she said).
+_COURTESY = lazy(
+    r"([A-Z][\w .'’-]{0,30}:\s+)?(?i:(good\s+)?(morning|afternoon|evening)|hi|hello|hey|"
+    r"welcome(\s+back)?|thanks|thank\s+you|go\s+ahead|cheers|bye|goodbye)"
+    r"(,?\s+([A-Z][\w'’.-]*|(?i:doctor|everyone|all|both|again|there|so\s+much)))*[.!]"
+)
+
+
 def select_quotes(
     index: PassageIndex,
     policy: Policy,
@@ -350,6 +360,8 @@ def with_next_sentence(index: PassageIndex, quotes: Sequence[Quote]) -> tuple[Qu
     after = spans.index(alone) + 1
     if after == len(spans) or _NEXT_POINT.match(quotes[0].passage.text, spans[after][0]):
         return tuple(quotes)
+    if _COURTESY.fullmatch(passage.text, *spans[after]):  # it leads into no "Go ahead, Geraint."
+        return tuple(quotes)
     return with_sentence(index, quotes, spans[after])
 
 
@@ -586,6 +598,9 @@ def _best_sentences(
         (sum(index.idf(t) for t in terms & kept), start, end)
         for kept, (start, end) in zip(found, spans, strict=True)
     ]
+    courtesies = {(a, b) for _, a, b in scored if _COURTESY.fullmatch(text, a, b)}
+    if any(weight > 0 and (a, b) not in courtesies for weight, a, b in scored):
+        scored = [(0.0 if (a, b) in courtesies else weight, a, b) for weight, a, b in scored]
     top = max((weight for weight, _, _ in scored), default=0.0)
     ranked = sorted(s for s in scored if s[0] > 0 and s[0] >= policy.sentence_ratio * top)
     ranked.sort(key=lambda s: -s[0])  # stable: equal weights stay in text order
