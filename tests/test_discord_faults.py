@@ -972,6 +972,17 @@ def test_help_and_private_notes_are_dropped_while_first_responses_are_saturated(
     run(body())
 
 
+async def _presses_of_follow_up(
+    server: fake.FakeDiscord, count: int
+) -> tuple[dict[str, Any], str, list[dict[str, Any]]]:
+    """An answer, its "Ask a follow-up" button, and `count` presses of it by one user; from
+    now Discord takes a second over each first response."""
+    answer = await test_discord_buttons.answer_of(server, "Who would welcome Chinese investment?")
+    follow_up = test_discord_buttons.buttons(answer)["Ask a follow-up"]
+    server.slow_callbacks = 1.0
+    return answer, follow_up, [fake.button_press(follow_up, answer) for _ in range(count)]
+
+
 def test_follow_up_forms_are_dropped_while_first_responses_are_saturated(
     point_at: Any, answerer: Answerer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -982,16 +993,36 @@ def test_follow_up_forms_are_dropped_while_first_responses_are_saturated(
 
     async def body() -> None:
         async with running(point_at, answerer, cooldown_rate=10) as (server, _):
-            answer = await test_discord_buttons.answer_of(
-                server, "Who would welcome Chinese investment?"
-            )
-            follow_up = test_discord_buttons.buttons(answer)["Ask a follow-up"]
-            server.slow_callbacks = 1.0
-            flood = [fake.button_press(follow_up, answer) for _ in range(6)]
+            _, _, flood = await _presses_of_follow_up(server, 6)
             await _flooded_then_asked(server, flood)
             await asyncio.sleep(1.5)
             forms = [r for r in server.requests if r.body and r.body.get("type") == 9]
             assert 1 <= len(forms) <= 2 and server.most_callbacks_open <= 3
+
+    run(body())
+
+
+def test_one_users_flood_of_first_responses_leaves_room_for_everyone_else(
+    point_at: Any, answerer: Answerer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Red-team round 33 (N1's remainder): one account's presses of "Ask a follow-up", with
+    Discord slow, filled every place, and every other user's press and /help was dropped.
+    A user with MOST_OPEN_OF_ONE first responses open (here 2) has the next dropped; another
+    user's press still opens its form."""
+    monkeypatch.setattr("bot.discord_bot._replies.MOST_OPEN_OF_ONE", 2)
+
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=10) as (server, bot):
+            answer, follow_up, flood = await _presses_of_follow_up(server, 8)
+            other = fake.button_press(follow_up, answer, user_id="400000000000000077")
+            await _flooded_then_asked(server, [*flood, other])
+            await server.wait_for(callbacks(server, other), timeout=WAIT)
+            await asyncio.sleep(1.5)
+            flooded = {str(f["id"]) for f in flood}
+            forms = [r for r in server.requests if r.body and r.body.get("type") == 9]
+            theirs = [r for r in forms if r.path.split("/")[1] in flooded]
+            assert 1 <= len(theirs) <= 3 and len(forms) == len(theirs) + 1
+            assert not bot.halts.open_of  # each counted once its response has ended
 
     run(body())
 

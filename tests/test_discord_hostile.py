@@ -86,8 +86,12 @@ def test_section_has_a_cooldown(point_at: Any, answerer: Answerer) -> None:
             presses = [section("#0.1") for _ in range(20)]
             for p in presses:
                 await server.dispatch("INTERACTION_CREATE", p)
-            for p in presses:
-                await server.wait_for(callbacks(server, p))
+            # the first answered; of the rest, those past 4 open at once are dropped, not
+            # noted (red-team round 33: one account's flood of first responses)
+            await server.wait_for(callbacks(server, presses[0]))
+            await asyncio.sleep(1.0)
+            answered = [p for p in presses if any(map(callbacks(server, p), server.requests))]
+            assert len(answered) >= 4
             public = [
                 r
                 for p in presses

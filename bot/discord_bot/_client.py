@@ -564,8 +564,8 @@ class _Tree(app_commands.CommandTree["EssayBot"]):
             # With as many first responses open as requests may be (Discord slow), it is
             # dropped: its choices would come too late, and each holds a connection
             # (red-team round 30, L4: one account's keystrokes had held 193).
-            if self.client.halts.saturated():
-                log.debug("a keystroke dropped: %d first responses open", MOST_REQUESTS)
+            if self.client.halts.busy(interaction):
+                log.debug("a keystroke dropped: first responses saturated, or its user's")
                 return False
             if _completes(self, interaction.data):
                 return True
@@ -574,10 +574,10 @@ class _Tree(app_commands.CommandTree["EssayBot"]):
             return False
         command = interaction.type is discord.InteractionType.application_command
         name = interaction.data.get("name") if isinstance(interaction.data, dict) else None
-        if command and name in _SHOWN_AT_ONCE and self.client.halts.saturated():
+        if command and name in _SHOWN_AT_ONCE and self.client.halts.busy(interaction):
             # /help and the contents answer in their first response: dropped, as a keystroke
             # is (red-team round 31: one account's /help had held 193 connections)
-            log.debug("/%s dropped: %d first responses open", name, MOST_REQUESTS)
+            log.debug("/%s dropped: first responses saturated, or its user's", name)
             return False
         if command and not _well_formed(self, interaction.data, typing=False):
             await _out_of_date(interaction, "its options are not this version's")

@@ -12,6 +12,7 @@ import re
 import secrets
 import time
 import traceback
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -428,11 +429,27 @@ class Halts:
         self.global_until = -math.inf  # when Discord's last global rate limit is over
         self.first_responses_open = 0  # interactions' first responses sent, not yet ended
         self.most_open = math.inf  # requests open at once, at most (`capped_rate_limits`)
+        self.users: dict[int, int] = {}  # interaction id -> user, of first responses to come
+        self.open_of: Counter[int] = Counter()  # user -> first responses open
 
     def saturated(self) -> bool:
         """Whether as many interactions' first responses are open as requests may be
         (Discord slow to take them): one more would hold one more connection."""
         return self.first_responses_open >= self.most_open
+
+    def busy(self, interaction: discord.Interaction[Any]) -> bool:
+        """Whether a first response to `interaction` that is dropped if need be (a keystroke's
+        choices, /help, a form, a private note) is to be dropped: `saturated`, or its user
+        has MOST_OPEN_OF_ONE open (red-team round 33, N1's remainder: one account's 50 forms
+        open had dropped every other user's). If not, its response is counted as its user's
+        when it is sent (`capped_rate_limits`)."""
+        user = interaction.user.id
+        if self.saturated() or self.open_of[user] >= MOST_OPEN_OF_ONE:
+            return True
+        if len(self.users) >= _USERS_KEPT:  # those never sent, forgotten
+            self.users.clear()
+        self.users[interaction.id] = user
+        return False
 
     def why(self, path: str) -> str | None:
         """Why a request to `path` (its URL's) is not to be sent now, or None."""
@@ -556,7 +573,12 @@ async def _stop_refused(
 
 # An interaction's first response ("thinking…", a form, choices): Discord takes it within
 # 3 s of the interaction or never, so it waits for no other request.
-_FIRST_RESPONSE = re.compile(r"/api/v\d+/interactions/\d+/[^/]+/callback")
+_FIRST_RESPONSE = re.compile(r"/api/v\d+/interactions/(?P<id>\d+)/[^/]+/callback")
+# One user's first responses that may be dropped (`Halts.busy`), open at once, at most: with
+# Discord healthy each takes a tenth of a second, so a person typing or pressing has one or
+# two open.
+MOST_OPEN_OF_ONE = 4
+_USERS_KEPT = 10_000
 
 
 def capped_rate_limits(halts: Halts, most_open: int) -> aiohttp.TraceConfig:
@@ -578,9 +600,12 @@ def capped_rate_limits(halts: Halts, most_open: int) -> aiohttp.TraceConfig:
         session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestStartParams
     ) -> None:
         path = params.url.path
-        if _FIRST_RESPONSE.fullmatch(path):  # counted, for keystrokes to be dropped (`Halts`)
-            halts.first_responses_open += 1
+        if first := _FIRST_RESPONSE.fullmatch(path):  # counted, for keystrokes to be dropped
+            halts.first_responses_open += 1  # (`Halts`), and by user for those it may drop
             context.first = True
+            if (user := halts.users.pop(int(first["id"]), None)) is not None:
+                halts.open_of[user] += 1
+                context.user = user
         elif path.startswith("/api/"):
             await open_requests.acquire()
             context.open = True  # released at the request's end, whatever it is
@@ -610,6 +635,11 @@ def capped_rate_limits(halts: Halts, most_open: int) -> aiohttp.TraceConfig:
         if getattr(context, "first", False):
             context.first = False
             halts.first_responses_open -= 1
+        if (user := getattr(context, "user", None)) is not None:
+            context.user = None
+            halts.open_of[user] -= 1
+            if halts.open_of[user] <= 0:
+                del halts.open_of[user]
 
     async def on_request_exception(
         session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestExceptionParams
@@ -898,11 +928,11 @@ async def _reply(interaction: discord.Interaction, text: str) -> None:
     """An ephemeral text reply, whether or not the interaction was answered already: an
     apology, or a note or refusal (named so in the log, should it fail)."""
     halts = getattr(interaction.client, "halts", None)
-    if not interaction.response.is_done() and isinstance(halts, Halts) and halts.saturated():
+    if not interaction.response.is_done() and isinstance(halts, Halts) and halts.busy(interaction):
         # a note in a first response: with Discord slow, each holds a connection (red-team
         # round 31: one account's presses on old buttons, or /ask past its cooldown, each
         # noted, had held 193 and failed others' answers); dropped, as a keystroke is
-        log.debug("a private note dropped: as many first responses open as requests may be")
+        log.debug("a private note dropped: first responses saturated, or its user's")
         return
     text = clip(text, CONTENT_CHARS)
     if text == APOLOGY and interaction.extras.get(_MAYBE_SHOWN):
