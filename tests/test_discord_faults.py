@@ -33,6 +33,7 @@ from bot.discord_bot import (
     serve,
 )
 from bot.discord_bot._client import ANSWER_WORKERS, SeenPerUser
+from bot.discord_bot._run import redact_records
 from bot.embeds import CONTENT_CHARS
 from bot.settings import Settings
 from index import PassageIndex, load_documents
@@ -512,6 +513,34 @@ def test_no_interactions_token_is_logged() -> None:
     assert f"/webhooks/{fake.APP_ID}/<token>/messages/@original" in line
     assert "/interactions/1234567890/<token>/callback failed" in line
     assert token in logging.Formatter().format(record)  # what a plain format had said
+
+
+def test_no_interactions_token_is_in_a_log_record_whatever_formats_it() -> None:
+    """Red-team round 32's note on M3: only `LogFormat` took the token out, so an operator's
+    own handler (or a library's use of `run`) had it. Once the bot runs, every record is made
+    without it, its traceback too."""
+    token = "aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OnNlY3JldA" * 2
+    callback = f"https://discord.com/api/v10/interactions/1234567890/{token}/callback"
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("aiohttp.client.test")
+    logger.addHandler(handler)
+    before = logging.getLogRecordFactory()
+    try:
+        redact_records()
+        redact_records()  # once is enough: not wrapped twice
+        try:
+            raise aiohttp.ConnectionTimeoutError(f"Connection timeout to host {callback}")
+        except aiohttp.ConnectionTimeoutError:
+            logger.error("%s failed", callback, exc_info=True)
+        logger.warning("plain %d", 3)
+    finally:
+        logging.setLogRecordFactory(before)
+        logger.removeHandler(handler)
+    shown = [logging.Formatter().format(record) for record in records]
+    assert token not in "".join(shown) and "Traceback" in shown[0] and shown[1] == "plain 3"
+    assert "/interactions/1234567890/<token>/callback failed" in shown[0]
 
 
 # Shutdown ----------------------------------------------------------------------------
