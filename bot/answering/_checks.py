@@ -328,9 +328,12 @@ _ASKS_FOR_A_NAME = lazy(
 # Reserve in 1952 ... halted the loss". Only a name was measured first: 6 answerable lost.
 _ASKS_WHO = lazy(r"\W*(by\s+)?(who|whom)\b", re.IGNORECASE)
 _DOER = lazy(rf"{_DOER_WORD}s?")
-_PEOPLE = frozenset(
+_PRONOUNS = frozenset(
     "i me my we us our you he him his she her they them their himself herself themselves "
-    "myself ourselves people person man men woman women child children family families mother "
+    "myself ourselves".split()
+)
+_PEOPLE = _PRONOUNS | frozenset(
+    "people person man men woman women child children family families mother "
     "father parent parents son sons daughter daughters wife husband brother brothers sister "
     "sisters uncle aunt grandmother grandfather granddaughter grandson cousin nephew niece "
     "friend friends neighbour neighbours neighbor neighbors staff crew police army government "
@@ -559,9 +562,11 @@ _ELLIPTICAL = 8
 # ... and so may one whose count names nothing: "At Netherby, the branch has started the forms
 # again. By the end of November there were already thirty-one in the folder, ..." (trial
 # round 39)
-_UNITS = "one|two|three|four|five|six|seven|eight|nine"
-_TENS_WORDS = "(thir|four|fif|six|seven|eigh|nine)teen|(twen|thir|for|fif|six|seven|eigh|nine)ty"
-_NUMBER_WORD = rf"{_UNITS}|ten|eleven|twelve|{_TENS_WORDS}(-({_UNITS}))?"
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+_ONES += "fifteen sixteen seventeen eighteen nineteen"
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
+NUMBER_WORDS = f"{_ONES} {_TENS}".split()
+_NUMBER_WORD = rf"({'|'.join(_TENS.split())})(-[a-z]+)?|{'|'.join(_ONES.split())}"
 _BARE_COUNT = lazy(rf"\b(\d{{1,3}}|{_NUMBER_WORD})\s+(in|on|at|from|by|so\s+far|left)\b", re.I)
 
 
@@ -705,10 +710,6 @@ def lacks_person(question: str, quotes: Sequence[Quote]) -> str | None:
 
 
 _ASKS_WHO_IS = lazy(r"\W*who\s+(is|was|are|were)\s+(the|a|an|her|his|their|its|our)\s", re.I)
-_PRONOUNS = frozenset(
-    "i me my we us our you your he him his she her they them their himself herself themselves "
-    "myself ourselves".split()
-)
 
 
 def lacks_place(question: str, quotes: Sequence[Quote]) -> str | None:
@@ -875,10 +876,6 @@ _MEASURE = lazy(
     r"seconds?|secs?|percent|per\s+cent)\b)",
     re.IGNORECASE,
 )
-_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-_ONES += "fifteen sixteen seventeen eighteen nineteen"
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
-NUMBER_WORDS = f"{_ONES} {_TENS}".split()
 
 
 def _in_words(number: str) -> str:
