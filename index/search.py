@@ -519,14 +519,19 @@ class PassageIndex:
         return opened, words
 
     def _context_text(self, passage: Passage) -> str:
-        """What `passage` is indexed with besides its text: its section heading, and its
-        table's header row when it is a body row. A heading named with its parent's is
-        indexed with it when another section of the essay shares it ("The Old Stone Bridge"
-        of its "Construction", as the viaduct's has one too), else alone (every answer of a
-        "Frequently asked questions" had matched those words)."""
+        """What `passage` is indexed with besides its text: its section heading, its speaker
+        when it is a transcript's turn (trial round 40: "What did Tomasz think of British
+        bread?" found only the host's questions naming him; his label is no word he says, so
+        it is read as his turn's context, like a heading), and its table's header row when it
+        is a body row. A heading named with its parent's is indexed with it when another
+        section of the essay shares it ("The Old Stone Bridge" of its "Construction", as the
+        viaduct's has one too), else alone (every answer of a "Frequently asked questions"
+        had matched those words)."""
         heading = own_heading(passage.section)
         if (passage.document, heading) in self._shared_headings:
             heading = passage.section
+        if speaker := self.speaker(passage):
+            heading = f"{heading}\n{speaker}"
         header = self.table_header(passage)
         return heading if header is None else f"{heading}\n{header.text}"
 

@@ -104,6 +104,28 @@ def test_an_interviews_thanks_alone_are_not_found(tmp_path: Path) -> None:
     assert hits and not set(thanks) & {h.passage for h in hits}
 
 
+def test_a_transcripts_turn_is_found_by_its_speakers_name(tmp_path: Path) -> None:
+    # Trial round 40's podcast: "What did Tomasz think of British bread when he got here?"
+    # found the host's questions naming him, never his own turns, which hold the answer.
+    (tmp_path / "podcast.txt").write_text(
+        "Crumb\n\nMAEVE: Welcome back. My guest today is a baker from Halifax, Tomasz.\n\n"
+        "TOMASZ: Thanks, it is good to be on the show with you both today.\n\n"
+        "DEV: Tomasz, what did you make of the bread here when you first came over?\n\n"
+        "TOMASZ: Honestly, I thought it tasted of cotton wool and sugar and nothing else.\n\n"
+        "MAEVE: And Dev, you tried baking yourself during the first lockdown, didn't you?\n\n"
+        "DEV: I did, and every loaf came out like a brick because I never waited.\n\n"
+        "MAEVE: So what should listeners buy first if they want to start at home?\n\n"
+        "TOMASZ: A cheap digital scale, a bag of strong flour and a lot of patience.\n\n"
+        "DEV: And a good bread knife, because you will want to cut it far too soon.\n",
+        encoding="utf-8",
+    )
+    index = PassageIndex(load_documents(tmp_path))
+    turn = next(p for p in index.passages if "cotton wool" in p.text)
+    assert index.speaker(turn) == "TOMASZ"
+    assert "tomasz" in index.indexed_terms(turn)
+    assert any(h.passage == turn for h in index.search("What did Tomasz think of it?", 2))
+
+
 def test_a_forum_replys_quotation_of_an_earlier_post_is_not_found_nor_cited(
     tmp_path: Path,
 ) -> None:
