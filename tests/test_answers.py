@@ -927,6 +927,31 @@ def test_who_wrote_this_review_is_asked_of_the_essay_as_typed(tmp_path: Path) ->
     )
 
 
+def test_who_wrote_is_answered_by_a_closing_sentence_naming_the_authors(tmp_path: Path) -> None:
+    # Trial round 40: "who wrote the report" of a field study was told it does not say, its
+    # last paragraph naming "the authors"
+    credit = (
+        "The views expressed here are those of the authors, Dr Sian Lloyd and Tomos Jenkins "
+        "of the Field Ecology Group, and not of the Trust."
+    )
+    (tmp_path / "beetles.md").write_text(
+        "# Dung Beetles at Cwm Eithin\n\nWe counted beetles on two upland farms.\n\n"
+        "## Results\n\nThe farm without wormers had twice as many species.\n\n"
+        f"## Acknowledgements\n\nThe work was funded by the Trust.\n\n{credit}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "lamps.md").write_text(
+        "# The Lamp Guild\n\nThe guild trained the men and women who tended the lamps.\n\n"
+        "## Songs\n\nIts songs were written by Ann Lee.\n",
+        encoding="utf-8",
+    )
+    answerer = answerer_for(PassageIndex(load_documents(tmp_path)))
+    answer = answerer.ask("Who wrote the beetles report?")
+    assert [q.text for q in answer.quotes] == [credit]
+    # what else a closing says was written by someone does not say who wrote the essay
+    assert not answerer.ask("Who wrote the lamp guild essay?").answered
+
+
 def test_who_wrote_is_answered_by_the_openings_sentence_saying_so(tmp_path: Path) -> None:
     credit = (
         "The report was compiled by the society's honorary secretary, Marguerite Ashdown, "

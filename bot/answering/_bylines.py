@@ -83,6 +83,16 @@ _CREDITED = lazy(
     r"^(An?\s+)?(?i:report|words|text|story|interview|review|article|play|poem|novel|memoir|"
     r"essay|guide|photographs|photos)\b[^.!?]{0,60}?\bby\s+[A-Z][a-z]"
 )
+# A closing sentence naming the essay's own writers: "The views expressed here are those of
+# the authors, Dr Siân Lloyd-Morgan and ...", "This report was prepared by ..."; not what
+# else was written by someone ("Its songs were written by Ann Lee.").
+_CREDITED_AT_END = lazy(
+    r"\b(?i:the\s+authors?),?\s+(?:(?i:dr|prof|professor|mr|mrs|ms|miss)\.?\s+)?[A-Z][a-z]|"
+    r"\b(?i:this\s+(report|essay|article|guide|review|study|paper|booklet|leaflet|survey))\s+"
+    r"(?i:was|has\s+been|is)\s+"
+    r"(?i:written|compiled|edited|prepared|put\s+together|drawn\s+up|authored)\s+by\b"
+    r"[^.!?]*?\b[A-Z][a-z]"
+)
 # A letter's sign-off: a closing name of at most this many words, and the line before it of
 # at most _SIGN_OFF_WORDS when it ends with a comma, in an essay of more passages than these.
 _SIGNATURE_WORDS = 4
@@ -298,14 +308,25 @@ def _bylines(index: PassageIndex) -> tuple[Passage, ...]:
 
 @lru_cache(maxsize=8)
 def _credits(index: PassageIndex) -> tuple[tuple[Passage, str], ...]:
-    """The sentences of the essays' openings saying who wrote them, the first of each essay."""
+    """The sentences of the essays' openings saying who wrote them, the first of each essay;
+    else of their closings (trial round 40: a field study's last paragraph, "The views
+    expressed here are those of the authors, Dr Siân Lloyd-Morgan and Tomos Jenkins ...")."""
     found: dict[str, tuple[Passage, str]] = {}
-    for passage in _openings(index):
+    read = [(p, _CREDITED) for p in _openings(index)]
+    for passage, credited in [*read, *((p, _CREDITED_AT_END) for p in _closings(index))]:
         for start, end in index.spans(passage):
             sentence = passage.text[start:end]
-            if passage.document not in found and _CREDITED.search(sentence):
+            if passage.document not in found and credited.search(sentence):
                 found[passage.document] = (passage, sentence)
     return tuple(found.values())
+
+
+def _closings(index: PassageIndex) -> list[Passage]:
+    """The last three passages of each essay."""
+    last: dict[str, list[Passage]] = {}
+    for passage in index.passages:
+        last.setdefault(passage.document, []).append(passage)
+    return [p for passages in last.values() for p in passages[-3:]]
 
 
 def _openings(index: PassageIndex) -> list[Passage]:
