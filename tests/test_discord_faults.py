@@ -33,6 +33,7 @@ from bot.discord_bot import (
     serve,
 )
 from bot.discord_bot._client import ANSWER_WORKERS, SeenPerUser
+from bot.discord_bot._replies import CLOUDFLARE_LONGEST, TOKEN_RECHECK, Halts
 from bot.discord_bot._run import redact_records
 from bot.embeds import CONTENT_CHARS
 from bot.settings import Settings
@@ -2244,6 +2245,54 @@ def test_a_token_reset_while_answering_is_one_warning_and_no_apology(
     assert warned == [
         "a mention's answer: Discord no longer accepts essaybot's token (401); given up"
     ]
+
+
+def test_a_refusal_of_the_token_or_by_cloudflare_lapses() -> None:
+    """Red-team round 34: one 401 (an edge's blip, the gateway still open) had stopped every
+    request with the bot's token until a restart (P4), and a Cloudflare Retry-After of 1e8
+    every request for three years (P5). The token is not used for TOKEN_RECHECK seconds,
+    then asked again; Cloudflare's wait is CLOUDFLARE_LONGEST at most."""
+    now = [0.0]
+    halts = Halts(clock=lambda: now[0])
+    posts = f"/api/v10/channels/{fake.CHANNEL_ID}/messages"
+    halts.learn(posts, 401, {})
+    now[0] = TOKEN_RECHECK - 1
+    assert halts.halted(bot_token=True) and not halts.halted(bot_token=False)
+    now[0] = TOKEN_RECHECK + 1
+    assert halts.halted(bot_token=True) is None
+    halts.learn(posts, 401, {})  # refused again: halted again
+    assert halts.halted(bot_token=True)
+    now[0] += TOKEN_RECHECK + 1
+    halts.learn(posts, 429, {"Retry-After": "100000000"})  # Cloudflare's page: no Via
+    now[0] += CLOUDFLARE_LONGEST - 1
+    assert halts.halted(bot_token=False)
+    now[0] += 2
+    assert halts.halted(bot_token=False) is None and halts.halted(bot_token=True) is None
+
+
+def test_mentions_are_answered_again_after_a_passing_401(
+    point_at: Any, answerer: Answerer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Red-team round 34, P4: the gateway stays open after one 401, so the token was not
+    reset: a mention after TOKEN_RECHECK is answered."""
+    monkeypatch.setattr("bot.discord_bot._replies.TOKEN_RECHECK", 1.0)
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, bot):
+            server.reject_token = True  # one blip
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
+            await until(lambda: any(r.status == 401 for r in server.requests))
+            server.reject_token = False
+            await asyncio.sleep(1.2)
+            assert not bot.is_closed()
+            later = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}", author_id="400000000000001301")
+            await server.dispatch("MESSAGE_CREATE", later)
+            (answer,) = await server.wait_for(
+                lambda r: sent_to(fake.CHANNEL_ID)(r) and r.status == 200, timeout=WAIT
+            )
+            assert answer.body["embeds"]
+
+    run(body())
 
 
 def test_answers_queued_when_the_token_is_refused_are_not_sent(

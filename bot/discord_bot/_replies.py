@@ -401,30 +401,38 @@ def unless_unwanted(send: Send, unwanted: Callable[[], Withheld | None]) -> Send
 # Seconds nothing is sent after Discord's Cloudflare refused a request without saying how
 # long (no Retry-After): its bans last about an hour, so this asks again every 10 minutes.
 CLOUDFLARE_PAUSE = 600.0
+# ... and the longest wait a Retry-After of Cloudflare's is taken for: a proxy's 1e8 had
+# stopped every request for three years (red-team round 34, P5).
+CLOUDFLARE_LONGEST = 3600.0
+# Seconds the bot's token is not used after Discord refused it (401), unless the gateway's
+# close (4004) ends the bot first; then one request asks again: one 401 (an edge's blip)
+# had stopped every mention's answer for good, the gateway still open (round 34, P4).
+TOKEN_RECHECK = 60.0
 
 
 def cloudflare_pause(headers: Mapping[str, str]) -> float:
     """How long to send nothing after Cloudflare's refusal: its Retry-After, if it gives one
-    in seconds, else CLOUDFLARE_PAUSE."""
+    in seconds (CLOUDFLARE_LONGEST at most), else CLOUDFLARE_PAUSE."""
     try:
         pause = float(headers.get("Retry-After", ""))
     except ValueError:  # none, or an HTTP date
         return CLOUDFLARE_PAUSE
-    return pause if 0 <= pause < math.inf else CLOUDFLARE_PAUSE
+    return min(pause, CLOUDFLARE_LONGEST) if 0 <= pause < math.inf else CLOUDFLARE_PAUSE
 
 
 class Halts:
     """What stops every request of the bot's, learnt from one response: Discord refused the
     bot's token (401: reset meanwhile), and every later request with it would be refused
     too, each counted towards Cloudflare's ban (red-team round 18: 12 queued answers each
-    sent theirs; an interaction's own token still works: its requests go on); or Discord's
+    sent theirs; an interaction's own token still works: its requests go on), for
+    TOKEN_RECHECK seconds, unless the gateway's close ends the bot first; or Discord's
     Cloudflare refused a request (a 429 without Discord's Via header), and each request more
     lengthens its ban: none is sent for `cloudflare_pause` (red-team round 18: every new
     question sent one more, 25 in 2.6 s)."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self.token_refused = False
+        self._token_refused_at = -math.inf  # when Discord last refused the bot's token
         self._paused_until = -math.inf
         self.global_until = -math.inf  # when Discord's last global rate limit is over
         self.first_responses_open = 0  # interactions' first responses sent, not yet ended
@@ -461,7 +469,7 @@ class Halts:
         """Why a request (with the bot's token, or an interaction's) is not to be sent now."""
         if self._clock() < self._paused_until:
             return "Discord's Cloudflare refuses essaybot for now"
-        if bot_token and self.token_refused:
+        if bot_token and self._clock() < self._token_refused_at + TOKEN_RECHECK:
             return "Discord no longer accepts essaybot's token"
         return None
 
@@ -469,7 +477,7 @@ class Halts:
         """Take note of a response that dooms every request like its own."""
         bot_token = _API_PATH.match(path) and not _INTERACTION_PATH.match(path)
         if status == _UNAUTHORIZED and bot_token:
-            self.token_refused = True
+            self._token_refused_at = self._clock()
         if status == _TOO_MANY_REQUESTS and "Via" not in headers and _API_PATH.match(path):
             until = self._clock() + cloudflare_pause(headers)
             self._paused_until = max(self._paused_until, until)
