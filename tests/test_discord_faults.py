@@ -1264,6 +1264,44 @@ def test_an_answer_carried_out_with_an_unreadable_response_is_not_apologised_for
     run(body())
 
 
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"X-RateLimit-Limit": "0", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": "1"},
+        {"X-RateLimit-Limit": "-1", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": "1"},
+        {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1e20"},
+    ],
+)
+def test_a_bucket_no_request_fits_or_no_date_ends_is_read_as_one_second(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, odd: dict[str, str]
+) -> None:
+    """Red-team round 34, P1: a post answered with a bucket of "X-RateLimit-Limit: 0" left
+    the channel's bucket never refilled: discord.py waited for it in 30 s rounds for ever,
+    and every later answer in the channel waited too. P2: an absolute reset of 1e20, which
+    no date holds, raised discord.py's OverflowError: an ERROR, and an apology posted under
+    the answer that showed. Each is one warning; the next answer is posted a second later."""
+    posts = f"channels/{fake.CHANNEL_ID}/messages"
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            server.odd_headers[posts] = odd
+            await server.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}"))
+            (answer,) = await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
+            assert answer.status == 200 and answer.body["embeds"]
+            del server.odd_headers[posts]
+            await asyncio.sleep(1.5)
+            later = fake.message(f"<@{fake.BOT_ID}> {DEAD_END}", author_id="400000000000001302")
+            await server.dispatch("MESSAGE_CREATE", later)
+            await server.wait_for(sent_to(fake.CHANNEL_ID), count=2, timeout=10)
+            posted = [r.body for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]
+            assert len(posted) == 2 and all(body.get("embeds") for body in posted)  # no apology
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "Discord's response gave X-RateLimit-" in caplog.text
+
+
 @pytest.mark.parametrize("wait", ["nan", "inf", "-inf"])
 def test_a_wait_of_nan_or_infinity_is_one_second_not_a_broken_event_loop(
     point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, wait: str

@@ -777,15 +777,26 @@ def _finite_waits(response: aiohttp.ClientResponse) -> None:
     Headers that are no number at all are left to discord.py (`_given_up`). A bucket's reset
     over RATE_LIMIT_WAIT away while it has requests left is RATE_LIMIT_WAIT: discord.py kept
     it, never refreshed while requests were left, and gave up every later answer in the
-    channel until then (red-team round 23, E3: an hour; with 1e9, until a restart)."""
-    changed = {name: _UNKNOWN_WAIT for name in _WAITS if _not_finite(response.headers.get(name))}
+    channel until then (red-team round 23, E3: an hour; with 1e9, until a restart). An
+    absolute reset no date can hold ("1e20": discord.py's OverflowError) is one second too,
+    and a bucket's limit below one request is one: discord.py counted every later request
+    in the channel over it, and waited in 30 s rounds for ever (round 34, P1 and P2)."""
+    given = response.headers
+    changed = {name: _UNKNOWN_WAIT for name in _WAITS if _not_finite(given.get(name))}
     if changed:
         log.warning(
             "Discord's response gave %s no finite number: waiting %s s",
             next(iter(changed)),
             _UNKNOWN_WAIT,
         )
-    elif _far_reset(response.headers):
+    odd = {"X-RateLimit-Reset": _UNKNOWN_WAIT} if _no_date(given.get("X-RateLimit-Reset")) else {}
+    with contextlib.suppress(ValueError):
+        if int(given.get("X-RateLimit-Limit", "1")) < 1:
+            odd["X-RateLimit-Limit"] = "1"
+    for name, value in odd.items():
+        log.warning("Discord's response gave %s %.40r: %s instead", name, given[name], value)
+    changed |= odd
+    if not changed and _far_reset(given):
         log.warning(
             "Discord's response resets its bucket in %.0f s with requests left: %g s instead",
             min(_reset_after(response.headers), 1e18),
@@ -844,6 +855,18 @@ def _reset_after(headers: Mapping[str, str]) -> float:
     if after is not None:
         return float(after)
     return float(headers.get("X-RateLimit-Reset", "0")) - time.time()
+
+
+def _no_date(value: str | None) -> bool:
+    """Whether `value`, seconds since 1970, is a finite number past what a date can hold."""
+    try:
+        number = float(value) if value is not None else 0.0
+    except ValueError:
+        return False
+    return math.isfinite(number) and not -_LAST_DATE < number < _LAST_DATE
+
+
+_LAST_DATE = 2.5e11  # seconds since 1970 of a day in the year 9892: datetime's last is 9999
 
 
 def _not_finite(value: str | None) -> bool:
