@@ -320,6 +320,31 @@ def test_ask_without_embed_links_answers_in_plain_text_with_a_private_note(
     run(body())
 
 
+def test_a_failed_note_that_embeds_are_not_allowed_leaves_the_answer_shown(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Red-team round 34, P3: an /ask answered in plain text (no Embed Links), then its
+    private note "I can't post embeds here" lost: the error reached the command's handler,
+    which deleted the answer shown as if it were "thinking…" and apologised. The note is
+    best effort: one warning, the answer left."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            interaction = ask(DEAD_END, app_permissions=fake.EVERY_PERMISSION & ~EMBED_LINKS)
+            webhook = f"webhooks/{fake.APP_ID}/{interaction['token']}"
+            server.cut.add(webhook)  # follow-ups (the note) lose their connection
+            await server.dispatch("INTERACTION_CREATE", interaction)
+            (answer, *_) = await server.wait_for(followups(interaction), timeout=WAIT)
+            assert answer.method == "PATCH" and ANSWER in answer.body["content"]
+            await until(lambda: "could not send a note" in caplog.text)
+            await asyncio.sleep(0.5)  # time for a removal or an apology, were there one
+            assert not [r for r in server.requests if r.method == "DELETE"]
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
 def test_a_command_discord_refuses_gets_a_note_not_try_again(
     point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
 ) -> None:

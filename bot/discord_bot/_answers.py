@@ -22,6 +22,7 @@ from bot.discord_bot._replies import (
     UNKNOWN_CHANNEL,
     Send,
     Withheld,
+    _try,
     after_thinking,
     checked_as_sent,
     log,
@@ -297,4 +298,6 @@ async def follow_up_with_answer(
     bot.permission_notes.note(interaction.channel_id or 0, "embeds", "no Embed Links here")
     with bot.in_flight.posting():
         await send(reply.text, view=reply.view(), allowed_mentions=NO_MENTIONS)
-    await send(NO_EMBEDS, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    # best effort: its failure had been apologised for, the answer shown deleted as if it
+    # were "thinking…" (red-team round 34, P3)
+    await _try(send(NO_EMBEDS, ephemeral=True, allowed_mentions=NO_MENTIONS), "a note")
