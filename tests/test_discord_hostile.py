@@ -407,10 +407,13 @@ def test_a_refusal_names_only_this_servers_allowed_channels(
 
 
 HINT = "Ask me a question after the mention, or use /ask. /help explains more."
+ESCAPES = "\x1b[31m\x1b[1m\x1b[0m"  # a terminal's colours, pasted: they show as nothing
 
 
 @pytest.mark.parametrize(
-    "blank", ["\u200b\u200b", "\u2800", "\u3164", "\u200e", "\ufeff", "\u00ad", "\u2063 \u200b"]
+    "blank",
+    # ... and terminal escape sequences only, no part of a question (red-team round 34, P8)
+    ["\u200b\u200b", "\u2800", "\u3164", "\u200e", "\ufeff", "\u00ad", "\u2063 \u200b", ESCAPES],
 )
 def test_a_mention_with_only_invisible_characters_gets_the_hint(
     point_at: Any, answerer: Answerer, blank: str
@@ -611,6 +614,7 @@ async def _hinted_privately(server: fake.FakeDiscord, question: str) -> None:
         "\u17b4\u17b5",
         "\u180b",
         "\U000e0100",
+        ESCAPES,  # red-team round 34, P8: had been answered publicly, "(empty question)"
     ],
 )
 def test_a_blank_looking_ask_or_message_gets_a_private_hint(

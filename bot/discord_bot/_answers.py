@@ -83,6 +83,14 @@ def blank(text: str) -> bool:
     )
 
 
+def looked_up(question: str) -> str:
+    """`question` as it is looked up (`printable`, `without_mentions`): what shows as
+    nothing once escape sequences are out asks nothing (red-team round 34, P8: a question
+    of terminal escape sequences only was answered publicly as "(empty question)", holding
+    a place in its server's turn, where a blank one gets a private hint)."""
+    return without_mentions(printable(question))
+
+
 def without_mentions(question: str) -> str:
     """`question` as it is looked up: mentions and Discord's other inline tokens left out,
     and the lines it quotes ("> ...", replying to an answer) when it says more than them,
@@ -120,7 +128,7 @@ def make_reply(
 ) -> Reply:
     """Answer `question` (a follow-up to `earlier`, if given), log it, render it (blocking:
     call it from a worker thread); `note` ends the plain-text form."""
-    asked = without_mentions(printable(question))  # echoed as the title: printable
+    asked = looked_up(question)  # echoed as the title: printable
     earlier = printable(earlier)  # echoed in the footer (an older answer's title may hold any)
     read = read_with(asked, earlier, bot.answerer.index, MAX_QUESTION_CHARS)
     answer = bot.answerer.ask(read)

@@ -20,7 +20,7 @@ from discord import app_commands
 
 from bot.answer_buttons import PassageKeys
 from bot.answering import Answerer, asks_nothing
-from bot.discord_bot._answers import blank, post_answer, without_mentions
+from bot.discord_bot._answers import blank, looked_up, post_answer
 from bot.discord_bot._buttons import BUTTONS, FORM
 from bot.discord_bot._commands import _add_commands
 from bot.discord_bot._follow_ups import answer_form, mention_target
@@ -1060,7 +1060,7 @@ class EssayBot(discord.AutoShardedClient):
             text_of(message) if direct else message.content,  # a message forwarded to a DM too
         ).strip()
         # What is looked up: other mentions are left out, so they count for nothing.
-        asked = without_mentions(question)
+        asked = looked_up(question)
         named = any(int(m.group(1)) in mine for m in _MENTION.finditer(message.content))
         if not (direct or named) and (blank(asked) or asks_nothing(asked)):
             return  # a reply to the bot pings it: "Thanks!" or a sticker asks nothing of it

@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 
 from bot.answering import asks_nothing
-from bot.discord_bot._answers import blank, follow_up_with_answer, without_mentions
+from bot.discord_bot._answers import blank, follow_up_with_answer, looked_up
 from bot.discord_bot._replies import (
     MAX_QUESTION,
     NO_MENTIONS,
@@ -89,7 +89,7 @@ def _add_commands(bot: EssayBot) -> None:
         # Counted as a question (a refusal is a reply too), then a blank one, or one asking
         # nothing ("thanks!"), gets a hint, privately, as a mention does; only one to answer
         # holds a place in its server's turn (red-team rounds 22, 27)
-        asked = without_mentions(question)
+        asked = looked_up(question)
         empty = blank(asked) or asks_nothing(asked)
         unaskable = len(asked) > MAX_QUESTION or empty
         refusal = bot.refusal(interaction.user.id, interaction.channel, queued=not unaskable)

@@ -16,8 +16,8 @@ from bot.answering import asks_nothing
 from bot.discord_bot._answers import (
     blank,
     follow_up_with_answer,
+    looked_up,
     post_answer,
-    without_mentions,
 )
 from bot.discord_bot._buttons import FOLLOW_UP, FORM_QUESTION
 from bot.discord_bot._replies import (
@@ -159,7 +159,7 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
         return  # delivered again (after a resume): answered, or refused, once
     data: Any = interaction.data or {}
     question = submitted(data.get("components", [])).strip()
-    asked = without_mentions(question)  # "Thanks!" asks nothing (red-team round 15)
+    asked = looked_up(question)  # "Thanks!" asks nothing (red-team round 15)
     asks = not blank(asked) and not asks_nothing(asked)
     queued = len(asked) <= MAX_QUESTION  # only one to answer holds a place (red-team round 22)
     # posted in the thread on the answer (its id the answer's) or beside it (red-team round

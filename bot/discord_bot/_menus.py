@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.discord_bot._answers import blank, follow_up_with_answer, printable, without_mentions
+from bot.discord_bot._answers import blank, follow_up_with_answer, looked_up, printable
 from bot.discord_bot._replies import (
     MAX_QUESTION,
     NO_MENTIONS,
@@ -95,7 +95,7 @@ OWN_ANSWER = (
 def _unaskable(question: str) -> str | None:
     """Why a message's text cannot be asked as a question, if it cannot (its mentions are
     left out, as they are of what is looked up: they neither ask nor count)."""
-    asked = without_mentions(question)
+    asked = looked_up(question)
     if blank(asked):
         return "That message has no text to ask about."
     return too_long(asked) if len(asked) > MAX_QUESTION else None
