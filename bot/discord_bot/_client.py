@@ -27,6 +27,7 @@ from bot.discord_bot._follow_ups import answer_form, mention_target
 from bot.discord_bot._menus import add_menus, text_of
 from bot.discord_bot._replies import (
     _GONE,
+    ACKNOWLEDGED,
     APOLOGY,
     AUTOMOD_BLOCKED,
     AUTOMOD_CODES,
@@ -524,18 +525,20 @@ def _completes(tree: app_commands.CommandTree[Any], data: Any) -> bool:
 
 class _LateChoices(logging.Filter):
     """discord.py logs choices Discord refused because they came after its 3 seconds (the
-    user typed on), or not sent at all (`Withheld`), as an ERROR with a traceback; nothing
-    failed: one debug line instead."""
+    user typed on), or after others for the same keystroke (delivered twice, as after a
+    resume: red-team round 34, P6), or not sent at all (`Withheld`), as an ERROR with a
+    traceback; nothing failed: one debug line instead."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        late = isinstance(error, discord.HTTPException) and error.code in _GONE
+        late = isinstance(error, discord.HTTPException) and error.code in _TAKEN
         if late or isinstance(error, Withheld):
             log.debug("choices for a keystroke were not taken (%s)", error)
             return False
         return True
 
 
+_TAKEN = _GONE | {ACKNOWLEDGED}
 _LATE_CHOICES = _LateChoices()
 
 
