@@ -392,7 +392,8 @@ KIND_CHECKS = [
         "fen.\n\nThe mill by the fen was built by Ada Threlkeld in 1820.\n\n"
         "Women ran most of the boiling houses by the fen.\n\n"
         "The shop owner complains about the queue on Saturdays in March.\n\n"
-        "Most mixer taps in the fen cottages have a single replaceable cartridge.\n\n",
+        "Most mixer taps in the fen cottages have a single replaceable cartridge.\n\n"
+        "The fen cottages buy their bread from a shop in the next village.\n\n",
         "name_answers",
         ("Who built the mill by the fen?", "Ada Threlkeld"),
         (
@@ -400,6 +401,7 @@ KIND_CHECKS = [
             "What is the name of the reed cutter?",
             "What is the name of the shop owner?",  # a day or a month is no one's name
             "Which brand of mixer tap do the fen cottages have?",  # a maker is a name
+            "Which shop do the fen cottages buy their bread from?",  # and a business
         ),
         # "who" alone may ask for a kind of person, and so may "who ran"; "what is it called"
         # for a word
