@@ -381,11 +381,21 @@ KIND_CHECKS = [
     ),
     (
         "# The Alp\n\nThe hut stands 1,840 metres up and was rebuilt in 1998.\n\n"
-        "The cows went up to the alp in June of 2011.\n\n",
+        "The cows went up to the alp in June of 2011.\n\n"
+        "A hundred wheels of cheese were sold at the hut that summer.\n\n",
         "quoted_numbers",
         ("When in 2011 did the cows go up to the alp?", "June"),
-        ("Was the hut rebuilt in 1999?", "Where did the cows graze in 2012?"),
-        ("Is the hut 1840 metres up?", "Was the hut rebuilt in 25 days?"),  # short: not asked
+        (
+            "Was the hut rebuilt in 1999?",
+            "Where did the cows graze in 2012?",
+            "Where were 300 wheels of cheese sold?",
+        ),
+        # short: not asked; "100" in words (trial round 40: "what did 100 oysters sell for")
+        (
+            "Is the hut 1840 metres up?",
+            "Was the hut rebuilt in 25 days?",
+            "Where were 100 wheels of cheese sold?",
+        ),
     ),
     (
         "# The Song\n\nA local folk song tells of a reed cutter who follows a bird into the "

@@ -893,6 +893,33 @@ def _in_words(number: str) -> str:
     return tens[value // 10 - 2] + (f"[- ]{ones[value % 10]}" if value % 10 else "")
 
 
+def _holds_hundreds(texts: Sequence[str], number: str) -> bool:
+    """Whether one of `texts` writes `number`, a whole number of hundreds or thousands under
+    a million, in words: "a hundred" for 100, "two hundred and fifty" for 250, "forty
+    thousand" for 40000 (trial round 40: "what did 100 oysters sell for" of "A hundred ...
+    oysters fetched six shillings" was declined, naming 100). Other figures, years among
+    them, are written in figures."""
+    value = int(number)
+    thousands, rest = divmod(value, 1000)
+    if thousands and not rest and thousands < 1000:
+        words = _count_in_words(thousands, "thousand")
+    elif not thousands and value >= 100:
+        hundreds, rest = divmod(value, 100)
+        words = _count_in_words(hundreds, "hundred")
+        words += rf"(?:\s+and)?\s+{_in_words(str(rest))}" if rest else ""
+    else:
+        return False
+    return any(re.search(rf"\b{words}\b", text, re.IGNORECASE) for text in texts)
+
+
+def _count_in_words(count: int, unit: str) -> str:
+    """A pattern of `count` (under 1,000) of `unit` in words: "a hundred", "two hundred"."""
+    if count >= 100:  # "three hundred thousand" and the like: figures, as a rule
+        return r"(?!)"
+    many = "(?:a|one)" if count == 1 else _in_words(str(count))
+    return rf"{many}\s+{unit}"
+
+
 def _holds_number(texts: Sequence[str], number: str) -> bool:
     """Whether one of `texts` holds `number`, in figures or in words."""
     words = _in_words(number)
@@ -918,7 +945,11 @@ def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
     # "total spending 2023-24" is answered by "Total spending was £2,198,730.", round 21)
     scope = [quotes[0].passage.document, quotes[0].passage.section] if quotes else []
     quoted = {number for text in texts + scope for number in _NUMBER.findall(text)}
-    missing = [number for number in _NUMBER.findall(question) if number not in quoted]
+    missing = [
+        number
+        for number in _NUMBER.findall(question)
+        if number not in quoted and not _holds_hundreds(texts, number)
+    ]
     missing += [m.group() for m in _MEASURE.finditer(question) if not _holds_number(texts, m[1])]
     # a day of a month: its number, as a day's (not "08:00", "1.5"), in a quote or its
     # heading ("what was her blood pressure on 10 march" is not answered by "138/82 on 3
