@@ -939,6 +939,14 @@ def test_who_wrote_this_review_is_asked_of_the_essay_as_typed(tmp_path: Path) ->
     )
 
 
+# An essay whose closing says who wrote something else ("Its songs were written by ..."),
+# never who wrote it.
+LAMP_GUILD = (
+    "# The Lamp Guild\n\nThe guild trained the men and women who tended the lamps.\n\n"
+    "## Songs\n\nIts songs were written by Ann Lee.\n"
+)
+
+
 def test_who_wrote_is_answered_by_a_closing_sentence_naming_the_authors(tmp_path: Path) -> None:
     # Trial round 40: "who wrote the report" of a field study was told it does not say, its
     # last paragraph naming "the authors"
@@ -952,11 +960,7 @@ def test_who_wrote_is_answered_by_a_closing_sentence_naming_the_authors(tmp_path
         f"## Acknowledgements\n\nThe work was funded by the Trust.\n\n{credit}\n",
         encoding="utf-8",
     )
-    (tmp_path / "lamps.md").write_text(
-        "# The Lamp Guild\n\nThe guild trained the men and women who tended the lamps.\n\n"
-        "## Songs\n\nIts songs were written by Ann Lee.\n",
-        encoding="utf-8",
-    )
+    (tmp_path / "lamps.md").write_text(LAMP_GUILD, encoding="utf-8")
     answerer = answerer_for(PassageIndex(load_documents(tmp_path)))
     answer = answerer.ask("Who wrote the beetles report?")
     assert [q.text for q in answer.quotes] == [credit]
@@ -974,11 +978,7 @@ def test_who_wrote_is_answered_by_the_openings_sentence_saying_so(tmp_path: Path
         "## Locks\n\nThe lock gates were made by hand in Leeds.\n",
         encoding="utf-8",
     )
-    (tmp_path / "lamps.md").write_text(
-        "# The Lamp Guild\n\nThe guild trained the men and women who tended the lamps.\n\n"
-        "## Songs\n\nIts songs were written by Ann Lee.\n",
-        encoding="utf-8",
-    )
+    (tmp_path / "lamps.md").write_text(LAMP_GUILD, encoding="utf-8")
     answerer = answerer_for(PassageIndex(load_documents(tmp_path)))
     for question in ("Who put this report together?", "Who wrote the canal report?"):
         answer = answerer.ask(question)

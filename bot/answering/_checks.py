@@ -895,13 +895,13 @@ def _in_words(number: str) -> str:
 
 def _holds_hundreds(texts: Sequence[str], number: str) -> bool:
     """Whether one of `texts` writes `number`, a whole number of hundreds or thousands under
-    a million, in words: "a hundred" for 100, "two hundred and fifty" for 250, "forty
+    a hundred thousand, in words: "a hundred" for 100, "two hundred and fifty" for 250, "forty
     thousand" for 40000 (trial round 40: "what did 100 oysters sell for" of "A hundred ...
     oysters fetched six shillings" was declined, naming 100). Other figures, years among
     them, are written in figures."""
     value = int(number)
     thousands, rest = divmod(value, 1000)
-    if thousands and not rest and thousands < 1000:
+    if thousands and not rest and thousands < 100:  # "three hundred thousand": figures
         words = _count_in_words(thousands, "thousand")
     elif not thousands and value >= 100:
         hundreds, rest = divmod(value, 100)
@@ -913,9 +913,7 @@ def _holds_hundreds(texts: Sequence[str], number: str) -> bool:
 
 
 def _count_in_words(count: int, unit: str) -> str:
-    """A pattern of `count` (under 1,000) of `unit` in words: "a hundred", "two hundred"."""
-    if count >= 100:  # "three hundred thousand" and the like: figures, as a rule
-        return r"(?!)"
+    """A pattern of `count` (under 100) of `unit` in words: "a hundred", "two hundred"."""
     many = "(?:a|one)" if count == 1 else _in_words(str(count))
     return rf"{many}\s+{unit}"
 
@@ -1112,8 +1110,7 @@ def names_unquoted(
     mentioned = set(index.title_terms(lead.document))
     passages = {quote.passage.id: quote.passage for quote in quotes}.values()
     for passage in passages:
-        mentioned |= index.indexed_terms(passage) | read_with(passage)
-        mentioned.update(index.terms(passage.text[: index.speaker_end(passage)]))
+        mentioned |= index.indexed_terms(passage) | read_with(passage)  # its speaker's too
         # a name inside a heading's run-together one, a forum post's poster "EcoHomeEllie"
         # (trial round 27: "What did Ellie pay per square metre?" declined, her post quoted)
         mentioned.update(index.terms(" ".join(_HUMP.findall(passage.section))))
