@@ -453,6 +453,7 @@ BLIND_FOLDERS = {
     "blind36": 6,
     "blind37": 6,
     "blind38": 6,
+    "blind39": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
