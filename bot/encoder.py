@@ -20,21 +20,30 @@ import numpy as np
 import onnxruntime as ort
 from numpy.typing import NDArray
 
-from bot.model_files import GRAPH_SHA256, QUESTION_GRAPH_SHA256
+from bot.model_files import GRAPH_SHA256, QUESTION_GRAPH_SHA256, UNSIGNED_GRAPH_SHA256
 from bot.quantized import is_dense, load_maxima, prepare_questions
 
-__all__ = ["GRAPH_SHA256", "QUESTION_GRAPH_SHA256", "Encoder", "graph_bytes", "prepare"]
+__all__ = [
+    "GRAPH_SHA256",
+    "QUESTION_GRAPH_SHA256",
+    "UNSIGNED_GRAPH_SHA256",
+    "Encoder",
+    "graph_bytes",
+    "prepare",
+]
 
 log = logging.getLogger(__name__)
 
 Arrays = dict[str, NDArray[Any]]
 
 
-def prepare(weights: Arrays, *, quantized: bool = False) -> Arrays:
+def prepare(weights: Arrays, *, quantized: bool = False, unsigned: bool = False) -> Arrays:
     """The graph's initializers, from the safetensors arrays: dense layers as (in, out), or
-    `quantized` as bot/quantized.py prepares them for questions; the token-type row every
-    token uses; the pooler (unused by sentence-transformers) left out."""
-    prepared = prepare_questions(weights, load_maxima()) if quantized else {}
+    `quantized` as bot/quantized.py prepares them for questions (`unsigned`: its weights as
+    unsigned bytes); the token-type row every token uses; the pooler (unused by
+    sentence-transformers) left out."""
+    maxima = load_maxima() if quantized else {}
+    prepared = prepare_questions(weights, maxima, unsigned=unsigned) if quantized else {}
     for name, array in weights.items():
         if name.startswith("pooler.") or name == "embeddings.position_ids":
             continue
@@ -54,9 +63,13 @@ def _dense_bias(name: str, weights: Arrays) -> bool:
 
 
 def graph_bytes(prepared: Arrays, cache_dir: Path | None, *, quantized: bool = False) -> bytes:
-    """The serialized graph (the questions' when `quantized`): from the cache folder when it
-    holds the pinned one, else built."""
-    pinned = QUESTION_GRAPH_SHA256 if quantized else GRAPH_SHA256
+    """The serialized graph (the questions' when `quantized`, with unsigned weights when
+    `prepared` gives them zero points): from the cache folder when it holds the pinned one,
+    else built."""
+    unsigned = quantized and any(name.endswith(".zero") for name in prepared)
+    pinned = (
+        UNSIGNED_GRAPH_SHA256 if unsigned else QUESTION_GRAPH_SHA256 if quantized else GRAPH_SHA256
+    )
     kind = "minilm-questions" if quantized else "minilm"
     path = cache_dir / f"{kind}-{pinned[:16]}.onnx" if cache_dir else None
     if path is not None and path.is_file():
@@ -83,8 +96,18 @@ class Encoder:
     float32, one with 8-bit dense layers (questions, where the CPU makes them sooner), each
     made when first needed."""
 
-    def __init__(self, weights: Arrays, threads: int, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        weights: Arrays,
+        threads: int,
+        cache_dir: Path | None = None,
+        *,
+        unsigned: bool = False,
+    ) -> None:
+        """`unsigned`: the 8-bit weights as unsigned bytes (bot/quantized.py), as a CPU
+        without VNNI (`bot.similarity.int8_is_signed`) needs."""
         self._weights, self._threads, self._cache_dir = weights, threads, cache_dir
+        self.unsigned = unsigned
         self._sessions: dict[bool, tuple[ort.InferenceSession, dict[str, ort.OrtValue]]] = {}
         self._lock = threading.Lock()
 
@@ -96,7 +119,7 @@ class Encoder:
             return self._sessions[quantized][0]
 
     def _start(self, quantized: bool) -> tuple[ort.InferenceSession, dict[str, ort.OrtValue]]:
-        prepared = prepare(self._weights, quantized=quantized)
+        prepared = prepare(self._weights, quantized=quantized, unsigned=self.unsigned)
         options = ort.SessionOptions()
         options.intra_op_num_threads = self._threads
         options.inter_op_num_threads = 1

@@ -22,6 +22,7 @@ __all__ = [
     "GRAPH_SHA256",
     "LAYER_MAXIMA_SHA256",
     "QUESTION_GRAPH_SHA256",
+    "UNSIGNED_GRAPH_SHA256",
     "ModelError",
     "ModelMissingError",
     "ModelTamperedError",
@@ -46,6 +47,8 @@ DIGESTS = {
 # does not import ONNX Runtime.
 GRAPH_SHA256 = "91ad298bfc7c82e9045b770bdef6c7f1b014d3244f02dfeb43ef3c808fc279fb"
 QUESTION_GRAPH_SHA256 = "ab00db65321922fbf118609989bbba9066d126a48e0726dd09eeb082dce1b87e"
+# ... and the questions' with unsigned weights, for a CPU without fast 8-bit products
+UNSIGNED_GRAPH_SHA256 = "7e353ae8f6f75be8708de54a5f165812072dff7ae627a6827f957ab897c4e249"
 # The calibration behind the questions' 8 bits (bot/quantized.py), shipped as
 # bot/layer_maxima.npz and written by `python -m bot.measure.calibrate`.
 LAYER_MAXIMA_SHA256 = "3ece88d3f567565f9dc11d0b5c41a7694909ac63db13f3093c36837937806161"

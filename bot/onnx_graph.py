@@ -60,7 +60,8 @@ def build_graph(
 
     def dense8(x: str, name: str) -> str:
         """x's product with the 8-bit NAME.q8, plus NAME.bias (bot/quantized.py)."""
-        inputs = [x, weight(name + ".q8"), weight(name + ".scales"), "", weight(name + ".bias")]
+        zero = weight(name + ".zero") if name + ".zero" in weights else ""  # unsigned weights
+        inputs = [x, weight(name + ".q8"), weight(name + ".scales"), zero, weight(name + ".bias")]
         return node("DynamicQuantizeMatMul", inputs, name + ".mm", domain=_MS)
 
     def smoothed(x: str, name: str) -> str:

@@ -58,6 +58,7 @@ HOT = 32  # of its 1,536 inputs, those multiplied in float32
 QKV = "attention.qkv"  # query, key and value as one layer, in that order
 MAXIMA = Path(__file__).with_name("layer_maxima.npz")
 _LEVELS = np.float32(127)  # weights: symmetric, -127..127
+_ZERO = 128  # the zero point of weights as unsigned bytes (`prepare_questions`)
 _STEPS = np.float32(255)  # inputs: unsigned, 0..255
 
 Arrays = dict[str, NDArray[Any]]
@@ -154,15 +155,25 @@ def dense_layers(weights: Arrays, maxima: Arrays) -> list[Dense8]:
     return layers
 
 
-def prepare_questions(weights: Arrays, maxima: Arrays) -> Arrays:
+def prepare_questions(weights: Arrays, maxima: Arrays, *, unsigned: bool = False) -> Arrays:
     """The arrays ONNX Runtime's question graph is given for each `dense_layers` NAME:
     `NAME.inverse`, `NAME.q8` (in, out), `NAME.scales` (out), `NAME.bias`, and, for the
-    second feed-forward layer, `NAME.hot` (hot inputs, out)."""
+    second feed-forward layer, `NAME.hot` (hot inputs, out).
+
+    `unsigned`: the weights as unsigned bytes about a zero point of 128 (`NAME.zero`, per
+    output), the same steps. On an x86 CPU without VNNI, ONNX Runtime multiplies unsigned
+    inputs by signed weights two pairs at a time into 16 bits, which saturate (255 x 127 x 2
+    is more than 32,767): a question's vector fell to a cosine of 0.985 of the model's. Its
+    unsigned-by-unsigned product widens first, and does not."""
     prepared: Arrays = {}
     for dense in dense_layers(weights, maxima):
+        integers = np.ascontiguousarray(dense.integers.T)
+        if unsigned:
+            integers = (integers.astype(np.int16) + _ZERO).astype(np.uint8)
+            prepared[dense.name + ".zero"] = np.full(dense.scales.shape, _ZERO, dtype=np.uint8)
         prepared |= {
             dense.name + ".inverse": dense.inverse,
-            dense.name + ".q8": np.ascontiguousarray(dense.integers.T),
+            dense.name + ".q8": integers,
             dense.name + ".scales": dense.scales,
             dense.name + ".bias": dense.bias,
         }

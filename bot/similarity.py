@@ -86,10 +86,12 @@ Vectors = NDArray[np.float32]
 Runtime = Literal["numpy", "onnx"]
 # The bits a question's dense layers run in (None: as `int8_is_fast` says).
 QuestionBits = Literal[8, 32]
-# x86 CPU flags of instructions that multiply 8-bit integers fast: where one is present ONNX
-# Runtime's 8-bit layers embed a question 1.8x sooner than float32; on an AVX2 CPU without
-# them, no sooner (6.1-7.4 against 5.4-6.0 ms; README, "Questions in 8 bits").
-_FAST_INT8_FLAGS = frozenset({"avx512_vnni", "avx_vnni", "amx_int8"})
+# x86 CPU flags of instructions that multiply 8-bit integers exactly, signed by unsigned: where
+# one is present ONNX Runtime's 8-bit layers embed a question 1.8x sooner than float32.
+_VNNI_FLAGS = frozenset({"avx512_vnni", "avx_vnni", "amx_int8"})
+# ... and of those that do unsigned by unsigned: with AVX2 alone, 1.7x sooner, the weights
+# given as unsigned bytes (3.2 against 5.6 ms; README, "Questions in 8 bits")
+_FAST_INT8_FLAGS = _VNNI_FLAGS | {"avx2"}
 _VOCABULARY_KIND = "essaybot_vocabulary"  # the vocabulary's file, as bot/npys.py records it
 _WORD_VECTORS_KIND = "essaybot_word_vectors"
 _WORD_LETTERS = 3  # whole words this long at least have a word vector
@@ -254,7 +256,7 @@ def _load_encoder(setup: _Setup) -> Encoder | NumpyEncoder:
 
     loaded = load_file(str(weights_path))
     _keep_word_vectors(loaded[_WORD_TABLE])
-    return Encoder(loaded, setup.threads, setup.cache_dir)
+    return Encoder(loaded, setup.threads, setup.cache_dir, unsigned=not int8_is_signed())
 
 
 def _keep_word_vectors(table: NDArray[np.float32]) -> None:
@@ -366,17 +368,28 @@ def question_bits() -> QuestionBits:
     return bits if bits is not None else 8 if int8_is_fast() else 32
 
 
-@cache
 def int8_is_fast(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
-    """Whether this CPU multiplies 8-bit integers fast (an x86 with VNNI or AMX, by Linux's
-    `cpuinfo`); elsewhere, or when unknown, questions run in float32. Read from the CPU, not
-    timed, so a machine answers the same whatever its load."""
+    """Whether this CPU multiplies 8-bit integers fast (an x86 with AVX2, VNNI or AMX, by
+    Linux's `cpuinfo`); elsewhere, or when unknown, questions run in float32. Read from the
+    CPU, not timed, so a machine answers the same whatever its load."""
+    return not _FAST_INT8_FLAGS.isdisjoint(_cpu_flags(cpuinfo))
+
+
+def int8_is_signed(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether this CPU multiplies unsigned bytes by signed ones exactly (VNNI or AMX); without,
+    ONNX Runtime's products of the two saturate, and a question's weights are given unsigned
+    (bot/quantized.py)."""
+    return not _VNNI_FLAGS.isdisjoint(_cpu_flags(cpuinfo))
+
+
+@cache
+def _cpu_flags(cpuinfo: Path) -> frozenset[str]:
     try:
         with cpuinfo.open(encoding="utf-8", errors="replace") as info:
             flags = next((line for line in info if line.startswith("flags")), "")
     except OSError:
-        return False
-    return not _FAST_INT8_FLAGS.isdisjoint(flags.partition(":")[2].split())
+        return frozenset()
+    return frozenset(flags.partition(":")[2].split())
 
 
 def _embed(text: str, *, quantized: bool = False) -> Vectors:

@@ -25,7 +25,14 @@ from threadpoolctl import threadpool_info
 from bot import model_files as files
 from bot import similarity
 from bot.cli import main
-from bot.encoder import GRAPH_SHA256, QUESTION_GRAPH_SHA256, Encoder, graph_bytes, prepare
+from bot.encoder import (
+    GRAPH_SHA256,
+    QUESTION_GRAPH_SHA256,
+    UNSIGNED_GRAPH_SHA256,
+    Encoder,
+    graph_bytes,
+    prepare,
+)
 from bot.measure.calibrate import layer_maxima, npz_bytes
 from bot.measure.evaluation import load_questions
 from bot.model_files import DIGESTS, model_files, verify
@@ -195,13 +202,22 @@ def test_a_padded_batch_gives_each_text_its_own_vector() -> None:
 
 
 @pytest.mark.parametrize(
-    ("quantized", "pinned"), [(False, GRAPH_SHA256), (True, QUESTION_GRAPH_SHA256)]
+    ("quantized", "unsigned", "pinned"),
+    [
+        (False, False, GRAPH_SHA256),
+        (True, False, QUESTION_GRAPH_SHA256),
+        (True, True, UNSIGNED_GRAPH_SHA256),
+    ],
 )
-def test_the_graph_built_is_the_pinned_one(quantized: bool, pinned: str) -> None:
+def test_the_graph_built_is_the_pinned_one(quantized: bool, unsigned: bool, pinned: str) -> None:
     """Pinned so that a start can trust the cached graph without building it (and importing
     onnx); a change to bot/onnx_graph.py must update GRAPH_SHA256 (the questions' graph:
-    QUESTION_GRAPH_SHA256)."""
-    prepared = prepare(load_file(str(model_files()[0])), quantized=quantized)
+    QUESTION_GRAPH_SHA256, with unsigned weights UNSIGNED_GRAPH_SHA256)."""
+    weights = load_file(str(model_files()[0]))
+    prepared = prepare(weights, quantized=quantized, unsigned=unsigned)
+    assert graph_bytes(prepared, None, quantized=quantized) == build_graph(
+        {n: (a.shape, a.dtype) for n, a in prepared.items()}, quantized=quantized
+    )  # the graph a start builds is the one pinned for these arrays
     built = build_graph({n: (a.shape, a.dtype) for n, a in prepared.items()}, quantized=quantized)
     assert hashlib.sha256(built).hexdigest() == pinned
 
@@ -256,17 +272,21 @@ def test_the_two_runtimes_agree_on_questions() -> None:
     assert len(questions) > 500 and cosines.min() > 0.998 and cosines.mean() > 0.9997
 
 
-def _one_layer(integers: np.ndarray, scales: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """ONNX Runtime's DynamicQuantizeMatMul of `x` by 8-bit `integers` and their `scales`."""
+def _one_layer(
+    integers: np.ndarray, scales: np.ndarray, x: np.ndarray, zero: np.ndarray | None = None
+) -> np.ndarray:
+    """ONNX Runtime's DynamicQuantizeMatMul of `x` by 8-bit `integers` and their `scales`
+    (about their `zero` points, if given)."""
     import onnxruntime as ort
     from onnx import TensorProto, helper, numpy_helper
 
+    arrays = {"w": integers, "s": scales} | ({} if zero is None else {"z": zero})
     graph = helper.make_graph(
-        [helper.make_node("DynamicQuantizeMatMul", ["x", "w", "s"], ["y"], domain="com.microsoft")],
+        [helper.make_node("DynamicQuantizeMatMul", ["x", *arrays], ["y"], domain="com.microsoft")],
         "one layer",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, None)],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
-        [numpy_helper.from_array(integers, "w"), numpy_helper.from_array(scales, "s")],
+        [numpy_helper.from_array(array, name) for name, array in arrays.items()],
     )
     opsets = [helper.make_opsetid("", 18), helper.make_opsetid("com.microsoft", 1)]
     model = helper.make_model(graph, opset_imports=opsets, ir_version=10)
@@ -288,6 +308,32 @@ def test_the_8_bit_rounding_is_onnx_runtimes() -> None:
     unrounded = x[0] @ (integers.astype(np.float32) * scales)
     assert np.abs(by_onnx - by_numpy).max() < 1e-4 < np.abs(by_onnx - unrounded).max()
     assert integers.dtype == np.int8 and np.abs(integers).max() == 127
+
+
+def test_unsigned_weights_give_exact_products_at_the_ends_of_their_ranges() -> None:
+    """On an x86 CPU without VNNI, ONNX Runtime multiplies unsigned inputs by signed weights
+    two pairs at a time into 16 bits, which saturate: questions' vectors fell to a cosine of
+    0.985 of the model's (session 44, an AMD EPYC with AVX2). There the weights are given as
+    unsigned bytes about 128 (bot/quantized.py): the products are numpy's, with every input
+    and weight at the end of its range, where signed pairs would reach 64,770."""
+    weights = load_file(str(model_files()[0]))
+    prepared = prepare_questions(weights, load_maxima(), unsigned=True)
+    name = dense_inputs(2)[1]
+    assert prepared[name + ".q8"].dtype == np.uint8 and set(prepared[name + ".zero"]) == {128}
+    signed = np.full((384, 8), 127, dtype=np.int8) * np.array([1, -1] * 4, dtype=np.int8)
+    scales = np.full(8, 0.01, dtype=np.float32)
+    x = np.random.default_rng(7).uniform(3.9, 4.0, (1, 9, 384)).astype(np.float32)
+    x[0, :, 0] = 0.0  # the zero point at the bottom, so the rest round near 255
+    unsigned = (signed.astype(np.int16) + 128).astype(np.uint8)
+    by_onnx = _one_layer(unsigned, scales, x, np.full(8, 128, dtype=np.uint8))[0]
+    by_numpy = rounded_inputs(x[0]) @ (signed.astype(np.float32) * scales)
+    assert np.abs(by_onnx - by_numpy).max() < 1e-3 * np.abs(by_numpy).max()
+    similarity.use_model(bits=8)  # whatever this CPU is, its questions' weights are as it needs
+    try:
+        encoder = similarity._model().encoder
+        assert isinstance(encoder, Encoder) and encoder.unsigned != similarity.int8_is_signed()
+    finally:
+        similarity.use_model()
 
 
 def test_the_shipped_calibration_is_what_calibrate_writes() -> None:
@@ -333,21 +379,22 @@ def test_in_32_bits_a_question_is_embedded_as_a_sentence(runtime: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("flags", "fast"),
+    ("flags", "fast", "signed"),
     [
-        ("fpu sse2 avx2 fma avx512f avx512_vnni", True),  # Cascade Lake and later
-        ("fpu sse2 avx2 fma avx_vnni", True),  # Alder Lake, Zen 5
-        ("fpu sse2 avx2 fma avx512f avx512bw", False),  # Skylake-SP
-        ("fpu sse2 avx2 fma", False),  # this project's AMD EPYC of session 27
-        ("fpu sse2 avx2 not_avx_vnni", False),  # a flag is a whole word
+        ("fpu sse2 avx2 fma avx512f avx512_vnni", True, True),  # Cascade Lake and later
+        ("fpu sse2 avx2 fma avx_vnni", True, True),  # Alder Lake, Zen 5
+        ("fpu sse2 avx2 fma avx512f avx512bw", True, False),  # Skylake-SP
+        ("fpu sse2 avx2 fma", True, False),  # this project's AMD EPYC of sessions 27 and 44
+        ("fpu sse2 sse4_1 not_avx_vnni avx", False, False),  # a flag is a whole word
     ],
 )
 def test_the_cpu_says_whether_questions_run_in_8_bits(
-    tmp_path: Path, flags: str, fast: bool
+    tmp_path: Path, flags: str, fast: bool, signed: bool
 ) -> None:
     cpuinfo = tmp_path / "cpuinfo"
     cpuinfo.write_text(f"processor\t: 0\nmodel name\t: x\nflags\t\t: {flags}\n\n")
     assert similarity.int8_is_fast(cpuinfo) is fast
+    assert similarity.int8_is_signed(cpuinfo) is signed
     assert similarity.int8_is_fast(tmp_path / "missing") is False  # not Linux: float32
 
 
