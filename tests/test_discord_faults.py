@@ -1264,25 +1264,46 @@ def test_a_mention_redelivered_after_a_flood_of_presses_is_answered_once(
     run(body())
 
 
+NESTED = b"[" * 5000 + b"]" * 5000  # past Python's recursion limit: a RecursionError
+
+
+@pytest.mark.parametrize(
+    ("headers", "odd_body"),
+    [
+        ({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": "soon"}, None),
+        ({}, NESTED),
+        ({}, b'{"id": 1e999}'),
+        ({}, b'{"embeds": [1]}'),
+    ],
+)
 def test_an_answer_carried_out_with_an_unreadable_response_is_not_apologised_for(
-    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture
+    point_at: Any,
+    answerer: Answerer,
+    caplog: pytest.LogCaptureFixture,
+    headers: dict[str, str],
+    odd_body: bytes | None,
 ) -> None:
     """A post Discord carried out (200) whose rate-limit headers discord.py cannot read
     ("X-RateLimit-Reset-After: soon", from a proxy) raised a ValueError: logged as a failed
-    answer, with an apology posted under the answer showing (red-team round 19, D11)."""
+    answer, with an apology posted under the answer showing (red-team round 19, D11). So did
+    a body it cannot read: JSON nested 5,000 deep, an id of 1e999, an embed that is a number
+    (red-team round 35, Q2)."""
+    posts = f"channels/{fake.CHANNEL_ID}/messages"
 
     async def body() -> None:
         async with running(point_at, answerer) as (server, _):
-            odd = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": "soon"}
-            server.odd_headers[f"channels/{fake.CHANNEL_ID}/messages"] = odd
+            server.odd_headers[posts] = headers
+            if odd_body is not None:
+                server.odd_bodies[f"{posts}$"] = odd_body
             with caplog.at_level(logging.WARNING):
                 await server.dispatch(
                     "MESSAGE_CREATE", fake.message(f"<@{fake.BOT_ID}> {DEAD_END}")
                 )
                 await server.wait_for(sent_to(fake.CHANNEL_ID), timeout=WAIT)
                 await asyncio.sleep(1.0)
-            posts = [r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]
-            assert len(posts) == 1 and posts[0].status == 200  # the answer, no apology
+            sent = [r for r in server.requests if sent_to(fake.CHANNEL_ID)(r)]
+            assert len(sent) == 1 and sent[0].status == 200  # the answer, no apology
+            assert sent[0].body.get("embeds")
             assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
             assert "its response could not be read" in caplog.text
 
@@ -1650,6 +1671,34 @@ def test_a_thinking_carried_out_but_answered_500_is_still_followed_by_the_answer
     with caplog.at_level(logging.WARNING):
         run(body())
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("odd", [NESTED, b'{"interaction": {"id": "not-a-number"}}'])
+@pytest.mark.parametrize("what", ["/ask", "Ask essaybot"])
+def test_a_thinking_shown_with_a_body_discord_py_cannot_read_is_followed_by_the_answer(
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, odd: bytes, what: str
+) -> None:
+    """Red-team round 35, Q3: a "thinking…" Discord carried out (200) with a body discord.py
+    could not read was taken for a failure: the asker was left on "thinking…" (an apology
+    refused as a second first response, 40060) or given "please try again", with an ERROR."""
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            server.odd_bodies[fake.CALLBACK_PATH] = odd
+            if what == "Ask essaybot":
+                interaction = fake.message_command("Ask essaybot", DEAD_END)
+            else:
+                interaction = ask(DEAD_END)
+            await server.dispatch("INTERACTION_CREATE", interaction)
+            (answer,) = await server.wait_for(followups(interaction), timeout=WAIT)
+            assert answer.status == 200 and answer.body.get("embeds"), answer.body
+            tried = [r.status for r in server.requests if callbacks(server, interaction)(r)]
+            assert tried == [200], tried  # shown once, no apology tried as a first response
+
+    with caplog.at_level(logging.WARNING):
+        run(body())
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert 'Discord showed a "thinking…"; its response could not be read' in caplog.text
 
 
 class _Unreachable(fake.FakeDiscord):

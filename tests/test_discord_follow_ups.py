@@ -713,3 +713,28 @@ def test_a_form_delivered_again_after_its_askers_own_flood_is_answered_once(
             assert len([r for r in server.requests if r.path == in_thread]) == 1
 
     run(body())
+
+
+def test_follow_up_presses_and_forms_asking_nothing_are_counted_by_the_cooldown(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 35, Q6: with a cooldown of 3 questions, one account's 30 presses of Ask
+    a follow-up each opened a form, and its 30 "thanks" forms each got a note: 60 requests.
+    A press counts as the other buttons' presses do; a form asking nothing, as /ask's does."""
+
+    async def body() -> None:
+        async with running(point_at, answerer, cooldown_rate=3) as (server, _):
+            answer = await answer_of(server, "Who would welcome Chinese investment?")
+            follow_up = buttons(answer)["Ask a follow-up"]
+            kinds = [(await press(server, follow_up, answer))[0].body["type"] for _ in range(4)]
+            assert kinds == [9, 9, 9, 4]  # three forms, then the cooldown's note
+            said = []
+            for _ in range(3):  # the answer above was one of the three questions
+                submitted = fake.form_submit(FORM, {FORM_QUESTION: "thanks!"}, answer)
+                await server.dispatch("INTERACTION_CREATE", submitted)
+                (note,) = await server.wait_for(callbacks(server, submitted))
+                said.append(note.body["data"]["content"])
+            assert said[:2] == ["Please type a question."] * 2
+            assert said[2] != "Please type a question." and "again" in said[2], said
+
+    run(body())

@@ -28,6 +28,7 @@ from bot.discord_bot._client import (
     UserCooldowns,
     identify_wait,
 )
+from bot.discord_bot._menus import ASKS_NOTHING
 from bot.discord_bot._replies import AUTOMOD_BLOCKED, BUSY, _too_quick
 from bot.discord_bot._run import serve
 from bot.discord_bot._turns import DIRECT_SHARE
@@ -640,12 +641,18 @@ def test_an_ask_asking_nothing_gets_the_private_hint_a_mention_gets(
     point_at: Any, answerer: Answerer, nothing: str
 ) -> None:
     """Red-team round 27: /ask "thanks!" was answered in public, a "thinking..." then an
-    embed titled "thanks!", holding a place in the server's turn; a mention of it gets a hint."""
+    embed titled "thanks!", holding a place in the server's turn; a mention of it gets a hint.
+    Round 35, Q5: Ask essaybot on such a message was answered, and logged, as a question."""
     counted, asked = counting(answerer)
 
     async def body() -> None:
         async with running(point_at, counted) as (server, _):
             await _hinted_privately(server, nothing)
+            menu = fake.message_command("Ask essaybot", nothing)
+            await server.dispatch("INTERACTION_CREATE", menu)
+            (said,) = await server.wait_for(callbacks(server, menu))
+            assert said.body["type"] == 4 and said.body["data"]["flags"] == 64  # only the asker
+            assert said.body["data"]["content"] == ASKS_NOTHING
             assert asked == []
 
     run(body())
@@ -1205,6 +1212,8 @@ def test_a_dm_from_discords_system_account_gets_no_reply(point_at: Any, answerer
         (b'{"op": 0, "t": "READY", "s": 9, "d": {"v": 10}}', True),  # no session: a KeyError
         # inflating past 16 MiB (red-team round 22, D6: 512 MB blocked the loop 3 s)
         (b'{"op": 0, "t": "X", "s": 9, "d": "' + b"a" * (17 << 20) + b'"}', True),
+        # nested past Python's recursion limit (red-team round 35, Q1: a RecursionError, exit 1)
+        (b"[" * 5000 + b"]" * 5000, True),
     ],
 )
 def test_a_gateway_frame_it_cannot_read_is_a_reconnect_not_the_end(
@@ -1228,13 +1237,23 @@ def test_a_gateway_frame_it_cannot_read_is_a_reconnect_not_the_end(
     run(body())
 
 
-@pytest.mark.parametrize("interval", [b"0", b"-5000", b"NaN", b"1e300"])
+@pytest.mark.parametrize(
+    ("interval", "error"),
+    [
+        (b"0", "ValueError"),
+        (b"-5000", "ValueError"),
+        (b"NaN", "ValueError"),
+        (b"1e300", "ValueError"),
+        (b"1" + b"0" * 400, "OverflowError"),  # no float holds it (red-team round 35, Q1)
+    ],
+)
 def test_a_heartbeat_interval_no_gateway_means_is_an_unreadable_frame(
-    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, interval: bytes
+    point_at: Any, answerer: Answerer, caplog: pytest.LogCaptureFixture, interval: bytes, error: str
 ) -> None:
     """Red-team round 24 (F6): a HELLO's heartbeat interval of 0, negative or NaN had made
     discord.py send some 11,500 heartbeats a second, and 1e300 killed its heartbeat thread
-    with a traceback. It is a frame the bot cannot read: a reconnect that resumes."""
+    with a traceback; one of 401 digits ended the bot (round 35, Q1). It is a frame the bot
+    cannot read: a reconnect that resumes."""
 
     async def body() -> None:
         async with running(point_at, answerer) as (server, bot):
@@ -1243,7 +1262,7 @@ def test_a_heartbeat_interval_no_gateway_means_is_an_unreadable_frame(
             await ask_and_wait(server, DEAD_END)  # after the session is resumed
             assert not bot.is_closed() and server.resumes == 1
             warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-            assert "an unreadable gateway frame (ValueError): reconnecting" in warned
+            assert f"an unreadable gateway frame ({error}): reconnecting" in warned
 
     with caplog.at_level(logging.WARNING):
         run(body())

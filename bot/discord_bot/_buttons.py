@@ -168,11 +168,17 @@ class FollowUp(DynamicItem[Button[Any]], template=FOLLOW_UP):
         (Discord slow): dropped, as a keystroke is (red-team round 32, N1: one account's
         presses had held 193 connections and failed others' answers), nor while its user
         has a few open (round 33: one account's 50 had dropped every other user's)."""
-        if _bot(interaction).halts.busy(interaction):
+        bot = _bot(interaction)
+        if bot.halts.busy(interaction):
             log.debug("a follow-up form dropped: first responses saturated, or its user's")
             return
 
         async def open_form() -> None:
+            # a press as the others are, counted by their cooldown (red-team round 35, Q6:
+            # one account's 30 presses in a second had each opened a form)
+            if refusal := bot.press_refusal(interaction.user.id):
+                await _reply(interaction, refusal)
+                return
             await interaction.response.send_modal(follow_up_form())
 
         await _guarded(interaction, "Ask a follow-up", open_form())

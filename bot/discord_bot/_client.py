@@ -39,6 +39,7 @@ from bot.discord_bot._replies import (
     SEND_ERRORS,
     SHUTTING_DOWN,
     UNKNOWN_CHANNEL,
+    UNREADABLE,
     Halted,
     Halts,
     Send,
@@ -200,7 +201,7 @@ class _TolerantWebSocket(discord.gateway.DiscordWebSocket):
     async def received_message(self, msg: Any, /) -> None:
         try:
             await super().received_message(msg)
-        except (ValueError, TypeError, AttributeError, KeyError, zlib.error) as error:
+        except (*UNREADABLE, AttributeError, zlib.error) as error:  # nested 1,000 deep too (Q1)
             wait = _unreadable_wait(self._connection)
             said = f"waiting {wait:.0f} s, then reconnecting" if wait else "reconnecting"
             log.log(

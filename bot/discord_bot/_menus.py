@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.answering import asks_nothing
 from bot.discord_bot._answers import blank, follow_up_with_answer, looked_up, printable
 from bot.discord_bot._replies import (
     MAX_QUESTION,
@@ -92,12 +93,17 @@ OWN_ANSWER = (
 )
 
 
+ASKS_NOTHING = "That message asks nothing to look up: use Ask essaybot on a question, or /ask."
+
+
 def _unaskable(question: str) -> str | None:
     """Why a message's text cannot be asked as a question, if it cannot (its mentions are
     left out, as they are of what is looked up: they neither ask nor count)."""
     asked = looked_up(question)
     if blank(asked):
         return "That message has no text to ask about."
+    if asks_nothing(asked):  # "thanks!": no question (red-team round 35, Q5: answered, logged)
+        return ASKS_NOTHING
     return too_long(asked) if len(asked) > MAX_QUESTION else None
 
 

@@ -216,24 +216,34 @@ def request_sent(fallback: float) -> float:
 
 
 _DISCORD_PY = Path(discord.__file__).parent
+# What discord.py raises reading JSON it cannot use: a field missing or of another type, and
+# JSON nested past Python's recursion limit or a number past a float's (red-team round 35,
+# Q1-Q3: "[[[...]]]" 5,000 deep, "id": 1e999)
+UNREADABLE = (ValueError, KeyError, TypeError, RecursionError, OverflowError)
 
 
 def _unreadable_success(error: BaseException) -> bool:
-    """Whether `error` is discord.py failing to read the headers of a response that says
-    Discord carried the request out ("X-RateLimit-Reset-After: soon", from a proxy): the
+    """Whether `error` is discord.py failing to read a response that says Discord carried the
+    request out (its headers, "X-RateLimit-Reset-After: soon", from a proxy, or its body): the
     answer is showing, and an apology under it would be wrong (red-team round 19, D11).
-    Raised within one of discord.py's `request`s: the bot's own (`http.py`) or an
+    Raised within one of discord.py's `request`s, the bot's own (`http.py`) or an
     interaction's (`webhook/async_.py`), where an /ask's shown answer had been deleted as
-    if it were "thinking…", and apologised for."""
-    if not isinstance(error, (ValueError, KeyError, TypeError)):
+    if it were "thinking…", and apologised for; or making the message posted of the body."""
+    if not isinstance(error, UNREADABLE):
         return False
     if not 200 <= _LAST_STATUS.get() < 300:
         return False
     frames = traceback.extract_tb(error.__traceback__)
     return any(
-        frame.name == "request" and Path(frame.filename).is_relative_to(_DISCORD_PY)
+        frame.name in _READING_AN_ANSWER and Path(frame.filename).is_relative_to(_DISCORD_PY)
         for frame in frames
     )
+
+
+# discord.py's functions reading Discord's answer to a request: the request's own, and those
+# making the message posted of its body (red-team round 35, Q2: "id": 1e999, an embed that is
+# a number); not what raises before anything is sent, a wrong argument of essaybot's own
+_READING_AN_ANSWER = frozenset({"request", "create_message", "_create_message"})
 
 
 def _given_up(error: BaseException, what: str) -> bool:
@@ -910,16 +920,21 @@ async def think(interaction: discord.Interaction, *, ephemeral: bool = False) ->
     (red-team round 7: the user had been left with "thinking…" until it failed)."""
     try:
         await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        return
     except discord.HTTPException as error:
         if error.code != ACKNOWLEDGED:
             raise
         log.warning('Discord answered a "thinking…" with an error, then said it was shown')
-        # discord.py records a response only when Discord answers it: record this one, so
-        # that what follows goes to the follow-up webhook (the private attribute is the one
-        # its is_done() and type read).
-        interaction.response._response_type = (
-            discord.InteractionResponseType.deferred_channel_message
-        )
+    except UNREADABLE as error:
+        # carried out (2xx), its response unreadable: shown, and the answer follows it, not
+        # an apology Discord refuses as a second first response (red-team round 35, Q3)
+        if not 200 <= _LAST_STATUS.get() < 300:
+            raise
+        log.warning('Discord showed a "thinking…"; its response could not be read (%s)', error)
+    # discord.py records a response only when it reads Discord's answer: record this one, so
+    # that what follows goes to the follow-up webhook (the private attribute is the one its
+    # is_done() and type read).
+    interaction.response._response_type = discord.InteractionResponseType.deferred_channel_message
 
 
 def after_thinking(interaction: discord.Interaction) -> Send:
