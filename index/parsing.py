@@ -380,7 +380,7 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
     signatures = _signatures(blocks)
     emails = {number for number, block in enumerate(blocks) if _is_email_header(block)}
     posts = _post_headers(blocks)
-    signoffs = _signoffs(blocks, emails, posts)
+    signoffs = _signoffs(blocks, emails, posts) | _signers(blocks)
     questions = _numbered_questions(blocks)
     fronted = False  # the file opened with its title
     under = 1  # the block a byline or subtitle under the title may be
@@ -493,7 +493,7 @@ def _parse_plain(lines: list[str], builder: _Builder, title: str | None) -> str 
             # ("Chapter 3" over "Restoration"); after a line of a run of short ones ("Appeal
             # Ref: APP/K4471" over "Land at Orchard End, Wendleby"), it is one of them.
             for before, line in pairwise(["", *block]):
-                heading = _is_heading_line(line) and (
+                heading = (_is_heading_line(line) or (len(block) == 1 and _shouted(line))) and (
                     not before or before.endswith(_TERMINAL) or _stacked(before, line)
                 )
                 if heading and len(block) > 1 and _TITLED_NAME.fullmatch(line):
@@ -727,6 +727,59 @@ def _signoffs(blocks: list[list[str]], emails: set[int], posts: set[int]) -> set
     if len(last) == 2 and _PERSON.fullmatch(last[0]) and "," in last[1] and _is_front_line(last[1]):
         found.add(len(blocks) - 1)
     return found
+
+
+def _signers(blocks: list[list[str]]) -> set[int]:
+    """The blocks that sign the letters of a letters page: a name ("Margaret Oduya", "Cllr
+    Trevor Banham", "Mrs Eileen Spratt (aged 87)") over a line or two of place or role, after
+    a letter's last sentence and before the next letter's heading or the file's end, when two
+    or more are (a page of letters); then a block of the same shape before anything else too
+    (trial round 41: each had headed the next letter, so no quote named who wrote what;
+    "Alan Brisco" headed the editor's note)."""
+
+    def shaped(number: int) -> bool:
+        block, before = blocks[number], blocks[number - 1]
+        return (
+            len(block) <= _SIGNATURE_LINES
+            and before[-1].endswith(_SENTENCE_END)
+            and len(before[-1]) > _MAX_HEADING_CHARS
+            and _SIGNER.fullmatch(block[0]) is not None
+            and all(map(_is_front_line, block))
+        )
+
+    def heads_letter(number: int) -> bool:  # a heading line alone, over a letter's text
+        after = blocks[number : number + 2]
+        return (
+            len(after) == 2
+            and len(after[0]) == 1
+            and (_is_heading_line(after[0][0]) or _shouted(after[0][0]))
+            and after[1][-1].endswith(_SENTENCE_END)
+        )
+
+    shapes = [number for number in range(1, len(blocks)) if shaped(number)]
+    found = {n for n in shapes if n == len(blocks) - 1 or heads_letter(n + 1)}
+    return set(shapes) if len(found) >= 2 else set()
+
+
+# A letter's signer's name: one to four capitalised words after a title or none, and an
+# aside in brackets ("Mrs Eileen Spratt (aged 87)").
+_SIGNER = lazy(
+    r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Rev|Revd|Sir|Dame|Lady|Lord|Cllr|Councillor|"
+    r"Capt|Captain)\.?\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’.-]*){1,3}(?:\s*\([^()]{1,30}\))?"
+)
+
+
+def _shouted(line: str) -> bool:
+    """A line in capitals asking or exclaiming, a heading's length: a newspaper's "HOW WILL WE
+    GET THERE?" (trial round 41: read as a paragraph, its letter under the one before)."""
+    letters = [c for c in line if c.isalpha()]
+    return (
+        len(line.split()) >= 2
+        and len(line) <= _MAX_HEADING_CHARS
+        and line.endswith(("?", "!"))
+        and len(letters) >= 4
+        and all(c.isupper() for c in letters)
+    )
 
 
 # A person's name with a title ("Mr Anthony Kilbride", "Dr Helen Marsh"): over lines of an

@@ -645,6 +645,37 @@ def test_a_notice_signed_at_its_end_with_a_name_over_a_role_heads_nothing() -> N
     )  # no comma: a heading over its text
 
 
+def test_a_letters_page_signers_end_their_letters_and_head_nothing() -> None:
+    # Trial round 41: on a newspaper's letters page each signer ("Margaret Oduya" over
+    # "Hillside Road, Skelby") headed the next letter, so no quote named who wrote what, and
+    # "HOW WILL WE GET THERE?" was a paragraph, its letter under the one before.
+    prose = "I have used that library every week for forty years, first with my children "
+    prose += "and now with my grandchildren, and I will go on doing so."
+    text = f"Letters to the Editor\n\nWe print a selection.\n\nLIBRARY MOVE\n\n{prose}\n\n"
+    text += "Margaret Oduya\nHillside Road, Skelby\n\nHOW WILL WE GET THERE?\n\n"
+    text += f"{prose}\n\nMrs Eileen Spratt (aged 87)\nChapel Row, Skelby\n\n"
+    text += f"A WORD FOR RIVERSIDE\n\n{prose}\n\nCllr Trevor Banham\nCabinet Member\n\n"
+    text += "Editor's note: The Courier will report the meeting next week.\n"
+    document = parse_document(text, stem="c", markdown=False, source="c.txt")
+    assert [(s.heading, s.paragraphs[1:]) for s in document.sections[1:]] == [
+        ("LIBRARY MOVE", ("Margaret Oduya Hillside Road, Skelby",)),
+        ("HOW WILL WE GET THERE?", ("Mrs Eileen Spratt (aged 87) Chapel Row, Skelby",)),
+        (
+            "A WORD FOR RIVERSIDE",
+            (
+                "Cllr Trevor Banham Cabinet Member",
+                "Editor's note: The Courier will report the meeting next week.",
+            ),
+        ),
+    ]
+    # one name over a place, between prose and a heading, may still head its section
+    alone = f"Notes\n\n{prose}\n\nGreat Yarmouth\nNorfolk coast\n\nMORE\n\n{prose}\n"
+    headings = [
+        s.heading for s in parse_document(alone, stem="a", markdown=False, source="a.txt").sections
+    ]
+    assert "Great Yarmouth" in headings
+
+
 def test_a_dash_is_no_word_of_a_headings_ten() -> None:
     # Trial round 12: "Day 4 - Train to the Douro Valley (Tuesday 17 September)" was text,
     # eleven "words" with the dash, and the whole day was cited under Day 3.

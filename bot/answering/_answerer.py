@@ -27,6 +27,7 @@ from bot.answering._checks import (
     essays_naming,
     holds_asked_value,
     holds_count,
+    holds_exact_value,
     lacks_comparison,
     lacks_counted,
     lacks_money,
@@ -633,11 +634,20 @@ def _value_led(
     def lacks(passage_id: str) -> bool:
         return _lacks_value(read, of(passage_id)) or lacks_counted(read, of(passage_id)) is not None
 
+    def inexact(passage_id: str) -> bool:  # a figure, but not the date or span asked for
+        return not any(holds_exact_value(read, quote.text) for quote in of(passage_id))
+
     first = quotes[0].passage.id
-    if not lacks(first) or any(index.heads_table(q.passage) for q in quotes):
+    if any(index.heads_table(q.passage) for q in quotes):
+        return None
+    if lacks(first):
+        wanting = lacks
+    elif holds_exact_value(read, quotes[0].text) is not None and inexact(first):
+        wanting = inexact
+    else:
         return None
     for passage_id in dict.fromkeys(quote.passage.id for quote in quotes):
-        if passage_id != first and not lacks(passage_id):
+        if passage_id != first and not wanting(passage_id):
             return (*of(passage_id), *(q for q in quotes if q.passage.id != passage_id))
     return None
 
