@@ -563,6 +563,36 @@ def test_a_day_of_a_month_asked_of_must_be_quoted(tmp_path: Path) -> None:
     assert early.answered and any("Ann Wharfe" in quote.text for quote in early.quotes)
 
 
+def test_a_version_of_what_release_notes_are_about_is_held_by_its_heading(
+    tmp_path: Path,
+) -> None:
+    # Trial round 41: "What's the minimum Python for Marlpit 3?" of release notes was declined
+    # as naming "Marlpit 3" (read as 3 March, then as a numbered thing no quote named), though
+    # its passage sits under "3.0.0 — 2024-02-06"; "Marlpit 1.x" as much, beside "1.x".
+    essay = (
+        "# Marlpit Release Notes\n\n## 3.0.0 — 2024-02-06\n\n### Changed\n\n"
+        "The minimum supported Python is now 3.10.\n\nRepositories written by 1.x can be "
+        "read but not written; use marlpit upgrade-repo to convert them.\n\n"
+        "## 2.0.0 — 2021-09-14\n\n### Changed\n\nThe minimum supported Python is 3.8.\n"
+    )
+    answerer = answerer_for(_index_of(tmp_path, essay), min_confidence=0.0)
+    python = answerer.ask("What's the minimum Python for Marlpit 3?")
+    assert python.answered and "3.10" in python.quotes[0].text, python.declined_because
+    convert = answerer.ask("How do I convert a Marlpit 1.x repository?")
+    assert convert.answered and "upgrade-repo" in convert.quotes[0].text, convert.declined_because
+    later = answerer.ask("What's the minimum Python for Marlpit 4?")
+    assert later.declined_because == "it names Marlpit 4, which no quote holds"
+    # a version of something else the essay is not about is no heading's
+    assert not answerer.ask("What's the minimum Python for Django 3?").answered
+    # a month is still read in short: "Mar 3", "3 Sept."
+    from bot.answering._checks import _DAY_OF_MONTH
+
+    assert [m.group() for m in _DAY_OF_MONTH.finditer("Mar 3, 3 Sept. or Marlpit 3")] == [
+        "Mar 3",
+        "3 Sept.",
+    ]
+
+
 def test_a_month_asked_of_must_be_quoted(tmp_path: Path) -> None:
     # Trial round 34: "how many night shifts did i work in september" was answered with
     # "You worked five night shifts in October." (confidence 0.72)

@@ -442,8 +442,13 @@ _CALENDAR = lazy(
     rf"({DAYS}|{MONTHS})s?$",
     re.IGNORECASE,
 )
-# A day of a month a question names: "10 march", "March 10th", "the 27th".
-_MONTH_SHORT = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# A day of a month a question names: "10 march", "March 10th", "the 27th"; a month by its
+# name or its short name, not any word opening as one ("Marlpit 3" is no 3 March: trial
+# round 41, "What's the minimum Python for Marlpit 3?" declined for a day no quote held).
+_MONTH_SHORT = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _DAY_OF_MONTH = lazy(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_SHORT}(?!\w)"
     rf"|\b{_MONTH_SHORT}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?![\w:.,]\d|\w)"
@@ -1016,7 +1021,7 @@ def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
         between = r"(?:\s+(?-i:[A-Z])[\w'’-]*){0,2}"
         # ... or after a stop: "No 4" is the essay's "No. 4" (trial round 36)
         named = lazy(rf"\b{re.escape(word)}\.?{between}\s+{figure}(?![\d.,]\d)", re.IGNORECASE)
-        if not any(named.search(text) for text in first):
+        if not any(named.search(text) for text in first) and not _versioned(word, number, quotes):
             missing.append(label.group())
     # ... and one in lower case is not answered by a quote numbering another of its kind:
     # "When is problem set 5 due?" not by "Problem set 4 due Fri 24 Oct".
@@ -1033,6 +1038,19 @@ def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
         if figures and number not in figures:
             missing.append(label.group())
     return f"it names {', '.join(missing)}, which no quote holds" if missing else None
+
+
+def _versioned(word: str, number: str, quotes: Sequence[Quote]) -> bool:
+    """Whether the first quote answers for the version `number` of what its essay is about
+    (`word` in its title): its heading is that version's ("Marlpit 3" of release notes'
+    "3.0.0 — 2024-02-06", over "Changed"), or it names the series ("Repositories written by 1.x";
+    trial round 41: four questions so declined, "it names Marlpit 3, which no quote holds")."""
+    if not quotes or word.casefold() not in quotes[0].passage.document.casefold().split():
+        return False
+    figure = re.escape(number)
+    heading = lazy(rf"(?:^|›)\s*v?{figure}(?:\.\d+)*(?![\w.]?\d)", re.IGNORECASE)
+    series = lazy(rf"(?<![\w.]){figure}\.x\b", re.IGNORECASE)
+    return bool(heading.search(quotes[0].passage.section) or series.search(quotes[0].text))
 
 
 def _inner_words(text: str) -> list[str]:
