@@ -42,8 +42,7 @@ def prepare(weights: Arrays, *, quantized: bool = False, unsigned: bool = False)
     `quantized` as bot/quantized.py prepares them for questions (`unsigned`: its weights as
     unsigned bytes); the token-type row every token uses; the pooler (unused by
     sentence-transformers) left out."""
-    maxima = load_maxima() if quantized else {}
-    prepared = prepare_questions(weights, maxima, unsigned=unsigned) if quantized else {}
+    prepared = prepare_questions(weights, load_maxima(), unsigned=unsigned) if quantized else {}
     for name, array in weights.items():
         if name.startswith("pooler.") or name == "embeddings.position_ids":
             continue

@@ -761,11 +761,13 @@ def _signers(blocks: list[list[str]]) -> set[int]:
     return set(shapes) if len(found) >= 2 else set()
 
 
+# The titles a person's name may open with ("Mrs Eileen Spratt", "Dr Helen Marsh").
+_TITLES = r"Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Rev|Revd|Sir|Dame|Lady|Lord"
 # A letter's signer's name: one to four capitalised words after a title or none, and an
 # aside in brackets ("Mrs Eileen Spratt (aged 87)").
 _SIGNER = lazy(
-    r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Rev|Revd|Sir|Dame|Lady|Lord|Cllr|Councillor|"
-    r"Capt|Captain)\.?\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’.-]*){1,3}(?:\s*\([^()]{1,30}\))?"
+    rf"(?:(?:{_TITLES}|Cllr|Councillor|Capt|Captain)\.?\s+)?"
+    r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’.-]*){1,3}(?:\s*\([^()]{1,30}\))?"
 )
 
 
@@ -785,10 +787,7 @@ def _shouted(line: str) -> bool:
 # A person's name with a title ("Mr Anthony Kilbride", "Dr Helen Marsh"): over lines of an
 # address it is whom a letter is to, not a heading (trial round 35: it had headed the address
 # and "Dear Mr Kilbride,").
-_TITLED_NAME = lazy(
-    r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Rev|Revd|Sir|Dame|Lady|Lord)\.?"
-    r"(?: [A-Z][\w'’.-]*){1,4}"
-)
+_TITLED_NAME = lazy(rf"(?:{_TITLES})\.?(?: [A-Z][\w'’.-]*){{1,4}}")
 # A person's name alone on its line: two or three capitalised words ("Martin Achterberg").
 _PERSON = lazy(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z][a-z'’]+(?:-[A-Z][a-z]+)?){1,2}")
 

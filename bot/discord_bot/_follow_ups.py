@@ -161,13 +161,13 @@ async def answer_form(bot: EssayBot, interaction: discord.Interaction) -> None:
     question = submitted(data.get("components", [])).strip()
     asked = looked_up(question)  # "Thanks!" asks nothing (red-team round 15)
     asks = not blank(asked) and not asks_nothing(asked)
-    queued = len(asked) <= MAX_QUESTION  # only one to answer holds a place (red-team round 22)
+    # only one to answer holds a place (red-team round 22)
+    queued = asks and len(asked) <= MAX_QUESTION
     # posted in the thread on the answer (its id the answer's) or beside it (red-team round
     # 24, F1: 20 accounts' forms had queued 52 answers in one thread)
     places = (interaction.channel_id, interaction.message.id if interaction.message else None)
     # counted even when it asks nothing, as /ask is (red-team round 35, Q6: 30 "thanks" forms
     # from one account had each been answered)
-    queued = queued and asks
     refusal = bot.refusal(interaction.user.id, interaction.channel, queued=queued, posts=places)
     # The form holds its field to MAX_QUESTION, but a forged one does not: refused as /ask
     # refuses one that long, not cut short and answered (red-team round 18, O10).
