@@ -17,6 +17,7 @@ import gc
 import hashlib
 import logging
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import index as index_package
@@ -24,7 +25,7 @@ from bot.npys import UNREADABLE, read_records, replace_file
 from index import PassageIndex, essay_bytes, fingerprint, load_documents
 from index.state import State
 
-__all__ = ["CACHE_MIN_BYTES", "load_index"]
+__all__ = ["CACHE_MIN_BYTES", "code_version", "load_index"]
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,9 @@ FORMAT = 1  # the layout of the cache file; a file of any other is rebuilt
 _KIND = "essaybot_index"  # the files' kind, as bot/npys.py records it
 
 
-def _code_version() -> str:
+@cache
+def code_version() -> str:
+    """A digest of the index library's source (the analyzer's with it)."""
     digest = hashlib.sha256()
     for source in sorted(Path(index_package.__file__).parent.glob("*.py")):
         digest.update(source.read_bytes())
@@ -52,7 +55,7 @@ def load_index(
     # Small seeds build faster than they hash: only big ones are read for a fingerprint.
     if cache_dir is None or essay_bytes(seeds) < min_bytes:
         return PassageIndex(load_documents(seeds), progress=progress)
-    path = cache_dir / f"index-{fingerprint(seeds)[:32]}-{_code_version()}.npys"
+    path = cache_dir / f"index-{fingerprint(seeds)[:32]}-{code_version()}.npys"
     try:
         cached = _read(path)
         log.info("loaded the index from %s", path)

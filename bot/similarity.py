@@ -26,11 +26,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
+from bot.index_cache import code_version
 from bot.model_files import (
     DIGESTS,
     GRAPH_SHA256,
@@ -42,6 +43,7 @@ from bot.model_files import (
 )
 from bot.npys import UNREADABLE, read_records, replace_file
 from bot.wordpiece import WordPiece
+from index import analyze
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -57,6 +59,7 @@ __all__ = [
     "ModelTamperedError",
     "QuestionBits",
     "Runtime",
+    "WordTable",
     "best_similarity",
     "embed",
     "embed_one",
@@ -301,20 +304,39 @@ def _word_vectors_path() -> Path | None:
     return _setup.cache_dir / name if _setup.cache_dir else None
 
 
+class WordTable(NamedTuple):
+    """The model's whole words, their unit input vectors, and each word's terms as the index
+    reads it, space-separated ("" for a stopword)."""
+
+    words: tuple[str, ...]
+    vectors: NDArray[np.float32]
+    terms: tuple[str, ...]
+
+
 @cache
-def word_vectors() -> tuple[tuple[str, ...], NDArray[np.float32]]:
-    """The model's whole words of three letters or more (about 21,400) and their unit input
-    vectors, as the model reads each word before its context: "kids" is nearest "children",
-    "bike" "bicycle" (bot/answering/_synonyms.py). Taken from the verified weights once, then
-    kept in the cache folder in half precision (a checksummed bot/npys.py file, 16 MB; a
-    damaged one is made again), so a question needing them never loads the encoder for them."""
+def word_vectors() -> WordTable:
+    """The model's whole words of three letters or more (about 21,400), their unit input
+    vectors, as the model reads each word before its context ("kids" is nearest "children",
+    "bike" "bicycle": bot/answering/_synonyms.py), and their terms. Taken from the verified
+    weights once, then kept in the cache folder, the vectors in half precision (a checksummed
+    bot/npys.py file, 16 MB; a damaged one is made again), so a question needing them never
+    loads the encoder for them; nor analyses the 21,400 words (0.27 s), unless the index's
+    analyzer has changed since they were kept."""
     path = _word_vectors_path()
     if path is not None:
         with contextlib.suppress(*UNREADABLE):
             values, arrays = read_records(path, _WORD_VECTORS_KIND, 1)
             words, vectors = values.get("words"), arrays.get("vectors")
             if isinstance(words, list) and vectors is not None and len(words) == len(vectors):
-                return tuple(map(str, words)), vectors.astype(np.float32, copy=False)
+                terms = values.get("terms")
+                if (
+                    values.get("analyzer") == code_version()
+                    and isinstance(terms, list)
+                    and len(terms) == len(words)
+                ):
+                    as_read = tuple(map(str, words)), vectors.astype(np.float32, copy=False)
+                    return WordTable(*as_read, tuple(map(str, terms)))
+                return _kept(tuple(map(str, words)), vectors.astype(np.float16), path)
     from safetensors import safe_open
 
     weights_path = model_files(_setup.root)[0]
@@ -323,19 +345,24 @@ def word_vectors() -> tuple[tuple[str, ...], NDArray[np.float32]]:
         return _kept_word_vectors(weights.get_tensor(_WORD_TABLE), path)
 
 
-def _kept_word_vectors(
-    table: NDArray[np.float32], path: Path | None
-) -> tuple[tuple[str, ...], NDArray[np.float32]]:
+def _kept_word_vectors(table: NDArray[np.float32], path: Path | None) -> WordTable:
     """`word_vectors` from the model's input table, kept at `path` (when given)."""
     kept = [(i, t) for i, t in enumerate(_vocabulary()) if t.isalpha() and len(t) >= _WORD_LETTERS]
     vectors = np.asarray(table[[i for i, _ in kept]], dtype=np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    halves = vectors.astype(np.float16)  # as kept, so that every run reads the same floats
-    words = tuple(t for _, t in kept)
+    # as kept, so that every run reads the same floats
+    return _kept(tuple(t for _, t in kept), vectors.astype(np.float16), path)
+
+
+def _kept(words: tuple[str, ...], halves: NDArray[np.float16], path: Path | None) -> WordTable:
+    """`words` with their vectors and terms, kept at `path` (when given) with the analyzer's
+    version."""
+    terms = tuple(" ".join(analyze(word)) for word in words)
     if path is not None:
+        values = {"words": list(words), "terms": list(terms), "analyzer": code_version()}
         with contextlib.suppress(OSError, ValueError):  # read-only: made again next time
-            replace_file(path, _WORD_VECTORS_KIND, 1, {"words": list(words)}, {"vectors": halves})
-    return words, halves.astype(np.float32)
+            replace_file(path, _WORD_VECTORS_KIND, 1, values, {"vectors": halves})
+    return WordTable(words, halves.astype(np.float32), terms)
 
 
 def embed(texts: Sequence[str]) -> Vectors:

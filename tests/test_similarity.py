@@ -48,7 +48,7 @@ from bot.similarity import (
     load_model,
     unload_model,
 )
-from index import PassageIndex, load_documents, sentence_spans
+from index import PassageIndex, analyze, load_documents, sentence_spans
 from tests.helpers import ROOT, SEEDS
 
 EVAL = ROOT / "tests/eval"
@@ -599,8 +599,8 @@ def test_the_word_vectors_are_kept_in_the_cache_and_remade_if_damaged(
 ) -> None:
     cache = tmp_path / "cache"
     similarity.use_model(root=model_copy, cache_dir=cache)
-    words, vectors = similarity.word_vectors()
-    assert len(words) == len(vectors) > 20_000 and "children" in words
+    words, vectors, terms = similarity.word_vectors()
+    assert len(words) == len(vectors) == len(terms) > 20_000 and "children" in words
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-2)
     row = {word: i for i, word in enumerate(words)}
     assert vectors[row["kids"]] @ vectors[row["children"]] > 0.7  # what they are for
@@ -611,11 +611,36 @@ def test_the_word_vectors_are_kept_in_the_cache_and_remade_if_damaged(
     (model_copy / "model_files" / "model.safetensors").unlink()  # the kept file is enough
     again = similarity.word_vectors()
     assert again[0] == words and np.array_equal(again[1], vectors)  # the same floats
+    assert again.terms == terms
     _flip_a_byte(kept, kept.stat().st_size - 100)  # damaged: remade from the weights
     similarity.unload_model()
     similarity.use_model(root=model_copy, cache_dir=cache)
     with pytest.raises(ModelMissingError):
         similarity.word_vectors()
+
+
+def test_the_word_vectors_keep_their_words_terms_until_the_analyzer_changes(
+    model_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a cold question with a word the essays never use then analyses none of 21,400 words
+    cache = tmp_path / "cache"
+    similarity.use_model(root=model_copy, cache_dir=cache)
+    words, _, terms = similarity.word_vectors()
+    row = {word: i for i, word in enumerate(words)}
+    assert terms[row["bicycles"]] == " ".join(analyze("bicycles")) and not terms[row["which"]]
+
+    def unused(text: str) -> list[str]:
+        raise AssertionError(f"analysed {text!r}")
+
+    monkeypatch.setattr(similarity, "analyze", unused)
+    similarity.unload_model()
+    similarity.use_model(root=model_copy, cache_dir=cache)
+    assert similarity.word_vectors().terms == terms
+    monkeypatch.setattr(similarity, "code_version", lambda: "another analyzer")
+    similarity.unload_model()
+    similarity.use_model(root=model_copy, cache_dir=cache)
+    with pytest.raises(AssertionError, match="analysed"):
+        similarity.word_vectors()  # analysed again, by the analyzer of now
 
 
 @pytest.mark.parametrize("runtime", ["onnx", "numpy"])
@@ -626,7 +651,7 @@ def test_loading_the_model_keeps_the_word_vectors(
     cache = tmp_path / "cache"
     similarity.load_model(root=model_copy, cache_dir=cache, runtime=runtime)
     (kept,) = cache.glob("word-vectors-*.npys")
-    words, vectors = similarity.word_vectors()
+    words, vectors, _ = similarity.word_vectors()
     similarity.unload_model()
     (model_copy / "model_files" / "model.safetensors").unlink()
     similarity.use_model(root=model_copy, cache_dir=cache)

@@ -45,7 +45,8 @@ _NEAREST = 5  # neighbours tried, nearest first, past those left out above
 _MOST_WORDS = 8
 
 
-WordVectors = Callable[[], tuple[tuple[str, ...], NDArray[np.float32]]]
+# The model's words, their unit vectors and their terms, space-separated ("" a stopword).
+WordVectors = Callable[[], tuple[tuple[str, ...], NDArray[np.float32], tuple[str, ...]]]
 
 
 def with_synonyms(question: str, index: PassageIndex, load: WordVectors, least: float) -> str:
@@ -95,17 +96,14 @@ def _theirs(
 ) -> tuple[dict[str, int], tuple[str, ...], NDArray[np.float32]]:
     """The rows of the model's words, and those of them the essays use (every term of each)
     with their vectors: read once per index when a question first has a word they never use
-    (lookups, a few milliseconds for 21,400 words, once `_terms` has read them)."""
-    words, vectors = load()
-    rows, terms = _terms(load)
-    kept = [i for i, word_terms in enumerate(terms) if all(t in index for t in word_terms)]
-    return rows, tuple(words[i] for i in kept), vectors[kept]
+    (lookups, a few milliseconds for 21,400 words)."""
+    words, vectors, terms = load()
+    used = {term for term in set(terms) if term and all(t in index for t in term.split())}
+    kept = [i for i, term in enumerate(terms) if term in used]
+    return _rows(words), tuple(words[i] for i in kept), vectors[kept]
 
 
 @lru_cache(maxsize=2)
-def _terms(load: WordVectors) -> tuple[dict[str, int], tuple[tuple[str, ...], ...]]:
-    """Each of the model's words' row, and its terms (none: a stopword): 0.13 s, once."""
-    words = load()[0]
-    return {word: i for i, word in enumerate(words)}, tuple(
-        tuple(analyze(word)) or ("",) for word in words
-    )
+def _rows(words: tuple[str, ...]) -> dict[str, int]:
+    """Each of the model's words' row."""
+    return {word: i for i, word in enumerate(words)}
