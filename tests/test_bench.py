@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.measure.bench_answers import time_end_to_end
+from bot.measure.bench_answers import _cold_env, time_end_to_end
 from bot.measure.synthetic import essay_questions, write_essays
 from index import PassageIndex, load_documents
 
@@ -34,3 +34,14 @@ def test_end_to_end_times_every_question_and_the_baseline(tmp_path: Path) -> Non
     assert row.speedup_p50 == row.rank_bm25_p50_ms / row.ask_p50_ms
     assert row.first_use_speedup_p50 == row.rank_bm25_p50_ms / row.first_use_p50_ms
     assert 0 <= row.model_not_run <= row.questions
+
+
+def test_cold_starts_are_timed_with_compiled_modules_kept_even_where_told_not_to(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # else each start compiles essaybot's source again, as no installed program does
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    env = _cold_env(str(tmp_path))
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    assert env["PYTHONPYCACHEPREFIX"] == str(tmp_path / "bytecode")  # not in the checkout
+    assert env["ESSAYBOT_CACHE_DIR"] == str(tmp_path) and env["OPENBLAS_NUM_THREADS"] == "1"
