@@ -454,6 +454,7 @@ BLIND_FOLDERS = {
     "blind37": 6,
     "blind38": 6,
     "blind39": 6,
+    "blind40": 6,
 }
 BLIND = sorted(
     (folder, path.stem) for folder in BLIND_FOLDERS for path in (EVAL / folder).glob("*.jsonl")
