@@ -28,7 +28,7 @@ from bot.discord_bot._client import (
     UserCooldowns,
     identify_wait,
 )
-from bot.discord_bot._menus import ASKS_NOTHING
+from bot.discord_bot._menus import ASKS_NOTHING, OWN_ANSWER
 from bot.discord_bot._replies import AUTOMOD_BLOCKED, BUSY, _too_quick
 from bot.discord_bot._run import serve
 from bot.discord_bot._turns import DIRECT_SHARE
@@ -925,6 +925,48 @@ def test_a_keystroke_delivered_twice_is_no_error(
     with caplog.at_level(logging.WARNING):
         run(body())
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+
+
+def test_essaybots_own_post_forwarded_to_it_is_a_hint_not_a_question(
+    point_at: Any, answerer: Answerer
+) -> None:
+    """Red-team round 35 (Q4): its decline, forwarded to it in a DM or asked about with Ask
+    essaybot, was asked again (a forward's copy names no author, only the message it copies);
+    a forward of another's post is still read."""
+    dm = "310000000000000001"
+    declined = "**What is the weather in Minsk today?**\nThe essays don't cover this."
+
+    def forward_of(copied: str, text: str) -> dict[str, Any]:
+        forward = fake.message("", channel_id=dm, mentions_bot=False)
+        del forward["guild_id"], forward["member"]
+        forward["message_reference"] = {"type": 1, "message_id": copied, "channel_id": "2"}
+        snapshot = {k: forward[k] for k in ("type", "timestamp", "edited_timestamp", "flags")}
+        forward["message_snapshots"] = [
+            {"message": snapshot | {"content": text, "embeds": [], "attachments": []}}
+        ]
+        return forward
+
+    async def body() -> None:
+        async with running(point_at, answerer) as (server, _):
+            own = fake.message(declined, author_id=fake.BOT_ID, bot=True, mentions_bot=False)
+            own["author"] = fake.BOT_USER
+            await server.dispatch("MESSAGE_CREATE", own)  # as Discord delivers its own posts
+            await server.dispatch("MESSAGE_CREATE", forward_of(own["id"], declined))
+            (hint,) = await server.wait_for(lambda r: r.path == f"channels/{dm}/messages")
+            assert hint.body["content"] == OWN_ANSWER and not hint.body.get("embeds")
+            menu = fake.message_command("Ask essaybot", "")
+            (target,) = menu["data"]["resolved"]["messages"].values()
+            target.update({k: v for k, v in forward_of(own["id"], declined).items() if "mess" in k})
+            await server.dispatch("INTERACTION_CREATE", menu)
+            (callback,) = await server.wait_for(callbacks(server, menu))
+            assert callback.body["data"]["content"] == OWN_ANSWER
+            another = fake.message(DEAD_END, author_id="400000000000000777", mentions_bot=False)
+            await server.dispatch("MESSAGE_CREATE", another)
+            await server.dispatch("MESSAGE_CREATE", forward_of(another["id"], DEAD_END))
+            answers = await server.wait_for(lambda r: r.path == f"channels/{dm}/messages", 2)
+            assert answers[1].body.get("embeds"), answers[1].body.get("content")
+
+    run(body())
 
 
 def test_a_question_forwarded_to_a_dm_is_read(point_at: Any, answerer: Answerer) -> None:

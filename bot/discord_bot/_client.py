@@ -24,7 +24,7 @@ from bot.discord_bot._answers import blank, looked_up, post_answer
 from bot.discord_bot._buttons import BUTTONS, FORM
 from bot.discord_bot._commands import _add_commands
 from bot.discord_bot._follow_ups import answer_form, mention_target
-from bot.discord_bot._menus import add_menus, text_of
+from bot.discord_bot._menus import OWN_ANSWER, add_menus, text_of
 from bot.discord_bot._replies import (
     _GONE,
     ACKNOWLEDGED,
@@ -690,6 +690,10 @@ class EssayBot(discord.AutoShardedClient):
         self.shutdown_apologies: Gathered[tuple[int, Send]] = Gathered(_apologise)
         self.permission_notes = PermissionNotes()
         self.seen = SeenIds()
+        # The ids of its own posts, as Discord delivers them: a forward's copy names no
+        # author, only the message it copies (red-team round 35, Q4: its own decline,
+        # forwarded to it, was asked again). Forgotten at a restart.
+        self.own_posts = SeenIds(65_536)
         # Mentions the cooldown refused, kept apart: one account's flood of them (4,200 in
         # 2 s cost one refusal post) had pushed every answered id out of `seen`, and a
         # mention delivered again after a resume was answered twice (red-team round 19, D12).
@@ -1051,9 +1055,23 @@ class EssayBot(discord.AutoShardedClient):
                 log_failure(error, "answering a follow-up")
                 await _reply(interaction, APOLOGY)
 
+    def is_own(self, message: discord.Message) -> bool:
+        """Whether `message` is essaybot's own post, or a forward of one it remembers."""
+        if self.user is not None and message.author.id == self.user.id:
+            return True
+        copied = message.reference
+        return (
+            bool(message.message_snapshots)
+            and copied is not None
+            and (copied.message_id in self.own_posts)
+        )
+
     async def on_message(self, message: discord.Message) -> None:
         """Answer a message that mentions the bot, or its own role (Discord offers both), or a
         direct message, as a reply."""
+        if self.user is not None and message.author.id == self.user.id:
+            self.own_posts.first(message.id)
+            return
         if message.author.bot or self.user is None or message.is_system():
             return  # "X added essaybot to the thread" mentions it, and asks nothing
         if getattr(message.author, "system", False):  # Discord's own account, in a DM
@@ -1105,7 +1123,8 @@ class EssayBot(discord.AutoShardedClient):
             # Counted first: every reply is a public post, hints and refusals too; a place is
             # held in the server's turn only for a question to answer (red-team round 22: 27
             # "@essaybot hi" from 9 accounts had held all 25 of a server's for 15 s)
-            unaskable = len(asked) > MAX_QUESTION or blank(asked) or asks_nothing(asked)
+            own = self.is_own(message)  # forwarded to it: no question
+            unaskable = own or len(asked) > MAX_QUESTION or blank(asked) or asks_nothing(asked)
             # posted in its channel, or in the thread on the answer it replies to, whose id is
             # that answer's (red-team round 24, F1: a raid of replies to one answer had
             # queued 105 answers in its thread, the channel's count 0)
@@ -1129,6 +1148,9 @@ class EssayBot(discord.AutoShardedClient):
                     quiet = self.refusal_cooldowns.retry_after(message.author.id) is not None
                 if not quiet:
                     await say(refusal)
+                return
+            if own:
+                await say(OWN_ANSWER)
                 return
             if len(asked) > MAX_QUESTION:  # refused before any work
                 await say(too_long(asked))

@@ -116,10 +116,9 @@ def add_menus(bot: EssayBot) -> None:
         question = text_of(message)
         # essaybot's own answer is no question (red-team round 24, F10: a decline's text
         # asked again was "answered" with a quote about what it had said was not covered)
-        own = bot.user is not None and message.author.id == bot.user.id
         refusal = (
             OWN_ANSWER
-            if own
+            if bot.is_own(message)
             else _unaskable(question) or bot.refusal(interaction.user.id, interaction.channel)
         )
         if refusal:
