@@ -563,6 +563,26 @@ def test_a_day_of_a_month_asked_of_must_be_quoted(tmp_path: Path) -> None:
     assert early.answered and any("Ann Wharfe" in quote.text for quote in early.quotes)
 
 
+def test_a_year_asked_of_is_held_by_the_interview_question_the_quote_answers(
+    tmp_path: Path,
+) -> None:
+    # Trial round 42: "where did the 1962 fire start" was declined as naming 1962, though the
+    # answer follows "INTERVIEWER: What happened in the fire of 1962?"
+    essay = (
+        "# Voices of the Quay\n\n"
+        "INTERVIEWER: What happened in the fire of 1962?\n\n"
+        "DES: That was the night of the twelfth of March. A fire started in the label store, "
+        "where the paper labels were kept, and it spread into the roof of the packing shed.\n\n"
+        "INTERVIEWER: And the flood?\n\n"
+        "DES: The flood of 1958 came up the slipway into the boiler room.\n"
+    )
+    answerer = answerer_for(_index_of(tmp_path, essay), min_confidence=0.0)
+    fire = answerer.ask("Where did the 1962 fire start?")
+    assert fire.answered and "label store" in fire.quotes[0].text, fire.declined_because
+    earlier = answerer.ask("Where did the 1961 fire start?")
+    assert earlier.declined_because == "it names 1961, which no quote holds"
+
+
 def test_a_version_of_what_release_notes_are_about_is_held_by_its_heading(
     tmp_path: Path,
 ) -> None:

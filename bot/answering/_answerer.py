@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from typing import Protocol
 
 from bot.answering._bylines import (
@@ -513,8 +514,11 @@ class Answerer:
         # a table's header row names its columns, no one: "Item | Cost" over a row is no
         # maker's name for "What brand of solar panels ...?" (trial round 32)
         rows = tuple(q for q in quotes if not self.index.heads_table(q.passage))
+        asked = asked_before(self.index, quotes[0].passage) if self.policy.context_words else None
         for switch, check in _CHECKS:
             checked = rows if switch in _NAMING_CHECKS else quotes
+            if check is misses_numbers and asked is not None:  # its interview question's too
+                check = partial(misses_numbers, asked=asked.text)
             if getattr(self.policy, switch) and (because := check(read, checked)):
                 return because
         return None  # a name the essays never use was declined before (the cascade)

@@ -964,13 +964,16 @@ def _holds_number(texts: Sequence[str], number: str) -> bool:
     return any(re.search(pattern, text, re.IGNORECASE) for text in texts)
 
 
-def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
+def misses_numbers(question: str, quotes: Sequence[Quote], asked: str = "") -> str | None:
     """Declines a question naming a year or figure, or a numbered thing ("Motion 3", "Gate
     12"), that no quote of the leading section holds: "What happened in 2024?" is not
     answered by a sentence about 2019, nor helped by another section's quote that happens to
     name 2024 ("How many barrels did Kelderwick cure in 1950?" by the 1907 figure, with "By
     1950 only 28 drifters" of a later room quoted after it: trial round 17); "Who proposed
-    Motion 3?" not by Motion 2's proposer."""
+    Motion 3?" not by Motion 2's proposer. The interview question the first quote answers
+    (`asked`) sets its years as a heading does: "Where did the 1962 fire start?" is answered
+    by "That was the night of the twelfth of March. A fire started in the label store", after
+    "What happened in the fire of 1962?" (trial round 42)."""
     lead = (quotes[0].passage.document, quotes[0].passage.section) if quotes else None
     # "1,840" in a quote is the "1840" of a question
     texts = [
@@ -980,7 +983,7 @@ def misses_numbers(question: str, quotes: Sequence[Quote]) -> str | None:
     ]
     # the essay's title and the quote's heading set its years ("Annual Report 2023-24":
     # "total spending 2023-24" is answered by "Total spending was £2,198,730.", round 21)
-    scope = [quotes[0].passage.document, quotes[0].passage.section] if quotes else []
+    scope = [quotes[0].passage.document, quotes[0].passage.section, asked] if quotes else []
     quoted = {number for text in texts + scope for number in _NUMBER.findall(text)}
     missing = [
         number
