@@ -267,7 +267,8 @@ KIND_CHECKS = [
         "The village shop closes at six on weekdays.\n\n"
         "The masters four won the village regatta in a time of 7 minutes 42 seconds.\n\n"
         "The church clock stopped at twenty past four in the storm.\n\n"
-        "Kerry fetched the sanitiser from the Line 3 store at about half two.\n\n",
+        "Kerry fetched the sanitiser from the Line 3 store at about half two.\n\n"
+        "Mrs Okonkwo taught in Year 2 for most of her time at the school.\n\n",
         "answer_types",
         ("What time do the bread classes start?", "7.30pm"),
         (
@@ -283,6 +284,7 @@ KIND_CHECKS = [
             "What time did the masters four get at the regatta?",  # a race's time
             "What time did the church clock stop at?",  # "twenty past four" (trial round 37)
             "What time did Kerry fetch the sanitiser?",  # "half two" (trial round 39)
+            "Which year group did Mrs Okonkwo teach?",  # a school's year (trial round 42)
         ),
     ),
     (

@@ -91,8 +91,10 @@ _DURATION = lazy(
     r"episodes?|laps?|rounds?|[KMGT]i?B)\b",
     re.IGNORECASE,
 )
-# "In what year" asks for a year, given in figures ("1992", "the 1970s") or by another year.
-_ASKS_YEAR = lazy(r"\W*(in )?(what|which) year\b", re.IGNORECASE)
+# "In what year" asks for a year, given in figures ("1992", "the 1970s") or by another year;
+# not "which year group" nor "what year of study", a school's or a course's (trial round 42:
+# "which year group did Mrs Okonkwo teach" declined, "She taught in Year 2" first).
+_ASKS_YEAR = lazy(r"\W*(in )?(what|which) year\b(?!\s+(groups?|levels?|of|\d))", re.IGNORECASE)
 _YEAR = lazy(
     r"\b\d{3,4}s?\b|\b(that|same|this|next|following|previous|last) year\b|\byear (before|after)\b",
     re.IGNORECASE,
