@@ -2730,6 +2730,34 @@ def test_shares_sales_and_servings_in_words_answer_their_questions() -> None:
     assert lacks_counted(helped, quote("Release 3.0.0 fixed 41 bugs.")) is not None
 
 
+def test_a_transcripts_turns_are_no_labelled_fields(tmp_path: Path) -> None:
+    """Trial round 42: "which hotel in Falmouth did the girls go to work at" (the transcript
+    does not say) was answered at confidence 1.0 led by "INTERVIEWER: Maureen Tallis and
+    Desmond Keverne, thank you both very much.", read as a catalogue's "Artist:" field."""
+    from bot.answering._quotes import section_fields
+
+    turns = [
+        "INTERVIEWER: What happened after the fire?",
+        "MAUREEN: We were laid off for eleven weeks. Some of the girls went to work at the "
+        "hotel in Falmouth and never came back.",
+        "DES: I went picking daffodils at Tregarne for a few weeks.",
+        "INTERVIEWER: And when did the cannery close?",
+        "DES: In 1971, on the twenty-ninth of October.",
+        "MAUREEN: I cried all the way home that day.",
+        "INTERVIEWER: What was a working day like?",
+        "MAUREEN: We packed the pilchards head to tail, so many to a tin.",
+        "DES: The hooter went at half past six, and I set the seamers before seven.",
+        "INTERVIEWER: Maureen Tallis and Desmond Keverne, thank you both very much.",
+        "Recorded at: Pellow Methodist Hall",
+    ]
+    (tmp_path / "cannery.txt").write_text("Voices of Pellow Quay\n\n" + "\n\n".join(turns))
+    index = PassageIndex(load_documents(tmp_path))
+    laid_off = next(p for p in index.passages if "laid off" in p.text)
+    assert [p.text for p in section_fields(index, laid_off)] == [turns[-1]]
+    answer = answerer_for(index).ask("which hotel in Falmouth did the girls go to work at")
+    assert not any("thank you" in quote.text for quote in answer.quotes)
+
+
 def test_an_emails_header_names_no_one_and_its_sign_off_does(tmp_path: Path) -> None:
     """Trial round 24: "Who are the soloists?" of an email thread was answered at confidence
     1.0 by its "Date: Mon, 3 Mar 2025 11:03" header field, led as a catalogue's "Artist:"

@@ -330,11 +330,18 @@ def section_fields(index: PassageIndex, passage: Passage) -> tuple[Passage, ...]
     """The passages of `passage`'s section that are a labelled field each, as a catalogue's
     object ("Artist: Edith Marrable", "Date: 1791") or a record lays its facts out; not an
     email's header, which tells of the message, not of what it says ("Date: Mon, 3 Mar 2025
-    11:03" had answered "Who are the soloists?", trial round 24)."""
+    11:03" had answered "Who are the soloists?", trial round 24); nor a transcript's turn, nor
+    a passage that says nothing ("INTERVIEWER: Maureen Tallis and Desmond Keverne, thank you
+    both very much." had led the answer to "which hotel in Falmouth did the girls go to work
+    at": trial round 42)."""
     return tuple(
         other
         for other in index.passages_of(passage.document, passage.section)
-        if other.id != passage.id and _FIELD.match(other.text) and not is_email_header(other.text)
+        if other.id != passage.id
+        and _FIELD.match(other.text)
+        and not is_email_header(other.text)
+        and not index.speaker(other)
+        and not index.says_nothing(other)
     )
 
 
