@@ -2730,6 +2730,19 @@ def test_shares_sales_and_servings_in_words_answer_their_questions() -> None:
     assert lacks_counted(helped, quote("Release 3.0.0 fixed 41 bugs.")) is not None
 
 
+def test_a_bracket_opened_is_quoted_to_its_close(tmp_path: Path) -> None:
+    # Trial round 42: "how long is the recording" was answered "[End of recording.", its
+    # passage's first sentence, without the second, "Duration 1 hour 12 minutes.]"
+    essay = (
+        "# Voices of the Quay\n\nThe recording was made at the Methodist Hall in October.\n\n"
+        "We talked about the cannery, the fire and the strike.\n\n"
+        "[End of recording. Duration 1 hour 12 minutes.]\n"
+    )
+    answer = answerer_for(_index_of(tmp_path, essay)).ask("how long is the recording")
+    assert answer.answered, answer.declined_because
+    assert any("[End of recording. Duration 1 hour 12 minutes.]" in q.text for q in answer.quotes)
+
+
 def test_a_transcripts_turns_are_no_labelled_fields(tmp_path: Path) -> None:
     """Trial round 42: "which hotel in Falmouth did the girls go to work at" (the transcript
     does not say) was answered at confidence 1.0 led by "INTERVIEWER: Maureen Tallis and

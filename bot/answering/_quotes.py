@@ -668,20 +668,33 @@ _QUOTATION_SENTENCES = 3
 
 
 def _opens_quotation(sentence: str, *, closing: bool = False) -> bool:
-    """Whether `sentence` opens a quotation it does not close ("Fátima once said, “We were
-    not artists."), or, with `closing`, closes one it did not open."""
-    curly = sentence.count("”") - sentence.count("“")
-    return (curly > 0 if closing else curly < 0) or sentence.count('"') % 2 == 1
+    """Whether `sentence` opens a quotation or a bracket it does not close ("Fátima once
+    said, “We were not artists.", "[End of recording."), or, with `closing`, closes one it
+    did not open."""
+    curly, bracket = _closed(sentence)
+    closes = curly > 0 or bracket > 0
+    return (closes if closing else curly < 0 or bracket < 0) or sentence.count('"') % 2 == 1
 
 
 def _closes_quotation(sentence: str) -> bool:
-    """Whether `sentence` closes a curly quotation it did not open ("But I can't stand it.”")."""
-    return sentence.count("”") > sentence.count("“")
+    """Whether `sentence` closes a curly quotation or a bracket it did not open ("But I can't
+    stand it.”", "Duration 1 hour 12 minutes.]")."""
+    return max(_closed(sentence)) > 0
 
 
 def _opens_curly(sentence: str) -> bool:
-    """Whether `sentence` opens a curly quotation it does not close ("“I don't need it.")."""
-    return sentence.count("“") > sentence.count("”")
+    """Whether `sentence` opens a curly quotation or a bracket it does not close ("“I don't
+    need it.", "[End of recording.")."""
+    return min(_closed(sentence)) < 0
+
+
+def _closed(sentence: str) -> tuple[int, int]:
+    """How many more curly quotations, and brackets, `sentence` closes than it opens (trial
+    round 42: "how long is the recording" was answered "[End of recording.", without
+    "Duration 1 hour 12 minutes.]")."""
+    curly = sentence.count("”") - sentence.count("“")
+    bracket = sum(map(sentence.count, ")]")) - sum(map(sentence.count, "(["))
+    return curly, bracket
 
 
 def _antecedent(text: str, spans: Sequence[Span], start: int) -> Span | None:
