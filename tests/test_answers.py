@@ -585,6 +585,23 @@ def test_a_year_asked_of_is_held_by_the_interview_question_the_quote_answers(
     assert earlier.declined_because == "it names 1961, which no quote holds"
 
 
+def test_a_number_in_a_range_quoted_is_held_unless_the_range_is_of_years(tmp_path: Path) -> None:
+    # Trial round 42: "My kettle is an AK-175 with batch code 2401, is it affected?" was
+    # declined as naming 2401, beside "your batch code is between 2318 and 2447"
+    essay = (
+        "# Kettle recall\n\nIf your model is AK-175 and your batch code is between 2318 and "
+        "2447, your kettle is affected.\n\nThe ledger records every ship entering the harbour "
+        "between 1802 and 1809, with the duty paid.\n"
+    )
+    answerer = answerer_for(_index_of(tmp_path, essay), min_confidence=0.0)
+    within = answerer.ask("My kettle is an AK-175 with batch code 2401, is it affected?")
+    assert within.answered and "2318 and 2447" in within.quotes[0].text, within.declined_because
+    beyond = answerer.ask("My kettle is an AK-175 with batch code 2501, is it affected?")
+    assert beyond.declined_because == "it names 2501, which no quote holds"
+    years = answerer.ask("How many ships entered the harbour in 1805?")
+    assert not years.answered
+
+
 def test_a_version_of_what_release_notes_are_about_is_held_by_its_heading(
     tmp_path: Path,
 ) -> None:
