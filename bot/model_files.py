@@ -122,7 +122,8 @@ def _read_record(path: Path | None) -> dict[str, list[object]]:
         return {}
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # none yet, or unreadable: check the files again
+    except (OSError, ValueError, RecursionError):  # none yet, or unreadable (nested 5,000
+        # deep: red-team round 36, R7): check the files again
         return {}
     return record if isinstance(record, dict) else {}
 

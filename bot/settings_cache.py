@@ -63,7 +63,7 @@ def kept(seeds: Path | None) -> KeptSettings | None:
             threads=_optional(fields["threads"], int),
             question_bits=_bits(fields["question_bits"]),
         )
-    except (OSError, ValueError, TypeError, KeyError):  # none kept, or damaged: validate again
+    except (OSError, ValueError, TypeError, KeyError, RecursionError):  # none, or damaged: again
         return None
 
 

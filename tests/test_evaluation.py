@@ -354,6 +354,12 @@ GOOD = '{"question": "Who?", "relevant": ["Lukashenko"]}'
     ("line", "problem"),
     [
         ("not json", "not JSON (Expecting value at column 1)"),
+        # red-team round 36, R7: tracebacks
+        (
+            '{"question": "x", "relevant": ' + "[" * 5000 + "]" * 5000 + "}",
+            "JSON nested too deep to read",
+        ),
+        ("9" * 5000, "a number too long to read"),
         ('["Who?", ["x"]]', 'expected an object {"question": ..., "relevant": [...]}, not a list'),
         (
             '{"question": "q"}',

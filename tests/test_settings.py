@@ -232,7 +232,8 @@ def test_settings_are_not_kept_when_they_could_not_be_found_again_or_warn(
 
 
 @pytest.mark.parametrize(
-    "damage", ["", "{", '{"seeds_dir": 3}', '{"seeds_dir": "s"}', "[1, 2]", '"top_k"']
+    "damage",
+    ["", "{", '{"seeds_dir": 3}', '{"seeds_dir": "s"}', "[1, 2]", '"top_k"', "[" * 5000],
 )
 def test_damaged_kept_settings_are_validated_again(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, damage: str

@@ -499,6 +499,10 @@ def test_a_checked_file_is_hashed_once_until_it_changes(
     assert hashed == ["model.safetensors", "tokenizer.json"]
     verify(paths, None)  # no cache folder: every call hashes
     assert hashed.count("model.safetensors") == 2
+    # a record nested too deep to read is none (red-team round 36, R7: exit 1, a traceback)
+    (tmp_path / "cache" / "model-files-verified.json").write_text("[" * 5000)
+    verify(paths, tmp_path / "cache")
+    assert hashed.count("model.safetensors") == 3
     tokenizer = paths[1]
     _flip_a_byte(tokenizer, 100)
     os.utime(tokenizer, ns=(tokenizer.stat().st_atime_ns, tokenizer.stat().st_mtime_ns + 1))

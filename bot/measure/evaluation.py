@@ -160,6 +160,10 @@ def _question(line: str, where: str) -> EvalQuestion:
         row = json.loads(line)
     except json.JSONDecodeError as error:
         raise ValueError(f"not JSON ({error.msg} at column {error.colno})") from None
+    except RecursionError:  # red-team round 36, R7: a traceback
+        raise ValueError("JSON nested too deep to read") from None
+    except ValueError:  # a number of over 4,300 digits
+        raise ValueError("a number too long to read") from None
     if not isinstance(row, dict):
         raise ValueError(
             f'expected an object {{"question": ..., "relevant": [...]}}, not {_kind(row)}'
