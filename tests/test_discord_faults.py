@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import math
+import os
 import signal
 import socket
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -519,6 +522,108 @@ def test_discord_out_of_reach_at_start_is_one_line_and_exit_2(
     assert "Traceback" not in err + caplog.text and fake.TOKEN not in out + err + caplog.text
     # its log lines are the bot's, which name no interaction's token (below)
     assert any(isinstance(h.formatter, LogFormat) for h in logging.getLogger().handlers)
+
+
+def _json(status: int, body: dict[str, Any], **headers: str) -> Any:
+    kind = {"Content-Type": "application/json"}  # as Discord says it, which discord.py reads
+    data = json.dumps(body).encode()
+    return lambda: web.Response(body=data, status=status, headers={**kind, **headers})
+
+
+_LONG_429 = _json(
+    429,
+    {"message": "rate", "retry_after": 3600, "global": False},
+    **{"Retry-After": "3600", "Via": "1.1 google"},
+)
+
+
+class _Refusing(fake.FakeDiscord):
+    """A fake Discord answering one (method, path) with `answer`."""
+
+    def __init__(self, method: str, path: str, answer: Any) -> None:
+        super().__init__()
+        self.refused, self.answer = (method, path), answer
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        if (request.method, request.match_info["path"]) == self.refused:
+            return self.answer()  # type: ignore[no-any-return]
+        return await super()._rest(request)
+
+
+_START = (
+    "import sys, discord, yarl; from bot.cli import main; "
+    "discord.http.Route.BASE = sys.argv[1]; "
+    "discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(sys.argv[2]); "
+    "raise SystemExit(main(['discord', '--seeds', sys.argv[3], *sys.argv[4:]]))"
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "answer", "flags", "said"),
+    [
+        (
+            "GET",
+            "users/@me",
+            _json(503, {"message": "upstream connect error", "code": 0}),
+            (),
+            "Discord did not let essaybot start (503 Service Unavailable: upstream connect error)",
+        ),
+        ("GET", "users/@me", _LONG_429, (), "Discord did not let essaybot start (rate limited"),
+        (
+            "GET",
+            "gateway/bot",
+            _json(503, {"message": "x", "code": 0}),
+            (),
+            "Discord did not let essaybot start (its gateway's address was not given)",
+        ),
+        (
+            "PUT",
+            f"applications/{fake.APP_ID}/commands",
+            _LONG_429,
+            ("--sync",),
+            "Discord refused to sync the commands globally (rate limited for 3600 s); start it",
+        ),
+        (
+            "PUT",
+            f"applications/{fake.APP_ID}/commands",
+            _json(403, {"message": "Missing Access", "code": 50001}),
+            ("--sync",),
+            "Discord refused to sync the commands globally (403 Forbidden: Missing Access)",
+        ),
+    ],
+)
+def test_discord_refusing_the_start_is_one_line_and_exit_2(
+    tmp_path: Path, method: str, path: str, answer: Any, flags: tuple[str, ...], said: str
+) -> None:
+    """Red-team round 36 (R1, R2): a login answered 5xx or 429 for an hour, the gateway's
+    address not given, a global sync refused: tracebacks of 34-44 lines, exit 1."""
+
+    async def body() -> tuple[int | None, str]:
+        server = _Refusing(method, path, answer)
+        await server.start()
+        env = {**os.environ, "ESSAYBOT_DISCORD_TOKEN": fake.TOKEN, "ESSAYBOT_QUESTION_LOG": "off"}
+        env["ESSAYBOT_CACHE_DIR"] = str(tmp_path)
+        try:
+            started = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-c",
+                _START,
+                server.api,
+                server.gateway,
+                str(SEEDS),
+                *flags,
+                env=env,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            _, err = await asyncio.wait_for(started.communicate(), 60)
+        finally:
+            await server.stop()
+        return started.returncode, err.decode()
+
+    code, err = asyncio.run(body())
+    assert code == 2 and "Traceback" not in err and fake.TOKEN not in err, err
+    assert said in err.strip().splitlines()[-1], err
 
 
 def test_no_interactions_token_is_logged() -> None:

@@ -408,6 +408,21 @@ def _turn_gone_from(interaction: discord.Interaction, custom_id: str) -> TurnPag
     return None if custom_id in shown else TurnPage(turn["way"], int(turn["page"]), 0)
 
 
+def refusal(error: Exception) -> str:
+    """What Discord answered, in one short line: "503 Service Unavailable", "rate limited for
+    3600 s" (an HTML page's text is cut short)."""
+    if isinstance(error, discord.RateLimited):
+        return f"rate limited for {error.retry_after:.0f} s"
+    if isinstance(error, discord.HTTPException):
+        said = " ".join(str(error.text or error.code).split())
+        said = said if len(said) <= 80 else said[:79] + "…"
+        return f"{error.status} {error.response.reason}: {said}"
+    return "its gateway's address was not given"
+
+
+_BUSY = (429, 500, 502, 503, 504)  # statuses of a Discord busy or failing for now
+
+
 class SeenIds:
     """The last `size` message (or interaction) ids handled: Discord may deliver an event
     more than once (after a resume), and a question is answered once."""
@@ -746,18 +761,30 @@ class EssayBot(discord.AutoShardedClient):
         if self.settings.guild_id is not None:
             guild = discord.Object(id=self.settings.guild_id)
             self.tree.copy_global_to(guild=guild)
-            try:
-                synced = await self.tree.sync(guild=guild)
-            except discord.HTTPException as error:  # 403 Missing Access: not in that server
-                raise SettingsError(
-                    f"ESSAYBOT_GUILD_ID {guild.id}: Discord refused to sync the commands there "
-                    f"({error.status} {error.text or error.code}); invite essaybot to that "
-                    "server, or unset ESSAYBOT_GUILD_ID"
-                ) from None
+            synced = await self._sync(guild)
             log.info("synced %d commands to guild %s", len(synced), guild.id)
         if self.sync_globally:
-            synced = await self.tree.sync()
+            synced = await self._sync(None)
             log.info("synced %d commands globally (may take up to an hour to appear)", len(synced))
+
+    async def _sync(self, guild: discord.Object | None) -> list[app_commands.AppCommand]:
+        """The commands synced to `guild`, or globally; a refusal is one line at start, not a
+        traceback (red-team round 36, R2: a 429 asking for an hour, a 5xx, a 403)."""
+        where = f"ESSAYBOT_GUILD_ID {guild.id}: " if guild else ""
+        try:
+            return await self.tree.sync(guild=guild)
+        except (discord.HTTPException, discord.RateLimited) as error:
+            busy = not isinstance(error, discord.HTTPException) or error.status in _BUSY
+            if busy:
+                advice = "start it again later"
+            elif guild:  # 403 Missing Access: not in that server
+                advice = "invite essaybot to that server, or unset ESSAYBOT_GUILD_ID"
+            else:
+                advice = "check the application in Discord's Developer Portal"
+            there = "there" if guild else "globally"
+            raise SettingsError(
+                f"{where}Discord refused to sync the commands {there} ({refusal(error)}); {advice}"
+            ) from None
 
     async def on_ready(self) -> None:
         """Log who we are once connected."""

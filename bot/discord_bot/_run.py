@@ -14,7 +14,7 @@ import aiohttp
 import discord
 
 from bot.answering import Answerer
-from bot.discord_bot._client import EssayBot
+from bot.discord_bot._client import EssayBot, refusal
 from bot.discord_bot._replies import log
 from bot.question_log import QuestionLog
 from bot.settings import Settings, SettingsError
@@ -95,6 +95,9 @@ BAD_TOKEN = (
 # crash loses at most this much of that work: each save is one small file (bot/vector_files.py).
 SAVE_EVERY = 600.0
 UNREACHABLE = "cannot reach Discord ({reason}); check the network connection, then start it again"
+
+
+REFUSED_START = "Discord did not let essaybot start ({reason}); start it again later"
 
 
 class DiscordUnreachable(Exception):
@@ -196,6 +199,10 @@ def run(
         # discord.py reconnects after any other code but those above: one it gives up on
         # later is said in one line too, not a traceback (red-team round 19, D10: 4012)
         raise SettingsError(CLOSED.format(code=error.code)) from None
+    except (discord.HTTPException, discord.RateLimited, discord.GatewayNotFound) as error:
+        # login or the gateway's address answered with an error (red-team round 36, R1: a
+        # 5xx, Cloudflare's 429 page, a 429 asking for an hour: tracebacks, exit 1)
+        raise DiscordUnreachable(REFUSED_START.format(reason=refusal(error))) from None
     except (aiohttp.ClientConnectionError, TimeoutError) as error:
         if bot.in_flight.closing:  # stopped while logging in: the close cut the login short
             log.info("closed")
