@@ -328,15 +328,12 @@ def word_vectors() -> WordTable:
             values, arrays = read_records(path, _WORD_VECTORS_KIND, 1)
             words, vectors = values.get("words"), arrays.get("vectors")
             if isinstance(words, list) and vectors is not None and len(words) == len(vectors):
-                terms = values.get("terms")
-                if (
-                    values.get("analyzer") == code_version()
-                    and isinstance(terms, list)
-                    and len(terms) == len(words)
-                ):
-                    as_read = tuple(map(str, words)), vectors.astype(np.float32, copy=False)
-                    return WordTable(*as_read, tuple(map(str, terms)))
-                return _kept(tuple(map(str, words)), vectors.astype(np.float16), path)
+                words, terms = tuple(map(str, words)), values.get("terms")
+                current = values.get("analyzer") == code_version()
+                if current and isinstance(terms, list) and len(terms) == len(words):
+                    floats = vectors.astype(np.float32, copy=False)
+                    return WordTable(words, floats, tuple(map(str, terms)))
+                return _kept(words, vectors.astype(np.float16), path)  # another analyzer's
     from safetensors import safe_open
 
     weights_path = model_files(_setup.root)[0]

@@ -937,6 +937,7 @@ def _in_words(number: str) -> str:
 # A range of whole numbers of as many digits: "from 2318 to 2447", "between 2318 and 2447",
 # "2318-2447".
 _RANGE = lazy(r"(?<![\w.,])(\d{3,})\s*(?:-|–|—|to|and)\s*(\d{3,})(?!\w|[.,]\d)")
+_YEARS = (1000, 2099)  # a range within these is of years
 
 
 def _in_range(texts: Sequence[str], number: str) -> bool:
@@ -952,9 +953,6 @@ def _in_range(texts: Sequence[str], number: str) -> bool:
         for text in texts
         for low, high in _RANGE.findall(text)
     )
-
-
-_YEARS = (1000, 2099)  # a range within these is of years
 
 
 def _holds_hundreds(texts: Sequence[str], number: str) -> bool:

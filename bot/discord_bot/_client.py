@@ -1087,11 +1087,9 @@ class EssayBot(discord.AutoShardedClient):
         if self.user is not None and message.author.id == self.user.id:
             return True
         copied = message.reference
-        return (
-            bool(message.message_snapshots)
-            and copied is not None
-            and (copied.message_id in self.own_posts)
-        )
+        if copied is None or not message.message_snapshots:
+            return False
+        return copied.message_id in self.own_posts
 
     async def on_message(self, message: discord.Message) -> None:
         """Answer a message that mentions the bot, or its own role (Discord offers both), or a
